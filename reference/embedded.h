@@ -1,0 +1,10 @@
+// File: embedded.h
+// Reference tables shipped in reference/*.csv, compiled into the binaries so a
+// server needs no path to find them. Each table keeps its source column.
+//   auto pops = ParsePopulations(kEmbedded_populations);
+#pragma once
+
+namespace carestat {
+extern const char* const kEmbedded_populations;
+extern const char* const kEmbedded_local_authorities;
+}  // namespace carestat

@@ -1,0 +1,179 @@
+#include "services/common/dates.h"
+
+#include <cstdio>
+
+namespace carestat {
+
+// Howard Hinnant's days_from_civil algorithm.
+int32_t DayNumber(int y, int m, int d) {
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int>(doe) - 719468;
+}
+
+void CivilFromDays(int32_t z, int* year, int* month, int* day) {
+  z += 719468;
+  const int era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int y = static_cast<int>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  *year = y + (m <= 2);
+  *month = static_cast<int>(m);
+  *day = static_cast<int>(d);
+}
+
+bool IsValidDate(int y, int m, int d) {
+  if (y < 1800 || y > 2200 || m < 1 || m > 12 || d < 1) return false;
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int max = kDays[m - 1];
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) max = 29;
+  return d <= max;
+}
+
+int32_t ToDays(const v1::Date& d) { return DayNumber(d.year(), d.month(), d.day()); }
+
+v1::Date FromDays(int32_t days) {
+  int y, m, d;
+  CivilFromDays(days, &y, &m, &d);
+  return MakeDate(y, m, d);
+}
+
+v1::Date MakeDate(int y, int m, int d) {
+  v1::Date out;
+  out.set_year(y);
+  out.set_month(m);
+  out.set_day(d);
+  return out;
+}
+
+std::string FormatIsoDate(int32_t days) {
+  int y, m, d;
+  CivilFromDays(days, &y, &m, &d);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  return buf;
+}
+
+std::string FormatUkDate(int32_t days) {
+  int y, m, d;
+  CivilFromDays(days, &y, &m, &d);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02d/%02d/%04d", d, m, y);
+  return buf;
+}
+
+namespace {
+// Reads exactly `n` digits at s[pos..]; returns -1 when they are not digits.
+int Digits(std::string_view s, size_t pos, size_t n) {
+  if (pos + n > s.size()) return -1;
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+}  // namespace
+
+std::optional<int32_t> ParseIsoDate(std::string_view s) {
+  s = Trim(s);
+  if (s.size() > 10 && (s[10] == 'T' || s[10] == ' ')) s = s.substr(0, 10);
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  int y = Digits(s, 0, 4), m = Digits(s, 5, 2), d = Digits(s, 8, 2);
+  if (y < 0 || m < 0 || d < 0 || !IsValidDate(y, m, d)) return std::nullopt;
+  return DayNumber(y, m, d);
+}
+
+std::optional<int32_t> ParseUkDate(std::string_view s) {
+  s = Trim(s);
+  // Excel-style "31/03/2016 00:00" exports carry a time part.
+  if (s.size() > 10 && s[10] == ' ') s = s.substr(0, 10);
+  if (s.size() != 10 || !((s[2] == '/' && s[5] == '/') || (s[2] == '-' && s[5] == '-')))
+    return std::nullopt;
+  int d = Digits(s, 0, 2), m = Digits(s, 3, 2), y = Digits(s, 6, 4);
+  if (y < 0 || m < 0 || d < 0 || !IsValidDate(y, m, d)) return std::nullopt;
+  return DayNumber(y, m, d);
+}
+
+std::optional<int32_t> ParseAnyDate(std::string_view s) {
+  if (auto d = ParseIsoDate(s)) return d;
+  return ParseUkDate(s);
+}
+
+int FinancialYearOf(int32_t days) {
+  int y, m, d;
+  CivilFromDays(days, &y, &m, &d);
+  return m >= 4 ? y : y - 1;
+}
+
+int32_t FinancialYearStart(int start_year) { return DayNumber(start_year, 4, 1); }
+int32_t FinancialYearEnd(int start_year) { return DayNumber(start_year + 1, 3, 31); }
+
+v1::Period FinancialYear(int start_year) {
+  v1::Period p;
+  p.set_kind(v1::Period::FINANCIAL_YEAR);
+  p.set_start_year(start_year);
+  return p;
+}
+
+v1::Period Month(int year, int month) {
+  v1::Period p;
+  p.set_kind(v1::Period::MONTH);
+  p.set_start_year(year);
+  p.set_month(month);
+  return p;
+}
+
+std::string FormatPeriod(const v1::Period& p) {
+  char buf[16];
+  if (p.kind() == v1::Period::MONTH) {
+    std::snprintf(buf, sizeof buf, "%04d-%02d", p.start_year(), p.month());
+  } else {
+    std::snprintf(buf, sizeof buf, "%04d-%02d", p.start_year(), (p.start_year() + 1) % 100);
+  }
+  return buf;
+}
+
+std::optional<v1::Period> ParsePeriod(std::string_view s) {
+  s = Trim(s);
+  if (s.size() == 4) {
+    int y = Digits(s, 0, 4);
+    if (y < 1900 || y > 2200) return std::nullopt;
+    return FinancialYear(y - 1);
+  }
+  if (s.size() != 7 || (s[4] != '-' && s[4] != '/')) return std::nullopt;
+  int y = Digits(s, 0, 4), n = Digits(s, 5, 2);
+  if (y < 1900 || y > 2200 || n < 0) return std::nullopt;
+  if (n == (y + 1) % 100) return FinancialYear(y);
+  if (n >= 1 && n <= 12) return Month(y, n);
+  return std::nullopt;
+}
+
+int32_t PeriodStart(const v1::Period& p) {
+  if (p.kind() == v1::Period::MONTH) return DayNumber(p.start_year(), p.month(), 1);
+  return FinancialYearStart(p.start_year());
+}
+
+int32_t PeriodEnd(const v1::Period& p) {
+  if (p.kind() == v1::Period::MONTH) {
+    int y = p.start_year(), m = p.month() + 1;
+    if (m == 13) { m = 1; ++y; }
+    return DayNumber(y, m, 1) - 1;
+  }
+  return FinancialYearEnd(p.start_year());
+}
+
+}  // namespace carestat

@@ -1,0 +1,50 @@
+// File: dates.h
+// Civil dates as day numbers, and the financial years and months of INDICATORS.md.
+//   int32_t d = DayNumber(2016, 3, 31);
+//   FinancialYearOf(d) == 2015;            // 2015-16
+//   FormatPeriod(Period{FINANCIAL_YEAR, 2015}) == "2015-16"
+// Day numbers count days since 1970-01-01 (proleptic Gregorian); they order as dates.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "carestat/v1/common.pb.h"
+
+namespace carestat {
+
+int32_t DayNumber(int year, int month, int day);
+void CivilFromDays(int32_t days, int* year, int* month, int* day);
+bool IsValidDate(int year, int month, int day);
+
+int32_t ToDays(const v1::Date& d);
+v1::Date FromDays(int32_t days);
+v1::Date MakeDate(int year, int month, int day);
+std::string FormatIsoDate(int32_t days);     // 2016-03-31
+std::string FormatUkDate(int32_t days);      // 31/03/2016
+
+// Parses "2016-03-31" (also with a time part "T..."), REQUIRES a real calendar date.
+std::optional<int32_t> ParseIsoDate(std::string_view s);
+// Parses "31/03/2016" or "31-03-2016".
+std::optional<int32_t> ParseUkDate(std::string_view s);
+// Either form.
+std::optional<int32_t> ParseAnyDate(std::string_view s);
+
+// The start year of the financial year holding the date (1 April .. 31 March).
+int FinancialYearOf(int32_t days);
+int32_t FinancialYearStart(int start_year);  // 1 April start_year
+int32_t FinancialYearEnd(int start_year);    // 31 March start_year + 1
+
+v1::Period FinancialYear(int start_year);
+v1::Period Month(int year, int month);
+// "2015-16" for a financial year, "2015-06" for a month.
+std::string FormatPeriod(const v1::Period& p);
+// Accepts "2015-16" (a financial year: the second part is the next year's last two
+// digits) or "2015-06" (a month). Also "2016" as the collection year of 2015-16.
+std::optional<v1::Period> ParsePeriod(std::string_view s);
+int32_t PeriodStart(const v1::Period& p);
+int32_t PeriodEnd(const v1::Period& p);
+
+}  // namespace carestat

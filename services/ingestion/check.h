@@ -1,0 +1,53 @@
+// File: check.h
+// Reads one file whole (detects its format, parses it, counts what it holds, checks
+// its header against the LA and year it was filed under) without storing anything:
+// what `carestat validate` prints and what ingestion decides on before it commits.
+//   auto report = CheckFile("/inbox/301/2016/cin.xml", "cin.xml", "301", 2016, nullptr);
+//   if (report->fatal) { ... nothing may be stored; report->issues says why ... }
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "carestat/v1/common.pb.h"
+#include "services/ingestion/formats/format.h"
+
+namespace carestat {
+
+struct FileReport {
+  std::string file;
+  Format format = Format::kUnknown;
+  std::string dataset;
+  std::string la;               // as the file's header states, else as filed
+  int collection_year = 0;
+  int64_t children = 0;         // distinct child identifiers
+  std::map<std::string, int64_t> records;  // per kind: "referral", "contact", ...
+  int64_t record_total = 0;
+  int errors = 0;
+  int queries = 0;
+  bool fatal = false;           // the file cannot be read whole: store nothing
+  std::vector<v1::ValidationIssue> issues;   // at most kMaxIssues kept
+  int64_t issues_dropped = 0;
+};
+
+inline constexpr size_t kMaxIssues = 100000;
+
+// The record kind's name ("referral" for a CIN census CINdetails).
+std::string RecordKindName(const v1::Record& r);
+// Sets the child identifier of whichever record kind it holds.
+void SetChildId(v1::Record* r, const std::string& id);
+
+// The format of the file at `path`, from its first 64 KiB.
+absl::StatusOr<Detected> DetectFile(const std::string& path);
+
+// `expected_la` and `expected_year` (collection year, 2016 for 2015-16) are what the
+// file was filed under; empty / 0 skip that check. Every record and issue is also
+// passed to `next` when it is not null. Errors only for I/O (the file is unreadable).
+absl::StatusOr<FileReport> CheckFile(const std::string& path, const std::string& display_name,
+                                     const std::string& expected_la, int expected_year,
+                                     ParseSink* next);
+
+}  // namespace carestat

@@ -1,0 +1,115 @@
+#include "services/ingestion/service.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/log.h"
+#include "services/common/status.h"
+
+namespace carestat {
+namespace {
+constexpr size_t kRecordsPerBatch = 2000;
+
+bool ValidLa(const std::string& la) {
+  if (la.size() != 3) return false;
+  for (char c : la) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+}  // namespace
+
+grpc::Status IngestionService::Upload(grpc::ServerContext* ctx,
+                                      grpc::ServerReader<v1::UploadRequest>* reader,
+                                      v1::UploadResponse* resp) {
+  v1::UploadRequest msg;
+  if (!reader->Read(&msg) || !msg.has_header()) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, "the first Upload message must be the header");
+  }
+  const v1::UploadHeader header = msg.header();
+  if (!ValidLa(header.la())) {
+    return grpc::Status(grpc::INVALID_ARGUMENT,
+                        absl::StrCat("LA '", header.la(), "' is not a three-digit DfE code (e.g. 301)"));
+  }
+  if (header.collection_year() < 2000 || header.collection_year() > 2100) {
+    return grpc::Status(grpc::INVALID_ARGUMENT,
+                        absl::StrCat("collection year ", header.collection_year(),
+                                     " is not a year (2016 for 2015-16)"));
+  }
+  std::string spool = ingestor_->spool_dir() + "/upload-XXXXXX";
+  int fd = mkstemp(spool.data());
+  if (fd < 0) return grpc::Status(grpc::INTERNAL, "cannot create a spool file in " + ingestor_->spool_dir());
+  FILE* out = fdopen(fd, "wb");
+  bool write_ok = out != nullptr;
+  while (write_ok && reader->Read(&msg)) {
+    if (!msg.has_chunk()) {
+      write_ok = false;
+      break;
+    }
+    write_ok = std::fwrite(msg.chunk().data(), 1, msg.chunk().size(), out) == msg.chunk().size();
+  }
+  if (out) write_ok = std::fclose(out) == 0 && write_ok;
+  if (!write_ok) {
+    ::unlink(spool.c_str());
+    return grpc::Status(grpc::INVALID_ARGUMENT,
+                        absl::StrCat(header.file_name(), ": upload interrupted or not header-then-chunks; nothing stored"));
+  }
+  auto result = ingestor_->IngestFile(header, spool);
+  ::unlink(spool.c_str());
+  if (!result.ok()) {
+    CS_LOG(WARNING) << header.la() << "/" << header.collection_year() << " " << header.file_name()
+                    << ": " << result.status().message();
+    return ToGrpc(result.status());
+  }
+  *resp = *std::move(result);
+  CS_LOG(INFO) << resp->return_id() << " " << header.file_name() << ": "
+               << v1::UploadOutcome_Name(resp->outcome()) << ", " << resp->records_stored()
+               << " records, " << resp->errors() << " errors, " << resp->queries() << " queries";
+  return grpc::Status::OK;
+}
+
+grpc::Status IngestionService::ListReturns(grpc::ServerContext*, const v1::ListReturnsRequest* req,
+                                           v1::ListReturnsResponse* resp) {
+  auto returns = ingestor_->store().ListReturns(req->la());
+  if (!returns.ok()) return ToGrpc(returns.status());
+  for (auto& r : *returns) *resp->add_returns() = std::move(r);
+  return grpc::Status::OK;
+}
+
+grpc::Status IngestionService::GetIssues(grpc::ServerContext*, const v1::GetIssuesRequest* req,
+                                         v1::GetIssuesResponse* resp) {
+  auto issues = ingestor_->store().GetIssues(req->return_id());
+  if (!issues.ok()) return ToGrpc(issues.status());
+  for (auto& i : *issues) *resp->add_issues() = std::move(i);
+  return grpc::Status::OK;
+}
+
+grpc::Status IngestionService::StreamRecords(grpc::ServerContext* ctx, const v1::StreamRecordsRequest* req,
+                                             grpc::ServerWriter<v1::RecordBatch>* writer) {
+  if (!ValidLa(req->la())) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, absl::StrCat("LA '", req->la(), "' is not a three-digit DfE code"));
+  }
+  std::vector<int> years(req->collection_years().begin(), req->collection_years().end());
+  v1::RecordBatch batch;
+  bool broken = false;
+  absl::Status s = ingestor_->store().ScanRecords(req->la(), years, [&](const v1::Record& r) {
+    *batch.add_records() = r;
+    if (batch.records_size() >= static_cast<int>(kRecordsPerBatch)) {
+      if (ctx->IsCancelled() || !writer->Write(batch)) {
+        broken = true;
+        return false;
+      }
+      batch.Clear();
+    }
+    return true;
+  });
+  if (!s.ok()) return ToGrpc(s);
+  if (broken) return grpc::Status(grpc::CANCELLED, "the reader went away");
+  if (batch.records_size() > 0) writer->Write(batch);
+  return grpc::Status::OK;
+}
+
+}  // namespace carestat

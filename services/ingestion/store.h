@@ -1,0 +1,66 @@
+// File: store.h
+// The ingestion service's RocksDB: returns, their records and their issues. A return
+// is (LA, collection year, dataset); its records are written under a new generation
+// and become the return only when one WriteBatch points the return at it and deletes
+// the old generation, so a crash leaves the old return or the new one, never a mix.
+//   IngestionStore store(std::move(rocks));
+//   uint64_t gen = store.BeginStaging(la, 2016, "cin-census");
+//   ... store.Stage(la, 2016, "cin-census", gen, seq, record) ...
+//   store.Commit(info, issues);      // or store.Abort(la, 2016, "cin-census", gen)
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "carestat/v1/ingestion.pb.h"
+#include "carestat/v1/records.pb.h"
+#include "rocksdb/write_batch.h"
+#include "services/common/rocks.h"
+
+namespace carestat {
+
+class IngestionStore {
+ public:
+  // Opens (creating) the store under `dir` and deletes staged generations that a
+  // crash left uncommitted.
+  static absl::StatusOr<std::unique_ptr<IngestionStore>> Open(const std::string& dir);
+
+  absl::StatusOr<std::optional<v1::ReturnInfo>> GetReturn(const std::string& la, int year,
+                                                         const std::string& dataset) const;
+  // Every return of the LA (every LA when `la` is empty), in key order.
+  absl::StatusOr<std::vector<v1::ReturnInfo>> ListReturns(const std::string& la) const;
+
+  // A fresh generation, recorded as staged until committed or aborted.
+  absl::StatusOr<uint64_t> BeginStaging(const std::string& la, int year, const std::string& dataset);
+  // Adds records of a staged generation; written when the batch grows large.
+  absl::Status Stage(const std::string& la, int year, const std::string& dataset, uint64_t gen,
+                     uint32_t seq, const v1::Record& record);
+  absl::Status FlushStaged();
+  // Makes `info` (with info.generation staged) the return, with its issues, and drops
+  // the previous generation: one atomic, synced write.
+  absl::Status Commit(const v1::ReturnInfo& info, const std::vector<v1::ValidationIssue>& issues);
+  absl::Status Abort(const std::string& la, int year, const std::string& dataset, uint64_t gen);
+
+  // The committed records of an LA's returns for the given collection years (all when
+  // empty), return by return. `fn` returning false stops the scan.
+  absl::Status ScanRecords(const std::string& la, const std::vector<int>& years,
+                           const std::function<bool(const v1::Record&)>& fn) const;
+  absl::StatusOr<std::vector<v1::ValidationIssue>> GetIssues(const std::string& return_id) const;
+
+ private:
+  explicit IngestionStore(std::unique_ptr<Store> s) : s_(std::move(s)) {}
+  absl::Status RecoverStaging();
+  std::unique_ptr<Store> s_;
+  rocksdb::WriteBatch staged_;
+};
+
+// "301/2016/cin-census"
+std::string ReturnId(const std::string& la, int year, const std::string& dataset);
+bool ParseReturnId(const std::string& id, std::string* la, int* year, std::string* dataset);
+
+}  // namespace carestat
