@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -299,8 +298,8 @@ class Generator {
     const int32_t preferred =
         std::max(fy_start, referral - rng_.Weighted(kContactLeadWeights));
     int32_t child = -1, contact_day = -1;
-    // About a fifth of referrals are re-referrals; others come from children already
-    // known through an earlier contact.
+    // Tuned so that about a fifth of referrals follow another within 12 months (the
+    // national re-referral rate) and some are of children known from earlier contacts.
     const std::vector<int32_t>* pools[2] = {&referred_, &known_};
     const int pool_per_mille[2] = {300, 250};
     for (int p = 0; p < 2 && child < 0; ++p) {
@@ -327,6 +326,7 @@ class Generator {
     e.source = static_cast<uint8_t>(rng_.Weighted(kReferralSourceWeights));
     e.need = static_cast<uint8_t>(rng_.Weighted(kNeedWeights));
     e.nfa = false;
+    // No further action, closed after assessment, a plan of up to a year, a longer one.
     const int kind = rng_.Weighted(std::array<int, 4>{150, 330, 370, 150});
     if (kind == 0 && referral < fy_end) {
       // No further action is decided quickly, within the referral's own year.

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/dates.h"
-#include "services/ingestion/formats/csv.h"
+#include "services/common/csv.h"
 
 namespace carestat {
 namespace {

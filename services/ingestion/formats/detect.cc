@@ -7,7 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "services/ingestion/formats/annex_a.h"
 #include "services/ingestion/formats/cin_census.h"
-#include "services/ingestion/formats/csv.h"
+#include "services/common/csv.h"
 
 namespace carestat {
 

@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "carestat/v1/common.pb.h"
 #include "carestat/v1/records.pb.h"
+#include "services/common/datasets.h"
 
 namespace carestat {
 
@@ -22,9 +23,6 @@ enum class Format { kUnknown, kCinCensusXml, kAnnexACsv };
 // "cin-census-xml", "annex-a-csv", ... as `validate --json` prints them.
 std::string FormatName(Format f);
 
-// Datasets: a return is (LA, dataset, collection year).
-inline constexpr char kDatasetCinCensus[] = "cin-census";
-inline constexpr char kDatasetAnnexAList1[] = "annex-a-list-1";
 
 // Receives what a parser reads. Records carry the LA's own child identifier; the sink
 // decides what to do with it (pseudonymise and store, or only count).

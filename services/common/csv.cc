@@ -1,4 +1,4 @@
-#include "services/ingestion/formats/csv.h"
+#include "services/common/csv.h"
 
 #include <cctype>
 

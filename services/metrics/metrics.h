@@ -1,0 +1,54 @@
+// File: metrics.h
+// The metrics domain: recomputes an LA's indicator points from its records and
+// serves them from RocksDB. Knows nothing of gRPC: records come through a callback.
+//   auto m = MetricsEngine::Open(dir);
+//   (*m)->Recompute("301", {2016}, returns, scan_records);   // one WriteBatch per LA-year
+//   auto series = (*m)->GetSeries("301", "referrals", "", "2010-11", "2015-16");
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "carestat/v1/ingestion.pb.h"
+#include "carestat/v1/metrics.pb.h"
+#include "services/common/rocks.h"
+#include "services/metrics/reference/population.h"
+
+namespace carestat {
+
+class MetricsEngine {
+ public:
+  static absl::StatusOr<std::unique_ptr<MetricsEngine>> Open(const std::string& dir);
+
+  using RecordScan = std::function<absl::Status(const std::function<void(const v1::Record&)>&)>;
+  // Recomputes the LA's points for the financial years of `collection_years` (every
+  // year its returns cover when empty), reading every record `scan` gives (earlier
+  // years are needed for lookbacks). Each LA-year is written with one WriteBatch that
+  // also deletes the points it no longer has.
+  absl::StatusOr<v1::RecomputeResponse> Recompute(const std::string& la,
+                                                  const std::vector<int>& collection_years,
+                                                  const std::vector<v1::ReturnInfo>& returns,
+                                                  const RecordScan& scan);
+
+  // INVALID_ARGUMENT for a period that does not parse; NOT_FOUND for an LA with no data.
+  absl::StatusOr<std::vector<v1::IndicatorPoint>> GetValues(const std::string& la,
+                                                            const std::string& period) const;
+  // Financial-year points from `from` to `to` inclusive (either may be empty).
+  // INVALID_ARGUMENT for an unknown indicator or bad period.
+  absl::StatusOr<std::vector<v1::IndicatorPoint>> GetSeries(const std::string& entity,
+                                                            const std::string& indicator,
+                                                            const std::string& breakdown,
+                                                            const std::string& from,
+                                                            const std::string& to) const;
+
+ private:
+  explicit MetricsEngine(std::unique_ptr<Store> s) : s_(std::move(s)) {}
+  absl::Status RequireLa(const std::string& la) const;
+  std::unique_ptr<Store> s_;
+};
+
+}  // namespace carestat

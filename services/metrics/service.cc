@@ -1,0 +1,85 @@
+#include "services/metrics/service.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/log.h"
+#include "services/common/status.h"
+#include "services/metrics/indicators/catalogue.h"
+
+namespace carestat {
+
+MetricsService::MetricsService(MetricsEngine* engine, std::shared_ptr<grpc::Channel> ingestion)
+    : engine_(engine), ingestion_(ingestion ? v1::Ingestion::NewStub(ingestion) : nullptr) {}
+
+grpc::Status MetricsService::Recompute(grpc::ServerContext* ctx, const v1::RecomputeRequest* req,
+                                       v1::RecomputeResponse* resp) {
+  if (!ingestion_) {
+    return grpc::Status(grpc::FAILED_PRECONDITION, "this metrics server has no --ingestion to read records from");
+  }
+  if (req->la().empty()) return grpc::Status(grpc::INVALID_ARGUMENT, "Recompute needs an LA");
+  std::lock_guard<std::mutex> lock(recompute_mu_);
+  v1::ListReturnsRequest lr;
+  lr.set_la(req->la());
+  v1::ListReturnsResponse returns;
+  {
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    grpc::Status s = ingestion_->ListReturns(&c, lr, &returns);
+    if (!s.ok()) return grpc::Status(s.error_code(), "ingestion ListReturns: " + s.error_message());
+  }
+  if (returns.returns_size() == 0) {
+    return grpc::Status(grpc::NOT_FOUND, absl::StrCat("ingestion holds no returns for LA ", req->la()));
+  }
+  std::vector<v1::ReturnInfo> infos(returns.returns().begin(), returns.returns().end());
+  auto scan = [&](const std::function<void(const v1::Record&)>& fn) -> absl::Status {
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
+    v1::StreamRecordsRequest sr;
+    sr.set_la(req->la());  // every year: lookbacks need earlier returns
+    auto reader = ingestion_->StreamRecords(&c, sr);
+    v1::RecordBatch batch;
+    while (reader->Read(&batch)) {
+      for (const auto& r : batch.records()) fn(r);
+    }
+    return FromGrpc(reader->Finish());
+  };
+  std::vector<int> years(req->collection_years().begin(), req->collection_years().end());
+  auto result = engine_->Recompute(req->la(), years, infos, scan);
+  if (!result.ok()) return ToGrpc(result.status());
+  *resp = *std::move(result);
+  CS_LOG(INFO) << "recomputed LA " << req->la() << ": " << resp->records_read() << " records, "
+               << resp->points_written() << " points, " << resp->periods_size() << " years";
+  return grpc::Status::OK;
+}
+
+grpc::Status MetricsService::GetValues(grpc::ServerContext*, const v1::GetValuesRequest* req,
+                                       v1::GetValuesResponse* resp) {
+  auto v = engine_->GetValues(req->la(), req->period());
+  if (!v.ok()) return ToGrpc(v.status());
+  for (auto& p : *v) *resp->add_points() = std::move(p);
+  return grpc::Status::OK;
+}
+
+grpc::Status MetricsService::GetSeries(grpc::ServerContext*, const v1::GetSeriesRequest* req,
+                                       v1::GetSeriesResponse* resp) {
+  auto v = engine_->GetSeries(req->la(), req->indicator(), req->breakdown(), req->from(), req->to());
+  if (!v.ok()) return ToGrpc(v.status());
+  for (auto& p : *v) *resp->add_points() = std::move(p);
+  if (req->with_comparators()) {
+    for (const std::string& code : {std::string("ENG"), std::string("LON"), "SN:" + req->la()}) {
+      auto c = engine_->GetSeries(code, req->indicator(), req->breakdown(), req->from(), req->to());
+      if (!c.ok()) continue;  // no comparator loaded for this code
+      for (auto& p : *c) *resp->add_comparators() = std::move(p);
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status MetricsService::ListIndicators(grpc::ServerContext*, const v1::ListIndicatorsRequest*,
+                                            v1::ListIndicatorsResponse* resp) {
+  for (const auto& d : Catalogue()) *resp->add_indicators() = ToProto(d);
+  return grpc::Status::OK;
+}
+
+}  // namespace carestat

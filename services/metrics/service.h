@@ -1,0 +1,36 @@
+// File: service.h
+// The Metrics gRPC service. Records come from the ingestion service's StreamRecords.
+//   MetricsService svc(engine.get(), ingestion_channel);
+//   ServeUntilSignal("127.0.0.1:0", {&svc}, "carestat-metrics");
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+#include "carestat/v1/ingestion.grpc.pb.h"
+#include "carestat/v1/metrics.grpc.pb.h"
+#include "services/metrics/metrics.h"
+
+namespace carestat {
+
+class MetricsService final : public v1::Metrics::Service {
+ public:
+  // `ingestion` may be null: Recompute then answers FAILED_PRECONDITION.
+  MetricsService(MetricsEngine* engine, std::shared_ptr<grpc::Channel> ingestion);
+
+  grpc::Status Recompute(grpc::ServerContext* ctx, const v1::RecomputeRequest* req,
+                         v1::RecomputeResponse* resp) override;
+  grpc::Status GetValues(grpc::ServerContext* ctx, const v1::GetValuesRequest* req,
+                         v1::GetValuesResponse* resp) override;
+  grpc::Status GetSeries(grpc::ServerContext* ctx, const v1::GetSeriesRequest* req,
+                         v1::GetSeriesResponse* resp) override;
+  grpc::Status ListIndicators(grpc::ServerContext* ctx, const v1::ListIndicatorsRequest* req,
+                              v1::ListIndicatorsResponse* resp) override;
+
+ private:
+  MetricsEngine* engine_;
+  std::unique_ptr<v1::Ingestion::Stub> ingestion_;
+  std::mutex recompute_mu_;  // one recompute at a time per process
+};
+
+}  // namespace carestat
