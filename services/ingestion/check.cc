@@ -103,8 +103,6 @@ absl::StatusOr<Detected> DetectFile(const std::string& path) {
 absl::StatusOr<FileReport> CheckFile(const std::string& path, const std::string& display_name,
                                      const std::string& expected_la, int expected_year,
                                      ParseSink* next) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
   auto detected = DetectFile(path);
   if (!detected.ok()) return detected.status();
 
@@ -115,7 +113,7 @@ absl::StatusOr<FileReport> CheckFile(const std::string& path, const std::string&
   report.format = detected->format;
   report.dataset = detected->dataset;
   CheckingSink sink(&report, expected_la, expected_year, next);
-  absl::Status s = ParseStream(*detected, in, display_name, sink);
+  absl::Status s = ParseFile(*detected, path, display_name, sink);
   if (!s.ok()) return s;
   sink.Finish();
   return report;

@@ -24,20 +24,21 @@ std::string Trim(const std::string& s) {
 
 }  // namespace
 
-std::string AnnexAList1Columns() {
-  std::string out;
-  for (int i = 0; i < kNumCols; ++i) absl::StrAppend(&out, i ? ", " : "", kList1[i]);
-  return out;
-}
-
-bool IsAnnexAList1Header(const std::vector<std::string>& header) {
+int AnnexAListOf(const std::vector<std::string>& header) {
   bool id = false, date = false;
   for (const auto& h : header) {
     std::string n = NormaliseHeading(h);
     if (n == "child unique id") id = true;
     if (n == "date of contact") date = true;
   }
-  return id && date;
+  return id && date ? 1 : 0;
+}
+
+std::string AnnexAListColumns(int list) {
+  if (list != 1) return "";
+  std::string out;
+  for (int i = 0; i < kNumCols; ++i) absl::StrAppend(&out, i ? ", " : "", kList1[i]);
+  return out;
 }
 
 std::string OfstedCode(const std::string& raw) {
@@ -60,7 +61,13 @@ v1::Sex ParseSex(const std::string& raw) {
   return v1::SEX_UNKNOWN;
 }
 
-absl::Status ParseAnnexAList1(std::istream& in, const std::string& file, ParseSink& sink) {
+absl::Status ParseAnnexAList(std::istream& in, int list, const std::string& file, ParseSink& sink) {
+  if (list != 1) {
+    sink.OnIssue(MakeIssue("format", v1::ERROR,
+                           absl::StrCat(file, ": Annex A list ", list, " is not supported yet"), file, 0),
+                 true);
+    return absl::OkStatus();
+  }
   CsvReader reader(in);
   std::vector<std::string> row;
   if (!reader.Next(&row)) {
@@ -92,7 +99,7 @@ absl::Status ParseAnnexAList1(std::istream& in, const std::string& file, ParseSi
     if (!known) {
       sink.OnIssue(MakeIssue("structure", v1::ERROR,
                              absl::StrCat("unknown column '", row[i], "' in Annex A list 1: expected ",
-                                          AnnexAList1Columns()),
+                                          AnnexAListColumns(1)),
                              file, 1, row[i]),
                    true);
     }
@@ -101,7 +108,7 @@ absl::Status ParseAnnexAList1(std::istream& in, const std::string& file, ParseSi
     if (col[c] < 0) {
       sink.OnIssue(MakeIssue("structure", v1::ERROR,
                              absl::StrCat("missing column '", kList1[c], "' in Annex A list 1: expected ",
-                                          AnnexAList1Columns()),
+                                          AnnexAListColumns(1)),
                              file, 1, kList1[c]),
                    true);
       return absl::OkStatus();

@@ -13,14 +13,15 @@
 
 namespace carestat {
 
-bool IsAnnexAList1Header(const std::vector<std::string>& header);
-// The expected headings, comma-separated, for messages.
-std::string AnnexAList1Columns();
+// The Annex A list (1..11) whose headings the header row has; 0 when none.
+int AnnexAListOf(const std::vector<std::string>& header);
+// The expected headings of a list, comma-separated, for messages.
+std::string AnnexAListColumns(int list);
 
-// One Contact record per row. Fatal issues: unknown or missing columns, a row whose
-// field count differs from the header, a missing child id or contact date, text that
-// is not CSV. A bad date of birth is a query; the contact still counts.
-absl::Status ParseAnnexAList1(std::istream& in, const std::string& file_name, ParseSink& sink);
+// Parses one list as CSV. List 1 gives one Contact record per row. Fatal issues:
+// unknown or missing columns, a row whose field count differs from the header, a
+// missing child id or key date, text that is not CSV. A bad date of birth is a query.
+absl::Status ParseAnnexAList(std::istream& in, int list, const std::string& file_name, ParseSink& sink);
 
 // "q) 6: Police" -> "6"; "a) WBRI" -> "WBRI"; "WBRI" -> "WBRI".
 std::string OfstedCode(const std::string& value);

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstdint>
-#include <istream>
 #include <string>
 #include <string_view>
 
@@ -18,7 +17,15 @@
 
 namespace carestat {
 
-enum class Format { kUnknown, kCinCensusXml, kAnnexACsv };
+enum class Format {
+  kUnknown,
+  kCinCensusXml,
+  kAnnexACsv,     // one Ofsted Annex A list as CSV
+  kAnnexAXlsx,    // the Annex A workbook, one sheet per list
+  kSsda903Csv,    // one SSDA903 table as CSV
+  kSsda903Xml,    // the whole SSDA903 return as XML (EXPSSDA903)
+  kLocalMeasures, // indicator,la,period,value,source
+};
 
 // "cin-census-xml", "annex-a-csv", ... as `validate --json` prints them.
 std::string FormatName(Format f);
@@ -40,16 +47,19 @@ class ParseSink {
 struct Detected {
   Format format = Format::kUnknown;
   std::string dataset;
+  int annex_a_list = 0;       // 1..11 for kAnnexACsv
+  std::string ssda903_table;  // "episodes", "header", ... for kSsda903Csv
   std::string problem;  // why the format is unknown, naming what was expected
 };
 
 // Looks at the first bytes of a file (64 KiB is enough).
 Detected DetectFormat(std::string_view head);
 
-// Parses a whole file of a detected format, streaming. Returns non-OK only for I/O
-// failure; problems in the content go to the sink as issues.
-absl::Status ParseStream(const Detected& detected, std::istream& in, const std::string& file_name,
-                         ParseSink& sink);
+// Parses a whole file of a detected format, streaming. `path` is read; `file_name` is
+// what messages call it. Returns non-OK only for I/O failure; problems in the content
+// go to the sink as issues.
+absl::Status ParseFile(const Detected& detected, const std::string& path, const std::string& file_name,
+                       ParseSink& sink);
 
 // Builds an issue; `line` 0 means the whole file.
 v1::ValidationIssue MakeIssue(std::string rule, v1::Severity severity, std::string message,

@@ -1,0 +1,2 @@
+// Filled in with the parser it tests.
+#include <gtest/gtest.h>
