@@ -1,1 +1,116 @@
+#include "tests/integration/test_util.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include <gtest/gtest.h>
+
+namespace carestat {
+
+std::string BinDir() { return CARESTAT_BIN_DIR; }
+std::string SharedDir() { return CARESTAT_SHARED_DIR; }
+
+std::string MakeTempDir(const std::string& name) {
+  const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+  std::string dir = testing::TempDir() + "/carestat_" + std::to_string(::getpid()) + "_" +
+                    (info ? info->name() : "x") + "_" + name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+namespace {
+std::vector<char*> CArgs(const std::vector<std::string>& argv) {
+  std::vector<char*> out;
+  for (const auto& a : argv) out.push_back(const_cast<char*>(a.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+}  // namespace
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) Kill();
+  if (out_fd_ >= 0) ::close(out_fd_);
+}
+
+bool ServerProcess::Start() {
+  int pipe_fds[2];
+  if (::pipe(pipe_fds) != 0) return false;
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    ::dup2(pipe_fds[1], 1);
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    auto args = CArgs(argv_);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(pipe_fds[1]);
+  out_fd_ = pipe_fds[0];
+  std::string line;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{out_fd_, POLLIN, 0};
+    if (::poll(&p, 1, 200) <= 0) continue;
+    char c;
+    if (::read(out_fd_, &c, 1) != 1) return false;
+    if (c == '\n') break;
+    line.push_back(c);
+  }
+  auto at = line.find(" listening on ");
+  if (at == std::string::npos) return false;
+  address_ = line.substr(at + 14);
+  return true;
+}
+
+int ServerProcess::Stop() {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void ServerProcess::Kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+CommandResult RunCommand(const std::vector<std::string>& argv) {
+  std::string base = MakeTempDir("cmd");
+  std::string out_path = base + "/stdout", err_path = base + "/stderr";
+  CommandResult r;
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int o = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int e = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(o, 1);
+    ::dup2(e, 2);
+    auto args = CArgs(argv);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  std::stringstream so, se;
+  so << std::ifstream(out_path).rdbuf();
+  se << std::ifstream(err_path).rdbuf();
+  r.out = so.str();
+  r.err = se.str();
+  return r;
+}
+
+}  // namespace carestat

@@ -1,1 +1,63 @@
+#include "services/common/dates.h"
+
 #include <gtest/gtest.h>
+
+namespace carestat {
+namespace {
+
+TEST(DatesTest, DayNumbersRoundTrip) {
+  EXPECT_EQ(DayNumber(1970, 1, 1), 0);
+  for (int32_t d = DayNumber(1999, 12, 25); d < DayNumber(2031, 3, 3); d += 17) {
+    int y, m, dd;
+    CivilFromDays(d, &y, &m, &dd);
+    EXPECT_EQ(DayNumber(y, m, dd), d);
+  }
+  EXPECT_EQ(DayNumber(2016, 3, 1) - DayNumber(2016, 2, 28), 2);  // 2016 is a leap year
+}
+
+TEST(DatesTest, FinancialYearTurnsOnFirstApril) {
+  EXPECT_EQ(FinancialYearOf(DayNumber(2016, 3, 31)), 2015);
+  EXPECT_EQ(FinancialYearOf(DayNumber(2016, 4, 1)), 2016);
+  EXPECT_EQ(FinancialYearOf(DayNumber(2016, 1, 1)), 2015);
+  EXPECT_EQ(FinancialYearStart(2015), DayNumber(2015, 4, 1));
+  EXPECT_EQ(FinancialYearEnd(2015), DayNumber(2016, 3, 31));
+}
+
+TEST(DatesTest, ParsesBothExportForms) {
+  EXPECT_EQ(ParseIsoDate("2016-03-31"), DayNumber(2016, 3, 31));
+  EXPECT_EQ(ParseIsoDate("2022-07-21T10:12:28Z"), DayNumber(2022, 7, 21));
+  EXPECT_EQ(ParseUkDate("31/03/2016"), DayNumber(2016, 3, 31));
+  EXPECT_EQ(ParseUkDate(" 01/04/2016 "), DayNumber(2016, 4, 1));
+  EXPECT_EQ(ParseAnyDate("01/04/2016"), DayNumber(2016, 4, 1));
+  EXPECT_FALSE(ParseIsoDate("2016-02-30"));
+  EXPECT_FALSE(ParseUkDate("30/02/2016"));
+  EXPECT_FALSE(ParseUkDate("2016-03-31"));
+  EXPECT_FALSE(ParseAnyDate("31.03.2016"));
+  EXPECT_FALSE(ParseAnyDate(""));
+  EXPECT_FALSE(ParseIsoDate("20x6-03-31"));
+}
+
+TEST(DatesTest, PeriodsParseAndFormat) {
+  auto fy = ParsePeriod("2015-16");
+  ASSERT_TRUE(fy);
+  EXPECT_EQ(fy->kind(), v1::Period::FINANCIAL_YEAR);
+  EXPECT_EQ(fy->start_year(), 2015);
+  EXPECT_EQ(FormatPeriod(*fy), "2015-16");
+  EXPECT_EQ(PeriodEnd(*fy), DayNumber(2016, 3, 31));
+  auto m = ParsePeriod("2015-06");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->kind(), v1::Period::MONTH);
+  EXPECT_EQ(PeriodEnd(*m), DayNumber(2015, 6, 30));
+  EXPECT_EQ(PeriodEnd(*ParsePeriod("2016-02")), DayNumber(2016, 2, 29));
+  EXPECT_EQ(PeriodEnd(*ParsePeriod("2015-12")), DayNumber(2015, 12, 31));
+  auto cy = ParsePeriod("2016");
+  ASSERT_TRUE(cy);
+  EXPECT_EQ(FormatPeriod(*cy), "2015-16");
+  EXPECT_EQ(FormatPeriod(FinancialYear(1999)), "1999-00");
+  EXPECT_FALSE(ParsePeriod("2015-17"));
+  EXPECT_FALSE(ParsePeriod("2015-13"));
+  EXPECT_FALSE(ParsePeriod("last year"));
+}
+
+}  // namespace
+}  // namespace carestat

@@ -1,1 +1,140 @@
+#include "services/ingestion/ingestor.h"
+
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/unit/ingestion/test_sink.h"
+
+namespace carestat {
+namespace {
+
+const char kList1[] =
+    "Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Date of Contact,Contact Source\n"
+    "C1,a) Male,a) WBRI,01/02/2010,5,31/03/2016,q) 6: Police\n"
+    "C2,b) Female,a) WBRI,01/02/2011,5,01/04/2016,q) 6: Police\n";
+
+class IngestorTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::TempDir() + "/ingestor_" + std::to_string(::getpid()) + "_" +
+           testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+  }
+  v1::UploadHeader Header(int year = 2016) {
+    v1::UploadHeader h;
+    h.set_la("301");
+    h.set_collection_year(year);
+    h.set_file_name("list1.csv");
+    return h;
+  }
+  std::vector<v1::Record> Records(Ingestor& ing) {
+    std::vector<v1::Record> out;
+    EXPECT_TRUE(ing.store().ScanRecords("301", {}, [&](const v1::Record& r) {
+      out.push_back(r);
+      return true;
+    }).ok());
+    return out;
+  }
+  std::string dir_;
+};
+
+TEST_F(IngestorTest, StoresPseudonymisedRecordsOnce) {
+  auto ing = Ingestor::Open(dir_);
+  ASSERT_TRUE(ing.ok()) << ing.status();
+  auto r = (*ing)->IngestFile(Header(), WriteTemp("list1.csv", kList1));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->outcome(), v1::STORED);
+  EXPECT_EQ(r->return_id(), "301/2016/annex-a-list-1");
+  EXPECT_EQ(r->records_stored(), 2);
+  auto recs = Records(**ing);
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[0].return_id(), "301/2016/annex-a-list-1");
+  EXPECT_EQ(recs[0].contact().child_id().size(), 32u);
+  EXPECT_NE(recs[0].contact().child_id(), "C1");
+  EXPECT_NE(recs[0].contact().child_id(), recs[1].contact().child_id());
+  auto returns = (*ing)->store().ListReturns("301");
+  ASSERT_TRUE(returns.ok());
+  ASSERT_EQ(returns->size(), 1u);
+  EXPECT_EQ((*returns)[0].record_counts().at("contact"), 2);
+  EXPECT_EQ((*returns)[0].children(), 2);
+  EXPECT_EQ((*returns)[0].content_sha256().size(), 64u);
+}
+
+TEST_F(IngestorTest, IdenticalBytesAreANoOpAndNewBytesReplace) {
+  auto ing = Ingestor::Open(dir_);
+  ASSERT_TRUE(ing.ok());
+  ASSERT_TRUE((*ing)->IngestFile(Header(), WriteTemp("a.csv", kList1)).ok());
+  auto again = (*ing)->IngestFile(Header(), WriteTemp("b.csv", kList1));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->outcome(), v1::UNCHANGED);
+  EXPECT_EQ(Records(**ing).size(), 2u);
+  std::string three = std::string(kList1) + "C3,a) Male,a) WBRI,01/02/2010,5,02/04/2016,q) 6: Police\n";
+  auto replaced = (*ing)->IngestFile(Header(), WriteTemp("c.csv", three));
+  ASSERT_TRUE(replaced.ok());
+  EXPECT_EQ(replaced->outcome(), v1::REPLACED);
+  EXPECT_EQ(Records(**ing).size(), 3u);  // the old two are gone, not added to
+}
+
+TEST_F(IngestorTest, UnreadableFileStoresNothingAndKeepsTheOldReturn) {
+  auto ing = Ingestor::Open(dir_);
+  ASSERT_TRUE(ing.ok());
+  ASSERT_TRUE((*ing)->IngestFile(Header(), WriteTemp("a.csv", kList1)).ok());
+  std::string bad = std::string(kList1) + "C9,a) Male,a) WBRI,01/02/2010,5,99/99/2016,q) 6: Police\n";
+  auto r = (*ing)->IngestFile(Header(), WriteTemp("bad.csv", bad));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("list1.csv"), std::string::npos) << r.status();
+  EXPECT_NE(r.status().message().find("line 4"), std::string::npos) << r.status();
+  EXPECT_NE(r.status().message().find("Date of Contact"), std::string::npos) << r.status();
+  EXPECT_EQ(Records(**ing).size(), 2u);
+  auto returns = (*ing)->store().ListReturns("");
+  ASSERT_EQ(returns->size(), 1u);
+
+  auto junk = (*ing)->IngestFile(Header(2015), WriteTemp("junk.bin", std::string("\x01\x00\x02", 3)));
+  ASSERT_FALSE(junk.ok());
+  EXPECT_NE(junk.status().message().find("binary"), std::string::npos);
+  EXPECT_EQ((*ing)->store().ListReturns("")->size(), 1u);
+}
+
+TEST_F(IngestorTest, StagedRecordsOfACrashedUploadAreDroppedOnOpen) {
+  {
+    auto store = IngestionStore::Open(dir_ + "/store");
+    ASSERT_TRUE(store.ok());
+    auto gen = (*store)->BeginStaging("301", 2016, "annex-a-list-1");
+    ASSERT_TRUE(gen.ok());
+    v1::Record r;
+    r.mutable_contact()->set_child_id("x");
+    ASSERT_TRUE((*store)->Stage("301", 2016, "annex-a-list-1", *gen, 0, r).ok());
+    ASSERT_TRUE((*store)->FlushStaged().ok());
+    // No commit: as if the process died here.
+  }
+  auto store = IngestionStore::Open(dir_ + "/store");
+  ASSERT_TRUE(store.ok());
+  EXPECT_TRUE((*store)->ListReturns("")->empty());
+  int n = 0;
+  // Even a scan that ignored return pointers would find nothing left.
+  ASSERT_TRUE((*store)->ScanRecords("301", {}, [&](const v1::Record&) { return ++n, true; }).ok());
+  EXPECT_EQ(n, 0);
+}
+
+TEST_F(IngestorTest, IssuesAreStoredWithPseudonymsNotIds) {
+  auto ing = Ingestor::Open(dir_);
+  ASSERT_TRUE(ing.ok());
+  std::string q = std::string(kList1) + "C4,a) Male,a) WBRI,not a date,5,02/04/2016,q) 6: Police\n";
+  auto r = (*ing)->IngestFile(Header(), WriteTemp("q.csv", q));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->queries(), 1);
+  auto issues = (*ing)->store().GetIssues("301/2016/annex-a-list-1");
+  ASSERT_TRUE(issues.ok());
+  ASSERT_EQ(issues->size(), 1u);
+  EXPECT_EQ((*issues)[0].line(), 4);
+  EXPECT_EQ((*issues)[0].field(), "Date of Birth");
+  EXPECT_NE((*issues)[0].child(), "C4");
+  EXPECT_EQ((*issues)[0].message().find("C4"), std::string::npos);
+  EXPECT_FALSE((*ing)->store().GetIssues("nonsense").ok());
+}
+
+}  // namespace
+}  // namespace carestat

@@ -1,1 +1,123 @@
+// Each expected number is stated with why, from INDICATORS.md's definitions.
 #include <gtest/gtest.h>
+
+#include <map>
+
+#include "services/common/dates.h"
+#include "services/metrics/indicators/compute.h"
+
+namespace carestat {
+namespace {
+
+v1::ReturnInfo Return(const std::string& dataset, int year) {
+  v1::ReturnInfo r;
+  r.set_la("301");
+  r.set_collection_year(year);
+  r.set_dataset(dataset);
+  r.set_return_id("301/" + std::to_string(year) + "/" + dataset);
+  return r;
+}
+
+v1::Record Contact(const std::string& child, int y, int m, int d, int return_year) {
+  v1::Record r;
+  r.set_return_id("301/" + std::to_string(return_year) + "/annex-a-list-1");
+  r.mutable_contact()->set_child_id(child);
+  *r.mutable_contact()->mutable_contact_date() = MakeDate(y, m, d);
+  return r;
+}
+
+v1::Record Referral(const std::string& child, int y, int m, int d, int return_year) {
+  v1::Record r;
+  r.set_return_id("301/" + std::to_string(return_year) + "/cin-census");
+  r.mutable_referral()->set_child_id(child);
+  *r.mutable_referral()->mutable_referral_date() = MakeDate(y, m, d);
+  return r;
+}
+
+// indicator/period -> point
+std::map<std::string, v1::IndicatorPoint> ByKey(const std::vector<v1::IndicatorPoint>& pts) {
+  std::map<std::string, v1::IndicatorPoint> out;
+  for (const auto& p : pts) out[p.indicator() + "/" + FormatPeriod(p.period())] = p;
+  return out;
+}
+
+Populations Pops() {
+  auto p = Populations::Parse("entity,mid_year,age_band,population,source\n301,2015,0-17,50000,test\n");
+  EXPECT_TRUE(p.ok());
+  return *p;
+}
+
+TEST(FrontDoorTest, ThirtyFirstMarchAndFirstAprilFallInDifferentYears) {
+  RecordSet set("301");
+  set.AddReturn(Return("annex-a-list-1", 2016));
+  set.AddReturn(Return("annex-a-list-1", 2017));
+  set.AddReturn(Return("cin-census", 2016));
+  set.AddReturn(Return("cin-census", 2017));
+  set.Add(Contact("a", 2016, 3, 31, 2016));  // last day of 2015-16
+  set.Add(Contact("a", 2016, 4, 1, 2017));   // first day of 2016-17
+  set.Add(Contact("a", 2016, 4, 1, 2017));   // a second contact that day: every contact counts
+  set.Add(Referral("a", 2016, 3, 31, 2016));
+  set.Add(Referral("b", 2015, 4, 1, 2016));
+  auto pts = ByKey(ComputeFrontDoor(set, Pops(), {2015, 2016}, 0));
+  EXPECT_EQ(pts["contacts/2015-16"].value(), 1);
+  EXPECT_EQ(pts["contacts/2016-17"].value(), 2);
+  EXPECT_EQ(pts["referrals/2015-16"].value(), 2);
+  EXPECT_EQ(pts["referrals/2016-17"].value(), 0);  // a filed return with none: zero, not missing
+  EXPECT_TRUE(pts["referrals/2016-17"].has_value());
+  EXPECT_EQ(pts["contacts/2016-03"].value(), 1);  // monthly flows
+  EXPECT_EQ(pts["contacts/2016-04"].value(), 2);
+  EXPECT_EQ(pts["referrals/2015-04"].value(), 1);
+  // 2 referrals / 1 contact in 2015-16
+  EXPECT_DOUBLE_EQ(pts["contact_conversion_pct/2015-16"].value(), 200.0);
+  // 2 referrals / 50,000 children x 10,000 = 0.4
+  EXPECT_DOUBLE_EQ(pts["referral_rate/2015-16"].value(), 0.4);
+  EXPECT_EQ(pts["referral_rate/2015-16"].denominator(), 50000);
+  // no population for mid-2016 in this table: no rate, rather than a guess
+  EXPECT_EQ(pts.count("referral_rate/2016-17"), 0u);
+  // zero contacts in 2016-17? no: 2 contacts, 0 referrals -> 0%
+  EXPECT_DOUBLE_EQ(pts["contact_conversion_pct/2016-17"].value(), 0.0);
+}
+
+TEST(FrontDoorTest, ARecordInTwoReturnsCountsOnce) {
+  RecordSet set("301");
+  set.AddReturn(Return("cin-census", 2016));
+  set.AddReturn(Return("cin-census", 2017));
+  // An episode open across the year end is in both censuses.
+  set.Add(Referral("a", 2016, 2, 1, 2016));
+  set.Add(Referral("a", 2016, 2, 1, 2017));
+  // Two referrals of one child on one day in one return are two referrals.
+  set.Add(Referral("b", 2016, 3, 1, 2016));
+  set.Add(Referral("b", 2016, 3, 1, 2016));
+  auto pts = ByKey(ComputeFrontDoor(set, Pops(), {2015}, 0));
+  EXPECT_EQ(pts["referrals/2015-16"].value(), 3);
+  EXPECT_EQ(pts["referrals/2015-16"].sources_size(), 2);
+}
+
+TEST(FrontDoorTest, YearsWithoutAReturnHaveNoPointAndErrorsAreLeftOut) {
+  RecordSet set("301");
+  set.AddReturn(Return("cin-census", 2016));
+  set.Add(Referral("a", 2015, 6, 1, 2016));
+  v1::Record flagged = Referral("b", 2015, 6, 2, 2016);
+  flagged.set_has_error(true);
+  set.Add(flagged);
+  auto pts = ByKey(ComputeFrontDoor(set, Pops(), {2014, 2015}, 0));
+  EXPECT_EQ(pts["referrals/2015-16"].value(), 1);
+  EXPECT_EQ(set.excluded(), 1);
+  EXPECT_EQ(pts.count("referrals/2014-15"), 0u);  // no census filed for 2014-15
+  EXPECT_EQ(pts.count("contacts/2015-16"), 0u);   // no list 1 filed: missing, not zero
+  EXPECT_EQ(pts.count("contact_conversion_pct/2015-16"), 0u);
+}
+
+TEST(FrontDoorTest, ZeroContactsGiveNoConversionValue) {
+  RecordSet set("301");
+  set.AddReturn(Return("cin-census", 2016));
+  set.AddReturn(Return("annex-a-list-1", 2016));
+  set.Add(Referral("a", 2015, 6, 1, 2016));
+  auto pts = ByKey(ComputeFrontDoor(set, Pops(), {2015}, 0));
+  ASSERT_EQ(pts.count("contact_conversion_pct/2015-16"), 1u);
+  EXPECT_FALSE(pts["contact_conversion_pct/2015-16"].has_value());
+  EXPECT_EQ(pts["contact_conversion_pct/2015-16"].denominator(), 0);
+}
+
+}  // namespace
+}  // namespace carestat
