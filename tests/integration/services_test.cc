@@ -57,6 +57,7 @@ class ServicesTest : public testing::Test {
 };
 
 TEST_F(ServicesTest, UploadRecomputeBuildRenderOverGrpc) {
+  {
   auto ing = v1::Ingestion::NewStub(DialInsecure(ingestion_->address()));
   auto up = UploadFile(*ing, InboxFile{"301", 2016, Write("list1.csv", kList1), "list1.csv"});
   ASSERT_TRUE(up.ok()) << up.status();
@@ -123,7 +124,7 @@ TEST_F(ServicesTest, UploadRecomputeBuildRenderOverGrpc) {
                              "--target", metrics_->address()});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("no data for LA 999"), std::string::npos) << missing.err;
-
+  }  // clients gone: the servers have nothing to drain
   EXPECT_EQ(reporting_->Stop(), 0);
   EXPECT_EQ(metrics_->Stop(), 0);
   EXPECT_EQ(ingestion_->Stop(), 0);
