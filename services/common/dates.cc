@@ -30,7 +30,7 @@ void CivilFromDays(int32_t z, int* year, int* month, int* day) {
 }
 
 bool IsValidDate(int y, int m, int d) {
-  if (y < 1800 || y > 2200 || m < 1 || m > 12 || d < 1) return false;
+  if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1) return false;
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   int max = kDays[m - 1];
   if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) max = 29;

@@ -2,13 +2,18 @@
 
 #include <expat.h>
 
+#include <algorithm>
 #include <cctype>
+#include <optional>
+#include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/dates.h"
 #include "services/ingestion/formats/annex_a.h"
+#include "services/ingestion/formats/codes.h"
 
 namespace carestat {
 namespace {
@@ -27,7 +32,18 @@ std::string Trim(const std::string& s) {
   return s.substr(b, e - b);
 }
 
-// Parser state: the open elements, the child being read, its CIN episode.
+bool TrueFlag(const std::string& v) { return v == "1" || v == "true" || v == "True" || v == "TRUE"; }
+
+// One CIN episode (CINdetails) and everything recorded within it.
+struct Episode {
+  v1::Record referral;
+  std::optional<int32_t> cin_icpc;  // DateOfInitialCPC directly under CINdetails
+  std::vector<v1::Record> assessments, cin_plans, section47s, cp_plans;
+};
+
+// Parser state: the open elements and the child being read. A child's records are
+// held until </Child> so that rules spanning its episodes can flag them; memory
+// holds one child whatever the file size.
 class CinParser {
  public:
   CinParser(const std::string& file, ParseSink& sink) : file_(file), sink_(sink) {
@@ -40,30 +56,23 @@ class CinParser {
 
   absl::Status Run(std::istream& in) {
     std::vector<char> buf(1 << 16);
-    bool saw_any = false;
     for (;;) {
       in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
       std::streamsize n = in.gcount();
       if (in.bad()) return absl::DataLossError(absl::StrCat(file_, ": read failed"));
       const bool last = n < static_cast<std::streamsize>(buf.size());
-      saw_any = saw_any || n > 0;
       if (XML_Parse(parser_, buf.data(), static_cast<int>(n), last) == XML_STATUS_ERROR) {
         int64_t line = XML_GetCurrentLineNumber(parser_);
-        sink_.OnIssue(MakeIssue("xml", v1::ERROR,
-                                absl::StrCat(file_, " line ", line, " column ",
-                                             XML_GetCurrentColumnNumber(parser_),
-                                             ": malformed XML (", XML_ErrorString(XML_GetErrorCode(parser_)),
-                                             ")", path_.empty() ? "" : " inside " + Path()),
-                                file_, line, "", "", Path()),
-                      true);
+        Fatal("xml",
+              absl::StrCat(file_, " line ", line, " column ", XML_GetCurrentColumnNumber(parser_),
+                           ": malformed XML (", XML_ErrorString(XML_GetErrorCode(parser_)), ")",
+                           path_.empty() ? "" : " inside " + Path()),
+              line, "");
         return absl::OkStatus();
       }
       if (last) break;
     }
-    if (!saw_root_) {
-      sink_.OnIssue(MakeIssue("xml", v1::ERROR, absl::StrCat(file_, ": no <Message> element"), file_, 0),
-                    true);
-    }
+    if (!saw_root_) Fatal("xml", absl::StrCat(file_, ": no <Message> element"), 0, "");
     return absl::OkStatus();
   }
 
@@ -91,6 +100,25 @@ class CinParser {
     return p;
   }
 
+  void Fatal(const std::string& rule, const std::string& message, int64_t line, const std::string& field) {
+    sink_.OnIssue(MakeIssue(rule, v1::ERROR, message, file_, line, field, raw_child_, Path()), true);
+  }
+
+  // A rule broken by `record` (when given): the issue is reported and, for errors, the
+  // record is flagged so metrics leave it out.
+  void Rule(const std::string& rule, v1::Severity severity, const std::string& message, int64_t line,
+            const std::string& field, v1::Record* record = nullptr) {
+    sink_.OnIssue(MakeIssue(rule, severity,
+                            absl::StrCat(file_, " line ", line, ", child ", raw_child_, ": ", message, " (",
+                                         field, ")"),
+                            file_, line, field, raw_child_, Path()),
+                  false);
+    if (record) {
+      record->add_issue_rules(rule);
+      if (severity == v1::ERROR) record->set_has_error(true);
+    }
+  }
+
   void StrayText(Frame& f) {
     if (!Blank(f.text)) {
       sink_.OnIssue(MakeIssue("stray-text", v1::QUERY,
@@ -106,41 +134,68 @@ class CinParser {
     if (path_.empty()) {
       saw_root_ = true;
       if (name != "Message") {
-        sink_.OnIssue(MakeIssue("xml", v1::ERROR,
-                                absl::StrCat(file_, ": the root element is <", name, ">, expected <Message>"),
-                                file_, Line()),
-                      true);
+        Fatal("xml", absl::StrCat(file_, ": the root element is <", name, ">, expected <Message>"), Line(), "");
       }
     } else {
       path_.back().has_children = true;
       StrayText(path_.back());
     }
     path_.push_back(Frame{name, "", false});
+    const int64_t line = Line();
     if (name == "Child") {
-      child_ = v1::Child();
+      child_ = v1::Record();
+      child_.set_line(line);
+      child_.mutable_child();
       raw_child_.clear();
-      child_line_ = Line();
-      child_emitted_ = false;
+      upn_.clear();
+      episodes_.clear();
     } else if (name == "CINdetails") {
-      referral_ = v1::Referral();
-      referral_line_ = Line();
-      has_referral_date_ = false;
+      episodes_.emplace_back();
+      episodes_.back().referral.set_line(line);
+      episodes_.back().referral.mutable_referral();
+    } else if (!episodes_.empty() && path_.size() >= 2 && path_[path_.size() - 2].name == "CINdetails") {
+      Episode& e = episodes_.back();
+      std::vector<v1::Record>* list = name == "Assessments"            ? &e.assessments
+                                      : name == "CINPlanDates"         ? &e.cin_plans
+                                      : name == "Section47"            ? &e.section47s
+                                      : name == "ChildProtectionPlans" ? &e.cp_plans
+                                                                       : nullptr;
+      if (list) {
+        list->emplace_back();
+        list->back().set_line(line);
+        if (name == "Assessments") list->back().mutable_assessment();
+        if (name == "CINPlanDates") list->back().mutable_cin_plan();
+        if (name == "Section47") list->back().mutable_section47();
+        if (name == "ChildProtectionPlans") list->back().mutable_cp_plan();
+      }
     }
   }
 
-  // The value of a leaf element, as a date; an issue when it is not one.
-  bool Date(const std::string& value, const std::string& field, v1::Date* out, bool fatal) {
+  // A date element's value; an error when it is not a date. Key dates (`fatal`) make
+  // the file unreadable; others are flagged on `record`.
+  std::optional<int32_t> Date(const std::string& value, const std::string& field, bool fatal,
+                              v1::Record* record) {
     auto d = ParseIsoDate(value);
     if (!d) {
-      sink_.OnIssue(MakeIssue("date", v1::ERROR,
-                              absl::StrCat(file_, " line ", Line(), ", child ", raw_child_, ": ", field, " '",
-                                           value, "' is not a date (expected YYYY-MM-DD)"),
-                              file_, Line(), field, raw_child_, Path()),
-                    fatal);
-      return false;
+      std::string msg = absl::StrCat(file_, " line ", Line(), ", child ", raw_child_, ": ", field, " '", value,
+                                     "' is not a date (expected YYYY-MM-DD)");
+      if (fatal) {
+        Fatal("date", msg, Line(), field);
+      } else {
+        sink_.OnIssue(MakeIssue("date", v1::ERROR, msg, file_, Line(), field, raw_child_, Path()), false);
+        if (record) {
+          record->add_issue_rules("date");
+          record->set_has_error(true);
+        }
+      }
     }
-    *out = FromDays(*d);
-    return true;
+    return d;
+  }
+
+  void SetDate(const std::string& value, const std::string& field, bool fatal, v1::Record* record,
+               v1::Date* out) {
+    if (value.empty()) return;
+    if (auto d = Date(value, field, fatal, record)) *out = FromDays(*d);
   }
 
   void OnEnd(const std::string& name) {
@@ -148,103 +203,346 @@ class CinParser {
     if (f.has_children) StrayText(f);
     const std::string parent = path_.size() >= 2 ? path_[path_.size() - 2].name : "";
     const std::string value = Trim(f.text);
+    Episode* e = episodes_.empty() ? nullptr : &episodes_.back();
 
     if (parent == "CollectionDetails" && name == "ReferenceDate") {
       reference_date_ = ParseIsoDate(value);
       if (!reference_date_) {
-        sink_.OnIssue(MakeIssue("100", v1::ERROR,
-                                absl::StrCat(file_, " line ", Line(), ": ReferenceDate '", value,
-                                             "' is not a date (expected YYYY-03-31)"),
-                                file_, Line(), "ReferenceDate", "", Path()),
-                      true);
+        Fatal("100", absl::StrCat(file_, " line ", Line(), ": ReferenceDate '", value,
+                                  "' is not a date (expected YYYY-03-31)"),
+              Line(), "ReferenceDate");
       }
     } else if (parent == "Source" && name == "LEA") {
       lea_ = value;
     } else if (name == "Header") {
-      int cy = 0;
-      if (reference_date_) {
-        int y, m, d;
-        CivilFromDays(*reference_date_, &y, &m, &d);
-        cy = y;
-      }
-      sink_.OnHeader(lea_, cy, static_cast<int>(Line()));
+      EndHeader();
     } else if (parent == "ChildIdentifiers") {
-      if (name == "LAchildID") {
-        raw_child_ = value;
-      } else if (name == "PersonBirthDate" && !value.empty()) {
-        Date(value, name, child_.mutable_birth_date(), false);
-      } else if (name == "ExpectedPersonBirthDate" && !value.empty()) {
-        Date(value, name, child_.mutable_expected_birth_date(), false);
-      } else if (name == "PersonDeathDate" && !value.empty()) {
-        Date(value, name, child_.mutable_death_date(), false);
-      } else if (name == "GenderCurrent" || name == "Sex") {
-        child_.set_sex(ParseSex(value));
-      } else if (name == "UPN") {
-        child_.set_upn_known(!value.empty());
-      }
+      v1::Child* c = child_.mutable_child();
+      if (name == "LAchildID") raw_child_ = value;
+      else if (name == "UPN") upn_ = value;
+      else if (name == "PersonBirthDate") SetDate(value, name, false, &child_, c->mutable_birth_date());
+      else if (name == "ExpectedPersonBirthDate") SetDate(value, name, false, &child_, c->mutable_expected_birth_date());
+      else if (name == "PersonDeathDate") SetDate(value, name, false, &child_, c->mutable_death_date());
+      else if (name == "GenderCurrent" || name == "Sex") c->set_sex(ParseSex(value));
     } else if (parent == "ChildCharacteristics" && name == "Ethnicity") {
-      child_.set_ethnicity(value);
+      child_.mutable_child()->set_ethnicity(value);
     } else if (parent == "Disabilities" && name == "Disability") {
-      child_.add_disabilities(value);
-    } else if (name == "ChildIdentifiers" || name == "ChildCharacteristics") {
-      // The child record goes out once its identifiers (and characteristics) are known.
-      if (name == "ChildCharacteristics") EmitChild();
-    } else if (parent == "CINdetails") {
-      if (name == "CINreferralDate") {
-        has_referral_date_ = Date(value, name, referral_.mutable_referral_date(), true);
-      } else if (name == "ReferralSource") {
-        referral_.set_source(value);
-      } else if (name == "PrimaryNeedCode") {
-        referral_.set_primary_need(value);
-      } else if (name == "CINclosureDate" && !value.empty()) {
-        Date(value, name, referral_.mutable_closure_date(), true);
-      } else if (name == "ReasonForClosure") {
-        referral_.set_closure_reason(value);
-      } else if (name == "ReferralNFA") {
-        referral_.set_nfa_known(!value.empty());
-        referral_.set_nfa(value == "1" || value == "true");
+      child_.mutable_child()->add_disabilities(value);
+    } else if (parent == "CINdetails" && e) {
+      v1::Referral* r = e->referral.mutable_referral();
+      if (name == "CINreferralDate") SetDate(value, name, true, &e->referral, r->mutable_referral_date());
+      else if (name == "ReferralSource") r->set_source(value);
+      else if (name == "PrimaryNeedCode") r->set_primary_need(value);
+      else if (name == "CINclosureDate") SetDate(value, name, true, &e->referral, r->mutable_closure_date());
+      else if (name == "ReasonForClosure") r->set_closure_reason(value);
+      else if (name == "ReferralNFA") {
+        r->set_nfa_known(!value.empty());
+        r->set_nfa(TrueFlag(value));
+      } else if (name == "DateOfInitialCPC" && !value.empty()) {
+        e->cin_icpc = Date(value, name, false, &e->referral);
       }
-    } else if (name == "CINdetails") {
-      EmitChild();
-      if (raw_child_.empty()) {
-        sink_.OnIssue(MakeIssue("structure", v1::ERROR,
-                                absl::StrCat(file_, " line ", referral_line_,
-                                             ": CINdetails of a child with no LAchildID"),
-                                file_, referral_line_, "LAchildID", "", Path()),
-                      true);
-      } else if (!has_referral_date_ && !referral_.has_referral_date()) {
-        sink_.OnIssue(MakeIssue("structure", v1::ERROR,
-                                absl::StrCat(file_, " line ", referral_line_, ", child ", raw_child_,
-                                             ": CINdetails has no CINreferralDate"),
-                                file_, referral_line_, "CINreferralDate", raw_child_, Path()),
-                      true);
-      } else if (has_referral_date_) {
-        v1::Record rec;
-        rec.set_line(referral_line_);
-        *rec.mutable_referral() = referral_;
-        sink_.OnRecord(std::move(rec), raw_child_);
+    } else if (name == "CINdetails" && e) {
+      if (!e->referral.referral().has_referral_date()) {
+        Fatal("8600", absl::StrCat(file_, " line ", e->referral.line(), ", child ", raw_child_,
+                                   ": CINdetails has no CINreferralDate"),
+              e->referral.line(), "CINreferralDate");
+      }
+    } else if (parent == "Assessments" && e && !e->assessments.empty()) {
+      v1::Record& rec = e->assessments.back();
+      v1::Assessment* a = rec.mutable_assessment();
+      if (name == "AssessmentActualStartDate") SetDate(value, name, false, &rec, a->mutable_start_date());
+      else if (name == "AssessmentAuthorisationDate") SetDate(value, name, false, &rec, a->mutable_authorisation_date());
+    } else if (parent == "FactorsIdentifiedAtAssessment" && name == "AssessmentFactors" && e &&
+               !e->assessments.empty() && !value.empty()) {
+      e->assessments.back().mutable_assessment()->add_factors(value);
+    } else if (parent == "CINPlanDates" && e && !e->cin_plans.empty()) {
+      v1::Record& rec = e->cin_plans.back();
+      v1::CinPlan* p = rec.mutable_cin_plan();
+      if (name == "CINPlanStartDate") SetDate(value, name, false, &rec, p->mutable_start_date());
+      else if (name == "CINPlanEndDate") SetDate(value, name, false, &rec, p->mutable_end_date());
+    } else if (parent == "Section47" && e && !e->section47s.empty()) {
+      v1::Record& rec = e->section47s.back();
+      v1::Section47* s = rec.mutable_section47();
+      if (name == "S47ActualStartDate") SetDate(value, name, false, &rec, s->mutable_start_date());
+      else if (name == "InitialCPCtarget") SetDate(value, name, false, &rec, s->mutable_icpc_target_date());
+      else if (name == "DateOfInitialCPC") SetDate(value, name, false, &rec, s->mutable_icpc_date());
+      else if (name == "ICPCnotRequired") s->set_icpc_not_required(TrueFlag(value));
+    } else if (parent == "ChildProtectionPlans" && e && !e->cp_plans.empty()) {
+      v1::Record& rec = e->cp_plans.back();
+      v1::CpPlan* p = rec.mutable_cp_plan();
+      if (name == "CPPstartDate") SetDate(value, name, false, &rec, p->mutable_start_date());
+      else if (name == "CPPendDate") SetDate(value, name, false, &rec, p->mutable_end_date());
+      else if (name == "InitialCategoryOfAbuse") p->set_initial_category(value);
+      else if (name == "LatestCategoryOfAbuse") p->set_latest_category(value);
+      else if (name == "NumberOfPreviousCPP" && !value.empty()) {
+        int n = 0;
+        bool digits = std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (digits && value.size() < 4) n = std::stoi(value);
+        p->set_previous_plans(n);
+        p->set_previous_plans_known(digits);
+      }
+    } else if (parent == "Reviews" && name == "CPPreviewDate" && e && !e->cp_plans.empty()) {
+      if (auto d = Date(value, name, false, &e->cp_plans.back())) {
+        *e->cp_plans.back().mutable_cp_plan()->add_review_dates() = FromDays(*d);
       }
     } else if (name == "Child") {
-      EmitChild();
+      EndChild();
     }
     path_.pop_back();
   }
 
-  void EmitChild() {
-    if (child_emitted_) return;
+  void EndHeader() {
+    int cy = 0;
+    if (reference_date_) {
+      cy = FinancialYearOf(*reference_date_) + 1;
+      int y, m, d;
+      CivilFromDays(*reference_date_, &y, &m, &d);
+      if (m != 3 || d != 31) {
+        sink_.OnIssue(MakeIssue("100", v1::ERROR,
+                                absl::StrCat(file_, " line ", Line(), ": Reference Date is incorrect: ",
+                                             FormatIsoDate(*reference_date_), " where 31 March ", cy,
+                                             " was expected"),
+                                file_, Line(), "ReferenceDate", "", Path()),
+                      false);
+      }
+      census_end_ = *reference_date_;
+      census_start_ = FinancialYearStart(cy - 1);
+    } else {
+      Fatal("100", absl::StrCat(file_, ": the header has no ReferenceDate"), Line(), "ReferenceDate");
+    }
+    sink_.OnHeader(lea_, cy, static_cast<int>(Line()));
+  }
+
+  bool InCensus(int32_t d) const { return census_end_ && d >= census_start_ && d <= *census_end_; }
+
+  void EndChild() {
     if (raw_child_.empty()) {
-      sink_.OnIssue(MakeIssue("structure", v1::ERROR,
-                              absl::StrCat(file_, " line ", child_line_, ": a Child with no LAchildID"),
-                              file_, child_line_, "LAchildID", "", Path()),
-                    true);
-      child_emitted_ = true;
+      Fatal("8500", absl::StrCat(file_, " line ", child_.line(), ": LA Child ID missing"), child_.line(),
+            "LAchildID");
       return;
     }
-    child_emitted_ = true;
-    v1::Record rec;
-    rec.set_line(child_line_);
-    *rec.mutable_child() = child_;
-    sink_.OnRecord(std::move(rec), raw_child_);
+    if (!seen_children_.insert(raw_child_).second) {
+      Rule("8510", v1::ERROR, "more than one child record with the same LA Child ID", child_.line(), "LAchildID",
+           &child_);
+    }
+    CheckChild();
+    for (Episode& e : episodes_) CheckEpisode(e);
+    CheckAcrossEpisodes();
+    sink_.OnRecord(std::move(child_), raw_child_);
+    for (Episode& e : episodes_) {
+      if (!e.referral.referral().has_referral_date()) continue;  // already fatal
+      const v1::Date referral_date = e.referral.referral().referral_date();
+      sink_.OnRecord(std::move(e.referral), raw_child_);
+      for (auto* list : {&e.assessments, &e.cin_plans, &e.section47s, &e.cp_plans}) {
+        for (v1::Record& r : *list) {
+          switch (r.kind_case()) {
+            case v1::Record::kAssessment: *r.mutable_assessment()->mutable_referral_date() = referral_date; break;
+            case v1::Record::kCinPlan: *r.mutable_cin_plan()->mutable_referral_date() = referral_date; break;
+            case v1::Record::kSection47: *r.mutable_section47()->mutable_referral_date() = referral_date; break;
+            case v1::Record::kCpPlan: *r.mutable_cp_plan()->mutable_referral_date() = referral_date; break;
+            default: break;
+          }
+          sink_.OnRecord(std::move(r), raw_child_);
+        }
+      }
+    }
+    episodes_.clear();
+  }
+
+  void CheckChild() {
+    v1::Child* c = child_.mutable_child();
+    const int64_t line = child_.line();
+    if (!upn_.empty()) {
+      std::string problem = UpnProblem(upn_);
+      if (!problem.empty()) {
+        Rule(problem.substr(0, 4), v1::ERROR, problem.substr(5), line, "UPN", &child_);
+      } else {
+        c->set_upn_known(true);
+      }
+    }
+    if (c->sex() == v1::SEX_UNSPECIFIED) Rule("4180", v1::ERROR, "Gender is missing", line, "Sex", &child_);
+    if (!IsCode(CodeList::kEthnicity, c->ethnicity())) {
+      Rule("4220", v1::ERROR, absl::StrCat("Ethnicity '", c->ethnicity(), "' is missing or invalid"), line,
+           "Ethnicity", &child_);
+    }
+    if (c->has_birth_date() && census_end_ && ToDays(c->birth_date()) > *census_end_) {
+      Rule("8520", v1::ERROR, "Date of Birth is after the data collection period", line, "PersonBirthDate",
+           &child_);
+    }
+  }
+
+  void CheckEpisode(Episode& e) {
+    v1::Record& rec = e.referral;
+    const v1::Referral& r = rec.referral();
+    if (!r.has_referral_date()) return;
+    const int64_t line = rec.line();
+    const int32_t referral = ToDays(r.referral_date());
+    if (census_end_ && referral > *census_end_) {
+      Rule("8600", v1::ERROR, "Child referral date is after the data collection period", line, "CINreferralDate",
+           &rec);
+    }
+    if (!IsCode(CodeList::kReferralSource, r.source())) {
+      Rule("8866", v1::ERROR, absl::StrCat("Source of Referral '", r.source(), "' is missing or an invalid code"),
+           line, "ReferralSource", &rec);
+    }
+    if (!r.primary_need().empty() && !IsCode(CodeList::kPrimaryNeed, r.primary_need())) {
+      Rule("8650", v1::ERROR, absl::StrCat("Primary Need Code '", r.primary_need(), "' invalid"), line,
+           "PrimaryNeedCode", &rec);
+    }
+    if (!r.closure_reason().empty() && !IsCode(CodeList::kReasonForClosure, r.closure_reason())) {
+      Rule("8640", v1::ERROR, absl::StrCat("CIN Reason for closure code '", r.closure_reason(), "' invalid"), line,
+           "ReasonForClosure", &rec);
+    }
+    if (r.has_closure_date()) {
+      const int32_t closure = ToDays(r.closure_date());
+      if (closure < referral) {
+        Rule("8630", v1::ERROR, "CIN Closure Date is before CIN Referral Date", line, "CINclosureDate", &rec);
+      }
+      if (census_end_ && !InCensus(closure)) {
+        Rule("8620", v1::ERROR, "CIN Closure Date does not fall within the census year", line, "CINclosureDate",
+             &rec);
+      }
+    }
+    if (e.cin_icpc && *e.cin_icpc < referral) {
+      Rule("1104", v1::ERROR, "the initial child protection conference is before the referral date",
+           line, "DateOfInitialCPC", &rec);
+    }
+    for (v1::Record& ar : e.assessments) {
+      const v1::Assessment& a = ar.assessment();
+      if (a.has_start_date() && ToDays(a.start_date()) < referral) {
+        Rule("1103", v1::ERROR, "The assessment start date cannot be before the referral date", ar.line(),
+             "AssessmentActualStartDate", &ar);
+      }
+      if (a.has_start_date() && census_end_ && ToDays(a.start_date()) > *census_end_) {
+        Rule("dates", v1::ERROR, "the assessment starts after the ReferenceDate", ar.line(),
+             "AssessmentActualStartDate", &ar);
+      }
+      bool has21 = false;
+      std::set<std::string> seen;
+      bool dup = false;
+      for (const auto& f : a.factors()) {
+        has21 = has21 || f == "21";
+        dup = dup || !seen.insert(f).second;
+      }
+      if (has21 && a.factors_size() > 1) {
+        Rule("8869", v1::ERROR, "assessment factor 21 (no factors identified) is used with other factors",
+             ar.line(), "AssessmentFactors", &ar);
+      }
+      if (dup) {
+        Rule("8898", v1::ERROR, "the assessment has more than one factor with the same code", ar.line(),
+             "AssessmentFactors", &ar);
+      }
+      if (!a.has_authorisation_date() && a.factors_size() > 0) {
+        Rule("8614", v1::ERROR, "factors at assessment are present for an assessment not completed", ar.line(),
+             "AssessmentFactors", &ar);
+      }
+    }
+    int open_s47 = 0;
+    for (v1::Record& sr : e.section47s) {
+      const v1::Section47& s = sr.section47();
+      if (!s.has_icpc_date() && !s.icpc_not_required()) ++open_s47;
+      if (s.has_icpc_date() && ToDays(s.icpc_date()) < referral) {
+        Rule("1104", v1::ERROR, "the initial child protection conference is before the referral date", sr.line(),
+             "DateOfInitialCPC", &sr);
+      }
+      if (s.has_start_date() && census_end_ && ToDays(s.start_date()) > *census_end_) {
+        Rule("dates", v1::ERROR, "the section 47 enquiry starts after the ReferenceDate", sr.line(),
+             "S47ActualStartDate", &sr);
+      }
+    }
+    if (open_s47 > 1) {
+      Rule("8839", v1::ERROR, "within one CINdetails there are 2 or more open section 47 enquiries",
+           e.section47s.back().line(), "DateOfInitialCPC", &e.section47s.back());
+    }
+    for (v1::Record& pr : e.cp_plans) {
+      v1::CpPlan* p = pr.mutable_cp_plan();
+      if (!p->has_start_date()) continue;
+      const int32_t start = ToDays(p->start_date());
+      if (start < referral) {
+        Rule("1105", v1::ERROR, "The child protection plan start date cannot be before the referral date",
+             pr.line(), "CPPstartDate", &pr);
+      }
+      if (p->has_end_date() && ToDays(p->end_date()) == start) {
+        Rule("8840", v1::ERROR, "Child Protection Plan cannot start and end on the same day", pr.line(),
+             "CPPendDate", &pr);
+      }
+      if (!IsCode(CodeList::kCategoryOfAbuse, p->initial_category())) {
+        Rule("8905", v1::ERROR,
+             absl::StrCat("Initial Category of Abuse code '", p->initial_category(), "' missing or invalid"),
+             pr.line(), "InitialCategoryOfAbuse", &pr);
+      }
+      if (!IsCode(CodeList::kCategoryOfAbuse, p->latest_category())) {
+        Rule("8910", v1::ERROR,
+             absl::StrCat("Latest Category of Abuse code '", p->latest_category(), "' missing or invalid"),
+             pr.line(), "LatestCategoryOfAbuse", &pr);
+      }
+      // 2885: a plan starting in the census year starts on the day of its ICPC.
+      if (InCensus(start)) {
+        std::vector<int32_t> icpcs;
+        for (const v1::Record& sr : e.section47s) {
+          if (sr.section47().has_icpc_date() && !sr.section47().icpc_not_required())
+            icpcs.push_back(ToDays(sr.section47().icpc_date()));
+        }
+        if (e.section47s.empty() && e.cin_icpc) icpcs.push_back(*e.cin_icpc);
+        if (std::find(icpcs.begin(), icpcs.end(), start) == icpcs.end()) {
+          Rule("2885", v1::ERROR,
+               "Child protection plan shown as starting a different day to the initial child protection "
+               "conference",
+               pr.line(), "CPPstartDate", &pr);
+        }
+      }
+    }
+  }
+
+  void CheckAcrossEpisodes() {
+    // 8820: CIN episodes overlap (an episode starts before the previous one closed).
+    std::vector<Episode*> sorted;
+    for (Episode& e : episodes_) {
+      if (e.referral.referral().has_referral_date()) sorted.push_back(&e);
+    }
+    std::sort(sorted.begin(), sorted.end(), [](Episode* a, Episode* b) {
+      return ToDays(a->referral.referral().referral_date()) < ToDays(b->referral.referral().referral_date());
+    });
+    for (size_t i = 1; i < sorted.size(); ++i) {
+      const v1::Referral& prev = sorted[i - 1]->referral.referral();
+      const int32_t start = ToDays(sorted[i]->referral.referral().referral_date());
+      if (!prev.has_closure_date() || ToDays(prev.closure_date()) > start) {
+        Rule("8820", v1::ERROR, "The dates on the CIN episodes for this child overlap",
+             sorted[i]->referral.line(), "CINreferralDate", &sorted[i]->referral);
+      }
+    }
+    // 8935 and 8940 across every plan of the child.
+    std::vector<v1::Record*> plans;
+    for (Episode& e : episodes_) {
+      for (v1::Record& p : e.cp_plans) {
+        if (p.cp_plan().has_start_date()) plans.push_back(&p);
+      }
+    }
+    int open = 0;
+    for (v1::Record* p : plans) open += !p->cp_plan().has_end_date();
+    if (open > 1) {
+      for (v1::Record* p : plans) {
+        if (!p->cp_plan().has_end_date()) {
+          Rule("8935", v1::ERROR, "This child is showing more than one open Child Protection plan", p->line(),
+               "CPPendDate", p);
+        }
+      }
+    }
+    const int32_t horizon = census_end_ ? *census_end_ : INT32_MAX;
+    for (v1::Record* a : plans) {
+      const int32_t start = ToDays(a->cp_plan().start_date());
+      for (v1::Record* b : plans) {
+        if (a == b) continue;
+        const int32_t b_start = ToDays(b->cp_plan().start_date());
+        const int32_t b_end = b->cp_plan().has_end_date() ? ToDays(b->cp_plan().end_date()) : horizon;
+        // Back-to-back plans (one ends the day the next starts) do not overlap.
+        if (start > b_start && start < b_end) {
+          Rule("8940", v1::ERROR, "Child Protection Plan data contains overlapping dates", a->line(),
+               "CPPstartDate", a);
+          break;
+        }
+      }
+    }
   }
 
   const std::string file_;
@@ -253,14 +551,14 @@ class CinParser {
   std::vector<Frame> path_;
   bool saw_root_ = false;
   std::optional<int32_t> reference_date_;
+  std::optional<int32_t> census_end_;
+  int32_t census_start_ = 0;
   std::string lea_;
-  v1::Child child_;
+  v1::Record child_;
   std::string raw_child_;
-  int64_t child_line_ = 0;
-  bool child_emitted_ = true;
-  v1::Referral referral_;
-  int64_t referral_line_ = 0;
-  bool has_referral_date_ = false;
+  std::string upn_;
+  std::vector<Episode> episodes_;
+  std::unordered_set<std::string> seen_children_;
 };
 
 }  // namespace
