@@ -47,7 +47,10 @@ class CheckingSink : public ParseSink {
   }
 
   void OnIssue(v1::ValidationIssue issue, bool fatal) override {
-    if (fatal) r_->fatal = true;
+    if (fatal) {
+      r_->fatal = true;
+      if (r_->fatal_messages.size() < 20) r_->fatal_messages.push_back(issue.message());
+    }
     if (issue.severity() == v1::ERROR) ++r_->errors; else ++r_->queries;
     if (next_) next_->OnIssue(issue, fatal);
     if (r_->issues.size() < kMaxIssues) r_->issues.push_back(std::move(issue));

@@ -30,6 +30,7 @@ struct FileReport {
   int queries = 0;
   bool fatal = false;           // the file cannot be read whole: store nothing
   std::vector<v1::ValidationIssue> issues;   // at most kMaxIssues kept
+  std::vector<std::string> fatal_messages;   // why it cannot be read whole (the first 20)
   int64_t issues_dropped = 0;
 };
 

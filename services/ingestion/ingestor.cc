@@ -85,16 +85,8 @@ class StoringSink : public ParseSink {
 
 std::string FatalSummary(const FileReport& r) {
   std::string msg = absl::StrCat(r.file, " cannot be read whole, so nothing of it was stored");
-  int shown = 0, fatal_errors = 0;
-  for (const auto& i : r.issues) {
-    if (i.severity() != v1::ERROR) continue;
-    ++fatal_errors;
-    if (shown < 5) {
-      absl::StrAppend(&msg, "\n  ", i.message());
-      ++shown;
-    }
-  }
-  if (fatal_errors > shown) absl::StrAppend(&msg, "\n  ... and ", fatal_errors - shown, " more errors");
+  for (const auto& m : r.fatal_messages) absl::StrAppend(&msg, "\n  ", m);
+  if (r.fatal_messages.size() == 20) absl::StrAppend(&msg, "\n  ... and possibly more");
   return msg;
 }
 

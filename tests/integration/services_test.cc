@@ -26,8 +26,10 @@ const char kList1[] =
 const char kCensus[] =
     "<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2016</Year>"
     "<ReferenceDate>2016-03-31</ReferenceDate></CollectionDetails><Source><LEA>301</LEA></Source></Header>"
-    "<Children><Child><ChildIdentifiers><LAchildID>C1</LAchildID></ChildIdentifiers>"
-    "<CINdetails><CINreferralDate>2016-03-31</CINreferralDate></CINdetails></Child></Children></Message>\n";
+    "<Children><Child><ChildIdentifiers><LAchildID>C1</LAchildID><Sex>1</Sex></ChildIdentifiers>"
+    "<ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>"
+    "<CINdetails><CINreferralDate>2016-03-31</CINreferralDate><ReferralSource>6</ReferralSource></CINdetails>"
+    "</Child></Children></Message>\n";
 
 class ServicesTest : public testing::Test {
  protected:
