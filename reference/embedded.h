@@ -7,4 +7,5 @@
 namespace carestat {
 extern const char* const kEmbedded_populations;
 extern const char* const kEmbedded_local_authorities;
+extern const char* const kEmbedded_bank_holidays;
 }  // namespace carestat

@@ -16,19 +16,15 @@ std::string RecordKindName(const v1::Record& r) {
 }
 
 void SetChildId(v1::Record* r, const std::string& id) {
-  switch (r->kind_case()) {
-    case v1::Record::kChild: r->mutable_child()->set_child_id(id); break;
-    case v1::Record::kContact: r->mutable_contact()->set_child_id(id); break;
-    case v1::Record::kReferral: r->mutable_referral()->set_child_id(id); break;
-    case v1::Record::kAssessment: r->mutable_assessment()->set_child_id(id); break;
-    case v1::Record::kCinPlan: r->mutable_cin_plan()->set_child_id(id); break;
-    case v1::Record::kSection47: r->mutable_section47()->set_child_id(id); break;
-    case v1::Record::kCpPlan: r->mutable_cp_plan()->set_child_id(id); break;
-    case v1::Record::kCareEpisode: r->mutable_care_episode()->set_child_id(id); break;
-    case v1::Record::kAdoption: r->mutable_adoption()->set_child_id(id); break;
-    case v1::Record::kCareLeaver: r->mutable_care_leaver()->set_child_id(id); break;
-    case v1::Record::kLocalMeasure:
-    case v1::Record::KIND_NOT_SET: break;
+  // Every record kind names its child in a `child_id` field; reflection keeps this
+  // true for kinds added later without a case each.
+  const auto* oneof = v1::Record::descriptor()->FindOneofByName("kind");
+  const auto* field = v1::Record::GetReflection()->GetOneofFieldDescriptor(*r, oneof);
+  if (!field) return;
+  google::protobuf::Message* m = v1::Record::GetReflection()->MutableMessage(r, field);
+  const auto* id_field = m->GetDescriptor()->FindFieldByName("child_id");
+  if (id_field && id_field->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+    m->GetReflection()->SetString(m, id_field, id);
   }
 }
 
@@ -116,7 +112,7 @@ absl::StatusOr<FileReport> CheckFile(const std::string& path, const std::string&
   report.format = detected->format;
   report.dataset = detected->dataset;
   CheckingSink sink(&report, expected_la, expected_year, next);
-  absl::Status s = ParseFile(*detected, path, display_name, sink);
+  absl::Status s = ParseFile(*detected, path, display_name, expected_year, sink);
   if (!s.ok()) return s;
   sink.Finish();
   return report;

@@ -7,13 +7,15 @@
 #include "services/common/dates.h"
 #include "services/common/keys.h"
 #include "services/metrics/indicators/catalogue.h"
-#include "services/metrics/indicators/compute.h"
+#include "services/metrics/indicators/context.h"
+#include "services/metrics/indicators/record_set.h"
 
 namespace carestat {
 namespace {
 
 constexpr char kPoints[] = "points";
 constexpr char kLas[] = "las";
+constexpr char kWritten[] = "written";  // (LA, year) -> the point keys its last recompute wrote
 
 KeyBuilder SeriesKey(const std::string& entity, const std::string& indicator, const std::string& breakdown) {
   KeyBuilder k;
@@ -30,17 +32,18 @@ std::string PointKey(const std::string& entity, const std::string& indicator, co
       .Build();
 }
 
-// Every period a financial year's recompute owns: the year and its twelve months.
-std::vector<v1::Period> PeriodsOfYear(int fy) {
-  std::vector<v1::Period> out{FinancialYear(fy)};
-  for (int i = 0; i < 12; ++i) out.push_back(i < 9 ? Month(fy, i + 4) : Month(fy + 1, i - 8));
-  return out;
+std::string WrittenKey(const std::string& la, int fy) {
+  return KeyBuilder().Str(la).U16(static_cast<uint16_t>(fy)).Build();
 }
+
+using Family = void (*)(const FamilyInput&, PointWriter&);
+constexpr Family kFamilies[] = {ComputeFrontDoor, ComputeChildrenInNeed, ComputeChildProtection,
+                                ComputeLookedAfter, ComputeAdoption};
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<MetricsEngine>> MetricsEngine::Open(const std::string& dir) {
-  auto s = OpenStore(dir, {kPoints, kLas});
+  auto s = OpenStore(dir, {kPoints, kLas, kWritten});
   if (!s.ok()) return s.status();
   return std::unique_ptr<MetricsEngine>(new MetricsEngine(std::move(*s)));
 }
@@ -55,6 +58,7 @@ absl::StatusOr<v1::RecomputeResponse> MetricsEngine::Recompute(const std::string
   }
   absl::Status s = scan([&set](const v1::Record& r) { set.Add(r); });
   if (!s.ok()) return s;
+  set.Finalize();
 
   std::set<int> years;
   if (collection_years.empty()) {
@@ -64,28 +68,47 @@ absl::StatusOr<v1::RecomputeResponse> MetricsEngine::Recompute(const std::string
   }
   const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count();
-  std::vector<v1::IndicatorPoint> points = ComputeFrontDoor(set, Populations::Shipped(), years, now);
-
-  std::map<int, std::vector<const v1::IndicatorPoint*>> by_year;
-  for (const auto& p : points) {
-    int fy = p.period().kind() == v1::Period::MONTH ? FinancialYearOf(PeriodStart(p.period()))
-                                                    : p.period().start_year();
-    by_year[fy].push_back(&p);
-  }
   v1::RecomputeResponse resp;
   resp.set_records_read(set.records());
   for (int fy : years) {
-    rocksdb::WriteBatch batch;
-    for (const auto& def : Catalogue()) {
-      for (const auto& period : PeriodsOfYear(fy)) {
-        batch.Delete(s_->cf(kPoints), PointKey(la, def.id, "", period));
-      }
+    PointWriter out(la, now);
+    FamilyInput in{set, Populations::Shipped(), WorkingDays::Shipped(), fy};
+    for (Family f : kFamilies) f(in, out);
+    // Data quality: records of this year's returns left out for errors.
+    double excluded = 0;
+    std::set<std::string> dq_sources;
+    for (const auto& r : returns) {
+      if (r.la() != la || r.collection_year() - 1 != fy) continue;
+      auto it = set.excluded_by_return().find(r.return_id());
+      excluded += it == set.excluded_by_return().end() ? 0 : it->second;
+      dq_sources.insert(r.return_id());
     }
-    for (const auto* p : by_year[fy]) {
-      batch.Put(s_->cf(kPoints), PointKey(p->entity(), p->indicator(), p->breakdown(), p->period()),
-                p->SerializeAsString());
+    if (!dq_sources.empty()) out.Count("dq_excluded_records", "", FinancialYear(fy), excluded, dq_sources);
+    // Local measures supplied for this year, stored beside the computed ones.
+    for (const auto& m : set.local_measures()) {
+      if (m.la() != la || m.period().kind() != v1::Period::FINANCIAL_YEAR || m.period().start_year() != fy) continue;
+      out.Count(m.indicator(), "", m.period(), m.value(), {m.source()});
+      out.points().back().set_supplied(true);
+    }
+
+    // One batch: forget what the last recompute of this year wrote, write the new.
+    rocksdb::WriteBatch batch;
+    auto previous = s_->Get(kWritten, WrittenKey(la, fy));
+    if (previous.ok()) {
+      KeyReader r(*previous);
+      std::string key;
+      while (r.Str(&key)) batch.Delete(s_->cf(kPoints), key);
+    } else if (!absl::IsNotFound(previous.status())) {
+      return previous.status();
+    }
+    KeyBuilder written;
+    for (const auto& p : out.points()) {
+      std::string key = PointKey(p.entity(), p.indicator(), p.breakdown(), p.period());
+      batch.Put(s_->cf(kPoints), key, p.SerializeAsString());
+      written.Str(key);
       resp.set_points_written(resp.points_written() + 1);
     }
+    batch.Put(s_->cf(kWritten), WrittenKey(la, fy), written.Build());
     batch.Put(s_->cf(kLas), KeyBuilder().Str(la).Build(), std::to_string(now));
     if (absl::Status w = s_->Write(&batch); !w.ok()) return w;
     resp.add_periods(FormatPeriod(FinancialYear(fy)));
@@ -109,14 +132,19 @@ absl::StatusOr<std::vector<v1::IndicatorPoint>> MetricsEngine::GetValues(const s
         absl::StrCat("period '", period, "' is neither a financial year (2015-16) nor a month (2015-06)"));
   }
   if (absl::Status s = RequireLa(la); !s.ok()) return s;
+  // Every indicator with every breakdown: walk each indicator's keys for this LA.
   std::vector<v1::IndicatorPoint> out;
+  auto it = s_->NewIterator(kPoints);
   for (const auto& def : Catalogue()) {
-    auto v = s_->Get(kPoints, PointKey(la, def.id, "", *p));
-    if (absl::IsNotFound(v.status())) continue;
-    if (!v.ok()) return v.status();
-    v1::IndicatorPoint point;
-    if (!point.ParseFromString(*v)) return absl::DataLossError("corrupt point " + def.id);
-    out.push_back(std::move(point));
+    std::string prefix = KeyBuilder().Str(la).Str(def.id).Build();
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      v1::IndicatorPoint point;
+      if (!point.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())))
+        return absl::DataLossError("corrupt point " + def.id);
+      const v1::Period& q = point.period();
+      if (q.kind() == p->kind() && q.start_year() == p->start_year() && q.month() == p->month())
+        out.push_back(std::move(point));
+    }
   }
   return out;
 }

@@ -119,7 +119,7 @@ Detected DetectFormat(std::string_view head) {
 }
 
 absl::Status ParseFile(const Detected& detected, const std::string& path, const std::string& file_name,
-                       ParseSink& sink) {
+                       int collection_year, ParseSink& sink) {
   if (detected.format == Format::kUnknown) {
     sink.OnIssue(MakeIssue("format", v1::ERROR, absl::StrCat(file_name, ": ", detected.problem), file_name, 0),
                  true);
@@ -131,8 +131,9 @@ absl::Status ParseFile(const Detected& detected, const std::string& path, const 
   switch (detected.format) {
     case Format::kCinCensusXml: return ParseCinCensus(in, file_name, sink);
     case Format::kAnnexACsv: return ParseAnnexAList(in, detected.annex_a_list, file_name, sink);
-    case Format::kSsda903Csv: return ParseSsda903Csv(in, detected.ssda903_table, file_name, sink);
-    case Format::kSsda903Xml: return ParseSsda903Xml(in, file_name, sink);
+    case Format::kSsda903Csv:
+      return ParseSsda903Csv(in, detected.ssda903_table, file_name, sink, Ssda903Options{collection_year});
+    case Format::kSsda903Xml: return ParseSsda903Xml(in, file_name, sink, Ssda903Options{collection_year});
     case Format::kLocalMeasures: return ParseLocalMeasures(in, file_name, sink);
     default: break;
   }

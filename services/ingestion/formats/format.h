@@ -56,10 +56,11 @@ struct Detected {
 Detected DetectFormat(std::string_view head);
 
 // Parses a whole file of a detected format, streaming. `path` is read; `file_name` is
-// what messages call it. Returns non-OK only for I/O failure; problems in the content
-// go to the sink as issues.
+// what messages call it; `collection_year` (0 when unknown) is the year it was filed
+// under, which rules bounded by the collection year need. Returns non-OK only for I/O
+// failure; problems in the content go to the sink as issues.
 absl::Status ParseFile(const Detected& detected, const std::string& path, const std::string& file_name,
-                       ParseSink& sink);
+                       int collection_year, ParseSink& sink);
 
 // Builds an issue; `line` 0 means the whole file.
 v1::ValidationIssue MakeIssue(std::string rule, v1::Severity severity, std::string message,

@@ -1,10 +1,20 @@
 // File: ssda903.h
-// The SSDA903 looked-after children return: its CSV tables (Header, Episodes,
-// Reviews, UASC, OC2, OC3, AD1, PlacedAdoption, PrevPerm, Missing, SWEpisodes),
-// recognised by their column sets, and the same return as XML (EXPSSDA903).
+// The SSDA903 looked-after children return: its CSV tables (Header, Episodes, Reviews,
+// UASC, OC2, OC3, AD1, PlacedAdoption, PrevPerm, Missing, SWEpisodes, DoLo), recognised
+// by their column sets, and the same return as XML (EXPSSDA903).
 //   std::string table = Ssda903TableOf(header_fields);   // "episodes", or "" if none
 //   ParseSsda903Csv(stream, table, "episodes.csv", sink);
 //   ParseSsda903Xml(stream, "903.xml", sink);
+//
+// Tables and the records their rows become:
+//   header -> Child                      episodes -> CareEpisode
+//   reviews -> LacReview                 uasc -> UascStatus
+//   oc2 -> LacOutcomes                   oc3 -> CareLeaver
+//   ad1 -> Adoption (source_table ad1)   placed_adoption -> Adoption (placed_adoption)
+//   prev_perm -> PreviousPermanence      missing -> MissingEpisode
+//   sw_episodes -> SocialWorkerEpisode   dolo -> DeprivationOfLiberty
+// UPNs, mothers' details, full postcodes, URNs and social worker identifiers are never
+// put in a record. Validation follows DfE's rule codes (see ssda903.cc).
 #pragma once
 
 #include <istream>
@@ -16,13 +26,39 @@
 
 namespace carestat {
 
-// The table whose column set the header row matches ("" when none does).
+struct Ssda903Options {
+  // The collection year the return was filed under (2016 for 2015-16). Rules 357 and 361
+  // need the start and end of the year. 0: inferred from the latest episode start
+  // (DECOM) in the file, which in a valid return lies in the collection year.
+  int collection_year = 0;
+};
+
+// The table whose column set the header row matches ("" when none does). Column names
+// match ignoring case and surrounding spaces, in any order. A header that has CHILD and
+// some of a table's own columns but also misses or adds columns still names that table,
+// so that the parser can say which columns are wrong.
 std::string Ssda903TableOf(const std::vector<std::string>& header);
 // For messages: every table and its expected columns.
 std::string Ssda903Tables();
+// The expected columns of one table, comma-separated ("" for an unknown table).
+std::string Ssda903TableColumns(const std::string& table);
 
+// One record per row; Episodes rows are held per child to the end of the file (rules
+// 142, 357, 361, 388 and 501 need all of a child's episodes) and then passed on in file
+// order. Fatal issues: missing or unknown columns, a row with a different field count,
+// an empty CHILD, a blank or unparseable key date (Episodes DECOM, Reviews REVIEW,
+// Missing MIS_START, SWEpisodes SW_DECOM, DoLo DOLO_START), text that is not CSV. Other
+// bad dates and codes are issues on the record (issue_rules, has_error for errors).
 absl::Status ParseSsda903Csv(std::istream& in, const std::string& table, const std::string& file_name,
                              ParseSink& sink);
+absl::Status ParseSsda903Csv(std::istream& in, const std::string& table, const std::string& file_name,
+                             ParseSink& sink, const Ssda903Options& options);
+
+// The same records and rules from the XML return, streamed one CHILD at a time. When
+// the collection year is not given and the stream can seek, a first pass over the bytes
+// finds the latest DECOM. Malformed XML is fatal, naming the line and column.
 absl::Status ParseSsda903Xml(std::istream& in, const std::string& file_name, ParseSink& sink);
+absl::Status ParseSsda903Xml(std::istream& in, const std::string& file_name, ParseSink& sink,
+                             const Ssda903Options& options);
 
 }  // namespace carestat

@@ -1,152 +1,89 @@
-#include "services/metrics/indicators/compute.h"
+// Front door: contacts, referrals and what becomes of them.
+#include <map>
 
 #include "services/common/dates.h"
-#include "services/common/datasets.h"
+#include "services/metrics/indicators/context.h"
 
 namespace carestat {
-
-void RecordSet::AddReturn(const v1::ReturnInfo& info) {
-  const int fy = info.collection_year() - 1;
-  if (info.dataset() == kDatasetAnnexAList1) contact_years_.insert(fy);
-  if (info.dataset() == kDatasetCinCensus) referral_years_.insert(fy);
-}
-
-void RecordSet::Add(const v1::Record& r) {
-  ++records_;
-  if (r.has_error()) {
-    ++excluded_;
-    return;
-  }
-  if (r.has_contact()) {
-    ++contacts_[{r.contact().child_id(), ToDays(r.contact().contact_date())}][r.return_id()];
-  } else if (r.has_referral()) {
-    ++referrals_[{r.referral().child_id(), ToDays(r.referral().referral_date())}][r.return_id()];
-  }
-}
-
-std::vector<RecordSet::Dated> RecordSet::Flatten(const Counts& counts) {
-  std::vector<Dated> out;
-  for (const auto& [key, by_return] : counts) {
-    int n = 0;
-    std::vector<std::string> sources;
-    for (const auto& [ret, c] : by_return) {
-      n = std::max(n, c);
-      sources.push_back(ret);
-    }
-    for (int i = 0; i < n; ++i) out.push_back(Dated{key.second, key.first, sources});
-  }
-  return out;
-}
-
-std::vector<RecordSet::Dated> RecordSet::Contacts() const { return Flatten(contacts_); }
-std::vector<RecordSet::Dated> RecordSet::Referrals() const { return Flatten(referrals_); }
-
-std::set<int> RecordSet::AllYears() const {
-  std::set<int> all = contact_years_;
-  all.insert(referral_years_.begin(), referral_years_.end());
-  return all;
-}
-
 namespace {
 
-v1::IndicatorPoint Point(const std::string& la, const std::string& id, const v1::Period& period,
-                         int64_t now_ms) {
-  v1::IndicatorPoint p;
-  p.set_entity(la);
-  p.set_indicator(id);
-  *p.mutable_period() = period;
-  p.set_computed_unix_ms(now_ms);
-  return p;
+// 12 calendar months before a date (29 February maps to 28 February).
+int32_t MonthsBefore(int32_t day, int months) {
+  int y, m, d;
+  CivilFromDays(day, &y, &m, &d);
+  m -= months;
+  while (m < 1) {
+    m += 12;
+    --y;
+  }
+  while (!IsValidDate(y, m, d)) --d;
+  return DayNumber(y, m, d);
 }
 
-struct Tally {
-  double count = 0;
-  std::set<std::string> sources;
-};
-
-// Counts dated records per financial year and per month of the years wanted.
-void TallyByPeriod(const std::vector<RecordSet::Dated>& items, const std::set<int>& years,
-                   std::map<int, Tally>* by_year, std::map<std::pair<int, int>, Tally>* by_month) {
+// Counts dated items per financial year and per month of `fy`, with sources.
+template <typename T, typename DateOf>
+void FlowCounts(const std::string& id, const FamilyInput& in, const std::vector<Item<T>>& items, DateOf date_of,
+                PointWriter& out, double* year_total, std::set<std::string>* year_sources) {
+  std::map<int, double> by_month;
+  std::map<int, std::set<std::string>> month_sources;
+  *year_total = 0;
   for (const auto& it : items) {
-    int fy = FinancialYearOf(it.date);
-    if (!years.count(fy)) continue;
-    int y, m, d;
-    CivilFromDays(it.date, &y, &m, &d);
-    Tally& ty = (*by_year)[fy];
-    Tally& tm = (*by_month)[{y, m}];
-    ty.count += 1;
-    tm.count += 1;
-    ty.sources.insert(it.sources.begin(), it.sources.end());
-    tm.sources.insert(it.sources.begin(), it.sources.end());
+    int32_t d = date_of(it.rec);
+    if (FinancialYearOf(d) != in.fy) continue;
+    int y, m, dd;
+    CivilFromDays(d, &y, &m, &dd);
+    *year_total += 1;
+    by_month[m] += 1;
+    AddSources(year_sources, it);
+    AddSources(&month_sources[m], it);
   }
-}
-
-void AddCounts(const std::string& la, const std::string& id, const std::set<int>& covered,
-               const std::set<int>& years, const std::vector<RecordSet::Dated>& items, int64_t now_ms,
-               std::vector<v1::IndicatorPoint>* out, std::map<int, Tally>* by_year) {
-  std::set<int> wanted;
-  for (int y : years) {
-    if (covered.count(y)) wanted.insert(y);
-  }
-  std::map<std::pair<int, int>, Tally> by_month;
-  TallyByPeriod(items, wanted, by_year, &by_month);
-  for (int fy : wanted) {
-    Tally& t = (*by_year)[fy];
-    v1::IndicatorPoint p = Point(la, id, FinancialYear(fy), now_ms);
-    p.set_has_value(true);
-    p.set_value(t.count);
-    p.set_numerator(t.count);
-    for (const auto& s : t.sources) p.add_sources(s);
-    out->push_back(std::move(p));
-    for (int i = 0; i < 12; ++i) {
-      int y = i < 9 ? fy : fy + 1, m = i < 9 ? i + 4 : i - 8;
-      auto it = by_month.find({y, m});
-      v1::IndicatorPoint mp = Point(la, id, Month(y, m), now_ms);
-      mp.set_has_value(true);
-      mp.set_value(it == by_month.end() ? 0 : it->second.count);
-      mp.set_numerator(mp.value());
-      if (it != by_month.end()) {
-        for (const auto& s : it->second.sources) mp.add_sources(s);
-      }
-      out->push_back(std::move(mp));
-    }
+  out.Count(id, "", FinancialYear(in.fy), *year_total, *year_sources);
+  for (int i = 0; i < 12; ++i) {
+    int y = i < 9 ? in.fy : in.fy + 1, m = i < 9 ? i + 4 : i - 8;
+    out.Count(id, "", Month(y, m), by_month[m], month_sources[m]);
   }
 }
 
 }  // namespace
 
-std::vector<v1::IndicatorPoint> ComputeFrontDoor(const RecordSet& set, const Populations& pops,
-                                                 const std::set<int>& years, int64_t now_ms) {
-  std::vector<v1::IndicatorPoint> out;
-  std::map<int, Tally> contacts, referrals;
-  AddCounts(set.la(), "contacts", set.contact_years(), years, set.Contacts(), now_ms, &out, &contacts);
-  AddCounts(set.la(), "referrals", set.referral_years(), years, set.Referrals(), now_ms, &out, &referrals);
-
-  for (const auto& [fy, r] : referrals) {
-    if (auto pop = pops.Get(set.la(), fy)) {
-      v1::IndicatorPoint p = Point(set.la(), "referral_rate", FinancialYear(fy), now_ms);
-      p.set_has_value(true);
-      p.set_numerator(r.count);
-      p.set_denominator(*pop);
-      p.set_value(r.count / *pop * 10000.0);
-      for (const auto& s : r.sources) p.add_sources(s);
-      p.add_sources(pops.Source(set.la(), fy));
-      out.push_back(std::move(p));
-    }
-    auto c = contacts.find(fy);
-    if (c != contacts.end()) {
-      v1::IndicatorPoint p = Point(set.la(), "contact_conversion_pct", FinancialYear(fy), now_ms);
-      p.set_numerator(r.count);
-      p.set_denominator(c->second.count);
-      // A zero denominator gives no value, not zero.
-      p.set_has_value(c->second.count > 0);
-      if (c->second.count > 0) p.set_value(r.count / c->second.count * 100.0);
-      for (const auto& s : r.sources) p.add_sources(s);
-      for (const auto& s : c->second.sources) p.add_sources(s);
-      out.push_back(std::move(p));
-    }
+void ComputeFrontDoor(const FamilyInput& in, PointWriter& out) {
+  const RecordSet& set = in.set;
+  const bool contacts_covered = set.Covers("contact", in.fy);
+  const bool referrals_covered = set.Covers("referral", in.fy);
+  double contacts = 0, referrals = 0;
+  std::set<std::string> contact_sources, referral_sources;
+  if (contacts_covered) {
+    FlowCounts("contacts", in, set.contacts(), [](const v1::Contact& c) { return ToDays(c.contact_date()); }, out,
+               &contacts, &contact_sources);
   }
-  return out;
+  if (!referrals_covered) return;
+  FlowCounts("referrals", in, set.referrals(), [](const v1::Referral& r) { return ToDays(r.referral_date()); }, out,
+             &referrals, &referral_sources);
+  out.Rate("referral_rate", in, referrals, referral_sources);
+  if (contacts_covered) {
+    std::set<std::string> both = referral_sources;
+    both.insert(contact_sources.begin(), contact_sources.end());
+    out.Ratio("contact_conversion_pct", "", FinancialYear(in.fy), referrals, contacts, 100, both);
+  }
+
+  // Re-referrals look back 12 months, into earlier returns where they are loaded.
+  std::map<std::string, std::vector<int32_t>> dates_by_child;
+  for (const auto& it : set.referrals()) dates_by_child[it.rec.child_id()].push_back(ToDays(it.rec.referral_date()));
+  double rereferred = 0, nfa = 0;
+  for (const auto& it : set.referrals()) {
+    const int32_t d = ToDays(it.rec.referral_date());
+    if (FinancialYearOf(d) != in.fy) continue;
+    const int32_t window = MonthsBefore(d, 12);
+    for (int32_t other : dates_by_child[it.rec.child_id()]) {
+      if (other < d && other > window) {
+        rereferred += 1;
+        break;
+      }
+    }
+    nfa += it.rec.nfa();
+  }
+  out.Ratio("rereferral_12m_pct", "", FinancialYear(in.fy), rereferred, referrals, 100, referral_sources);
+  out.Ratio("referral_nfa_pct", "", FinancialYear(in.fy), nfa, referrals, 100, referral_sources);
 }
 
 }  // namespace carestat

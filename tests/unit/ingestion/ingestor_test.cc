@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "services/ingestion/check.h"
 #include "tests/unit/ingestion/test_sink.h"
 
 namespace carestat {
@@ -134,6 +135,28 @@ TEST_F(IngestorTest, IssuesAreStoredWithPseudonymsNotIds) {
   EXPECT_NE((*issues)[0].child(), "C4");
   EXPECT_EQ((*issues)[0].message().find("C4"), std::string::npos);
   EXPECT_FALSE((*ing)->store().GetIssues("nonsense").ok());
+}
+
+}  // namespace
+}  // namespace carestat
+
+namespace carestat {
+namespace {
+
+TEST(SetChildIdTest, EveryRecordKindWithAChildGetsThePseudonym) {
+  const auto* oneof = v1::Record::descriptor()->FindOneofByName("kind");
+  int kinds_with_child = 0;
+  for (int i = 0; i < oneof->field_count(); ++i) {
+    const auto* field = oneof->field(i);
+    v1::Record r;
+    google::protobuf::Message* m = r.GetReflection()->MutableMessage(&r, field);
+    const auto* id = m->GetDescriptor()->FindFieldByName("child_id");
+    SetChildId(&r, "pseudonym");
+    if (!id) continue;  // a local measure describes no child
+    ++kinds_with_child;
+    EXPECT_EQ(m->GetReflection()->GetString(*m, id), "pseudonym") << field->name();
+  }
+  EXPECT_GE(kinds_with_child, 10);
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "services/common/dates.h"
-#include "services/metrics/indicators/compute.h"
+#include "services/metrics/indicators/context.h"
 
 namespace carestat {
 namespace {
@@ -41,6 +41,14 @@ std::map<std::string, v1::IndicatorPoint> ByKey(const std::vector<v1::IndicatorP
   return out;
 }
 
+std::map<std::string, v1::IndicatorPoint> Compute(RecordSet& set, const Populations& pops,
+                                                  std::set<int> years) {
+  set.Finalize();
+  PointWriter out("301", 0);
+  for (int fy : years) ComputeFrontDoor(FamilyInput{set, pops, WorkingDays::Shipped(), fy}, out);
+  return ByKey(out.points());
+}
+
 Populations Pops() {
   auto p = Populations::Parse("entity,mid_year,age_band,population,source\n301,2015,0-17,50000,test\n");
   EXPECT_TRUE(p.ok());
@@ -58,7 +66,7 @@ TEST(FrontDoorTest, ThirtyFirstMarchAndFirstAprilFallInDifferentYears) {
   set.Add(Contact("a", 2016, 4, 1, 2017));   // a second contact that day: every contact counts
   set.Add(Referral("a", 2016, 3, 31, 2016));
   set.Add(Referral("b", 2015, 4, 1, 2016));
-  auto pts = ByKey(ComputeFrontDoor(set, Pops(), {2015, 2016}, 0));
+  auto pts = Compute(set, Pops(), {2015, 2016});
   EXPECT_EQ(pts["contacts/2015-16"].value(), 1);
   EXPECT_EQ(pts["contacts/2016-17"].value(), 2);
   EXPECT_EQ(pts["referrals/2015-16"].value(), 2);
@@ -88,9 +96,19 @@ TEST(FrontDoorTest, ARecordInTwoReturnsCountsOnce) {
   // Two referrals of one child on one day in one return are two referrals.
   set.Add(Referral("b", 2016, 3, 1, 2016));
   set.Add(Referral("b", 2016, 3, 1, 2016));
-  auto pts = ByKey(ComputeFrontDoor(set, Pops(), {2015}, 0));
-  EXPECT_EQ(pts["referrals/2015-16"].value(), 3);
+  // A child referred 1 March 2015 and again 1 March 2016 is re-referred: 1 March
+  // 2015 is after 1 March 2016 minus 12 months? No: it is equal, so not within.
+  set.Add(Referral("c", 2015, 3, 1, 2016));
+  set.Add(Referral("c", 2016, 3, 1, 2016));
+  // ...while 2 March 2015 then 1 March 2016 is within 12 months.
+  set.Add(Referral("d", 2015, 3, 2, 2016));
+  set.Add(Referral("d", 2016, 3, 1, 2016));
+  auto pts = Compute(set, Pops(), {2015});
+  // a once, b twice, c and d once each in 2015-16 (their 2015 referrals are 2014-15)
+  EXPECT_EQ(pts["referrals/2015-16"].value(), 5);
   EXPECT_EQ(pts["referrals/2015-16"].sources_size(), 2);
+  // Only d's 2016 referral is a re-referral within 12 months: 1 of 5.
+  EXPECT_DOUBLE_EQ(pts["rereferral_12m_pct/2015-16"].value(), 20.0);
 }
 
 TEST(FrontDoorTest, YearsWithoutAReturnHaveNoPointAndErrorsAreLeftOut) {
@@ -100,7 +118,7 @@ TEST(FrontDoorTest, YearsWithoutAReturnHaveNoPointAndErrorsAreLeftOut) {
   v1::Record flagged = Referral("b", 2015, 6, 2, 2016);
   flagged.set_has_error(true);
   set.Add(flagged);
-  auto pts = ByKey(ComputeFrontDoor(set, Pops(), {2014, 2015}, 0));
+  auto pts = Compute(set, Pops(), {2014, 2015});
   EXPECT_EQ(pts["referrals/2015-16"].value(), 1);
   EXPECT_EQ(set.excluded(), 1);
   EXPECT_EQ(pts.count("referrals/2014-15"), 0u);  // no census filed for 2014-15
@@ -113,7 +131,7 @@ TEST(FrontDoorTest, ZeroContactsGiveNoConversionValue) {
   set.AddReturn(Return("cin-census", 2016));
   set.AddReturn(Return("annex-a-list-1", 2016));
   set.Add(Referral("a", 2015, 6, 1, 2016));
-  auto pts = ByKey(ComputeFrontDoor(set, Pops(), {2015}, 0));
+  auto pts = Compute(set, Pops(), {2015});
   ASSERT_EQ(pts.count("contact_conversion_pct/2015-16"), 1u);
   EXPECT_FALSE(pts["contact_conversion_pct/2015-16"].has_value());
   EXPECT_EQ(pts["contact_conversion_pct/2015-16"].denominator(), 0);

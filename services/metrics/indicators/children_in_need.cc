@@ -1,0 +1,8 @@
+// Indicator family: to be written; computes nothing yet, so its indicators have no points.
+#include "services/metrics/indicators/context.h"
+
+namespace carestat {
+
+void ComputeChildrenInNeed(const FamilyInput&, PointWriter&) {}
+
+}  // namespace carestat

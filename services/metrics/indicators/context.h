@@ -1,0 +1,68 @@
+// File: context.h
+// What an indicator family computes with, and the writer its points go to.
+//   void ComputeChildProtection(const FamilyInput& in, PointWriter& out) {
+//     out.Count("cpp_started", "", FinancialYear(in.fy), n, sources);
+//     out.Ratio("cpp_rate", "", FinancialYear(in.fy), n, population, 10000, sources);
+//   }
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "carestat/v1/common.pb.h"
+#include "services/metrics/indicators/record_set.h"
+#include "services/metrics/reference/population.h"
+#include "services/metrics/reference/working_days.h"
+
+namespace carestat {
+
+struct FamilyInput {
+  const RecordSet& set;
+  const Populations& populations;
+  const WorkingDays& working_days;
+  int fy;  // the financial year being computed (its start year)
+};
+
+// Collects points for one LA. A ratio with a zero denominator is stored without a
+// value (never as zero); sources are de-duplicated.
+class PointWriter {
+ public:
+  PointWriter(std::string entity, int64_t now_ms) : entity_(std::move(entity)), now_ms_(now_ms) {}
+
+  void Count(const std::string& id, const std::string& breakdown, const v1::Period& period, double n,
+             const std::set<std::string>& sources);
+  // numerator / denominator x scale (100 for a percentage, 10000 for a rate).
+  void Ratio(const std::string& id, const std::string& breakdown, const v1::Period& period, double numerator,
+             double denominator, double scale, const std::set<std::string>& sources);
+  // sum / n: a mean (days); no value when n is 0.
+  void Mean(const std::string& id, const std::string& breakdown, const v1::Period& period, double sum, double n,
+            const std::set<std::string>& sources);
+  // numerator / population(LA, fy) x 10,000; no point at all when the population is
+  // not in the shipped table (a rate is never invented).
+  void Rate(const std::string& id, const FamilyInput& in, double numerator, const std::set<std::string>& sources);
+
+  std::vector<v1::IndicatorPoint>& points() { return points_; }
+
+ private:
+  v1::IndicatorPoint& New(const std::string& id, const std::string& breakdown, const v1::Period& period,
+                          const std::set<std::string>& sources);
+  std::string entity_;
+  int64_t now_ms_;
+  std::vector<v1::IndicatorPoint> points_;
+};
+
+// Adds an item's sources to a set: `Sources(s, item)` for any Item<T>.
+template <typename T>
+void AddSources(std::set<std::string>* s, const Item<T>& item) {
+  s->insert(item.sources.begin(), item.sources.end());
+}
+
+// The families, one file each under indicators/.
+void ComputeFrontDoor(const FamilyInput& in, PointWriter& out);
+void ComputeChildrenInNeed(const FamilyInput& in, PointWriter& out);
+void ComputeChildProtection(const FamilyInput& in, PointWriter& out);
+void ComputeLookedAfter(const FamilyInput& in, PointWriter& out);
+void ComputeAdoption(const FamilyInput& in, PointWriter& out);
+
+}  // namespace carestat

@@ -1,0 +1,54 @@
+#include "services/metrics/indicators/context.h"
+
+#include "services/common/dates.h"
+
+namespace carestat {
+
+v1::IndicatorPoint& PointWriter::New(const std::string& id, const std::string& breakdown, const v1::Period& period,
+                                     const std::set<std::string>& sources) {
+  v1::IndicatorPoint& p = points_.emplace_back();
+  p.set_entity(entity_);
+  p.set_indicator(id);
+  p.set_breakdown(breakdown);
+  *p.mutable_period() = period;
+  p.set_computed_unix_ms(now_ms_);
+  for (const auto& s : sources) p.add_sources(s);
+  return p;
+}
+
+void PointWriter::Count(const std::string& id, const std::string& breakdown, const v1::Period& period, double n,
+                        const std::set<std::string>& sources) {
+  v1::IndicatorPoint& p = New(id, breakdown, period, sources);
+  p.set_has_value(true);
+  p.set_value(n);
+  p.set_numerator(n);
+}
+
+void PointWriter::Ratio(const std::string& id, const std::string& breakdown, const v1::Period& period,
+                        double numerator, double denominator, double scale, const std::set<std::string>& sources) {
+  v1::IndicatorPoint& p = New(id, breakdown, period, sources);
+  p.set_numerator(numerator);
+  p.set_denominator(denominator);
+  p.set_has_value(denominator > 0);
+  if (denominator > 0) p.set_value(numerator / denominator * scale);
+}
+
+void PointWriter::Mean(const std::string& id, const std::string& breakdown, const v1::Period& period, double sum,
+                       double n, const std::set<std::string>& sources) {
+  v1::IndicatorPoint& p = New(id, breakdown, period, sources);
+  p.set_numerator(sum);
+  p.set_denominator(n);
+  p.set_has_value(n > 0);
+  if (n > 0) p.set_value(sum / n);
+}
+
+void PointWriter::Rate(const std::string& id, const FamilyInput& in, double numerator,
+                       const std::set<std::string>& sources) {
+  auto pop = in.populations.Get(in.set.la(), in.fy);
+  if (!pop) return;
+  std::set<std::string> with_source = sources;
+  with_source.insert(in.populations.Source(in.set.la(), in.fy));
+  Ratio(id, "", FinancialYear(in.fy), numerator, *pop, 10000.0, with_source);
+}
+
+}  // namespace carestat
