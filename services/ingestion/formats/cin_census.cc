@@ -192,10 +192,11 @@ class CinParser {
     return d;
   }
 
-  void SetDate(const std::string& value, const std::string& field, bool fatal, v1::Record* record,
-               v1::Date* out) {
+  // `out` is called only for a real date, so an empty element leaves the field unset.
+  template <typename Out>
+  void SetDate(const std::string& value, const std::string& field, bool fatal, v1::Record* record, Out out) {
     if (value.empty()) return;
-    if (auto d = Date(value, field, fatal, record)) *out = FromDays(*d);
+    if (auto d = Date(value, field, fatal, record)) *out() = FromDays(*d);
   }
 
   void OnEnd(const std::string& name) {
@@ -220,9 +221,9 @@ class CinParser {
       v1::Child* c = child_.mutable_child();
       if (name == "LAchildID") raw_child_ = value;
       else if (name == "UPN") upn_ = value;
-      else if (name == "PersonBirthDate") SetDate(value, name, false, &child_, c->mutable_birth_date());
-      else if (name == "ExpectedPersonBirthDate") SetDate(value, name, false, &child_, c->mutable_expected_birth_date());
-      else if (name == "PersonDeathDate") SetDate(value, name, false, &child_, c->mutable_death_date());
+      else if (name == "PersonBirthDate") SetDate(value, name, false, &child_, [&] { return c->mutable_birth_date(); });
+      else if (name == "ExpectedPersonBirthDate") SetDate(value, name, false, &child_, [&] { return c->mutable_expected_birth_date(); });
+      else if (name == "PersonDeathDate") SetDate(value, name, false, &child_, [&] { return c->mutable_death_date(); });
       else if (name == "GenderCurrent" || name == "Sex") c->set_sex(ParseSex(value));
     } else if (parent == "ChildCharacteristics" && name == "Ethnicity") {
       child_.mutable_child()->set_ethnicity(value);
@@ -230,10 +231,10 @@ class CinParser {
       child_.mutable_child()->add_disabilities(value);
     } else if (parent == "CINdetails" && e) {
       v1::Referral* r = e->referral.mutable_referral();
-      if (name == "CINreferralDate") SetDate(value, name, true, &e->referral, r->mutable_referral_date());
+      if (name == "CINreferralDate") SetDate(value, name, true, &e->referral, [&] { return r->mutable_referral_date(); });
       else if (name == "ReferralSource") r->set_source(value);
       else if (name == "PrimaryNeedCode") r->set_primary_need(value);
-      else if (name == "CINclosureDate") SetDate(value, name, true, &e->referral, r->mutable_closure_date());
+      else if (name == "CINclosureDate") SetDate(value, name, true, &e->referral, [&] { return r->mutable_closure_date(); });
       else if (name == "ReasonForClosure") r->set_closure_reason(value);
       else if (name == "ReferralNFA") {
         r->set_nfa_known(!value.empty());
@@ -250,28 +251,28 @@ class CinParser {
     } else if (parent == "Assessments" && e && !e->assessments.empty()) {
       v1::Record& rec = e->assessments.back();
       v1::Assessment* a = rec.mutable_assessment();
-      if (name == "AssessmentActualStartDate") SetDate(value, name, false, &rec, a->mutable_start_date());
-      else if (name == "AssessmentAuthorisationDate") SetDate(value, name, false, &rec, a->mutable_authorisation_date());
+      if (name == "AssessmentActualStartDate") SetDate(value, name, false, &rec, [&] { return a->mutable_start_date(); });
+      else if (name == "AssessmentAuthorisationDate") SetDate(value, name, false, &rec, [&] { return a->mutable_authorisation_date(); });
     } else if (parent == "FactorsIdentifiedAtAssessment" && name == "AssessmentFactors" && e &&
                !e->assessments.empty() && !value.empty()) {
       e->assessments.back().mutable_assessment()->add_factors(value);
     } else if (parent == "CINPlanDates" && e && !e->cin_plans.empty()) {
       v1::Record& rec = e->cin_plans.back();
       v1::CinPlan* p = rec.mutable_cin_plan();
-      if (name == "CINPlanStartDate") SetDate(value, name, false, &rec, p->mutable_start_date());
-      else if (name == "CINPlanEndDate") SetDate(value, name, false, &rec, p->mutable_end_date());
+      if (name == "CINPlanStartDate") SetDate(value, name, false, &rec, [&] { return p->mutable_start_date(); });
+      else if (name == "CINPlanEndDate") SetDate(value, name, false, &rec, [&] { return p->mutable_end_date(); });
     } else if (parent == "Section47" && e && !e->section47s.empty()) {
       v1::Record& rec = e->section47s.back();
       v1::Section47* s = rec.mutable_section47();
-      if (name == "S47ActualStartDate") SetDate(value, name, false, &rec, s->mutable_start_date());
-      else if (name == "InitialCPCtarget") SetDate(value, name, false, &rec, s->mutable_icpc_target_date());
-      else if (name == "DateOfInitialCPC") SetDate(value, name, false, &rec, s->mutable_icpc_date());
+      if (name == "S47ActualStartDate") SetDate(value, name, false, &rec, [&] { return s->mutable_start_date(); });
+      else if (name == "InitialCPCtarget") SetDate(value, name, false, &rec, [&] { return s->mutable_icpc_target_date(); });
+      else if (name == "DateOfInitialCPC") SetDate(value, name, false, &rec, [&] { return s->mutable_icpc_date(); });
       else if (name == "ICPCnotRequired") s->set_icpc_not_required(TrueFlag(value));
     } else if (parent == "ChildProtectionPlans" && e && !e->cp_plans.empty()) {
       v1::Record& rec = e->cp_plans.back();
       v1::CpPlan* p = rec.mutable_cp_plan();
-      if (name == "CPPstartDate") SetDate(value, name, false, &rec, p->mutable_start_date());
-      else if (name == "CPPendDate") SetDate(value, name, false, &rec, p->mutable_end_date());
+      if (name == "CPPstartDate") SetDate(value, name, false, &rec, [&] { return p->mutable_start_date(); });
+      else if (name == "CPPendDate") SetDate(value, name, false, &rec, [&] { return p->mutable_end_date(); });
       else if (name == "InitialCategoryOfAbuse") p->set_initial_category(value);
       else if (name == "LatestCategoryOfAbuse") p->set_latest_category(value);
       else if (name == "NumberOfPreviousCPP" && !value.empty()) {

@@ -1,8 +1,167 @@
-// Indicator family: to be written; computes nothing yet, so its indicators have no points.
+// Child protection: plans open, started and ceased, their categories, repeats and length.
+#include <map>
+#include <optional>
+
+#include "services/common/dates.h"
 #include "services/metrics/indicators/context.h"
 
 namespace carestat {
+namespace {
 
-void ComputeChildProtection(const FamilyInput&, PointWriter&) {}
+// A date field as a day number, or nothing when the return left it blank. Tests the
+// year, not has_*(): a parser may create the message for an empty element, and a
+// Date of all zeros is no calendar date (RecordSet keys dates the same way).
+std::optional<int32_t> DayOf(const v1::Date& d) {
+  if (d.year() == 0) return std::nullopt;
+  return ToDays(d);
+}
+
+// The twelve months of financial year `fy`, April first.
+v1::Period MonthOfYear(int fy, int i) { return i < 9 ? Month(fy, i + 4) : Month(fy + 1, i - 8); }
+
+// The same month and day two years later. A plan started on 29 February reaches two
+// years on 28 February: the last day of the same month, as 12 months before 29
+// February is 28 February on the front door.
+int32_t TwoYearsAfter(int32_t day) {
+  int y, m, d;
+  CivilFromDays(day, &y, &m, &d);
+  y += 2;
+  while (!IsValidDate(y, m, d)) --d;
+  return DayNumber(y, m, d);
+}
+
+// The category a plan is counted under: latest, else initial.
+const std::string& CategoryOf(const v1::CpPlan& p) {
+  return p.latest_category().empty() ? p.initial_category() : p.latest_category();
+}
+
+bool OpenAt(const v1::CpPlan& p, int32_t day) {
+  const std::optional<int32_t> start = DayOf(p.start_date());
+  const std::optional<int32_t> end = DayOf(p.end_date());
+  return start && *start <= day && (!end || *end > day);
+}
+
+// Counts dated plans per financial year and per month of `fy`, with sources. Plans
+// without the date are in no period.
+template <typename DateOf>
+void FlowCounts(const std::string& id, const FamilyInput& in, DateOf date_of, PointWriter& out) {
+  double year_total = 0;
+  std::set<std::string> year_sources;
+  std::map<int, double> by_month;
+  std::map<int, std::set<std::string>> month_sources;
+  for (const auto& it : in.set.cp_plans()) {
+    const std::optional<int32_t> d = date_of(it.rec);
+    if (!d || FinancialYearOf(*d) != in.fy) continue;
+    int y, m, dd;
+    CivilFromDays(*d, &y, &m, &dd);
+    year_total += 1;
+    by_month[m] += 1;
+    AddSources(&year_sources, it);
+    AddSources(&month_sources[m], it);
+  }
+  out.Count(id, "", FinancialYear(in.fy), year_total, year_sources);
+  for (int i = 0; i < 12; ++i) {
+    const v1::Period p = MonthOfYear(in.fy, i);
+    out.Count(id, "", p, by_month[p.month()], month_sources[p.month()]);
+  }
+}
+
+// Distinct children with a plan open at `day`. A plan without a child id (the return
+// gave none) cannot be matched to another, so it counts as a child of its own.
+double ChildrenOnPlan(const std::vector<Item<v1::CpPlan>>& plans, int32_t day, std::set<std::string>* sources) {
+  std::set<std::string> children;
+  double unidentified = 0;
+  for (const auto& it : plans) {
+    if (!OpenAt(it.rec, day)) continue;
+    if (it.rec.child_id().empty()) {
+      unidentified += 1;
+    } else {
+      children.insert(it.rec.child_id());
+    }
+    AddSources(sources, it);
+  }
+  return static_cast<double>(children.size()) + unidentified;
+}
+
+}  // namespace
+
+void ComputeChildProtection(const FamilyInput& in, PointWriter& out) {
+  const RecordSet& set = in.set;
+  if (!set.Covers("cp_plan", in.fy)) return;
+  const v1::Period year = FinancialYear(in.fy);
+  const int32_t snapshot = PeriodEnd(year);
+
+  // Plans open at S come from every return loaded: a plan started years ago and still
+  // open counts.
+  std::set<std::string> open_sources;
+  const double on_plan = ChildrenOnPlan(set.cp_plans(), snapshot, &open_sources);
+  out.Count("cpp_year_end", "", year, on_plan, open_sources);
+  out.Rate("cpp_rate", in, on_plan, open_sources);
+  for (int i = 0; i < 12; ++i) {
+    const v1::Period month = MonthOfYear(in.fy, i);
+    std::set<std::string> month_sources;
+    const double n = ChildrenOnPlan(set.cp_plans(), PeriodEnd(month), &month_sources);
+    out.Count("cpp_year_end", "", month, n, month_sources);
+  }
+
+  FlowCounts("cpp_started", in, [](const v1::CpPlan& p) { return DayOf(p.start_date()); }, out);
+  FlowCounts("cpp_ceased", in, [](const v1::CpPlan& p) { return DayOf(p.end_date()); }, out);
+
+  // Categories are shares of plans, not children: a child with two open plans is in
+  // the denominator twice. A plan with neither category given stays in the
+  // denominator (it is open at S) but in no category, so the five need not sum to
+  // 100. All five are written whenever the year is covered; with no open plan each has
+  // a zero denominator and so no value.
+  static const char* const kCategories[] = {"EMO", "NEG", "PHY", "SAB", "MUL"};
+  std::map<std::string, double> by_category;
+  double open_plans = 0;
+  for (const auto& it : set.cp_plans()) {
+    if (!OpenAt(it.rec, snapshot)) continue;
+    open_plans += 1;
+    by_category[CategoryOf(it.rec)] += 1;
+  }
+  for (const char* c : kCategories) {
+    out.Ratio("cpp_category_pct", std::string("category=") + c, year, by_category[c], open_plans, 100,
+              open_sources);
+  }
+
+  // "Ever" reaches across every return loaded: an earlier plan of the same child is
+  // one that started strictly before this one (two rows with one start date are not
+  // each other's predecessors). Plans without a child id cannot be linked.
+  std::map<std::string, int32_t> first_start;
+  for (const auto& it : set.cp_plans()) {
+    const std::optional<int32_t> start = DayOf(it.rec.start_date());
+    if (!start || it.rec.child_id().empty()) continue;
+    auto [f, inserted] = first_start.try_emplace(it.rec.child_id(), *start);
+    if (!inserted && *start < f->second) f->second = *start;
+  }
+  double started = 0, repeats = 0;
+  std::set<std::string> started_sources;
+  for (const auto& it : set.cp_plans()) {
+    const std::optional<int32_t> start = DayOf(it.rec.start_date());
+    if (!start || FinancialYearOf(*start) != in.fy) continue;
+    started += 1;
+    AddSources(&started_sources, it);
+    auto f = first_start.find(it.rec.child_id());
+    const bool earlier_plan = f != first_start.end() && f->second < *start;
+    const bool reported_previous = it.rec.previous_plans_known() && it.rec.previous_plans() > 0;
+    repeats += earlier_plan || reported_previous;
+  }
+  out.Ratio("cpp_repeat_pct", "", year, repeats, started, 100, started_sources);
+
+  // A plan ceased in Y without a start date has no length: it is left out of the
+  // denominator (it still counts in cpp_ceased).
+  double ceased = 0, long_plans = 0;
+  std::set<std::string> ceased_sources;
+  for (const auto& it : set.cp_plans()) {
+    const std::optional<int32_t> start = DayOf(it.rec.start_date());
+    const std::optional<int32_t> end = DayOf(it.rec.end_date());
+    if (!start || !end || FinancialYearOf(*end) != in.fy) continue;
+    ceased += 1;
+    long_plans += *end >= TwoYearsAfter(*start);
+    AddSources(&ceased_sources, it);
+  }
+  out.Ratio("cpp_ceased_2y_plus_pct", "", year, long_plans, ceased, 100, ceased_sources);
+}
 
 }  // namespace carestat

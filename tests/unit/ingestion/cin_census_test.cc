@@ -158,3 +158,27 @@ TEST(CinCensusConformanceTest, StrayTextIn2026FileIsToleratedAndReported) {
 
 }  // namespace
 }  // namespace carestat
+
+namespace carestat {
+namespace {
+
+TEST(CinCensusTest, EmptyDateElementsLeaveTheDateUnset) {
+  auto sink = Parse(Census(Child("A1", Details("2015-04-01", "<CINclosureDate></CINclosureDate>"
+                                                             "<ChildProtectionPlans><CPPstartDate>2015-04-01"
+                                                             "</CPPstartDate><CPPendDate/></ChildProtectionPlans>"))));
+  bool checked_referral = false, checked_plan = false;
+  for (const auto& [r, id] : sink.records) {
+    if (r.has_referral()) {
+      EXPECT_FALSE(r.referral().has_closure_date());
+      checked_referral = true;
+    }
+    if (r.has_cp_plan()) {
+      EXPECT_FALSE(r.cp_plan().has_end_date());
+      checked_plan = true;
+    }
+  }
+  EXPECT_TRUE(checked_referral && checked_plan);
+}
+
+}  // namespace
+}  // namespace carestat
