@@ -8,4 +8,7 @@ namespace carestat {
 extern const char* const kEmbedded_populations;
 extern const char* const kEmbedded_local_authorities;
 extern const char* const kEmbedded_bank_holidays;
+extern const char* const kEmbedded_comparators;
+extern const char* const kEmbedded_neighbours;
+extern const char* const kEmbedded_targets;
 }  // namespace carestat

@@ -3,8 +3,11 @@
 #include <chrono>
 #include <map>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "reference/embedded.h"
 #include "services/common/dates.h"
+#include "services/common/reference_csv.h"
 #include "services/common/keys.h"
 #include "services/metrics/indicators/catalogue.h"
 #include "services/metrics/indicators/context.h"
@@ -15,6 +18,7 @@ namespace {
 
 constexpr char kPoints[] = "points";
 constexpr char kLas[] = "las";
+constexpr char kReference[] = "reference";  // kept reference updates, in load order
 constexpr char kWritten[] = "written";  // (LA, year) -> the point keys its last recompute wrote
 
 KeyBuilder SeriesKey(const std::string& entity, const std::string& indicator, const std::string& breakdown) {
@@ -43,9 +47,25 @@ constexpr Family kFamilies[] = {ComputeFrontDoor, ComputeChildrenInNeed, Compute
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<MetricsEngine>> MetricsEngine::Open(const std::string& dir) {
-  auto s = OpenStore(dir, {kPoints, kLas, kWritten});
+  auto s = OpenStore(dir, {kPoints, kLas, kWritten, kReference});
   if (!s.ok()) return s.status();
-  return std::unique_ptr<MetricsEngine>(new MetricsEngine(std::move(*s)));
+  auto engine = std::unique_ptr<MetricsEngine>(new MetricsEngine(std::move(*s)));
+  // The shipped tables first, then the updates loaded since, in the order loaded.
+  for (auto [table, csv] : {std::pair{"comparators", kEmbedded_comparators}, std::pair{"targets", kEmbedded_targets},
+                            std::pair{"neighbours", kEmbedded_neighbours}}) {
+    auto applied = engine->ApplyReference(table, csv);
+    if (!applied.ok()) return applied.status();
+  }
+  auto it = engine->s_->NewIterator(kReference);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    KeyReader r(std::string_view(it->key().data(), it->key().size()));
+    uint64_t seq;
+    std::string table;
+    if (!r.U64(&seq) || !r.Str(&table)) return absl::DataLossError("corrupt reference update key");
+    auto applied = engine->ApplyReference(table, it->value().ToString());
+    if (!applied.ok()) return applied.status();
+  }
+  return engine;
 }
 
 absl::StatusOr<v1::RecomputeResponse> MetricsEngine::Recompute(const std::string& la,
@@ -72,7 +92,7 @@ absl::StatusOr<v1::RecomputeResponse> MetricsEngine::Recompute(const std::string
   resp.set_records_read(set.records());
   for (int fy : years) {
     PointWriter out(la, now);
-    FamilyInput in{set, Populations::Shipped(), WorkingDays::Shipped(), fy};
+    FamilyInput in{set, populations_, WorkingDays::Shipped(), fy};
     for (Family f : kFamilies) f(in, out);
     // Data quality: records of this year's returns left out for errors.
     double excluded = 0;
@@ -114,6 +134,136 @@ absl::StatusOr<v1::RecomputeResponse> MetricsEngine::Recompute(const std::string
     resp.add_periods(FormatPeriod(FinancialYear(fy)));
   }
   return resp;
+}
+
+absl::StatusOr<int64_t> MetricsEngine::ApplyReference(const std::string& table, const std::string& csv) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  if (table == "populations") {
+    auto p = Populations::Parse(csv);
+    if (!p.ok()) return p.status();
+    populations_.Merge(*p);
+    return static_cast<int64_t>(p->size());
+  }
+  if (table == "targets") {
+    auto t = ReadReferenceCsv(csv, {"la", "indicator", "period", "kind", "value", "source"}, "targets");
+    if (!t.ok()) return t.status();
+    std::vector<v1::Target> add;
+    for (const auto& row : t->rows) {
+      v1::Target target;
+      double v = 0;
+      auto period = ParsePeriod(t->Get(row, "period"));
+      if (!absl::SimpleAtod(t->Get(row, "value"), &v) || !period || t->Get(row, "source").empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("targets line ", row.line, ": expected a financial year, a number and a source"));
+      }
+      target.set_la(t->Get(row, "la"));
+      target.set_indicator(t->Get(row, "indicator"));
+      target.set_period(FormatPeriod(*period));
+      target.set_kind(t->Get(row, "kind"));
+      target.set_value(v);
+      target.set_source(t->Get(row, "source"));
+      add.push_back(target);
+    }
+    for (const auto& a : add) {
+      std::erase_if(targets_, [&](const v1::Target& x) {
+        return x.la() == a.la() && x.indicator() == a.indicator() && x.period() == a.period() && x.kind() == a.kind();
+      });
+      targets_.push_back(a);
+    }
+    return static_cast<int64_t>(add.size());
+  }
+  if (table == "neighbours") {
+    auto t = ReadReferenceCsv(csv, {"la", "neighbour", "source"}, "neighbours");
+    if (!t.ok()) return t.status();
+    std::map<std::string, std::vector<std::string>> lists;
+    for (const auto& row : t->rows) lists[t->Get(row, "la")].push_back(t->Get(row, "neighbour"));
+    for (auto& [la, list] : lists) neighbours_[la] = std::move(list);
+    return static_cast<int64_t>(t->rows.size());
+  }
+  if (table == "comparators") {
+    auto t = ReadReferenceCsv(csv, {"entity", "indicator", "period", "value", "source"}, "comparators");
+    if (!t.ok()) return t.status();
+    rocksdb::WriteBatch batch;
+    std::set<std::string> entities;
+    for (const auto& row : t->rows) {
+      double v = 0;
+      auto period = ParsePeriod(t->Get(row, "period"));
+      const std::string id = t->Get(row, "indicator");
+      if (!absl::SimpleAtod(t->Get(row, "value"), &v) || !period || t->Get(row, "source").empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("comparators line ", row.line, ": expected a period, a number and a source"));
+      }
+      if (!FindIndicator(id)) {
+        return absl::InvalidArgumentError(absl::StrCat("comparators line ", row.line, ": unknown indicator '", id, "'"));
+      }
+      v1::IndicatorPoint p;
+      p.set_entity(t->Get(row, "entity"));
+      p.set_indicator(id);
+      p.set_breakdown(t->Get(row, "breakdown"));
+      *p.mutable_period() = *period;
+      p.set_has_value(true);
+      p.set_value(v);
+      p.add_sources(t->Get(row, "source"));
+      p.set_supplied(true);
+      p.set_computed_unix_ms(now);
+      batch.Put(s_->cf(kPoints), PointKey(p.entity(), id, p.breakdown(), *period), p.SerializeAsString());
+      entities.insert(p.entity());
+    }
+    for (const auto& e : entities) batch.Put(s_->cf(kLas), KeyBuilder().Str(e).Build(), std::to_string(now));
+    if (absl::Status w = s_->Write(&batch); !w.ok()) return w;
+    return static_cast<int64_t>(t->rows.size());
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown reference table '", table, "': expected comparators, targets, populations or neighbours"));
+}
+
+absl::StatusOr<int64_t> MetricsEngine::PutReferenceData(const std::string& table, const std::string& csv) {
+  auto rows = ApplyReference(table, csv);
+  if (!rows.ok()) return rows;
+  // Kept under a time-ordered key so a restart re-applies updates in load order.
+  const uint64_t seq = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::system_clock::now().time_since_epoch()).count());
+  if (absl::Status s = s_->Put(kReference, KeyBuilder().U64(seq).Str(table).Build(), csv); !s.ok()) return s;
+  return rows;
+}
+
+absl::StatusOr<int64_t> MetricsEngine::PutLocalMeasures(const std::string& csv) {
+  auto t = ReadReferenceCsv(csv, {"indicator", "la", "period", "value", "source"}, "local measures");
+  if (!t.ok()) return t.status();
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  rocksdb::WriteBatch batch;
+  for (const auto& row : t->rows) {
+    double v = 0;
+    auto period = ParsePeriod(t->Get(row, "period"));
+    if (!absl::SimpleAtod(t->Get(row, "value"), &v) || !period || t->Get(row, "source").empty() ||
+        t->Get(row, "la").empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("local measures line ", row.line, ": expected an LA, a period, a number and a source"));
+    }
+    v1::IndicatorPoint p;
+    p.set_entity(t->Get(row, "la"));
+    p.set_indicator(t->Get(row, "indicator"));
+    *p.mutable_period() = *period;
+    p.set_has_value(true);
+    p.set_value(v);
+    p.add_sources(t->Get(row, "source"));
+    p.set_supplied(true);
+    p.set_computed_unix_ms(now);
+    batch.Put(s_->cf(kPoints), PointKey(p.entity(), p.indicator(), "", *period), p.SerializeAsString());
+    batch.Put(s_->cf(kLas), KeyBuilder().Str(p.entity()).Build(), std::to_string(now));
+  }
+  if (absl::Status w = s_->Write(&batch); !w.ok()) return w;
+  return static_cast<int64_t>(t->rows.size());
+}
+
+std::vector<v1::Target> MetricsEngine::GetTargets(const std::string& la, const std::string& indicator) const {
+  std::vector<v1::Target> out;
+  for (const auto& t : targets_) {
+    if (t.indicator() == indicator && (t.la() == la || t.la() == "*")) out.push_back(t);
+  }
+  return out;
 }
 
 absl::Status MetricsEngine::RequireLa(const std::string& la) const {

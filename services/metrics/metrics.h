@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -34,6 +35,15 @@ class MetricsEngine {
                                                   const std::vector<v1::ReturnInfo>& returns,
                                                   const RecordScan& scan);
 
+  // Loads a reference table ("comparators", "targets", "populations", "neighbours") and
+  // keeps it so it is re-applied after the shipped tables on every Open. Returns rows.
+  absl::StatusOr<int64_t> PutReferenceData(const std::string& table, const std::string& csv);
+  // Local measures as supplied points of their LAs. Returns rows.
+  absl::StatusOr<int64_t> PutLocalMeasures(const std::string& csv);
+  // Targets and thresholds for the LA's indicator (LA-specific and "*" rows).
+  std::vector<v1::Target> GetTargets(const std::string& la, const std::string& indicator) const;
+  const Populations& populations() const { return populations_; }
+
   // INVALID_ARGUMENT for a period that does not parse; NOT_FOUND for an LA with no data.
   absl::StatusOr<std::vector<v1::IndicatorPoint>> GetValues(const std::string& la,
                                                             const std::string& period) const;
@@ -46,9 +56,14 @@ class MetricsEngine {
                                                             const std::string& to) const;
 
  private:
-  explicit MetricsEngine(std::unique_ptr<Store> s) : s_(std::move(s)) {}
+  explicit MetricsEngine(std::unique_ptr<Store> s) : s_(std::move(s)), populations_(Populations::Shipped()) {}
   absl::Status RequireLa(const std::string& la) const;
+  // Applies a table without keeping it (the shipped tables, and kept updates on Open).
+  absl::StatusOr<int64_t> ApplyReference(const std::string& table, const std::string& csv);
   std::unique_ptr<Store> s_;
+  Populations populations_;
+  std::vector<v1::Target> targets_;
+  std::map<std::string, std::vector<std::string>> neighbours_;  // LA -> neighbour LAs
 };
 
 }  // namespace carestat

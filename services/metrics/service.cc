@@ -73,6 +73,26 @@ grpc::Status MetricsService::GetSeries(grpc::ServerContext*, const v1::GetSeries
       for (auto& p : *c) *resp->add_comparators() = std::move(p);
     }
   }
+  for (auto& t : engine_->GetTargets(req->la(), req->indicator())) *resp->add_targets() = std::move(t);
+  return grpc::Status::OK;
+}
+
+grpc::Status MetricsService::PutReferenceData(grpc::ServerContext*, const v1::PutReferenceDataRequest* req,
+                                              v1::PutReferenceDataResponse* resp) {
+  std::lock_guard<std::mutex> lock(recompute_mu_);
+  auto rows = engine_->PutReferenceData(req->table(), req->csv());
+  if (!rows.ok()) return ToGrpc(rows.status());
+  resp->set_rows(*rows);
+  CS_LOG(INFO) << "reference table " << req->table() << ": " << *rows << " rows loaded";
+  return grpc::Status::OK;
+}
+
+grpc::Status MetricsService::PutLocalMeasures(grpc::ServerContext*, const v1::PutLocalMeasuresRequest* req,
+                                              v1::PutReferenceDataResponse* resp) {
+  std::lock_guard<std::mutex> lock(recompute_mu_);
+  auto rows = engine_->PutLocalMeasures(req->csv());
+  if (!rows.ok()) return ToGrpc(rows.status());
+  resp->set_rows(*rows);
   return grpc::Status::OK;
 }
 

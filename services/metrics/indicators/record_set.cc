@@ -45,9 +45,13 @@ std::vector<std::string> KindsOfDataset(const std::string& d) {
 
 template <typename T>
 void RecordSet::Deduper<T>::Add(const std::string& key, const std::string& return_id, const T& rec) {
-  auto [it, inserted] = by_key.try_emplace(key);
-  if (inserted) it->second.second = rec;
-  ++it->second.first[return_id];
+  Entry& e = by_key[key];
+  // Return ids are "LA/collection year/dataset": a later year sorts later.
+  if (e.rec_return.empty() || return_id >= e.rec_return) {
+    e.rec = rec;
+    e.rec_return = return_id;
+  }
+  ++e.per_return[return_id];
 }
 
 template <typename T>
@@ -56,11 +60,11 @@ void RecordSet::Deduper<T>::Finalize() {
   for (auto& [key, entry] : by_key) {
     int n = 0;
     std::vector<std::string> sources;
-    for (const auto& [ret, c] : entry.first) {
+    for (const auto& [ret, c] : entry.per_return) {
       n = std::max(n, c);
       sources.push_back(ret);
     }
-    for (int i = 0; i < n; ++i) items.push_back(Item<T>{entry.second, sources});
+    for (int i = 0; i < n; ++i) items.push_back(Item<T>{entry.rec, sources});
   }
   by_key.clear();
 }

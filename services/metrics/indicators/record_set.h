@@ -7,7 +7,8 @@
 //   set.Finalize();
 //   for (const auto& e : set.care_episodes()) ... e.rec.start_date() ... e.sources ...
 // A record that appears in two returns (the same natural key: child and start date)
-// counts once; within one return every row counts. Records flagged with errors are
+// counts once, as the latest return has it (an episode open at one year end has its
+// end date in the next return); within one return every row counts. Records flagged with errors are
 // left out and counted per return.
 #pragma once
 
@@ -77,8 +78,12 @@ class RecordSet {
  private:
   template <typename T>
   struct Deduper {
-    // natural key -> (return id -> records with that key in it), first record seen
-    std::map<std::string, std::pair<std::map<std::string, int>, T>> by_key;
+    struct Entry {
+      std::map<std::string, int> per_return;  // return id -> records with the key in it
+      T rec;                                  // the version in the latest return
+      std::string rec_return;
+    };
+    std::map<std::string, Entry> by_key;
     std::vector<Item<T>> items;
     void Add(const std::string& key, const std::string& return_id, const T& rec);
     void Finalize();

@@ -1,53 +1,34 @@
 #include "services/metrics/reference/population.h"
 
-#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "reference/embedded.h"
 #include "services/common/log.h"
-#include "services/common/csv.h"
+#include "services/common/reference_csv.h"
 
 namespace carestat {
 
 absl::StatusOr<Populations> Populations::Parse(const std::string& csv) {
-  // Comment lines go before CSV parsing: they may hold commas and quotes.
-  std::string body;
-  std::istringstream lines(csv);
-  std::string line;
-  std::vector<int64_t> line_numbers;
-  int64_t n = 0;
-  while (std::getline(lines, line)) {
-    ++n;
-    if (!line.empty() && line[0] == '#') continue;
-    body += line + "\n";
-    line_numbers.push_back(n);
-  }
-  std::istringstream in(body);
-  CsvReader reader(in);
-  std::vector<std::string> row;
+  auto table = ReadReferenceCsv(csv, {"entity", "mid_year", "age_band", "population", "source"}, "populations");
+  if (!table.ok()) return table.status();
   Populations out;
-  bool header = true;
-  while (reader.Next(&row)) {
-    int64_t at = line_numbers[static_cast<size_t>(reader.line() - 1)];
-    if (header) {
-      header = false;
-      if (row.size() < 5 || row[0] != "entity" || row[1] != "mid_year" || row[3] != "population")
-        return absl::InvalidArgumentError(absl::StrCat(
-            "populations line ", at, ": expected header entity,mid_year,age_band,population,source"));
-      continue;
-    }
+  for (const auto& row : table->rows) {
     int year = 0;
     double pop = 0;
-    if (row.size() != 5 || !absl::SimpleAtoi(row[1], &year) || !absl::SimpleAtod(row[3], &pop) ||
-        pop <= 0 || row[2] != "0-17" || row[4].empty()) {
+    if (!absl::SimpleAtoi(table->Get(row, "mid_year"), &year) ||
+        !absl::SimpleAtod(table->Get(row, "population"), &pop) || pop <= 0 ||
+        table->Get(row, "age_band") != "0-17" || table->Get(row, "source").empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "populations line ", at, ": expected entity, mid year, 0-17, a positive population and a source"));
+          "populations line ", row.line, ": expected entity, mid year, 0-17, a positive population and a source"));
     }
-    out.values_[{row[0], year}] = {pop, row[4]};
+    out.values_[{table->Get(row, "entity"), year}] = {pop, table->Get(row, "source")};
   }
-  if (!reader.error().empty()) return absl::InvalidArgumentError("populations: " + reader.error());
   return out;
+}
+
+void Populations::Merge(const Populations& other) {
+  for (const auto& [k, v] : other.values_) values_[k] = v;
 }
 
 const Populations& Populations::Shipped() {

@@ -21,6 +21,9 @@ class Populations {
   // The shipped table (reference/populations.csv).
   static const Populations& Shipped();
 
+  // Rows of `other` replace rows of this table with the same entity and year.
+  void Merge(const Populations& other);
+
   std::optional<double> Get(const std::string& entity, int mid_year) const;
   std::string Source(const std::string& entity, int mid_year) const;
   size_t size() const { return values_.size(); }

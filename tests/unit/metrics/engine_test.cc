@@ -88,3 +88,53 @@ TEST_F(EngineTest, ErrorsNameTheProblem) {
 
 }  // namespace
 }  // namespace carestat
+
+namespace carestat {
+namespace {
+
+TEST_F(EngineTest, ShippedComparatorsAndTargetsAreServed) {
+  auto eng = engine_->GetSeries("ENG", "cin_rate", "", "2015-16", "2015-16");
+  ASSERT_TRUE(eng.ok()) << eng.status();
+  ASSERT_EQ(eng->size(), 1u);
+  EXPECT_EQ((*eng)[0].value(), 337);  // seed 001 Table 2, national rate
+  EXPECT_TRUE((*eng)[0].supplied());
+  auto targets = engine_->GetTargets("301", "assessment_timeliness_pct");
+  ASSERT_EQ(targets.size(), 1u);
+  EXPECT_EQ(targets[0].value(), 80);
+  EXPECT_EQ(engine_->GetTargets("302", "assessment_timeliness_pct").size(), 0u);  // a local target of 301 only
+  EXPECT_EQ(engine_->GetTargets("302", "adoption_a1_days_3yr").size(), 1u);       // a DfE threshold for all
+}
+
+TEST_F(EngineTest, ReferenceUpdatesAreKeptAcrossRestarts) {
+  auto rows = engine_->PutReferenceData(
+      "comparators", "entity,indicator,breakdown,period,value,source\nLON,lac_rate,,2014-15,51,DfE CLA 2015\n");
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(*rows, 1);
+  ASSERT_TRUE(engine_->PutReferenceData("populations",
+                                        "entity,mid_year,age_band,population,source\n301,2010,0-17,50000,test\n")
+                  .ok());
+  EXPECT_EQ(*engine_->populations().Get("301", 2010), 50000);
+  engine_.reset();
+  auto reopened = MetricsEngine::Open(dir_);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(*(*reopened)->populations().Get("301", 2010), 50000);
+  auto lon = (*reopened)->GetSeries("LON", "lac_rate", "", "2014-15", "2015-16");
+  ASSERT_TRUE(lon.ok());
+  ASSERT_EQ(lon->size(), 2u);
+  EXPECT_EQ((*lon)[0].value(), 51);
+
+  auto bad = (*reopened)->PutReferenceData("comparators", "entity,indicator,period,value,source\nENG,nope,2015-16,1,x\n");
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("unknown indicator 'nope'"), std::string::npos);
+  EXPECT_FALSE((*reopened)->PutReferenceData("weather", "a,b\n").ok());
+  auto local = (*reopened)->PutLocalMeasures("indicator,la,period,value,source\nagency_sw_rate_pct,301,2015-16,45,x\n");
+  ASSERT_TRUE(local.ok()) << local.status();
+  auto values = (*reopened)->GetValues("301", "2015-16");
+  ASSERT_TRUE(values.ok());
+  bool found = false;
+  for (const auto& p : *values) found = found || (p.indicator() == "agency_sw_rate_pct" && p.value() == 45 && p.supplied());
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace carestat

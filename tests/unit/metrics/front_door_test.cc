@@ -139,3 +139,31 @@ TEST(FrontDoorTest, ZeroContactsGiveNoConversionValue) {
 
 }  // namespace
 }  // namespace carestat
+
+namespace carestat {
+namespace {
+
+TEST(RecordSetTest, ARecordInTwoReturnsIsTakenAsTheLatestReturnHasIt) {
+  // Open at 31 March 2016 in the 2016 return; closed in the 2017 return. Fed newest
+  // first, then oldest first: either way the closed version is the one kept.
+  for (bool newest_first : {true, false}) {
+    RecordSet set("301");
+    v1::Record open = Referral("a", 2016, 2, 1, 2016);
+    v1::Record closed = Referral("a", 2016, 2, 1, 2017);
+    *closed.mutable_referral()->mutable_closure_date() = MakeDate(2016, 5, 1);
+    if (newest_first) {
+      set.Add(closed);
+      set.Add(open);
+    } else {
+      set.Add(open);
+      set.Add(closed);
+    }
+    set.Finalize();
+    ASSERT_EQ(set.referrals().size(), 1u);
+    EXPECT_TRUE(set.referrals()[0].rec.has_closure_date()) << newest_first;
+    EXPECT_EQ(set.referrals()[0].sources.size(), 2u);
+  }
+}
+
+}  // namespace
+}  // namespace carestat
