@@ -182,3 +182,35 @@ TEST(CinCensusTest, EmptyDateElementsLeaveTheDateUnset) {
 
 }  // namespace
 }  // namespace carestat
+
+namespace carestat {
+namespace {
+
+TEST(CinCensusConformanceTest, HeaderIssuesSampleGivesRule100) {
+  if (!std::filesystem::exists(External("CIN_header_issues_100.xml"))) {
+    GTEST_SKIP() << "../shared/external/cin-census is absent: conformance not checked";
+  }
+  auto r = CheckFile(External("CIN_header_issues_100.xml"), "CIN_header_issues_100.xml", "", 0, nullptr);
+  ASSERT_TRUE(r.ok());
+  bool rule100 = false;
+  for (const auto& i : r->issues) rule100 = rule100 || i.rule() == "100";
+  EXPECT_TRUE(rule100);
+  EXPECT_FALSE(r->fatal);  // a wrong ReferenceDate is an error on the return, not an unreadable file
+}
+
+TEST(CinCensusConformanceTest, EverySampleReadsWithoutBeingUnusable) {
+  const std::string dir = std::string(CARESTAT_SHARED_DIR) + "/external/cin-census";
+  if (!std::filesystem::exists(dir)) GTEST_SKIP() << "../shared/external/cin-census is absent";
+  int files = 0;
+  for (const auto& f : std::filesystem::directory_iterator(dir)) {
+    auto r = CheckFile(f.path().string(), f.path().filename().string(), "", 0, nullptr);
+    ASSERT_TRUE(r.ok()) << f.path();
+    EXPECT_FALSE(r->fatal) << f.path();
+    EXPECT_GE(r->records["referral"], 1) << f.path();
+    ++files;
+  }
+  EXPECT_EQ(files, 9);
+}
+
+}  // namespace
+}  // namespace carestat
