@@ -3,26 +3,33 @@
 //   carestat validate FILE... [--la 301] [--collection-year 2016] [--json]
 //   carestat indicators --la 301 --period 2015-16 [--json] (--data DIR | --target HOST:PORT)
 //   carestat series --la 301 --indicator referrals [--from 2010-11] [--to 2015-16] [--json] (...)
-//   carestat report annual --la 301 --year 2015-16 --format html|md|csv|json -o FILE (...)
+//   carestat report annual|self-assessment --la 301 --year 2015-16 --format html|md|csv|json|xlsx [--publish] -o FILE (...)
 //   carestat synth --profile barking-and-dagenham --out INBOX [--seed N]
 // Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.
 #include <charconv>
+#include <thread>
+#include <unistd.h>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "carestat/v1/metrics.grpc.pb.h"
 #include "carestat/v1/reporting.grpc.pb.h"
+#include "pipeline/certs.h"
 #include "pipeline/embedded.h"
 #include "pipeline/inbox.h"
+#include "pipeline/ingest_step.h"
 #include "pipeline/runner.h"
 #include "pipeline/synth.h"
 #include "services/common/args.h"
 #include "services/common/dates.h"
 #include "services/common/log.h"
+#include "services/common/security.h"
 #include "services/common/server.h"
 #include "services/ingestion/check.h"
 
@@ -35,11 +42,14 @@ const char kMainHelp[] =
     "carestat: children's social care returns in, indicators and annual reports out.\n\n"
     "usage: carestat COMMAND [flags]   (carestat COMMAND --help for each)\n\n"
     "  run         ingest an inbox, recompute, write reports (all services in this process)\n"
+    "  pipeline    the scheduled run against running services: settle, archive, quarantine\n"
     "  validate    check return files offline and list their issues\n"
     "  indicators  print every indicator of an LA for a period\n"
     "  series      print one indicator over years\n"
-    "  report      build and render the annual report\n"
-    "  synth       write a synthetic borough's returns into an inbox\n\n"
+    "  report      build and render the annual report or the self-assessment\n"
+    "  synth       write a synthetic borough's returns into an inbox\n"
+    "  certs       make a local CA and TLS certificates for the servers and a client\n"
+    "  token       make a bearer token for a principal and its tokens-file line\n\n"
     "Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.\n";
 
 int Usage(const std::string& cmd, const std::string& problem) {
@@ -96,9 +106,76 @@ int Run(const Args& a) {
     return kUsage;
   }
   RunOptions o;
-  o.inbox = a.Get("inbox");
+  o.ingest.inbox = a.Get("inbox");
   o.out_dir = a.Get("out");
+  // The embedded run leaves the inbox as it is; its manifest lives with the data.
+  o.ingest.state_dir = a.Get("data", "data") + "/pipeline";
+  o.ingest.quarantine_dir = o.out_dir + "/rejected";
   return RunPipeline((*e)->ingestion(), (*e)->metrics(), (*e)->reporting(), o);
+}
+
+// ---- pipeline ----
+int Pipeline(const Args& a) {
+  if (a.Has("help")) {
+    std::printf("usage: carestat pipeline --inbox DIR --out DIR --ingestion HOST:PORT --metrics HOST:PORT\n"
+                "                         --reporting HOST:PORT [--state DIR] [--archive DIR] [--quarantine DIR]\n"
+                "                         [--settle SECONDS] [--attempts N] [--loop SECONDS] [--wait]\n"
+                "                         [client TLS and token flags]\n\n"
+                "The scheduled ingestion: takes the complete files under INBOX/<LA>/<year>/ (not\n"
+                "modified for --settle seconds, default 30, or marked FILE.ready), skips content\n"
+                "already recorded in the manifest, uploads each (retrying while a service is\n"
+                "unavailable), moves it to the archive or to the quarantine with a report beside it,\n"
+                "recomputes the LAs that changed and writes their reports to OUT. A lock stops two\n"
+                "runs overlapping (--wait waits for it). Defaults: --state OUT/state,\n"
+                "--archive OUT/archive, --quarantine OUT/quarantine. --loop repeats the run\n"
+                "every N seconds until stopped.\n"
+                "Exit: 0 all ingested, 1 some file quarantined, 2 could not run.\n\n%s",
+                ClientSecurityHelp().c_str());
+    return kOk;
+  }
+  std::set<std::string> known = {"inbox", "out", "ingestion", "metrics", "reporting", "state", "archive",
+                                 "quarantine", "settle", "attempts", "loop", "wait", "help"};
+  known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
+  if (auto p = a.Problem(known)) return Usage("pipeline", *p);
+  for (const char* f : {"inbox", "out", "ingestion", "metrics", "reporting"}) {
+    if (!a.Has(f)) return Usage("pipeline", std::string("--") + f + " is required");
+  }
+  RunOptions o;
+  o.out_dir = a.Get("out");
+  o.ingest.inbox = a.Get("inbox");
+  // Kept under OUT: a hardened service may write only there and to the inbox.
+  const std::string base = o.out_dir;
+  o.ingest.state_dir = a.Get("state", base + "/state");
+  o.ingest.archive_dir = a.Get("archive", base + "/archive");
+  o.ingest.quarantine_dir = a.Get("quarantine", base + "/quarantine");
+  o.ingest.move_files = true;
+  o.ingest.progress = ::isatty(2);
+  int loop = 0;
+  if (!absl::SimpleAtoi(a.Get("settle", "30"), &o.ingest.settle_seconds) || o.ingest.settle_seconds < 0 ||
+      !absl::SimpleAtoi(a.Get("attempts", "6"), &o.ingest.max_attempts) || o.ingest.max_attempts < 1 ||
+      !absl::SimpleAtoi(a.Get("loop", "0"), &loop) || loop < 0) {
+    return Usage("pipeline", "--settle, --attempts and --loop take whole numbers");
+  }
+  auto security = ClientSecurityFromArgs(a, true);
+  if (!security.ok()) return Usage("pipeline", std::string(security.status().message()));
+  std::shared_ptr<grpc::Channel> channels[3];
+  const char* targets[3] = {"ingestion", "metrics", "reporting"};
+  for (int i = 0; i < 3; ++i) {
+    auto c = Dial(a.Get(targets[i]), *security);
+    if (!c.ok()) return Usage("pipeline", std::string(c.status().message()));
+    channels[i] = *c;
+  }
+  auto lock = RunLock::Acquire(o.ingest.state_dir + "/run.lock", a.Has("wait"));
+  if (!lock.ok()) {
+    std::fprintf(stderr, "carestat pipeline: %s\n", std::string(lock.status().message()).c_str());
+    return kUsage;
+  }
+  for (;;) {
+    int code = RunPipeline(channels[0], channels[1], channels[2], o);
+    if (loop == 0) return code;
+    std::fprintf(stderr, "carestat pipeline: run ended with %d; next in %d s\n", code, loop);
+    std::this_thread::sleep_for(std::chrono::seconds(loop));
+  }
 }
 
 // ---- validate ----
@@ -184,10 +261,18 @@ struct Backend {
   std::shared_ptr<grpc::Channel> channel;
 };
 
+// --target: TLS verified against --tls-ca (or CARESTAT_TLS_CA; the system's CAs without
+// either, plaintext only for a loopback target), a client certificate from
+// --tls-client-cert/--tls-client-key (or CARESTAT_TLS_CLIENT_CERT/_KEY), and the bearer
+// token from --token-file (or CARESTAT_TOKEN, or CARESTAT_TOKEN_FILE).
 absl::StatusOr<Backend> Connect(const Args& a, bool reporting) {
   Backend b;
   if (a.Has("target")) {
-    b.channel = DialInsecure(a.Get("target"));
+    auto security = ClientSecurityFromArgs(a, /*use_env=*/true);
+    if (!security.ok()) return security.status();
+    auto channel = Dial(a.Get("target"), *security);
+    if (!channel.ok()) return channel.status();
+    b.channel = *channel;
     return b;
   }
   if (!a.Has("data")) return absl::InvalidArgumentError("give --data DIR (as used by run) or --target HOST:PORT");
@@ -311,53 +396,157 @@ int Series(const Args& a) {
 }
 
 int Report(const Args& a) {
-  const bool help = a.Has("help");
-  if (help || a.positional().empty()) {
-    std::printf("usage: carestat report annual --la 301 --year 2015-16 --format html|md|csv|json -o FILE\n"
-                "                      (--data DIR | --target HOST:PORT)\n\n"
-                "Builds the annual report from the indicators and writes it in one format.\n"
-                "--target is a reporting server.\n");
+  // `--publish` takes no value, but the shared flag parser knows only help, json and
+  // list as switches, so it may have taken the next argument as the value of
+  // --publish: give that argument back to whoever owns it.
+  std::vector<std::string> positional = a.positional();
+  std::map<std::string, std::string> taken;   // flags recovered from --publish's value
+  bool publish = false;
+  std::optional<std::string> problem =
+      a.Problem({"la", "year", "format", "o", "data", "target", "publish", "help", "tls-ca", "tls-client-cert",
+                 "tls-client-key", "token-file"});
+  if (problem && *problem == "--publish needs a value") {   // --publish was the last argument
+    publish = true;
+    problem.reset();
+  }
+  if (a.Has("publish")) {
+    const std::string v = a.Get("publish");
+    publish = !(v == "false" || v == "no" || v == "0");
+    if (publish && v != "true" && v != "yes" && v != "1") {
+      if (v == "-o" || v.rfind("--", 0) == 0) {
+        std::string name = v == "-o" ? "o" : v.substr(2);
+        const auto eq = name.find('=');
+        if (eq != std::string::npos) {
+          taken[name.substr(0, eq)] = name.substr(eq + 1);
+        } else if (name == "help") {
+          taken["help"] = "true";
+        } else if (positional.size() >= 2) {   // its value went to the positionals, after the report
+          taken[name] = positional[1];
+          positional.erase(positional.begin() + 1);
+        } else {
+          return Usage("report", "--" + name + " needs a value");
+        }
+        // Connecting reads --target and its TLS and token flags itself: those must not be hidden.
+        static const std::set<std::string> kKnown = {"la", "year", "format", "o", "data", "help"};
+        if (!kKnown.count(taken.begin()->first))
+          return Usage("report", "--publish took --" + taken.begin()->first +
+                                     " as its value: put --publish last, or write --publish=true");
+      } else {
+        positional.insert(positional.begin(), v);   // carestat report --publish annual ...
+      }
+    }
+  }
+  auto has = [&](const std::string& f) { return taken.count(f) > 0 || a.Has(f); };
+  auto get = [&](const std::string& f, const std::string& fallback = "") {
+    auto it = taken.find(f);
+    return it != taken.end() ? it->second : a.Get(f, fallback);
+  };
+
+  const bool help = has("help");
+  if (help || positional.empty()) {
+    std::printf(
+        "usage: carestat report annual|self-assessment --la 301 --year 2015-16\n"
+        "                       --format html|md|csv|json|xlsx [--publish] -o FILE\n"
+        "                       (--data DIR | --target HOST:PORT)\n\n"
+        "Builds a report from the indicators and writes it in one format.\n"
+        "  annual           the Cabinet annual report: Tables 1, 2 and 4, Figures 1-4 and the\n"
+        "                   figures its text quotes, with comparators, targets and ratings\n"
+        "  self-assessment  the Ofsted annual self-assessment: each area's indicators over three\n"
+        "                   years, strengths, areas for focus and data quality\n"
+        "  --format         html (one self-contained file with charts; default), md, json\n"
+        "                   (Protobuf JSON), xlsx (a sheet per table) or csv (a file per table)\n"
+        "  --publish        DfE disclosure control: counts 1 to 5, and rates and percentages\n"
+        "                   whose numerator is 1 to 5, show as c, with secondary suppression.\n"
+        "                   Without it the report is internal and shows every figure.\n"
+        "  -o FILE          where to write; - writes to standard output. For csv, -o names a\n"
+        "                   directory or a prefix: an existing directory, or a path ending in /,\n"
+        "                   gets one file per table (DIR/table1.csv, DIR/facts.csv, ...) and\n"
+        "                   DIR/all-tables.csv with every table in one long file (table, row,\n"
+        "                   column, value); anything else is a prefix: -o out/annual writes\n"
+        "                   out/annual-table1.csv, ... and out/annual.csv (the long file).\n"
+        "                   With -o - only the long file is written, to standard output.\n"
+        "  --data DIR       run the services in this process on DATA (as carestat run does)\n"
+        "  --target H:P     a reporting server (with --tls-ca, --tls-client-cert, --tls-client-key\n"
+        "                   and --token-file as for the other commands)\n");
     return help ? kOk : kUsage;
   }
-  if (auto p = a.Problem({"la", "year", "format", "o", "data", "target", "help"})) return Usage("report", *p);
-  if (a.positional()[0] != "annual") return Usage("report", "unknown report '" + a.positional()[0] + "': expected annual");
-  if (!a.Has("la") || !a.Has("year") || !a.Has("o")) return Usage("report", "--la, --year and -o FILE are required");
+  if (problem) return Usage("report", *problem);
+  const std::string kind = positional[0];
+  if (kind != "annual" && kind != "self-assessment")
+    return Usage("report", "unknown report '" + kind + "': expected annual or self-assessment");
+  if (positional.size() > 1) return Usage("report", "unexpected argument '" + positional[1] + "'");
+  if (!has("la") || !has("year") || !has("o")) return Usage("report", "--la, --year and -o FILE are required");
   static const std::map<std::string, v1::Format> kFormats = {
-      {"html", v1::HTML}, {"md", v1::MARKDOWN}, {"markdown", v1::MARKDOWN}, {"json", v1::JSON}, {"csv", v1::CSV}};
-  auto f = kFormats.find(a.Get("format", "html"));
-  if (f == kFormats.end()) return Usage("report", "--format must be html, md, csv or json");
+      {"html", v1::HTML}, {"md", v1::MARKDOWN}, {"markdown", v1::MARKDOWN}, {"json", v1::JSON},
+      {"csv", v1::CSV},   {"xlsx", v1::XLSX}};
+  auto f = kFormats.find(get("format", "html"));
+  if (f == kFormats.end()) return Usage("report", "--format must be html, md, csv, json or xlsx");
   SetLogQuiet(true);
-  auto b = Connect(a, true);
-  if (!b.ok()) return Usage("report", std::string(b.status().message()));
-  auto stub = v1::Reporting::NewStub(b->channel);
-  v1::AnnualReport report;
+
+  // The reporting service: a server at --target, or embedded on --data.
+  std::unique_ptr<Embedded> embedded;
+  std::shared_ptr<grpc::Channel> channel;
+  if (taken.count("data") && !a.Has("target")) {
+    auto e = Embedded::Start(get("data"));
+    if (!e.ok()) return Usage("report", std::string(e.status().message()));
+    embedded = std::move(*e);
+    channel = embedded->reporting();
+  } else {
+    auto b = Connect(a, true);
+    if (!b.ok()) return Usage("report", std::string(b.status().message()));
+    embedded = std::move(b->embedded);
+    channel = b->channel;
+  }
+  auto stub = v1::Reporting::NewStub(channel);
+  v1::RenderRequest req;
   {
     grpc::ClientContext c;
-    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    v1::BuildAnnualReportRequest req;
-    req.set_la(a.Get("la"));
-    req.set_year(a.Get("year"));
-    grpc::Status s = stub->BuildAnnualReport(&c, req, &report);
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+    grpc::Status s;
+    if (kind == "annual") {
+      v1::BuildAnnualReportRequest build;
+      build.set_la(get("la"));
+      build.set_year(get("year"));
+      s = stub->BuildAnnualReport(&c, build, req.mutable_report());
+    } else {
+      v1::BuildSelfAssessmentRequest build;
+      build.set_la(get("la"));
+      build.set_year(get("year"));
+      s = stub->BuildSelfAssessment(&c, build, req.mutable_self_assessment());
+    }
     if (!s.ok()) return Fail("report", s);
   }
-  grpc::ClientContext c;
-  c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-  v1::RenderRequest req;
-  *req.mutable_report() = report;
   req.set_format(f->second);
+  req.set_publish(publish);
   v1::RenderResponse out;
-  grpc::Status s = stub->Render(&c, req, &out);
-  if (!s.ok()) return Fail("report", s);
-  const std::string path = a.Get("o");
+  {
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+    grpc::Status s = stub->Render(&c, req, &out);
+    if (!s.ok()) return Fail("report", s);
+  }
+  const std::string path = get("o");
   if (path == "-") {
     std::fwrite(out.content().data(), 1, out.content().size(), stdout);
     return kOk;
   }
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << out.content();
-  if (!file) {
-    std::fprintf(stderr, "carestat report: cannot write %s\n", path.c_str());
-    return kUsage;
+  auto write = [](const std::string& file, const std::string& bytes) {
+    std::ofstream w(file, std::ios::binary | std::ios::trunc);
+    w << bytes;
+    w.close();
+    if (!w) std::fprintf(stderr, "carestat report: cannot write %s\n", file.c_str());
+    return static_cast<bool>(w);
+  };
+  if (f->second != v1::CSV) return write(path, out.content()) ? kOk : kUsage;
+  // CSV: a directory or a prefix (see --help).
+  std::error_code ec;
+  const bool directory = std::filesystem::is_directory(path, ec) || path.back() == '/';
+  std::filesystem::create_directories(directory ? std::filesystem::path(path)
+                                                : std::filesystem::path(path).parent_path(), ec);
+  const std::string base = directory ? (std::filesystem::path(path) / "").string() : path + "-";
+  if (!write(directory ? base + "all-tables.csv" : path + ".csv", out.content())) return kUsage;
+  for (const auto& file : out.files()) {
+    if (!write(base + file.name(), file.content())) return kUsage;
   }
   return kOk;
 }
@@ -388,6 +577,63 @@ int Synth(const Args& a) {
   return kOk;
 }
 
+// ---- certs, token ----
+int Certs(const Args& a) {
+  if (a.Has("help")) {
+    std::printf("usage: carestat certs --out DIR [--hosts a.example,10.0.0.5] [--principal NAME] [--days N]\n\n"
+                "Makes a local certificate authority (DIR/ca.pem, DIR/ca.key; reused if DIR already has\n"
+                "them), a server certificate for localhost, 127.0.0.1, ::1 and --hosts (DIR/server.pem,\n"
+                "DIR/server.key) and a client certificate whose subject CN is --principal (default\n"
+                "carestat; DIR/client.pem, DIR/client.key). Keys are written with mode 0600. Leaf\n"
+                "certificates are valid for --days (default 397), the CA for ten years.\n"
+                "Never commit these files; keep ca.key off the servers.\n");
+    return kOk;
+  }
+  if (auto p = a.Problem({"out", "hosts", "principal", "days", "help"})) return Usage("certs", *p);
+  if (!a.Has("out")) return Usage("certs", "--out DIR is required");
+  CertsOptions o;
+  o.out_dir = a.Get("out");
+  for (absl::string_view h : absl::StrSplit(a.Get("hosts"), ',', absl::SkipEmpty())) o.hosts.emplace_back(h);
+  o.principal = a.Get("principal", o.principal);
+  if (a.Has("days") && !absl::SimpleAtoi(a.Get("days"), &o.days)) return Usage("certs", "--days must be a number");
+  auto r = MakeCerts(o);
+  if (!r.ok()) {
+    std::fprintf(stderr, "carestat certs: %s\n", std::string(r.status().message()).c_str());
+    return kUsage;
+  }
+  if (r->reused_ca) std::printf("reused the CA in %s\n", o.out_dir.c_str());
+  for (const auto& f : r->written) std::printf("wrote %s\n", f.c_str());
+  const std::string d = o.out_dir;
+  std::printf("\nservers:  --tls-cert %s/server.pem --tls-key %s/server.key [--tls-client-ca %s/ca.pem]\n"
+              "clients:  --tls-ca %s/ca.pem [--tls-client-cert %s/client.pem --tls-client-key %s/client.key]\n"
+              "Never commit these files.\n",
+              d.c_str(), d.c_str(), d.c_str(), d.c_str(), d.c_str(), d.c_str());
+  return kOk;
+}
+
+int Token(const Args& a) {
+  if (a.Has("help")) {
+    std::printf("usage: carestat token --principal NAME --roles ingest,read,admin,service\n\n"
+                "Prints a new random bearer token once, and the line to add to the tokens file\n"
+                "(--tokens) of each server the principal calls: the file keeps only the token's\n"
+                "SHA-256. Roles: ingest (Upload, ListReturns, GetIssues), read (indicators, series,\n"
+                "reports, ListReturns, GetIssues), admin (Recompute, PutReferenceData,\n"
+                "PutLocalMeasures and all of read), service (StreamRecords, ListReturns: metrics).\n"
+                "To revoke, append ' revoked' to the line; servers re-read the file within seconds.\n");
+    return kOk;
+  }
+  if (auto p = a.Problem({"principal", "roles", "help"})) return Usage("token", *p);
+  if (!a.Has("principal") || !a.Has("roles")) return Usage("token", "--principal NAME and --roles R[,R] are required");
+  auto t = MakeTokenLine(a.Get("principal"), a.Get("roles"));
+  if (!t.ok()) return Usage("token", std::string(t.status().message()));
+  std::printf("token (shown once; store it in a file with mode 0600 for --token-file, or in CARESTAT_TOKEN):\n"
+              "%s\n\n"
+              "line for the tokens file of each server it calls:\n"
+              "%s\n",
+              t->token.c_str(), t->line.c_str());
+  return kOk;
+}
+
 }  // namespace
 }  // namespace carestat
 
@@ -400,13 +646,16 @@ int main(int argc, char** argv) {
     return argc < 2 ? kUsage : kOk;
   }
   const std::string cmd = argv[1];
-  Args a(argc, argv, {"help", "json", "list"}, 2);
+  Args a(argc, argv, {"help", "json", "list", "publish", "wait"}, 2);
   if (cmd == "run") return Run(a);
+  if (cmd == "pipeline") return Pipeline(a);
   if (cmd == "validate") return Validate(a);
   if (cmd == "indicators") return Indicators(a);
   if (cmd == "series") return Series(a);
   if (cmd == "report") return Report(a);
   if (cmd == "synth") return Synth(a);
+  if (cmd == "certs") return Certs(a);
+  if (cmd == "token") return Token(a);
   std::fprintf(stderr, "carestat: unknown command '%s'\n\n%s", cmd.c_str(), kMainHelp);
   return kUsage;
 }

@@ -11,8 +11,9 @@
 #include "carestat/v1/ingestion.grpc.pb.h"
 #include "carestat/v1/metrics.grpc.pb.h"
 #include "carestat/v1/reporting.grpc.pb.h"
-#include "pipeline/inbox.h"
+#include "pipeline/ingest_step.h"
 #include "services/common/dates.h"
+#include "services/common/status.h"
 
 namespace carestat {
 namespace fs = std::filesystem;
@@ -53,33 +54,14 @@ int RunPipeline(std::shared_ptr<grpc::Channel> ingestion, std::shared_ptr<grpc::
   auto met = v1::Metrics::NewStub(metrics);
   auto rep = v1::Reporting::NewStub(reporting);
 
-  std::vector<std::string> problems;
-  std::vector<InboxFile> files = ScanInbox(o.inbox, &problems);
-  for (const auto& p : problems) std::fprintf(stderr, "inbox: %s\n", p.c_str());
-  if (files.empty() && !problems.empty()) return 2;
-
-  int rejected = 0;
-  std::set<std::string> changed_las;
-  for (const auto& f : files) {
-    auto resp = UploadFile(*ing, f);
-    if (!resp.ok()) {
-      ++rejected;
-      std::string msg(resp.status().message());
-      std::fprintf(stderr, "REJECTED %s:\n  %s\n", f.name.c_str(), msg.c_str());
-      std::string err;
-      fs::path report = fs::path(o.out_dir) / "rejected" / (f.name + ".report.txt");
-      if (!WriteFile(report, absl::StrCat(f.name, " was not stored.\n\n", msg, "\n"), &err))
-        std::fprintf(stderr, "  %s\n", err.c_str());
-      continue;
-    }
-    const char* what = resp->outcome() == v1::UNCHANGED  ? "unchanged"
-                       : resp->outcome() == v1::REPLACED ? "replaced"
-                                                         : "stored";
-    std::printf("%-9s %s -> %s: %lld records, %d errors, %d queries\n", what, f.name.c_str(),
-                resp->return_id().c_str(), static_cast<long long>(resp->records_stored()), resp->errors(),
-                resp->queries());
-    if (resp->outcome() != v1::UNCHANGED) changed_las.insert(f.la);
+  auto summary = IngestInbox(*ing, o.ingest);
+  if (!summary.ok()) {
+    std::fprintf(stderr, "ingest: %s\n", std::string(summary.status().message()).c_str());
+    return 2;
   }
+  const int rejected = summary->quarantined;
+  std::set<std::string> changed_las;
+  for (const auto& [la, years] : summary->changed) changed_las.insert(la);
 
   // Every LA with returns gets its latest year's report; changed LAs are recomputed
   // first (all their years: a return feeds the lookbacks of the years after it).
@@ -97,54 +79,87 @@ int RunPipeline(std::shared_ptr<grpc::Channel> ingestion, std::shared_ptr<grpc::
     latest_year[r.la()] = std::max(latest_year[r.la()], r.collection_year());
   }
   for (const auto& la : changed_las) {
-    grpc::ClientContext c;
     v1::RecomputeRequest req;
     req.set_la(la);
     v1::RecomputeResponse resp;
-    grpc::Status s = met->Recompute(WithDeadline(&c, 600), req, &resp);
+    // Metrics may be restarting: retry while it is unavailable, as uploads do.
+    absl::Status s = WithRetry(
+        [&] {
+          grpc::ClientContext c;
+          resp.Clear();
+          return FromGrpc(met->Recompute(WithDeadline(&c, 600), req, &resp));
+        },
+        o.ingest.max_attempts, o.ingest.backoff_ms, "recompute of LA " + la);
     if (!s.ok()) {
-      std::fprintf(stderr, "recompute of LA %s failed: %s\n", la.c_str(), s.error_message().c_str());
+      std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
       return 2;
     }
     std::printf("recomputed LA %s: %lld records read, %lld points for %d years\n", la.c_str(),
                 static_cast<long long>(resp.records_read()), static_cast<long long>(resp.points_written()),
                 resp.periods_size());
   }
+  // Both reports of each LA's latest year, every format, written beside each other:
+  // OUT/<LA>/<year>/annual-report.{html,md,json,csv,xlsx}, annual-report-<table>.csv,
+  // and the same for self-assessment. Internal reports: every figure shown.
   for (const auto& [la, cy] : latest_year) {
     const std::string year = FormatPeriod(FinancialYear(cy - 1));
-    v1::AnnualReport report;
+    const fs::path dir = fs::path(o.out_dir) / la / year;
+    v1::AnnualReport annual;
+    v1::SelfAssessment assessment;
     {
       grpc::ClientContext c;
       v1::BuildAnnualReportRequest req;
       req.set_la(la);
       req.set_year(year);
-      grpc::Status s = rep->BuildAnnualReport(WithDeadline(&c, 60), req, &report);
+      grpc::Status s = rep->BuildAnnualReport(WithDeadline(&c, 120), req, &annual);
       if (!s.ok()) {
         std::fprintf(stderr, "annual report for LA %s %s failed: %s\n", la.c_str(), year.c_str(),
                      s.error_message().c_str());
         return 2;
       }
     }
-    fs::path dir = fs::path(o.out_dir) / la / year;
-    for (v1::Format f : {v1::HTML, v1::MARKDOWN, v1::JSON, v1::CSV}) {
+    {
       grpc::ClientContext c;
-      v1::RenderRequest req;
-      *req.mutable_report() = report;
-      req.set_format(f);
-      v1::RenderResponse out;
-      grpc::Status s = rep->Render(WithDeadline(&c, 60), req, &out);
-      std::string err;
+      v1::BuildSelfAssessmentRequest req;
+      req.set_la(la);
+      req.set_year(year);
+      grpc::Status s = rep->BuildSelfAssessment(WithDeadline(&c, 120), req, &assessment);
       if (!s.ok()) {
-        std::fprintf(stderr, "render %s failed: %s\n", v1::Format_Name(f).c_str(), s.error_message().c_str());
-        return 2;
-      }
-      fs::path path = dir / ("annual-report." + out.file_extension());
-      if (!WriteFile(path, out.content(), &err)) {
-        std::fprintf(stderr, "%s\n", err.c_str());
+        std::fprintf(stderr, "self-assessment for LA %s %s failed: %s\n", la.c_str(), year.c_str(),
+                     s.error_message().c_str());
         return 2;
       }
     }
-    std::printf("report    %s\n", (dir / "annual-report.html").string().c_str());
+    for (const char* stem : {"annual-report", "self-assessment"}) {
+      const bool is_annual = std::string(stem) == "annual-report";
+      for (v1::Format f : {v1::HTML, v1::MARKDOWN, v1::JSON, v1::CSV, v1::XLSX}) {
+        grpc::ClientContext c;
+        v1::RenderRequest req;
+        if (is_annual) *req.mutable_report() = annual;
+        else *req.mutable_self_assessment() = assessment;
+        req.set_format(f);
+        v1::RenderResponse out;
+        grpc::Status s = rep->Render(WithDeadline(&c, 120), req, &out);
+        if (!s.ok()) {
+          std::fprintf(stderr, "render %s %s for LA %s failed: %s\n", stem, v1::Format_Name(f).c_str(), la.c_str(),
+                       s.error_message().c_str());
+          return 2;
+        }
+        std::string err;
+        // The whole document (for CSV: every table in one long file), then a CSV per table.
+        if (!WriteFile(dir / absl::StrCat(stem, ".", out.file_extension()), out.content(), &err)) {
+          std::fprintf(stderr, "%s\n", err.c_str());
+          return 2;
+        }
+        for (const auto& file : out.files()) {
+          if (!WriteFile(dir / absl::StrCat(stem, "-", file.name()), file.content(), &err)) {
+            std::fprintf(stderr, "%s\n", err.c_str());
+            return 2;
+          }
+        }
+      }
+      std::printf("report    %s\n", (dir / absl::StrCat(stem, ".html")).string().c_str());
+    }
   }
   return rejected > 0 ? 1 : 0;
 }

@@ -1,8 +1,9 @@
 // File: runner.h
-// One pass of the pipeline: upload every inbox file, recompute the LAs whose returns
-// changed, write each LA's reports. `carestat run` (embedded) and, later, the
-// scheduled `carestat pipeline` (remote services) share it.
-//   RunOptions o{.inbox = "inbox", .out_dir = "out"};
+// One pass of the pipeline: ingest the inbox (ingest_step.h), recompute the LAs whose
+// returns changed (retrying while metrics is unavailable), write each LA's reports.
+// `carestat run` (embedded) and the scheduled `carestat pipeline` (remote services)
+// share it.
+//   RunOptions o;  o.ingest.inbox = "inbox";  o.ingest.state_dir = "data/pipeline";  o.out_dir = "out";
 //   int code = RunPipeline(e->ingestion(), e->metrics(), e->reporting(), o);
 #pragma once
 
@@ -11,15 +12,17 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "pipeline/ingest_step.h"
+
 namespace carestat {
 
 struct RunOptions {
-  std::string inbox;
+  IngestOptions ingest;
   std::string out_dir;
 };
 
-// Exit code: 0 every file ingested, 1 some file rejected (its report is written to
-// OUT/rejected/<LA>/<year>/<file>.report.txt), 2 the run could not be made.
+// Exit code: 0 every file ingested, 1 some file quarantined (its report is written
+// beside it in the quarantine folder), 2 the run could not be made.
 int RunPipeline(std::shared_ptr<grpc::Channel> ingestion, std::shared_ptr<grpc::Channel> metrics,
                 std::shared_ptr<grpc::Channel> reporting, const RunOptions& options);
 

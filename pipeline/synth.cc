@@ -1,11 +1,28 @@
+// The synthetic borough. One model of children and their histories is built in
+// phases, each calibrating one family of figures while keeping those fixed before it:
+//
+//   looked after  periods of care (adoptions with their A1 days, care leavers, short
+//                 breaks, then "filler" periods whose starts and ends make the year-end,
+//                 start, cease and month-end counts exact), then their episode chains,
+//                 placements, in-house foster care and the characteristics at 31 March;
+//   protection    child protection plans, open, started and ceased per year, categories;
+//   hosts         the CIN episode each period of care and each plan lives in, with its
+//                 assessment and section 47 enquiry;
+//   front door    contacts and the other referrals, chronologically, as before;
+//   calibration   assessment timeliness, section 47 counts, then open CIN cases.
+//
+// Then each return is written as it would have been exported on its reference date.
+// Every random choice goes through one PRNG in a fixed order, so a seed fixes the bytes.
 #include "pipeline/synth.h"
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -21,17 +38,94 @@ constexpr char kLaCode[] = "301";
 constexpr char kContactsFile[] = "annex-a-list1-contacts.csv";
 constexpr char kCensusFile[] = "cin-census.xml";
 
-// The counts the profile is calibrated to, by collection year: list 1 rows and
-// referrals dated in the financial year that ends in that year.
-struct YearTarget {
-  int collection_year;
-  int contacts;
-  int referrals;
+constexpr int kFirstFy = 2010;  // 2010-11, collection year 2011
+constexpr int kLastFy = 2015;   // 2015-16, collection year 2016
+constexpr int kYears = kLastFy - kFirstFy + 1;
+constexpr int32_t kNever = 1 << 29;   // an end or closure beyond every reference date
+constexpr int32_t kNone = INT32_MIN;  // a date that does not exist
+
+// ---------------------------------------------------------------------------------------
+// The profile: the seed's figures (001_093648989cbf36ab.txt, via reference/seed-figures.csv)
+// and, for the years and figures the seed does not give, plausible values chosen to agree
+// with them. Index 0 is 2010-11. -1: not calibrated.
+
+constexpr int kContacts[kYears] = {9765, 8683, 8363, 8856, 8515, 11393};
+constexpr int kReferrals[kYears] = {2704, 1812, 2586, 3126, 4084, 3255};
+constexpr int kCinOpen[kYears] = {1545, 1714, 2161, 2184, 2326, 2064};
+
+// Looked after. 31 March 2010, then each year end; children starting (RNE S), of whom on
+// police protection; children who were looked after on 1 April, left, came back and left
+// again within the year (the seed's 457 + 220 - 249 = 428 against its 418 needs ten).
+constexpr int kLacInitial = 380;
+constexpr int kLacYearEnd[kYears] = {390, 400, 420, 455, 457, 418};
+constexpr int kLacStarted[kYears] = {220, 230, 245, 314, 283, 220};
+constexpr int kLacPolice[kYears] = {90, 95, 103, 134, 69, 54};
+constexpr int kLacTwice[kYears] = {0, 0, 0, 0, 0, 10};
+// Month ends of 2015-16, April first: the highest ever, 476, in June 2015.
+constexpr int kLacMonthEnds2015[12] = {464, 470, 476, 471, 466, 460, 454, 448, 441, 434, 426, 418};
+constexpr int kLacPlacements[kYears] = {-1, -1, -1, -1, 320, 331};
+constexpr int kLacInHouse[kYears] = {-1, -1, -1, -1, -1, 203};
+constexpr int kLacFemalePct[kYears] = {-1, -1, -1, -1, -1, 49};
+constexpr int kLacUnder10Pct[kYears] = {-1, -1, -1, -1, 41, 34};
+constexpr int kLacWbriPct[kYears] = {-1, -1, -1, -1, 47, 50};
+
+// Adoptions and the sum of their A1 days: 585 x 38 for 2012-13, 769 x 28 for 2015-16, and
+// 2013-14 + 2014-15 = 34,706 so that 2012-15 averages 647 and 2013-16 721 (child-weighted).
+constexpr int kAdoptions[kYears] = {24, 30, 38, 18, 32, 28};
+constexpr int kA1Sum[kYears] = {14400, 18600, 22230, 11520, 23186, 21532};
+constexpr int kShopa[kYears] = {-1, -1, -1, 46, 14, 30};
+
+// Care leavers: children looked after on their 16th birthday, by financial year of birth
+// from 1989-90. OC3 reports them in the years of their 17th to 21st birthdays, so
+// 2014-15 counts births 1993-96 at 18+ (154) and 2015-16 births 1994-97 (176).
+constexpr int kLeaverFirstBirthFy = 1989;
+constexpr int kLeavers[] = {28, 30, 32, 34, 34, 36, 40, 44, 56, 60, 62};
+
+constexpr int kCppInitial = 220;
+constexpr int kCppYearEnd[kYears] = {240, 270, 300, 330, 353, 253};
+constexpr int kCppStarted[kYears] = {320, 340, 380, 400, 430, 310};
+constexpr int kCppEmoPct[kYears] = {-1, -1, -1, 69, 60, 50};
+
+constexpr int kS47[kYears] = {-1, -1, -1, -1, 1234, 1184};
+constexpr int kS47GenericPerMille[kYears] = {220, 220, 230, 230, 230, 320};
+constexpr int kTimelyPct[kYears] = {-1, -1, -1, -1, 71, 76};
+
+// CIN cases referred before April 2010 and still open then (no list 1 row exists for them).
+constexpr int kLegacyGeneric = 900;
+constexpr int kShortBreakChildren = 24;
+
+struct LocalMeasure {
+  int fy;
+  const char* id;
+  const char* value;
+  const char* section;
 };
-constexpr YearTarget kTargets[] = {
-    {2011, 9765, 2704}, {2012, 8683, 1812}, {2013, 8363, 2586},
-    {2014, 8856, 3126}, {2015, 8515, 4084}, {2016, 11393, 3255},
+constexpr LocalMeasure kLocalMeasures[] = {
+    {2013, "cp_core_groups_held_pct", "34", "3.7"},
+    {2014, "cp_visits_timely_pct", "95.5", "3.7"},
+    {2014, "cp_core_groups_held_pct", "86", "3.7"},
+    {2015, "agency_sw_rate_pct", "45", "3.14"},
+    {2015, "cp_visits_timely_pct", "97", "3.7"},
+    {2015, "cp_core_groups_held_pct", "84", "3.7"},
+    {2015, "overspend_gbp", "5670000", "8.5"},
 };
+
+// England and Wales bank holidays 2009-2017 (GOV.UK), for working-day timeliness.
+constexpr const char* kBankHolidays[] = {
+    "2009-01-01", "2009-04-10", "2009-04-13", "2009-05-04", "2009-05-25", "2009-08-31", "2009-12-25",
+    "2009-12-28", "2010-01-01", "2010-04-02", "2010-04-05", "2010-05-03", "2010-05-31", "2010-08-30",
+    "2010-12-27", "2010-12-28", "2011-01-03", "2011-04-22", "2011-04-25", "2011-04-29", "2011-05-02",
+    "2011-05-30", "2011-08-29", "2011-12-26", "2011-12-27", "2012-01-02", "2012-04-06", "2012-04-09",
+    "2012-05-07", "2012-06-04", "2012-06-05", "2012-08-27", "2012-12-25", "2012-12-26", "2013-01-01",
+    "2013-03-29", "2013-04-01", "2013-05-06", "2013-05-27", "2013-08-26", "2013-12-25", "2013-12-26",
+    "2014-01-01", "2014-04-18", "2014-04-21", "2014-05-05", "2014-05-26", "2014-08-25", "2014-12-25",
+    "2014-12-26", "2015-01-01", "2015-04-03", "2015-04-06", "2015-05-04", "2015-05-25", "2015-08-31",
+    "2015-12-25", "2015-12-28", "2016-01-01", "2016-03-25", "2016-03-28", "2016-05-02", "2016-05-30",
+    "2016-08-29", "2016-12-26", "2016-12-27", "2017-01-02", "2017-04-14", "2017-04-17", "2017-05-01",
+    "2017-05-29", "2017-08-28", "2017-12-25", "2017-12-26"};
+
+// ---------------------------------------------------------------------------------------
+// Randomness.
 
 // xoshiro256** seeded through splitmix64. Written out here, with integer-only
 // sampling on top, because std:: distributions may change between library versions
@@ -72,7 +166,7 @@ class Rng {
 
   // Uniform in [lo, hi]. REQUIRES: lo <= hi.
   int32_t Between(int32_t lo, int32_t hi) {
-    return lo + static_cast<int32_t>(Below(static_cast<uint64_t>(hi - lo) + 1));
+    return lo + static_cast<int32_t>(Below(static_cast<uint64_t>(static_cast<int64_t>(hi) - lo) + 1));
   }
 
   bool PerMille(int p) { return Below(1000) < static_cast<uint64_t>(p); }
@@ -80,20 +174,31 @@ class Rng {
   // An index drawn in proportion to `weights`. REQUIRES: a positive total.
   template <size_t N>
   int Weighted(const std::array<int, N>& weights) {
+    return WeightedOf(weights.data(), N);
+  }
+  int WeightedOf(const int* weights, size_t n) {
     uint64_t total = 0;
-    for (int w : weights) total += static_cast<uint64_t>(w);
+    for (size_t i = 0; i < n; ++i) total += static_cast<uint64_t>(weights[i]);
     uint64_t r = Below(total);
-    for (size_t i = 0; i < N; ++i) {
+    for (size_t i = 0; i < n; ++i) {
       if (r < static_cast<uint64_t>(weights[i])) return static_cast<int>(i);
       r -= static_cast<uint64_t>(weights[i]);
     }
-    return static_cast<int>(N - 1);
+    return static_cast<int>(n - 1);
+  }
+
+  template <typename T>
+  void Shuffle(std::vector<T>& v) {
+    for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[Below(i)]);
   }
 
  private:
   static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   uint64_t s_[4];
 };
+
+// ---------------------------------------------------------------------------------------
+// Code lists.
 
 // Ofsted's lettered options follow the CIN referral source list without 5D, which
 // Annex A of these years did not carry ("q) 6: Police", "s) 8: Other").
@@ -114,6 +219,7 @@ constexpr std::array<Source, 21> kSources = {{
     {"s) 8: Other", "8"},             {"t) 9: Anonymous", "9"},
     {"u) 10: Unknown", "10"},
 }};
+constexpr uint8_t kPoliceSource = 16;
 // Police send the most contacts; fewer of theirs become referrals than schools' do.
 constexpr std::array<int, 21> kContactSourceWeights = {
     60, 30, 10, 10, 140, 30, 30, 30, 10, 50, 30, 20, 20, 40, 20, 20, 300, 30, 50, 30, 10};
@@ -125,52 +231,58 @@ constexpr std::array<int, 21> kReferralSourceWeights = {
 constexpr std::array<const char*, 20> kEthnicities = {
     "WBRI", "WIRI", "WOTH", "WIRT", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND",
     "APKN", "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT"};
+constexpr uint8_t kWbri = 0;
 constexpr std::array<int, 20> kEthnicityWeights = {400, 8, 80, 3,  5,   40, 20, 10, 35, 20,
                                                    35,  25, 20, 25, 150, 30, 4,  40, 20, 30};
 
 // Age at first contact: unborn-to-infant concerns and teenagers are over-represented.
 constexpr std::array<int, 18> kAgeWeights = {120, 60, 60, 60, 60, 50, 50, 50, 50,
                                              50,  50, 50, 60, 60, 60, 60, 50, 30};
+// Age on entering care of children who leave before 16 (0..15), and of children on a
+// child protection plan at its start (0..15).
+constexpr std::array<int, 16> kCareAgeWeights = {150, 50, 45, 45, 45, 45, 45, 50,
+                                                 55,  60, 70, 80, 90, 100, 100, 50};
+constexpr std::array<int, 16> kCareAgeWeights2015 = {90, 30, 30, 30, 30, 30, 30, 40,
+                                                     50, 60, 80, 100, 120, 140, 0, 0};
+constexpr std::array<int, 16> kPlanAgeWeights = {170, 90, 80, 80, 70, 70, 65, 60,
+                                                 55,  55, 50, 50, 45, 35, 20, 10};
 
 constexpr std::array<int, 9> kNeedWeights = {450, 60, 40, 120, 160, 40, 10, 40, 80};  // N1..N9
+// Category of need of a period of care (SSDA903 CIN, N1..N8).
+constexpr std::array<int, 8> kCareNeedWeights = {620, 30, 30, 150, 70, 30, 10, 60};
 
 // Closure reasons of episodes that ran past assessment, RC1..RC8 (RC6 is set when the
 // child turns 18, not drawn).
 constexpr std::array<int, 8> kLongClosureWeights = {10, 5, 40, 30, 100, 0, 800, 15};
+constexpr uint8_t kRc1 = 0, kRc3 = 2, kRc4 = 3, kRc6 = 5, kRc7 = 6, kRc8 = 7;
 
 // How many days before its referral the linking contact came: 0..3.
 constexpr std::array<int, 4> kContactLeadWeights = {500, 250, 150, 100};
 
-struct Child {
-  int32_t dob = 0;
-  int32_t eighteenth = 0;  // first day the child is no longer 0-17
-  bool male = false;
-  bool referred = false;
-  uint8_t ethnicity = 0;
-  int32_t last_closure = INT32_MIN;  // of the latest episode; may lie past the horizon
-  std::vector<int32_t> contact_days;
+// CIN census assessment factors (21 "no factors identified" stands alone).
+constexpr std::array<const char*, 23> kFactors = {"1B",  "2B",  "3A",  "3B",  "4B",  "5B",  "6B",  "7A",
+                                                  "8B",  "9A",  "10A", "11A", "12A", "13A", "14A", "15A",
+                                                  "16A", "17A", "18B", "19B", "22A", "23A", "24A"};
 
-  bool HasContactOn(int32_t day) const {
-    return std::find(contact_days.begin(), contact_days.end(), day) != contact_days.end();
-  }
-  bool AgedUnder18On(int32_t day) const { return dob < day && day < eighteenth; }
-};
+constexpr std::array<const char*, 5> kCategories = {"EMO", "NEG", "PHY", "SAB", "MUL"};
+constexpr std::array<int, 5> kCategoryWeights = {550, 300, 80, 40, 30};
+constexpr uint8_t kEmo = 0;
 
-struct Contact {
-  int32_t day;
-  int32_t child;
-  uint8_t source;
-};
+constexpr const char* kBoroughDistricts[] = {"IG11", "RM8", "RM9", "RM10", "RM6"};
+constexpr const char* kOtherDistricts[] = {"E6",  "E7",  "E12", "E13",  "E15", "IG1", "IG3", "RM1",
+                                           "RM3", "RM7", "RM13", "SS1", "SS14", "CM1", "CM20", "DA1",
+                                           "ME4", "E17", "N9",  "CO1",  "LU1", "IP1"};
+constexpr char kInwardLetters[] = "ABDEFGHJLNPQRSTUWXYZ";
 
-struct Episode {
-  int32_t child;
-  int32_t referral;
-  int32_t closure;  // past the horizon means still open at the last reference date
-  uint8_t source;
-  uint8_t need;    // 0-based: N1 is 0
-  uint8_t reason;  // 0-based: RC1 is 0
-  bool nfa;
-};
+constexpr const char* kPlaceChangeReasons[] = {"CARPL", "CHILD", "PLACE", "LAREQ", "CREQB", "ALLEG", "OTHER"};
+
+// ---------------------------------------------------------------------------------------
+// Dates.
+
+int32_t Fys(int fy) { return FinancialYearStart(fy); }
+int32_t Fye(int fy) { return FinancialYearEnd(fy); }
+const int32_t kWindowStart = FinancialYearStart(kFirstFy);
+const int32_t kWindowEnd = FinancialYearEnd(kLastFy);
 
 int32_t ShiftYears(int32_t day, int years) {
   int y, m, d;
@@ -187,201 +299,224 @@ int AgeOn(int32_t dob, int32_t day) {
   return y - by - ((m < bm || (m == bm && d < bd)) ? 1 : 0);
 }
 
-// The first day on which AgeOn says 18.
-int32_t EighteenthBirthday(int32_t dob) {
-  int32_t day = ShiftYears(dob, 18);
-  // A 29 February child is still 17 on the 28th (AgeOn's rule), so it is a day later.
-  if (AgeOn(dob, day) < 18) ++day;
+// The first day on which AgeOn says `age`.
+int32_t Birthday(int32_t dob, int age) {
+  int32_t day = ShiftYears(dob, age);
+  // A 29 February child is still a year younger on the 28th (AgeOn's rule).
+  if (AgeOn(dob, day) < age) ++day;
   return day;
 }
+int32_t EighteenthBirthday(int32_t dob) { return Birthday(dob, 18); }
 
-bool IsWeekend(int32_t day) {
-  // Day 0, 1970-01-01, was a Thursday; Monday is 0 here.
-  const int weekday = ((day + 3) % 7 + 7) % 7;
-  return weekday >= 5;
+int Weekday(int32_t day) { return ((day + 3) % 7 + 7) % 7; }  // Monday 0; 1970-01-01 a Thursday
+bool IsWeekend(int32_t day) { return Weekday(day) >= 5; }
+
+// Month `i` (0 = April) of financial year `fy`: its first and last day.
+int32_t MonthFirst(int fy, int i) { return i < 9 ? DayNumber(fy, i + 4, 1) : DayNumber(fy + 1, i - 8, 1); }
+int32_t MonthLast(int fy, int i) { return i < 11 ? MonthFirst(fy, i + 1) - 1 : Fye(fy); }
+int32_t MonthEndOf(int32_t day) {
+  int y, m, d;
+  CivilFromDays(day, &y, &m, &d);
+  return m == 12 ? DayNumber(y + 1, 1, 1) - 1 : DayNumber(y, m + 1, 1) - 1;
 }
 
-class Generator {
+// Working days: Monday to Friday less bank holidays, counted as INDICATORS.md does.
+class Calendar {
  public:
-  explicit Generator(uint64_t seed) : rng_(seed) {}
-
-  void Run() {
-    for (const YearTarget& t : kTargets) RunYear(t);
+  Calendar() {
+    for (const char* s : kBankHolidays) holidays_.push_back(*ParseIsoDate(s));
+    std::sort(holidays_.begin(), holidays_.end());
   }
-
-  const std::vector<Child>& children() const { return children_; }
-  const std::vector<Contact>& contacts() const { return contacts_; }
-  const std::vector<Episode>& episodes() const { return episodes_; }
+  bool Working(int32_t d) const {
+    return !IsWeekend(d) && !std::binary_search(holidays_.begin(), holidays_.end(), d);
+  }
+  // Working days after `from` up to and including `to`.
+  int Between(int32_t from, int32_t to) const {
+    if (to < from) return -Between(to, from);
+    int n = 0;
+    for (int32_t d = from + 1; d <= to; ++d) n += Working(d);
+    return n;
+  }
+  // The day `n` working days after `from`.
+  int32_t Add(int32_t from, int n) const {
+    int32_t d = from;
+    while (n > 0) {
+      ++d;
+      n -= Working(d);
+    }
+    return d;
+  }
 
  private:
-  struct Event {
-    int32_t day;
-    bool referral;
-  };
+  std::vector<int32_t> holidays_;
+};
 
-  void RunYear(const YearTarget& t) {
-    const int fy = t.collection_year - 1;
-    const int32_t start = FinancialYearStart(fy), end = FinancialYearEnd(fy);
-    std::vector<Event> events;
-    events.reserve(static_cast<size_t>(t.contacts));
-    // Each referral brings its own contact, so the rest are contacts that went no
-    // further.
-    for (int i = 0; i < t.referrals; ++i) events.push_back({SampleDay(start, end, 150), true});
-    for (int i = t.referrals; i < t.contacts; ++i) {
-      events.push_back({SampleDay(start, end, 300), false});
-    }
-    // Chronological order lets an earlier contact's child be referred later and an
-    // episode close before the same child's next referral.
-    std::stable_sort(events.begin(), events.end(),
-                     [](const Event& a, const Event& b) { return a.day < b.day; });
-    for (const Event& e : events) {
-      if (e.referral) {
-        AddReferral(e.day, start, end);
-      } else {
-        AddContact(e.day);
-      }
-    }
+// ---------------------------------------------------------------------------------------
+// The model.
+
+struct Placement {
+  const char* place = "U6";
+  const char* provider = "PR1";  // nullptr: none (temporary and "other" placements)
+  std::string post;              // PL_POST
+};
+
+bool InHouseFoster(const Placement& p) {
+  return p.place[0] == 'U' && p.place[1] >= '1' && p.place[1] <= '6' && p.provider != nullptr &&
+         std::strcmp(p.provider, "PR1") == 0;
+}
+
+// A change inside a period of care: a new legal status (RNE L), a new placement (P), or
+// both (T). The episode before it ends that day with REC X1.
+struct Change {
+  int32_t day = 0;
+  const char* ls = nullptr;  // nullptr: unchanged
+  bool moves = false;
+  Placement placement;
+  const char* reason = nullptr;  // REASON_PLACE_CHANGE of a move
+  bool optional = false;         // a move the calibration may drop
+  char Rne() const { return moves ? (ls ? 'T' : 'P') : 'L'; }
+};
+
+enum class Kind : uint8_t { kFiller, kAdoption, kPending, kReversed, kLeaver, kShortBreak };
+
+// A period of care: from an RNE S episode to the end of the chain.
+struct Period {
+  int32_t child = 0;
+  int32_t start = 0;
+  int32_t end = kNever;  // kNever: still looked after after 31 March 2016
+  Kind kind = Kind::kFiller;
+  const char* ls = "V2";
+  Placement placement;
+  const char* need = "N1";
+  const char* rec = "E4A";
+  bool pp = false;        // started on police protection (L1)
+  bool flexible = false;  // its end may move (filler periods)
+  bool pinned = false;    // dates fixed (a child who left, came back and left again)
+  bool fresh = false;     // a filler started by FlowYear in its year
+  int32_t deadline = kNever;  // the latest end the child's age allows
+  std::vector<Change> changes;
+  // Adoption: the decision that the child should be placed (AD1 DATE_INT = PlacedAdoption
+  // DATE_PLACED), its reversal, the placement order (E1), the match, the placement (A5/A6).
+  int32_t decision = kNone, decision_ceased = kNone, po = kNone, match = kNone, ap = kNone;
+  const char* ceased_reason = nullptr;
+  bool with_foster_carer = false;
+  const char* adopters = "2";
+  const char* adopter_sex = "MF";
+  const char* adopter_ls = "L11";
+
+  bool ShortBreak() const { return kind == Kind::kShortBreak; }
+  bool OpenAt(int32_t d) const { return start <= d && end > d; }
+};
+
+// One SSDA903 episode, materialised from a period.
+struct CareEpisode {
+  int32_t start = 0, end = kNever;
+  char rne = 'S';
+  const char* ls = nullptr;
+  const Placement* placement = nullptr;
+  const char* rec = nullptr;  // nullptr while open
+  const char* reason = nullptr;
+};
+
+std::vector<CareEpisode> EpisodesOf(const Period& p) {
+  std::vector<CareEpisode> out;
+  CareEpisode cur{p.start, kNever, 'S', p.ls, &p.placement, nullptr, nullptr};
+  for (const Change& c : p.changes) {
+    cur.end = c.day;
+    cur.rec = "X1";
+    out.push_back(cur);
+    CareEpisode next = cur;
+    next.start = c.day;
+    next.end = kNever;
+    next.rne = c.Rne();
+    if (c.ls) next.ls = c.ls;
+    if (c.moves) next.placement = &c.placement;
+    next.rec = nullptr;
+    next.reason = c.moves ? c.reason : nullptr;
+    cur = next;
   }
+  cur.end = p.end;
+  cur.rec = p.end == kNever ? nullptr : p.rec;
+  out.push_back(cur);
+  return out;
+}
 
-  // Weekend days are kept only `weekend_per_mille` of the time: out-of-hours work is
-  // mostly police and emergencies.
-  int32_t SampleDay(int32_t start, int32_t end, int weekend_per_mille) {
-    for (;;) {
-      const int32_t day = rng_.Between(start, end);
-      if (!IsWeekend(day) || rng_.PerMille(weekend_per_mille)) return day;
-    }
+struct CareLeaverRow {
+  int32_t child;
+  int fy;
+  const char* in_touch;
+  const char* activity;
+  const char* accommodation;
+};
+
+struct Child {
+  int32_t dob = 0;
+  int32_t eighteenth = 0;  // first day the child is no longer 0-17
+  bool male = false;
+  bool story = false;      // looked after, on a plan or on short breaks: its CIN episodes are its story's
+  bool referred = false;
+  uint8_t ethnicity = 0;
+  int32_t last_closure = INT32_MIN;  // of the latest episode; may lie past the horizon
+  std::string home_post;
+  std::vector<int32_t> contact_days;
+  std::vector<int32_t> episodes;  // CIN episodes, by referral date
+  std::vector<int32_t> periods;   // periods of care, by start
+  std::vector<int32_t> plans;     // child protection plans, by start
+
+  bool HasContactOn(int32_t day) const {
+    return std::find(contact_days.begin(), contact_days.end(), day) != contact_days.end();
   }
+  bool AgedUnder18On(int32_t day) const { return dob < day && day < eighteenth; }
+};
 
-  // Recent children are likelier to come back than ones seen years ago.
-  int32_t PickRecent(const std::vector<int32_t>& pool) {
-    const uint64_t window = std::min<uint64_t>(pool.size(), 5000);
-    return pool[pool.size() - 1 - rng_.Below(window)];
-  }
+struct Contact {
+  int32_t day;
+  int32_t child;
+  uint8_t source;
+};
 
-  // A child aged 0-17 on `last`, born before `first`. REQUIRES: first <= last.
-  int32_t NewChild(int32_t first, int32_t last) {
-    Child c;
-    do {
-      const int age = rng_.Weighted(kAgeWeights);
-      const int32_t lo = ShiftYears(first, -(age + 1)) + 1;
-      const int32_t hi = age == 0 ? first - 1 : ShiftYears(first, -age);
-      c.dob = rng_.Between(lo, hi);
-      c.eighteenth = EighteenthBirthday(c.dob);
-      // A 17-year-old first seen days before the referral may turn 18 in between.
-    } while (!c.AgedUnder18On(first) || !c.AgedUnder18On(last));
-    c.male = rng_.PerMille(520);
-    c.ethnicity = static_cast<uint8_t>(rng_.Weighted(kEthnicityWeights));
-    children_.push_back(std::move(c));
-    const int32_t id = static_cast<int32_t>(children_.size() - 1);
-    known_.push_back(id);
-    return id;
-  }
+enum class EpKind : uint8_t { kNfa, kAfterAssessment, kPlan, kLongPlan, kLegacy, kHost };
 
-  void AddContactRow(int32_t child, int32_t day, int source) {
-    children_[child].contact_days.push_back(day);
-    contacts_.push_back({day, child, static_cast<uint8_t>(source)});
-  }
+// A CIN episode (CINdetails) and what happened inside it.
+struct Episode {
+  int32_t child = 0;
+  int32_t referral = 0;
+  int32_t closure = kNever;  // kNever: still open after 31 March 2016
+  uint8_t source = 0;
+  uint8_t need = 0;    // 0-based: N1 is 0
+  uint8_t reason = kRc7;  // 0-based: RC1 is 0; RC6 is written whenever closure is the 18th birthday
+  bool nfa = false;
+  EpKind kind = EpKind::kHost;
+  bool adjustable = false;        // the open-case calibration may move the closure
+  int32_t floor = INT32_MIN;      // ... but not before this
+  int32_t cap = kNever;           // ... nor after this
+  int32_t asmt_start = kNone, asmt_auth = kNone;
+  int32_t gap = 0;  // after assessment: closure - authorisation; plan kinds: CIN plan start - authorisation
+  uint8_t factors[3] = {0, 0, 0};
+  uint8_t nfactors = 0;           // 0 with an assessment: factor 21
+  int32_t cin_plan_start = kNone;  // the CIN plan runs to the closure
+  std::vector<int32_t> s47s;
+  std::vector<int32_t> plans;
+};
 
-  // A day for the contact behind a referral on `referral` of `child`: the preferred
-  // lead day, else the referral day itself; -1 when neither is free.
-  int32_t ContactDayFor(const Child& c, int32_t preferred, int32_t referral) const {
-    if (c.dob < preferred && !c.HasContactOn(preferred)) return preferred;
-    if (!c.HasContactOn(referral)) return referral;
-    return -1;
-  }
+struct S47 {
+  int32_t episode = 0;
+  int32_t start = 0;
+  int32_t outcome = 0;  // the conference, or the decision that none is needed
+  bool icpc = false;
+  bool generic = false;  // may be added or dropped by the calibration
+  bool removed = false;
+};
 
-  bool CanRefer(const Child& c, int32_t referral) const {
-    return c.AgedUnder18On(referral) && c.last_closure < referral;
-  }
-
-  void AddReferral(int32_t referral, int32_t fy_start, int32_t fy_end) {
-    const int32_t preferred =
-        std::max(fy_start, referral - rng_.Weighted(kContactLeadWeights));
-    int32_t child = -1, contact_day = -1;
-    // Tuned so that about a fifth of referrals follow another within 12 months (the
-    // national re-referral rate) and some are of children known from earlier contacts.
-    const std::vector<int32_t>* pools[2] = {&referred_, &known_};
-    const int pool_per_mille[2] = {300, 250};
-    for (int p = 0; p < 2 && child < 0; ++p) {
-      if (pools[p]->empty() || !rng_.PerMille(pool_per_mille[p])) continue;
-      for (int attempt = 0; attempt < 6; ++attempt) {
-        const int32_t candidate = PickRecent(*pools[p]);
-        const Child& c = children_[candidate];
-        if (!CanRefer(c, referral)) continue;
-        const int32_t day = ContactDayFor(c, preferred, referral);
-        if (day < 0) continue;
-        child = candidate;
-        contact_day = day;
-        break;
-      }
-    }
-    if (child < 0) {
-      child = NewChild(preferred, referral);
-      contact_day = preferred;
-    }
-
-    Episode e;
-    e.child = child;
-    e.referral = referral;
-    e.source = static_cast<uint8_t>(rng_.Weighted(kReferralSourceWeights));
-    e.need = static_cast<uint8_t>(rng_.Weighted(kNeedWeights));
-    e.nfa = false;
-    // No further action, closed after assessment, a plan of up to a year, a longer one.
-    const int kind = rng_.Weighted(std::array<int, 4>{150, 330, 370, 150});
-    if (kind == 0 && referral < fy_end) {
-      // No further action is decided quickly, within the referral's own year.
-      e.nfa = true;
-      e.closure = referral + rng_.Between(1, std::min<int32_t>(14, fy_end - referral));
-      e.reason = 7;
-    } else if (kind <= 1) {
-      e.closure = referral + rng_.Between(10, 65);
-      e.reason = 7;
-    } else {
-      e.closure = referral + (kind == 2 ? rng_.Between(45, 365) : rng_.Between(366, 1100));
-      e.reason = static_cast<uint8_t>(rng_.Weighted(kLongClosureWeights));
-    }
-    Child& c = children_[child];
-    if (e.closure >= c.eighteenth) {
-      e.closure = c.eighteenth;
-      e.reason = 5;  // RC6
-      e.nfa = false;
-    }
-    c.last_closure = e.closure;
-    if (!c.referred) {
-      c.referred = true;
-      referred_.push_back(child);
-    }
-    episodes_.push_back(e);
-    // The contact and the referral share the source: it is the same call.
-    AddContactRow(child, contact_day, e.source);
-  }
-
-  void AddContact(int32_t day) {
-    const int source = rng_.Weighted(kContactSourceWeights);
-    // Repeat contacts: about a fifth about children already referred (often while
-    // their case is open), a fifth about children seen before.
-    const std::vector<int32_t>* pools[2] = {&referred_, &known_};
-    const int pool_per_mille[2] = {200, 250};
-    for (int p = 0; p < 2; ++p) {
-      if (pools[p]->empty() || !rng_.PerMille(pool_per_mille[p])) continue;
-      for (int attempt = 0; attempt < 6; ++attempt) {
-        const int32_t candidate = PickRecent(*pools[p]);
-        const Child& c = children_[candidate];
-        if (c.AgedUnder18On(day) && !c.HasContactOn(day)) {
-          AddContactRow(candidate, day, source);
-          return;
-        }
-      }
-    }
-    AddContactRow(NewChild(day, day), day, source);
-  }
-
-  Rng rng_;
-  std::vector<Child> children_;
-  std::vector<int32_t> known_;     // every child, in order of first appearance
-  std::vector<int32_t> referred_;  // children with at least one episode
-  std::vector<Contact> contacts_;
-  std::vector<Episode> episodes_;
+struct Plan {
+  int32_t child = 0;
+  int32_t start = 0;
+  int32_t end = kNever;
+  uint8_t initial = 0, latest = 0;
+  int32_t previous = 0;
+  bool flexible = true;
+  bool has_next = false;  // the child has a later plan: the end may not move later
+  int32_t episode = -1;
 };
 
 std::string ChildId(int32_t child) {
@@ -390,9 +525,1852 @@ std::string ChildId(int32_t child) {
   return buf;
 }
 
-std::string ContactsCsv(const Generator& g, int fy) {
+// ---------------------------------------------------------------------------------------
+// The generator.
+
+class Borough {
+ public:
+  explicit Borough(uint64_t seed) : rng_(seed) {}
+
+  absl::Status Build() {
+    BuildLookedAfter();
+    if (status_.ok()) BuildProtection();
+    if (status_.ok()) BuildHosts();
+    if (status_.ok()) BuildFrontDoor();
+    if (status_.ok()) CalibrateTimeliness();
+    if (status_.ok()) CalibrateS47();
+    if (status_.ok()) CalibrateCinOpen();
+    return status_;
+  }
+
+  std::string ContactsCsv(int fy) const;
+  std::string CensusXml(int fy) const;
+  std::string HeaderCsv(int fy) const;
+  std::string EpisodesCsv(int fy) const;
+  std::string Oc3Csv(int fy) const;
+  std::string Ad1Csv(int fy) const;
+  std::string PlacedAdoptionCsv(int fy) const;
+  std::string LocalMeasuresCsv(int fy) const;
+
+  int64_t contacts() const { return static_cast<int64_t>(contacts_.size()); }
+  // Episodes some return holds: open on 1 April 2010 or referred later.
+  int64_t referrals() const {
+    int64_t n = 0;
+    for (const Episode& e : episodes_) n += e.closure >= kWindowStart;
+    return n;
+  }
+  int64_t children() const { return static_cast<int64_t>(children_.size()); }
+  int64_t care_episodes() const {
+    int64_t n = 0;
+    for (const Period& p : periods_) {
+      if (p.end != kNever && p.end < kWindowStart) continue;
+      n += static_cast<int64_t>(p.changes.size()) + 1;
+    }
+    return n;
+  }
+  int64_t cp_plans() const { return static_cast<int64_t>(plans_.size()); }
+
+ private:
+  void Fail(const std::string& what) {
+    if (status_.ok()) status_ = absl::InternalError(absl::StrCat("synth: calibration failed: ", what));
+  }
+
+  // --- children ---
+  int32_t AddStoryChild(int32_t dob);
+  int32_t NewChild(int32_t first, int32_t last);
+  int32_t DobForAge(int32_t on, int age);
+  std::string Postcode(bool in_borough);
+  Placement PlaceFor(int age);
+  Placement EmergencyPlacement();
+
+  // --- looked after ---
+  void BuildLookedAfter();
+  int32_t AddPeriod(Period p);
+  void MakeAdoption(int fy, int32_t a1);
+  void MakeDecisionOnly(int fy);
+  void CalibrateDecisions();
+  void MakeLeavers();
+  void MakeShortBreaks();
+  void MakeLegacyFillers();
+  int32_t NewFiller(int fy);
+  void FlowYear(int fy);
+  void AdjustYearEnd(int fy);
+  void ScheduleMonths(int fy);
+  bool ScheduleMonthsTo(int fy, const std::array<int, 12>& target, bool must);
+  void MakeChanges(Period& p);
+  int32_t MovesFrom(const Period& p) const;
+  int32_t MovesUntil(const Period& p) const;
+  int Placements(int fy) const;
+  void CalibratePlacements(int fy);
+  void CalibrateInHouse(int fy);
+  void CalibrateCharacteristics();
+  int CountLookedAfter(int32_t day) const;
+
+  // --- protection ---
+  void BuildProtection();
+  int32_t PlanDuration();
+  void AdjustPlans(int fy);
+  void CalibrateCategories();
+
+  // --- CIN episodes ---
+  void BuildHosts();
+  int32_t AddEpisode(Episode e);
+  int32_t AddS47(int32_t episode, int32_t start, int32_t outcome, bool icpc, bool generic);
+  void AddAssessment(Episode& e, int32_t start, int wd);
+  void SetFloor(Episode& e);
+  void BuildFrontDoor();
+  void RunYear(int fy, int generic_referrals);
+  int32_t SampleDay(int32_t start, int32_t end, int weekend_per_mille);
+  int32_t PickRecent(const std::vector<int32_t>& pool);
+  void AddContactRow(int32_t child, int32_t day, int source);
+  int32_t ContactDayFor(const Child& c, int32_t preferred, int32_t referral) const;
+  bool CanRefer(const Child& c, int32_t referral) const;
+  void AddReferral(int32_t referral, int fy);
+  void AddContact(int32_t day);
+  int32_t NextReferral(const Episode& e) const;
+  void CalibrateTimeliness();
+  void CalibrateS47();
+  void CalibrateCinOpen();
+
+  // --- writing ---
+  bool InReturn(const Period& p, int fy) const;
+  std::vector<int32_t> Ssda903Children(int fy) const;
+
+  Rng rng_;
+  Calendar cal_;
+  absl::Status status_;
+  std::vector<Child> children_;
+  std::vector<int32_t> known_;     // generic children, in order of first appearance
+  std::vector<int32_t> referred_;  // generic children with at least one episode
+  std::vector<Contact> contacts_;
+  std::vector<Episode> episodes_;
+  std::vector<S47> s47s_;
+  std::vector<Period> periods_;
+  std::vector<Plan> plans_;
+  std::vector<CareLeaverRow> leaver_rows_;
+  std::vector<int32_t> left_care_;  // filler children whose last period has ended (re-entries)
+};
+
+// ---------------------------------------------------------------------------------------
+// Children.
+
+int32_t Borough::AddStoryChild(int32_t dob) {
+  Child c;
+  c.dob = dob;
+  c.eighteenth = EighteenthBirthday(dob);
+  c.male = rng_.PerMille(510);
+  c.ethnicity = static_cast<uint8_t>(rng_.Weighted(kEthnicityWeights));
+  c.story = true;
+  c.home_post = Postcode(rng_.PerMille(850));
+  children_.push_back(std::move(c));
+  return static_cast<int32_t>(children_.size() - 1);
+}
+
+// A date of birth making the child `age` (completed years) on `on`, and born before it.
+int32_t Borough::DobForAge(int32_t on, int age) {
+  const int32_t lo = ShiftYears(on, -(age + 1)) + 1;
+  const int32_t hi = std::min(ShiftYears(on, -age), on - 1);
+  int32_t dob = rng_.Between(lo, std::max(lo, hi));
+  while (AgeOn(dob, on) > age) ++dob;
+  while (dob >= on || AgeOn(dob, on) < age) --dob;
+  return dob;
+}
+
+std::string Borough::Postcode(bool in_borough) {
+  const char* district = in_borough ? kBoroughDistricts[rng_.Below(std::size(kBoroughDistricts))]
+                                    : kOtherDistricts[rng_.Below(std::size(kOtherDistricts))];
+  std::string out = absl::StrCat(district, " ", rng_.Between(1, 9));
+  out += kInwardLetters[rng_.Below(sizeof kInwardLetters - 1)];
+  out += kInwardLetters[rng_.Below(sizeof kInwardLetters - 1)];
+  return out;
+}
+
+// A placement for a child of `age`: foster care for most, children's homes and
+// residential schools for some teenagers, semi-independence from 16.
+Placement Borough::PlaceFor(int age) {
+  Placement p;
+  auto foster_provider = [&] {
+    switch (rng_.Weighted(std::array<int, 3>{450, 450, 100})) {
+      case 0: return "PR1";
+      case 1: return "PR4";
+      default: return "PR5";
+    }
+  };
+  int kind;
+  if (age < 10) {
+    kind = rng_.Weighted(std::array<int, 6>{720, 130, 110, 40, 0, 0});
+  } else if (age < 16) {
+    kind = rng_.Weighted(std::array<int, 6>{350, 60, 250, 280, 60, 0});
+  } else {
+    kind = rng_.Weighted(std::array<int, 6>{100, 0, 200, 150, 0, 550});
+  }
+  bool near = rng_.PerMille(420);
+  switch (kind) {
+    case 0: p.place = "U6"; p.provider = foster_provider(); break;
+    case 1: p.place = "U3"; p.provider = "PR1"; near = rng_.PerMille(600); break;
+    case 2: p.place = "U4"; p.provider = foster_provider(); break;
+    case 3:
+      p.place = "K2";
+      p.provider = rng_.PerMille(800) ? "PR4" : "PR1";
+      near = rng_.PerMille(200);
+      break;
+    case 4: p.place = "S1"; p.provider = rng_.PerMille(600) ? "PR5" : "PR4"; near = false; break;
+    default:
+      if (rng_.PerMille(700)) {
+        p.place = "H5";
+        p.provider = rng_.PerMille(600) ? "PR4" : "PR5";
+      } else {
+        p.place = "P2";
+        p.provider = "PR0";
+      }
+      near = rng_.PerMille(450);
+      break;
+  }
+  p.post = Postcode(near);
+  return p;
+}
+
+// Where a child taken into police protection goes that night.
+Placement Borough::EmergencyPlacement() {
+  Placement p;
+  const int k = rng_.Weighted(std::array<int, 3>{600, 200, 200});
+  p.place = k == 1 ? "K2" : "U6";
+  p.provider = k == 2 ? "PR4" : "PR1";
+  p.post = Postcode(rng_.PerMille(600));
+  return p;
+}
+
+// A child aged 0-17 on `last`, born before `first`. REQUIRES: first <= last.
+int32_t Borough::NewChild(int32_t first, int32_t last) {
+  Child c;
+  do {
+    const int age = rng_.Weighted(kAgeWeights);
+    const int32_t lo = ShiftYears(first, -(age + 1)) + 1;
+    const int32_t hi = age == 0 ? first - 1 : ShiftYears(first, -age);
+    c.dob = rng_.Between(lo, hi);
+    c.eighteenth = EighteenthBirthday(c.dob);
+    // A 17-year-old first seen days before the referral may turn 18 in between.
+  } while (!c.AgedUnder18On(first) || !c.AgedUnder18On(last));
+  c.male = rng_.PerMille(520);
+  c.ethnicity = static_cast<uint8_t>(rng_.Weighted(kEthnicityWeights));
+  children_.push_back(std::move(c));
+  const int32_t id = static_cast<int32_t>(children_.size() - 1);
+  known_.push_back(id);
+  return id;
+}
+
+// ---------------------------------------------------------------------------------------
+// Looked after: periods.
+
+int32_t Borough::AddPeriod(Period p) {
+  const int32_t id = static_cast<int32_t>(periods_.size());
+  std::vector<int32_t>& list = children_[p.child].periods;
+  list.push_back(id);
+  periods_.push_back(std::move(p));
+  std::sort(list.begin(), list.end(),
+            [&](int32_t a, int32_t b) { return periods_[a].start < periods_[b].start; });
+  return id;
+}
+
+int Borough::CountLookedAfter(int32_t day) const {
+  int n = 0;
+  for (const Period& p : periods_) n += !p.ShortBreak() && p.OpenAt(day);
+  return n;
+}
+
+// An adoption in `fy` whose period of care took `a1` days to the adoption placement.
+void Borough::MakeAdoption(int fy, int32_t a1) {
+  // The placement, and every change before it, falls inside the loaded returns. In the
+  // last year the placement is in the year too: 2014-15's 320 placements leave room for
+  // only 37 that are not a child starting to be looked after.
+  const int32_t lo = Fys(fy) + (fy == kFirstFy || fy == kLastFy ? 150 : 0);
+  const int32_t adopted = SampleDay(lo, Fye(fy), 0);
+  const int32_t earliest = fy == kLastFy ? Fys(fy) : kWindowStart + 40;
+  const int32_t lag = rng_.Between(75, std::min<int32_t>(330, adopted - earliest));
+  const int32_t placed = adopted - lag;
+  const int32_t start = placed - a1;
+  int32_t age_days;
+  switch (rng_.Weighted(std::array<int, 3>{450, 350, 200})) {
+    case 0: age_days = rng_.Between(1, 20); break;
+    case 1: age_days = rng_.Between(365, 3 * 365); break;
+    default: age_days = rng_.Between(3 * 365, 5 * 365); break;
+  }
+  Period p;
+  p.child = AddStoryChild(start - age_days);
+  p.kind = Kind::kAdoption;
+  p.start = start;
+  p.end = adopted;
+  p.deadline = adopted;
+  p.rec = rng_.PerMille(750) ? "E11" : "E12";
+  p.ls = rng_.PerMille(700) ? "C2" : "V2";
+  p.placement = PlaceFor(0);
+  if (p.placement.place[0] != 'U') p.placement.place = "U6";
+  p.need = "N1";
+  const int32_t floor = std::max(start + 1, kWindowStart);
+  int32_t po_lo = std::max({start + a1 * 45 / 100, start + 60, floor + 7});
+  const int32_t po_hi = placed - 21;
+  po_lo = std::min(po_lo, po_hi);
+  p.po = rng_.Between(po_lo, po_hi);
+  if (std::strcmp(p.ls, "V2") == 0) {
+    const int32_t c_lo = std::max(floor, start + 30), c_hi = p.po - 60;
+    if (c_lo <= c_hi) {
+      Change c;
+      c.day = rng_.Between(c_lo, c_hi);
+      c.ls = "C2";
+      p.changes.push_back(c);
+    }
+  }
+  int32_t d_lo = start + 30, d_hi = p.po - 7;
+  if (d_lo > d_hi) d_lo = d_hi = std::max(start + 1, p.po - 7);
+  p.decision = rng_.Between(d_lo, d_hi);
+  p.match = rng_.Between(std::max(p.po, p.decision) + 7, placed - 7);
+  p.ap = placed;
+  Change order;
+  order.day = p.po;
+  order.ls = "E1";
+  p.changes.push_back(order);
+  Change move;
+  move.day = placed;
+  move.moves = true;
+  p.with_foster_carer = rng_.PerMille(200);
+  move.placement.place = p.with_foster_carer ? "A5" : "A6";
+  const int k = rng_.Weighted(std::array<int, 3>{600, 300, 100});
+  move.placement.provider = k == 0 ? "PR1" : k == 1 ? "PR5" : "PR2";
+  move.placement.post = Postcode(rng_.PerMille(250));
+  move.reason = "CARPL";
+  p.changes.push_back(move);
+  if (rng_.PerMille(800)) {
+    p.adopters = "2";
+    const int s = rng_.Weighted(std::array<int, 3>{850, 80, 70});
+    p.adopter_sex = s == 0 ? "MF" : s == 1 ? "MM" : "FF";
+    const int l = rng_.Weighted(std::array<int, 3>{700, 100, 200});
+    p.adopter_ls = l == 0 ? "L11" : l == 1 ? "L12" : "L2";
+  } else {
+    p.adopters = "1";
+    p.adopter_sex = rng_.PerMille(800) ? "F1" : "M1";
+    p.adopter_ls = "L3";
+  }
+  AddPeriod(std::move(p));
+}
+
+// A decision that a child should be placed for adoption, in `fy`, for a child not
+// adopted by 31 March 2016: still waiting (perhaps placed), or the decision reversed.
+void Borough::MakeDecisionOnly(int fy) {
+  const int32_t decided = SampleDay(Fys(fy), Fye(fy), 0);
+  Period p;
+  p.start = decided - rng_.Between(40, 400);
+  p.child = AddStoryChild(DobForAge(p.start, rng_.Between(0, 5)));
+  p.ls = "C2";
+  p.placement = PlaceFor(0);
+  if (p.placement.place[0] != 'U') p.placement.place = "U6";
+  p.need = "N1";
+  p.decision = decided;
+  p.deadline = Birthday(children_[p.child].dob, 16) - 1;
+  if (rng_.PerMille(550)) {
+    p.kind = Kind::kPending;
+    p.end = kNever;
+    const int32_t order = decided + rng_.Between(30, 150);
+    if (order < kWindowEnd - 10) {
+      p.po = order;
+      Change c;
+      c.day = order;
+      c.ls = "E1";
+      p.changes.push_back(c);
+      const int32_t placed = order + rng_.Between(60, 260);
+      if (placed >= Fys(kLastFy) && placed <= kWindowEnd) {
+        p.ap = placed;
+        p.match = rng_.Between(order + 7, placed - 7);
+        Change m;
+        m.day = placed;
+        m.moves = true;
+        m.placement.place = rng_.PerMille(200) ? "A5" : "A6";
+        m.placement.provider = rng_.PerMille(600) ? "PR1" : "PR5";
+        m.placement.post = Postcode(rng_.PerMille(250));
+        m.reason = "CARPL";
+        p.changes.push_back(m);
+      }
+    }
+  } else {
+    p.kind = Kind::kReversed;
+    const int32_t ceased = decided + rng_.Between(120, 420);
+    if (ceased <= kWindowEnd) {
+      p.decision_ceased = ceased;
+      static constexpr const char* kReasons[] = {"RD1", "RD2", "RD3", "RD4"};
+      p.ceased_reason = kReasons[rng_.Below(4)];
+      p.end = ceased + rng_.Between(30, 300);
+      if (p.end > kWindowEnd) p.end = kNever;
+      p.rec = "E45";
+    } else {
+      p.end = kNever;
+    }
+  }
+  AddPeriod(std::move(p));
+}
+
+// shopa_decisions: PlacedAdoption decisions dated in each calibrated year.
+void Borough::CalibrateDecisions() {
+  for (int i = kYears - 1; i >= 0; --i) {
+    if (kShopa[i] < 0) continue;
+    const int fy = kFirstFy + i;
+    auto count = [&] {
+      int n = 0;
+      for (const Period& p : periods_) n += p.decision != kNone && FinancialYearOf(p.decision) == fy;
+      return n;
+    };
+    int n = count();
+    for (size_t k = 0; k < periods_.size() && n > kShopa[i]; ++k) {
+      Period& p = periods_[k];
+      if (p.decision == kNone || FinancialYearOf(p.decision) != fy) continue;
+      const int32_t lo = std::max(p.start + 30, Fys(fy - 1));
+      if (lo > Fye(fy - 1)) continue;
+      p.decision = rng_.Between(lo, Fye(fy - 1));
+      --n;
+    }
+    if (n > kShopa[i]) return Fail(absl::StrCat("shopa_decisions ", fy, ": ", n, " decisions cannot move"));
+    for (; n < kShopa[i]; ++n) MakeDecisionOnly(fy);
+  }
+}
+
+// Children looked after on their 16th birthday: OC3 reports them from 17 to 21.
+void Borough::MakeLeavers() {
+  static constexpr const char* kInTouch[] = {"YES", "NO", "NREQ", "REFU", "RHOM"};
+  static constexpr std::array<int, 5> kInTouchWeights = {830, 60, 50, 40, 20};
+  static constexpr const char* kActivity[] = {"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6"};
+  static constexpr std::array<int, 11> kActivityWeights = {80, 10, 250, 30, 120, 30, 60, 20, 60, 250, 90};
+  static constexpr const char* kAccommodation[] = {"B1", "D1", "E1", "K1", "R1", "T1", "U1", "Y1", "Z1",
+                                                   "B2", "D2", "K2", "U2", "V2"};
+  static constexpr std::array<int, 14> kAccommodationWeights = {120, 150, 120, 60, 80, 60, 200, 40, 60,
+                                                                20,  20,  20,  30, 20};
+  for (size_t c = 0; c < std::size(kLeavers); ++c) {
+    const int birth_fy = kLeaverFirstBirthFy + static_cast<int>(c);
+    for (int n = 0; n < kLeavers[c]; ++n) {
+      const int32_t dob = rng_.Between(Fys(birth_fy), Fye(birth_fy));
+      Period p;
+      p.child = AddStoryChild(dob);
+      p.kind = Kind::kLeaver;
+      p.start = dob + rng_.Between(10 * 365 + 10, 15 * 365 + 200);
+      const int32_t sixteenth = Birthday(dob, 16), eighteenth = children_[p.child].eighteenth;
+      if (rng_.PerMille(650)) {
+        p.end = eighteenth;
+        static constexpr const char* kAt18[] = {"E8", "E5", "E6", "E17"};
+        p.rec = kAt18[rng_.Weighted(std::array<int, 4>{450, 250, 100, 200})];
+      } else {
+        p.end = rng_.Between(sixteenth + 183, eighteenth - 30);
+        static constexpr const char* kBefore18[] = {"E5", "E6", "E4A", "E8"};
+        p.rec = kBefore18[rng_.Weighted(std::array<int, 4>{350, 150, 350, 150})];
+      }
+      if (p.end > kWindowEnd) p.end = kNever;
+      p.deadline = eighteenth;
+      p.ls = rng_.PerMille(650) ? "V2" : "C2";
+      p.placement = PlaceFor(AgeOn(dob, p.start));
+      p.need = rng_.PerMille(700) ? "N1" : "N4";
+      const int32_t child = p.child;
+      AddPeriod(std::move(p));
+      for (int age = 17; age <= 21; ++age) {
+        const int fy = birth_fy + age;
+        if (fy < kFirstFy || fy > kLastFy) continue;
+        CareLeaverRow row{child, fy, kInTouch[rng_.Weighted(kInTouchWeights)], "0", "0"};
+        if (std::strcmp(row.in_touch, "YES") == 0) {
+          row.activity = kActivity[rng_.Weighted(kActivityWeights)];
+          row.accommodation = kAccommodation[rng_.Weighted(kAccommodationWeights)];
+        }
+        leaver_rows_.push_back(row);
+      }
+    }
+  }
+}
+
+// Disabled children on series of short breaks: agreements (V4) or single breaks (V3).
+// They are in the returns but never looked after for the indicators.
+void Borough::MakeShortBreaks() {
+  for (int i = 0; i < kShortBreakChildren; ++i) {
+    const int32_t child = AddStoryChild(DobForAge(kWindowStart, rng_.Between(4, 13)));
+    const Child& c = children_[child];
+    Placement pl;
+    pl.place = rng_.PerMille(600) ? "U6" : "K2";
+    pl.provider = "PR1";
+    pl.post = Postcode(true);
+    auto add = [&](int32_t start, int32_t end, const char* ls, const char* rec) {
+      Period p;
+      p.child = child;
+      p.kind = Kind::kShortBreak;
+      p.start = start;
+      p.end = end;
+      p.ls = ls;
+      p.placement = pl;
+      p.need = "N2";
+      p.rec = rec;
+      p.deadline = c.eighteenth;
+      AddPeriod(std::move(p));
+    };
+    if (i < 6) {
+      for (int32_t t = Fys(2013) + rng_.Between(0, 60); t + 4 <= std::min(kWindowEnd, c.eighteenth - 1);) {
+        const int32_t end = t + rng_.Between(1, 3);
+        add(t, end, "V3", "E4A");
+        t = end + rng_.Between(14, 40);
+      }
+    } else {
+      for (int32_t t = kWindowStart - rng_.Between(0, 300);;) {
+        int32_t end = t + rng_.Between(200, 420);
+        if (end >= c.eighteenth) end = c.eighteenth;
+        if (end > kWindowEnd) end = kNever;
+        add(t, end, "V4", "E8");
+        if (end == kNever || end >= c.eighteenth) break;
+        t = end + rng_.Between(1, 30);
+        if (t >= c.eighteenth - 30) break;
+      }
+    }
+  }
+}
+
+// Filler children looked after on 31 March 2010, up to the profile's count.
+void Borough::MakeLegacyFillers() {
+  static constexpr const char* kLegacyLs[] = {"C1", "V2", "C2"};
+  for (int n = kLacInitial - CountLookedAfter(kWindowStart - 1); n > 0; --n) {
+    const int age = std::min(14, rng_.Weighted(kCareAgeWeights));
+    Period p;
+    const int32_t dob = DobForAge(kWindowStart - 1, age);
+    p.child = AddStoryChild(dob);
+    p.start = kWindowStart - rng_.Between(1, std::max(1, std::min(kWindowStart - 2 - dob, 8 * 365)));
+    p.deadline = Birthday(dob, 16) - 1;
+    int32_t remaining;
+    switch (rng_.Weighted(std::array<int, 3>{300, 350, 350})) {
+      case 0: remaining = rng_.Between(0, 365); break;
+      case 1: remaining = rng_.Between(366, 1095); break;
+      default: remaining = rng_.Between(1096, 3000); break;
+    }
+    p.end = std::min(kWindowStart + remaining, p.deadline);
+    p.ls = kLegacyLs[rng_.Weighted(std::array<int, 3>{600, 300, 100})];
+    p.placement = PlaceFor(AgeOn(dob, p.start));
+    p.need = "N1";
+    static constexpr const char* kEnds[] = {"E4A", "E4B", "E41", "E45", "E46", "E8", "E3"};
+    p.rec = kEnds[rng_.Weighted(std::array<int, 7>{450, 50, 80, 150, 50, 150, 70})];
+    p.flexible = true;
+    AddPeriod(std::move(p));
+  }
+}
+
+// A filler period starting in `fy`: a new child, or one who left care in an earlier year.
+int32_t Borough::NewFiller(int fy) {
+  Period p;
+  p.start = SampleDay(Fys(fy), Fye(fy), 250);
+  p.child = -1;
+  if (fy < kLastFy && !left_care_.empty() && rng_.PerMille(80)) {
+    for (int attempt = 0; attempt < 8 && p.child < 0; ++attempt) {
+      const int32_t c = left_care_[left_care_.size() - 1 - rng_.Below(std::min<uint64_t>(left_care_.size(), 400))];
+      const Child& ch = children_[c];
+      const Period& last = periods_[ch.periods.back()];
+      if (last.end == kNever || FinancialYearOf(last.end) >= fy || last.end + 60 > p.start) continue;
+      if (Birthday(ch.dob, 16) - 1 <= p.start + 60) continue;
+      p.child = c;
+    }
+  }
+  if (p.child < 0) {
+    // In the last year a new filler is young enough to stay past 31 March 2016.
+    // (2015-16's entrants were older: the seed's under-10s fell from 41% to 34%.)
+    const int age = fy == kLastFy ? std::min(13, rng_.Weighted(kCareAgeWeights2015)) : rng_.Weighted(kCareAgeWeights);
+    p.child = AddStoryChild(DobForAge(p.start, age));
+  }
+  const int32_t dob = children_[p.child].dob;
+  p.deadline = Birthday(dob, 16) - 1;
+  int32_t duration;
+  switch (rng_.Weighted(std::array<int, 4>{250, 300, 300, 150})) {
+    case 0: duration = rng_.Between(1, 60); break;
+    case 1: duration = rng_.Between(61, 365); break;
+    case 2: duration = rng_.Between(366, 1095); break;
+    default: duration = rng_.Between(1096, 3650); break;
+  }
+  p.end = std::max(p.start + 1, std::min(p.start + duration, p.deadline));
+  p.ls = rng_.PerMille(600) ? "V2" : "C2";
+  p.placement = PlaceFor(AgeOn(dob, p.start));
+  p.need = rng_.Weighted(kCareNeedWeights) == 0 ? "N1" : "N4";
+  static constexpr const char* kEnds[] = {"E4A", "E4B", "E41", "E45", "E46", "E8", "E3"};
+  p.rec = kEnds[rng_.Weighted(std::array<int, 7>{450, 50, 80, 150, 50, 150, 70})];
+  p.flexible = true;
+  p.fresh = true;
+  return AddPeriod(std::move(p));
+}
+
+// The year's new fillers, police protection, children who leave twice, then the year
+// end made exact.
+void Borough::FlowYear(int fy) {
+  const int i = fy - kFirstFy;
+  const int32_t fys = Fys(fy), fye = Fye(fy);
+  for (Period& p : periods_) p.fresh = false;
+  int fixed = 0;
+  for (const Period& p : periods_) {
+    fixed += p.kind != Kind::kFiller && !p.ShortBreak() && p.start >= fys && p.start <= fye;
+  }
+  const int n = kLacStarted[i] - fixed - kLacTwice[i];
+  if (n < kLacPolice[i]) {
+    return Fail(absl::StrCat("lac_started ", fy, ": ", fixed, " fixed starts leave room for ", n,
+                             " others, fewer than the ", kLacPolice[i], " on police protection"));
+  }
+  std::vector<int32_t> fresh;
+  for (int k = 0; k < n; ++k) fresh.push_back(NewFiller(fy));
+  // Police protection mostly ends within the 72 hours: give it to the shortest stays.
+  std::stable_sort(fresh.begin(), fresh.end(), [&](int32_t a, int32_t b) {
+    return periods_[a].end - periods_[a].start < periods_[b].end - periods_[b].start;
+  });
+  for (int k = 0; k < kLacPolice[i]; ++k) {
+    Period& p = periods_[fresh[k]];
+    p.pp = true;
+    p.ls = "L1";
+    p.placement = EmergencyPlacement();
+    if (p.end - p.start <= 30) p.end = std::min(p.start + rng_.Between(1, 3), p.deadline);
+  }
+  // Children looked after on 1 April who leave, come back for days and leave again.
+  for (int k = 0; k < kLacTwice[i]; ++k) {
+    std::vector<int32_t> candidates;
+    for (size_t j = 0; j < periods_.size(); ++j) {
+      const Period& p = periods_[j];
+      if (p.kind != Kind::kFiller || !p.flexible || p.pinned || p.start >= fys || !p.OpenAt(fys - 1)) continue;
+      if (p.deadline <= fye || children_[p.child].periods.back() != static_cast<int32_t>(j)) continue;
+      candidates.push_back(static_cast<int32_t>(j));
+    }
+    if (candidates.empty()) return Fail(absl::StrCat("lac_ceased ", fy, ": no child to leave twice"));
+    const int32_t first = candidates[rng_.Below(candidates.size())];
+    Period& p = periods_[first];
+    p.end = rng_.Between(fys + 10, fye - 90);
+    p.pinned = true;
+    p.flexible = false;
+    Period q;
+    q.child = p.child;
+    q.start = p.end + rng_.Between(7, 30);
+    const int32_t len = rng_.Between(2, 10);
+    if (q.start + len > MonthEndOf(q.start)) q.start = MonthEndOf(q.start) + 1;
+    q.end = q.start + len;
+    q.deadline = p.deadline;
+    q.ls = "V2";
+    q.placement = PlaceFor(AgeOn(children_[p.child].dob, q.start));
+    q.need = p.need;
+    q.rec = "E4A";
+    q.pinned = true;
+    AddPeriod(std::move(q));
+  }
+  AdjustYearEnd(fy);
+  if (status_.ok()) ScheduleMonths(fy);
+  // Children whose period ended this year may come back in a later one.
+  for (const Period& p : periods_) {
+    if (p.kind == Kind::kFiller && p.end >= fys && p.end <= fye &&
+        children_[p.child].periods.back() == static_cast<int32_t>(&p - periods_.data())) {
+      left_care_.push_back(p.child);
+    }
+  }
+}
+
+// Ends filler periods within the year, or moves their end past it, until the number
+// looked after on 31 March is the profile's. Earlier year ends do not change: an end
+// moved stays after the previous 31 March.
+void Borough::AdjustYearEnd(int fy) {
+  const int i = fy - kFirstFy;
+  const int32_t fys = Fys(fy), fye = Fye(fy);
+  int diff = CountLookedAfter(fye) - kLacYearEnd[i];
+  if (diff > 0) {
+    std::vector<int32_t> c;
+    for (size_t j = 0; j < periods_.size(); ++j) {
+      const Period& p = periods_[j];
+      if (p.flexible && !p.pinned && p.end > fye && p.start < fye) c.push_back(static_cast<int32_t>(j));
+    }
+    // The ones that would have ended soonest end now.
+    std::stable_sort(c.begin(), c.end(), [&](int32_t a, int32_t b) { return periods_[a].end < periods_[b].end; });
+    if (static_cast<int>(c.size()) < diff) return Fail(absl::StrCat("lac_year_end ", fy, ": too few to end"));
+    for (int k = 0; k < diff; ++k) {
+      Period& p = periods_[c[k]];
+      p.end = rng_.Between(std::max(p.start + 1, fys), fye);
+    }
+  } else if (diff < 0) {
+    std::vector<int32_t> c;
+    for (size_t j = 0; j < periods_.size(); ++j) {
+      const Period& p = periods_[j];
+      if (!p.flexible || p.pinned || p.end < fys || p.end > fye || p.deadline <= fye + 30) continue;
+      // A later period of the same child blocks it.
+      if (children_[p.child].periods.back() != static_cast<int32_t>(j)) continue;
+      c.push_back(static_cast<int32_t>(j));
+    }
+    std::stable_sort(c.begin(), c.end(), [&](int32_t a, int32_t b) { return periods_[a].end > periods_[b].end; });
+    if (static_cast<int>(c.size()) < -diff) return Fail(absl::StrCat("lac_year_end ", fy, ": too few to extend"));
+    for (int k = 0; k < -diff; ++k) {
+      Period& p = periods_[c[k]];
+      p.end = fye + rng_.Between(1, std::min(p.deadline - fye, rng_.Between(30, 1500)));
+    }
+  }
+  if (CountLookedAfter(fye) != kLacYearEnd[i]) Fail(absl::StrCat("lac_year_end ", fy));
+}
+
+// Month ends: the fillers that start and stay, and the ones looked after on 1 April that
+// end in the year, are placed in months so that each month end is on a target path: in
+// 2015-16 the profile's (476 at the end of June the highest ever), in other years a line
+// from one year end to the next, a few children either side.
+void Borough::ScheduleMonths(int fy) {
+  const int i = fy - kFirstFy;
+  const int before = i == 0 ? kLacInitial : kLacYearEnd[i - 1];
+  if (fy == kLastFy) {
+    std::array<int, 12> target;
+    std::copy(std::begin(kLacMonthEnds2015), std::end(kLacMonthEnds2015), target.begin());
+    ScheduleMonthsTo(fy, target, true);
+    return;
+  }
+  // The line between the year ends, each month end free to stray from it by a few
+  // children more in each attempt (towards where the random dates put it), never
+  // reaching the 2015-16 peak.
+  std::array<int, 12> line, natural;
+  for (int m = 0; m < 12; ++m) {
+    line[m] = before + (kLacYearEnd[i] - before) * (m + 1) / 12 + (m < 11 ? rng_.Between(-3, 3) : 0);
+    natural[m] = CountLookedAfter(MonthLast(fy, m));
+  }
+  for (int tolerance : {0, 6, 12, 20, 30, 45}) {
+    std::array<int, 12> target;
+    for (int m = 0; m < 12; ++m) {
+      target[m] = m == 11 ? kLacYearEnd[i]
+                          : std::min(kLacMonthEnds2015[2] - 6,
+                                     line[m] + std::clamp(natural[m] - line[m], -tolerance, tolerance));
+    }
+    if (ScheduleMonthsTo(fy, target, tolerance == 45)) return;
+  }
+}
+
+// Places the movable starts and ends of `fy` so that the month ends are `target`; false
+// (and, when `must`, a failure) when they cannot be.
+bool Borough::ScheduleMonthsTo(int fy, const std::array<int, 12>& target, bool must) {
+  const int i = fy - kFirstFy;
+  const int32_t fys = Fys(fy), fye = Fye(fy);
+  const int before = i == 0 ? kLacInitial : kLacYearEnd[i - 1];
+  auto fail = [&](const std::string& what) {
+    if (must) Fail(absl::StrCat("lac_month_end ", fy, ": ", what));
+    return false;
+  };
+  std::vector<int32_t> stays, enders;
+  std::vector<char> movable(periods_.size(), 0);
+  for (size_t j = 0; j < periods_.size(); ++j) {
+    const Period& p = periods_[j];
+    if (p.kind != Kind::kFiller || p.pinned) continue;
+    if (p.fresh && p.start >= fys && p.end > fye) {
+      stays.push_back(static_cast<int32_t>(j));
+      movable[j] = 1;
+    } else if (p.flexible && p.start < fys && p.end >= fys && p.end <= fye) {
+      enders.push_back(static_cast<int32_t>(j));
+      movable[j] = 1;
+    }
+  }
+  const int x = static_cast<int>(stays.size()), e = static_cast<int>(enders.size());
+  auto fixed_at = [&](int32_t day) {
+    int n = 0;
+    for (size_t j = 0; j < periods_.size(); ++j) {
+      n += !movable[j] && !periods_[j].ShortBreak() && periods_[j].OpenAt(day);
+    }
+    return n;
+  };
+  // X_m - cumE_m must equal r[m + 1]: starts and ends up to month m.
+  std::array<int, 13> r{};
+  r[0] = before - fixed_at(fys - 1) - e;
+  for (int m = 0; m < 12; ++m) r[m + 1] = target[m] - fixed_at(MonthLast(fy, m)) - e;
+  if (r[0] != 0 || r[12] != x - e) return fail("the year end does not add up");
+  std::array<int, 12> xs{}, es{};
+  int used = 0;
+  for (int m = 0; m < 12; ++m) {
+    es[m] = std::max(0, r[m] - r[m + 1]);
+    xs[m] = es[m] + r[m + 1] - r[m];
+    used += es[m];
+  }
+  if (used > e) return fail("too few children leave to follow the months");
+  // The rest leave and start in step (one more of each in a month changes no month end).
+  for (int extra = e - used, m = 0; extra > 0; --extra, m = (m + 5) % 12) {
+    ++es[m];
+    ++xs[m];
+  }
+  // Enders by deadline (a filler leaves before its 16th birthday), earliest months first;
+  // stays by the first day they may start (after birth, after an earlier period).
+  std::stable_sort(enders.begin(), enders.end(),
+                   [&](int32_t a, int32_t b) { return periods_[a].deadline < periods_[b].deadline; });
+  std::vector<int32_t> release(periods_.size(), 0);
+  for (int32_t j : stays) {
+    const Child& c = children_[periods_[j].child];
+    release[j] = c.dob + 1;
+    for (int32_t other : c.periods) {
+      if (other != j && periods_[other].start < periods_[j].start) release[j] = std::max(release[j], periods_[other].end + 30);
+    }
+  }
+  std::stable_sort(stays.begin(), stays.end(), [&](int32_t a, int32_t b) { return release[a] < release[b]; });
+  std::vector<std::pair<int32_t, int32_t>> ends, starts;
+  size_t k = 0;
+  for (int m = 0; m < 12; ++m) {
+    for (int n = 0; n < es[m]; ++n, ++k) {
+      const Period& p = periods_[enders[k]];
+      const int32_t lo = std::max(MonthFirst(fy, m), p.start + 1), hi = std::min(MonthLast(fy, m), p.deadline);
+      if (lo > hi) return fail("a child would be 16 before leaving");
+      ends.push_back({enders[k], rng_.Between(lo, hi)});
+    }
+  }
+  k = 0;
+  for (int m = 0; m < 12; ++m) {
+    for (int n = 0; n < xs[m]; ++n, ++k) {
+      const int32_t lo = std::max(MonthFirst(fy, m), release[stays[k]]), hi = MonthLast(fy, m);
+      if (lo > hi) return fail("a child would start before birth");
+      starts.push_back({stays[k], rng_.Between(lo, hi)});
+    }
+  }
+  // Only now that every child fits are the dates changed.
+  for (const auto& [j, day] : ends) periods_[j].end = day;
+  for (const auto& [j, day] : starts) periods_[j].start = day;
+  for (int m = 0; m < 12; ++m) {
+    if (CountLookedAfter(MonthLast(fy, m)) != target[m]) {
+      Fail(absl::StrCat("lac_month_end ", fy, " month ", m));
+      return false;
+    }
+  }
+  // Starting dates moved: keep each child's periods in order.
+  for (int32_t j : stays) {
+    std::vector<int32_t>& list = children_[periods_[j].child].periods;
+    std::sort(list.begin(), list.end(), [&](int32_t a, int32_t b) { return periods_[a].start < periods_[b].start; });
+  }
+  return true;
+}
+
+// Legal status changes and placement moves of a period, inside the loaded years.
+void Borough::MakeChanges(Period& p) {
+  if (p.ShortBreak()) return;
+  const int32_t dob = children_[p.child].dob;
+  const int32_t hi = std::min(p.end == kNever ? kWindowEnd : p.end - 1, kWindowEnd);
+  if (p.pp) {
+    const int32_t t = p.start + rng_.Between(1, 3);
+    if (t < p.end) {
+      Change c;
+      c.day = t;
+      c.ls = rng_.PerMille(600) ? "V2" : "C2";
+      p.changes.push_back(c);
+    }
+  }
+  const int32_t from = MovesFrom(p);
+  const bool adoption_route = p.kind == Kind::kAdoption || p.kind == Kind::kPending;
+  const char* ls = p.pp && !p.changes.empty() ? p.changes.back().ls : p.ls;
+  if (!adoption_route && std::strcmp(ls, "C2") == 0) {
+    const int32_t t = p.start + rng_.Between(150, 420);
+    if (t >= from && t <= hi) {
+      Change c;
+      c.day = t;
+      c.ls = "C1";
+      p.changes.push_back(c);
+    }
+  }
+  const int32_t until = MovesUntil(p);
+  // Moves are rarer than the national picture: the seed's 2014-15 has 320 placements
+  // for 283 children starting, so few children moved.
+  for (int32_t t = from + rng_.Between(120, 2400); t <= until; t += rng_.Between(365, 2400)) {
+    Change c;
+    c.day = t;
+    c.moves = true;
+    c.optional = true;
+    c.placement = PlaceFor(AgeOn(dob, t));
+    c.reason = kPlaceChangeReasons[rng_.Below(std::size(kPlaceChangeReasons))];
+    p.changes.push_back(c);
+  }
+  std::stable_sort(p.changes.begin(), p.changes.end(),
+                   [](const Change& a, const Change& b) { return a.day < b.day; });
+  // One change a day: an optional move on the day of another change is dropped.
+  std::vector<Change> kept;
+  for (Change& c : p.changes) {
+    if (!kept.empty() && kept.back().day == c.day) {
+      if (!c.optional && kept.back().optional) kept.back() = c;
+      continue;
+    }
+    kept.push_back(std::move(c));
+  }
+  p.changes = std::move(kept);
+}
+
+// The first day a move may happen: after police protection, inside the loaded years.
+int32_t Borough::MovesFrom(const Period& p) const {
+  int32_t from = std::max(p.start + 1, kWindowStart);
+  if (p.pp) from = std::max(from, p.start + 4);
+  return from;
+}
+
+// The last day a move may happen: before the end, and on the adoption route before the
+// placement order (the adoption placement is the last move).
+int32_t Borough::MovesUntil(const Period& p) const {
+  int32_t until = std::min(p.end == kNever ? kWindowEnd : p.end - 1, kWindowEnd);
+  if (p.po != kNone) until = std::min(until, p.po - 1);
+  if (p.ap != kNone) until = std::min(until, p.ap - 1);
+  return until;
+}
+
+int Borough::Placements(int fy) const {
+  int n = 0;
+  for (const Period& p : periods_) {
+    if (p.ShortBreak()) continue;
+    n += FinancialYearOf(p.start) == fy;
+    for (const Change& c : p.changes) n += c.moves && FinancialYearOf(c.day) == fy;
+  }
+  return n;
+}
+
+void Borough::CalibratePlacements(int fy) {
+  const int target = kLacPlacements[fy - kFirstFy];
+  if (target < 0) return;
+  int n = Placements(fy);
+  if (n > target) {
+    std::vector<std::pair<int32_t, int32_t>> optional;
+    for (size_t j = 0; j < periods_.size(); ++j) {
+      const Period& p = periods_[j];
+      for (size_t k = 0; k < p.changes.size(); ++k) {
+        const Change& c = p.changes[k];
+        if (c.optional && FinancialYearOf(c.day) == fy) optional.push_back({static_cast<int32_t>(j), c.day});
+      }
+    }
+    rng_.Shuffle(optional);
+    if (static_cast<int>(optional.size()) < n - target) {
+      int starts = 0, fixed_moves = 0;
+      for (const Period& p : periods_) {
+        if (p.ShortBreak()) continue;
+        starts += FinancialYearOf(p.start) == fy;
+        for (const Change& c : p.changes) fixed_moves += c.moves && !c.optional && FinancialYearOf(c.day) == fy;
+      }
+      return Fail(absl::StrCat("lac_placements ", fy, ": ", n, " placements (", starts, " starts, ", fixed_moves,
+                               " adoption placements, ", optional.size(), " other moves) for ", target));
+    }
+    for (int k = 0; n > target; ++k, --n) {
+      auto& changes = periods_[optional[k].first].changes;
+      changes.erase(std::find_if(changes.begin(), changes.end(),
+                                 [&](const Change& c) { return c.day == optional[k].second; }));
+    }
+  }
+  for (int attempt = 0; n < target && attempt < 100000; ++attempt) {
+    Period& p = periods_[rng_.Below(periods_.size())];
+    if (p.ShortBreak()) continue;
+    const int32_t lo = std::max(MovesFrom(p), Fys(fy)), hi = std::min(MovesUntil(p), Fye(fy));
+    if (lo > hi) continue;
+    const int32_t day = rng_.Between(lo, hi);
+    if (std::any_of(p.changes.begin(), p.changes.end(), [&](const Change& c) { return c.day == day; })) continue;
+    Change c;
+    c.day = day;
+    c.moves = true;
+    c.optional = true;
+    c.placement = PlaceFor(AgeOn(children_[p.child].dob, day));
+    c.reason = kPlaceChangeReasons[rng_.Below(std::size(kPlaceChangeReasons))];
+    p.changes.insert(std::upper_bound(p.changes.begin(), p.changes.end(), c,
+                                      [](const Change& a, const Change& b) { return a.day < b.day; }),
+                     c);
+    ++n;
+  }
+  if (Placements(fy) != target) Fail(absl::StrCat("lac_placements ", fy));
+}
+
+// lac_inhouse_foster_children: children placed in the year in the LA's own foster care.
+void Borough::CalibrateInHouse(int fy) {
+  const int target = kLacInHouse[fy - kFirstFy];
+  if (target < 0) return;
+  const int32_t fys = Fys(fy), fye = Fye(fy);
+  // Each child's placements held on some day of the year.
+  std::map<int32_t, std::vector<Placement*>> held;
+  for (Period& p : periods_) {
+    if (p.ShortBreak() || p.start > fye || p.end <= fys) continue;
+    std::vector<Placement*>& list = held[p.child];
+    int32_t from = p.start;
+    Placement* current = &p.placement;
+    for (Change& c : p.changes) {
+      if (!c.moves) continue;
+      if (from <= fye && c.day > fys) list.push_back(current);
+      from = c.day;
+      current = &c.placement;
+    }
+    if (from <= fye && p.end > fys) list.push_back(current);
+  }
+  std::vector<int32_t> in, out;
+  for (const auto& [child, list] : held) {
+    bool any = false, foster = false;
+    for (const Placement* pl : list) {
+      any = any || InHouseFoster(*pl);
+      foster = foster || pl->place[0] == 'U';
+    }
+    if (any) {
+      in.push_back(child);
+    } else if (foster) {
+      out.push_back(child);
+    }
+  }
+  rng_.Shuffle(in);
+  rng_.Shuffle(out);
+  int n = static_cast<int>(in.size());
+  for (size_t k = 0; n > target && k < in.size(); ++k, --n) {
+    for (Placement* pl : held[in[k]]) {
+      if (InHouseFoster(*pl)) pl->provider = "PR4";
+    }
+  }
+  for (size_t k = 0; n < target && k < out.size(); ++k, ++n) {
+    for (Placement* pl : held[out[k]]) {
+      if (pl->place[0] == 'U') {
+        pl->provider = "PR1";
+        break;
+      }
+    }
+  }
+  if (n != target) Fail(absl::StrCat("lac_inhouse_foster_children ", fy));
+}
+
+// The nearest count whose share of `of` rounds to `pct`.
+int CountForPct(int pct, int of) { return static_cast<int>((static_cast<int64_t>(pct) * of + 50) / 100); }
+
+// Sex, age and ethnicity of the children looked after at the calibrated year ends.
+// Ages move by shifting the birth dates of filler children (who leave before 16), so
+// every period still starts after birth and ends before the 16th birthday.
+void Borough::CalibrateCharacteristics() {
+  // Children looked after at each year end, once each.
+  auto at = [&](int fy) {
+    std::vector<int32_t> out;
+    for (const Period& p : periods_) {
+      if (!p.ShortBreak() && p.OpenAt(Fye(fy))) out.push_back(p.child);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  };
+  for (int i = 0; i < kYears; ++i) {
+    if (kLacFemalePct[i] < 0) continue;
+    const std::vector<int32_t> children = at(kFirstFy + i);
+    const int target = CountForPct(kLacFemalePct[i], static_cast<int>(children.size()));
+    int n = 0;
+    for (int32_t c : children) n += !children_[c].male;
+    std::vector<int32_t> order = children;
+    rng_.Shuffle(order);
+    for (int32_t c : order) {
+      if (n == target) break;
+      Child& ch = children_[c];
+      if (n > target && !ch.male) {
+        ch.male = true;
+        --n;
+      } else if (n < target && ch.male) {
+        ch.male = false;
+        ++n;
+      }
+    }
+    if (n != target) return Fail(absl::StrCat("lac_female_pct ", kFirstFy + i));
+  }
+
+  // Two-year calibrations (under 10, White British): a child at both year ends counts in
+  // both, so a change is kept only when it brings the two counts nearer their targets.
+  struct Target {
+    int fy;
+    std::vector<char> member;
+    int n;
+    int target;
+  };
+  auto calibrate = [&](const int* pcts, const char* name, auto has, auto propose) {
+    std::vector<Target> ts;
+    std::vector<int32_t> all;
+    for (int i = 0; i < kYears; ++i) {
+      if (pcts[i] < 0) continue;
+      const std::vector<int32_t> kids = at(kFirstFy + i);
+      Target t{kFirstFy + i, std::vector<char>(children_.size(), 0), 0,
+               CountForPct(pcts[i], static_cast<int>(kids.size()))};
+      for (int32_t c : kids) {
+        t.member[c] = 1;
+        t.n += has(c, t.fy);
+      }
+      all.insert(all.end(), kids.begin(), kids.end());
+      ts.push_back(std::move(t));
+    }
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    auto error = [&] {
+      int e = 0;
+      for (const Target& t : ts) e += std::abs(t.n - t.target);
+      return e;
+    };
+    for (int round = 0; round < 60 && error() > 0; ++round) {
+      rng_.Shuffle(all);
+      for (int32_t c : all) {
+        if (error() == 0) break;
+        std::vector<int> before;
+        for (const Target& t : ts) before.push_back(t.member[c] ? has(c, t.fy) : 0);
+        // Called by `propose` after it changed the child: keeps the change (true) when
+        // it lowers the error.
+        auto accept = [&] {
+          int changed = 0;
+          for (size_t k = 0; k < ts.size(); ++k) {
+            const int after = ts[k].member[c] ? has(c, ts[k].fy) : 0;
+            changed += std::abs(ts[k].n - before[k] + after - ts[k].target);
+          }
+          if (changed >= error()) return false;
+          for (size_t k = 0; k < ts.size(); ++k) {
+            ts[k].n += (ts[k].member[c] ? has(c, ts[k].fy) : 0) - before[k];
+          }
+          return true;
+        };
+        propose(c, accept);
+      }
+    }
+    if (error() != 0) {
+      std::string detail;
+      for (const Target& t : ts) absl::StrAppend(&detail, " ", t.fy, ": ", t.n, " for ", t.target, ";");
+      Fail(absl::StrCat(name, ":", detail));
+    }
+  };
+
+  calibrate(
+      kLacWbriPct, "lac_ethnicity_pct{WBRI}", [&](int32_t c, int) { return children_[c].ethnicity == kWbri ? 1 : 0; },
+      [&](int32_t c, auto accept) {
+        Child& ch = children_[c];
+        const uint8_t was = ch.ethnicity;
+        ch.ethnicity = was == kWbri ? static_cast<uint8_t>(1 + rng_.Below(kEthnicities.size() - 1)) : kWbri;
+        if (!accept()) ch.ethnicity = was;
+      });
+  if (!status_.ok()) return;
+
+  calibrate(
+      kLacUnder10Pct, "lac_under10_pct",
+      [&](int32_t c, int fy) { return AgeOn(children_[c].dob, Fye(fy)) < 10 ? 1 : 0; },
+      [&](int32_t c, auto accept) {
+        Child& ch = children_[c];
+        int32_t latest = INT32_MAX;  // born before every period starts
+        for (int32_t id : ch.periods) {
+          const Period& p = periods_[id];
+          if (p.kind != Kind::kFiller) return;
+          latest = std::min(latest, p.start - 1);
+        }
+        const int32_t was = ch.dob;
+        for (int shift : {-1, 1, -2, 2, -3, -4}) {
+          const int32_t to = ShiftYears(was, shift) + rng_.Between(-60, 60);
+          if (to > latest) continue;
+          // Still under 16 on the last day looked after (an end after 31 March 2016 is
+          // not in any return: it may come sooner).
+          const int32_t sixteenth = Birthday(to, 16);
+          bool ok = true;
+          for (int32_t id : ch.periods) {
+            const int32_t end = periods_[id].end;
+            ok = ok && (end < sixteenth || (end > kWindowEnd && sixteenth - 1 > kWindowEnd));
+          }
+          if (!ok) continue;
+          ch.dob = to;
+          if (accept()) {
+            ch.eighteenth = EighteenthBirthday(to);
+            for (int32_t id : ch.periods) {
+              periods_[id].deadline = sixteenth - 1;
+              periods_[id].end = std::min(periods_[id].end, sixteenth - 1);
+            }
+            return;
+          }
+          ch.dob = was;
+        }
+      });
+}
+
+void Borough::BuildLookedAfter() {
+  for (int i = 0; i < kYears; ++i) {
+    const int fy = kFirstFy + i, n = kAdoptions[i];
+    // A1 days drawn round the year's mean, then nudged to the exact sum.
+    std::vector<int32_t> a1(n);
+    int64_t sum = 0;
+    for (int32_t& v : a1) {
+      v = std::clamp(kA1Sum[i] / n * rng_.Between(55, 160) / 100, 240, 1500);
+      sum += v;
+    }
+    for (int64_t diff = kA1Sum[i] - sum; diff != 0;) {
+      int32_t& v = a1[rng_.Below(n)];
+      const int step = diff > 0 ? 1 : -1;
+      if (v + step < 240 || v + step > 1500) continue;
+      v += step;
+      diff -= step;
+    }
+    for (int32_t v : a1) MakeAdoption(fy, v);
+  }
+  CalibrateDecisions();
+  if (!status_.ok()) return;
+  MakeLeavers();
+  MakeShortBreaks();
+  MakeLegacyFillers();
+  for (int fy = kFirstFy; fy <= kLastFy && status_.ok(); ++fy) FlowYear(fy);
+  if (!status_.ok()) return;
+  for (Period& p : periods_) MakeChanges(p);
+  for (int fy = kFirstFy; fy <= kLastFy && status_.ok(); ++fy) CalibratePlacements(fy);
+  for (int fy = kFirstFy; fy <= kLastFy && status_.ok(); ++fy) CalibrateInHouse(fy);
+  if (status_.ok()) CalibrateCharacteristics();
+}
+
+// ---------------------------------------------------------------------------------------
+// Child protection plans.
+
+int32_t Borough::PlanDuration() {
+  switch (rng_.Weighted(std::array<int, 4>{300, 400, 250, 50})) {
+    case 0: return rng_.Between(60, 180);
+    case 1: return rng_.Between(181, 365);
+    case 2: return rng_.Between(366, 730);
+    default: return rng_.Between(731, 1200);
+  }
+}
+
+void Borough::BuildProtection() {
+  auto categorise = [&](Plan& p) {
+    p.initial = static_cast<uint8_t>(rng_.Weighted(kCategoryWeights));
+    p.latest = rng_.PerMille(850) ? p.initial : static_cast<uint8_t>(rng_.Weighted(kCategoryWeights));
+  };
+  for (int n = 0; n < kCppInitial; ++n) {
+    Plan p;
+    const int32_t dob = DobForAge(kWindowStart - 1, std::min(14, rng_.Weighted(kPlanAgeWeights)));
+    p.child = AddStoryChild(dob);
+    const int32_t duration = PlanDuration();
+    p.start = std::max(dob + 30, kWindowStart - rng_.Between(1, duration - 1));
+    p.end = std::min(p.start + duration, children_[p.child].eighteenth - 60);
+    if (p.start >= kWindowStart || p.end < kWindowStart) {
+      p.start = kWindowStart - 1;
+      p.end = kWindowStart + rng_.Between(30, 300);
+    }
+    categorise(p);
+    plans_.push_back(p);
+    children_[p.child].plans.push_back(static_cast<int32_t>(plans_.size() - 1));
+  }
+  std::vector<int32_t> ended;  // children whose last plan ended in an earlier year
+  for (int i = 0; i < kYears && status_.ok(); ++i) {
+    const int fy = kFirstFy + i;
+    for (int n = 0; n < kCppStarted[i]; ++n) {
+      Plan p;
+      p.start = SampleDay(Fys(fy), Fye(fy), 0);
+      p.child = -1;
+      if (!ended.empty() && rng_.PerMille(120)) {
+        for (int attempt = 0; attempt < 8 && p.child < 0; ++attempt) {
+          const int32_t c = ended[ended.size() - 1 - rng_.Below(std::min<uint64_t>(ended.size(), 600))];
+          const Child& ch = children_[c];
+          const Plan& last = plans_[ch.plans.back()];
+          if (last.end == kNever || last.end + 150 > p.start || AgeOn(ch.dob, p.start) > 15) continue;
+          p.child = c;
+        }
+      }
+      if (p.child < 0) p.child = AddStoryChild(DobForAge(p.start, rng_.Weighted(kPlanAgeWeights)));
+      Child& c = children_[p.child];
+      if (!c.plans.empty()) {
+        plans_[c.plans.back()].has_next = true;
+        p.previous = static_cast<int32_t>(c.plans.size());
+      }
+      p.end = std::min(p.start + PlanDuration(), c.eighteenth - 60);
+      categorise(p);
+      plans_.push_back(p);
+      c.plans.push_back(static_cast<int32_t>(plans_.size() - 1));
+    }
+    AdjustPlans(fy);
+    for (const Plan& p : plans_) {
+      if (p.end >= Fys(fy) && p.end <= Fye(fy) && children_[p.child].plans.back() == &p - plans_.data()) {
+        ended.push_back(p.child);
+      }
+    }
+  }
+  if (status_.ok()) CalibrateCategories();
+}
+
+// Ends plans within the year, or moves their end past it, until the children on a plan
+// on 31 March are the profile's; earlier year ends do not change.
+void Borough::AdjustPlans(int fy) {
+  const int32_t fys = Fys(fy), fye = Fye(fy);
+  auto open = [&] {
+    int n = 0;
+    for (const Plan& p : plans_) n += p.start <= fye && p.end > fye;
+    return n;
+  };
+  int diff = open() - kCppYearEnd[fy - kFirstFy];
+  std::vector<int32_t> c;
+  for (size_t j = 0; j < plans_.size(); ++j) {
+    const Plan& p = plans_[j];
+    if (!p.flexible) continue;
+    if (diff > 0 && p.end > fye && p.start + 30 <= fye) c.push_back(static_cast<int32_t>(j));
+    if (diff < 0 && !p.has_next && p.end >= fys && p.end <= fye &&
+        children_[p.child].eighteenth - 60 > fye + 1) {
+      c.push_back(static_cast<int32_t>(j));
+    }
+  }
+  rng_.Shuffle(c);
+  if (static_cast<int>(c.size()) < std::abs(diff)) return Fail(absl::StrCat("cpp_year_end ", fy));
+  for (int k = 0; k < std::abs(diff); ++k) {
+    Plan& p = plans_[c[k]];
+    if (diff > 0) {
+      p.end = rng_.Between(std::max(p.start + 30, fys), fye);
+    } else {
+      p.end = fye + rng_.Between(1, std::min(children_[p.child].eighteenth - 60 - fye, rng_.Between(30, 500)));
+    }
+  }
+  if (open() != kCppYearEnd[fy - kFirstFy]) Fail(absl::StrCat("cpp_year_end ", fy));
+}
+
+// cpp_category_pct{EMO} at the calibrated year ends, latest year first: a plan open at a
+// later calibrated year end keeps the category that year gave it.
+void Borough::CalibrateCategories() {
+  std::vector<int> done;
+  for (int i = kYears - 1; i >= 0; --i) {
+    if (kCppEmoPct[i] < 0) continue;
+    const int32_t s = Fye(kFirstFy + i);
+    int open = 0, emo = 0;
+    std::vector<int32_t> free;
+    for (size_t j = 0; j < plans_.size(); ++j) {
+      const Plan& p = plans_[j];
+      if (p.start > s || p.end <= s) continue;
+      ++open;
+      emo += p.latest == kEmo;
+      bool fixed = false;
+      for (int later : done) fixed = fixed || (p.start <= Fye(later) && p.end > Fye(later));
+      if (!fixed) free.push_back(static_cast<int32_t>(j));
+    }
+    const int target = CountForPct(kCppEmoPct[i], open);
+    rng_.Shuffle(free);
+    for (int32_t j : free) {
+      Plan& p = plans_[j];
+      if (emo > target && p.latest == kEmo) {
+        p.latest = static_cast<uint8_t>(1 + rng_.Below(4));
+        --emo;
+      } else if (emo < target && p.latest != kEmo) {
+        p.latest = kEmo;
+        ++emo;
+      }
+    }
+    if (emo != target) return Fail(absl::StrCat("cpp_category_pct{EMO} ", kFirstFy + i));
+    done.push_back(kFirstFy + i);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// CIN episodes of the story children.
+
+int32_t Borough::AddEpisode(Episode e) {
+  const int32_t id = static_cast<int32_t>(episodes_.size());
+  children_[e.child].episodes.push_back(id);
+  episodes_.push_back(std::move(e));
+  return id;
+}
+
+int32_t Borough::AddS47(int32_t episode, int32_t start, int32_t outcome, bool icpc, bool generic) {
+  S47 s;
+  s.episode = episode;
+  s.start = start;
+  s.outcome = outcome;
+  s.icpc = icpc;
+  s.generic = generic;
+  s47s_.push_back(s);
+  const int32_t id = static_cast<int32_t>(s47s_.size() - 1);
+  episodes_[episode].s47s.push_back(id);
+  return id;
+}
+
+void Borough::AddAssessment(Episode& e, int32_t start, int wd) {
+  e.asmt_start = start;
+  e.asmt_auth = cal_.Add(start, wd);
+  if (rng_.PerMille(80)) {
+    e.nfactors = 0;  // 21: no factors identified
+    return;
+  }
+  e.nfactors = static_cast<uint8_t>(1 + rng_.Weighted(std::array<int, 3>{500, 350, 150}));
+  for (int k = 0; k < e.nfactors; ++k) {
+    uint8_t f;
+    do {
+      f = static_cast<uint8_t>(rng_.Below(kFactors.size()));
+    } while (std::find(e.factors, e.factors + k, f) != e.factors + k);
+    e.factors[k] = f;
+  }
+}
+
+// The earliest closure the episode's contents allow.
+void Borough::SetFloor(Episode& e) {
+  int32_t f = e.referral + 1;
+  if (e.asmt_auth != kNone) f = std::max(f, e.asmt_auth);
+  if (e.cin_plan_start != kNone) f = std::max(f, e.cin_plan_start + 1);
+  for (int32_t s : e.s47s) {
+    if (!s47s_[s].removed) f = std::max(f, s47s_[s].outcome);
+  }
+  for (int32_t p : e.plans) f = std::max(f, plans_[p].end == kNever ? kNever : plans_[p].end);
+  e.floor = std::max(e.floor, f);
+}
+
+void Borough::BuildHosts() {
+  for (int32_t child = 0; child < static_cast<int32_t>(children_.size()); ++child) {
+    Child& c = children_[child];
+    // Periods of care, in groups a CIN episode spans (a break of over 120 days ends one).
+    std::vector<std::vector<int32_t>> groups;
+    for (int32_t id : c.periods) {
+      const Period& p = periods_[id];
+      if (groups.empty() || (p.ShortBreak() != periods_[groups.back().back()].ShortBreak()) ||
+          (!p.ShortBreak() && p.start - periods_[groups.back().back()].end > 120)) {
+        groups.emplace_back();
+      }
+      groups.back().push_back(id);
+    }
+    // Plans: one CIN episode each.
+    struct Host {
+      int32_t referral = 0;
+      int32_t last_end = 0;
+      std::vector<int32_t> periods;
+      int32_t plan = -1;
+      int32_t s47_start = 0;
+    };
+    std::vector<Host> hosts;
+    for (auto& g : groups) {
+      Host h;
+      const Period& first = periods_[g.front()];
+      int32_t lag = first.pp ? 0 : rng_.PerMille(200) ? 0 : rng_.Between(1, 90);
+      if (first.ShortBreak()) lag = rng_.Between(30, 300);
+      h.referral = std::max(first.start - lag, c.dob + 1);
+      h.last_end = periods_[g.back()].end;
+      h.periods = g;
+      hosts.push_back(std::move(h));
+    }
+    for (int32_t id : c.plans) {
+      Host h;
+      const Plan& p = plans_[id];
+      h.plan = id;
+      h.s47_start = std::max(c.dob + 1, p.start - rng_.Between(5, 32));
+      h.referral = std::max(c.dob + 1, h.s47_start - (rng_.PerMille(400) ? 0 : rng_.Between(1, 20)));
+      h.last_end = p.end;
+      hosts.push_back(std::move(h));
+    }
+    std::sort(hosts.begin(), hosts.end(), [](const Host& a, const Host& b) { return a.referral < b.referral; });
+    for (size_t k = 0; k < hosts.size(); ++k) {
+      const Host& h = hosts[k];
+      const int32_t next = k + 1 < hosts.size() ? hosts[k + 1].referral : kNever;
+      Episode e;
+      e.child = child;
+      e.referral = h.referral;
+      e.kind = EpKind::kHost;
+      e.cap = std::min(c.eighteenth, next - 1);
+      if (h.plan >= 0) {
+        Plan& p = plans_[h.plan];
+        e.source = static_cast<uint8_t>(rng_.Weighted(kReferralSourceWeights));
+        e.need = static_cast<uint8_t>(rng_.PerMille(800) ? 0 : 3);
+        if (p.end == kNever || p.end > kWindowEnd) {
+          e.closure = kNever;
+        } else {
+          const int32_t tail = rng_.PerMille(250) ? 0 : rng_.Between(30, 300);
+          e.closure = std::min(p.end + tail, e.cap);
+          if (e.closure > p.end) e.cin_plan_start = p.end;
+          e.adjustable = true;
+          e.floor = p.end + (e.cin_plan_start != kNone ? 1 : 0);
+          e.reason = kRc7;
+        }
+        AddAssessment(e, e.referral + rng_.Between(0, 2), rng_.Between(5, 50));
+        if (e.closure != kNever && e.asmt_auth > e.closure) e.asmt_auth = e.closure;
+        const int32_t id = AddEpisode(std::move(e));
+        AddS47(id, h.s47_start, p.start, true, false);
+        episodes_[id].plans.push_back(h.plan);
+        p.episode = id;
+        SetFloor(episodes_[id]);
+        continue;
+      }
+      const Period& first = periods_[h.periods.front()];
+      const Period& last = periods_[h.periods.back()];
+      e.source = first.pp ? kPoliceSource : static_cast<uint8_t>(rng_.Weighted(kReferralSourceWeights));
+      e.need = static_cast<uint8_t>(first.need[1] - '1');
+      if (last.end == kNever || last.end > kWindowEnd) {
+        e.closure = kNever;
+      } else if (std::strcmp(last.rec, "E11") == 0 || std::strcmp(last.rec, "E12") == 0) {
+        e.closure = last.end;
+        e.reason = kRc1;
+      } else if (last.rec[1] == '4' && last.rec[2] != 'A' && last.rec[2] != 'B' && last.rec[2] != '1') {
+        e.closure = last.end;  // E45..E48: special guardianship or child arrangements order
+        e.reason = kRc4;
+      } else if (std::strcmp(last.rec, "E41") == 0) {
+        e.closure = last.end;
+        e.reason = kRc3;
+      } else if (last.end >= c.eighteenth || first.ShortBreak()) {
+        e.closure = std::min(last.end, c.eighteenth);
+      } else {
+        e.closure = std::min(last.end + rng_.Between(14, 200), e.cap);
+        e.adjustable = true;
+        e.floor = last.end;
+      }
+      if (first.ShortBreak()) e.closure = c.eighteenth <= kWindowEnd ? c.eighteenth : kNever;
+      AddAssessment(e, e.referral + rng_.Between(0, 2), rng_.Between(5, 60));
+      if (e.closure != kNever && e.asmt_auth > e.closure) e.asmt_auth = e.closure;
+      const int32_t id = AddEpisode(std::move(e));
+      Episode& ep = episodes_[id];
+      if (first.pp || rng_.PerMille(300)) {
+        const int32_t start = first.pp ? ep.referral : ep.referral + rng_.Between(0, 3);
+        int32_t outcome = cal_.Add(start, rng_.Between(2, 10));
+        if (ep.closure != kNever) outcome = std::min(outcome, ep.closure);
+        AddS47(id, start, std::max(outcome, start), false, false);
+      }
+      SetFloor(episodes_[id]);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The front door: contacts and the other referrals, as before.
+
+// Weekend days are kept only `weekend_per_mille` of the time: out-of-hours work is
+// mostly police and emergencies.
+int32_t Borough::SampleDay(int32_t start, int32_t end, int weekend_per_mille) {
+  for (;;) {
+    const int32_t day = rng_.Between(start, end);
+    if (!IsWeekend(day) || rng_.PerMille(weekend_per_mille)) return day;
+  }
+}
+
+// Recent children are likelier to come back than ones seen years ago.
+int32_t Borough::PickRecent(const std::vector<int32_t>& pool) {
+  const uint64_t window = std::min<uint64_t>(pool.size(), 5000);
+  return pool[pool.size() - 1 - rng_.Below(window)];
+}
+
+void Borough::AddContactRow(int32_t child, int32_t day, int source) {
+  children_[child].contact_days.push_back(day);
+  contacts_.push_back({day, child, static_cast<uint8_t>(source)});
+}
+
+// A day for the contact behind a referral on `referral` of `child`: the preferred
+// lead day, else the referral day itself; -1 when neither is free.
+int32_t Borough::ContactDayFor(const Child& c, int32_t preferred, int32_t referral) const {
+  if (c.dob < preferred && !c.HasContactOn(preferred)) return preferred;
+  if (!c.HasContactOn(referral)) return referral;
+  return -1;
+}
+
+bool Borough::CanRefer(const Child& c, int32_t referral) const {
+  return c.AgedUnder18On(referral) && c.last_closure < referral;
+}
+
+void Borough::BuildFrontDoor() {
+  // Referrals of the story children bring their own contacts.
+  std::array<int, kYears> story{};
+  for (int32_t id = 0; id < static_cast<int32_t>(episodes_.size()); ++id) {
+    const Episode& e = episodes_[id];
+    if (e.referral < kWindowStart) continue;
+    const int fy = FinancialYearOf(e.referral);
+    ++story[fy - kFirstFy];
+    const int32_t preferred = std::max(Fys(fy), e.referral - rng_.Weighted(kContactLeadWeights));
+    const int32_t day = ContactDayFor(children_[e.child], preferred, e.referral);
+    if (day < 0) return Fail("a story referral has no free day for its contact");
+    AddContactRow(e.child, day, e.source);
+  }
+  // Open cases referred before April 2010: the caseload the window starts with.
+  for (int n = 0; n < kLegacyGeneric; ++n) {
+    Child c;
+    c.dob = DobForAge(kWindowStart, rng_.Between(1, 15));
+    c.eighteenth = EighteenthBirthday(c.dob);
+    c.male = rng_.PerMille(520);
+    c.ethnicity = static_cast<uint8_t>(rng_.Weighted(kEthnicityWeights));
+    c.referred = true;
+    children_.push_back(std::move(c));
+    const int32_t child = static_cast<int32_t>(children_.size() - 1);
+    known_.push_back(child);
+    referred_.push_back(child);
+    Child& ch = children_[child];
+    Episode e;
+    e.child = child;
+    e.kind = EpKind::kLegacy;
+    e.referral = std::max(ch.dob + 1, kWindowStart - rng_.Between(30, 1400));
+    switch (rng_.Weighted(std::array<int, 3>{400, 350, 250})) {
+      case 0: e.closure = kWindowStart + rng_.Between(0, 180); break;
+      case 1: e.closure = kWindowStart + rng_.Between(181, 540); break;
+      default: e.closure = kWindowStart + rng_.Between(541, 1400); break;
+    }
+    e.closure = std::min(e.closure, ch.eighteenth);
+    e.source = static_cast<uint8_t>(rng_.Weighted(kReferralSourceWeights));
+    e.need = static_cast<uint8_t>(rng_.Weighted(kNeedWeights));
+    e.reason = static_cast<uint8_t>(rng_.Weighted(kLongClosureWeights));
+    e.asmt_start = e.referral;
+    e.asmt_auth = std::min(e.referral + 20, kWindowStart - 2);
+    e.nfactors = 1;
+    e.factors[0] = static_cast<uint8_t>(rng_.Below(kFactors.size()));
+    e.cin_plan_start = std::min(e.asmt_auth + 5, kWindowStart - 1);
+    if (e.asmt_auth < e.asmt_start) e.asmt_auth = e.asmt_start;
+    if (e.cin_plan_start < e.asmt_auth) e.cin_plan_start = e.asmt_auth;
+    e.adjustable = true;
+    e.cap = ch.eighteenth;
+    SetFloor(e);
+    ch.last_closure = e.closure;
+    AddEpisode(std::move(e));
+  }
+  for (int i = 0; i < kYears && status_.ok(); ++i) {
+    const int generic = kReferrals[i] - story[i];
+    if (generic < 0) return Fail(absl::StrCat("referrals ", kFirstFy + i, ": more story referrals than the year has"));
+    RunYear(kFirstFy + i, generic);
+  }
+}
+
+void Borough::RunYear(int fy, int generic_referrals) {
+  const int i = fy - kFirstFy;
+  const int32_t start = Fys(fy), end = Fye(fy);
+  struct Event {
+    int32_t day;
+    bool referral;
+  };
+  std::vector<Event> events;
+  events.reserve(static_cast<size_t>(kContacts[i]));
+  // Each referral brings its own contact, so the rest are contacts that went no
+  // further.
+  for (int k = 0; k < generic_referrals; ++k) events.push_back({SampleDay(start, end, 150), true});
+  for (int k = kReferrals[i]; k < kContacts[i]; ++k) events.push_back({SampleDay(start, end, 300), false});
+  // Chronological order lets an earlier contact's child be referred later and an
+  // episode close before the same child's next referral.
+  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.day < b.day; });
+  for (const Event& e : events) {
+    if (e.referral) {
+      AddReferral(e.day, fy);
+    } else {
+      AddContact(e.day);
+    }
+  }
+}
+
+void Borough::AddReferral(int32_t referral, int fy) {
+  const int32_t fy_start = Fys(fy), fy_end = Fye(fy);
+  const int32_t preferred = std::max(fy_start, referral - rng_.Weighted(kContactLeadWeights));
+  int32_t child = -1, contact_day = -1;
+  // Tuned so that about a fifth of referrals follow another within 12 months (the
+  // national re-referral rate) and some are of children known from earlier contacts.
+  const std::vector<int32_t>* pools[2] = {&referred_, &known_};
+  const int pool_per_mille[2] = {300, 250};
+  for (int p = 0; p < 2 && child < 0; ++p) {
+    if (pools[p]->empty() || !rng_.PerMille(pool_per_mille[p])) continue;
+    for (int attempt = 0; attempt < 6; ++attempt) {
+      const int32_t candidate = PickRecent(*pools[p]);
+      const Child& c = children_[candidate];
+      if (!CanRefer(c, referral)) continue;
+      const int32_t day = ContactDayFor(c, preferred, referral);
+      if (day < 0) continue;
+      child = candidate;
+      contact_day = day;
+      break;
+    }
+  }
+  if (child < 0) {
+    child = NewChild(preferred, referral);
+    contact_day = preferred;
+  }
+
+  Episode e;
+  e.child = child;
+  e.referral = referral;
+  e.source = static_cast<uint8_t>(rng_.Weighted(kReferralSourceWeights));
+  e.need = static_cast<uint8_t>(rng_.Weighted(kNeedWeights));
+  // No further action, closed after assessment, a plan of up to a year, a longer one.
+  const int kind = rng_.Weighted(std::array<int, 4>{150, 330, 370, 150});
+  int32_t s47_start = kNone;
+  if (kind == 0 && referral < fy_end) {
+    // No further action is decided quickly, within the referral's own year.
+    e.kind = EpKind::kNfa;
+    e.nfa = true;
+    e.closure = referral + rng_.Between(1, std::min<int32_t>(14, fy_end - referral));
+    e.reason = kRc8;
+  } else {
+    AddAssessment(e, referral + rng_.Weighted(kContactLeadWeights),
+                  rng_.PerMille(720) ? rng_.Between(5, 45) : rng_.Between(46, 90));
+    if (kind <= 1) {
+      e.kind = EpKind::kAfterAssessment;
+      e.closure = e.asmt_auth + rng_.Between(0, 10);
+      e.reason = kRc8;
+    } else {
+      e.kind = kind == 2 ? EpKind::kPlan : EpKind::kLongPlan;
+      e.cin_plan_start = e.asmt_auth + rng_.Between(0, 10);
+      e.closure = referral + (kind == 2 ? rng_.Between(45, 365) : rng_.Between(366, 1100));
+      e.closure = std::max(e.closure, e.cin_plan_start + 14);
+      e.reason = static_cast<uint8_t>(rng_.Weighted(kLongClosureWeights));
+      e.adjustable = true;
+    }
+    if (rng_.PerMille(kS47GenericPerMille[fy - kFirstFy])) s47_start = referral + rng_.Between(0, 5);
+  }
+  Child& c = children_[child];
+  int32_t s47_outcome = kNone;
+  if (s47_start != kNone) {
+    s47_outcome = cal_.Add(s47_start, rng_.Between(3, 15));
+    if (e.kind == EpKind::kAfterAssessment) e.closure = std::max(e.closure, s47_outcome);
+  }
+  if (e.closure >= c.eighteenth) {
+    e.closure = c.eighteenth;
+    e.nfa = false;
+    // What the 18th birthday cut short.
+    if (e.asmt_start != kNone && e.asmt_start >= e.closure) {
+      e.asmt_start = e.asmt_auth = kNone;
+      e.nfactors = 0;
+    }
+    if (e.asmt_auth != kNone) e.asmt_auth = std::min(e.asmt_auth, e.closure);
+    if (e.cin_plan_start != kNone && e.cin_plan_start >= e.closure) e.cin_plan_start = kNone;
+    if (s47_start != kNone && s47_start >= e.closure) s47_start = kNone;
+    if (s47_outcome != kNone) s47_outcome = std::min(s47_outcome, e.closure);
+  }
+  if (e.kind == EpKind::kAfterAssessment && e.asmt_auth != kNone) e.gap = e.closure - e.asmt_auth;
+  if (e.cin_plan_start != kNone) e.gap = e.cin_plan_start - e.asmt_auth;
+  e.cap = c.eighteenth;
+  c.last_closure = e.closure;
+  if (!c.referred) {
+    c.referred = true;
+    referred_.push_back(child);
+  }
+  const int32_t id = AddEpisode(std::move(e));
+  if (s47_start != kNone) AddS47(id, s47_start, s47_outcome, rng_.PerMille(120), true);
+  SetFloor(episodes_[id]);
+  // The contact and the referral share the source: it is the same call.
+  AddContactRow(child, contact_day, episodes_[id].source);
+}
+
+void Borough::AddContact(int32_t day) {
+  const int source = rng_.Weighted(kContactSourceWeights);
+  // Repeat contacts: about a fifth about children already referred (often while
+  // their case is open), a fifth about children seen before.
+  const std::vector<int32_t>* pools[2] = {&referred_, &known_};
+  const int pool_per_mille[2] = {200, 250};
+  for (int p = 0; p < 2; ++p) {
+    if (pools[p]->empty() || !rng_.PerMille(pool_per_mille[p])) continue;
+    for (int attempt = 0; attempt < 6; ++attempt) {
+      const int32_t candidate = PickRecent(*pools[p]);
+      const Child& c = children_[candidate];
+      if (c.AgedUnder18On(day) && !c.HasContactOn(day)) {
+        AddContactRow(candidate, day, source);
+        return;
+      }
+    }
+  }
+  AddContactRow(NewChild(day, day), day, source);
+}
+
+// The referral date of the child's next episode; kNever when there is none.
+int32_t Borough::NextReferral(const Episode& e) const {
+  int32_t next = kNever;
+  for (int32_t id : children_[e.child].episodes) {
+    const int32_t r = episodes_[id].referral;
+    if (r > e.referral) next = std::min(next, r);
+  }
+  return next;
+}
+
+// ---------------------------------------------------------------------------------------
+// Calibration of the CIN figures.
+
+// assessment_timeliness_pct: assessments of generic episodes authorised in the year are
+// made quicker or slower, staying in the year.
+void Borough::CalibrateTimeliness() {
+  for (int i = 0; i < kYears; ++i) {
+    if (kTimelyPct[i] < 0) continue;
+    const int fy = kFirstFy + i;
+    int n = 0, timely = 0;
+    std::vector<int32_t> fast, slow;
+    for (int32_t id = 0; id < static_cast<int32_t>(episodes_.size()); ++id) {
+      const Episode& e = episodes_[id];
+      if (e.asmt_auth == kNone || FinancialYearOf(e.asmt_auth) != fy) continue;
+      ++n;
+      const bool in_time = cal_.Between(e.asmt_start, e.asmt_auth) <= 45;
+      timely += in_time;
+      if (e.kind == EpKind::kAfterAssessment || e.kind == EpKind::kPlan || e.kind == EpKind::kLongPlan) {
+        (in_time ? fast : slow).push_back(id);
+      }
+    }
+    const int target = CountForPct(kTimelyPct[i], n);
+    rng_.Shuffle(fast);
+    rng_.Shuffle(slow);
+    std::vector<int32_t>& pool = timely > target ? fast : slow;
+    for (int32_t id : pool) {
+      if (timely == target) break;
+      Episode& e = episodes_[id];
+      const bool make_slow = timely > target;
+      const int32_t auth = cal_.Add(e.asmt_start, make_slow ? rng_.Between(46, 75) : rng_.Between(10, 45));
+      if (FinancialYearOf(auth) != fy) continue;
+      const int32_t limit = std::min(e.cap, NextReferral(e) - 1);
+      if (e.kind == EpKind::kAfterAssessment) {
+        const int32_t closure = auth + e.gap;
+        int32_t s47_end = INT32_MIN;
+        for (int32_t s : e.s47s) s47_end = std::max(s47_end, s47s_[s].outcome);
+        if (closure > limit || closure < s47_end || closure <= e.referral) continue;
+        e.closure = closure;
+      } else {
+        const int32_t plan = auth + e.gap;
+        if (plan + 1 > e.closure) continue;
+        e.cin_plan_start = plan;
+      }
+      e.asmt_auth = auth;
+      e.floor = INT32_MIN;
+      SetFloor(e);
+      timely += make_slow ? -1 : 1;
+    }
+    if (timely != target) return Fail(absl::StrCat("assessment_timeliness_pct ", fy));
+  }
+}
+
+// s47_enquiries: generic enquiries added to or dropped from episodes of the year.
+void Borough::CalibrateS47() {
+  for (int i = 0; i < kYears; ++i) {
+    if (kS47[i] < 0) continue;
+    const int fy = kFirstFy + i;
+    int n = 0;
+    std::vector<int32_t> drop;
+    for (int32_t s = 0; s < static_cast<int32_t>(s47s_.size()); ++s) {
+      if (s47s_[s].removed || FinancialYearOf(s47s_[s].start) != fy) continue;
+      ++n;
+      if (s47s_[s].generic) drop.push_back(s);
+    }
+    rng_.Shuffle(drop);
+    for (size_t k = 0; n > kS47[i] && k < drop.size(); ++k, --n) {
+      S47& s = s47s_[drop[k]];
+      s.removed = true;
+      Episode& e = episodes_[s.episode];
+      e.s47s.erase(std::find(e.s47s.begin(), e.s47s.end(), drop[k]));
+      e.floor = INT32_MIN;
+      SetFloor(e);
+    }
+    std::vector<int32_t> add;
+    for (int32_t id = 0; id < static_cast<int32_t>(episodes_.size()); ++id) {
+      const Episode& e = episodes_[id];
+      if (!e.s47s.empty() || e.referral < Fys(fy) || e.referral > Fye(fy) - 5) continue;
+      if (e.kind == EpKind::kAfterAssessment || e.kind == EpKind::kPlan || e.kind == EpKind::kLongPlan) {
+        add.push_back(id);
+      }
+    }
+    rng_.Shuffle(add);
+    for (size_t k = 0; n < kS47[i] && k < add.size(); ++k) {
+      Episode& e = episodes_[add[k]];
+      const int32_t start = e.referral + rng_.Between(0, 5);
+      const int32_t outcome = cal_.Add(start, rng_.Between(3, 15));
+      if (outcome > e.closure || FinancialYearOf(start) != fy) continue;
+      AddS47(add[k], start, outcome, rng_.PerMille(120), true);
+      SetFloor(episodes_[add[k]]);
+      ++n;
+    }
+    if (n != kS47[i]) return Fail(absl::StrCat("s47_enquiries ", fy, ": ", n));
+  }
+}
+
+// cin_open_year_end: closures moved across each 31 March in turn; an earlier year end
+// does not change (a closure moved stays after it).
+void Borough::CalibrateCinOpen() {
+  for (int i = 0; i < kYears; ++i) {
+    const int fy = kFirstFy + i;
+    const int32_t fys = Fys(fy), fye = Fye(fy);
+    // Children with an open episode at a date: one episode each (episodes do not overlap).
+    auto open = [&] {
+      int n = 0;
+      for (const Episode& e : episodes_) n += e.referral <= fye && e.closure > fye;
+      return n;
+    };
+    int diff = open() - kCinOpen[i];
+    std::vector<int32_t> c;
+    for (int32_t id = 0; id < static_cast<int32_t>(episodes_.size()); ++id) {
+      const Episode& e = episodes_[id];
+      if (!e.adjustable) continue;
+      if (diff > 0 && e.referral <= fye && e.closure > fye) {
+        const int32_t lo = std::max({e.floor, e.referral < fys ? fys : e.referral + 1});
+        if (lo <= fye) c.push_back(id);
+      } else if (diff < 0 && e.closure >= fys && e.closure <= fye) {
+        if (std::min(e.cap, NextReferral(e) - 1) > fye) c.push_back(id);
+      }
+    }
+    rng_.Shuffle(c);
+    if (static_cast<int>(c.size()) < std::abs(diff)) {
+      return Fail(absl::StrCat("cin_open_year_end ", fy, ": ", std::abs(diff), " to move, ", c.size(), " movable"));
+    }
+    for (int k = 0; k < std::abs(diff); ++k) {
+      Episode& e = episodes_[c[k]];
+      if (diff > 0) {
+        const int32_t lo = std::max({e.floor, e.referral < fys ? fys : e.referral + 1});
+        e.closure = rng_.Between(lo, fye);
+      } else {
+        const int32_t hi = std::min(e.cap, NextReferral(e) - 1);
+        e.closure = fye + rng_.Between(1, std::min(hi - fye, rng_.Between(30, 900)));
+      }
+      if (e.kind == EpKind::kNfa) e.nfa = false;
+    }
+    if (open() != kCinOpen[i]) return Fail(absl::StrCat("cin_open_year_end ", fy));
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing the returns.
+
+std::string Borough::ContactsCsv(int fy) const {
   std::vector<const Contact*> rows;
-  for (const Contact& c : g.contacts()) {
+  for (const Contact& c : contacts_) {
     if (FinancialYearOf(c.day) == fy) rows.push_back(&c);
   }
   std::sort(rows.begin(), rows.end(), [](const Contact* a, const Contact* b) {
@@ -403,7 +2381,7 @@ std::string ContactsCsv(const Generator& g, int fy) {
       "Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Date of Contact,Contact Source\n";
   out.reserve(out.size() + rows.size() * 90);
   for (const Contact* row : rows) {
-    const Child& c = g.children()[row->child];
+    const Child& c = children_[row->child];
     const char letter = static_cast<char>('a' + c.ethnicity);
     absl::StrAppend(&out, ChildId(row->child), ",", c.male ? "a) Male" : "b) Female", ",",
                     std::string(1, letter), ") ", kEthnicities[c.ethnicity], ",",
@@ -413,61 +2391,206 @@ std::string ContactsCsv(const Generator& g, int fy) {
   return out;
 }
 
-// Every episode open at some point in the financial year, as that year's return saw
-// it: a closure after the reference date is not known yet.
-std::string CensusXml(const Generator& g, int fy) {
+// Every episode open at some point in the financial year, as that year's return saw it:
+// a closure, an authorisation or a conference after the reference date is not known yet.
+std::string Borough::CensusXml(int fy) const {
   const int cy = fy + 1;
-  const int32_t start = FinancialYearStart(fy), end = FinancialYearEnd(fy);
-  std::vector<const Episode*> open;
-  for (const Episode& e : g.episodes()) {
-    if (e.referral <= end && e.closure >= start) open.push_back(&e);
-  }
-  std::sort(open.begin(), open.end(), [](const Episode* a, const Episode* b) {
-    if (a->child != b->child) return a->child < b->child;
-    return a->referral < b->referral;
-  });
-
+  const int32_t start = Fys(fy), end = Fye(fy);
+  auto iso = [](int32_t d) { return FormatIsoDate(d); };
   std::string out;
-  out.reserve(1024 + open.size() * 600);
+  out.reserve(1 << 22);
   absl::StrAppend(&out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Message>\n  <Header>\n",
                   "    <CollectionDetails><Collection>CIN</Collection><Year>", cy,
-                  "</Year><ReferenceDate>", FormatIsoDate(end),
-                  "</ReferenceDate></CollectionDetails>\n",
+                  "</Year><ReferenceDate>", iso(end), "</ReferenceDate></CollectionDetails>\n",
                   "    <Source><SourceLevel>L</SourceLevel><LEA>", kLaCode,
                   "</LEA><SoftwareCode>carestat synth</SoftwareCode><Release>1</Release>",
                   "<SerialNo>1</SerialNo><DateTime>", cy,
                   "-04-15T09:00:00</DateTime></Source>\n  </Header>\n  <Children>\n");
-  for (size_t i = 0; i < open.size();) {
-    const int32_t id = open[i]->child;
-    const Child& c = g.children()[id];
+  for (int32_t id = 0; id < static_cast<int32_t>(children_.size()); ++id) {
+    const Child& c = children_[id];
+    std::vector<int32_t> open;
+    for (int32_t e : c.episodes) {
+      if (episodes_[e].referral <= end && episodes_[e].closure >= start) open.push_back(e);
+    }
+    if (open.empty()) continue;
+    std::sort(open.begin(), open.end(),
+              [&](int32_t a, int32_t b) { return episodes_[a].referral < episodes_[b].referral; });
     // UN1 is "under 6, no UPN yet"; older synthetic children carry no UPN either, and
     // UN2 is the nearest honest code for that.
     const char* upn_unknown = AgeOn(c.dob, end) < 6 ? "UN1" : "UN2";
     absl::StrAppend(&out, "    <Child>\n      <ChildIdentifiers><LAchildID>", ChildId(id),
-                    "</LAchildID><UPNunknown>", upn_unknown, "</UPNunknown><PersonBirthDate>",
-                    FormatIsoDate(c.dob), "</PersonBirthDate><GenderCurrent>", c.male ? 1 : 2,
-                    "</GenderCurrent></ChildIdentifiers>\n",
+                    "</LAchildID><UPNunknown>", upn_unknown, "</UPNunknown><PersonBirthDate>", iso(c.dob),
+                    "</PersonBirthDate><GenderCurrent>", c.male ? 1 : 2, "</GenderCurrent></ChildIdentifiers>\n",
                     "      <ChildCharacteristics><Ethnicity>", kEthnicities[c.ethnicity],
                     "</Ethnicity></ChildCharacteristics>\n");
-    for (; i < open.size() && open[i]->child == id; ++i) {
-      const Episode& e = *open[i];
+    for (int32_t eid : open) {
+      const Episode& e = episodes_[eid];
       const bool closed = e.closure <= end;
-      absl::StrAppend(&out, "      <CINdetails>\n        <CINreferralDate>",
-                      FormatIsoDate(e.referral), "</CINreferralDate><ReferralSource>",
-                      kSources[e.source].cin, "</ReferralSource><PrimaryNeedCode>N",
-                      e.need + 1, "</PrimaryNeedCode>\n        ");
+      absl::StrAppend(&out, "      <CINdetails>\n        <CINreferralDate>", iso(e.referral),
+                      "</CINreferralDate><ReferralSource>", kSources[e.source].cin,
+                      "</ReferralSource><PrimaryNeedCode>N", e.need + 1, "</PrimaryNeedCode>\n        ");
       if (closed) {
-        absl::StrAppend(&out, "<CINclosureDate>", FormatIsoDate(e.closure),
-                        "</CINclosureDate><ReasonForClosure>RC", e.reason + 1,
-                        "</ReasonForClosure>");
+        const uint8_t reason = e.closure == c.eighteenth ? kRc6 : e.reason;
+        absl::StrAppend(&out, "<CINclosureDate>", iso(e.closure), "</CINclosureDate><ReasonForClosure>RC",
+                        reason + 1, "</ReasonForClosure>");
       }
-      absl::StrAppend(&out, "<ReferralNFA>", e.nfa && closed ? "true" : "false",
-                      "</ReferralNFA>\n      </CINdetails>\n");
+      absl::StrAppend(&out, "<ReferralNFA>", e.nfa && closed ? "true" : "false", "</ReferralNFA>\n");
+      if (e.asmt_start != kNone && e.asmt_start <= end && (e.asmt_auth > end || e.asmt_auth >= start)) {
+        absl::StrAppend(&out, "        <Assessments><AssessmentActualStartDate>", iso(e.asmt_start),
+                        "</AssessmentActualStartDate>");
+        if (e.asmt_auth <= end) {
+          absl::StrAppend(&out, "<AssessmentAuthorisationDate>", iso(e.asmt_auth),
+                          "</AssessmentAuthorisationDate><FactorsIdentifiedAtAssessment>");
+          if (e.nfactors == 0) absl::StrAppend(&out, "<AssessmentFactors>21</AssessmentFactors>");
+          for (int k = 0; k < e.nfactors; ++k) {
+            absl::StrAppend(&out, "<AssessmentFactors>", kFactors[e.factors[k]], "</AssessmentFactors>");
+          }
+          absl::StrAppend(&out, "</FactorsIdentifiedAtAssessment>");
+        }
+        absl::StrAppend(&out, "</Assessments>\n");
+      }
+      if (e.cin_plan_start != kNone && e.cin_plan_start <= end && e.closure >= start) {
+        absl::StrAppend(&out, "        <CINPlanDates><CINPlanStartDate>", iso(e.cin_plan_start),
+                        "</CINPlanStartDate>");
+        if (closed) absl::StrAppend(&out, "<CINPlanEndDate>", iso(e.closure), "</CINPlanEndDate>");
+        absl::StrAppend(&out, "</CINPlanDates>\n");
+      }
+      for (int32_t sid : e.s47s) {
+        const S47& s = s47s_[sid];
+        if (s.removed || s.start > end || (s.start < start && s.outcome < start)) continue;
+        absl::StrAppend(&out, "        <Section47><S47ActualStartDate>", iso(s.start),
+                        "</S47ActualStartDate><InitialCPCtarget>", iso(cal_.Add(s.start, 15)),
+                        "</InitialCPCtarget>");
+        if (s.outcome <= end) {
+          if (s.icpc) absl::StrAppend(&out, "<DateOfInitialCPC>", iso(s.outcome), "</DateOfInitialCPC>");
+          absl::StrAppend(&out, "<ICPCnotRequired>", s.icpc ? "false" : "true", "</ICPCnotRequired>");
+        }
+        absl::StrAppend(&out, "</Section47>\n");
+      }
+      for (int32_t pid : e.plans) {
+        const Plan& p = plans_[pid];
+        if (p.start > end || p.end < start) continue;
+        absl::StrAppend(&out, "        <ChildProtectionPlans><CPPstartDate>", iso(p.start), "</CPPstartDate>");
+        if (p.end <= end) absl::StrAppend(&out, "<CPPendDate>", iso(p.end), "</CPPendDate>");
+        absl::StrAppend(&out, "<InitialCategoryOfAbuse>", kCategories[p.initial],
+                        "</InitialCategoryOfAbuse><LatestCategoryOfAbuse>", kCategories[p.latest],
+                        "</LatestCategoryOfAbuse><NumberOfPreviousCPP>", p.previous, "</NumberOfPreviousCPP>");
+        std::string reviews;
+        for (int32_t r = p.start + 90; r <= end && r < p.end; r += 182) {
+          absl::StrAppend(&reviews, "<CPPreviewDate>", iso(r), "</CPPreviewDate>");
+        }
+        if (!reviews.empty()) absl::StrAppend(&out, "<Reviews>", reviews, "</Reviews>");
+        absl::StrAppend(&out, "</ChildProtectionPlans>\n");
+      }
+      absl::StrAppend(&out, "      </CINdetails>\n");
     }
     absl::StrAppend(&out, "    </Child>\n");
   }
   absl::StrAppend(&out, "  </Children>\n</Message>\n");
   return out;
+}
+
+// A period is in the year's SSDA903 return when one of its episodes is open on some day
+// of the year (one ending on 1 April included: it ended in the year).
+bool Borough::InReturn(const Period& p, int fy) const { return p.start <= Fye(fy) && p.end >= Fys(fy); }
+
+std::vector<int32_t> Borough::Ssda903Children(int fy) const {
+  std::vector<int32_t> out;
+  for (const Period& p : periods_) {
+    if (InReturn(p, fy)) out.push_back(p.child);
+  }
+  for (const CareLeaverRow& r : leaver_rows_) {
+    if (r.fy == fy) out.push_back(r.child);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::string Borough::HeaderCsv(int fy) const {
+  std::string out = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n";
+  for (int32_t id : Ssda903Children(fy)) {
+    const Child& c = children_[id];
+    absl::StrAppend(&out, ChildId(id), ",", c.male ? "1" : "2", ",", FormatUkDate(c.dob), ",",
+                    kEthnicities[c.ethnicity], ",", AgeOn(c.dob, Fye(fy)) < 6 ? "UN1" : "UN4", ",,\n");
+  }
+  return out;
+}
+
+std::string Borough::EpisodesCsv(int fy) const {
+  const int32_t fys = Fys(fy), fye = Fye(fy);
+  std::string out = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n";
+  for (int32_t id = 0; id < static_cast<int32_t>(children_.size()); ++id) {
+    const Child& c = children_[id];
+    for (int32_t pid : c.periods) {
+      const Period& p = periods_[pid];
+      if (!InReturn(p, fy)) continue;
+      for (const CareEpisode& e : EpisodesOf(p)) {
+        if (e.start > fye || e.end < fys) continue;
+        const bool ended = e.end <= fye;
+        absl::StrAppend(&out, ChildId(id), ",", FormatUkDate(e.start), ",", std::string(1, e.rne), ",", e.ls, ",",
+                        p.need, ",", e.placement->place, ",",
+                        e.placement->provider ? e.placement->provider : "", ",",
+                        ended ? FormatUkDate(e.end) : "", ",", ended ? e.rec : "", ",",
+                        e.reason ? e.reason : "", ",", c.home_post, ",", e.placement->post, ",\n");
+      }
+    }
+  }
+  return out;
+}
+
+std::string Borough::Oc3Csv(int fy) const {
+  std::string out = "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\n";
+  std::vector<const CareLeaverRow*> rows;
+  for (const CareLeaverRow& r : leaver_rows_) {
+    if (r.fy == fy) rows.push_back(&r);
+  }
+  std::sort(rows.begin(), rows.end(), [](const CareLeaverRow* a, const CareLeaverRow* b) { return a->child < b->child; });
+  for (const CareLeaverRow* r : rows) {
+    absl::StrAppend(&out, ChildId(r->child), ",", FormatUkDate(children_[r->child].dob), ",", r->in_touch, ",",
+                    r->activity, ",", r->accommodation, "\n");
+  }
+  return out;
+}
+
+std::string Borough::Ad1Csv(int fy) const {
+  std::string out = "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\n";
+  for (int32_t id = 0; id < static_cast<int32_t>(children_.size()); ++id) {
+    for (int32_t pid : children_[id].periods) {
+      const Period& p = periods_[pid];
+      if (p.kind != Kind::kAdoption || p.end == kNever || FinancialYearOf(p.end) != fy) continue;
+      absl::StrAppend(&out, ChildId(id), ",", FormatUkDate(children_[id].dob), ",", FormatUkDate(p.decision), ",",
+                      FormatUkDate(p.match), ",", p.with_foster_carer ? "1" : "0", ",", p.adopters, ",",
+                      p.adopter_sex, ",", p.adopter_ls, "\n");
+    }
+  }
+  return out;
+}
+
+std::string Borough::PlacedAdoptionCsv(int fy) const {
+  const int32_t fys = Fys(fy), fye = Fye(fy);
+  std::string out = "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED\n";
+  for (int32_t id = 0; id < static_cast<int32_t>(children_.size()); ++id) {
+    for (int32_t pid : children_[id].periods) {
+      const Period& p = periods_[pid];
+      if (p.decision == kNone || p.decision > fye || !InReturn(p, fy)) continue;
+      if (p.decision_ceased != kNone && p.decision_ceased < fys) continue;
+      const bool ceased = p.decision_ceased != kNone && p.decision_ceased <= fye;
+      absl::StrAppend(&out, ChildId(id), ",", FormatUkDate(children_[id].dob), ",", FormatUkDate(p.decision), ",",
+                      ceased ? FormatUkDate(p.decision_ceased) : "", ",", ceased ? p.ceased_reason : "", "\n");
+    }
+  }
+  return out;
+}
+
+std::string Borough::LocalMeasuresCsv(int fy) const {
+  std::string rows;
+  for (const LocalMeasure& m : kLocalMeasures) {
+    if (m.fy != fy) continue;
+    absl::StrAppend(&rows, m.id, ",", kLaCode, ",", FormatPeriod(FinancialYear(fy)), ",", m.value, ",",
+                    "seed 001_093648989cbf36ab.txt section ", m.section, "\n");
+  }
+  return rows.empty() ? "" : "indicator,la,period,value,source\n" + rows;
 }
 
 absl::Status IoError(int error, const std::string& what, const std::string& path) {
@@ -498,30 +2621,35 @@ absl::StatusOr<SynthSummary> WriteSynthBorough(const SynthOptions& options) {
     return absl::InvalidArgumentError("synth: out_dir is empty; name the inbox to write into");
   }
 
-  Generator g(options.seed);
-  g.Run();
+  Borough b(options.seed);
+  if (absl::Status s = b.Build(); !s.ok()) return s;
 
   SynthSummary summary;
-  for (const YearTarget& t : kTargets) {
-    const std::filesystem::path dir = std::filesystem::path(options.out_dir) / kLaCode /
-                                      std::to_string(t.collection_year);
+  for (int fy = kFirstFy; fy <= kLastFy; ++fy) {
+    const std::filesystem::path dir = std::filesystem::path(options.out_dir) / kLaCode / std::to_string(fy + 1);
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) {
       return absl::Status(absl::ErrnoToStatusCode(ec.value()),
-                          absl::StrCat("synth: cannot create directory ", dir.string(), ": ",
-                                       ec.message()));
+                          absl::StrCat("synth: cannot create directory ", dir.string(), ": ", ec.message()));
     }
-    const int fy = t.collection_year - 1;
-    absl::Status s = WriteFile((dir / kContactsFile).string(), ContactsCsv(g, fy));
-    if (!s.ok()) return s;
-    s = WriteFile((dir / kCensusFile).string(), CensusXml(g, fy));
-    if (!s.ok()) return s;
-    summary.files += 2;
+    const std::pair<const char*, std::string> files[] = {
+        {kContactsFile, b.ContactsCsv(fy)},        {kCensusFile, b.CensusXml(fy)},
+        {"header.csv", b.HeaderCsv(fy)},           {"episodes.csv", b.EpisodesCsv(fy)},
+        {"oc3.csv", b.Oc3Csv(fy)},                 {"ad1.csv", b.Ad1Csv(fy)},
+        {"placed_adoption.csv", b.PlacedAdoptionCsv(fy)}, {"local-measures.csv", b.LocalMeasuresCsv(fy)},
+    };
+    for (const auto& [name, content] : files) {
+      if (content.empty()) continue;
+      if (absl::Status s = WriteFile((dir / name).string(), content); !s.ok()) return s;
+      ++summary.files;
+    }
   }
-  summary.contacts = static_cast<int64_t>(g.contacts().size());
-  summary.referrals = static_cast<int64_t>(g.episodes().size());
-  summary.children = static_cast<int64_t>(g.children().size());
+  summary.contacts = b.contacts();
+  summary.referrals = b.referrals();
+  summary.children = b.children();
+  summary.care_episodes = b.care_episodes();
+  summary.cp_plans = b.cp_plans();
   return summary;
 }
 

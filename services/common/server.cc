@@ -21,22 +21,46 @@ void BlockStopSignals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
+static_assert(ServerSecurity().max_message_bytes == kMaxMessageBytes);
+
 namespace {
-void Configure(grpc::ServerBuilder& b, const std::vector<grpc::Service*>& services) {
+void Configure(grpc::ServerBuilder& b, const std::vector<grpc::Service*>& services,
+               int max_message_bytes = kMaxMessageBytes) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  b.SetMaxReceiveMessageSize(kMaxMessageBytes);
-  b.SetMaxSendMessageSize(kMaxMessageBytes);
+  b.SetMaxReceiveMessageSize(max_message_bytes);
+  b.SetMaxSendMessageSize(max_message_bytes);
   for (auto* s : services) b.RegisterService(s);
 }
 }  // namespace
 
 int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
                      const std::string& name) {
+  return ServeUntilSignal(listen, services, name, ServerSecurity());
+}
+
+int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
+                     const std::string& name, const ServerSecurity& security) {
+  std::string warning;
+  if (absl::Status s = CheckListenSecurity(listen, security, &warning); !s.ok()) {
+    std::fprintf(stderr, "%s: %s\n", name.c_str(), std::string(s.message()).c_str());
+    return 2;
+  }
+  if (!warning.empty()) CS_LOG(WARNING) << warning;
+  auto sec = MakeServerSecurity(security);
+  if (!sec.ok()) {
+    std::fprintf(stderr, "%s: %s\n", name.c_str(), std::string(sec.status().message()).c_str());
+    return 2;
+  }
+  if (!(*sec)->tokens) {
+    CS_LOG(WARNING) << "no --tokens: every caller that can connect may call every RPC; give --tokens FILE "
+                       "in production (see docs/SECURITY.md)";
+  }
   grpc::ServerBuilder b;
   int port = 0;
-  b.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
-  Configure(b, services);
+  b.AddListeningPort(listen, (*sec)->credentials, &port);
+  b.experimental().SetInterceptorCreators(std::move((*sec)->interceptors));
+  Configure(b, services, security.max_message_bytes);
   std::unique_ptr<grpc::Server> server = b.BuildAndStart();
   if (!server || port == 0) {
     CS_LOG(ERROR) << "cannot listen on " << listen << " (address in use or not valid HOST:PORT)";
@@ -45,7 +69,11 @@ int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*
   std::string host = listen.substr(0, listen.rfind(':'));
   std::printf("%s listening on %s:%d\n", name.c_str(), host.c_str(), port);
   std::fflush(stdout);
-  CS_LOG(INFO) << "listening on " << host << ":" << port;
+  CS_LOG(INFO) << "listening on " << host << ":" << port
+               << (security.tls_cert.empty() ? " (plaintext, loopback)"
+                                             : security.tls_client_ca.empty() ? " (TLS)" : " (mutual TLS)")
+               << ((*sec)->tokens ? ", tokens required" : ", open")
+               << (security.audit_log.empty() ? "" : ", audit log " + security.audit_log);
 
   std::thread waiter([&server] {
     sigset_t set;

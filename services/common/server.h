@@ -1,9 +1,11 @@
 // File: server.h
 // Runs gRPC services the way every carestat server behaves: health checking and
-// reflection on, the bound port printed first, a clean stop on SIGTERM or SIGINT.
+// reflection on, the bound port printed first, a clean stop on SIGTERM or SIGINT, and
+// the transport security, tokens, audit log and limits of security.h.
 //   BlockStopSignals();                       // first thing in main, before any thread
 //   MyService svc(...);
-//   return ServeUntilSignal("127.0.0.1:0", {&svc}, "carestat-ingestion");
+//   auto sec = ServerSecurityFromArgs(args);  // --tls-cert ... --tokens ... --audit-log ...
+//   return ServeUntilSignal("127.0.0.1:0", {&svc}, "carestat-ingestion", *sec);
 #pragma once
 
 #include <memory>
@@ -12,15 +14,23 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "services/common/security.h"
+
 namespace carestat {
 
 // Blocks SIGTERM and SIGINT in the calling thread and every thread it later starts,
 // so that only the waiting thread of ServeUntilSignal receives them.
 void BlockStopSignals();
 
-// Listens on `listen` (plaintext: TLS comes with the security work), prints
+// Listens on `listen` with the transport security of `security` (TLS, or plaintext on a
+// loopback address only: anything else is refused with exit code 2 and a message on
+// stderr), checks tokens and roles when security.tokens_file is set (warning that the
+// server is open otherwise), audits and limits every call, prints
 // "<name> listening on HOST:PORT" as the first line on stdout, and serves until a stop
 // signal, then shuts down with a 10 second deadline. Returns the process exit code.
+int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
+                     const std::string& name, const ServerSecurity& security);
+// The same with default security: plaintext on loopback (with a warning), no tokens.
 int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
                      const std::string& name);
 
@@ -28,7 +38,8 @@ int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*
 std::unique_ptr<grpc::Server> StartInProcess(const std::vector<grpc::Service*>& services);
 std::shared_ptr<grpc::Channel> InProcessChannelTo(grpc::Server* server);
 
-// A plaintext channel to HOST:PORT with carestat's message size limits.
+// A plaintext channel to HOST:PORT with carestat's message size limits (tests, loopback).
+// Dial() in security.h makes the TLS and token-carrying channels.
 std::shared_ptr<grpc::Channel> DialInsecure(const std::string& target);
 
 // Largest message any carestat server or client accepts.

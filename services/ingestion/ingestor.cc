@@ -42,6 +42,18 @@ absl::StatusOr<std::unique_ptr<Ingestor>> Ingestor::Open(const std::string& data
   auto store = IngestionStore::Open(data_dir + "/store");
   if (!store.ok()) return store.status();
   ing->store_ = std::move(*store);
+  // A missing key beside stored returns is a lost or unmounted key, not a first start:
+  // a new key would stop every child linking to the records already held.
+  std::error_code exists_ec;
+  if (!std::filesystem::exists(data_dir + "/hmac.key", exists_ec)) {
+    auto held = ing->store_->ListReturns("");
+    if (!held.ok()) return held.status();
+    if (!held->empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          data_dir, "/hmac.key is missing but the store holds ", held->size(),
+          " returns: restore the key from its backup (a new key would not link children to them)"));
+    }
+  }
   auto p = Pseudonymiser::LoadOrCreate(data_dir + "/hmac.key");
   if (!p.ok()) return p.status();
   ing->pseudonymiser_ = std::move(*p);

@@ -1,22 +1,36 @@
 // carestat-metrics: the metrics server.
 #include <cstdio>
+#include <set>
+#include <string>
 
 #include "services/common/args.h"
 #include "services/common/log.h"
+#include "services/common/security.h"
 #include "services/common/server.h"
 #include "services/metrics/service.h"
 
 int main(int argc, char** argv) {
   carestat::BlockStopSignals();
   carestat::SetLogComponent("metrics");
-  carestat::Args args(argc, argv, {"help"});
+  carestat::Args args(argc, argv, {"help", "plaintext"});
   if (args.Has("help")) {
     std::printf("usage: carestat-metrics --listen HOST:PORT --data DIR --ingestion HOST:PORT\n"
+                "                        (--tls-cert FILE --tls-key FILE [--tls-client-ca FILE] | --plaintext)\n"
+                "                        [--tokens FILE] [--audit-log FILE] [limits]\n"
+                "                        [--tls-ca FILE] [--tls-client-cert FILE --tls-client-key FILE]\n"
+                "                        [--token-file FILE]\n"
                 "Computes indicator series from the records of the ingestion service and serves\n"
-                "them. Port 0 picks a free port, printed on the first line.\n");
+                "them. Port 0 picks a free port, printed on the first line.\n\n"
+                "This server:\n%s"
+                "Its calls to --ingestion (the token needs the role service):\n%s"
+                "See docs/SECURITY.md for running it in production.\n",
+                carestat::ServerSecurityHelp().c_str(), carestat::ClientSecurityHelp().c_str());
     return 0;
   }
-  if (auto p = args.Problem({"listen", "data", "ingestion", "help"})) {
+  std::set<std::string> known = {"listen", "data", "ingestion", "help"};
+  known.insert(carestat::ServerSecurityFlags().begin(), carestat::ServerSecurityFlags().end());
+  known.insert(carestat::ClientSecurityFlags().begin(), carestat::ClientSecurityFlags().end());
+  if (auto p = args.Problem(known)) {
     std::fprintf(stderr, "carestat-metrics: %s (see --help)\n", p->c_str());
     return 2;
   }
@@ -24,13 +38,36 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "carestat-metrics: --data DIR is required\n");
     return 2;
   }
+  const std::string listen = args.Get("listen", "127.0.0.1:7402");
+  auto security = carestat::ServerSecurityFromArgs(args);
+  if (!security.ok()) {
+    std::fprintf(stderr, "carestat-metrics: %s\n", std::string(security.status().message()).c_str());
+    return 2;
+  }
+  if (auto s = carestat::CheckListenSecurity(listen, *security, nullptr); !s.ok()) {
+    std::fprintf(stderr, "carestat-metrics: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
+  // Outbound: flags only (a server does not take its credentials from the environment).
+  auto outbound = carestat::ClientSecurityFromArgs(args, /*use_env=*/false);
+  if (!outbound.ok()) {
+    std::fprintf(stderr, "carestat-metrics: %s\n", std::string(outbound.status().message()).c_str());
+    return 2;
+  }
+  std::shared_ptr<grpc::Channel> ingestion;
+  if (args.Has("ingestion")) {
+    auto channel = carestat::Dial(args.Get("ingestion"), *outbound);
+    if (!channel.ok()) {
+      std::fprintf(stderr, "carestat-metrics: --ingestion: %s\n", std::string(channel.status().message()).c_str());
+      return 2;
+    }
+    ingestion = *channel;
+  }
   auto engine = carestat::MetricsEngine::Open(args.Get("data"));
   if (!engine.ok()) {
     CS_LOG(ERROR) << engine.status().message();
     return 2;
   }
-  std::shared_ptr<grpc::Channel> ingestion;
-  if (args.Has("ingestion")) ingestion = carestat::DialInsecure(args.Get("ingestion"));
   carestat::MetricsService service(engine->get(), ingestion);
-  return carestat::ServeUntilSignal(args.Get("listen", "127.0.0.1:7402"), {&service}, "carestat-metrics");
+  return carestat::ServeUntilSignal(listen, {&service}, "carestat-metrics", *security);
 }

@@ -1,22 +1,39 @@
 // carestat-reporting: the reporting server.
 #include <cstdio>
+#include <set>
+#include <string>
 
 #include "services/common/args.h"
 #include "services/common/log.h"
+#include "services/common/security.h"
 #include "services/common/server.h"
 #include "services/reporting/service.h"
 
 int main(int argc, char** argv) {
   carestat::BlockStopSignals();
   carestat::SetLogComponent("reporting");
-  carestat::Args args(argc, argv, {"help"});
+  carestat::Args args(argc, argv, {"help", "plaintext"});
   if (args.Has("help")) {
-    std::printf("usage: carestat-reporting --listen HOST:PORT --metrics HOST:PORT [--data DIR]\n"
-                "Builds and renders reports from the metrics service's series. Port 0 picks a\n"
-                "free port, printed on the first line.\n");
+    std::printf("usage: carestat-reporting --listen HOST:PORT --metrics HOST:PORT [--ingestion HOST:PORT]\n"
+                "                          [--data DIR]\n"
+                "                          (--tls-cert FILE --tls-key FILE [--tls-client-ca FILE] | --plaintext)\n"
+                "                          [--tokens FILE] [--audit-log FILE] [limits]\n"
+                "                          [--tls-ca FILE] [--tls-client-cert FILE --tls-client-key FILE]\n"
+                "                          [--token-file FILE]\n"
+                "Builds and renders reports from the metrics service's series. With --ingestion,\n"
+                "the self-assessment's data-quality section lists the year's stored returns and\n"
+                "their validation; without it that section says it is not available. Port 0\n"
+                "picks a free port, printed on the first line.\n\n"
+                "This server:\n%s"
+                "Its calls to --metrics and --ingestion (the token needs the role read):\n%s"
+                "See docs/SECURITY.md for running it in production.\n",
+                carestat::ServerSecurityHelp().c_str(), carestat::ClientSecurityHelp().c_str());
     return 0;
   }
-  if (auto p = args.Problem({"listen", "data", "metrics", "help"})) {
+  std::set<std::string> known = {"listen", "data", "metrics", "ingestion", "help"};
+  known.insert(carestat::ServerSecurityFlags().begin(), carestat::ServerSecurityFlags().end());
+  known.insert(carestat::ClientSecurityFlags().begin(), carestat::ClientSecurityFlags().end());
+  if (auto p = args.Problem(known)) {
     std::fprintf(stderr, "carestat-reporting: %s (see --help)\n", p->c_str());
     return 2;
   }
@@ -24,6 +41,37 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "carestat-reporting: --metrics HOST:PORT is required\n");
     return 2;
   }
-  carestat::ReportingService service(carestat::DialInsecure(args.Get("metrics")));
-  return carestat::ServeUntilSignal(args.Get("listen", "127.0.0.1:7403"), {&service}, "carestat-reporting");
+  const std::string listen = args.Get("listen", "127.0.0.1:7403");
+  auto security = carestat::ServerSecurityFromArgs(args);
+  if (!security.ok()) {
+    std::fprintf(stderr, "carestat-reporting: %s\n", std::string(security.status().message()).c_str());
+    return 2;
+  }
+  if (auto s = carestat::CheckListenSecurity(listen, *security, nullptr); !s.ok()) {
+    std::fprintf(stderr, "carestat-reporting: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
+  // Outbound: flags only (a server does not take its credentials from the environment);
+  // the same credentials serve --metrics and --ingestion.
+  auto outbound = carestat::ClientSecurityFromArgs(args, /*use_env=*/false);
+  if (!outbound.ok()) {
+    std::fprintf(stderr, "carestat-reporting: %s\n", std::string(outbound.status().message()).c_str());
+    return 2;
+  }
+  auto metrics = carestat::Dial(args.Get("metrics"), *outbound);
+  if (!metrics.ok()) {
+    std::fprintf(stderr, "carestat-reporting: --metrics: %s\n", std::string(metrics.status().message()).c_str());
+    return 2;
+  }
+  std::shared_ptr<grpc::Channel> ingestion;
+  if (args.Has("ingestion")) {
+    auto channel = carestat::Dial(args.Get("ingestion"), *outbound);
+    if (!channel.ok()) {
+      std::fprintf(stderr, "carestat-reporting: --ingestion: %s\n", std::string(channel.status().message()).c_str());
+      return 2;
+    }
+    ingestion = *channel;
+  }
+  carestat::ReportingService service(*metrics, ingestion);
+  return carestat::ServeUntilSignal(listen, {&service}, "carestat-reporting", *security);
 }

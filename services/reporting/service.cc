@@ -5,40 +5,128 @@
 #include "services/common/status.h"
 #include "services/reporting/render/render.h"
 #include "services/reporting/reports/annual.h"
+#include "services/reporting/reports/self_assessment.h"
 
 namespace carestat {
 
-ReportingService::ReportingService(std::shared_ptr<grpc::Channel> metrics)
-    : metrics_(metrics ? v1::Metrics::NewStub(metrics) : nullptr) {}
+namespace {
+
+constexpr auto kCallDeadline = std::chrono::seconds(30);
+
+void Deadline(grpc::ClientContext* c) { c->set_deadline(std::chrono::system_clock::now() + kCallDeadline); }
+
+class GrpcMetrics final : public MetricsSource {
+ public:
+  explicit GrpcMetrics(v1::Metrics::Stub* stub) : stub_(stub) {}
+
+  absl::StatusOr<v1::GetSeriesResponse> Series(const std::string& la, const std::string& indicator,
+                                               const std::string& breakdown, const std::string& from,
+                                               const std::string& to) override {
+    grpc::ClientContext c;
+    Deadline(&c);
+    v1::GetSeriesRequest req;
+    req.set_la(la);
+    req.set_indicator(indicator);
+    req.set_breakdown(breakdown);
+    req.set_from(from);
+    req.set_to(to);
+    req.set_with_comparators(true);
+    v1::GetSeriesResponse resp;
+    grpc::Status s = stub_->GetSeries(&c, req, &resp);
+    if (!s.ok()) return FromGrpc(s);
+    return resp;
+  }
+
+  absl::StatusOr<std::vector<v1::IndicatorPoint>> Values(const std::string& la, const std::string& period) override {
+    grpc::ClientContext c;
+    Deadline(&c);
+    v1::GetValuesRequest req;
+    req.set_la(la);
+    req.set_period(period);
+    v1::GetValuesResponse resp;
+    grpc::Status s = stub_->GetValues(&c, req, &resp);
+    if (!s.ok()) return FromGrpc(s);
+    return std::vector<v1::IndicatorPoint>(resp.points().begin(), resp.points().end());
+  }
+
+  absl::StatusOr<std::vector<v1::IndicatorDefinition>> Indicators() override {
+    grpc::ClientContext c;
+    Deadline(&c);
+    v1::ListIndicatorsResponse resp;
+    grpc::Status s = stub_->ListIndicators(&c, v1::ListIndicatorsRequest(), &resp);
+    if (!s.ok()) return FromGrpc(s);
+    return std::vector<v1::IndicatorDefinition>(resp.indicators().begin(), resp.indicators().end());
+  }
+
+ private:
+  v1::Metrics::Stub* stub_;
+};
+
+class GrpcReturns final : public ReturnsSource {
+ public:
+  explicit GrpcReturns(v1::Ingestion::Stub* stub) : stub_(stub) {}
+
+  absl::StatusOr<std::vector<v1::ReturnInfo>> Returns(const std::string& la) override {
+    grpc::ClientContext c;
+    Deadline(&c);
+    v1::ListReturnsRequest req;
+    req.set_la(la);
+    v1::ListReturnsResponse resp;
+    grpc::Status s = stub_->ListReturns(&c, req, &resp);
+    if (!s.ok()) return FromGrpc(s);
+    return std::vector<v1::ReturnInfo>(resp.returns().begin(), resp.returns().end());
+  }
+
+  absl::StatusOr<std::vector<v1::ValidationIssue>> Issues(const std::string& return_id) override {
+    grpc::ClientContext c;
+    Deadline(&c);
+    v1::GetIssuesRequest req;
+    req.set_return_id(return_id);
+    v1::GetIssuesResponse resp;
+    grpc::Status s = stub_->GetIssues(&c, req, &resp);
+    if (!s.ok()) return FromGrpc(s);
+    return std::vector<v1::ValidationIssue>(resp.issues().begin(), resp.issues().end());
+  }
+
+ private:
+  v1::Ingestion::Stub* stub_;
+};
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+ReportingService::ReportingService(std::shared_ptr<grpc::Channel> metrics, std::shared_ptr<grpc::Channel> ingestion)
+    : metrics_(metrics ? v1::Metrics::NewStub(metrics) : nullptr),
+      ingestion_(ingestion ? v1::Ingestion::NewStub(ingestion) : nullptr) {}
 
 grpc::Status ReportingService::BuildAnnualReport(grpc::ServerContext*, const v1::BuildAnnualReportRequest* req,
                                                  v1::AnnualReport* resp) {
   if (!metrics_) return grpc::Status(grpc::FAILED_PRECONDITION, "this reporting server has no --metrics");
-  SeriesFetch fetch = [&](const std::string& indicator, const std::string& from,
-                          const std::string& to) -> absl::StatusOr<std::vector<v1::IndicatorPoint>> {
-    grpc::ClientContext c;
-    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    v1::GetSeriesRequest sr;
-    sr.set_la(req->la());
-    sr.set_indicator(indicator);
-    sr.set_from(from);
-    sr.set_to(to);
-    v1::GetSeriesResponse out;
-    grpc::Status s = metrics_->GetSeries(&c, sr, &out);
-    if (!s.ok()) return FromGrpc(s);
-    return std::vector<v1::IndicatorPoint>(out.points().begin(), out.points().end());
-  };
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
-  auto report = carestat::BuildAnnualReport(req->la(), req->year(), fetch, now);
+  GrpcMetrics metrics(metrics_.get());
+  auto report = carestat::BuildAnnualReport(req->la(), req->year(), metrics, NowMs());
   if (!report.ok()) return ToGrpc(report.status());
   *resp = *std::move(report);
   return grpc::Status::OK;
 }
 
-grpc::Status ReportingService::Render(grpc::ServerContext*, const v1::RenderRequest* req,
-                                      v1::RenderResponse* resp) {
-  auto out = carestat::Render(req->report(), req->format());
+grpc::Status ReportingService::BuildSelfAssessment(grpc::ServerContext*, const v1::BuildSelfAssessmentRequest* req,
+                                                   v1::SelfAssessment* resp) {
+  if (!metrics_) return grpc::Status(grpc::FAILED_PRECONDITION, "this reporting server has no --metrics");
+  GrpcMetrics metrics(metrics_.get());
+  std::unique_ptr<GrpcReturns> returns;
+  if (ingestion_) returns = std::make_unique<GrpcReturns>(ingestion_.get());
+  auto sa = carestat::BuildSelfAssessment(req->la(), req->year(), metrics, returns.get(), NowMs());
+  if (!sa.ok()) return ToGrpc(sa.status());
+  *resp = *std::move(sa);
+  return grpc::Status::OK;
+}
+
+grpc::Status ReportingService::Render(grpc::ServerContext*, const v1::RenderRequest* req, v1::RenderResponse* resp) {
+  auto out = carestat::Render(*req);
   if (!out.ok()) return ToGrpc(out.status());
   *resp = *std::move(out);
   return grpc::Status::OK;

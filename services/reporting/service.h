@@ -1,11 +1,15 @@
 // File: service.h
-// The Reporting gRPC service: builds reports from the metrics service's series.
-//   ReportingService svc(metrics_channel);
+// The Reporting gRPC service: builds the annual report and the self-assessment from
+// the metrics service's API, and renders either. Handlers only translate: the reports
+// are built in reports/, rendered in render/.
+//   ReportingService svc(metrics_channel);                      // data quality: not available
+//   ReportingService svc(metrics_channel, ingestion_channel);   // data quality from ListReturns
 //   ServeUntilSignal("127.0.0.1:0", {&svc}, "carestat-reporting");
 #pragma once
 
 #include <memory>
 
+#include "carestat/v1/ingestion.grpc.pb.h"
 #include "carestat/v1/metrics.grpc.pb.h"
 #include "carestat/v1/reporting.grpc.pb.h"
 
@@ -13,15 +17,20 @@ namespace carestat {
 
 class ReportingService final : public v1::Reporting::Service {
  public:
-  explicit ReportingService(std::shared_ptr<grpc::Channel> metrics);
+  // `ingestion` is optional (null): without it the self-assessment's data-quality
+  // section says it is not available.
+  explicit ReportingService(std::shared_ptr<grpc::Channel> metrics,
+                            std::shared_ptr<grpc::Channel> ingestion = nullptr);
 
   grpc::Status BuildAnnualReport(grpc::ServerContext* ctx, const v1::BuildAnnualReportRequest* req,
                                  v1::AnnualReport* resp) override;
-  grpc::Status Render(grpc::ServerContext* ctx, const v1::RenderRequest* req,
-                      v1::RenderResponse* resp) override;
+  grpc::Status BuildSelfAssessment(grpc::ServerContext* ctx, const v1::BuildSelfAssessmentRequest* req,
+                                   v1::SelfAssessment* resp) override;
+  grpc::Status Render(grpc::ServerContext* ctx, const v1::RenderRequest* req, v1::RenderResponse* resp) override;
 
  private:
   std::unique_ptr<v1::Metrics::Stub> metrics_;
+  std::unique_ptr<v1::Ingestion::Stub> ingestion_;
 };
 
 }  // namespace carestat

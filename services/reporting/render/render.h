@@ -1,26 +1,31 @@
 // File: render.h
-// Renders an AnnualReport for people (Markdown, self-contained HTML) and for systems
-// (Protobuf JSON, CSV). Values are stored unrounded and rounded only here: whole
-// numbers for counts, rates and percentages, as the council's reports print them.
-//   auto out = Render(report, v1::HTML);   // out->content() is the whole page
+// Renders the annual report and the self-assessment for people (Markdown, one
+// self-contained HTML file with SVG charts) and for systems (Protobuf JSON, CSV with a
+// file per table, XLSX with a sheet per table). Values are stored unrounded and rounded
+// only here (see format.h). `publish` applies DfE disclosure control (disclosure.h)
+// to a copy first; internal output shows every figure.
+//   auto out = Render(report, v1::HTML, /*publish=*/false);   // out->content(): the page
+//   auto csv = Render(report, v1::CSV, true);                 // csv->files(): table1.csv, ...
 #pragma once
 
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "carestat/v1/reporting.pb.h"
+#include "services/reporting/format.h"
 
 namespace carestat {
 
-absl::StatusOr<v1::RenderResponse> Render(const v1::AnnualReport& report, v1::Format format);
+absl::StatusOr<v1::RenderResponse> Render(const v1::AnnualReport& report, v1::Format format, bool publish = false);
+absl::StatusOr<v1::RenderResponse> Render(const v1::SelfAssessment& sa, v1::Format format, bool publish = false);
+// INVALID_ARGUMENT when the request carries no report.
+absl::StatusOr<v1::RenderResponse> Render(const v1::RenderRequest& request);
 
-// "11,393"; "551" for a rate; "not available" when missing.
-std::string FormatValue(const v1::Cell& c, const std::string& unit);
-// "+34%", "-20%", "0%"; "not available" when missing.
-std::string FormatChange(const v1::Cell& c);
-
-std::string RenderMarkdown(const v1::AnnualReport& report);
-std::string RenderHtml(const v1::AnnualReport& report);
-std::string RenderCsv(const v1::AnnualReport& report);
+// The single-format renderers, on a report as given: they do not suppress anything
+// themselves; `published` only changes the status line and notes.
+std::string RenderMarkdown(const v1::AnnualReport& report, bool published = false);
+std::string RenderMarkdown(const v1::SelfAssessment& sa, bool published = false);
+std::string RenderHtml(const v1::AnnualReport& report, bool published = false);
+std::string RenderHtml(const v1::SelfAssessment& sa, bool published = false);
 
 }  // namespace carestat

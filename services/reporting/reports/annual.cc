@@ -1,23 +1,16 @@
 #include "services/reporting/reports/annual.h"
 
-#include <map>
+#include <set>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "reference/embedded.h"
 #include "services/common/dates.h"
+#include "services/reporting/format.h"
+#include "services/reporting/reports/rating.h"
 
 namespace carestat {
-
-v1::Cell PercentChange(const v1::Cell& from, const v1::Cell& to) {
-  v1::Cell c;
-  if (from.has_value() && to.has_value() && from.value() != 0) {
-    c.set_has_value(true);
-    c.set_value((to.value() - from.value()) / from.value() * 100.0);
-  }
-  return c;
-}
 
 std::string LaName(const std::string& la) {
   std::istringstream in(kEmbedded_local_authorities);
@@ -30,58 +23,269 @@ std::string LaName(const std::string& la) {
   return "";
 }
 
+const std::vector<FactSpec>& AnnualFactSpecs() {
+  static const std::vector<FactSpec> kFacts = {
+      {"Front door and assessment", "referrals", "", "Referrals to children's social care"},
+      {"Front door and assessment", "referral_rate", "", "Referral rate per 10,000 children aged 0-17"},
+      {"Front door and assessment", "cin_open_year_end", "", "Open social care cases at year end"},
+      {"Front door and assessment", "cin_rate", "", "Open social care cases per 10,000 children"},
+      {"Front door and assessment", "s47_enquiries", "", "Section 47 enquiries"},
+      {"Front door and assessment", "s47_rate", "", "Section 47 enquiries per 10,000 children"},
+      {"Front door and assessment", "assessment_timeliness_pct", "",
+       "Assessments completed within 45 working days"},
+      {"Child protection", "cpp_year_end", "", "Children subject to a child protection plan at year end"},
+      {"Child protection", "cpp_rate", "", "Children subject to a plan per 10,000 children"},
+      {"Child protection", "cpp_started", "", "Child protection plans started"},
+      {"Child protection", "cpp_ceased", "", "Child protection plans ceased"},
+      {"Child protection", "cpp_category_pct", "category=EMO", "Plans for emotional abuse"},
+      {"Child protection", "cpp_category_pct", "category=NEG", "Plans for neglect"},
+      {"Child protection", "cpp_category_pct", "category=PHY", "Plans for physical abuse"},
+      {"Child protection", "cpp_category_pct", "category=SAB", "Plans for sexual abuse"},
+      {"Child protection", "cpp_category_pct", "category=MUL", "Plans for multiple categories"},
+      {"Child protection", "cp_visits_timely_pct", "", "Child protection visits within timescale"},
+      {"Child protection", "cp_core_groups_held_pct", "", "Child protection core groups held"},
+      {"Looked-after children", "lac_year_end", "", "Looked-after children at year end"},
+      {"Looked-after children", "lac_peak", "", "Highest month-end number of looked-after children"},
+      {"Looked-after children", "lac_rate", "", "Looked-after children per 10,000 children"},
+      {"Looked-after children", "lac_started", "", "Children who came into care"},
+      {"Looked-after children", "lac_ceased", "", "Children who left care"},
+      {"Looked-after children", "lac_police_protection_started", "", "Children coming into care on police protection"},
+      {"Looked-after children", "lac_police_protection_pct", "", "Admissions to care on police protection"},
+      {"Looked-after children", "lac_female_pct", "", "Looked-after children who are female"},
+      {"Looked-after children", "lac_under10_pct", "", "Looked-after children aged under 10"},
+      {"Looked-after children", "lac_ethnicity_pct", "ethnicity=WBRI", "Looked-after children who are White British"},
+      {"Care leavers", "care_leavers_18plus", "", "Care leavers aged 18 and over"},
+      {"Fostering and placements", "lac_placements", "", "Placements for looked-after children"},
+      {"Fostering and placements", "lac_inhouse_foster_children", "", "Children placed with in-house foster carers"},
+      {"Fostering and placements", "lac_placed_in_borough_pct", "", "Looked-after children placed in the borough"},
+      {"Fostering and placements", "lac_placed_within_20_miles_pct", "",
+       "Looked-after children placed within 20 miles"},
+      {"Adoption", "adoptions", "", "Children adopted"},
+      {"Adoption", "adoption_a1_days_3yr", "",
+       "A1: average days from entering care to moving in with the adoptive family (three-year average)"},
+      {"Adoption", "adoption_a2_days_3yr", "",
+       "A2: average days from court authority to place to a match (three-year average)"},
+      {"Workforce", "agency_sw_rate_pct", "", "Social worker posts covered by agency staff"},
+  };
+  return kFacts;
+}
+
 namespace {
 
 struct RowSpec {
   const char* indicator;
   const char* label;
-  const char* unit;
+  const char* unit;   // as shown; "" takes the indicator's own unit
 };
+
+bool IsThreeYear(const std::string& indicator) {
+  return indicator.size() > 4 && indicator.compare(indicator.size() - 4, 4, "_3yr") == 0;
+}
+
+// A table of the LA's figures by year, with changes and latest-year comparators.
+absl::Status AddTable(SeriesBook& book, v1::AnnualReport* report, const char* id, const char* number,
+                      const std::string& title, const std::string& source, int first, int last,
+                      const std::vector<RowSpec>& rows, bool changes,
+                      const std::vector<std::pair<std::string, std::string>>& comparators) {
+  v1::Table* t = report->add_tables();
+  t->set_id(id);
+  t->set_number(number);
+  t->set_title(title);
+  t->set_source(source);
+  t->set_hide_changes(!changes);
+  for (int y = first; y <= last; ++y) t->add_periods(FormatPeriod(FinancialYear(y)));
+  for (const auto& [entity, label] : comparators) {
+    t->add_comparator_entities(entity);
+    t->add_comparator_labels(label);
+  }
+  for (const auto& spec : rows) {
+    v1::TableRow* row = t->add_rows();
+    row->set_indicator(spec.indicator);
+    row->set_label(spec.label);
+    const std::string unit = *spec.unit ? spec.unit : book.Unit(spec.indicator);
+    row->set_unit(unit);
+    std::map<int, v1::Cell> by_year;
+    for (int y = first; y <= last; ++y) {
+      auto c = book.Value(spec.indicator, "", y);
+      if (!c.ok()) return c.status();
+      by_year[y] = *c;
+      *row->add_values() = *c;
+    }
+    if (changes) {
+      *row->mutable_change_1y_pct() = PercentChange(by_year[last - 1], by_year[last]);
+      *row->mutable_change_5y_pct() = PercentChange(by_year[first], by_year[last]);
+    }
+    for (const auto& [entity, label] : comparators) {
+      auto c = book.Comparator(spec.indicator, "", entity, last);
+      if (!c.ok()) return c.status();
+      *row->add_comparators() = *c;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AddFigure(SeriesBook& book, const std::string& la_label, v1::AnnualReport* report, const char* id,
+                       const char* number, const std::string& indicator, const std::string& title,
+                       const std::string& y_label, int first, int last) {
+  v1::Figure* f = report->add_figures();
+  f->set_id(id);
+  f->set_number(number);
+  f->set_title(title);
+  f->set_indicator(indicator);
+  f->set_unit(book.Unit(indicator));
+  f->set_y_label(y_label);
+  f->set_source("carestat: CIN census and SSDA903 returns; comparators as published by DfE");
+  for (int y = first; y <= last; ++y) f->add_periods(FormatPeriod(FinancialYear(y)));
+  v1::FigureSeries* own = f->add_series();
+  own->set_entity(book.la());
+  own->set_label(la_label);
+  for (int y = first; y <= last; ++y) {
+    auto c = book.Value(indicator, "", y);
+    if (!c.ok()) return c.status();
+    *own->add_values() = *c;
+  }
+  // The seed's order: statistical neighbours, London, England.
+  for (const std::string& entity : {"SN:" + book.la(), std::string("LON"), std::string("ENG")}) {
+    v1::FigureSeries* s = f->add_series();
+    s->set_entity(entity);
+    s->set_label(ComparatorLabel(entity));
+    for (int y = first; y <= last; ++y) {
+      auto c = book.Comparator(indicator, "", entity, y);
+      if (!c.ok()) return c.status();
+      *s->add_values() = *c;
+    }
+  }
+  return absl::OkStatus();
+}
+
+// A fact for one indicator: this year, last year, change, comparators, target, rating.
+absl::StatusOr<v1::Fact> MakeFact(SeriesBook& book, const std::string& section, const std::string& indicator,
+                                  const std::string& breakdown, const std::string& label, int year) {
+  v1::Fact f;
+  f.set_section(section);
+  f.set_indicator(indicator);
+  f.set_breakdown(breakdown);
+  f.set_label(label);
+  const std::string unit = book.Unit(indicator);
+  f.set_unit(unit);
+  f.set_polarity(book.Polarity(indicator));
+  const bool three = IsThreeYear(indicator);
+  f.set_period(three ? ThreeYearLabel(year) : FormatPeriod(FinancialYear(year)));
+  f.set_previous_period(three ? ThreeYearLabel(year - 1) : FormatPeriod(FinancialYear(year - 1)));
+  auto now = book.Value(indicator, breakdown, year);
+  if (!now.ok()) return now.status();
+  auto before = book.Value(indicator, breakdown, year - 1);
+  if (!before.ok()) return before.status();
+  *f.mutable_value() = *now;
+  *f.mutable_previous() = *before;
+  *f.mutable_change() = Difference(*before, *now);
+  *f.mutable_change_pct() = PercentChange(*before, *now);
+  auto comparators = book.Comparators(indicator, breakdown, year);
+  if (!comparators.ok()) return comparators.status();
+  for (auto& c : *comparators) *f.add_comparators() = c;
+  auto target = TargetFor(indicator, breakdown, year, unit);
+  if (target) *f.mutable_target() = *target;
+  Judgement j = Judge(*now, f.polarity(), unit, target ? &*target : nullptr, *comparators);
+  f.set_rating(j.rating);
+  *f.mutable_rated_against() = j.against;
+  f.set_rating_reason(j.reason);
+  auto supplied = book.Supplied(indicator, breakdown, year);
+  if (!supplied.ok()) return supplied.status();
+  f.set_supplied(*supplied);
+  return f;
+}
 
 }  // namespace
 
 absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const std::string& year,
-                                                   const SeriesFetch& fetch, int64_t now_ms) {
+                                                   MetricsSource& metrics, int64_t now_ms) {
   auto period = ParsePeriod(year);
   if (!period || period->kind() != v1::Period::FINANCIAL_YEAR) {
     return absl::InvalidArgumentError(absl::StrCat("'", year, "' is not a financial year like 2015-16"));
   }
   const int last = period->start_year();
   const int first = last - 5;
+  SeriesBook book(&metrics, la, first, last);
+  if (absl::Status s = book.Load(); !s.ok()) return s;
+
   v1::AnnualReport report;
   report.set_la(la);
   report.set_la_name(LaName(la));
   report.set_year(FormatPeriod(*period));
   report.set_generated_unix_ms(now_ms);
+  report.set_rating_rule(kRatingRule);
+  const std::string la_label = report.la_name().empty() ? "LA " + la : report.la_name();
+  const std::string span = absl::StrCat(FormatPeriod(FinancialYear(first)), " to ", FormatPeriod(*period));
 
-  v1::Table* t1 = report.add_tables();
-  t1->set_id("table1");
-  t1->set_title("Contacts and referrals to statutory social care");
-  t1->set_source("carestat: Ofsted Annex A list 1 (contacts), CIN census (referrals), ONS mid-year "
-                 "population estimates aged 0-17");
-  for (int y = first; y <= last; ++y) t1->add_periods(FormatPeriod(FinancialYear(y)));
-  static const RowSpec kRows[] = {
-      {"contacts", "Number of contacts received (including multiple contacts on a child)", "count"},
-      {"referrals", "Number of referrals", "count"},
-      {"referral_rate", "Referral rate per 10,000", "rate_per_10k"},
+  absl::Status s = AddTable(
+      book, &report, "table1", "1", "Contacts and referrals to statutory social care",
+      "carestat: Ofsted Annex A list 1 (contacts), CIN census (referrals), ONS mid-year population estimates aged "
+      "0-17",
+      first, last,
+      {{"contacts", "Number of contacts received (including multiple contacts on a child)", "count"},
+       {"referrals", "Number of referrals", "count"},
+       {"referral_rate", "Referral rate per 10,000", "rate_per_10k"}},
+      true, {});
+  if (!s.ok()) return s;
+  s = AddTable(book, &report, "table2", "2",
+               absl::StrCat("Number of open social care cases and rate per 10,000, ", span),
+               "carestat: CIN census, ONS mid-year population estimates aged 0-17; comparators as published by DfE",
+               first, last,
+               {{"cin_open_year_end", "No. of open social care cases at year end", "count"},
+                {"cin_rate", "Open cases rate per 10,000", "rate_per_10k"}},
+               true, {{"SN:" + la, "SN Rate"}, {"LON", "London Rate"}, {"ENG", "National Rate"}});
+  if (!s.ok()) return s;
+  s = AddTable(book, &report, "table4", "4", "Number of children entering and leaving care by year",
+               "carestat: SSDA903 return (episodes with reason for new episode S; legal status L1)", last - 3, last,
+               {{"lac_started", "Number of children coming into care", "count"},
+                {"lac_police_protection_started", "Number of children coming into care on Police protection", "count"},
+                // The seed prints this row to one decimal (24.5).
+                {"lac_police_protection_pct", "% of children coming into care on Police protection", "percent_1dp"}},
+               false, {});
+  if (!s.ok()) return s;
+
+  struct FigureSpec {
+    const char* id;
+    const char* number;
+    const char* indicator;
+    const char* title;
+    const char* y_label;
   };
-  for (const auto& spec : kRows) {
-    auto points = fetch(spec.indicator, FormatPeriod(FinancialYear(first)), FormatPeriod(FinancialYear(last)));
-    if (!points.ok()) return points.status();
-    std::map<int, v1::Cell> by_year;
-    for (const auto& p : *points) {
-      v1::Cell c;
-      c.set_has_value(p.has_value());
-      c.set_value(p.value());
-      by_year[p.period().start_year()] = c;
+  static const FigureSpec kFigures[] = {
+      {"figure1", "1", "cpp_year_end", "Number of children and young people with a child protection plan (CPP)",
+       "Children with a CPP at 31 March"},
+      {"figure2", "2", "cpp_rate", "Rate of children and young people with a child protection plan (CPP)",
+       "Per 10,000 children aged 0-17"},
+      {"figure3", "3", "lac_year_end", "Number of looked after children by year", "Looked-after children at 31 March"},
+      {"figure4", "4", "lac_rate", "Rate of looked after children per 10,000 by year", "Per 10,000 children aged 0-17"},
+  };
+  for (const auto& fs : kFigures) {
+    s = AddFigure(book, la_label, &report, fs.id, fs.number, fs.indicator, fs.title, fs.y_label, first, last);
+    if (!s.ok()) return s;
+  }
+
+  std::set<std::string> listed;
+  for (const auto& spec : AnnualFactSpecs()) {
+    auto f = MakeFact(book, spec.section, spec.indicator, spec.breakdown, spec.label, last);
+    if (!f.ok()) return f.status();
+    *report.add_facts() = *std::move(f);
+    listed.insert(IndicatorKey(spec.indicator, spec.breakdown));
+  }
+  // Any other local measure supplied for the year.
+  auto values = metrics.Values(la, FormatPeriod(*period));
+  if (!values.ok()) return values.status();
+  for (const auto& p : *values) {
+    if (!p.supplied() || !listed.insert(IndicatorKey(p.indicator(), p.breakdown())).second) continue;
+    std::string label = book.Name(p.indicator());
+    if (!p.breakdown().empty()) absl::StrAppend(&label, " (", p.breakdown(), ")");
+    auto f = MakeFact(book, "Other local measures", p.indicator(), p.breakdown(), label, last);
+    if (!f.ok()) return f.status();
+    if (!book.Definition(p.indicator())) {
+      // Not in the catalogue: the point itself is the figure.
+      *f->mutable_value() = CellFromPoint(p, "", CellRef(p.indicator(), p.breakdown(), last));
+      f->set_supplied(true);
     }
-    v1::TableRow* row = t1->add_rows();
-    row->set_indicator(spec.indicator);
-    row->set_label(spec.label);
-    row->set_unit(spec.unit);
-    for (int y = first; y <= last; ++y) *row->add_values() = by_year[y];
-    *row->mutable_change_1y_pct() = PercentChange(by_year[last - 1], by_year[last]);
-    *row->mutable_change_5y_pct() = PercentChange(by_year[first], by_year[last]);
+    *report.add_facts() = *std::move(f);
   }
   return report;
 }

@@ -1,31 +1,37 @@
 // File: annual.h
-// Builds the Cabinet annual report from indicator series alone (never records).
-//   auto report = BuildAnnualReport("301", "2015-16", fetch_series, now_ms);
-//   // report->tables(0) is Table 1: contacts, referrals and the referral rate
+// Builds the Cabinet annual report from metrics' aggregates alone (never records):
+// Table 1 (contacts and referrals), Table 2 (open cases and rate with SN, London and
+// England rates), Table 4 (children entering care on police protection), Figures 1-4
+// (CPP and looked-after numbers and rates against comparators) and the facts its text
+// quotes, each with last year, change, comparators, target and rating.
+//   auto report = BuildAnnualReport("301", "2015-16", metrics, now_ms);   // metrics: a MetricsSource
+//   report->tables(0) is Table 1; report->facts() lists "s47_enquiries", ...
 #pragma once
 
-#include <functional>
 #include <string>
-#include <vector>
 
 #include "absl/status/statusor.h"
-#include "carestat/v1/common.pb.h"
 #include "carestat/v1/reporting.pb.h"
+#include "services/reporting/reports/series.h"
+#include "services/reporting/reports/source.h"
 
 namespace carestat {
 
-// Gives the LA's financial-year points of one indicator from `from` to `to`.
-using SeriesFetch = std::function<absl::StatusOr<std::vector<v1::IndicatorPoint>>(
-    const std::string& indicator, const std::string& from, const std::string& to)>;
-
-// INVALID_ARGUMENT when `year` is not a financial year; fetch errors pass through.
+// INVALID_ARGUMENT when `year` is not a financial year; metrics errors pass through
+// (NOT_FOUND when metrics holds nothing for the LA).
 absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const std::string& year,
-                                                   const SeriesFetch& fetch, int64_t now_ms);
-
-// Percentage change from `from` to `to`; no value when either is missing or from is 0.
-v1::Cell PercentChange(const v1::Cell& from, const v1::Cell& to);
+                                                   MetricsSource& metrics, int64_t now_ms);
 
 // The LA's name from the shipped list ("" when unknown).
 std::string LaName(const std::string& la);
+
+// The facts the annual report quotes, in order: section, indicator, breakdown, label.
+struct FactSpec {
+  const char* section;
+  const char* indicator;
+  const char* breakdown;
+  const char* label;
+};
+const std::vector<FactSpec>& AnnualFactSpecs();
 
 }  // namespace carestat

@@ -161,3 +161,26 @@ TEST(SetChildIdTest, EveryRecordKindWithAChildGetsThePseudonym) {
 
 }  // namespace
 }  // namespace carestat
+
+namespace carestat {
+namespace {
+
+TEST(IngestorKeyTest, AMissingKeyBesideStoredReturnsIsRefused) {
+  std::string dir = testing::TempDir() + "/ingestor_key_" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  {
+    auto ing = Ingestor::Open(dir);
+    ASSERT_TRUE(ing.ok());
+    v1::UploadHeader h;
+    h.set_la("301");
+    h.set_collection_year(2016);
+    ASSERT_TRUE((*ing)->IngestFile(h, WriteTemp("k.csv", kList1)).ok());
+  }
+  std::filesystem::remove(dir + "/hmac.key");
+  auto reopened = Ingestor::Open(dir);
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_NE(reopened.status().message().find("restore the key"), std::string::npos) << reopened.status();
+}
+
+}  // namespace
+}  // namespace carestat

@@ -1,6 +1,7 @@
 #include "pipeline/synth.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -8,13 +9,17 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
 
 // The files are re-read here with string scanning and std::chrono dates, not with the
-// project's parsers or date helpers, so a shared bug cannot make both sides agree.
+// project's parsers, date helpers or metrics, so a shared bug cannot make both sides
+// agree. The figures are counted as INDICATORS.md defines them, a record that several
+// returns hold being taken as the latest return has it.
 
 namespace carestat {
 namespace {
@@ -24,6 +29,9 @@ constexpr int kContacts[] = {9765, 8683, 8363, 8856, 8515, 11393};
 constexpr int kReferrals[] = {2704, 1812, 2586, 3126, 4084, 3255};
 constexpr char kHeader[] =
     "Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Date of Contact,Contact Source";
+// Per collection year: the files every year has.
+constexpr const char* kYearFiles[] = {"annex-a-list1-contacts.csv", "cin-census.xml", "header.csv",
+                                      "episodes.csv", "oc3.csv", "ad1.csv", "placed_adoption.csv"};
 
 namespace fs = std::filesystem;
 
@@ -41,13 +49,15 @@ int Days(int y, int m, int d) {
                               .count());
 }
 
-// "2015-06-02" -> day number; -1 when malformed.
+std::chrono::year_month_day Ymd(int days) { return std::chrono::year_month_day{std::chrono::sys_days(std::chrono::days(days))}; }
+
+// "2015-06-02" -> day number; -1 when malformed or empty.
 int IsoDays(const std::string& s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return -1;
   return Days(std::stoi(s.substr(0, 4)), std::stoi(s.substr(5, 2)), std::stoi(s.substr(8, 2)));
 }
 
-// "02/06/2015" -> day number; -1 when malformed.
+// "02/06/2015" -> day number; -1 when malformed or empty.
 int UkDays(const std::string& s) {
   if (s.size() != 10 || s[2] != '/' || s[5] != '/') return -1;
   return Days(std::stoi(s.substr(6, 4)), std::stoi(s.substr(3, 2)), std::stoi(s.substr(0, 2)));
@@ -55,9 +65,21 @@ int UkDays(const std::string& s) {
 
 // Collection year (the year the financial year ends in) of a day number.
 int CollectionYearOf(int days) {
-  std::chrono::year_month_day ymd{std::chrono::sys_days(std::chrono::days(days))};
+  const auto ymd = Ymd(days);
   const int y = static_cast<int>(ymd.year());
   return static_cast<unsigned>(ymd.month()) >= 4 ? y + 1 : y;
+}
+int FyStart(int cy) { return Days(cy - 1, 4, 1); }
+int FyEnd(int cy) { return Days(cy, 3, 31); }
+
+// Completed years on `day` (a child is 10 on the tenth birthday; 29 February birthdays
+// come on 1 March in other years).
+int AgeOn(int dob, int day) {
+  const auto b = Ymd(dob), d = Ymd(day);
+  int age = static_cast<int>(d.year()) - static_cast<int>(b.year());
+  const unsigned bm = static_cast<unsigned>(b.month()), dm = static_cast<unsigned>(d.month());
+  if (dm < bm || (dm == bm && static_cast<unsigned>(d.day()) < static_cast<unsigned>(b.day()))) --age;
+  return age;
 }
 
 std::vector<std::string> Split(const std::string& line) {
@@ -72,19 +94,50 @@ std::vector<std::string> Split(const std::string& line) {
   return out;
 }
 
-// Text between <tag> and </tag> starting the search at `from`; "" and npos when absent.
+// Rows of a CSV file by column name; the header is checked against `columns`.
+std::vector<std::map<std::string, std::string>> ReadTable(const fs::path& path, const std::string& columns) {
+  std::vector<std::map<std::string, std::string>> rows;
+  std::istringstream in(ReadAll(path));
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, columns) << path;
+  const std::vector<std::string> names = Split(line);
+  while (std::getline(in, line)) {
+    const std::vector<std::string> f = Split(line);
+    EXPECT_EQ(f.size(), names.size()) << path << ": " << line;
+    std::map<std::string, std::string> row;
+    for (size_t i = 0; i < names.size() && i < f.size(); ++i) row[names[i]] = f[i];
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// Text between <tag> and </tag> inside [from, to); "" and npos when absent.
 std::string Element(const std::string& xml, const std::string& tag, size_t from, size_t to,
                     size_t* at = nullptr) {
+  const std::string_view in(xml.data(), std::min(to, xml.size()));
   const std::string open = "<" + tag + ">", close = "</" + tag + ">";
-  size_t b = xml.find(open, from);
-  if (b == std::string::npos || b >= to) {
+  size_t b = in.find(open, from);
+  if (b == std::string::npos) {
     if (at) *at = std::string::npos;
     return "";
   }
   b += open.size();
-  const size_t e = xml.find(close, b);
+  const size_t e = in.find(close, b);
   if (at) *at = b;
-  return xml.substr(b, e - b);
+  return std::string(in.substr(b, e - b));
+}
+
+// The [begin, end) ranges of each <tag>...</tag> inside [from, to).
+std::vector<std::pair<size_t, size_t>> Blocks(const std::string& xml, const std::string& tag, size_t from,
+                                              size_t to) {
+  const std::string_view in(xml.data(), std::min(to, xml.size()));
+  std::vector<std::pair<size_t, size_t>> out;
+  const std::string open = "<" + tag + ">", close = "</" + tag + ">";
+  for (size_t b = in.find(open, from); b != std::string::npos; b = in.find(open, b + 1)) {
+    out.push_back({b, in.find(close, b)});
+  }
+  return out;
 }
 
 struct CinEpisode {
@@ -96,19 +149,13 @@ struct CinEpisode {
 
 std::vector<CinEpisode> ScanCensus(const std::string& xml) {
   std::vector<CinEpisode> out;
-  size_t child = xml.find("<Child>");
-  while (child != std::string::npos) {
-    const size_t child_end = xml.find("</Child>", child);
+  for (const auto& [child, child_end] : Blocks(xml, "Child", 0, xml.size())) {
     const std::string id = Element(xml, "LAchildID", child, child_end);
-    size_t cin = xml.find("<CINdetails>", child);
-    while (cin != std::string::npos && cin < child_end) {
-      const size_t cin_end = xml.find("</CINdetails>", cin);
+    for (const auto& [cin, cin_end] : Blocks(xml, "CINdetails", child, child_end)) {
       out.push_back({id, Element(xml, "CINreferralDate", cin, cin_end),
                      Element(xml, "CINclosureDate", cin, cin_end),
                      Element(xml, "ReasonForClosure", cin, cin_end)});
-      cin = xml.find("<CINdetails>", cin_end);
     }
-    child = xml.find("<Child>", child_end);
   }
   return out;
 }
@@ -119,6 +166,304 @@ struct ContactRow {
   int age;
   int day;
 };
+
+// ---------------------------------------------------------------------------------------
+// The independent counter: every return of the inbox merged, then INDICATORS.md.
+
+struct Referral {
+  int referral = -1, closure = -1;
+};
+struct Assessment {
+  int start = -1, auth = -1;
+};
+struct Enquiry {
+  int start = -1, icpc = -1;
+};
+struct CpPlan {
+  int start = -1, end = -1;
+  std::string latest;
+};
+struct Episode {
+  int start = -1, end = -1;
+  std::string rne, ls, place, provider, rec;
+};
+struct Person {
+  std::string sex, ethnic;
+  int dob = -1;
+};
+
+class Counter {
+ public:
+  explicit Counter(const fs::path& inbox) {
+    const std::string bank = ReadAll(fs::path(CARESTAT_SOURCE_DIR) / "reference" / "bank_holidays.csv");
+    std::istringstream bin(bank);
+    for (std::string line; std::getline(bin, line);) {
+      if (line.size() >= 10 && line[4] == '-' && IsoDays(line.substr(0, 10)) >= 0) holidays_.insert(IsoDays(line.substr(0, 10)));
+    }
+    EXPECT_GT(holidays_.size(), 100u);
+    // Ascending years: a later return's version of a record replaces an earlier one's.
+    for (int cy : kYears) {
+      const fs::path dir = inbox / "301" / std::to_string(cy);
+      ReadCensus(ReadAll(dir / "cin-census.xml"));
+      for (auto& row : ReadTable(dir / "episodes.csv",
+                                 "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+                                 "PL_POST,URN")) {
+        Episode e{UkDays(row["DECOM"]), UkDays(row["DEC"]), row["RNE"], row["LS"], row["PLACE"],
+                  row["PLACE_PROVIDER"], row["REC"]};
+        episodes_[{row["CHILD"], e.start}] = e;
+      }
+      for (auto& row : ReadTable(dir / "header.csv", "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB")) {
+        people_[row["CHILD"]] = Person{row["SEX"], row["ETHNIC"], UkDays(row["DOB"])};
+      }
+      for (auto& row : ReadTable(dir / "oc3.csv", "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM")) {
+        leavers_[cy].push_back(UkDays(row["DOB"]));
+      }
+      for (auto& row : ReadTable(dir / "placed_adoption.csv",
+                                 "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED")) {
+        decisions_.insert({row["CHILD"], UkDays(row["DATE_PLACED"])});
+      }
+    }
+    for (const auto& [key, e] : episodes_) {
+      if (e.ls != "V3" && e.ls != "V4") by_child_[key.first].push_back(e);  // short breaks are not looked after
+    }
+  }
+
+  int Contacts(int cy, const fs::path& inbox) const {
+    std::istringstream in(ReadAll(inbox / "301" / std::to_string(cy) / "annex-a-list1-contacts.csv"));
+    int n = -1;
+    for (std::string line; std::getline(in, line);) ++n;
+    return n;
+  }
+  int Referrals(int cy) const {
+    int n = 0;
+    for (const auto& [key, r] : referrals_) n += CollectionYearOf(r.referral) == cy;
+    return n;
+  }
+  int CinOpen(int cy) const {
+    std::set<std::string> open;
+    for (const auto& [key, r] : referrals_) {
+      if (r.referral <= FyEnd(cy) && (r.closure < 0 || r.closure > FyEnd(cy))) open.insert(key.first);
+    }
+    return static_cast<int>(open.size());
+  }
+  int S47(int cy) const {
+    int n = 0;
+    for (const auto& [key, s] : enquiries_) n += CollectionYearOf(s.start) == cy;
+    return n;
+  }
+  double TimelyPct(int cy) const {
+    int n = 0, timely = 0;
+    for (const auto& a : assessments_) {
+      if (std::get<1>(a) < 0 || std::get<2>(a) < 0 || CollectionYearOf(std::get<2>(a)) != cy) continue;
+      ++n;
+      timely += WorkingDays(std::get<1>(a), std::get<2>(a)) <= 45;
+    }
+    return n ? 100.0 * timely / n : -1;
+  }
+  int CppOpen(int cy) const {
+    std::set<std::string> open;
+    for (const auto& [key, p] : plans_) {
+      if (p.start <= FyEnd(cy) && (p.end < 0 || p.end > FyEnd(cy))) open.insert(key.first);
+    }
+    return static_cast<int>(open.size());
+  }
+  int CppStarted(int cy) const {
+    int n = 0;
+    for (const auto& [key, p] : plans_) n += CollectionYearOf(p.start) == cy;
+    return n;
+  }
+  int CppCeased(int cy) const {
+    int n = 0;
+    for (const auto& [key, p] : plans_) n += p.end >= 0 && CollectionYearOf(p.end) == cy;
+    return n;
+  }
+  double EmoPct(int cy) const {
+    int open = 0, emo = 0;
+    for (const auto& [key, p] : plans_) {
+      if (p.start > FyEnd(cy) || (p.end >= 0 && p.end <= FyEnd(cy))) continue;
+      ++open;
+      emo += p.latest == "EMO";
+    }
+    return open ? 100.0 * emo / open : -1;
+  }
+
+  // Children looked after at a date.
+  std::set<std::string> LookedAfter(int day) const {
+    std::set<std::string> out;
+    for (const auto& [child, eps] : by_child_) {
+      for (const Episode& e : eps) {
+        if (e.start <= day && (e.end < 0 || e.end > day)) out.insert(child);
+      }
+    }
+    return out;
+  }
+  int LacPeak(int cy, int* month) const {
+    int peak = -1;
+    for (int m = 0; m < 12; ++m) {
+      const int y = m < 9 ? cy - 1 : cy, mm = m < 9 ? m + 4 : m - 8;
+      const int last = (mm == 12 ? Days(y + 1, 1, 1) : Days(y, mm + 1, 1)) - 1;
+      const int n = static_cast<int>(LookedAfter(last).size());
+      if (n > peak) {
+        peak = n;
+        *month = mm;
+      }
+    }
+    return peak;
+  }
+  int LacStarted(int cy, int* police) const {
+    int n = 0;
+    *police = 0;
+    for (const auto& [child, eps] : by_child_) {
+      bool first = true;
+      for (const Episode& e : eps) {
+        if (e.rne != "S" || CollectionYearOf(e.start) != cy) continue;
+        if (first) {
+          ++n;
+          *police += e.ls == "L1";
+        }
+        first = false;
+      }
+    }
+    return n;
+  }
+  int LacCeased(int cy) const {
+    int n = 0;
+    for (const auto& [child, eps] : by_child_) {
+      bool any = false;
+      for (const Episode& e : eps) any = any || (e.end >= 0 && CollectionYearOf(e.end) == cy && e.rec != "X1");
+      n += any;
+    }
+    return n;
+  }
+  int Placements(int cy) const {
+    int n = 0;
+    for (const auto& [child, eps] : by_child_) {
+      for (const Episode& e : eps) {
+        n += CollectionYearOf(e.start) == cy &&
+             (e.rne == "S" || e.rne == "P" || e.rne == "T" || e.rne == "B" || e.rne == "U");
+      }
+    }
+    return n;
+  }
+  int InHouse(int cy) const {
+    int n = 0;
+    for (const auto& [child, eps] : by_child_) {
+      bool any = false;
+      for (const Episode& e : eps) {
+        const bool foster = e.place.size() == 2 && e.place[0] == 'U' && e.place[1] >= '1' && e.place[1] <= '6';
+        any = any || (foster && e.provider == "PR1" && e.start <= FyEnd(cy) && (e.end < 0 || e.end > FyStart(cy)));
+      }
+      n += any;
+    }
+    return n;
+  }
+  // Shares of the children looked after at 31 March.
+  double LacPct(int cy, const std::string& what) const {
+    const std::set<std::string> at = LookedAfter(FyEnd(cy));
+    int n = 0;
+    for (const std::string& c : at) {
+      const Person& p = people_.at(c);
+      if (what == "female") n += p.sex == "2";
+      if (what == "under10") n += AgeOn(p.dob, FyEnd(cy)) < 10;
+      if (what == "WBRI") n += p.ethnic == "WBRI";
+    }
+    return at.empty() ? -1 : 100.0 * n / at.size();
+  }
+  // Children adopted in the year, and the sum of their A1 days (entering care to the first
+  // adoption placement of the period of care that ended in adoption).
+  int Adoptions(int cy, long* a1_sum, int* a1_n) const {
+    int n = 0;
+    *a1_sum = 0;
+    *a1_n = 0;
+    for (const auto& [child, eps] : by_child_) {
+      for (size_t i = 0; i < eps.size(); ++i) {
+        const Episode& e = eps[i];
+        if ((e.rec != "E11" && e.rec != "E12") || e.end < 0 || CollectionYearOf(e.end) != cy) continue;
+        ++n;
+        size_t first = i;
+        while (eps[first].rne != "S") {
+          EXPECT_GT(first, 0u) << child << ": a period of care without its RNE S episode";
+          if (first == 0) break;
+          EXPECT_EQ(eps[first - 1].end, eps[first].start) << child;
+          EXPECT_EQ(eps[first - 1].rec, "X1") << child;
+          --first;
+        }
+        for (size_t k = first; k <= i; ++k) {
+          if (eps[k].place.size() == 2 && eps[k].place[0] == 'A' && eps[k].place[1] >= '3' && eps[k].place[1] <= '6') {
+            *a1_sum += eps[k].start - eps[first].start;
+            ++*a1_n;
+            break;
+          }
+        }
+      }
+    }
+    return n;
+  }
+  int CareLeavers18(int cy) const {
+    int n = 0;
+    auto it = leavers_.find(cy);
+    if (it == leavers_.end()) return 0;
+    for (int dob : it->second) n += AgeOn(dob, FyEnd(cy)) >= 18;
+    return n;
+  }
+  int Decisions(int cy) const {
+    int n = 0;
+    for (const auto& [child, day] : decisions_) n += day >= 0 && CollectionYearOf(day) == cy;
+    return n;
+  }
+  const std::map<std::string, std::vector<Episode>>& looked_after() const { return by_child_; }
+
+ private:
+  int WorkingDays(int from, int to) const {
+    int n = 0;
+    for (int d = from + 1; d <= to; ++d) {
+      const unsigned wd = std::chrono::weekday(std::chrono::sys_days(std::chrono::days(d))).c_encoding();
+      n += wd != 0 && wd != 6 && !holidays_.count(d);
+    }
+    return n;
+  }
+
+  void ReadCensus(const std::string& xml) {
+    for (const auto& [child, child_end] : Blocks(xml, "Child", 0, xml.size())) {
+      const std::string id = Element(xml, "LAchildID", child, child_end);
+      for (const auto& [cin, cin_end] : Blocks(xml, "CINdetails", child, child_end)) {
+        Referral r{IsoDays(Element(xml, "CINreferralDate", cin, cin_end)),
+                   IsoDays(Element(xml, "CINclosureDate", cin, cin_end))};
+        referrals_[{id, r.referral}] = r;
+        for (const auto& [b, e] : Blocks(xml, "Assessments", cin, cin_end)) {
+          assessments_.insert({id, IsoDays(Element(xml, "AssessmentActualStartDate", b, e)),
+                               IsoDays(Element(xml, "AssessmentAuthorisationDate", b, e))});
+        }
+        for (const auto& [b, e] : Blocks(xml, "Section47", cin, cin_end)) {
+          Enquiry s{IsoDays(Element(xml, "S47ActualStartDate", b, e)), IsoDays(Element(xml, "DateOfInitialCPC", b, e))};
+          enquiries_[{id, s.start}] = s;
+        }
+        for (const auto& [b, e] : Blocks(xml, "ChildProtectionPlans", cin, cin_end)) {
+          CpPlan p{IsoDays(Element(xml, "CPPstartDate", b, e)), IsoDays(Element(xml, "CPPendDate", b, e)),
+                   Element(xml, "LatestCategoryOfAbuse", b, e)};
+          plans_[{id, p.start}] = p;
+        }
+      }
+    }
+  }
+
+  std::set<int> holidays_;
+  std::map<std::pair<std::string, int>, Referral> referrals_;
+  std::set<std::tuple<std::string, int, int>> assessments_;
+  std::map<std::pair<std::string, int>, Enquiry> enquiries_;
+  std::map<std::pair<std::string, int>, CpPlan> plans_;
+  std::map<std::pair<std::string, int>, Episode> episodes_;
+  std::map<std::string, std::vector<Episode>> by_child_;  // by start (the map's order)
+  std::map<std::string, Person> people_;
+  std::map<int, std::vector<int>> leavers_;  // OC3 dates of birth by collection year
+  std::set<std::pair<std::string, int>> decisions_;
+};
+
+// Rounded as the seed prints it: to `decimals` places.
+double Printed(double v, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
+}
 
 class SynthTest : public testing::Test {
  protected:
@@ -171,7 +516,11 @@ class SynthTest : public testing::Test {
 TEST_F(SynthTest, CountsMatchTheProfileExactly) {
   const fs::path inbox = Write(1, "inbox");
   std::set<std::pair<std::string, std::string>> referrals;
+  std::map<std::pair<std::string, std::string>, std::string> closure;
   for (int i = 0; i < 6; ++i) {
+    for (const char* f : kYearFiles) {
+      EXPECT_TRUE(fs::exists(inbox / "301" / std::to_string(kYears[i]) / f)) << kYears[i] << " " << f;
+    }
     const std::string csv = ReadAll(Csv(inbox, kYears[i]));
     ASSERT_EQ(csv.substr(0, csv.find('\n')), kHeader);
     EXPECT_EQ(csv.find('\r'), std::string::npos);
@@ -183,29 +532,133 @@ TEST_F(SynthTest, CountsMatchTheProfileExactly) {
 
     for (const CinEpisode& e : ScanCensus(ReadAll(Xml(inbox, kYears[i])))) {
       referrals.insert({e.child, e.referral});
+      closure[{e.child, e.referral}] = e.closure;
     }
   }
   std::map<int, int> per_year;
-  for (const auto& [child, date] : referrals) ++per_year[CollectionYearOf(IsoDays(date))];
+  int before = 0;
+  for (const auto& [child, date] : referrals) {
+    const int cy = CollectionYearOf(IsoDays(date));
+    if (cy < 2011) {
+      // Referred before the first year: only a case still open on 1 April 2010.
+      ++before;
+      const std::string& c = closure[{child, date}];
+      EXPECT_TRUE(c.empty() || IsoDays(c) >= Days(2010, 4, 1)) << child << " " << date;
+      continue;
+    }
+    ++per_year[cy];
+  }
   for (int i = 0; i < 6; ++i) {
     EXPECT_EQ(per_year[kYears[i]], kReferrals[i]) << "referrals in collection year " << kYears[i];
   }
-  EXPECT_EQ(per_year.size(), 6u) << "referrals dated outside 2010-11..2015-16";
+  EXPECT_EQ(per_year.size(), 6u) << "referrals dated after 2015-16";
+  EXPECT_GT(before, 0);
 
-  EXPECT_EQ(summary_.files, 12);
+  EXPECT_EQ(summary_.files, 6 * 7 + 3);  // local measures for 2013-14 to 2015-16
   EXPECT_EQ(summary_.contacts, 9765 + 8683 + 8363 + 8856 + 8515 + 11393);
-  EXPECT_EQ(summary_.referrals, 2704 + 1812 + 2586 + 3126 + 4084 + 3255);
+  EXPECT_EQ(summary_.referrals, 2704 + 1812 + 2586 + 3126 + 4084 + 3255 + before);
   EXPECT_GT(summary_.children, 0);
   EXPECT_LT(summary_.children, summary_.contacts);
+  EXPECT_GT(summary_.care_episodes, 3000);
+  EXPECT_GT(summary_.cp_plans, 2000);
+}
+
+// Every figure of reference/seed-figures.csv that the synthetic returns are calibrated to,
+// counted here from the files as INDICATORS.md defines it.
+TEST_F(SynthTest, SeedFiguresComeBackUnderTheDefinitions) {
+  const fs::path inbox = Write(1, "inbox");
+  const Counter n(inbox);
+  const int cy15 = 2015, cy16 = 2016;
+
+  const int cin_open[] = {1545, 1714, 2161, 2184, 2326, 2064};
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(n.Contacts(kYears[i], inbox), kContacts[i]) << kYears[i];
+    EXPECT_EQ(n.Referrals(kYears[i]), kReferrals[i]) << kYears[i];
+    EXPECT_EQ(n.CinOpen(kYears[i]), cin_open[i]) << kYears[i];
+  }
+  EXPECT_EQ(n.S47(cy15), 1234);
+  EXPECT_EQ(n.S47(cy16), 1184);
+  EXPECT_EQ(Printed(n.TimelyPct(cy15), 0), 71);
+  EXPECT_EQ(Printed(n.TimelyPct(cy16), 0), 76);
+
+  EXPECT_EQ(n.CppOpen(cy15), 353);
+  EXPECT_EQ(n.CppOpen(cy16), 253);
+  EXPECT_EQ(n.CppStarted(cy16), 310);
+  EXPECT_EQ(n.CppCeased(cy16), 410);
+  EXPECT_EQ(Printed(n.EmoPct(2014), 0), 69);
+  EXPECT_EQ(Printed(n.EmoPct(cy15), 0), 60);
+  EXPECT_EQ(Printed(n.EmoPct(cy16), 0), 50);
+
+  EXPECT_EQ(n.LookedAfter(FyEnd(cy15)).size(), 457u);
+  EXPECT_EQ(n.LookedAfter(FyEnd(cy16)).size(), 418u);
+  int month = 0;
+  EXPECT_EQ(n.LacPeak(cy16, &month), 476);
+  EXPECT_EQ(month, 6) << "the peak is June 2015";
+  for (int cy : {2011, 2012, 2013, 2014, 2015}) EXPECT_LT(n.LacPeak(cy, &month), 476) << "476 is the highest ever";
+  const int started[] = {245, 314, 283, 220}, police[] = {103, 134, 69, 54};
+  for (int i = 0; i < 4; ++i) {
+    int pp = 0;
+    EXPECT_EQ(n.LacStarted(2013 + i, &pp), started[i]) << 2013 + i;
+    EXPECT_EQ(pp, police[i]) << 2013 + i;
+  }
+  EXPECT_EQ(n.LacCeased(cy15), 281);
+  EXPECT_EQ(n.LacCeased(cy16), 249);
+  EXPECT_EQ(n.Placements(cy15), 320);
+  EXPECT_EQ(n.Placements(cy16), 331);
+  EXPECT_EQ(n.InHouse(cy16), 203);
+  EXPECT_EQ(Printed(n.LacPct(cy16, "female"), 0), 49);
+  EXPECT_EQ(Printed(n.LacPct(cy15, "under10"), 0), 41);
+  EXPECT_EQ(Printed(n.LacPct(cy16, "under10"), 0), 34);
+  EXPECT_EQ(Printed(n.LacPct(cy15, "WBRI"), 0), 47);
+  EXPECT_EQ(Printed(n.LacPct(cy16, "WBRI"), 0), 50);
+
+  // Adoptions and A1: 585 in 2012-13, 769 in 2015-16, 647 over 2012-15 and 721 over
+  // 2013-16 (child-weighted three-year means).
+  std::map<int, long> sum;
+  std::map<int, int> adopted, measured;
+  for (int cy : kYears) adopted[cy] = n.Adoptions(cy, &sum[cy], &measured[cy]);
+  EXPECT_EQ(adopted[cy15], 32);
+  EXPECT_EQ(adopted[cy16], 28);
+  for (int cy : kYears) EXPECT_EQ(measured[cy], adopted[cy]) << "every adoption has its A1 in the returns";
+  EXPECT_EQ(Printed(static_cast<double>(sum[2013]) / measured[2013], 0), 585);
+  EXPECT_EQ(Printed(static_cast<double>(sum[cy16]) / measured[cy16], 0), 769);
+  EXPECT_EQ(Printed(static_cast<double>(sum[2013] + sum[2014] + sum[2015]) /
+                        (measured[2013] + measured[2014] + measured[2015]),
+                    0),
+            647);
+  EXPECT_EQ(Printed(static_cast<double>(sum[2014] + sum[2015] + sum[2016]) /
+                        (measured[2014] + measured[2015] + measured[2016]),
+                    0),
+            721);
+  EXPECT_EQ(n.Decisions(2014), 46);
+  EXPECT_EQ(n.Decisions(cy15), 14);
+  EXPECT_EQ(n.CareLeavers18(cy15), 154);
+  EXPECT_EQ(n.CareLeavers18(cy16), 176);
+}
+
+// Calibration is by construction, not by luck of one seed.
+TEST_F(SynthTest, OtherSeedsCalibrateToo) {
+  for (uint64_t seed : {2u, 3u, 99u}) {
+    const fs::path inbox = Write(seed, "seed" + std::to_string(seed));
+    const Counter n(inbox);
+    EXPECT_EQ(n.CinOpen(2016), 2064) << seed;
+    EXPECT_EQ(n.LookedAfter(FyEnd(2016)).size(), 418u) << seed;
+    int month = 0;
+    EXPECT_EQ(n.LacPeak(2016, &month), 476) << seed;
+    EXPECT_EQ(n.CppOpen(2016), 253) << seed;
+    EXPECT_EQ(n.InHouse(2016), 203) << seed;
+    EXPECT_EQ(n.CareLeavers18(2016), 176) << seed;
+  }
 }
 
 TEST_F(SynthTest, SameSeedSameBytesOtherSeedOtherBytes) {
   const fs::path a = Write(42, "a"), b = Write(42, "b"), c = Write(43, "c");
   for (int cy : kYears) {
-    EXPECT_EQ(ReadAll(Csv(a, cy)), ReadAll(Csv(b, cy))) << cy;
-    EXPECT_EQ(ReadAll(Xml(a, cy)), ReadAll(Xml(b, cy))) << cy;
-    EXPECT_NE(ReadAll(Csv(a, cy)), ReadAll(Csv(c, cy))) << cy;
-    EXPECT_NE(ReadAll(Xml(a, cy)), ReadAll(Xml(c, cy))) << cy;
+    for (const char* f : kYearFiles) {
+      const fs::path rel = fs::path("301") / std::to_string(cy) / f;
+      EXPECT_EQ(ReadAll(a / rel), ReadAll(b / rel)) << rel;
+      EXPECT_NE(ReadAll(a / rel), ReadAll(c / rel)) << rel;
+    }
   }
 }
 
@@ -246,6 +699,78 @@ TEST_F(SynthTest, EpisodesAreWellFormedAndDoNotOverlap) {
   }
 }
 
+// Looked-after histories: chains, police protection, short breaks, adoptions and care
+// leavers as the SSDA903 rules and the seed's story need them.
+TEST_F(SynthTest, CareHistoriesHangTogether) {
+  const fs::path inbox = Write(1, "inbox");
+  const Counter n(inbox);
+  int chains = 0, police = 0, moves = 0, legal = 0;
+  for (const auto& [child, eps] : n.looked_after()) {
+    for (size_t i = 0; i < eps.size(); ++i) {
+      const Episode& e = eps[i];
+      if (e.end >= 0) {
+        EXPECT_GE(e.end, e.start) << child;
+      }
+      if (i + 1 < eps.size()) {
+        ASSERT_GE(e.end, 0) << child << ": only the last episode may be open";
+        EXPECT_LE(e.end, eps[i + 1].start) << child << ": episodes overlap";
+        // X1 exactly when the next episode starts that day.
+        EXPECT_EQ(e.rec == "X1", e.end == eps[i + 1].start) << child << " " << e.start;
+        if (e.rec == "X1") {
+          ++chains;
+          EXPECT_NE(eps[i + 1].rne, "S") << child;
+          moves += eps[i + 1].rne == "P" || eps[i + 1].rne == "T";
+          legal += eps[i + 1].rne == "L";
+        } else {
+          EXPECT_EQ(eps[i + 1].rne, "S") << child;
+        }
+      } else {
+        EXPECT_NE(e.rec, "X1") << child;
+      }
+      if (e.ls == "L1") {
+        ++police;
+        const int end = e.end >= 0 ? e.end : FyEnd(2016);
+        EXPECT_LE(end - e.start, 3) << child << ": police protection over 72 hours";
+      }
+    }
+  }
+  EXPECT_GT(chains, 500);
+  EXPECT_GT(police, 400);
+  EXPECT_GT(moves, 100);
+  EXPECT_GT(legal, 300);
+
+  std::map<std::string, int> decision;  // PlacedAdoption DATE_PLACED
+  int short_breaks = 0, leavers = 0;
+  for (int cy : kYears) {
+    const fs::path dir = inbox / "301" / std::to_string(cy);
+    for (auto& row : ReadTable(dir / "episodes.csv",
+                               "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+                               "PL_POST,URN")) {
+      short_breaks += row["LS"] == "V3" || row["LS"] == "V4";
+    }
+    for (auto& row : ReadTable(dir / "placed_adoption.csv",
+                               "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED")) {
+      decision[row["CHILD"]] = UkDays(row["DATE_PLACED"]);
+    }
+    for (auto& row : ReadTable(dir / "ad1.csv",
+                               "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR")) {
+      // DfE rule 523: DATE_PLACED equals DATE_INT; 333: the decision is on or before the match.
+      ASSERT_TRUE(decision.count(row["CHILD"])) << row["CHILD"] << " adopted without a decision";
+      EXPECT_EQ(decision[row["CHILD"]], UkDays(row["DATE_INT"])) << row["CHILD"];
+      EXPECT_LE(UkDays(row["DATE_INT"]), UkDays(row["DATE_MATCH"])) << row["CHILD"];
+    }
+    for (auto& row : ReadTable(dir / "oc3.csv", "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM")) {
+      const int age = AgeOn(UkDays(row["DOB"]), FyEnd(cy));
+      EXPECT_GE(age, 17) << row["CHILD"];
+      EXPECT_LE(age, 21) << row["CHILD"];
+      EXPECT_FALSE(row["IN_TOUCH"].empty());
+      ++leavers;
+    }
+  }
+  EXPECT_GT(short_breaks, 50);
+  EXPECT_GT(leavers, 900);
+}
+
 TEST_F(SynthTest, ReferralsFollowContactsAndChildrenAreUnder18) {
   const fs::path inbox = Write(1, "inbox");
   std::map<std::string, std::set<int>> contact_days;
@@ -278,6 +803,7 @@ TEST_F(SynthTest, ReferralsFollowContactsAndChildrenAreUnder18) {
     for (const CinEpisode& e : ScanCensus(ReadAll(Xml(inbox, cy)))) {
       const int referral = IsoDays(e.referral);
       if (!seen.insert({e.child, referral}).second) continue;
+      if (referral < Days(2010, 4, 1)) continue;  // no list 1 exists for 2009-10
       ++referrals;
       ASSERT_TRUE(dob.count(e.child)) << e.child << " has no contact at all";
       const std::set<int>& days = contact_days[e.child];
@@ -289,6 +815,17 @@ TEST_F(SynthTest, ReferralsFollowContactsAndChildrenAreUnder18) {
     }
   }
   EXPECT_EQ(referrals, 17567);
+}
+
+TEST_F(SynthTest, LocalMeasuresCarryTheSeedAsSource) {
+  const fs::path inbox = Write(1, "inbox");
+  EXPECT_FALSE(fs::exists(inbox / "301" / "2011" / "local-measures.csv"));
+  const std::string csv = ReadAll(inbox / "301" / "2016" / "local-measures.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "indicator,la,period,value,source");
+  EXPECT_NE(csv.find("agency_sw_rate_pct,301,2015-16,45,seed 001_093648989cbf36ab.txt"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("overspend_gbp,301,2015-16,5670000,"), std::string::npos) << csv;
+  EXPECT_NE(ReadAll(inbox / "301" / "2015" / "local-measures.csv").find("cp_visits_timely_pct,301,2014-15,95.5,"),
+            std::string::npos);
 }
 
 TEST_F(SynthTest, UnknownProfileIsInvalidArgument) {

@@ -1,53 +1,45 @@
+// The annual report against the metrics values it is built from: every table, figure
+// and fact, on the seed-like data set of fake_metrics.h.
 #include <gtest/gtest.h>
-#include <google/protobuf/util/json_util.h>
 
-#include <map>
-#include <sstream>
+#include <set>
 
-#include "services/common/dates.h"
-#include "services/reporting/render/render.h"
 #include "services/reporting/reports/annual.h"
+#include "services/reporting/reports/series.h"
+#include "tests/unit/reporting/fake_metrics.h"
+#include "tests/unit/reporting/report_walk.h"
 
 namespace carestat {
 namespace {
 
-// A fetch over a fixed table of values: indicator -> start year -> value.
-SeriesFetch FakeFetch(std::map<std::string, std::map<int, double>> data) {
-  return [data](const std::string& id, const std::string& from, const std::string& to)
-             -> absl::StatusOr<std::vector<v1::IndicatorPoint>> {
-    std::vector<v1::IndicatorPoint> out;
-    int lo = ParsePeriod(from)->start_year(), hi = ParsePeriod(to)->start_year();
-    auto it = data.find(id);
-    if (it == data.end()) return out;
-    for (const auto& [y, v] : it->second) {
-      if (y < lo || y > hi) continue;
-      v1::IndicatorPoint p;
-      p.set_indicator(id);
-      *p.mutable_period() = FinancialYear(y);
-      p.set_has_value(true);
-      p.set_value(v);
-      out.push_back(p);
-    }
-    return out;
-  };
+v1::AnnualReport Build(FakeMetrics& m, const std::string& year = "2015-16") {
+  auto r = BuildAnnualReport("301", year, m, 1476748800000);
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? *r : v1::AnnualReport();
 }
 
-v1::AnnualReport SeedLike() {
-  auto r = BuildAnnualReport(
-      "301", "2015-16",
-      FakeFetch({{"contacts", {{2010, 9765}, {2011, 8683}, {2012, 8363}, {2013, 8856}, {2014, 8515}, {2015, 11393}}},
-                 {"referrals", {{2010, 2704}, {2011, 1812}, {2012, 2586}, {2013, 3126}, {2014, 4084}, {2015, 3255}}},
-                 {"referral_rate", {{2014, 691.2}, {2015, 551.4}}}}),
-      0);
-  EXPECT_TRUE(r.ok()) << r.status();
-  return *r;
+const v1::Table* TableById(const v1::AnnualReport& r, const std::string& id) {
+  for (const auto& t : r.tables()) {
+    if (t.id() == id) return &t;
+  }
+  return nullptr;
+}
+
+const v1::Fact* FactOf(const v1::AnnualReport& r, const std::string& id, const std::string& breakdown = "") {
+  for (const auto& f : r.facts()) {
+    if (f.indicator() == id && f.breakdown() == breakdown) return &f;
+  }
+  return nullptr;
 }
 
 TEST(AnnualReportTest, Table1HoldsSixYearsAndTheChanges) {
-  v1::AnnualReport r = SeedLike();
+  FakeMetrics m = SeedLikeMetrics();
+  v1::AnnualReport r = Build(m);
   EXPECT_EQ(r.la_name(), "Barking and Dagenham");
-  ASSERT_EQ(r.tables_size(), 1);
+  EXPECT_EQ(r.year(), "2015-16");
+  ASSERT_GE(r.tables_size(), 3);
   const v1::Table& t = r.tables(0);
+  EXPECT_EQ(t.id(), "table1");
   ASSERT_EQ(t.periods_size(), 6);
   EXPECT_EQ(t.periods(0), "2010-11");
   EXPECT_EQ(t.periods(5), "2015-16");
@@ -64,68 +56,217 @@ TEST(AnnualReportTest, Table1HoldsSixYearsAndTheChanges) {
   EXPECT_TRUE(t.rows(2).change_1y_pct().has_value());
 }
 
-TEST(AnnualReportTest, BadYearAndFetchErrorsPassThrough) {
-  EXPECT_EQ(BuildAnnualReport("301", "2015", FakeFetch({}), 0).ok(), true);  // a collection year reads as 2014-15
-  EXPECT_EQ(BuildAnnualReport("301", "2015-06", FakeFetch({}), 0).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  SeriesFetch failing = [](const std::string&, const std::string&, const std::string&)
-      -> absl::StatusOr<std::vector<v1::IndicatorPoint>> { return absl::NotFoundError("no data for LA 301"); };
-  EXPECT_EQ(BuildAnnualReport("301", "2015-16", failing, 0).status().code(), absl::StatusCode::kNotFound);
+TEST(AnnualReportTest, Table2HasOpenCasesRatesAndComparatorRates) {
+  FakeMetrics m = SeedLikeMetrics();
+  v1::AnnualReport r = Build(m);
+  const v1::Table* t = TableById(r, "table2");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->number(), "2");
+  ASSERT_EQ(t->periods_size(), 6);
+  ASSERT_EQ(t->rows_size(), 2);
+  EXPECT_EQ(t->rows(0).indicator(), "cin_open_year_end");
+  EXPECT_EQ(t->rows(1).indicator(), "cin_rate");
+  EXPECT_EQ(t->rows(0).values(0).value(), 1545);
+  EXPECT_EQ(t->rows(0).values(5).value(), 2064);
+  EXPECT_NEAR(t->rows(0).change_1y_pct().value(), (2064.0 - 2326) / 2326 * 100, 1e-9);
+  ASSERT_EQ(t->comparator_entities_size(), 3);
+  EXPECT_EQ(t->comparator_entities(0), "SN:301");
+  EXPECT_EQ(t->comparator_labels(2), "National Rate");
+  // The rate row carries SN 428, London 371, England 337; the count row has none.
+  ASSERT_EQ(t->rows(1).comparators_size(), 3);
+  EXPECT_EQ(t->rows(1).comparators(0).value(), 428);
+  EXPECT_EQ(t->rows(1).comparators(1).value(), 371);
+  EXPECT_EQ(t->rows(1).comparators(2).value(), 337);
+  for (const auto& c : t->rows(0).comparators()) EXPECT_FALSE(c.has_value());
+  // Comparators are published figures: no ref, never suppressed.
+  EXPECT_TRUE(t->rows(1).comparators(0).ref().empty());
 }
 
-TEST(RenderTest, FormattingRoundsOnlyForPeople) {
-  v1::Cell c;
-  c.set_has_value(true);
-  c.set_value(11393);
-  EXPECT_EQ(FormatValue(c, "count"), "11,393");
-  c.set_value(551.4);
-  EXPECT_EQ(FormatValue(c, "rate_per_10k"), "551");
-  c.set_value(33.8);
-  EXPECT_EQ(FormatChange(c), "+34%");
-  c.set_value(-19.7);
-  EXPECT_EQ(FormatChange(c), "-20%");
-  EXPECT_EQ(FormatValue(v1::Cell(), "count"), "not available");
-  EXPECT_EQ(FormatChange(v1::Cell()), "not available");
+TEST(AnnualReportTest, Table4HasFourYearsOfPoliceProtection) {
+  FakeMetrics m = SeedLikeMetrics();
+  v1::AnnualReport r = Build(m);
+  const v1::Table* t = TableById(r, "table4");
+  ASSERT_NE(t, nullptr);
+  EXPECT_TRUE(t->hide_changes());
+  ASSERT_EQ(t->periods_size(), 4);
+  EXPECT_EQ(t->periods(0), "2012-13");
+  ASSERT_EQ(t->rows_size(), 3);
+  EXPECT_EQ(t->rows(0).values(0).value(), 245);
+  EXPECT_EQ(t->rows(1).values(3).value(), 54);
+  EXPECT_NEAR(t->rows(2).values(3).value(), 54.0 / 220 * 100, 1e-9);
+  EXPECT_EQ(t->rows(2).unit(), "percent_1dp");   // printed 24.5 as the seed does
 }
 
-TEST(RenderTest, MarkdownAndHtmlShowTable1) {
-  v1::AnnualReport r = SeedLike();
-  auto md = Render(r, v1::MARKDOWN);
-  ASSERT_TRUE(md.ok());
-  EXPECT_NE(md->content().find("| Number of referrals | 2,704 | 1,812 | 2,586 | 3,126 | 4,084 | 3,255 | -20% | +20% |"),
-            std::string::npos)
-      << md->content();
-  auto html = Render(r, v1::HTML);
-  ASSERT_TRUE(html.ok());
-  const std::string& h = html->content();
-  EXPECT_NE(h.find("<table>"), std::string::npos);
-  EXPECT_NE(h.find(">11,393<"), std::string::npos);
-  EXPECT_NE(h.find("@page{size:A4"), std::string::npos);
-  EXPECT_EQ(h.find("http"), std::string::npos);  // self-contained: nothing fetched
-  EXPECT_NE(h.find("not available"), std::string::npos);
-}
-
-TEST(RenderTest, JsonAndCsvReadBackToTheSameNumbers) {
-  v1::AnnualReport r = SeedLike();
-  auto json = Render(r, v1::JSON);
-  ASSERT_TRUE(json.ok());
-  v1::AnnualReport back;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json->content(), &back).ok());
-  EXPECT_EQ(back.tables(0).rows(1).values(5).value(), 3255);
-  auto csv = Render(r, v1::CSV);
-  ASSERT_TRUE(csv.ok());
-  std::istringstream in(csv->content());
-  std::string line;
-  std::map<std::string, std::string> cells;
-  while (std::getline(in, line)) {
-    auto last = line.rfind(',');
-    auto period = line.rfind(',', last - 1);
-    std::string indicator = line.substr(line.find(',') + 1, line.find(',', line.find(',') + 1) - line.find(',') - 1);
-    cells[indicator + "/" + line.substr(period + 1, last - period - 1)] = line.substr(last + 1);
+TEST(AnnualReportTest, FiguresPlotTheLaAgainstEveryComparator) {
+  FakeMetrics m = SeedLikeMetrics();
+  v1::AnnualReport r = Build(m);
+  ASSERT_EQ(r.figures_size(), 4);
+  const char* indicators[] = {"cpp_year_end", "cpp_rate", "lac_year_end", "lac_rate"};
+  for (int i = 0; i < 4; ++i) {
+    const v1::Figure& f = r.figures(i);
+    EXPECT_EQ(f.indicator(), indicators[i]);
+    EXPECT_EQ(f.number(), std::to_string(i + 1));
+    ASSERT_EQ(f.periods_size(), 6);
+    ASSERT_EQ(f.series_size(), 4);
+    EXPECT_EQ(f.series(0).entity(), "301");
+    std::set<std::string> entities;
+    for (const auto& s : f.series()) {
+      entities.insert(s.entity());
+      ASSERT_EQ(s.values_size(), 6);
+      for (int y = 0; y < 6; ++y) {
+        const v1::IndicatorPoint* p = m.Find(s.entity(), f.indicator(), "", 2010 + y);
+        EXPECT_EQ(s.values(y).has_value(), p != nullptr) << s.entity() << " " << f.indicator() << " " << y;
+        if (p) {
+          EXPECT_EQ(s.values(y).value(), p->value());
+        }
+      }
+    }
+    EXPECT_EQ(entities, (std::set<std::string>{"301", "ENG", "LON", "SN:301"}));
   }
-  EXPECT_EQ(cells["contacts/2015-16"], "11393");
-  EXPECT_EQ(cells["referral_rate/2015-16"], "551.4");
-  EXPECT_EQ(cells["referral_rate/2010-11"], "");
+  EXPECT_EQ(r.figures(1).unit(), "rate_per_10k_1dp");
+  // No London series of LAC numbers is loaded: every value is not available, not 0.
+  for (const auto& v : r.figures(2).series(2).values()) EXPECT_FALSE(v.has_value());
+}
+
+// The rule of the brief: every figure in the report equals the metrics value it shows.
+TEST(AnnualReportTest, EveryFigureEqualsItsMetricsValue) {
+  FakeMetrics m = SeedLikeMetrics();
+  v1::AnnualReport r = Build(m);
+  int checked = 0;
+  for (const auto& [ref, cell] : CellsByRef(r)) {
+    std::string indicator, breakdown;
+    int year = 0;
+    ASSERT_TRUE(ParseCellRef(ref, &indicator, &breakdown, &year)) << ref;
+    const v1::IndicatorPoint* p = m.Find("301", indicator, breakdown, year);
+    if (!p) {
+      EXPECT_FALSE(cell->has_value()) << ref << " has no metrics point and must be not available";
+      continue;
+    }
+    EXPECT_EQ(cell->has_value(), p->has_value()) << ref;
+    EXPECT_EQ(cell->value(), p->value()) << ref;
+    EXPECT_EQ(cell->numerator(), p->numerator()) << ref;
+    EXPECT_EQ(cell->denominator(), p->denominator()) << ref;
+    ++checked;
+  }
+  EXPECT_GT(checked, 120);
+  // And every comparator a fact quotes is the comparator's value.
+  for (const auto& f : r.facts()) {
+    ASSERT_EQ(f.comparators_size(), 3) << f.indicator();
+    for (const auto& c : f.comparators()) {
+      const v1::IndicatorPoint* p = m.Find(c.entity(), f.indicator(), f.breakdown(), 2015);
+      EXPECT_EQ(c.value().has_value(), p != nullptr) << f.indicator() << " " << c.entity();
+      if (p) {
+        EXPECT_EQ(c.value().value(), p->value());
+      }
+    }
+  }
+}
+
+TEST(AnnualReportTest, FactsCoverEveryQuotedFigure) {
+  FakeMetrics m = SeedLikeMetrics();
+  v1::AnnualReport r = Build(m);
+  for (const char* id : {"s47_enquiries", "s47_rate", "cpp_started", "cpp_ceased", "lac_year_end", "lac_peak",
+                         "lac_started", "lac_ceased", "lac_female_pct", "lac_under10_pct", "care_leavers_18plus",
+                         "assessment_timeliness_pct", "cp_visits_timely_pct", "cp_core_groups_held_pct", "adoptions",
+                         "adoption_a1_days_3yr", "adoption_a2_days_3yr", "lac_placements",
+                         "lac_inhouse_foster_children", "lac_placed_in_borough_pct", "lac_placed_within_20_miles_pct",
+                         "agency_sw_rate_pct"}) {
+    EXPECT_NE(FactOf(r, id), nullptr) << id;
+  }
+  for (const char* c : {"EMO", "NEG", "PHY", "SAB", "MUL"})
+    EXPECT_NE(FactOf(r, "cpp_category_pct", std::string("category=") + c), nullptr) << c;
+  EXPECT_NE(FactOf(r, "lac_ethnicity_pct", "ethnicity=WBRI"), nullptr);
+
+  const v1::Fact* s47 = FactOf(r, "s47_enquiries");
+  EXPECT_EQ(s47->value().value(), 1184);
+  EXPECT_EQ(s47->previous().value(), 1234);
+  EXPECT_EQ(s47->change().value(), -50);
+  EXPECT_NEAR(s47->change_pct().value(), -50.0 / 1234 * 100, 1e-9);
+  EXPECT_EQ(s47->period(), "2015-16");
+  EXPECT_EQ(s47->previous_period(), "2014-15");
+
+  const v1::Fact* a1 = FactOf(r, "adoption_a1_days_3yr");
+  EXPECT_EQ(a1->period(), "2013-16");
+  EXPECT_EQ(a1->previous_period(), "2012-15");
+  EXPECT_EQ(a1->value().value(), 721);
+  EXPECT_EQ(a1->previous().value(), 647);
+  EXPECT_EQ(a1->target().kind(), "threshold");
+  EXPECT_EQ(a1->target().value().value(), 426);   // 721 - 426 = 295 days over, as the seed says
+  EXPECT_EQ(a1->rating(), v1::RED);
+  const v1::Fact* a2 = FactOf(r, "adoption_a2_days_3yr");
+  EXPECT_EQ(a2->target().value().value(), 121);
+  EXPECT_EQ(a2->rating(), v1::GREEN);              // 118 days, under the threshold
+
+  // Assessments: 76% against the local target of 80%, worse by exactly 5%: amber.
+  const v1::Fact* assess = FactOf(r, "assessment_timeliness_pct");
+  EXPECT_EQ(assess->target().kind(), "target");
+  EXPECT_EQ(assess->target().value().value(), 80);
+  EXPECT_EQ(assess->rating(), v1::AMBER);
+  EXPECT_EQ(assess->rated_against().kind(), "target");   // the target, not the SN 82
+  EXPECT_EQ(assess->rating_reason().find("76"), std::string::npos) << "reasons never quote the LA's own figure";
+
+  // No target: rated against statistical neighbours, else England.
+  EXPECT_EQ(FactOf(r, "agency_sw_rate_pct")->rating(), v1::RED);       // 45% against SN 30%, lower is better
+  EXPECT_EQ(FactOf(r, "cp_visits_timely_pct")->rating(), v1::GREEN);   // 97% against SN 90%
+  EXPECT_EQ(FactOf(r, "cp_core_groups_held_pct")->rating(), v1::AMBER);  // 84% against SN 88%: 4.5% worse
+  const v1::Fact* police = FactOf(r, "lac_police_protection_pct");
+  EXPECT_EQ(police->rated_against().label(), "England");
+  EXPECT_EQ(police->rating(), v1::RED);
+  // Polarity none: never rated; nothing to compare with: not rated.
+  EXPECT_EQ(FactOf(r, "cpp_category_pct", "category=EMO")->rating(), v1::RATING_UNSPECIFIED);
+  EXPECT_EQ(FactOf(r, "lac_placed_within_20_miles_pct")->rating(), v1::RATING_UNSPECIFIED);
+  // Last year missing: not available, and so is the change (never 0).
+  const v1::Fact* miles = FactOf(r, "lac_placed_within_20_miles_pct");
+  EXPECT_FALSE(miles->previous().has_value());
+  EXPECT_FALSE(miles->change().has_value());
+  EXPECT_TRUE(FactOf(r, "cp_visits_timely_pct")->supplied());
+  EXPECT_FALSE(FactOf(r, "s47_enquiries")->supplied());
+}
+
+TEST(AnnualReportTest, OtherLocalMeasuresComeFromGetValues) {
+  FakeMetrics m = SeedLikeMetrics();
+  v1::AnnualReport r = Build(m);
+  const v1::Fact* overspend = FactOf(r, "overspend_gbp");
+  ASSERT_NE(overspend, nullptr);
+  EXPECT_EQ(overspend->section(), "Other local measures");
+  EXPECT_TRUE(overspend->supplied());
+  EXPECT_EQ(overspend->value().value(), 5670000);
+  ASSERT_NE(FactOf(r, "nrpf_cases"), nullptr);
+  // A supplied measure already quoted is not repeated.
+  int visits = 0;
+  for (const auto& f : r.facts()) visits += f.indicator() == "cp_visits_timely_pct";
+  EXPECT_EQ(visits, 1);
+}
+
+TEST(AnnualReportTest, NothingLoadedIsNotAvailableNeverZero) {
+  FakeMetrics m;
+  m.Put("301", "contacts", "", 2015, 10);
+  v1::AnnualReport r = Build(m);
+  int with_value = 0;
+  for (const v1::Cell* c : AllCells(r)) {
+    if (c->has_value()) with_value += !c->ref().empty();   // targets and thresholds are not the LA's figures
+    else EXPECT_EQ(c->value(), 0);
+  }
+  EXPECT_EQ(with_value, 1);   // contacts 2015 in Table 1; its changes have no base year
+  const v1::Fact* lac = FactOf(r, "lac_year_end");
+  ASSERT_NE(lac, nullptr);
+  EXPECT_FALSE(lac->value().has_value());
+  EXPECT_EQ(lac->rating(), v1::RATING_UNSPECIFIED);
+}
+
+TEST(AnnualReportTest, BadYearAndMetricsErrorsPassThrough) {
+  FakeMetrics m;
+  EXPECT_TRUE(BuildAnnualReport("301", "2015", m, 0).ok());  // a collection year reads as 2014-15
+  EXPECT_EQ(BuildAnnualReport("301", "2015-06", m, 0).status().code(), absl::StatusCode::kInvalidArgument);
+  m.fail = absl::NotFoundError("no data for LA 301");
+  EXPECT_EQ(BuildAnnualReport("301", "2015-16", m, 0).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(AnnualReportTest, EachSeriesIsFetchedOnce) {
+  FakeMetrics m = SeedLikeMetrics();
+  Build(m);
+  // Table rows, figures and facts share their series: one GetSeries per id and breakdown.
+  EXPECT_LT(m.series_calls, 60);
 }
 
 }  // namespace

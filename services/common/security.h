@@ -1,0 +1,164 @@
+// File: security.h
+// Transport security, bearer tokens and roles for carestat's servers and clients.
+//
+// Server side (every carestat-* server):
+//   auto sec = ServerSecurityFromArgs(args);            // --tls-cert ... --tokens ... --audit-log ...
+//   if (auto s = CheckListenSecurity(listen, *sec); !s.ok()) { print s.message(); exit 2; }
+//   ServeUntilSignal(listen, {&svc}, "carestat-ingestion", *sec);
+// Client side (the CLI's --target, metrics' --ingestion, reporting's --metrics):
+//   auto cs = ClientSecurityFromArgs(args, /*use_env=*/true);   // --tls-ca ... --token-file ...
+//   auto channel = Dial("ingest.example:7401", *cs);
+//
+// The tokens file holds SHA-256 hashes of bearer tokens, never the tokens themselves:
+//   # sha256(token)                                                  principal  roles          [revoked]
+//   3f0a...64 hex digits...                                            pipeline   ingest,admin
+//   9b1c...                                                            dashboard  read           revoked
+//   cert:metrics                                                       metrics    service
+// A `cert:<CN>` line lets a client certificate with that subject CN (mutual TLS)
+// stand in for a token. The file is re-read when it changes (within 2 seconds).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "services/common/args.h"
+
+namespace carestat {
+
+// ---- roles ----
+
+// ingest: Upload, ListReturns, GetIssues. read: GetValues, GetSeries, ListIndicators,
+// BuildAnnualReport, BuildSelfAssessment, Render, and ListReturns/GetIssues (return
+// metadata and pseudonymised issues, for the self-assessment's data-quality section).
+// admin: Recompute, PutReferenceData, PutLocalMeasures and everything read may call.
+// service: StreamRecords (child-level records, for metrics only) and ListReturns.
+inline const std::set<std::string>& KnownRoles() {
+  static const std::set<std::string> k = {"ingest", "read", "admin", "service"};
+  return k;
+}
+
+// The roles any one of which allows `method` ("/carestat.v1.Metrics/GetValues"). Empty
+// for a method no role may call. Open methods (health, reflection) are not listed here.
+const std::set<std::string>& RolesFor(std::string_view method);
+// grpc.health.v1 and server reflection: callable without a token.
+bool IsOpenMethod(std::string_view method);
+// Every carestat RPC with its roles, for documentation and tests.
+const std::map<std::string, std::set<std::string>>& MethodRoles();
+
+// ---- tokens ----
+
+std::string Sha256Hex(std::string_view data);
+// A new random bearer token: "cst_" and 43 base64url characters (256 bits).
+std::string NewToken();
+
+struct Principal {
+  std::string name;
+  std::set<std::string> roles;
+  bool revoked = false;
+};
+
+// The parsed tokens file. Thread-safe; Refresh() re-reads the file if it changed.
+class TokenStore {
+ public:
+  // Fails (naming the line) on a malformed line, an unknown role or a duplicate entry.
+  static absl::StatusOr<std::shared_ptr<TokenStore>> Load(const std::string& path);
+  static absl::StatusOr<std::shared_ptr<TokenStore>> Parse(const std::string& text, const std::string& name);
+
+  // By bearer token (hashed here) or by client certificate CN.
+  std::optional<Principal> FindToken(std::string_view token);
+  std::optional<Principal> FindCert(std::string_view cn);
+  size_t size();
+
+ private:
+  void MaybeReload();
+  std::string path_;
+  std::mutex mu_;
+  std::map<std::string, Principal> by_hash_, by_cn_;
+  int64_t checked_ms_ = 0;
+  std::string stamp_;  // mtime, size and inode of what was loaded
+};
+
+// ---- server side ----
+
+struct ServerSecurity {
+  std::string tls_cert, tls_key, tls_client_ca;   // PEM files
+  bool plaintext = false;                         // --plaintext (loopback only)
+  std::string tokens_file;                        // empty: open, with a warning
+  std::string audit_log;                          // empty: no audit log
+  int64_t audit_max_bytes = 100ll << 20;
+  int audit_keep = 10;
+  int64_t max_upload_bytes = 2ll << 30;
+  int max_concurrent_uploads = 2;
+  int max_message_bytes = 64 << 20;
+};
+
+// Flag names ServerSecurityFromArgs reads ("plaintext" is a switch: list it among the
+// switches given to Args).
+const std::set<std::string>& ServerSecurityFlags();
+absl::StatusOr<ServerSecurity> ServerSecurityFromArgs(const Args& a);
+// Help text for those flags, one per line, indented by two spaces.
+std::string ServerSecurityHelp();
+
+// Is the host of HOST:PORT (or [V6]:PORT) 127.0.0.0/8, ::1 or localhost?
+bool IsLoopbackAddress(const std::string& host_port);
+
+// Refuses plaintext on a non-loopback address and incomplete TLS flags; the message says
+// what to give instead. OK with `warning` set when serving plaintext on loopback without
+// --plaintext having been asked for.
+absl::Status CheckListenSecurity(const std::string& listen, const ServerSecurity& sec, std::string* warning);
+
+// Credentials for the listening port (TLS, or plaintext for loopback), with the token
+// processor attached when --tokens is given. Also reads and checks the certificate and key
+// (present, matching, not expired).
+class AuditLog;
+class UploadLimiter;
+struct ServerSecurityRuntime {
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  std::shared_ptr<TokenStore> tokens;          // null: open
+  std::shared_ptr<AuditLog> audit;             // null: no audit log
+  std::shared_ptr<UploadLimiter> uploads;
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+};
+absl::StatusOr<std::unique_ptr<ServerSecurityRuntime>> MakeServerSecurity(const ServerSecurity& sec);
+
+// Certificate checks shared with `carestat certs`: the PEM parses, is valid now, and the
+// key (if given) belongs to it.
+absl::Status CheckCertificatePem(const std::string& cert_pem, const std::string& key_pem, const std::string& what);
+
+// ---- client side ----
+
+struct ClientSecurity {
+  std::string tls_ca;                              // PEM file: verify the server against it
+  std::string tls_client_cert, tls_client_key;     // PEM files: mutual TLS
+  std::string token;                               // the bearer token itself
+  int64_t default_timeout_seconds = 3600;          // for calls that set no deadline
+};
+
+// --tls-ca, --tls-client-cert, --tls-client-key, --token-file. With use_env, each falls
+// back to CARESTAT_TLS_CA, CARESTAT_TLS_CLIENT_CERT, CARESTAT_TLS_CLIENT_KEY,
+// CARESTAT_TOKEN_FILE, and the token to CARESTAT_TOKEN.
+const std::set<std::string>& ClientSecurityFlags();
+absl::StatusOr<ClientSecurity> ClientSecurityFromArgs(const Args& a, bool use_env);
+std::string ClientSecurityHelp();
+
+// A channel to HOST:PORT. TLS (verifying the server's certificate and name against
+// --tls-ca, or the system's roots without it) unless the target is loopback and no TLS
+// file is given, in which case plaintext. Adds "authorization: Bearer <token>" to every
+// call when a token is set, and a default deadline to calls that have none.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Dial(const std::string& target, const ClientSecurity& sec);
+
+// Reads a whole file (for PEM and token files); the error names the file.
+absl::StatusOr<std::string> ReadSmallFile(const std::string& path, const std::string& what);
+
+}  // namespace carestat

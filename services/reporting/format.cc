@@ -1,0 +1,106 @@
+#include "services/reporting/format.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
+
+namespace carestat {
+
+namespace {
+
+std::string Grouped(long long v) {
+  std::string digits = std::to_string(v < 0 ? -v : v);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return (v < 0 ? "-" : "") + out;
+}
+
+std::string Fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  std::string s = buf;
+  if (s.rfind("-0", 0) == 0 && std::strtod(s.c_str(), nullptr) == 0) s.erase(0, 1);  // no "-0.0"
+  return s;
+}
+
+}  // namespace
+
+bool IsPercentUnit(const std::string& unit) { return absl::StartsWith(unit, "percent"); }
+bool IsRateUnit(const std::string& unit) { return absl::StartsWith(unit, "rate_per_10k"); }
+
+int UnitDecimals(const std::string& unit) {
+  return unit == "rate_per_10k_1dp" || unit == "percent_1dp" ? 1 : 0;
+}
+
+std::string FormatNumber(double v, const std::string& unit) {
+  const int decimals = UnitDecimals(unit);
+  if (decimals > 0) return Fixed(v, decimals) + (IsPercentUnit(unit) ? "%" : "");
+  const long long r = std::llround(v);
+  if (unit == "count" || unit == "days") return Grouped(r);
+  if (unit == "gbp") return (r < 0 ? "-£" : "£") + Grouped(r < 0 ? -r : r);
+  if (IsPercentUnit(unit)) return Grouped(r) + "%";
+  if (IsRateUnit(unit)) return std::to_string(r);
+  // An unknown unit (a new local measure): whole numbers as such, else one decimal.
+  if (std::fabs(v - std::round(v)) < 1e-9) return Grouped(r);
+  return Fixed(v, 1);
+}
+
+std::string FormatValue(const v1::Cell& c, const std::string& unit) {
+  if (c.suppressed()) return kSuppressedMark;
+  if (!c.has_value()) return kNotAvailable;
+  return FormatNumber(c.value(), unit);
+}
+
+std::string FormatChange(const v1::Cell& c) {
+  if (c.suppressed()) return kSuppressedMark;
+  if (!c.has_value()) return kNotAvailable;
+  long long v = std::llround(c.value());
+  return absl::StrCat(v > 0 ? "+" : "", v, "%");
+}
+
+std::string FormatDifference(const v1::Cell& c, const std::string& unit) {
+  if (c.suppressed()) return kSuppressedMark;
+  if (!c.has_value()) return kNotAvailable;
+  const int decimals = UnitDecimals(unit);
+  std::string n;
+  if (decimals > 0) {
+    n = Fixed(c.value(), decimals);
+  } else {
+    long long r = std::llround(c.value());
+    n = unit == "gbp" ? (r < 0 ? "-£" : "£") + Grouped(r < 0 ? -r : r) : Grouped(r);
+  }
+  const bool positive = n.find_first_of("123456789") != std::string::npos && n[0] != '-';
+  if (positive) n = "+" + n;
+  if (IsPercentUnit(unit)) return n + (n == "+1" || n == "-1" ? " percentage point" : " percentage points");
+  if (unit == "days") return n + " days";
+  return n;
+}
+
+std::string UnitWords(const std::string& unit) {
+  if (IsPercentUnit(unit)) return "%";
+  if (IsRateUnit(unit)) return "per 10,000 children aged 0-17";
+  if (unit == "days") return "days";
+  if (unit == "gbp") return "£";
+  if (unit == "count") return "number";
+  return unit;
+}
+
+std::string ThreeYearLabel(int last_start_year) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%d-%02d", last_start_year - 2, (last_start_year + 1) % 100);
+  return buf;
+}
+
+std::string ComparatorLabel(const std::string& entity) {
+  if (entity == "ENG") return "England";
+  if (entity == "LON") return "London";
+  if (absl::StartsWith(entity, "SN:")) return "Statistical neighbours";
+  return entity;
+}
+
+}  // namespace carestat

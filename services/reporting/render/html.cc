@@ -1,0 +1,473 @@
+// HTML for both reports: one self-contained file (inline CSS and SVG, nothing fetched),
+// laid out like the council's Cabinet report, with print styles for A4.
+#include <map>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "services/reporting/format.h"
+#include "services/reporting/render/chart.h"
+#include "services/reporting/render/render.h"
+#include "services/reporting/render/text.h"
+#include "services/reporting/reports/rating.h"
+
+namespace carestat {
+
+namespace {
+
+const char kCss[] = R"css(
+:root{--ink:#0b0c0c;--muted:#505a5f;--rule:#b1b4b6;--brand:#1d70b8;--head:#1d3f6e;--zebra:#f3f2f1}
+*{box-sizing:border-box}
+body{font-family:Arial,Helvetica,sans-serif;color:var(--ink);margin:0 auto;max-width:62rem;padding:1.5rem 1.25rem 3rem;line-height:1.45;font-size:16px;background:#fff}
+header.cover{border-top:10px solid var(--head);padding-top:.75rem;margin-bottom:1.5rem}
+header.cover .org{font-weight:bold;letter-spacing:.08em;text-transform:uppercase;color:var(--head);margin:0}
+h1{font-size:1.9rem;margin:.3rem 0 1rem;line-height:1.2}
+h2{font-size:1.35rem;margin:2.2rem 0 .6rem;padding-bottom:.25rem;border-bottom:2px solid var(--head);color:var(--head)}
+h3{font-size:1.1rem;margin:1.6rem 0 .4rem}
+table{border-collapse:collapse;width:100%;font-size:.88rem;margin:.4rem 0 .3rem}
+caption{text-align:left;font-weight:bold;padding:.3rem 0 .45rem;font-size:.98rem;color:var(--ink)}
+th,td{border:1px solid var(--rule);padding:.32rem .45rem;vertical-align:top}
+thead th{background:var(--head);color:#fff;font-weight:bold}
+tbody tr:nth-child(even){background:var(--zebra)}
+tbody th{text-align:left;font-weight:normal}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num{white-space:nowrap}
+td.na,td.wrap{white-space:normal}
+table.seed{font-size:.84rem}
+table.seed tbody th{min-width:13rem}
+table.facts,table.assessment,table.findings{table-layout:fixed;font-size:.84rem}
+th.c-measure{width:25%}th.c-change{width:12%}th.c-dir{width:7.5rem}th.c-rating{width:6rem}
+th.c-area{width:16%}th.c-finding{width:30%}
+td.na{color:var(--muted);font-style:italic}
+td.sup{font-weight:bold;color:var(--ink)}
+header.cover table{width:auto;font-size:.92rem}
+header.cover table th{background:#eef2f7;text-align:left;width:11rem;font-weight:bold}
+header.cover table td,header.cover table th{border-color:#d0d6de}
+p.source{font-size:.8rem;color:var(--muted);margin:.1rem 0 1rem}
+p.note{font-size:.9rem;color:var(--ink);background:#eef2f7;border-left:5px solid var(--brand);padding:.5rem .75rem}
+p.internal{border-left-color:#d4351c}
+figure{margin:1.2rem 0 1.6rem;padding:0;page-break-inside:avoid;break-inside:avoid}
+figcaption{font-weight:bold;margin-bottom:.4rem}
+svg.chart{display:block;max-width:100%;height:auto;border:1px solid #e1e1e1;background:#fff}
+.rag{display:inline-block;min-width:4.6rem;text-align:center;padding:.05rem .4rem;border-radius:3px;font-weight:bold;font-size:.8rem;
+  -webkit-print-color-adjust:exact;print-color-adjust:exact}
+.rag-green{background:#00703c;color:#fff}.rag-amber{background:#ffdd00;color:#0b0c0c}.rag-red{background:#d4351c;color:#fff}
+.rag-none{background:#fff;color:var(--muted);font-weight:normal;border:1px solid #d0d0d0}
+.dir-improving{color:#00703c;font-weight:bold}.dir-deteriorating{color:#d4351c;font-weight:bold}.dir-stable{color:var(--ink)}
+.dir-none{color:var(--muted)}
+ul.facts li{margin-bottom:.35rem}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(10.5rem,1fr));gap:.6rem;margin:.8rem 0}
+.card{border:1px solid var(--rule);border-top:5px solid var(--brand);padding:.5rem .65rem}
+.card .big{font-size:1.6rem;font-weight:bold;display:block}
+.card .small{font-size:.8rem;color:var(--muted)}
+nav.toc ol{columns:2;font-size:.92rem}
+.visually-hidden{position:absolute!important;width:1px!important;height:1px!important;margin:-1px!important;padding:0!important;
+  overflow:hidden!important;clip:rect(0 0 0 0)!important;white-space:nowrap!important;border:0!important}
+footer{margin-top:2.5rem;font-size:.8rem;color:var(--muted);border-top:1px solid var(--rule);padding-top:.5rem}
+@page{size:A4;margin:15mm 14mm 16mm}
+@media print{
+  body{max-width:none;padding:0;font-size:10.5pt}
+  nav.toc{display:none}
+  h2{page-break-after:avoid;break-after:avoid}
+  h3{page-break-after:avoid;break-after:avoid}
+  table{page-break-inside:avoid;break-inside:avoid}
+  thead{display:table-header-group}
+  thead th{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+  section.chapter{page-break-before:auto}
+  .cards{grid-template-columns:repeat(3,1fr)}
+  svg.chart{border:none}
+  a{color:inherit;text-decoration:none}
+}
+)css";
+
+std::string Head(const std::string& title) {
+  return absl::StrCat("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+                      HtmlEscape(title), "</title>\n<style>", kCss, "</style>\n</head>\n<body>\n");
+}
+
+std::string Td(const v1::Cell& c, const std::string& text, const char* extra = "") {
+  const char* cls = c.suppressed() ? "num sup" : (c.has_value() ? "num" : "num na");
+  return absl::StrCat("<td class=\"", cls, extra, "\">", HtmlEscape(text), "</td>");
+}
+
+std::string Rag(v1::Rating r, const std::string& reason) {
+  const std::string name = RatingName(r);
+  const char* cls = r == v1::GREEN ? "rag-green" : r == v1::AMBER ? "rag-amber" : r == v1::RED ? "rag-red" : "rag-none";
+  std::string label = name;
+  if (!label.empty()) label[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(label[0])));
+  return absl::StrCat("<span class=\"rag ", cls, "\" title=\"", HtmlEscape(reason), "\">", HtmlEscape(label),
+                      "</span>");
+}
+
+std::string Direction(v1::Direction d) {
+  const char* cls = d == v1::IMPROVING      ? "dir-improving"
+                    : d == v1::DETERIORATING ? "dir-deteriorating"
+                    : d == v1::STABLE        ? "dir-stable"
+                                             : "dir-none";
+  const char* mark = d == v1::IMPROVING ? "&#9650; " : d == v1::DETERIORATING ? "&#9660; " : d == v1::STABLE ? "&#9644; " : "";
+  return absl::StrCat("<span class=\"", cls, "\">", mark, HtmlEscape(DirectionName(d)), "</span>");
+}
+
+std::string Cover(const std::string& title, const std::string& la, const std::string& la_name,
+                  const std::string& year, int64_t generated, bool published) {
+  std::string h = absl::StrCat(
+      "<header class=\"cover\">\n<p class=\"org\">", HtmlEscape(la_name.empty() ? "LA " + la : la_name),
+      " &middot; Cabinet</p>\n<h1>", HtmlEscape(title), "</h1>\n<table>\n<caption class=\"visually-hidden\">"
+      "About this report</caption>\n<tbody>\n<tr><th scope=\"row\">Local authority</th><td>",
+      HtmlEscape(LaWords(la, la_name)), "</td></tr>\n<tr><th scope=\"row\">Period</th><td>",
+      HtmlEscape(PeriodWords(year)), "</td></tr>\n<tr><th scope=\"row\">Status</th><td>",
+      HtmlEscape(StatusWords(published)), "</td></tr>\n");
+  if (generated > 0)
+    absl::StrAppend(&h, "<tr><th scope=\"row\">Prepared</th><td>", HtmlEscape(DateWords(generated)),
+                    " by carestat from the returns' aggregate figures</td></tr>\n");
+  h += "</tbody>\n</table>\n</header>\n";
+  return h;
+}
+
+std::string Notes(bool published, const std::vector<std::string>& rules) {
+  std::string h = "<section class=\"chapter\" id=\"notes\">\n<h2>Notes on the figures</h2>\n";
+  for (const auto& r : rules) absl::StrAppend(&h, "<p>", HtmlEscape(r), "</p>\n");
+  absl::StrAppend(&h, "<p>", HtmlEscape(kRoundingNote), "</p>\n<p>",
+                  HtmlEscape(published ? kDisclosureNote : kInternalNote), "</p>\n</section>\n");
+  return h;
+}
+
+std::string SeedTable(const v1::Table& t) {
+  std::string h = absl::StrCat("<table id=\"", HtmlEscape(t.id()), "\" class=\"seed\">\n<caption>Table ",
+                               HtmlEscape(t.number()), ": ", HtmlEscape(t.title()),
+                               "</caption>\n<thead><tr><th scope=\"col\">Measure</th>");
+  for (const auto& p : t.periods()) absl::StrAppend(&h, "<th scope=\"col\" class=\"num\">", HtmlEscape(YearSlash(p)), "</th>");
+  if (!t.hide_changes())
+    h += "<th scope=\"col\" class=\"num\">1 year % change</th><th scope=\"col\" class=\"num\">5 year % change</th>";
+  for (const auto& l : t.comparator_labels()) absl::StrAppend(&h, "<th scope=\"col\" class=\"num\">", HtmlEscape(l), "</th>");
+  h += "</tr></thead>\n<tbody>\n";
+  for (const auto& row : t.rows()) {
+    absl::StrAppend(&h, "<tr data-indicator=\"", HtmlEscape(row.indicator()), "\"><th scope=\"row\">",
+                    HtmlEscape(row.label()), "</th>");
+    for (const auto& v : row.values()) h += Td(v, FormatValue(v, row.unit()));
+    if (!t.hide_changes()) {
+      h += Td(row.change_1y_pct(), FormatChange(row.change_1y_pct()));
+      h += Td(row.change_5y_pct(), FormatChange(row.change_5y_pct()));
+    }
+    for (const auto& c : row.comparators()) h += Td(c, FormatValue(c, row.unit()));
+    h += "</tr>\n";
+  }
+  absl::StrAppend(&h, "</tbody>\n</table>\n<p class=\"source\">Source: ", HtmlEscape(t.source()), "</p>\n");
+  return h;
+}
+
+std::string FigureBlock(const v1::Figure& f) {
+  const std::string id = HtmlEscape(f.id());
+  std::string h = absl::StrCat("<figure id=\"", id, "\">\n<figcaption>Figure ", HtmlEscape(f.number()), ": ",
+                               HtmlEscape(f.title()), "</figcaption>\n", SvgChart(f, f.id() + "-chart"));
+  // The chart's figures for screen readers (and anyone who wants the numbers).
+  absl::StrAppend(&h, "<table id=\"", id, "-data\" class=\"visually-hidden\">\n<caption>Data for figure ",
+                  HtmlEscape(f.number()), ": ", HtmlEscape(f.title()),
+                  "</caption>\n<thead><tr><th scope=\"col\">Series</th>");
+  for (const auto& p : f.periods()) absl::StrAppend(&h, "<th scope=\"col\" class=\"num\">", HtmlEscape(YearSlash(p)), "</th>");
+  h += "</tr></thead>\n<tbody>\n";
+  for (const auto& s : f.series()) {
+    absl::StrAppend(&h, "<tr><th scope=\"row\">", HtmlEscape(s.label()), "</th>");
+    for (const auto& v : s.values()) h += Td(v, FormatValue(v, f.unit()));
+    h += "</tr>\n";
+  }
+  absl::StrAppend(&h, "</tbody>\n</table>\n<p class=\"source\">Source: ", HtmlEscape(f.source()),
+                  ". Statistical neighbours: the average of the council's statistical neighbours.</p>\n</figure>\n");
+  return h;
+}
+
+std::string FactsTable(const std::vector<const v1::Fact*>& facts, const std::string& caption, const std::string& year,
+                       const std::string& previous) {
+  std::string h = absl::StrCat("<table class=\"facts\">\n<caption>", HtmlEscape(caption),
+                               "</caption>\n<thead><tr><th scope=\"col\" class=\"c-measure\">Measure</th><th scope=\"col\" class=\"num\">",
+                               HtmlEscape(YearSlash(year)), "</th><th scope=\"col\" class=\"num\">",
+                               HtmlEscape(YearSlash(previous)),
+                               "</th><th scope=\"col\" class=\"num c-change\">Change</th><th scope=\"col\" class=\"num\">England"
+                               "</th><th scope=\"col\" class=\"num\">London</th><th scope=\"col\" class=\"num\">Stat. "
+                               "neighbours</th><th scope=\"col\" class=\"num\">Target</th><th scope=\"col\" class=\"c-rating\">Rating</th>"
+                               "</tr></thead>\n<tbody>\n");
+  for (const v1::Fact* f : facts) {
+    std::string label = f->label();
+    if (f->period() != year) absl::StrAppend(&label, " (", f->period(), " and ", f->previous_period(), ")");
+    absl::StrAppend(&h, "<tr data-indicator=\"", HtmlEscape(f->indicator()), "\"><th scope=\"row\">", HtmlEscape(label),
+                    f->supplied() ? " <small>(local measure)</small>" : "", "</th>", Td(f->value(), FormatValue(f->value(), f->unit())),
+                    Td(f->previous(), FormatValue(f->previous(), f->unit())));
+    const std::string change = ChangeWords(f->change(), f->change_pct(), f->unit());
+    v1::Cell change_cell = f->change();
+    h += Td(change_cell, change.empty() ? kNotAvailable : change, " wrap");
+    for (const char* prefix : {"ENG", "LON", "SN:"}) {
+      const v1::ComparatorValue* found = nullptr;
+      for (const auto& c : f->comparators()) {
+        if (c.entity().rfind(prefix, 0) == 0) found = &c;
+      }
+      v1::Cell none;
+      const v1::Cell& c = found ? found->value() : none;
+      h += Td(c, FormatValue(c, f->unit()));
+    }
+    if (f->has_target()) h += Td(f->target().value(), FormatValue(f->target().value(), f->unit()));
+    else h += "<td class=\"num na\">none</td>";
+    absl::StrAppend(&h, "<td>", Rag(f->rating(), f->rating_reason()), "</td></tr>\n");
+  }
+  h += "</tbody>\n</table>\n";
+  return h;
+}
+
+const v1::Fact* FindFact(const v1::AnnualReport& r, const std::string& indicator) {
+  for (const auto& f : r.facts()) {
+    if (f.indicator() == indicator && f.breakdown().empty()) return &f;
+  }
+  return nullptr;
+}
+
+std::string Card(const std::string& title, const v1::Cell& now, const v1::Cell& before, const std::string& unit,
+                 const std::string& previous_year) {
+  std::string change;
+  if (now.suppressed() || before.suppressed()) {
+    change = kSuppressedMark;
+  } else if (now.has_value() && before.has_value() && before.value() != 0) {
+    v1::Cell c;
+    c.set_has_value(true);
+    c.set_value((now.value() - before.value()) / before.value() * 100);
+    change = FormatChange(c);
+  }
+  return absl::StrCat("<div class=\"card\"><span class=\"small\">", HtmlEscape(title), "</span><span class=\"big\">",
+                      HtmlEscape(FormatValue(now, unit)), "</span><span class=\"small\">",
+                      HtmlEscape(absl::StrCat(YearSlash(previous_year), ": ", FormatValue(before, unit))),
+                      change.empty() ? "" : absl::StrCat(" (", HtmlEscape(change), ")"), "</span></div>\n");
+}
+
+}  // namespace
+
+std::string RenderHtml(const v1::AnnualReport& r, bool published) {
+  const std::string title = absl::StrCat("Children's Social Care Annual Report ", YearSlash(r.year()));
+  std::string h = Head(absl::StrCat(r.la_name().empty() ? "LA " + r.la() : r.la_name(), ": ", title));
+  h += Cover(title, r.la(), r.la_name(), r.year(), r.generated_unix_ms(), published);
+  std::string previous_year = r.year();
+  for (const auto& t : r.tables()) {
+    if (t.periods_size() >= 2) previous_year = t.periods(t.periods_size() - 2);
+  }
+
+  // Group the facts by section, in the order they come.
+  std::vector<std::string> sections;
+  std::map<std::string, std::vector<const v1::Fact*>> by_section;
+  for (const auto& f : r.facts()) {
+    if (!by_section.count(f.section())) sections.push_back(f.section());
+    by_section[f.section()].push_back(&f);
+  }
+  std::map<std::string, const v1::Table*> tables;
+  for (const auto& t : r.tables()) tables[t.id()] = &t;
+  std::map<std::string, const v1::Figure*> figures;
+  for (const auto& f : r.figures()) figures[f.id()] = &f;
+  // Where the seed's tables and figures sit among the sections.
+  const std::map<std::string, std::vector<std::string>> kPlaced = {
+      {"Front door and assessment", {"table1", "table2"}},
+      {"Child protection", {"figure1", "figure2"}},
+      {"Looked-after children", {"figure3", "figure4", "table4"}},
+  };
+
+  h += "<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n<li><a href=\"#summary\">Summary</a></li>\n";
+  for (size_t i = 0; i < sections.size(); ++i)
+    absl::StrAppend(&h, "<li><a href=\"#section-", i + 1, "\">", HtmlEscape(sections[i]), "</a></li>\n");
+  h += "<li><a href=\"#key-figures\">Key figures, comparators and ratings</a></li>\n<li><a href=\"#notes\">Notes on the "
+       "figures</a></li>\n</ol>\n</nav>\n";
+
+  // Summary.
+  h += "<section class=\"chapter\" id=\"summary\">\n<h2>1. Summary</h2>\n";
+  absl::StrAppend(&h, "<p>This report gives an overview of safeguarding and looked after children activity and "
+                      "performance in ", HtmlEscape(r.la_name().empty() ? "LA " + r.la() : r.la_name()), " for ",
+                  HtmlEscape(YearSlash(r.year())),
+                  ", with comparisons to statistical neighbours, London and England where those figures are "
+                  "available.</p>\n");
+  if (!published) absl::StrAppend(&h, "<p class=\"note internal\">", HtmlEscape(kInternalNote), "</p>\n");
+  else absl::StrAppend(&h, "<p class=\"note\">", HtmlEscape(kDisclosureNote), "</p>\n");
+  h += "<div class=\"cards\">\n";
+  if (auto it = tables.find("table1"); it != tables.end()) {
+    for (const auto& row : it->second->rows()) {
+      if (row.indicator() == "contacts" || row.indicator() == "referrals") {
+        const int n = row.values_size();
+        if (n >= 2) h += Card(row.indicator() == "contacts" ? "Contacts" : "Referrals", row.values(n - 1),
+                              row.values(n - 2), row.unit(), previous_year);
+      }
+    }
+  }
+  for (const auto& [id, words] : std::vector<std::pair<std::string, std::string>>{
+           {"cin_open_year_end", "Open social care cases"},
+           {"cpp_year_end", "Children on a child protection plan"},
+           {"lac_year_end", "Looked-after children"},
+           {"adoptions", "Children adopted"}}) {
+    if (const v1::Fact* f = FindFact(r, id)) h += Card(words, f->value(), f->previous(), f->unit(), f->previous_period());
+  }
+  h += "</div>\n";
+  int counts[4] = {0, 0, 0, 0};
+  for (const auto& f : r.facts()) ++counts[f.rating() >= 0 && f.rating() <= 3 ? f.rating() : 0];
+  absl::StrAppend(&h, "<p>Ratings of the ", r.facts_size(), " figures this report quotes: green ", counts[v1::GREEN],
+                  ", amber ", counts[v1::AMBER], ", red ", counts[v1::RED], "; not rated ",
+                  counts[v1::RATING_UNSPECIFIED],
+                  " (no better direction, or no target or comparator). How ratings are given is set out in the "
+                  "notes.</p>\n</section>\n");
+
+  int n = 1;
+  for (const auto& section : sections) {
+    ++n;
+    absl::StrAppend(&h, "<section class=\"chapter\" id=\"section-", n - 1, "\">\n<h2>", n, ". ", HtmlEscape(section),
+                    "</h2>\n");
+    if (auto placed = kPlaced.find(section); placed != kPlaced.end()) {
+      for (const auto& id : placed->second) {
+        if (auto t = tables.find(id); t != tables.end()) h += SeedTable(*t->second);
+        if (auto f = figures.find(id); f != figures.end()) h += FigureBlock(*f->second);
+      }
+    }
+    h += "<ul class=\"facts\">\n";
+    for (const v1::Fact* f : by_section[section]) absl::StrAppend(&h, "<li>", HtmlEscape(FactSentence(*f)), "</li>\n");
+    h += "</ul>\n</section>\n";
+  }
+  // Tables and figures no section placed (a report without facts).
+  for (const auto& t : r.tables()) {
+    bool placed = false;
+    for (const auto& [s, ids] : kPlaced) {
+      for (const auto& id : ids) placed = placed || (id == t.id() && by_section.count(s));
+    }
+    if (!placed) h += SeedTable(t);
+  }
+  for (const auto& f : r.figures()) {
+    bool placed = false;
+    for (const auto& [s, ids] : kPlaced) {
+      for (const auto& id : ids) placed = placed || (id == f.id() && by_section.count(s));
+    }
+    if (!placed) h += FigureBlock(f);
+  }
+
+  absl::StrAppend(&h, "<section class=\"chapter\" id=\"key-figures\">\n<h2>", ++n,
+                  ". Key figures, comparators and ratings</h2>\n");
+  for (const auto& section : sections) {
+    h += FactsTable(by_section[section], section, r.year(), previous_year);
+  }
+  h += "</section>\n";
+  h += Notes(published, {r.rating_rule()});
+  absl::StrAppend(&h, "<footer>", HtmlEscape(LaWords(r.la(), r.la_name())), " &middot; ", HtmlEscape(title),
+                  " &middot; ", HtmlEscape(StatusWords(published)), "</footer>\n</body>\n</html>\n");
+  return h;
+}
+
+std::string RenderHtml(const v1::SelfAssessment& sa, bool published) {
+  const std::string title = absl::StrCat("Children's Social Care Annual Self-Assessment ", YearSlash(sa.year()));
+  std::string h = Head(absl::StrCat(sa.la_name().empty() ? "LA " + sa.la() : sa.la_name(), ": ", title));
+  h += Cover(title, sa.la(), sa.la_name(), sa.year(), sa.generated_unix_ms(), published);
+
+  h += "<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n<li><a href=\"#summary\">Summary</a></li>\n"
+       "<li><a href=\"#strengths\">Strengths</a></li>\n<li><a href=\"#areas\">Areas for focus</a></li>\n";
+  for (const auto& s : sa.sections())
+    absl::StrAppend(&h, "<li><a href=\"#", HtmlEscape(s.id()), "\">", HtmlEscape(s.title()), "</a></li>\n");
+  h += "<li><a href=\"#data-quality\">Data quality</a></li>\n<li><a href=\"#notes\">Notes on the figures</a></li>\n"
+       "</ol>\n</nav>\n";
+
+  int ratings[4] = {0, 0, 0, 0}, directions[4] = {0, 0, 0, 0}, total = 0;
+  for (const auto& s : sa.sections()) {
+    for (const auto& a : s.indicators()) {
+      ++total;
+      ++ratings[a.rating() >= 0 && a.rating() <= 3 ? a.rating() : 0];
+      ++directions[a.direction() >= 0 && a.direction() <= 3 ? a.direction() : 0];
+    }
+  }
+  int n = 0;
+  absl::StrAppend(&h, "<section class=\"chapter\" id=\"summary\">\n<h2>", ++n, ". Summary</h2>\n<p>This self-assessment "
+                  "sets out how ", HtmlEscape(sa.la_name().empty() ? "LA " + sa.la() : sa.la_name()),
+                  "'s children's social care services performed in ", HtmlEscape(YearSlash(sa.year())),
+                  ", across ", total, " indicators in ", sa.sections_size(),
+                  " areas, each with its three-year trend, comparators, target where there is one, rating and "
+                  "direction of travel.</p>\n");
+  if (!published) absl::StrAppend(&h, "<p class=\"note internal\">", HtmlEscape(kInternalNote), "</p>\n");
+  absl::StrAppend(&h, "<div class=\"cards\">\n<div class=\"card\"><span class=\"small\">Strengths</span><span "
+                      "class=\"big\">", sa.strengths_size(), "</span></div>\n<div class=\"card\"><span class=\"small\">"
+                      "Areas for focus</span><span class=\"big\">", sa.areas_for_focus_size(),
+                  "</span></div>\n<div class=\"card\"><span class=\"small\">Rated green / amber / red</span><span "
+                  "class=\"big\">", ratings[v1::GREEN], " / ", ratings[v1::AMBER], " / ", ratings[v1::RED],
+                  "</span></div>\n<div class=\"card\"><span class=\"small\">Improving / stable / deteriorating</span>"
+                  "<span class=\"big\">", directions[v1::IMPROVING], " / ", directions[v1::STABLE], " / ",
+                  directions[v1::DETERIORATING], "</span></div>\n</div>\n</section>\n");
+
+  auto findings = [&](const google::protobuf::RepeatedPtrField<v1::Finding>& list, const std::string& id,
+                      const std::string& heading, const std::string& empty) {
+    absl::StrAppend(&h, "<section class=\"chapter\" id=\"", id, "\">\n<h2>", ++n, ". ", HtmlEscape(heading), "</h2>\n");
+    if (list.empty()) {
+      absl::StrAppend(&h, "<p>", HtmlEscape(empty), "</p>\n</section>\n");
+      return;
+    }
+    absl::StrAppend(&h, "<table class=\"findings\">\n<caption class=\"visually-hidden\">", HtmlEscape(heading),
+                    "</caption>\n<thead><tr><th scope=\"col\" class=\"c-area\">Area</th><th scope=\"col\" "
+                    "class=\"c-measure\">Measure</th><th scope=\"col\" class=\"c-finding\">Finding</th><th "
+                    "scope=\"col\">Evidence</th></tr></thead>\n<tbody>\n");
+    for (const auto& f : list) {
+      absl::StrAppend(&h, "<tr data-indicator=\"", HtmlEscape(f.indicator()), "\"><td>", HtmlEscape(f.section()),
+                      "</td><th scope=\"row\">", HtmlEscape(f.label()), "</th><td>", HtmlEscape(f.statement()),
+                      "</td><td>", HtmlEscape(EvidenceWords(f)), "</td></tr>\n");
+    }
+    h += "</tbody>\n</table>\n</section>\n";
+  };
+  findings(sa.strengths(), "strengths", "Strengths", "No indicator is both improving and better than statistical "
+                                                      "neighbours (or on target where no neighbour figure is available).");
+  findings(sa.areas_for_focus(), "areas", "Areas for focus",
+           "No indicator is off target, worse than statistical neighbours or deteriorating.");
+
+  for (const auto& s : sa.sections()) {
+    absl::StrAppend(&h, "<section class=\"chapter\" id=\"", HtmlEscape(s.id()), "\">\n<h2>", ++n, ". ",
+                    HtmlEscape(s.title()), "</h2>\n<table class=\"assessment\">\n<caption>", HtmlEscape(s.title()),
+                    ": three-year trend, comparators and rating</caption>\n<thead><tr><th scope=\"col\" class=\"c-measure\">Measure</th>");
+    std::vector<std::string> periods;
+    if (!s.indicators().empty()) periods.assign(s.indicators(0).periods().begin(), s.indicators(0).periods().end());
+    for (const auto& p : periods) absl::StrAppend(&h, "<th scope=\"col\" class=\"num\">", HtmlEscape(YearSlash(p)), "</th>");
+    h += "<th scope=\"col\" class=\"c-dir\">Direction</th><th scope=\"col\" class=\"num\">England</th><th scope=\"col\" "
+         "class=\"num\">London</th><th scope=\"col\" class=\"num\">Stat. neighbours</th><th scope=\"col\" "
+         "class=\"num\">Target</th><th scope=\"col\" class=\"c-rating\">Rating</th></tr></thead>\n<tbody>\n";
+    for (const auto& a : s.indicators()) {
+      absl::StrAppend(&h, "<tr data-indicator=\"", HtmlEscape(a.indicator()), "\"><th scope=\"row\">", HtmlEscape(a.label()),
+                      a.supplied() ? " <small>(local measure)</small>" : "", "</th>");
+      for (const auto& v : a.values()) h += Td(v, FormatValue(v, a.unit()));
+      absl::StrAppend(&h, "<td>", Direction(a.direction()), "</td>");
+      for (const char* prefix : {"ENG", "LON", "SN:"}) {
+        v1::Cell none;
+        const v1::Cell* c = &none;
+        for (const auto& cv : a.comparators()) {
+          if (cv.entity().rfind(prefix, 0) == 0) c = &cv.value();
+        }
+        h += Td(*c, FormatValue(*c, a.unit()));
+      }
+      if (a.has_target()) h += Td(a.target().value(), FormatValue(a.target().value(), a.unit()));
+      else h += "<td class=\"num na\">none</td>";
+      absl::StrAppend(&h, "<td>", Rag(a.rating(), a.rating_reason()), "</td></tr>\n");
+    }
+    h += "</tbody>\n</table>\n</section>\n";
+  }
+
+  const v1::DataQuality& dq = sa.data_quality();
+  absl::StrAppend(&h, "<section class=\"chapter\" id=\"data-quality\">\n<h2>", ++n, ". Data quality</h2>\n<p>",
+                  HtmlEscape(dq.available() ? dq.note() : "Data quality: " + dq.note()), "</p>\n");
+  if (dq.available() && dq.returns_size() > 0) {
+    h += "<table class=\"dq\">\n<caption>Returns for the year and their validation</caption>\n<thead><tr><th "
+         "scope=\"col\">Return</th><th scope=\"col\">File</th><th scope=\"col\" class=\"num\">Children</th><th "
+         "scope=\"col\" class=\"num\">Records</th><th scope=\"col\" class=\"num\">Errors</th><th scope=\"col\" "
+         "class=\"num\">Queries</th><th scope=\"col\">Most frequent rules</th></tr></thead>\n<tbody>\n";
+    for (const auto& q : dq.returns()) {
+      long long records = 0;
+      for (const auto& [k, c] : q.record_counts()) records += c;
+      std::string rules;
+      for (const auto& rc : q.rules()) {
+        absl::StrAppend(&rules, rules.empty() ? "" : "<br>", HtmlEscape(absl::StrCat(rc.severity(), " ", rc.rule(), " (",
+                                                                                      rc.count(), "): ", rc.message())));
+      }
+      absl::StrAppend(&h, "<tr><th scope=\"row\">", HtmlEscape(q.dataset()), "</th><td>", HtmlEscape(q.file_name()),
+                      "</td><td class=\"num\">", FormatNumber(q.children(), "count"), "</td><td class=\"num\">",
+                      FormatNumber(records, "count"), "</td><td class=\"num\">", FormatNumber(q.errors(), "count"),
+                      "</td><td class=\"num\">", FormatNumber(q.queries(), "count"), "</td><td>",
+                      rules.empty() ? "none" : rules, "</td></tr>\n");
+    }
+    h += "</tbody>\n</table>\n";
+  }
+  h += "</section>\n";
+  h += Notes(published, {sa.rating_rule(), sa.direction_rule(), sa.findings_rule()});
+  absl::StrAppend(&h, "<footer>", HtmlEscape(LaWords(sa.la(), sa.la_name())), " &middot; ", HtmlEscape(title),
+                  " &middot; ", HtmlEscape(StatusWords(published)), "</footer>\n</body>\n</html>\n");
+  return h;
+}
+
+}  // namespace carestat

@@ -1,0 +1,185 @@
+// Markdown for both reports: the same content as the HTML, as plain tables and lists.
+#include <map>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "services/reporting/format.h"
+#include "services/reporting/render/render.h"
+#include "services/reporting/render/text.h"
+#include "services/reporting/reports/rating.h"
+
+namespace carestat {
+
+namespace {
+
+std::string Md(const std::string& s) { return absl::StrReplaceAll(s, {{"|", "\\|"}, {"\n", " "}}); }
+
+// The first `text_columns` and the last `trailing_text` columns are left-aligned words;
+// the rest are right-aligned numbers.
+std::string Header(const std::vector<std::string>& cols, size_t text_columns, size_t trailing_text = 0) {
+  std::string md = "|";
+  for (const auto& c : cols) absl::StrAppend(&md, " ", Md(c), " |");
+  md += "\n|";
+  for (size_t i = 0; i < cols.size(); ++i)
+    md += i < text_columns || i + trailing_text >= cols.size() ? "---|" : "---:|";
+  return md + "\n";
+}
+
+std::string Cover(const std::string& title, const std::string& la, const std::string& la_name,
+                  const std::string& year, int64_t generated, bool published) {
+  std::string md = absl::StrCat("# ", title, "\n\n", LaWords(la, la_name), "\n\n");
+  absl::StrAppend(&md, "- Period: ", PeriodWords(year), "\n- Status: ", StatusWords(published), "\n");
+  if (generated > 0) absl::StrAppend(&md, "- Prepared: ", DateWords(generated), " by carestat\n");
+  return md + "\n";
+}
+
+std::string Notes(bool published, const std::vector<std::string>& rules) {
+  std::string md = "## Notes on the figures\n\n";
+  for (const auto& r : rules) absl::StrAppend(&md, r, "\n\n");
+  absl::StrAppend(&md, kRoundingNote, "\n\n", published ? kDisclosureNote : kInternalNote, "\n");
+  return md;
+}
+
+std::string SeedTable(const v1::Table& t) {
+  std::string md = absl::StrCat("### Table ", t.number(), ": ", t.title(), "\n\n");
+  std::vector<std::string> cols = {" "};
+  for (const auto& p : t.periods()) cols.push_back(p);
+  if (!t.hide_changes()) {
+    cols.push_back("1 year % change");
+    cols.push_back("5 year % change");
+  }
+  for (const auto& l : t.comparator_labels()) cols.push_back(l);
+  md += Header(cols, 1);
+  for (const auto& row : t.rows()) {
+    absl::StrAppend(&md, "| ", Md(row.label()), " |");
+    for (const auto& v : row.values()) absl::StrAppend(&md, " ", FormatValue(v, row.unit()), " |");
+    if (!t.hide_changes())
+      absl::StrAppend(&md, " ", FormatChange(row.change_1y_pct()), " | ", FormatChange(row.change_5y_pct()), " |");
+    for (const auto& c : row.comparators()) absl::StrAppend(&md, " ", FormatValue(c, row.unit()), " |");
+    md += "\n";
+  }
+  absl::StrAppend(&md, "\nSource: ", t.source(), "\n\n");
+  return md;
+}
+
+std::string FigureTable(const v1::Figure& f) {
+  std::string md = absl::StrCat("### Figure ", f.number(), ": ", f.title(), "\n\n");
+  std::vector<std::string> cols = {" "};
+  for (const auto& p : f.periods()) cols.push_back(p);
+  md += Header(cols, 1);
+  for (const auto& s : f.series()) {
+    absl::StrAppend(&md, "| ", Md(s.label()), " |");
+    for (const auto& v : s.values()) absl::StrAppend(&md, " ", FormatValue(v, f.unit()), " |");
+    md += "\n";
+  }
+  absl::StrAppend(&md, "\nSource: ", f.source(), "\n\n");
+  return md;
+}
+
+std::string ComparatorCell(const google::protobuf::RepeatedPtrField<v1::ComparatorValue>& cs, const char* prefix,
+                           const std::string& unit) {
+  for (const auto& c : cs) {
+    if (c.entity().rfind(prefix, 0) == 0) return FormatValue(c.value(), unit);
+  }
+  return kNotAvailable;
+}
+
+}  // namespace
+
+std::string RenderMarkdown(const v1::AnnualReport& r, bool published) {
+  const std::string title = absl::StrCat("Children's Social Care Annual Report ", YearSlash(r.year()));
+  std::string md = Cover(title, r.la(), r.la_name(), r.year(), r.generated_unix_ms(), published);
+  std::vector<std::string> sections;
+  std::map<std::string, std::vector<const v1::Fact*>> by_section;
+  for (const auto& f : r.facts()) {
+    if (!by_section.count(f.section())) sections.push_back(f.section());
+    by_section[f.section()].push_back(&f);
+  }
+  std::string previous_year = r.year();
+  for (const auto& t : r.tables()) {
+    if (t.periods_size() >= 2) previous_year = t.periods(t.periods_size() - 2);
+  }
+  md += "## Tables\n\n";
+  for (const auto& t : r.tables()) md += SeedTable(t);
+  md += "## Figures\n\n";
+  for (const auto& f : r.figures()) md += FigureTable(f);
+  for (const auto& section : sections) {
+    absl::StrAppend(&md, "## ", section, "\n\n");
+    for (const v1::Fact* f : by_section[section]) absl::StrAppend(&md, "- ", FactSentence(*f), "\n");
+    md += "\n";
+    md += Header({"Measure", r.year(), previous_year, "Change", "England", "London", "Stat. neighbours", "Target",
+                  "Rating"},
+                 1, 1);
+    for (const v1::Fact* f : by_section[section]) {
+      std::string label = f->label();
+      if (f->period() != r.year()) absl::StrAppend(&label, " (", f->period(), " and ", f->previous_period(), ")");
+      const std::string change = ChangeWords(f->change(), f->change_pct(), f->unit());
+      absl::StrAppend(&md, "| ", Md(label), " | ", FormatValue(f->value(), f->unit()), " | ",
+                      FormatValue(f->previous(), f->unit()), " | ", change.empty() ? kNotAvailable : change, " | ",
+                      ComparatorCell(f->comparators(), "ENG", f->unit()), " | ",
+                      ComparatorCell(f->comparators(), "LON", f->unit()), " | ",
+                      ComparatorCell(f->comparators(), "SN:", f->unit()), " | ",
+                      f->has_target() ? FormatValue(f->target().value(), f->unit()) : "none", " | ",
+                      RatingName(f->rating()), " |\n");
+    }
+    md += "\n";
+  }
+  md += Notes(published, {r.rating_rule()});
+  return md;
+}
+
+std::string RenderMarkdown(const v1::SelfAssessment& sa, bool published) {
+  const std::string title = absl::StrCat("Children's Social Care Annual Self-Assessment ", YearSlash(sa.year()));
+  std::string md = Cover(title, sa.la(), sa.la_name(), sa.year(), sa.generated_unix_ms(), published);
+  for (const auto* list : {&sa.strengths(), &sa.areas_for_focus()}) {
+    const bool strengths = list == &sa.strengths();
+    absl::StrAppend(&md, "## ", strengths ? "Strengths" : "Areas for focus", "\n\n");
+    if (list->empty()) md += "None.\n";
+    for (const auto& f : *list) {
+      absl::StrAppend(&md, "- **", Md(f.label()), "** (", f.section(), "): ", f.statement(), ". Evidence: ",
+                      EvidenceWords(f), ".\n");
+    }
+    md += "\n";
+  }
+  for (const auto& s : sa.sections()) {
+    absl::StrAppend(&md, "## ", s.title(), "\n\n");
+    std::vector<std::string> cols = {"Measure"};
+    if (!s.indicators().empty()) {
+      for (const auto& p : s.indicators(0).periods()) cols.push_back(p);
+    }
+    for (const char* c : {"Direction", "England", "London", "Stat. neighbours", "Target", "Rating"}) cols.push_back(c);
+    md += Header(cols, 1, 1);
+    for (const auto& a : s.indicators()) {
+      absl::StrAppend(&md, "| ", Md(a.label()), a.supplied() ? " (local measure)" : "", " |");
+      for (const auto& v : a.values()) absl::StrAppend(&md, " ", FormatValue(v, a.unit()), " |");
+      absl::StrAppend(&md, " ", DirectionName(a.direction()), " | ", ComparatorCell(a.comparators(), "ENG", a.unit()),
+                      " | ", ComparatorCell(a.comparators(), "LON", a.unit()), " | ",
+                      ComparatorCell(a.comparators(), "SN:", a.unit()), " | ",
+                      a.has_target() ? FormatValue(a.target().value(), a.unit()) : "none", " | ",
+                      RatingName(a.rating()), " |\n");
+    }
+    md += "\n";
+  }
+  md += "## Data quality\n\n";
+  const v1::DataQuality& dq = sa.data_quality();
+  absl::StrAppend(&md, dq.available() ? dq.note() : "Data quality: " + dq.note(), "\n\n");
+  if (dq.available() && dq.returns_size() > 0) {
+    md += Header({"Return", "File", "Children", "Records", "Errors", "Queries", "Most frequent rules"}, 2, 1);
+    for (const auto& q : dq.returns()) {
+      long long records = 0;
+      for (const auto& [k, c] : q.record_counts()) records += c;
+      std::string rules;
+      for (const auto& rc : q.rules())
+        absl::StrAppend(&rules, rules.empty() ? "" : "; ", rc.severity(), " ", rc.rule(), " (", rc.count(), ")");
+      absl::StrAppend(&md, "| ", Md(q.dataset()), " | ", Md(q.file_name()), " | ", FormatNumber(q.children(), "count"),
+                      " | ", FormatNumber(records, "count"), " | ", FormatNumber(q.errors(), "count"), " | ",
+                      FormatNumber(q.queries(), "count"), " | ", rules.empty() ? "none" : Md(rules), " |\n");
+    }
+    md += "\n";
+  }
+  md += Notes(published, {sa.rating_rule(), sa.direction_rule(), sa.findings_rule()});
+  return md;
+}
+
+}  // namespace carestat

@@ -1,0 +1,229 @@
+#include "services/reporting/render/tabulate.h"
+
+#include <ctime>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/reporting/format.h"
+#include "services/reporting/reports/rating.h"
+#include "services/reporting/reports/series.h"
+
+namespace carestat {
+
+OutCell OutCell::Text(std::string s) {
+  OutCell c;
+  c.text = std::move(s);
+  return c;
+}
+
+OutCell OutCell::Of(const v1::Cell& cell, const std::string& unit) {
+  OutCell c;
+  if (cell.suppressed()) {
+    c.kind = kSuppressed;
+  } else if (!cell.has_value()) {
+    c.kind = kMissing;
+  } else {
+    c.kind = kNumber;
+    c.number = cell.value();
+  }
+  c.unit = unit;
+  return c;
+}
+
+OutCell OutCell::Integer(long long n) {
+  OutCell c;
+  c.kind = kNumber;
+  c.number = static_cast<double>(n);
+  c.unit = "count";
+  return c;
+}
+
+namespace {
+
+std::string IsoTime(int64_t unix_ms) {
+  if (unix_ms <= 0) return "";
+  std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+const v1::ComparatorValue* FindComparator(const google::protobuf::RepeatedPtrField<v1::ComparatorValue>& cs,
+                                          const std::string& prefix) {
+  for (const auto& c : cs) {
+    if (c.entity().rfind(prefix, 0) == 0) return &c;
+  }
+  return nullptr;
+}
+
+void AddComparatorCells(const google::protobuf::RepeatedPtrField<v1::ComparatorValue>& cs, const std::string& unit,
+                        std::vector<OutCell>* row) {
+  for (const char* prefix : {"ENG", "LON", "SN:"}) {
+    const auto* c = FindComparator(cs, prefix);
+    row->push_back(c ? OutCell::Of(c->value(), unit) : OutCell::Of(v1::Cell(), unit));
+  }
+}
+
+
+}  // namespace
+
+std::vector<DataTable> Tabulate(const v1::AnnualReport& r) {
+  std::vector<DataTable> out;
+  for (const auto& t : r.tables()) {
+    DataTable& d = out.emplace_back();
+    d.name = t.id();
+    d.sheet = absl::StrCat("Table ", t.number().empty() ? t.id() : t.number());
+    d.title = absl::StrCat(d.sheet, ": ", t.title());
+    d.source = t.source();
+    d.header = {"indicator", "label", "unit"};
+    d.key_columns = {0};
+    for (const auto& p : t.periods()) d.header.push_back(p);
+    if (!t.hide_changes()) {
+      d.header.push_back("1 year % change");
+      d.header.push_back("5 year % change");
+    }
+    for (const auto& l : t.comparator_labels()) d.header.push_back(l);
+    for (const auto& row : t.rows()) {
+      std::vector<OutCell>& cells = d.rows.emplace_back();
+      cells = {OutCell::Text(IndicatorKey(row.indicator(), row.breakdown())), OutCell::Text(row.label()),
+               OutCell::Text(row.unit())};
+      for (const auto& v : row.values()) cells.push_back(OutCell::Of(v, row.unit()));
+      if (!t.hide_changes()) {
+        cells.push_back(OutCell::Of(row.change_1y_pct(), "percent"));
+        cells.push_back(OutCell::Of(row.change_5y_pct(), "percent"));
+      }
+      for (int i = 0; i < t.comparator_entities_size(); ++i) {
+        cells.push_back(i < row.comparators_size() ? OutCell::Of(row.comparators(i), row.unit())
+                                                   : OutCell::Of(v1::Cell(), row.unit()));
+      }
+    }
+  }
+  for (const auto& f : r.figures()) {
+    DataTable& d = out.emplace_back();
+    d.name = f.id();
+    d.sheet = absl::StrCat("Figure ", f.number(), " data");
+    d.title = absl::StrCat("Figure ", f.number(), ": ", f.title());
+    d.source = f.source();
+    d.header = {"entity", "series", "unit"};
+    d.key_columns = {0};
+    for (const auto& p : f.periods()) d.header.push_back(p);
+    for (const auto& s : f.series()) {
+      std::vector<OutCell>& cells = d.rows.emplace_back();
+      cells = {OutCell::Text(s.entity()), OutCell::Text(s.label()), OutCell::Text(f.unit())};
+      for (const auto& v : s.values()) cells.push_back(OutCell::Of(v, f.unit()));
+    }
+  }
+  DataTable& facts = out.emplace_back();
+  facts.name = "facts";
+  facts.sheet = "Facts";
+  facts.title = absl::StrCat("Figures quoted in the report, ", r.year());
+  facts.source = r.rating_rule();
+  facts.header = {"section",  "indicator",     "label",         "unit",          "polarity", "period",
+                  "value",    "previous period", "previous",    "change",        "change %", "England",
+                  "London",   "Statistical neighbours", "target", "target value", "rating",  "rated against",
+                  "reason",   "supplied"};
+  facts.key_columns = {1, 5};
+  for (const auto& f : r.facts()) {
+    std::vector<OutCell>& c = facts.rows.emplace_back();
+    c = {OutCell::Text(f.section()), OutCell::Text(IndicatorKey(f.indicator(), f.breakdown())),
+         OutCell::Text(f.label()), OutCell::Text(f.unit()), OutCell::Text(f.polarity()), OutCell::Text(f.period()),
+         OutCell::Of(f.value(), f.unit()), OutCell::Text(f.previous_period()), OutCell::Of(f.previous(), f.unit()),
+         OutCell::Of(f.change(), f.unit()), OutCell::Of(f.change_pct(), "percent")};
+    AddComparatorCells(f.comparators(), f.unit(), &c);
+    c.push_back(OutCell::Text(f.target().label()));
+    c.push_back(f.has_target() ? OutCell::Of(f.target().value(), f.unit()) : OutCell::Text(""));
+    c.push_back(OutCell::Text(RatingName(f.rating())));
+    c.push_back(OutCell::Text(f.rated_against().label()));
+    c.push_back(OutCell::Text(f.rating_reason()));
+    c.push_back(OutCell::Text(f.supplied() ? "yes" : "no"));
+  }
+  return out;
+}
+
+std::vector<DataTable> Tabulate(const v1::SelfAssessment& sa) {
+  static const std::map<std::string, std::string> kSheets = {
+      {"front_door", "Front door"},         {"cin_cp", "CIN and child protection"},
+      {"looked_after", "Looked-after children"}, {"care_leavers", "Care leavers"},
+      {"adoption", "Adoption"},             {"workforce", "Workforce"},
+      {"other", "Other local measures"}};
+  std::vector<DataTable> out;
+  for (const auto& s : sa.sections()) {
+    DataTable& d = out.emplace_back();
+    d.name = s.id();
+    auto it = kSheets.find(s.id());
+    d.sheet = it != kSheets.end() ? it->second : s.id().substr(0, 31);
+    d.title = s.title();
+    d.source = sa.rating_rule();
+    d.header = {"indicator", "label", "unit", "polarity"};
+    d.key_columns = {0};
+    std::vector<std::string> periods;
+    if (!s.indicators().empty()) periods.assign(s.indicators(0).periods().begin(), s.indicators(0).periods().end());
+    for (const auto& p : periods) d.header.push_back(p);
+    for (const char* h : {"change", "direction", "England", "London", "Statistical neighbours", "target",
+                          "target value", "rating", "rated against", "reason", "supplied"})
+      d.header.push_back(h);
+    for (const auto& a : s.indicators()) {
+      std::vector<OutCell>& c = d.rows.emplace_back();
+      c = {OutCell::Text(IndicatorKey(a.indicator(), a.breakdown())), OutCell::Text(a.label()),
+           OutCell::Text(a.unit()), OutCell::Text(a.polarity())};
+      for (size_t i = 0; i < periods.size(); ++i)
+        c.push_back(static_cast<int>(i) < a.values_size() ? OutCell::Of(a.values(i), a.unit())
+                                                          : OutCell::Of(v1::Cell(), a.unit()));
+      c.push_back(OutCell::Of(a.change(), a.unit()));
+      c.push_back(OutCell::Text(DirectionName(a.direction())));
+      AddComparatorCells(a.comparators(), a.unit(), &c);
+      c.push_back(OutCell::Text(a.target().label()));
+      c.push_back(a.has_target() ? OutCell::Of(a.target().value(), a.unit()) : OutCell::Text(""));
+      c.push_back(OutCell::Text(RatingName(a.rating())));
+      c.push_back(OutCell::Text(a.rated_against().label()));
+      c.push_back(OutCell::Text(a.rating_reason()));
+      c.push_back(OutCell::Text(a.supplied() ? "yes" : "no"));
+    }
+  }
+  for (const auto* list : {&sa.strengths(), &sa.areas_for_focus()}) {
+    const bool strengths = list == &sa.strengths();
+    DataTable& d = out.emplace_back();
+    d.name = strengths ? "strengths" : "areas_for_focus";
+    d.sheet = strengths ? "Strengths" : "Areas for focus";
+    d.title = d.sheet;
+    d.source = sa.findings_rule();
+    d.header = {"section", "indicator", "label", "statement", "reasons", "evidence", "value"};
+    d.key_columns = {1, 5};
+    for (const auto& f : *list) {
+      for (const auto& e : f.evidence()) {
+        std::vector<OutCell>& c = d.rows.emplace_back();
+        c = {OutCell::Text(f.section()), OutCell::Text(IndicatorKey(f.indicator(), f.breakdown())),
+             OutCell::Text(f.label()), OutCell::Text(f.statement()),
+             OutCell::Text(absl::StrJoin(f.reasons(), "; ")), OutCell::Text(e.name()), OutCell::Of(e.value(), f.unit())};
+      }
+    }
+  }
+  DataTable& dq = out.emplace_back();
+  dq.name = "data_quality";
+  dq.sheet = "Data quality";
+  dq.title = "Data quality of the year's returns";
+  dq.source = sa.data_quality().note();
+  dq.header = {"return", "dataset", "file", "uploaded", "children", "records", "errors", "queries", "most frequent rules"};
+  dq.key_columns = {0};
+  if (!sa.data_quality().available()) {
+    dq.rows.push_back({OutCell::Text(kNotAvailable), OutCell::Text(""), OutCell::Text(""), OutCell::Text(""),
+                       OutCell::Text(""), OutCell::Text(""), OutCell::Text(""), OutCell::Text(""),
+                       OutCell::Text(sa.data_quality().note())});
+  }
+  for (const auto& q : sa.data_quality().returns()) {
+    long long records = 0;
+    for (const auto& [k, n] : q.record_counts()) records += n;
+    std::vector<std::string> rules;
+    for (const auto& rc : q.rules()) rules.push_back(absl::StrCat(rc.severity(), " ", rc.rule(), " x", rc.count()));
+    dq.rows.push_back({OutCell::Text(q.return_id()), OutCell::Text(q.dataset()), OutCell::Text(q.file_name()),
+                       OutCell::Text(IsoTime(q.uploaded_unix_ms())), OutCell::Integer(q.children()),
+                       OutCell::Integer(records), OutCell::Integer(q.errors()), OutCell::Integer(q.queries()),
+                       OutCell::Text(absl::StrJoin(rules, "; "))});
+  }
+  return out;
+}
+
+}  // namespace carestat

@@ -1,0 +1,107 @@
+#include "services/reporting/render/text.h"
+
+#include <ctime>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/common/dates.h"
+#include "services/reporting/format.h"
+#include "services/reporting/reports/rating.h"
+
+namespace carestat {
+
+const char kRoundingNote[] =
+    "Figures are held unrounded and rounded only for display: whole numbers for counts, days, percentages and "
+    "rates per 10,000 children aged 0-17; one decimal place for the child protection plan rate. Percentage changes "
+    "are computed from the unrounded figures, so they may differ slightly from changes worked out from the rounded "
+    "ones. \"not available\" means there is no figure (no data, or nothing to divide by); it never means zero.";
+
+const char kDisclosureNote[] =
+    "Published figures follow DfE disclosure control: a count from 1 to 5 is shown as c, as is a percentage or rate "
+    "whose numerator is from 1 to 5 or whose count is suppressed; where one figure of a group with a known total "
+    "(categories of abuse adding to 100%, or last year's number plus those starting less those ceasing giving this "
+    "year's number) is suppressed, the next smallest is suppressed too so it cannot be worked out. Changes from a "
+    "suppressed figure are shown as c.";
+
+const char kInternalNote[] =
+    "Internal report: every figure is shown, including counts from 1 to 5. Use the published version (--publish) "
+    "for anything that leaves the council.";
+
+std::string YearSlash(const std::string& year) {
+  std::string s = year;
+  if (s.size() == 7 && s[4] == '-') s[4] = '/';
+  return s;
+}
+
+std::string PeriodWords(const std::string& year) {
+  auto p = ParsePeriod(year);
+  if (!p || p->kind() != v1::Period::FINANCIAL_YEAR) return year;
+  return absl::StrCat("1 April ", p->start_year(), " to 31 March ", p->start_year() + 1);
+}
+
+std::string DateWords(int64_t unix_ms) {
+  if (unix_ms <= 0) return "";
+  static const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
+                                  "July",    "August",   "September", "October", "November", "December"};
+  std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return absl::StrCat(tm.tm_mday, " ", kMonths[tm.tm_mon], " ", tm.tm_year + 1900);
+}
+
+std::string LaWords(const std::string& la, const std::string& name) {
+  return name.empty() ? absl::StrCat("LA ", la) : absl::StrCat(name, " (LA ", la, ")");
+}
+
+std::string StatusWords(bool published) {
+  return published ? "Published: DfE disclosure control applied (c marks a suppressed figure)"
+                   : "Internal: every figure shown, not for publication";
+}
+
+std::string ChangeWords(const v1::Cell& change, const v1::Cell& change_pct, const std::string& unit) {
+  if (change.suppressed() || change_pct.suppressed()) return kSuppressedMark;
+  if (!change.has_value()) return "";
+  if (IsPercentUnit(unit)) return FormatDifference(change, unit);
+  std::string s = FormatDifference(change, unit);
+  if (change_pct.has_value()) absl::StrAppend(&s, ", ", FormatChange(change_pct));
+  return s;
+}
+
+std::string ComparatorWords(const google::protobuf::RepeatedPtrField<v1::ComparatorValue>& cs,
+                            const std::string& unit) {
+  std::vector<std::string> parts;
+  for (const auto& c : cs) {
+    if (c.value().has_value()) parts.push_back(absl::StrCat(c.label(), " ", FormatValue(c.value(), unit)));
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
+std::string FactSentence(const v1::Fact& f) {
+  std::string s = absl::StrCat(f.label(), ": ", FormatValue(f.value(), f.unit()), " in ", f.period());
+  if (f.previous().has_value() || f.previous().suppressed()) {
+    absl::StrAppend(&s, ", compared with ", FormatValue(f.previous(), f.unit()), " in ", f.previous_period());
+    const std::string change = ChangeWords(f.change(), f.change_pct(), f.unit());
+    if (!change.empty()) absl::StrAppend(&s, " (", change, ")");
+  }
+  s += ".";
+  const std::string comparators = ComparatorWords(f.comparators(), f.unit());
+  absl::StrAppend(&s, " ", comparators.empty() ? "No comparator figures are available." : comparators + ".");
+  if (f.has_target() && f.target().value().has_value()) {
+    std::string label = f.target().label();
+    if (!label.empty()) label[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(label[0])));
+    absl::StrAppend(&s, " ", label, ": ", FormatValue(f.target().value(), f.unit()), ".");
+  }
+  if (f.rating() != v1::RATING_UNSPECIFIED)
+    absl::StrAppend(&s, " Rated ", RatingName(f.rating()), ": ", f.rating_reason(), ".");
+  if (f.supplied()) s += " (Local measure.)";
+  return s;
+}
+
+std::string EvidenceWords(const v1::Finding& f) {
+  std::vector<std::string> parts;
+  for (const auto& e : f.evidence()) parts.push_back(absl::StrCat(e.name(), ": ", FormatValue(e.value(), f.unit())));
+  return absl::StrJoin(parts, "; ");
+}
+
+}  // namespace carestat

@@ -1,0 +1,144 @@
+#include "services/reporting/reports/rating.h"
+
+#include <cmath>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "services/reporting/format.h"
+
+namespace carestat {
+
+const char kRatingRule[] =
+    "Ratings compare this year's figure with its target or DfE threshold where there is one, otherwise with "
+    "statistical neighbours, then England, then London. Green: as good as the benchmark or better. Amber: worse "
+    "by 5% of the benchmark or less. Red: worse by more than 5%. Whether higher or lower is better follows the "
+    "indicator's polarity; figures with no better direction, no value or nothing to compare with are not rated.";
+
+const char kDirectionRule[] =
+    "Direction of travel compares the latest year with the year before: stable when the change is less than 2% "
+    "of the earlier figure, otherwise improving or deteriorating according to whether higher or lower is better. "
+    "Figures with no better direction, or a missing year, are not judged.";
+
+namespace {
+
+struct Threshold {
+  int last_start_year;   // the three years ending with the financial year starting then
+  double a1, a2;
+};
+
+// DfE adoption scorecard thresholds (An action plan for adoption: tackling delay,
+// 2012, and the 2014 uprating to 2016): 21, 20, 18, 16 and 14 months for A1; 7, 7,
+// 6, 5 and 4 months for A2, in days. Unchanged after 2013-16.
+constexpr Threshold kAdoptionThresholds[] = {
+    {2011, 639, 213}, {2012, 608, 213}, {2013, 547, 182}, {2014, 487, 152}, {2015, 426, 121},
+};
+
+v1::Benchmark MakeBenchmark(const std::string& kind, const std::string& label, double v, const std::string& unit) {
+  v1::Benchmark b;
+  b.set_kind(kind);
+  b.set_label(label);
+  b.mutable_value()->set_has_value(true);
+  b.mutable_value()->set_value(v);
+  b.mutable_value()->set_unit(unit);
+  return b;
+}
+
+}  // namespace
+
+std::optional<v1::Benchmark> TargetFor(const std::string& indicator, const std::string& breakdown, int year,
+                                       const std::string& unit) {
+  if (!breakdown.empty()) return std::nullopt;
+  if (indicator == "assessment_timeliness_pct") return MakeBenchmark("target", "local target", 80, unit);
+  const bool a1 = indicator == "adoption_a1_days_3yr", a2 = indicator == "adoption_a2_days_3yr";
+  if (a1 || a2) {
+    const Threshold* t = nullptr;
+    for (const auto& th : kAdoptionThresholds) {
+      if (th.last_start_year <= year) t = &th;
+    }
+    if (!t) return std::nullopt;  // before the scorecard
+    return MakeBenchmark("threshold", absl::StrCat("DfE threshold for ", ThreeYearLabel(year)), a1 ? t->a1 : t->a2,
+                         unit);
+  }
+  return std::nullopt;
+}
+
+std::optional<int> Compare(double value, double benchmark, const std::string& polarity) {
+  int sign;
+  if (polarity == "up") sign = 1;
+  else if (polarity == "down") sign = -1;
+  else return std::nullopt;
+  if (value == benchmark) return 0;
+  return (value > benchmark ? 1 : -1) * sign;
+}
+
+Judgement Judge(const v1::Cell& value, const std::string& polarity, const std::string& unit,
+                const v1::Benchmark* target, const std::vector<v1::ComparatorValue>& comparators) {
+  Judgement j;
+  if (polarity != "up" && polarity != "down") {
+    j.reason = "not rated: neither higher nor lower is better";
+    return j;
+  }
+  if (!value.has_value()) {
+    j.reason = "not rated: no figure";
+    return j;
+  }
+  if (target && target->value().has_value()) {
+    j.against = *target;
+  } else {
+    for (const char* prefix : {"SN:", "ENG", "LON"}) {
+      for (const auto& c : comparators) {
+        if (j.against.kind().empty() && absl::StartsWith(c.entity(), prefix) && c.value().has_value()) {
+          j.against.set_kind("comparator");
+          j.against.set_label(c.label());
+          *j.against.mutable_value() = c.value();
+        }
+      }
+    }
+  }
+  if (j.against.kind().empty()) {
+    j.reason = "not rated: no target or comparator";
+    return j;
+  }
+  const double b = j.against.value().value();
+  const std::string what = absl::StrCat(j.against.kind() == "comparator" ? "" : "the ", j.against.label(), " (",
+                                        FormatNumber(b, unit), ")");
+  const int cmp = *Compare(value.value(), b, polarity);
+  if (cmp >= 0) {
+    j.rating = v1::GREEN;
+    j.reason = absl::StrCat(cmp == 0 ? "equal to " : "better than ", what);
+    return j;
+  }
+  const double gap = std::fabs(value.value() - b);
+  const bool within = b == 0 ? false : gap <= kAmberBand * std::fabs(b) + 1e-9;
+  j.rating = within ? v1::AMBER : v1::RED;
+  j.reason = absl::StrCat("worse than ", what, within ? " by 5% or less" : " by more than 5%");
+  return j;
+}
+
+v1::Direction DirectionOfTravel(const v1::Cell& previous, const v1::Cell& latest, const std::string& polarity) {
+  if (polarity != "up" && polarity != "down") return v1::DIRECTION_UNSPECIFIED;
+  if (!previous.has_value() || !latest.has_value()) return v1::DIRECTION_UNSPECIFIED;
+  const double d = latest.value() - previous.value();
+  if (std::fabs(d) < kStableBand * std::fabs(previous.value()) || d == 0) return v1::STABLE;
+  return *Compare(latest.value(), previous.value(), polarity) > 0 ? v1::IMPROVING : v1::DETERIORATING;
+}
+
+std::string RatingName(v1::Rating r) {
+  switch (r) {
+    case v1::GREEN: return "green";
+    case v1::AMBER: return "amber";
+    case v1::RED: return "red";
+    default: return "not rated";
+  }
+}
+
+std::string DirectionName(v1::Direction d) {
+  switch (d) {
+    case v1::IMPROVING: return "improving";
+    case v1::DETERIORATING: return "deteriorating";
+    case v1::STABLE: return "stable";
+    default: return "not judged";
+  }
+}
+
+}  // namespace carestat

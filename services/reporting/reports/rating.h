@@ -1,0 +1,59 @@
+// File: rating.h
+// Targets, thresholds and the rules that rate a figure and judge its direction of
+// travel. One place, so the annual report and the self-assessment agree.
+//   auto target = TargetFor("assessment_timeliness_pct", "", 2015, "percent");  // 80, local target
+//   Judgement j = Judge(cell, "up", "percent", target ? &*target : nullptr, comparators);
+//   j.rating == v1::AMBER;   // 76 against 80: worse, by 5% or less
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "carestat/v1/reporting.pb.h"
+
+namespace carestat {
+
+// Rating: measured against the target or threshold where there is one, else against
+// statistical neighbours, else England, else London. GREEN when the figure is as good
+// as the benchmark or better (by the indicator's polarity), AMBER when worse by at most
+// 5% of the benchmark, RED when worse by more. Polarity none, no figure or nothing to
+// compare with: not rated.
+extern const char kRatingRule[];
+// Direction of travel: the latest year against the one before. STABLE when the change
+// is under 2% of the earlier figure; else IMPROVING or DETERIORATING by polarity.
+// Polarity none or a year missing: not judged.
+extern const char kDirectionRule[];
+
+inline constexpr double kAmberBand = 0.05;
+inline constexpr double kStableBand = 0.02;
+
+// The local target or DfE threshold of an indicator for the financial year starting
+// in `year` (the three years ending then, for the A1 and A2 averages); nullopt when
+// there is none. Local targets: assessment_timeliness_pct 80. DfE adoption scorecard
+// thresholds: A1 639, 608, 547, 487 and 426 days for 2009-12 to 2013-16 (426 after),
+// A2 213, 213, 182, 152 and 121 days (121 after).
+std::optional<v1::Benchmark> TargetFor(const std::string& indicator, const std::string& breakdown, int year,
+                                       const std::string& unit);
+
+// +1 when `value` is better than `benchmark`, -1 worse, 0 equal; nullopt for polarity
+// none (or anything but up and down).
+std::optional<int> Compare(double value, double benchmark, const std::string& polarity);
+
+struct Judgement {
+  v1::Rating rating = v1::RATING_UNSPECIFIED;
+  v1::Benchmark against;   // kind "" when not rated
+  std::string reason;      // names the benchmark, never the LA's own figure
+};
+
+// `comparators` as SeriesBook::Comparators gives them (any order; missing values skipped).
+Judgement Judge(const v1::Cell& value, const std::string& polarity, const std::string& unit,
+                const v1::Benchmark* target, const std::vector<v1::ComparatorValue>& comparators);
+
+v1::Direction DirectionOfTravel(const v1::Cell& previous, const v1::Cell& latest, const std::string& polarity);
+
+// "green", "amber", "red", "not rated"; "improving", "deteriorating", "stable", "not judged".
+std::string RatingName(v1::Rating r);
+std::string DirectionName(v1::Direction d);
+
+}  // namespace carestat

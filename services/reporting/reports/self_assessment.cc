@@ -1,0 +1,281 @@
+#include "services/reporting/reports/self_assessment.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/common/dates.h"
+#include "services/reporting/format.h"
+#include "services/reporting/reports/annual.h"
+#include "services/reporting/reports/rating.h"
+#include "services/reporting/reports/series.h"
+
+namespace carestat {
+
+const char kFindingsRule[] =
+    "Strengths are indicators that are improving and better than statistical neighbours (where no neighbour "
+    "figure is available: improving and on target). Areas for focus are indicators that are off target, worse "
+    "than statistical neighbours, or deteriorating. Indicators where neither higher nor lower is better are "
+    "reported but are neither.";
+
+namespace {
+
+struct SectionSpec {
+  const char* id;
+  const char* title;
+  std::vector<const char*> indicators;
+};
+
+const std::vector<SectionSpec>& Sections() {
+  static const std::vector<SectionSpec> kSections = {
+      {"front_door", "Front door",
+       {"contacts", "referrals", "referral_rate", "contact_conversion_pct", "rereferral_12m_pct", "referral_nfa_pct",
+        "nrpf_cases"}},
+      {"cin_cp", "Children in need and child protection",
+       {"cin_open_year_end", "cin_rate", "assessments_completed", "assessment_timeliness_pct", "s47_enquiries",
+        "s47_rate", "icpc_timeliness_pct", "cpp_year_end", "cpp_rate", "cpp_started", "cpp_ceased", "cpp_repeat_pct",
+        "cpp_ceased_2y_plus_pct", "cp_visits_timely_pct", "cp_core_groups_held_pct"}},
+      {"looked_after", "Looked-after children",
+       {"lac_year_end", "lac_rate", "lac_started", "lac_ceased", "lac_police_protection_pct",
+        "lac_placement_moves_3plus_pct", "lac_long_term_stability_pct", "lac_placed_in_borough_pct",
+        "lac_placed_within_20_miles_pct", "lac_inhouse_foster_children", "foster_carer_reviews_pct"}},
+      {"care_leavers", "Care leavers",
+       {"care_leavers_18plus", "care_leavers_eet_pct", "care_leavers_suitable_accommodation_pct",
+        "care_leavers_in_touch_pct"}},
+      {"adoption", "Adoption",
+       {"adoptions", "shopa_decisions", "adoption_a1_days", "adoption_a2_days", "adoption_a1_days_3yr",
+        "adoption_a2_days_3yr"}},
+      {"workforce", "Workforce", {"agency_sw_rate_pct", "sw_caseload_avg", "overspend_gbp"}},
+  };
+  return kSections;
+}
+
+absl::StatusOr<v1::AssessedIndicator> Assess(SeriesBook& book, const std::string& indicator,
+                                             const std::string& breakdown, const std::string& label, int year) {
+  v1::AssessedIndicator a;
+  a.set_indicator(indicator);
+  a.set_breakdown(breakdown);
+  a.set_label(label);
+  const std::string unit = book.Unit(indicator);
+  a.set_unit(unit);
+  a.set_polarity(book.Polarity(indicator));
+  for (int y = year - 2; y <= year; ++y) {
+    a.add_periods(FormatPeriod(FinancialYear(y)));
+    auto c = book.Value(indicator, breakdown, y);
+    if (!c.ok()) return c.status();
+    *a.add_values() = *c;
+  }
+  auto comparators = book.Comparators(indicator, breakdown, year);
+  if (!comparators.ok()) return comparators.status();
+  for (auto& c : *comparators) *a.add_comparators() = c;
+  auto target = TargetFor(indicator, breakdown, year, unit);
+  if (target) *a.mutable_target() = *target;
+  const v1::Cell& latest = a.values(2);
+  Judgement j = Judge(latest, a.polarity(), unit, target ? &*target : nullptr, *comparators);
+  a.set_rating(j.rating);
+  *a.mutable_rated_against() = j.against;
+  a.set_rating_reason(j.reason);
+  a.set_direction(DirectionOfTravel(a.values(1), latest, a.polarity()));
+  *a.mutable_change() = Difference(a.values(1), latest);
+  auto supplied = book.Supplied(indicator, breakdown, year);
+  if (!supplied.ok()) return supplied.status();
+  a.set_supplied(*supplied);
+  return a;
+}
+
+const v1::ComparatorValue* Neighbours(const v1::AssessedIndicator& a) {
+  for (const auto& c : a.comparators()) {
+    if (c.entity().rfind("SN:", 0) == 0 && c.value().has_value()) return &c;
+  }
+  return nullptr;
+}
+
+v1::Finding MakeFinding(const std::string& section, const v1::AssessedIndicator& a, const std::string& statement,
+                        const std::vector<std::string>& reasons) {
+  v1::Finding f;
+  f.set_section(section);
+  f.set_indicator(a.indicator());
+  f.set_breakdown(a.breakdown());
+  f.set_label(a.label());
+  f.set_unit(a.unit());
+  f.set_statement(statement);
+  for (const auto& r : reasons) f.add_reasons(r);
+  for (int i = 0; i < a.values_size(); ++i) {
+    v1::Evidence* e = f.add_evidence();
+    e->set_name(a.periods(i));
+    *e->mutable_value() = a.values(i);
+  }
+  if (const auto* sn = Neighbours(a)) {
+    v1::Evidence* e = f.add_evidence();
+    e->set_name(sn->label());
+    *e->mutable_value() = sn->value();
+  }
+  if (a.has_target() && a.target().value().has_value()) {
+    v1::Evidence* e = f.add_evidence();
+    e->set_name(a.target().label());
+    *e->mutable_value() = a.target().value();
+  }
+  return f;
+}
+
+// Strengths and areas for focus of one indicator, by kFindingsRule.
+void Find(const std::string& section, const v1::AssessedIndicator& a, v1::SelfAssessment* out) {
+  if (a.polarity() != "up" && a.polarity() != "down") return;
+  const v1::Cell& latest = a.values(a.values_size() - 1);
+  if (!latest.has_value()) return;
+  const auto* sn = Neighbours(a);
+  std::optional<int> vs_sn, vs_target;
+  if (sn) vs_sn = Compare(latest.value(), sn->value().value(), a.polarity());
+  if (a.has_target() && a.target().value().has_value())
+    vs_target = Compare(latest.value(), a.target().value().value(), a.polarity());
+  const bool improving = a.direction() == v1::IMPROVING;
+
+  if (improving && ((vs_sn && *vs_sn > 0) || (!sn && vs_target && *vs_target >= 0))) {
+    std::string basis = vs_sn ? absl::StrCat("better than statistical neighbours (",
+                                             FormatNumber(sn->value().value(), a.unit()), ")")
+                              : absl::StrCat("on target (", a.target().label(), ": ",
+                                             FormatNumber(a.target().value().value(), a.unit()), ")");
+    *out->add_strengths() = MakeFinding(section, a, absl::StrCat("Improving and ", basis), {"improving",
+                                        vs_sn ? "better than neighbours" : "on target"});
+  }
+  std::vector<std::string> reasons, words;
+  if (vs_target && *vs_target < 0) {
+    reasons.push_back("off target");
+    words.push_back(absl::StrCat("off target (", a.target().label(), ": ",
+                                 FormatNumber(a.target().value().value(), a.unit()), ")"));
+  }
+  if (vs_sn && *vs_sn < 0) {
+    reasons.push_back("worse than neighbours");
+    words.push_back(absl::StrCat("worse than statistical neighbours (", FormatNumber(sn->value().value(), a.unit()),
+                                 ")"));
+  }
+  if (a.direction() == v1::DETERIORATING) {
+    reasons.push_back("deteriorating");
+    words.push_back(absl::StrCat("deteriorating since ", a.periods(a.periods_size() - 2)));
+  }
+  if (!reasons.empty()) {
+    std::string statement = absl::StrJoin(words, "; ");
+    statement[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(statement[0])));
+    *out->add_areas_for_focus() = MakeFinding(section, a, statement, reasons);
+  }
+}
+
+v1::DataQuality BuildDataQuality(const std::string& la, int year, ReturnsSource* returns) {
+  v1::DataQuality dq;
+  if (!returns) {
+    dq.set_note("not available: this reporting service has no connection to the ingestion service");
+    return dq;
+  }
+  auto list = returns->Returns(la);
+  if (!list.ok()) {
+    dq.set_note(absl::StrCat("not available: ingestion ListReturns failed: ", list.status().message()));
+    return dq;
+  }
+  const int collection_year = year + 1;
+  std::vector<v1::ReturnInfo> of_year;
+  for (const auto& r : *list) {
+    if (r.la() == la && r.collection_year() == collection_year) of_year.push_back(r);
+  }
+  std::sort(of_year.begin(), of_year.end(),
+            [](const v1::ReturnInfo& a, const v1::ReturnInfo& b) { return a.dataset() < b.dataset(); });
+  dq.set_available(true);
+  dq.set_note(of_year.empty()
+                  ? absl::StrCat("No returns are stored for collection year ", collection_year, ".")
+                  : absl::StrCat("Returns stored for collection year ", collection_year,
+                                 ". Records with an error are left out of every indicator; queries are kept."));
+  for (const auto& r : of_year) {
+    v1::ReturnQuality* q = dq.add_returns();
+    q->set_return_id(r.return_id());
+    q->set_dataset(r.dataset());
+    q->set_collection_year(r.collection_year());
+    q->set_file_name(r.file_name());
+    q->set_uploaded_unix_ms(r.uploaded_unix_ms());
+    for (const auto& [k, n] : r.record_counts()) (*q->mutable_record_counts())[k] = n;
+    q->set_children(r.children());
+    q->set_errors(r.errors());
+    q->set_queries(r.queries());
+    if (r.errors() + r.queries() == 0) continue;
+    auto issues = returns->Issues(r.return_id());
+    if (!issues.ok()) continue;  // the totals above still stand
+    std::map<std::pair<std::string, std::string>, v1::RuleCount> rules;
+    for (const auto& i : *issues) {
+      const std::string severity = i.severity() == v1::ERROR ? "error" : "query";
+      v1::RuleCount& rc = rules[{severity, i.rule()}];
+      if (rc.count() == 0) {
+        rc.set_rule(i.rule());
+        rc.set_severity(severity);
+        rc.set_message(i.message());
+      }
+      rc.set_count(rc.count() + 1);
+    }
+    std::vector<v1::RuleCount> sorted;
+    for (auto& [k, rc] : rules) sorted.push_back(rc);
+    std::stable_sort(sorted.begin(), sorted.end(), [](const v1::RuleCount& a, const v1::RuleCount& b) {
+      if (a.severity() != b.severity()) return a.severity() == "error";
+      return a.count() > b.count();
+    });
+    for (size_t i = 0; i < sorted.size() && i < 10; ++i) *q->add_rules() = sorted[i];
+  }
+  return dq;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::SelfAssessment> BuildSelfAssessment(const std::string& la, const std::string& year,
+                                                       MetricsSource& metrics, ReturnsSource* returns,
+                                                       int64_t now_ms) {
+  auto period = ParsePeriod(year);
+  if (!period || period->kind() != v1::Period::FINANCIAL_YEAR) {
+    return absl::InvalidArgumentError(absl::StrCat("'", year, "' is not a financial year like 2015-16"));
+  }
+  const int last = period->start_year();
+  SeriesBook book(&metrics, la, last - 2, last);
+  if (absl::Status s = book.Load(); !s.ok()) return s;
+
+  v1::SelfAssessment sa;
+  sa.set_la(la);
+  sa.set_la_name(LaName(la));
+  sa.set_year(FormatPeriod(*period));
+  sa.set_generated_unix_ms(now_ms);
+  sa.set_rating_rule(kRatingRule);
+  sa.set_direction_rule(kDirectionRule);
+  sa.set_findings_rule(kFindingsRule);
+
+  std::set<std::string> listed;
+  for (const auto& spec : Sections()) {
+    v1::AssessmentSection* section = sa.add_sections();
+    section->set_id(spec.id);
+    section->set_title(spec.title);
+    for (const char* id : spec.indicators) {
+      auto a = Assess(book, id, "", book.Name(id), last);
+      if (!a.ok()) return a.status();
+      listed.insert(id);
+      *section->add_indicators() = *std::move(a);
+    }
+  }
+  // Local measures the sections do not name get a section of their own.
+  auto values = metrics.Values(la, FormatPeriod(*period));
+  if (!values.ok()) return values.status();
+  v1::AssessmentSection other;
+  other.set_id("other");
+  other.set_title("Other local measures");
+  for (const auto& p : *values) {
+    if (!p.supplied() || !listed.insert(IndicatorKey(p.indicator(), p.breakdown())).second) continue;
+    std::string label = book.Name(p.indicator());
+    if (!p.breakdown().empty()) absl::StrAppend(&label, " (", p.breakdown(), ")");
+    auto a = Assess(book, p.indicator(), p.breakdown(), label, last);
+    if (!a.ok()) return a.status();
+    *other.add_indicators() = *std::move(a);
+  }
+  if (other.indicators_size() > 0) *sa.add_sections() = std::move(other);
+
+  for (const auto& section : sa.sections()) {
+    for (const auto& a : section.indicators()) Find(section.title(), a, &sa);
+  }
+  *sa.mutable_data_quality() = BuildDataQuality(la, last, returns);
+  return sa;
+}
+
+}  // namespace carestat

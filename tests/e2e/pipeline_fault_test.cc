@@ -1,0 +1,109 @@
+// The scheduled pipeline against three server processes: it survives metrics going
+// away mid-run, two runs do not overlap, and nothing is ingested twice.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "tests/integration/test_util.h"
+
+namespace carestat {
+namespace fs = std::filesystem;
+namespace {
+
+class PipelineFaultTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir("pipe");
+    ingestion_ = Server("ingestion", {"--data", dir_ + "/ing"});
+    ASSERT_TRUE(ingestion_->Start());
+    metrics_ = Server("metrics", {"--data", dir_ + "/met", "--ingestion", ingestion_->address()});
+    ASSERT_TRUE(metrics_->Start());
+    reporting_ = Server("reporting", {"--metrics", metrics_->address()});
+    ASSERT_TRUE(reporting_->Start());
+    auto synth = RunCommand({BinDir() + "/pipeline/carestat", "synth", "--out", dir_ + "/inbox"});
+    ASSERT_EQ(synth.exit_code, 0) << synth.err;
+  }
+  std::unique_ptr<ServerProcess> Server(const std::string& name, std::vector<std::string> extra,
+                                        const std::string& listen = "127.0.0.1:0") {
+    std::vector<std::string> argv = {BinDir() + "/services/" + name + "/carestat-" + name, "--listen", listen};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return std::make_unique<ServerProcess>(argv);
+  }
+  std::vector<std::string> PipelineArgs() {
+    return {BinDir() + "/pipeline/carestat", "pipeline", "--inbox", dir_ + "/inbox", "--out", dir_ + "/out",
+            "--ingestion", ingestion_->address(), "--metrics", metrics_->address(), "--reporting",
+            reporting_->address(), "--settle", "0", "--attempts", "12"};
+  }
+  std::string dir_;
+  std::unique_ptr<ServerProcess> ingestion_, metrics_, reporting_;
+};
+
+TEST_F(PipelineFaultTest, MetricsDownMidRunIsWaitedForAndTheRunCompletes) {
+  // Metrics goes away before the run reaches recompute, and comes back on its port.
+  const std::string metrics_address = metrics_->address();
+  metrics_->Stop();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    auto args = PipelineArgs();
+    std::vector<char*> c;
+    for (auto& s : args) c.push_back(s.data());
+    c.push_back(nullptr);
+    int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, 1);
+    ::dup2(devnull, 2);
+    ::execv(c[0], c.data());
+    ::_exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  metrics_ = Server("metrics", {"--data", dir_ + "/met", "--ingestion", ingestion_->address()}, metrics_address);
+  ASSERT_TRUE(metrics_->Start());
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_TRUE(fs::exists(dir_ + "/out/301/2015-16/annual-report.html"));
+  EXPECT_TRUE(fs::exists(dir_ + "/out/archive/301/2016/cin-census.xml"));
+  auto ind = RunCommand({BinDir() + "/pipeline/carestat", "indicators", "--la", "301", "--period", "2015-16",
+                         "--json", "--target", metrics_->address()});
+  EXPECT_NE(ind.out.find("\"referrals\": 3255"), std::string::npos) << ind.out << ind.err;
+  EXPECT_NE(ind.out.find("\"contacts\": 11393"), std::string::npos) << ind.out;
+}
+
+TEST_F(PipelineFaultTest, TwoRunsDoNotOverlapAndNothingIsIngestedTwice) {
+  // Hold the lock as a running pipeline would, then start another: it refuses.
+  fs::create_directories(dir_ + "/out/state");
+  auto first = RunCommand({"/usr/bin/flock", "-n", dir_ + "/out/state/run.lock", "-c",
+                           "true"});  // the lock is free before any run
+  EXPECT_EQ(first.exit_code, 0);
+  pid_t holder = ::fork();
+  if (holder == 0) {
+    std::string lock = dir_ + "/out/state/run.lock";
+    ::execl("/usr/bin/flock", "flock", lock.c_str(), "-c", "sleep 3", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto refused = RunCommand(PipelineArgs());
+  EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("another run holds"), std::string::npos) << refused.err;
+  ::waitpid(holder, nullptr, 0);
+
+  auto run = RunCommand(PipelineArgs());
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  // Put an archived file back: its content is known, so it is not sent again.
+  fs::copy_file(dir_ + "/out/archive/301/2016/cin-census.xml", dir_ + "/inbox/301/2016/cin-census-again.xml");
+  auto again = RunCommand(PipelineArgs());
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("known"), std::string::npos) << again.out;
+  auto ind = RunCommand({BinDir() + "/pipeline/carestat", "indicators", "--la", "301", "--period", "2015-16",
+                         "--json", "--target", metrics_->address()});
+  EXPECT_NE(ind.out.find("\"referrals\": 3255"), std::string::npos) << ind.out << ind.err;
+}
+
+}  // namespace
+}  // namespace carestat

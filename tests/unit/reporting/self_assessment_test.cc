@@ -1,0 +1,238 @@
+// The self-assessment: sections, three-year trends, ratings, direction of travel,
+// strengths and areas for focus with their evidence, and the data-quality section.
+#include <gtest/gtest.h>
+
+#include "services/reporting/reports/rating.h"
+#include "services/reporting/reports/self_assessment.h"
+#include "services/reporting/reports/series.h"
+#include "tests/unit/reporting/fake_metrics.h"
+#include "tests/unit/reporting/report_walk.h"
+
+namespace carestat {
+namespace {
+
+FakeMetrics Data() {
+  FakeMetrics m = SeedLikeMetrics();
+  // A clear strength: re-referrals falling and below neighbours (lower is better).
+  m.Put("301", "rereferral_12m_pct", "", 2013, 27, 270, 1000);
+  m.Put("301", "rereferral_12m_pct", "", 2014, 25, 250, 1000);
+  m.Put("301", "rereferral_12m_pct", "", 2015, 20, 200, 1000);
+  m.Put("SN:301", "rereferral_12m_pct", "", 2015, 22);
+  // A supplied measure no section names.
+  m.Put("301", "dq_excluded_records", "", 2015, 12, NAN, 0, true);
+  return m;
+}
+
+const v1::AssessedIndicator* Find(const v1::SelfAssessment& sa, const std::string& id) {
+  for (const auto& s : sa.sections()) {
+    for (const auto& a : s.indicators()) {
+      if (a.indicator() == id) return &a;
+    }
+  }
+  return nullptr;
+}
+
+const v1::Finding* FindingOf(const google::protobuf::RepeatedPtrField<v1::Finding>& list, const std::string& id) {
+  for (const auto& f : list) {
+    if (f.indicator() == id) return &f;
+  }
+  return nullptr;
+}
+
+TEST(SelfAssessmentTest, SixSectionsWithThreeYearTrends) {
+  FakeMetrics m = Data();
+  auto sa = BuildSelfAssessment("301", "2015-16", m, nullptr, 0);
+  ASSERT_TRUE(sa.ok()) << sa.status();
+  ASSERT_GE(sa->sections_size(), 6);
+  const char* ids[] = {"front_door", "cin_cp", "looked_after", "care_leavers", "adoption", "workforce"};
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(sa->sections(i).id(), ids[i]);
+  EXPECT_EQ(sa->sections(1).title(), "Children in need and child protection");
+  for (const auto& s : sa->sections()) {
+    EXPECT_GT(s.indicators_size(), 0) << s.id();
+    for (const auto& a : s.indicators()) {
+      ASSERT_EQ(a.periods_size(), 3) << a.indicator();
+      EXPECT_EQ(a.periods(0), "2013-14");
+      EXPECT_EQ(a.periods(2), "2015-16");
+      ASSERT_EQ(a.values_size(), 3);
+      EXPECT_EQ(a.comparators_size(), 3);
+    }
+  }
+  // Every figure is the metrics value.
+  for (const auto& [ref, cell] : CellsByRef(*sa)) {
+    std::string id, b;
+    int y;
+    ASSERT_TRUE(ParseCellRef(ref, &id, &b, &y));
+    const v1::IndicatorPoint* p = m.Find("301", id, b, y);
+    EXPECT_EQ(cell->has_value(), p != nullptr) << ref;
+    if (p) {
+      EXPECT_EQ(cell->value(), p->value()) << ref;
+    }
+  }
+  // The supplied measure no section names gets its own.
+  EXPECT_EQ(sa->sections(sa->sections_size() - 1).id(), "other");
+  EXPECT_NE(Find(*sa, "dq_excluded_records"), nullptr);
+}
+
+TEST(SelfAssessmentTest, RatingAndDirectionFollowPolarity) {
+  FakeMetrics m = Data();
+  auto sa = BuildSelfAssessment("301", "2015-16", m, nullptr, 0);
+  ASSERT_TRUE(sa.ok());
+  const auto* assess = Find(*sa, "assessment_timeliness_pct");   // 71, 71, 76; target 80
+  EXPECT_EQ(assess->direction(), v1::IMPROVING);
+  EXPECT_EQ(assess->rating(), v1::AMBER);
+  EXPECT_EQ(assess->target().value().value(), 80);
+  const auto* agency = Find(*sa, "agency_sw_rate_pct");   // 50 -> 45, lower is better
+  EXPECT_EQ(agency->direction(), v1::IMPROVING);
+  EXPECT_EQ(agency->rating(), v1::RED);                    // SN 30
+  const auto* visits = Find(*sa, "cp_visits_timely_pct");  // 95.5 -> 97: +1.6%, under 2%
+  EXPECT_EQ(visits->direction(), v1::STABLE);
+  const auto* core = Find(*sa, "cp_core_groups_held_pct");  // 86 -> 84: -2.3%
+  EXPECT_EQ(core->direction(), v1::DETERIORATING);
+  const auto* referrals = Find(*sa, "referrals");           // polarity none
+  EXPECT_EQ(referrals->direction(), v1::DIRECTION_UNSPECIFIED);
+  EXPECT_EQ(referrals->rating(), v1::RATING_UNSPECIFIED);
+  const auto* a1 = Find(*sa, "adoption_a1_days_3yr");       // 647 -> 721 days, lower is better
+  EXPECT_EQ(a1->direction(), v1::DETERIORATING);
+  EXPECT_EQ(a1->rating(), v1::RED);
+  const auto* eet = Find(*sa, "care_leavers_eet_pct");      // nothing loaded
+  EXPECT_EQ(eet->direction(), v1::DIRECTION_UNSPECIFIED);
+  for (const auto& v : eet->values()) EXPECT_FALSE(v.has_value());
+}
+
+TEST(SelfAssessmentTest, StrengthsAndAreasNameTheirEvidence) {
+  FakeMetrics m = Data();
+  auto sa = BuildSelfAssessment("301", "2015-16", m, nullptr, 0);
+  ASSERT_TRUE(sa.ok());
+  // Better than neighbours and improving.
+  const v1::Finding* rereferral = FindingOf(sa->strengths(), "rereferral_12m_pct");
+  ASSERT_NE(rereferral, nullptr);
+  EXPECT_EQ(rereferral->section(), "Front door");
+  ASSERT_EQ(rereferral->evidence_size(), 4);   // three years and the neighbours
+  EXPECT_EQ(rereferral->evidence(2).name(), "2015-16");
+  EXPECT_EQ(rereferral->evidence(2).value().value(), 20);
+  EXPECT_EQ(rereferral->evidence(3).name(), "Statistical neighbours");
+  EXPECT_EQ(rereferral->evidence(3).value().value(), 22);
+  // No neighbour figure: improving and within the DfE threshold.
+  const v1::Finding* a2 = FindingOf(sa->strengths(), "adoption_a2_days_3yr");
+  ASSERT_NE(a2, nullptr);
+  EXPECT_NE(a2->statement().find("on target"), std::string::npos) << a2->statement();
+  // Improving but worse than neighbours: not a strength; an area for focus.
+  EXPECT_EQ(FindingOf(sa->strengths(), "agency_sw_rate_pct"), nullptr);
+  const v1::Finding* agency = FindingOf(sa->areas_for_focus(), "agency_sw_rate_pct");
+  ASSERT_NE(agency, nullptr);
+  EXPECT_EQ(std::vector<std::string>(agency->reasons().begin(), agency->reasons().end()),
+            std::vector<std::string>{"worse than neighbours"});
+  // Off target and worse than neighbours, with the target among the evidence.
+  const v1::Finding* assess = FindingOf(sa->areas_for_focus(), "assessment_timeliness_pct");
+  ASSERT_NE(assess, nullptr);
+  EXPECT_EQ(assess->reasons_size(), 2);
+  EXPECT_EQ(assess->evidence(assess->evidence_size() - 1).name(), "local target");
+  EXPECT_EQ(assess->evidence(assess->evidence_size() - 1).value().value(), 80);
+  // Deteriorating.
+  const v1::Finding* core = FindingOf(sa->areas_for_focus(), "cp_core_groups_held_pct");
+  ASSERT_NE(core, nullptr);
+  EXPECT_NE(std::find(core->reasons().begin(), core->reasons().end(), "deteriorating"), core->reasons().end());
+  // Polarity none never appears.
+  EXPECT_EQ(FindingOf(sa->areas_for_focus(), "referrals"), nullptr);
+  EXPECT_EQ(FindingOf(sa->strengths(), "referrals"), nullptr);
+}
+
+TEST(SelfAssessmentTest, DataQualityComesFromIngestionWhenGiven) {
+  FakeMetrics m = Data();
+  auto none = BuildSelfAssessment("301", "2015-16", m, nullptr, 0);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->data_quality().available());
+  EXPECT_NE(none->data_quality().note().find("not available"), std::string::npos);
+
+  FakeReturns returns;
+  auto add = [&](const std::string& dataset, int year, int errors, int queries) {
+    v1::ReturnInfo& r = returns.returns.emplace_back();
+    r.set_return_id("301/" + std::to_string(year) + "/" + dataset);
+    r.set_la("301");
+    r.set_collection_year(year);
+    r.set_dataset(dataset);
+    r.set_file_name(dataset + ".xml");
+    r.set_errors(errors);
+    r.set_queries(queries);
+    r.set_children(1000);
+    (*r.mutable_record_counts())["referral"] = 3255;
+  };
+  add("cin-census", 2016, 3, 1);
+  add("ssda903", 2016, 0, 0);
+  add("cin-census", 2015, 9, 0);   // another year: not listed
+  auto issue = [&](const std::string& rule, v1::Severity sev) {
+    v1::ValidationIssue i;
+    i.set_rule(rule);
+    i.set_severity(sev);
+    i.set_message("rule " + rule);
+    returns.issues["301/2016/cin-census"].push_back(i);
+  };
+  issue("8500", v1::QUERY);
+  issue("100", v1::ERROR);
+  issue("200", v1::ERROR);
+  issue("200", v1::ERROR);
+  auto sa = BuildSelfAssessment("301", "2015-16", m, &returns, 0);
+  ASSERT_TRUE(sa.ok());
+  const v1::DataQuality& dq = sa->data_quality();
+  EXPECT_TRUE(dq.available());
+  ASSERT_EQ(dq.returns_size(), 2);
+  EXPECT_EQ(dq.returns(0).dataset(), "cin-census");
+  EXPECT_EQ(dq.returns(0).errors(), 3);
+  ASSERT_EQ(dq.returns(0).rules_size(), 3);
+  EXPECT_EQ(dq.returns(0).rules(0).rule(), "200");   // errors first, most frequent first
+  EXPECT_EQ(dq.returns(0).rules(0).count(), 2);
+  EXPECT_EQ(dq.returns(0).rules(2).severity(), "query");
+  EXPECT_EQ(dq.returns(1).rules_size(), 0);
+
+  returns.fail = absl::UnavailableError("connection refused");
+  auto failed = BuildSelfAssessment("301", "2015-16", m, &returns, 0);
+  ASSERT_TRUE(failed.ok());
+  EXPECT_FALSE(failed->data_quality().available());
+  EXPECT_NE(failed->data_quality().note().find("connection refused"), std::string::npos);
+}
+
+TEST(RatingTest, RulesAtTheirEdges) {
+  auto cell = [](double v) {
+    v1::Cell c;
+    c.set_has_value(true);
+    c.set_value(v);
+    return c;
+  };
+  v1::Benchmark target = *TargetFor("assessment_timeliness_pct", "", 2015, "percent");
+  EXPECT_EQ(Judge(cell(80), "up", "percent", &target, {}).rating, v1::GREEN);
+  EXPECT_EQ(Judge(cell(76), "up", "percent", &target, {}).rating, v1::AMBER);     // 5.0% under
+  EXPECT_EQ(Judge(cell(75.9), "up", "percent", &target, {}).rating, v1::RED);
+  EXPECT_EQ(Judge(cell(76), "none", "percent", &target, {}).rating, v1::RATING_UNSPECIFIED);
+  EXPECT_EQ(Judge(v1::Cell(), "up", "percent", &target, {}).rating, v1::RATING_UNSPECIFIED);
+  EXPECT_EQ(Judge(cell(76), "up", "percent", nullptr, {}).rating, v1::RATING_UNSPECIFIED);
+  // Comparators: neighbours before England before London.
+  std::vector<v1::ComparatorValue> cs(3);
+  cs[0].set_entity("ENG"); cs[0].set_label("England"); *cs[0].mutable_value() = cell(50);
+  cs[1].set_entity("LON"); cs[1].set_label("London"); *cs[1].mutable_value() = cell(10);
+  cs[2].set_entity("SN:301"); cs[2].set_label("Statistical neighbours"); *cs[2].mutable_value() = cell(30);
+  Judgement j = Judge(cell(31), "down", "percent", nullptr, cs);
+  EXPECT_EQ(j.against.label(), "Statistical neighbours");
+  EXPECT_EQ(j.rating, v1::AMBER);   // 1 over 30 is 3.3%
+  cs[2].mutable_value()->set_has_value(false);
+  EXPECT_EQ(Judge(cell(31), "down", "percent", nullptr, cs).against.label(), "England");
+  EXPECT_EQ(Judge(cell(31), "down", "percent", nullptr, cs).rating, v1::GREEN);
+  // DfE adoption thresholds by period.
+  EXPECT_EQ(TargetFor("adoption_a1_days_3yr", "", 2011, "days")->value().value(), 639);
+  EXPECT_EQ(TargetFor("adoption_a1_days_3yr", "", 2014, "days")->value().value(), 487);
+  EXPECT_EQ(TargetFor("adoption_a1_days_3yr", "", 2015, "days")->value().value(), 426);
+  EXPECT_EQ(TargetFor("adoption_a1_days_3yr", "", 2017, "days")->value().value(), 426);
+  EXPECT_EQ(TargetFor("adoption_a2_days_3yr", "", 2013, "days")->value().value(), 182);
+  EXPECT_EQ(TargetFor("adoption_a2_days_3yr", "", 2015, "days")->value().value(), 121);
+  EXPECT_EQ(TargetFor("adoption_a2_days_3yr", "", 2015, "days")->label(), "DfE threshold for 2013-16");
+  EXPECT_FALSE(TargetFor("adoption_a1_days_3yr", "", 2010, "days").has_value());
+  EXPECT_FALSE(TargetFor("referrals", "", 2015, "count").has_value());
+  // Direction: a 2% band is stable.
+  EXPECT_EQ(DirectionOfTravel(cell(100), cell(101.9), "up"), v1::STABLE);
+  EXPECT_EQ(DirectionOfTravel(cell(100), cell(102), "up"), v1::IMPROVING);
+  EXPECT_EQ(DirectionOfTravel(cell(100), cell(102), "down"), v1::DETERIORATING);
+  EXPECT_EQ(DirectionOfTravel(cell(0), cell(0), "down"), v1::STABLE);
+  EXPECT_EQ(DirectionOfTravel(v1::Cell(), cell(1), "down"), v1::DIRECTION_UNSPECIFIED);
+}
+
+}  // namespace
+}  // namespace carestat
