@@ -301,7 +301,9 @@ int Indicators(const Args& a) {
                 "a metrics server.\n");
     return kOk;
   }
-  if (auto p = a.Problem({"la", "period", "json", "data", "target", "list", "help"})) return Usage("indicators", *p);
+  std::set<std::string> known = {"la", "period", "json", "data", "target", "list", "help"};
+  known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
+  if (auto p = a.Problem(known)) return Usage("indicators", *p);
   const bool list = a.Has("list");
   if (!list && (!a.Has("la") || !a.Has("period"))) return Usage("indicators", "--la and --period are required");
   SetLogQuiet(true);
@@ -351,8 +353,9 @@ int Series(const Args& a) {
                 "Prints one indicator by financial year, with comparators where loaded.\n");
     return kOk;
   }
-  if (auto p = a.Problem({"la", "indicator", "from", "to", "breakdown", "json", "data", "target", "help"}))
-    return Usage("series", *p);
+  std::set<std::string> known = {"la", "indicator", "from", "to", "breakdown", "json", "data", "target", "help"};
+  known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
+  if (auto p = a.Problem(known)) return Usage("series", *p);
   if (!a.Has("la") || !a.Has("indicator")) return Usage("series", "--la and --indicator are required");
   SetLogQuiet(true);
   auto b = Connect(a, false);

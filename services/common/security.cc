@@ -481,26 +481,32 @@ std::string FirstProperty(const grpc::AuthContext* ctx, const char* name) {
 
 // Who is calling: the bearer token's principal, else the principal listed for the client
 // certificate's CN (cert:<CN>). Nullopt with `reason` set when neither is valid.
+// `reason` is the message for the caller, `tag` a fixed phrase for the audit log.
 std::optional<Principal> IdentifyCaller(TokenStore& tokens, const grpc::AuthContext* ctx,
-                                      const std::optional<std::string>& authorization, std::string* reason) {
+                                        const std::optional<std::string>& authorization, std::string* reason,
+                                        std::string* tag) {
   if (authorization) {
     const std::string& v = *authorization;
     if (v.size() < 7 || !absl::EqualsIgnoreCase(v.substr(0, 7), "Bearer ")) {
       *reason = "malformed authorization header: expected 'authorization: Bearer <token>'";
+      *tag = "malformed authorization header";
       return std::nullopt;
     }
     std::string token(absl::StripAsciiWhitespace(v.substr(7)));
     if (token.empty()) {
       *reason = "malformed authorization header: the bearer token is empty";
+      *tag = "malformed authorization header";
       return std::nullopt;
     }
     auto p = tokens.FindToken(token);
     if (!p) {
       *reason = "unknown token: it is not in this server's tokens file";
+      *tag = "unknown token";
       return std::nullopt;
     }
     if (p->revoked) {
       *reason = "this token has been revoked";
+      *tag = "revoked token";
       return std::nullopt;
     }
     return p;
@@ -512,10 +518,12 @@ std::optional<Principal> IdentifyCaller(TokenStore& tokens, const grpc::AuthCont
     *reason = p ? absl::StrCat("the client certificate CN=", cn, " has been revoked")
                 : absl::StrCat("no bearer token, and the client certificate CN=", cn,
                                " is not listed (as cert:", cn, ") in the tokens file");
+    *tag = p ? "revoked client certificate" : "client certificate not listed";
     return std::nullopt;
   }
   *reason = "missing credentials: send 'authorization: Bearer <token>' (carestat token makes one; the CLI reads "
             "--token-file or CARESTAT_TOKEN)";
+  *tag = "missing credentials";
   return std::nullopt;
 }
 
@@ -539,9 +547,9 @@ class TokenProcessor final : public grpc::AuthMetadataProcessor {
     // nothing about the call is stored in it: the call interceptor names the principal
     // again from the same header (IdentifyCaller), and the header is not consumed.
     if (IsOpenMethod(method)) return grpc::Status::OK;
-    std::string reason;
-    std::optional<Principal> p = IdentifyCaller(*tokens_, ctx, authorization, &reason);
-    if (!p) return Refuse(method, "-", grpc::UNAUTHENTICATED, reason, reason);
+    std::string reason, tag;
+    std::optional<Principal> p = IdentifyCaller(*tokens_, ctx, authorization, &reason, &tag);
+    if (!p) return Refuse(method, "-", grpc::UNAUTHENTICATED, reason, tag);
     const auto& allowed = RolesFor(method);
     for (const auto& r : p->roles) {
       if (allowed.count(r)) return grpc::Status::OK;
@@ -556,13 +564,13 @@ class TokenProcessor final : public grpc::AuthMetadataProcessor {
 
  private:
   grpc::Status Refuse(const std::string& method, const std::string& principal, grpc::StatusCode code,
-                      const std::string& message, const std::string& reason) {
+                      const std::string& message, const std::string& tag) {
     if (audit_) {
       AuditEvent e;
       e.principal = principal;
       e.method = method;
       e.code = code;
-      e.reason = reason.substr(0, reason.find(':'));
+      e.reason = tag;
       audit_->Write(e);
     }
     return grpc::Status(code, message);
@@ -632,8 +640,8 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
         auto it = metadata->find("authorization");
         if (it != metadata->end()) authorization = ToString(it->second);
       }
-      std::string reason;
-      auto p = IdentifyCaller(*limits_->tokens, auth.get(), authorization, &reason);
+      std::string reason, tag;
+      auto p = IdentifyCaller(*limits_->tokens, auth.get(), authorization, &reason, &tag);
       principal_ = p ? p->name : "-";   // "-": an open method (health) called without a valid credential
     } else {
       principal_ = FirstProperty(auth.get(), "x509_common_name");
@@ -876,11 +884,8 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Dial(const std::string& target, c
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
   args.SetMaxSendMessageSize(64 << 20);
-  if (sec.default_timeout_seconds > 0) {
-    // Every call gets a deadline even if its caller set none (the earlier of the two wins).
-    args.SetServiceConfigJSON(absl::StrCat(R"({"methodConfig":[{"name":[{}],"timeout":")",
-                                           sec.default_timeout_seconds, R"(s"}]})"));
-  }
+  // No default deadline through the service config: gRPC 1.51 computes it from a cached
+  // clock that can be seconds old, failing calls at once. Every carestat call sets its own.
   if (sec.token.empty()) return grpc::CreateCustomChannel(target, creds, args);
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<BearerFactory>(sec.token));

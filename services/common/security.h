@@ -142,7 +142,6 @@ struct ClientSecurity {
   std::string tls_ca;                              // PEM file: verify the server against it
   std::string tls_client_cert, tls_client_key;     // PEM files: mutual TLS
   std::string token;                               // the bearer token itself
-  int64_t default_timeout_seconds = 3600;          // for calls that set no deadline
 };
 
 // --tls-ca, --tls-client-cert, --tls-client-key, --token-file. With use_env, each falls
@@ -155,7 +154,7 @@ std::string ClientSecurityHelp();
 // A channel to HOST:PORT. TLS (verifying the server's certificate and name against
 // --tls-ca, or the system's roots without it) unless the target is loopback and no TLS
 // file is given, in which case plaintext. Adds "authorization: Bearer <token>" to every
-// call when a token is set, and a default deadline to calls that have none.
+// call when a token is set. Callers set a deadline on every call.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> Dial(const std::string& target, const ClientSecurity& sec);
 
 // Reads a whole file (for PEM and token files); the error names the file.

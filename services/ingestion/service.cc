@@ -52,6 +52,11 @@ grpc::Status IngestionService::Upload(grpc::ServerContext* ctx,
     write_ok = std::fwrite(msg.chunk().data(), 1, msg.chunk().size(), out) == msg.chunk().size();
   }
   if (out) write_ok = std::fclose(out) == 0 && write_ok;
+  // A stream that broke part-way ends Read like a finished one: never ingest half a file.
+  if (write_ok && ctx->IsCancelled()) {
+    ::unlink(spool.c_str());
+    return grpc::Status(grpc::CANCELLED, absl::StrCat(header.file_name(), ": upload interrupted; nothing stored"));
+  }
   if (!write_ok) {
     ::unlink(spool.c_str());
     return grpc::Status(grpc::INVALID_ARGUMENT,

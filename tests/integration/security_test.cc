@@ -406,7 +406,7 @@ TEST_F(SecurityTest, ServersCallEachOtherWithTheirOwnTokensAndAuditWithoutChildD
                                    "\"outcome\":\"PERMISSION_DENIED\""}))
       << ing_audit;
   EXPECT_TRUE(has_line(ing_audit, {"\"principal\":\"-\"", "/carestat.v1.Ingestion/ListReturns",
-                                   "\"outcome\":\"UNAUTHENTICATED\""}))
+                                   "\"outcome\":\"UNAUTHENTICATED\"", "\"reason\":\"missing credentials\""}))
       << ing_audit;
   EXPECT_TRUE(has_line(ing_audit, {"\"principal\":\"metrics\"", "/carestat.v1.Ingestion/StreamRecords",
                                    "\"la\":\"301\"", "\"outcome\":\"OK\""}))
