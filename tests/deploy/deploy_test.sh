@@ -39,6 +39,19 @@ for i in 0 1 2; do
   if [ ${#missing[@]} -eq 0 ]; then pass "systemd: carestat-$s.service has the required directives, loopback :$p"
   else fail "systemd: carestat-$s.service lacks: ${missing[*]}"; fi
 done
+# Loopback servers say --plaintext on purpose (no warning; TLS is refused nowhere here).
+for s in "${services[@]}"; do
+  f="$deploy/systemd/carestat-$s.service"
+  [ -f "$f" ] || continue
+  exec_line=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$f" | tr -d '\\\n')
+  if grep -q -- '--listen 127\.0\.0\.1:' <<< "$exec_line" && grep -q -- ' --plaintext\b' <<< "$exec_line"; then
+    pass "systemd: carestat-$s.service serves loopback plaintext with --plaintext"
+  elif grep -q -- '--tls-cert' <<< "$exec_line" && grep -q -- '--tls-key' <<< "$exec_line" && grep -q -- '--tokens' <<< "$exec_line"; then
+    pass "systemd: carestat-$s.service serves TLS with tokens"
+  else
+    fail "systemd: carestat-$s.service must pass --plaintext on 127.0.0.1 (or --tls-cert, --tls-key and --tokens)"
+  fi
+done
 f="$deploy/systemd/carestat-pipeline.service"
 cmd='ExecStart=/usr/local/bin/carestat pipeline --inbox /var/lib/carestat/inbox --ingestion 127.0.0.1:7401 --metrics 127.0.0.1:7402 --reporting 127.0.0.1:7403 --out /var/lib/carestat/out'
 if [ -f "$f" ] && grep -qxF "$cmd" "$f" && unit_has "$f" 'Type=oneshot' && unit_has "$f" 'DynamicUser=yes' \
@@ -179,10 +192,20 @@ if grep -RIlE -- '-----BEGIN ([A-Z]+ )?PRIVATE KEY-----|-----BEGIN CERTIFICATE--
 else
   pass "no PEM keys or certificates under deploy/"
 fi
-if find "$deploy" -name 'hmac.key' -o -name '*.pem' -o -name '*.crt' | grep -q .; then
-  fail "key files under deploy/: $(find "$deploy" -name 'hmac.key' -o -name '*.pem' -o -name '*.crt' | tr '\n' ' ')"
+keyfiles() {
+  find "$deploy" \( -name 'hmac.key' -o -name '*.pem' -o -name '*.crt' -o -name '*.key' -o -name '*.token' \
+    -o -name tokens -o -path "$deploy/compose/secrets/*" \) -print
+}
+if keyfiles | grep -q .; then
+  fail "key or token files under deploy/: $(keyfiles | tr '\n' ' ')"
 else
-  pass "no key files under deploy/"
+  pass "no key, certificate or token files under deploy/ (nor compose/secrets/)"
+fi
+# A tokens-file line (sha256 hex, principal, roles) or a bearer token (cst_ + base64url).
+if grep -RIlE -- '^[[:space:]]*[0-9a-f]{64}[[:space:]]+[A-Za-z0-9_.:-]+[[:space:]]+[a-z]+|cst_[A-Za-z0-9_-]{40,}' "$deploy" >"$work/tokens"; then
+  fail "tokens or token hashes committed in: $(tr '\n' ' ' < "$work/tokens")"
+else
+  pass "no tokens or tokens-file lines under deploy/"
 fi
 
 # ---- YAML: parse everything, then check what a deployment needs -------------------
@@ -247,6 +270,13 @@ def pod_labels(o):
 def has_resources(c):
     r = c.get("resources", {})
     return all(k in r.get(w, {}) for w in ("requests", "limits") for k in ("cpu", "memory"))
+def command_text(c):
+    return " ".join(c.get("command", []) + c.get("args", []))
+def secret_mounts(spec, c):
+    # mountPath -> Secret name, for Secrets that are not optional.
+    secs = {v["name"]: v["secret"]["secretName"] for v in spec.get("volumes", [])
+            if "secret" in v and not v["secret"].get("optional")}
+    return {m["mountPath"].rstrip("/"): secs[m["name"]] for m in c.get("volumeMounts", []) if m["name"] in secs}
 def secure(spec, c):
     sc = c.get("securityContext", {})
     return (spec.get("securityContext", {}).get("runAsNonRoot") is True
@@ -275,10 +305,39 @@ for n, port in ports.items():
         check(secure(ps, c), f"StatefulSet {n}/{c['name']}: non-root, no privilege escalation, no capabilities",
               f"StatefulSet {n}/{c['name']}: needs runAsNonRoot, allowPrivilegeEscalation: false, capabilities drop ALL")
     c = ps["containers"][0]
+    text = command_text(c)
+    tls = "--tls-cert" in text
     for probe in ("livenessProbe", "readinessProbe"):
-        g = c.get(probe, {}).get("grpc", {})
-        check(g.get("port") == port, f"StatefulSet {n}: {probe} is a gRPC probe on {port}",
-              f"StatefulSet {n}: {probe} must be a grpc: probe on port {port}")
+        pr = c.get(probe, {})
+        t = pr.get("tcpSocket", {}).get("port")
+        g = pr.get("grpc", {}).get("port")
+        # The kubelet's gRPC probe is plaintext only: a TLS server needs a TCP probe.
+        check(t == port or (g == port and not tls),
+              f"StatefulSet {n}: {probe} on {port} ({'TCP' if t == port else 'gRPC'})",
+              f"StatefulSet {n}: {probe} must be a tcpSocket probe on {port}"
+              + (" (a grpc: probe cannot speak TLS)" if tls else " (or grpc: for a plaintext server)"))
+    # A server on 0.0.0.0 must serve TLS and require tokens (it refuses to start
+    # otherwise), from Secrets that the pod mounts, with its audit log on the data volume.
+    if "0.0.0.0" in text:
+        need = ("--tls-cert", "--tls-key", "--tokens", "--audit-log")
+        miss = [f for f in need if f not in text]
+        check(not miss, f"StatefulSet {n}: 0.0.0.0 with --tls-cert, --tls-key, --tokens, --audit-log",
+              f"StatefulSet {n}: listens on 0.0.0.0 without {miss}")
+        m = re.search(r"--audit-log[\s=]+(\S+)", text)
+        data_paths = [mm["mountPath"] for mm in c.get("volumeMounts", []) if mm["name"] in vct]
+        check(m and any(m.group(1).startswith(d.rstrip("/") + "/") for d in data_paths),
+              f"StatefulSet {n}: audit log on the data volume", f"StatefulSet {n}: --audit-log must be on the data volume {data_paths}")
+        secrets_mounted = secret_mounts(ps, c)
+        for flag in ("--tls-cert", "--tls-key", "--tokens", "--tls-ca", "--token-file"):
+            for f in re.findall(re.escape(flag) + r"[\s=]+(\S+)", text):
+                check(any(f.startswith(mp + "/") for mp in secrets_mounted),
+                      f"StatefulSet {n}: {flag} {f} comes from a mounted Secret",
+                      f"StatefulSet {n}: {flag} {f} is not under a mounted Secret ({sorted(secrets_mounted)})")
+    up = {"carestat-metrics": "--ingestion", "carestat-reporting": "--metrics"}.get(n)
+    if up:
+        check(up in text and "--tls-ca" in text and "--token-file" in text,
+              f"StatefulSet {n}: {up} with --tls-ca and --token-file",
+              f"StatefulSet {n}: its {up} channel needs --tls-ca and --token-file")
     mounts = {m["name"] for m in c.get("volumeMounts", [])}
     check(vct & mounts, f"StatefulSet {n}: the claim is mounted", f"StatefulSet {n}: no volumeClaimTemplate mounted")
     svc = services.get(spec.get("serviceName"))
@@ -323,6 +382,11 @@ for _, o in cj:
         text = " ".join(c.get("command", []) + c.get("args", []))
         check("carestat pipeline" in text and "--inbox" in text and "--out" in text,
               f"CronJob {n}: runs carestat pipeline", f"CronJob {n}: does not run carestat pipeline")
+        mounted = secret_mounts(ps, c)
+        flags = {fl: re.findall(re.escape(fl) + r"[\s=]+(\S+)", text) for fl in ("--tls-ca", "--token-file")}
+        check(all(flags[fl] and all(any(f.startswith(mp + "/") for mp in mounted) for f in flags[fl]) for fl in flags),
+              f"CronJob {n}: --tls-ca and --token-file from mounted Secrets",
+              f"CronJob {n}: the pipeline needs --tls-ca and --token-file under a mounted Secret ({flags}, {sorted(mounted)})")
 
 # The LA -> shard map fits the shard count.
 mp = os.path.join(deploy, k8s_dir, "shards", "la-shards.txt")
@@ -470,6 +534,25 @@ else:
               f"compose {s}: needs a named volume declared under volumes:")
         check(c.get("healthcheck", {}).get("test"), f"compose {s}: healthcheck",
               f"compose {s}: needs a healthcheck")
+    # Every server that listens on 0.0.0.0 serves TLS, requires tokens and audits.
+    for s, c in svcs.items():
+        cmd = c.get("command", [])
+        text = cmd if isinstance(cmd, str) else " ".join(cmd)
+        if "0.0.0.0" not in text:
+            continue
+        miss = [f for f in ("--tls-cert", "--tls-key", "--tokens", "--audit-log") if f not in text]
+        check(not miss, f"compose {s}: 0.0.0.0 with --tls-cert, --tls-key, --tokens, --audit-log",
+              f"compose {s}: listens on 0.0.0.0 without {miss}")
+    for s, up in (("metrics", "--ingestion"), ("reporting", "--metrics"), ("pipeline", "--reporting")):
+        text = " ".join(svcs.get(s, {}).get("command", []))
+        check(up in text and "--tls-ca" in text and "--token-file" in text,
+              f"compose {s}: its client channels use --tls-ca and --token-file",
+              f"compose {s}: needs --tls-ca and --token-file for {up}")
+    for s in ("ingestion", "metrics", "reporting", "pipeline"):
+        binds = [v for v in svcs.get(s, {}).get("volumes", []) if isinstance(v, dict) and v.get("type") == "bind"
+                 and v.get("target") == "/run/secrets/carestat"]
+        check(binds and all(b.get("read_only") for b in binds), f"compose {s}: secrets bind-mounted read-only",
+              f"compose {s}: needs the secrets folder bind-mounted read-only at /run/secrets/carestat")
     p = svcs.get("pipeline", {})
     binds = [v for v in p.get("volumes", []) if isinstance(v, dict) and v.get("type") == "bind"]
     check(str(p.get("restart", "")) == "no" and any(b.get("target") == "/var/lib/carestat/inbox" for b in binds),
