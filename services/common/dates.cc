@@ -162,6 +162,18 @@ std::optional<v1::Period> ParsePeriod(std::string_view s) {
   return std::nullopt;
 }
 
+int32_t AddMonths(int32_t day, int months) {
+  int y, m, d;
+  CivilFromDays(day, &y, &m, &d);
+  int total = y * 12 + (m - 1) + months;
+  y = total / 12;
+  m = total % 12 + 1;
+  while (!IsValidDate(y, m, d)) --d;
+  return DayNumber(y, m, d);
+}
+
+v1::Period MonthOfYear(int fy, int i) { return i < 9 ? Month(fy, i + 4) : Month(fy + 1, i - 8); }
+
 int32_t PeriodStart(const v1::Period& p) {
   if (p.kind() == v1::Period::MONTH) return DayNumber(p.start_year(), p.month(), 1);
   return FinancialYearStart(p.start_year());

@@ -45,6 +45,13 @@ std::string FormatPeriod(const v1::Period& p);
 // digits) or "2015-06" (a month). Also "2016" as the collection year of 2015-16.
 std::optional<v1::Period> ParsePeriod(std::string_view s);
 int32_t PeriodStart(const v1::Period& p);
+// The same day `months` calendar months later (earlier when negative); a day the month
+// lacks becomes its last (31 March less 1 month is 28 or 29 February; 29 February 2016
+// plus 24 months is 28 February 2018).
+int32_t AddMonths(int32_t day, int months);
+inline int32_t MonthsBefore(int32_t day, int months) { return AddMonths(day, -months); }
+// The i-th month (0 = April) of financial year `fy`.
+v1::Period MonthOfYear(int fy, int i);
 int32_t PeriodEnd(const v1::Period& p);
 
 }  // namespace carestat

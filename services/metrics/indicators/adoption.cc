@@ -17,20 +17,12 @@
 #include <vector>
 
 #include "services/common/dates.h"
+#include "services/metrics/indicators/care_history.h"
 #include "services/metrics/indicators/context.h"
 
 namespace carestat {
 namespace {
 
-using Episode = Item<v1::CareEpisode>;
-// One child's looked-after episodes, by start date.
-using Episodes = std::vector<const Episode*>;
-
-bool HasDate(const v1::Date& d) { return d.year() != 0; }
-int32_t Start(const Episode* e) { return ToDays(e->rec.start_date()); }
-
-// Series of short breaks are not "looked after" (INDICATORS.md, Conventions).
-bool LookedAfter(const v1::CareEpisode& e) { return e.legal_status() != "V3" && e.legal_status() != "V4"; }
 
 // REC E11 and E12: adopted (application unopposed, or opposed).
 bool EndsInAdoption(const v1::CareEpisode& e) {
@@ -43,30 +35,6 @@ bool AdoptionPlacement(const std::string& place) {
   return place.size() == 2 && place[0] == 'A' && place[1] >= '3' && place[1] <= '6';
 }
 
-std::map<std::string, Episodes> ByChild(const std::vector<Episode>& all) {
-  std::map<std::string, Episodes> out;
-  for (const auto& e : all) {
-    if (LookedAfter(e.rec)) out[e.rec.child_id()].push_back(&e);
-  }
-  for (auto& [child, eps] : out) {
-    std::stable_sort(eps.begin(), eps.end(), [](const Episode* a, const Episode* b) { return Start(a) < Start(b); });
-  }
-  return out;
-}
-
-// The episode that `eps[i]` continues: the latest earlier one that ended with REC X1 on
-// the day eps[i] began. -1 when eps[i] starts a period (RNE S) or nothing joins it.
-int Predecessor(const Episodes& eps, int i) {
-  const v1::CareEpisode& cur = eps[i]->rec;
-  if (cur.reason_new_episode() == "S") return -1;
-  for (int j = i - 1; j >= 0; --j) {
-    const v1::CareEpisode& prev = eps[j]->rec;
-    if (HasDate(prev.end_date()) && ToDays(prev.end_date()) == Start(eps[i]) && prev.reason_ceased() == "X1") {
-      return j;
-    }
-  }
-  return -1;
-}
 
 // The period of care ending with eps[i], first episode first; empty when the loaded
 // returns do not reach back to its RNE S episode.

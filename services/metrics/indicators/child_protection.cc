@@ -8,28 +8,6 @@
 namespace carestat {
 namespace {
 
-// A date field as a day number, or nothing when the return left it blank. Tests the
-// year, not has_*(): a parser may create the message for an empty element, and a
-// Date of all zeros is no calendar date (RecordSet keys dates the same way).
-std::optional<int32_t> DayOf(const v1::Date& d) {
-  if (d.year() == 0) return std::nullopt;
-  return ToDays(d);
-}
-
-// The twelve months of financial year `fy`, April first.
-v1::Period MonthOfYear(int fy, int i) { return i < 9 ? Month(fy, i + 4) : Month(fy + 1, i - 8); }
-
-// The same month and day two years later. A plan started on 29 February reaches two
-// years on 28 February: the last day of the same month, as 12 months before 29
-// February is 28 February on the front door.
-int32_t TwoYearsAfter(int32_t day) {
-  int y, m, d;
-  CivilFromDays(day, &y, &m, &d);
-  y += 2;
-  while (!IsValidDate(y, m, d)) --d;
-  return DayNumber(y, m, d);
-}
-
 // The category a plan is counted under: latest, else initial.
 const std::string& CategoryOf(const v1::CpPlan& p) {
   return p.latest_category().empty() ? p.initial_category() : p.latest_category();
@@ -158,7 +136,7 @@ void ComputeChildProtection(const FamilyInput& in, PointWriter& out) {
     const std::optional<int32_t> end = DayOf(it.rec.end_date());
     if (!start || !end || FinancialYearOf(*end) != in.fy) continue;
     ceased += 1;
-    long_plans += *end >= TwoYearsAfter(*start);
+    long_plans += *end >= AddMonths(*start, 24);
     AddSources(&ceased_sources, it);
   }
   out.Ratio("cpp_ceased_2y_plus_pct", "", year, long_plans, ceased, 100, ceased_sources);

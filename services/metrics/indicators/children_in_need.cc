@@ -8,16 +8,7 @@
 namespace carestat {
 namespace {
 
-// A date field as a day number, or nothing when the return left it blank. Tests the
-// year, not has_*(): a parser may create the message for an empty element, and a
-// Date of all zeros is no calendar date (RecordSet keys dates the same way).
-std::optional<int32_t> DayOf(const v1::Date& d) {
-  if (d.year() == 0) return std::nullopt;
-  return ToDays(d);
-}
 
-// The twelve months of financial year `fy`, April first.
-v1::Period MonthOfYear(int fy, int i) { return i < 9 ? Month(fy, i + 4) : Month(fy + 1, i - 8); }
 
 // Counts dated items per financial year and per month of `fy`, with sources. Items
 // without the date are in no period.

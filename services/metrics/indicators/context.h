@@ -6,11 +6,13 @@
 //   }
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "carestat/v1/common.pb.h"
+#include "services/common/dates.h"
 #include "services/metrics/indicators/record_set.h"
 #include "services/metrics/reference/population.h"
 #include "services/metrics/reference/working_days.h"
@@ -51,6 +53,14 @@ class PointWriter {
   int64_t now_ms_;
   std::vector<v1::IndicatorPoint> points_;
 };
+
+// A date field as a day number, or nothing when the return left it blank. Tests the
+// year, not has_*(): a parser may create the message for an empty element, and a
+// Date of all zeros is no calendar date (RecordSet keys dates the same way).
+inline std::optional<int32_t> DayOf(const v1::Date& d) {
+  if (d.year() == 0) return std::nullopt;
+  return DayNumber(d.year(), d.month(), d.day());
+}
 
 // Adds an item's sources to a set: `Sources(s, item)` for any Item<T>.
 template <typename T>

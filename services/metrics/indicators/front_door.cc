@@ -7,18 +7,6 @@
 namespace carestat {
 namespace {
 
-// 12 calendar months before a date (29 February maps to 28 February).
-int32_t MonthsBefore(int32_t day, int months) {
-  int y, m, d;
-  CivilFromDays(day, &y, &m, &d);
-  m -= months;
-  while (m < 1) {
-    m += 12;
-    --y;
-  }
-  while (!IsValidDate(y, m, d)) --d;
-  return DayNumber(y, m, d);
-}
 
 // Counts dated items per financial year and per month of `fy`, with sources.
 template <typename T, typename DateOf>

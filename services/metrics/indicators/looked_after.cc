@@ -17,20 +17,12 @@
 #include <vector>
 
 #include "services/common/dates.h"
+#include "services/metrics/indicators/care_history.h"
 #include "services/metrics/indicators/context.h"
 
 namespace carestat {
 namespace {
 
-using Episode = Item<v1::CareEpisode>;
-// One child's looked-after episodes, by start date.
-using Episodes = std::vector<const Episode*>;
-
-bool HasDate(const v1::Date& d) { return d.year() != 0; }
-int32_t Start(const Episode* e) { return ToDays(e->rec.start_date()); }
-
-// Series of short breaks are not "looked after" (INDICATORS.md, Conventions).
-bool LookedAfter(const v1::CareEpisode& e) { return e.legal_status() != "V3" && e.legal_status() != "V4"; }
 
 // Open at D: start <= D and (no end, or end > D). An episode ending on D is not open.
 bool OpenAt(const Episode* e, int32_t d) {
@@ -58,43 +50,7 @@ int AgeAt(int32_t birth, int32_t on) {
   return age;
 }
 
-// The same day `months` calendar months earlier (31 March - 30 months = 30 September).
-int32_t MonthsBefore(int32_t day, int months) {
-  int y, m, d;
-  CivilFromDays(day, &y, &m, &d);
-  m -= months;
-  while (m < 1) {
-    m += 12;
-    --y;
-  }
-  while (!IsValidDate(y, m, d)) --d;
-  return DayNumber(y, m, d);
-}
 
-std::map<std::string, Episodes> ByChild(const std::vector<Episode>& all) {
-  std::map<std::string, Episodes> out;
-  for (const auto& e : all) {
-    if (LookedAfter(e.rec)) out[e.rec.child_id()].push_back(&e);
-  }
-  for (auto& [child, eps] : out) {
-    std::stable_sort(eps.begin(), eps.end(), [](const Episode* a, const Episode* b) { return Start(a) < Start(b); });
-  }
-  return out;
-}
-
-// The episode that `eps[i]` continues: the latest earlier one that ended with REC X1 on
-// the day eps[i] began. -1 when eps[i] starts a period (RNE S) or nothing joins it.
-int Predecessor(const Episodes& eps, int i) {
-  const v1::CareEpisode& cur = eps[i]->rec;
-  if (cur.reason_new_episode() == "S") return -1;
-  for (int j = i - 1; j >= 0; --j) {
-    const v1::CareEpisode& prev = eps[j]->rec;
-    if (HasDate(prev.end_date()) && ToDays(prev.end_date()) == Start(eps[i]) && prev.reason_ceased() == "X1") {
-      return j;
-    }
-  }
-  return -1;
-}
 
 // Where a run of episodes begins, and whether that is its true beginning (the returns
 // hold the episode that opens it) or only the earliest episode loaded.

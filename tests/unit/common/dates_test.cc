@@ -61,3 +61,19 @@ TEST(DatesTest, PeriodsParseAndFormat) {
 
 }  // namespace
 }  // namespace carestat
+
+namespace carestat {
+namespace {
+
+TEST(DatesTest, AddMonthsKeepsTheDayOrTheMonthsLast) {
+  EXPECT_EQ(AddMonths(DayNumber(2016, 2, 29), 24), DayNumber(2018, 2, 28));
+  EXPECT_EQ(AddMonths(DayNumber(2016, 3, 31), -1), DayNumber(2016, 2, 29));
+  EXPECT_EQ(MonthsBefore(DayNumber(2016, 3, 1), 12), DayNumber(2015, 3, 1));
+  EXPECT_EQ(MonthsBefore(DayNumber(2016, 3, 31), 30), DayNumber(2013, 9, 30));
+  EXPECT_EQ(AddMonths(DayNumber(2015, 11, 15), 3), DayNumber(2016, 2, 15));
+  EXPECT_EQ(FormatPeriod(MonthOfYear(2015, 0)), "2015-04");
+  EXPECT_EQ(FormatPeriod(MonthOfYear(2015, 11)), "2016-03");
+}
+
+}  // namespace
+}  // namespace carestat

@@ -1,0 +1,53 @@
+// File: care_history.h
+// A child's looked-after episodes as chains: what the looked-after and adoption
+// families share.
+//   auto by_child = ByChild(set.care_episodes());       // V3/V4 short breaks left out
+//   int prev = Predecessor(by_child[id], i);            // the episode eps[i] continues
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "services/common/dates.h"
+#include "services/metrics/indicators/record_set.h"
+
+namespace carestat {
+
+using Episode = Item<v1::CareEpisode>;
+// One child's looked-after episodes, by start date.
+using Episodes = std::vector<const Episode*>;
+
+inline bool HasDate(const v1::Date& d) { return d.year() != 0; }
+inline int32_t Start(const Episode* e) { return ToDays(e->rec.start_date()); }
+
+// Series of short breaks are not "looked after" (INDICATORS.md, Conventions).
+inline bool LookedAfter(const v1::CareEpisode& e) { return e.legal_status() != "V3" && e.legal_status() != "V4"; }
+
+inline std::map<std::string, Episodes> ByChild(const std::vector<Episode>& all) {
+  std::map<std::string, Episodes> out;
+  for (const auto& e : all) {
+    if (LookedAfter(e.rec)) out[e.rec.child_id()].push_back(&e);
+  }
+  for (auto& [child, eps] : out) {
+    std::stable_sort(eps.begin(), eps.end(), [](const Episode* a, const Episode* b) { return Start(a) < Start(b); });
+  }
+  return out;
+}
+
+// The episode that `eps[i]` continues: the latest earlier one that ended with REC X1 on
+// the day eps[i] began. -1 when eps[i] starts a period (RNE S) or nothing joins it.
+inline int Predecessor(const Episodes& eps, int i) {
+  const v1::CareEpisode& cur = eps[i]->rec;
+  if (cur.reason_new_episode() == "S") return -1;
+  for (int j = i - 1; j >= 0; --j) {
+    const v1::CareEpisode& prev = eps[j]->rec;
+    if (HasDate(prev.end_date()) && ToDays(prev.end_date()) == Start(eps[i]) && prev.reason_ceased() == "X1") {
+      return j;
+    }
+  }
+  return -1;
+}
+
+}  // namespace carestat
