@@ -21,7 +21,6 @@ void BlockStopSignals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-static_assert(ServerSecurity().max_message_bytes == kMaxMessageBytes);
 
 namespace {
 void Configure(grpc::ServerBuilder& b, const std::vector<grpc::Service*>& services,

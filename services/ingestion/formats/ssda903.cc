@@ -582,8 +582,12 @@ void RowBuilder::AddOc2(const Ctx& c) {
   if (!score.empty()) {
     int n = 0;
     bool ok = score.size() <= 2;
+    // Digits are read only while the length check holds, so n cannot overflow.
     for (char ch : score) {
-      if (ch < '0' || ch > '9') ok = false;
+      if (ch < '0' || ch > '9' || !ok) {
+        ok = false;
+        break;
+      }
       n = n * 10 + (ch - '0');
     }
     if (ok && n <= 40) {

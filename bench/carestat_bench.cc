@@ -1,0 +1,908 @@
+// carestat-bench: the timed benchmarks behind docs/PERFORMANCE.md, printed as one table.
+// bench/run builds it (Release) and runs it; it can also be run by hand:
+//
+//   build-bench/bench/carestat-bench                  # every section
+//   build-bench/bench/carestat-bench ingest big       # only these sections
+//
+// Sections:
+//   ingest     per format, a large generated file is checked (parsed and validated:
+//              CheckFile) and ingested (also pseudonymised and stored in RocksDB:
+//              Ingestor::IngestFile), each in a child process: MB/s, records/s and the
+//              child's peak RSS (getrusage ru_maxrss, from wait4).
+//   big        a CIN census of CARESTAT_BENCH_BIG_CIN_MB (1024) MB, written by streaming,
+//              checked in a child process: peak RSS against the 256 MB target.
+//   recompute  MetricsEngine::Recompute of the synthetic borough (LA 301): one LA-year
+//              with the records in memory and read from the ingestion RocksDB, all
+//              years, and through the metrics service (records streamed from ingestion).
+//   series     GetSeries over loopback gRPC against a metrics server on 127.0.0.1:0:
+//              sequential latency p50/p99, then QPS with several client threads.
+//   report     the annual report through a reporting server on 127.0.0.1:0 (over
+//              loopback to the metrics server): build, and render in each format.
+// Sizes and repetitions come from environment variables (see Config below); the
+// defaults finish in a few minutes on 2 cores. Nothing here asserts on time: the table
+// says whether each figure meets its target, and the exit code is 0 unless a
+// benchmark could not run at all.
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "bench/gen.h"
+#include "carestat/v1/ingestion.grpc.pb.h"
+#include "carestat/v1/metrics.grpc.pb.h"
+#include "carestat/v1/reporting.grpc.pb.h"
+#include "pipeline/embedded.h"
+#include "pipeline/inbox.h"
+#include "pipeline/synth.h"
+#include "services/common/log.h"
+#include "services/common/server.h"
+#include "services/ingestion/check.h"
+#include "services/ingestion/ingestor.h"
+#include "services/metrics/indicators/record_set.h"
+#include "services/metrics/metrics.h"
+#include "services/metrics/service.h"
+#include "services/reporting/service.h"
+
+extern char** environ;
+
+namespace carestat::bench {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+
+int64_t EnvInt(const char* name, int64_t fallback) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return fallback;
+  char* end = nullptr;
+  long long n = std::strtoll(v, &end, 10);
+  if (end == v || *end != '\0' || n < 0) {
+    std::fprintf(stderr, "carestat-bench: %s='%s' is not a whole number; using %lld\n", name, v,
+                 static_cast<long long>(fallback));
+    return fallback;
+  }
+  return n;
+}
+
+// Every size and repetition, from the environment.
+struct Config {
+  int64_t cin_children = EnvInt("CARESTAT_BENCH_CIN_CHILDREN", 40000);
+  int64_t ssda903_children = EnvInt("CARESTAT_BENCH_SSDA903_CHILDREN", 100000);
+  int64_t annex_a_rows = EnvInt("CARESTAT_BENCH_ANNEXA_ROWS", 300000);
+  int64_t xlsx_rows = EnvInt("CARESTAT_BENCH_XLSX_ROWS", 100000);
+  int64_t big_cin_mb = EnvInt("CARESTAT_BENCH_BIG_CIN_MB", 1024);
+  int64_t recompute_runs = EnvInt("CARESTAT_BENCH_RECOMPUTE_RUNS", 20);
+  int64_t series_calls = EnvInt("CARESTAT_BENCH_SERIES_CALLS", 5000);
+  int64_t qps_seconds = EnvInt("CARESTAT_BENCH_QPS_SECONDS", 5);
+  int64_t qps_threads = EnvInt("CARESTAT_BENCH_QPS_THREADS", 4);
+  int64_t report_runs = EnvInt("CARESTAT_BENCH_REPORT_RUNS", 20);
+  int64_t seed = EnvInt("CARESTAT_BENCH_SEED", 1);
+};
+
+// ---------------------------------------------------------------------------------------
+// The table.
+
+struct Row {
+  std::string benchmark;
+  std::string input;
+  std::string measured;
+  std::string target;  // "" when none
+  std::string verdict; // "ok", "MISSED", "skipped", ""
+};
+
+std::vector<Row>& Rows() {
+  static std::vector<Row> rows;
+  return rows;
+}
+
+void AddRow(Row r) {
+  std::printf("  %-44s %s%s%s\n", r.benchmark.c_str(), r.measured.c_str(), r.target.empty() ? "" : "  target ",
+              r.target.c_str());
+  std::fflush(stdout);
+  Rows().push_back(std::move(r));
+}
+
+void Skip(const std::string& benchmark, const std::string& why) {
+  AddRow({benchmark, "", "skipped: " + why, "", "skipped"});
+}
+
+std::string ReadFirstMatch(const std::string& path, const std::string& key) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key, 0) == 0) {
+      auto colon = line.find(':');
+      std::string v = colon == std::string::npos ? line : line.substr(colon + 1);
+      v.erase(0, v.find_first_not_of(" \t"));
+      return v;
+    }
+  }
+  return "";
+}
+
+std::string Machine() {
+  std::string cpu = ReadFirstMatch("/proc/cpuinfo", "model name");
+  std::string mem = ReadFirstMatch("/proc/meminfo", "MemTotal");
+  double mem_gib = std::strtod(mem.c_str(), nullptr) / (1024.0 * 1024.0);
+  utsname u{};
+  uname(&u);
+  return absl::StrFormat("%ld CPUs (nproc), %s, %.1f GiB RAM, %s %s, %s",
+                         sysconf(_SC_NPROCESSORS_ONLN), cpu.empty() ? "unknown CPU" : cpu, mem_gib, u.sysname,
+                         u.release,
+#if defined(__clang__)
+                         "clang " __clang_version__
+#else
+                         "g++ " __VERSION__
+#endif
+  );
+}
+
+// The 1, 5 and 15 minute load averages: figures taken on a busy machine are slower.
+std::string LoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string a, b, c;
+  in >> a >> b >> c;
+  return a.empty() ? "unknown" : absl::StrCat(a, " ", b, " ", c);
+}
+
+std::string& StartLoad() {
+  static std::string load;
+  return load;
+}
+
+void PrintTable() {
+  const auto& rows = Rows();
+  size_t w[4] = {9, 5, 8, 6};
+  for (const auto& r : rows) {
+    w[0] = std::max(w[0], r.benchmark.size());
+    w[1] = std::max(w[1], r.input.size());
+    w[2] = std::max(w[2], r.measured.size());
+    w[3] = std::max(w[3], r.target.size());
+  }
+  std::printf("\ncarestat benchmarks\nmachine: %s\nload:    %s at the start, %s at the end (1, 5, 15 min)\nbuild:   %s\n\n",
+              Machine().c_str(), StartLoad().c_str(), LoadAverage().c_str(),
+#ifdef NDEBUG
+              "optimised (NDEBUG)"
+#else
+              "assertions on (not a Release build: figures are pessimistic)"
+#endif
+  );
+  auto line = [&](const std::string& a, const std::string& b, const std::string& c, const std::string& d,
+                  const std::string& e) {
+    std::printf("| %-*s | %-*s | %-*s | %-*s | %-7s |\n", static_cast<int>(w[0]), a.c_str(), static_cast<int>(w[1]),
+                b.c_str(), static_cast<int>(w[2]), c.c_str(), static_cast<int>(w[3]), d.c_str(), e.c_str());
+  };
+  line("benchmark", "input", "measured", "target", "result");
+  std::printf("|%s|%s|%s|%s|%s|\n", std::string(w[0] + 2, '-').c_str(), std::string(w[1] + 2, '-').c_str(),
+              std::string(w[2] + 2, '-').c_str(), std::string(w[3] + 2, '-').c_str(), std::string(9, '-').c_str());
+  for (const auto& r : rows) line(r.benchmark, r.input, r.measured, r.target, r.verdict);
+  std::fflush(stdout);
+}
+
+// ---------------------------------------------------------------------------------------
+// Figures.
+
+std::string Mb(double bytes) { return absl::StrFormat("%.1f MB", bytes / 1e6); }
+std::string Ms(double seconds) {
+  const double ms = seconds * 1e3;
+  return ms < 1 ? absl::StrFormat("%.3f ms", ms) : ms < 10 ? absl::StrFormat("%.2f ms", ms)
+                                                           : absl::StrFormat("%.1f ms", ms);
+}
+std::string Count(double n) {
+  if (n >= 1e6) return absl::StrFormat("%.2fM", n / 1e6);
+  if (n >= 1e4) return absl::StrFormat("%.0fk", n / 1e3);
+  return absl::StrFormat("%.0f", n);
+}
+
+// Nearest-rank percentile of unsorted samples.
+double Percentile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t rank = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size())));
+  return v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
+}
+
+std::string Verdict(bool ok) { return ok ? "ok" : "MISSED"; }
+
+// ---------------------------------------------------------------------------------------
+// Child processes: `carestat-bench measure check|ingest FILE [DATA_DIR]` prints one line
+// of key=value figures; the parent reads it and the child's peak RSS from wait4.
+
+struct ChildResult {
+  bool ok = false;
+  std::string error;
+  std::map<std::string, std::string> values;
+  long maxrss_kb = 0;
+  double Num(const std::string& k) const {
+    auto it = values.find(k);
+    return it == values.end() ? 0 : std::strtod(it->second.c_str(), nullptr);
+  }
+};
+
+ChildResult RunChild(const std::vector<std::string>& args) {
+  ChildResult result;
+  int fds[2];
+  if (pipe(fds) != 0) {
+    result.error = "pipe failed";
+    return result;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, fds[0]);
+  posix_spawn_file_actions_addclose(&actions, fds[1]);
+  std::vector<std::string> all = {"/proc/self/exe"};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, "/proc/self/exe", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(fds[1]);
+  if (rc != 0) {
+    close(fds[0]);
+    result.error = absl::StrCat("cannot start a child process: ", std::strerror(rc));
+    return result;
+  }
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(fds[0], buf, sizeof(buf));
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  close(fds[0]);
+  int status = 0;
+  rusage usage{};
+  wait4(pid, &status, 0, &usage);
+  result.maxrss_kb = usage.ru_maxrss;
+  for (absl::string_view line : absl::StrSplit(out, '\n')) {
+    if (!absl::ConsumePrefix(&line, "RESULT ")) continue;
+    for (absl::string_view kv : absl::StrSplit(line, ' ', absl::SkipEmpty())) {
+      std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
+      result.values[p.first] = p.second;
+    }
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    result.error = WIFSIGNALED(status) ? absl::StrCat("killed by signal ", WTERMSIG(status))
+                                       : absl::StrCat("exit ", WEXITSTATUS(status));
+    auto e = result.values.find("error");
+    if (e != result.values.end()) absl::StrAppend(&result.error, ": ", e->second);
+    return result;
+  }
+  result.ok = !result.values.empty();
+  if (!result.ok) result.error = "no RESULT line";
+  return result;
+}
+
+// The child side.
+int Measure(int argc, char** argv) {
+  SetLogQuiet(true);
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: carestat-bench measure check|ingest FILE [DATA_DIR]\n");
+    return 2;
+  }
+  const std::string mode = argv[2], path = argv[3];
+  const std::string name = fs::path(path).filename().string();
+  auto fail = [](const std::string& what) {
+    std::string w = what;
+    std::replace(w.begin(), w.end(), ' ', '_');
+    std::printf("RESULT error=%s\n", w.c_str());
+    return 1;
+  };
+  int64_t records = 0, errors = 0, queries = 0;
+  bool fatal = false;
+  double seconds = 0;
+  if (mode == "check") {
+    auto t0 = Clock::now();
+    auto report = CheckFile(path, name, "", 0, nullptr);
+    seconds = Seconds(t0, Clock::now());
+    if (!report.ok()) return fail(std::string(report.status().message()));
+    records = report->record_total;
+    errors = report->errors;
+    queries = report->queries;
+    fatal = report->fatal;
+  } else if (mode == "ingest" && argc >= 5) {
+    auto ingestor = Ingestor::Open(argv[4]);
+    if (!ingestor.ok()) return fail(std::string(ingestor.status().message()));
+    v1::UploadHeader header;
+    header.set_la("301");
+    header.set_collection_year(2016);
+    header.set_file_name(name);
+    auto t0 = Clock::now();
+    auto resp = (*ingestor)->IngestFile(header, path);
+    seconds = Seconds(t0, Clock::now());
+    if (!resp.ok()) return fail(std::string(resp.status().message()).substr(0, 200));
+    records = resp->records_stored();
+    errors = resp->errors();
+    queries = resp->queries();
+  } else {
+    std::fprintf(stderr, "carestat-bench measure: unknown mode '%s'\n", mode.c_str());
+    return 2;
+  }
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  std::printf("RESULT seconds=%.6f records=%" PRId64 " errors=%" PRId64 " queries=%" PRId64
+              " fatal=%d maxrss_kb=%ld\n",
+              seconds, records, errors, queries, fatal ? 1 : 0, usage.ru_maxrss);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------
+// Sections.
+
+struct Generated {
+  std::string format;
+  std::string path;
+  GenResult gen;
+  std::string unit;  // "children" or "rows"
+};
+
+void IngestSection(const Config& c, const fs::path& tmp) {
+  std::printf("ingest: generating files in %s\n", tmp.c_str());
+  struct Spec {
+    const char* format;
+    const char* file;
+    int64_t n;
+    const char* unit;
+    std::function<absl::StatusOr<GenResult>(const std::string&, const GenOptions&)> gen;
+  };
+  const std::vector<Spec> specs = {
+      {"cin-census-xml", "cin-census.xml", c.cin_children, "children", WriteCinCensus},
+      {"ssda903-csv (Episodes)", "episodes.csv", c.ssda903_children, "children", WriteSsda903EpisodesCsv},
+      {"ssda903-xml", "ssda903.xml", c.ssda903_children, "children", WriteSsda903Xml},
+      {"annex-a-csv (list 1)", "annex-a-list1.csv", c.annex_a_rows, "rows", WriteAnnexAList1Csv},
+      {"annex-a-xlsx (list 1)", "annex-a.xlsx", c.xlsx_rows, "rows", WriteAnnexAList1Xlsx},
+  };
+  for (const Spec& s : specs) {
+    if (s.n == 0) continue;
+    const std::string path = (tmp / s.file).string();
+    GenOptions o;
+    o.children = s.n;
+    o.seed = static_cast<uint64_t>(c.seed);
+    auto t0 = Clock::now();
+    auto g = s.gen(path, o);
+    if (!g.ok()) {
+      Skip(absl::StrCat("ingest ", s.format), std::string(g.status().message()));
+      continue;
+    }
+    std::printf("  generated %s: %s, %s records in %.1f s\n", s.file, Mb(static_cast<double>(g->bytes)).c_str(),
+                Count(static_cast<double>(g->records)).c_str(), Seconds(t0, Clock::now()));
+    const std::string input = absl::StrCat(Count(static_cast<double>(s.n)), " ", s.unit, ", ",
+                                           Mb(static_cast<double>(g->bytes)));
+    for (const char* mode : {"check", "ingest"}) {
+      std::vector<std::string> args = {"measure", mode, path};
+      const std::string data = (tmp / absl::StrCat("data-", s.file)).string();
+      if (std::string(mode) == "ingest") args.push_back(data);
+      ChildResult r = RunChild(args);
+      std::error_code ec;
+      fs::remove_all(data, ec);
+      const std::string name = absl::StrCat(mode == std::string("check") ? "check  " : "ingest ", s.format);
+      if (!r.ok) {
+        Skip(name, r.error);
+        continue;
+      }
+      const double secs = std::max(r.Num("seconds"), 1e-9);
+      std::string measured =
+          absl::StrFormat("%.2f s, %.1f MB/s, %s records/s, peak RSS %.0f MB", secs,
+                          static_cast<double>(g->bytes) / 1e6 / secs, Count(r.Num("records") / secs),
+                          static_cast<double>(r.maxrss_kb) / 1024.0);
+      if (r.Num("errors") > 0 || r.Num("fatal") > 0) {
+        absl::StrAppend(&measured, absl::StrFormat(" (%.0f errors%s)", r.Num("errors"),
+                                                   r.Num("fatal") > 0 ? ", FATAL" : ""));
+      }
+      if (static_cast<int64_t>(r.Num("records")) != g->records) {
+        absl::StrAppend(&measured, absl::StrFormat(" [%.0f of %" PRId64 " records]", r.Num("records"), g->records));
+      }
+      AddRow({name, input, measured, "", ""});
+    }
+    fs::remove(path);
+  }
+}
+
+void BigSection(const Config& c, const fs::path& tmp) {
+  if (c.big_cin_mb == 0) return;
+  const std::string name = absl::StrCat("check  cin-census-xml, ", c.big_cin_mb, " MB");
+  const std::string path = (tmp / "big-cin-census.xml").string();
+  GenOptions o;
+  o.target_bytes = c.big_cin_mb << 20;
+  o.seed = static_cast<uint64_t>(c.seed) + 1;
+  std::printf("big: writing a %" PRId64 " MB CIN census to %s\n", c.big_cin_mb, path.c_str());
+  auto t0 = Clock::now();
+  auto g = WriteCinCensus(path, o);
+  if (!g.ok()) {
+    Skip(name, std::string(g.status().message()));
+    fs::remove(path);
+    return;
+  }
+  std::printf("  generated: %s, %s children, %s records in %.1f s\n", Mb(static_cast<double>(g->bytes)).c_str(),
+              Count(static_cast<double>(g->children)).c_str(), Count(static_cast<double>(g->records)).c_str(),
+              Seconds(t0, Clock::now()));
+  ChildResult r = RunChild({"measure", "check", path});
+  fs::remove(path);
+  if (!r.ok) {
+    Skip(name, r.error);
+    return;
+  }
+  const double secs = std::max(r.Num("seconds"), 1e-9);
+  const double peak_mb = static_cast<double>(r.maxrss_kb) / 1024.0;
+  std::string measured = absl::StrFormat("peak RSS %.0f MB (%.1f s, %.1f MB/s, %s records/s)", peak_mb, secs,
+                                         static_cast<double>(g->bytes) / 1e6 / secs, Count(r.Num("records") / secs));
+  if (r.Num("errors") > 0 || r.Num("fatal") > 0) {
+    absl::StrAppend(&measured, absl::StrFormat(" (%.0f errors%s)", r.Num("errors"), r.Num("fatal") > 0 ? ", FATAL" : ""));
+  }
+  AddRow({"1 GB CIN census: peak memory of CheckFile",
+          absl::StrCat(Count(static_cast<double>(g->children)), " children, ", Mb(static_cast<double>(g->bytes))),
+          measured, "< 256 MB", Verdict(peak_mb < 256)});
+}
+
+// The synthetic borough, ingested and recomputed through the embedded services; then the
+// engine, a loopback metrics server and a loopback reporting server over its data.
+class Borough {
+ public:
+  absl::Status Prepare(const Config& c, const fs::path& tmp) {
+    inbox_ = (tmp / "inbox").string();
+    data_ = (tmp / "data").string();
+    SynthOptions so;
+    so.out_dir = inbox_;
+    so.seed = static_cast<uint64_t>(c.seed);
+    auto t0 = Clock::now();
+    auto summary = WriteSynthBorough(so);
+    if (!summary.ok()) return absl::Status(summary.status().code(), absl::StrCat("synth: ", summary.status().message()));
+    std::printf("borough: synthetic LA 301 written (%" PRId64 " files, %" PRId64 " children) in %.1f s\n",
+                summary->files, summary->children, Seconds(t0, Clock::now()));
+
+    auto e = Embedded::Start(data_);
+    if (!e.ok()) return e.status();
+    auto ing = v1::Ingestion::NewStub((*e)->ingestion());
+    std::vector<std::string> problems;
+    auto files = ScanInbox(inbox_, &problems);
+    int64_t bytes = 0, records = 0;
+    int rejected = 0;
+    t0 = Clock::now();
+    for (const auto& f : files) {
+      auto resp = UploadFile(*ing, f);
+      if (!resp.ok()) {
+        ++rejected;
+        std::printf("  upload of %s rejected: %s\n", f.name.c_str(), std::string(resp.status().message()).c_str());
+        continue;
+      }
+      records += resp->records_stored();
+      std::error_code ec;
+      bytes += static_cast<int64_t>(fs::file_size(f.path, ec));
+    }
+    const double upload_s = Seconds(t0, Clock::now());
+    AddRow({"ingest synthetic borough (gRPC upload)",
+            absl::StrCat(files.size(), " files, ", Mb(static_cast<double>(bytes))),
+            absl::StrFormat("%.2f s, %.1f MB/s, %s records/s%s", upload_s, static_cast<double>(bytes) / 1e6 / upload_s,
+                            Count(static_cast<double>(records) / upload_s),
+                            rejected ? absl::StrCat(", ", rejected, " files REJECTED") : ""),
+            "", ""});
+
+    // The metrics service's own Recompute: records streamed from ingestion over gRPC.
+    auto met = v1::Metrics::NewStub((*e)->metrics());
+    std::vector<double> runs;
+    for (int i = 0; i < 3; ++i) {
+      v1::RecomputeRequest req;
+      req.set_la("301");
+      req.add_collection_years(2016);
+      v1::RecomputeResponse resp;
+      grpc::ClientContext ctx;
+      auto s0 = Clock::now();
+      grpc::Status s = met->Recompute(&ctx, req, &resp);
+      if (!s.ok()) return absl::InternalError(absl::StrCat("metrics Recompute: ", s.error_message()));
+      runs.push_back(Seconds(s0, Clock::now()));
+      service_records_ = resp.records_read();
+    }
+    service_recompute_ = runs;
+    {
+      v1::RecomputeRequest req;
+      req.set_la("301");
+      v1::RecomputeResponse resp;
+      grpc::ClientContext ctx;
+      grpc::Status s = met->Recompute(&ctx, req, &resp);  // every year, for the reports
+      if (!s.ok()) return absl::InternalError(absl::StrCat("metrics Recompute: ", s.error_message()));
+    }
+    e->reset();  // stops the servers and closes the stores
+
+    auto ingestor = Ingestor::Open(data_ + "/ingestion");
+    if (!ingestor.ok()) return ingestor.status();
+    ingestor_ = std::move(*ingestor);
+    auto returns = ingestor_->store().ListReturns("301");
+    if (!returns.ok()) return returns.status();
+    returns_ = *returns;
+    absl::Status s = ingestor_->store().ScanRecords("301", {}, [&](const v1::Record& r) {
+      records_.push_back(r);
+      return true;
+    });
+    if (!s.ok()) return s;
+    auto engine = MetricsEngine::Open(data_ + "/metrics");
+    if (!engine.ok()) return engine.status();
+    engine_ = std::move(*engine);
+    return absl::OkStatus();
+  }
+
+  void Recompute(const Config& c) {
+    const std::string input = absl::StrCat("LA 301, ", Count(static_cast<double>(records_.size())), " records, ",
+                                           returns_.size(), " returns");
+    auto memory_scan = [&](const std::function<void(const v1::Record&)>& fn) {
+      for (const auto& r : records_) fn(r);
+      return absl::OkStatus();
+    };
+    auto store_scan = [&](const std::function<void(const v1::Record&)>& fn) {
+      return ingestor_->store().ScanRecords("301", {}, [&](const v1::Record& r) {
+        fn(r);
+        return true;
+      });
+    };
+    auto time_runs = [&](const std::vector<int>& years, const MetricsEngine::RecordScan& scan, int64_t n,
+                         int64_t* points) -> absl::StatusOr<std::vector<double>> {
+      std::vector<double> v;
+      for (int64_t i = 0; i < n; ++i) {
+        auto t0 = Clock::now();
+        auto resp = engine_->Recompute("301", years, returns_, scan);
+        v.push_back(Seconds(t0, Clock::now()));
+        if (!resp.ok()) return resp.status();
+        *points = resp->points_written();
+      }
+      return v;
+    };
+    const int64_t n = std::max<int64_t>(c.recompute_runs, 1);
+    int64_t points = 0;
+    auto one = time_runs({2016}, memory_scan, n, &points);
+    if (!one.ok()) {
+      Skip("recompute one LA-year", std::string(one.status().message()));
+      return;
+    }
+    const double p50 = Percentile(*one, 0.5);
+    AddRow({"recompute one LA-year (2015-16, records in memory)", input,
+            absl::StrFormat("p50 %s, p90 %s, min %s (%" PRId64 " runs, %" PRId64 " points)", Ms(p50),
+                            Ms(Percentile(*one, 0.9)), Ms(Percentile(*one, 0)), n, points),
+            "< 50 ms", Verdict(p50 < 0.050)});
+    // Where the time goes: the deduplicated RecordSet that every recompute builds first
+    // from every record of the LA (and frees after), without the indicator families.
+    std::vector<double> sets;
+    for (int64_t i = 0; i < std::max<int64_t>(n / 2, 1); ++i) {
+      auto t0 = Clock::now();
+      {
+        RecordSet set("301");
+        for (const auto& r : returns_) set.AddReturn(r);
+        for (const auto& r : records_) set.Add(r);
+        set.Finalize();
+      }
+      sets.push_back(Seconds(t0, Clock::now()));
+    }
+    AddRow({"  of which: building the RecordSet", input,
+            absl::StrFormat("p50 %s (add, deduplicate and free every record)", Ms(Percentile(sets, 0.5))), "", ""});
+    auto stored = time_runs({2016}, store_scan, std::max<int64_t>(n / 2, 1), &points);
+    if (stored.ok()) {
+      AddRow({"recompute one LA-year (records from RocksDB)", input,
+              absl::StrFormat("p50 %s, p90 %s", Ms(Percentile(*stored, 0.5)), Ms(Percentile(*stored, 0.9))), "", ""});
+    }
+    auto all = time_runs({}, memory_scan, std::max<int64_t>(n / 4, 1), &points);
+    if (all.ok()) {
+      AddRow({"recompute all years of the LA (records in memory)", input,
+              absl::StrFormat("p50 %s (%" PRId64 " points)", Ms(Percentile(*all, 0.5)), points), "", ""});
+    }
+    if (!service_recompute_.empty()) {
+      AddRow({"recompute one LA-year via the metrics service",
+              absl::StrCat("LA 301, ", Count(static_cast<double>(service_records_)), " records streamed"),
+              absl::StrFormat("p50 %s (%zu runs; in-process gRPC from ingestion)", Ms(Percentile(service_recompute_, 0.5)),
+                              service_recompute_.size()),
+              "", ""});
+    }
+  }
+
+  absl::Status StartServers() {
+    metrics_service_ = std::make_unique<MetricsService>(engine_.get(), nullptr);
+    grpc::ServerBuilder mb;
+    mb.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &metrics_port_);
+    mb.SetMaxReceiveMessageSize(kMaxMessageBytes);
+    mb.SetMaxSendMessageSize(kMaxMessageBytes);
+    mb.RegisterService(metrics_service_.get());
+    metrics_server_ = mb.BuildAndStart();
+    if (!metrics_server_ || metrics_port_ == 0) return absl::InternalError("cannot start the metrics server on 127.0.0.1:0");
+    metrics_channel_ = DialInsecure(absl::StrCat("127.0.0.1:", metrics_port_));
+
+    reporting_service_ = std::make_unique<ReportingService>(metrics_channel_);
+    grpc::ServerBuilder rb;
+    rb.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &reporting_port_);
+    rb.SetMaxReceiveMessageSize(kMaxMessageBytes);
+    rb.SetMaxSendMessageSize(kMaxMessageBytes);
+    rb.RegisterService(reporting_service_.get());
+    reporting_server_ = rb.BuildAndStart();
+    if (!reporting_server_ || reporting_port_ == 0) {
+      return absl::InternalError("cannot start the reporting server on 127.0.0.1:0");
+    }
+    std::printf("servers: metrics on 127.0.0.1:%d, reporting on 127.0.0.1:%d\n", metrics_port_, reporting_port_);
+    return absl::OkStatus();
+  }
+
+  void Series(const Config& c) {
+    auto stub = v1::Metrics::NewStub(metrics_channel_);
+    auto call = [&](v1::Metrics::Stub& s, bool comparators, size_t* points) {
+      v1::GetSeriesRequest req;
+      req.set_la("301");
+      req.set_indicator("referrals");
+      req.set_from("2010-11");
+      req.set_to("2015-16");
+      req.set_with_comparators(comparators);
+      v1::GetSeriesResponse resp;
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+      grpc::Status st = s.GetSeries(&ctx, req, &resp);
+      if (points) *points = static_cast<size_t>(resp.points_size() + resp.comparators_size());
+      return st;
+    };
+    const std::string where = absl::StrCat("127.0.0.1:", metrics_port_);
+    {
+      // The same query in the engine, without gRPC: what the server itself spends.
+      std::vector<double> lat;
+      const int64_t n = std::max<int64_t>(c.series_calls, 10);
+      size_t points = 0;
+      bool failed = false;
+      for (int64_t i = 0; i < n + 200; ++i) {
+        auto t0 = Clock::now();
+        auto v = engine_->GetSeries("301", "referrals", "", "2010-11", "2015-16");
+        if (i >= 200) lat.push_back(Seconds(t0, Clock::now()));
+        if (!v.ok()) {
+          Skip("GetSeries in the engine (no gRPC)", std::string(v.status().message()));
+          failed = true;
+          break;
+        }
+        points = v->size();
+      }
+      if (!failed) {
+        AddRow({"GetSeries in the engine (no gRPC)", absl::StrCat("referrals 2010-11..2015-16, ", points, " points"),
+                absl::StrFormat("p50 %s, p99 %s (%" PRId64 " calls)", Ms(Percentile(lat, 0.5)), Ms(Percentile(lat, 0.99)),
+                                n),
+                "", ""});
+      }
+    }
+    for (bool comparators : {false, true}) {
+      const std::string name =
+          comparators ? "GetSeries latency, with comparators (loopback)" : "GetSeries latency (loopback gRPC)";
+      size_t points = 0;
+      for (int i = 0; i < 200; ++i) {  // warm up the channel and the block cache
+        grpc::Status st = call(*stub, comparators, &points);
+        if (!st.ok()) {
+          Skip(name, st.error_message());
+          return;
+        }
+      }
+      std::vector<double> lat;
+      const int64_t n = std::max<int64_t>(c.series_calls, 10);
+      lat.reserve(static_cast<size_t>(n));
+      for (int64_t i = 0; i < n; ++i) {
+        auto t0 = Clock::now();
+        grpc::Status st = call(*stub, comparators, nullptr);
+        lat.push_back(Seconds(t0, Clock::now()));
+        if (!st.ok()) {
+          Skip(name, st.error_message());
+          return;
+        }
+      }
+      const double p99 = Percentile(lat, 0.99);
+      AddRow({name, absl::StrCat("referrals 2010-11..2015-16, ", points, " points, ", where),
+              absl::StrFormat("p50 %s, p99 %s, max %s (%" PRId64 " sequential calls)", Ms(Percentile(lat, 0.5)),
+                              Ms(p99), Ms(Percentile(lat, 1.0)), n),
+              comparators ? "" : "p99 < 1 ms", comparators ? "" : Verdict(p99 < 0.001)});
+    }
+    // Throughput: several client threads, each with its own channel, for a fixed time.
+    const int threads = static_cast<int>(std::max<int64_t>(c.qps_threads, 1));
+    std::atomic<bool> stop{false};
+    std::atomic<int64_t> calls{0}, failures{0};
+    std::vector<std::thread> pool;
+    auto t0 = Clock::now();
+    for (int t = 0; t < threads; ++t) {
+      pool.emplace_back([&] {
+        auto s = v1::Metrics::NewStub(DialInsecure(where));
+        while (!stop.load(std::memory_order_relaxed)) {
+          if (call(*s, false, nullptr).ok()) {
+            calls.fetch_add(1, std::memory_order_relaxed);
+          } else {
+            failures.fetch_add(1, std::memory_order_relaxed);
+          }
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(std::max<int64_t>(c.qps_seconds, 1)));
+    stop = true;
+    for (auto& th : pool) th.join();
+    const double secs = Seconds(t0, Clock::now());
+    AddRow({"GetSeries throughput (loopback gRPC)", absl::StrCat(threads, " client threads, ", where),
+            absl::StrFormat("%.0f QPS (%s calls in %.1f s%s)", static_cast<double>(calls.load()) / secs,
+                            Count(static_cast<double>(calls.load())), secs,
+                            failures.load() ? absl::StrCat(", ", failures.load(), " FAILED") : ""),
+            "", ""});
+  }
+
+  void Report(const Config& c) {
+    auto rep = v1::Reporting::NewStub(DialInsecure(absl::StrCat("127.0.0.1:", reporting_port_)));
+    const int64_t n = std::max<int64_t>(c.report_runs, 1);
+    auto build = [&](v1::AnnualReport* report) {
+      v1::BuildAnnualReportRequest req;
+      req.set_la("301");
+      req.set_year("2015-16");
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+      return rep->BuildAnnualReport(&ctx, req, report);
+    };
+    v1::AnnualReport report;
+    if (grpc::Status st = build(&report); !st.ok()) {
+      Skip("annual report build", absl::StrCat("BuildAnnualReport: ", st.error_message()));
+      return;
+    }
+    std::vector<double> builds;
+    for (int64_t i = 0; i < n; ++i) {
+      v1::AnnualReport r;
+      auto t0 = Clock::now();
+      grpc::Status st = build(&r);
+      builds.push_back(Seconds(t0, Clock::now()));
+      if (!st.ok()) {
+        Skip("annual report build", st.error_message());
+        return;
+      }
+    }
+    const double build_p50 = Percentile(builds, 0.5);
+    AddRow({"annual report: build (BuildAnnualReport)",
+            absl::StrCat("LA 301, 2015-16, ", report.ByteSizeLong(), " bytes"),
+            absl::StrFormat("p50 %s, p90 %s (%" PRId64 " runs; reporting -> metrics over loopback)", Ms(build_p50),
+                            Ms(Percentile(builds, 0.9)), n),
+            "", ""});
+    struct F {
+      v1::Format format;
+      const char* name;
+    };
+    double html_p50 = -1;
+    for (F f : {F{v1::HTML, "HTML"}, F{v1::MARKDOWN, "Markdown"}, F{v1::JSON, "JSON"}, F{v1::CSV, "CSV"},
+                F{v1::XLSX, "XLSX"}}) {
+      const std::string name = absl::StrCat("annual report: render ", f.name);
+      std::vector<double> v;
+      size_t bytes = 0;
+      bool failed = false;
+      for (int64_t i = 0; i < n; ++i) {
+        v1::RenderRequest req;
+        *req.mutable_report() = report;
+        req.set_format(f.format);
+        v1::RenderResponse resp;
+        grpc::ClientContext ctx;
+        ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+        auto t0 = Clock::now();
+        grpc::Status st = rep->Render(&ctx, req, &resp);
+        v.push_back(Seconds(t0, Clock::now()));
+        if (!st.ok()) {
+          Skip(name, st.error_message());
+          failed = true;
+          break;
+        }
+        bytes = resp.content().size();
+      }
+      if (failed) continue;
+      const double p50 = Percentile(v, 0.5);
+      if (f.format == v1::HTML) html_p50 = p50;
+      AddRow({name, absl::StrCat(bytes, " bytes out"), absl::StrFormat("p50 %s, p90 %s", Ms(p50), Ms(Percentile(v, 0.9))),
+              "", ""});
+    }
+    if (html_p50 >= 0) {
+      const double total = build_p50 + html_p50;
+      AddRow({"annual report: build + render HTML", "LA 301, 2015-16", absl::StrFormat("p50 %s", Ms(total)),
+              "< 100 ms", Verdict(total < 0.100)});
+    }
+  }
+
+  ~Borough() {
+    if (reporting_server_) reporting_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    if (metrics_server_) metrics_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  }
+
+ private:
+  std::string inbox_, data_;
+  std::unique_ptr<Ingestor> ingestor_;
+  std::unique_ptr<MetricsEngine> engine_;
+  std::vector<v1::ReturnInfo> returns_;
+  std::vector<v1::Record> records_;
+  std::vector<double> service_recompute_;
+  int64_t service_records_ = 0;
+  std::unique_ptr<MetricsService> metrics_service_;
+  std::unique_ptr<ReportingService> reporting_service_;
+  std::unique_ptr<grpc::Server> metrics_server_, reporting_server_;
+  std::shared_ptr<grpc::Channel> metrics_channel_;
+  int metrics_port_ = 0, reporting_port_ = 0;
+};
+
+int Main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "measure") return Measure(argc, argv);
+  if (argc >= 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+    std::printf(
+        "usage: carestat-bench [ingest] [big] [recompute] [series] [report]\n"
+        "Runs the named sections (all when none) and prints one table. Sizes: CARESTAT_BENCH_CIN_CHILDREN,\n"
+        "CARESTAT_BENCH_SSDA903_CHILDREN, CARESTAT_BENCH_ANNEXA_ROWS, CARESTAT_BENCH_XLSX_ROWS,\n"
+        "CARESTAT_BENCH_BIG_CIN_MB (0 skips), CARESTAT_BENCH_RECOMPUTE_RUNS, CARESTAT_BENCH_SERIES_CALLS,\n"
+        "CARESTAT_BENCH_QPS_SECONDS, CARESTAT_BENCH_QPS_THREADS, CARESTAT_BENCH_REPORT_RUNS, CARESTAT_BENCH_SEED;\n"
+        "CARESTAT_BENCH_TMP: where the files are generated (default: $TMPDIR or /tmp); CARESTAT_BENCH_VERBOSE=1\n"
+        "keeps the services' log lines.\n");
+    return 0;
+  }
+  std::set<std::string> sections;
+  for (int i = 1; i < argc; ++i) sections.insert(argv[i]);
+  const std::set<std::string> known = {"ingest", "big", "recompute", "series", "report"};
+  for (const auto& s : sections) {
+    if (!known.count(s)) {
+      std::fprintf(stderr, "carestat-bench: unknown section '%s' (ingest, big, recompute, series, report)\n", s.c_str());
+      return 2;
+    }
+  }
+  auto want = [&](const char* s) { return sections.empty() || sections.count(s) > 0; };
+  const Config c;
+  // The services' INFO lines would bury the figures; CARESTAT_BENCH_VERBOSE=1 keeps them.
+  if (EnvInt("CARESTAT_BENCH_VERBOSE", 0) == 0) SetLogQuiet(true);
+
+  const char* root_env = std::getenv("CARESTAT_BENCH_TMP");
+  if (!root_env || !*root_env) root_env = std::getenv("TMPDIR");
+  std::string pattern = std::string(root_env && *root_env ? root_env : "/tmp") + "/carestat-bench-XXXXXX";
+  if (!mkdtemp(pattern.data())) {
+    std::fprintf(stderr, "carestat-bench: cannot create a temporary directory %s: %s\n", pattern.c_str(),
+                 std::strerror(errno));
+    return 2;
+  }
+  const fs::path tmp = pattern;
+  StartLoad() = LoadAverage();
+  std::printf("carestat-bench: working in %s (load average %s)\n", tmp.c_str(), StartLoad().c_str());
+
+  if (want("ingest")) IngestSection(c, tmp);
+  if (want("big")) BigSection(c, tmp);
+  if (want("recompute") || want("series") || want("report")) {
+    auto borough = std::make_unique<Borough>();
+    absl::Status s = borough->Prepare(c, tmp);
+    if (!s.ok()) {
+      for (const char* what : {"recompute", "series", "report"}) {
+        if (want(what)) Skip(what, absl::StrCat("the synthetic borough could not be prepared: ", s.message()));
+      }
+    } else {
+      if (want("recompute")) borough->Recompute(c);
+      if (want("series") || want("report")) {
+        if (absl::Status st = borough->StartServers(); !st.ok()) {
+          Skip("series/report", std::string(st.message()));
+        } else {
+          if (want("series")) borough->Series(c);
+          if (want("report")) borough->Report(c);
+        }
+      }
+    }
+  }
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  PrintTable();
+  return 0;
+}
+
+}  // namespace carestat::bench
+
+int main(int argc, char** argv) { return carestat::bench::Main(argc, argv); }
