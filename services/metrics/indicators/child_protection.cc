@@ -47,18 +47,7 @@ void FlowCounts(const std::string& id, const FamilyInput& in, DateOf date_of, Po
 // Distinct children with a plan open at `day`. A plan without a child id (the return
 // gave none) cannot be matched to another, so it counts as a child of its own.
 double ChildrenOnPlan(const std::vector<Item<v1::CpPlan>>& plans, int32_t day, std::set<std::string>* sources) {
-  std::set<std::string> children;
-  double unidentified = 0;
-  for (const auto& it : plans) {
-    if (!OpenAt(it.rec, day)) continue;
-    if (it.rec.child_id().empty()) {
-      unidentified += 1;
-    } else {
-      children.insert(it.rec.child_id());
-    }
-    AddSources(sources, it);
-  }
-  return static_cast<double>(children.size()) + unidentified;
+  return DistinctChildren(plans, [day](const v1::CpPlan& p) { return OpenAt(p, day); }, sources);
 }
 
 }  // namespace

@@ -41,21 +41,14 @@ void FlowCounts(const std::string& id, const FamilyInput& in, const std::vector<
 // return gave none) cannot be matched to another, so it counts as a child of its own.
 double OpenChildren(const std::vector<Item<v1::Referral>>& referrals, int32_t day,
                     std::set<std::string>* sources) {
-  std::set<std::string> children;
-  double unidentified = 0;
-  for (const auto& it : referrals) {
-    const std::optional<int32_t> start = DayOf(it.rec.referral_date());
-    const std::optional<int32_t> end = DayOf(it.rec.closure_date());
-    if (!start || *start > day) continue;
-    if (end && *end <= day) continue;
-    if (it.rec.child_id().empty()) {
-      unidentified += 1;
-    } else {
-      children.insert(it.rec.child_id());
-    }
-    AddSources(sources, it);
-  }
-  return static_cast<double>(children.size()) + unidentified;
+  return DistinctChildren(
+      referrals,
+      [day](const v1::Referral& r) {
+        const std::optional<int32_t> start = DayOf(r.referral_date());
+        const std::optional<int32_t> end = DayOf(r.closure_date());
+        return start && *start <= day && (!end || *end > day);
+      },
+      sources);
 }
 
 }  // namespace

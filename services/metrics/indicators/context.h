@@ -68,6 +68,25 @@ void AddSources(std::set<std::string>* s, const Item<T>& item) {
   s->insert(item.sources.begin(), item.sources.end());
 }
 
+// Distinct children among the items that `counts` accepts, adding their sources. An
+// item without a child id (the return gave none) cannot be matched to another, so it
+// counts as a child of its own.
+template <typename T, typename Pred>
+double DistinctChildren(const std::vector<Item<T>>& items, Pred counts, std::set<std::string>* sources) {
+  std::set<std::string> children;
+  double unidentified = 0;
+  for (const auto& it : items) {
+    if (!counts(it.rec)) continue;
+    if (it.rec.child_id().empty()) {
+      unidentified += 1;
+    } else {
+      children.insert(it.rec.child_id());
+    }
+    AddSources(sources, it);
+  }
+  return static_cast<double>(children.size()) + unidentified;
+}
+
 // The families, one file each under indicators/.
 void ComputeFrontDoor(const FamilyInput& in, PointWriter& out);
 void ComputeChildrenInNeed(const FamilyInput& in, PointWriter& out);
