@@ -5,6 +5,7 @@
 //   carestat series --la 301 --indicator referrals [--from 2010-11] [--to 2015-16] [--json] (...)
 //   carestat report annual|self-assessment --la 301 --year 2015-16 --format html|md|csv|json|xlsx [--publish] -o FILE (...)
 //   carestat synth --profile barking-and-dagenham --out INBOX [--seed N]
+//   carestat rekey (--data DIR | --ingestion-data DIR) --originals DIR[,DIR] [--dry-run] [--delete-old]
 // Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.
 #include <charconv>
 #include <thread>
@@ -14,16 +15,19 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "carestat/v1/ingestion.grpc.pb.h"
 #include "carestat/v1/metrics.grpc.pb.h"
 #include "carestat/v1/reporting.grpc.pb.h"
 #include "pipeline/certs.h"
 #include "pipeline/embedded.h"
 #include "pipeline/inbox.h"
 #include "pipeline/ingest_step.h"
+#include "pipeline/rekey.h"
 #include "pipeline/runner.h"
 #include "pipeline/synth.h"
 #include "services/common/args.h"
@@ -49,7 +53,8 @@ const char kMainHelp[] =
     "  report      build and render the annual report or the self-assessment\n"
     "  synth       write a synthetic borough's returns into an inbox\n"
     "  certs       make a local CA and TLS certificates for the servers and a client\n"
-    "  token       make a bearer token for a principal and its tokens-file line\n\n"
+    "  token       make a bearer token for a principal and its tokens-file line\n"
+    "  rekey       move stored returns to a new pseudonymisation key, from the originals\n\n"
     "Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.\n";
 
 int Usage(const std::string& cmd, const std::string& problem) {
@@ -637,6 +642,88 @@ int Token(const Args& a) {
   return kOk;
 }
 
+int Rekey(const Args& a) {
+  if (a.Has("help")) {
+    std::printf("usage: carestat rekey (--data DIR | --ingestion-data DIR) --originals DIR[,DIR...]\n"
+                "                      [--dry-run] [--delete-old]\n\n"
+                "Moves stored returns to a new pseudonymisation (HMAC) key. Pseudonyms are one-way, so\n"
+                "every stored return is ingested again from its original file, found by its SHA-256\n"
+                "under the --originals folders (the pipeline's archive, or the inbox of `carestat run`),\n"
+                "into a new directory with a new key. The two are compared return by return (records,\n"
+                "children, errors) and indicator by indicator; only when they agree is the new\n"
+                "directory swapped in. The old directory, with the old key, is kept beside it as\n"
+                "DIR.pre-rekey-<time> for you to delete once checked (--delete-old deletes it).\n"
+                "--data DIR is an embedded install (DIR/ingestion; its metrics are recomputed after);\n"
+                "--ingestion-data DIR is a stopped ingestion server's data directory. Stop the\n"
+                "pipeline and the ingestion service first. --dry-run only checks the originals.\n"
+                "Exit: 0 re-keyed (or dry run clean), 1 originals missing or results differ (nothing\n"
+                "changed), 2 could not run. See docs/SECURITY.md.\n");
+    return kOk;
+  }
+  if (auto p = a.Problem({"data", "ingestion-data", "originals", "dry-run", "delete-old", "help"})) {
+    return Usage("rekey", *p);
+  }
+  if (a.Has("data") == a.Has("ingestion-data")) return Usage("rekey", "give one of --data DIR or --ingestion-data DIR");
+  if (!a.Has("originals")) return Usage("rekey", "--originals DIR[,DIR...] is required");
+  RekeyOptions o;
+  o.ingestion_dir = a.Has("data") ? a.Get("data") + "/ingestion" : a.Get("ingestion-data");
+  for (absl::string_view d : absl::StrSplit(a.Get("originals"), ',', absl::SkipEmpty())) o.originals.emplace_back(d);
+  o.dry_run = a.Has("dry-run");
+  o.delete_old = a.Has("delete-old");
+  auto r = carestat::Rekey(o);
+  if (!r.ok()) {
+    std::fprintf(stderr, "carestat rekey: %s\n", std::string(r.status().message()).c_str());
+    return kUsage;
+  }
+  std::printf("%d stored returns\n", r->returns);
+  if (!r->missing.empty()) {
+    std::printf("no original found for %zu returns; nothing changed:\n", r->missing.size());
+    for (const auto& m : r->missing) std::printf("  %s\n", m.c_str());
+    return kProblems;
+  }
+  if (o.dry_run) {
+    std::printf("every return's original was found; run again without --dry-run to re-key\n");
+    return kOk;
+  }
+  if (!r->mismatches.empty()) {
+    std::printf("re-ingesting under a new key did not give the same results; nothing changed:\n");
+    for (const auto& m : r->mismatches) std::printf("  %s\n", m.c_str());
+    return kProblems;
+  }
+  std::printf("re-ingested %d returns under a new key; %d indicator values compared, all equal\n",
+              r->returns, r->indicator_points_compared);
+  std::printf("the new key is in use in %s\n", o.ingestion_dir.c_str());
+  if (!r->old_dir.empty()) {
+    std::printf("the old directory and key are kept in %s: delete it once checked, and note when the\n"
+                "last backup holding the old key expires (docs/SECURITY.md)\n", r->old_dir.c_str());
+  }
+  if (a.Has("data")) {
+    auto e = Embedded::Start(a.Get("data"));
+    if (!e.ok()) {
+      std::fprintf(stderr, "carestat rekey: re-keyed, but cannot start to recompute: %s\n",
+                   std::string(e.status().message()).c_str());
+      return kProblems;
+    }
+    auto ing = v1::Ingestion::NewStub((*e)->ingestion());
+    auto met = v1::Metrics::NewStub((*e)->metrics());
+    grpc::ClientContext lc;
+    v1::ListReturnsRequest lreq;
+    v1::ListReturnsResponse lresp;
+    if (auto s = ing->ListReturns(&lc, lreq, &lresp); !s.ok()) return Fail("rekey", s);
+    std::set<std::string> las;
+    for (const auto& ret : lresp.returns()) las.insert(ret.la());
+    for (const auto& la : las) {
+      grpc::ClientContext c;
+      v1::RecomputeRequest req;
+      req.set_la(la);
+      v1::RecomputeResponse resp;
+      if (auto s = met->Recompute(&c, req, &resp); !s.ok()) return Fail("rekey", s);
+    }
+    std::printf("recomputed the indicators of %zu LAs\n", las.size());
+  }
+  return kOk;
+}
+
 }  // namespace
 }  // namespace carestat
 
@@ -649,7 +736,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? kUsage : kOk;
   }
   const std::string cmd = argv[1];
-  Args a(argc, argv, {"help", "json", "list", "publish", "wait"}, 2);
+  Args a(argc, argv, {"help", "json", "list", "publish", "wait", "dry-run", "delete-old"}, 2);
   if (cmd == "run") return Run(a);
   if (cmd == "pipeline") return Pipeline(a);
   if (cmd == "validate") return Validate(a);
@@ -659,6 +746,7 @@ int main(int argc, char** argv) {
   if (cmd == "synth") return Synth(a);
   if (cmd == "certs") return Certs(a);
   if (cmd == "token") return Token(a);
+  if (cmd == "rekey") return Rekey(a);
   std::fprintf(stderr, "carestat: unknown command '%s'\n\n%s", cmd.c_str(), kMainHelp);
   return kUsage;
 }
