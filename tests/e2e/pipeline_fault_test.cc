@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "tests/integration/test_util.h"
@@ -103,6 +104,88 @@ TEST_F(PipelineFaultTest, TwoRunsDoNotOverlapAndNothingIsIngestedTwice) {
   auto ind = RunCommand({BinDir() + "/pipeline/carestat", "indicators", "--la", "301", "--period", "2015-16",
                          "--json", "--target", metrics_->address()});
   EXPECT_NE(ind.out.find("\"referrals\": 3255"), std::string::npos) << ind.out << ind.err;
+}
+
+
+// Starts a pipeline process; its stdout and stderr go to files under dir_.
+pid_t StartPipeline(const std::vector<std::string>& args, const std::string& out, const std::string& err) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    std::vector<std::string> a = args;
+    std::vector<char*> c;
+    for (auto& s : a) c.push_back(s.data());
+    c.push_back(nullptr);
+    int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(o, 1);
+    ::dup2(e, 2);
+    ::execv(c[0], c.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+int Wait(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Lines that record an upload stored ("stored" or "replaced" at the start).
+int Uploads(const std::string& out) {
+  int n = 0;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("stored", 0) == 0 || line.rfind("replaced", 0) == 0) ++n;
+  }
+  return n;
+}
+
+int InboxFiles(const std::string& inbox) {
+  int n = 0;
+  for (const auto& e : fs::recursive_directory_iterator(inbox)) n += e.is_regular_file();
+  return n;
+}
+
+TEST_F(PipelineFaultTest, TwoRunsStartedTogetherOneExitsAndEachFileIsIngestedOnce) {
+  const int files = InboxFiles(dir_ + "/inbox");
+  ASSERT_GT(files, 20);
+  pid_t a = StartPipeline(PipelineArgs(), dir_ + "/a.out", dir_ + "/a.err");
+  pid_t b = StartPipeline(PipelineArgs(), dir_ + "/b.out", dir_ + "/b.err");
+  int ca = Wait(a), cb = Wait(b);
+  const std::string oa = Slurp(dir_ + "/a.out"), ob = Slurp(dir_ + "/b.out");
+  const std::string ea = Slurp(dir_ + "/a.err"), eb = Slurp(dir_ + "/b.err");
+  // One ran (0); the other found the lock held and exited 2 without touching anything.
+  EXPECT_EQ(std::min(ca, cb), 0) << ea << eb;
+  EXPECT_EQ(std::max(ca, cb), 2) << ea << eb;
+  EXPECT_NE((ca == 2 ? ea : eb).find("another run holds"), std::string::npos) << ea << eb;
+  EXPECT_EQ(Uploads(oa) + Uploads(ob), files) << oa << ob;
+  EXPECT_EQ(Uploads(ca == 2 ? oa : ob), 0);
+}
+
+TEST_F(PipelineFaultTest, TwoRunsStartedTogetherWithWaitRunOneAfterTheOther) {
+  const int files = InboxFiles(dir_ + "/inbox");
+  auto args = PipelineArgs();
+  args.push_back("--wait");
+  pid_t a = StartPipeline(args, dir_ + "/a.out", dir_ + "/a.err");
+  pid_t b = StartPipeline(args, dir_ + "/b.out", dir_ + "/b.err");
+  int ca = Wait(a), cb = Wait(b);
+  const std::string oa = Slurp(dir_ + "/a.out"), ob = Slurp(dir_ + "/b.out");
+  EXPECT_EQ(ca, 0) << Slurp(dir_ + "/a.err");
+  EXPECT_EQ(cb, 0) << Slurp(dir_ + "/b.err");
+  // The second waited for the first, then found the inbox empty (all archived).
+  EXPECT_EQ(Uploads(oa) + Uploads(ob), files) << oa << ob;
+  EXPECT_TRUE(Uploads(oa) == 0 || Uploads(ob) == 0) << oa << ob;
+  EXPECT_EQ(InboxFiles(dir_ + "/inbox"), 0);
+  auto ind = RunCommand({BinDir() + "/pipeline/carestat", "indicators", "--la", "301", "--period", "2015-16",
+                         "--json", "--target", metrics_->address()});
+  EXPECT_NE(ind.out.find("\"referrals\": 3255"), std::string::npos) << ind.out << ind.err;
+  EXPECT_NE(ind.out.find("\"contacts\": 11393"), std::string::npos) << ind.out;
 }
 
 }  // namespace
