@@ -8,6 +8,7 @@
 //   carestat rekey (--data DIR | --ingestion-data DIR) --originals DIR[,DIR] [--dry-run] [--delete-old]
 // Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.
 #include <charconv>
+#include <csignal>
 #include <thread>
 #include <unistd.h>
 #include <cstdio>
@@ -120,6 +121,9 @@ int Run(const Args& a) {
 }
 
 // ---- pipeline ----
+volatile std::sig_atomic_t g_stop = 0;
+void OnStopSignal(int) { g_stop = 1; }
+
 int Pipeline(const Args& a) {
   if (a.Has("help")) {
     std::printf("usage: carestat pipeline --inbox DIR --out DIR --ingestion HOST:PORT --metrics HOST:PORT\n"
@@ -133,7 +137,8 @@ int Pipeline(const Args& a) {
                 "recomputes the LAs that changed and writes their reports to OUT. A lock stops two\n"
                 "runs overlapping (--wait waits for it). Defaults: --state OUT/state,\n"
                 "--archive OUT/archive, --quarantine OUT/quarantine. --loop repeats the run\n"
-                "every N seconds until stopped.\n"
+                "every N seconds until SIGTERM or SIGINT, which stop it between runs (a run in\n"
+                "progress finishes first; the exit code is then the last run's).\n"
                 "Exit: 0 all ingested, 1 some file quarantined, 2 could not run.\n\n%s",
                 ClientSecurityHelp().c_str());
     return kOk;
@@ -175,11 +180,23 @@ int Pipeline(const Args& a) {
     std::fprintf(stderr, "carestat pipeline: %s\n", std::string(lock.status().message()).c_str());
     return kUsage;
   }
+  if (loop == 0) return RunPipeline(channels[0], channels[1], channels[2], o);
+  // Looping: SIGTERM or SIGINT stops it between runs (a run in progress finishes first,
+  // so no file is left half-handled); the exit code is the last run's.
+  std::signal(SIGTERM, OnStopSignal);
+  std::signal(SIGINT, OnStopSignal);
   for (;;) {
     int code = RunPipeline(channels[0], channels[1], channels[2], o);
-    if (loop == 0) return code;
+    if (g_stop) {
+      std::fprintf(stderr, "carestat pipeline: stopped after a run that ended with %d\n", code);
+      return code;
+    }
     std::fprintf(stderr, "carestat pipeline: run ended with %d; next in %d s\n", code, loop);
-    std::this_thread::sleep_for(std::chrono::seconds(loop));
+    for (int i = 0; i < loop * 10 && !g_stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (g_stop) {
+      std::fprintf(stderr, "carestat pipeline: stopped\n");
+      return code;
+    }
   }
 }
 

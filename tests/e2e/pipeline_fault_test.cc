@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <fcntl.h>
+#include <csignal>
 
 #include <filesystem>
 #include <fstream>
@@ -186,6 +187,60 @@ TEST_F(PipelineFaultTest, TwoRunsStartedTogetherWithWaitRunOneAfterTheOther) {
                          "--json", "--target", metrics_->address()});
   EXPECT_NE(ind.out.find("\"referrals\": 3255"), std::string::npos) << ind.out << ind.err;
   EXPECT_NE(ind.out.find("\"contacts\": 11393"), std::string::npos) << ind.out;
+}
+
+
+TEST_F(PipelineFaultTest, ALoopingPipelineIngestsAChangingInboxUnattendedAndStopsOnSigterm) {
+  const std::string inbox = dir_ + "/live", out = dir_ + "/live-out";
+  fs::create_directories(inbox);
+  std::vector<std::string> args = {BinDir() + "/pipeline/carestat", "pipeline", "--inbox", inbox, "--out", out,
+                                   "--ingestion", ingestion_->address(), "--metrics", metrics_->address(),
+                                   "--reporting", reporting_->address(), "--settle", "1", "--loop", "1"};
+  pid_t loop = StartPipeline(args, dir_ + "/loop.out", dir_ + "/loop.err");
+  auto contacts = [&]() -> std::string {
+    auto r = RunCommand({BinDir() + "/pipeline/carestat", "indicators", "--la", "999", "--period", "2015-16",
+                         "--json", "--target", metrics_->address()});
+    auto at = r.out.find("\"contacts\": ");
+    if (at == std::string::npos) return "";
+    at += 12;
+    return r.out.substr(at, r.out.find_first_of(",}\n", at) - at);
+  };
+  auto wait_for = [&](const std::string& want) {
+    for (int i = 0; i < 120; ++i) {
+      if (contacts() == want) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    return false;
+  };
+  auto put = [&](const std::string& name, int rows) {
+    fs::create_directories(inbox + "/999/2016");
+    std::ofstream f(inbox + "/999/2016/" + name);
+    f << "Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Date of Contact,Contact Source\n";
+    for (int i = 0; i < rows; ++i) f << "L" << i << ",a) Male,a) WBRI,01/02/2010,5,0" << 1 + i % 9 << "/12/2015,q) 6: Police\n";
+  };
+  // A file arrives: the next runs take it once it has settled.
+  put("contacts.csv", 3);
+  EXPECT_TRUE(wait_for("3")) << Slurp(dir_ + "/loop.err");
+  // A corrected export replaces the return; a broken one is quarantined and the loop goes on.
+  put("contacts-corrected.csv", 5);
+  fs::create_directories(inbox + "/999/2016");
+  std::ofstream(inbox + "/999/2016/broken.xml") << "<Message><Header>";
+  EXPECT_TRUE(wait_for("5")) << Slurp(dir_ + "/loop.err");
+  for (int i = 0; i < 60 && !fs::exists(out + "/quarantine/999/2016/broken.xml"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  EXPECT_TRUE(fs::exists(out + "/quarantine/999/2016/broken.xml.report.txt"));
+  EXPECT_TRUE(fs::exists(out + "/archive/999/2016/contacts.csv"));
+  EXPECT_TRUE(fs::exists(out + "/archive/999/2016/contacts-corrected.csv"));
+  EXPECT_TRUE(fs::exists(out + "/999/2015-16/annual-report.html"));
+  // SIGTERM stops it between runs, promptly.
+  const auto t0 = std::chrono::steady_clock::now();
+  ::kill(loop, SIGTERM);
+  int status = 0;
+  ::waitpid(loop, &status, 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(30));
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by a signal instead of stopping";
+  EXPECT_NE(Slurp(dir_ + "/loop.err").find("stopped"), std::string::npos) << Slurp(dir_ + "/loop.err");
 }
 
 }  // namespace
