@@ -214,8 +214,10 @@ absl::StatusOr<IngestSummary> IngestInbox(v1::Ingestion::Stub& stub, const Inges
         ++sum.unchanged;
       } else {
         ++sum.ingested;
-        sum.changed[f.la].insert(f.collection_year);
       }
+      // Unchanged content the manifest did not know was stored by a run that stopped
+      // before recording it, perhaps before recomputing: recompute it (no harm if done).
+      sum.changed[f.la].insert(f.collection_year);
       sum.records += resp->records_stored();
       if (!o.progress) {
         std::printf("%-9s %s -> %s: %lld records, %d errors, %d queries\n", entry.outcome.c_str(), f.name.c_str(),

@@ -43,7 +43,9 @@ struct IngestSummary {
   int quarantined = 0;
   int64_t bytes = 0;
   int64_t records = 0;
-  std::map<std::string, std::set<int>> changed;  // LA -> collection years whose returns changed
+  // LA -> collection years to recompute: returns stored or replaced, and content
+  // ingestion already held that the manifest did not know (a run stopped part way).
+  std::map<std::string, std::set<int>> changed;
 };
 
 // Retries `call` while it answers UNAVAILABLE or DEADLINE_EXCEEDED, up to `attempts`

@@ -41,6 +41,27 @@ bool WriteFile(const fs::path& path, const std::string& content, std::string* er
   return true;
 }
 
+// One LA code a line; a missing file is an empty set.
+std::set<std::string> ReadPending(const fs::path& path) {
+  std::set<std::string> las;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) las.insert(line);
+  }
+  return las;
+}
+
+bool WritePending(const fs::path& path, const std::set<std::string>& las, std::string* error) {
+  std::error_code ec;
+  if (las.empty()) {
+    fs::remove(path, ec);
+    return true;
+  }
+  std::string content;
+  for (const auto& la : las) content += la + "\n";
+  return WriteFile(path, content, error);
+}
+
 grpc::ClientContext* WithDeadline(grpc::ClientContext* c, int seconds) {
   c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
   return c;
@@ -60,8 +81,16 @@ int RunPipeline(std::shared_ptr<grpc::Channel> ingestion, std::shared_ptr<grpc::
     return 2;
   }
   const int rejected = summary->quarantined;
-  std::set<std::string> changed_las;
+  // LAs still to recompute are kept in the state directory until metrics has done them,
+  // so a run that stops (metrics away past the retries, a crash) leaves them for the
+  // next run, which would otherwise find every file known and recompute nothing.
+  const fs::path pending_path = fs::path(o.ingest.state_dir) / "pending-recompute";
+  std::set<std::string> changed_las = ReadPending(pending_path);
   for (const auto& [la, years] : summary->changed) changed_las.insert(la);
+  if (std::string err; !WritePending(pending_path, changed_las, &err)) {
+    std::fprintf(stderr, "%s\n", err.c_str());
+    return 2;
+  }
 
   // Every LA with returns gets its latest year's report; changed LAs are recomputed
   // first (all their years: a return feeds the lookbacks of the years after it).
@@ -78,6 +107,7 @@ int RunPipeline(std::shared_ptr<grpc::Channel> ingestion, std::shared_ptr<grpc::
   for (const auto& r : all.returns()) {
     latest_year[r.la()] = std::max(latest_year[r.la()], r.collection_year());
   }
+  std::set<std::string> done_las;
   for (const auto& la : changed_las) {
     v1::RecomputeRequest req;
     req.set_la(la);
@@ -97,6 +127,15 @@ int RunPipeline(std::shared_ptr<grpc::Channel> ingestion, std::shared_ptr<grpc::
     std::printf("recomputed LA %s: %lld records read, %lld points for %d years\n", la.c_str(),
                 static_cast<long long>(resp.records_read()), static_cast<long long>(resp.points_written()),
                 resp.periods_size());
+    done_las.insert(la);
+    std::set<std::string> left;
+    for (const auto& l : changed_las) {
+      if (!done_las.count(l)) left.insert(l);
+    }
+    if (std::string err; !WritePending(pending_path, left, &err)) {
+      std::fprintf(stderr, "%s\n", err.c_str());
+      return 2;
+    }
   }
   // Both reports of each LA's latest year, every format, written beside each other:
   // OUT/<LA>/<year>/annual-report.{html,md,json,csv,xlsx}, annual-report-<table>.csv,

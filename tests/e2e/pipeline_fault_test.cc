@@ -243,5 +243,30 @@ TEST_F(PipelineFaultTest, ALoopingPipelineIngestsAChangingInboxUnattendedAndStop
   EXPECT_NE(Slurp(dir_ + "/loop.err").find("stopped"), std::string::npos) << Slurp(dir_ + "/loop.err");
 }
 
+
+TEST_F(PipelineFaultTest, ARecomputeLeftUndoneByOneRunIsDoneByTheNext) {
+  // Metrics is away for longer than the run retries: the files are ingested and archived,
+  // the run exits 2, and the LA stays pending in the state directory.
+  const std::string metrics_address = metrics_->address();
+  metrics_->Stop();
+  auto args = PipelineArgs();
+  args.back() = "1";  // --attempts 1
+  auto first = RunCommand(args);
+  EXPECT_EQ(first.exit_code, 2) << first.out << first.err;
+  EXPECT_TRUE(fs::exists(dir_ + "/out/archive/301/2016/cin-census.xml"));
+  EXPECT_EQ(Slurp(dir_ + "/out/state/pending-recompute"), "301\n");
+  // Metrics is back; the inbox is empty (every file known), yet the next run recomputes.
+  metrics_ = Server("metrics", {"--data", dir_ + "/met", "--ingestion", ingestion_->address()}, metrics_address);
+  ASSERT_TRUE(metrics_->Start());
+  auto second = RunCommand(PipelineArgs());
+  EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_NE(second.out.find("recomputed LA 301"), std::string::npos) << second.out;
+  EXPECT_FALSE(fs::exists(dir_ + "/out/state/pending-recompute"));
+  auto ind = RunCommand({BinDir() + "/pipeline/carestat", "indicators", "--la", "301", "--period", "2015-16",
+                         "--json", "--target", metrics_->address()});
+  EXPECT_NE(ind.out.find("\"referrals\": 3255"), std::string::npos) << ind.out << ind.err;
+  EXPECT_TRUE(fs::exists(dir_ + "/out/301/2015-16/annual-report.html"));
+}
+
 }  // namespace
 }  // namespace carestat

@@ -41,7 +41,8 @@ TEST(KeysTest, RoundTrip) {
 
 TEST(KeysTest, ShortKeyIsRefused) {
   std::string k = KeyBuilder().Str("301").Build();
-  KeyReader r(k.substr(0, 3));  // length says 3 bytes but only 1 follows
+  const std::string cut = k.substr(0, 3);  // the reader views it: it must outlive the reader
+  KeyReader r(cut);                         // length says 3 bytes but only 1 follows
   std::string la;
   EXPECT_FALSE(r.Str(&la));
   uint32_t v;
