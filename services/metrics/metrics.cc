@@ -1,5 +1,6 @@
 #include "services/metrics/metrics.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 
@@ -68,17 +69,84 @@ absl::StatusOr<std::unique_ptr<MetricsEngine>> MetricsEngine::Open(const std::st
   return engine;
 }
 
+namespace {
+
+// What identifies the LA's records: each of its returns' id, generation, content hash
+// and year, in return id order. Empty when a return has no generation (not read from
+// an ingestion store), so nothing is known to stay the same.
+std::string ReturnsFingerprint(const std::string& la, const std::vector<v1::ReturnInfo>& returns) {
+  std::vector<const v1::ReturnInfo*> own;
+  for (const auto& r : returns) {
+    if (r.la() != la) continue;
+    if (r.generation() == 0) return "";
+    own.push_back(&r);
+  }
+  if (own.empty()) return "";
+  std::sort(own.begin(), own.end(), [](const v1::ReturnInfo* a, const v1::ReturnInfo* b) {
+    if (a->return_id() != b->return_id()) return a->return_id() < b->return_id();
+    return a->generation() < b->generation();
+  });
+  KeyBuilder k;
+  for (const v1::ReturnInfo* r : own) {
+    k.Str(r->return_id()).U64(r->generation()).Str(r->content_sha256()).Str(r->dataset());
+    k.U16(static_cast<uint16_t>(r->collection_year())).U64(static_cast<uint64_t>(r->uploaded_unix_ms()));
+  }
+  return k.Build();
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const RecordSet>> MetricsEngine::RecordsFor(const std::string& la,
+                                                                        const std::vector<v1::ReturnInfo>& returns,
+                                                                        const RecordScan& scan, bool* reused) {
+  const std::string fingerprint = ReturnsFingerprint(la, returns);
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    for (auto it = cache_.begin(); it != cache_.end(); ++it) {
+      if (it->la != la) continue;
+      if (!fingerprint.empty() && it->fingerprint == fingerprint) {
+        cache_.splice(cache_.begin(), cache_, it);
+        *reused = true;
+        return cache_.front().set;
+      }
+      cache_.erase(it);  // the LA's returns changed: its kept records are stale
+      break;
+    }
+    // Make room before building, so that the kept sets and the one being built are
+    // never more than kKeptLas together.
+    while (!cache_.empty() && cache_.size() >= kKeptLas) cache_.pop_back();
+  }
+  *reused = false;
+  auto set = std::make_shared<RecordSet>(la);
+  for (const auto& r : returns) {
+    if (r.la() == la) set->AddReturn(r);
+  }
+  RecordSet* building = set.get();
+  absl::Status s = scan([building](const v1::Record& r) { building->Add(r); });
+  if (!s.ok()) return s;
+  set->Finalize();
+  if (!fingerprint.empty()) {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    std::erase_if(cache_, [&](const CachedSet& c) { return c.la == la; });
+    cache_.push_front(CachedSet{la, fingerprint, set});
+    while (cache_.size() > kKeptLas) cache_.pop_back();
+  }
+  return std::shared_ptr<const RecordSet>(std::move(set));
+}
+
+void MetricsEngine::ForgetRecords() {
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  cache_.clear();
+}
+
 absl::StatusOr<v1::RecomputeResponse> MetricsEngine::Recompute(const std::string& la,
                                                                const std::vector<int>& collection_years,
                                                                const std::vector<v1::ReturnInfo>& returns,
                                                                const RecordScan& scan) {
-  RecordSet set(la);
-  for (const auto& r : returns) {
-    if (r.la() == la) set.AddReturn(r);
-  }
-  absl::Status s = scan([&set](const v1::Record& r) { set.Add(r); });
-  if (!s.ok()) return s;
-  set.Finalize();
+  bool reused = false;  // the LA's kept RecordSet, or one built from `scan`
+  auto kept = RecordsFor(la, returns, scan, &reused);
+  if (!kept.ok()) return kept.status();
+  const RecordSet& set = **kept;
 
   std::set<int> years;
   if (collection_years.empty()) {

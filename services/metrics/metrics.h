@@ -7,8 +7,10 @@
 #pragma once
 
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -21,6 +23,8 @@
 
 namespace carestat {
 
+class RecordSet;
+
 class MetricsEngine {
  public:
   static absl::StatusOr<std::unique_ptr<MetricsEngine>> Open(const std::string& dir);
@@ -30,10 +34,20 @@ class MetricsEngine {
   // year its returns cover when empty), reading every record `scan` gives (earlier
   // years are needed for lookbacks). Each LA-year is written with one WriteBatch that
   // also deletes the points it no longer has.
+  //
+  // The LA's deduplicated records are kept between calls (for the LA last recomputed) and
+  // reused, without calling `scan`, while its returns are the same: the same return
+  // ids at the same generations and content (ReturnInfo.generation changes whenever a
+  // return is replaced, and a generation's records never change). Returns without a
+  // generation (not from an ingestion store) are never reused. records_read is the
+  // number of records the figures rest on, whether read now or kept.
   absl::StatusOr<v1::RecomputeResponse> Recompute(const std::string& la,
                                                   const std::vector<int>& collection_years,
                                                   const std::vector<v1::ReturnInfo>& returns,
                                                   const RecordScan& scan);
+
+  // Drops the kept records of every LA: the next Recompute of each reads them again.
+  void ForgetRecords();
 
   // Loads a reference table ("comparators", "targets", "populations", "neighbours") and
   // keeps it so it is re-applied after the shipped tables on every Open. Returns rows.
@@ -60,8 +74,25 @@ class MetricsEngine {
   absl::Status RequireLa(const std::string& la) const;
   // Applies a table without keeping it (the shipped tables, and kept updates on Open).
   absl::StatusOr<int64_t> ApplyReference(const std::string& table, const std::string& csv);
+  // The LA's RecordSet for these returns: kept, or built from `scan` (and kept when
+  // the returns identify their records). *reused says which.
+  absl::StatusOr<std::shared_ptr<const RecordSet>> RecordsFor(const std::string& la,
+                                                              const std::vector<v1::ReturnInfo>& returns,
+                                                              const RecordScan& scan, bool* reused);
   std::unique_ptr<Store> s_;
   Populations populations_;
+  struct CachedSet {
+    std::string la;
+    std::string fingerprint;  // of the LA's returns (ids, generations, content)
+    std::shared_ptr<const RecordSet> set;
+  };
+  // A kept set costs memory (about 50 MB for the synthetic borough's 249,000 records),
+  // so only the LA recomputed last keeps its set, and it is dropped before another LA's
+  // is built: a run over many LAs never holds more than one set, as before sets were
+  // kept.
+  static constexpr size_t kKeptLas = 1;
+  std::mutex cache_mu_;
+  std::list<CachedSet> cache_;  // most recently used first
   std::vector<v1::Target> targets_;
   std::map<std::string, std::vector<std::string>> neighbours_;  // LA -> neighbour LAs
 };

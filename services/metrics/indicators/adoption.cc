@@ -143,7 +143,7 @@ void ComputeAdoption(const FamilyInput& in, PointWriter& out) {
   }
 
   if (!set.Covers("care_episode", in.fy)) return;
-  const auto children = ByChild(set.care_episodes());
+  const auto& children = set.looked_after_by_child();
 
   // Adoptions: distinct children, in the year and in each of its months.
   std::set<std::string> adopted, adopted_sources;

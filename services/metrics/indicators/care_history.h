@@ -2,6 +2,7 @@
 // A child's looked-after episodes as chains: what the looked-after and adoption
 // families share.
 //   auto by_child = ByChild(set.care_episodes());       // V3/V4 short breaks left out
+//   (RecordSet::looked_after_by_child() holds it, worked out once)
 //   int prev = Predecessor(by_child[id], i);            // the episode eps[i] continues
 #pragma once
 
@@ -20,7 +21,10 @@ using Episode = Item<v1::CareEpisode>;
 using Episodes = std::vector<const Episode*>;
 
 inline bool HasDate(const v1::Date& d) { return d.year() != 0; }
-inline int32_t Start(const Episode* e) { return ToDays(e->rec.start_date()); }
+// The start date as ToDays gives it (Item::day, worked out once).
+inline int32_t Start(const Episode* e) { return e->day[0]; }
+// The end date; kNoDay when blank.
+inline int32_t End(const Episode* e) { return e->day[1]; }
 
 // Series of short breaks are not "looked after" (INDICATORS.md, Conventions).
 inline bool LookedAfter(const v1::CareEpisode& e) { return e.legal_status() != "V3" && e.legal_status() != "V4"; }

@@ -20,34 +20,40 @@ bool OpenAt(const v1::CpPlan& p, int32_t day) {
 }
 
 // Counts dated plans per financial year and per month of `fy`, with sources. Plans
-// without the date are in no period.
+// without the date (date_of gives kNoDay) are in no period.
 template <typename DateOf>
 void FlowCounts(const std::string& id, const FamilyInput& in, DateOf date_of, PointWriter& out) {
   double year_total = 0;
-  std::set<std::string> year_sources;
-  std::map<int, double> by_month;
-  std::map<int, std::set<std::string>> month_sources;
+  double by_month[13] = {};
+  SourceIds year_ids, month_ids[13];
   for (const auto& it : in.set.cp_plans()) {
-    const std::optional<int32_t> d = date_of(it.rec);
-    if (!d || FinancialYearOf(*d) != in.fy) continue;
+    const int32_t d = date_of(it);
+    if (d == kNoDay || FinancialYearOf(d) != in.fy) continue;
     int y, m, dd;
-    CivilFromDays(*d, &y, &m, &dd);
+    CivilFromDays(d, &y, &m, &dd);
     year_total += 1;
     by_month[m] += 1;
-    AddSources(&year_sources, it);
-    AddSources(&month_sources[m], it);
+    year_ids.Add(it);
+    month_ids[m].Add(it);
   }
-  out.Count(id, "", FinancialYear(in.fy), year_total, year_sources);
+  out.Count(id, "", FinancialYear(in.fy), year_total, year_ids.Set());
   for (int i = 0; i < 12; ++i) {
     const v1::Period p = MonthOfYear(in.fy, i);
-    out.Count(id, "", p, by_month[p.month()], month_sources[p.month()]);
+    out.Count(id, "", p, by_month[p.month()], month_ids[p.month()].Set());
   }
 }
 
-// Distinct children with a plan open at `day`. A plan without a child id (the return
-// gave none) cannot be matched to another, so it counts as a child of its own.
-double ChildrenOnPlan(const std::vector<Item<v1::CpPlan>>& plans, int32_t day, std::set<std::string>* sources) {
-  return DistinctChildren(plans, [day](const v1::CpPlan& p) { return OpenAt(p, day); }, sources);
+// Plans as spans from start to end (OpenAt), kept only when open at some day from
+// `from` to `to`.
+std::vector<OpenSpan<v1::CpPlan>> PlanSpans(const std::vector<Item<v1::CpPlan>>& plans, int32_t from, int32_t to) {
+  std::vector<OpenSpan<v1::CpPlan>> spans;
+  for (const auto& it : plans) {
+    const int32_t start = it.day[0], end = it.day[1];
+    if (start == kNoDay || start > to) continue;
+    if (end != kNoDay && end <= from) continue;
+    spans.push_back({start, end != kNoDay ? end : INT32_MAX, &it});
+  }
+  return spans;
 }
 
 }  // namespace
@@ -60,19 +66,22 @@ void ComputeChildProtection(const FamilyInput& in, PointWriter& out) {
 
   // Plans open at S come from every return loaded: a plan started years ago and still
   // open counts.
+  // Distinct children with a plan open at the day. A plan without a child id (the
+  // return gave none) cannot be matched to another, so it counts as a child of its own.
+  const auto spans = PlanSpans(set.cp_plans(), PeriodEnd(MonthOfYear(in.fy, 0)), snapshot);
   std::set<std::string> open_sources;
-  const double on_plan = ChildrenOnPlan(set.cp_plans(), snapshot, &open_sources);
+  const double on_plan = DistinctChildrenOpen(spans, snapshot, &open_sources);
   out.Count("cpp_year_end", "", year, on_plan, open_sources);
   out.Rate("cpp_rate", in, on_plan, open_sources);
   for (int i = 0; i < 12; ++i) {
     const v1::Period month = MonthOfYear(in.fy, i);
     std::set<std::string> month_sources;
-    const double n = ChildrenOnPlan(set.cp_plans(), PeriodEnd(month), &month_sources);
+    const double n = DistinctChildrenOpen(spans, PeriodEnd(month), &month_sources);
     out.Count("cpp_year_end", "", month, n, month_sources);
   }
 
-  FlowCounts("cpp_started", in, [](const v1::CpPlan& p) { return DayOf(p.start_date()); }, out);
-  FlowCounts("cpp_ceased", in, [](const v1::CpPlan& p) { return DayOf(p.end_date()); }, out);
+  FlowCounts("cpp_started", in, [](const Item<v1::CpPlan>& p) { return p.day[0]; }, out);
+  FlowCounts("cpp_ceased", in, [](const Item<v1::CpPlan>& p) { return p.day[1]; }, out);
 
   // Categories are shares of plans, not children: a child with two open plans is in
   // the denominator twice. A plan with neither category given stays in the

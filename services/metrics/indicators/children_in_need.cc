@@ -11,44 +11,45 @@ namespace {
 
 
 // Counts dated items per financial year and per month of `fy`, with sources. Items
-// without the date are in no period.
+// without the date (date_of gives kNoDay) are in no period.
 template <typename T, typename DateOf>
 void FlowCounts(const std::string& id, const FamilyInput& in, const std::vector<Item<T>>& items, DateOf date_of,
                 PointWriter& out, double* year_total, std::set<std::string>* year_sources) {
-  std::map<int, double> by_month;
-  std::map<int, std::set<std::string>> month_sources;
+  double by_month[13] = {};
+  SourceIds year_ids, month_ids[13];
   *year_total = 0;
   for (const auto& it : items) {
-    const std::optional<int32_t> d = date_of(it.rec);
-    if (!d || FinancialYearOf(*d) != in.fy) continue;
+    const int32_t d = date_of(it);
+    if (d == kNoDay || FinancialYearOf(d) != in.fy) continue;
     int y, m, dd;
-    CivilFromDays(*d, &y, &m, &dd);
+    CivilFromDays(d, &y, &m, &dd);
     *year_total += 1;
     by_month[m] += 1;
-    AddSources(year_sources, it);
-    AddSources(&month_sources[m], it);
+    year_ids.Add(it);
+    month_ids[m].Add(it);
   }
+  year_ids.AddTo(year_sources);
   out.Count(id, "", FinancialYear(in.fy), *year_total, *year_sources);
   for (int i = 0; i < 12; ++i) {
     const v1::Period p = MonthOfYear(in.fy, i);
-    out.Count(id, "", p, by_month[p.month()], month_sources[p.month()]);
+    out.Count(id, "", p, by_month[p.month()], month_ids[p.month()].Set());
   }
 }
 
-// Distinct children with a referral (CIN episode) open at `day`: referral date <= day
-// and no closure date or closure date > day. A referral without a referral date
-// cannot be placed in time and is open at no date. A record without a child id (the
-// return gave none) cannot be matched to another, so it counts as a child of its own.
-double OpenChildren(const std::vector<Item<v1::Referral>>& referrals, int32_t day,
-                    std::set<std::string>* sources) {
-  return DistinctChildren(
-      referrals,
-      [day](const v1::Referral& r) {
-        const std::optional<int32_t> start = DayOf(r.referral_date());
-        const std::optional<int32_t> end = DayOf(r.closure_date());
-        return start && *start <= day && (!end || *end > day);
-      },
-      sources);
+// Referrals (CIN episodes) as spans from the referral date to the closure date, kept
+// only when open at some day from `from` to `to`: a referral is open at `day` when its
+// referral date <= day and it has no closure date or one > day. A referral without a
+// referral date cannot be placed in time and is open at no date.
+std::vector<OpenSpan<v1::Referral>> ReferralSpans(const std::vector<Item<v1::Referral>>& referrals, int32_t from,
+                                                  int32_t to) {
+  std::vector<OpenSpan<v1::Referral>> spans;
+  for (const auto& it : referrals) {
+    const int32_t start = it.day[0], end = it.day[1];
+    if (start == kNoDay || start > to) continue;
+    if (end != kNoDay && end <= from) continue;
+    spans.push_back({start, end != kNoDay ? end : INT32_MAX, &it});
+  }
+  return spans;
 }
 
 }  // namespace
@@ -60,16 +61,19 @@ void ComputeChildrenInNeed(const FamilyInput& in, PointWriter& out) {
 
   if (set.Covers("referral", in.fy)) {
     // Open cases look at every referral loaded, whichever return it came from: an
-    // episode opened years ago and still open at S counts.
+    // episode opened years ago and still open at S counts. Distinct children with a
+    // referral open at the day; a record without a child id (the return gave none)
+    // cannot be matched to another, so it counts as a child of its own.
+    const auto spans = ReferralSpans(set.referrals(), PeriodEnd(MonthOfYear(in.fy, 0)), snapshot);
     std::set<std::string> sources;
-    const double open = OpenChildren(set.referrals(), snapshot, &sources);
+    const double open = DistinctChildrenOpen(spans, snapshot, &sources);
     out.Count("cin_open_year_end", "", year, open, sources);
     out.Rate("cin_rate", in, open, sources);
     // The monthly series is a snapshot at each month's last day.
     for (int i = 0; i < 12; ++i) {
       const v1::Period month = MonthOfYear(in.fy, i);
       std::set<std::string> month_sources;
-      const double n = OpenChildren(set.referrals(), PeriodEnd(month), &month_sources);
+      const double n = DistinctChildrenOpen(spans, PeriodEnd(month), &month_sources);
       out.Count("cin_open_year_end", "", month, n, month_sources);
     }
   }
@@ -79,7 +83,7 @@ void ComputeChildrenInNeed(const FamilyInput& in, PointWriter& out) {
     std::set<std::string> sources;
     FlowCounts(
         "assessments_completed", in, set.assessments(),
-        [](const v1::Assessment& a) { return DayOf(a.authorisation_date()); }, out,
+        [](const Item<v1::Assessment>& a) { return a.day[1]; }, out,
         &completed, &sources);
     // Timeliness is measured from the actual start date. An assessment authorised in
     // Y but with no start date has no duration, so it is left out of the denominator
@@ -88,11 +92,10 @@ void ComputeChildrenInNeed(const FamilyInput& in, PointWriter& out) {
     double timely = 0, measured = 0;
     std::set<std::string> measured_sources;
     for (const auto& it : set.assessments()) {
-      const std::optional<int32_t> start = DayOf(it.rec.start_date());
-      const std::optional<int32_t> authorised = DayOf(it.rec.authorisation_date());
-      if (!start || !authorised || FinancialYearOf(*authorised) != in.fy) continue;
+      const int32_t start = it.day[0], authorised = it.day[1];
+      if (start == kNoDay || authorised == kNoDay || FinancialYearOf(authorised) != in.fy) continue;
       measured += 1;
-      timely += in.working_days.Between(*start, *authorised) <= 45;
+      timely += in.working_days.Between(start, authorised) <= 45;
       AddSources(&measured_sources, it);
     }
     out.Ratio("assessment_timeliness_pct", "", year, timely, measured, 100, measured_sources);
@@ -103,7 +106,7 @@ void ComputeChildrenInNeed(const FamilyInput& in, PointWriter& out) {
     std::set<std::string> sources;
     FlowCounts(
         "s47_enquiries", in, set.section47s(),
-        [](const v1::Section47& s) { return DayOf(s.start_date()); }, out, &enquiries,
+        [](const Item<v1::Section47>& s) { return s.day[0]; }, out, &enquiries,
         &sources);
     out.Rate("s47_rate", in, enquiries, sources);
     // An ICPC is dated by its own date, not its enquiry's: an enquiry started on 20
@@ -112,11 +115,10 @@ void ComputeChildrenInNeed(const FamilyInput& in, PointWriter& out) {
     double timely = 0, held = 0;
     std::set<std::string> held_sources;
     for (const auto& it : set.section47s()) {
-      const std::optional<int32_t> start = DayOf(it.rec.start_date());
-      const std::optional<int32_t> icpc = DayOf(it.rec.icpc_date());
-      if (!start || !icpc || FinancialYearOf(*icpc) != in.fy) continue;
+      const int32_t start = it.day[0], icpc = it.day[1];
+      if (start == kNoDay || icpc == kNoDay || FinancialYearOf(icpc) != in.fy) continue;
       held += 1;
-      timely += in.working_days.Between(*start, *icpc) <= 15;
+      timely += in.working_days.Between(start, icpc) <= 15;
       AddSources(&held_sources, it);
     }
     out.Ratio("icpc_timeliness_pct", "", year, timely, held, 100, held_sources);

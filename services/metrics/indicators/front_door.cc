@@ -1,6 +1,11 @@
 // Front door: contacts, referrals and what becomes of them.
 #include <map>
+#include <string_view>
+#include <utility>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "services/common/dates.h"
 #include "services/metrics/indicators/context.h"
 
@@ -12,23 +17,25 @@ namespace {
 template <typename T, typename DateOf>
 void FlowCounts(const std::string& id, const FamilyInput& in, const std::vector<Item<T>>& items, DateOf date_of,
                 PointWriter& out, double* year_total, std::set<std::string>* year_sources) {
-  std::map<int, double> by_month;
-  std::map<int, std::set<std::string>> month_sources;
+  double by_month[13] = {};
+  SourceIds year_ids, month_ids[13];
   *year_total = 0;
   for (const auto& it : items) {
-    int32_t d = date_of(it.rec);
-    if (FinancialYearOf(d) != in.fy) continue;
+    const int32_t d = date_of(it);
+    // A blank date (year 0) is in no financial year of a return.
+    if (d == kNoDay || FinancialYearOf(d) != in.fy) continue;
     int y, m, dd;
     CivilFromDays(d, &y, &m, &dd);
     *year_total += 1;
     by_month[m] += 1;
-    AddSources(year_sources, it);
-    AddSources(&month_sources[m], it);
+    year_ids.Add(it);
+    month_ids[m].Add(it);
   }
+  year_ids.AddTo(year_sources);
   out.Count(id, "", FinancialYear(in.fy), *year_total, *year_sources);
   for (int i = 0; i < 12; ++i) {
     int y = i < 9 ? in.fy : in.fy + 1, m = i < 9 ? i + 4 : i - 8;
-    out.Count(id, "", Month(y, m), by_month[m], month_sources[m]);
+    out.Count(id, "", Month(y, m), by_month[m], month_ids[m].Set());
   }
 }
 
@@ -41,11 +48,11 @@ void ComputeFrontDoor(const FamilyInput& in, PointWriter& out) {
   double contacts = 0, referrals = 0;
   std::set<std::string> contact_sources, referral_sources;
   if (contacts_covered) {
-    FlowCounts("contacts", in, set.contacts(), [](const v1::Contact& c) { return ToDays(c.contact_date()); }, out,
+    FlowCounts("contacts", in, set.contacts(), [](const Item<v1::Contact>& c) { return c.day[0]; }, out,
                &contacts, &contact_sources);
   }
   if (!referrals_covered) return;
-  FlowCounts("referrals", in, set.referrals(), [](const v1::Referral& r) { return ToDays(r.referral_date()); }, out,
+  FlowCounts("referrals", in, set.referrals(), [](const Item<v1::Referral>& r) { return r.day[0]; }, out,
              &referrals, &referral_sources);
   out.Rate("referral_rate", in, referrals, referral_sources);
   if (contacts_covered) {
@@ -54,13 +61,22 @@ void ComputeFrontDoor(const FamilyInput& in, PointWriter& out) {
     out.Ratio("contact_conversion_pct", "", FinancialYear(in.fy), referrals, contacts, 100, both);
   }
 
-  // Re-referrals look back 12 months, into earlier returns where they are loaded.
-  std::map<std::string, std::vector<int32_t>> dates_by_child;
-  for (const auto& it : set.referrals()) dates_by_child[it.rec.child_id()].push_back(ToDays(it.rec.referral_date()));
-  double rereferred = 0, nfa = 0;
+  // Re-referrals look back 12 months, into earlier returns where they are loaded. Only
+  // referrals dated after 12 months before the year starts and before it ends can be
+  // an earlier referral of one in the year (MonthsBefore never decreases as the day
+  // grows). Referrals without a child id share the id "" and so match each other.
+  const int32_t earliest = MonthsBefore(FinancialYearStart(in.fy), 12), latest = FinancialYearEnd(in.fy);
+  absl::flat_hash_map<std::string_view, absl::InlinedVector<int32_t, 2>> dates_by_child;
+  std::vector<std::pair<const Item<v1::Referral>*, int32_t>> in_year;
   for (const auto& it : set.referrals()) {
-    const int32_t d = ToDays(it.rec.referral_date());
-    if (FinancialYearOf(d) != in.fy) continue;
+    const int32_t d = it.day[0];  // kNoDay, for a blank date, is before `earliest`
+    if (d <= earliest || d > latest) continue;
+    dates_by_child[it.rec.child_id()].push_back(d);
+    if (FinancialYearOf(d) == in.fy) in_year.emplace_back(&it, d);
+  }
+  double rereferred = 0, nfa = 0;
+  for (const auto& [item, d] : in_year) {
+    const auto& it = *item;
     const int32_t window = MonthsBefore(d, 12);
     for (int32_t other : dates_by_child[it.rec.child_id()]) {
       if (other < d && other > window) {

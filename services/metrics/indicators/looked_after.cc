@@ -25,14 +25,11 @@ namespace {
 
 
 // Open at D: start <= D and (no end, or end > D). An episode ending on D is not open.
-bool OpenAt(const Episode* e, int32_t d) {
-  return Start(e) <= d && (!HasDate(e->rec.end_date()) || ToDays(e->rec.end_date()) > d);
-}
+bool OpenAt(const Episode* e, int32_t d) { return Start(e) <= d && (End(e) == kNoDay || End(e) > d); }
 
 bool EndsWithin(const Episode* e, int32_t from, int32_t to) {
-  if (!HasDate(e->rec.end_date())) return false;
-  const int32_t end = ToDays(e->rec.end_date());
-  return end >= from && end <= to;
+  const int32_t end = End(e);
+  return end != kNoDay && end >= from && end <= to;
 }
 
 bool StartsPlacement(const std::string& rne) {
@@ -84,13 +81,16 @@ struct Snapshot {
 
 Snapshot LookedAfterAt(const std::map<std::string, Episodes>& children, int32_t day) {
   Snapshot s;
+  SourceIds sources;
   for (const auto& [child, eps] : children) {
     for (int i = 0; i < static_cast<int>(eps.size()); ++i) {
       if (!OpenAt(eps[i], day)) continue;
-      s.open[child] = i;
-      AddSources(&s.sources, *eps[i]);
+      // Children come in key order: the hint is the place.
+      s.open.insert_or_assign(s.open.end(), child, i);
+      sources.Add(*eps[i]);
     }
   }
+  sources.AddTo(&s.sources);
   return s;
 }
 
@@ -121,7 +121,7 @@ void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
   const RecordSet& set = in.set;
   const int32_t first = FinancialYearStart(in.fy), s = FinancialYearEnd(in.fy);
   const v1::Period year = FinancialYear(in.fy);
-  const auto children = ByChild(set.care_episodes());
+  const auto& children = set.looked_after_by_child();
 
   // Month ends: lac_month_end, and lac_year_end's monthly series (a snapshot indicator is
   // taken at each month's last day). March's is S itself.
@@ -244,7 +244,7 @@ void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
       const std::string& place = e->rec.placement();
       const bool foster = place.size() == 2 && place[0] == 'U' && place[1] >= '1' && place[1] <= '6';
       if (!foster || e->rec.provider() != "PR1" || Start(e) > s) continue;
-      if (HasDate(e->rec.end_date()) && ToDays(e->rec.end_date()) <= first) continue;
+      if (End(e) != kNoDay && End(e) <= first) continue;
       inhouse.insert(child);
       AddSources(&inhouse_sources, *e);
     }

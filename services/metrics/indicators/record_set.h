@@ -10,23 +10,68 @@
 // counts once, as the latest return has it (an episode open at one year end has its
 // end date in the next return); within one return every row counts. Records flagged with errors are
 // left out and counted per return.
+//
+// Built for speed (an LA's set holds every record of every year, 165,000 for six years
+// of the synthetic borough): records are deduplicated in a hash map keyed by the child
+// id and the key's dates as day numbers (no key strings), each distinct record is
+// copied once into the set's protobuf arena (items refer to it; freeing the set frees
+// the arena at once), return ids are interned as small integers, and each item's
+// sources point into a list shared by every item with the same returns. Items are in the order their key first appeared in the scan (the
+// adoption rows in the order of their natural key, which A2's choice of match relies
+// on); every indicator reads them through sets, sums or its own sort. A RecordSet holds
+// pointers into itself: it is neither copied nor moved.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "carestat/v1/ingestion.pb.h"
+#include "google/protobuf/arena.h"
 #include "carestat/v1/records.pb.h"
 
 namespace carestat {
 
+// The return ids holding an item, in order: iterates like a vector of strings. Items
+// with the same returns share one list (`id()` tells lists apart cheaply).
+class SourceList {
+ public:
+  SourceList() = default;
+  SourceList(const std::vector<std::string>* ids, int id) : ids_(ids), id_(id) {}
+  std::vector<std::string>::const_iterator begin() const { return ids_->begin(); }
+  std::vector<std::string>::const_iterator end() const { return ids_->end(); }
+  size_t size() const { return ids_->size(); }
+  bool empty() const { return ids_->empty(); }
+  const std::string& operator[](size_t i) const { return (*ids_)[i]; }
+  const std::vector<std::string>& ids() const { return *ids_; }
+  int id() const { return id_; }  // -1 for the empty list
+
+ private:
+  static const std::vector<std::string> kNone;
+  const std::vector<std::string>* ids_ = &kNone;
+  int id_ = -1;
+};
+
+// A date of an item as a day number, or kNoDay when the return left it blank (year 0).
+constexpr int32_t kNoDay = INT32_MIN;
+
 template <typename T>
 struct Item {
-  T rec;
-  std::vector<std::string> sources;  // return ids holding it
+  const T& rec;        // held by the RecordSet (its arena), for the set's lifetime
+  SourceList sources;  // return ids holding it
+  // The dates the indicators test most, as day numbers (kNoDay when blank), worked
+  // out once when the set is built so that a year's loops need not reach into the
+  // record: contact: {contact date}; referral: {referral date, closure date};
+  // assessment: {start date, authorisation date}; section 47: {start date, ICPC
+  // date}; CP plan: {start date, end date}; care episode: {start date as ToDays gives
+  // it (even when blank), end date}; other kinds: none.
+  int32_t day[2] = {kNoDay, kNoDay};
 };
 
 // What the child-level returns say about a child, merged (SSDA903 Header first, then
@@ -41,6 +86,8 @@ struct ChildInfo {
 class RecordSet {
  public:
   explicit RecordSet(std::string la) : la_(std::move(la)) {}
+  RecordSet(const RecordSet&) = delete;
+  RecordSet& operator=(const RecordSet&) = delete;
 
   // Declares a return: the record kinds its dataset carries are covered for its
   // financial year (collection year - 1).
@@ -63,6 +110,11 @@ class RecordSet {
   const std::vector<Item<v1::CpPlan>>& cp_plans() const { return cp_plans_.items; }
   const std::vector<Item<v1::CinPlan>>& cin_plans() const { return cin_plans_.items; }
   const std::vector<Item<v1::CareEpisode>>& care_episodes() const { return care_episodes_.items; }
+  // Each child's looked-after episodes (series of short breaks left out), by start
+  // date: ByChild(care_episodes()) of care_history.h, worked out once by Finalize.
+  const std::map<std::string, std::vector<const Item<v1::CareEpisode>*>>& looked_after_by_child() const {
+    return looked_after_by_child_;
+  }
   const std::vector<Item<v1::Adoption>>& adoptions() const { return adoptions_.items; }
   // Care leavers by the financial year of the return that reported them.
   const std::vector<Item<v1::CareLeaver>>& care_leavers(int fy) const;
@@ -74,21 +126,55 @@ class RecordSet {
   int64_t excluded() const { return excluded_; }
   // Records left out for errors, per return id.
   const std::map<std::string, int64_t>& excluded_by_return() const { return excluded_by_return_; }
+  // How many distinct source lists the items share (for tests and benchmarks).
+  size_t source_lists() const { return source_lists_.size(); }
 
  private:
+  // A natural key: the child, up to two dates (day numbers; kNoDay for a blank date)
+  // and, for adoptions, the SSDA903 table. The views point into the stored record (or,
+  // while probing, into the record being added); `hash` is computed once.
+  struct Key {
+    std::string_view child;
+    std::string_view table;
+    int32_t a = 0, b = 0;
+    size_t hash = 0;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const { return k.hash; }
+  };
+  struct KeyEq {
+    bool operator()(const Key& x, const Key& y) const {
+      return x.a == y.a && x.b == y.b && x.child == y.child && x.table == y.table;
+    }
+  };
+  using ReturnIndex = uint32_t;
+
   template <typename T>
   struct Deduper {
     struct Entry {
-      std::map<std::string, int> per_return;  // return id -> records with the key in it
-      T rec;                                  // the version in the latest return
-      std::string rec_return;
+      T* rec;                  // the version in the latest return, on the arena
+      ReturnIndex rec_return;  // the return it came from
+      // Records with the key per return: (return, count), a return at most once.
+      absl::InlinedVector<std::pair<ReturnIndex, int32_t>, 2> per_return;
     };
-    std::map<std::string, Entry> by_key;
+    // Keys view the child ids of the arena copies, which a later version of the record
+    // overwrites in place with the same text.
+    std::deque<Entry> entries;
+    absl::flat_hash_map<Key, uint32_t, KeyHash, KeyEq> by_key;
     std::vector<Item<T>> items;
-    void Add(const std::string& key, const std::string& return_id, const T& rec);
-    void Finalize();
+    // key_of(rec) gives the record's Key (hash unset), viewing the record it is given.
+    template <typename KeyOf>
+    void Add(RecordSet& set, KeyOf key_of, ReturnIndex ret, const T& rec);
+    void Finalize(RecordSet& set);
   };
+  ReturnIndex InternReturn(const std::string& return_id);
+  // The shared list of these returns' ids, sorted as strings.
+  SourceList SourcesOf(absl::InlinedVector<ReturnIndex, 4> returns);
 
+  static google::protobuf::ArenaOptions ArenaOptionsForRecords();
+
+  // Declared first, so destroyed last: every item's record is on it.
+  google::protobuf::Arena arena_{ArenaOptionsForRecords()};
   std::string la_;
   std::map<std::string, std::set<int>> covered_;  // record kind -> financial years
   Deduper<v1::Contact> contacts_;
@@ -100,12 +186,26 @@ class RecordSet {
   Deduper<v1::CareEpisode> care_episodes_;
   Deduper<v1::Adoption> adoptions_;
   std::map<int, Deduper<v1::CareLeaver>> care_leavers_;
+  std::map<std::string, std::vector<const Item<v1::CareEpisode>*>> looked_after_by_child_;
   std::vector<v1::LocalMeasure> local_measures_;
-  std::map<std::string, ChildInfo> children_;
-  std::map<std::string, int> child_info_rank_;
+  struct HeldChild {
+    ChildInfo info;
+    int rank = 0;  // of the dataset that last described the child
+  };
+  absl::flat_hash_map<std::string, HeldChild> children_;
   int64_t records_ = 0;
   int64_t excluded_ = 0;
   std::map<std::string, int64_t> excluded_by_return_;
+
+  // Interned return ids: index -> id, id -> index, and the last one looked up (records
+  // come return by return).
+  std::vector<std::string> return_ids_;
+  absl::flat_hash_map<std::string, ReturnIndex> return_index_;
+  ReturnIndex last_return_ = 0;
+  bool has_last_return_ = false;
+  // Shared source lists, by their (sorted) return indexes.
+  std::deque<std::vector<std::string>> source_lists_;
+  absl::flat_hash_map<absl::InlinedVector<ReturnIndex, 4>, int> source_list_index_;
 };
 
 // The record kinds a dataset carries ("cin-census" -> referral, assessment, ...).

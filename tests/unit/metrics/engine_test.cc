@@ -138,3 +138,170 @@ TEST_F(EngineTest, ReferenceUpdatesAreKeptAcrossRestarts) {
 
 }  // namespace
 }  // namespace carestat
+
+namespace carestat {
+namespace {
+
+// The engine keeps an LA's deduplicated records between recomputes while its returns
+// (ids, generations, content) are the same; any change must read the records again.
+class RecordCacheTest : public EngineTest {
+ protected:
+  static v1::ReturnInfo Stored(const std::string& la, int year, const std::string& dataset, uint64_t generation) {
+    v1::ReturnInfo r;
+    r.set_la(la);
+    r.set_collection_year(year);
+    r.set_dataset(dataset);
+    r.set_return_id(la + "/" + std::to_string(year) + "/" + dataset);
+    r.set_generation(generation);
+    r.set_content_sha256("sha-" + std::to_string(generation));
+    return r;
+  }
+  // `referrals` referrals in May 2015 in the 2016 census of `la`, `flagged` more with
+  // errors; counts the scans.
+  MetricsEngine::RecordScan CountingScan(const std::string& la, int referrals, int flagged = 0) {
+    return [this, la, referrals, flagged](const std::function<void(const v1::Record&)>& fn) {
+      ++scans_;
+      for (int i = 0; i < referrals + flagged; ++i) {
+        v1::Record r;
+        r.set_return_id(la + "/2016/cin-census");
+        r.mutable_referral()->set_child_id("c" + std::to_string(i));
+        *r.mutable_referral()->mutable_referral_date() = MakeDate(2015, 5, 1);
+        if (i >= referrals) r.set_has_error(true);
+        fn(r);
+      }
+      return absl::OkStatus();
+    };
+  }
+  double Value(const std::string& la, const std::string& indicator, const std::string& period = "2015-16") {
+    auto values = engine_->GetValues(la, period);
+    EXPECT_TRUE(values.ok()) << values.status();
+    if (!values.ok()) return -1;
+    for (const auto& p : *values) {
+      if (p.indicator() == indicator && p.breakdown().empty()) return p.value();
+    }
+    return -1;
+  }
+  int scans_ = 0;
+};
+
+TEST_F(RecordCacheTest, SameReturnsReuseTheRecords) {
+  const std::vector<v1::ReturnInfo> returns = {Stored("301", 2016, "cin-census", 10)};
+  auto first = engine_->Recompute("301", {2016}, returns, CountingScan("301", 7));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(scans_, 1);
+  // The same returns: the kept records are used and the scan is not called again, even
+  // when it would now give other records (a generation's records never change).
+  auto second = engine_->Recompute("301", {2016}, returns, CountingScan("301", 3));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(scans_, 1);
+  EXPECT_EQ(second->records_read(), 7);
+  EXPECT_EQ(second->points_written(), first->points_written());
+  EXPECT_EQ(Value("301", "referrals"), 7);
+  // Every year from the kept records too.
+  ASSERT_TRUE(engine_->Recompute("301", {}, returns, CountingScan("301", 3)).ok());
+  EXPECT_EQ(scans_, 1);
+  EXPECT_EQ(Value("301", "referrals"), 7);
+}
+
+TEST_F(RecordCacheTest, AReplacedReturnGivesTheNewFigures) {
+  ASSERT_TRUE(engine_->Recompute("301", {2016}, {Stored("301", 2016, "cin-census", 10)}, CountingScan("301", 7)).ok());
+  EXPECT_EQ(Value("301", "referrals"), 7);
+  // The return is uploaded again with other content: a new generation.
+  auto r = engine_->Recompute("301", {2016}, {Stored("301", 2016, "cin-census", 11)}, CountingScan("301", 3));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(scans_, 2);
+  EXPECT_EQ(r->records_read(), 3);
+  EXPECT_EQ(Value("301", "referrals"), 3);
+  // Going back to generation 10's list is a change too (the kept set is generation 11's).
+  ASSERT_TRUE(engine_->Recompute("301", {2016}, {Stored("301", 2016, "cin-census", 10)}, CountingScan("301", 5)).ok());
+  EXPECT_EQ(scans_, 3);
+  EXPECT_EQ(Value("301", "referrals"), 5);
+}
+
+TEST_F(RecordCacheTest, AnAddedOrRemovedReturnReadsTheRecordsAgain) {
+  const v1::ReturnInfo census = Stored("301", 2016, "cin-census", 10);
+  ASSERT_TRUE(engine_->Recompute("301", {2016}, {census}, CountingScan("301", 7)).ok());
+  // A new return (contacts for the year) joins the list.
+  ASSERT_TRUE(engine_->Recompute("301", {2016}, {census, Stored("301", 2016, "annex-a-list-1", 12)},
+                                 CountingScan("301", 4))
+                  .ok());
+  EXPECT_EQ(scans_, 2);
+  EXPECT_EQ(Value("301", "referrals"), 4);
+  EXPECT_EQ(Value("301", "contacts"), 0);  // covered now, and none in the records
+  // And leaves it again.
+  ASSERT_TRUE(engine_->Recompute("301", {2016}, {census}, CountingScan("301", 2)).ok());
+  EXPECT_EQ(scans_, 3);
+  EXPECT_EQ(Value("301", "referrals"), 2);
+  EXPECT_EQ(Value("301", "contacts"), -1);  // no longer covered: no point
+}
+
+TEST_F(RecordCacheTest, ReturnsWithoutAGenerationAreNeverReused) {
+  std::vector<v1::ReturnInfo> returns = {Stored("301", 2016, "cin-census", 10)};
+  returns[0].clear_generation();
+  ASSERT_TRUE(engine_->Recompute("301", {2016}, returns, CountingScan("301", 7)).ok());
+  ASSERT_TRUE(engine_->Recompute("301", {2016}, returns, CountingScan("301", 3)).ok());
+  EXPECT_EQ(scans_, 2);
+  EXPECT_EQ(Value("301", "referrals"), 3);
+}
+
+TEST_F(RecordCacheTest, OnlyTheLaRecomputedLastIsKept) {
+  const std::vector<v1::ReturnInfo> both = {Stored("301", 2016, "cin-census", 10),
+                                            Stored("302", 2016, "cin-census", 20)};
+  ASSERT_TRUE(engine_->Recompute("301", {2016}, both, CountingScan("301", 7)).ok());
+  ASSERT_TRUE(engine_->Recompute("302", {2016}, both, CountingScan("302", 4)).ok());
+  ASSERT_TRUE(engine_->Recompute("302", {2016}, both, CountingScan("302", 1)).ok());
+  EXPECT_EQ(scans_, 2);  // 302 kept
+  EXPECT_EQ(Value("302", "referrals"), 4);
+  // 301's set was dropped for 302's: read again, and never mixed with 302's records.
+  ASSERT_TRUE(engine_->Recompute("301", {2016}, both, CountingScan("301", 5)).ok());
+  EXPECT_EQ(scans_, 3);
+  EXPECT_EQ(Value("301", "referrals"), 5);
+  EXPECT_EQ(Value("302", "referrals"), 4);
+  // 302's return replaced while 301 is kept: 302 is read again with its new records.
+  const std::vector<v1::ReturnInfo> replaced = {Stored("301", 2016, "cin-census", 10),
+                                                Stored("302", 2016, "cin-census", 21)};
+  ASSERT_TRUE(engine_->Recompute("302", {2016}, replaced, CountingScan("302", 6)).ok());
+  EXPECT_EQ(scans_, 4);
+  EXPECT_EQ(Value("302", "referrals"), 6);
+}
+
+TEST_F(RecordCacheTest, AFailedScanKeepsNothing) {
+  const std::vector<v1::ReturnInfo> returns = {Stored("301", 2016, "cin-census", 10)};
+  auto failing = [&](const std::function<void(const v1::Record&)>& fn) -> absl::Status {
+    ++scans_;
+    v1::Record r;
+    r.set_return_id("301/2016/cin-census");
+    r.mutable_referral()->set_child_id("half");
+    *r.mutable_referral()->mutable_referral_date() = MakeDate(2015, 5, 1);
+    fn(r);
+    return absl::UnavailableError("ingestion went away");
+  };
+  EXPECT_EQ(engine_->Recompute("301", {2016}, returns, failing).status().code(), absl::StatusCode::kUnavailable);
+  ASSERT_TRUE(engine_->Recompute("301", {2016}, returns, CountingScan("301", 7)).ok());
+  EXPECT_EQ(scans_, 2);
+  EXPECT_EQ(Value("301", "referrals"), 7);
+}
+
+TEST_F(RecordCacheTest, FlaggedRecordsStayExcludedFromKeptRecords) {
+  const std::vector<v1::ReturnInfo> returns = {Stored("301", 2016, "cin-census", 10)};
+  for (int i = 0; i < 2; ++i) {
+    auto r = engine_->Recompute("301", {2016}, returns, CountingScan("301", 5, 2));
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->records_read(), 7);
+    EXPECT_EQ(Value("301", "referrals"), 5);
+    EXPECT_EQ(Value("301", "dq_excluded_records"), 2);
+  }
+  EXPECT_EQ(scans_, 1);
+}
+
+TEST_F(RecordCacheTest, ForgetRecordsReadsThemAgain) {
+  const std::vector<v1::ReturnInfo> returns = {Stored("301", 2016, "cin-census", 10)};
+  ASSERT_TRUE(engine_->Recompute("301", {2016}, returns, CountingScan("301", 7)).ok());
+  engine_->ForgetRecords();
+  ASSERT_TRUE(engine_->Recompute("301", {2016}, returns, CountingScan("301", 3)).ok());
+  EXPECT_EQ(scans_, 2);
+  EXPECT_EQ(Value("301", "referrals"), 3);
+}
+
+}  // namespace
+}  // namespace carestat

@@ -167,3 +167,51 @@ TEST(RecordSetTest, ARecordInTwoReturnsIsTakenAsTheLatestReturnHasIt) {
 
 }  // namespace
 }  // namespace carestat
+
+namespace carestat {
+namespace {
+
+TEST(RecordSetTest, RowsCountPerReturnAndOnceAcrossReturns) {
+  RecordSet set("301");
+  // Two rows with one key in the 2016 return are two referrals; the 2017 return repeats
+  // the key once: still two, as the 2017 return has them, with both returns as sources.
+  set.Add(Referral("a", 2016, 2, 1, 2016));
+  set.Add(Referral("a", 2016, 2, 1, 2016));
+  v1::Record later = Referral("a", 2016, 2, 1, 2017);
+  later.mutable_referral()->set_nfa(true);
+  set.Add(later);
+  set.Add(Referral("b", 2016, 2, 1, 2017));  // another child, the same day
+  v1::Record blank = Referral("c", 2016, 2, 1, 2017);
+  blank.mutable_referral()->clear_referral_date();
+  set.Add(blank);
+  v1::Record flagged = Referral("d", 2016, 2, 1, 2017);
+  flagged.set_has_error(true);
+  set.Add(flagged);
+  set.Add(flagged);
+  set.Finalize();
+  EXPECT_EQ(set.records(), 7);
+  EXPECT_EQ(set.excluded(), 2);
+  ASSERT_EQ(set.excluded_by_return().count("301/2017/cin-census"), 1u);
+  EXPECT_EQ(set.excluded_by_return().at("301/2017/cin-census"), 2);
+  std::map<std::string, int> per_child;
+  for (const auto& it : set.referrals()) {
+    ++per_child[it.rec.child_id()];
+    if (it.rec.child_id() == "a") {
+      EXPECT_TRUE(it.rec.nfa());
+      ASSERT_EQ(it.sources.size(), 2u);
+      EXPECT_EQ(it.sources[0], "301/2016/cin-census");
+      EXPECT_EQ(it.sources[1], "301/2017/cin-census");
+      EXPECT_EQ(it.day[0], DayNumber(2016, 2, 1));
+      EXPECT_EQ(it.day[1], kNoDay);  // no closure date
+    }
+    if (it.rec.child_id() == "c") {
+      EXPECT_EQ(it.day[0], kNoDay);
+    }
+  }
+  EXPECT_EQ(per_child, (std::map<std::string, int>{{"a", 2}, {"b", 1}, {"c", 1}}));
+  // a's two copies share one list; b and c share the 2017 one.
+  EXPECT_EQ(set.source_lists(), 2u);
+}
+
+}  // namespace
+}  // namespace carestat
