@@ -5,6 +5,7 @@
 //   carestat series --la 301 --indicator referrals [--from 2010-11] [--to 2015-16] [--json] (...)
 //   carestat report annual|self-assessment --la 301 --year 2015-16 --format html|md|csv|json|xlsx [--publish] -o FILE (...)
 //   carestat synth --profile barking-and-dagenham --out INBOX [--seed N]
+//   carestat synth --las 152 --out INBOX [--seed N] [--years 2016] [--scale F] [--annex-a 1|all]
 //   carestat rekey (--data DIR | --ingestion-data DIR) --originals DIR[,DIR] [--dry-run] [--delete-old]
 // Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.
 #include <charconv>
@@ -52,7 +53,7 @@ const char kMainHelp[] =
     "  indicators  print every indicator of an LA for a period\n"
     "  series      print one indicator over years\n"
     "  report      build and render the annual report or the self-assessment\n"
-    "  synth       write a synthetic borough's returns into an inbox\n"
+    "  synth       write a synthetic borough's (or a national year's) returns into an inbox\n"
     "  certs       make a local CA and TLS certificates for the servers and a client\n"
     "  token       make a bearer token for a principal and its tokens-file line\n"
     "  rekey       move stored returns to a new pseudonymisation key, from the originals\n\n"
@@ -578,19 +579,70 @@ int Report(const Args& a) {
 
 int Synth(const Args& a) {
   if (a.Has("help")) {
-    std::printf("usage: carestat synth --profile barking-and-dagenham --out INBOX [--seed N]\n\n"
-                "Writes a synthetic borough's returns (Annex A list 1 contacts and CIN census\n"
-                "referrals for LA 301, collection years 2011-2016) into INBOX/301/<year>/.\n"
+    std::printf("usage: carestat synth --profile barking-and-dagenham --out INBOX [--seed N]\n"
+                "       carestat synth --las N --out INBOX [--seed N] [--years 2016|2011-2016|2014,2016]\n"
+                "                      [--scale F] [--annex-a 1|all] [--threads N]\n\n"
+                "With --profile: a synthetic borough's returns for LA 301, collection years\n"
+                "2011-2016, into INBOX/301/<year>/ (CIN census, SSDA903 tables, Annex A lists 1\n"
+                "to 10, local measures), calibrated to the figures the council published.\n"
+                "With --las: N of England's 152 LAs (all of them for 152) of realistic, varied\n"
+                "sizes into INBOX/<LA>/<year>/ (CIN census, SSDA903 tables, Annex A list 1, or\n"
+                "lists 1 to 10 with --annex-a all), by default for 2015-16 (--years 2016); at\n"
+                "--scale 1 all 152 give about 650,000 referrals, 400,000 children in need and\n"
+                "80,000 children looked after. --threads (default 2) does not change the bytes.\n"
                 "No real child is described. Deterministic for a seed.\n");
     return kOk;
   }
-  if (auto p = a.Problem({"profile", "out", "seed", "las", "help"})) return Usage("synth", *p);
+  if (auto p = a.Problem({"profile", "out", "seed", "las", "years", "scale", "annex-a", "threads", "help"})) {
+    return Usage("synth", *p);
+  }
   if (!a.Has("out")) return Usage("synth", "--out INBOX is required");
-  if (a.Has("las")) return Usage("synth", "--las (several LAs) is not available yet: only the one profile");
+  uint64_t seed = 1;
+  if (a.Has("seed") && !absl::SimpleAtoi(a.Get("seed"), &seed)) return Usage("synth", "--seed must be a number");
+  if (a.Has("las")) {
+    if (a.Has("profile")) return Usage("synth", "give --profile (one borough) or --las (a national year), not both");
+    NationalOptions o;
+    o.out_dir = a.Get("out");
+    o.seed = seed;
+    if (!absl::SimpleAtoi(a.Get("las"), &o.las)) return Usage("synth", "--las must be a number of LAs, 1 to 152");
+    if (a.Has("scale") && !absl::SimpleAtod(a.Get("scale"), &o.scale)) return Usage("synth", "--scale must be a number");
+    if (a.Has("threads") && !absl::SimpleAtoi(a.Get("threads"), &o.threads)) {
+      return Usage("synth", "--threads must be a number");
+    }
+    const std::string lists = a.Get("annex-a", "1");
+    if (lists != "1" && lists != "all") return Usage("synth", "--annex-a must be 1 (list 1 only) or all (lists 1 to 10)");
+    o.annex_a_lists = lists == "all";
+    if (a.Has("years")) {
+      o.years.clear();
+      for (absl::string_view part : absl::StrSplit(a.Get("years"), ',', absl::SkipEmpty())) {
+        std::vector<std::string> range = absl::StrSplit(part, absl::MaxSplits('-', 1));
+        int from = 0, to = 0;
+        if (!absl::SimpleAtoi(range[0], &from) || !absl::SimpleAtoi(range.back(), &to) || to < from) {
+          return Usage("synth", "--years takes collection years: 2016, 2011-2016 or 2014,2016");
+        }
+        for (int y = from; y <= to && y - from < 100; ++y) o.years.push_back(y);
+      }
+    }
+    auto s = WriteSynthNational(o);
+    if (!s.ok()) {
+      std::fprintf(stderr, "carestat synth: %s\n", std::string(s.status().message()).c_str());
+      return kUsage;
+    }
+    std::printf("wrote %lld files (%.1f MB) for %zu LAs to %s: %lld contacts, %lld referrals; at the last 31 March "
+                "%lld children in need, %lld looked after, %lld on a plan\n",
+                static_cast<long long>(s->files), s->bytes / 1e6, s->las.size(), o.out_dir.c_str(),
+                static_cast<long long>(s->contacts), static_cast<long long>(s->referrals),
+                static_cast<long long>(s->cin_year_end), static_cast<long long>(s->lac_year_end),
+                static_cast<long long>(s->cpp_year_end));
+    return kOk;
+  }
+  if (a.Has("years") || a.Has("scale") || a.Has("annex-a") || a.Has("threads")) {
+    return Usage("synth", "--years, --scale, --annex-a and --threads go with --las");
+  }
   SynthOptions o;
   o.profile = a.Get("profile", "barking-and-dagenham");
   o.out_dir = a.Get("out");
-  if (a.Has("seed") && !absl::SimpleAtoi(a.Get("seed"), &o.seed)) return Usage("synth", "--seed must be a number");
+  o.seed = seed;
   auto s = WriteSynthBorough(o);
   if (!s.ok()) {
     std::fprintf(stderr, "carestat synth: %s\n", std::string(s.status().message()).c_str());

@@ -13,21 +13,34 @@
 //
 // Then each return is written as it would have been exported on its reference date.
 // Every random choice goes through one PRNG in a fixed order, so a seed fixes the bytes.
+// Annex A lists 2 to 10 are written from the same model; their own details come from a
+// hash of the seed, so they leave the PRNG's order (and the other files) as they were.
+//
+// A national year (WriteSynthNational) builds each LA with the same steps at the LA's
+// own volumes and PRNG (seeded by the seed and its code), without the calibration, on
+// worker threads that each write whole LAs, so the bytes do not depend on scheduling.
 #include "pipeline/synth.h"
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <climits>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <system_error>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "pipeline/synth_las.h"
 #include "services/common/dates.h"
 
 namespace carestat {
@@ -37,6 +50,14 @@ constexpr char kProfile[] = "barking-and-dagenham";
 constexpr char kLaCode[] = "301";
 constexpr char kContactsFile[] = "annex-a-list1-contacts.csv";
 constexpr char kCensusFile[] = "cin-census.xml";
+// Annex A lists 2 to 10, one CSV each (list 1 is kContactsFile).
+constexpr std::pair<int, const char*> kAnnexAFiles[] = {
+    {2, "annex-a-list2-early-help.csv"},       {3, "annex-a-list3-referrals.csv"},
+    {4, "annex-a-list4-assessments.csv"},      {5, "annex-a-list5-section47.csv"},
+    {6, "annex-a-list6-children-in-need.csv"}, {7, "annex-a-list7-child-protection.csv"},
+    {8, "annex-a-list8-looked-after.csv"},     {9, "annex-a-list9-care-leavers.csv"},
+    {10, "annex-a-list10-adoption.csv"},
+};
 
 constexpr int kFirstFy = 2010;  // 2010-11, collection year 2011
 constexpr int kLastFy = 2015;   // 2015-16, collection year 2016
@@ -528,9 +549,19 @@ std::string ChildId(int32_t child) {
 // ---------------------------------------------------------------------------------------
 // The generator.
 
+// One LA's volumes for a national year (WriteSynthNational), each a year's expected count.
+struct NationalVolumes {
+  int first_fy = kFirstFy;      // the first financial year simulated
+  int first_out_fy = kLastFy;   // the first written
+  double referrals = 0;
+  double contacts_per_referral = 2.5;
+  double lac = 0;  // looked after on 31 March
+  double cpp = 0;  // on a child protection plan on 31 March
+};
+
 class Borough {
  public:
-  explicit Borough(uint64_t seed) : rng_(seed) {}
+  explicit Borough(uint64_t seed) : rng_(seed), seed_(seed) {}
 
   absl::Status Build() {
     BuildLookedAfter();
@@ -551,6 +582,9 @@ class Borough {
   std::string Ad1Csv(int fy) const;
   std::string PlacedAdoptionCsv(int fy) const;
   std::string LocalMeasuresCsv(int fy) const;
+  // Annex A list 2 to 10 (lists 1 is ContactsCsv) as exported on 31 March of CY = fy + 1:
+  // the rows of the 12 months before, 1 April to 31 March (the financial year).
+  std::string AnnexAList(int list, int fy) const;
 
   int64_t contacts() const { return static_cast<int64_t>(contacts_.size()); }
   // Episodes some return holds: open on 1 April 2010 or referred later.
@@ -569,6 +603,15 @@ class Borough {
     return n;
   }
   int64_t cp_plans() const { return static_cast<int64_t>(plans_.size()); }
+
+  // A national year's LA (see WriteSynthNational): its code, then its model.
+  void set_la(std::string la) { la_ = std::move(la); }
+  absl::Status BuildNational(const NationalVolumes& v);
+  int64_t ContactsIn(int fy) const;
+  int64_t ReferralsIn(int fy) const;
+  int64_t CinOpenOn(int32_t day) const;
+  int64_t CppOpenOn(int32_t day) const;
+  int64_t LookedAfterCount(int32_t day) const;
 
  private:
   void Fail(const std::string& what) {
@@ -590,8 +633,10 @@ class Borough {
   void MakeDecisionOnly(int fy);
   void CalibrateDecisions();
   void MakeLeavers();
+  void MakeLeaver(int birth_fy, int first_fy);
   void MakeShortBreaks();
   void MakeLegacyFillers();
+  void MakeLegacyFiller(int32_t window_start);
   int32_t NewFiller(int fy);
   void FlowYear(int fy);
   void AdjustYearEnd(int fy);
@@ -619,7 +664,9 @@ class Borough {
   void AddAssessment(Episode& e, int32_t start, int wd);
   void SetFloor(Episode& e);
   void BuildFrontDoor();
-  void RunYear(int fy, int generic_referrals);
+  std::map<int, int> StoryContacts(int32_t window_start);
+  void AddLegacyCase(int32_t window_start);
+  void RunYear(int fy, int generic_referrals, int contact_only);
   int32_t SampleDay(int32_t start, int32_t end, int weekend_per_mille);
   int32_t PickRecent(const std::vector<int32_t>& pool);
   void AddContactRow(int32_t child, int32_t day, int source);
@@ -636,7 +683,32 @@ class Borough {
   bool InReturn(const Period& p, int fy) const;
   std::vector<int32_t> Ssda903Children(int fy) const;
 
+  // --- Annex A lists 2 to 10 ---
+  uint64_t Hash(int64_t a, int64_t b, uint64_t salt) const;
+  std::string AnnexAChild(int32_t child, int32_t age_on, bool disability) const;
+  bool Disabled(int32_t child) const;
+  bool LookedAfterOn(int32_t child, int32_t day) const;
+  std::string EarlyHelpList(int fy) const;
+  std::string ReferralsList(int fy) const;
+  std::string AssessmentsList(int fy) const;
+  std::string Section47List(int fy) const;
+  std::string CinList(int fy) const;
+  std::string CppList(int fy) const;
+  std::string LookedAfterList(int fy) const;
+  std::string CareLeaversList(int fy) const;
+  std::string AdoptionList(int fy) const;
+  std::vector<int32_t> CensusEpisodes(int32_t child, int fy) const;
+
+  // --- a national year's LA ---
+  int Count(double expected);
+  void NationalProtection(const NationalVolumes& v);
+
   Rng rng_;
+  uint64_t seed_;
+  std::string la_ = kLaCode;
+  // How generic referrals go on (AddReferral): no further action, closed after the
+  // assessment, a plan of up to a year, a longer one.
+  std::array<int, 4> referral_kinds_ = {150, 330, 370, 150};  // for the Annex A lists' own draws, which must not move rng_
   Calendar cal_;
   absl::Status status_;
   std::vector<Child> children_;
@@ -933,6 +1005,15 @@ void Borough::CalibrateDecisions() {
 
 // Children looked after on their 16th birthday: OC3 reports them from 17 to 21.
 void Borough::MakeLeavers() {
+  for (size_t c = 0; c < std::size(kLeavers); ++c) {
+    const int birth_fy = kLeaverFirstBirthFy + static_cast<int>(c);
+    for (int n = 0; n < kLeavers[c]; ++n) MakeLeaver(birth_fy, kFirstFy);
+  }
+}
+
+// A child born in financial year `birth_fy` looked after on the 16th birthday, with OC3
+// rows for the years from `first_fy` to the last.
+void Borough::MakeLeaver(int birth_fy, int first_fy) {
   static constexpr const char* kInTouch[] = {"YES", "NO", "NREQ", "REFU", "RHOM"};
   static constexpr std::array<int, 5> kInTouchWeights = {830, 60, 50, 40, 20};
   static constexpr const char* kActivity[] = {"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6"};
@@ -941,42 +1022,37 @@ void Borough::MakeLeavers() {
                                                    "B2", "D2", "K2", "U2", "V2"};
   static constexpr std::array<int, 14> kAccommodationWeights = {120, 150, 120, 60, 80, 60, 200, 40, 60,
                                                                 20,  20,  20,  30, 20};
-  for (size_t c = 0; c < std::size(kLeavers); ++c) {
-    const int birth_fy = kLeaverFirstBirthFy + static_cast<int>(c);
-    for (int n = 0; n < kLeavers[c]; ++n) {
-      const int32_t dob = rng_.Between(Fys(birth_fy), Fye(birth_fy));
-      Period p;
-      p.child = AddStoryChild(dob);
-      p.kind = Kind::kLeaver;
-      p.start = dob + rng_.Between(10 * 365 + 10, 15 * 365 + 200);
-      const int32_t sixteenth = Birthday(dob, 16), eighteenth = children_[p.child].eighteenth;
-      if (rng_.PerMille(650)) {
-        p.end = eighteenth;
-        static constexpr const char* kAt18[] = {"E8", "E5", "E6", "E17"};
-        p.rec = kAt18[rng_.Weighted(std::array<int, 4>{450, 250, 100, 200})];
-      } else {
-        p.end = rng_.Between(sixteenth + 183, eighteenth - 30);
-        static constexpr const char* kBefore18[] = {"E5", "E6", "E4A", "E8"};
-        p.rec = kBefore18[rng_.Weighted(std::array<int, 4>{350, 150, 350, 150})];
-      }
-      if (p.end > kWindowEnd) p.end = kNever;
-      p.deadline = eighteenth;
-      p.ls = rng_.PerMille(650) ? "V2" : "C2";
-      p.placement = PlaceFor(AgeOn(dob, p.start));
-      p.need = rng_.PerMille(700) ? "N1" : "N4";
-      const int32_t child = p.child;
-      AddPeriod(std::move(p));
-      for (int age = 17; age <= 21; ++age) {
-        const int fy = birth_fy + age;
-        if (fy < kFirstFy || fy > kLastFy) continue;
-        CareLeaverRow row{child, fy, kInTouch[rng_.Weighted(kInTouchWeights)], "0", "0"};
-        if (std::strcmp(row.in_touch, "YES") == 0) {
-          row.activity = kActivity[rng_.Weighted(kActivityWeights)];
-          row.accommodation = kAccommodation[rng_.Weighted(kAccommodationWeights)];
-        }
-        leaver_rows_.push_back(row);
-      }
+  const int32_t dob = rng_.Between(Fys(birth_fy), Fye(birth_fy));
+  Period p;
+  p.child = AddStoryChild(dob);
+  p.kind = Kind::kLeaver;
+  p.start = dob + rng_.Between(10 * 365 + 10, 15 * 365 + 200);
+  const int32_t sixteenth = Birthday(dob, 16), eighteenth = children_[p.child].eighteenth;
+  if (rng_.PerMille(650)) {
+    p.end = eighteenth;
+    static constexpr const char* kAt18[] = {"E8", "E5", "E6", "E17"};
+    p.rec = kAt18[rng_.Weighted(std::array<int, 4>{450, 250, 100, 200})];
+  } else {
+    p.end = rng_.Between(sixteenth + 183, eighteenth - 30);
+    static constexpr const char* kBefore18[] = {"E5", "E6", "E4A", "E8"};
+    p.rec = kBefore18[rng_.Weighted(std::array<int, 4>{350, 150, 350, 150})];
+  }
+  if (p.end > kWindowEnd) p.end = kNever;
+  p.deadline = eighteenth;
+  p.ls = rng_.PerMille(650) ? "V2" : "C2";
+  p.placement = PlaceFor(AgeOn(dob, p.start));
+  p.need = rng_.PerMille(700) ? "N1" : "N4";
+  const int32_t child = p.child;
+  AddPeriod(std::move(p));
+  for (int age = 17; age <= 21; ++age) {
+    const int fy = birth_fy + age;
+    if (fy < first_fy || fy > kLastFy) continue;
+    CareLeaverRow row{child, fy, kInTouch[rng_.Weighted(kInTouchWeights)], "0", "0"};
+    if (std::strcmp(row.in_touch, "YES") == 0) {
+      row.activity = kActivity[rng_.Weighted(kActivityWeights)];
+      row.accommodation = kAccommodation[rng_.Weighted(kAccommodationWeights)];
     }
+    leaver_rows_.push_back(row);
   }
 }
 
@@ -1025,29 +1101,32 @@ void Borough::MakeShortBreaks() {
 
 // Filler children looked after on 31 March 2010, up to the profile's count.
 void Borough::MakeLegacyFillers() {
+  for (int n = kLacInitial - CountLookedAfter(kWindowStart - 1); n > 0; --n) MakeLegacyFiller(kWindowStart);
+}
+
+// A filler child looked after on the day before `window_start`.
+void Borough::MakeLegacyFiller(int32_t window_start) {
   static constexpr const char* kLegacyLs[] = {"C1", "V2", "C2"};
-  for (int n = kLacInitial - CountLookedAfter(kWindowStart - 1); n > 0; --n) {
-    const int age = std::min(14, rng_.Weighted(kCareAgeWeights));
-    Period p;
-    const int32_t dob = DobForAge(kWindowStart - 1, age);
-    p.child = AddStoryChild(dob);
-    p.start = kWindowStart - rng_.Between(1, std::max(1, std::min(kWindowStart - 2 - dob, 8 * 365)));
-    p.deadline = Birthday(dob, 16) - 1;
-    int32_t remaining;
-    switch (rng_.Weighted(std::array<int, 3>{300, 350, 350})) {
-      case 0: remaining = rng_.Between(0, 365); break;
-      case 1: remaining = rng_.Between(366, 1095); break;
-      default: remaining = rng_.Between(1096, 3000); break;
-    }
-    p.end = std::min(kWindowStart + remaining, p.deadline);
-    p.ls = kLegacyLs[rng_.Weighted(std::array<int, 3>{600, 300, 100})];
-    p.placement = PlaceFor(AgeOn(dob, p.start));
-    p.need = "N1";
-    static constexpr const char* kEnds[] = {"E4A", "E4B", "E41", "E45", "E46", "E8", "E3"};
-    p.rec = kEnds[rng_.Weighted(std::array<int, 7>{450, 50, 80, 150, 50, 150, 70})];
-    p.flexible = true;
-    AddPeriod(std::move(p));
+  const int age = std::min(14, rng_.Weighted(kCareAgeWeights));
+  Period p;
+  const int32_t dob = DobForAge(window_start - 1, age);
+  p.child = AddStoryChild(dob);
+  p.start = window_start - rng_.Between(1, std::max(1, std::min(window_start - 2 - dob, 8 * 365)));
+  p.deadline = Birthday(dob, 16) - 1;
+  int32_t remaining;
+  switch (rng_.Weighted(std::array<int, 3>{300, 350, 350})) {
+    case 0: remaining = rng_.Between(0, 365); break;
+    case 1: remaining = rng_.Between(366, 1095); break;
+    default: remaining = rng_.Between(1096, 3000); break;
   }
+  p.end = std::min(window_start + remaining, p.deadline);
+  p.ls = kLegacyLs[rng_.Weighted(std::array<int, 3>{600, 300, 100})];
+  p.placement = PlaceFor(AgeOn(dob, p.start));
+  p.need = "N1";
+  static constexpr const char* kEnds[] = {"E4A", "E4B", "E41", "E45", "E46", "E8", "E3"};
+  p.rec = kEnds[rng_.Weighted(std::array<int, 7>{450, 50, 80, 150, 50, 150, 70})];
+  p.flexible = true;
+  AddPeriod(std::move(p));
 }
 
 // A filler period starting in `fy`: a new child, or one who left care in an earlier year.
@@ -2024,76 +2103,90 @@ bool Borough::CanRefer(const Child& c, int32_t referral) const {
 
 void Borough::BuildFrontDoor() {
   // Referrals of the story children bring their own contacts.
-  std::array<int, kYears> story{};
-  for (int32_t id = 0; id < static_cast<int32_t>(episodes_.size()); ++id) {
-    const Episode& e = episodes_[id];
-    if (e.referral < kWindowStart) continue;
-    const int fy = FinancialYearOf(e.referral);
-    ++story[fy - kFirstFy];
-    const int32_t preferred = std::max(Fys(fy), e.referral - rng_.Weighted(kContactLeadWeights));
-    const int32_t day = ContactDayFor(children_[e.child], preferred, e.referral);
-    if (day < 0) return Fail("a story referral has no free day for its contact");
-    AddContactRow(e.child, day, e.source);
-  }
+  const std::map<int, int> story = StoryContacts(kWindowStart);
+  if (!status_.ok()) return;
   // Open cases referred before April 2010: the caseload the window starts with.
-  for (int n = 0; n < kLegacyGeneric; ++n) {
-    Child c;
-    c.dob = DobForAge(kWindowStart, rng_.Between(1, 15));
-    c.eighteenth = EighteenthBirthday(c.dob);
-    c.male = rng_.PerMille(520);
-    c.ethnicity = static_cast<uint8_t>(rng_.Weighted(kEthnicityWeights));
-    c.referred = true;
-    children_.push_back(std::move(c));
-    const int32_t child = static_cast<int32_t>(children_.size() - 1);
-    known_.push_back(child);
-    referred_.push_back(child);
-    Child& ch = children_[child];
-    Episode e;
-    e.child = child;
-    e.kind = EpKind::kLegacy;
-    e.referral = std::max(ch.dob + 1, kWindowStart - rng_.Between(30, 1400));
-    switch (rng_.Weighted(std::array<int, 3>{400, 350, 250})) {
-      case 0: e.closure = kWindowStart + rng_.Between(0, 180); break;
-      case 1: e.closure = kWindowStart + rng_.Between(181, 540); break;
-      default: e.closure = kWindowStart + rng_.Between(541, 1400); break;
-    }
-    e.closure = std::min(e.closure, ch.eighteenth);
-    e.source = static_cast<uint8_t>(rng_.Weighted(kReferralSourceWeights));
-    e.need = static_cast<uint8_t>(rng_.Weighted(kNeedWeights));
-    e.reason = static_cast<uint8_t>(rng_.Weighted(kLongClosureWeights));
-    e.asmt_start = e.referral;
-    e.asmt_auth = std::min(e.referral + 20, kWindowStart - 2);
-    e.nfactors = 1;
-    e.factors[0] = static_cast<uint8_t>(rng_.Below(kFactors.size()));
-    e.cin_plan_start = std::min(e.asmt_auth + 5, kWindowStart - 1);
-    if (e.asmt_auth < e.asmt_start) e.asmt_auth = e.asmt_start;
-    if (e.cin_plan_start < e.asmt_auth) e.cin_plan_start = e.asmt_auth;
-    e.adjustable = true;
-    e.cap = ch.eighteenth;
-    SetFloor(e);
-    ch.last_closure = e.closure;
-    AddEpisode(std::move(e));
-  }
+  for (int n = 0; n < kLegacyGeneric; ++n) AddLegacyCase(kWindowStart);
   for (int i = 0; i < kYears && status_.ok(); ++i) {
-    const int generic = kReferrals[i] - story[i];
+    auto it = story.find(kFirstFy + i);
+    const int generic = kReferrals[i] - (it == story.end() ? 0 : it->second);
     if (generic < 0) return Fail(absl::StrCat("referrals ", kFirstFy + i, ": more story referrals than the year has"));
-    RunYear(kFirstFy + i, generic);
+    RunYear(kFirstFy + i, generic, kContacts[i] - kReferrals[i]);
   }
 }
 
-void Borough::RunYear(int fy, int generic_referrals) {
-  const int i = fy - kFirstFy;
+// A contact for each story referral dated from `window_start`; the referrals per
+// financial year.
+std::map<int, int> Borough::StoryContacts(int32_t window_start) {
+  std::map<int, int> story;
+  for (int32_t id = 0; id < static_cast<int32_t>(episodes_.size()); ++id) {
+    const Episode& e = episodes_[id];
+    if (e.referral < window_start) continue;
+    const int fy = FinancialYearOf(e.referral);
+    ++story[fy];
+    const int32_t preferred = std::max(Fys(fy), e.referral - rng_.Weighted(kContactLeadWeights));
+    const int32_t day = ContactDayFor(children_[e.child], preferred, e.referral);
+    if (day < 0) {
+      Fail("a story referral has no free day for its contact");
+      return story;
+    }
+    AddContactRow(e.child, day, e.source);
+  }
+  return story;
+}
+
+// A generic child's CIN case referred before `window_start` and still open on that day.
+void Borough::AddLegacyCase(int32_t window_start) {
+  Child c;
+  c.dob = DobForAge(window_start, rng_.Between(1, 15));
+  c.eighteenth = EighteenthBirthday(c.dob);
+  c.male = rng_.PerMille(520);
+  c.ethnicity = static_cast<uint8_t>(rng_.Weighted(kEthnicityWeights));
+  c.referred = true;
+  children_.push_back(std::move(c));
+  const int32_t child = static_cast<int32_t>(children_.size() - 1);
+  known_.push_back(child);
+  referred_.push_back(child);
+  Child& ch = children_[child];
+  Episode e;
+  e.child = child;
+  e.kind = EpKind::kLegacy;
+  e.referral = std::max(ch.dob + 1, window_start - rng_.Between(30, 1400));
+  switch (rng_.Weighted(std::array<int, 3>{400, 350, 250})) {
+    case 0: e.closure = window_start + rng_.Between(0, 180); break;
+    case 1: e.closure = window_start + rng_.Between(181, 540); break;
+    default: e.closure = window_start + rng_.Between(541, 1400); break;
+  }
+  e.closure = std::min(e.closure, ch.eighteenth);
+  e.source = static_cast<uint8_t>(rng_.Weighted(kReferralSourceWeights));
+  e.need = static_cast<uint8_t>(rng_.Weighted(kNeedWeights));
+  e.reason = static_cast<uint8_t>(rng_.Weighted(kLongClosureWeights));
+  e.asmt_start = e.referral;
+  e.asmt_auth = std::min(e.referral + 20, window_start - 2);
+  e.nfactors = 1;
+  e.factors[0] = static_cast<uint8_t>(rng_.Below(kFactors.size()));
+  e.cin_plan_start = std::min(e.asmt_auth + 5, window_start - 1);
+  if (e.asmt_auth < e.asmt_start) e.asmt_auth = e.asmt_start;
+  if (e.cin_plan_start < e.asmt_auth) e.cin_plan_start = e.asmt_auth;
+  e.adjustable = true;
+  e.cap = ch.eighteenth;
+  SetFloor(e);
+  ch.last_closure = e.closure;
+  AddEpisode(std::move(e));
+}
+
+void Borough::RunYear(int fy, int generic_referrals, int contact_only) {
   const int32_t start = Fys(fy), end = Fye(fy);
   struct Event {
     int32_t day;
     bool referral;
   };
   std::vector<Event> events;
-  events.reserve(static_cast<size_t>(kContacts[i]));
+  events.reserve(static_cast<size_t>(generic_referrals + contact_only));
   // Each referral brings its own contact, so the rest are contacts that went no
   // further.
   for (int k = 0; k < generic_referrals; ++k) events.push_back({SampleDay(start, end, 150), true});
-  for (int k = kReferrals[i]; k < kContacts[i]; ++k) events.push_back({SampleDay(start, end, 300), false});
+  for (int k = 0; k < contact_only; ++k) events.push_back({SampleDay(start, end, 300), false});
   // Chronological order lets an earlier contact's child be referred later and an
   // episode close before the same child's next referral.
   std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.day < b.day; });
@@ -2138,7 +2231,7 @@ void Borough::AddReferral(int32_t referral, int fy) {
   e.source = static_cast<uint8_t>(rng_.Weighted(kReferralSourceWeights));
   e.need = static_cast<uint8_t>(rng_.Weighted(kNeedWeights));
   // No further action, closed after assessment, a plan of up to a year, a longer one.
-  const int kind = rng_.Weighted(std::array<int, 4>{150, 330, 370, 150});
+  const int kind = rng_.Weighted(referral_kinds_);
   int32_t s47_start = kNone;
   if (kind == 0 && referral < fy_end) {
     // No further action is decided quickly, within the referral's own year.
@@ -2402,7 +2495,7 @@ std::string Borough::CensusXml(int fy) const {
   absl::StrAppend(&out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Message>\n  <Header>\n",
                   "    <CollectionDetails><Collection>CIN</Collection><Year>", cy,
                   "</Year><ReferenceDate>", iso(end), "</ReferenceDate></CollectionDetails>\n",
-                  "    <Source><SourceLevel>L</SourceLevel><LEA>", kLaCode,
+                  "    <Source><SourceLevel>L</SourceLevel><LEA>", la_,
                   "</LEA><SoftwareCode>carestat synth</SoftwareCode><Release>1</Release>",
                   "<SerialNo>1</SerialNo><DateTime>", cy,
                   "-04-15T09:00:00</DateTime></Source>\n  </Header>\n  <Children>\n");
@@ -2593,6 +2686,674 @@ std::string Borough::LocalMeasuresCsv(int fy) const {
   return rows.empty() ? "" : "indicator,la,period,value,source\n" + rows;
 }
 
+// ---------------------------------------------------------------------------------------
+// A national year: one LA of many, built by the borough's own steps (children, periods
+// of care with their episode chains, plans, host CIN episodes, the front door) at the
+// LA's volumes, without the borough's calibration to published figures. The simulation
+// starts two years before the first year written, with the caseload open on that day
+// (CIN cases, children looked after, plans), so the years written have the cases that
+// run across their 1 April.
+
+int Borough::Count(double expected) {
+  if (expected <= 0) return 0;
+  const double whole = std::floor(expected);
+  return static_cast<int>(whole) + (rng_.Below(1000000) < static_cast<uint64_t>((expected - whole) * 1e6) ? 1 : 0);
+}
+
+absl::Status Borough::BuildNational(const NationalVolumes& v) {
+  const int32_t start = Fys(v.first_fy);
+  // Looked after: adoptions and decisions, care leavers, the children in care on the
+  // first day, then each year's entrants (some on police protection).
+  for (int fy = v.first_fy; fy <= kLastFy; ++fy) {
+    for (int n = Count(v.lac * 0.065); n > 0; --n) MakeAdoption(fy, rng_.Between(240, 1100));
+    for (int n = Count(v.lac * 0.035); n > 0; --n) MakeDecisionOnly(fy);
+  }
+  for (int birth_fy = v.first_out_fy - 21; birth_fy <= kLastFy - 17; ++birth_fy) {
+    for (int n = Count(v.lac * 0.10); n > 0; --n) MakeLeaver(birth_fy, v.first_out_fy);
+  }
+  for (int n = Count(v.lac * 1.05); n > 0; --n) MakeLegacyFiller(start);
+  for (int fy = v.first_fy; fy <= kLastFy; ++fy) {
+    const int32_t fys = Fys(fy), fye = Fye(fy);
+    std::vector<int32_t> fresh;
+    for (int n = Count(v.lac * 0.48); n > 0; --n) fresh.push_back(NewFiller(fy));
+    std::stable_sort(fresh.begin(), fresh.end(), [&](int32_t a, int32_t b) {
+      return periods_[a].end - periods_[a].start < periods_[b].end - periods_[b].start;
+    });
+    for (size_t k = 0; k < fresh.size() * 13 / 100; ++k) {
+      Period& p = periods_[fresh[k]];
+      p.pp = true;
+      p.ls = "L1";
+      p.placement = EmergencyPlacement();
+      if (p.end - p.start <= 30) p.end = std::min(p.start + rng_.Between(1, 3), p.deadline);
+    }
+    for (const Period& p : periods_) {
+      if (p.kind == Kind::kFiller && p.end >= fys && p.end <= fye &&
+          children_[p.child].periods.back() == static_cast<int32_t>(&p - periods_.data())) {
+        left_care_.push_back(p.child);
+      }
+    }
+  }
+  for (Period& p : periods_) MakeChanges(p);
+  if (status_.ok()) NationalProtection(v);
+  if (status_.ok()) BuildHosts();
+  if (!status_.ok()) return status_;
+  // The front door: story referrals' contacts, the open caseload, then each year.
+  const std::map<int, int> story = StoryContacts(start);
+  if (!status_.ok()) return status_;
+  // England's cases close sooner than the borough's: fewer long plans.
+  referral_kinds_ = {140, 430, 360, 70};
+  for (int n = Count(v.referrals * 0.20); n > 0; --n) AddLegacyCase(start);
+  for (int fy = v.first_fy; fy <= kLastFy; ++fy) {
+    auto it = story.find(fy);
+    const int referrals = Count(v.referrals);
+    const int generic = std::max(0, referrals - (it == story.end() ? 0 : it->second));
+    RunYear(fy, generic, Count(v.referrals * (v.contacts_per_referral - 1)));
+  }
+  return status_;
+}
+
+// Child protection plans: those open on the first day, then each year's.
+void Borough::NationalProtection(const NationalVolumes& v) {
+  const int32_t start = Fys(v.first_fy);
+  auto categorise = [&](Plan& p) {
+    p.initial = static_cast<uint8_t>(rng_.Weighted(kCategoryWeights));
+    p.latest = rng_.PerMille(850) ? p.initial : static_cast<uint8_t>(rng_.Weighted(kCategoryWeights));
+  };
+  for (int n = Count(v.cpp * 0.95); n > 0; --n) {
+    Plan p;
+    const int32_t dob = DobForAge(start - 1, std::min(14, rng_.Weighted(kPlanAgeWeights)));
+    p.child = AddStoryChild(dob);
+    const int32_t duration = PlanDuration();
+    p.start = std::max(dob + 30, start - rng_.Between(1, duration - 1));
+    p.end = std::min(p.start + duration, children_[p.child].eighteenth - 60);
+    if (p.start >= start || p.end < start) {
+      p.start = start - 1;
+      p.end = start + rng_.Between(30, 300);
+    }
+    categorise(p);
+    plans_.push_back(p);
+    children_[p.child].plans.push_back(static_cast<int32_t>(plans_.size() - 1));
+  }
+  std::vector<int32_t> ended;  // children whose last plan ended in an earlier year
+  for (int fy = v.first_fy; fy <= kLastFy; ++fy) {
+    for (int n = Count(v.cpp * 1.15); n > 0; --n) {
+      Plan p;
+      p.start = SampleDay(Fys(fy), Fye(fy), 0);
+      p.child = -1;
+      if (!ended.empty() && rng_.PerMille(120)) {
+        for (int attempt = 0; attempt < 8 && p.child < 0; ++attempt) {
+          const int32_t c = ended[ended.size() - 1 - rng_.Below(std::min<uint64_t>(ended.size(), 600))];
+          const Child& ch = children_[c];
+          const Plan& last = plans_[ch.plans.back()];
+          if (last.end == kNever || last.end + 150 > p.start || AgeOn(ch.dob, p.start) > 15) continue;
+          p.child = c;
+        }
+      }
+      if (p.child < 0) p.child = AddStoryChild(DobForAge(p.start, rng_.Weighted(kPlanAgeWeights)));
+      Child& c = children_[p.child];
+      if (!c.plans.empty()) {
+        plans_[c.plans.back()].has_next = true;
+        p.previous = static_cast<int32_t>(c.plans.size());
+      }
+      p.end = std::min(p.start + PlanDuration(), c.eighteenth - 60);
+      categorise(p);
+      plans_.push_back(p);
+      c.plans.push_back(static_cast<int32_t>(plans_.size() - 1));
+    }
+    for (const Plan& p : plans_) {
+      if (p.end >= Fys(fy) && p.end <= Fye(fy) && children_[p.child].plans.back() == &p - plans_.data()) {
+        ended.push_back(p.child);
+      }
+    }
+  }
+}
+
+int64_t Borough::ContactsIn(int fy) const {
+  int64_t n = 0;
+  for (const Contact& c : contacts_) n += FinancialYearOf(c.day) == fy;
+  return n;
+}
+int64_t Borough::ReferralsIn(int fy) const {
+  int64_t n = 0;
+  for (const Episode& e : episodes_) n += FinancialYearOf(e.referral) == fy;
+  return n;
+}
+int64_t Borough::CinOpenOn(int32_t day) const {
+  int64_t n = 0;
+  for (const Episode& e : episodes_) n += e.referral <= day && e.closure > day;
+  return n;
+}
+int64_t Borough::CppOpenOn(int32_t day) const {
+  std::set<int32_t> children;
+  for (const Plan& p : plans_) {
+    if (p.start <= day && p.end > day) children.insert(p.child);
+  }
+  return static_cast<int64_t>(children.size());
+}
+int64_t Borough::LookedAfterCount(int32_t day) const {
+  std::set<int32_t> children;
+  for (const Period& p : periods_) {
+    if (!p.ShortBreak() && p.OpenAt(day)) children.insert(p.child);
+  }
+  return static_cast<int64_t>(children.size());
+}
+
+// ---------------------------------------------------------------------------------------
+// Annex A lists 2 to 10.
+//
+// Each list is what the case-management system would give Ofsted on 31 March of the
+// collection year about the 12 months before it: 1 April to 31 March, the financial year
+// that the year's CIN census and SSDA903 returns cover (the convention metrics applies to
+// every return, Annex A included: a return of collection year CY is financial year CY - 1).
+// The lists hold the same children, episodes, plans and periods as those returns, as they
+// stood on that day. The records metrics also reads (list 3 referrals, 4 assessments, 5
+// section 47 enquiries, 7 plans, 9 care leavers) carry the same child and key dates as the
+// census or OC3 record of the same year, so they merge with it and no figure moves; lists
+// 2, 6, 8 and 10 are not read by metrics. What only Annex A carries (visits, reviews,
+// disability, missing episodes) is drawn from a hash of the seed, the child and a salt,
+// never from the generator's PRNG, so the other returns keep their bytes.
+
+constexpr const char* kYes = "a) Yes";
+constexpr const char* kNo = "b) No";
+const char* YesNo(bool v) { return v ? kYes : kNo; }
+
+// Ofsted's lettered categories of abuse, in kCategories' order (EMO, NEG, PHY, SAB, MUL).
+constexpr const char* kAnnexACategories[] = {"d) Emotional abuse", "a) Neglect", "b) Physical abuse",
+                                             "c) Sexual abuse", "e) Multiple/not recommended"};
+
+// Salts of the hashed draws, one per detail.
+enum Salt : uint64_t {
+  kSaltDisabled = 1, kSaltEarlyHelp, kSaltTeam, kSaltSeen, kSaltLastSeen, kSaltVisit, kSaltAlone,
+  kSaltReview, kSaltIro, kSaltHealth, kSaltDental, kSaltPermanence, kSaltMissing, kSaltAbsent,
+  kSaltInterview, kSaltPathway, kSaltContact,
+};
+
+uint64_t Mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+// A CSV cell, quoted when it holds a comma or a quote (one of list 9's headings does).
+std::string Cell(const std::string& v) {
+  if (v.find_first_of(",\"\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string CsvRow(const std::vector<std::string>& cells) {
+  std::string out;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i) out += ',';
+    out += Cell(cells[i]);
+  }
+  out += '\n';
+  return out;
+}
+
+std::string UkOrBlank(int32_t d) { return d == kNone || d == kNever ? "" : FormatUkDate(d); }
+
+// Rows sorted by their key date, then child, then the order they were made in.
+struct ListRow {
+  int32_t day;
+  int32_t child;
+  std::string line;
+};
+std::string Rows(const std::vector<std::string>& header, std::vector<ListRow> rows) {
+  std::stable_sort(rows.begin(), rows.end(), [](const ListRow& a, const ListRow& b) {
+    return a.day != b.day ? a.day < b.day : a.child < b.child;
+  });
+  std::string out = CsvRow(header);
+  for (const ListRow& r : rows) out += r.line;
+  return out;
+}
+
+uint64_t Borough::Hash(int64_t a, int64_t b, uint64_t salt) const {
+  uint64_t x = Mix64(seed_ ^ Mix64(salt * 0x9e3779b97f4a7c15ULL));
+  x = Mix64(x ^ static_cast<uint64_t>(a));
+  return Mix64(x ^ (static_cast<uint64_t>(b) * 0xd1b54a32d192ed03ULL));
+}
+
+// Child Unique ID, Gender, Ethnicity, Date of Birth and Age (on `age_on`), as list 1 has them.
+std::string Borough::AnnexAChild(int32_t child, int32_t age_on, bool disability) const {
+  const Child& c = children_[child];
+  std::string out = absl::StrCat(ChildId(child), ",", c.male ? "a) Male" : "b) Female", ",",
+                                 std::string(1, static_cast<char>('a' + c.ethnicity)), ") ",
+                                 kEthnicities[c.ethnicity], ",", FormatUkDate(c.dob), ",", AgeOn(c.dob, age_on));
+  if (disability) absl::StrAppend(&out, ",", YesNo(Disabled(child)));
+  return out;
+}
+
+// Disabled children: those on short breaks, and a few others.
+bool Borough::Disabled(int32_t child) const {
+  for (int32_t id : children_[child].periods) {
+    if (periods_[id].ShortBreak()) return true;
+  }
+  return Hash(child, 0, kSaltDisabled) % 1000 < 40;
+}
+
+bool Borough::LookedAfterOn(int32_t child, int32_t day) const {
+  for (int32_t id : children_[child].periods) {
+    if (!periods_[id].ShortBreak() && periods_[id].OpenAt(day)) return true;
+  }
+  return false;
+}
+
+// The child's CIN episodes in the census of `fy`, by referral date.
+std::vector<int32_t> Borough::CensusEpisodes(int32_t child, int fy) const {
+  std::vector<int32_t> out;
+  for (int32_t e : children_[child].episodes) {
+    if (episodes_[e].referral <= Fye(fy) && episodes_[e].closure >= Fys(fy)) out.push_back(e);
+  }
+  std::sort(out.begin(), out.end(), [&](int32_t a, int32_t b) { return episodes_[a].referral < episodes_[b].referral; });
+  return out;
+}
+
+namespace {
+std::string Team(uint64_t h) { return absl::StrCat("Team ", 1 + h % 6); }
+std::string Worker(uint64_t h) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "SW%03d", static_cast<int>((h >> 8) % 400) + 1);
+  return buf;
+}
+// A day `spread` days or fewer before `anchor`, not before `floor`.
+int32_t Before(int32_t anchor, uint64_t h, int spread, int32_t floor) {
+  return std::max(floor, anchor - static_cast<int32_t>(h % static_cast<uint64_t>(spread)));
+}
+}  // namespace
+
+// List 2: early help assessments, of children whose contact went no further, started
+// days after it while no CIN episode of theirs was open.
+std::string Borough::EarlyHelpList(int fy) const {
+  static constexpr const char* kOrganisations[] = {"Early help team", "School", "Health visitor",
+                                                   "Children's centre", "Youth service"};
+  const int32_t fye = Fye(fy);
+  std::vector<ListRow> rows;
+  std::set<std::pair<int32_t, int32_t>> seen;
+  for (const Contact& k : contacts_) {
+    if (FinancialYearOf(k.day) != fy) continue;
+    const uint64_t h = Hash(k.child, k.day, kSaltEarlyHelp);
+    if (h % 1000 >= 150) continue;
+    const Child& c = children_[k.child];
+    const int32_t start = k.day + 2 + static_cast<int32_t>((h >> 10) % 19);
+    if (start > fye || !c.AgedUnder18On(start)) continue;
+    bool open = false;
+    for (int32_t e : c.episodes) open = open || (episodes_[e].referral <= start + 30 && episodes_[e].closure >= k.day);
+    if (open || !seen.insert({k.child, start}).second) continue;
+    const int32_t done = start + 10 + static_cast<int32_t>((h >> 20) % 50);
+    rows.push_back({start, k.child,
+                    absl::StrCat(AnnexAChild(k.child, start, false), ",", FormatUkDate(start), ",",
+                                 done <= fye ? FormatUkDate(done) : "", ",",
+                                 kOrganisations[(h >> 30) % std::size(kOrganisations)], "\n")});
+  }
+  return Rows({"Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age", "Assessment start date",
+               "Assessment completion date", "Organisation completing assessment"},
+              std::move(rows));
+}
+
+// List 3: referrals dated in the year, as the census has them.
+std::string Borough::ReferralsList(int fy) const {
+  const int32_t fye = Fye(fy);
+  std::vector<ListRow> rows;
+  for (int32_t id = 0; id < static_cast<int32_t>(children_.size()); ++id) {
+    for (int32_t eid : CensusEpisodes(id, fy)) {
+      const Episode& e = episodes_[eid];
+      if (FinancialYearOf(e.referral) != fy) continue;
+      int in_12m = 0;  // this referral and the child's others of the 12 months before
+      for (int32_t other : children_[id].episodes) {
+        const int32_t r = episodes_[other].referral;
+        in_12m += r <= e.referral && r > ShiftYears(e.referral, -1);
+      }
+      const uint64_t h = Hash(id, e.referral, kSaltTeam);
+      rows.push_back({e.referral, id,
+                      absl::StrCat(AnnexAChild(id, e.referral, false), ",", FormatUkDate(e.referral), ",",
+                                   kSources[e.source].annex_a, ",", YesNo(e.nfa && e.closure <= fye), ",", in_12m,
+                                   ",", Team(h), ",", Worker(h), "\n")});
+    }
+  }
+  return Rows({"Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age", "Date of Referral", "Referral Source",
+               "Referral NFA?", "Number of Referrals in Last 12 Months", "Allocated Team", "Allocated Worker"},
+              std::move(rows));
+}
+
+// List 4: the assessments the census of the year holds (started, or authorised, in it).
+std::string Borough::AssessmentsList(int fy) const {
+  const int32_t fys = Fys(fy), fye = Fye(fy);
+  std::vector<ListRow> rows;
+  for (int32_t id = 0; id < static_cast<int32_t>(children_.size()); ++id) {
+    for (int32_t eid : CensusEpisodes(id, fy)) {
+      const Episode& e = episodes_[eid];
+      if (e.asmt_start == kNone || e.asmt_start > fye || (e.asmt_auth <= fye && e.asmt_auth < fys)) continue;
+      const bool done = e.asmt_auth <= fye;
+      const bool support = e.kind != EpKind::kNfa && e.kind != EpKind::kAfterAssessment;
+      const uint64_t h = Hash(id, e.asmt_start, kSaltSeen);
+      rows.push_back({e.asmt_start, id,
+                      absl::StrCat(AnnexAChild(id, e.asmt_start, true), ",", FormatUkDate(e.asmt_start), ",",
+                                   YesNo(h % 1000 < 970), ",", done ? FormatUkDate(e.asmt_auth) : "", ",",
+                                   done ? YesNo(support) : "", ",", Team(h >> 12), ",", Worker(h >> 12), "\n")});
+    }
+  }
+  return Rows({"Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age", "Does the Child have a Disability",
+               "Continuous Assessment Start Date", "Child Seen During Continuous Assessment",
+               "Continuous Assessment Date of Authorisation",
+               "Was the child assessed as requiring LA children's social care support?", "Allocated Team",
+               "Allocated Worker"},
+              std::move(rows));
+}
+
+// List 5: the section 47 enquiries the census of the year holds, with their conferences.
+std::string Borough::Section47List(int fy) const {
+  const int32_t fys = Fys(fy), fye = Fye(fy);
+  std::vector<ListRow> rows;
+  for (int32_t id = 0; id < static_cast<int32_t>(children_.size()); ++id) {
+    const Child& c = children_[id];
+    for (int32_t eid : CensusEpisodes(id, fy)) {
+      for (int32_t sid : episodes_[eid].s47s) {
+        const S47& s = s47s_[sid];
+        if (s.removed || s.start > fye || (s.start < fys && s.outcome < fys)) continue;
+        const bool decided = s.outcome <= fye;
+        bool plan = false;
+        for (int32_t p : c.plans) plan = plan || plans_[p].start == s.outcome;
+        int enquiries = 0, icpcs = 0;  // in the 12 months up to this enquiry's start
+        const int32_t from = ShiftYears(s.start, -1);
+        for (int32_t other_e : c.episodes) {
+          for (int32_t other : episodes_[other_e].s47s) {
+            const S47& o = s47s_[other];
+            if (o.removed) continue;
+            enquiries += o.start <= s.start && o.start > from;
+            icpcs += o.icpc && o.outcome <= s.start && o.outcome > from;
+          }
+        }
+        const uint64_t h = Hash(id, s.start, kSaltTeam);
+        rows.push_back({s.start, id,
+                        absl::StrCat(AnnexAChild(id, s.start, true), ",", FormatUkDate(s.start), ",",
+                                     decided ? YesNo(!s.icpc) : "", ",",
+                                     decided && s.icpc ? FormatUkDate(s.outcome) : "", ",",
+                                     decided && s.icpc ? YesNo(plan) : "", ",", enquiries, ",", icpcs, ",", Team(h),
+                                     ",", Worker(h), "\n")});
+      }
+    }
+  }
+  return Rows({"Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age", "Does the Child have a Disability",
+               "Strategy discussion initiating Section 47 Enquiry Start Date",
+               "Was an Initial Child Protection Conference deemed unnecessary?",
+               "Date of Initial Child Protection Conference",
+               "Did the Initial Child Protection Conference Result in a Child Protection Plan",
+               "Number of Section 47 Enquiries in the last 12 months", "Number of ICPCs in the last 12 months",
+               "Allocated Team", "Allocated Worker"},
+              std::move(rows));
+}
+
+// List 6: every CIN episode open at some time in the year (the census's CINdetails), with
+// the case's status on 31 March or at its closure.
+std::string Borough::CinList(int fy) const {
+  const int32_t fye = Fye(fy);
+  std::vector<ListRow> rows;
+  for (int32_t id = 0; id < static_cast<int32_t>(children_.size()); ++id) {
+    const Child& c = children_[id];
+    for (int32_t eid : CensusEpisodes(id, fy)) {
+      const Episode& e = episodes_[eid];
+      const bool closed = e.closure <= fye;
+      const int32_t anchor = closed ? e.closure : fye;
+      const char* status;
+      bool on_plan = false;
+      for (int32_t p : e.plans) on_plan = on_plan || (plans_[p].start <= fye && plans_[p].end > fye);
+      if (closed) {
+        status = "e) Closed episode";
+      } else if (LookedAfterOn(id, fye)) {
+        status = "a) Looked after child";
+      } else if (on_plan) {
+        status = "b) Child protection plan";
+      } else if ((e.cin_plan_start != kNone && e.cin_plan_start <= fye) || e.asmt_auth <= fye) {
+        status = "c) Child in need plan";
+      } else {
+        status = "d) Open assessment";
+      }
+      const uint64_t h = Hash(id, e.referral, kSaltLastSeen);
+      const std::string reason =
+          closed ? absl::StrCat("RC", (e.closure == c.eighteenth ? kRc6 : e.reason) + 1) : std::string();
+      rows.push_back({e.referral, id,
+                      absl::StrCat(AnnexAChild(id, fye, true), ",", FormatUkDate(e.referral), ",N", e.need + 1, ",",
+                                   FormatUkDate(Before(anchor, h, 28, e.referral)), ",",
+                                   closed ? FormatUkDate(e.closure) : "", ",", reason, ",", status, ",",
+                                   Team(h >> 16), ",", Worker(h >> 16), "\n")});
+    }
+  }
+  return Rows({"Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age", "Does the Child have a Disability",
+               "CIN Start Date", "Primary Need Code", "Date Child Was Last Seen", "CIN Closure Date",
+               "Reason for Closure", "Case Status", "Allocated Team", "Allocated Worker"},
+              std::move(rows));
+}
+
+// List 7: child protection plans open at some time in the year, as the census has them.
+std::string Borough::CppList(int fy) const {
+  const int32_t fys = Fys(fy), fye = Fye(fy);
+  std::vector<ListRow> rows;
+  for (int32_t id = 0; id < static_cast<int32_t>(children_.size()); ++id) {
+    const Child& c = children_[id];
+    for (int32_t eid : CensusEpisodes(id, fy)) {
+      for (int32_t pid : episodes_[eid].plans) {
+        const Plan& p = plans_[pid];
+        if (p.start > fye || p.end < fys) continue;
+        const bool ended = p.end <= fye;
+        const int32_t anchor = ended ? p.end : fye;
+        int32_t review = kNone;  // the census's latest review date by the reference date
+        for (int32_t r = p.start + 90; r <= fye && r < p.end; r += 182) review = r;
+        bool police = false;  // police protection or an EPO in the six months before
+        for (int32_t per : c.periods) {
+          const Period& q = periods_[per];
+          police = police || (q.pp && q.start <= anchor && q.start > anchor - 183);
+        }
+        const uint64_t h = Hash(id, p.start, kSaltVisit);
+        rows.push_back({p.start, id,
+                        absl::StrCat(AnnexAChild(id, p.start, true), ",", FormatUkDate(p.start), ",",
+                                     kAnnexACategories[p.initial], ",", kAnnexACategories[p.latest], ",",
+                                     FormatUkDate(Before(anchor, h, 10, p.start)), ",",
+                                     YesNo(Hash(id, p.start, kSaltAlone) % 1000 < 850), ",", UkOrBlank(review), ",",
+                                     ended ? FormatUkDate(p.end) : "", ",", police ? "Y" : "N", ",", p.previous, ",",
+                                     Team(h >> 16), ",", Worker(h >> 16), "\n")});
+      }
+    }
+  }
+  return Rows({"Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age", "Does the Child have a Disability",
+               "Child Protection Plan Start Date", "Initial Category of Abuse", "Latest Category of Abuse",
+               "Date of the Last Statutory Visit", "Was the Child Seen Alone?", "Date of latest review conference",
+               "Child Protection Plan End Date",
+               "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six Months (Y/N)",
+               "Number of Previous Child Protection Plans", "Allocated Team", "Allocated Worker"},
+              std::move(rows));
+}
+
+// List 8: one row per child looked after at some time in the year (short breaks are not
+// being looked after), for the child's latest period of care in the SSDA903 return, as
+// it stood on 31 March or when it ended.
+std::string Borough::LookedAfterList(int fy) const {
+  const int32_t fye = Fye(fy);
+  std::vector<ListRow> rows;
+  for (int32_t id = 0; id < static_cast<int32_t>(children_.size()); ++id) {
+    const Child& c = children_[id];
+    const Period* p = nullptr;
+    for (int32_t pid : c.periods) {
+      const Period& q = periods_[pid];
+      if (!q.ShortBreak() && InReturn(q, fy) && (p == nullptr || q.start > p->start)) p = &q;
+    }
+    if (p == nullptr) continue;
+    const bool ended = p->end <= fye;
+    const int32_t ref = ended ? p->end : fye;
+    const std::vector<CareEpisode> eps = EpisodesOf(*p);
+    size_t cur = 0;
+    for (size_t i = 0; i < eps.size(); ++i) {
+      if (eps[i].start <= ref) cur = i;
+    }
+    size_t ls_from = cur, pl_from = cur;
+    while (ls_from > 0 && std::strcmp(eps[ls_from - 1].ls, eps[cur].ls) == 0) --ls_from;
+    while (pl_from > 0 && eps[pl_from - 1].placement == eps[cur].placement) --pl_from;
+    int placements = 0;  // placements held in the 12 months to `ref`
+    for (size_t i = 0; i <= cur; ++i) {
+      if (i > 0 && eps[i].placement == eps[i - 1].placement) continue;
+      size_t j = i;
+      while (j + 1 < eps.size() && eps[j + 1].placement == eps[i].placement) ++j;
+      const int32_t until = j + 1 < eps.size() ? eps[j + 1].start : p->end;
+      placements += eps[i].start <= ref && until > ref - 365;
+    }
+    bool repeat = false;
+    for (int32_t pid : c.periods) {
+      const Period& q = periods_[pid];
+      repeat = repeat || (&q != p && !q.ShortBreak() && q.end <= p->start && q.end > p->start - 365);
+    }
+    const int age = AgeOn(c.dob, ref);
+    const char* permanence;
+    const uint64_t hp = Hash(id, p->start, kSaltPermanence);
+    if (p->decision != kNone && p->decision <= ref && (p->decision_ceased == kNone || p->decision_ceased > ref)) {
+      permanence = "b) Adoption";
+    } else if (age >= 16) {
+      permanence = hp % 2 ? "d) Supported living in the community" : "f) Long-term fostering";
+    } else {
+      static constexpr const char* kPlans[] = {"a) Return to family", "f) Long-term fostering", "c) SGO/CAO",
+                                               "f) Long-term fostering", "g) Other"};
+      permanence = eps[cur].placement->place[0] == 'K' ? "e) Long-term residential placement"
+                                                       : kPlans[hp % std::size(kPlans)];
+    }
+    const int32_t settled = p->start + 20;  // reviews, IRO and health checks come after the first weeks
+    auto after_settling = [&](uint64_t salt, int spread) {
+      return ref < settled ? std::string() : FormatUkDate(Before(ref, Hash(id, p->start, salt), spread, settled));
+    };
+    const std::string& post = eps[cur].placement->post;
+    const std::string district = post.substr(0, post.find(' '));
+    bool inside = false;
+    for (const char* d : kBoroughDistricts) inside = inside || district == d;
+    const uint64_t hm = Hash(id, p->start, kSaltMissing), hi = Hash(id, p->start, kSaltInterview);
+    const int missing = hm % 1000 < 880 ? 0 : 1 + static_cast<int>((hm >> 10) % 5);
+    const int absent = Hash(id, p->start, kSaltAbsent) % 1000 < 900 ? 0 : 1 + static_cast<int>((hm >> 20) % 4);
+    const bool offered = missing > 0 && hi % 1000 < 900;
+    const uint64_t ht = Hash(id, p->start, kSaltTeam);
+    rows.push_back(
+        {p->start, id,
+         absl::StrCat(AnnexAChild(id, ref, false), ",", kNo, ",", YesNo(Disabled(id)), ",", FormatUkDate(p->start),
+                      ",", p->need, ",", YesNo(repeat), ",", FormatUkDate(eps[ls_from].start), ",", eps[cur].ls, ",",
+                      after_settling(kSaltReview, 150), ",",
+                      FormatUkDate(Before(ref, Hash(id, p->start, kSaltVisit), 42, p->start)), ",", permanence, ",",
+                      after_settling(kSaltIro, 120), ",", after_settling(kSaltHealth, 330), ",",
+                      age >= 3 ? after_settling(kSaltDental, 360) : std::string(), ",", placements, ",",
+                      ended ? FormatUkDate(p->end) : "", ",", ended ? p->rec : "", ",",
+                      FormatUkDate(eps[pl_from].start), ",", eps[cur].placement->place, ",",
+                      eps[cur].placement->provider ? eps[cur].placement->provider : "", ",", post, ",",
+                      inside ? "a) In" : "b) Out", ",", missing, ",", absent, ",",
+                      missing > 0 ? YesNo(offered) : "", ",", offered ? YesNo((hi >> 10) % 1000 < 600) : "", ",",
+                      Team(ht), ",", Worker(ht), "\n")});
+  }
+  return Rows(
+      {"Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age",
+       "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)", "Does the Child have a Disability",
+       "Date Started to be Looked After", "Child's Category of Need",
+       "Is this a second or subsequent period of being a Looked After Child within the last 12 months (Y/N)",
+       "Start date of current legal status", "Child's Legal Status", "Date of Latest Statutory Review",
+       "Date of Last Social Work Visit", "What is the permanence plan for this child?",
+       "Date of Last IRO Visit / Contact to the Child", "Date of Last Health Assessment", "Date of Last Dental Check",
+       "Number of Placements in the Last 12 months", "Date Ceased to be Looked After",
+       "Reason Ceased to be Looked After", "Start Date of Most Recent Placement", "Placement Type",
+       "Placement Provider", "Placement postcode", "Placement Location",
+       "Number of Episodes the Child has been 'Missing' from their Placement in the last 12 months",
+       "Number of Episodes the Child has been 'Absent' from their Placement in the last 12 months",
+       "Was the child offered a Return Interview after their last missing episode (Y/N)?",
+       "Did the child accept a Return Interview after their last missing episode (Y/N)?", "Allocated Team",
+       "Allocated Worker"},
+      std::move(rows));
+}
+
+// List 9: the care leavers of the year's OC3 table, the same young people with the same
+// contact, activity and accommodation.
+std::string Borough::CareLeaversList(int fy) const {
+  const int32_t fye = Fye(fy);
+  std::vector<const CareLeaverRow*> leavers;
+  for (const CareLeaverRow& r : leaver_rows_) {
+    if (r.fy == fy) leavers.push_back(&r);
+  }
+  std::sort(leavers.begin(), leavers.end(),
+            [](const CareLeaverRow* a, const CareLeaverRow* b) { return a->child < b->child; });
+  std::vector<ListRow> rows;
+  for (const CareLeaverRow* r : leavers) {
+    const Child& c = children_[r->child];
+    const int age = AgeOn(c.dob, fye);
+    const char* eligibility =
+        age >= 18 ? "b) Former relevant child" : LookedAfterOn(r->child, fye) ? "d) Eligible child" : "a) Relevant child";
+    static constexpr std::pair<const char*, const char*> kInTouch[] = {
+        {"YES", "a) Yes"}, {"NO", "b) No"}, {"DIED", "c) Died"}, {"REFU", "d) Refused"},
+        {"NREQ", "e) Not required"}, {"RHOM", "f) Returned home"}};
+    const char* in_touch = "";
+    for (const auto& [code, text] : kInTouch) {
+      if (std::strcmp(code, r->in_touch) == 0) in_touch = text;
+    }
+    const bool yes = std::strcmp(r->in_touch, "YES") == 0;
+    const bool accommodation = std::strcmp(r->accommodation, "0") != 0;
+    const bool activity = std::strcmp(r->activity, "0") != 0;
+    const uint64_t h = Hash(r->child, fy, kSaltPathway), ht = Hash(r->child, fy, kSaltTeam);
+    rows.push_back(
+        {0, r->child,
+         absl::StrCat(AnnexAChild(r->child, fye, false), ",", kNo, ",", YesNo(Disabled(r->child)), ",", Team(ht), ",",
+                      Worker(ht), ",", absl::StrCat("PA", 1 + (ht >> 30) % 40), ",", eligibility, ",",
+                      FormatUkDate(Before(fye, h, 180, Fys(fy))), ",", in_touch, ",",
+                      yes ? FormatUkDate(Before(fye, Hash(r->child, fy, kSaltContact), 90, Fys(fy))) : "", ",",
+                      accommodation ? std::string(1, r->accommodation[0]) : "", ",",
+                      accommodation ? (r->accommodation[1] == '1' ? "a) Suitable" : "b) Unsuitable") : "", ",",
+                      activity ? r->activity : "", "\n")});
+  }
+  return Rows({"Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age",
+               "Unaccompanied Asylum Seeking Child (UASC), or formerly UASC if 18 or over (Y/N)",
+               "Does the Child have a Disability", "Allocated Team", "Allocated Worker", "Allocated Personal Adviser",
+               "Eligibility Category", "Latest Pathway Plan Review Date", "LA in Touch", "Latest Date of Contact",
+               "Type of Accommodation", "Suitability of Accommodation", "Activity Status"},
+              std::move(rows));
+}
+
+// List 10: children with a decision that they should be placed for adoption who are in the
+// year's PlacedAdoption table, with the steps taken by 31 March.
+std::string Borough::AdoptionList(int fy) const {
+  const int32_t fys = Fys(fy), fye = Fye(fy);
+  std::vector<ListRow> rows;
+  auto by = [&](int32_t d) { return d != kNone && d <= fye ? FormatUkDate(d) : std::string(); };
+  for (int32_t id = 0; id < static_cast<int32_t>(children_.size()); ++id) {
+    for (int32_t pid : children_[id].periods) {
+      const Period& p = periods_[pid];
+      if (p.decision == kNone || p.decision > fye || !InReturn(p, fy)) continue;
+      if (p.decision_ceased != kNone && p.decision_ceased < fys) continue;
+      const bool ceased = p.decision_ceased != kNone && p.decision_ceased <= fye;
+      const bool adopted = p.kind == Kind::kAdoption && p.end <= fye;
+      rows.push_back({p.decision, id,
+                      absl::StrCat(AnnexAChild(id, p.decision, true), ",", FormatUkDate(p.start), ",",
+                                   FormatUkDate(p.decision), ",", by(p.po), ",", by(p.match), ",", by(p.ap), ",",
+                                   adopted ? FormatUkDate(p.end) : "", ",", ceased ? FormatUkDate(p.decision_ceased) : "",
+                                   ",", ceased ? p.ceased_reason : "", ",\n")});
+    }
+  }
+  return Rows({"Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age", "Does the Child have a Disability",
+               "Date the Child Entered Care", "Date of Decision that Child Should be Placed for Adoption",
+               "Date of Placement Order", "Date of Matching Child and Prospective Adopters", "Date Placed for Adoption",
+               "Date of Adoption Order", "Date of Decision that Child Should No Longer be Placed for Adoption",
+               "Reason Why Child No Longer Placed for Adoption",
+               "Date the child was placed for fostering in FFA or concurrent planning placement"},
+              std::move(rows));
+}
+
+std::string Borough::AnnexAList(int list, int fy) const {
+  switch (list) {
+    case 2: return EarlyHelpList(fy);
+    case 3: return ReferralsList(fy);
+    case 4: return AssessmentsList(fy);
+    case 5: return Section47List(fy);
+    case 6: return CinList(fy);
+    case 7: return CppList(fy);
+    case 8: return LookedAfterList(fy);
+    case 9: return CareLeaversList(fy);
+    case 10: return AdoptionList(fy);
+    default: return "";
+  }
+}
+
 absl::Status IoError(int error, const std::string& what, const std::string& path) {
   return absl::Status(absl::ErrnoToStatusCode(error),
                       absl::StrCat("synth: cannot ", what, " ", path, ": ", std::strerror(error)));
@@ -2644,12 +3405,140 @@ absl::StatusOr<SynthSummary> WriteSynthBorough(const SynthOptions& options) {
       if (absl::Status s = WriteFile((dir / name).string(), content); !s.ok()) return s;
       ++summary.files;
     }
+    for (const auto& [list, name] : kAnnexAFiles) {
+      if (absl::Status s = WriteFile((dir / name).string(), b.AnnexAList(list, fy)); !s.ok()) return s;
+      ++summary.files;
+    }
   }
   summary.contacts = b.contacts();
   summary.referrals = b.referrals();
   summary.children = b.children();
   summary.care_episodes = b.care_episodes();
   summary.cp_plans = b.cp_plans();
+  return summary;
+}
+
+namespace {
+
+// A factor between 0.6 and 1.5 fixed by an LA's code (and `salt`): how far the LA's
+// need stands from England's for its child population, so an LA keeps its character
+// whatever the seed.
+double CodeFactor(const char* code, uint64_t salt) {
+  const uint64_t h = Mix64(Mix64(std::strtoull(code, nullptr, 10) + 0x51ed270b27a3ULL) ^ Mix64(salt));
+  return 0.6 + 0.9 * static_cast<double>(h >> 11) / 9007199254740992.0;
+}
+double ReferralNeed(const SynthLa& la) { return CodeFactor(la.code, 1); }
+// Children in care follow need too, less than closely.
+double CareNeed(const SynthLa& la) { return ReferralNeed(la) * (0.75 + 0.5 * (CodeFactor(la.code, 2) - 0.6) / 0.9); }
+
+// England, one year (2015-16 in round figures): referrals, children looked after and on
+// a plan at 31 March. Children in need at 31 March (about 400,000) follow from the
+// referrals and how long their cases stay open.
+constexpr double kEnglandReferrals = 650000, kEnglandLookedAfter = 80000, kEnglandOnPlan = 50000;
+
+}  // namespace
+
+absl::StatusOr<NationalSummary> WriteSynthNational(const NationalOptions& options) {
+  const std::vector<SynthLa>& all = SynthLas();
+  if (options.out_dir.empty()) {
+    return absl::InvalidArgumentError("synth: out_dir is empty; name the inbox to write into");
+  }
+  if (options.las < 1 || options.las > static_cast<int>(all.size())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("synth: --las ", options.las, " is not between 1 and ", all.size(), " (England's LAs)"));
+  }
+  if (!(options.scale > 0 && options.scale <= 4)) {
+    return absl::InvalidArgumentError(absl::StrCat("synth: scale ", options.scale, " is not in (0, 4]"));
+  }
+  std::vector<int> years = options.years;
+  if (years.empty()) years = {kLastFy + 1};
+  std::sort(years.begin(), years.end());
+  years.erase(std::unique(years.begin(), years.end()), years.end());
+  for (int cy : years) {
+    if (cy < kFirstFy + 1 || cy > kLastFy + 1) {
+      return absl::InvalidArgumentError(absl::StrCat("synth: collection year ", cy, " is not between ", kFirstFy + 1,
+                                                     " and ", kLastFy + 1));
+    }
+  }
+  double referral_weight = 0, care_weight = 0;
+  for (const SynthLa& la : all) {
+    referral_weight += la.children * ReferralNeed(la);
+    care_weight += la.children * CareNeed(la);
+  }
+  std::vector<size_t> chosen;  // spread over the code order: London, the metropolitan areas, the shires
+  for (size_t i = 0; i < static_cast<size_t>(options.las); ++i) chosen.push_back(i * all.size() / options.las);
+
+  std::vector<NationalLa> results(chosen.size());
+  std::vector<absl::Status> statuses(chosen.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t k = next.fetch_add(1); k < chosen.size(); k = next.fetch_add(1)) {
+      const SynthLa& la = all[chosen[k]];
+      NationalVolumes v;
+      v.first_out_fy = years.front() - 1;
+      v.first_fy = std::max(kFirstFy, v.first_out_fy - 2);
+      v.referrals = kEnglandReferrals * la.children * ReferralNeed(la) / referral_weight * options.scale;
+      v.cpp = kEnglandOnPlan * la.children * ReferralNeed(la) / referral_weight * options.scale;
+      v.lac = kEnglandLookedAfter * la.children * CareNeed(la) / care_weight * options.scale;
+      // Each LA's own stream: the seed and the code, never the order LAs are built in.
+      Borough b(Mix64(options.seed ^ Mix64(std::strtoull(la.code, nullptr, 10) * 0x9e3779b97f4a7c15ULL)));
+      b.set_la(la.code);
+      if (statuses[k] = b.BuildNational(v); !statuses[k].ok()) continue;
+      NationalLa& r = results[k];
+      r.la = la.code;
+      r.name = la.name;
+      for (int cy : years) {
+        const int fy = cy - 1;
+        const std::filesystem::path dir = std::filesystem::path(options.out_dir) / la.code / std::to_string(cy);
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        if (ec) {
+          statuses[k] = absl::Status(absl::ErrnoToStatusCode(ec.value()), absl::StrCat("synth: cannot create directory ",
+                                                                                        dir.string(), ": ", ec.message()));
+          break;
+        }
+        std::vector<std::pair<std::string, std::string>> files = {
+            {kContactsFile, b.ContactsCsv(fy)},       {kCensusFile, b.CensusXml(fy)},
+            {"header.csv", b.HeaderCsv(fy)},          {"episodes.csv", b.EpisodesCsv(fy)},
+            {"oc3.csv", b.Oc3Csv(fy)},                {"ad1.csv", b.Ad1Csv(fy)},
+            {"placed_adoption.csv", b.PlacedAdoptionCsv(fy)}};
+        if (options.annex_a_lists) {
+          for (const auto& [list, name] : kAnnexAFiles) files.push_back({name, b.AnnexAList(list, fy)});
+        }
+        for (const auto& [name, content] : files) {
+          if (statuses[k] = WriteFile((dir / name).string(), content); !statuses[k].ok()) break;
+          ++r.files;
+          r.bytes += static_cast<int64_t>(content.size());
+        }
+        if (!statuses[k].ok()) break;
+        r.contacts += b.ContactsIn(fy);
+        r.referrals += b.ReferralsIn(fy);
+      }
+      const int32_t last = Fye(years.back() - 1);
+      r.cin_year_end = b.CinOpenOn(last);
+      r.lac_year_end = b.LookedAfterCount(last);
+      r.cpp_year_end = b.CppOpenOn(last);
+    }
+  };
+  const int threads = std::clamp(options.threads, 1, 64);
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+
+  NationalSummary summary;
+  for (size_t k = 0; k < chosen.size(); ++k) {
+    if (!statuses[k].ok()) return statuses[k];
+    const NationalLa& r = results[k];
+    summary.files += r.files;
+    summary.bytes += r.bytes;
+    summary.contacts += r.contacts;
+    summary.referrals += r.referrals;
+    summary.cin_year_end += r.cin_year_end;
+    summary.lac_year_end += r.lac_year_end;
+    summary.cpp_year_end += r.cpp_year_end;
+    summary.las.push_back(r);
+  }
   return summary;
 }
 

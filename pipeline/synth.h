@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -39,9 +40,20 @@ struct SynthSummary {
 
 // Writes, for collection years CY = 2011..2016 (financial years 2010-11..2015-16), into
 // OUT/301/<CY>/: annex-a-list1-contacts.csv, cin-census.xml, the SSDA903 tables
-// header.csv, episodes.csv, oc3.csv, ad1.csv and placed_adoption.csv, and (for the years
-// the seed gives local measures) local-measures.csv; directories are created and files
-// of those names replaced.
+// header.csv, episodes.csv, oc3.csv, ad1.csv and placed_adoption.csv, Annex A lists 2 to
+// 10 (annex-a-list2-early-help.csv, -list3-referrals, -list4-assessments,
+// -list5-section47, -list6-children-in-need, -list7-child-protection, -list8-looked-after,
+// -list9-care-leavers, -list10-adoption), and (for the years the seed gives local
+// measures) local-measures.csv; directories are created and files of those names replaced.
+//
+// Annex A lists 2 to 10 are exported on 31 March of CY about the 12 months before it (the
+// financial year, as metrics reads every return): the census's referrals (list 3),
+// assessments (4), section 47 enquiries (5), CIN episodes (6) and plans (7) of that
+// year with the same children and dates; list 8 has one row per child looked after in
+// the year (no date ceased: looked after on 31 March), list 9 the young people of OC3,
+// list 10 the children of PlacedAdoption; list 2 early help assessments after contacts
+// that went no further. They change no figure metrics computes: metrics reads lists
+// 3, 4, 5, 7 and 9 and their records merge with the census's and OC3's own.
 //
 // Each return holds what a case-management system would export on its reference date,
 // 31 March of CY: every CIN episode and SSDA903 episode open at some time in the year,
@@ -73,5 +85,46 @@ struct SynthSummary {
 // calibration cannot be met for the seed (names the figure); an I/O failure returns the
 // errno-derived code with a message naming the path.
 absl::StatusOr<SynthSummary> WriteSynthBorough(const SynthOptions& options);
+
+// A national year: synthetic returns for many LAs at once, of realistic, varied sizes.
+//   NationalOptions o;  o.out_dir = "/tmp/inbox";  o.las = 152;
+//   absl::StatusOr<NationalSummary> s = WriteSynthNational(o);  // /tmp/inbox/<LA>/2016/...
+struct NationalOptions {
+  std::string out_dir;
+  uint64_t seed = 1;
+  int las = 152;                   // 1..152: how many of England's LAs (by DfE code)
+  std::vector<int> years = {2016};  // collection years to write, each in 2011..2016
+  double scale = 1.0;              // volumes times this (tests use small LAs)
+  bool annex_a_lists = false;      // also Annex A lists 2 to 10
+  int threads = 2;                 // workers; the bytes written do not depend on it
+};
+
+struct NationalLa {
+  std::string la;    // DfE code, e.g. "886"
+  std::string name;  // e.g. "Kent"
+  int64_t files = 0, bytes = 0;
+  // Over the collection years written: contacts and referrals dated in them; CIN cases
+  // open, children looked after, on a plan at the last year's 31 March.
+  int64_t contacts = 0, referrals = 0, cin_year_end = 0, lac_year_end = 0, cpp_year_end = 0;
+};
+
+struct NationalSummary {
+  std::vector<NationalLa> las;  // in DfE code order
+  int64_t files = 0, bytes = 0, contacts = 0, referrals = 0, cin_year_end = 0, lac_year_end = 0,
+          cpp_year_end = 0;
+};
+
+// Writes, for `las` LAs of England (all 152 in DfE code order; fewer: spread across the
+// list so that small and large ones are among them), OUT/<LA>/<CY>/ for each collection
+// year of `years` with the files WriteSynthBorough writes each year (Annex A lists 2 to
+// 10 only with `annex_a_lists`; no local measures). Each LA's volumes follow its child
+// population (approximate ONS mid-2015 0-17 estimates, pipeline/synth_las.cc) times a
+// need factor fixed by its code, scaled so that all 152 give, for one year at scale 1,
+// about 650,000 referrals, 400,000 children in need and 80,000 looked after at 31 March.
+// The volumes are not calibrated to any LA's published figures. Every file passes the
+// ingestion rules; an LA's files depend only on the seed, its code and the options (not
+// on `threads`). Errors: InvalidArgument for an empty out_dir, `las` outside 1..152, a
+// year outside 2011..2016 or a scale outside (0, 4]; I/O errors as WriteSynthBorough.
+absl::StatusOr<NationalSummary> WriteSynthNational(const NationalOptions& options);
 
 }  // namespace carestat

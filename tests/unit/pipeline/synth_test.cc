@@ -1,5 +1,6 @@
 #include "pipeline/synth.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "services/ingestion/check.h"
 
 // The files are re-read here with string scanning and std::chrono dates, not with the
 // project's parsers, date helpers or metrics, so a shared bug cannot make both sides
@@ -31,7 +33,19 @@ constexpr char kHeader[] =
     "Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Date of Contact,Contact Source";
 // Per collection year: the files every year has.
 constexpr const char* kYearFiles[] = {"annex-a-list1-contacts.csv", "cin-census.xml", "header.csv",
-                                      "episodes.csv", "oc3.csv", "ad1.csv", "placed_adoption.csv"};
+                                      "episodes.csv", "oc3.csv", "ad1.csv", "placed_adoption.csv",
+                                      "annex-a-list2-early-help.csv", "annex-a-list3-referrals.csv",
+                                      "annex-a-list4-assessments.csv", "annex-a-list5-section47.csv",
+                                      "annex-a-list6-children-in-need.csv", "annex-a-list7-child-protection.csv",
+                                      "annex-a-list8-looked-after.csv", "annex-a-list9-care-leavers.csv",
+                                      "annex-a-list10-adoption.csv"};
+// Annex A lists 2 to 10: the list and its file.
+constexpr std::pair<int, const char*> kAnnexALists[] = {
+    {2, "annex-a-list2-early-help.csv"},       {3, "annex-a-list3-referrals.csv"},
+    {4, "annex-a-list4-assessments.csv"},      {5, "annex-a-list5-section47.csv"},
+    {6, "annex-a-list6-children-in-need.csv"}, {7, "annex-a-list7-child-protection.csv"},
+    {8, "annex-a-list8-looked-after.csv"},     {9, "annex-a-list9-care-leavers.csv"},
+    {10, "annex-a-list10-adoption.csv"}};
 
 namespace fs = std::filesystem;
 
@@ -138,6 +152,43 @@ std::vector<std::pair<size_t, size_t>> Blocks(const std::string& xml, const std:
     out.push_back({b, in.find(close, b)});
   }
   return out;
+}
+
+// RFC 4180 fields of one line: list 9 quotes a heading that holds a comma.
+std::vector<std::string> SplitQuoted(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+      out.back() += '"';
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      out.emplace_back();
+    } else {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+// The rows of an Annex A list by heading.
+std::vector<std::map<std::string, std::string>> ReadList(const fs::path& path) {
+  std::vector<std::map<std::string, std::string>> rows;
+  std::istringstream in(ReadAll(path));
+  std::string line;
+  std::getline(in, line);
+  const std::vector<std::string> names = SplitQuoted(line);
+  while (std::getline(in, line)) {
+    const std::vector<std::string> f = SplitQuoted(line);
+    EXPECT_EQ(f.size(), names.size()) << path << ": " << line;
+    std::map<std::string, std::string> row;
+    for (size_t i = 0; i < names.size() && i < f.size(); ++i) row[names[i]] = f[i];
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 struct CinEpisode {
@@ -554,7 +605,7 @@ TEST_F(SynthTest, CountsMatchTheProfileExactly) {
   EXPECT_EQ(per_year.size(), 6u) << "referrals dated after 2015-16";
   EXPECT_GT(before, 0);
 
-  EXPECT_EQ(summary_.files, 6 * 7 + 3);  // local measures for 2013-14 to 2015-16
+  EXPECT_EQ(summary_.files, 6 * 16 + 3);  // local measures for 2013-14 to 2015-16
   EXPECT_EQ(summary_.contacts, 9765 + 8683 + 8363 + 8856 + 8515 + 11393);
   EXPECT_EQ(summary_.referrals, 2704 + 1812 + 2586 + 3126 + 4084 + 3255 + before);
   EXPECT_GT(summary_.children, 0);
@@ -815,6 +866,237 @@ TEST_F(SynthTest, ReferralsFollowContactsAndChildrenAreUnder18) {
     }
   }
   EXPECT_EQ(referrals, 17567);
+}
+
+// Annex A lists 2 to 10: each year's file is read as its list by the ingestion rules with
+// neither an error nor a query, and holds what the year's CIN census and SSDA903 tables
+// hold. Lists 3, 4, 5, 7 and 9 are read by metrics too: their keys (child and dates) are
+// exactly the census's or OC3's, so they merge with those records and change no figure.
+TEST_F(SynthTest, AnnexAListsIngestCleanlyAndAgreeWithTheReturns) {
+  const fs::path inbox = Write(1, "inbox");
+  const Counter n(inbox);
+  constexpr int kLacYearEnd[] = {390, 400, 420, 455, 457, 418};
+  for (int i = 0; i < 6; ++i) {
+    const int cy = kYears[i];
+    const fs::path dir = inbox / "301" / std::to_string(cy);
+    std::map<int, std::vector<std::map<std::string, std::string>>> lists;
+    for (const auto& [list, name] : kAnnexALists) {
+      ASSERT_TRUE(fs::exists(dir / name)) << cy << " " << name;
+      absl::StatusOr<FileReport> r = CheckFile((dir / name).string(), name, "301", cy, nullptr);
+      ASSERT_TRUE(r.ok()) << r.status();
+      const std::string first = r->issues.empty() ? "" : r->issues.front().message();
+      EXPECT_EQ(r->dataset, "annex-a-list-" + std::to_string(list)) << cy << " " << name;
+      EXPECT_FALSE(r->fatal) << cy << " " << name << ": " << first;
+      EXPECT_EQ(r->errors, 0) << cy << " " << name << ": " << first;
+      EXPECT_EQ(r->queries, 0) << cy << " " << name << ": " << first;
+      lists[list] = ReadList(dir / name);
+      EXPECT_EQ(r->record_total, static_cast<int64_t>(lists[list].size())) << cy << " " << name;
+      EXPECT_GT(lists[list].size(), 0u) << cy << " " << name;
+    }
+
+    // What this year's census holds.
+    const std::string xml = ReadAll(dir / "cin-census.xml");
+    std::set<std::pair<std::string, int>> referred_in_year, cin, enquiries, plans;
+    std::set<std::tuple<std::string, int, int>> assessments;
+    int cin_open = 0;
+    std::set<std::string> on_plan;
+    for (const auto& [child, child_end] : Blocks(xml, "Child", 0, xml.size())) {
+      const std::string id = Element(xml, "LAchildID", child, child_end);
+      for (const auto& [b, e] : Blocks(xml, "CINdetails", child, child_end)) {
+        const int referral = IsoDays(Element(xml, "CINreferralDate", b, e));
+        cin.insert({id, referral});
+        if (CollectionYearOf(referral) == cy) referred_in_year.insert({id, referral});
+        cin_open += Element(xml, "CINclosureDate", b, e).empty();
+        for (const auto& [ab, ae] : Blocks(xml, "Assessments", b, e)) {
+          assessments.insert({id, IsoDays(Element(xml, "AssessmentActualStartDate", ab, ae)),
+                              IsoDays(Element(xml, "AssessmentAuthorisationDate", ab, ae))});
+        }
+        for (const auto& [sb, se] : Blocks(xml, "Section47", b, e)) {
+          enquiries.insert({id, IsoDays(Element(xml, "S47ActualStartDate", sb, se))});
+        }
+        for (const auto& [pb, pe] : Blocks(xml, "ChildProtectionPlans", b, e)) {
+          plans.insert({id, IsoDays(Element(xml, "CPPstartDate", pb, pe))});
+          if (Element(xml, "CPPendDate", pb, pe).empty()) on_plan.insert(id);
+        }
+      }
+    }
+    auto keys = [&](int list, const char* date) {
+      std::set<std::pair<std::string, int>> out;
+      for (auto& row : lists[list]) {
+        EXPECT_TRUE(out.insert({row["Child Unique ID"], UkDays(row[date])}).second)
+            << cy << " list " << list << ": " << row["Child Unique ID"] << " " << row[date] << " twice";
+      }
+      return out;
+    };
+    EXPECT_EQ(keys(3, "Date of Referral"), referred_in_year) << cy;
+    std::set<std::tuple<std::string, int, int>> listed_assessments;
+    for (auto& row : lists[4]) {
+      listed_assessments.insert({row["Child Unique ID"], UkDays(row["Continuous Assessment Start Date"]),
+                                 UkDays(row["Continuous Assessment Date of Authorisation"])});
+    }
+    EXPECT_EQ(listed_assessments, assessments) << cy;
+    EXPECT_EQ(keys(5, "Strategy discussion initiating Section 47 Enquiry Start Date"), enquiries) << cy;
+    EXPECT_EQ(keys(6, "CIN Start Date"), cin) << cy;
+    int open = 0;
+    for (auto& row : lists[6]) {
+      open += row["CIN Closure Date"].empty();
+      EXPECT_EQ(row["CIN Closure Date"].empty(), row["Case Status"] != "e) Closed episode") << cy;
+    }
+    EXPECT_EQ(open, cin_open) << cy << ": list 6's open cases are the census's";
+    EXPECT_EQ(keys(7, "Child Protection Plan Start Date"), plans) << cy;
+    std::set<std::string> listed_on_plan;
+    for (auto& row : lists[7]) {
+      if (row["Child Protection Plan End Date"].empty()) listed_on_plan.insert(row["Child Unique ID"]);
+    }
+    EXPECT_EQ(listed_on_plan, on_plan) << cy;
+    EXPECT_EQ(static_cast<int>(listed_on_plan.size()), n.CppOpen(cy)) << cy;
+
+    // List 8: one row per child looked after in the year (short breaks are not); those
+    // with no date ceased are the children looked after at 31 March.
+    std::set<std::string> in_care;
+    for (auto& row : ReadTable(dir / "episodes.csv",
+                               "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+                               "PL_POST,URN")) {
+      if (row["LS"] != "V3" && row["LS"] != "V4") in_care.insert(row["CHILD"]);
+    }
+    std::set<std::string> listed, still;
+    for (auto& row : lists[8]) {
+      EXPECT_TRUE(listed.insert(row["Child Unique ID"]).second) << cy << " " << row["Child Unique ID"];
+      if (row["Date Ceased to be Looked After"].empty()) still.insert(row["Child Unique ID"]);
+    }
+    EXPECT_EQ(listed, in_care) << cy;
+    EXPECT_EQ(still, n.LookedAfter(FyEnd(cy))) << cy;
+    EXPECT_EQ(static_cast<int>(still.size()), kLacYearEnd[i]) << cy;
+
+    // List 9: the young people of OC3.
+    std::set<std::string> oc3, leavers;
+    for (auto& row : ReadTable(dir / "oc3.csv", "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM")) oc3.insert(row["CHILD"]);
+    for (auto& row : lists[9]) leavers.insert(row["Child Unique ID"]);
+    EXPECT_EQ(leavers, oc3) << cy;
+    EXPECT_EQ(lists[9].size(), oc3.size()) << cy;
+
+    // List 10: the decisions of the PlacedAdoption table.
+    std::set<std::pair<std::string, int>> decisions;
+    for (auto& row : ReadTable(dir / "placed_adoption.csv",
+                               "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED")) {
+      decisions.insert({row["CHILD"], UkDays(row["DATE_PLACED"])});
+    }
+    EXPECT_EQ(keys(10, "Date of Decision that Child Should be Placed for Adoption"), decisions) << cy;
+
+    // List 2: early help follows a contact of the same child in the year.
+    std::map<std::string, std::vector<int>> contacts;
+    for (const ContactRow& c : ReadContacts(inbox, cy)) contacts[c.child].push_back(c.day);
+    for (auto& row : lists[2]) {
+      const int start = UkDays(row["Assessment start date"]);
+      EXPECT_EQ(CollectionYearOf(start), cy);
+      bool after_contact = false;
+      for (int d : contacts[row["Child Unique ID"]]) after_contact = after_contact || (d < start && d >= start - 30);
+      EXPECT_TRUE(after_contact) << cy << " " << row["Child Unique ID"];
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// A national year (WriteSynthNational).
+
+// The files of an inbox, relative path -> bytes.
+std::map<std::string, std::string> Tree(const fs::path& root) {
+  std::map<std::string, std::string> out;
+  for (const auto& f : fs::recursive_directory_iterator(root)) {
+    if (f.is_regular_file()) out[fs::relative(f.path(), root).string()] = ReadAll(f.path());
+  }
+  return out;
+}
+
+TEST_F(SynthTest, NationalLasAreValidDeterministicAndOfVariedSizes) {
+  NationalOptions o;
+  o.las = 3;
+  o.scale = 0.05;
+  o.seed = 7;
+  o.out_dir = (root_ / "a").string();
+  absl::StatusOr<NationalSummary> a = WriteSynthNational(o);
+  ASSERT_TRUE(a.ok()) << a.status();
+  o.out_dir = (root_ / "b").string();
+  o.threads = 1;
+  absl::StatusOr<NationalSummary> b = WriteSynthNational(o);
+  ASSERT_TRUE(b.ok()) << b.status();
+  o.out_dir = (root_ / "c").string();
+  o.seed = 8;
+  ASSERT_TRUE(WriteSynthNational(o).ok());
+
+  // Same seed, same bytes, whatever the threads; another seed, other bytes.
+  const auto tree_a = Tree(root_ / "a"), tree_b = Tree(root_ / "b"), tree_c = Tree(root_ / "c");
+  EXPECT_EQ(tree_a.size(), 3u * 7u);
+  EXPECT_TRUE(tree_a == tree_b) << "the same seed must give the same bytes";
+  int differ = 0;
+  for (const auto& [path, bytes] : tree_a) differ += tree_c.count(path) && tree_c.at(path) != bytes;
+  EXPECT_GE(differ, 15) << "another seed gives other files";
+
+  // Three real LA codes, spread over England: each LA's files pass the ingestion rules
+  // with neither an error nor a query, filed under its own code.
+  ASSERT_EQ(a->las.size(), 3u);
+  std::vector<int64_t> referrals;
+  for (const NationalLa& la : a->las) {
+    EXPECT_EQ(la.la.size(), 3u) << la.la;
+    EXPECT_FALSE(la.name.empty());
+    const fs::path dir = root_ / "a" / la.la / "2016";
+    for (const char* f : {"annex-a-list1-contacts.csv", "cin-census.xml", "header.csv", "episodes.csv", "oc3.csv",
+                          "ad1.csv", "placed_adoption.csv"}) {
+      ASSERT_TRUE(fs::exists(dir / f)) << dir / f;
+      absl::StatusOr<FileReport> r = CheckFile((dir / f).string(), f, la.la, 2016, nullptr);
+      ASSERT_TRUE(r.ok()) << r.status();
+      const std::string first = r->issues.empty() ? "" : r->issues.front().message();
+      EXPECT_FALSE(r->fatal) << la.la << " " << f << ": " << first;
+      EXPECT_EQ(r->errors, 0) << la.la << " " << f << ": " << first;
+      EXPECT_EQ(r->queries, 0) << la.la << " " << f << ": " << first;
+    }
+    EXPECT_NE(ReadAll(dir / "cin-census.xml").find("<LEA>" + la.la + "</LEA>"), std::string::npos) << la.la;
+    // The summary's referrals are the census's referrals dated in 2015-16.
+    int in_year = 0;
+    for (const CinEpisode& e : ScanCensus(ReadAll(dir / "cin-census.xml"))) {
+      in_year += CollectionYearOf(IsoDays(e.referral)) == 2016;
+    }
+    EXPECT_EQ(in_year, la.referrals) << la.la;
+    referrals.push_back(la.referrals);
+  }
+  std::sort(referrals.begin(), referrals.end());
+  EXPECT_GT(referrals.back(), 3 * std::max<int64_t>(referrals.front(), 1)) << "sizes vary";
+  EXPECT_GT(referrals[1], referrals.front());
+}
+
+// All 152 LAs at a hundredth of their volumes: England's year in miniature.
+TEST_F(SynthTest, NationalVolumesAddUpToEngland) {
+  NationalOptions o;
+  o.scale = 0.01;
+  o.out_dir = (root_ / "england").string();
+  absl::StatusOr<NationalSummary> s = WriteSynthNational(o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->las.size(), 152u);
+  std::set<std::string> codes;
+  for (const NationalLa& la : s->las) codes.insert(la.la);
+  EXPECT_EQ(codes.size(), 152u);
+  EXPECT_TRUE(codes.count("301") && codes.count("886") && codes.count("420")) << "real DfE codes";
+  EXPECT_NEAR(s->referrals, 6500, 6500 * 0.05);
+  EXPECT_NEAR(s->cin_year_end, 4000, 4000 * 0.10);
+  EXPECT_NEAR(s->lac_year_end, 800, 800 * 0.15);
+  EXPECT_EQ(s->files, 152 * 7);
+}
+
+TEST_F(SynthTest, NationalRejectsBadOptions) {
+  NationalOptions o;
+  o.out_dir = (root_ / "x").string();
+  o.las = 153;
+  EXPECT_EQ(WriteSynthNational(o).status().code(), absl::StatusCode::kInvalidArgument);
+  o.las = 2;
+  o.years = {2017};
+  EXPECT_EQ(WriteSynthNational(o).status().code(), absl::StatusCode::kInvalidArgument);
+  o.years = {2016};
+  o.scale = 0;
+  EXPECT_EQ(WriteSynthNational(o).status().code(), absl::StatusCode::kInvalidArgument);
+  o.scale = 1;
+  o.out_dir.clear();
+  EXPECT_EQ(WriteSynthNational(o).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(fs::exists(root_ / "x"));
 }
 
 TEST_F(SynthTest, LocalMeasuresCarryTheSeedAsSource) {
