@@ -183,7 +183,9 @@ absl::StatusOr<v1::Fact> MakeFact(SeriesBook& book, const std::string& section, 
   auto comparators = book.Comparators(indicator, breakdown, year);
   if (!comparators.ok()) return comparators.status();
   for (auto& c : *comparators) *f.add_comparators() = c;
-  auto target = TargetFor(indicator, breakdown, year, unit);
+  auto held = book.Target(indicator, breakdown, year);
+  if (!held.ok()) return held.status();
+  auto target = TargetFor(*held, indicator, year, unit);
   if (target) *f.mutable_target() = *target;
   Judgement j = Judge(*now, f.polarity(), unit, target ? &*target : nullptr, *comparators);
   f.set_rating(j.rating);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/dates.h"
 #include "services/reporting/format.h"
 
 namespace carestat {
@@ -21,18 +22,6 @@ const char kDirectionRule[] =
 
 namespace {
 
-struct Threshold {
-  int last_start_year;   // the three years ending with the financial year starting then
-  double a1, a2;
-};
-
-// DfE adoption scorecard thresholds (An action plan for adoption: tackling delay,
-// 2012, and the 2014 uprating to 2016): 21, 20, 18, 16 and 14 months for A1; 7, 7,
-// 6, 5 and 4 months for A2, in days. Unchanged after 2013-16.
-constexpr Threshold kAdoptionThresholds[] = {
-    {2011, 639, 213}, {2012, 608, 213}, {2013, 547, 182}, {2014, 487, 152}, {2015, 426, 121},
-};
-
 v1::Benchmark MakeBenchmark(const std::string& kind, const std::string& label, double v, const std::string& unit) {
   v1::Benchmark b;
   b.set_kind(kind);
@@ -45,21 +34,15 @@ v1::Benchmark MakeBenchmark(const std::string& kind, const std::string& label, d
 
 }  // namespace
 
-std::optional<v1::Benchmark> TargetFor(const std::string& indicator, const std::string& breakdown, int year,
-                                       const std::string& unit) {
-  if (!breakdown.empty()) return std::nullopt;
-  if (indicator == "assessment_timeliness_pct") return MakeBenchmark("target", "local target", 80, unit);
-  const bool a1 = indicator == "adoption_a1_days_3yr", a2 = indicator == "adoption_a2_days_3yr";
-  if (a1 || a2) {
-    const Threshold* t = nullptr;
-    for (const auto& th : kAdoptionThresholds) {
-      if (th.last_start_year <= year) t = &th;
-    }
-    if (!t) return std::nullopt;  // before the scorecard
-    return MakeBenchmark("threshold", absl::StrCat("DfE threshold for ", ThreeYearLabel(year)), a1 ? t->a1 : t->a2,
-                         unit);
-  }
-  return std::nullopt;
+std::optional<v1::Benchmark> TargetFor(const std::optional<v1::Target>& target, const std::string& indicator,
+                                       int year, const std::string& unit) {
+  if (!target) return std::nullopt;
+  const bool threshold = absl::StrContains(target->kind(), "threshold");
+  const bool three_year = absl::EndsWith(indicator, "_3yr");
+  const std::string period = three_year ? ThreeYearLabel(year) : FormatPeriod(FinancialYear(year));
+  // "local target" (its year is the report's), "DfE threshold for 2013-16".
+  return MakeBenchmark(threshold ? "threshold" : "target",
+                       threshold ? absl::StrCat(target->kind(), " for ", period) : target->kind(), target->value(), unit);
 }
 
 std::optional<int> Compare(double value, double benchmark, const std::string& polarity) {

@@ -1,7 +1,8 @@
 // File: rating.h
 // Targets, thresholds and the rules that rate a figure and judge its direction of
 // travel. One place, so the annual report and the self-assessment agree.
-//   auto target = TargetFor("assessment_timeliness_pct", "", 2015, "percent");  // 80, local target
+//   auto target = TargetFor(*book.Target("assessment_timeliness_pct", "", 2015), "assessment_timeliness_pct",
+//                           2015, "percent");   // 80, the LA's local target, where metrics holds one
 //   Judgement j = Judge(cell, "up", "percent", target ? &*target : nullptr, comparators);
 //   j.rating == v1::AMBER;   // 76 against 80: worse, by 5% or less
 #pragma once
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "carestat/v1/metrics.pb.h"
 #include "carestat/v1/reporting.pb.h"
 
 namespace carestat {
@@ -28,13 +30,12 @@ extern const char kDirectionRule[];
 inline constexpr double kAmberBand = 0.05;
 inline constexpr double kStableBand = 0.02;
 
-// The local target or DfE threshold of an indicator for the financial year starting
-// in `year` (the three years ending then, for the A1 and A2 averages); nullopt when
-// there is none. Local targets: assessment_timeliness_pct 80. DfE adoption scorecard
-// thresholds: A1 639, 608, 547, 487 and 426 days for 2009-12 to 2013-16 (426 after),
-// A2 213, 213, 182, 152 and 121 days (121 after).
-std::optional<v1::Benchmark> TargetFor(const std::string& indicator, const std::string& breakdown, int year,
-                                       const std::string& unit);
+// A target or threshold (metrics' reference table `targets`, as SeriesBook::Target
+// gives it) as the benchmark a figure is rated against: kind "target" for a local
+// target, "threshold" for a DfE threshold, labelled with its period (the three years for
+// the A1 and A2 averages). nullopt when there is none.
+std::optional<v1::Benchmark> TargetFor(const std::optional<v1::Target>& target, const std::string& indicator,
+                                       int year, const std::string& unit);
 
 // +1 when `value` is better than `benchmark`, -1 worse, 0 equal; nullopt for polarity
 // none (or anything but up and down).

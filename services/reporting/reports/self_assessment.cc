@@ -70,7 +70,9 @@ absl::StatusOr<v1::AssessedIndicator> Assess(SeriesBook& book, const std::string
   auto comparators = book.Comparators(indicator, breakdown, year);
   if (!comparators.ok()) return comparators.status();
   for (auto& c : *comparators) *a.add_comparators() = c;
-  auto target = TargetFor(indicator, breakdown, year, unit);
+  auto held = book.Target(indicator, breakdown, year);
+  if (!held.ok()) return held.status();
+  auto target = TargetFor(*held, indicator, year, unit);
   if (target) *a.mutable_target() = *target;
   const v1::Cell& latest = a.values(2);
   Judgement j = Judge(latest, a.polarity(), unit, target ? &*target : nullptr, *comparators);

@@ -139,7 +139,23 @@ absl::StatusOr<const SeriesBook::Series*> SeriesBook::Get(const std::string& ind
     if (p.period().kind() != v1::Period::FINANCIAL_YEAR || p.breakdown() != breakdown) continue;
     s.comparators[p.entity()][p.period().start_year()] = p;
   }
+  s.targets.assign(resp->targets().begin(), resp->targets().end());
   return &s;
+}
+
+absl::StatusOr<std::optional<v1::Target>> SeriesBook::Target(const std::string& indicator,
+                                                             const std::string& breakdown, int year) {
+  if (!breakdown.empty()) return std::nullopt;
+  auto s = Get(indicator, breakdown);
+  if (!s.ok()) return s.status();
+  const std::string period = FormatPeriod(FinancialYear(year));
+  std::optional<v1::Target> found;
+  for (const auto& t : (*s)->targets) {
+    if (t.period() != period) continue;
+    if (t.la() == la_) return t;
+    if (t.la() == "*" && !found) found = t;
+  }
+  return found;
 }
 
 absl::StatusOr<v1::Cell> SeriesBook::Value(const std::string& indicator, const std::string& breakdown, int year) {

@@ -61,6 +61,12 @@ class SeriesBook {
   // ENG, LON and SN:<la> for a year, each present or not available.
   absl::StatusOr<std::vector<v1::ComparatorValue>> Comparators(const std::string& indicator,
                                                                const std::string& breakdown, int year);
+  // The LA's local target or DfE threshold for the indicator in the financial year
+  // starting in `year` (for three-year averages, the three years ending then), as metrics
+  // serves it from its reference tables (an LA's own row before a "*" row); nullopt when
+  // there is none, or for a breakdown.
+  absl::StatusOr<std::optional<v1::Target>> Target(const std::string& indicator, const std::string& breakdown,
+                                                   int year);
   // Whether the LA's point was supplied (a local measure).
   absl::StatusOr<bool> Supplied(const std::string& indicator, const std::string& breakdown, int year);
 
@@ -70,6 +76,7 @@ class SeriesBook {
   struct Series {
     std::map<int, v1::IndicatorPoint> la;
     std::map<std::string, std::map<int, v1::IndicatorPoint>> comparators;
+    std::vector<v1::Target> targets;
   };
   absl::StatusOr<const Series*> Get(const std::string& indicator, const std::string& breakdown);
 

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <filesystem>
 
 #include "services/common/dates.h"
@@ -102,7 +104,14 @@ TEST_F(EngineTest, ShippedComparatorsAndTargetsAreServed) {
   ASSERT_EQ(targets.size(), 1u);
   EXPECT_EQ(targets[0].value(), 80);
   EXPECT_EQ(engine_->GetTargets("302", "assessment_timeliness_pct").size(), 0u);  // a local target of 301 only
-  EXPECT_EQ(engine_->GetTargets("302", "adoption_a1_days_3yr").size(), 1u);       // a DfE threshold for all
+  // DfE thresholds apply to every LA: 2009-12, 2011-14, 2012-15 and 2013-16 (no source
+  // for 2010-13 is held).
+  auto a1 = engine_->GetTargets("302", "adoption_a1_days_3yr");
+  ASSERT_EQ(a1.size(), 4u);
+  std::map<std::string, double> by_period;
+  for (const auto& t : a1) by_period[t.period()] = t.value();
+  EXPECT_EQ(by_period, (std::map<std::string, double>{{"2011-12", 639}, {"2013-14", 547}, {"2014-15", 487},
+                                                      {"2015-16", 426}}));
 }
 
 TEST_F(EngineTest, ReferenceUpdatesAreKeptAcrossRestarts) {

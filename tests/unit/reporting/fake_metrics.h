@@ -12,7 +12,9 @@
 #include <tuple>
 #include <vector>
 
+#include "reference/embedded.h"
 #include "services/common/dates.h"
+#include "services/common/reference_csv.h"
 #include "services/metrics/indicators/catalogue.h"
 #include "services/reporting/reports/source.h"
 
@@ -65,6 +67,9 @@ class FakeMetrics : public MetricsSource {
       if (entity == la) *out.add_points() = p;
       else if (entity == "ENG" || entity == "LON" || entity == "SN:" + la) *out.add_comparators() = p;
     }
+    for (const auto& t : targets) {
+      if (t.indicator() == indicator && (t.la() == la || t.la() == "*")) *out.add_targets() = t;
+    }
     return out;
   }
 
@@ -86,6 +91,24 @@ class FakeMetrics : public MetricsSource {
 
   absl::Status fail = absl::OkStatus();
   int series_calls = 0;
+  // Served with every series as metrics serves them: the shipped reference/targets.csv.
+  std::vector<v1::Target> targets = ShippedTargets();
+
+  static std::vector<v1::Target> ShippedTargets() {
+    std::vector<v1::Target> out;
+    auto t = ReadReferenceCsv(kEmbedded_targets, {"la", "indicator", "period", "kind", "value", "source"}, "targets");
+    if (!t.ok()) return out;
+    for (const auto& row : t->rows) {
+      v1::Target& x = out.emplace_back();
+      x.set_la(t->Get(row, "la"));
+      x.set_indicator(t->Get(row, "indicator"));
+      x.set_period(t->Get(row, "period"));
+      x.set_kind(t->Get(row, "kind"));
+      x.set_value(std::stod(t->Get(row, "value")));
+      x.set_source(t->Get(row, "source"));
+    }
+    return out;
+  }
 
  private:
   std::map<Key, v1::IndicatorPoint> points_;

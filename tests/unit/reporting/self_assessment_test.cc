@@ -198,7 +198,15 @@ TEST(RatingTest, RulesAtTheirEdges) {
     c.set_value(v);
     return c;
   };
-  v1::Benchmark target = *TargetFor("assessment_timeliness_pct", "", 2015, "percent");
+  v1::Target local;
+  local.set_la("301");
+  local.set_indicator("assessment_timeliness_pct");
+  local.set_period("2015-16");
+  local.set_kind("local target");
+  local.set_value(80);
+  v1::Benchmark target = *TargetFor(local, "assessment_timeliness_pct", 2015, "percent");
+  EXPECT_EQ(target.kind(), "target");
+  EXPECT_EQ(target.label(), "local target");
   EXPECT_EQ(Judge(cell(80), "up", "percent", &target, {}).rating, v1::GREEN);
   EXPECT_EQ(Judge(cell(76), "up", "percent", &target, {}).rating, v1::AMBER);     // 5.0% under
   EXPECT_EQ(Judge(cell(75.9), "up", "percent", &target, {}).rating, v1::RED);
@@ -216,16 +224,35 @@ TEST(RatingTest, RulesAtTheirEdges) {
   cs[2].mutable_value()->set_has_value(false);
   EXPECT_EQ(Judge(cell(31), "down", "percent", nullptr, cs).against.label(), "England");
   EXPECT_EQ(Judge(cell(31), "down", "percent", nullptr, cs).rating, v1::GREEN);
-  // DfE adoption thresholds by period.
-  EXPECT_EQ(TargetFor("adoption_a1_days_3yr", "", 2011, "days")->value().value(), 639);
-  EXPECT_EQ(TargetFor("adoption_a1_days_3yr", "", 2014, "days")->value().value(), 487);
-  EXPECT_EQ(TargetFor("adoption_a1_days_3yr", "", 2015, "days")->value().value(), 426);
-  EXPECT_EQ(TargetFor("adoption_a1_days_3yr", "", 2017, "days")->value().value(), 426);
-  EXPECT_EQ(TargetFor("adoption_a2_days_3yr", "", 2013, "days")->value().value(), 182);
-  EXPECT_EQ(TargetFor("adoption_a2_days_3yr", "", 2015, "days")->value().value(), 121);
-  EXPECT_EQ(TargetFor("adoption_a2_days_3yr", "", 2015, "days")->label(), "DfE threshold for 2013-16");
-  EXPECT_FALSE(TargetFor("adoption_a1_days_3yr", "", 2010, "days").has_value());
-  EXPECT_FALSE(TargetFor("referrals", "", 2015, "count").has_value());
+  // DfE adoption thresholds by period, as metrics serves them from reference/targets.csv:
+  // each for its own three years only, and none for a period no source gives.
+  FakeMetrics m;
+  SeriesBook book(&m, "301", 2010, 2016);
+  ASSERT_TRUE(book.Load().ok());
+  auto threshold = [&](const std::string& id, int year) -> std::optional<double> {
+    auto t = book.Target(id, "", year);
+    EXPECT_TRUE(t.ok());
+    auto b = TargetFor(*t, id, year, "days");
+    if (!b) return std::nullopt;
+    EXPECT_EQ(b->kind(), "threshold");
+    return b->value().value();
+  };
+  EXPECT_EQ(threshold("adoption_a1_days_3yr", 2011), 639);   // 2009-12
+  EXPECT_EQ(threshold("adoption_a1_days_3yr", 2013), 547);   // 2011-14
+  EXPECT_EQ(threshold("adoption_a1_days_3yr", 2014), 487);   // 2012-15
+  EXPECT_EQ(threshold("adoption_a1_days_3yr", 2015), 426);   // 2013-16
+  EXPECT_EQ(threshold("adoption_a2_days_3yr", 2013), 182);
+  EXPECT_EQ(threshold("adoption_a2_days_3yr", 2015), 121);
+  EXPECT_EQ(threshold("adoption_a1_days_3yr", 2012), std::nullopt);  // 2010-13: no source held
+  EXPECT_EQ(threshold("adoption_a1_days_3yr", 2016), std::nullopt);  // after the uprating to 2016
+  auto a2 = book.Target("adoption_a2_days_3yr", "", 2015);
+  EXPECT_EQ(TargetFor(*a2, "adoption_a2_days_3yr", 2015, "days")->label(), "DfE threshold for 2013-16");
+  // The local target is LA 301's own: another LA has none.
+  SeriesBook other(&m, "999", 2010, 2016);
+  ASSERT_TRUE(other.Load().ok());
+  EXPECT_TRUE(book.Target("assessment_timeliness_pct", "", 2015)->has_value());
+  EXPECT_FALSE(other.Target("assessment_timeliness_pct", "", 2015)->has_value());
+  EXPECT_FALSE(book.Target("referrals", "", 2015)->has_value());
   // Direction: a 2% band is stable.
   EXPECT_EQ(DirectionOfTravel(cell(100), cell(101.9), "up"), v1::STABLE);
   EXPECT_EQ(DirectionOfTravel(cell(100), cell(102), "up"), v1::IMPROVING);
