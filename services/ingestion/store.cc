@@ -1,5 +1,7 @@
 #include "services/ingestion/store.h"
 
+#include <map>
+
 #include <chrono>
 
 #include "absl/strings/numbers.h"
@@ -130,7 +132,23 @@ absl::Status IngestionStore::Commit(const v1::ReturnInfo& info,
     batch.Put(s_->cf(kIssues), ReturnKey(la, year, ds).U64(info.generation()).U32(seq++).Build(),
               issue.SerializeAsString());
   }
-  batch.Put(s_->cf(kReturns), ReturnKey(la, year, ds).Build(), info.SerializeAsString());
+  // The return as stored carries its issues counted by rule (no child in them), so that
+  // a summary of its quality can travel where its issues may not.
+  v1::ReturnInfo stored = info;
+  stored.clear_rule_tallies();
+  std::map<std::pair<std::string, std::string>, v1::RuleTally> tallies;
+  for (const auto& issue : issues) {
+    const std::string severity = issue.severity() == v1::ERROR ? "error" : "query";
+    v1::RuleTally& t = tallies[{severity, issue.rule()}];
+    if (t.count() == 0) {
+      t.set_rule(issue.rule());
+      t.set_severity(severity);
+      t.set_message(issue.message());
+    }
+    t.set_count(t.count() + 1);
+  }
+  for (auto& [k, t] : tallies) *stored.add_rule_tallies() = std::move(t);
+  batch.Put(s_->cf(kReturns), ReturnKey(la, year, ds).Build(), stored.SerializeAsString());
   batch.Delete(s_->cf(kStaging), GenPrefix(la, year, ds, info.generation()));
   if (current->has_value()) {
     std::string old = GenPrefix(la, year, ds, (*current)->generation());

@@ -21,6 +21,7 @@ constexpr char kPoints[] = "points";
 constexpr char kLas[] = "las";
 constexpr char kReference[] = "reference";  // kept reference updates, in load order
 constexpr char kWritten[] = "written";  // (LA, year) -> the point keys its last recompute wrote
+constexpr char kReturns[] = "returns";  // LA -> ListReturnsResponse: its returns at its last recompute
 
 KeyBuilder SeriesKey(const std::string& entity, const std::string& indicator, const std::string& breakdown) {
   KeyBuilder k;
@@ -48,7 +49,7 @@ constexpr Family kFamilies[] = {ComputeFrontDoor, ComputeChildrenInNeed, Compute
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<MetricsEngine>> MetricsEngine::Open(const std::string& dir) {
-  auto s = OpenStore(dir, {kPoints, kLas, kWritten, kReference});
+  auto s = OpenStore(dir, {kPoints, kLas, kWritten, kReference, kReturns});
   if (!s.ok()) return s.status();
   auto engine = std::unique_ptr<MetricsEngine>(new MetricsEngine(std::move(*s)));
   // The shipped tables first, then the updates loaded since, in the order loaded.
@@ -158,6 +159,14 @@ absl::StatusOr<v1::RecomputeResponse> MetricsEngine::Recompute(const std::string
                           std::chrono::system_clock::now().time_since_epoch()).count();
   v1::RecomputeResponse resp;
   resp.set_records_read(set.records());
+  std::string returns_of_la;
+  {
+    v1::ListReturnsResponse list;
+    for (const auto& r : returns) {
+      if (r.la() == la) *list.add_returns() = r;
+    }
+    returns_of_la = list.SerializeAsString();
+  }
   for (int fy : years) {
     PointWriter out(la, now);
     FamilyInput in{set, populations_, WorkingDays::Shipped(), fy};
@@ -198,6 +207,8 @@ absl::StatusOr<v1::RecomputeResponse> MetricsEngine::Recompute(const std::string
     }
     batch.Put(s_->cf(kWritten), WrittenKey(la, fy), written.Build());
     batch.Put(s_->cf(kLas), KeyBuilder().Str(la).Build(), std::to_string(now));
+    // The returns these figures came from, for the data-quality section of the reports.
+    batch.Put(s_->cf(kReturns), KeyBuilder().Str(la).Build(), returns_of_la);
     if (absl::Status w = s_->Write(&batch); !w.ok()) return w;
     resp.add_periods(FormatPeriod(FinancialYear(fy)));
   }
@@ -340,6 +351,16 @@ absl::Status MetricsEngine::RequireLa(const std::string& la) const {
     return absl::NotFoundError(absl::StrCat("no data for LA ", la, ": ingest its returns and recompute first"));
   }
   return v.status();
+}
+
+absl::StatusOr<std::vector<v1::ReturnInfo>> MetricsEngine::ListReturns(const std::string& la) const {
+  if (absl::Status s = RequireLa(la); !s.ok()) return s;
+  auto v = s_->Get(kReturns, KeyBuilder().Str(la).Build());
+  if (absl::IsNotFound(v.status())) return std::vector<v1::ReturnInfo>{};
+  if (!v.ok()) return v.status();
+  v1::ListReturnsResponse list;
+  if (!list.ParseFromString(*v)) return absl::DataLossError(absl::StrCat("stored returns of LA ", la, " do not parse"));
+  return std::vector<v1::ReturnInfo>(list.returns().begin(), list.returns().end());
 }
 
 absl::StatusOr<std::vector<v1::IndicatorPoint>> MetricsEngine::GetValues(const std::string& la,

@@ -61,6 +61,9 @@ class MetricsEngine {
   // INVALID_ARGUMENT for a period that does not parse; NOT_FOUND for an LA with no data.
   absl::StatusOr<std::vector<v1::IndicatorPoint>> GetValues(const std::string& la,
                                                             const std::string& period) const;
+  // The LA's returns as its last recompute read them (with their rule tallies).
+  // NOT_FOUND for an LA with no data.
+  absl::StatusOr<std::vector<v1::ReturnInfo>> ListReturns(const std::string& la) const;
   // Financial-year points from `from` to `to` inclusive (either may be empty).
   // INVALID_ARGUMENT for an unknown indicator or bad period.
   absl::StatusOr<std::vector<v1::IndicatorPoint>> GetSeries(const std::string& entity,

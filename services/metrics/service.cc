@@ -77,6 +77,15 @@ grpc::Status MetricsService::GetSeries(grpc::ServerContext*, const v1::GetSeries
   return grpc::Status::OK;
 }
 
+grpc::Status MetricsService::ListReturns(grpc::ServerContext*, const v1::ListReturnsRequest* req,
+                                         v1::ListReturnsResponse* resp) {
+  if (req->la().empty()) return grpc::Status(grpc::INVALID_ARGUMENT, "ListReturns needs an LA");
+  auto v = engine_->ListReturns(req->la());
+  if (!v.ok()) return ToGrpc(v.status());
+  for (auto& r : *v) *resp->add_returns() = std::move(r);
+  return grpc::Status::OK;
+}
+
 grpc::Status MetricsService::PutReferenceData(grpc::ServerContext*, const v1::PutReferenceDataRequest* req,
                                               v1::PutReferenceDataResponse* resp) {
   std::lock_guard<std::mutex> lock(recompute_mu_);

@@ -26,6 +26,8 @@ class MetricsService final : public v1::Metrics::Service {
                          v1::GetSeriesResponse* resp) override;
   grpc::Status ListIndicators(grpc::ServerContext* ctx, const v1::ListIndicatorsRequest* req,
                               v1::ListIndicatorsResponse* resp) override;
+  grpc::Status ListReturns(grpc::ServerContext* ctx, const v1::ListReturnsRequest* req,
+                           v1::ListReturnsResponse* resp) override;
   grpc::Status PutReferenceData(grpc::ServerContext* ctx, const v1::PutReferenceDataRequest* req,
                                 v1::PutReferenceDataResponse* resp) override;
   grpc::Status PutLocalMeasures(grpc::ServerContext* ctx, const v1::PutLocalMeasuresRequest* req,

@@ -92,6 +92,31 @@ class GrpcReturns final : public ReturnsSource {
   v1::Ingestion::Stub* stub_;
 };
 
+// The returns as metrics holds them from the LA's last recompute, each with its issues
+// counted by rule: reporting needs no route to ingestion for the data-quality section.
+class MetricsReturns final : public ReturnsSource {
+ public:
+  explicit MetricsReturns(v1::Metrics::Stub* stub) : stub_(stub) {}
+
+  absl::StatusOr<std::vector<v1::ReturnInfo>> Returns(const std::string& la) override {
+    grpc::ClientContext c;
+    Deadline(&c);
+    v1::ListReturnsRequest req;
+    req.set_la(la);
+    v1::ListReturnsResponse resp;
+    grpc::Status s = stub_->ListReturns(&c, req, &resp);
+    if (!s.ok()) return FromGrpc(s);
+    return std::vector<v1::ReturnInfo>(resp.returns().begin(), resp.returns().end());
+  }
+
+  absl::StatusOr<std::vector<v1::ValidationIssue>> Issues(const std::string&) override {
+    return absl::UnimplementedError("issues are held by ingestion only; their counts by rule come with the returns");
+  }
+
+ private:
+  v1::Metrics::Stub* stub_;
+};
+
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -117,8 +142,11 @@ grpc::Status ReportingService::BuildSelfAssessment(grpc::ServerContext*, const v
                                                    v1::SelfAssessment* resp) {
   if (!metrics_) return grpc::Status(grpc::FAILED_PRECONDITION, "this reporting server has no --metrics");
   GrpcMetrics metrics(metrics_.get());
-  std::unique_ptr<GrpcReturns> returns;
+  // With --ingestion, the returns as ingestion holds them now; otherwise as metrics
+  // holds them from the last recompute (the returns the figures came from).
+  std::unique_ptr<ReturnsSource> returns;
   if (ingestion_) returns = std::make_unique<GrpcReturns>(ingestion_.get());
+  else returns = std::make_unique<MetricsReturns>(metrics_.get());
   auto sa = carestat::BuildSelfAssessment(req->la(), req->year(), metrics, returns.get(), NowMs());
   if (!sa.ok()) return ToGrpc(sa.status());
   *resp = *std::move(sa);

@@ -167,7 +167,7 @@ void Find(const std::string& section, const v1::AssessedIndicator& a, v1::SelfAs
 v1::DataQuality BuildDataQuality(const std::string& la, int year, ReturnsSource* returns) {
   v1::DataQuality dq;
   if (!returns) {
-    dq.set_note("not available: this reporting service has no connection to the ingestion service");
+    dq.set_note("not available: this reporting service has no source of returns");
     return dq;
   }
   auto list = returns->Returns(la);
@@ -199,9 +199,19 @@ v1::DataQuality BuildDataQuality(const std::string& la, int year, ReturnsSource*
     q->set_errors(r.errors());
     q->set_queries(r.queries());
     if (r.errors() + r.queries() == 0) continue;
-    auto issues = returns->Issues(r.return_id());
-    if (!issues.ok()) continue;  // the totals above still stand
     std::map<std::pair<std::string, std::string>, v1::RuleCount> rules;
+    // Counted by rule when the return was stored; returns stored before that kept no
+    // tallies, and their issues are counted here when the source can give them.
+    for (const auto& t : r.rule_tallies()) {
+      v1::RuleCount& rc = rules[{t.severity(), t.rule()}];
+      rc.set_rule(t.rule());
+      rc.set_severity(t.severity());
+      rc.set_message(t.message());
+      rc.set_count(t.count());
+    }
+    absl::StatusOr<std::vector<v1::ValidationIssue>> issues = std::vector<v1::ValidationIssue>{};
+    if (r.rule_tallies_size() == 0) issues = returns->Issues(r.return_id());
+    if (!issues.ok()) continue;  // the totals above still stand
     for (const auto& i : *issues) {
       const std::string severity = i.severity() == v1::ERROR ? "error" : "query";
       v1::RuleCount& rc = rules[{severity, i.rule()}];

@@ -135,6 +135,16 @@ TEST_F(IngestorTest, IssuesAreStoredWithPseudonymsNotIds) {
   EXPECT_NE((*issues)[0].child(), "C4");
   EXPECT_EQ((*issues)[0].message().find("C4"), std::string::npos);
   EXPECT_FALSE((*ing)->store().GetIssues("nonsense").ok());
+  // The stored return counts its issues by rule, with the rule's message and no child.
+  auto info = (*ing)->store().GetReturn("301", 2016, "annex-a-list-1");
+  ASSERT_TRUE(info.ok() && info->has_value());
+  ASSERT_EQ((*info)->rule_tallies_size(), 1);
+  const v1::RuleTally& t = (*info)->rule_tallies(0);
+  EXPECT_EQ(t.rule(), (*issues)[0].rule());
+  EXPECT_EQ(t.severity(), "query");
+  EXPECT_EQ(t.count(), 1);
+  EXPECT_EQ(t.message(), (*issues)[0].message());
+  EXPECT_EQ(t.DebugString().find("C4"), std::string::npos);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 
 #include <filesystem>
@@ -112,6 +113,31 @@ TEST_F(EngineTest, ShippedComparatorsAndTargetsAreServed) {
   for (const auto& t : a1) by_period[t.period()] = t.value();
   EXPECT_EQ(by_period, (std::map<std::string, double>{{"2011-12", 639}, {"2013-14", 547}, {"2014-15", 487},
                                                       {"2015-16", 426}}));
+}
+
+TEST_F(EngineTest, TheReturnsOfTheLastRecomputeAreServedWithTheirTallies) {
+  v1::ReturnInfo r;
+  r.set_return_id("301/2016/annex-a-list-1");
+  r.set_la("301");
+  r.set_collection_year(2016);
+  r.set_dataset("annex-a-list-1");
+  r.set_errors(2);
+  v1::RuleTally* t = r.add_rule_tallies();
+  t->set_rule("dob");
+  t->set_severity("error");
+  t->set_count(2);
+  v1::ReturnInfo other = r;
+  other.set_la("302");
+  other.set_return_id("302/2016/annex-a-list-1");
+  auto none = [](const std::function<void(const v1::Record&)>&) { return absl::OkStatus(); };
+  EXPECT_EQ(engine_->ListReturns("301").status().code(), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(engine_->Recompute("301", {2016}, {r, other}, none).ok());
+  auto held = engine_->ListReturns("301");
+  ASSERT_TRUE(held.ok()) << held.status();
+  ASSERT_EQ(held->size(), 1u);  // the LA's own returns only
+  EXPECT_EQ((*held)[0].return_id(), "301/2016/annex-a-list-1");
+  ASSERT_EQ((*held)[0].rule_tallies_size(), 1);
+  EXPECT_EQ((*held)[0].rule_tallies(0).count(), 2);
 }
 
 TEST_F(EngineTest, ReferenceUpdatesAreKeptAcrossRestarts) {

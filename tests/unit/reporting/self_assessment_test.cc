@@ -184,6 +184,30 @@ TEST(SelfAssessmentTest, DataQualityComesFromIngestionWhenGiven) {
   EXPECT_EQ(dq.returns(0).rules(2).severity(), "query");
   EXPECT_EQ(dq.returns(1).rules_size(), 0);
 
+  // A return stored with its tallies (as metrics serves it): the rules come from the
+  // tallies, and its issues are not asked for.
+  for (auto& r : returns.returns) {
+    if (r.return_id() != "301/2016/cin-census") continue;
+    v1::RuleTally* t = r.add_rule_tallies();
+    t->set_rule("300");
+    t->set_severity("error");
+    t->set_message("rule 300");
+    t->set_count(3);
+    t = r.add_rule_tallies();
+    t->set_rule("8500");
+    t->set_severity("query");
+    t->set_message("rule 8500");
+    t->set_count(1);
+  }
+  returns.issues.clear();
+  auto tallied = BuildSelfAssessment("301", "2015-16", m, &returns, 0);
+  ASSERT_TRUE(tallied.ok());
+  const v1::ReturnQuality& cin = tallied->data_quality().returns(0);
+  ASSERT_EQ(cin.rules_size(), 2);
+  EXPECT_EQ(cin.rules(0).rule(), "300");
+  EXPECT_EQ(cin.rules(0).count(), 3);
+  EXPECT_EQ(cin.rules(1).severity(), "query");
+
   returns.fail = absl::UnavailableError("connection refused");
   auto failed = BuildSelfAssessment("301", "2015-16", m, &returns, 0);
   ASSERT_TRUE(failed.ok());
