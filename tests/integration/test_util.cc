@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <vector>
+#include <mutex>
 #include <fstream>
 #include <sstream>
 
@@ -19,12 +21,36 @@ namespace carestat {
 std::string BinDir() { return CARESTAT_BIN_DIR; }
 std::string SharedDir() { return CARESTAT_SHARED_DIR; }
 
+namespace {
+// Every directory MakeTempDir made, deleted when the test process exits (not in a forked
+// child), unless CARESTAT_KEEP_TEST_DIRS is set to keep them for a look after a failure.
+// Some tests write a gigabyte; left behind, a few runs fill the disk.
+struct TempDirs {
+  std::mutex mu;
+  std::vector<std::string> dirs;
+  pid_t owner = ::getpid();
+  ~TempDirs() {
+    if (::getpid() != owner) return;
+    const char* keep = std::getenv("CARESTAT_KEEP_TEST_DIRS");
+    if (keep != nullptr && *keep != '\0' && std::string(keep) != "0") return;
+    std::error_code ec;
+    for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
+  }
+};
+TempDirs& Made() {
+  static TempDirs dirs;
+  return dirs;
+}
+}  // namespace
+
 std::string MakeTempDir(const std::string& name) {
   const auto* info = testing::UnitTest::GetInstance()->current_test_info();
   std::string dir = testing::TempDir() + "/carestat_" + std::to_string(::getpid()) + "_" +
                     (info ? info->name() : "x") + "_" + name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  std::lock_guard<std::mutex> lock(Made().mu);
+  Made().dirs.push_back(dir);
   return dir;
 }
 

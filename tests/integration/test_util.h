@@ -40,7 +40,8 @@ struct CommandResult {
 
 CommandResult RunCommand(const std::vector<std::string>& argv);
 
-// A fresh directory under the test temp dir, unique to this process and test.
+// A fresh directory under the test temp dir, unique to this process and test, deleted
+// when the test process exits (set CARESTAT_KEEP_TEST_DIRS=1 to keep it).
 std::string MakeTempDir(const std::string& name);
 
 std::string BinDir();     // the build tree
