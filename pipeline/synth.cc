@@ -654,6 +654,15 @@ class Borough {
   // --- protection ---
   void BuildProtection();
   int32_t PlanDuration();
+  // Shared by the borough and the national LAs (the same draws in the same order):
+  // a plan's initial and latest categories; `count` plans open on the day before
+  // `window_start`; `count` plans starting in `fy`, some for children whose last plan
+  // ended in an earlier year (`ended`); and adding to `ended` the children whose last
+  // plan ends in `fy`.
+  void CategorisePlan(Plan& p);
+  void AddOpenPlans(int count, int32_t window_start);
+  void StartPlans(int fy, int count, const std::vector<int32_t>& ended);
+  void NoteEndedPlans(int fy, std::vector<int32_t>* ended) const;
   void AdjustPlans(int fy);
   void CalibrateCategories();
 
@@ -1778,59 +1787,72 @@ int32_t Borough::PlanDuration() {
   }
 }
 
-void Borough::BuildProtection() {
-  auto categorise = [&](Plan& p) {
-    p.initial = static_cast<uint8_t>(rng_.Weighted(kCategoryWeights));
-    p.latest = rng_.PerMille(850) ? p.initial : static_cast<uint8_t>(rng_.Weighted(kCategoryWeights));
-  };
-  for (int n = 0; n < kCppInitial; ++n) {
+void Borough::CategorisePlan(Plan& p) {
+  p.initial = static_cast<uint8_t>(rng_.Weighted(kCategoryWeights));
+  p.latest = rng_.PerMille(850) ? p.initial : static_cast<uint8_t>(rng_.Weighted(kCategoryWeights));
+}
+
+void Borough::AddOpenPlans(int count, int32_t window_start) {
+  for (int n = 0; n < count; ++n) {
     Plan p;
-    const int32_t dob = DobForAge(kWindowStart - 1, std::min(14, rng_.Weighted(kPlanAgeWeights)));
+    const int32_t dob = DobForAge(window_start - 1, std::min(14, rng_.Weighted(kPlanAgeWeights)));
     p.child = AddStoryChild(dob);
     const int32_t duration = PlanDuration();
-    p.start = std::max(dob + 30, kWindowStart - rng_.Between(1, duration - 1));
+    p.start = std::max(dob + 30, window_start - rng_.Between(1, duration - 1));
     p.end = std::min(p.start + duration, children_[p.child].eighteenth - 60);
-    if (p.start >= kWindowStart || p.end < kWindowStart) {
-      p.start = kWindowStart - 1;
-      p.end = kWindowStart + rng_.Between(30, 300);
+    if (p.start >= window_start || p.end < window_start) {
+      p.start = window_start - 1;
+      p.end = window_start + rng_.Between(30, 300);
     }
-    categorise(p);
+    CategorisePlan(p);
     plans_.push_back(p);
     children_[p.child].plans.push_back(static_cast<int32_t>(plans_.size() - 1));
   }
+}
+
+void Borough::StartPlans(int fy, int count, const std::vector<int32_t>& ended) {
+  for (int n = 0; n < count; ++n) {
+    Plan p;
+    p.start = SampleDay(Fys(fy), Fye(fy), 0);
+    p.child = -1;
+    if (!ended.empty() && rng_.PerMille(120)) {
+      for (int attempt = 0; attempt < 8 && p.child < 0; ++attempt) {
+        const int32_t c = ended[ended.size() - 1 - rng_.Below(std::min<uint64_t>(ended.size(), 600))];
+        const Child& ch = children_[c];
+        const Plan& last = plans_[ch.plans.back()];
+        if (last.end == kNever || last.end + 150 > p.start || AgeOn(ch.dob, p.start) > 15) continue;
+        p.child = c;
+      }
+    }
+    if (p.child < 0) p.child = AddStoryChild(DobForAge(p.start, rng_.Weighted(kPlanAgeWeights)));
+    Child& c = children_[p.child];
+    if (!c.plans.empty()) {
+      plans_[c.plans.back()].has_next = true;
+      p.previous = static_cast<int32_t>(c.plans.size());
+    }
+    p.end = std::min(p.start + PlanDuration(), c.eighteenth - 60);
+    CategorisePlan(p);
+    plans_.push_back(p);
+    c.plans.push_back(static_cast<int32_t>(plans_.size() - 1));
+  }
+}
+
+void Borough::NoteEndedPlans(int fy, std::vector<int32_t>* ended) const {
+  for (const Plan& p : plans_) {
+    if (p.end >= Fys(fy) && p.end <= Fye(fy) && children_[p.child].plans.back() == &p - plans_.data()) {
+      ended->push_back(p.child);
+    }
+  }
+}
+
+void Borough::BuildProtection() {
+  AddOpenPlans(kCppInitial, kWindowStart);
   std::vector<int32_t> ended;  // children whose last plan ended in an earlier year
   for (int i = 0; i < kYears && status_.ok(); ++i) {
     const int fy = kFirstFy + i;
-    for (int n = 0; n < kCppStarted[i]; ++n) {
-      Plan p;
-      p.start = SampleDay(Fys(fy), Fye(fy), 0);
-      p.child = -1;
-      if (!ended.empty() && rng_.PerMille(120)) {
-        for (int attempt = 0; attempt < 8 && p.child < 0; ++attempt) {
-          const int32_t c = ended[ended.size() - 1 - rng_.Below(std::min<uint64_t>(ended.size(), 600))];
-          const Child& ch = children_[c];
-          const Plan& last = plans_[ch.plans.back()];
-          if (last.end == kNever || last.end + 150 > p.start || AgeOn(ch.dob, p.start) > 15) continue;
-          p.child = c;
-        }
-      }
-      if (p.child < 0) p.child = AddStoryChild(DobForAge(p.start, rng_.Weighted(kPlanAgeWeights)));
-      Child& c = children_[p.child];
-      if (!c.plans.empty()) {
-        plans_[c.plans.back()].has_next = true;
-        p.previous = static_cast<int32_t>(c.plans.size());
-      }
-      p.end = std::min(p.start + PlanDuration(), c.eighteenth - 60);
-      categorise(p);
-      plans_.push_back(p);
-      c.plans.push_back(static_cast<int32_t>(plans_.size() - 1));
-    }
+    StartPlans(fy, kCppStarted[i], ended);
     AdjustPlans(fy);
-    for (const Plan& p : plans_) {
-      if (p.end >= Fys(fy) && p.end <= Fye(fy) && children_[p.child].plans.back() == &p - plans_.data()) {
-        ended.push_back(p.child);
-      }
-    }
+    NoteEndedPlans(fy, &ended);
   }
   if (status_.ok()) CalibrateCategories();
 }
@@ -2754,57 +2776,11 @@ absl::Status Borough::BuildNational(const NationalVolumes& v) {
 
 // Child protection plans: those open on the first day, then each year's.
 void Borough::NationalProtection(const NationalVolumes& v) {
-  const int32_t start = Fys(v.first_fy);
-  auto categorise = [&](Plan& p) {
-    p.initial = static_cast<uint8_t>(rng_.Weighted(kCategoryWeights));
-    p.latest = rng_.PerMille(850) ? p.initial : static_cast<uint8_t>(rng_.Weighted(kCategoryWeights));
-  };
-  for (int n = Count(v.cpp * 0.95); n > 0; --n) {
-    Plan p;
-    const int32_t dob = DobForAge(start - 1, std::min(14, rng_.Weighted(kPlanAgeWeights)));
-    p.child = AddStoryChild(dob);
-    const int32_t duration = PlanDuration();
-    p.start = std::max(dob + 30, start - rng_.Between(1, duration - 1));
-    p.end = std::min(p.start + duration, children_[p.child].eighteenth - 60);
-    if (p.start >= start || p.end < start) {
-      p.start = start - 1;
-      p.end = start + rng_.Between(30, 300);
-    }
-    categorise(p);
-    plans_.push_back(p);
-    children_[p.child].plans.push_back(static_cast<int32_t>(plans_.size() - 1));
-  }
+  AddOpenPlans(Count(v.cpp * 0.95), Fys(v.first_fy));
   std::vector<int32_t> ended;  // children whose last plan ended in an earlier year
   for (int fy = v.first_fy; fy <= kLastFy; ++fy) {
-    for (int n = Count(v.cpp * 1.15); n > 0; --n) {
-      Plan p;
-      p.start = SampleDay(Fys(fy), Fye(fy), 0);
-      p.child = -1;
-      if (!ended.empty() && rng_.PerMille(120)) {
-        for (int attempt = 0; attempt < 8 && p.child < 0; ++attempt) {
-          const int32_t c = ended[ended.size() - 1 - rng_.Below(std::min<uint64_t>(ended.size(), 600))];
-          const Child& ch = children_[c];
-          const Plan& last = plans_[ch.plans.back()];
-          if (last.end == kNever || last.end + 150 > p.start || AgeOn(ch.dob, p.start) > 15) continue;
-          p.child = c;
-        }
-      }
-      if (p.child < 0) p.child = AddStoryChild(DobForAge(p.start, rng_.Weighted(kPlanAgeWeights)));
-      Child& c = children_[p.child];
-      if (!c.plans.empty()) {
-        plans_[c.plans.back()].has_next = true;
-        p.previous = static_cast<int32_t>(c.plans.size());
-      }
-      p.end = std::min(p.start + PlanDuration(), c.eighteenth - 60);
-      categorise(p);
-      plans_.push_back(p);
-      c.plans.push_back(static_cast<int32_t>(plans_.size() - 1));
-    }
-    for (const Plan& p : plans_) {
-      if (p.end >= Fys(fy) && p.end <= Fye(fy) && children_[p.child].plans.back() == &p - plans_.data()) {
-        ended.push_back(p.child);
-      }
-    }
+    StartPlans(fy, Count(v.cpp * 1.15), ended);
+    NoteEndedPlans(fy, &ended);
   }
 }
 
