@@ -1,13 +1,12 @@
 #include "services/ingestion/store.h"
 
-#include <map>
-
 #include <chrono>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/common/keys.h"
+#include "services/common/rule_tally.h"
 
 namespace carestat {
 namespace {
@@ -136,18 +135,7 @@ absl::Status IngestionStore::Commit(const v1::ReturnInfo& info,
   // a summary of its quality can travel where its issues may not.
   v1::ReturnInfo stored = info;
   stored.clear_rule_tallies();
-  std::map<std::pair<std::string, std::string>, v1::RuleTally> tallies;
-  for (const auto& issue : issues) {
-    const std::string severity = issue.severity() == v1::ERROR ? "error" : "query";
-    v1::RuleTally& t = tallies[{severity, issue.rule()}];
-    if (t.count() == 0) {
-      t.set_rule(issue.rule());
-      t.set_severity(severity);
-      t.set_message(issue.message());
-    }
-    t.set_count(t.count() + 1);
-  }
-  for (auto& [k, t] : tallies) *stored.add_rule_tallies() = std::move(t);
+  for (auto& t : TallyIssues(issues)) *stored.add_rule_tallies() = std::move(t);
   batch.Put(s_->cf(kReturns), ReturnKey(la, year, ds).Build(), stored.SerializeAsString());
   batch.Delete(s_->cf(kStaging), GenPrefix(la, year, ds, info.generation()));
   if (current->has_value()) {

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/dates.h"
+#include "services/common/rule_tally.h"
 #include "services/reporting/format.h"
 #include "services/reporting/reports/annual.h"
 #include "services/reporting/reports/rating.h"
@@ -199,31 +200,22 @@ v1::DataQuality BuildDataQuality(const std::string& la, int year, ReturnsSource*
     q->set_errors(r.errors());
     q->set_queries(r.queries());
     if (r.errors() + r.queries() == 0) continue;
-    std::map<std::pair<std::string, std::string>, v1::RuleCount> rules;
     // Counted by rule when the return was stored; returns stored before that kept no
     // tallies, and their issues are counted here when the source can give them.
-    for (const auto& t : r.rule_tallies()) {
-      v1::RuleCount& rc = rules[{t.severity(), t.rule()}];
+    std::vector<v1::RuleTally> tallies(r.rule_tallies().begin(), r.rule_tallies().end());
+    if (tallies.empty()) {
+      auto issues = returns->Issues(r.return_id());
+      if (!issues.ok()) continue;  // the totals above still stand
+      tallies = TallyIssues(*issues);
+    }
+    std::vector<v1::RuleCount> sorted;
+    for (const auto& t : tallies) {
+      v1::RuleCount& rc = sorted.emplace_back();
       rc.set_rule(t.rule());
       rc.set_severity(t.severity());
       rc.set_message(t.message());
       rc.set_count(t.count());
     }
-    absl::StatusOr<std::vector<v1::ValidationIssue>> issues = std::vector<v1::ValidationIssue>{};
-    if (r.rule_tallies_size() == 0) issues = returns->Issues(r.return_id());
-    if (!issues.ok()) continue;  // the totals above still stand
-    for (const auto& i : *issues) {
-      const std::string severity = i.severity() == v1::ERROR ? "error" : "query";
-      v1::RuleCount& rc = rules[{severity, i.rule()}];
-      if (rc.count() == 0) {
-        rc.set_rule(i.rule());
-        rc.set_severity(severity);
-        rc.set_message(i.message());
-      }
-      rc.set_count(rc.count() + 1);
-    }
-    std::vector<v1::RuleCount> sorted;
-    for (auto& [k, rc] : rules) sorted.push_back(rc);
     std::stable_sort(sorted.begin(), sorted.end(), [](const v1::RuleCount& a, const v1::RuleCount& b) {
       if (a.severity() != b.severity()) return a.severity() == "error";
       return a.count() > b.count();
