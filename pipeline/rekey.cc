@@ -81,8 +81,9 @@ absl::StatusOr<std::map<std::pair<std::string, PointKey>, v1::IndicatorPoint>> C
   for (const auto& r : returns) by_la[r.la()].push_back(r);
   std::map<std::pair<std::string, PointKey>, v1::IndicatorPoint> out;
   for (const auto& [la, la_returns] : by_la) {
-    auto scan = [&store, la = la](const std::function<void(const v1::Record&)>& fn) {
-      return store.ScanRecords(la, {}, [&fn](const v1::Record& r) {
+    auto scan = [&store, la = la](const std::vector<std::string>& only,
+                                  const std::function<void(const v1::Record&)>& fn) {
+      return store.ScanRecords(la, {}, only, [&fn](const v1::Record& r) {
         fn(r);
         return true;
       });

@@ -98,9 +98,10 @@ grpc::Status IngestionService::StreamRecords(grpc::ServerContext* ctx, const v1:
     return grpc::Status(grpc::INVALID_ARGUMENT, absl::StrCat("LA '", req->la(), "' is not a three-digit DfE code"));
   }
   std::vector<int> years(req->collection_years().begin(), req->collection_years().end());
+  std::vector<std::string> return_ids(req->return_ids().begin(), req->return_ids().end());
   v1::RecordBatch batch;
   bool broken = false;
-  absl::Status s = ingestor_->store().ScanRecords(req->la(), years, [&](const v1::Record& r) {
+  absl::Status s = ingestor_->store().ScanRecords(req->la(), years, return_ids, [&](const v1::Record& r) {
     *batch.add_records() = r;
     if (batch.records_size() >= static_cast<int>(kRecordsPerBatch)) {
       if (ctx->IsCancelled() || !writer->Write(batch)) {

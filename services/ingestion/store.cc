@@ -158,6 +158,7 @@ absl::Status IngestionStore::Abort(const std::string& la, int year, const std::s
 }
 
 absl::Status IngestionStore::ScanRecords(const std::string& la, const std::vector<int>& years,
+                                         const std::vector<std::string>& return_ids,
                                          const std::function<bool(const v1::Record&)>& fn) const {
   auto returns = ListReturns(la);
   if (!returns.ok()) return returns.status();
@@ -166,6 +167,9 @@ absl::Status IngestionStore::ScanRecords(const std::string& la, const std::vecto
   for (const auto& info : *returns) {
     if (!years.empty() &&
         std::find(years.begin(), years.end(), info.collection_year()) == years.end())
+      continue;
+    if (!return_ids.empty() &&
+        std::find(return_ids.begin(), return_ids.end(), info.return_id()) == return_ids.end())
       continue;
     std::string prefix = GenPrefix(info.la(), info.collection_year(), info.dataset(), info.generation());
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {

@@ -49,6 +49,12 @@ class IngestionStore {
   // The committed records of an LA's returns for the given collection years (all when
   // empty), return by return. `fn` returning false stops the scan.
   absl::Status ScanRecords(const std::string& la, const std::vector<int>& years,
+                           const std::function<bool(const v1::Record&)>& fn) const {
+    return ScanRecords(la, years, {}, fn);
+  }
+  // The same, for the returns with these ids alone (every return when empty).
+  absl::Status ScanRecords(const std::string& la, const std::vector<int>& years,
+                           const std::vector<std::string>& return_ids,
                            const std::function<bool(const v1::Record&)>& fn) const;
   absl::StatusOr<std::vector<v1::ValidationIssue>> GetIssues(const std::string& return_id) const;
 

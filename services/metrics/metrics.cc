@@ -72,27 +72,23 @@ absl::StatusOr<std::unique_ptr<MetricsEngine>> MetricsEngine::Open(const std::st
 
 namespace {
 
-// What identifies the LA's records: each of its returns' id, generation, content hash
-// and year, in return id order. Empty when a return has no generation (not read from
-// an ingestion store), so nothing is known to stay the same.
-std::string ReturnsFingerprint(const std::string& la, const std::vector<v1::ReturnInfo>& returns) {
-  std::vector<const v1::ReturnInfo*> own;
+// What identifies each of the LA's returns' records: its generation, content hash,
+// dataset, year and upload time, by return id. False when a return has no generation
+// (not read from an ingestion store), so nothing is known to stay the same.
+bool ReturnPrints(const std::string& la, const std::vector<v1::ReturnInfo>& returns,
+                  std::map<std::string, std::string>* prints) {
   for (const auto& r : returns) {
     if (r.la() != la) continue;
-    if (r.generation() == 0) return "";
-    own.push_back(&r);
+    if (r.generation() == 0) return false;
+    (*prints)[r.return_id()] = KeyBuilder()
+                                   .U64(r.generation())
+                                   .Str(r.content_sha256())
+                                   .Str(r.dataset())
+                                   .U16(static_cast<uint16_t>(r.collection_year()))
+                                   .U64(static_cast<uint64_t>(r.uploaded_unix_ms()))
+                                   .Build();
   }
-  if (own.empty()) return "";
-  std::sort(own.begin(), own.end(), [](const v1::ReturnInfo* a, const v1::ReturnInfo* b) {
-    if (a->return_id() != b->return_id()) return a->return_id() < b->return_id();
-    return a->generation() < b->generation();
-  });
-  KeyBuilder k;
-  for (const v1::ReturnInfo* r : own) {
-    k.Str(r->return_id()).U64(r->generation()).Str(r->content_sha256()).Str(r->dataset());
-    k.U16(static_cast<uint16_t>(r->collection_year())).U64(static_cast<uint64_t>(r->uploaded_unix_ms()));
-  }
-  return k.Build();
+  return !prints->empty();
 }
 
 }  // namespace
@@ -100,37 +96,86 @@ std::string ReturnsFingerprint(const std::string& la, const std::vector<v1::Retu
 absl::StatusOr<std::shared_ptr<const RecordSet>> MetricsEngine::RecordsFor(const std::string& la,
                                                                         const std::vector<v1::ReturnInfo>& returns,
                                                                         const RecordScan& scan, bool* reused) {
-  const std::string fingerprint = ReturnsFingerprint(la, returns);
+  std::map<std::string, std::string> prints;
+  const bool keepable = ReturnPrints(la, returns, &prints);
+  std::shared_ptr<RecordSet> set;  // the kept set to bring up to date, when there is one
+  std::map<std::string, std::string> held_prints;
   {
     std::lock_guard<std::mutex> lock(cache_mu_);
     for (auto it = cache_.begin(); it != cache_.end(); ++it) {
       if (it->la != la) continue;
-      if (!fingerprint.empty() && it->fingerprint == fingerprint) {
+      if (keepable && it->prints == prints) {
         cache_.splice(cache_.begin(), cache_, it);
         *reused = true;
-        return cache_.front().set;
+        return std::shared_ptr<const RecordSet>(cache_.front().set);
       }
-      cache_.erase(it);  // the LA's returns changed: its kept records are stale
+      // The LA's returns changed. Out of the cache, nobody else can take the set; when
+      // nobody holds it either (a recompute still reading it does), it is updated in place.
+      if (keepable && it->set.use_count() == 1) {
+        set = std::move(it->set);
+        held_prints = std::move(it->prints);
+      }
+      cache_.erase(it);
       break;
     }
     // Make room before building, so that the kept sets and the one being built are
     // never more than kKeptLas together.
-    while (!cache_.empty() && cache_.size() >= kKeptLas) cache_.pop_back();
+    if (!set) {
+      while (!cache_.empty() && cache_.size() >= kKeptLas) cache_.pop_back();
+    }
   }
   *reused = false;
-  auto set = std::make_shared<RecordSet>(la);
+  // The returns whose records to read: every one for a new set; for a kept one, those
+  // added or replaced since, after taking out what it holds of them and of the removed.
+  std::vector<std::string> read;
+  if (set) {
+    for (const auto& [id, print] : held_prints) {
+      auto now = prints.find(id);
+      if (now == prints.end() || now->second != print) set->RemoveReturn(id);
+    }
+    for (const auto& [id, print] : prints) {
+      auto then = held_prints.find(id);
+      if (then == held_prints.end() || then->second != print) {
+        set->RemoveReturn(id);  // a return read by a scan that ran ahead of its list
+        read.push_back(id);
+      }
+    }
+    set->ClearReturns();
+  } else {
+    set = std::make_shared<RecordSet>(la);
+  }
   for (const auto& r : returns) {
     if (r.la() == la) set->AddReturn(r);
   }
-  RecordSet* building = set.get();
-  absl::Status s = scan([building](const v1::Record& r) { building->Add(r); });
-  if (!s.ok()) return s;
+  const bool fresh = held_prints.empty();
+  if (fresh || !read.empty()) {
+    // A kept set holds exactly the returns of its prints: records of any other return
+    // (a scan that ran ahead of the list, or one that ignores `read`) are left out.
+    std::set<std::string> keep(read.begin(), read.end());
+    if (fresh) {
+      for (const auto& [id, print] : prints) keep.insert(id);
+    }
+    RecordSet* building = set.get();
+    std::string last;  // records come return by return: decide once per return
+    bool last_kept = false;
+    absl::Status s = scan(fresh ? std::vector<std::string>() : read, [&](const v1::Record& r) {
+      if (keepable) {
+        if (r.return_id() != last) {
+          last = r.return_id();
+          last_kept = keep.count(last) > 0;
+        }
+        if (!last_kept) return;
+      }
+      building->Add(r);
+    });
+    if (!s.ok()) return s;  // a half-read set is not kept
+  }
   set->Finalize();
-  if (!fingerprint.empty()) {
+  if (keepable) {
     std::lock_guard<std::mutex> lock(cache_mu_);
     std::erase_if(cache_, [&](const CachedSet& c) { return c.la == la; });
-    cache_.push_front(CachedSet{la, fingerprint, set});
-    while (cache_.size() > kKeptLas) cache_.pop_back();
+    while (!cache_.empty() && cache_.size() >= kKeptLas) cache_.pop_back();
+    cache_.push_front(CachedSet{la, std::move(prints), set});
   }
   return std::shared_ptr<const RecordSet>(std::move(set));
 }

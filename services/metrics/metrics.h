@@ -29,18 +29,24 @@ class MetricsEngine {
  public:
   static absl::StatusOr<std::unique_ptr<MetricsEngine>> Open(const std::string& dir);
 
-  using RecordScan = std::function<absl::Status(const std::function<void(const v1::Record&)>&)>;
+  // Gives the LA's records to the callback: of every return when `only` is empty, else
+  // of the returns with those ids alone (at their current generations).
+  using RecordScan = std::function<absl::Status(const std::vector<std::string>& only,
+                                                const std::function<void(const v1::Record&)>&)>;
   // Recomputes the LA's points for the financial years of `collection_years` (every
   // year its returns cover when empty), reading every record `scan` gives (earlier
   // years are needed for lookbacks). Each LA-year is written with one WriteBatch that
   // also deletes the points it no longer has.
   //
-  // The LA's deduplicated records are kept between calls (for the LA last recomputed) and
-  // reused, without calling `scan`, while its returns are the same: the same return
-  // ids at the same generations and content (ReturnInfo.generation changes whenever a
-  // return is replaced, and a generation's records never change). Returns without a
-  // generation (not from an ingestion store) are never reused. records_read is the
-  // number of records the figures rest on, whether read now or kept.
+  // The LA's deduplicated records are kept between calls (for the LA last recomputed).
+  // While its returns are the same (the same return ids at the same generations and
+  // content: ReturnInfo.generation changes whenever a return is replaced, and a
+  // generation's records never change) they are reused without calling `scan`. When
+  // some returns were added, replaced or removed, the kept set is brought up to date:
+  // the records of the removed and replaced returns are taken out and `scan` is asked
+  // for the added and replaced returns alone. Returns without a generation (not from an
+  // ingestion store) are never kept. records_read is the number of records the figures
+  // rest on, whether read now or kept.
   absl::StatusOr<v1::RecomputeResponse> Recompute(const std::string& la,
                                                   const std::vector<int>& collection_years,
                                                   const std::vector<v1::ReturnInfo>& returns,
@@ -86,10 +92,11 @@ class MetricsEngine {
   Populations populations_;
   struct CachedSet {
     std::string la;
-    std::string fingerprint;  // of the LA's returns (ids, generations, content)
-    std::shared_ptr<const RecordSet> set;
+    // Return id -> what identifies its records (generation, content hash, year).
+    std::map<std::string, std::string> prints;
+    std::shared_ptr<RecordSet> set;
   };
-  // A kept set costs memory (about 50 MB for the synthetic borough's 249,000 records),
+  // A kept set costs memory (121 MB of heap for the synthetic borough's 249,000 records),
   // so only the LA recomputed last keeps its set, and it is dropped before another LA's
   // is built: a run over many LAs never holds more than one set, as before sets were
   // kept.

@@ -32,11 +32,13 @@ grpc::Status MetricsService::Recompute(grpc::ServerContext* ctx, const v1::Recom
     return grpc::Status(grpc::NOT_FOUND, absl::StrCat("ingestion holds no returns for LA ", req->la()));
   }
   std::vector<v1::ReturnInfo> infos(returns.returns().begin(), returns.returns().end());
-  auto scan = [&](const std::function<void(const v1::Record&)>& fn) -> absl::Status {
+  auto scan = [&](const std::vector<std::string>& only,
+                  const std::function<void(const v1::Record&)>& fn) -> absl::Status {
     grpc::ClientContext c;
     c.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
     v1::StreamRecordsRequest sr;
     sr.set_la(req->la());  // every year: lookbacks need earlier returns
+    for (const auto& id : only) sr.add_return_ids(id);
     auto reader = ingestion_->StreamRecords(&c, sr);
     v1::RecordBatch batch;
     while (reader->Read(&batch)) {

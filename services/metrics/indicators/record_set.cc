@@ -97,10 +97,19 @@ std::vector<std::string> KindsOfDataset(const std::string& d) {
 RecordSet::ReturnIndex RecordSet::InternReturn(const std::string& return_id) {
   if (has_last_return_ && return_ids_[last_return_] == return_id) return last_return_;
   auto [it, inserted] = return_index_.try_emplace(return_id, static_cast<ReturnIndex>(return_ids_.size()));
-  if (inserted) return_ids_.push_back(return_id);
+  if (inserted) {
+    return_ids_.push_back(return_id);
+    held_.emplace_back();
+  }
   last_return_ = it->second;
   has_last_return_ = true;
   return last_return_;
+}
+
+google::protobuf::Arena& RecordSet::ArenaOf(ReturnIndex ret) {
+  HeldReturn& h = held_[ret];
+  if (!h.arena) h.arena = std::make_unique<google::protobuf::Arena>(ArenaOptionsForRecords());
+  return *h.arena;
 }
 
 SourceList RecordSet::SourcesOf(absl::InlinedVector<ReturnIndex, 4> returns) {
@@ -115,165 +124,305 @@ SourceList RecordSet::SourcesOf(absl::InlinedVector<ReturnIndex, 4> returns) {
 }
 
 template <typename T>
-template <typename KeyOf>
-void RecordSet::Deduper<T>::Add(RecordSet& set, KeyOf key_of, ReturnIndex ret, const T& rec) {
-  Key key = key_of(rec);
-  key.hash = absl::HashOf(key.child, key.table, key.a, key.b);
-  auto found = by_key.find(key);
-  if (found == by_key.end()) {
-    // A new key: store the record, then key it by the stored copy's strings.
-    T* copy = google::protobuf::Arena::CreateMessage<T>(&set.arena_);
-    *copy = rec;
-    Entry& e = entries.emplace_back(Entry{copy, ret, {{ret, 1}}});
-    Key stored = key_of(*e.rec);
-    stored.hash = key.hash;
-    by_key.emplace(stored, static_cast<uint32_t>(entries.size() - 1));
-    return;
+void RecordSet::Deduper<T>::MarkStale(uint32_t idx) {
+  Entry& e = entries[idx];
+  if (!e.stale) {
+    e.stale = true;
+    stale.push_back(idx);
   }
-  Entry& e = entries[found->second];
-  // Return ids are "LA/collection year/dataset": a later year sorts later; of two
-  // records with the key in one return, the later is kept.
-  if (ret == e.rec_return || set.return_ids_[ret] >= set.return_ids_[e.rec_return]) {
-    *e.rec = rec;
-    e.rec_return = ret;
-  }
-  for (auto& [r, n] : e.per_return) {
-    if (r == ret) {
-      ++n;
-      return;
-    }
-  }
-  e.per_return.emplace_back(ret, 1);
+  changed = true;
 }
 
 template <typename T>
-void RecordSet::Deduper<T>::Finalize(RecordSet& set) {
-  items.clear();
-  size_t total = 0;
-  for (const Entry& e : entries) {
-    int32_t n = 0;
-    for (const auto& [r, c] : e.per_return) n = std::max(n, c);
-    total += static_cast<size_t>(n);
+template <typename KeyOf>
+void RecordSet::Deduper<T>::Add(RecordSet& set, KeyOf key_of, ReturnIndex ret, const T& rec) {
+  T* copy = google::protobuf::Arena::CreateMessage<T>(&set.ArenaOf(ret));
+  *copy = rec;
+  Key key = key_of(*copy);
+  key.hash = absl::HashOf(key.child, key.table, key.a, key.b);
+  auto [found, inserted] = by_key.try_emplace(key, static_cast<uint32_t>(entries.size()));
+  if (inserted) {
+    Entry& e = entries.emplace_back();
+    e.key_rec = copy;
+    e.key_return = ret;
   }
-  items.reserve(total);
-  for (Entry& e : entries) {
+  const uint32_t idx = found->second;
+  Entry& e = entries[idx];
+  bool had = false;
+  for (Version& v : e.versions) {
+    if (v.ret == ret) {
+      ++v.count;
+      v.rec = copy;  // of two records with the key in one return, the later is kept
+      had = true;
+      break;
+    }
+  }
+  if (!had) {
+    e.versions.push_back(Version{ret, 1, copy});
+    if (adding == nullptr || adding_return != ret) {
+      adding = &held_by_return[ret];
+      adding_return = ret;
+    }
+    adding->push_back(idx);
+  }
+  // Return ids are "LA/collection year/dataset": a later year sorts later.
+  if (e.rec == nullptr || ret == e.rec_return || set.return_ids_[ret] >= set.return_ids_[e.rec_return]) {
+    e.rec = copy;
+    e.rec_return = ret;
+  }
+  MarkStale(idx);
+}
+
+template <typename T>
+template <typename KeyOf>
+void RecordSet::Deduper<T>::Remove(RecordSet& set, KeyOf key_of, ReturnIndex ret) {
+  auto held = held_by_return.find(ret);
+  if (held == held_by_return.end()) return;
+  adding = nullptr;
+  for (uint32_t idx : held->second) {
+    Entry& e = entries[idx];
+    e.versions.erase(std::remove_if(e.versions.begin(), e.versions.end(), [ret](const Version& v) { return v.ret == ret; }),
+                     e.versions.end());
+    e.rec = nullptr;
+    for (const Version& v : e.versions) {
+      if (e.rec == nullptr || set.return_ids_[v.ret] > set.return_ids_[e.rec_return]) {
+        e.rec = v.rec;
+        e.rec_return = v.ret;
+      }
+    }
+    if (e.key_return == ret) {
+      // The key views a record about to be freed: key the entry by a version that stays,
+      // or forget the key (a later return with it starts a new entry).
+      Key old = key_of(*e.key_rec);
+      old.hash = absl::HashOf(old.child, old.table, old.a, old.b);
+      by_key.erase(old);
+      e.key_rec = nullptr;
+      if (!e.versions.empty()) {
+        e.key_rec = e.versions.front().rec;
+        e.key_return = e.versions.front().ret;
+        Key now = key_of(*e.key_rec);
+        now.hash = old.hash;
+        by_key.emplace(now, idx);
+      }
+    }
+    MarkStale(idx);
+  }
+  held_by_return.erase(held);
+}
+
+template <typename T>
+bool RecordSet::Deduper<T>::Finalize(RecordSet& set) {
+  if (!changed) return false;
+  for (uint32_t idx : stale) {
+    Entry& e = entries[idx];
+    e.stale = false;
+    if (e.rec == nullptr) continue;
     int32_t n = 0;
     absl::InlinedVector<ReturnIndex, 4> returns;
-    for (const auto& [r, c] : e.per_return) {
-      n = std::max(n, c);
-      returns.push_back(r);
+    for (const Version& v : e.versions) {
+      n = std::max(n, v.count);
+      returns.push_back(v.ret);
     }
-    const SourceList sources = set.SourcesOf(std::move(returns));
-    Item<T> item{*e.rec, sources};
+    e.copies = n;
+    e.sources = set.SourcesOf(std::move(returns));
+    Item<T> item{*e.rec, e.sources};
     SetDays(item);
-    for (int32_t i = 1; i < n; ++i) items.push_back(item);
-    items.push_back(std::move(item));
+    e.day[0] = item.day[0];
+    e.day[1] = item.day[1];
   }
-  by_key = {};
-  entries = {};
+  stale.clear();
+  size_t total = 0;
+  for (const Entry& e : entries) {
+    if (e.rec != nullptr) total += static_cast<size_t>(e.copies);
+  }
+  items.clear();
+  items.reserve(total);
+  for (const Entry& e : entries) {
+    if (e.rec == nullptr) continue;
+    for (int32_t i = 0; i < e.copies; ++i) items.push_back(Item<T>{*e.rec, e.sources, {e.day[0], e.day[1]}});
+  }
+  changed = false;
+  return true;
 }
 
 void RecordSet::AddReturn(const v1::ReturnInfo& info) {
   for (const auto& kind : KindsOfDataset(info.dataset())) covered_[kind].insert(info.collection_year() - 1);
 }
 
+namespace {
+
+// Each kind's natural key (the child, then its dates), viewing the record given.
+template <typename DateOf>
+auto Dated(DateOf date_of) {
+  return [date_of](const auto& rec) {
+    RecordSetKey k;
+    k.child = rec.child_id();
+    k.a = DateKey(date_of(rec));
+    return k;
+  };
+}
+
+const auto kContactKey = Dated([](const v1::Contact& c) -> const v1::Date& { return c.contact_date(); });
+const auto kReferralKey = Dated([](const v1::Referral& x) -> const v1::Date& { return x.referral_date(); });
+const auto kSection47Key = Dated([](const v1::Section47& x) -> const v1::Date& { return x.start_date(); });
+const auto kCpPlanKey = Dated([](const v1::CpPlan& x) -> const v1::Date& { return x.start_date(); });
+const auto kCinPlanKey = Dated([](const v1::CinPlan& x) -> const v1::Date& { return x.start_date(); });
+const auto kCareEpisodeKey = Dated([](const v1::CareEpisode& x) -> const v1::Date& { return x.start_date(); });
+const auto kAssessmentKey = [](const v1::Assessment& x) {
+  RecordSetKey k;
+  k.child = x.child_id();
+  k.a = DateKey(x.start_date());
+  k.b = DateKey(x.authorisation_date());
+  return k;
+};
+const auto kAdoptionKey = [](const v1::Adoption& x) {
+  RecordSetKey k;
+  k.child = x.child_id();
+  k.table = x.source_table();
+  k.a = DateKey(x.decision_date());
+  return k;
+};
+// One per child in each year's return.
+const auto kCareLeaverKey = [](const v1::CareLeaver& x) {
+  RecordSetKey k;
+  k.child = x.child_id();
+  return k;
+};
+
+// How far a dataset's word on a child counts: SSDA903 describes looked-after children
+// best; then the census; then the rest.
+int ChildRank(std::string_view return_id) {
+  const std::string_view ds = ReturnDataset(return_id);
+  return ds.substr(0, 7) == "ssda903" ? 3 : ds == "cin-census" ? 2 : 1;
+}
+
+}  // namespace
+
 void RecordSet::Add(const v1::Record& r) {
   ++records_;
+  const ReturnIndex ret = InternReturn(r.return_id());
+  HeldReturn& held = held_[ret];
+  held.held = true;
+  ++held.records;
   if (r.has_error()) {
     ++excluded_;
+    ++held.excluded;
     ++excluded_by_return_[r.return_id()];
     return;
   }
-  // Each kind's natural key (the child, then its dates), viewing the record given.
-  const auto dated = [](auto date_of) {
-    return [date_of](const auto& rec) {
-      Key k;
-      k.child = rec.child_id();
-      k.a = DateKey(date_of(rec));
-      return k;
-    };
-  };
   switch (r.kind_case()) {
     case v1::Record::kContact:
-      contacts_.Add(*this, dated([](const v1::Contact& c) -> const v1::Date& { return c.contact_date(); }),
-                    InternReturn(r.return_id()), r.contact());
+      contacts_.Add(*this, kContactKey, ret, r.contact());
       break;
     case v1::Record::kReferral:
-      referrals_.Add(*this, dated([](const v1::Referral& x) -> const v1::Date& { return x.referral_date(); }),
-                     InternReturn(r.return_id()), r.referral());
+      referrals_.Add(*this, kReferralKey, ret, r.referral());
       break;
     case v1::Record::kAssessment:
-      assessments_.Add(
-          *this,
-          [](const v1::Assessment& x) {
-            Key k;
-            k.child = x.child_id();
-            k.a = DateKey(x.start_date());
-            k.b = DateKey(x.authorisation_date());
-            return k;
-          },
-          InternReturn(r.return_id()), r.assessment());
+      assessments_.Add(*this, kAssessmentKey, ret, r.assessment());
       break;
     case v1::Record::kSection47:
-      section47s_.Add(*this, dated([](const v1::Section47& x) -> const v1::Date& { return x.start_date(); }),
-                      InternReturn(r.return_id()), r.section47());
+      section47s_.Add(*this, kSection47Key, ret, r.section47());
       break;
     case v1::Record::kCpPlan:
-      cp_plans_.Add(*this, dated([](const v1::CpPlan& x) -> const v1::Date& { return x.start_date(); }),
-                    InternReturn(r.return_id()), r.cp_plan());
+      cp_plans_.Add(*this, kCpPlanKey, ret, r.cp_plan());
       break;
     case v1::Record::kCinPlan:
-      cin_plans_.Add(*this, dated([](const v1::CinPlan& x) -> const v1::Date& { return x.start_date(); }),
-                     InternReturn(r.return_id()), r.cin_plan());
+      cin_plans_.Add(*this, kCinPlanKey, ret, r.cin_plan());
       break;
     case v1::Record::kCareEpisode:
-      care_episodes_.Add(*this, dated([](const v1::CareEpisode& x) -> const v1::Date& { return x.start_date(); }),
-                         InternReturn(r.return_id()), r.care_episode());
+      care_episodes_.Add(*this, kCareEpisodeKey, ret, r.care_episode());
       break;
     case v1::Record::kAdoption:
-      adoptions_.Add(
-          *this,
-          [](const v1::Adoption& x) {
-            Key k;
-            k.child = x.child_id();
-            k.table = x.source_table();
-            k.a = DateKey(x.decision_date());
-            return k;
-          },
-          InternReturn(r.return_id()), r.adoption());
+      adoptions_.Add(*this, kAdoptionKey, ret, r.adoption());
       break;
     case v1::Record::kCareLeaver:
-      // One per child in each year's return.
-      care_leavers_[ReturnYear(r.return_id())].Add(
-          *this,
-          [](const v1::CareLeaver& x) {
-            Key k;
-            k.child = x.child_id();
-            return k;
-          },
-          InternReturn(r.return_id()), r.care_leaver());
+      care_leavers_[ReturnYear(r.return_id())].Add(*this, kCareLeaverKey, ret, r.care_leaver());
       break;
     case v1::Record::kLocalMeasure:
-      local_measures_.push_back(r.local_measure());
+      held.local_measures.push_back(r.local_measure());
+      local_measures_changed_ = true;
       break;
     case v1::Record::kChild: {
-      const v1::Child& c = r.child();
-      // SSDA903 describes looked-after children best; then the census; then the rest.
-      const std::string_view ds = ReturnDataset(r.return_id());
-      const int rank = ds.substr(0, 7) == "ssda903" ? 3 : ds == "cin-census" ? 2 : 1;
-      HeldChild& held = children_[c.child_id()];
-      if (rank < held.rank) break;
-      held.rank = rank;
-      ChildInfo& info = held.info;
-      if (c.sex() != v1::SEX_UNSPECIFIED) info.sex = c.sex();
-      if (c.has_birth_date()) info.birth_date = ToDays(c.birth_date());
-      if (!c.ethnicity().empty()) info.ethnicity = c.ethnicity();
-      info.uasc = info.uasc || c.uasc();
+      v1::Child* copy = google::protobuf::Arena::CreateMessage<v1::Child>(&ArenaOf(ret));
+      *copy = r.child();
+      auto [it, inserted] = children_.try_emplace(copy->child_id());
+      HeldChild& child = it->second;
+      if (std::none_of(child.versions.begin(), child.versions.end(), [ret](const auto& v) { return v.first == ret; }))
+        held.children.push_back(&it->first);
+      child.versions.emplace_back(ret, copy);
+      if (!child.stale) {
+        child.stale = true;
+        stale_children_.push_back(&child);
+      }
       break;
     }
     default:
       break;
   }
+}
+
+bool RecordSet::HoldsReturn(const std::string& return_id) const {
+  auto it = return_index_.find(return_id);
+  return it != return_index_.end() && held_[it->second].held;
+}
+
+void RecordSet::RemoveReturn(const std::string& return_id) {
+  auto found = return_index_.find(return_id);
+  if (found == return_index_.end()) return;
+  const ReturnIndex ret = found->second;
+  HeldReturn& held = held_[ret];
+  if (!held.held) return;
+  contacts_.Remove(*this, kContactKey, ret);
+  referrals_.Remove(*this, kReferralKey, ret);
+  assessments_.Remove(*this, kAssessmentKey, ret);
+  section47s_.Remove(*this, kSection47Key, ret);
+  cp_plans_.Remove(*this, kCpPlanKey, ret);
+  cin_plans_.Remove(*this, kCinPlanKey, ret);
+  care_episodes_.Remove(*this, kCareEpisodeKey, ret);
+  adoptions_.Remove(*this, kAdoptionKey, ret);
+  for (auto& [fy, d] : care_leavers_) d.Remove(*this, kCareLeaverKey, ret);
+  for (const std::string* id : held.children) {
+    auto it = children_.find(*id);
+    if (it == children_.end()) continue;
+    HeldChild& child = it->second;
+    child.versions.erase(std::remove_if(child.versions.begin(), child.versions.end(),
+                                        [ret](const auto& v) { return v.first == ret; }),
+                         child.versions.end());
+    if (child.versions.empty()) {
+      std::erase(stale_children_, &child);
+      children_.erase(it);
+    } else if (!child.stale) {
+      child.stale = true;
+      stale_children_.push_back(&child);
+    }
+  }
+  if (!held.local_measures.empty()) local_measures_changed_ = true;
+  records_ -= held.records;
+  excluded_ -= held.excluded;
+  excluded_by_return_.erase(return_id);
+  held_[ret] = HeldReturn{};  // frees the return's records
+  has_last_return_ = false;
+}
+
+void RecordSet::MergeChild(HeldChild& held) const {
+  // In return order (a later return's word wins at the same rank), each return's
+  // records in the order they came.
+  auto versions = held.versions;
+  std::stable_sort(versions.begin(), versions.end(), [this](const auto& x, const auto& y) {
+    return return_ids_[x.first] < return_ids_[y.first];
+  });
+  ChildInfo info;
+  int rank = 0;  // of the dataset that last described the child
+  for (const auto& [ret, c] : versions) {
+    const int r = ChildRank(return_ids_[ret]);
+    if (r < rank) continue;
+    rank = r;
+    if (c->sex() != v1::SEX_UNSPECIFIED) info.sex = c->sex();
+    if (c->has_birth_date()) info.birth_date = ToDays(c->birth_date());
+    if (!c->ethnicity().empty()) info.ethnicity = c->ethnicity();
+    info.uasc = info.uasc || c->uasc();
+  }
+  held.info = std::move(info);
 }
 
 void RecordSet::Finalize() {
@@ -283,12 +432,10 @@ void RecordSet::Finalize() {
   section47s_.Finalize(*this);
   cp_plans_.Finalize(*this);
   cin_plans_.Finalize(*this);
-  care_episodes_.Finalize(*this);
-  adoptions_.Finalize(*this);
   // Adoption rows in the order of their natural key (child|table|decision date), as
   // an ordered map once gave them: A2 takes the first of a child's AD1 rows with the
   // latest match date.
-  {
+  if (adoptions_.Finalize(*this)) {
     std::vector<std::pair<std::string, size_t>> keyed;
     keyed.reserve(adoptions_.items.size());
     for (size_t i = 0; i < adoptions_.items.size(); ++i) {
@@ -304,7 +451,25 @@ void RecordSet::Finalize() {
     adoptions_.items = std::move(sorted);
   }
   for (auto& [fy, d] : care_leavers_) d.Finalize(*this);
-  looked_after_by_child_ = ByChild(care_episodes_.items);
+  if (care_episodes_.Finalize(*this)) looked_after_by_child_ = ByChild(care_episodes_.items);
+  for (HeldChild* child : stale_children_) {
+    child->stale = false;
+    MergeChild(*child);
+  }
+  stale_children_.clear();
+  if (local_measures_changed_) {
+    std::vector<ReturnIndex> order;
+    for (ReturnIndex r = 0; r < held_.size(); ++r) {
+      if (!held_[r].local_measures.empty()) order.push_back(r);
+    }
+    std::sort(order.begin(), order.end(),
+              [this](ReturnIndex x, ReturnIndex y) { return return_ids_[x] < return_ids_[y]; });
+    local_measures_.clear();
+    for (ReturnIndex r : order) {
+      local_measures_.insert(local_measures_.end(), held_[r].local_measures.begin(), held_[r].local_measures.end());
+    }
+    local_measures_changed_ = false;
+  }
 }
 
 bool RecordSet::Covers(const std::string& kind, int fy) const {

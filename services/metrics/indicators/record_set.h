@@ -11,19 +11,27 @@
 // end date in the next return); within one return every row counts. Records flagged with errors are
 // left out and counted per return.
 //
-// Built for speed (an LA's set holds every record of every year, 165,000 for six years
-// of the synthetic borough): records are deduplicated in a hash map keyed by the child
-// id and the key's dates as day numbers (no key strings), each distinct record is
-// copied once into the set's protobuf arena (items refer to it; freeing the set frees
-// the arena at once), return ids are interned as small integers, and each item's
-// sources point into a list shared by every item with the same returns. Items are in the order their key first appeared in the scan (the
-// adoption rows in the order of their natural key, which A2's choice of match relies
-// on); every indicator reads them through sets, sums or its own sort. A RecordSet holds
-// pointers into itself: it is neither copied nor moved.
+// Built for speed (an LA's set holds every record of every year, 249,000 for six years
+// of the synthetic borough), and kept up to date return by return: a replaced return is
+// taken out (RemoveReturn) and its new records added, without reading the others again.
+//   set.RemoveReturn("301/2016/cin-census");
+//   scan_only_that_return([&](const v1::Record& r) { set.Add(r); });
+//   set.Finalize();   // the same items, sources and children as a set built afresh
+// Each return's records are copied onto an arena of its own (freed when the return is
+// removed); records are deduplicated in a hash map keyed by the child id and the key's
+// dates as day numbers (no key strings), each key remembering every return's version so
+// that removing the latest brings back the one before; return ids are interned as small
+// integers, and each item's sources point into a list shared by every item with the same
+// returns. Items are in the order their key first appeared (the adoption rows in the
+// order of their natural key, which A2's choice of match relies on); every indicator
+// reads them through sets, sums or its own sort, so a set updated by return gives the
+// same figures as one built afresh. A RecordSet holds pointers into itself: it is
+// neither copied nor moved.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <map>
 #include <set>
 #include <string>
@@ -32,6 +40,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
+#include "absl/container/node_hash_map.h"
 #include "carestat/v1/ingestion.pb.h"
 #include "google/protobuf/arena.h"
 #include "carestat/v1/records.pb.h"
@@ -74,6 +83,16 @@ struct Item {
   int32_t day[2] = {kNoDay, kNoDay};
 };
 
+// A natural key: the child, up to two dates (day numbers; kNoDay for a blank date)
+// and, for adoptions, the SSDA903 table. The views point into a stored record (or,
+// while probing, into the record being added); `hash` is computed once.
+struct RecordSetKey {
+  std::string_view child;
+  std::string_view table;
+  int32_t a = 0, b = 0;
+  size_t hash = 0;
+};
+
 // What the child-level returns say about a child, merged (SSDA903 Header first, then
 // the CIN census, then Annex A lists).
 struct ChildInfo {
@@ -92,8 +111,18 @@ class RecordSet {
   // Declares a return: the record kinds its dataset carries are covered for its
   // financial year (collection year - 1).
   void AddReturn(const v1::ReturnInfo& info);
+  // Forgets every declared return (before declaring the current list again).
+  void ClearReturns() { covered_.clear(); }
   void Add(const v1::Record& record);
-  // REQUIRES: called once after the last Add and before any accessor below.
+  // Takes out every record the return added (its counts, children and local measures
+  // too), as if it had never been read: a record another return also holds is then as
+  // that return has it.
+  void RemoveReturn(const std::string& return_id);
+  // Whether records of the return have been added (and not removed).
+  bool HoldsReturn(const std::string& return_id) const;
+  // REQUIRES: called after the last Add or RemoveReturn and before any accessor below
+  // (adding or removing invalidates the items until Finalize). Works out only what the
+  // changes touched.
   void Finalize();
 
   const std::string& la() const { return la_; }
@@ -130,15 +159,7 @@ class RecordSet {
   size_t source_lists() const { return source_lists_.size(); }
 
  private:
-  // A natural key: the child, up to two dates (day numbers; kNoDay for a blank date)
-  // and, for adoptions, the SSDA903 table. The views point into the stored record (or,
-  // while probing, into the record being added); `hash` is computed once.
-  struct Key {
-    std::string_view child;
-    std::string_view table;
-    int32_t a = 0, b = 0;
-    size_t hash = 0;
-  };
+  using Key = RecordSetKey;
   struct KeyHash {
     size_t operator()(const Key& k) const { return k.hash; }
   };
@@ -151,30 +172,62 @@ class RecordSet {
 
   template <typename T>
   struct Deduper {
-    struct Entry {
-      T* rec;                  // the version in the latest return, on the arena
-      ReturnIndex rec_return;  // the return it came from
-      // Records with the key per return: (return, count), a return at most once.
-      absl::InlinedVector<std::pair<ReturnIndex, int32_t>, 2> per_return;
+    // A return's version of a key: the last record with the key in that return (on the
+    // return's arena) and how many records the return has with it.
+    struct Version {
+      ReturnIndex ret;
+      int32_t count;
+      const T* rec;
     };
-    // Keys view the child ids of the arena copies, which a later version of the record
-    // overwrites in place with the same text.
+    struct Entry {
+      const T* rec = nullptr;  // the latest return's version; nullptr once no return holds the key
+      ReturnIndex rec_return = 0;
+      // The record by_key's key views, and its return (removing that return re-keys).
+      const T* key_rec = nullptr;
+      ReturnIndex key_return = 0;
+      absl::InlinedVector<Version, 1> versions;
+      // Worked out by Finalize for the entries the changes touched.
+      bool stale = false;
+      int32_t copies = 0;  // the most records any one return has with the key
+      SourceList sources;
+      int32_t day[2] = {kNoDay, kNoDay};
+    };
     std::deque<Entry> entries;
     absl::flat_hash_map<Key, uint32_t, KeyHash, KeyEq> by_key;
+    std::map<ReturnIndex, std::vector<uint32_t>> held_by_return;  // entries each return has a version of
+    std::vector<uint32_t> stale;
+    bool changed = false;
     std::vector<Item<T>> items;
+    // Cached held_by_return slot of the return being added (records come return by return).
+    ReturnIndex adding_return = 0;
+    std::vector<uint32_t>* adding = nullptr;
     // key_of(rec) gives the record's Key (hash unset), viewing the record it is given.
     template <typename KeyOf>
     void Add(RecordSet& set, KeyOf key_of, ReturnIndex ret, const T& rec);
-    void Finalize(RecordSet& set);
+    template <typename KeyOf>
+    void Remove(RecordSet& set, KeyOf key_of, ReturnIndex ret);
+    // Rebuilds `items` when anything changed; returns whether it did.
+    bool Finalize(RecordSet& set);
+    void MarkStale(uint32_t idx);
   };
+  // What each return added, to take it out again.
+  struct HeldReturn {
+    std::unique_ptr<google::protobuf::Arena> arena;  // its records
+    bool held = false;
+    int64_t records = 0;
+    int64_t excluded = 0;
+    std::vector<v1::LocalMeasure> local_measures;
+    std::vector<const std::string*> children;  // keys of children_ it describes
+  };
+  google::protobuf::Arena& ArenaOf(ReturnIndex ret);
   ReturnIndex InternReturn(const std::string& return_id);
   // The shared list of these returns' ids, sorted as strings.
   SourceList SourcesOf(absl::InlinedVector<ReturnIndex, 4> returns);
 
   static google::protobuf::ArenaOptions ArenaOptionsForRecords();
 
-  // Declared first, so destroyed last: every item's record is on it.
-  google::protobuf::Arena arena_{ArenaOptionsForRecords()};
+  // Declared first, so destroyed last: every item's record is on one of their arenas.
+  std::vector<HeldReturn> held_;  // by ReturnIndex
   std::string la_;
   std::map<std::string, std::set<int>> covered_;  // record kind -> financial years
   Deduper<v1::Contact> contacts_;
@@ -190,9 +243,14 @@ class RecordSet {
   std::vector<v1::LocalMeasure> local_measures_;
   struct HeldChild {
     ChildInfo info;
-    int rank = 0;  // of the dataset that last described the child
+    // Every return's records of the child, in the order added; merged in return order.
+    absl::InlinedVector<std::pair<ReturnIndex, const v1::Child*>, 2> versions;
+    bool stale = false;
   };
-  absl::flat_hash_map<std::string, HeldChild> children_;
+  absl::node_hash_map<std::string, HeldChild> children_;  // node: HeldReturn::children points at keys
+  std::vector<HeldChild*> stale_children_;
+  bool local_measures_changed_ = false;
+  void MergeChild(HeldChild& held) const;
   int64_t records_ = 0;
   int64_t excluded_ = 0;
   std::map<std::string, int64_t> excluded_by_return_;

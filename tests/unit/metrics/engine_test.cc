@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -29,7 +30,7 @@ class EngineTest : public testing::Test {
     return r;
   }
   MetricsEngine::RecordScan Scan(int referrals_2015_16) {
-    return [referrals_2015_16](const std::function<void(const v1::Record&)>& fn) {
+    return [referrals_2015_16](const std::vector<std::string>&, const std::function<void(const v1::Record&)>& fn) {
       for (int i = 0; i < referrals_2015_16; ++i) {
         v1::Record r;
         r.set_return_id("301/2016/cin-census");
@@ -129,7 +130,9 @@ TEST_F(EngineTest, TheReturnsOfTheLastRecomputeAreServedWithTheirTallies) {
   v1::ReturnInfo other = r;
   other.set_la("302");
   other.set_return_id("302/2016/annex-a-list-1");
-  auto none = [](const std::function<void(const v1::Record&)>&) { return absl::OkStatus(); };
+  auto none = [](const std::vector<std::string>&, const std::function<void(const v1::Record&)>&) {
+    return absl::OkStatus();
+  };
   EXPECT_EQ(engine_->ListReturns("301").status().code(), absl::StatusCode::kNotFound);
   ASSERT_TRUE(engine_->Recompute("301", {2016}, {r, other}, none).ok());
   auto held = engine_->ListReturns("301");
@@ -194,8 +197,12 @@ class RecordCacheTest : public EngineTest {
   // `referrals` referrals in May 2015 in the 2016 census of `la`, `flagged` more with
   // errors; counts the scans.
   MetricsEngine::RecordScan CountingScan(const std::string& la, int referrals, int flagged = 0) {
-    return [this, la, referrals, flagged](const std::function<void(const v1::Record&)>& fn) {
+    return [this, la, referrals, flagged](const std::vector<std::string>& only,
+                                          const std::function<void(const v1::Record&)>& fn) {
       ++scans_;
+      asked_ = only;
+      const std::string id = la + "/2016/cin-census";
+      if (!only.empty() && std::find(only.begin(), only.end(), id) == only.end()) return absl::OkStatus();
       for (int i = 0; i < referrals + flagged; ++i) {
         v1::Record r;
         r.set_return_id(la + "/2016/cin-census");
@@ -217,6 +224,7 @@ class RecordCacheTest : public EngineTest {
     return -1;
   }
   int scans_ = 0;
+  std::vector<std::string> asked_;  // the returns the last scan was asked for (empty: all)
 };
 
 TEST_F(RecordCacheTest, SameReturnsReuseTheRecords) {
@@ -245,6 +253,7 @@ TEST_F(RecordCacheTest, AReplacedReturnGivesTheNewFigures) {
   auto r = engine_->Recompute("301", {2016}, {Stored("301", 2016, "cin-census", 11)}, CountingScan("301", 3));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(scans_, 2);
+  EXPECT_EQ(asked_, std::vector<std::string>{"301/2016/cin-census"});  // that return alone
   EXPECT_EQ(r->records_read(), 3);
   EXPECT_EQ(Value("301", "referrals"), 3);
   // Going back to generation 10's list is a change too (the kept set is generation 11's).
@@ -253,21 +262,45 @@ TEST_F(RecordCacheTest, AReplacedReturnGivesTheNewFigures) {
   EXPECT_EQ(Value("301", "referrals"), 5);
 }
 
-TEST_F(RecordCacheTest, AnAddedOrRemovedReturnReadsTheRecordsAgain) {
+TEST_F(RecordCacheTest, AnAddedOrRemovedReturnChangesOnlyItsOwnRecords) {
   const v1::ReturnInfo census = Stored("301", 2016, "cin-census", 10);
   ASSERT_TRUE(engine_->Recompute("301", {2016}, {census}, CountingScan("301", 7)).ok());
-  // A new return (contacts for the year) joins the list.
+  // A new return (contacts for the year) joins the list: the scan is asked for it alone,
+  // and the census's kept records stay (the scan's 4 census referrals are not read).
   ASSERT_TRUE(engine_->Recompute("301", {2016}, {census, Stored("301", 2016, "annex-a-list-1", 12)},
                                  CountingScan("301", 4))
                   .ok());
   EXPECT_EQ(scans_, 2);
-  EXPECT_EQ(Value("301", "referrals"), 4);
+  EXPECT_EQ(asked_, std::vector<std::string>{"301/2016/annex-a-list-1"});
+  EXPECT_EQ(Value("301", "referrals"), 7);
   EXPECT_EQ(Value("301", "contacts"), 0);  // covered now, and none in the records
-  // And leaves it again.
-  ASSERT_TRUE(engine_->Recompute("301", {2016}, {census}, CountingScan("301", 2)).ok());
-  EXPECT_EQ(scans_, 3);
-  EXPECT_EQ(Value("301", "referrals"), 2);
+  // And leaves it again: nothing to read, and contacts are no longer covered.
+  auto r = engine_->Recompute("301", {2016}, {census}, CountingScan("301", 2));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(scans_, 2);
+  EXPECT_EQ(r->records_read(), 7);
+  EXPECT_EQ(Value("301", "referrals"), 7);
   EXPECT_EQ(Value("301", "contacts"), -1);  // no longer covered: no point
+  // The census removed and another year's added: the census's records go with it.
+  auto later = engine_->Recompute("301", {2016}, {Stored("301", 2016, "annex-a-list-1", 13)}, CountingScan("301", 5));
+  ASSERT_TRUE(later.ok()) << later.status();
+  EXPECT_EQ(later->records_read(), 0);
+  EXPECT_EQ(Value("301", "referrals"), -1);  // no census for the year: no point
+  EXPECT_EQ(Value("301", "contacts"), 0);
+}
+
+TEST_F(RecordCacheTest, AScanThatRanAheadOfTheListIsNotCountedTwice) {
+  // The first scan gives records of a return the list does not have yet (uploaded
+  // between ListReturns and StreamRecords): they are left out, and read once the list
+  // has the return.
+  const v1::ReturnInfo contacts = Stored("301", 2016, "annex-a-list-1", 12);
+  ASSERT_TRUE(engine_->Recompute("301", {2016}, {contacts}, CountingScan("301", 7)).ok());
+  EXPECT_EQ(Value("301", "referrals"), -1);
+  ASSERT_TRUE(
+      engine_->Recompute("301", {2016}, {contacts, Stored("301", 2016, "cin-census", 10)}, CountingScan("301", 7))
+          .ok());
+  EXPECT_EQ(asked_, std::vector<std::string>{"301/2016/cin-census"});
+  EXPECT_EQ(Value("301", "referrals"), 7);
 }
 
 TEST_F(RecordCacheTest, ReturnsWithoutAGenerationAreNeverReused) {
@@ -302,7 +335,7 @@ TEST_F(RecordCacheTest, OnlyTheLaRecomputedLastIsKept) {
 
 TEST_F(RecordCacheTest, AFailedScanKeepsNothing) {
   const std::vector<v1::ReturnInfo> returns = {Stored("301", 2016, "cin-census", 10)};
-  auto failing = [&](const std::function<void(const v1::Record&)>& fn) -> absl::Status {
+  auto failing = [&](const std::vector<std::string>&, const std::function<void(const v1::Record&)>& fn) -> absl::Status {
     ++scans_;
     v1::Record r;
     r.set_return_id("301/2016/cin-census");

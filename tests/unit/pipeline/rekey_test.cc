@@ -84,8 +84,8 @@ class RekeyTest : public testing::Test {
     auto returns = (*ing)->store().ListReturns("301");
     auto engine = MetricsEngine::Open(MakeTempDir("rekey-metrics"));
     EXPECT_TRUE(engine.ok());
-    auto scan = [&](const std::function<void(const v1::Record&)>& fn) {
-      return (*ing)->store().ScanRecords("301", {}, [&](const v1::Record& r) {
+    auto scan = [&](const std::vector<std::string>& only, const std::function<void(const v1::Record&)>& fn) {
+      return (*ing)->store().ScanRecords("301", {}, only, [&](const v1::Record& r) {
         fn(r);
         return true;
       });
