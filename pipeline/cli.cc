@@ -21,6 +21,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "carestat/v1/ingestion.grpc.pb.h"
 #include "carestat/v1/metrics.grpc.pb.h"
@@ -91,6 +92,15 @@ std::string Num(double v) {
   char buf[64];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
   return std::string(buf, r.ptr);
+}
+
+// A value as a table shows it to a reader: at most two decimal places, trailing zeros
+// dropped (JSON gives the full value).
+std::string Shown(double v) {
+  std::string s = absl::StrFormat("%.2f", v);
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s == "-0" ? "0" : s;
 }
 
 // ---- run ----
@@ -362,7 +372,7 @@ int Indicators(const Args& a) {
   } else {
     std::printf("%-28s %14s %12s %12s\n", "indicator", "value", "numerator", "denominator");
     for (const auto& p : resp.points()) {
-      std::printf("%-28s %14s %12s %12s\n", PointKey(p).c_str(), p.has_value() ? Num(p.value()).c_str() : "n/a",
+      std::printf("%-28s %14s %12s %12s\n", PointKey(p).c_str(), p.has_value() ? Shown(p.value()).c_str() : "n/a",
                   Num(p.numerator()).c_str(), p.denominator() ? Num(p.denominator()).c_str() : "");
     }
   }
@@ -414,7 +424,7 @@ int Series(const Args& a) {
     for (const auto* list : {&resp.points(), &resp.comparators()}) {
       for (const auto& p : *list) {
         std::printf("%-8s %-8s %14s\n", p.entity().c_str(), FormatPeriod(p.period()).c_str(),
-                    p.has_value() ? Num(p.value()).c_str() : "n/a");
+                    p.has_value() ? Shown(p.value()).c_str() : "n/a");
       }
     }
   }

@@ -5,7 +5,9 @@
 #include <map>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "reference/embedded.h"
 #include "services/common/dates.h"
 #include "services/common/reference_csv.h"
@@ -298,11 +300,33 @@ absl::StatusOr<int64_t> MetricsEngine::ApplyReference(const std::string& table, 
     return static_cast<int64_t>(add.size());
   }
   if (table == "neighbours") {
+    // A table gives each LA's lists whole: an LA it names has exactly the lists it gives.
     auto t = ReadReferenceCsv(csv, {"la", "neighbour", "source"}, "neighbours");
     if (!t.ok()) return t.status();
-    std::map<std::string, std::vector<std::string>> lists;
-    for (const auto& row : t->rows) lists[t->Get(row, "la")].push_back(t->Get(row, "neighbour"));
-    for (auto& [la, list] : lists) neighbours_[la] = std::move(list);
+    std::map<std::string, std::map<int32_t, std::vector<std::string>>> lists;
+    for (const auto& row : t->rows) {
+      const std::string la = t->Get(row, "la"), neighbour = t->Get(row, "neighbour");
+      const std::string from_text = t->Get(row, "effective_from");
+      int32_t from = INT32_MIN;
+      if (!from_text.empty()) {
+        auto d = ParseIsoDate(from_text);
+        if (!d) {
+          return absl::InvalidArgumentError(absl::StrCat("neighbours line ", row.line, ": effective_from '", from_text,
+                                                         "' is not a date like 2016-04-01"));
+        }
+        from = *d;
+      }
+      if (la.empty() || neighbour.empty() || neighbour == la) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("neighbours line ", row.line, ": expected an LA and a neighbour other than itself"));
+      }
+      lists[la][from].push_back(neighbour);
+    }
+    for (auto& [la, by_date] : lists) {
+      std::vector<NeighbourList>& out = neighbours_[la];
+      out.clear();
+      for (auto& [from, las] : by_date) out.push_back(NeighbourList{from, std::move(las)});
+    }
     return static_cast<int64_t>(t->rows.size());
   }
   if (table == "comparators") {
@@ -451,11 +475,31 @@ absl::StatusOr<std::vector<v1::IndicatorPoint>> MetricsEngine::GetSeries(const s
     }
     *bound = p->start_year();
   }
-  if (absl::Status s = RequireLa(entity); !s.ok()) return s;
+  const bool neighbours = absl::StartsWith(entity, "SN:");
+  if (absl::Status s = RequireLa(entity); !s.ok()) {
+    // An LA's neighbour average exists without published rows when it has a list.
+    if (!neighbours || !absl::IsNotFound(s) || !neighbours_.count(entity.substr(3))) return s;
+  }
+  auto out = StoredSeries(entity, indicator, breakdown, lo, hi);
+  if (!out.ok() || !neighbours) return out;
+  auto computed = NeighbourAverages(entity.substr(3), indicator, breakdown, lo, hi, *out);
+  if (!computed.ok()) return computed.status();
+  if (computed->empty()) return out;
+  for (auto& p : *computed) out->push_back(std::move(p));
+  std::sort(out->begin(), out->end(), [](const v1::IndicatorPoint& a, const v1::IndicatorPoint& b) {
+    return a.period().start_year() < b.period().start_year();
+  });
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::IndicatorPoint>> MetricsEngine::StoredSeries(const std::string& entity,
+                                                                            const std::string& indicator,
+                                                                            const std::string& breakdown, int lo,
+                                                                            int hi) const {
   std::vector<v1::IndicatorPoint> out;
   std::string prefix = SeriesKey(entity, indicator, breakdown).U8(v1::Period::FINANCIAL_YEAR).Build();
   std::string start = KeyBuilder(SeriesKey(entity, indicator, breakdown))
-                          .U8(v1::Period::FINANCIAL_YEAR).U16(static_cast<uint16_t>(lo)).Build();
+                          .U8(v1::Period::FINANCIAL_YEAR).U16(static_cast<uint16_t>(std::max(lo, 0))).Build();
   auto it = s_->NewIterator(kPoints);
   for (it->Seek(start); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     v1::IndicatorPoint point;
@@ -463,6 +507,87 @@ absl::StatusOr<std::vector<v1::IndicatorPoint>> MetricsEngine::GetSeries(const s
       return absl::DataLossError("corrupt point");
     if (point.period().start_year() > hi) break;
     out.push_back(std::move(point));
+  }
+  return out;
+}
+
+const std::vector<std::string>* MetricsEngine::NeighboursOf(const std::string& la, int fy) const {
+  auto it = neighbours_.find(la);
+  if (it == neighbours_.end()) return nullptr;
+  const std::vector<std::string>* list = nullptr;
+  for (const auto& l : it->second) {  // by date
+    if (l.from <= FinancialYearEnd(fy)) list = &l.las;
+  }
+  return list;
+}
+
+absl::StatusOr<std::vector<v1::IndicatorPoint>> MetricsEngine::NeighbourAverages(
+    const std::string& la, const std::string& indicator, const std::string& breakdown, int lo, int hi,
+    const std::vector<v1::IndicatorPoint>& published) const {
+  std::vector<v1::IndicatorPoint> out;
+  const IndicatorDef* def = FindIndicator(indicator);
+  auto lists = neighbours_.find(la);
+  // A mean of counts compares nothing: only rates and percentages are averaged.
+  if (def == nullptr || def->unit == "count" || lists == neighbours_.end()) return out;
+  // Each neighbour's figures by year: computed from its returns, and published.
+  std::map<std::string, std::map<int, v1::IndicatorPoint>> computed, given;
+  std::set<int> years;
+  for (const auto& list : lists->second) {
+    for (const std::string& n : list.las) {
+      if (computed.count(n)) continue;
+      for (auto [entity, into] : {std::pair{n, &computed[n]}, std::pair{"LA:" + n, &given[n]}}) {
+        auto series = StoredSeries(entity, indicator, breakdown, lo, hi);
+        if (!series.ok()) return series.status();
+        for (auto& p : *series) {
+          if (!p.has_value()) continue;
+          years.insert(p.period().start_year());
+          (*into)[p.period().start_year()] = std::move(p);
+        }
+      }
+    }
+  }
+  std::set<int> have;
+  for (const auto& p : published) have.insert(p.period().start_year());
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  for (int fy : years) {
+    if (have.count(fy)) continue;  // a published average is given as loaded
+    const std::vector<std::string>* list = NeighboursOf(la, fy);
+    if (list == nullptr || list->empty()) continue;
+    for (auto [figures, kind] : {std::pair{&computed, "computed from their returns"},
+                                 std::pair{&given, "as published"}}) {
+      double sum = 0;
+      std::set<std::string> sources;
+      bool all = true;
+      for (const std::string& n : *list) {
+        const v1::IndicatorPoint* figure = nullptr;
+        if (auto f = figures->find(n); f != figures->end()) {
+          if (auto y = f->second.find(fy); y != f->second.end()) figure = &y->second;
+        }
+        if (figure == nullptr) {
+          all = false;
+          break;
+        }
+        sum += figure->value();
+        if (figures == &given) sources.insert(figure->sources().begin(), figure->sources().end());
+      }
+      if (!all) continue;
+      v1::IndicatorPoint p;
+      p.set_entity("SN:" + la);
+      p.set_indicator(indicator);
+      p.set_breakdown(breakdown);
+      *p.mutable_period() = FinancialYear(fy);
+      p.set_has_value(true);
+      p.set_numerator(sum);
+      p.set_denominator(static_cast<double>(list->size()));
+      p.set_value(sum / static_cast<double>(list->size()));
+      p.set_computed_unix_ms(now);
+      p.add_sources(absl::StrCat("Mean of the ", list->size(), " statistical neighbours' figures (",
+                                 absl::StrJoin(*list, ", "), "), ", kind));
+      for (const auto& s : sources) p.add_sources(s);
+      out.push_back(std::move(p));
+      break;
+    }
   }
   return out;
 }

@@ -72,6 +72,13 @@ class MetricsEngine {
   absl::StatusOr<std::vector<v1::ReturnInfo>> ListReturns(const std::string& la) const;
   // Financial-year points from `from` to `to` inclusive (either may be empty).
   // INVALID_ARGUMENT for an unknown indicator or bad period.
+  //
+  // For "SN:<la>" (the average of the LA's statistical neighbours), a published
+  // average is given as loaded; for a year without one, and for a rate or percentage,
+  // the average is computed when every neighbour on the LA's list for that year has a
+  // figure: the simple mean of the neighbours' figures computed from their own returns
+  // when every neighbour has those, else of their published figures (comparator rows of
+  // entity "LA:<code>") when every neighbour has those. The two are never mixed.
   absl::StatusOr<std::vector<v1::IndicatorPoint>> GetSeries(const std::string& entity,
                                                             const std::string& indicator,
                                                             const std::string& breakdown,
@@ -104,7 +111,24 @@ class MetricsEngine {
   std::mutex cache_mu_;
   std::list<CachedSet> cache_;  // most recently used first
   std::vector<v1::Target> targets_;
-  std::map<std::string, std::vector<std::string>> neighbours_;  // LA -> neighbour LAs
+  // The LA's statistical neighbours for a financial year: the list with the latest
+  // effective date on or before the year's last day (a list without a date applies
+  // from the start). nullptr when the LA has none.
+  const std::vector<std::string>* NeighboursOf(const std::string& la, int fy) const;
+  // The stored financial-year points of an entity, from start year lo to hi.
+  absl::StatusOr<std::vector<v1::IndicatorPoint>> StoredSeries(const std::string& entity,
+                                                               const std::string& indicator,
+                                                               const std::string& breakdown, int lo, int hi) const;
+  // The computed statistical-neighbour averages of `la` for the years `published` lacks.
+  absl::StatusOr<std::vector<v1::IndicatorPoint>> NeighbourAverages(const std::string& la,
+                                                                    const std::string& indicator,
+                                                                    const std::string& breakdown, int lo, int hi,
+                                                                    const std::vector<v1::IndicatorPoint>& published) const;
+  struct NeighbourList {
+    int32_t from = INT32_MIN;  // day number the list applies from
+    std::vector<std::string> las;
+  };
+  std::map<std::string, std::vector<NeighbourList>> neighbours_;  // LA -> lists by date
 };
 
 }  // namespace carestat

@@ -116,6 +116,122 @@ TEST_F(EngineTest, ShippedComparatorsAndTargetsAreServed) {
                                                       {"2015-16", 426}}));
 }
 
+TEST_F(EngineTest, ShippedNeighbourAveragesAreComputedFromTheNeighboursPublishedFigures) {
+  // LA 301's neighbours' published looked-after rates for 2013-14 (SFR 34/2015 LAA1, as
+  // reference/comparators.csv holds them): 64, 86, 37, 85, 74, 122, 50, 91, 48, 41, so
+  // the average is 698 / 10 = 69.8. 2015-16 has a published average (the seed's 69),
+  // which is given as loaded.
+  auto sn = engine_->GetSeries("SN:301", "lac_rate", "", "2013-14", "2015-16");
+  ASSERT_TRUE(sn.ok()) << sn.status();
+  std::map<std::string, v1::IndicatorPoint> by_year;
+  for (const auto& p : *sn) by_year[FormatPeriod(p.period())] = p;
+  ASSERT_EQ(by_year.count("2013-14"), 1u);
+  EXPECT_NEAR(by_year["2013-14"].value(), 69.8, 1e-9);
+  EXPECT_EQ(by_year["2013-14"].numerator(), 698);
+  EXPECT_EQ(by_year["2013-14"].denominator(), 10);
+  EXPECT_FALSE(by_year["2013-14"].supplied());
+  EXPECT_NE(by_year["2013-14"].sources(0).find("as published"), std::string::npos);
+  EXPECT_EQ(by_year["2015-16"].value(), 69);
+  EXPECT_TRUE(by_year["2015-16"].supplied());
+  // Referral rates 2014-15 (DfE CIN 2024 release, table C1): 688.3, 1124.2, 416.7,
+  // 475.2, 474.2, 1135.3, 749.3, 984.2, 570.1, 556: 7173.5 / 10 = 717.35.
+  auto ref = engine_->GetSeries("SN:301", "referral_rate", "", "2014-15", "2014-15");
+  ASSERT_TRUE(ref.ok()) << ref.status();
+  ASSERT_EQ(ref->size(), 1u);
+  EXPECT_NEAR((*ref)[0].value(), 717.35, 1e-9);
+}
+
+TEST_F(EngineTest, NeighbourAveragesNeedEveryNeighbourAndFollowTheListOfTheYear) {
+  // LA 901's neighbours are 902 and 903 until 31 March 2014, then 902 and 904.
+  ASSERT_TRUE(engine_
+                  ->PutReferenceData("neighbours",
+                                     "la,neighbour,name,effective_from,source\n"
+                                     "901,902,A,,test\n901,903,B,,test\n"
+                                     "901,902,A,2014-04-01,test\n901,904,C,2014-04-01,test\n")
+                  .ok());
+  ASSERT_TRUE(engine_
+                  ->PutReferenceData("comparators",
+                                     "entity,indicator,breakdown,period,value,source\n"
+                                     "LA:902,lac_rate,,2013-14,50,pub-a\n"
+                                     "LA:903,lac_rate,,2013-14,70,pub-b\n"
+                                     "LA:904,lac_rate,,2013-14,10,pub-c\n"    // not on 2013-14's list
+                                     "LA:902,lac_rate,,2014-15,40,pub-a\n"
+                                     "LA:904,lac_rate,,2014-15,80,pub-c\n"
+                                     "LA:902,lac_rate,,2015-16,40,pub-a\n"    // 904 has no 2015-16 figure
+                                     "LA:902,lac_started,,2014-15,40,pub-a\n"
+                                     "LA:904,lac_started,,2014-15,80,pub-c\n"
+                                     "SN:901,lac_rate,,2012-13,1,published average\n"
+                                     "LA:902,lac_rate,,2012-13,50,pub-a\n"
+                                     "LA:903,lac_rate,,2012-13,70,pub-b\n")
+                  .ok());
+  auto sn = engine_->GetSeries("SN:901", "lac_rate", "", "", "");
+  ASSERT_TRUE(sn.ok()) << sn.status();
+  std::map<std::string, double> v;
+  for (const auto& p : *sn) v[FormatPeriod(p.period())] = p.value();
+  // 2012-13 published (1, not the mean 60); 2013-14 (50 + 70) / 2; 2014-15 on the new
+  // list (40 + 80) / 2; 2015-16 none: a neighbour has no figure.
+  EXPECT_EQ(v, (std::map<std::string, double>{{"2012-13", 1}, {"2013-14", 60}, {"2014-15", 60}}));
+  // Counts are not averaged.
+  auto counts = engine_->GetSeries("SN:901", "lac_started", "", "", "");
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_TRUE(counts->empty());
+  // An LA without neighbours has no average.
+  EXPECT_EQ(engine_->GetSeries("SN:999", "lac_rate", "", "", "").status().code(), absl::StatusCode::kNotFound);
+  // A bad date is refused with its line.
+  auto bad = engine_->PutReferenceData("neighbours", "la,neighbour,effective_from,source\n901,902,1 April,x\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("line 2"), std::string::npos) << bad.status();
+}
+
+TEST_F(EngineTest, NeighbourAveragesUseComputedFiguresWhenEveryNeighbourHasThem) {
+  // 902 and 903 each have data of their own (7 and 3 referrals in 2015-16) and a
+  // published rate; 901's average is of the computed rates, never a mix.
+  ASSERT_TRUE(engine_->PutReferenceData("neighbours", "la,neighbour,source\n901,902,test\n901,903,test\n").ok());
+  ASSERT_TRUE(engine_
+                  ->PutReferenceData("populations",
+                                     "entity,mid_year,age_band,population,source\n"
+                                     "902,2015,0-17,10000,test\n903,2015,0-17,1000,test\n")
+                  .ok());
+  ASSERT_TRUE(engine_
+                  ->PutReferenceData("comparators",
+                                     "entity,indicator,breakdown,period,value,source\n"
+                                     "LA:902,referral_rate,,2015-16,500,pub\nLA:903,referral_rate,,2015-16,700,pub\n")
+                  .ok());
+  auto scan = [](const std::string& la, int n) {
+    return [la, n](const std::vector<std::string>&, const std::function<void(const v1::Record&)>& fn) {
+      for (int i = 0; i < n; ++i) {
+        v1::Record r;
+        r.set_return_id(la + "/2016/cin-census");
+        r.mutable_referral()->set_child_id("c" + std::to_string(i));
+        *r.mutable_referral()->mutable_referral_date() = MakeDate(2015, 5, 1);
+        fn(r);
+      }
+      return absl::OkStatus();
+    };
+  };
+  auto ret = [](const std::string& la) {
+    v1::ReturnInfo r;
+    r.set_la(la);
+    r.set_collection_year(2016);
+    r.set_dataset("cin-census");
+    r.set_return_id(la + "/2016/cin-census");
+    return r;
+  };
+  // Only 902 computed: not every neighbour, so the published figures: (500 + 700) / 2.
+  ASSERT_TRUE(engine_->Recompute("902", {}, {ret("902")}, scan("902", 7)).ok());
+  auto one = engine_->GetSeries("SN:901", "referral_rate", "", "2015-16", "2015-16");
+  ASSERT_TRUE(one.ok()) << one.status();
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ((*one)[0].value(), 600);
+  // Both computed: 7 / 10000 * 10000 = 7 and 3 / 1000 * 10000 = 30, mean 18.5.
+  ASSERT_TRUE(engine_->Recompute("903", {}, {ret("903")}, scan("903", 3)).ok());
+  auto both = engine_->GetSeries("SN:901", "referral_rate", "", "2015-16", "2015-16");
+  ASSERT_TRUE(both.ok()) << both.status();
+  ASSERT_EQ(both->size(), 1u);
+  EXPECT_NEAR((*both)[0].value(), 18.5, 1e-9);
+  EXPECT_NE((*both)[0].sources(0).find("computed from their returns"), std::string::npos);
+}
+
 TEST_F(EngineTest, TheReturnsOfTheLastRecomputeAreServedWithTheirTallies) {
   v1::ReturnInfo r;
   r.set_return_id("301/2016/annex-a-list-1");
