@@ -90,7 +90,8 @@ const std::vector<IndicatorDef>& Catalogue() {
       {"lac_inhouse_foster_children", "Children in in-house foster care", "count", "none",
        "Distinct children with a placement in the year of type U1 to U6 and provider PR1.", {}, false},
       {"lac_placed_in_borough_pct", "Looked-after children placed in the borough", "percent", "up",
-       "Of children looked after at 31 March, % placed inside the LA's boundary (where the return says).", {}, false},
+       "Of children looked after at 31 March, % placed inside the LA's boundary, where a return says: the "
+       "SSDA903 episode's placement location, else the year's Annex A list 8 (Placement Location).", {}, false},
       {"lac_placed_within_20_miles_pct", "Looked-after children placed within 20 miles", "percent", "up",
        "Of children looked after at 31 March, % placed 20 miles or less from home (where known).", {}, false},
       {"care_leavers_18plus", "Care leavers aged 18 and over", "count", "none",

@@ -251,9 +251,18 @@ void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
   }
   out.Count("lac_inhouse_foster_children", "", year, inhouse.size(), inhouse_sources);
 
-  // Where children looked after at S live, of those whose return says. A distance is
+  // Where children looked after at S live, of those whose return says: the episode's
+  // own placement location, else the one the year's Annex A list 8 gives for the
+  // child's period of care open at S (no date ceased, or one after S). A distance is
   // taken only as the return gives it: two postcode districts without one are left out,
   // as there is no shipped table of where districts are to measure between.
+  std::map<std::string_view, const Item<v1::CarePeriod>*> listed;
+  for (const auto& item : set.care_periods(in.fy)) {
+    const v1::CarePeriod& c = item.rec;
+    if (!c.placed_inside_la_known() || ToDays(c.start_date()) > s) continue;
+    if (HasDate(c.end_date()) && ToDays(c.end_date()) <= s) continue;
+    listed[c.child_id()] = &item;
+  }
   double located = 0, inside = 0, measured = 0, near = 0;
   std::set<std::string> located_sources, measured_sources;
   for (const auto& [child, i] : at_s.open) {
@@ -262,6 +271,10 @@ void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
       located += 1;
       inside += e->rec.placed_inside_la();
       AddSources(&located_sources, *e);
+    } else if (auto l = listed.find(child); l != listed.end()) {
+      located += 1;
+      inside += l->second->rec.placed_inside_la();
+      AddSources(&located_sources, *l->second);
     }
     if (e->rec.distance_known()) {
       measured += 1;

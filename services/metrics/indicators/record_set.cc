@@ -83,12 +83,13 @@ std::vector<std::string> KindsOfDataset(const std::string& d) {
   if (d == "ssda903-header") return {"child"};
   if (d == "ssda903-oc3") return {"care_leaver"};
   if (d == "ssda903-ad1" || d == "ssda903-placed_adoption") return {"adoption"};
-  if (d == "annex-a") return {"contact", "referral", "assessment", "section47", "cp_plan", "care_leaver"};
+  if (d == "annex-a") return {"contact", "referral", "assessment", "section47", "cp_plan", "care_period", "care_leaver"};
   if (d == "annex-a-list-1") return {"contact"};
   if (d == "annex-a-list-3") return {"referral"};
   if (d == "annex-a-list-4") return {"assessment"};
   if (d == "annex-a-list-5") return {"section47"};
   if (d == "annex-a-list-7") return {"cp_plan"};
+  if (d == "annex-a-list-8") return {"care_period"};
   if (d == "annex-a-list-9") return {"care_leaver"};
   if (d == "local-measures") return {"local_measure"};
   return {};
@@ -282,6 +283,7 @@ const auto kAdoptionKey = [](const v1::Adoption& x) {
   k.a = DateKey(x.decision_date());
   return k;
 };
+const auto kCarePeriodKey = Dated([](const v1::CarePeriod& x) -> const v1::Date& { return x.start_date(); });
 // One per child in each year's return.
 const auto kCareLeaverKey = [](const v1::CareLeaver& x) {
   RecordSetKey k;
@@ -338,6 +340,9 @@ void RecordSet::Add(const v1::Record& r) {
     case v1::Record::kCareLeaver:
       care_leavers_[ReturnYear(r.return_id())].Add(*this, kCareLeaverKey, ret, r.care_leaver());
       break;
+    case v1::Record::kCarePeriod:
+      care_periods_[ReturnYear(r.return_id())].Add(*this, kCarePeriodKey, ret, r.care_period());
+      break;
     case v1::Record::kLocalMeasure:
       held.local_measures.push_back(r.local_measure());
       local_measures_changed_ = true;
@@ -381,6 +386,7 @@ void RecordSet::RemoveReturn(const std::string& return_id) {
   care_episodes_.Remove(*this, kCareEpisodeKey, ret);
   adoptions_.Remove(*this, kAdoptionKey, ret);
   for (auto& [fy, d] : care_leavers_) d.Remove(*this, kCareLeaverKey, ret);
+  for (auto& [fy, d] : care_periods_) d.Remove(*this, kCarePeriodKey, ret);
   for (const std::string* id : held.children) {
     auto it = children_.find(*id);
     if (it == children_.end()) continue;
@@ -451,6 +457,7 @@ void RecordSet::Finalize() {
     adoptions_.items = std::move(sorted);
   }
   for (auto& [fy, d] : care_leavers_) d.Finalize(*this);
+  for (auto& [fy, d] : care_periods_) d.Finalize(*this);
   if (care_episodes_.Finalize(*this)) looked_after_by_child_ = ByChild(care_episodes_.items);
   for (HeldChild* child : stale_children_) {
     child->stale = false;
@@ -492,6 +499,12 @@ const std::vector<Item<v1::CareLeaver>>& RecordSet::care_leavers(int fy) const {
   static const std::vector<Item<v1::CareLeaver>> kNone;
   auto it = care_leavers_.find(fy);
   return it == care_leavers_.end() ? kNone : it->second.items;
+}
+
+const std::vector<Item<v1::CarePeriod>>& RecordSet::care_periods(int fy) const {
+  static const std::vector<Item<v1::CarePeriod>> kNone;
+  auto it = care_periods_.find(fy);
+  return it == care_periods_.end() ? kNone : it->second.items;
 }
 
 const ChildInfo* RecordSet::child(const std::string& id) const {

@@ -147,6 +147,9 @@ class RecordSet {
   const std::vector<Item<v1::Adoption>>& adoptions() const { return adoptions_.items; }
   // Care leavers by the financial year of the return that reported them.
   const std::vector<Item<v1::CareLeaver>>& care_leavers(int fy) const;
+  // Annex A list 8's periods of care by the financial year of the return that listed
+  // them (one per child and start date).
+  const std::vector<Item<v1::CarePeriod>>& care_periods(int fy) const;
   const std::vector<v1::LocalMeasure>& local_measures() const { return local_measures_; }
   // nullptr when no return describes the child.
   const ChildInfo* child(const std::string& child_id) const;
@@ -239,6 +242,7 @@ class RecordSet {
   Deduper<v1::CareEpisode> care_episodes_;
   Deduper<v1::Adoption> adoptions_;
   std::map<int, Deduper<v1::CareLeaver>> care_leavers_;
+  std::map<int, Deduper<v1::CarePeriod>> care_periods_;
   std::map<std::string, std::vector<const Item<v1::CareEpisode>*>> looked_after_by_child_;
   std::vector<v1::LocalMeasure> local_measures_;
   struct HeldChild {

@@ -384,6 +384,54 @@ TEST(LookedAfterTest, WhoTheChildrenAreAndWhereTheyLive) {
   EXPECT_EQ(pts["lac_placed_within_20_miles_pct/2015-16"].denominator(), 2);
 }
 
+// An Annex A list 8 row: a period of care with where the child is placed.
+v1::Record List8(const std::string& id, v1::Date start, v1::Date end, const std::string& location, int return_year) {
+  v1::Record r;
+  r.set_return_id(ReturnId(return_year, "annex-a-list-8"));
+  v1::CarePeriod* c = r.mutable_care_period();
+  c->set_child_id(id);
+  *c->mutable_start_date() = start;
+  if (end.year() != 0) *c->mutable_end_date() = end;
+  if (!location.empty()) {
+    c->set_placed_inside_la_known(true);
+    c->set_placed_inside_la(location == "IN");
+  }
+  return r;
+}
+
+TEST(LookedAfterTest, WhereTheyLiveFromAnnexAListEight) {
+  // SSDA903 CSV episodes say nothing of where the child is placed; Annex A list 8 of
+  // the year does, for the period of care open at S.
+  RecordSet set("301");
+  set.AddReturn(Return("ssda903-episodes", 2016));
+  set.AddReturn(Return("annex-a-list-8", 2016));
+  set.AddReturn(Return("annex-a-list-8", 2015));
+  AddEpisodes(set, {{.child = "c1", .start = D(2014, 6, 1), .return_year = 2016},
+                    {.child = "c2", .start = D(2015, 2, 1)},
+                    {.child = "c3", .start = D(2015, 7, 1)},
+                    {.child = "c4", .start = D(2015, 9, 1)}});
+  // c5's own episode says it is placed outside: the episode's word counts first.
+  v1::Record c5 = Episode({.child = "c5", .start = D(2015, 9, 1)});
+  c5.mutable_care_episode()->set_placed_inside_la_known(true);
+  c5.mutable_care_episode()->set_placed_inside_la(false);
+  set.Add(c5);
+  set.Add(List8("c1", D(2014, 6, 1), {}, "IN", 2016));
+  set.Add(List8("c2", D(2015, 2, 1), {}, "OUT", 2016));
+  // c3: an earlier period, ended 31 March 2016 (not open at S), says IN; nothing else.
+  set.Add(List8("c3", D(2014, 1, 1), D(2016, 3, 31), "IN", 2016));
+  // c4: only last year's list says, and only this year's counts.
+  set.Add(List8("c4", D(2015, 9, 1), {}, "IN", 2015));
+  set.Add(List8("c5", D(2015, 9, 1), {}, "IN", 2016));
+  Points pts = Compute(set, {2015});
+  EXPECT_EQ(V(pts, "lac_year_end/2015-16"), 5);
+  // c1 inside, c2 outside, c5 outside (its episode): 1 of 3. c3 and c4 are not known.
+  EXPECT_NEAR(V(pts, "lac_placed_in_borough_pct/2015-16"), 100.0 / 3, 1e-9);
+  EXPECT_EQ(pts["lac_placed_in_borough_pct/2015-16"].denominator(), 3);
+  EXPECT_EQ(pts["lac_placed_in_borough_pct/2015-16"].numerator(), 1);
+  const auto& sources = pts["lac_placed_in_borough_pct/2015-16"].sources();
+  EXPECT_NE(std::find(sources.begin(), sources.end(), "301/2016/annex-a-list-8"), sources.end());
+}
+
 TEST(LookedAfterTest, InHouseFosterCareCountsChildrenPlacedInTheYear) {
   RecordSet set("301");
   set.AddReturn(Return("ssda903-episodes", 2016));

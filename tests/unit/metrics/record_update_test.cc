@@ -221,8 +221,8 @@ TEST_F(RecordUpdateTest, EpisodesRemovedThenAddedBack) {
 }
 
 TEST_F(RecordUpdateTest, HeadersAdoptionsAndCareLeaversReplaced) {
-  // Children's details (merged across datasets), adoptions (kept in key order) and
-  // care leavers (one per child in each year) take their own paths.
+  // Children's details (merged across datasets), adoptions (kept in key order), care
+  // leavers and list 8's periods of care (kept by year) take their own paths.
   Replace(2014, "ssda903-header", [](v1::Record& r, int64_t i) {
     if (r.has_child() && i % 2 == 0) r.mutable_child()->set_sex(r.child().sex() == v1::MALE ? v1::FEMALE : v1::MALE);
     return i % 6 != 5;
@@ -232,7 +232,13 @@ TEST_F(RecordUpdateTest, HeadersAdoptionsAndCareLeaversReplaced) {
     if (r.has_care_leaver() && i % 3 == 0) r.mutable_care_leaver()->set_in_touch("NO");
     return true;
   });
-  std::vector<std::string> want = {"301/2014/ssda903-header", "301/2015/ssda903-oc3", "301/2016/ssda903-ad1"};
+  // Annex A list 8 (where children are placed), by year like care leavers.
+  Replace(2016, "annex-a-list-8", [](v1::Record& r, int64_t i) {
+    if (r.has_care_period() && i % 4 == 0) r.mutable_care_period()->set_placed_inside_la(!r.care_period().placed_inside_la());
+    return i % 3 != 2;
+  });
+  std::vector<std::string> want = {"301/2014/ssda903-header", "301/2015/ssda903-oc3", "301/2016/annex-a-list-8",
+                                   "301/2016/ssda903-ad1"};
   ExpectSameAsFresh(want);
 }
 
