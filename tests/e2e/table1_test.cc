@@ -54,11 +54,13 @@ TEST(EndToEndTest, SynthThenRunReproducesTable1) {
   EXPECT_EQ(std::lround(t.rows(1).change_1y_pct().value()), -20);
   EXPECT_EQ(std::lround(t.rows(1).change_5y_pct().value()), 20);
   // Referral rate: ONS mid-2015 0-17 (60,882, as DfE publishes it after the 2023
-  // revision) gives 535 where the seed printed 551 from an earlier estimate; the
-  // years before mid-2012 have no sourced population and show as not available.
+  // revision) gives 535 where the seed printed 551 from an earlier estimate; 2010-11
+  // divides by the mid-2010 estimate DfE used that year (49,526): 2704 / 49,526 = 546,
+  // as the seed prints.
   ASSERT_EQ(t.rows(2).indicator(), "referral_rate");
   EXPECT_EQ(std::lround(t.rows(2).values(5).value()), 535);
-  EXPECT_FALSE(t.rows(2).values(0).has_value());
+  ASSERT_TRUE(t.rows(2).values(0).has_value());
+  EXPECT_EQ(std::lround(t.rows(2).values(0).value()), 546);
 
   const std::string md = Slurp(base + ".md");
   EXPECT_NE(md.find("| Number of contacts received (including multiple contacts on a child) | 9,765 | 8,683 | "
