@@ -791,9 +791,19 @@ class Borough {
   void Recompute(const Config& c) {
     const std::string input = absl::StrCat("LA 301, ", Count(static_cast<double>(records_.size())), " records, ",
                                            returns_.size(), " returns");
+    // Records by return, in scan order, so that asking for one return reads it alone
+    // (as the store's seek to its keys does).
+    std::map<std::string, std::vector<const v1::Record*>> by_return;
+    for (const auto& r : records_) by_return[r.return_id()].push_back(&r);
     auto memory_scan = [&](const std::vector<std::string>& only, const std::function<void(const v1::Record&)>& fn) {
-      for (const auto& r : records_) {
-        if (only.empty() || std::find(only.begin(), only.end(), r.return_id()) != only.end()) fn(r);
+      if (only.empty()) {
+        for (const auto& r : records_) fn(r);
+        return absl::OkStatus();
+      }
+      for (const auto& id : only) {
+        auto it = by_return.find(id);
+        if (it == by_return.end()) continue;
+        for (const v1::Record* r : it->second) fn(*r);
       }
       return absl::OkStatus();
     };
@@ -893,9 +903,17 @@ class Borough {
               absl::StrFormat("p50 %s, p90 %s", Ms(Percentile(*stored_cold, 0.5)), Ms(Percentile(*stored_cold, 0.9))),
               "", ""});
     }
-    auto all = time_runs({}, memory_scan, std::max<int64_t>(n / 4, 1), &points, kReplaced);
+    auto moved = time_runs({}, memory_scan, std::max<int64_t>(n / 2, 1), &points, kReplaced);
+    if (moved.ok()) {
+      AddRow({"recompute after a return is replaced, no year named (the years it moves)", input,
+              absl::StrFormat("p50 %s, p90 %s (%" PRId64 " points: its records are unchanged, so its own year alone)",
+                              Ms(Percentile(*moved, 0.5)), Ms(Percentile(*moved, 0.9)), points),
+              "", ""});
+    }
+    auto all = time_runs({2011, 2012, 2013, 2014, 2015, 2016}, memory_scan, std::max<int64_t>(n / 4, 1), &points,
+                         kReplaced);
     if (all.ok()) {
-      AddRow({"recompute all years after a return is replaced (records in memory)", input,
+      AddRow({"recompute all six years after a return is replaced (records in memory)", input,
               absl::StrFormat("p50 %s (%" PRId64 " points)", Ms(Percentile(*all, 0.5)), points), "", ""});
     }
     if (!service_recompute_.empty()) {

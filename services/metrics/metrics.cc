@@ -1,6 +1,7 @@
 #include "services/metrics/metrics.h"
 
 #include <algorithm>
+#include <climits>
 #include <chrono>
 #include <map>
 
@@ -8,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "reference/embedded.h"
 #include "services/common/dates.h"
 #include "services/common/reference_csv.h"
@@ -93,22 +95,52 @@ bool ReturnPrints(const std::string& la, const std::vector<v1::ReturnInfo>& retu
   return !prints->empty();
 }
 
+// "301/2016/cin-census" -> 2015, the financial year its records are about (INT_MIN when
+// the id has no year, so that every year counts).
+int FinancialYearOfReturn(const std::string& return_id) {
+  std::vector<absl::string_view> parts = absl::StrSplit(return_id, '/');
+  int cy = 0;
+  if (parts.size() < 2 || !absl::SimpleAtoi(parts[1], &cy)) return INT_MIN;
+  return cy - 1;
+}
+
 }  // namespace
+
+absl::StatusOr<std::set<int>> MetricsEngine::WrittenYears(const std::string& la) const {
+  std::set<int> out;
+  const std::string prefix = KeyBuilder().Str(la).Build();
+  auto it = s_->NewIterator(kWritten);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    KeyReader r(std::string_view(it->key().data(), it->key().size()));
+    std::string key_la;
+    uint16_t fy = 0;
+    if (!r.Str(&key_la) || !r.U16(&fy)) return absl::DataLossError("corrupt written-points key");
+    out.insert(fy);
+  }
+  return out;
+}
 
 absl::StatusOr<std::shared_ptr<const RecordSet>> MetricsEngine::RecordsFor(const std::string& la,
                                                                         const std::vector<v1::ReturnInfo>& returns,
-                                                                        const RecordScan& scan, bool* reused) {
+                                                                        const RecordScan& scan, int* from_fy,
+                                                                        int* moved_from) {
   std::map<std::string, std::string> prints;
   const bool keepable = ReturnPrints(la, returns, &prints);
   std::shared_ptr<RecordSet> set;  // the kept set to bring up to date, when there is one
   std::map<std::string, std::string> held_prints;
+  uint64_t held_version = 0;
+  const uint64_t version = reference_version_;
   {
     std::lock_guard<std::mutex> lock(cache_mu_);
     for (auto it = cache_.begin(); it != cache_.end(); ++it) {
       if (it->la != la) continue;
       if (keepable && it->prints == prints) {
         cache_.splice(cache_.begin(), cache_, it);
-        *reused = true;
+        *from_fy = INT_MIN;  // asked again with nothing changed: every year
+        // Nothing left pending for a recompute of named years, unless reference data was
+        // loaded since the last recompute.
+        *moved_from = cache_.front().reference_version == reference_version_ ? INT_MAX : INT_MIN;
+        cache_.front().reference_version = reference_version_;
         return std::shared_ptr<const RecordSet>(cache_.front().set);
       }
       // The LA's returns changed. Out of the cache, nobody else can take the set; when
@@ -116,6 +148,7 @@ absl::StatusOr<std::shared_ptr<const RecordSet>> MetricsEngine::RecordsFor(const
       if (keepable && it->set.use_count() == 1) {
         set = std::move(it->set);
         held_prints = std::move(it->prints);
+        held_version = it->reference_version;
       }
       cache_.erase(it);
       break;
@@ -126,20 +159,24 @@ absl::StatusOr<std::shared_ptr<const RecordSet>> MetricsEngine::RecordsFor(const
       while (!cache_.empty() && cache_.size() >= kKeptLas) cache_.pop_back();
     }
   }
-  *reused = false;
   // The returns whose records to read: every one for a new set; for a kept one, those
   // added or replaced since, after taking out what it holds of them and of the removed.
   std::vector<std::string> read;
+  int from = INT_MAX;  // the earliest year of a return added, replaced or removed
   if (set) {
     for (const auto& [id, print] : held_prints) {
       auto now = prints.find(id);
-      if (now == prints.end() || now->second != print) set->RemoveReturn(id);
+      if (now == prints.end() || now->second != print) {
+        set->RemoveReturn(id);
+        from = std::min(from, FinancialYearOfReturn(id));
+      }
     }
     for (const auto& [id, print] : prints) {
       auto then = held_prints.find(id);
       if (then == held_prints.end() || then->second != print) {
         set->RemoveReturn(id);  // a return read by a scan that ran ahead of its list
         read.push_back(id);
+        from = std::min(from, FinancialYearOfReturn(id));
       }
     }
     set->ClearReturns();
@@ -173,11 +210,19 @@ absl::StatusOr<std::shared_ptr<const RecordSet>> MetricsEngine::RecordsFor(const
     if (!s.ok()) return s;  // a half-read set is not kept
   }
   set->Finalize();
+  const int32_t earliest = set->TakeEarliestChange();
+  if (fresh || held_version != version || earliest == INT32_MIN) {
+    *from_fy = INT_MIN;
+  } else {
+    if (earliest != INT32_MAX) from = std::min(from, FinancialYearOf(earliest));
+    *from_fy = from;
+  }
+  *moved_from = *from_fy;
   if (keepable) {
     std::lock_guard<std::mutex> lock(cache_mu_);
     std::erase_if(cache_, [&](const CachedSet& c) { return c.la == la; });
     while (!cache_.empty() && cache_.size() >= kKeptLas) cache_.pop_back();
-    cache_.push_front(CachedSet{la, std::move(prints), set});
+    cache_.push_front(CachedSet{la, std::move(prints), set, version});
   }
   return std::shared_ptr<const RecordSet>(std::move(set));
 }
@@ -191,14 +236,32 @@ absl::StatusOr<v1::RecomputeResponse> MetricsEngine::Recompute(const std::string
                                                                const std::vector<int>& collection_years,
                                                                const std::vector<v1::ReturnInfo>& returns,
                                                                const RecordScan& scan) {
-  bool reused = false;  // the LA's kept RecordSet, or one built from `scan`
-  auto kept = RecordsFor(la, returns, scan, &reused);
+  int from_fy = INT_MIN;     // the first year to recompute when no year is named
+  int moved_from = INT_MIN;  // the first year the changes moved
+  auto kept = RecordsFor(la, returns, scan, &from_fy, &moved_from);
   if (!kept.ok()) return kept.status();
   const RecordSet& set = **kept;
 
+  {
+    // Changes a recompute of named years left for the others.
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto pending = pending_from_.find(la);
+    if (pending != pending_from_.end()) {
+      from_fy = std::min(from_fy, pending->second);
+      moved_from = std::min(moved_from, pending->second);
+      pending_from_.erase(pending);
+    }
+    if (!collection_years.empty() && moved_from != INT_MAX) pending_from_[la] = moved_from;
+  }
   std::set<int> years;
   if (collection_years.empty()) {
-    years = set.AllYears();
+    auto written = WrittenYears(la);
+    if (!written.ok()) return written.status();
+    std::set<int> all = set.AllYears();
+    all.insert(written->begin(), written->end());  // a year no longer covered loses its points
+    for (int fy : all) {
+      if (fy >= from_fy) years.insert(fy);
+    }
   } else {
     for (int cy : collection_years) years.insert(cy - 1);
   }
@@ -369,6 +432,7 @@ absl::StatusOr<int64_t> MetricsEngine::ApplyReference(const std::string& table, 
 absl::StatusOr<int64_t> MetricsEngine::PutReferenceData(const std::string& table, const std::string& csv) {
   auto rows = ApplyReference(table, csv);
   if (!rows.ok()) return rows;
+  ++reference_version_;  // the next recompute of each LA does every year
   // Kept under a time-ordered key so a restart re-applies updates in load order.
   const uint64_t seq = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                            std::chrono::system_clock::now().time_since_epoch()).count());
@@ -379,6 +443,7 @@ absl::StatusOr<int64_t> MetricsEngine::PutReferenceData(const std::string& table
 absl::StatusOr<int64_t> MetricsEngine::PutLocalMeasures(const std::string& csv) {
   auto t = ReadReferenceCsv(csv, {"indicator", "la", "period", "value", "source"}, "local measures");
   if (!t.ok()) return t.status();
+  ++reference_version_;
   const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count();
   rocksdb::WriteBatch batch;

@@ -6,6 +6,7 @@
 //   auto series = (*m)->GetSeries("301", "referrals", "", "2010-11", "2015-16");
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <list>
 #include <map>
@@ -33,10 +34,20 @@ class MetricsEngine {
   // of the returns with those ids alone (at their current generations).
   using RecordScan = std::function<absl::Status(const std::vector<std::string>& only,
                                                 const std::function<void(const v1::Record&)>&)>;
-  // Recomputes the LA's points for the financial years of `collection_years` (every
-  // year its returns cover when empty), reading every record `scan` gives (earlier
-  // years are needed for lookbacks). Each LA-year is written with one WriteBatch that
-  // also deletes the points it no longer has.
+  // Recomputes the LA's points for the financial years of `collection_years`, reading
+  // every record `scan` gives (earlier years are needed for lookbacks). When
+  // `collection_years` is empty: the years whose figures the change of returns since the
+  // last recompute may have moved (see below), every year its returns cover (and every
+  // year it has points for) when the records are read afresh, are unchanged, or
+  // reference data was loaded since. Each LA-year is written with one WriteBatch that
+  // also deletes the points it no longer has (a year no return covers any more loses
+  // its points).
+  //
+  // The years a change moves: from the earliest of the financial years of the returns
+  // added, replaced or removed, and the earliest date of any record whose counted
+  // version differs (a record of a replaced return identical to the one it replaces
+  // moves nothing), onward: later years look back. A child's details changing (sex,
+  // birth date, ethnicity) or a changed record without a date moves every year.
   //
   // The LA's deduplicated records are kept between calls (for the LA last recomputed).
   // While its returns are the same (the same return ids at the same generations and
@@ -90,11 +101,18 @@ class MetricsEngine {
   absl::Status RequireLa(const std::string& la) const;
   // Applies a table without keeping it (the shipped tables, and kept updates on Open).
   absl::StatusOr<int64_t> ApplyReference(const std::string& table, const std::string& csv);
-  // The LA's RecordSet for these returns: kept, or built from `scan` (and kept when
-  // the returns identify their records). *reused says which.
+  // The LA's RecordSet for these returns: kept (brought up to date), or built from
+  // `scan` (and kept when the returns identify their records). *from_fy is the first
+  // financial year to recompute when none is named: INT_MIN for every year (a new set,
+  // unchanged records, reference data loaded since), INT_MAX when nothing moved.
+  // *moved_from is the first year the changes moved (INT_MAX for unchanged records and
+  // reference data): what a recompute of named years leaves pending.
   absl::StatusOr<std::shared_ptr<const RecordSet>> RecordsFor(const std::string& la,
                                                               const std::vector<v1::ReturnInfo>& returns,
-                                                              const RecordScan& scan, bool* reused);
+                                                              const RecordScan& scan, int* from_fy,
+                                                              int* moved_from);
+  // The financial years the LA has points written for.
+  absl::StatusOr<std::set<int>> WrittenYears(const std::string& la) const;
   std::unique_ptr<Store> s_;
   Populations populations_;
   struct CachedSet {
@@ -102,14 +120,20 @@ class MetricsEngine {
     // Return id -> what identifies its records (generation, content hash, year).
     std::map<std::string, std::string> prints;
     std::shared_ptr<RecordSet> set;
+    uint64_t reference_version = 0;  // reference_version_ when last recomputed
   };
-  // A kept set costs memory (121 MB of heap for the synthetic borough's 249,000 records),
+  // Counts reference and local-measure loads: figures of every year may move with them.
+  std::atomic<uint64_t> reference_version_{0};
+  // A kept set costs memory (about 130 MB of heap for the synthetic borough's 249,000 records),
   // so only the LA recomputed last keeps its set, and it is dropped before another LA's
   // is built: a run over many LAs never holds more than one set, as before sets were
   // kept.
   static constexpr size_t kKeptLas = 1;
   std::mutex cache_mu_;
   std::list<CachedSet> cache_;  // most recently used first
+  // LA -> the first year whose figures changes have moved that a recompute of named
+  // years did not do: the next recompute of every year starts there at the latest.
+  std::map<std::string, int> pending_from_;
   std::vector<v1::Target> targets_;
   // The LA's statistical neighbours for a financial year: the list with the latest
   // effective date on or before the year's last day (a list without a date applies

@@ -41,6 +41,38 @@ void SetDays(Item<v1::CareEpisode>& it) {
   it.day[1] = DayOrNone(it.rec.end_date());
 }
 
+// The earliest day a record's figures can lie on: its earliest date (INT32_MIN when
+// its main date is blank, or for kinds not listed, so that every day counts).
+int32_t MinDay(int32_t main, int32_t other) {
+  if (main == kNoDay) return INT32_MIN;
+  return other == kNoDay ? main : std::min(main, other);
+}
+template <typename T>
+int32_t EarliestDay(const T& rec) {
+  Item<T> item{rec, SourceList()};
+  SetDays(item);
+  return MinDay(item.day[0], item.day[1]);
+}
+int32_t EarliestDay(const v1::CinPlan& p) { return MinDay(DayOrNone(p.start_date()), DayOrNone(p.end_date())); }
+int32_t EarliestDay(const v1::Adoption&) { return INT32_MIN; }
+int32_t EarliestDay(const v1::CareLeaver&) { return INT32_MIN; }
+int32_t EarliestDay(const v1::CarePeriod&) { return INT32_MIN; }
+int32_t EarliestDay(const v1::Contact& c) { return MinDay(DayOrNone(c.contact_date()), kNoDay); }
+
+template <typename T>
+bool SameRecord(const T& a, const T& b) {
+  if (&a == &b) return true;
+  const size_t size = a.ByteSizeLong();
+  if (size != b.ByteSizeLong()) return false;
+  // Serialized into buffers kept between calls (a replaced return compares thousands).
+  thread_local std::string x, y;
+  x.resize(size);
+  y.resize(size);
+  a.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(x.data()));
+  b.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(y.data()));
+  return x == y;
+}
+
 // The date as the natural key's text has it, for the one kind kept in key order.
 std::string DateText(int32_t d) { return d == kNoDay ? "" : FormatIsoDate(d); }
 
@@ -129,6 +161,8 @@ void RecordSet::Deduper<T>::MarkStale(uint32_t idx) {
   Entry& e = entries[idx];
   if (!e.stale) {
     e.stale = true;
+    e.was = e.rec;  // REQUIRES: called before the entry changes
+    e.was_copies = e.rec == nullptr ? 0 : e.copies;
     stale.push_back(idx);
   }
   changed = true;
@@ -148,6 +182,15 @@ void RecordSet::Deduper<T>::Add(RecordSet& set, KeyOf key_of, ReturnIndex ret, c
     e.key_return = ret;
   }
   const uint32_t idx = found->second;
+  if (!inserted && entries[idx].versions.empty()) {
+    // A key every holder of which was removed, coming back (a return replaced): the
+    // entry lives on, keyed now by the new record (the old one is about to be freed).
+    by_key.erase(found);
+    by_key.emplace(key, idx);
+    entries[idx].key_rec = copy;
+    entries[idx].key_return = ret;
+  }
+  MarkStale(idx);
   Entry& e = entries[idx];
   bool had = false;
   for (Version& v : e.versions) {
@@ -171,7 +214,6 @@ void RecordSet::Deduper<T>::Add(RecordSet& set, KeyOf key_of, ReturnIndex ret, c
     e.rec = copy;
     e.rec_return = ret;
   }
-  MarkStale(idx);
 }
 
 template <typename T>
@@ -181,6 +223,7 @@ void RecordSet::Deduper<T>::Remove(RecordSet& set, KeyOf key_of, ReturnIndex ret
   if (held == held_by_return.end()) return;
   adding = nullptr;
   for (uint32_t idx : held->second) {
+    MarkStale(idx);
     Entry& e = entries[idx];
     e.versions.erase(std::remove_if(e.versions.begin(), e.versions.end(), [ret](const Version& v) { return v.ret == ret; }),
                      e.versions.end());
@@ -192,38 +235,64 @@ void RecordSet::Deduper<T>::Remove(RecordSet& set, KeyOf key_of, ReturnIndex ret
       }
     }
     if (e.key_return == ret) {
-      // The key views a record about to be freed: key the entry by a version that stays,
-      // or forget the key (a later return with it starts a new entry).
+      // The key views a record that Finalize frees: key the entry by a version that
+      // stays; with none left, keep the key until Finalize (a replacing return may bring
+      // it back, and its entry, to be compared), which then forgets it.
       Key old = key_of(*e.key_rec);
       old.hash = absl::HashOf(old.child, old.table, old.a, old.b);
-      by_key.erase(old);
-      e.key_rec = nullptr;
       if (!e.versions.empty()) {
+        by_key.erase(old);
         e.key_rec = e.versions.front().rec;
         e.key_return = e.versions.front().ret;
         Key now = key_of(*e.key_rec);
         now.hash = old.hash;
         by_key.emplace(now, idx);
+      } else {
+        orphans.emplace_back(idx, old);
       }
     }
-    MarkStale(idx);
   }
   held_by_return.erase(held);
 }
 
 template <typename T>
 bool RecordSet::Deduper<T>::Finalize(RecordSet& set) {
+  // Keys no return brought back view records about to be freed: forget them (a later
+  // return with the key starts a new entry).
+  for (const auto& [idx, key] : orphans) {
+    Entry& e = entries[idx];
+    if (!e.versions.empty()) continue;  // brought back, and keyed by the new record
+    by_key.erase(key);
+    e.key_rec = nullptr;
+  }
+  orphans.clear();
   if (!changed) return false;
   for (uint32_t idx : stale) {
     Entry& e = entries[idx];
     e.stale = false;
-    if (e.rec == nullptr) continue;
+    const T* was = e.was;
+    e.was = nullptr;
     int32_t n = 0;
     absl::InlinedVector<ReturnIndex, 4> returns;
     for (const Version& v : e.versions) {
       n = std::max(n, v.count);
       returns.push_back(v.ret);
     }
+    if (e.rec == nullptr) n = 0;
+    if (set.compare_) {
+      // Figures move only where the record counted differs (or counts more or less often).
+      const bool moved = was == nullptr || e.rec == nullptr ? was != e.rec
+                                                             : e.was_copies != n || !SameRecord(*was, *e.rec);
+      if (moved) {
+        if (year_day != INT32_MIN) {
+          set.NoteChange(year_day);
+        } else {
+          set.NoteChange(was == nullptr ? INT32_MAX : EarliestDay(*was));
+          set.NoteChange(e.rec == nullptr ? INT32_MAX : EarliestDay(*e.rec));
+        }
+      }
+    }
+    if (e.rec == nullptr) continue;
     e.copies = n;
     e.sources = set.SourcesOf(std::move(returns));
     Item<T> item{*e.rec, e.sources};
@@ -337,21 +406,31 @@ void RecordSet::Add(const v1::Record& r) {
     case v1::Record::kAdoption:
       adoptions_.Add(*this, kAdoptionKey, ret, r.adoption());
       break;
-    case v1::Record::kCareLeaver:
-      care_leavers_[ReturnYear(r.return_id())].Add(*this, kCareLeaverKey, ret, r.care_leaver());
+    case v1::Record::kCareLeaver: {
+      const int fy = ReturnYear(r.return_id());
+      auto& d = care_leavers_[fy];
+      d.year_day = FinancialYearStart(fy);
+      d.Add(*this, kCareLeaverKey, ret, r.care_leaver());
       break;
-    case v1::Record::kCarePeriod:
-      care_periods_[ReturnYear(r.return_id())].Add(*this, kCarePeriodKey, ret, r.care_period());
+    }
+    case v1::Record::kCarePeriod: {
+      const int fy = ReturnYear(r.return_id());
+      auto& d = care_periods_[fy];
+      d.year_day = FinancialYearStart(fy);
+      d.Add(*this, kCarePeriodKey, ret, r.care_period());
       break;
+    }
     case v1::Record::kLocalMeasure:
       held.local_measures.push_back(r.local_measure());
       local_measures_changed_ = true;
+      NoteChange(PeriodStart(r.local_measure().period()));
       break;
     case v1::Record::kChild: {
       v1::Child* copy = google::protobuf::Arena::CreateMessage<v1::Child>(&ArenaOf(ret));
       *copy = r.child();
       auto [it, inserted] = children_.try_emplace(copy->child_id());
       HeldChild& child = it->second;
+      child.id = &it->first;
       if (std::none_of(child.versions.begin(), child.versions.end(), [ret](const auto& v) { return v.first == ret; }))
         held.children.push_back(&it->first);
       child.versions.emplace_back(ret, copy);
@@ -394,19 +473,19 @@ void RecordSet::RemoveReturn(const std::string& return_id) {
     child.versions.erase(std::remove_if(child.versions.begin(), child.versions.end(),
                                         [ret](const auto& v) { return v.first == ret; }),
                          child.versions.end());
-    if (child.versions.empty()) {
-      std::erase(stale_children_, &child);
-      children_.erase(it);
-    } else if (!child.stale) {
+    if (!child.stale) {
       child.stale = true;
       stale_children_.push_back(&child);
     }
   }
   if (!held.local_measures.empty()) local_measures_changed_ = true;
+  for (const auto& m : held.local_measures) NoteChange(PeriodStart(m.period()));
   records_ -= held.records;
   excluded_ -= held.excluded;
   excluded_by_return_.erase(return_id);
-  held_[ret] = HeldReturn{};  // frees the return's records
+  // Its records stay until Finalize has compared them with what replaces them.
+  retired_.push_back(std::move(held));
+  held_[ret] = HeldReturn{};
   has_last_return_ = false;
 }
 
@@ -459,11 +538,19 @@ void RecordSet::Finalize() {
   for (auto& [fy, d] : care_leavers_) d.Finalize(*this);
   for (auto& [fy, d] : care_periods_) d.Finalize(*this);
   if (care_episodes_.Finalize(*this)) looked_after_by_child_ = ByChild(care_episodes_.items);
+  // A child no return describes any more is forgotten here, not when the return goes,
+  // so that a replacing return describing the child the same way changes nothing.
+  std::vector<std::string> gone;
   for (HeldChild* child : stale_children_) {
     child->stale = false;
+    const ChildInfo before = child->info;
     MergeChild(*child);
+    // A child's details count on every day the child has a record.
+    if (compare_ && !(before == child->info)) NoteChange(INT32_MIN);
+    if (child->versions.empty()) gone.push_back(*child->id);
   }
   stale_children_.clear();
+  for (const auto& id : gone) children_.erase(id);
   if (local_measures_changed_) {
     std::vector<ReturnIndex> order;
     for (ReturnIndex r = 0; r < held_.size(); ++r) {
@@ -477,6 +564,14 @@ void RecordSet::Finalize() {
     }
     local_measures_changed_ = false;
   }
+  retired_.clear();  // frees the removed returns' records
+  compare_ = true;
+}
+
+int32_t RecordSet::TakeEarliestChange() {
+  const int32_t day = earliest_change_;
+  earliest_change_ = INT32_MAX;
+  return day;
 }
 
 bool RecordSet::Covers(const std::string& kind, int fy) const {

@@ -29,6 +29,7 @@
 // neither copied nor moved.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -100,6 +101,7 @@ struct ChildInfo {
   int32_t birth_date = INT32_MIN;    // day number; INT32_MIN when unknown
   std::string ethnicity;
   bool uasc = false;
+  bool operator==(const ChildInfo&) const = default;
 };
 
 class RecordSet {
@@ -120,6 +122,13 @@ class RecordSet {
   void RemoveReturn(const std::string& return_id);
   // Whether records of the return have been added (and not removed).
   bool HoldsReturn(const std::string& return_id) const;
+  // The earliest day whose figures the changes finalized since the last call may have
+  // moved, and forgets them: INT32_MAX when no record changed, INT32_MIN when any day's
+  // may have (a new set, a child's details, a record without a date). A replaced
+  // return's record counts as changed only when it differs from the one it replaces;
+  // a record's figures lie on or after its earliest date (every indicator counts
+  // records by a date of their own or looks back from one).
+  int32_t TakeEarliestChange();
   // REQUIRES: called after the last Add or RemoveReturn and before any accessor below
   // (adding or removing invalidates the items until Finalize). Works out only what the
   // changes touched.
@@ -191,6 +200,8 @@ class RecordSet {
       absl::InlinedVector<Version, 1> versions;
       // Worked out by Finalize for the entries the changes touched.
       bool stale = false;
+      const T* was = nullptr;  // rec before the changes (its arena is kept until Finalize)
+      int32_t was_copies = 0;
       int32_t copies = 0;  // the most records any one return has with the key
       SourceList sources;
       int32_t day[2] = {kNoDay, kNoDay};
@@ -199,8 +210,13 @@ class RecordSet {
     absl::flat_hash_map<Key, uint32_t, KeyHash, KeyEq> by_key;
     std::map<ReturnIndex, std::vector<uint32_t>> held_by_return;  // entries each return has a version of
     std::vector<uint32_t> stale;
+    // Entries whose every version was removed, with the key they are still found by.
+    std::vector<std::pair<uint32_t, Key>> orphans;
     bool changed = false;
     std::vector<Item<T>> items;
+    // The day a change of any of its records counts from, for kinds kept by year (care
+    // leavers, list 8's periods): that year's first day. INT32_MIN: each record's own.
+    int32_t year_day = INT32_MIN;
     // Cached held_by_return slot of the return being added (records come return by return).
     ReturnIndex adding_return = 0;
     std::vector<uint32_t>* adding = nullptr;
@@ -213,6 +229,9 @@ class RecordSet {
     bool Finalize(RecordSet& set);
     void MarkStale(uint32_t idx);
   };
+  int32_t earliest_change_ = INT32_MIN;  // a new set: every day
+  bool compare_ = false;                  // after the first Finalize: compare what changes
+  void NoteChange(int32_t day) { earliest_change_ = std::min(earliest_change_, day); }
   // What each return added, to take it out again.
   struct HeldReturn {
     std::unique_ptr<google::protobuf::Arena> arena;  // its records
@@ -231,6 +250,7 @@ class RecordSet {
 
   // Declared first, so destroyed last: every item's record is on one of their arenas.
   std::vector<HeldReturn> held_;  // by ReturnIndex
+  std::vector<HeldReturn> retired_;  // removed returns, freed once Finalize has compared
   std::string la_;
   std::map<std::string, std::set<int>> covered_;  // record kind -> financial years
   Deduper<v1::Contact> contacts_;
@@ -250,6 +270,7 @@ class RecordSet {
     // Every return's records of the child, in the order added; merged in return order.
     absl::InlinedVector<std::pair<ReturnIndex, const v1::Child*>, 2> versions;
     bool stale = false;
+    const std::string* id = nullptr;  // its key in children_
   };
   absl::node_hash_map<std::string, HeldChild> children_;  // node: HeldReturn::children points at keys
   std::vector<HeldChild*> stale_children_;
