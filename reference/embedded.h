@@ -11,4 +11,5 @@ extern const char* const kEmbedded_bank_holidays;
 extern const char* const kEmbedded_comparators;
 extern const char* const kEmbedded_neighbours;
 extern const char* const kEmbedded_targets;
+extern const char* const kEmbedded_postcode_districts;
 }  // namespace carestat

@@ -279,7 +279,7 @@ absl::StatusOr<v1::RecomputeResponse> MetricsEngine::Recompute(const std::string
   }
   for (int fy : years) {
     PointWriter out(la, now);
-    FamilyInput in{set, populations_, WorkingDays::Shipped(), fy};
+    FamilyInput in{set, populations_, WorkingDays::Shipped(), fy, &postcodes_};
     for (Family f : kFamilies) f(in, out);
     // Data quality: records of this year's returns left out for errors.
     double excluded = 0;
@@ -332,6 +332,12 @@ absl::StatusOr<int64_t> MetricsEngine::ApplyReference(const std::string& table, 
     auto p = Populations::Parse(csv);
     if (!p.ok()) return p.status();
     populations_.Merge(*p);
+    return static_cast<int64_t>(p->size());
+  }
+  if (table == "postcode_districts") {
+    auto p = PostcodeDistricts::Parse(csv);
+    if (!p.ok()) return p.status();
+    postcodes_.Merge(*p);
     return static_cast<int64_t>(p->size());
   }
   if (table == "targets") {
@@ -426,7 +432,8 @@ absl::StatusOr<int64_t> MetricsEngine::ApplyReference(const std::string& table, 
     return static_cast<int64_t>(t->rows.size());
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("unknown reference table '", table, "': expected comparators, targets, populations or neighbours"));
+      absl::StrCat("unknown reference table '", table,
+                   "': expected comparators, targets, populations, neighbours or postcode_districts"));
 }
 
 absl::StatusOr<int64_t> MetricsEngine::PutReferenceData(const std::string& table, const std::string& csv) {

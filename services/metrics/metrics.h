@@ -21,6 +21,7 @@
 #include "carestat/v1/metrics.pb.h"
 #include "services/common/rocks.h"
 #include "services/metrics/reference/population.h"
+#include "services/metrics/reference/postcodes.h"
 
 namespace carestat {
 
@@ -66,7 +67,8 @@ class MetricsEngine {
   // Drops the kept records of every LA: the next Recompute of each reads them again.
   void ForgetRecords();
 
-  // Loads a reference table ("comparators", "targets", "populations", "neighbours") and
+  // Loads a reference table ("comparators", "targets", "populations", "neighbours",
+  // "postcode_districts") and
   // keeps it so it is re-applied after the shipped tables on every Open. Returns rows.
   absl::StatusOr<int64_t> PutReferenceData(const std::string& table, const std::string& csv);
   // Local measures as supplied points of their LAs. Returns rows.
@@ -97,7 +99,8 @@ class MetricsEngine {
                                                             const std::string& to) const;
 
  private:
-  explicit MetricsEngine(std::unique_ptr<Store> s) : s_(std::move(s)), populations_(Populations::Shipped()) {}
+  explicit MetricsEngine(std::unique_ptr<Store> s)
+      : s_(std::move(s)), populations_(Populations::Shipped()), postcodes_(PostcodeDistricts::Shipped()) {}
   absl::Status RequireLa(const std::string& la) const;
   // Applies a table without keeping it (the shipped tables, and kept updates on Open).
   absl::StatusOr<int64_t> ApplyReference(const std::string& table, const std::string& csv);
@@ -115,6 +118,7 @@ class MetricsEngine {
   absl::StatusOr<std::set<int>> WrittenYears(const std::string& la) const;
   std::unique_ptr<Store> s_;
   Populations populations_;
+  PostcodeDistricts postcodes_;
   struct CachedSet {
     std::string la;
     // Return id -> what identifies its records (generation, content hash, year).

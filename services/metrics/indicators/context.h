@@ -18,6 +18,7 @@
 #include "services/common/dates.h"
 #include "services/metrics/indicators/record_set.h"
 #include "services/metrics/reference/population.h"
+#include "services/metrics/reference/postcodes.h"
 #include "services/metrics/reference/working_days.h"
 
 namespace carestat {
@@ -27,6 +28,7 @@ struct FamilyInput {
   const Populations& populations;
   const WorkingDays& working_days;
   int fy;  // the financial year being computed (its start year)
+  const PostcodeDistricts* districts = nullptr;  // nullptr: the shipped table
 };
 
 // Collects points for one LA. A ratio with a zero denominator is stored without a

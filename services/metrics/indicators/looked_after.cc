@@ -254,8 +254,10 @@ void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
   // Where children looked after at S live, of those whose return says: the episode's
   // own placement location, else the one the year's Annex A list 8 gives for the
   // child's period of care open at S (no date ceased, or one after S). A distance is
-  // taken only as the return gives it: two postcode districts without one are left out,
-  // as there is no shipped table of where districts are to measure between.
+  // the return's own, else the miles between the home and placement postcode districts
+  // (reference/postcode_districts.csv); a district the table does not know leaves the
+  // child out.
+  const PostcodeDistricts& districts = in.districts != nullptr ? *in.districts : PostcodeDistricts::Shipped();
   std::map<std::string_view, const Item<v1::CarePeriod>*> listed;
   for (const auto& item : set.care_periods(in.fy)) {
     const v1::CarePeriod& c = item.rec;
@@ -280,6 +282,15 @@ void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
       measured += 1;
       near += e->rec.distance_miles() <= 20.0;
       AddSources(&measured_sources, *e);
+    } else if (!e->rec.home_postcode_district().empty() && !e->rec.placement_postcode_district().empty()) {
+      const auto miles = districts.Miles(e->rec.home_postcode_district(), e->rec.placement_postcode_district());
+      if (miles) {
+        measured += 1;
+        near += *miles <= 20.0;
+        AddSources(&measured_sources, *e);
+        measured_sources.insert("reference/postcode_districts.csv: " +
+                                districts.Source(e->rec.home_postcode_district()));
+      }
     }
   }
   out.Ratio("lac_placed_in_borough_pct", "", year, inside, located, 100, located_sources);

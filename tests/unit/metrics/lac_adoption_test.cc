@@ -360,7 +360,9 @@ TEST(LookedAfterTest, WhoTheChildrenAreAndWhereTheyLive) {
   c2.mutable_care_episode()->set_placed_inside_la(false);
   c2.mutable_care_episode()->set_distance_known(true);
   c2.mutable_care_episode()->set_distance_miles(20.5);
-  // Both postcode districts but no distance: there is nothing to measure with.
+  // Both postcode districts but no distance: measured between the districts' positions
+  // (reference/postcode_districts.csv: IG11 51.5347, 0.0921; CM1 51.7459, 0.4671), 21.7
+  // miles, so not within 20.
   v1::Record c3 = Episode({.child = "c3", .start = D(2015, 1, 1)});
   c3.mutable_care_episode()->set_home_postcode_district("IG11");
   c3.mutable_care_episode()->set_placement_postcode_district("CM1");
@@ -379,9 +381,56 @@ TEST(LookedAfterTest, WhoTheChildrenAreAndWhereTheyLive) {
   // Of c1 and c2, whose return says: c1 inside.
   EXPECT_DOUBLE_EQ(V(pts, "lac_placed_in_borough_pct/2015-16"), 50.0);
   EXPECT_EQ(pts["lac_placed_in_borough_pct/2015-16"].denominator(), 2);
-  // Of c1 and c2, with distances: c1 at exactly 20 miles.
-  EXPECT_DOUBLE_EQ(V(pts, "lac_placed_within_20_miles_pct/2015-16"), 50.0);
-  EXPECT_EQ(pts["lac_placed_within_20_miles_pct/2015-16"].denominator(), 2);
+  // Of c1, c2 (distances given) and c3 (measured): c1 at exactly 20 miles. c4 has no
+  // districts.
+  EXPECT_NEAR(V(pts, "lac_placed_within_20_miles_pct/2015-16"), 100.0 / 3, 1e-9);
+  EXPECT_EQ(pts["lac_placed_within_20_miles_pct/2015-16"].denominator(), 3);
+}
+
+TEST(LookedAfterTest, DistanceBetweenPostcodeDistricts) {
+  // IG11 to RM6, both in Barking and Dagenham: 3.3 miles; IG11 to M1 (Manchester): 166.
+  const PostcodeDistricts& d = PostcodeDistricts::Shipped();
+  EXPECT_GT(d.size(), 2900u);
+  ASSERT_TRUE(d.Miles("IG11", "RM6").has_value());
+  EXPECT_NEAR(*d.Miles("IG11", "RM6"), 3.31, 0.01);
+  EXPECT_NEAR(*d.Miles("ig11", " M1"), 166.16, 0.01);
+  EXPECT_DOUBLE_EQ(*d.Miles("E1", "E1"), 0.0);
+  EXPECT_FALSE(d.Miles("IG11", "ZZ99").has_value());
+  EXPECT_FALSE(d.Miles("", "RM6").has_value());
+  EXPECT_NE(d.Source("RM6").find("NSPL"), std::string::npos);
+  // A loaded row replaces the shipped one; a bad row names its line.
+  auto extra = PostcodeDistricts::Parse("district,latitude,longitude,source\nZZ99,51.5347,0.0921,test\n");
+  ASSERT_TRUE(extra.ok()) << extra.status();
+  PostcodeDistricts merged = d;
+  merged.Merge(*extra);
+  EXPECT_DOUBLE_EQ(*merged.Miles("IG11", "ZZ99"), 0.0);
+  auto bad = PostcodeDistricts::Parse("# c\ndistrict,latitude,longitude,source\nIG11,north,0,x\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("line 3"), std::string::npos) << bad.status();
+}
+
+TEST(LookedAfterTest, WithinTwentyMilesFromDistrictsAlone) {
+  // SSDA903 CSV gives the districts and no distance: RM6 (3.3 miles from IG11) is near,
+  // M1 is not, an unknown district is left out, and a given distance counts first.
+  RecordSet set("301");
+  set.AddReturn(Return("ssda903-episodes", 2016));
+  auto placed = [](const std::string& child, const std::string& home, const std::string& place) {
+    v1::Record r = Episode({.child = child, .start = D(2015, 6, 1)});
+    r.mutable_care_episode()->set_home_postcode_district(home);
+    r.mutable_care_episode()->set_placement_postcode_district(place);
+    return r;
+  };
+  set.Add(placed("a", "IG11", "RM6"));
+  set.Add(placed("b", "IG11", "M1"));
+  set.Add(placed("c", "IG11", "ZZ99"));
+  v1::Record d = placed("d", "IG11", "M1");
+  d.mutable_care_episode()->set_distance_known(true);
+  d.mutable_care_episode()->set_distance_miles(5);
+  set.Add(d);
+  Points pts = Compute(set, {2015});
+  EXPECT_EQ(V(pts, "lac_year_end/2015-16"), 4);
+  EXPECT_DOUBLE_EQ(V(pts, "lac_placed_within_20_miles_pct/2015-16"), 100.0 * 2 / 3);  // a, d of a, b, d
+  EXPECT_EQ(pts["lac_placed_within_20_miles_pct/2015-16"].denominator(), 3);
 }
 
 // An Annex A list 8 row: a period of care with where the child is placed.
