@@ -93,7 +93,8 @@ const std::vector<IndicatorDef>& Catalogue() {
        "Of children looked after at 31 March, % placed inside the LA's boundary, where a return says: the "
        "SSDA903 episode's placement location, else the year's Annex A list 8 (Placement Location).", {}, false},
       {"lac_placed_within_20_miles_pct", "Looked-after children placed within 20 miles", "percent", "up",
-       "Of children looked after at 31 March, % placed 20 miles or less from home (where known).", {}, false},
+       "Of children looked after at 31 March, % placed 20 miles or less from home: the return's distance, else the "
+       "miles between the home and placement postcode districts (where both are known).", {}, false},
       {"care_leavers_18plus", "Care leavers aged 18 and over", "count", "none",
        "Care leavers aged 18 or over at 31 March recorded in the year's return (SSDA903 OC3 or Annex A list 9).", {},
        false},
