@@ -77,52 +77,44 @@ TEST_F(ServicesTest, UploadRecomputeBuildRenderOverGrpc) {
   EXPECT_NE(bad.status().message().find("ReferenceDate"), std::string::npos) << bad.status();
 
   auto met = v1::Metrics::NewStub(DialInsecure(metrics_->address()));
-  {
+  // Recomputes LA 301 and gives its records read (-1 on failure).
+  auto recompute = [&] {
     grpc::ClientContext c;
     v1::RecomputeRequest req;
     req.set_la("301");
     v1::RecomputeResponse resp;
-    ASSERT_TRUE(met->Recompute(&c, req, &resp).ok());
-    EXPECT_EQ(resp.records_read(), 5);  // 3 contacts, 1 child, 1 referral
-  }
-  {
+    grpc::Status s = met->Recompute(&c, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return s.ok() ? resp.records_read() : -1;
+  };
+  // LA 301's 2015-16 values by indicator.
+  auto values = [&] {
     grpc::ClientContext c;
     v1::GetValuesRequest req;
     req.set_la("301");
     req.set_period("2015-16");
     v1::GetValuesResponse resp;
-    ASSERT_TRUE(met->GetValues(&c, req, &resp).ok());
+    EXPECT_TRUE(met->GetValues(&c, req, &resp).ok());
     std::map<std::string, double> v;
     for (const auto& p : resp.points()) v[p.indicator()] = p.value();
-    EXPECT_EQ(v["contacts"], 2);   // 31 March 2016 and 1 May 2015; 1 April 2016 is 2016-17
-    EXPECT_EQ(v["referrals"], 1);
-    EXPECT_EQ(v["contact_conversion_pct"], 50);
-  }
-  {
-    // The contacts list uploaded again with one row: metrics keeps the census's records
-    // and asks ingestion for the replaced list alone.
-    const std::string one_row = std::string(kList1).substr(0, std::string(kList1).find("C2,"));
-    auto up3 = UploadFile(*ing, InboxFile{"301", 2016, Write("list1b.csv", one_row), "list1.csv"});
-    ASSERT_TRUE(up3.ok()) << up3.status();
-    EXPECT_EQ(up3->outcome(), v1::REPLACED);
-    grpc::ClientContext c;
-    v1::RecomputeRequest req;
-    req.set_la("301");
-    v1::RecomputeResponse resp;
-    ASSERT_TRUE(met->Recompute(&c, req, &resp).ok());
-    EXPECT_EQ(resp.records_read(), 3);  // 1 contact, 1 child, 1 referral
-    grpc::ClientContext c2;
-    v1::GetValuesRequest vreq;
-    vreq.set_la("301");
-    vreq.set_period("2015-16");
-    v1::GetValuesResponse vresp;
-    ASSERT_TRUE(met->GetValues(&c2, vreq, &vresp).ok());
-    std::map<std::string, double> v;
-    for (const auto& p : vresp.points()) v[p.indicator()] = p.value();
-    EXPECT_EQ(v["contacts"], 1);
-    EXPECT_EQ(v["referrals"], 1);
-    EXPECT_EQ(v["contact_conversion_pct"], 100);
-  }
+    return v;
+  };
+  EXPECT_EQ(recompute(), 5);  // 3 contacts, 1 child, 1 referral
+  auto v = values();
+  EXPECT_EQ(v["contacts"], 2);  // 31 March 2016 and 1 May 2015; 1 April 2016 is 2016-17
+  EXPECT_EQ(v["referrals"], 1);
+  EXPECT_EQ(v["contact_conversion_pct"], 50);
+  // The contacts list uploaded again with one row: metrics keeps the census's records
+  // and asks ingestion for the replaced list alone.
+  const std::string one_row = std::string(kList1).substr(0, std::string(kList1).find("C2,"));
+  auto up3 = UploadFile(*ing, InboxFile{"301", 2016, Write("list1b.csv", one_row), "list1.csv"});
+  ASSERT_TRUE(up3.ok()) << up3.status();
+  EXPECT_EQ(up3->outcome(), v1::REPLACED);
+  EXPECT_EQ(recompute(), 3);  // 1 contact, 1 child, 1 referral
+  v = values();
+  EXPECT_EQ(v["contacts"], 1);
+  EXPECT_EQ(v["referrals"], 1);
+  EXPECT_EQ(v["contact_conversion_pct"], 100);
   auto rep = v1::Reporting::NewStub(DialInsecure(reporting_->address()));
   v1::AnnualReport report;
   {

@@ -31,18 +31,7 @@ void Populations::Merge(const Populations& other) {
   for (const auto& [k, v] : other.values_) values_[k] = v;
 }
 
-const Populations& Populations::Shipped() {
-  static const Populations* shipped = [] {
-    auto p = Parse(kEmbedded_populations);
-    if (!p.ok()) {
-      // The shipped table is checked by its unit test; a bad build must not run.
-      CS_LOG(ERROR) << "shipped population table: " << p.status().message();
-      std::abort();
-    }
-    return new Populations(std::move(*p));
-  }();
-  return *shipped;
-}
+const Populations& Populations::Shipped() { return ShippedTable<Populations>(kEmbedded_populations, "population"); }
 
 std::optional<double> Populations::Get(const std::string& entity, int mid_year) const {
   auto it = values_.find({entity, mid_year});

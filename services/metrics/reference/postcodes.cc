@@ -53,16 +53,7 @@ absl::StatusOr<PostcodeDistricts> PostcodeDistricts::Parse(const std::string& cs
 }
 
 const PostcodeDistricts& PostcodeDistricts::Shipped() {
-  static const PostcodeDistricts* shipped = [] {
-    auto p = Parse(kEmbedded_postcode_districts);
-    if (!p.ok()) {
-      // The shipped table is checked by its unit test; a bad build must not run.
-      CS_LOG(ERROR) << "shipped postcode district table: " << p.status().message();
-      std::abort();
-    }
-    return new PostcodeDistricts(std::move(*p));
-  }();
-  return *shipped;
+  return ShippedTable<PostcodeDistricts>(kEmbedded_postcode_districts, "postcode district");
 }
 
 void PostcodeDistricts::Merge(const PostcodeDistricts& other) {

@@ -6,6 +6,7 @@
 #include "reference/embedded.h"
 #include "services/common/dates.h"
 #include "services/common/log.h"
+#include "services/common/reference_csv.h"
 
 namespace carestat {
 
@@ -36,17 +37,7 @@ absl::StatusOr<WorkingDays> WorkingDays::Parse(const std::string& csv) {
   return out;
 }
 
-const WorkingDays& WorkingDays::Shipped() {
-  static const WorkingDays* shipped = [] {
-    auto p = Parse(kEmbedded_bank_holidays);
-    if (!p.ok()) {
-      CS_LOG(ERROR) << "shipped bank holiday table: " << p.status().message();
-      std::abort();
-    }
-    return new WorkingDays(std::move(*p));
-  }();
-  return *shipped;
-}
+const WorkingDays& WorkingDays::Shipped() { return ShippedTable<WorkingDays>(kEmbedded_bank_holidays, "bank holiday"); }
 
 bool WorkingDays::IsWorkingDay(int32_t day) const {
   // 1970-01-01 was a Thursday: day 0 -> weekday 3 (Monday 0).
