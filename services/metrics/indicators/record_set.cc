@@ -445,11 +445,6 @@ void RecordSet::Add(const v1::Record& r) {
   }
 }
 
-bool RecordSet::HoldsReturn(const std::string& return_id) const {
-  auto it = return_index_.find(return_id);
-  return it != return_index_.end() && held_[it->second].held;
-}
-
 void RecordSet::RemoveReturn(const std::string& return_id) {
   auto found = return_index_.find(return_id);
   if (found == return_index_.end()) return;

@@ -120,8 +120,6 @@ class RecordSet {
   // too), as if it had never been read: a record another return also holds is then as
   // that return has it.
   void RemoveReturn(const std::string& return_id);
-  // Whether records of the return have been added (and not removed).
-  bool HoldsReturn(const std::string& return_id) const;
   // The earliest day whose figures the changes finalized since the last call may have
   // moved, and forgets them: INT32_MAX when no record changed, INT32_MIN when any day's
   // may have (a new set, a child's details, a record without a date). A replaced
