@@ -17,8 +17,8 @@
 //   set.RemoveReturn("301/2016/cin-census");
 //   scan_only_that_return([&](const v1::Record& r) { set.Add(r); });
 //   set.Finalize();   // the same items, sources and children as a set built afresh
-// Each return's records are copied onto an arena of its own (freed when the return is
-// removed); records are deduplicated in a hash map keyed by the child id and the key's
+// Each return's records are copied onto an arena of its own (freed by the Finalize after
+// the return is removed, once what replaces them has been compared with them); records are deduplicated in a hash map keyed by the child id and the key's
 // dates as day numbers (no key strings), each key remembering every return's version so
 // that removing the latest brings back the one before; return ids are interned as small
 // integers, and each item's sources point into a list shared by every item with the same
