@@ -62,19 +62,26 @@ class GrpcMetrics final : public MetricsSource {
   v1::Metrics::Stub* stub_;
 };
 
+// An LA's returns from a service that lists them (ingestion's store, or metrics' copy
+// from the last recompute): both answer ListReturns alike.
+template <typename Stub>
+absl::StatusOr<std::vector<v1::ReturnInfo>> ListReturnsOf(Stub* stub, const std::string& la) {
+  grpc::ClientContext c;
+  Deadline(&c);
+  v1::ListReturnsRequest req;
+  req.set_la(la);
+  v1::ListReturnsResponse resp;
+  grpc::Status s = stub->ListReturns(&c, req, &resp);
+  if (!s.ok()) return FromGrpc(s);
+  return std::vector<v1::ReturnInfo>(resp.returns().begin(), resp.returns().end());
+}
+
 class GrpcReturns final : public ReturnsSource {
  public:
   explicit GrpcReturns(v1::Ingestion::Stub* stub) : stub_(stub) {}
 
   absl::StatusOr<std::vector<v1::ReturnInfo>> Returns(const std::string& la) override {
-    grpc::ClientContext c;
-    Deadline(&c);
-    v1::ListReturnsRequest req;
-    req.set_la(la);
-    v1::ListReturnsResponse resp;
-    grpc::Status s = stub_->ListReturns(&c, req, &resp);
-    if (!s.ok()) return FromGrpc(s);
-    return std::vector<v1::ReturnInfo>(resp.returns().begin(), resp.returns().end());
+    return ListReturnsOf(stub_, la);
   }
 
   absl::StatusOr<std::vector<v1::ValidationIssue>> Issues(const std::string& return_id) override {
@@ -99,14 +106,7 @@ class MetricsReturns final : public ReturnsSource {
   explicit MetricsReturns(v1::Metrics::Stub* stub) : stub_(stub) {}
 
   absl::StatusOr<std::vector<v1::ReturnInfo>> Returns(const std::string& la) override {
-    grpc::ClientContext c;
-    Deadline(&c);
-    v1::ListReturnsRequest req;
-    req.set_la(la);
-    v1::ListReturnsResponse resp;
-    grpc::Status s = stub_->ListReturns(&c, req, &resp);
-    if (!s.ok()) return FromGrpc(s);
-    return std::vector<v1::ReturnInfo>(resp.returns().begin(), resp.returns().end());
+    return ListReturnsOf(stub_, la);
   }
 
   absl::StatusOr<std::vector<v1::ValidationIssue>> Issues(const std::string&) override {
