@@ -43,19 +43,6 @@ void FlowCounts(const std::string& id, const FamilyInput& in, DateOf date_of, Po
   }
 }
 
-// Plans as spans from start to end (OpenAt), kept only when open at some day from
-// `from` to `to`.
-std::vector<OpenSpan<v1::CpPlan>> PlanSpans(const std::vector<Item<v1::CpPlan>>& plans, int32_t from, int32_t to) {
-  std::vector<OpenSpan<v1::CpPlan>> spans;
-  for (const auto& it : plans) {
-    const int32_t start = it.day[0], end = it.day[1];
-    if (start == kNoDay || start > to) continue;
-    if (end != kNoDay && end <= from) continue;
-    spans.push_back({start, end != kNoDay ? end : INT32_MAX, &it});
-  }
-  return spans;
-}
-
 }  // namespace
 
 void ComputeChildProtection(const FamilyInput& in, PointWriter& out) {
@@ -68,7 +55,7 @@ void ComputeChildProtection(const FamilyInput& in, PointWriter& out) {
   // open counts.
   // Distinct children with a plan open at the day. A plan without a child id (the
   // return gave none) cannot be matched to another, so it counts as a child of its own.
-  const auto spans = PlanSpans(set.cp_plans(), PeriodEnd(MonthOfYear(in.fy, 0)), snapshot);
+  const auto spans = SpansOpenBetween(set.cp_plans(), PeriodEnd(MonthOfYear(in.fy, 0)), snapshot);
   std::set<std::string> open_sources;
   const double on_plan = DistinctChildrenOpen(spans, snapshot, &open_sources);
   out.Count("cpp_year_end", "", year, on_plan, open_sources);

@@ -8,8 +8,6 @@
 namespace carestat {
 namespace {
 
-
-
 // Counts dated items per financial year and per month of `fy`, with sources. Items
 // without the date (date_of gives kNoDay) are in no period.
 template <typename T, typename DateOf>
@@ -36,22 +34,6 @@ void FlowCounts(const std::string& id, const FamilyInput& in, const std::vector<
   }
 }
 
-// Referrals (CIN episodes) as spans from the referral date to the closure date, kept
-// only when open at some day from `from` to `to`: a referral is open at `day` when its
-// referral date <= day and it has no closure date or one > day. A referral without a
-// referral date cannot be placed in time and is open at no date.
-std::vector<OpenSpan<v1::Referral>> ReferralSpans(const std::vector<Item<v1::Referral>>& referrals, int32_t from,
-                                                  int32_t to) {
-  std::vector<OpenSpan<v1::Referral>> spans;
-  for (const auto& it : referrals) {
-    const int32_t start = it.day[0], end = it.day[1];
-    if (start == kNoDay || start > to) continue;
-    if (end != kNoDay && end <= from) continue;
-    spans.push_back({start, end != kNoDay ? end : INT32_MAX, &it});
-  }
-  return spans;
-}
-
 }  // namespace
 
 void ComputeChildrenInNeed(const FamilyInput& in, PointWriter& out) {
@@ -64,7 +46,7 @@ void ComputeChildrenInNeed(const FamilyInput& in, PointWriter& out) {
     // episode opened years ago and still open at S counts. Distinct children with a
     // referral open at the day; a record without a child id (the return gave none)
     // cannot be matched to another, so it counts as a child of its own.
-    const auto spans = ReferralSpans(set.referrals(), PeriodEnd(MonthOfYear(in.fy, 0)), snapshot);
+    const auto spans = SpansOpenBetween(set.referrals(), PeriodEnd(MonthOfYear(in.fy, 0)), snapshot);
     std::set<std::string> sources;
     const double open = DistinctChildrenOpen(spans, snapshot, &sources);
     out.Count("cin_open_year_end", "", year, open, sources);

@@ -133,6 +133,22 @@ struct OpenSpan {
   const Item<T>* item;
 };
 
+// Items as spans from their first day to their second (Item::day: a referral's date to
+// its closure, a plan's start to its end), kept only when open at some day from `from`
+// to `to`: open at `day` when start <= day and there is no end or end > day. An item
+// without a first day cannot be placed in time and is open at no date.
+template <typename T>
+std::vector<OpenSpan<T>> SpansOpenBetween(const std::vector<Item<T>>& items, int32_t from, int32_t to) {
+  std::vector<OpenSpan<T>> spans;
+  for (const auto& it : items) {
+    const int32_t start = it.day[0], end = it.day[1];
+    if (start == kNoDay || start > to) continue;
+    if (end != kNoDay && end <= from) continue;
+    spans.push_back({start, end != kNoDay ? end : INT32_MAX, &it});
+  }
+  return spans;
+}
+
 // The same count as DistinctChildren with "open at `day`" (start <= day < end) over
 // spans built once for the year.
 template <typename T>
