@@ -1,15 +1,88 @@
 #include "services/common/rocks.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "services/common/log.h"
 
 namespace carestat {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool IsDiskError(const rocksdb::Status& s) {
+  return s.IsNoSpace() || s.IsIOError() || s.subcode() == rocksdb::Status::kNoSpace;
+}
+
+// The pid holding RocksDB's LOCK file (a POSIX record lock), or 0 when unknown.
+pid_t LockHolder(const std::string& dir) {
+  int fd = ::open((dir + "/LOCK").c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return 0;
+  struct flock fl {};
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  pid_t pid = 0;
+  if (::fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK) pid = fl.l_pid;
+  ::close(fd);
+  return pid;
+}
+
+}  // namespace
 
 absl::Status FromRocks(const rocksdb::Status& s, const std::string& what) {
   if (s.ok()) return absl::OkStatus();
   if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat(what, ": not found"));
+  if (s.IsNoSpace() || s.subcode() == rocksdb::Status::kNoSpace) {
+    return absl::UnavailableError(absl::StrCat(what, ": the disk is full (", s.ToString(),
+                                               "); nothing was stored, retry when there is space"));
+  }
+  if (IsDiskError(s)) {
+    return absl::UnavailableError(absl::StrCat(what, ": the disk failed (", s.ToString(),
+                                               "); nothing was stored, retry later"));
+  }
+  if (s.IsCorruption()) return absl::DataLossError(absl::StrCat(what, ": ", s.ToString()));
   return absl::InternalError(absl::StrCat(what, ": ", s.ToString()));
+}
+
+absl::Status CreatePrivateDir(const std::string& dir) {
+  if (dir.empty()) return absl::InvalidArgumentError("no directory given");
+  fs::path p = fs::path(dir).lexically_normal();
+  fs::path partial;
+  for (const auto& part : p) {
+    partial /= part;
+    if (part.empty()) continue;
+    if (::mkdir(partial.c_str(), 0700) == 0) {
+      ::chmod(partial.c_str(), 0700);  // the umask may have taken bits away, never added
+      continue;
+    }
+    if (errno == EEXIST) continue;
+    return absl::InternalError(absl::StrCat("cannot create ", partial.string(), ": ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckPrivateDir(const std::string& dir) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) {
+    if (errno != ENOENT) return absl::InternalError(absl::StrCat("cannot read ", dir, ": ", std::strerror(errno)));
+    return CreatePrivateDir(dir);
+  }
+  if (!S_ISDIR(st.st_mode)) return absl::FailedPreconditionError(absl::StrCat(dir, " is not a directory"));
+  if ((st.st_mode & 066) != 0) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "%s holds child-level data but group or others may read or write it (mode %04o): run "
+        "chmod 700 %s (and check who else should not have had access), then start again",
+        dir, st.st_mode & 07777, dir));
+  }
+  return absl::OkStatus();
 }
 
 Store::~Store() {
@@ -48,15 +121,37 @@ std::unique_ptr<rocksdb::Iterator> Store::NewIterator(const std::string& cf_name
   return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(rocksdb::ReadOptions(), cf(cf_name)));
 }
 
+absl::Status Store::Resume() {
+  return FromRocks(db_->Resume(), absl::StrCat("resume the store in ", dir_));
+}
+
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& dir,
-                                                 const std::vector<std::string>& names) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return absl::InternalError(absl::StrCat("cannot create ", dir, ": ", ec.message()));
+                                                 const std::vector<std::string>& names,
+                                                 const StoreOpenOptions& open) {
+  if (open.read_only) {
+    std::error_code ec;
+    if (!fs::exists(dir + "/CURRENT", ec)) {
+      return absl::NotFoundError(absl::StrCat("there is no store in ", dir));
+    }
+  } else if (absl::Status s = CreatePrivateDir(dir); !s.ok()) {
+    return s;
+  } else {
+    // A store made by an older carestat under a looser umask: close it to others.
+    struct stat st;
+    if (::stat(dir.c_str(), &st) == 0 && (st.st_mode & 077) != 0) ::chmod(dir.c_str(), 0700);
+  }
   rocksdb::Options options;
-  options.create_if_missing = true;
-  options.create_missing_column_families = true;
+  options.create_if_missing = !open.read_only;
+  options.create_missing_column_families = !open.read_only;
   options.IncreaseParallelism(2);
+  // Checked on this RocksDB (7.8): kTolerateCorruptedTailRecords fails the open on a
+  // record damaged before the end of a log and still opens after a torn last record;
+  // kAbsoluteConsistency would also refuse the torn tail of a crash. The default,
+  // kPointInTimeRecovery, silently drops everything after a damaged record.
+  options.wal_recovery_mode = open.point_in_time_recovery
+                                  ? rocksdb::WALRecoveryMode::kPointInTimeRecovery
+                                  : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  options.paranoid_checks = true;
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.OptimizeLevelStyleCompaction();
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
@@ -64,9 +159,42 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& dir,
   for (const auto& n : names) descs.emplace_back(n, cf_options);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   auto store = std::unique_ptr<Store>(new Store());
-  rocksdb::Status s = rocksdb::DB::Open(options, dir, descs, &handles, &store->db_);
-  if (!s.ok()) return absl::InternalError(absl::StrCat("cannot open store ", dir, ": ", s.ToString()));
+  store->dir_ = dir;
+  rocksdb::Status s = open.read_only
+                          ? rocksdb::DB::OpenForReadOnly(options, dir, descs, &handles, &store->db_)
+                          : rocksdb::DB::Open(options, dir, descs, &handles, &store->db_);
+  if (!s.ok()) {
+    store->db_ = nullptr;
+    const std::string raw = s.ToString();
+    if (s.IsIOError() && absl::StrContains(raw, "lock")) {
+      pid_t pid = LockHolder(dir);
+      return absl::FailedPreconditionError(absl::StrCat(
+          dir, " is in use by another carestat process",
+          pid > 0 ? absl::StrCat(" (pid ", pid, ")") : std::string(" (this one, or one whose pid is unknown)"),
+          ": stop it first; two processes must never write one store"));
+    }
+    if (s.IsCorruption()) {
+      return absl::DataLossError(absl::StrCat(
+          "the store in ", dir, " is damaged and was not opened, so nothing it held is dropped in silence (",
+          raw, ")"));
+    }
+    if (s.IsNoSpace() || s.subcode() == rocksdb::Status::kNoSpace) {
+      return absl::UnavailableError(absl::StrCat("cannot open the store in ", dir,
+                                                 ": the disk is full (", raw, "); free space and start again"));
+    }
+    return absl::InternalError(absl::StrCat("cannot open the store in ", dir, ": ", raw));
+  }
   for (size_t i = 0; i < handles.size(); ++i) store->cfs_[descs[i].name] = handles[i];
+  if (!open.read_only) {
+    // Files an older carestat made under a looser umask.
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      struct stat st;
+      if (::lstat(e.path().c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) != 0) {
+        ::chmod(e.path().c_str(), 0600);
+      }
+    }
+  }
   return store;
 }
 

@@ -3,6 +3,8 @@
 #include <signal.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <cstdio>
 #include <thread>
 
@@ -40,6 +42,11 @@ int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*
 
 int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
                      const std::string& name, const ServerSecurity& security) {
+  return ServeUntilSignal(listen, services, name, security, nullptr);
+}
+
+int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
+                     const std::string& name, const ServerSecurity& security, HealthProbe probe) {
   std::string warning;
   if (absl::Status s = CheckListenSecurity(listen, security, &warning); !s.ok()) {
     std::fprintf(stderr, "%s: %s\n", name.c_str(), std::string(s.message()).c_str());
@@ -84,8 +91,39 @@ int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*
     CS_LOG(INFO) << "signal " << sig << ": shutting down";
     server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   });
+  std::mutex health_mu;
+  std::condition_variable health_cv;
+  bool stopping = false;
+  std::thread health;
+  if (probe) {
+    health = std::thread([&] {
+      bool serving = true;
+      std::unique_lock<std::mutex> lock(health_mu);
+      while (!stopping) {
+        lock.unlock();
+        absl::Status s = probe();
+        lock.lock();
+        if (stopping) break;
+        if (s.ok() != serving) {
+          serving = s.ok();
+          server->GetHealthCheckService()->SetServingStatus(serving);
+          if (serving) CS_LOG(INFO) << "health: SERVING again";
+          else CS_LOG(ERROR) << "health: NOT_SERVING: " << s.message();
+        }
+        health_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; });
+      }
+    });
+  }
   server->Wait();
   waiter.join();
+  if (health.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(health_mu);
+      stopping = true;
+    }
+    health_cv.notify_all();
+    health.join();
+  }
   CS_LOG(INFO) << "stopped";
   return 0;
 }

@@ -8,12 +8,14 @@
 //   return ServeUntilSignal("127.0.0.1:0", {&svc}, "carestat-ingestion", *sec);
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <grpcpp/grpcpp.h>
 
+#include "absl/status/status.h"
 #include "services/common/security.h"
 
 namespace carestat {
@@ -30,6 +32,12 @@ void BlockStopSignals();
 // signal, then shuts down with a 10 second deadline. Returns the process exit code.
 int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
                      const std::string& name, const ServerSecurity& security);
+// Asked about once a second while serving: a non-OK answer turns the health service
+// (overall "" and every service name) to NOT_SERVING, logged with its message, until the
+// probe answers OK again (e.g. ingestion while its disk is full).
+using HealthProbe = std::function<absl::Status()>;
+int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
+                     const std::string& name, const ServerSecurity& security, HealthProbe probe);
 // The same with default security: plaintext on loopback (with a warning), no tokens.
 int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
                      const std::string& name);

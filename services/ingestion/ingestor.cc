@@ -1,6 +1,13 @@
 #include "services/ingestion/ingestor.h"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
 
 #include <chrono>
 #include <filesystem>
@@ -8,6 +15,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/log.h"
+#include "services/common/rocks.h"
 #include "services/ingestion/check.h"
 
 namespace carestat {
@@ -37,31 +46,186 @@ absl::StatusOr<std::string> Sha256File(const std::string& path, int64_t* bytes) 
   return out;
 }
 
-absl::StatusOr<std::unique_ptr<Ingestor>> Ingestor::Open(const std::string& data_dir) {
+std::string LedgerPath(const std::string& data_dir) { return data_dir + "/ledger.jsonl"; }
+
+namespace {
+
+constexpr char kKeyFingerprint[] = "hmac-key-fingerprint";
+
+std::string LostList(const std::vector<LostReturn>& lost) {
+  std::string out;
+  for (const auto& l : lost) absl::StrAppend(&out, "\n  ", l.Describe());
+  return out;
+}
+
+// The store's write-ahead log is damaged: what opening what survives would lose,
+// against the ledger, for the message that refuses to start.
+std::string WhatDamageWouldLose(const std::string& data_dir) {
+  auto survivor = IngestionStore::Open(data_dir + "/store", {.read_only = true, .point_in_time_recovery = true});
+  if (!survivor.ok()) return absl::StrCat(" Not even what survives could be read: ", survivor.status().message());
+  auto held = (*survivor)->ListReturns("");
+  auto latest = Ledger::ReadLatest(LedgerPath(data_dir));
+  if (!held.ok() || !latest.ok()) return "";
+  auto lost = CompareLedger(*latest, *held, nullptr);
+  if (lost.empty()) {
+    return absl::StrCat(" What survives the damage holds ", held->size(),
+                        " returns and the acknowledgement ledger names none lost.");
+  }
+  return absl::StrCat(" What survives the damage holds ", held->size(), " returns and has lost ", lost.size(),
+                      " that were acknowledged:", LostList(lost));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Ingestor>> Ingestor::Open(const std::string& data_dir,
+                                                        const IngestorOptions& options) {
+  if (absl::Status s = CheckPrivateDir(data_dir); !s.ok()) return s;
   auto ing = std::unique_ptr<Ingestor>(new Ingestor());
+  ing->data_dir_ = data_dir;
   auto store = IngestionStore::Open(data_dir + "/store");
+  if (absl::IsDataLoss(store.status())) {
+    if (!options.accept_loss) {
+      return absl::DataLossError(absl::StrCat(
+          store.status().message(), ".", WhatDamageWouldLose(data_dir),
+          "\nWhat to do: restore ", data_dir, " from a backup taken before the damage; or start once with "
+          "--accept-loss to open what survives (each lost return is recorded in ", LedgerPath(data_dir),
+          " and logged) and send the lost returns' files again (`carestat verify --data ", data_dir,
+          "` lists them and, given the pipeline's manifest, their files)."));
+    }
+    CS_LOG(ERROR) << store.status().message()
+                  << ". --accept-loss: opening what survives; every return lost with the damage is named below";
+    store = IngestionStore::Open(data_dir + "/store", {.point_in_time_recovery = true});
+  }
   if (!store.ok()) return store.status();
   ing->store_ = std::move(*store);
   // A missing key beside stored returns is a lost or unmounted key, not a first start:
   // a new key would stop every child linking to the records already held.
+  auto fingerprint = ing->store_->GetMeta(kKeyFingerprint);
+  if (!fingerprint.ok() && !absl::IsNotFound(fingerprint.status())) return fingerprint.status();
   std::error_code exists_ec;
   if (!std::filesystem::exists(data_dir + "/hmac.key", exists_ec)) {
     auto held = ing->store_->ListReturns("");
     if (!held.ok()) return held.status();
-    if (!held->empty()) {
+    if (!held->empty() || fingerprint.ok()) {
       return absl::FailedPreconditionError(absl::StrCat(
           data_dir, "/hmac.key is missing but the store holds ", held->size(),
-          " returns: restore the key from its backup (a new key would not link children to them)"));
+          " returns and was made with a key: restore the key from its backup (a new key would not link "
+          "children to them)"));
     }
   }
   auto p = Pseudonymiser::LoadOrCreate(data_dir + "/hmac.key");
   if (!p.ok()) return p.status();
   ing->pseudonymiser_ = std::move(*p);
+  const std::string fp = ing->pseudonymiser_->Fingerprint();
+  if (fingerprint.ok() && *fingerprint != fp) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        data_dir, "/hmac.key is not the key the store in ", data_dir,
+        "/store was made with (their fingerprints differ): under another key the same child gets another "
+        "pseudonym, so children would be counted twice. Put the store's own hmac.key back (from its backup); "
+        "`carestat rekey` is the only way to change the key of a store."));
+  }
+  if (!fingerprint.ok()) {
+    // A new store, or one made before stores recorded their key: this key is its key.
+    if (absl::Status s = ing->store_->PutMeta(kKeyFingerprint, fp); !s.ok()) return s;
+  }
+
+  auto ledger = Ledger::Open(LedgerPath(data_dir));
+  if (!ledger.ok()) return ledger.status();
+  ing->ledger_ = std::move(*ledger);
+  auto held = ing->store_->ListReturns("");
+  if (!held.ok()) return held.status();
+  std::vector<v1::ReturnInfo> newer;
+  std::vector<LostReturn> lost = CompareLedger(ing->ledger_->latest(), *held, &newer);
+  if (!lost.empty() && !options.accept_loss) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the store in ", data_dir, "/store holds less than was acknowledged to clients: ", lost.size(),
+        " returns recorded in ", LedgerPath(data_dir), " are lost:", LostList(lost),
+        "\nWhat to do: restore ", data_dir, " from a backup that holds them; or start with --accept-loss "
+        "(the loss is recorded in the ledger) and send those files again (`carestat verify --data ", data_dir,
+        "` lists them; the pipeline's manifest names the files)."));
+  }
+  for (const auto& l : lost) {
+    CS_LOG(ERROR) << "--accept-loss: LOST " << l.Describe() << ": send this file again";
+    LedgerEntry e = l.acknowledged;
+    e.event = "lost-accepted";
+    e.note = l.problem;
+    e.unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+    if (absl::Status s = ing->ledger_->Append(e); !s.ok()) return s;
+  }
+  // Held but not (or older) in the ledger: a crash between the commit and the ledger's
+  // line, or a store that predates the ledger. Not a loss: recorded as present.
+  for (const auto& r : newer) {
+    if (absl::Status s = ing->RecordAcknowledged(r, "present"); !s.ok()) return s;
+  }
+  int outstanding = 0;
+  for (const auto& [id, e] : ing->ledger_->latest()) {
+    if (e.event != "lost-accepted") continue;
+    ++outstanding;
+    CS_LOG(WARNING) << "still lost (loss accepted, not yet sent again): " << id << ", file '" << e.file << "'";
+  }
+  if (outstanding > 0) {
+    CS_LOG(WARNING) << outstanding << " returns were lost and are not yet sent again: figures that use them "
+                    << "are incomplete until they are (carestat verify lists them)";
+  }
+
   ing->spool_dir_ = data_dir + "/spool";
-  std::error_code ec;
-  std::filesystem::create_directories(ing->spool_dir_, ec);
-  if (ec) return absl::InternalError(absl::StrCat("cannot create ", ing->spool_dir_, ": ", ec.message()));
+  if (absl::Status s = CreatePrivateDir(ing->spool_dir_); !s.ok()) return s;
+  ::chmod(ing->spool_dir_.c_str(), 0700);
   return ing;
+}
+
+absl::Status Ingestor::RecordAcknowledged(const v1::ReturnInfo& info, const std::string& event) {
+  return ledger_->Append(Ledger::FromInfo(info, event));
+}
+
+void Ingestor::MarkWriteFailed(const std::string& why) {
+  {
+    std::lock_guard<std::mutex> lock(why_mu_);
+    why_ = why;
+  }
+  if (!write_failed_.exchange(true)) {
+    CS_LOG(ERROR) << "writes fail under " << data_dir_ << ": " << why
+                  << "; not serving uploads until they work again";
+  }
+}
+
+absl::Status Ingestor::CheckWritable() {
+  if (!write_failed_.load()) return absl::OkStatus();
+  std::unique_lock<std::mutex> lock(mu_, std::try_to_lock);
+  if (lock.owns_lock()) return RecoverLocked();
+  std::lock_guard<std::mutex> wl(why_mu_);
+  return absl::UnavailableError(why_);
+}
+
+absl::Status Ingestor::RecoverLocked() {
+  if (!write_failed_.load()) return absl::OkStatus();
+  std::string why;
+  {
+    std::lock_guard<std::mutex> wl(why_mu_);
+    why = why_;
+  }
+  auto still = [&](const std::string& what) {
+    return absl::UnavailableError(absl::StrCat("writes fail under ", data_dir_, " (", what,
+                                               "): nothing can be stored until there is space; retry later"));
+  };
+  // A probe file in the spool: room for at least a small upload.
+  const std::string probe = spool_dir_ + "/.write-probe";
+  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return still(absl::StrCat("spool: ", std::strerror(errno)));
+  std::string block(1 << 20, '\0');
+  bool ok = ::write(fd, block.data(), block.size()) == static_cast<ssize_t>(block.size()) && ::fsync(fd) == 0;
+  int err = errno;
+  ::close(fd);
+  ::unlink(probe.c_str());
+  if (!ok) return still(absl::StrCat("spool: ", std::strerror(err)));
+  if (absl::Status s = store_->Resume(); !s.ok()) return still(std::string(s.message()));
+  if (absl::Status s = store_->PutMeta("write-probe", std::to_string(std::time(nullptr))); !s.ok()) {
+    return still(std::string(s.message()));
+  }
+  write_failed_ = false;
+  CS_LOG(INFO) << "writes work again under " << data_dir_ << " (after: " << why << "): serving uploads";
+  return absl::OkStatus();
 }
 
 namespace {
@@ -106,6 +270,15 @@ std::string FatalSummary(const FileReport& r) {
 
 absl::StatusOr<v1::UploadResponse> Ingestor::IngestFile(const v1::UploadHeader& h, const std::string& path) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (absl::Status s = RecoverLocked(); !s.ok()) return s;
+  auto result = IngestLocked(h, path);
+  // The disk (spool, store or ledger) failed: not the file's fault, and not serving
+  // until writes work again.
+  if (!result.ok() && absl::IsUnavailable(result.status())) MarkWriteFailed(std::string(result.status().message()));
+  return result;
+}
+
+absl::StatusOr<v1::UploadResponse> Ingestor::IngestLocked(const v1::UploadHeader& h, const std::string& path) {
   const std::string file = h.file_name().empty() ? std::filesystem::path(path).filename().string()
                                                  : h.file_name();
   int64_t bytes = 0;
@@ -131,6 +304,12 @@ absl::StatusOr<v1::UploadResponse> Ingestor::IngestFile(const v1::UploadHeader& 
   resp.set_return_id(return_id);
   resp.set_dataset(dataset);
   if (current->has_value() && (*current)->content_sha256() == *sha) {
+    // What an earlier answer may not have recorded (a failed ledger write) is recorded now.
+    auto known = ledger_->latest().find(return_id);
+    if (known == ledger_->latest().end() || known->second.generation != (*current)->generation() ||
+        known->second.event == "lost-accepted") {
+      if (absl::Status s = RecordAcknowledged(**current, "present"); !s.ok()) return s;
+    }
     resp.set_outcome(v1::UNCHANGED);
     resp.set_records_stored(0);
     resp.set_errors((*current)->errors());
@@ -174,6 +353,13 @@ absl::StatusOr<v1::UploadResponse> Ingestor::IngestFile(const v1::UploadHeader& 
   if (absl::Status s = store_->Commit(info, issues); !s.ok()) {
     store_->Abort(h.la(), h.collection_year(), dataset, *gen).IgnoreError();
     return s;
+  }
+  // Evidence outside the store of what is acknowledged, before the answer: a store
+  // that later comes back without it is found at open.
+  if (absl::Status s = RecordAcknowledged(info, current->has_value() ? "replaced" : "stored"); !s.ok()) {
+    return absl::UnavailableError(absl::StrCat(
+        file, " was stored as ", return_id, " but ", s.message(),
+        "; send it again (it will be recorded then) once the disk has space"));
   }
   resp.set_outcome(current->has_value() ? v1::REPLACED : v1::STORED);
   resp.set_records_stored(sink.count());

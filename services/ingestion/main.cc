@@ -1,4 +1,6 @@
 // carestat-ingestion: the ingestion server.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <set>
 #include <string>
@@ -10,20 +12,30 @@
 #include "services/ingestion/service.h"
 
 int main(int argc, char** argv) {
+  // Everything this server writes (store, spool, key, ledger) is child-level data:
+  // owner only, whatever umask it was started under.
+  ::umask(077);
   carestat::BlockStopSignals();
   carestat::SetLogComponent("ingestion");
-  carestat::Args args(argc, argv, {"help", "plaintext"});
+  carestat::Args args(argc, argv, {"help", "plaintext", "accept-loss"});
   if (args.Has("help")) {
     std::printf("usage: carestat-ingestion --listen HOST:PORT --data DIR\n"
                 "                          (--tls-cert FILE --tls-key FILE [--tls-client-ca FILE] | --plaintext)\n"
-                "                          [--tokens FILE] [--audit-log FILE] [limits]\n"
+                "                          [--tokens FILE] [--audit-log FILE] [limits] [--accept-loss]\n"
                 "Receives returns (CIN census XML, Annex A CSV), validates, pseudonymises and\n"
-                "stores them in DIR. Port 0 picks a free port, printed on the first line.\n\n%s"
+                "stores them in DIR (which must be the owner's alone: chmod 700). Port 0 picks a\n"
+                "free port, printed on the first line.\n\n"
+                "Every stored return is recorded in DIR/ledger.jsonl before it is acknowledged. A\n"
+                "store that holds less than the ledger acknowledged (a damaged write-ahead log, an\n"
+                "old backup) or a hmac.key that is not the store's is refused (exit 2) with what to\n"
+                "do. --accept-loss starts anyway on what survives, recording and logging each lost\n"
+                "return; send those files again (carestat verify --data DIR lists them).\n"
+                "Health is NOT_SERVING while writes fail (a full disk) and SERVING again once they work.\n\n%s"
                 "See docs/SECURITY.md for running it in production.\n",
                 carestat::ServerSecurityHelp().c_str());
     return 0;
   }
-  std::set<std::string> known = {"listen", "data", "help"};
+  std::set<std::string> known = {"listen", "data", "help", "accept-loss"};
   known.insert(carestat::ServerSecurityFlags().begin(), carestat::ServerSecurityFlags().end());
   if (auto p = args.Problem(known)) {
     std::fprintf(stderr, "carestat-ingestion: %s (see --help)\n", p->c_str());
@@ -44,11 +56,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "carestat-ingestion: %s\n", std::string(s.message()).c_str());
     return 2;
   }
-  auto ingestor = carestat::Ingestor::Open(args.Get("data"));
+  carestat::IngestorOptions options;
+  options.accept_loss = args.Has("accept-loss");
+  auto ingestor = carestat::Ingestor::Open(args.Get("data"), options);
   if (!ingestor.ok()) {
     CS_LOG(ERROR) << ingestor.status().message();
     return 2;
   }
   carestat::IngestionService service(ingestor->get());
-  return carestat::ServeUntilSignal(listen, {&service}, "carestat-ingestion", *security);
+  carestat::Ingestor* ing = ingestor->get();
+  return carestat::ServeUntilSignal(listen, {&service}, "carestat-ingestion", *security,
+                                    [ing] { return ing->CheckWritable(); });
 }

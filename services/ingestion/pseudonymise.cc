@@ -11,13 +11,13 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/rocks.h"
 
 namespace carestat {
 
 absl::StatusOr<std::unique_ptr<Pseudonymiser>> Pseudonymiser::LoadOrCreate(const std::string& path) {
   constexpr size_t kKeyBytes = 32;
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  (void)CreatePrivateDir(std::filesystem::path(path).parent_path().string());
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0 && errno == ENOENT) {
     unsigned char key[kKeyBytes];
@@ -62,6 +62,21 @@ std::string Pseudonymiser::Pseudonym(const std::string& la, const std::string& r
   static const char kHex[] = "0123456789abcdef";
   std::string out;
   for (unsigned int i = 0; i < 16 && i < len; ++i) {
+    out.push_back(kHex[mac[i] >> 4]);
+    out.push_back(kHex[mac[i] & 15]);
+  }
+  return out;
+}
+
+std::string Pseudonymiser::Fingerprint() const {
+  static const char kLabel[] = "carestat hmac.key fingerprint v1";
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()), reinterpret_cast<const unsigned char*>(kLabel),
+       sizeof kLabel - 1, mac, &len);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
     out.push_back(kHex[mac[i] >> 4]);
     out.push_back(kHex[mac[i] & 15]);
   }

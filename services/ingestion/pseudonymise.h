@@ -26,6 +26,10 @@ class Pseudonymiser {
   // input because an identifier is only unique within its LA.
   std::string Pseudonym(const std::string& la, const std::string& raw_id) const;
 
+  // HMAC-SHA-256(key, a fixed label), hex: tells one key from another without revealing
+  // it. The store records it at creation so that a different key is refused at open.
+  std::string Fingerprint() const;
+
  private:
   std::string key_;
 };

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
@@ -39,28 +41,58 @@ grpc::Status IngestionService::Upload(grpc::ServerContext* ctx,
                         absl::StrCat("collection year ", header.collection_year(),
                                      " is not a year (2016 for 2015-16)"));
   }
+  // A full disk is the server's trouble, not the file's: UNAVAILABLE (retry later), the
+  // directory named, and never "correct the export".
+  if (absl::Status w = ingestor_->CheckWritable(); !w.ok()) {
+    return grpc::Status(grpc::UNAVAILABLE, absl::StrCat(header.file_name(), ": ", w.message(), "; nothing was stored"));
+  }
   std::string spool = ingestor_->spool_dir() + "/upload-XXXXXX";
   int fd = mkstemp(spool.data());
-  if (fd < 0) return grpc::Status(grpc::INTERNAL, "cannot create a spool file in " + ingestor_->spool_dir());
-  FILE* out = fdopen(fd, "wb");
-  bool write_ok = out != nullptr;
-  while (write_ok && reader->Read(&msg)) {
+  if (fd < 0) {
+    const std::string why = absl::StrCat("cannot create a spool file in ", ingestor_->spool_dir(), ": ",
+                                         std::strerror(errno));
+    ingestor_->MarkWriteFailed(why);
+    return grpc::Status(grpc::UNAVAILABLE, absl::StrCat(header.file_name(), ": ", why, "; nothing was stored, retry later"));
+  }
+  bool protocol_ok = true;
+  int write_errno = 0;
+  while (reader->Read(&msg)) {
     if (!msg.has_chunk()) {
-      write_ok = false;
+      protocol_ok = false;
       break;
     }
-    write_ok = std::fwrite(msg.chunk().data(), 1, msg.chunk().size(), out) == msg.chunk().size();
+    const std::string& chunk = msg.chunk();
+    size_t done = 0;
+    while (done < chunk.size()) {
+      ssize_t n = ::write(fd, chunk.data() + done, chunk.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        write_errno = n < 0 ? errno : EIO;
+        break;
+      }
+      done += static_cast<size_t>(n);
+    }
+    if (write_errno != 0) break;
   }
-  if (out) write_ok = std::fclose(out) == 0 && write_ok;
+  if (::close(fd) != 0 && write_errno == 0) write_errno = errno;
+  if (write_errno != 0) {
+    ::unlink(spool.c_str());
+    const std::string why = absl::StrCat("cannot write the upload to the spool in ", ingestor_->spool_dir(), ": ",
+                                         std::strerror(write_errno));
+    ingestor_->MarkWriteFailed(why);
+    CS_LOG(ERROR) << header.la() << "/" << header.collection_year() << " " << header.file_name() << ": " << why;
+    return grpc::Status(grpc::UNAVAILABLE,
+                        absl::StrCat(header.file_name(), ": ", why, "; nothing was stored, retry when the disk has space"));
+  }
   // A stream that broke part-way ends Read like a finished one: never ingest half a file.
-  if (write_ok && ctx->IsCancelled()) {
+  if (ctx->IsCancelled()) {
     ::unlink(spool.c_str());
     return grpc::Status(grpc::CANCELLED, absl::StrCat(header.file_name(), ": upload interrupted; nothing stored"));
   }
-  if (!write_ok) {
+  if (!protocol_ok) {
     ::unlink(spool.c_str());
     return grpc::Status(grpc::INVALID_ARGUMENT,
-                        absl::StrCat(header.file_name(), ": upload interrupted or not header-then-chunks; nothing stored"));
+                        absl::StrCat(header.file_name(), ": upload not header-then-chunks; nothing stored"));
   }
   auto result = ingestor_->IngestFile(header, spool);
   ::unlink(spool.c_str());

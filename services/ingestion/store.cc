@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "services/common/keys.h"
 #include "services/common/rule_tally.h"
+#include "services/ingestion/check.h"
 
 namespace carestat {
 namespace {
@@ -16,6 +17,8 @@ constexpr char kRecords[] = "records";
 constexpr char kIssues[] = "issues";
 constexpr char kStaging[] = "staging";
 constexpr size_t kStageBatchBytes = 8 << 20;
+constexpr char kMetaCf[] = "default";
+constexpr char kMetaPrefix[] = "meta/";
 
 KeyBuilder ReturnKey(const std::string& la, int year, const std::string& dataset) {
   KeyBuilder k;
@@ -41,12 +44,42 @@ bool ParseReturnId(const std::string& id, std::string* la, int* year, std::strin
   return absl::SimpleAtoi(parts[1], year);
 }
 
-absl::StatusOr<std::unique_ptr<IngestionStore>> IngestionStore::Open(const std::string& dir) {
-  auto s = OpenStore(dir, {kReturns, kRecords, kIssues, kStaging});
+absl::StatusOr<std::unique_ptr<IngestionStore>> IngestionStore::Open(const std::string& dir,
+                                                                    const StoreOpenOptions& options) {
+  auto s = OpenStore(dir, {kReturns, kRecords, kIssues, kStaging}, options);
   if (!s.ok()) return s.status();
   auto store = std::unique_ptr<IngestionStore>(new IngestionStore(std::move(*s)));
+  if (options.read_only) return store;
   if (absl::Status r = store->RecoverStaging(); !r.ok()) return r;
   return store;
+}
+
+absl::StatusOr<std::string> IngestionStore::GetMeta(const std::string& name) const {
+  return s_->Get(kMetaCf, std::string(kMetaPrefix) + name);
+}
+
+absl::Status IngestionStore::PutMeta(const std::string& name, const std::string& value) {
+  return s_->Put(kMetaCf, std::string(kMetaPrefix) + name, value);
+}
+
+absl::Status IngestionStore::Resume() {
+  if (absl::Status s = s_->Resume(); !s.ok()) return s;
+  staged_.Clear();
+  return RecoverStaging();
+}
+
+absl::StatusOr<std::map<std::string, int64_t>> IngestionStore::CountRecords(const v1::ReturnInfo& info) const {
+  std::map<std::string, int64_t> counts;
+  auto it = s_->NewIterator(kRecords);
+  std::string prefix = GenPrefix(info.la(), info.collection_year(), info.dataset(), info.generation());
+  v1::Record rec;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (!rec.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())))
+      return absl::DataLossError(absl::StrCat("a record of return ", info.return_id(), " cannot be read"));
+    ++counts[RecordKindName(rec)];
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), absl::StrCat("read the records of ", info.return_id()));
+  return counts;
 }
 
 absl::Status IngestionStore::RecoverStaging() {

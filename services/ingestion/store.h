@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,8 +28,9 @@ namespace carestat {
 class IngestionStore {
  public:
   // Opens (creating) the store under `dir` and deletes staged generations that a
-  // crash left uncommitted.
-  static absl::StatusOr<std::unique_ptr<IngestionStore>> Open(const std::string& dir);
+  // crash left uncommitted. Read-only (options.read_only) changes nothing.
+  static absl::StatusOr<std::unique_ptr<IngestionStore>> Open(const std::string& dir,
+                                                              const StoreOpenOptions& options = {});
 
   absl::StatusOr<std::optional<v1::ReturnInfo>> GetReturn(const std::string& la, int year,
                                                          const std::string& dataset) const;
@@ -57,6 +59,20 @@ class IngestionStore {
                            const std::vector<std::string>& return_ids,
                            const std::function<bool(const v1::Record&)>& fn) const;
   absl::StatusOr<std::vector<v1::ValidationIssue>> GetIssues(const std::string& return_id) const;
+
+  // The committed records of one return counted by kind (RecordKindName), by reading
+  // them all: what ReturnInfo.record_counts says they should be. DATA_LOSS when a record
+  // cannot be read.
+  absl::StatusOr<std::map<std::string, int64_t>> CountRecords(const v1::ReturnInfo& info) const;
+
+  // Small values about the store itself (the key's fingerprint); NotFound when absent.
+  absl::StatusOr<std::string> GetMeta(const std::string& name) const;
+  absl::Status PutMeta(const std::string& name, const std::string& value);
+
+  // After writes failed (disk full): resumes RocksDB and drops the generations the
+  // failed uploads left staged. REQUIRES: no upload in progress.
+  absl::Status Resume();
+  const std::string& dir() const { return s_->dir(); }
 
  private:
   explicit IngestionStore(std::unique_ptr<Store> s) : s_(std::move(s)) {}

@@ -1,15 +1,19 @@
 // carestat-metrics: the metrics server.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <set>
 #include <string>
 
 #include "services/common/args.h"
 #include "services/common/log.h"
+#include "services/common/rocks.h"
 #include "services/common/security.h"
 #include "services/common/server.h"
 #include "services/metrics/service.h"
 
 int main(int argc, char** argv) {
+  ::umask(077);  // its store and everything else it writes: owner only
   carestat::BlockStopSignals();
   carestat::SetLogComponent("metrics");
   carestat::Args args(argc, argv, {"help", "plaintext"});
@@ -62,6 +66,10 @@ int main(int argc, char** argv) {
       return 2;
     }
     ingestion = *channel;
+  }
+  if (auto s = carestat::CheckPrivateDir(args.Get("data")); !s.ok()) {
+    CS_LOG(ERROR) << s.message();
+    return 2;
   }
   auto engine = carestat::MetricsEngine::Open(args.Get("data"));
   if (!engine.ok()) {

@@ -1,4 +1,6 @@
 // carestat-reporting: the reporting server.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <set>
 #include <string>
@@ -10,6 +12,7 @@
 #include "services/reporting/service.h"
 
 int main(int argc, char** argv) {
+  ::umask(077);  // whatever it writes (its audit log): owner only
   carestat::BlockStopSignals();
   carestat::SetLogComponent("reporting");
   carestat::Args args(argc, argv, {"help", "plaintext"});
