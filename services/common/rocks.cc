@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdarg>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -33,6 +35,38 @@ pid_t LockHolder(const std::string& dir) {
   if (::fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK) pid = fl.l_pid;
   ::close(fd);
   return pid;
+}
+
+// RocksDB's own messages go to carestat's log (stderr), warnings and errors only: a LOG
+// file on the data disk, once a write to it fails (disk full), makes this RocksDB build
+// abort on its next line, and its damage reports belong where the operator looks.
+class StderrLogger : public rocksdb::Logger {
+ public:
+  StderrLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override { Logv(rocksdb::InfoLogLevel::INFO_LEVEL, format, ap); }
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (level < rocksdb::InfoLogLevel::WARN_LEVEL || level == rocksdb::InfoLogLevel::HEADER_LEVEL) return;
+    char buf[1024];
+    va_list copy;
+    va_copy(copy, ap);
+    std::vsnprintf(buf, sizeof buf, format, copy);
+    va_end(copy);
+    std::string line(buf);
+    // OpenStore reports a failed open itself, in words an operator can act on.
+    if (line.find("DB::Open() failed") != std::string::npos) return;
+    for (char& c : line) {
+      if (static_cast<unsigned char>(c) < 0x20) c = ' ';  // one log line per message
+    }
+    if (level >= rocksdb::InfoLogLevel::ERROR_LEVEL) CS_LOG(ERROR) << "rocksdb: " << line;
+    else CS_LOG(WARNING) << "rocksdb: " << line;
+  }
+  void LogHeader(const char*, va_list) override {}
+};
+
+std::shared_ptr<rocksdb::Logger> RocksLogger() {
+  static auto* logger = new std::shared_ptr<rocksdb::Logger>(std::make_shared<StderrLogger>());
+  return *logger;
 }
 
 }  // namespace
@@ -122,7 +156,15 @@ std::unique_ptr<rocksdb::Iterator> Store::NewIterator(const std::string& cf_name
 }
 
 absl::Status Store::Resume() {
-  return FromRocks(db_->Resume(), absl::StrCat("resume the store in ", dir_));
+  rocksdb::Status s = db_->Resume();
+  if (s.IsBusy()) {
+    // RocksDB recovers from a full disk by itself, once the disk has a memtable's worth
+    // free (its write buffer) so that the first flush cannot fill it again.
+    return absl::UnavailableError(absl::StrCat(
+        "the store in ", dir_, " is waiting for free space to resume by itself (RocksDB wants at least ",
+        db_->GetOptions().write_buffer_size >> 20, " MiB free on that disk)"));
+  }
+  return FromRocks(s, absl::StrCat("resume the store in ", dir_));
 }
 
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& dir,
@@ -152,6 +194,10 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& dir,
                                   ? rocksdb::WALRecoveryMode::kPointInTimeRecovery
                                   : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   options.paranoid_checks = true;
+  options.info_log = RocksLogger();
+  // Space is taken as it is written: a full disk is met by the write that needs the space
+  // (answered UNAVAILABLE, retried), not hidden behind a write-ahead log reserved ahead.
+  options.allow_fallocate = false;
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.OptimizeLevelStyleCompaction();
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;

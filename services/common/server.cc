@@ -42,11 +42,12 @@ int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*
 
 int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
                      const std::string& name, const ServerSecurity& security) {
-  return ServeUntilSignal(listen, services, name, security, nullptr);
+  return ServeUntilSignal(listen, services, name, security, nullptr, {});
 }
 
 int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
-                     const std::string& name, const ServerSecurity& security, HealthProbe probe) {
+                     const std::string& name, const ServerSecurity& security, HealthProbe probe,
+                     const std::vector<std::string>& health_services) {
   std::string warning;
   if (absl::Status s = CheckListenSecurity(listen, security, &warning); !s.ok()) {
     std::fprintf(stderr, "%s: %s\n", name.c_str(), std::string(s.message()).c_str());
@@ -72,6 +73,7 @@ int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*
     CS_LOG(ERROR) << "cannot listen on " << listen << " (address in use or not valid HOST:PORT)";
     return 2;
   }
+  for (const auto& s : health_services) server->GetHealthCheckService()->SetServingStatus(s, true);
   std::string host = listen.substr(0, listen.rfind(':'));
   std::printf("%s listening on %s:%d\n", name.c_str(), host.c_str(), port);
   std::fflush(stdout);

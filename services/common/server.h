@@ -33,11 +33,13 @@ void BlockStopSignals();
 int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
                      const std::string& name, const ServerSecurity& security);
 // Asked about once a second while serving: a non-OK answer turns the health service
-// (overall "" and every service name) to NOT_SERVING, logged with its message, until the
-// probe answers OK again (e.g. ingestion while its disk is full).
+// (overall "" and each of `health_services`, e.g. "carestat.v1.Ingestion", which start
+// SERVING) to NOT_SERVING, logged with its message, until the probe answers OK again
+// (e.g. ingestion while its disk is full).
 using HealthProbe = std::function<absl::Status()>;
 int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
-                     const std::string& name, const ServerSecurity& security, HealthProbe probe);
+                     const std::string& name, const ServerSecurity& security, HealthProbe probe,
+                     const std::vector<std::string>& health_services);
 // The same with default security: plaintext on loopback (with a warning), no tokens.
 int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
                      const std::string& name);

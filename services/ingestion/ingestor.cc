@@ -214,8 +214,19 @@ absl::Status Ingestor::RecoverLocked() {
   int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return still(absl::StrCat("spool: ", std::strerror(errno)));
   std::string block(1 << 20, '\0');
-  bool ok = ::write(fd, block.data(), block.size()) == static_cast<ssize_t>(block.size()) && ::fsync(fd) == 0;
-  int err = errno;
+  size_t done = 0;
+  int err = 0;
+  while (done < block.size()) {
+    ssize_t n = ::write(fd, block.data() + done, block.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      err = n < 0 ? errno : ENOSPC;
+      break;
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (err == 0 && ::fsync(fd) != 0) err = errno;
+  bool ok = err == 0;
   ::close(fd);
   ::unlink(probe.c_str());
   if (!ok) return still(absl::StrCat("spool: ", std::strerror(err)));
@@ -274,7 +285,12 @@ absl::StatusOr<v1::UploadResponse> Ingestor::IngestFile(const v1::UploadHeader& 
   auto result = IngestLocked(h, path);
   // The disk (spool, store or ledger) failed: not the file's fault, and not serving
   // until writes work again.
-  if (!result.ok() && absl::IsUnavailable(result.status())) MarkWriteFailed(std::string(result.status().message()));
+  if (!result.ok() && absl::IsUnavailable(result.status())) {
+    absl::Status named = absl::UnavailableError(absl::StrCat(
+        "cannot store it under ", data_dir_, ": ", result.status().message()));
+    MarkWriteFailed(std::string(named.message()));
+    return named;
+  }
   return result;
 }
 

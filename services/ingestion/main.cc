@@ -66,5 +66,6 @@ int main(int argc, char** argv) {
   carestat::IngestionService service(ingestor->get());
   carestat::Ingestor* ing = ingestor->get();
   return carestat::ServeUntilSignal(listen, {&service}, "carestat-ingestion", *security,
-                                    [ing] { return ing->CheckWritable(); });
+                                    [ing] { return ing->CheckWritable(); },
+                                    {carestat::v1::Ingestion::service_full_name()});
 }
