@@ -23,6 +23,7 @@
 #include "carestat/v1/ingestion.grpc.pb.h"
 #include "pipeline/manifest.h"
 #include "services/ingestion/ingestor.h"
+#include "services/common/rocks.h"
 #include "services/ingestion/ledger.h"
 #include "tests/integration/test_util.h"
 
@@ -318,6 +319,80 @@ TEST(WalDamage, AStoreRestoredFromAnOlderBackupIsRefusedNamingWhatItLacks) {
   EXPECT_EQ(verify.exit_code, 1) << verify.out << verify.err;
   EXPECT_NE(verify.out.find("\"return_id\": \"" + later.return_id() + "\", \"problem\": \"missing\""),
             std::string::npos) << verify.out;
+}
+
+TEST(WalDamage, ACrashBetweenTheCommitAndTheLedgerLineIsNotTakenForALoss) {
+  const std::string data = MakeTempDir("ledger") + "/ingestion";
+  const std::string file = YearFiles(2016)[0];
+  std::string return_id;
+  uint64_t generation = 0;
+  {
+    auto ing = Ingestor::Open(data);
+    ASSERT_TRUE(ing.ok()) << ing.status();
+    v1::UploadHeader h;
+    h.set_la("301");
+    h.set_collection_year(2016);
+    auto resp = (*ing)->IngestFile(h, file);
+    ASSERT_TRUE(resp.ok()) << resp.status();
+    return_id = resp->return_id();
+    auto held = (*ing)->store().ListReturns("");
+    ASSERT_EQ(held->size(), 1u);
+    generation = (*held)[0].generation();
+  }
+  // The store committed, the process died before the ledger's line was whole: only a
+  // torn fragment of it is on disk.
+  const std::string ledger = LedgerPath(data);
+  std::string text;
+  {
+    std::ifstream in(ledger);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  ASSERT_FALSE(text.empty());
+  std::ofstream(ledger, std::ios::trunc) << text.substr(0, text.size() / 2);
+  auto again = Ingestor::Open(data);
+  ASSERT_TRUE(again.ok()) << "a store newer than its ledger is not a loss: " << again.status();
+  auto latest = Ledger::ReadLatest(ledger);
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ((*latest)[return_id].event, "present");
+  EXPECT_EQ((*latest)[return_id].generation, generation);
+}
+
+TEST(WalDamage, VerifyCountsEveryReturnsRecordsAndNamesOneThatLostARecord) {
+  const std::string data = MakeTempDir("count") + "/ingestion";
+  const auto files = YearFiles(2016);
+  std::string damaged_id;
+  {
+    auto ing = Ingestor::Open(data);
+    ASSERT_TRUE(ing.ok()) << ing.status();
+    for (int i : {0, 1, 2}) {
+      v1::UploadHeader h;
+      h.set_la("301");
+      h.set_collection_year(2016);
+      auto resp = (*ing)->IngestFile(h, files[i]);
+      ASSERT_TRUE(resp.ok()) << resp.status();
+    }
+  }
+  CommandResult whole = RunCommand({BinDir() + "/pipeline/carestat", "verify", "--data", data});
+  EXPECT_EQ(whole.exit_code, 0) << whole.out << whole.err;
+  {
+    // One record of one return disappears behind the store's back.
+    auto raw = OpenStore(data + "/store", {"returns", "records", "issues", "staging"});
+    ASSERT_TRUE(raw.ok()) << raw.status();
+    auto it = (*raw)->NewIterator("records");
+    it->SeekToFirst();
+    ASSERT_TRUE(it->Valid());
+    v1::Record rec;
+    ASSERT_TRUE(rec.ParseFromString(it->value().ToString()));
+    damaged_id = rec.return_id();
+    rocksdb::WriteBatch b;
+    b.Delete((*raw)->cf("records"), it->key());
+    it.reset();
+    ASSERT_TRUE((*raw)->Write(&b).ok());
+  }
+  CommandResult verify = RunCommand({BinDir() + "/pipeline/carestat", "verify", "--data", data});
+  EXPECT_EQ(verify.exit_code, 1) << verify.out << verify.err;
+  EXPECT_NE(verify.out.find(damaged_id + " (damaged)"), std::string::npos) << verify.out;
+  EXPECT_NE(verify.out.find("but its summary says"), std::string::npos) << verify.out;
 }
 
 TEST(KeySwap, AnotherValidHmacKeyOnAnExistingStoreIsRefusedAndTheRightKeyStartsAgain) {
