@@ -161,7 +161,9 @@ absl::StatusOr<RekeyResult> Rekey(const RekeyOptions& o) {
     fs::remove_all(verify_dir, e2);
   };
   {
-    auto new_ing = Ingestor::Open(new_dir);  // makes the new key
+    // Makes the new key and records its fingerprint in the new store: the key and the
+    // fingerprint change together when the directories are exchanged below.
+    auto new_ing = Ingestor::Open(new_dir);
     if (!new_ing.ok()) return new_ing.status();
     for (const auto& r : *returns) {
       v1::UploadHeader h;

@@ -395,6 +395,13 @@ TEST(WalDamage, VerifyCountsEveryReturnsRecordsAndNamesOneThatLostARecord) {
   EXPECT_NE(verify.out.find("but its summary says"), std::string::npos) << verify.out;
 }
 
+TEST(WalDamage, VerifyWithoutAStoreCannotRunAndSaysWhereItLooked) {
+  const std::string dir = MakeTempDir("nostore");
+  CommandResult r = RunCommand({BinDir() + "/pipeline/carestat", "verify", "--data", dir});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("there is no ingestion store in " + dir), std::string::npos) << r.err;
+}
+
 TEST(KeySwap, AnotherValidHmacKeyOnAnExistingStoreIsRefusedAndTheRightKeyStartsAgain) {
   const std::string data = MakeTempDir("key") + "/ingestion";
   auto ing = std::make_unique<ServerProcess>(IngestionArgs(data));
