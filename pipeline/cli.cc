@@ -110,18 +110,22 @@ std::string Shown(double v) {
 // ---- run ----
 int Run(const Args& a) {
   if (a.Has("help")) {
-    std::printf("usage: carestat run --inbox DIR --out DIR [--data DIR]\n\n"
+    std::printf("usage: carestat run --inbox DIR --out DIR [--data DIR] [--accept-loss]\n\n"
                 "Runs the ingestion, metrics and reporting services inside this process, ingests\n"
                 "every file under INBOX/<LA>/<collection year>/, recomputes the indicators and\n"
                 "writes each LA's latest annual report to OUT/<LA>/<year>/ (HTML, Markdown, JSON,\n"
                 "CSV). Rejected files get a report in OUT/rejected/. DATA defaults to ./data.\n"
+                "A store that lost returns it acknowledged is refused, naming them; --accept-loss\n"
+                "goes on with what survives (recorded in DATA/ingestion/ledger.jsonl; see verify).\n"
                 "Exit: 0 all ingested, 1 some file rejected, 2 could not run.\n");
     return kOk;
   }
-  if (auto p = a.Problem({"inbox", "out", "data", "help"})) return Usage("run", *p);
+  if (auto p = a.Problem({"inbox", "out", "data", "accept-loss", "help"})) return Usage("run", *p);
   if (!a.Has("inbox") || !a.Has("out")) return Usage("run", "--inbox DIR and --out DIR are required");
   SetLogQuiet(true);  // run prints one line per file itself
-  auto e = Embedded::Start(a.Get("data", "data"));
+  IngestorOptions ingestion;
+  ingestion.accept_loss = a.Has("accept-loss");
+  auto e = Embedded::Start(a.Get("data", "data"), ingestion);
   if (!e.ok()) {
     std::fprintf(stderr, "carestat run: %s\n", std::string(e.status().message()).c_str());
     return kUsage;
@@ -887,7 +891,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? kUsage : kOk;
   }
   const std::string cmd = argv[1];
-  Args a(argc, argv, {"help", "json", "list", "publish", "wait", "dry-run", "delete-old"}, 2);
+  Args a(argc, argv, {"help", "json", "list", "publish", "wait", "dry-run", "delete-old", "accept-loss"}, 2);
   if (cmd == "run") return Run(a);
   if (cmd == "pipeline") return Pipeline(a);
   if (cmd == "validate") return Validate(a);

@@ -4,9 +4,10 @@
 
 namespace carestat {
 
-absl::StatusOr<std::unique_ptr<Embedded>> Embedded::Start(const std::string& data_dir) {
+absl::StatusOr<std::unique_ptr<Embedded>> Embedded::Start(const std::string& data_dir,
+                                                         const IngestorOptions& ingestion) {
   auto e = std::unique_ptr<Embedded>(new Embedded());
-  auto ingestor = Ingestor::Open(data_dir + "/ingestion");
+  auto ingestor = Ingestor::Open(data_dir + "/ingestion", ingestion);
   if (!ingestor.ok()) return ingestor.status();
   e->ingestor_ = std::move(*ingestor);
   auto engine = MetricsEngine::Open(data_dir + "/metrics");

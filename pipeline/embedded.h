@@ -22,7 +22,9 @@ namespace carestat {
 
 class Embedded {
  public:
-  static absl::StatusOr<std::unique_ptr<Embedded>> Start(const std::string& data_dir);
+  // `ingestion` as for the server (accept_loss: `carestat run --accept-loss`).
+  static absl::StatusOr<std::unique_ptr<Embedded>> Start(const std::string& data_dir,
+                                                         const IngestorOptions& ingestion = {});
   // Stops the servers (reporting, metrics, ingestion) and then closes the stores.
   ~Embedded();
 

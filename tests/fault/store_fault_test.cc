@@ -321,6 +321,46 @@ TEST(WalDamage, AStoreRestoredFromAnOlderBackupIsRefusedNamingWhatItLacks) {
             std::string::npos) << verify.out;
 }
 
+TEST(WalDamage, AnEmbeddedRunOnAStoreThatLostReturnsStopsUntilTheLossIsAccepted) {
+  const std::string dir = MakeTempDir("embedded");
+  const std::string data = dir + "/data", inbox = dir + "/inbox/301/2016";
+  const std::string carestat = BinDir() + "/pipeline/carestat";
+  const auto files = YearFiles(2016);
+  fs::create_directories(inbox);
+  fs::copy_file(files[0], inbox + "/" + fs::path(files[0]).filename().string());
+  auto run = [&](std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv = {carestat, "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", data};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return RunCommand(argv);
+  };
+  CommandResult first = run();
+  ASSERT_NE(first.exit_code, 2) << first.out << first.err;
+  fs::copy(data + "/ingestion/store", dir + "/backup", fs::copy_options::recursive);
+  const std::string later = fs::path(files[1]).filename().string();
+  fs::copy_file(files[1], inbox + "/" + later);
+  CommandResult second = run();
+  ASSERT_NE(second.exit_code, 2) << second.out << second.err;
+  fs::remove_all(data + "/ingestion/store");
+  fs::copy(dir + "/backup", data + "/ingestion/store", fs::copy_options::recursive);
+
+  CommandResult refused = run();
+  EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("301/2016/" + later + "'"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("--accept-loss"), std::string::npos) << refused.err;
+  // verify finds the embedded install's manifest and names the file as the inbox has it.
+  CommandResult verify = RunCommand({carestat, "verify", "--data", data});
+  EXPECT_EQ(verify.exit_code, 1) << verify.out << verify.err;
+  EXPECT_NE(verify.out.find("send again: 301/2016/" + later), std::string::npos) << verify.out;
+
+  CommandResult accepted = run({"--accept-loss"});
+  EXPECT_NE(accepted.exit_code, 2) << accepted.out << accepted.err;
+  auto ledger = Ledger::ReadLatest(LedgerPath(data + "/ingestion"));
+  ASSERT_TRUE(ledger.ok());
+  int lost_accepted = 0;
+  for (const auto& [id, e] : *ledger) lost_accepted += e.event == "lost-accepted" && e.file == "301/2016/" + later;
+  EXPECT_EQ(lost_accepted, 1);
+}
+
 TEST(WalDamage, ACrashBetweenTheCommitAndTheLedgerLineIsNotTakenForALoss) {
   const std::string data = MakeTempDir("ledger") + "/ingestion";
   const std::string file = YearFiles(2016)[0];
