@@ -579,6 +579,41 @@ TEST_F(DiskFull, AStoreWriteThatFindsNoSpaceIsRetryableAndTheStoreResumesWithout
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
 }
 
+TEST_F(DiskFull, APipelineMeetingAFullDiskLeavesTheFileInTheInboxNotInQuarantineAndTheNextRunStoresIt) {
+  ing_ = std::make_unique<ServerProcess>(IngestionArgs(mnt_ + "/ingestion"));
+  ASSERT_TRUE(ing_->Start());
+  ServerProcess met({BinDir() + "/services/metrics/carestat-metrics", "--listen", "127.0.0.1:0", "--data",
+                     dir_ + "/metrics", "--ingestion", ing_->address()});
+  ASSERT_TRUE(met.Start());
+  ServerProcess rep({BinDir() + "/services/reporting/carestat-reporting", "--listen", "127.0.0.1:0", "--metrics",
+                     met.address()});
+  ASSERT_TRUE(rep.Start());
+  const std::string big = YearFiles(2016).back();
+  const std::string name = fs::path(big).filename().string();
+  const std::string inbox = dir_ + "/inbox", out = dir_ + "/out";
+  fs::create_directories(inbox + "/301/2016");
+  fs::copy_file(big, inbox + "/301/2016/" + name);
+  auto pipeline = [&] {
+    return RunCommand({BinDir() + "/pipeline/carestat", "pipeline", "--inbox", inbox, "--out", out, "--ingestion",
+                       ing_->address(), "--metrics", met.address(), "--reporting", rep.address(), "--settle", "0",
+                       "--attempts", "2"});
+  };
+  Fill(mnt_ + "/filler", 256 << 10);
+  CommandResult full = pipeline();
+  EXPECT_NE(full.exit_code, 0) << full.out << full.err;
+  EXPECT_TRUE(fs::exists(inbox + "/301/2016/" + name)) << "the file must stay in the inbox: " << full.out << full.err;
+  EXPECT_FALSE(fs::exists(out + "/quarantine/301/2016/" + name)) << full.out << full.err;
+  EXPECT_EQ(full.err.find("REJECTED"), std::string::npos) << full.err;
+  EXPECT_NE(full.err.find("nothing was stored"), std::string::npos) << full.err;
+
+  fs::remove(mnt_ + "/filler");
+  ASSERT_TRUE(HealthBecomes(ing_->address(), 1, 15));
+  CommandResult again = pipeline();
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_FALSE(fs::exists(inbox + "/301/2016/" + name));
+  EXPECT_EQ(Returns(ing_->address()).size(), 1u);
+}
+
 TEST(Permissions, UnderUmask000EverythingTheServersCreateIsTheOwnersAlone) {
   const std::string dir = MakeTempDir("perm");
   const std::string data = dir + "/ingestion";
