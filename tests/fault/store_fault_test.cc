@@ -646,6 +646,26 @@ TEST(Permissions, UnderUmask000EverythingTheServersCreateIsTheOwnersAlone) {
   EXPECT_GT(files, 10);
 }
 
+TEST(Permissions, UnderUmask000CarestatRunCreatesItsStoresLedgerAndKeyForTheOwnerAlone) {
+  const std::string dir = MakeTempDir("permrun");
+  fs::create_directories(dir + "/inbox/301/2016");
+  fs::copy_file(YearFiles(2016)[0], dir + "/inbox/301/2016/" + fs::path(YearFiles(2016)[0]).filename().string());
+  mode_t old = ::umask(0);
+  CommandResult run = RunCommand({BinDir() + "/pipeline/carestat", "run", "--inbox", dir + "/inbox", "--out",
+                                  dir + "/out", "--data", dir + "/data"});
+  ::umask(old);
+  ASSERT_NE(run.exit_code, 2) << run.out << run.err;
+  EXPECT_EQ(Mode(dir + "/data"), 0700);
+  int files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir + "/data")) {
+    ++files;
+    EXPECT_EQ(Mode(e.path().string()) & 077, 0) << e.path() << " is open to others: " << std::oct << Mode(e.path());
+  }
+  EXPECT_GT(files, 10);
+  EXPECT_EQ(Mode(dir + "/data/ingestion/ledger.jsonl"), 0600);
+  EXPECT_EQ(Mode(dir + "/data/ingestion/hmac.key"), 0600);
+}
+
 TEST(Permissions, ADataDirectoryOthersCanReadIsRefusedWithTheChmodThatFixesIt) {
   const std::string dir = MakeTempDir("open");
   for (const std::string server : {"ingestion", "metrics"}) {
