@@ -84,7 +84,7 @@ absl::StatusOr<VerifyResult> VerifyStore(const VerifyOptions& o) {
   }
   std::vector<v1::ReturnInfo> newer;
   for (const auto& l : CompareLedger(*latest, *held, &newer)) {
-    add({l.return_id, by_id.count(l.return_id) ? "older" : "missing", l.Describe(), l.acknowledged.file});
+    add({l.return_id, by_id.count(l.return_id) ? "older" : "missing", l.What(), l.acknowledged.file});
   }
   for (const auto& [id, e] : *latest) {
     if (e.event != "lost-accepted") continue;

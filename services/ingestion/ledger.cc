@@ -144,10 +144,12 @@ LedgerEntry Ledger::FromInfo(const v1::ReturnInfo& info, const std::string& even
   return e;
 }
 
-std::string LostReturn::Describe() const {
+std::string LostReturn::Describe() const { return absl::StrCat(return_id, ": ", What()); }
+
+std::string LostReturn::What() const {
   int64_t total = 0;
   for (const auto& [k, n] : acknowledged.records) total += n;
-  return absl::StrCat(return_id, ": acknowledged file '", acknowledged.file, "' (sha256 ",
+  return absl::StrCat("acknowledged file '", acknowledged.file, "' (sha256 ",
                       acknowledged.sha256.substr(0, 12), ", ", total, " records, generation ",
                       acknowledged.generation, "); ", problem);
 }

@@ -68,7 +68,8 @@ struct LostReturn {
   std::string return_id;
   LedgerEntry acknowledged;
   std::string problem;  // "missing", or what the store holds instead
-  std::string Describe() const;
+  std::string Describe() const;  // "<return id>: " + What()
+  std::string What() const;      // what was acknowledged and what the store holds
 };
 
 // Compares the ledger's latest entries with the returns the store holds. Returns what
