@@ -14,6 +14,7 @@
 #include <fstream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
 #include "services/common/rocks.h"
@@ -162,7 +163,8 @@ absl::StatusOr<std::unique_ptr<Ingestor>> Ingestor::Open(const std::string& data
   for (const auto& [id, e] : ing->ledger_->latest()) {
     if (e.event != "lost-accepted") continue;
     ++outstanding;
-    CS_LOG(WARNING) << "still lost (loss accepted, not yet sent again): " << id << ", file '" << e.file << "'";
+    CS_LOG(WARNING) << "still lost (loss accepted, not yet sent again): " << id << ", file '"
+                    << absl::CEscape(e.file) << "'";
   }
   if (outstanding > 0) {
     CS_LOG(WARNING) << outstanding << " returns were lost and are not yet sent again: figures that use them "

@@ -13,6 +13,7 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -149,7 +150,8 @@ std::string LostReturn::Describe() const { return absl::StrCat(return_id, ": ", 
 std::string LostReturn::What() const {
   int64_t total = 0;
   for (const auto& [k, n] : acknowledged.records) total += n;
-  return absl::StrCat("acknowledged file '", acknowledged.file, "' (sha256 ",
+  // The file name came from a client: escaped, so it cannot forge a log line.
+  return absl::StrCat("acknowledged file '", absl::CEscape(acknowledged.file), "' (sha256 ",
                       acknowledged.sha256.substr(0, 12), ", ", total, " records, generation ",
                       acknowledged.generation, "); ", problem);
 }
