@@ -150,11 +150,13 @@ std::vector<InboxFile> ScanInbox(const std::string& inbox, std::vector<std::stri
     problems->push_back(absl::StrCat(inbox, " is not a folder: expected INBOX/<LA code>/<collection year>/files"));
     return out;
   }
+  // Names relative to the inbox, lexically: fs::relative would follow the links it reports.
+  const fs::path base = NormalRoot(inbox);
   auto skip = [&](const fs::path& p, mode_t mode, const std::string& why) {
-    skipped->push_back(absl::StrCat(SafeName(fs::relative(p, inbox, ec).string()), ": ", FileTypeName(mode),
+    skipped->push_back(absl::StrCat(SafeName(p.lexically_relative(base).string()), ": ", FileTypeName(mode),
                                     ", not read (", why, ")"));
   };
-  for (const auto& la_dir : fs::directory_iterator(inbox, ec)) {
+  for (const auto& la_dir : fs::directory_iterator(base, ec)) {
     const std::string la = la_dir.path().filename().string();
     mode_t mode = 0;
     if (la.empty() || la[0] == '.' || !LinkMode(la_dir.path(), &mode)) continue;
@@ -197,7 +199,7 @@ std::vector<InboxFile> ScanInbox(const std::string& inbox, std::vector<std::stri
                                              : "only regular files are returns");
           continue;
         }
-        out.push_back(InboxFile{la, year, f.path().string(), fs::relative(f.path(), inbox, ec).string()});
+        out.push_back(InboxFile{la, year, f.path().string(), f.path().lexically_relative(base).string()});
       }
     }
   }

@@ -253,6 +253,16 @@ absl::StatusOr<IngestSummary> IngestInbox(v1::Ingestion::Stub& stub, const Inges
     sum.stopped = absl::StrCat(why, "; ", left, left == 1 ? " file stays" : " files stay",
                                " in the inbox for the next run");
   };
+  // A folder this run refuses to write into (a link, not under its root) concerns that
+  // path alone: the file stays in the inbox, said why, and the others go on. Anything
+  // else (a full disk) stops the step.
+  auto kept_here = [&](const absl::Status& s, const std::string& shown) {
+    if (!absl::IsInvalidArgument(s) && !absl::IsFailedPrecondition(s)) return false;
+    ++sum.deferred;
+    std::fprintf(stderr, "KEPT      %s: %s; the file stays in the inbox\n", shown.c_str(),
+                 SafeName(s.message()).c_str());
+    return true;
+  };
   for (size_t i = 0; i < ready.size() && sum.stopped.empty(); ++i) {
     if (refused[i]) continue;
     ReadyFile& r = ready[i];
@@ -266,7 +276,7 @@ absl::StatusOr<IngestSummary> IngestInbox(v1::Ingestion::Stub& stub, const Inges
       if (!o.progress) std::printf("known     %s: already the current version of %s\n", shown.c_str(), rid.c_str());
       if (o.move_files) {
         if (auto s = MoveFileUnder(o.archive_dir, f.path, (fs::path(o.archive_dir) / rel).string(), r.fd.get());
-            !s.ok()) {
+            !s.ok() && !kept_here(s, shown)) {
           stop(std::string(s.message()), i);
           break;
         }
@@ -313,7 +323,7 @@ absl::StatusOr<IngestSummary> IngestInbox(v1::Ingestion::Stub& stub, const Inges
       const fs::path base = fs::path(o.quarantine_dir) / rel;
       absl::Status w = WriteQuarantineReport(o.quarantine_dir, base, f, r.sha, s);
       if (w.ok() && o.move_files) w = MoveFileUnder(o.quarantine_dir, f.path, base.string(), r.fd.get());
-      if (!w.ok()) {
+      if (!w.ok() && !kept_here(w, shown)) {
         stop(std::string(w.message()), i + 1);
         break;
       }
@@ -338,7 +348,7 @@ absl::StatusOr<IngestSummary> IngestInbox(v1::Ingestion::Stub& stub, const Inges
       }
       if (o.move_files) {
         if (auto m = MoveFileUnder(o.archive_dir, f.path, (fs::path(o.archive_dir) / rel).string(), r.fd.get());
-            !m.ok()) {
+            !m.ok() && !kept_here(m, shown)) {
           // Stored but not moved: the next run finds it current and moves it then.
           stop(std::string(m.message()), i + 1);
           break;
