@@ -130,7 +130,8 @@ absl::Status WithRetry(const std::function<absl::Status()>& call, int attempts, 
     // A busy server (its per-principal or total upload limit) is waited for longer.
     const int limit = absl::IsResourceExhausted(s) ? std::max(attempts, kBusyAttempts) : attempts;
     if (tries >= limit) break;
-    const int64_t delay = std::min<int64_t>(static_cast<int64_t>(backoff_ms) << std::min(i, 10), kMaxDelayMs);
+    const int64_t cap = std::min<int64_t>(kMaxDelayMs, static_cast<int64_t>(backoff_ms) * 32);
+    const int64_t delay = std::min<int64_t>(static_cast<int64_t>(backoff_ms) << std::min(i, 10), cap);
     const int64_t jitter = static_cast<int64_t>(rng() % static_cast<uint64_t>(delay / 2 + 1));
     std::fprintf(stderr, "%s: %s; retrying in %lld ms (attempt %d of %d)\n", what.c_str(),
                  SafeName(s.message()).c_str(), static_cast<long long>(delay + jitter), tries + 1, limit);

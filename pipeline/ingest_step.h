@@ -69,7 +69,7 @@ bool IsTransient(const absl::Status& s);
 
 // Retries `call` while it answers a transient status (IsTransient), up to `attempts`
 // tries (at least 20 while the server answers RESOURCE_EXHAUSTED, i.e. is busy),
-// sleeping backoff_ms x 2^n (at most 5 s) plus up to 50% jitter between them.
+// sleeping backoff_ms x 2^n (at most 5 s, or 32 x backoff_ms) plus up to 50% jitter between them.
 absl::Status WithRetry(const std::function<absl::Status()>& call, int attempts, int backoff_ms,
                        const std::string& what);
 

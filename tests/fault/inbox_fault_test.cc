@@ -4,10 +4,13 @@
 // and why, and nothing written outside the folders carestat was given.
 #include <gtest/gtest.h>
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -392,6 +395,53 @@ TEST_F(PipelineInbox, SymlinkIsNeitherUploadedNorMovedAndTheArchiveIsNotFollowed
   EXPECT_NE(r.err.find("KEPT      998/2016/contacts.csv: refusing to write"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("SECRETLINE"), std::string::npos);
   EXPECT_EQ(r.out.find("SECRETLINE"), std::string::npos);
+}
+
+// ---- 7 (the pipeline's own side): a full disk under --out loses nothing ----
+
+TEST_F(PipelineInbox, DiskFullUnderOutNamesThePathAndLosesNothing) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to mount a small tmpfs as the full disk";
+  const std::string inbox = dir_ + "/inbox", out = dir_ + "/full";
+  fs::create_directories(out);
+  if (::mount("tmpfs", out.c_str(), "tmpfs", 0, "size=2m") != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here: " << std::strerror(errno);
+  }
+  struct Unmount {
+    std::string path;
+    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+  } unmount{out};
+  fs::create_directories(out + "/state");
+  fs::create_directories(out + "/archive");
+  const std::string contacts = Contacts(3000);
+  Put(inbox + "/999/2016/contacts.csv", contacts);
+  {
+    // Fill the disk.
+    int fd = ::open((out + "/filler").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ASSERT_GE(fd, 0);
+    std::string block(4096, 'x');
+    while (::write(fd, block.data(), block.size()) > 0) {
+    }
+    ::close(fd);
+  }
+  auto full = RunCommand(Args(inbox, out));
+  EXPECT_EQ(full.exit_code, 2) << full.out << full.err;
+  EXPECT_NE(full.err.find("No space left on device"), std::string::npos) << full.err;
+  EXPECT_NE(full.err.find(out + "/archive/999/2016/contacts.csv"), std::string::npos) << full.err;
+  // Stored, and still in the inbox: nothing lost, nothing half-written in the archive.
+  EXPECT_EQ(Slurp(inbox + "/999/2016/contacts.csv"), contacts);
+  EXPECT_FALSE(fs::exists(out + "/archive/999/2016/contacts.csv"));
+  EXPECT_FALSE(fs::exists(out + "/archive/999/2016/contacts.csv.tmp"));
+  EXPECT_EQ(Returns(*Stub())["999/2016/annex-a-list-1"], Sha(contacts));
+  // Space is back: the next run archives it, recomputes and writes the reports.
+  fs::remove(out + "/filler");
+  auto again = RunCommand(Args(inbox, out));
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(Slurp(out + "/archive/999/2016/contacts.csv"), contacts);
+  EXPECT_FALSE(fs::exists(inbox + "/999/2016/contacts.csv"));
+  EXPECT_TRUE(fs::exists(out + "/999/2015-16/annual-report.html"));
+  auto ind = RunCommand({Carestat(), "indicators", "--la", "999", "--period", "2015-16", "--json", "--target",
+                         metrics_->address()});
+  EXPECT_NE(ind.out.find("\"contacts\": 3000"), std::string::npos) << ind.out << ind.err;
 }
 
 // ---- 6: a busy server never gets a valid file quarantined ----
