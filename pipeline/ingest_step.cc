@@ -162,7 +162,8 @@ absl::StatusOr<std::map<std::string, v1::ReturnInfo>> CurrentReturns(v1::Ingesti
 
 struct ReadyFile {
   InboxFile f;
-  Fd fd;
+  Fd fd;               // open only while this file is handled (an inbox may hold thousands)
+  struct stat seen {};  // the file as first read: the one handled must be the same
   std::string sha;
   int64_t bytes = 0;
   std::string dataset;  // empty: not recognised (ingestion will say why)
@@ -206,11 +207,16 @@ absl::StatusOr<IngestSummary> IngestInbox(v1::Ingestion::Stub& stub, const Inges
     // be swapped for a link between them.
     auto fd = OpenRegularFile(f.path);
     if (!fd.ok()) {
-      ++sum.skipped;
-      std::fprintf(stderr, "SKIPPED   %s: %s\n", SafeName(f.name).c_str(), SafeName(fd.status().message()).c_str());
+      // Not a regular file (swapped since the scan): skipped. Unreadable (permissions,
+      // too many open files): kept for the next run.
+      const bool not_regular = absl::IsFailedPrecondition(fd.status());
+      ++(not_regular ? sum.skipped : sum.deferred);
+      std::fprintf(stderr, "%s %s: %s%s\n", not_regular ? "SKIPPED  " : "KEPT     ", SafeName(f.name).c_str(),
+                   SafeName(fd.status().message()).c_str(), not_regular ? "" : "; it stays in the inbox");
       continue;
     }
-    ReadyFile r{f, std::move(*fd), "", 0, ""};
+    ReadyFile r{f, std::move(*fd), {}, "", 0, ""};
+    ::fstat(r.fd.get(), &r.seen);
     auto sha = Sha256Fd(r.fd.get(), &r.bytes);
     if (!sha.ok()) {
       ++sum.deferred;
@@ -220,6 +226,7 @@ absl::StatusOr<IngestSummary> IngestInbox(v1::Ingestion::Stub& stub, const Inges
     }
     r.sha = *sha;
     r.dataset = DatasetOfFd(r.fd.get());
+    r.fd = Fd();
     total_bytes += r.bytes;
     ready.push_back(std::move(r));
   }
@@ -267,9 +274,29 @@ absl::StatusOr<IngestSummary> IngestInbox(v1::Ingestion::Stub& stub, const Inges
   for (size_t i = 0; i < ready.size() && sum.stopped.empty(); ++i) {
     if (refused[i]) continue;
     ReadyFile& r = ready[i];
+    struct CloseAfter {
+      Fd& fd;
+      ~CloseAfter() { fd = Fd(); }
+    } close_after{r.fd};
     const InboxFile& f = r.f;
     const std::string shown = SafeName(f.name);
     const fs::path rel = fs::path(f.name);
+    // Opened again (never through a link) and checked to be the very file hashed above;
+    // from here the upload and the move use this one descriptor.
+    {
+      auto fd = OpenRegularFile(f.path);
+      struct stat now {};
+      if (fd.ok() && ::fstat(fd->get(), &now) == 0 && now.st_dev == r.seen.st_dev && now.st_ino == r.seen.st_ino &&
+          now.st_size == r.seen.st_size && now.st_mtim.tv_sec == r.seen.st_mtim.tv_sec &&
+          now.st_mtim.tv_nsec == r.seen.st_mtim.tv_nsec) {
+        r.fd = std::move(*fd);
+      } else {
+        ++sum.deferred;
+        std::fprintf(stderr, "KEPT      %s: %s; it is taken on the next run\n", shown.c_str(),
+                     fd.ok() ? "changed while this run was reading the inbox" : SafeName(fd.status().message()).c_str());
+        continue;
+      }
+    }
     sum.bytes += r.bytes;
     const std::string rid = r.return_id();
     if (auto it = current->find(rid); !rid.empty() && it != current->end() && it->second.content_sha256() == r.sha) {

@@ -279,6 +279,18 @@ TEST_F(RunInbox, OddEntriesFifoFolderAndInvalidUtf8NameAreReportedNotSilent) {
   EXPECT_NE(fifo.err.find("a FIFO"), std::string::npos) << fifo.err;
 }
 
+TEST_F(RunInbox, ManyFilesNeedNoMoreDescriptorsThanOneAtATime) {
+  // 70 returns under a limit of 64 open files: each file is open only while it is handled.
+  for (int la = 0; la < 10; ++la) {
+    for (int cy = 2010; cy <= 2016; ++cy) Put(absl::StrCat(inbox_, "/", 980 + la, "/", cy, "/contacts.csv"), Contacts(2, cy));
+  }
+  auto r = RunCommand({"/bin/sh", "-c",
+                       absl::StrCat("ulimit -n 64 && exec '", Carestat(), "' run --inbox '", inbox_, "' --out '", out_,
+                                    "' --data '", data_, "'")});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(ReturnsIn(data_).size(), 70u) << r.err;
+}
+
 // ---- 15: one LA that metrics has not recomputed ----
 
 TEST_F(RunInbox, OneLaNeverRecomputedDoesNotStopTheOthers) {
