@@ -156,7 +156,18 @@ std::vector<InboxFile> ScanInbox(const std::string& inbox, std::vector<std::stri
     skipped->push_back(absl::StrCat(SafeName(p.lexically_relative(base).string()), ": ", FileTypeName(mode),
                                     ", not read (", why, ")"));
   };
-  for (const auto& la_dir : fs::directory_iterator(base, ec)) {
+  // A folder that cannot be listed is said, not passed over as empty.
+  auto list = [&](const fs::path& dir) {
+    std::error_code lec;
+    fs::directory_iterator it(dir, lec);
+    if (lec) {
+      skipped->push_back(absl::StrCat(SafeName(dir.lexically_relative(base).string()), ": cannot be read (",
+                                      lec.message(), "); nothing in it was taken"));
+      return fs::directory_iterator();
+    }
+    return it;
+  };
+  for (const auto& la_dir : list(base)) {
     const std::string la = la_dir.path().filename().string();
     mode_t mode = 0;
     if (la.empty() || la[0] == '.' || !LinkMode(la_dir.path(), &mode)) continue;
@@ -174,7 +185,7 @@ std::vector<InboxFile> ScanInbox(const std::string& inbox, std::vector<std::stri
                                        ": not a three-digit LA code folder (e.g. 301); skipped"));
       continue;
     }
-    for (const auto& year_dir : fs::directory_iterator(la_dir.path(), ec)) {
+    for (const auto& year_dir : list(la_dir.path())) {
       int year = 0;
       const std::string y = year_dir.path().filename().string();
       if (y.empty() || y[0] == '.' || !LinkMode(year_dir.path(), &mode)) continue;
@@ -192,7 +203,7 @@ std::vector<InboxFile> ScanInbox(const std::string& inbox, std::vector<std::stri
                                          ": not a collection year folder (e.g. 2016 for 2015-16); skipped"));
         continue;
       }
-      for (const auto& f : fs::directory_iterator(year_dir.path(), ec)) {
+      for (const auto& f : list(year_dir.path())) {
         if (!IsReturnFile(f.path()) || !LinkMode(f.path(), &mode)) continue;
         if (!S_ISREG(mode)) {
           skip(f.path(), mode, S_ISLNK(mode) ? "links are never followed: put the file itself in the inbox"

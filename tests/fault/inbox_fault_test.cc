@@ -578,5 +578,40 @@ TEST_F(PipelineInbox, LostReturnIsResentFromTheArchiveOrNamedWhenTheArchiveLostI
   EXPECT_EQ(Returns(*Stub()).size(), 2u);
 }
 
+TEST_F(PipelineInbox, LostReturnAnOlderVersionLeftInTheStoreIsReplacedByTheArchivedLatest) {
+  const std::string inbox = dir_ + "/inbox", out = dir_ + "/out";
+  Put(inbox + "/999/2016/contacts.csv", Contacts(3));
+  ASSERT_EQ(RunCommand(Args(inbox, out)).exit_code, 0);
+  // A copy of the store as it was with version 1.
+  const std::string address = ingestion_->address();
+  ingestion_->Stop();
+  fs::copy(dir_ + "/ing", dir_ + "/ing-v1", fs::copy_options::recursive);
+  ASSERT_TRUE(StartServers({}, {}, address));
+  Put(inbox + "/999/2016/contacts.csv", Contacts(5));
+  auto v2 = RunCommand(Args(inbox, out));
+  ASSERT_EQ(v2.exit_code, 0) << v2.out << v2.err;
+  ASSERT_NE(v2.out.find("replaced"), std::string::npos) << v2.out;
+  // The store comes back older than what it acknowledged (as a damaged log leaves it).
+  ingestion_->Stop();
+  fs::remove_all(dir_ + "/ing");
+  fs::rename(dir_ + "/ing-v1", dir_ + "/ing");
+  ASSERT_TRUE(StartServers({}, {}, address));
+  ASSERT_EQ(Returns(*Stub())["999/2016/annex-a-list-1"], Sha(Contacts(3)));
+  auto r = RunCommand(Args(inbox, out));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("resent    999/2016/contacts.csv -> 999/2016/annex-a-list-1: the store holds an older "
+                       "version"),
+            std::string::npos)
+      << r.out << r.err;
+  EXPECT_EQ(Returns(*Stub())["999/2016/annex-a-list-1"], Sha(Contacts(5)));
+  auto ind = RunCommand({Carestat(), "indicators", "--la", "999", "--period", "2015-16", "--json", "--target",
+                         metrics_->address()});
+  EXPECT_NE(ind.out.find("\"contacts\": 5"), std::string::npos) << ind.out << ind.err;
+  // A second run finds nothing to send.
+  auto again = RunCommand(Args(inbox, out));
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out.find("resent"), std::string::npos) << again.out;
+}
+
 }  // namespace
 }  // namespace carestat
