@@ -289,5 +289,24 @@ TEST(ManifestTest, SurvivesATornLastLine) {
   EXPECT_EQ((*again)->size(), 2u);
 }
 
+TEST(ManifestTest, ANameThatIsNotUtf8IsKeptExactlyAndEachReturnsLatestIsKnown) {
+  ManifestEntry e{"301/2016/contacts-\xff\xfe.csv", "abc", "301/2016/annex-a-list-1", "stored", 5, ""};
+  const std::string line = ManifestLine(e);
+  EXPECT_NE(line.find("contacts-\\\\xFF\\\\xFE.csv"), std::string::npos) << line;  // readable, valid JSON
+  ManifestEntry back;
+  ASSERT_TRUE(ParseManifestLine(line, &back)) << line;
+  EXPECT_EQ(back.file, e.file);
+  std::string path = MakeTempDir("manifest-latest") + "/manifest.jsonl";
+  auto m = Manifest::Open(path);
+  ASSERT_TRUE(m.ok());
+  ASSERT_TRUE((*m)->Append(e).ok());
+  ASSERT_TRUE((*m)->Append({"301/2016/v2.csv", "def", "301/2016/annex-a-list-1", "replaced", 6, ""}).ok());
+  ASSERT_TRUE((*m)->Append({"301/2016/bad.xml", "ghi", "", "quarantined", 7, "bad"}).ok());
+  auto again = Manifest::Open(path);
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ((*again)->Latest().size(), 1u);
+  EXPECT_EQ((*again)->Latest().at("301/2016/annex-a-list-1").sha256, "def");
+}
+
 }  // namespace
 }  // namespace carestat
