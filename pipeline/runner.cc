@@ -241,6 +241,11 @@ int RunPipeline(std::shared_ptr<grpc::Channel> ingestion, std::shared_ptr<grpc::
       failed.insert(la);
     }
   }
+  if (metrics_away) {
+    std::fprintf(stderr, "metrics could not be reached: no report was written this run; the LAs to recompute are "
+                         "kept for the next run\n");
+    code = 2;
+  }
   if (!failed.empty()) {
     std::set<std::string> left = pending;
     left.insert(failed.begin(), failed.end());
