@@ -14,6 +14,8 @@
 #include <thread>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -117,7 +119,11 @@ int Run(const Args& a) {
                 "CSV). Rejected files get a report in OUT/rejected/. DATA defaults to ./data.\n"
                 "A store that lost returns it acknowledged is refused, naming them; --accept-loss\n"
                 "goes on with what survives (recorded in DATA/ingestion/ledger.jsonl; see verify).\n"
-                "Exit: 0 all ingested, 1 some file rejected, 2 could not run.\n");
+                "Only regular files are read (links, FIFOs and folders are skipped and named). Two\n"
+                "files for one return in one folder are both refused. A return the store no longer\n"
+                "holds as this run's manifest recorded it is sent again from the inbox.\n"
+                "Exit: 0 all ingested, 1 some file rejected, refused or skipped, 2 could not run\n"
+                "(or an LA's reports could not be built: the others are still written).\n");
     return kOk;
   }
   if (auto p = a.Problem({"inbox", "out", "data", "accept-loss", "help"})) return Usage("run", *p);
@@ -150,15 +156,21 @@ int Pipeline(const Args& a) {
                 "                         [--settle SECONDS] [--attempts N] [--loop SECONDS] [--wait]\n"
                 "                         [client TLS and token flags]\n\n"
                 "The scheduled ingestion: takes the complete files under INBOX/<LA>/<year>/ (not\n"
-                "modified for --settle seconds, default 30, or marked FILE.ready), skips content\n"
-                "already recorded in the manifest, uploads each (retrying while a service is\n"
-                "unavailable), moves it to the archive or to the quarantine with a report beside it,\n"
-                "recomputes the LAs that changed and writes their reports to OUT. A lock stops two\n"
+                "modified for --settle seconds, default 30, or marked FILE.ready; regular files only:\n"
+                "links, FIFOs and folders are skipped and named), skips a file whose content is\n"
+                "already the current version of its own return in ingestion, refuses a return that two\n"
+                "files in one folder compete for (both stay in the inbox), uploads each other file\n"
+                "(retrying while a service is busy or unavailable; such a file is never quarantined),\n"
+                "moves it to the archive or to the quarantine with a report beside it (0600 files in\n"
+                "0700 folders), sends again from the archive any return the store no longer holds as\n"
+                "the manifest recorded it, recomputes the LAs that changed and writes each LA's\n"
+                "reports to OUT (an LA that fails does not stop the others). A lock stops two\n"
                 "runs overlapping (--wait waits for it). Defaults: --state OUT/state,\n"
                 "--archive OUT/archive, --quarantine OUT/quarantine. --loop repeats the run\n"
                 "every N seconds until SIGTERM or SIGINT, which stop it between runs (a run in\n"
                 "progress finishes first; the exit code is then the last run's).\n"
-                "Exit: 0 all ingested, 1 some file quarantined, 2 could not run.\n\n%s",
+                "Exit: 0 all ingested, 1 some file quarantined, refused or skipped, or a lost return\n"
+                "whose archived copy is gone, 2 could not run (or an LA's reports were not written).\n\n%s",
                 ClientSecurityHelp().c_str());
     return kOk;
   }
@@ -245,6 +257,20 @@ int Validate(const Args& a) {
     if (LaAndYearFromPath(path, &path_la, &path_year)) {
       if (la.empty()) la = path_la;
       if (year == 0) year = path_year;
+    }
+    // Only a regular file is read: stat first, so a FIFO is never opened (it would wait
+    // for a writer forever) and a folder is called a folder, not an empty file.
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) {
+      std::fprintf(stderr, "%s: cannot read it: %s\n", SafeName(path).c_str(), std::strerror(errno));
+      worst = kUsage;
+      continue;
+    }
+    if (!S_ISREG(st.st_mode)) {
+      std::fprintf(stderr, "%s: is %s, not a return file%s\n", SafeName(path).c_str(), FileTypeName(st.st_mode).c_str(),
+                   S_ISDIR(st.st_mode) ? " (give the files in it, e.g. FOLDER/*)" : "; only regular files are read");
+      worst = kUsage;
+      continue;
     }
     auto r = CheckFile(path, path, la, year, nullptr);
     if (!r.ok()) {

@@ -1,10 +1,13 @@
 #include "pipeline/ingest_step.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,8 +17,12 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "pipeline/inbox.h"
+#include "services/common/status.h"
 #include "pipeline/manifest.h"
 #include "services/ingestion/ingestor.h"
 
@@ -29,10 +36,6 @@ int64_t NowMs() {
       .count();
 }
 
-bool Retryable(const absl::Status& s) {
-  return absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s);
-}
-
 // Complete: marked FILE.ready, or not modified within the settle interval.
 bool Settled(const InboxFile& f, int settle_seconds) {
   std::error_code ec;
@@ -44,44 +47,17 @@ bool Settled(const InboxFile& f, int settle_seconds) {
   return age >= std::chrono::seconds(settle_seconds);
 }
 
-// Moves a file, across file systems if need be (copy, fsync by close, then remove).
-absl::Status MoveFile(const fs::path& from, const fs::path& to) {
-  std::error_code ec;
-  fs::create_directories(to.parent_path(), ec);
-  fs::rename(from, to, ec);
-  if (!ec) return absl::OkStatus();
-  fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
-  if (ec) return absl::InternalError(absl::StrCat("cannot move ", from.string(), " to ", to.string(), ": ", ec.message()));
-  fs::remove(from, ec);
-  return absl::OkStatus();
-}
-
-absl::Status WriteText(const fs::path& path, const std::string& text) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  fs::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out) return absl::InternalError(absl::StrCat("cannot write ", tmp.string()));
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) return absl::InternalError(absl::StrCat("cannot write ", path.string(), ": ", ec.message()));
-  return absl::OkStatus();
-}
-
 // The report beside a quarantined file: JSON for systems, text for people.
-absl::Status WriteQuarantineReport(const fs::path& base, const InboxFile& f, const std::string& sha,
-                                   const absl::Status& why) {
+absl::Status WriteQuarantineReport(const std::string& root, const fs::path& base, const InboxFile& f,
+                                   const std::string& sha, const absl::Status& why) {
   google::protobuf::Struct s;
   auto& m = *s.mutable_fields();
-  m["file"].set_string_value(f.name);
+  m["file"].set_string_value(SafeName(f.name));
   m["la"].set_string_value(f.la);
   m["collection_year"].set_number_value(f.collection_year);
   m["sha256"].set_string_value(sha);
   m["code"].set_string_value(absl::StatusCodeToString(why.code()));
-  m["message"].set_string_value(std::string(why.message()));
+  m["message"].set_string_value(SafeName(why.message()));
   m["unix_ms"].set_number_value(static_cast<double>(NowMs()));
   std::string json;
   google::protobuf::util::JsonPrintOptions opts;
@@ -90,10 +66,12 @@ absl::Status WriteQuarantineReport(const fs::path& base, const InboxFile& f, con
   fs::path j = base, t = base;
   j += ".report.json";
   t += ".report.txt";
-  if (auto st = WriteText(j, json); !st.ok()) return st;
-  return WriteText(t, absl::StrCat(f.name, " (LA ", f.la, ", collection year ", f.collection_year,
-                                   ") was not stored.\n\n", why.message(),
-                                   "\n\nCorrect the export and put it in the inbox again.\n"));
+  if (auto st = WriteFileUnder(root, j.string(), json, true); !st.ok()) return st;
+  return WriteFileUnder(root, t.string(),
+                        absl::StrCat(SafeName(f.name), " (LA ", f.la, ", collection year ", f.collection_year,
+                                     ") was not stored.\n\n", SafeName(why.message()),
+                                     "\n\nCorrect the export and put it in the inbox again.\n"),
+                        true);
 }
 
 class Progress {
@@ -126,84 +104,256 @@ class Progress {
 
 }  // namespace
 
-absl::Status WithRetry(const std::function<absl::Status()>& call, int attempts, int backoff_ms,
-                       const std::string& what) {
-  std::mt19937_64 rng(std::random_device{}());
-  absl::Status s;
-  for (int i = 0; i < attempts; ++i) {
-    s = call();
-    if (!Retryable(s)) return s;
-    if (i + 1 == attempts) break;
-    const int64_t delay = static_cast<int64_t>(backoff_ms) << std::min(i, 10);
-    const int64_t jitter = static_cast<int64_t>(rng() % static_cast<uint64_t>(delay / 2 + 1));
-    std::fprintf(stderr, "%s: %s; retrying in %lld ms (attempt %d of %d)\n", what.c_str(),
-                 std::string(s.message()).c_str(), static_cast<long long>(delay + jitter), i + 2, attempts);
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay + jitter));
-  }
-  return absl::Status(s.code(), absl::StrCat(what, ": gave up after ", attempts, " attempts: ", s.message()));
+bool IsFileProblem(const absl::Status& s) {
+  if (absl::IsInvalidArgument(s) || absl::IsOutOfRange(s)) return true;
+  // A file above the server's --max-upload-bytes: it will never pass, however often sent.
+  return absl::IsResourceExhausted(s) && absl::StrContains(s.message(), "larger than");
 }
 
+bool IsTransient(const absl::Status& s) {
+  if (s.ok() || IsFileProblem(s)) return false;
+  return absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s) || absl::IsResourceExhausted(s) ||
+         absl::IsAborted(s) || absl::IsCancelled(s) || absl::IsUnknown(s) || absl::IsInternal(s);
+}
+
+absl::Status WithRetry(const std::function<absl::Status()>& call, int attempts, int backoff_ms,
+                       const std::string& what) {
+  constexpr int kBusyAttempts = 20;
+  constexpr int64_t kMaxDelayMs = 5000;
+  std::mt19937_64 rng(std::random_device{}());
+  absl::Status s;
+  int tries = 0;
+  for (int i = 0;; ++i) {
+    s = call();
+    ++tries;
+    if (!IsTransient(s)) return s;
+    // A busy server (its per-principal or total upload limit) is waited for longer.
+    const int limit = absl::IsResourceExhausted(s) ? std::max(attempts, kBusyAttempts) : attempts;
+    if (tries >= limit) break;
+    const int64_t cap = std::min<int64_t>(kMaxDelayMs, static_cast<int64_t>(backoff_ms) * 32);
+    const int64_t delay = std::min<int64_t>(static_cast<int64_t>(backoff_ms) << std::min(i, 10), cap);
+    const int64_t jitter = static_cast<int64_t>(rng() % static_cast<uint64_t>(delay / 2 + 1));
+    std::fprintf(stderr, "%s: %s; retrying in %lld ms (attempt %d of %d)\n", what.c_str(),
+                 SafeName(s.message()).c_str(), static_cast<long long>(delay + jitter), tries + 1, limit);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay + jitter));
+  }
+  return absl::Status(s.code(), absl::StrCat(what, ": gave up after ", tries, " attempts: ", s.message()));
+}
+
+namespace {
+
+// Each return ingestion holds now, by return id.
+absl::StatusOr<std::map<std::string, v1::ReturnInfo>> CurrentReturns(v1::Ingestion::Stub& stub,
+                                                                   const IngestOptions& o) {
+  v1::ListReturnsResponse all;
+  absl::Status s = WithRetry(
+      [&] {
+        grpc::ClientContext c;
+        c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+        all.Clear();
+        return FromGrpc(stub.ListReturns(&c, v1::ListReturnsRequest(), &all));
+      },
+      o.max_attempts, o.backoff_ms, "ingestion ListReturns");
+  if (!s.ok()) return s;
+  std::map<std::string, v1::ReturnInfo> out;
+  for (const auto& r : all.returns()) out[r.return_id()] = r;
+  return out;
+}
+
+struct ReadyFile {
+  InboxFile f;
+  Fd fd;               // open only while this file is handled (an inbox may hold thousands)
+  struct stat seen {};  // the file as first read: the one handled must be the same
+  std::string sha;
+  int64_t bytes = 0;
+  std::string dataset;  // empty: not recognised (ingestion will say why)
+  std::string return_id() const {
+    return dataset.empty() ? std::string() : absl::StrCat(f.la, "/", f.collection_year, "/", dataset);
+  }
+};
+
+}  // namespace
+
 absl::StatusOr<IngestSummary> IngestInbox(v1::Ingestion::Stub& stub, const IngestOptions& o) {
-  std::vector<std::string> problems;
-  std::vector<InboxFile> files = ScanInbox(o.inbox, &problems);
+  std::vector<std::string> problems, skipped;
+  std::vector<InboxFile> files = ScanInbox(o.inbox, &problems, &skipped);
   for (const auto& p : problems) std::fprintf(stderr, "inbox: %s\n", p.c_str());
+  for (const auto& p : skipped) std::fprintf(stderr, "SKIPPED   %s\n", p.c_str());
   if (!fs::is_directory(o.inbox)) return absl::NotFoundError(absl::StrCat("inbox ", o.inbox, " is not a folder"));
   auto manifest = Manifest::Open(o.state_dir + "/manifest.jsonl");
   if (!manifest.ok()) return manifest.status();
+  // What is stored now decides what is known: a file is skipped only when its content is
+  // the current version of its own return (not merely content seen before).
+  auto current = CurrentReturns(stub, o);
+  if (!current.ok()) {
+    return absl::Status(current.status().code(),
+                        absl::StrCat(current.status().message(), "; every file stays in the inbox"));
+  }
 
   IngestSummary sum;
   sum.found = static_cast<int>(files.size());
-  std::vector<InboxFile> ready;
+  sum.skipped = static_cast<int>(skipped.size());
+  std::vector<ReadyFile> ready;
   int64_t total_bytes = 0;
   for (const auto& f : files) {
     if (!Settled(f, o.settle_seconds)) {
       ++sum.not_ready;
       std::fprintf(stderr, "waiting   %s: still being written (modified in the last %d s; add %s.ready when "
-                           "complete)\n", f.name.c_str(), o.settle_seconds, fs::path(f.path).filename().c_str());
+                           "complete)\n", SafeName(f.name).c_str(), o.settle_seconds,
+                   SafeName(fs::path(f.path).filename().string()).c_str());
       continue;
     }
-    std::error_code ec;
-    total_bytes += static_cast<int64_t>(fs::file_size(f.path, ec));
-    ready.push_back(f);
+    // One descriptor for the check, the hash, the upload and the move: the entry cannot
+    // be swapped for a link between them.
+    auto fd = OpenRegularFile(f.path);
+    if (!fd.ok()) {
+      // Not a regular file (swapped since the scan): skipped. Unreadable (permissions,
+      // too many open files): kept for the next run.
+      const bool not_regular = absl::IsFailedPrecondition(fd.status());
+      ++(not_regular ? sum.skipped : sum.deferred);
+      std::fprintf(stderr, "%s %s: %s%s\n", not_regular ? "SKIPPED  " : "KEPT     ", SafeName(f.name).c_str(),
+                   SafeName(fd.status().message()).c_str(), not_regular ? "" : "; it stays in the inbox");
+      continue;
+    }
+    ReadyFile r{f, std::move(*fd), {}, "", 0, ""};
+    ::fstat(r.fd.get(), &r.seen);
+    auto sha = Sha256Fd(r.fd.get(), &r.bytes);
+    if (!sha.ok()) {
+      ++sum.deferred;
+      std::fprintf(stderr, "KEPT      %s: %s; it stays in the inbox\n", SafeName(f.name).c_str(),
+                   SafeName(sha.status().message()).c_str());
+      continue;
+    }
+    r.sha = *sha;
+    r.dataset = DatasetOfFd(r.fd.get());
+    r.fd = Fd();
+    total_bytes += r.bytes;
+    ready.push_back(std::move(r));
   }
+
+  // Two files in one folder for one return (a final and a draft): which is right is not
+  // ours to guess, so neither is sent, both stay in the inbox, and the run says so.
+  std::map<std::string, std::vector<size_t>> by_return;
+  for (size_t i = 0; i < ready.size(); ++i) {
+    if (!ready[i].dataset.empty()) by_return[ready[i].return_id()].push_back(i);
+  }
+  std::vector<bool> refused(ready.size(), false);
+  for (const auto& [rid, idx] : by_return) {
+    if (idx.size() < 2) continue;
+    std::string names;
+    for (size_t k = 0; k < idx.size(); ++k) {
+      refused[idx[k]] = true;
+      absl::StrAppend(&names, k == 0 ? "" : (k + 1 == idx.size() ? " and " : ", "), SafeName(ready[idx[k]].f.name));
+    }
+    sum.refused += static_cast<int>(idx.size());
+    const ReadyFile& any = ready[idx[0]];
+    std::fprintf(stderr,
+                 "REFUSED   %s: %s are each the %s return for LA %s, collection year %d; neither was stored. "
+                 "Leave only the right one in the inbox (the others stay there untouched).\n",
+                 rid.c_str(), names.c_str(), any.dataset.c_str(), any.f.la.c_str(), any.f.collection_year);
+  }
+
   Progress progress(o.progress, total_bytes, static_cast<int>(ready.size()));
-  for (const auto& f : ready) {
-    int64_t bytes = 0;
-    auto sha = Sha256File(f.path, &bytes);
-    if (!sha.ok()) return sha.status();
-    sum.bytes += bytes;
+  auto stop = [&](const std::string& why, size_t from) {
+    size_t left = 0;
+    for (size_t k = from; k < ready.size(); ++k) left += !refused[k];
+    sum.deferred += static_cast<int>(left);
+    sum.stopped = absl::StrCat(why, "; ", left, left == 1 ? " file stays" : " files stay",
+                               " in the inbox for the next run");
+  };
+  // A folder this run refuses to write into (a link, not under its root) concerns that
+  // path alone: the file stays in the inbox, said why, and the others go on. Anything
+  // else (a full disk) stops the step.
+  auto kept_here = [&](const absl::Status& s, const std::string& shown) {
+    if (!absl::IsInvalidArgument(s) && !absl::IsFailedPrecondition(s)) return false;
+    ++sum.deferred;
+    std::fprintf(stderr, "KEPT      %s: %s; the file stays in the inbox\n", shown.c_str(),
+                 SafeName(s.message()).c_str());
+    return true;
+  };
+  for (size_t i = 0; i < ready.size() && sum.stopped.empty(); ++i) {
+    if (refused[i]) continue;
+    ReadyFile& r = ready[i];
+    struct CloseAfter {
+      Fd& fd;
+      ~CloseAfter() { fd = Fd(); }
+    } close_after{r.fd};
+    const InboxFile& f = r.f;
+    const std::string shown = SafeName(f.name);
     const fs::path rel = fs::path(f.name);
-    if (const ManifestEntry* seen = (*manifest)->Seen(*sha); seen && seen->outcome != "quarantined") {
-      ++sum.known;
-      if (!o.progress) std::printf("known     %s: this content was %s as %s\n", f.name.c_str(), seen->outcome.c_str(),
-                                   seen->return_id.c_str());
-      if (o.move_files) {
-        if (auto s = MoveFile(f.path, fs::path(o.archive_dir) / rel); !s.ok()) return s;
+    // Opened again (never through a link) and checked to be the very file hashed above;
+    // from here the upload and the move use this one descriptor.
+    {
+      auto fd = OpenRegularFile(f.path);
+      struct stat now {};
+      if (fd.ok() && ::fstat(fd->get(), &now) == 0 && now.st_dev == r.seen.st_dev && now.st_ino == r.seen.st_ino &&
+          now.st_size == r.seen.st_size && now.st_mtim.tv_sec == r.seen.st_mtim.tv_sec &&
+          now.st_mtim.tv_nsec == r.seen.st_mtim.tv_nsec) {
+        r.fd = std::move(*fd);
+      } else {
+        ++sum.deferred;
+        std::fprintf(stderr, "KEPT      %s: %s; it is taken on the next run\n", shown.c_str(),
+                     fd.ok() ? "changed while this run was reading the inbox" : SafeName(fd.status().message()).c_str());
+        continue;
       }
-      progress.Done(bytes, 0);
+    }
+    sum.bytes += r.bytes;
+    const std::string rid = r.return_id();
+    if (auto it = current->find(rid); !rid.empty() && it != current->end() && it->second.content_sha256() == r.sha) {
+      ++sum.known;
+      if (!o.progress) std::printf("known     %s: already the current version of %s\n", shown.c_str(), rid.c_str());
+      if (o.move_files) {
+        if (auto s = MoveFileUnder(o.archive_dir, f.path, (fs::path(o.archive_dir) / rel).string(), r.fd.get());
+            !s.ok() && !kept_here(s, shown)) {
+          stop(std::string(s.message()), i);
+          break;
+        }
+      }
+      // The manifest did not have it as its return's latest: a run stopped after the
+      // upload, perhaps before recomputing. Record it, and recompute (no harm if done).
+      const auto& latest = (*manifest)->Latest();
+      if (auto l = latest.find(rid); l == latest.end() || l->second.sha256 != r.sha) {
+        if (auto a = (*manifest)->Append({f.name, r.sha, rid, "known", NowMs(), ""}); !a.ok()) {
+          stop(std::string(a.message()), i + 1);
+          break;
+        }
+        sum.changed[f.la].insert(f.collection_year);
+      }
+      progress.Done(r.bytes, 0);
       continue;
     }
     absl::StatusOr<v1::UploadResponse> resp;
     absl::Status s = WithRetry(
         [&]() -> absl::Status {
-          resp = UploadFile(stub, f, o.deadline_seconds);
+          resp = UploadFile(stub, f, o.deadline_seconds, r.fd.get());
           return resp.ok() ? absl::OkStatus() : resp.status();
         },
-        o.max_attempts, o.backoff_ms, "upload " + f.name);
-    ManifestEntry entry{f.name, *sha, "", "", NowMs(), ""};
-    if (!s.ok() && (Retryable(s) || absl::IsInternal(s) || absl::IsNotFound(s))) {
-      // Ingestion is unreachable (or failed inside): leave this and later files for the next run.
-      return absl::UnavailableError(absl::StrCat(s.message(), "; ", f.name, " and later files stay in the inbox"));
+        o.max_attempts, o.backoff_ms, "upload " + shown);
+    ManifestEntry entry{f.name, r.sha, "", "", NowMs(), ""};
+    if (!s.ok() && !IsFileProblem(s)) {
+      // Not the file's fault (server busy, away, out of disk; a token refused; a local
+      // read failed): the file stays in the inbox, and the reason is said.
+      std::fprintf(stderr, "KEPT      %s: %s; the file stays in the inbox for the next run\n", shown.c_str(),
+                   SafeName(s.message()).c_str());
+      if (absl::IsDataLoss(s)) {
+        ++sum.deferred;
+        progress.Done(r.bytes, 0);
+        continue;
+      }
+      stop(absl::StrCat("ingestion did not take ", shown, ": ", SafeName(s.message())), i);
+      break;
     }
     if (!s.ok()) {
       ++sum.quarantined;
       entry.outcome = "quarantined";
       entry.message = std::string(s.message());
-      std::fprintf(stderr, "REJECTED  %s:\n  %s\n", f.name.c_str(), entry.message.c_str());
+      std::fprintf(stderr, "REJECTED  %s:\n  %s\n", shown.c_str(), SafeName(entry.message).c_str());
       const fs::path base = fs::path(o.quarantine_dir) / rel;
-      if (auto w = WriteQuarantineReport(base, f, *sha, s); !w.ok()) return w;
-      if (o.move_files) {
-        if (auto m = MoveFile(f.path, base); !m.ok()) return m;
+      absl::Status w = WriteQuarantineReport(o.quarantine_dir, base, f, r.sha, s);
+      if (w.ok() && o.move_files) w = MoveFileUnder(o.quarantine_dir, f.path, base.string(), r.fd.get());
+      if (!w.ok() && !kept_here(w, shown)) {
+        stop(std::string(w.message()), i + 1);
+        break;
       }
     } else {
       entry.return_id = resp->return_id();
@@ -220,27 +370,100 @@ absl::StatusOr<IngestSummary> IngestInbox(v1::Ingestion::Stub& stub, const Inges
       sum.changed[f.la].insert(f.collection_year);
       sum.records += resp->records_stored();
       if (!o.progress) {
-        std::printf("%-9s %s -> %s: %lld records, %d errors, %d queries\n", entry.outcome.c_str(), f.name.c_str(),
+        std::printf("%-9s %s -> %s: %lld records, %d errors, %d queries\n", entry.outcome.c_str(), shown.c_str(),
                     resp->return_id().c_str(), static_cast<long long>(resp->records_stored()), resp->errors(),
                     resp->queries());
       }
       if (o.move_files) {
-        if (auto m = MoveFile(f.path, fs::path(o.archive_dir) / rel); !m.ok()) return m;
+        if (auto m = MoveFileUnder(o.archive_dir, f.path, (fs::path(o.archive_dir) / rel).string(), r.fd.get());
+            !m.ok() && !kept_here(m, shown)) {
+          // Stored but not moved: the next run finds it current and moves it then.
+          stop(std::string(m.message()), i + 1);
+          break;
+        }
       }
     }
     // After the move: a crash before this line re-sends the file, which ingestion
     // answers as unchanged, so nothing is counted twice.
-    if (auto a = (*manifest)->Append(entry); !a.ok()) return a;
-    progress.Done(bytes, resp.ok() ? resp->records_stored() : 0);
+    if (auto a = (*manifest)->Append(entry); !a.ok()) {
+      stop(std::string(a.message()), i + 1);
+      break;
+    }
+    progress.Done(r.bytes, resp.ok() ? resp->records_stored() : 0);
+  }
+  if (!sum.stopped.empty()) return sum;
+
+  // Every return whose latest version the manifest recorded must still be the store's
+  // current one. One the store lost (or holds only an older version of, e.g. after a
+  // damaged log) is sent again from its archived file; a later upload from elsewhere
+  // (the store's copy is newer than the manifest's entry) is left as it is.
+  auto now = CurrentReturns(stub, o);
+  if (!now.ok()) {
+    sum.stopped = absl::StrCat("cannot check that the store still holds every return: ", now.status().message());
+    return sum;
+  }
+  std::vector<ManifestEntry> latest;
+  for (const auto& [rid, e] : (*manifest)->Latest()) latest.push_back(e);
+  const std::string from_dir = o.move_files ? o.archive_dir : o.inbox;
+  for (const ManifestEntry& e : latest) {
+    auto it = now->find(e.return_id);
+    if (it != now->end() && it->second.content_sha256() == e.sha256) continue;
+    if (it != now->end() && it->second.uploaded_unix_ms() > e.unix_ms) continue;
+    std::vector<std::string> parts = absl::StrSplit(e.return_id, '/');
+    int year = 0;
+    if (parts.size() != 3 || !absl::SimpleAtoi(parts[1], &year)) continue;
+    const std::string held = it == now->end() ? "does not hold it at all" : "holds an older version";
+    const std::string src = (fs::path(from_dir) / e.file).string();
+    auto fd = OpenRegularFile(src);
+    int64_t bytes = 0;
+    absl::StatusOr<std::string> sha = fd.ok() ? Sha256Fd(fd->get(), &bytes) : absl::StatusOr<std::string>(fd.status());
+    if (!sha.ok() || *sha != e.sha256) {
+      ++sum.missing;
+      std::fprintf(stderr,
+                   "MISSING   %s: the store %s, but the pipeline stored %s (sha256 %s) as its latest version, and "
+                   "%s %s. Put %s back in the inbox folder %s/%d/ to restore it.\n",
+                   e.return_id.c_str(), held.c_str(), SafeName(e.file).c_str(), e.sha256.substr(0, 12).c_str(),
+                   SafeName(src).c_str(), sha.ok() ? "now holds other content" : "is gone",
+                   SafeName(fs::path(e.file).filename().string()).c_str(), parts[0].c_str(), year);
+      continue;
+    }
+    InboxFile f{parts[0], year, src, e.file};
+    absl::StatusOr<v1::UploadResponse> resp;
+    absl::Status s = WithRetry(
+        [&]() -> absl::Status {
+          resp = UploadFile(stub, f, o.deadline_seconds, fd->get());
+          return resp.ok() ? absl::OkStatus() : resp.status();
+        },
+        o.max_attempts, o.backoff_ms, "re-send " + SafeName(e.file));
+    if (!s.ok()) {
+      ++sum.missing;
+      std::fprintf(stderr, "MISSING   %s: the store %s, and sending %s again failed: %s\n", e.return_id.c_str(),
+                   held.c_str(), SafeName(src).c_str(), SafeName(s.message()).c_str());
+      if (!IsFileProblem(s)) {
+        sum.stopped = absl::StrCat("ingestion did not take ", SafeName(src), " again: ", SafeName(s.message()));
+        return sum;
+      }
+      continue;
+    }
+    ++sum.resent;
+    sum.changed[f.la].insert(year);
+    std::printf("resent    %s -> %s: the store %s; sent again from %s (%lld records)\n", SafeName(e.file).c_str(),
+                resp->return_id().c_str(), held.c_str(), SafeName(src).c_str(),
+                static_cast<long long>(resp->records_stored()));
+    if (auto a = (*manifest)->Append({e.file, e.sha256, resp->return_id(), "resent", NowMs(), ""}); !a.ok()) {
+      sum.stopped = std::string(a.message());
+      return sum;
+    }
   }
   return sum;
 }
 
 absl::StatusOr<std::unique_ptr<RunLock>> RunLock::Acquire(const std::string& path, bool wait) {
-  std::error_code ec;
-  fs::create_directories(fs::path(path).parent_path(), ec);
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return absl::InternalError(absl::StrCat("cannot open lock ", path));
+  const std::string dir = fs::path(path).parent_path().string();
+  if (auto s = MakeDirsUnder(dir, dir, true); !s.ok()) return s;
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return absl::InternalError(absl::StrCat("cannot open lock ", path, ": ", std::strerror(errno)));
+  ::fchmod(fd, 0600);
   if (::flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
     char buf[32] = {0};
     ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);

@@ -1,6 +1,7 @@
 #include "pipeline/manifest.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,7 +12,9 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "pipeline/inbox.h"
 
 namespace carestat {
 
@@ -20,12 +23,15 @@ namespace carestat {
 std::string ManifestLine(const ManifestEntry& e) {
   google::protobuf::Struct s;
   auto& f = *s.mutable_fields();
-  f["file"].set_string_value(e.file);
+  // JSON strings must be UTF-8: a name that is not is kept exactly as hex beside its rendering.
+  const std::string safe = SafeName(e.file);
+  f["file"].set_string_value(safe);
+  if (safe != e.file) f["file_hex"].set_string_value(absl::BytesToHexString(e.file));
   f["sha256"].set_string_value(e.sha256);
   f["return_id"].set_string_value(e.return_id);
   f["outcome"].set_string_value(e.outcome);
   f["unix_ms"].set_number_value(static_cast<double>(e.unix_ms));
-  if (!e.message.empty()) f["message"].set_string_value(e.message);
+  if (!e.message.empty()) f["message"].set_string_value(SafeName(e.message));
   std::string out;
   (void)google::protobuf::util::MessageToJsonString(s, &out);
   return out;
@@ -37,6 +43,7 @@ bool ParseManifestLine(const std::string& line, ManifestEntry* e) {
   const auto& f = s.fields();
   auto str = [&](const char* k) { return f.count(k) ? f.at(k).string_value() : std::string(); };
   e->file = str("file");
+  if (f.count("file_hex")) e->file = absl::HexStringToBytes(str("file_hex"));
   e->sha256 = str("sha256");
   e->return_id = str("return_id");
   e->outcome = str("outcome");
@@ -46,26 +53,32 @@ bool ParseManifestLine(const std::string& line, ManifestEntry* e) {
 }
 
 absl::StatusOr<std::unique_ptr<Manifest>> Manifest::Open(const std::string& path) {
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  if (auto s = MakeDirsUnder(dir, dir, true); !s.ok()) return s;
   auto m = std::unique_ptr<Manifest>(new Manifest());
+  m->path_ = path;
   {
     std::ifstream in(path);
     std::string line;
     while (std::getline(in, line)) {
       ManifestEntry e;
-      if (ParseManifestLine(line, &e)) m->by_hash_[e.sha256] = e;
+      if (ParseManifestLine(line, &e)) m->Note(e);
     }
   }
-  m->fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  m->fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (m->fd_ < 0) return absl::InternalError(absl::StrCat("cannot open manifest ", path, ": ", std::strerror(errno)));
+  if (::fchmod(m->fd_, 0600) != 0) {
+    return absl::InternalError(absl::StrCat("cannot make the manifest ", path, " private (0600): ", std::strerror(errno)));
+  }
   // A torn last line from a crash would glue onto the next one: start on a new line.
   if (::lseek(m->fd_, 0, SEEK_END) > 0) {
     std::ifstream tail(path, std::ios::binary);
     tail.seekg(-1, std::ios::end);
     char c = 0;
     tail.get(c);
-    if (c != '\n' && ::write(m->fd_, "\n", 1) != 1) return absl::InternalError("cannot write manifest");
+    if (c != '\n' && ::write(m->fd_, "\n", 1) != 1) {
+      return absl::InternalError(absl::StrCat("cannot write the manifest ", path, ": ", std::strerror(errno)));
+    }
   }
   return m;
 }
@@ -79,12 +92,22 @@ const ManifestEntry* Manifest::Seen(const std::string& sha256) const {
   return it == by_hash_.end() ? nullptr : &it->second;
 }
 
+void Manifest::Note(const ManifestEntry& e) {
+  by_hash_[e.sha256] = e;
+  if (!e.return_id.empty() && e.outcome != "quarantined") by_return_[e.return_id] = e;
+}
+
 absl::Status Manifest::Append(const ManifestEntry& e) {
   std::string line = ManifestLine(e) + "\n";
+  const off_t before = ::lseek(fd_, 0, SEEK_END);
   if (::write(fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()) || ::fsync(fd_) != 0) {
-    return absl::InternalError(absl::StrCat("cannot append to the manifest: ", std::strerror(errno)));
+    const int err = errno;
+    // A part-written line (a full disk) is cut off, so the next one starts clean.
+    if (before >= 0 && ::ftruncate(fd_, before) != 0) {
+    }
+    return absl::InternalError(absl::StrCat("cannot append to the manifest ", path_, ": ", std::strerror(err)));
   }
-  by_hash_[e.sha256] = e;
+  Note(e);
   return absl::OkStatus();
 }
 

@@ -1,5 +1,6 @@
 #include "pipeline/runner.h"
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include "carestat/v1/ingestion.grpc.pb.h"
 #include "carestat/v1/metrics.grpc.pb.h"
 #include "carestat/v1/reporting.grpc.pb.h"
+#include "pipeline/inbox.h"
 #include "pipeline/ingest_step.h"
 #include "services/common/dates.h"
 #include "services/common/status.h"
@@ -19,27 +21,6 @@ namespace carestat {
 namespace fs = std::filesystem;
 
 namespace {
-
-bool WriteFile(const fs::path& path, const std::string& content, std::string* error) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  // Written beside and renamed, so a reader never sees half a report.
-  fs::path tmp = path;
-  tmp += ".tmp";
-  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-  out << content;
-  out.close();
-  if (!out) {
-    *error = absl::StrCat("cannot write ", tmp.string());
-    return false;
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    *error = absl::StrCat("cannot rename ", tmp.string(), ": ", ec.message());
-    return false;
-  }
-  return true;
-}
 
 // One LA code a line; a missing file is an empty set.
 std::set<std::string> ReadPending(const fs::path& path) {
@@ -51,20 +32,119 @@ std::set<std::string> ReadPending(const fs::path& path) {
   return las;
 }
 
-bool WritePending(const fs::path& path, const std::set<std::string>& las, std::string* error) {
-  std::error_code ec;
+absl::Status WritePending(const std::string& state_dir, const fs::path& path, const std::set<std::string>& las) {
   if (las.empty()) {
+    std::error_code ec;
     fs::remove(path, ec);
-    return true;
+    return absl::OkStatus();
   }
   std::string content;
   for (const auto& la : las) content += la + "\n";
-  return WriteFile(path, content, error);
+  return WriteFileUnder(state_dir, path.string(), content, true);
 }
 
 grpc::ClientContext* WithDeadline(grpc::ClientContext* c, int seconds) {
   c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
   return c;
+}
+
+// A file name the reporting service gave: one plain name ("annual-report-t1.csv"),
+// never a path, so a report is written only where this run decides.
+bool PlainFileName(const std::string& name) {
+  if (name.empty() || name.size() > 200 || name[0] == '.') return false;
+  for (char c : name) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return false;
+  }
+  return true;
+}
+
+// Recomputes one LA, retrying while metrics is unavailable.
+absl::Status Recompute(v1::Metrics::Stub& met, const std::string& la, const RunOptions& o) {
+  v1::RecomputeRequest req;
+  req.set_la(la);
+  v1::RecomputeResponse resp;
+  absl::Status s = WithRetry(
+      [&] {
+        grpc::ClientContext c;
+        resp.Clear();
+        return FromGrpc(met.Recompute(WithDeadline(&c, 600), req, &resp));
+      },
+      o.ingest.max_attempts, o.ingest.backoff_ms, "recompute of LA " + la);
+  if (!s.ok()) return s;
+  std::printf("recomputed LA %s: %lld records read, %lld points for %d years\n", la.c_str(),
+              static_cast<long long>(resp.records_read()), static_cast<long long>(resp.points_written()),
+              resp.periods_size());
+  return absl::OkStatus();
+}
+
+// Both reports of one LA's year, every format, written beside each other under `dir`.
+// A report metrics cannot build because the LA was never recomputed gets it recomputed
+// once, then tried again.
+absl::Status WriteReports(v1::Metrics::Stub& met, v1::Reporting::Stub& rep, const std::string& la,
+                          const std::string& year, const RunOptions& o, bool* recomputed) {
+  const fs::path dir = fs::path(o.out_dir) / la / year;
+  v1::AnnualReport annual;
+  v1::SelfAssessment assessment;
+  for (int pass = 0;; ++pass) {
+    absl::Status s;
+    {
+      grpc::ClientContext c;
+      v1::BuildAnnualReportRequest req;
+      req.set_la(la);
+      req.set_year(year);
+      s = FromGrpc(rep.BuildAnnualReport(WithDeadline(&c, 120), req, &annual));
+      if (!s.ok()) s = absl::Status(s.code(), absl::StrCat("annual report for LA ", la, " ", year, ": ", s.message()));
+    }
+    if (s.ok()) {
+      grpc::ClientContext c;
+      v1::BuildSelfAssessmentRequest req;
+      req.set_la(la);
+      req.set_year(year);
+      s = FromGrpc(rep.BuildSelfAssessment(WithDeadline(&c, 120), req, &assessment));
+      if (!s.ok()) s = absl::Status(s.code(), absl::StrCat("self-assessment for LA ", la, " ", year, ": ", s.message()));
+    }
+    if (s.ok()) break;
+    if (pass > 0 || *recomputed || !absl::IsNotFound(s)) return s;
+    // Metrics holds nothing for it (a run that stopped before recomputing, or returns put
+    // in by another route): recompute it now and try once more.
+    std::fprintf(stderr, "%s; recomputing LA %s\n", std::string(s.message()).c_str(), la.c_str());
+    if (auto r = Recompute(met, la, o); !r.ok()) return r;
+    *recomputed = true;
+  }
+  for (const char* stem : {"annual-report", "self-assessment"}) {
+    const bool is_annual = std::string(stem) == "annual-report";
+    for (v1::Format f : {v1::HTML, v1::MARKDOWN, v1::JSON, v1::CSV, v1::XLSX}) {
+      grpc::ClientContext c;
+      v1::RenderRequest req;
+      if (is_annual) *req.mutable_report() = annual;
+      else *req.mutable_self_assessment() = assessment;
+      req.set_format(f);
+      v1::RenderResponse out;
+      absl::Status s = FromGrpc(rep.Render(WithDeadline(&c, 120), req, &out));
+      if (!s.ok()) {
+        return absl::Status(s.code(), absl::StrCat("render ", stem, " ", v1::Format_Name(f), " for LA ", la, ": ",
+                                                   s.message()));
+      }
+      // The whole document (for CSV: every table in one long file), then a CSV per table.
+      const std::string main_name = absl::StrCat(stem, ".", out.file_extension());
+      if (!PlainFileName(main_name)) {
+        return absl::InvalidArgumentError(absl::StrCat("reporting gave the file extension '",
+                                                       SafeName(out.file_extension()), "' for LA ", la,
+                                                       ": not a plain file name; nothing of it was written"));
+      }
+      if (auto w = WriteFileUnder(o.out_dir, (dir / main_name).string(), out.content(), false); !w.ok()) return w;
+      for (const auto& file : out.files()) {
+        const std::string name = absl::StrCat(stem, "-", file.name());
+        if (!PlainFileName(file.name()) || !PlainFileName(name)) {
+          return absl::InvalidArgumentError(absl::StrCat("reporting gave the file name '", SafeName(file.name()),
+                                                         "' for LA ", la, ": not a plain file name; not written"));
+        }
+        if (auto w = WriteFileUnder(o.out_dir, (dir / name).string(), file.content(), false); !w.ok()) return w;
+      }
+    }
+    std::printf("report    %s\n", (dir / absl::StrCat(stem, ".html")).string().c_str());
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -80,26 +160,42 @@ int RunPipeline(std::shared_ptr<grpc::Channel> ingestion, std::shared_ptr<grpc::
     std::fprintf(stderr, "ingest: %s\n", std::string(summary.status().message()).c_str());
     return 2;
   }
-  const int rejected = summary->quarantined;
+  int code = 0;
+  if (summary->quarantined > 0 || summary->refused > 0 || summary->skipped > 0 || summary->deferred > 0 ||
+      summary->missing > 0) {
+    code = 1;
+  }
+  if (!summary->stopped.empty()) {
+    // What was stored before the stop is still recomputed and reported below.
+    std::fprintf(stderr, "ingest stopped: %s\n", summary->stopped.c_str());
+    code = 2;
+  }
   // LAs still to recompute are kept in the state directory until metrics has done them,
   // so a run that stops (metrics away past the retries, a crash) leaves them for the
   // next run, which would otherwise find every file known and recompute nothing.
   const fs::path pending_path = fs::path(o.ingest.state_dir) / "pending-recompute";
-  std::set<std::string> changed_las = ReadPending(pending_path);
-  for (const auto& [la, years] : summary->changed) changed_las.insert(la);
-  if (std::string err; !WritePending(pending_path, changed_las, &err)) {
-    std::fprintf(stderr, "%s\n", err.c_str());
+  std::set<std::string> pending = ReadPending(pending_path);
+  for (const auto& [la, years] : summary->changed) pending.insert(la);
+  if (auto w = WritePending(o.ingest.state_dir, pending_path, pending); !w.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(w.message()).c_str());
     return 2;
   }
 
   // Every LA with returns gets its latest year's report; changed LAs are recomputed
-  // first (all their years: a return feeds the lookbacks of the years after it).
+  // first (all their years: a return feeds the lookbacks of the years after it). Each LA
+  // stands alone: one that fails is reported, kept pending for the next run, and the
+  // others are still written.
   v1::ListReturnsResponse all;
   {
-    grpc::ClientContext c;
-    grpc::Status s = ing->ListReturns(WithDeadline(&c, 60), v1::ListReturnsRequest(), &all);
+    absl::Status s = WithRetry(
+        [&] {
+          grpc::ClientContext c;
+          all.Clear();
+          return FromGrpc(ing->ListReturns(WithDeadline(&c, 120), v1::ListReturnsRequest(), &all));
+        },
+        o.ingest.max_attempts, o.ingest.backoff_ms, "ingestion ListReturns");
     if (!s.ok()) {
-      std::fprintf(stderr, "ingestion ListReturns failed: %s\n", s.error_message().c_str());
+      std::fprintf(stderr, "ingestion ListReturns failed: %s\n", std::string(s.message()).c_str());
       return 2;
     }
   }
@@ -107,100 +203,62 @@ int RunPipeline(std::shared_ptr<grpc::Channel> ingestion, std::shared_ptr<grpc::
   for (const auto& r : all.returns()) {
     latest_year[r.la()] = std::max(latest_year[r.la()], r.collection_year());
   }
-  std::set<std::string> done_las;
-  for (const auto& la : changed_las) {
-    v1::RecomputeRequest req;
-    req.set_la(la);
-    v1::RecomputeResponse resp;
-    // Metrics may be restarting: retry while it is unavailable, as uploads do.
-    absl::Status s = WithRetry(
-        [&] {
-          grpc::ClientContext c;
-          resp.Clear();
-          return FromGrpc(met->Recompute(WithDeadline(&c, 600), req, &resp));
-        },
-        o.ingest.max_attempts, o.ingest.backoff_ms, "recompute of LA " + la);
-    if (!s.ok()) {
-      std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
-      return 2;
-    }
-    std::printf("recomputed LA %s: %lld records read, %lld points for %d years\n", la.c_str(),
-                static_cast<long long>(resp.records_read()), static_cast<long long>(resp.points_written()),
-                resp.periods_size());
-    done_las.insert(la);
-    std::set<std::string> left;
-    for (const auto& l : changed_las) {
-      if (!done_las.count(l)) left.insert(l);
-    }
-    if (std::string err; !WritePending(pending_path, left, &err)) {
-      std::fprintf(stderr, "%s\n", err.c_str());
-      return 2;
-    }
-  }
-  // Both reports of each LA's latest year, every format, written beside each other:
-  // OUT/<LA>/<year>/annual-report.{html,md,json,csv,xlsx}, annual-report-<table>.csv,
-  // and the same for self-assessment. Internal reports: every figure shown.
-  for (const auto& [la, cy] : latest_year) {
-    const std::string year = FormatPeriod(FinancialYear(cy - 1));
-    const fs::path dir = fs::path(o.out_dir) / la / year;
-    v1::AnnualReport annual;
-    v1::SelfAssessment assessment;
-    {
-      grpc::ClientContext c;
-      v1::BuildAnnualReportRequest req;
-      req.set_la(la);
-      req.set_year(year);
-      grpc::Status s = rep->BuildAnnualReport(WithDeadline(&c, 120), req, &annual);
-      if (!s.ok()) {
-        std::fprintf(stderr, "annual report for LA %s %s failed: %s\n", la.c_str(), year.c_str(),
-                     s.error_message().c_str());
+  std::set<std::string> las = pending;
+  for (const auto& [la, cy] : latest_year) las.insert(la);
+  std::set<std::string> failed;
+  bool metrics_away = false;
+  for (const auto& la : las) {
+    bool recomputed = false;
+    if (pending.count(la)) {
+      if (metrics_away) {
+        failed.insert(la);
+        continue;
+      }
+      if (auto s = Recompute(*met, la, o); !s.ok()) {
+        std::fprintf(stderr, "LA %s: %s; its reports were not written, and it is recomputed on the next run\n",
+                     la.c_str(), std::string(s.message()).c_str());
+        failed.insert(la);
+        // Metrics unreachable past the retries: the other LAs would wait the same way.
+        metrics_away = absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s);
+        continue;
+      }
+      recomputed = true;
+      std::set<std::string> left = pending;
+      left.erase(la);
+      for (const auto& l : failed) left.insert(l);
+      if (auto w = WritePending(o.ingest.state_dir, pending_path, left); !w.ok()) {
+        std::fprintf(stderr, "%s\n", std::string(w.message()).c_str());
         return 2;
       }
+      pending.erase(la);
     }
-    {
-      grpc::ClientContext c;
-      v1::BuildSelfAssessmentRequest req;
-      req.set_la(la);
-      req.set_year(year);
-      grpc::Status s = rep->BuildSelfAssessment(WithDeadline(&c, 120), req, &assessment);
-      if (!s.ok()) {
-        std::fprintf(stderr, "self-assessment for LA %s %s failed: %s\n", la.c_str(), year.c_str(),
-                     s.error_message().c_str());
-        return 2;
-      }
-    }
-    for (const char* stem : {"annual-report", "self-assessment"}) {
-      const bool is_annual = std::string(stem) == "annual-report";
-      for (v1::Format f : {v1::HTML, v1::MARKDOWN, v1::JSON, v1::CSV, v1::XLSX}) {
-        grpc::ClientContext c;
-        v1::RenderRequest req;
-        if (is_annual) *req.mutable_report() = annual;
-        else *req.mutable_self_assessment() = assessment;
-        req.set_format(f);
-        v1::RenderResponse out;
-        grpc::Status s = rep->Render(WithDeadline(&c, 120), req, &out);
-        if (!s.ok()) {
-          std::fprintf(stderr, "render %s %s for LA %s failed: %s\n", stem, v1::Format_Name(f).c_str(), la.c_str(),
-                       s.error_message().c_str());
-          return 2;
-        }
-        std::string err;
-        // The whole document (for CSV: every table in one long file), then a CSV per table.
-        if (!WriteFile(dir / absl::StrCat(stem, ".", out.file_extension()), out.content(), &err)) {
-          std::fprintf(stderr, "%s\n", err.c_str());
-          return 2;
-        }
-        for (const auto& file : out.files()) {
-          if (!WriteFile(dir / absl::StrCat(stem, "-", file.name()), file.content(), &err)) {
-            std::fprintf(stderr, "%s\n", err.c_str());
-            return 2;
-          }
-        }
-      }
-      std::printf("report    %s\n", (dir / absl::StrCat(stem, ".html")).string().c_str());
+    auto cy = latest_year.find(la);
+    if (cy == latest_year.end() || metrics_away) continue;
+    const std::string year = FormatPeriod(FinancialYear(cy->second - 1));
+    if (auto s = WriteReports(*met, *rep, la, year, o, &recomputed); !s.ok()) {
+      std::fprintf(stderr, "LA %s: %s; its reports were not written, and it is recomputed on the next run\n",
+                   la.c_str(), std::string(s.message()).c_str());
+      failed.insert(la);
     }
   }
-  return rejected > 0 ? 1 : 0;
+  if (metrics_away) {
+    std::fprintf(stderr, "metrics could not be reached: no report was written this run; the LAs to recompute are "
+                         "kept for the next run\n");
+    code = 2;
+  }
+  if (!failed.empty()) {
+    std::set<std::string> left = pending;
+    left.insert(failed.begin(), failed.end());
+    if (auto w = WritePending(o.ingest.state_dir, pending_path, left); !w.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(w.message()).c_str());
+    }
+    std::string names;
+    for (const auto& la : failed) absl::StrAppend(&names, names.empty() ? "" : ", ", la);
+    std::fprintf(stderr, "no reports written for LA %s (see above); the other LAs' reports were written\n",
+                 names.c_str());
+    code = 2;
+  }
+  return code;
 }
 
 }  // namespace carestat

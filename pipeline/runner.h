@@ -21,8 +21,12 @@ struct RunOptions {
   std::string out_dir;
 };
 
-// Exit code: 0 every file ingested, 1 some file quarantined (its report is written
-// beside it in the quarantine folder), 2 the run could not be made.
+// Exit code: 0 every file ingested; 1 some file quarantined (its report is written
+// beside it in the quarantine folder), refused (two files for one return), skipped (not
+// a regular file), kept in the inbox, or a lost return whose archived file is gone too;
+// 2 the run could not be made, stopped part way (ingestion away past the retries, a
+// local write failed), or some LA's reports could not be written (each LA is built on
+// its own: the others are written, and a failed LA is recomputed on the next run).
 int RunPipeline(std::shared_ptr<grpc::Channel> ingestion, std::shared_ptr<grpc::Channel> metrics,
                 std::shared_ptr<grpc::Channel> reporting, const RunOptions& options);
 

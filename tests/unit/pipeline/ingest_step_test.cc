@@ -4,11 +4,15 @@
 #include <sys/stat.h>
 #include <utime.h>
 
+#include <atomic>
 #include <filesystem>
+#include <sstream>
 #include <fstream>
 
 #include "pipeline/embedded.h"
+#include "pipeline/inbox.h"
 #include "pipeline/manifest.h"
+#include "services/common/server.h"
 #include "tests/integration/test_util.h"
 
 namespace carestat {
@@ -111,6 +115,151 @@ TEST(WithRetryTest, RetriesOnlyWhatMayPass) {
   EXPECT_EQ(calls, 3);
 }
 
+TEST(WithRetryTest, ABusyServerIsWaitedForLongerAndATooLargeFileIsAFileProblem) {
+  // The per-principal upload limit: retried past `attempts` (the server said "retry").
+  int calls = 0;
+  auto busy = WithRetry(
+      [&] {
+        return ++calls < 8 ? absl::ResourceExhaustedError("pipeline already has 1 uploads in progress: retry")
+                           : absl::OkStatus();
+      },
+      2, 1, "x");
+  EXPECT_TRUE(busy.ok()) << busy;
+  EXPECT_EQ(calls, 8);
+  EXPECT_TRUE(IsTransient(absl::ResourceExhaustedError("retry when one has finished")));
+  EXPECT_FALSE(IsFileProblem(absl::ResourceExhaustedError("retry when one has finished")));
+  // Larger than the server accepts: the file itself, never retried.
+  calls = 0;
+  auto large = WithRetry(
+      [&] { ++calls; return absl::ResourceExhaustedError("upload larger than this server accepts (--max-upload-bytes 4000)"); },
+      4, 1, "x");
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(IsFileProblem(large));
+  for (auto s : {absl::AbortedError("a"), absl::UnavailableError("disk full"), absl::DeadlineExceededError("d"),
+                 absl::InternalError("i"), absl::UnknownError("u")}) {
+    EXPECT_TRUE(IsTransient(s)) << s;
+    EXPECT_FALSE(IsFileProblem(s)) << s;
+  }
+  EXPECT_TRUE(IsFileProblem(absl::InvalidArgumentError("bad")));
+  EXPECT_FALSE(IsTransient(absl::PermissionDeniedError("no role")));
+}
+
+// An ingestion server that answers every upload with one status.
+class FixedAnswerIngestion final : public v1::Ingestion::Service {
+ public:
+  explicit FixedAnswerIngestion(grpc::Status answer) : answer_(std::move(answer)) {}
+  grpc::Status Upload(grpc::ServerContext*, grpc::ServerReader<v1::UploadRequest>* reader,
+                      v1::UploadResponse*) override {
+    v1::UploadRequest m;
+    while (reader->Read(&m)) {
+    }
+    ++uploads;
+    return answer_;
+  }
+  grpc::Status ListReturns(grpc::ServerContext*, const v1::ListReturnsRequest*, v1::ListReturnsResponse*) override {
+    return grpc::Status::OK;
+  }
+  std::atomic<int> uploads{0};
+
+ private:
+  grpc::Status answer_;
+};
+
+class AnswerTest : public testing::Test {
+ protected:
+  IngestSummary Ingest(grpc::Status answer) {
+    dir_ = MakeTempDir("answer");
+    FixedAnswerIngestion service(answer);
+    auto server = StartInProcess({&service});
+    auto stub = v1::Ingestion::NewStub(InProcessChannelTo(server.get()));
+    o_.inbox = dir_ + "/inbox";
+    o_.state_dir = dir_ + "/state";
+    o_.archive_dir = dir_ + "/archive";
+    o_.quarantine_dir = dir_ + "/quarantine";
+    o_.move_files = true;
+    o_.backoff_ms = 1;
+    o_.max_attempts = 3;
+    fs::create_directories(o_.inbox + "/301/2016");
+    std::ofstream(o_.inbox + "/301/2016/contacts.csv") << kList1;
+    std::ofstream(o_.inbox + "/301/2016/ad1.csv") << "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\n";
+    auto sum = IngestInbox(*stub, o_);
+    EXPECT_TRUE(sum.ok()) << sum.status();
+    uploads_ = service.uploads;
+    server->Shutdown();
+    return sum.ok() ? *sum : IngestSummary();
+  }
+  std::string dir_;
+  IngestOptions o_;
+  int uploads_ = 0;
+};
+
+TEST_F(AnswerTest, AFullServerDiskKeepsTheFilesInTheInboxAndSaysWhy) {
+  auto sum = Ingest(grpc::Status(grpc::UNAVAILABLE, "no space left on the disk of /srv/carestat/ingestion/store"));
+  EXPECT_EQ(sum.quarantined, 0);
+  EXPECT_EQ(sum.deferred, 2);
+  EXPECT_NE(sum.stopped.find("/srv/carestat/ingestion/store"), std::string::npos) << sum.stopped;
+  EXPECT_NE(sum.stopped.find("2 files stay in the inbox"), std::string::npos) << sum.stopped;
+  EXPECT_EQ(uploads_, 3);  // the first file, tried 3 times; the second not tried against a full disk
+  EXPECT_TRUE(fs::exists(o_.inbox + "/301/2016/contacts.csv"));
+  EXPECT_TRUE(fs::exists(o_.inbox + "/301/2016/ad1.csv"));
+  EXPECT_FALSE(fs::exists(o_.quarantine_dir + "/301"));
+}
+
+TEST_F(AnswerTest, ABusyServerPastTheRetriesKeepsTheFilesNeverQuarantines) {
+  auto sum = Ingest(grpc::Status(grpc::RESOURCE_EXHAUSTED, "pipeline already has 1 uploads in progress: retry"));
+  EXPECT_EQ(sum.quarantined, 0);
+  EXPECT_EQ(sum.deferred, 2);
+  EXPECT_FALSE(sum.stopped.empty());
+  EXPECT_TRUE(fs::exists(o_.inbox + "/301/2016/contacts.csv"));
+  EXPECT_FALSE(fs::exists(o_.quarantine_dir + "/301"));
+}
+
+TEST_F(AnswerTest, AFileLargerThanTheServerAcceptsIsQuarantined) {
+  auto sum = Ingest(grpc::Status(grpc::RESOURCE_EXHAUSTED,
+                                 "upload larger than this server accepts (--max-upload-bytes 10): nothing of it was stored"));
+  EXPECT_EQ(sum.quarantined, 2);
+  EXPECT_TRUE(sum.stopped.empty()) << sum.stopped;
+  EXPECT_TRUE(fs::exists(o_.quarantine_dir + "/301/2016/contacts.csv.report.txt"));
+  EXPECT_FALSE(fs::exists(o_.inbox + "/301/2016/contacts.csv"));
+}
+
+TEST(SafeNameTest, KeepsUtf8AndEscapesTheRest) {
+  EXPECT_EQ(SafeName("301/2016/r\xc3\xa9sum\xc3\xa9.csv"), "301/2016/r\xc3\xa9sum\xc3\xa9.csv");
+  EXPECT_EQ(SafeName("a\xff\xfe.csv"), "a\\xFF\\xFE.csv");
+  EXPECT_EQ(SafeName("line\nforged"), "line\\x0Aforged");
+  EXPECT_EQ(SafeName("\xc0\xaf"), "\\xC0\\xAF");  // an overlong '/'
+}
+
+TEST(PathsTest, WritesAreProvenUnderTheirRoot) {
+  const std::string root = MakeTempDir("paths");
+  EXPECT_TRUE(CheckUnderRoot(root, root + "/301/2015-16/a.html").ok());
+  EXPECT_FALSE(CheckUnderRoot(root, root + "/../x.html").ok());
+  EXPECT_FALSE(CheckUnderRoot(root, root + "/301/../../x.html").ok());
+  EXPECT_FALSE(CheckUnderRoot(root, root).ok());
+  EXPECT_FALSE(CheckUnderRoot(root, "/etc/passwd").ok());
+  const std::string outside = MakeTempDir("outside");
+  fs::create_symlink(outside, root + "/301");
+  auto s = WriteFileUnder(root, root + "/301/2015-16/a.html", "x", false);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("is a symbolic link"), std::string::npos) << s;
+  EXPECT_TRUE(fs::is_empty(outside));
+  // A file that is itself a link is refused, never written through.
+  std::ofstream(outside + "/target") << "keep";
+  fs::create_directories(root + "/302");
+  fs::create_symlink(outside + "/target", root + "/302/a.html");
+  EXPECT_FALSE(WriteFileUnder(root, root + "/302/a.html", "new", true).ok());
+  std::stringstream kept;
+  kept << std::ifstream(outside + "/target").rdbuf();
+  EXPECT_EQ(kept.str(), "keep");
+  // Written under a real folder: private, whole.
+  ASSERT_TRUE(WriteFileUnder(root, root + "/303/x/a.json", "{}", true).ok());
+  struct stat st {};
+  ::stat((root + "/303/x").c_str(), &st);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  ::stat((root + "/303/x/a.json").c_str(), &st);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
 TEST(RunLockTest, ASecondRunIsRefusedWhileTheFirstHoldsTheLock) {
   std::string path = MakeTempDir("lock") + "/run.lock";
   auto first = RunLock::Acquire(path, false);
@@ -138,6 +287,25 @@ TEST(ManifestTest, SurvivesATornLastLine) {
   ASSERT_TRUE(again.ok());
   EXPECT_NE((*again)->Seen("ccc"), nullptr);
   EXPECT_EQ((*again)->size(), 2u);
+}
+
+TEST(ManifestTest, ANameThatIsNotUtf8IsKeptExactlyAndEachReturnsLatestIsKnown) {
+  ManifestEntry e{"301/2016/contacts-\xff\xfe.csv", "abc", "301/2016/annex-a-list-1", "stored", 5, ""};
+  const std::string line = ManifestLine(e);
+  EXPECT_NE(line.find("contacts-\\\\xFF\\\\xFE.csv"), std::string::npos) << line;  // readable, valid JSON
+  ManifestEntry back;
+  ASSERT_TRUE(ParseManifestLine(line, &back)) << line;
+  EXPECT_EQ(back.file, e.file);
+  std::string path = MakeTempDir("manifest-latest") + "/manifest.jsonl";
+  auto m = Manifest::Open(path);
+  ASSERT_TRUE(m.ok());
+  ASSERT_TRUE((*m)->Append(e).ok());
+  ASSERT_TRUE((*m)->Append({"301/2016/v2.csv", "def", "301/2016/annex-a-list-1", "replaced", 6, ""}).ok());
+  ASSERT_TRUE((*m)->Append({"301/2016/bad.xml", "ghi", "", "quarantined", 7, "bad"}).ok());
+  auto again = Manifest::Open(path);
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ((*again)->Latest().size(), 1u);
+  EXPECT_EQ((*again)->Latest().at("301/2016/annex-a-list-1").sha256, "def");
 }
 
 }  // namespace
