@@ -9,6 +9,7 @@
 //   carestat rekey (--data DIR | --ingestion-data DIR) --originals DIR[,DIR] [--dry-run] [--delete-old]
 // Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.
 #include <charconv>
+#include <cmath>
 #include <csignal>
 #include <thread>
 #include <unistd.h>
@@ -89,6 +90,7 @@ std::string Json(const std::string& s) {
 
 // Shortest text that reads back as the same double.
 std::string Num(double v) {
+  if (!std::isfinite(v)) return "null";  // JSON has no NaN or Infinity
   char buf[64];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
   return std::string(buf, r.ptr);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <chrono>
+#include <cmath>
 #include <map>
 
 #include "absl/strings/numbers.h"
@@ -462,6 +463,10 @@ absl::StatusOr<int64_t> MetricsEngine::PutLocalMeasures(const std::string& csv) 
       return absl::InvalidArgumentError(
           absl::StrCat("local measures line ", row.line, ": expected an LA, a period, a number and a source"));
     }
+    if (!std::isfinite(v)) {
+      return absl::InvalidArgumentError(absl::StrCat("local measures line ", row.line, ": value '",
+                                                     t->Get(row, "value"), "' is not a finite number"));
+    }
     v1::IndicatorPoint p;
     p.set_entity(t->Get(row, "la"));
     p.set_indicator(t->Get(row, "indicator"));
@@ -543,7 +548,9 @@ absl::StatusOr<std::vector<v1::IndicatorPoint>> MetricsEngine::GetSeries(const s
     if (text->empty()) continue;
     auto p = ParsePeriod(*text);
     if (!p || p->kind() != v1::Period::FINANCIAL_YEAR) {
-      return absl::InvalidArgumentError(absl::StrCat("'", *text, "' is not a financial year like 2015-16"));
+      std::string problem;
+      ParseFinancialYear(*text, &problem);
+      return absl::InvalidArgumentError(problem);
     }
     *bound = p->start_year();
   }
