@@ -1,5 +1,6 @@
 #include "services/ingestion/check.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -95,8 +96,7 @@ class CheckingSink : public ParseSink {
   }
 
   // Every date a record holds must be one a return can mean: not before 1900 and not
-  // more than a year after the collection year ends (or after a year from today when
-  // the year is unknown). A date like 01/01/9999 would otherwise put the record in a
+  // more than a year in the future. A date like 01/01/9999 would otherwise put the record in a
   // year no report shows, and it would leave its count without a word.
   void CheckDates(const google::protobuf::Message& m, const std::string& child, v1::Record* record) {
     const auto* d = m.GetDescriptor();
@@ -119,8 +119,7 @@ class CheckingSink : public ParseSink {
       if (date.year() < 1900) {
         problem = "is before 1900";
       } else if (day > latest) {
-        problem = absl::StrCat("is after ", FormatUkDate(latest), ", more than a year after ",
-                               year() != 0 ? "the collection year ends" : "today");
+        problem = absl::StrCat("is after ", FormatUkDate(latest), ", more than a year in the future");
       } else {
         continue;
       }
@@ -136,10 +135,14 @@ class CheckingSink : public ParseSink {
 
   int year() const { return r_->collection_year != 0 ? r_->collection_year : year_; }
 
+  // A year after today, or after the collection year's end when that is later (a
+  // return filed for a year to come). Dates after the collection year but before this
+  // are for the DfE rules of each format; these cannot be real.
   int32_t LatestDate() const {
-    if (year() != 0) return FinancialYearEnd(year() - 1) + 366;
     const auto now = std::chrono::system_clock::now().time_since_epoch();
-    return static_cast<int32_t>(std::chrono::duration_cast<std::chrono::hours>(now).count() / 24) + 366;
+    int32_t latest = static_cast<int32_t>(std::chrono::duration_cast<std::chrono::hours>(now).count() / 24);
+    if (year() != 0) latest = std::max(latest, FinancialYearEnd(year() - 1));
+    return latest + 366;
   }
 
   // A local measure for another LA or another year than the return it came in would be
