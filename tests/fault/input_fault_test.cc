@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include "carestat/v1/reporting.pb.h"
+#include "services/common/dates.h"
+#include "services/metrics/indicators/context.h"
 #include "services/reporting/format.h"
 #include "services/reporting/render/render.h"
 #include "tests/integration/test_util.h"
@@ -194,6 +196,25 @@ TEST(ReportNumbers, NonFiniteValuesNeverReachJsonOrAPage) {
   EXPECT_EQ(FormatChange(c), kNotAvailable);
   c.set_value(1e300);
   EXPECT_EQ(FormatValue(c, "count"), kNotAvailable);
+}
+
+TEST(ReportNumbers, MetricsNeverStoresANonFiniteFigure) {
+  // A figure metrics computes from a NaN or an infinity is "not available", not a value.
+  PointWriter out("301", 0);
+  const v1::Period year = FinancialYear(2015);
+  out.Count("agency_sw_rate_pct", "", year, std::numeric_limits<double>::quiet_NaN(), {"seed"});
+  out.Count("overspend_gbp", "", year, std::numeric_limits<double>::infinity(), {"seed"});
+  out.Ratio("contact_conversion_pct", "", year, std::numeric_limits<double>::infinity(), 10, 100, {"seed"});
+  out.Ratio("contact_conversion_pct", "", year, 1e308, 1e-308, 100, {"seed"});
+  out.Mean("adoption_a1_days", "", year, std::numeric_limits<double>::quiet_NaN(), 3, {"seed"});
+  out.Count("referrals", "", year, 3255, {"seed"});
+  ASSERT_EQ(out.points().size(), 6u);
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_FALSE(out.points()[i].has_value()) << out.points()[i].DebugString();
+    EXPECT_TRUE(std::isfinite(out.points()[i].value()));
+  }
+  EXPECT_TRUE(out.points()[5].has_value());
+  EXPECT_EQ(out.points()[5].value(), 3255);
 }
 
 // ---------------------------------------------------------------------------------------
