@@ -426,6 +426,11 @@ TEST(Utf16Files, Utf16WithAByteOrderMarkIsReadLikeUtf8) {
     EXPECT_NE(r.out.find("\"contact\": 2"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("NUL"), std::string::npos) << r.out;
   }
+  // Through `run` (the upload to ingestion) it is stored like any other file.
+  Write(dir + "/inbox/301/2016/list1.csv", Utf16(csv, false));
+  auto run = RunCommand({Carestat(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("-> 301/2016/annex-a-list-1: 2 records"), std::string::npos) << run.out << run.err;
   // A UTF-8 byte order mark keeps working.
   Write(dir + "/bom.csv", "\xEF\xBB\xBF" + csv);
   auto bom = Validate(dir + "/bom.csv");
