@@ -12,6 +12,8 @@
 
 #include "carestat/v1/reporting.pb.h"
 #include "services/common/dates.h"
+#include "services/ingestion/formats/local_measures.h"
+#include "services/metrics/indicators/catalogue.h"
 #include "services/metrics/indicators/context.h"
 #include "services/reporting/format.h"
 #include "services/reporting/render/render.h"
@@ -110,6 +112,25 @@ TEST(LocalMeasureValues, NanInfinityAndOutOfRangePercentagesAreRefusedNamingLine
               "cp_visits_timely_pct,301,2015-16,0,seed\noverspend_gbp,301,2015-16,5670000,seed\n");
   auto ok = Validate(good);
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+}
+
+TEST(LocalMeasureValues, TheUnitAnIdImpliesIsTheCataloguesUnit) {
+  // The parser reads a measure's unit from its id as the catalogue names them: the two
+  // must agree for every indicator, or a valid figure would be refused (or a bad one let in).
+  int checked = 0;
+  for (const auto& def : Catalogue()) {
+    const std::string unit = LocalMeasureUnit(def.id, "");
+    if (unit.empty()) continue;
+    ++checked;
+    EXPECT_TRUE(def.unit.starts_with(unit)) << def.id << " is " << def.unit << " in the catalogue, " << unit
+                                            << " to the local measures parser";
+  }
+  EXPECT_GT(checked, 20);
+  for (const char* id : {"agency_sw_rate_pct", "cp_visits_timely_pct", "cp_core_groups_held_pct", "overspend_gbp"}) {
+    const IndicatorDef* def = FindIndicator(id);
+    ASSERT_NE(def, nullptr) << id;
+    EXPECT_EQ(LocalMeasureUnit(id, ""), def->unit) << id;
+  }
 }
 
 TEST(LocalMeasureValues, ARejectedFileIsNotStoredAndItsReportSaysWhy) {
