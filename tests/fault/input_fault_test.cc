@@ -17,6 +17,7 @@
 #include "services/metrics/indicators/context.h"
 #include "services/reporting/format.h"
 #include "services/reporting/render/render.h"
+#include "services/reporting/reports/rating.h"
 #include "tests/integration/test_util.h"
 
 namespace carestat {
@@ -217,6 +218,18 @@ TEST(ReportNumbers, NonFiniteValuesNeverReachJsonOrAPage) {
   EXPECT_EQ(FormatChange(c), kNotAvailable);
   c.set_value(1e300);
   EXPECT_EQ(FormatValue(c, "count"), kNotAvailable);
+}
+
+TEST(ReportNumbers, ANonFiniteFigureIsNeitherRatedNorGivenADirection) {
+  v1::Cell nan, value;
+  nan.set_has_value(true);
+  nan.set_value(std::numeric_limits<double>::quiet_NaN());
+  value.set_has_value(true);
+  value.set_value(45);
+  EXPECT_EQ(DirectionOfTravel(value, nan, "up"), v1::DIRECTION_UNSPECIFIED);
+  EXPECT_EQ(DirectionOfTravel(nan, value, "down"), v1::DIRECTION_UNSPECIFIED);
+  EXPECT_EQ(Judge(nan, "up", "percent", nullptr, {}).rating, v1::RATING_UNSPECIFIED);
+  EXPECT_EQ(DirectionOfTravel(value, value, "up"), v1::STABLE);  // a real figure still is
 }
 
 TEST(ReportNumbers, MetricsNeverStoresANonFiniteFigure) {
