@@ -349,9 +349,10 @@ absl::StatusOr<int64_t> MetricsEngine::ApplyReference(const std::string& table, 
       v1::Target target;
       double v = 0;
       auto period = ParsePeriod(t->Get(row, "period"));
-      if (!absl::SimpleAtod(t->Get(row, "value"), &v) || !period || t->Get(row, "source").empty()) {
+      if (!absl::SimpleAtod(t->Get(row, "value"), &v) || !std::isfinite(v) || !period ||
+          t->Get(row, "source").empty()) {
         return absl::InvalidArgumentError(
-            absl::StrCat("targets line ", row.line, ": expected a financial year, a number and a source"));
+            absl::StrCat("targets line ", row.line, ": expected a financial year, a finite number and a source"));
       }
       target.set_la(t->Get(row, "la"));
       target.set_indicator(t->Get(row, "indicator"));
@@ -408,9 +409,10 @@ absl::StatusOr<int64_t> MetricsEngine::ApplyReference(const std::string& table, 
       double v = 0;
       auto period = ParsePeriod(t->Get(row, "period"));
       const std::string id = t->Get(row, "indicator");
-      if (!absl::SimpleAtod(t->Get(row, "value"), &v) || !period || t->Get(row, "source").empty()) {
+      if (!absl::SimpleAtod(t->Get(row, "value"), &v) || !std::isfinite(v) || !period ||
+          t->Get(row, "source").empty()) {
         return absl::InvalidArgumentError(
-            absl::StrCat("comparators line ", row.line, ": expected a period, a number and a source"));
+            absl::StrCat("comparators line ", row.line, ": expected a period, a finite number and a source"));
       }
       if (!FindIndicator(id)) {
         return absl::InvalidArgumentError(absl::StrCat("comparators line ", row.line, ": unknown indicator '", id, "'"));

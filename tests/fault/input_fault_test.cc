@@ -15,6 +15,8 @@
 #include "services/ingestion/formats/local_measures.h"
 #include "services/metrics/indicators/catalogue.h"
 #include "services/metrics/indicators/context.h"
+#include "services/metrics/metrics.h"
+#include "services/metrics/reference/population.h"
 #include "services/reporting/format.h"
 #include "services/reporting/render/render.h"
 #include "services/reporting/reports/rating.h"
@@ -218,6 +220,34 @@ TEST(ReportNumbers, NonFiniteValuesNeverReachJsonOrAPage) {
   EXPECT_EQ(FormatChange(c), kNotAvailable);
   c.set_value(1e300);
   EXPECT_EQ(FormatValue(c, "count"), kNotAvailable);
+}
+
+TEST(ReportNumbers, ReferenceDataAndLocalMeasuresSentToMetricsRefuseNonFiniteNumbers) {
+  const std::string dir = MakeTempDir("metrics-ref");
+  auto engine = MetricsEngine::Open(dir + "/met");
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  for (const char* v : {"NaN", "inf", "1e400", "-1e400"}) {
+    SCOPED_TRACE(v);
+    auto lm = (*engine)->PutLocalMeasures(std::string("indicator,la,period,value,source\nagency_sw_rate_pct,301,2015-16,") +
+                                          v + ",seed\n");
+    EXPECT_FALSE(lm.ok());
+    EXPECT_NE(std::string(lm.status().message()).find("line 2"), std::string::npos) << lm.status();
+    EXPECT_FALSE((*engine)
+                     ->PutReferenceData("targets", std::string("la,indicator,period,kind,value,source\n301,"
+                                                               "assessment_timeliness_pct,2015-16,local target,") +
+                                                       v + ",seed\n")
+                     .ok());
+    EXPECT_FALSE((*engine)
+                     ->PutReferenceData("comparators", std::string("entity,indicator,period,value,source\nENG,"
+                                                                   "referrals,2015-16,") +
+                                                           v + ",seed\n")
+                     .ok());
+    EXPECT_FALSE(Populations::Parse(std::string("entity,mid_year,age_band,population,source\n301,2015,0-17,") + v +
+                                    ",seed\n")
+                     .ok());
+  }
+  // Finite figures still load.
+  EXPECT_TRUE((*engine)->PutLocalMeasures("indicator,la,period,value,source\nagency_sw_rate_pct,301,2015-16,45,seed\n").ok());
 }
 
 TEST(ReportNumbers, ANonFiniteFigureIsNeitherRatedNorGivenADirection) {
