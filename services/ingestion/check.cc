@@ -96,8 +96,8 @@ class CheckingSink : public ParseSink {
   }
 
   // Every date a record holds must be one a return can mean: not before 1900 and not
-  // more than a year in the future. A date like 01/01/9999 would otherwise put the record in a
-  // year no report shows, and it would leave its count without a word.
+  // more than a year in the future. A date like 01/01/9999 would otherwise put the
+  // record in a year no report shows, and it would leave its count without a word.
   void CheckDates(const google::protobuf::Message& m, const std::string& child, v1::Record* record) {
     const auto* d = m.GetDescriptor();
     const auto* refl = m.GetReflection();
@@ -152,8 +152,10 @@ class CheckingSink : public ParseSink {
     if (!la_.empty() && m.la() != la_) {
       Flag(record, "local-measure",
            absl::StrCat(r_->file, " line ", record->line(), ": la is ", m.la().empty() ? "blank" : m.la(),
-                        " but the file was filed for LA ", la_,
-                        ": the row is left out (put it in LA ", m.la(), "'s folder or correct the la column)"),
+                        " but the file was filed for LA ", la_, ": the row is left out (",
+                        m.la().empty() ? std::string("fill in the la column")
+                                       : absl::StrCat("put it in LA ", m.la(), "'s folder or correct the la column"),
+                        ")"),
            "la", "");
     }
     if (year() != 0 && (m.period().kind() != v1::Period::FINANCIAL_YEAR || m.period().start_year() != year() - 1)) {
