@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -822,8 +823,29 @@ const std::vector<std::set<std::string>>& OwnKeys() {
 
 // The column of `def` whose heading (or alias) has this key, or null.
 const Column* ColumnByKey(const ListDef& def, const std::string& key) {
-  for (const auto& c : def.columns) {
-    if (key == Key(c.heading) || (c.alias != nullptr && key == Key(c.alias))) return &c;
+  // Each list's heading and alias keys, normalised once: a wide first row (a file that
+  // lost its header) is matched against every list cell by cell.
+  static const auto* keys = [] {
+    auto* k = new std::vector<std::vector<std::pair<std::string, std::string>>>();
+    for (const auto& l : Lists()) {
+      auto& list = k->emplace_back();
+      for (const auto& c : l.columns) list.emplace_back(Key(c.heading), c.alias != nullptr ? Key(c.alias) : "");
+    }
+    return k;
+  }();
+  const ListDef* first = Lists().data();
+  const std::less<const ListDef*> before;
+  const bool shipped = !before(&def, first) && before(&def, first + Lists().size());
+  const size_t index = shipped ? static_cast<size_t>(&def - first) : keys->size();
+  if (index >= keys->size()) {
+    for (const auto& c : def.columns) {
+      if (key == Key(c.heading) || (c.alias != nullptr && key == Key(c.alias))) return &c;
+    }
+    return nullptr;
+  }
+  const auto& list = (*keys)[index];
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (key == list[i].first || (!list[i].second.empty() && key == list[i].second)) return &def.columns[i];
   }
   return nullptr;
 }

@@ -100,28 +100,45 @@ std::string HeadingKey(std::string_view h) {
 // A header row no table matches, described without its values: a file that lost its
 // header row has a child's id and date of birth there. Its width, the cells that are
 // column names, and what the nearest table would still need.
-std::string DescribeUnknownHeader(const std::vector<std::string>& header) {
-  struct Table {
-    std::string title;
-    std::vector<std::string> columns;
-  };
-  std::vector<Table> tables;
-  for (int list = 1; !AnnexAListHeadings(list).empty(); ++list) {
-    tables.push_back({absl::StrCat("Annex A list ", list), AnnexAListHeadings(list)});
-  }
-  for (const auto& t : Ssda903TableNames()) tables.push_back({absl::StrCat("the SSDA903 ", t, " table"), Ssda903TableColumnList(t)});
-  tables.push_back({"local measures", {"indicator", "la", "period", "value", "source"}});
+struct KnownTable {
+  std::string title;
+  std::vector<std::string> columns;
+  std::vector<std::string> keys;  // HeadingKey of each column
+};
 
+// Every table carestat reads, with its columns, built once.
+const std::vector<KnownTable>& KnownTables() {
+  static const auto* tables = [] {
+    auto* t = new std::vector<KnownTable>();
+    for (int list = 1; !AnnexAListHeadings(list).empty(); ++list) {
+      t->push_back({absl::StrCat("Annex A list ", list), AnnexAListHeadings(list), {}});
+    }
+    for (const auto& name : Ssda903TableNames()) {
+      t->push_back({absl::StrCat("the SSDA903 ", name, " table"), Ssda903TableColumnList(name), {}});
+    }
+    t->push_back({"local measures", {"indicator", "la", "period", "value", "source"}, {}});
+    for (auto& table : *t) {
+      for (const auto& c : table.columns) table.keys.push_back(HeadingKey(c));
+    }
+    return t;
+  }();
+  return *tables;
+}
+
+std::string DescribeUnknownHeader(const std::vector<std::string>& header) {
+  static const auto* all_keys = [] {
+    auto* k = new std::set<std::string>();
+    for (const auto& t : KnownTables()) k->insert(t.keys.begin(), t.keys.end());
+    return k;
+  }();
   std::vector<std::string> known;
   std::set<std::string> keys;
-  for (const auto& h : header) {
+  // A real header is narrow: past 300 cells only the count matters.
+  for (size_t i = 0; i < header.size() && i < 300; ++i) {
+    const std::string& h = header[i];
     const std::string k = HeadingKey(h);
-    if (k.empty()) continue;
-    bool is_name = false;
-    for (const auto& t : tables) {
-      for (const auto& c : t.columns) is_name = is_name || HeadingKey(c) == k;
-    }
-    if (is_name || IsAnnexAHeading(h)) {
+    if (k.empty() || k.size() > 120) continue;
+    if (all_keys->count(k) || IsAnnexAHeading(h)) {
       known.push_back(h);
       keys.insert(k);
     }
@@ -132,22 +149,22 @@ std::string DescribeUnknownHeader(const std::vector<std::string>& header) {
                           "if the file has no header row, add the table's header row as its first line");
     return out;
   }
-  const Table* best = nullptr;
+  const KnownTable* best = nullptr;
   size_t best_found = 0;
-  for (const auto& t : tables) {
+  for (const auto& t : KnownTables()) {
     size_t found = 0;
-    for (const auto& c : t.columns) found += keys.count(HeadingKey(c));
+    for (const auto& k : t.keys) found += keys.count(k);
     if (found > best_found) {
       best = &t;
       best_found = found;
     }
   }
   absl::StrAppend(&out, "; ", known.size(), " of them ", known.size() == 1 ? "is a column name" : "are column names",
-                  " (", absl::StrJoin(known, ", "), ") and ", header.size() - known.size(), " not");
+                  " (", absl::StrJoin(known, ", "), "), the others not");
   if (best != nullptr) {
     std::vector<std::string> missing;
-    for (const auto& c : best->columns) {
-      if (!keys.count(HeadingKey(c))) missing.push_back(c);
+    for (size_t c = 0; c < best->columns.size(); ++c) {
+      if (!keys.count(best->keys[c])) missing.push_back(best->columns[c]);
     }
     absl::StrAppend(&out, "; the nearest table, ", best->title, ", lacks ",
                     missing.empty() ? std::string("none of its columns but has others besides")
