@@ -10,6 +10,7 @@
 //   carestat verify --data DIR [--manifest PIPELINE_STATE/manifest.jsonl] [--json]
 // Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.
 #include <charconv>
+#include <cmath>
 #include <csignal>
 #include <thread>
 #include <sys/stat.h>
@@ -95,6 +96,7 @@ std::string Json(const std::string& s) {
 
 // Shortest text that reads back as the same double.
 std::string Num(double v) {
+  if (!std::isfinite(v)) return "null";  // JSON has no NaN or Infinity
   char buf[64];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
   return std::string(buf, r.ptr);

@@ -162,6 +162,24 @@ std::optional<v1::Period> ParsePeriod(std::string_view s) {
   return std::nullopt;
 }
 
+std::optional<int> ParseFinancialYear(std::string_view s, std::string* problem) {
+  const std::string accepted = "give one from " + FormatPeriod(FinancialYear(kFirstFinancialYear)) + " to " +
+                               FormatPeriod(FinancialYear(kLastFinancialYear)) + ", like 2015-16";
+  auto p = ParsePeriod(s);
+  if (p && p->kind() == v1::Period::FINANCIAL_YEAR && p->start_year() >= kFirstFinancialYear &&
+      p->start_year() <= kLastFinancialYear) {
+    return p->start_year();
+  }
+  if (problem != nullptr) {
+    // The text is quoted as given (cut short, control characters shown as '?').
+    std::string shown;
+    for (unsigned char c : s.substr(0, 40)) shown.push_back(c < 0x20 || c == 0x7F ? '?' : static_cast<char>(c));
+    if (s.size() > 40) shown += "...";
+    *problem = "'" + shown + "' is not a financial year carestat accepts: " + accepted;
+  }
+  return std::nullopt;
+}
+
 int32_t AddMonths(int32_t day, int months) {
   int y, m, d;
   CivilFromDays(day, &y, &m, &d);

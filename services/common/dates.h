@@ -44,6 +44,13 @@ std::string FormatPeriod(const v1::Period& p);
 // Accepts "2015-16" (a financial year: the second part is the next year's last two
 // digits) or "2015-06" (a month). Also "2016" as the collection year of 2015-16.
 std::optional<v1::Period> ParsePeriod(std::string_view s);
+// The financial years a user may ask for (a report, a series bound): 2000-01 to
+// 2098-99. Returns the start year, or sets `problem` to a message that quotes `s` and
+// says which years are accepted ("'1900-01' is not a financial year carestat accepts:
+// give one from 2000-01 to 2098-99, like 2015-16").
+inline constexpr int kFirstFinancialYear = 2000;
+inline constexpr int kLastFinancialYear = 2098;
+std::optional<int> ParseFinancialYear(std::string_view s, std::string* problem);
 int32_t PeriodStart(const v1::Period& p);
 // The same day `months` calendar months later (earlier when negative); a day the month
 // lacks becomes its last (31 March less 1 month is 28 or 29 February; 29 February 2016

@@ -1,11 +1,14 @@
 #include "services/ingestion/check.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <unordered_set>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/dates.h"
 
 namespace carestat {
 
@@ -36,6 +39,8 @@ class CheckingSink : public ParseSink {
       : r_(report), la_(std::move(expected_la)), year_(expected_year), next_(next) {}
 
   void OnRecord(v1::Record record, const std::string& raw_child_id) override {
+    CheckDates(record, raw_child_id, &record);
+    if (record.has_local_measure()) CheckLocalMeasure(&record);
     if (!raw_child_id.empty()) children_.insert(raw_child_id);
     ++r_->records[RecordKindName(record)];
     ++r_->record_total;
@@ -79,6 +84,88 @@ class CheckingSink : public ParseSink {
   }
 
   void Finish() { r_->children = static_cast<int64_t>(children_.size()); }
+
+  // An error on `record` that leaves it out of every figure, with the issue saying why.
+  void Flag(v1::Record* record, const std::string& rule, const std::string& message, const std::string& field,
+            const std::string& child) {
+    bool seen = false;
+    for (const auto& r : record->issue_rules()) seen = seen || r == rule;
+    if (!seen) record->add_issue_rules(rule);
+    record->set_has_error(true);
+    OnIssue(MakeIssue(rule, v1::ERROR, message, r_->file, record->line(), field, child), false);
+  }
+
+  // Every date a record holds must be one a return can mean: not before 1900 and not
+  // more than a year in the future. A date like 01/01/9999 would otherwise put the
+  // record in a year no report shows, and it would leave its count without a word.
+  void CheckDates(const google::protobuf::Message& m, const std::string& child, v1::Record* record) {
+    const auto* d = m.GetDescriptor();
+    const auto* refl = m.GetReflection();
+    for (int i = 0; i < d->field_count(); ++i) {
+      const auto* f = d->field(i);
+      if (f->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE || f->is_repeated()) continue;
+      if (!refl->HasField(m, f)) continue;
+      const auto& sub = refl->GetMessage(m, f);
+      if (f->message_type() != v1::Date::descriptor()) {
+        CheckDates(sub, child, record);
+        continue;
+      }
+      const auto& date = static_cast<const v1::Date&>(sub);
+      if (date.year() == 0) continue;
+      const int32_t day = ToDays(date);
+      const int32_t latest = LatestDate();
+      const bool birth = IsIdentifyingField(f->name());
+      std::string problem;
+      if (date.year() < 1900) {
+        problem = "is before 1900";
+      } else if (day > latest) {
+        problem = absl::StrCat("is after ", FormatUkDate(latest), ", more than a year in the future");
+      } else {
+        continue;
+      }
+      // A date of birth is not repeated (it identifies the child); other dates are.
+      Flag(record, "date-range",
+           absl::StrCat(r_->file, " line ", record->line(), ": ", f->name(),
+                        birth ? "" : absl::StrCat(" ", FormatUkDate(day)), " ", problem,
+                        ": not a date this return can hold, so the ", RecordKindName(*record),
+                        " is left out of every figure (correct the date and send the file again)"),
+           f->name(), child);
+    }
+  }
+
+  int year() const { return r_->collection_year != 0 ? r_->collection_year : year_; }
+
+  // A year after today, or after the collection year's end when that is later (a
+  // return filed for a year to come). Dates after the collection year but before this
+  // are for the DfE rules of each format; these cannot be real.
+  int32_t LatestDate() const {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    int32_t latest = static_cast<int32_t>(std::chrono::duration_cast<std::chrono::hours>(now).count() / 24);
+    if (year() != 0) latest = std::max(latest, FinancialYearEnd(year() - 1));
+    return latest + 366;
+  }
+
+  // A local measure for another LA or another year than the return it came in would be
+  // stored under this return and shown in no report: said, and left out.
+  void CheckLocalMeasure(v1::Record* record) {
+    const v1::LocalMeasure& m = record->local_measure();
+    if (!la_.empty() && m.la() != la_) {
+      Flag(record, "local-measure",
+           absl::StrCat(r_->file, " line ", record->line(), ": la is ", m.la().empty() ? "blank" : m.la(),
+                        " but the file was filed for LA ", la_, ": the row is left out (",
+                        m.la().empty() ? std::string("fill in the la column")
+                                       : absl::StrCat("put it in LA ", m.la(), "'s folder or correct the la column"),
+                        ")"),
+           "la", "");
+    }
+    if (year() != 0 && (m.period().kind() != v1::Period::FINANCIAL_YEAR || m.period().start_year() != year() - 1)) {
+      Flag(record, "local-measure",
+           absl::StrCat(r_->file, " line ", record->line(), ": period ", FormatPeriod(m.period()),
+                        " is not the collection year of the return, ", FormatPeriod(FinancialYear(year() - 1)),
+                        ": the row is left out (file it under the folder of its own year)"),
+           "period", "");
+    }
+  }
 
  private:
   FileReport* r_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <chrono>
+#include <cmath>
 #include <map>
 
 #include "absl/strings/numbers.h"
@@ -348,9 +349,10 @@ absl::StatusOr<int64_t> MetricsEngine::ApplyReference(const std::string& table, 
       v1::Target target;
       double v = 0;
       auto period = ParsePeriod(t->Get(row, "period"));
-      if (!absl::SimpleAtod(t->Get(row, "value"), &v) || !period || t->Get(row, "source").empty()) {
+      if (!absl::SimpleAtod(t->Get(row, "value"), &v) || !std::isfinite(v) || !period ||
+          t->Get(row, "source").empty()) {
         return absl::InvalidArgumentError(
-            absl::StrCat("targets line ", row.line, ": expected a financial year, a number and a source"));
+            absl::StrCat("targets line ", row.line, ": expected a financial year, a finite number and a source"));
       }
       target.set_la(t->Get(row, "la"));
       target.set_indicator(t->Get(row, "indicator"));
@@ -407,9 +409,10 @@ absl::StatusOr<int64_t> MetricsEngine::ApplyReference(const std::string& table, 
       double v = 0;
       auto period = ParsePeriod(t->Get(row, "period"));
       const std::string id = t->Get(row, "indicator");
-      if (!absl::SimpleAtod(t->Get(row, "value"), &v) || !period || t->Get(row, "source").empty()) {
+      if (!absl::SimpleAtod(t->Get(row, "value"), &v) || !std::isfinite(v) || !period ||
+          t->Get(row, "source").empty()) {
         return absl::InvalidArgumentError(
-            absl::StrCat("comparators line ", row.line, ": expected a period, a number and a source"));
+            absl::StrCat("comparators line ", row.line, ": expected a period, a finite number and a source"));
       }
       if (!FindIndicator(id)) {
         return absl::InvalidArgumentError(absl::StrCat("comparators line ", row.line, ": unknown indicator '", id, "'"));
@@ -461,6 +464,10 @@ absl::StatusOr<int64_t> MetricsEngine::PutLocalMeasures(const std::string& csv) 
         t->Get(row, "la").empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("local measures line ", row.line, ": expected an LA, a period, a number and a source"));
+    }
+    if (!std::isfinite(v)) {
+      return absl::InvalidArgumentError(absl::StrCat("local measures line ", row.line, ": value '",
+                                                     t->Get(row, "value"), "' is not a finite number"));
     }
     v1::IndicatorPoint p;
     p.set_entity(t->Get(row, "la"));
@@ -543,7 +550,9 @@ absl::StatusOr<std::vector<v1::IndicatorPoint>> MetricsEngine::GetSeries(const s
     if (text->empty()) continue;
     auto p = ParsePeriod(*text);
     if (!p || p->kind() != v1::Period::FINANCIAL_YEAR) {
-      return absl::InvalidArgumentError(absl::StrCat("'", *text, "' is not a financial year like 2015-16"));
+      std::string problem;
+      ParseFinancialYear(*text, &problem);
+      return absl::InvalidArgumentError(problem);
     }
     *bound = p->start_year();
   }

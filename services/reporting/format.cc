@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
@@ -11,7 +13,8 @@ namespace carestat {
 namespace {
 
 std::string Grouped(long long v) {
-  std::string digits = std::to_string(v < 0 ? -v : v);
+  // LLONG_MIN has no positive counterpart; Rounded() never gives it.
+  std::string digits = v < 0 ? std::to_string(v).substr(1) : std::to_string(v);
   std::string out;
   for (size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
@@ -28,6 +31,13 @@ std::string Fixed(double v, int decimals) {
   return s;
 }
 
+// A whole number for a finite value within what a report can hold (|v| < 1e15): so
+// neither llround's undefined results for NaN or 1e400 nor "-0" can reach a page.
+std::optional<long long> Rounded(double v) {
+  if (!std::isfinite(v) || std::fabs(v) >= 1e15) return std::nullopt;
+  return std::llround(v);
+}
+
 }  // namespace
 
 bool IsPercentUnit(const std::string& unit) { return absl::StartsWith(unit, "percent"); }
@@ -38,9 +48,11 @@ int UnitDecimals(const std::string& unit) {
 }
 
 std::string FormatNumber(double v, const std::string& unit) {
+  const auto rounded = Rounded(v);
+  if (!rounded) return kNotAvailable;
   const int decimals = UnitDecimals(unit);
   if (decimals > 0) return Fixed(v, decimals) + (IsPercentUnit(unit) ? "%" : "");
-  const long long r = std::llround(v);
+  const long long r = *rounded;
   if (unit == "count" || unit == "days") return Grouped(r);
   if (unit == "gbp") return (r < 0 ? "-£" : "£") + Grouped(r < 0 ? -r : r);
   if (IsPercentUnit(unit)) return Grouped(r) + "%";
@@ -58,20 +70,22 @@ std::string FormatValue(const v1::Cell& c, const std::string& unit) {
 
 std::string FormatChange(const v1::Cell& c) {
   if (c.suppressed()) return kSuppressedMark;
-  if (!c.has_value()) return kNotAvailable;
-  long long v = std::llround(c.value());
+  const auto rounded = Rounded(c.value());
+  if (!c.has_value() || !rounded) return kNotAvailable;
+  const long long v = *rounded;
   return absl::StrCat(v > 0 ? "+" : "", v, "%");
 }
 
 std::string FormatDifference(const v1::Cell& c, const std::string& unit) {
   if (c.suppressed()) return kSuppressedMark;
-  if (!c.has_value()) return kNotAvailable;
+  const auto rounded = Rounded(c.value());
+  if (!c.has_value() || !rounded) return kNotAvailable;
   const int decimals = UnitDecimals(unit);
   std::string n;
   if (decimals > 0) {
     n = Fixed(c.value(), decimals);
   } else {
-    long long r = std::llround(c.value());
+    const long long r = *rounded;
     n = unit == "gbp" ? (r < 0 ? "-£" : "£") + Grouped(r < 0 ? -r : r) : Grouped(r);
   }
   const bool positive = n.find_first_of("123456789") != std::string::npos && n[0] != '-';

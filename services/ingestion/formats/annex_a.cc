@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/csv.h"
 #include "services/common/dates.h"
@@ -376,7 +379,7 @@ class Row {
 
   void Issue(const std::string& rule, v1::Severity severity, Field f, const std::string& what) {
     sink_.OnIssue(
-        MakeIssue(rule, severity, absl::StrCat(mapper_.Where(line_), ", ", Who(), ": ", Heading(f), " ", what), file_,
+        MakeIssue(rule, severity, absl::StrCat(mapper_.Where(line_), ", ", Heading(f), " ", what), file_,
                   line_, Heading(f), child_, sheet_),
         false);
     bool seen = false;
@@ -395,7 +398,8 @@ class Row {
       return;
     }
     Issue("date", severity, f,
-          absl::StrCat("'", v, "' is not a date (expected dd/mm/yyyy)", severity == v1::QUERY ? "; left blank" : ""));
+          absl::StrCat(ShowValue(Heading(f), v), " is not a date (expected dd/mm/yyyy)",
+                       severity == v1::QUERY ? "; left blank" : ""));
   }
   template <typename Setter>
   void DateInto(Field f, Setter set, v1::Severity severity = v1::QUERY) {
@@ -412,7 +416,7 @@ class Row {
     std::string code = OfstedCode(v);
     if (IsCode(code) && (valid == nullptr || valid(code))) return code;
     Issue("code", v1::QUERY, f,
-          absl::StrCat("'", Shorten(v), "' is not a code of this column",
+          absl::StrCat(ShowValue(Heading(f), v), " is not a code of this column",
                        expected == nullptr ? "" : absl::StrCat(" (expected ", expected, ")"), "; left blank"));
     return "";
   }
@@ -425,7 +429,7 @@ class Row {
     std::string expected;
     for (const auto& o : options) absl::StrAppend(&expected, expected.empty() ? "" : ", ", o.names[0]);
     Issue("code", v1::QUERY, f,
-          absl::StrCat("'", Shorten(v), "' is not one of the options (", expected, "); left blank"));
+          absl::StrCat(ShowValue(Heading(f), v), " is not one of the options (", expected, "); left blank"));
     return "";
   }
 
@@ -435,7 +439,7 @@ class Row {
     if (v.empty()) return false;
     const char* code = MatchOption(v, kOptYesNo);
     if (code == nullptr) {
-      Issue("code", v1::QUERY, f, absl::StrCat("'", Shorten(v), "' is not Yes, No or Unknown; left blank"));
+      Issue("code", v1::QUERY, f, absl::StrCat(ShowValue(Heading(f), v), " is not Yes, No or Unknown; left blank"));
       return false;
     }
     if (code[0] == 'U') return false;
@@ -458,8 +462,27 @@ class Row {
       *value = n;
       return true;
     }
-    Issue("number", v1::QUERY, f, absl::StrCat("'", Shorten(v), "' is not a whole number; left blank"));
+    Issue("number", v1::QUERY, f, absl::StrCat(ShowValue(Heading(f), v), " is not a whole number; left blank"));
     return false;
+  }
+
+  // The age column is not stored (the date of birth is), but an age that cannot be a
+  // child's or care leaver's says the row is wrong: a number of years from 0 to 25.
+  // Whole or not: Ofsted's own workbook computes ages in fractional years (6.138...).
+  void CheckAge() {
+    if (column_of_field_[kAge] < 0) return;
+    const std::string v = Get(kAge);
+    if (v.empty()) return;
+    double years = 0;
+    std::string what;
+    if (!absl::SimpleAtod(v, &years) || !std::isfinite(years)) {
+      what = absl::StrCat(ShowValue(Heading(kAge), v), " is not a number of years (expected 0 to 25)");
+    } else if (years < 0 || years >= 26) {
+      what = absl::StrCat(ShowValue(Heading(kAge), v), " is outside 0 to 25 years: not a child's or care leaver's age");
+    } else {
+      return;
+    }
+    Issue("age", v1::QUERY, kAge, what);
   }
   template <typename Set>
   void CountInto(Field f, Set set) {
@@ -484,11 +507,6 @@ class Row {
   }
 
  private:
-  std::string Who() const {
-    return def_.id == kAdopterId ? absl::StrCat("adopter ", child_) : absl::StrCat("child ", child_);
-  }
-  // Quotes at most the start of a bad value: it may be free text.
-  static std::string Shorten(const std::string& v) { return v.size() > 40 ? v.substr(0, 40) + "..." : v; }
 
   const AnnexARowMapper& mapper_;
   const ListDef& def_;
@@ -805,8 +823,29 @@ const std::vector<std::set<std::string>>& OwnKeys() {
 
 // The column of `def` whose heading (or alias) has this key, or null.
 const Column* ColumnByKey(const ListDef& def, const std::string& key) {
-  for (const auto& c : def.columns) {
-    if (key == Key(c.heading) || (c.alias != nullptr && key == Key(c.alias))) return &c;
+  // Each list's heading and alias keys, normalised once: a wide first row (a file that
+  // lost its header) is matched against every list cell by cell.
+  static const auto* keys = [] {
+    auto* k = new std::vector<std::vector<std::pair<std::string, std::string>>>();
+    for (const auto& l : Lists()) {
+      auto& list = k->emplace_back();
+      for (const auto& c : l.columns) list.emplace_back(Key(c.heading), c.alias != nullptr ? Key(c.alias) : "");
+    }
+    return k;
+  }();
+  const ListDef* first = Lists().data();
+  const std::less<const ListDef*> before;
+  const bool shipped = !before(&def, first) && before(&def, first + Lists().size());
+  const size_t index = shipped ? static_cast<size_t>(&def - first) : keys->size();
+  if (index >= keys->size()) {
+    for (const auto& c : def.columns) {
+      if (key == Key(c.heading) || (c.alias != nullptr && key == Key(c.alias))) return &c;
+    }
+    return nullptr;
+  }
+  const auto& list = (*keys)[index];
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (key == list[i].first || (!list[i].second.empty() && key == list[i].second)) return &def.columns[i];
   }
   return nullptr;
 }
@@ -835,6 +874,23 @@ int AnnexAListOf(const std::vector<std::string>& header) {
     }
   }
   return best;
+}
+
+std::vector<std::string> AnnexAListHeadings(int list) {
+  std::vector<std::string> out;
+  if (const ListDef* def = ListOf(list)) {
+    for (const auto& c : def->columns) out.push_back(c.heading);
+  }
+  return out;
+}
+
+bool IsAnnexAHeading(const std::string& heading) {
+  const std::string k = Key(heading);
+  if (k.empty()) return false;
+  for (const auto& def : Lists()) {
+    if (ColumnByKey(def, k) != nullptr) return true;
+  }
+  return false;
 }
 
 std::string AnnexAListColumns(int list) {
@@ -900,9 +956,9 @@ bool AnnexARowMapper::ReadHeader(const std::vector<std::string>& header, ParseSi
     const Column* c = ColumnByKey(*def, Key(name));
     if (c == nullptr) {
       sink.OnIssue(MakeIssue("structure", v1::ERROR,
-                             absl::StrCat(prefix, "unknown column '", name, "' in Annex A list ", list_, " (",
+                             absl::StrCat(prefix, UnknownColumn(i, name), " in Annex A list ", list_, " (",
                                           def->title, "): expected ", AnnexAListColumns(list_)),
-                             file_, line, name, "", sheet_),
+                             file_, line, HeadingField(i, name), "", sheet_),
                    true);
       ok = false;
       continue;
@@ -964,9 +1020,9 @@ void AnnexARowMapper::MapRow(const std::vector<std::string>& cells, int64_t line
     auto d = ParseAnyDate(v);
     if (!d) {
       sink.OnIssue(MakeIssue("date", v1::ERROR,
-                             absl::StrCat(Where(line), ", ", def->id == kAdopterId ? "adopter " : "child ", child, ": ",
-                                          row.Heading(def->key_date), " '", v,
-                                          v.empty() ? "' is empty" : "' is not a date", " (expected dd/mm/yyyy)"),
+                             absl::StrCat(Where(line), ": ", row.Heading(def->key_date), " ",
+                                          v.empty() ? "is empty" : ShowValue(row.Heading(def->key_date), v),
+                                          v.empty() ? "" : " is not a date", " (expected dd/mm/yyyy)"),
                              file_, line, row.Heading(def->key_date), child, sheet_),
                    true);
       return;
@@ -988,6 +1044,7 @@ void AnnexARowMapper::MapRow(const std::vector<std::string>& cells, int64_t line
     }
   }
   row.record().set_line(line);
+  row.CheckAge();
   kMappers[list_ - 1](row, key);
   sink.OnRecord(std::move(row.record()), child);
 }

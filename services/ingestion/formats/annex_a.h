@@ -33,6 +33,10 @@ namespace carestat {
 int AnnexAListOf(const std::vector<std::string>& header);
 // The expected headings of a list, comma-separated, for messages; "" for no list.
 std::string AnnexAListColumns(int list);
+// The headings of one list, in order (empty for a list that does not exist).
+std::vector<std::string> AnnexAListHeadings(int list);
+// True when `heading` is a heading (or its alias) of some list.
+bool IsAnnexAHeading(const std::string& heading);
 
 // Parses one list as CSV. Each row gives one record (see above). Fatal issues: unknown
 // or missing key columns, a row whose field count differs from the header, an empty

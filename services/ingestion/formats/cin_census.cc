@@ -109,7 +109,7 @@ class CinParser {
   void Rule(const std::string& rule, v1::Severity severity, const std::string& message, int64_t line,
             const std::string& field, v1::Record* record = nullptr) {
     sink_.OnIssue(MakeIssue(rule, severity,
-                            absl::StrCat(file_, " line ", line, ", child ", raw_child_, ": ", message, " (",
+                            absl::StrCat(file_, " line ", line, ": ", message, " (",
                                          field, ")"),
                             file_, line, field, raw_child_, Path()),
                   false);
@@ -122,8 +122,8 @@ class CinParser {
   void StrayText(Frame& f) {
     if (!Blank(f.text)) {
       sink_.OnIssue(MakeIssue("stray-text", v1::QUERY,
-                              absl::StrCat(file_, " line ", Line(), ": text '", Trim(f.text).substr(0, 40),
-                                           "' between elements inside ", Path(), " ignored"),
+                              absl::StrCat(file_, " line ", Line(), ": text between elements inside ", Path(),
+                                           " ignored (not shown: it may be anything)"),
                               file_, Line(), f.name, raw_child_, Path()),
                     false);
     }
@@ -177,8 +177,8 @@ class CinParser {
                               v1::Record* record) {
     auto d = ParseIsoDate(value);
     if (!d) {
-      std::string msg = absl::StrCat(file_, " line ", Line(), ", child ", raw_child_, ": ", field, " '", value,
-                                     "' is not a date (expected YYYY-MM-DD)");
+      std::string msg = absl::StrCat(file_, " line ", Line(), ": ", field, " ", ShowValue(field, value),
+                                     " is not a date (expected YYYY-MM-DD)");
       if (fatal) {
         Fatal("date", msg, Line(), field);
       } else {
@@ -244,8 +244,7 @@ class CinParser {
       }
     } else if (name == "CINdetails" && e) {
       if (!e->referral.referral().has_referral_date()) {
-        Fatal("8600", absl::StrCat(file_, " line ", e->referral.line(), ", child ", raw_child_,
-                                   ": CINdetails has no CINreferralDate"),
+        Fatal("8600", absl::StrCat(file_, " line ", e->referral.line(), ": CINdetails has no CINreferralDate"),
               e->referral.line(), "CINreferralDate");
       }
     } else if (parent == "Assessments" && e && !e->assessments.empty()) {

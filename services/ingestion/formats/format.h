@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -50,7 +51,16 @@ struct Detected {
   int annex_a_list = 0;       // 1..11 for kAnnexACsv
   std::string ssda903_table;  // "episodes", "header", ... for kSsda903Csv
   std::string problem;  // why the format is unknown, naming what was expected
+  // The file is UTF-16 with a byte order mark (as Windows tools write it): it is read
+  // converted to UTF-8.
+  bool utf16 = false;
+  bool utf16_big_endian = false;
 };
+
+// UTF-16 bytes (after the byte order mark) as UTF-8; nullopt for an unpaired surrogate.
+// A last odd byte or a surrogate cut off at the end of `bytes` is left out when
+// `partial` (the start of a file), else it is an error.
+std::optional<std::string> Utf16ToUtf8(std::string_view bytes, bool big_endian, bool partial);
 
 // Looks at the first bytes of a file (64 KiB is enough).
 Detected DetectFormat(std::string_view head);
@@ -61,6 +71,23 @@ Detected DetectFormat(std::string_view head);
 // failure; problems in the content go to the sink as issues.
 absl::Status ParseFile(const Detected& detected, const std::string& path, const std::string& file_name,
                        int collection_year, ParseSink& sink);
+
+// True for a column or element that identifies a child (LA child id, UPN, date of
+// birth, postcode, name, adopter id): its value never goes into a message, which names
+// the line and the field instead (the issue's `child` carries the id, pseudonymised by
+// ingestion before anything leaves).
+bool IsIdentifyingField(std::string_view field);
+// A bad value for a message: "'abc'" (shortened past 24 characters), or "(value not
+// shown)" for an identifying field.
+std::string ShowValue(std::string_view field, std::string_view value);
+// A column heading of a header row that was recognised, for "unknown column" messages:
+// quoted when it reads like a heading (no digits, or several words), else "(not shown)",
+// as a cell that holds an identifier or a date may be data rather than a heading.
+std::string ShowHeading(std::string_view heading);
+// "unknown column 'Worker Name'", or "unknown column number 3 (heading not shown)" when
+// the heading does not read like one; and the issue field to go with it.
+std::string UnknownColumn(size_t index, std::string_view heading);
+std::string HeadingField(size_t index, std::string_view heading);
 
 // Builds an issue; `line` 0 means the whole file.
 v1::ValidationIssue MakeIssue(std::string rule, v1::Severity severity, std::string message,

@@ -1,6 +1,7 @@
 #include "services/ingestion/formats/local_measures.h"
 
 #include <cctype>
+#include <cmath>
 #include <map>
 
 #include "absl/strings/numbers.h"
@@ -33,6 +34,32 @@ bool ValidId(const std::string& id) {
 
 }  // namespace
 
+std::string LocalMeasureUnit(const std::string& indicator, const std::string& unit_column) {
+  if (!unit_column.empty()) return unit_column;
+  // The catalogue's local measures (services/metrics/indicators/catalogue.cc) and its
+  // naming: ids end in their unit.
+  auto ends = [&](std::string_view tail) { return indicator.ends_with(tail); };
+  if (ends("_pct")) return "percent";
+  if (ends("_gbp")) return "gbp";
+  if (ends("_days")) return "days";
+  return "";
+}
+
+std::string LocalMeasureValueProblem(double value, const std::string& unit) {
+  if (!std::isfinite(value)) return "is not a finite number";
+  const bool percent = unit.starts_with("percent");
+  const bool non_negative = percent || unit == "count" || unit == "gbp" || unit == "days" ||
+                            unit.starts_with("rate_per_10k");
+  if (non_negative && value < 0) return absl::StrCat("is negative, but a figure in ", unit, " cannot be");
+  if (percent && value > 100) return "is over 100, but a percentage is from 0 to 100";
+  if ((unit == "count" || unit == "days") && value != std::floor(value)) {
+    return absl::StrCat("is not a whole number, but a figure in ", unit, " is");
+  }
+  // A count beyond 2^53 no longer holds whole numbers exactly; nothing real is that big.
+  if (std::fabs(value) > 9.0e15) return "is too large to be a real figure";
+  return "";
+}
+
 bool IsLocalMeasuresHeader(const std::vector<std::string>& header) {
   int found = 0;
   for (const auto& h : header) {
@@ -59,8 +86,9 @@ absl::Status ParseLocalMeasures(std::istream& in, const std::string& file, Parse
     for (const char* o : kOptional) known = known || n == o;
     if (!known) {
       sink.OnIssue(MakeIssue("structure", v1::ERROR,
-                             absl::StrCat(file, ": unknown column '", row[i], "' in local measures: expected ", kExpected),
-                             file, 1, row[i]),
+                             absl::StrCat(file, ": ", UnknownColumn(i, row[i]),
+                                          " in local measures: expected ", kExpected),
+                             file, 1, HeadingField(i, row[i])),
                    true);
     }
     col[n] = static_cast<int>(i);
@@ -98,8 +126,21 @@ absl::Status ParseLocalMeasures(std::istream& in, const std::string& file, Parse
     }
     if (!absl::SimpleAtod(get("value"), &value)) {
       sink.OnIssue(MakeIssue("local-measure", v1::ERROR,
-                             absl::StrCat(file, " line ", line, ": value '", get("value"), "' is not a number"), file,
-                             line, "value"),
+                             absl::StrCat(file, " line ", line, ": value ", ShowValue("value", get("value")),
+                                          " is not a number"),
+                             file, line, "value"),
+                   true);
+      continue;
+    }
+    const std::string unit = LocalMeasureUnit(id, get("unit"));
+    if (std::string problem = LocalMeasureValueProblem(value, unit); !problem.empty()) {
+      // NaN, inf and 1e400 (which reads as infinity) would reach a report as "-0%" or
+      // "NaN"; a percentage of 450 is a typing slip: the row is refused, never stored.
+      sink.OnIssue(MakeIssue("local-measure", v1::ERROR,
+                             absl::StrCat(file, " line ", line, ": value ", ShowValue("value", get("value")),
+                                          " of ", id, " ", problem,
+                                          unit.empty() ? "" : absl::StrCat(" (unit ", unit, ")")),
+                             file, line, "value"),
                    true);
       continue;
     }

@@ -306,8 +306,8 @@ class RowBuilder {
       stopped_ = true;
       return;
     }
+    // The child is named by the issue's `child` field only: a message never holds an id.
     std::string where = absl::StrCat(file_, " line ", line);
-    if (!child.empty()) absl::StrAppend(&where, ", child ", child);
     sink_.OnIssue(MakeIssue(std::move(rule), v1::ERROR, absl::StrCat(where, ": ", what), file_, line, field,
                             child, field),
                   true);
@@ -346,7 +346,7 @@ class RowBuilder {
     }
     if (severity == v1::ERROR) rec->set_has_error(true);
     sink_.OnIssue(MakeIssue(rule, severity,
-                            absl::StrCat(file_, " line ", line, ", child ", child, ": ", what, " (rule ", rule, ")"),
+                            absl::StrCat(file_, " line ", line, ": ", what, " (rule ", rule, ")"),
                             file_, line, std::string(field), child, std::string(field)),
                   false);
   }
@@ -361,7 +361,7 @@ class RowBuilder {
     if (OneOf(v, codes)) return v;
     Flag(c, rule, v1::ERROR, column,
          v.empty() ? absl::StrCat(column, " (", what, ") is blank: expected one of ", CodeList(codes))
-                   : absl::StrCat(column, " ", Shown(c.row.Get(column)), " is not a valid ", what, " code: expected ",
+                   : absl::StrCat(column, " ", ShowValue(std::string(column), c.row.Get(column)), " is not a valid ", what, " code: expected ",
                                   CodeList(codes)));
     return "";
   }
@@ -380,7 +380,7 @@ class RowBuilder {
     auto d = ParseUkDate(v);
     if (!d) {
       Flag(c, rule, v1::ERROR, column,
-           absl::StrCat(column, " ", Shown(v), " (", what, ") is not a date (expected dd/mm/yyyy)"));
+           absl::StrCat(column, " ", ShowValue(std::string(column), v), " (", what, ") is not a date (expected dd/mm/yyyy)"));
     }
     return d;
   }
@@ -394,7 +394,7 @@ class RowBuilder {
       Fatal(rule, row.line, std::string(column), child,
             v.empty() ? absl::StrCat(column, " (", what, ") is blank: every ", row.spec->title,
                                      " row needs it (rule ", rule, ")")
-                      : absl::StrCat(column, " ", Shown(v), " (", what,
+                      : absl::StrCat(column, " ", ShowValue(std::string(column), v), " (", what,
                                      ") is not a date (expected dd/mm/yyyy) (rule ", rule, ")"));
     }
     return d;
@@ -487,7 +487,16 @@ void RowBuilder::AddHeader(const Ctx& c) {
   } else if (sex == "U" || !c.row.Get("SEX").empty()) {
     ch->set_sex(v1::SEX_UNKNOWN);  // stated, but not as male or female
   }
-  if (auto d = Date(c, "DOB", "102", "date of birth", /*required=*/true)) *ch->mutable_birth_date() = FromDays(*d);
+  if (auto d = Date(c, "DOB", "102", "date of birth", /*required=*/true)) {
+    *ch->mutable_birth_date() = FromDays(*d);
+    // DfE rule 301: a date of birth after the collection year ended (the date itself is
+    // not repeated: it identifies the child).
+    if (collection_year_ != 0 && *d > FinancialYearEnd(collection_year_ - 1)) {
+      Flag(c, "301", v1::ERROR, "DOB",
+           absl::StrCat("DOB (date of birth) is after the end of the collection year, ",
+                        FormatUkDate(FinancialYearEnd(collection_year_ - 1))));
+    }
+  }
   ch->set_ethnicity(Code(c, "ETHNIC", kEthnic, "103", "ethnicity", /*required=*/true));
   const std::string upn = Upper(c.row.Get("UPN"));
   ch->set_upn_known(IsUpn(upn));
@@ -852,9 +861,9 @@ absl::Status ParseCsv(std::istream& in, const std::string& table, const std::str
     const int c = ColumnIndex(*spec, name);
     if (c < 0) {
       sink.OnIssue(MakeIssue("structure", v1::ERROR,
-                             absl::StrCat(file, " line 1: unknown column ", Shown(fields[i]), " in the ", spec->title,
+                             absl::StrCat(file, " line 1: ", UnknownColumn(i, fields[i]), " in the ", spec->title,
                                           " table: ", expected),
-                             file, 1, fields[i], "", fields[i]),
+                             file, 1, HeadingField(i, fields[i]), "", HeadingField(i, fields[i])),
                    true);
       usable = false;
     } else if (column_at[c] >= 0) {
@@ -1146,8 +1155,7 @@ class XmlParser {
       const TableSpec* spec = element == "EPISODE" ? FindSpec("episodes") : BestTable(names);
       if (!spec || spec->name == "header") {
         sink_.OnIssue(MakeIssue("xml", v1::QUERY,
-                                absl::StrCat(file_, " line ", n.line, ", child ", Find(header_leaves, "CHILD"),
-                                             ": element <", n.name, "> is not a known SSDA903 group; ignored"),
+                                absl::StrCat(file_, " line ", n.line, ": element <", n.name, "> is not a known SSDA903 group; ignored"),
                                 file_, n.line, n.name, Find(header_leaves, "CHILD")),
                       false);
         return;
@@ -1196,6 +1204,20 @@ std::string Ssda903TableOf(const std::vector<std::string>& header) {
   }
   const TableSpec* best = BestTable(names);
   return best ? std::string(best->name) : "";
+}
+
+std::vector<std::string> Ssda903TableNames() {
+  std::vector<std::string> out;
+  for (const auto& spec : Specs()) out.emplace_back(spec.name);
+  return out;
+}
+
+std::vector<std::string> Ssda903TableColumnList(const std::string& table) {
+  std::vector<std::string> out;
+  if (const TableSpec* spec = FindSpec(table)) {
+    for (auto c : spec->columns) out.emplace_back(c);
+  }
+  return out;
 }
 
 std::string Ssda903TableColumns(const std::string& table) {

@@ -42,6 +42,9 @@ std::string Ssda903TableOf(const std::vector<std::string>& header);
 std::string Ssda903Tables();
 // The expected columns of one table, comma-separated ("" for an unknown table).
 std::string Ssda903TableColumns(const std::string& table);
+// The tables ("header", "episodes", ...) and one table's columns, in order.
+std::vector<std::string> Ssda903TableNames();
+std::vector<std::string> Ssda903TableColumnList(const std::string& table);
 
 // One record per row; Episodes rows are held per child to the end of the file (rules
 // 142, 357, 361, 388 and 501 need all of a child's episodes) and then passed on in file

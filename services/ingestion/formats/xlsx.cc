@@ -459,7 +459,10 @@ class SheetHandler : public XmlHandler {
         first_row_ = row_;
         for (size_t i = 0; i < header.size() && i < 8; ++i) {
           if (!header[i].empty()) {
-            absl::StrAppend(&first_row_text_, first_row_text_.empty() ? "'" : ", '", header[i].substr(0, 60), "'");
+            // A data row may stand where the headings should: only what reads like a
+            // heading is quoted, never a cell that may hold a child's id or date.
+            absl::StrAppend(&first_row_text_, first_row_text_.empty() ? "" : ", ",
+                            ShowHeading(header[i].substr(0, 60)));
           }
         }
         if (header.size() > 8) absl::StrAppend(&first_row_text_, ", ...");

@@ -1,5 +1,7 @@
 #include "services/metrics/indicators/context.h"
 
+#include <cmath>
+
 #include "services/common/dates.h"
 
 namespace carestat {
@@ -19,9 +21,13 @@ v1::IndicatorPoint& PointWriter::New(const std::string& id, const std::string& b
 void PointWriter::Count(const std::string& id, const std::string& breakdown, const v1::Period& period, double n,
                         const std::set<std::string>& sources) {
   v1::IndicatorPoint& p = New(id, breakdown, period, sources);
-  p.set_has_value(true);
-  p.set_value(n);
-  p.set_numerator(n);
+  // A value that is not a finite number (a supplied NaN or 1e400) is never a figure:
+  // the point says "not available" instead of printing "NaN" or "-0%".
+  p.set_has_value(std::isfinite(n));
+  if (std::isfinite(n)) {
+    p.set_value(n);
+    p.set_numerator(n);
+  }
 }
 
 void PointWriter::Ratio(const std::string& id, const std::string& breakdown, const v1::Period& period,
@@ -29,8 +35,9 @@ void PointWriter::Ratio(const std::string& id, const std::string& breakdown, con
   v1::IndicatorPoint& p = New(id, breakdown, period, sources);
   p.set_numerator(numerator);
   p.set_denominator(denominator);
-  p.set_has_value(denominator > 0);
-  if (denominator > 0) p.set_value(numerator / denominator * scale);
+  const double v = denominator > 0 ? numerator / denominator * scale : 0;
+  p.set_has_value(denominator > 0 && std::isfinite(v));
+  if (p.has_value()) p.set_value(v);
 }
 
 void PointWriter::Mean(const std::string& id, const std::string& breakdown, const v1::Period& period, double sum,
@@ -38,8 +45,9 @@ void PointWriter::Mean(const std::string& id, const std::string& breakdown, cons
   v1::IndicatorPoint& p = New(id, breakdown, period, sources);
   p.set_numerator(sum);
   p.set_denominator(n);
-  p.set_has_value(n > 0);
-  if (n > 0) p.set_value(sum / n);
+  const double v = n > 0 ? sum / n : 0;
+  p.set_has_value(n > 0 && std::isfinite(v));
+  if (p.has_value()) p.set_value(v);
 }
 
 void PointWriter::Rate(const std::string& id, const FamilyInput& in, double numerator,

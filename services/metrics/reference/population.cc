@@ -1,5 +1,6 @@
 #include "services/metrics/reference/population.h"
 
+#include <cmath>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -17,7 +18,7 @@ absl::StatusOr<Populations> Populations::Parse(const std::string& csv) {
     int year = 0;
     double pop = 0;
     if (!absl::SimpleAtoi(table->Get(row, "mid_year"), &year) ||
-        !absl::SimpleAtod(table->Get(row, "population"), &pop) || pop <= 0 ||
+        !absl::SimpleAtod(table->Get(row, "population"), &pop) || !(pop > 0) || !std::isfinite(pop) ||
         table->Get(row, "age_band") != "0-17" || table->Get(row, "source").empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "populations line ", row.line, ": expected entity, mid year, 0-17, a positive population and a source"));

@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <cmath>
+
 #include "absl/strings/str_cat.h"
 #include "services/reporting/render/csv_xlsx.h"
 #include "services/reporting/render/disclosure.h"
@@ -20,9 +22,67 @@ std::string TitleOf(const v1::SelfAssessment& s) {
                       LaWords(s.la(), s.la_name()));
 }
 
+}  // namespace
+
+absl::Status NullNonFinite(google::protobuf::Message* m, const std::string& path) {
+  using google::protobuf::FieldDescriptor;
+  const auto* d = m->GetDescriptor();
+  const auto* r = m->GetReflection();
+  auto flag_of = [&](const std::string& name) -> const FieldDescriptor* {
+    const FieldDescriptor* f = d->FindFieldByName(name);
+    return f != nullptr && f->type() == FieldDescriptor::TYPE_BOOL && !f->is_repeated() ? f : nullptr;
+  };
+  for (int i = 0; i < d->field_count(); ++i) {
+    const FieldDescriptor* f = d->field(i);
+    const std::string where = path.empty() ? f->name() : absl::StrCat(path, ".", f->name());
+    if (f->type() == FieldDescriptor::TYPE_MESSAGE) {
+      if (f->is_repeated()) {
+        for (int k = 0; k < r->FieldSize(*m, f); ++k) {
+          if (auto s = NullNonFinite(r->MutableRepeatedMessage(m, f, k), absl::StrCat(where, "[", k, "]")); !s.ok())
+            return s;
+        }
+      } else if (r->HasField(*m, f)) {
+        if (auto s = NullNonFinite(r->MutableMessage(m, f), where); !s.ok()) return s;
+      }
+      continue;
+    }
+    if (f->type() != FieldDescriptor::TYPE_DOUBLE && f->type() != FieldDescriptor::TYPE_FLOAT) continue;
+    auto value = [&](int k) {
+      if (f->type() == FieldDescriptor::TYPE_FLOAT) return static_cast<double>(k < 0 ? r->GetFloat(*m, f) : r->GetRepeatedFloat(*m, f, k));
+      return k < 0 ? r->GetDouble(*m, f) : r->GetRepeatedDouble(*m, f, k);
+    };
+    if (f->is_repeated()) {
+      for (int k = 0; k < r->FieldSize(*m, f); ++k) {
+        if (!std::isfinite(value(k))) {
+          return absl::InternalError(absl::StrCat("the report's ", where, "[", k,
+                                                  "] is not a finite number: nothing is rendered rather than a wrong figure"));
+        }
+      }
+      continue;
+    }
+    if (std::isfinite(value(-1))) continue;
+    // A value beside its has_value (a Cell, a point) becomes "not available"; the
+    // numerator and denominator beside has_numerator likewise. Anything else is refused.
+    const FieldDescriptor* flag = f->name() == "value" ? flag_of("has_value")
+                                  : (f->name() == "numerator" || f->name() == "denominator") ? flag_of("has_numerator")
+                                                                                             : nullptr;
+    if (flag == nullptr) {
+      return absl::InternalError(absl::StrCat("the report's ", where,
+                                              " is not a finite number: nothing is rendered rather than a wrong figure"));
+    }
+    r->SetBool(m, flag, false);
+    if (f->type() == FieldDescriptor::TYPE_FLOAT) r->SetFloat(m, f, 0); else r->SetDouble(m, f, 0);
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
 template <class Doc>
 absl::StatusOr<v1::RenderResponse> RenderDoc(const Doc& in, v1::Format format, bool publish) {
   Doc doc = in;
+  // NaN or infinity never reaches a reader: JSON would hold "NaN", a page "-0%".
+  if (absl::Status s = NullNonFinite(&doc, ""); !s.ok()) return s;
   if (publish) ApplyDisclosureControl(&doc);
   v1::RenderResponse out;
   switch (format) {

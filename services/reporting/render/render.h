@@ -21,6 +21,12 @@ absl::StatusOr<v1::RenderResponse> Render(const v1::SelfAssessment& sa, v1::Form
 // INVALID_ARGUMENT when the request carries no report.
 absl::StatusOr<v1::RenderResponse> Render(const v1::RenderRequest& request);
 
+// Makes every non-finite number in `m` (NaN, infinity) "not available": a `value`
+// beside a `has_value` (a Cell) gets has_value false, a numerator or denominator beside
+// `has_numerator` likewise; any other non-finite number is an error naming its field
+// (`path` prefixes the names). Render calls it on its copy of the document first.
+absl::Status NullNonFinite(google::protobuf::Message* m, const std::string& path = "");
+
 // The single-format renderers, on a report as given: they do not suppress anything
 // themselves; `published` only changes the status line and notes.
 std::string RenderMarkdown(const v1::AnnualReport& report, bool published = false);

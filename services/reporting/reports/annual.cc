@@ -201,11 +201,10 @@ absl::StatusOr<v1::Fact> MakeFact(SeriesBook& book, const std::string& section, 
 
 absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const std::string& year,
                                                    MetricsSource& metrics, int64_t now_ms) {
-  auto period = ParsePeriod(year);
-  if (!period || period->kind() != v1::Period::FINANCIAL_YEAR) {
-    return absl::InvalidArgumentError(absl::StrCat("'", year, "' is not a financial year like 2015-16"));
-  }
-  const int last = period->start_year();
+  std::string problem;
+  auto start = ParseFinancialYear(year, &problem);
+  if (!start) return absl::InvalidArgumentError(problem);
+  const int last = *start;
   const int first = last - 5;
   SeriesBook book(&metrics, la, first, last);
   if (absl::Status s = book.Load(); !s.ok()) return s;
@@ -213,11 +212,11 @@ absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const 
   v1::AnnualReport report;
   report.set_la(la);
   report.set_la_name(LaName(la));
-  report.set_year(FormatPeriod(*period));
+  report.set_year(FormatPeriod(FinancialYear(last)));
   report.set_generated_unix_ms(now_ms);
   report.set_rating_rule(kRatingRule);
   const std::string la_label = report.la_name().empty() ? "LA " + la : report.la_name();
-  const std::string span = absl::StrCat(FormatPeriod(FinancialYear(first)), " to ", FormatPeriod(*period));
+  const std::string span = absl::StrCat(FormatPeriod(FinancialYear(first)), " to ", FormatPeriod(FinancialYear(last)));
 
   absl::Status s = AddTable(
       book, &report, "table1", "1", "Contacts and referrals to statutory social care",
@@ -274,7 +273,7 @@ absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const 
     listed.insert(IndicatorKey(spec.indicator, spec.breakdown));
   }
   // Any other local measure supplied for the year.
-  auto values = metrics.Values(la, FormatPeriod(*period));
+  auto values = metrics.Values(la, FormatPeriod(FinancialYear(last)));
   if (!values.ok()) return values.status();
   for (const auto& p : *values) {
     if (!p.supplied() || !listed.insert(IndicatorKey(p.indicator(), p.breakdown())).second) continue;

@@ -61,7 +61,7 @@ Judgement Judge(const v1::Cell& value, const std::string& polarity, const std::s
     j.reason = "not rated: neither higher nor lower is better";
     return j;
   }
-  if (!value.has_value()) {
+  if (!value.has_value() || !std::isfinite(value.value())) {
     j.reason = "not rated: no figure";
     return j;
   }
@@ -101,6 +101,8 @@ Judgement Judge(const v1::Cell& value, const std::string& polarity, const std::s
 v1::Direction DirectionOfTravel(const v1::Cell& previous, const v1::Cell& latest, const std::string& polarity) {
   if (polarity != "up" && polarity != "down") return v1::DIRECTION_UNSPECIFIED;
   if (!previous.has_value() || !latest.has_value()) return v1::DIRECTION_UNSPECIFIED;
+  // NaN compares as "worse" with everything: a figure that is not a number is not judged.
+  if (!std::isfinite(previous.value()) || !std::isfinite(latest.value())) return v1::DIRECTION_UNSPECIFIED;
   const double d = latest.value() - previous.value();
   if (std::fabs(d) < kStableBand * std::fabs(previous.value()) || d == 0) return v1::STABLE;
   return *Compare(latest.value(), previous.value(), polarity) > 0 ? v1::IMPROVING : v1::DETERIORATING;

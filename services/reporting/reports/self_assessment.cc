@@ -230,18 +230,17 @@ v1::DataQuality BuildDataQuality(const std::string& la, int year, ReturnsSource*
 absl::StatusOr<v1::SelfAssessment> BuildSelfAssessment(const std::string& la, const std::string& year,
                                                        MetricsSource& metrics, ReturnsSource* returns,
                                                        int64_t now_ms) {
-  auto period = ParsePeriod(year);
-  if (!period || period->kind() != v1::Period::FINANCIAL_YEAR) {
-    return absl::InvalidArgumentError(absl::StrCat("'", year, "' is not a financial year like 2015-16"));
-  }
-  const int last = period->start_year();
+  std::string problem;
+  auto start = ParseFinancialYear(year, &problem);
+  if (!start) return absl::InvalidArgumentError(problem);
+  const int last = *start;
   SeriesBook book(&metrics, la, last - 2, last);
   if (absl::Status s = book.Load(); !s.ok()) return s;
 
   v1::SelfAssessment sa;
   sa.set_la(la);
   sa.set_la_name(LaName(la));
-  sa.set_year(FormatPeriod(*period));
+  sa.set_year(FormatPeriod(FinancialYear(last)));
   sa.set_generated_unix_ms(now_ms);
   sa.set_rating_rule(kRatingRule);
   sa.set_direction_rule(kDirectionRule);
@@ -260,7 +259,7 @@ absl::StatusOr<v1::SelfAssessment> BuildSelfAssessment(const std::string& la, co
     }
   }
   // Local measures the sections do not name get a section of their own.
-  auto values = metrics.Values(la, FormatPeriod(*period));
+  auto values = metrics.Values(la, FormatPeriod(FinancialYear(last)));
   if (!values.ok()) return values.status();
   v1::AssessmentSection other;
   other.set_id("other");

@@ -75,5 +75,21 @@ TEST(DatesTest, AddMonthsKeepsTheDayOrTheMonthsLast) {
   EXPECT_EQ(FormatPeriod(MonthOfYear(2015, 11)), "2016-03");
 }
 
+TEST(DatesTest, FinancialYearsQuoteWhatWasGivenAndSayWhichAreAccepted) {
+  std::string problem;
+  EXPECT_EQ(ParseFinancialYear("2015-16", &problem), 2015);
+  EXPECT_EQ(ParseFinancialYear("2016", &problem), 2015);  // the collection year's form
+  EXPECT_EQ(ParseFinancialYear("2000-01", &problem), 2000);
+  EXPECT_EQ(ParseFinancialYear("2098-99", &problem), 2098);
+  for (const char* bad : {"1900-01", "1999-00", "2099-00", "2015-06", "2015-17", "15-16", "", "twenty"}) {
+    problem.clear();
+    EXPECT_FALSE(ParseFinancialYear(bad, &problem).has_value()) << bad;
+    EXPECT_EQ(problem, std::string("'") + bad +
+                           "' is not a financial year carestat accepts: give one from 2000-01 to 2098-99, like 2015-16");
+  }
+  problem.clear();
+  ParseFinancialYear("2015\n16", &problem);
+  EXPECT_EQ(problem.find('\n'), std::string::npos) << problem;
+}
 }  // namespace
 }  // namespace carestat

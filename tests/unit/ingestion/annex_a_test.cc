@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "services/common/dates.h"
+#include "services/ingestion/check.h"
 #include "services/ingestion/formats/annex_a.h"
 #include "tests/unit/ingestion/test_sink.h"
 
@@ -89,5 +90,52 @@ TEST(AnnexAList1Test, CodesAndSex) {
   EXPECT_EQ(ParseSex(""), v1::SEX_UNSPECIFIED);
 }
 
+TEST(AnnexAList1Test, AgesOutsideZeroToTwentyFiveAreQueriesNamingLineAndField) {
+  auto sink = Parse(std::string(kHeader) +
+                    "C1,a) Male,a) WBRI,01/02/2010,5,31/03/2016,q) 6: Police\n"
+                    "C2,a) Male,a) WBRI,01/02/2010,-5,31/03/2016,q) 6: Police\n"
+                    "C3,a) Male,a) WBRI,01/02/2010,100000000000000000000,31/03/2016,q) 6: Police\n"
+                    "C4,a) Male,a) WBRI,01/02/2010,1e20,31/03/2016,q) 6: Police\n"
+                    "C5,a) Male,a) WBRI,01/02/2010,five,31/03/2016,q) 6: Police\n"
+                    "C6,a) Male,a) WBRI,01/02/2010,26,31/03/2016,q) 6: Police\n"
+                    "C7,a) Male,a) WBRI,01/02/2010,6.1382614647501708,31/03/2016,q) 6: Police\n"
+                    "C8,a) Male,a) WBRI,01/02/2010,25,31/03/2016,q) 6: Police\n");
+  EXPECT_EQ(sink.fatal, 0) << sink.AllMessages();
+  ASSERT_EQ(sink.records.size(), 8u);  // an age is not stored: the record stays
+  std::vector<int64_t> lines;
+  for (const auto& i : sink.issues) {
+    EXPECT_EQ(i.rule(), "age");
+    EXPECT_EQ(i.severity(), v1::QUERY);
+    EXPECT_EQ(i.field(), "Age");
+    lines.push_back(i.line());
+  }
+  EXPECT_EQ(lines, (std::vector<int64_t>{3, 4, 5, 6, 7})) << sink.AllMessages();
+  EXPECT_EQ(sink.AllMessages().find("C2"), std::string::npos) << sink.AllMessages();
+}
+
+TEST(AnnexAList1Test, DatesNoReturnCanHoldLeaveTheCountWithAnIssue) {
+  std::string path = WriteTemp("list1.csv", std::string(kHeader) +
+                                                "C1,a) Male,a) WBRI,01/02/2010,5,31/03/2016,q) 6: Police\n"
+                                                "C2,a) Male,a) WBRI,01/02/2010,5,01/01/9999,q) 6: Police\n"
+                                                "C3,a) Male,a) WBRI,01/02/1890,5,31/03/2016,q) 6: Police\n");
+  CollectingSink next;
+  auto r = CheckFile(path, "list1.csv", "301", 2016, &next);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->fatal);
+  ASSERT_EQ(next.records.size(), 3u);
+  EXPECT_FALSE(next.records[0].first.has_error());
+  EXPECT_TRUE(next.records[1].first.has_error());  // left out of the contacts count...
+  EXPECT_TRUE(next.records[2].first.has_error());
+  ASSERT_EQ(r->issues.size(), 2u);                 // ... and each says why
+  EXPECT_EQ(r->issues[0].rule(), "date-range");
+  EXPECT_EQ(r->issues[0].line(), 3);
+  EXPECT_EQ(r->issues[0].field(), "contact_date");
+  EXPECT_EQ(r->issues[0].child(), "C2");
+  EXPECT_EQ(r->issues[1].line(), 4);
+  EXPECT_EQ(r->issues[1].field(), "birth_date");
+  // The date of birth is not repeated; other dates are.
+  EXPECT_NE(r->issues[0].message().find("01/01/9999"), std::string::npos) << r->issues[0].message();
+  EXPECT_EQ(r->issues[1].message().find("1890"), std::string::npos) << r->issues[1].message();
+}
 }  // namespace
 }  // namespace carestat

@@ -786,8 +786,11 @@ TEST(AnnexAXlsxTest, SharedInlineNumbersGapsAndMissingReferences) {
   EXPECT_EQ(q.field(), "Date of Birth");
   EXPECT_EQ(q.path(), "Contacts");
   EXPECT_EQ(q.line(), 5);
-  EXPECT_NE(q.message().find("sheet Contacts row 5, child C5"), std::string::npos) << q.message();
-  EXPECT_NE(q.message().find("'60'"), std::string::npos) << q.message();
+  // A date of birth is never repeated in a message, nor the child's id.
+  EXPECT_NE(q.message().find("sheet Contacts row 5, Date of Birth (value not shown)"), std::string::npos)
+      << q.message();
+  EXPECT_EQ(q.message().find("C5"), std::string::npos) << q.message();
+  EXPECT_EQ(q.child(), "C5");
 }
 
 TEST(AnnexAXlsxTest, Date1904BooleansFormulaTextAndPrefixedNamespaces) {
