@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
+#include "services/common/security.h"
 #include "services/common/status.h"
 
 namespace carestat {
@@ -22,9 +23,26 @@ bool ValidLa(const std::string& la) {
 }
 }  // namespace
 
+namespace {
+// What a read principal may see of a stored issue.
+void RedactIssueForRead(v1::ValidationIssue* issue) {
+  const bool about_a_child = !issue->child().empty();
+  issue->clear_child();
+  issue->clear_line();
+  issue->clear_file();
+  // A stored message about a child says "RULE at line N, field F": the line goes too.
+  if (about_a_child) {
+    issue->set_message(absl::StrCat(issue->rule(), issue->field().empty() ? "" : ", field ", issue->field(),
+                                    " (which child and line: ingest or admin role)"));
+  }
+}
+}  // namespace
+
 grpc::Status IngestionService::Upload(grpc::ServerContext* ctx,
                                       grpc::ServerReader<v1::UploadRequest>* reader,
                                       v1::UploadResponse* resp) {
+  // Refused by the stream or upload limits: answer now, without waiting for the client.
+  if (grpc::Status admitted = CallAdmission(ctx); !admitted.ok()) return admitted;
   v1::UploadRequest msg;
   if (!reader->Read(&msg) || !msg.has_header()) {
     return grpc::Status(grpc::INVALID_ARGUMENT, "the first Upload message must be the header");
@@ -65,12 +83,14 @@ grpc::Status IngestionService::Upload(grpc::ServerContext* ctx,
   auto result = ingestor_->IngestFile(header, spool);
   ::unlink(spool.c_str());
   if (!result.ok()) {
-    CS_LOG(WARNING) << header.la() << "/" << header.collection_year() << " " << header.file_name()
-                    << ": " << result.status().message();
+    // The file name is the client's and the message may quote the file: both bounded (and
+    // escaped, as every log line is), so that one upload is one line of reasonable length.
+    CS_LOG(WARNING) << header.la() << "/" << header.collection_year() << " " << EscapeForLog(header.file_name(), 200)
+                    << ": " << EscapeForLog(std::string(result.status().message()), 600);
     return ToGrpc(result.status());
   }
   *resp = *std::move(result);
-  CS_LOG(INFO) << resp->return_id() << " " << header.file_name() << ": "
+  CS_LOG(INFO) << resp->return_id() << " " << EscapeForLog(header.file_name(), 200) << ": "
                << v1::UploadOutcome_Name(resp->outcome()) << ", " << resp->records_stored()
                << " records, " << resp->errors() << " errors, " << resp->queries() << " queries";
   return grpc::Status::OK;
@@ -84,16 +104,24 @@ grpc::Status IngestionService::ListReturns(grpc::ServerContext*, const v1::ListR
   return grpc::Status::OK;
 }
 
-grpc::Status IngestionService::GetIssues(grpc::ServerContext*, const v1::GetIssuesRequest* req,
+grpc::Status IngestionService::GetIssues(grpc::ServerContext* ctx, const v1::GetIssuesRequest* req,
                                          v1::GetIssuesResponse* resp) {
   auto issues = ingestor_->store().GetIssues(req->return_id());
   if (!issues.ok()) return ToGrpc(issues.status());
-  for (auto& i : *issues) *resp->add_issues() = std::move(i);
+  // Child-level detail (which child, which line of the file) is for ingest and admin. A
+  // read principal (reporting, dashboards) gets each issue's rule, severity, field and
+  // column, with no child, line or file: enough to count them by rule (docs/SECURITY.md).
+  const bool child_level = CallerHasRole(ctx, {"ingest", "admin"});
+  for (auto& i : *issues) {
+    if (!child_level) RedactIssueForRead(&i);
+    *resp->add_issues() = std::move(i);
+  }
   return grpc::Status::OK;
 }
 
 grpc::Status IngestionService::StreamRecords(grpc::ServerContext* ctx, const v1::StreamRecordsRequest* req,
                                              grpc::ServerWriter<v1::RecordBatch>* writer) {
+  if (grpc::Status admitted = CallAdmission(ctx); !admitted.ok()) return admitted;
   if (!ValidLa(req->la())) {
     return grpc::Status(grpc::INVALID_ARGUMENT, absl::StrCat("LA '", req->la(), "' is not a three-digit DfE code"));
   }
