@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -25,6 +27,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "carestat/v1/ingestion.grpc.pb.h"
+#include "bench/gen.h"
 #include "carestat/v1/reporting.grpc.pb.h"
 #include "services/common/log.h"
 #include "services/common/security.h"
@@ -425,6 +428,101 @@ TEST_F(ServerFault, IdleStreamsAreCancelledCappedAndDoNotPinThreads) {
   EXPECT_NE(audit.find("\"reason\":\"too many concurrent uploads\""), std::string::npos);
   EXPECT_TRUE(HasLine(ReadAll(log), {"cancelled uploader's /carestat.v1.Ingestion/Upload", "--stream-idle-seconds"}))
       << ReadAll(log);
+}
+
+int64_t RssKb(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  for (std::string line; std::getline(in, line);) {
+    if (absl::StartsWith(line, "VmRSS:")) return std::atoll(line.c_str() + 6);
+  }
+  return -1;
+}
+
+TEST_F(ServerFault, UnreadRecordStreamsAreCancelledAndTheirMemoryGivenBack) {
+  // A return large enough that its records cannot all sit in the connection's buffers.
+  bench::GenOptions o;
+  o.children = 20000;
+  const std::string file = dir_ + "/cin.xml";
+  ASSERT_TRUE(bench::WriteCinCensus(file, o).ok());
+  const std::string log = dir_ + "/ingestion.log";
+  auto ing = ServerWithLog({IngestionBin(), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
+                            "--tokens", tokens_file_, "--audit-log", dir_ + "/audit.jsonl", "--stream-idle-seconds",
+                            "2", "--max-streams-per-principal", "6", "--max-streams", "24", "--max-threads", "48"},
+                           log);
+  ASSERT_TRUE(ing->Start());
+  {
+    auto up = IngestionStub(ing->address(), tokens_["pipeline"].token);
+    grpc::Status s = Upload(*up, "cin.xml", ReadAll(file));
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  const int64_t rss_before = RssKb(ing->pid());
+
+  // 40 record streams that are never read, from metrics' principal.
+  ClientSecurity cs;
+  cs.token = tokens_["service"].token;
+  auto channel = *Dial(ing->address(), cs);
+  auto stub = v1::Ingestion::NewStub(channel);
+  struct Unread {
+    grpc::ClientContext ctx;
+    std::unique_ptr<grpc::ClientReader<v1::RecordBatch>> reader;
+  };
+  std::vector<std::unique_ptr<Unread>> unread;
+  const auto opened = Clock::now();
+  for (int i = 0; i < 40; ++i) {
+    auto x = std::make_unique<Unread>();
+    x->ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    v1::StreamRecordsRequest req;
+    req.set_la("301");
+    x->reader = stub->StreamRecords(&x->ctx, req);
+    unread.push_back(std::move(x));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  const int64_t rss_busy = RssKb(ing->pid());
+  EXPECT_LE(Threads(ing->pid()), 48 + 30);
+  // Wait past the idle limit, then drain what reached the client: each stream ends, and
+  // the admitted ones were cancelled part-way (never all their records).
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  int busy = 0, cancelled = 0;
+  for (auto& x : unread) {
+    v1::RecordBatch b;
+    while (x->reader->Read(&b)) {
+    }
+    grpc::Status s = x->reader->Finish();
+    if (s.error_code() == grpc::RESOURCE_EXHAUSTED) {
+      ++busy;
+      EXPECT_NE(s.error_message().find("busy, retry"), std::string::npos) << s.error_message();
+    } else {
+      EXPECT_EQ(s.error_code(), grpc::CANCELLED) << s.error_message();
+      ++cancelled;
+    }
+  }
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - opened).count(), 20);
+  EXPECT_EQ(cancelled, 6) << "the principal's stream cap";
+  EXPECT_EQ(busy, 34);
+  unread.clear();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const int64_t rss_after = RssKb(ing->pid());
+  std::printf("ingestion RSS: %lld kB before, %lld kB with the streams open, %lld kB after\n",
+              static_cast<long long>(rss_before), static_cast<long long>(rss_busy),
+              static_cast<long long>(rss_after));
+  EXPECT_LT(rss_after, rss_before + 64 * 1024) << "memory of ended streams kept";
+  // A reader that reads still gets every record.
+  {
+    grpc::ClientContext c;
+    v1::StreamRecordsRequest req;
+    req.set_la("301");
+    auto r = stub->StreamRecords(&c, req);
+    v1::RecordBatch b;
+    int64_t n = 0;
+    while (r->Read(&b)) n += b.records_size();
+    EXPECT_TRUE(r->Finish().ok());
+    EXPECT_GT(n, 20000);
+  }
+  stub.reset();
+  channel.reset();
+  EXPECT_EQ(ing->Stop(), 0);
+  EXPECT_TRUE(HasLine(ReadAll(log), {"cancelled metrics's /carestat.v1.Ingestion/StreamRecords"})) << ReadAll(log);
+  EXPECT_NE(ReadAll(dir_ + "/audit.jsonl").find("\"reason\":\"too many streams\""), std::string::npos);
 }
 
 TEST_F(ServerFault, StreamFlagsAreChecked) {
