@@ -18,6 +18,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <grpc/grpc.h>
 #include <grpcpp/security/auth_metadata_processor.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/support/client_interceptor.h>
@@ -818,9 +819,20 @@ class StreamWatch {
           if (c->server_streaming && since > 0 && now - since > idle_ms_) idle = true;
           if (!idle) continue;
           c->idle_cancelled = true;
-          // The interceptor's PRE_SEND_CANCEL hook takes no lock, and the call cannot end
-          // while g_calls_mu is held (it unregisters first).
-          c->cancel->TryCancel();
+          // The call cannot end while g_calls_mu is held (it unregisters first). Cancelled
+          // with a status of our own, so that the client is told why.
+          const std::string limit = absl::StrCat(idle_ms_ / 1000.0);
+          const std::string why =
+              c->client_streaming
+                  ? absl::StrCat("nothing received for more than ", limit, " s (--stream-idle-seconds ", limit,
+                                 "): the server cancelled this stream; nothing of it was stored")
+                  : absl::StrCat("the reader read nothing for more than ", limit, " s (--stream-idle-seconds ",
+                                 limit, "): the server cancelled this stream");
+          if (grpc_call* call = c->cancel->c_call()) {
+            grpc_call_cancel_with_status(call, GRPC_STATUS_CANCELLED, why.c_str(), nullptr);
+          } else {
+            c->cancel->TryCancel();   // its PRE_SEND_CANCEL hook takes no lock
+          }
           cancelled.push_back(absl::StrCat(c->principal, "'s ", c->method));
         }
       }

@@ -401,6 +401,9 @@ TEST_F(ServerFault, IdleStreamsAreCancelledCappedAndDoNotPinThreads) {
       EXPECT_NE(s.error_message().find("busy, retry"), std::string::npos) << s.error_message();
     } else {
       EXPECT_EQ(s.error_code(), grpc::CANCELLED) << s.error_message();
+      EXPECT_NE(s.error_message().find("nothing received for more than 2 s (--stream-idle-seconds 2)"),
+                std::string::npos)
+          << s.error_message();
       ++cancelled;
     }
   }
@@ -493,6 +496,8 @@ TEST_F(ServerFault, UnreadRecordStreamsAreCancelledAndTheirMemoryGivenBack) {
       EXPECT_NE(s.error_message().find("busy, retry"), std::string::npos) << s.error_message();
     } else {
       EXPECT_EQ(s.error_code(), grpc::CANCELLED) << s.error_message();
+      EXPECT_NE(s.error_message().find("the reader read nothing for more than 2 s"), std::string::npos)
+          << s.error_message();
       ++cancelled;
     }
   }
