@@ -32,8 +32,7 @@ void RedactIssueForRead(v1::ValidationIssue* issue) {
   issue->clear_file();
   // A stored message about a child says "RULE at line N, field F": the line goes too.
   if (about_a_child) {
-    issue->set_message(absl::StrCat(issue->rule(), issue->field().empty() ? "" : ", field ", issue->field(),
-                                    " (which child and line: ingest or admin role)"));
+    issue->set_message(absl::StrCat(issue->rule(), issue->field().empty() ? "" : ", field ", issue->field()));
   }
 }
 }  // namespace
