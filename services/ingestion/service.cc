@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
@@ -24,6 +26,33 @@ bool ValidLa(const std::string& la) {
 }  // namespace
 
 namespace {
+// `m` with every quoted value ('...') hidden, for the server's log: a parser's message
+// quotes what it read, which may be a child's identifier, date of birth or postcode. A
+// quote opens after a space or bracket and closes before a space, punctuation or the end,
+// so that "child's" opens nothing and 'O'Brien' is hidden whole.
+std::string HideQuotedValues(std::string_view m) {
+  auto opens = [&](size_t k) {
+    return m[k] == '\'' && (k == 0 || std::string_view(" ([=\"").find(m[k - 1]) != std::string_view::npos);
+  };
+  auto closes = [&](size_t k) {
+    return m[k] == '\'' && (k + 1 == m.size() || std::string_view(" ),.:;]\"").find(m[k + 1]) != std::string_view::npos);
+  };
+  std::string out;
+  for (size_t i = 0; i < m.size();) {
+    if (opens(i)) {
+      size_t j = i + 1;
+      while (j < m.size() && !closes(j)) ++j;
+      if (j < m.size()) {
+        out += "'...'";
+        i = j + 1;
+        continue;
+      }
+    }
+    out.push_back(m[i++]);
+  }
+  return out;
+}
+
 // What a read principal may see of a stored issue.
 void RedactIssueForRead(v1::ValidationIssue* issue) {
   const bool about_a_child = !issue->child().empty();
@@ -83,9 +112,10 @@ grpc::Status IngestionService::Upload(grpc::ServerContext* ctx,
   ::unlink(spool.c_str());
   if (!result.ok()) {
     // The file name is the client's and the message may quote the file: both bounded (and
-    // escaped, as every log line is), so that one upload is one line of reasonable length.
+    // escaped, as every log line is), so that one upload is one line of reasonable length,
+    // and the values the message quotes are hidden (the client still gets them).
     CS_LOG(WARNING) << header.la() << "/" << header.collection_year() << " " << EscapeForLog(header.file_name(), 200)
-                    << ": " << EscapeForLog(std::string(result.status().message()), 600);
+                    << ": " << EscapeForLog(HideQuotedValues(std::string(result.status().message())), 600);
     return ToGrpc(result.status());
   }
   *resp = *std::move(result);

@@ -249,6 +249,9 @@ TEST_F(ServerFault, NewlineInAnUploadedFileNameIsOneEscapedLogLine) {
   EXPECT_TRUE(stored.ok()) << stored.error_message();
   // A very long name is cut in the log.
   Upload(*stub, std::string(20000, 'n') + ".csv", "not a return\n");
+  // A CSV without its header row: the parser's message quotes the first row, which the
+  // client may see but the server's log must not hold.
+  EXPECT_FALSE(Upload(*stub, "noheader.csv", "SECRETROW77,2009-02-03,RM10 8AB\nX,Y,Z\n").ok());
   stub.reset();
   EXPECT_EQ(ing->Stop(), 0);
   const std::string text = ReadAll(log);
@@ -268,6 +271,10 @@ TEST_F(ServerFault, NewlineInAnUploadedFileNameIsOneEscapedLogLine) {
   EXPECT_EQ(audit.find("FORGED"), std::string::npos) << audit;
   EXPECT_EQ(audit.find("SECRETCHILD"), std::string::npos) << audit;
   EXPECT_EQ(text.find("SECRETCHILD"), std::string::npos) << text;
+  EXPECT_TRUE(HasLine(text, {" W ", "noheader.csv"})) << text;
+  for (const char* raw : {"SECRETROW77", "2009-02-03", "RM10 8AB"}) {
+    EXPECT_EQ(text.find(raw), std::string::npos) << raw << " reached the log:\n" << text;
+  }
 }
 
 // ---- item 13: child-level issues need ingest or admin ---------------------------------
