@@ -689,5 +689,17 @@ TEST_F(ServerFault, WorldWritableTokensFileIsRefusedAtStartAndNotReloaded) {
   EXPECT_EQ(ing->Stop(), 0);
 }
 
+TEST_F(ServerFault, TokensFileOwnedByAnotherUserIsWarnedAbout) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to give the tokens file to another user (chown)";
+  ASSERT_EQ(::chown(tokens_file_.c_str(), 65534, 65534), 0);
+  const std::string log = dir_ + "/ingestion.log";
+  auto ing = ServerWithLog({IngestionBin(), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
+                            "--tokens", tokens_file_},
+                           log);
+  ASSERT_TRUE(ing->Start());
+  EXPECT_EQ(ing->Stop(), 0);
+  EXPECT_TRUE(HasLine(ReadAll(log), {" W ", tokens_file_, "is owned by user 65534"})) << ReadAll(log);
+}
+
 }  // namespace
 }  // namespace carestat
