@@ -29,7 +29,7 @@ namespace {
 // `m` with every quoted value ('...') hidden, for the server's log: a parser's message
 // quotes what it read, which may be a child's identifier, date of birth or postcode. A
 // quote opens after a space or bracket and closes before a space, punctuation or the end,
-// so that "child's" opens nothing and 'O'Brien' is hidden whole.
+// so that "child's" opens nothing and 'O'Brien' is hidden whole. Linear in the length.
 std::string HideQuotedValues(std::string_view m) {
   auto opens = [&](size_t k) {
     return m[k] == '\'' && (k == 0 || std::string_view(" ([=\"").find(m[k - 1]) != std::string_view::npos);
@@ -42,11 +42,10 @@ std::string HideQuotedValues(std::string_view m) {
     if (opens(i)) {
       size_t j = i + 1;
       while (j < m.size() && !closes(j)) ++j;
-      if (j < m.size()) {
-        out += "'...'";
-        i = j + 1;
-        continue;
-      }
+      if (j == m.size()) return out + "'...";   // never closed: hide the rest too
+      out += "'...'";
+      i = j + 1;
+      continue;
     }
     out.push_back(m[i++]);
   }
@@ -115,7 +114,7 @@ grpc::Status IngestionService::Upload(grpc::ServerContext* ctx,
     // escaped, as every log line is), so that one upload is one line of reasonable length,
     // and the values the message quotes are hidden (the client still gets them).
     CS_LOG(WARNING) << header.la() << "/" << header.collection_year() << " " << EscapeForLog(header.file_name(), 200)
-                    << ": " << EscapeForLog(HideQuotedValues(std::string(result.status().message())), 600);
+                    << ": " << EscapeForLog(HideQuotedValues(std::string(result.status().message().substr(0, 4096))), 600);
     return ToGrpc(result.status());
   }
   *resp = *std::move(result);
