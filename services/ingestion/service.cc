@@ -54,11 +54,12 @@ std::string HideQuotedValues(std::string_view m) {
 
 // What a read principal may see of a stored issue.
 void RedactIssueForRead(v1::ValidationIssue* issue) {
-  const bool about_a_child = !issue->child().empty();
+  // About a child, or about one line of the file (a row is a child, or a contact about
+  // one): the message goes too, since it names the line and may quote the row.
+  const bool about_a_child = !issue->child().empty() || issue->line() > 0;
   issue->clear_child();
   issue->clear_line();
   issue->clear_file();
-  // A stored message about a child says "RULE at line N, field F": the line goes too.
   if (about_a_child) {
     issue->set_message(absl::StrCat(issue->rule(), issue->field().empty() ? "" : ", field ", issue->field()));
   }
