@@ -41,7 +41,8 @@ namespace carestat {
 
 // ingest: Upload, ListReturns, GetIssues. read: GetValues, GetSeries, ListIndicators,
 // BuildAnnualReport, BuildSelfAssessment, Render, and ListReturns/GetIssues (return
-// metadata and pseudonymised issues, for the self-assessment's data-quality section).
+// metadata, and issues without child, line or file: GetIssues gives child-level detail
+// to ingest and admin only, see CallerHasRole).
 // admin: Recompute, PutReferenceData, PutLocalMeasures and everything read may call.
 // service: StreamRecords (child-level records, for metrics only) and ListReturns.
 inline const std::set<std::string>& KnownRoles() {
