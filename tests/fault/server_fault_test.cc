@@ -29,6 +29,7 @@
 #include "carestat/v1/ingestion.grpc.pb.h"
 #include "bench/gen.h"
 #include "carestat/v1/reporting.grpc.pb.h"
+#include "services/common/audit.h"
 #include "services/common/log.h"
 #include "services/common/security.h"
 #include "services/common/server.h"
@@ -233,6 +234,29 @@ TEST(LogEscapeTest, ControlCharactersInvalidUtf8AndSeparatorsAreEscaped) {
   const std::string cut = EscapeForLog(std::string(1000, 'a'), 100);
   EXPECT_LT(cut.size(), 140u);
   EXPECT_NE(cut.find("(900 more bytes)"), std::string::npos) << cut;
+}
+
+TEST(AuditLineTest, ValuesAreEscapedAndReturnIdsNameTheLa) {
+  AuditEvent e;
+  e.principal = std::string("bad\nname\xff\x7f\xe2\x80\xa8", 13);
+  e.method = "/carestat.v1.Ingestion/GetIssues";
+  v1::GetIssuesRequest req;
+  req.set_return_id("301/2016/cin-census");
+  AuditFieldsFromRequest(req, &e);
+  EXPECT_EQ(e.la, "301");
+  const std::string line = AuditLine(e);
+  EXPECT_EQ(line.find('\n'), std::string::npos) << line;
+  EXPECT_EQ(line.find('\x7f'), std::string::npos) << line;
+  EXPECT_EQ(line.find('\xff'), std::string::npos) << line;
+  EXPECT_NE(line.find("\"principal\":\"bad\\u000aname\\ufffd\\u007f\\u2028\""), std::string::npos) << line;
+  EXPECT_NE(line.find("\"la\":\"301\",\"return_ids\":[\"301/2016/cin-census\"]"), std::string::npos) << line;
+  // A return id that is not shaped like one is not logged.
+  AuditEvent odd;
+  v1::StreamRecordsRequest sr;
+  sr.set_la("301");
+  sr.add_return_ids("301/2016/../../etc\nx");
+  AuditFieldsFromRequest(sr, &odd);
+  EXPECT_NE(AuditLine(odd).find("\"return_ids\":[\"?\"]"), std::string::npos) << AuditLine(odd);
 }
 
 TEST_F(ServerFault, NewlineInAnUploadedFileNameIsOneEscapedLogLine) {
