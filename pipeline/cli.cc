@@ -740,8 +740,9 @@ int Token(const Args& a) {
                 "Prints a new random bearer token once, and the line to add to the tokens file\n"
                 "(--tokens) of each server the principal calls: the file keeps only the token's\n"
                 "SHA-256. Roles: ingest (Upload, ListReturns, GetIssues), read (indicators, series,\n"
-                "reports, ListReturns, GetIssues), admin (Recompute, PutReferenceData,\n"
-                "PutLocalMeasures and all of read), service (StreamRecords, ListReturns: metrics).\n"
+                "reports, ListReturns, GetIssues without child detail), admin (Recompute,\n"
+                "PutReferenceData, PutLocalMeasures and all of read), service (StreamRecords,\n"
+                "ListReturns: metrics).\n"
                 "To revoke, append ' revoked' to the line; servers re-read the file within seconds.\n");
     return kOk;
   }

@@ -46,6 +46,18 @@ std::string CleanYear(const std::string& s) {
   return s;
 }
 
+// "301/2016/cin-census".
+std::string CleanReturnId(const std::string& s) {
+  if (s.empty() || s.size() > 64) return "?";
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '/' || c == '-' ||
+          c == '_')) {
+      return "?";
+    }
+  }
+  return s;
+}
+
 bool IsInt(const FieldDescriptor* f) {
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_INT32:
@@ -102,6 +114,15 @@ void Extract(const Message& m, AuditEvent* e, int depth, bool* seen_la, bool* se
         e->year = CleanYear(v);
         *seen_year = true;
       }
+    } else if ((name == "return_id" || name == "return_ids") && e->return_ids.empty() &&
+               f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+      if (f->is_repeated()) {
+        const int n = r->FieldSize(m, f);
+        for (int k = 0; k < n && k < 50; ++k) e->return_ids.push_back(CleanReturnId(r->GetRepeatedString(m, f, k)));
+        if (n > 50) e->return_ids.push_back(absl::StrCat("... ", n - 50, " more"));
+      } else if (std::string v = r->GetString(m, f); !v.empty()) {
+        e->return_ids.push_back(CleanReturnId(v));
+      }
     } else if (name == "period" && !*seen_period && !f->is_repeated() &&
                f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
       std::string v = r->GetString(m, f);
@@ -119,16 +140,29 @@ void Extract(const Message& m, AuditEvent* e, int depth, bool* seen_la, bool* se
   }
 }
 
+// A JSON string that is always one line of valid UTF-8: controls, DEL and the Unicode
+// line separators escaped, a byte that is not UTF-8 written as U+FFFD.
 std::string JsonString(const std::string& s) {
   std::string out = "\"";
-  for (unsigned char c : s) {
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    uint32_t cp = 0;
+    const size_t n = Utf8SequenceAt(s, i, &cp);
+    if (n == 0) {
+      out += "\\ufffd";
+      ++i;
+      continue;
+    }
     if (c == '"') out += "\\\"";
     else if (c == '\\') out += "\\\\";
-    else if (c < 0x20) {
+    else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029) {
       char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
       out += buf;
-    } else out.push_back(static_cast<char>(c));
+    } else {
+      out.append(s, i, n);
+    }
+    i += n;
   }
   return out + "\"";
 }
@@ -173,6 +207,12 @@ std::string Timestamp() {
 void AuditFieldsFromRequest(const Message& request, AuditEvent* e) {
   bool la = false, years = false, year = false, period = false;
   Extract(request, e, 0, &la, &years, &year, &period);
+  // A return id names its LA: GetIssues says which LA was read even though its request
+  // has no `la` field.
+  if (e->la.empty() && !e->return_ids.empty()) {
+    const std::string& id = e->return_ids.front();
+    e->la = CleanLa(id.substr(0, id.find('/')));
+  }
 }
 
 std::string AuditLine(const AuditEvent& e) {
@@ -187,6 +227,11 @@ std::string AuditLine(const AuditEvent& e) {
   }
   if (!e.year.empty()) absl::StrAppend(&out, ",\"year\":", JsonString(e.year));
   if (!e.period.empty()) absl::StrAppend(&out, ",\"period\":", JsonString(e.period));
+  if (!e.return_ids.empty()) {
+    out += ",\"return_ids\":[";
+    for (size_t i = 0; i < e.return_ids.size(); ++i) absl::StrAppend(&out, i ? "," : "", JsonString(e.return_ids[i]));
+    out += "]";
+  }
   absl::StrAppend(&out, ",\"outcome\":", JsonString(CodeName(e.code)), ",\"code\":", e.code);
   if (!e.reason.empty()) absl::StrAppend(&out, ",\"reason\":", JsonString(e.reason));
   absl::StrAppend(&out, ",\"bytes_in\":", e.bytes_in, ",\"bytes_out\":", e.bytes_out);

@@ -31,6 +31,7 @@ struct AuditEvent {
   std::string la;                     // empty: the request has none
   std::vector<int64_t> collection_years;
   std::string year, period;
+  std::vector<std::string> return_ids;  // "301/2016/cin-census": GetIssues, StreamRecords
   int code = 0;                       // grpc::StatusCode
   std::string reason;                 // short, fixed text for refusals ("unknown token"); never request content
   int64_t bytes_in = 0, bytes_out = 0;
@@ -39,7 +40,8 @@ struct AuditEvent {
 };
 
 // Copies the audit fields of a request: string `la`; int `collection_year` or repeated
-// int `collection_years`; string `year`; string `period`; looked for at the top level and
+// int `collection_years`; string `year`; string `period`; string `return_id` or repeated
+// string `return_ids` (whose LA becomes `la` when the request names none); looked for at the top level and
 // in singular message fields up to two levels down (UploadRequest.header.la,
 // RenderRequest.report.year). Values that are not shaped like an LA code or a year are
 // replaced by "?" so that nothing else a client puts there reaches the log.

@@ -1,6 +1,7 @@
 #include "services/common/log.h"
 
 #include <atomic>
+#include <cstdint>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -20,6 +21,84 @@ void SetLogComponent(const std::string& name) {
 
 void SetLogQuiet(bool quiet) { g_quiet = quiet; }
 
+namespace {
+
+bool Disguises(uint32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 || cp == 0x200E || cp == 0x200F ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
+}  // namespace
+
+size_t Utf8SequenceAt(std::string_view s, size_t i, uint32_t* cp) {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  if (i >= s.size()) return 0;
+  const unsigned char c = b(i);
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  }
+  size_t n = 0;
+  uint32_t v = 0, min = 0;
+  if (c >= 0xC2 && c <= 0xDF) n = 2, v = c & 0x1F, min = 0x80;
+  else if (c >= 0xE0 && c <= 0xEF) n = 3, v = c & 0x0F, min = 0x800;
+  else if (c >= 0xF0 && c <= 0xF4) n = 4, v = c & 0x07, min = 0x10000;
+  else return 0;
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+    v = (v << 6) | (b(i + k) & 0x3F);
+  }
+  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+  *cp = v;
+  return n;
+}
+
+std::string EscapeForLog(std::string_view s, size_t max_bytes) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size() < 256 ? s.size() + 8 : 256);
+  size_t i = 0;
+  while (i < s.size()) {
+    if (max_bytes > 0 && out.size() >= max_bytes) {
+      out += "... (" + std::to_string(s.size() - i) + " more bytes)";
+      break;
+    }
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c == '\n') out += "\\n";
+      else if (c == '\r') out += "\\r";
+      else if (c == '\t') out += "\\t";
+      else if (c < 0x20 || c == 0x7F) {
+        out += "\\x";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
+      } else {
+        out.push_back(static_cast<char>(c));
+      }
+      ++i;
+      continue;
+    }
+    uint32_t cp = 0;
+    const size_t n = Utf8SequenceAt(s, i, &cp);
+    if (n == 0) {
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+      ++i;
+    } else if (Disguises(cp)) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "\\u{%04x}", static_cast<unsigned>(cp));
+      out += buf;
+      i += n;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
 LogLine::~LogLine() {
   if (level_ == LogLevel::kInfo && g_quiet) return;
   std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -28,8 +107,9 @@ LogLine::~LogLine() {
   char ts[32];
   std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
   const char* lvl = level_ == LogLevel::kInfo ? "I" : level_ == LogLevel::kWarning ? "W" : "E";
+  const std::string message = EscapeForLog(stream_.str(), kMaxLogLineBytes);
   std::lock_guard<std::mutex> lock(g_mu);
-  std::fprintf(stderr, "%s %s %s: %s\n", ts, lvl, g_component.c_str(), stream_.str().c_str());
+  std::fprintf(stderr, "%s %s %s: %s\n", ts, lvl, EscapeForLog(g_component).c_str(), message.c_str());
 }
 
 }  // namespace carestat

@@ -3,14 +3,32 @@
 //   CS_LOG(INFO) << "listening on " << addr;
 //   CS_LOG(ERROR) << "cannot open " << path << ": " << status;
 // Lines are "2016-03-31T12:00:00Z I ingestion: message". Thread-safe per line.
+// One event is always one line: control characters (a newline in an uploaded file's
+// name), invalid UTF-8 and Unicode line separators or direction overrides in a message
+// are written escaped (\n, \x1b, \u{2028}), and a line is cut at kMaxLogLineBytes.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 namespace carestat {
 
 enum class LogLevel { kInfo, kWarning, kError };
+
+constexpr size_t kMaxLogLineBytes = 8192;
+
+// `s` with every byte that could break or disguise a log line escaped: C0 and C1
+// controls and DEL (\n \r \t, else \xHH), bytes that are not valid UTF-8 (\xHH), and
+// U+2028, U+2029 and the bidirectional controls (\u{202e}). Printable text, including
+// other non-ASCII letters, is kept. With max_bytes > 0 the result is cut to about that
+// many bytes, saying how many were left out.
+std::string EscapeForLog(std::string_view s, size_t max_bytes = 0);
+// The length (1 to 4) of the valid UTF-8 sequence starting at s[i], with its code point;
+// 0 when the bytes there are not valid UTF-8. For s[i] < 0x80 it is 1.
+size_t Utf8SequenceAt(std::string_view s, size_t i, uint32_t* code_point);
 
 // Sets the component name printed on every line (e.g. "ingestion").
 void SetLogComponent(const std::string& name);

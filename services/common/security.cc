@@ -1,16 +1,24 @@
 #include "services/common/security.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <malloc.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <thread>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
+#include <grpc/grpc.h>
 #include <grpcpp/security/auth_metadata_processor.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/support/client_interceptor.h>
@@ -27,6 +35,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "carestat/v1/ingestion.pb.h"
 #include "services/common/audit.h"
 #include "services/common/log.h"
 
@@ -82,6 +91,67 @@ bool IsOpenMethod(std::string_view method) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Files named by flags
+
+namespace {
+
+const char* FileKind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+// Reads a regular file of at most `cap` bytes. The type is checked before opening (so a
+// FIFO is never opened) and again on the opened descriptor (so a file swapped in between
+// is caught); the read stops at cap + 1 bytes whatever fstat said.
+absl::StatusOr<std::string> ReadRegularFile(const std::string& path, const std::string& what, int64_t cap,
+                                            struct stat* opened) {
+  auto not_regular = [&](mode_t mode) {
+    return absl::InvalidArgumentError(absl::StrCat("the ", what, " ", path, " is ", FileKind(mode),
+                                                   ", not a regular file: give the path of the file itself"));
+  };
+  auto too_big = [&]() {
+    return absl::InvalidArgumentError(absl::StrCat("the ", what, " ", path, " is larger than ", cap,
+                                                   " bytes, more than any ", what, " can be: is it the right file?"));
+  };
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return absl::NotFoundError(absl::StrCat("cannot read the ", what, " ", path, ": ", std::strerror(errno)));
+  }
+  if (!S_ISREG(st.st_mode)) return not_regular(st.st_mode);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) {
+    return absl::NotFoundError(absl::StrCat("cannot read the ", what, " ", path, ": ", std::strerror(errno)));
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  if (::fstat(fd, &st) != 0) {
+    return absl::DataLossError(absl::StrCat("cannot read the ", what, " ", path, ": ", std::strerror(errno)));
+  }
+  if (!S_ISREG(st.st_mode)) return not_regular(st.st_mode);
+  if (st.st_size > cap) return too_big();
+  std::string out;
+  char buf[16384];
+  while (static_cast<int64_t>(out.size()) <= cap) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return absl::DataLossError(absl::StrCat("cannot read the ", what, " ", path, ": ", std::strerror(errno)));
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  if (static_cast<int64_t>(out.size()) > cap) return too_big();
+  if (opened) *opened = st;
+  return out;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
 // Tokens
 
 std::string Sha256Hex(std::string_view data) {
@@ -130,7 +200,8 @@ bool IsHex64(const std::string& s) {
 std::string FileStamp(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return "";
-  return absl::StrCat(st.st_mtim.tv_sec, ".", st.st_mtim.tv_nsec, "/", st.st_size, "/", st.st_ino);
+  return absl::StrCat(st.st_mtim.tv_sec, ".", st.st_mtim.tv_nsec, "/", st.st_size, "/", st.st_ino, "/", st.st_mode,
+                      "/", st.st_uid, "/", st.st_gid);
 }
 
 struct ParsedTokens {
@@ -186,19 +257,49 @@ absl::StatusOr<std::shared_ptr<TokenStore>> TokenStore::Parse(const std::string&
   return store;
 }
 
+namespace {
+
+constexpr char kTokensWhat[] = "tokens file (--tokens)";
+
+// What is wrong with who may change the tokens file: world-writable (`fatal`: anyone could
+// grant themselves a role), group-writable, or owned by another user than this process's
+// (root excepted). Empty when nothing is.
+std::string TokensFilePermissionProblem(const std::string& path, const struct stat& st, bool* fatal) {
+  *fatal = false;
+  char mode[16];
+  std::snprintf(mode, sizeof mode, "%o", static_cast<unsigned>(st.st_mode & 07777));
+  if (st.st_mode & S_IWOTH) {
+    *fatal = true;
+    return absl::StrCat("the tokens file ", path, " is writable by every user (mode ", mode,
+                        "): anyone on this machine could grant themselves any role; chmod 600 it");
+  }
+  if (st.st_mode & S_IWGRP) {
+    return absl::StrCat("the tokens file ", path, " is writable by its group (mode ", mode,
+                        "): every member could grant themselves any role; chmod 600 it");
+  }
+  if (st.st_uid != ::geteuid() && st.st_uid != 0) {
+    return absl::StrCat("the tokens file ", path, " is owned by user ", st.st_uid, ", not by this server's user ",
+                        ::geteuid(), " or root: that user could grant themselves any role; chown it");
+  }
+  return "";
+}
+
+}  // namespace
+
 absl::StatusOr<std::shared_ptr<TokenStore>> TokenStore::Load(const std::string& path) {
   const std::string stamp = FileStamp(path);
-  auto text = ReadSmallFile(path, "tokens file");
+  struct stat st {};
+  auto text = ReadRegularFile(path, kTokensWhat, kMaxSmallFileBytes, &st);
   if (!text.ok()) return text.status();
+  bool fatal = false;
+  const std::string problem = TokensFilePermissionProblem(path, st, &fatal);
+  if (fatal) return absl::FailedPreconditionError(absl::StrCat("refusing to start: ", problem));
+  if (!problem.empty()) CS_LOG(WARNING) << problem;
   auto store = Parse(*text, path);
   if (!store.ok()) return store.status();
   (*store)->path_ = path;
   (*store)->stamp_ = stamp;
   (*store)->checked_ms_ = NowMs();
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IWOTH)) {
-    CS_LOG(WARNING) << path << " is writable by every user: anyone could grant themselves a role (chmod o-w)";
-  }
   return store;
 }
 
@@ -208,19 +309,29 @@ void TokenStore::MaybeReload() {
   const int64_t now = NowMs();
   if (now - checked_ms_ < 2000) return;
   checked_ms_ = now;
-  const std::string stamp = FileStamp(path_);
+  const std::string stamp = FileStamp(path_);   // a chmod or chown changes it too
   if (stamp == stamp_) return;
-  auto text = ReadSmallFile(path_, "tokens file");
+  stamp_ = stamp;   // do not complain again until it changes again
+  struct stat st {};
+  auto text = ReadRegularFile(path_, kTokensWhat, kMaxSmallFileBytes, &st);
+  if (text.ok()) {
+    bool fatal = false;
+    const std::string problem = TokensFilePermissionProblem(path_, st, &fatal);
+    if (fatal) {
+      CS_LOG(ERROR) << "SECURITY: " << problem << ". Its content is NOT used: the tokens loaded before stay in "
+                    << "force until it is fixed";
+      return;
+    }
+    if (!problem.empty()) CS_LOG(WARNING) << "SECURITY: " << problem;
+  }
   absl::StatusOr<ParsedTokens> parsed =
       text.ok() ? ParseTokens(*text, path_) : absl::StatusOr<ParsedTokens>(text.status());
   if (!parsed.ok()) {
     CS_LOG(ERROR) << "tokens file changed but cannot be used, keeping the previous one: " << parsed.status().message();
-    stamp_ = stamp;   // do not complain again until it changes again
     return;
   }
   by_hash_ = std::move(parsed->by_hash);
   by_cn_ = std::move(parsed->by_cn);
-  stamp_ = stamp;
   CS_LOG(INFO) << "reloaded " << path_ << ": " << by_hash_.size() << " tokens, " << by_cn_.size()
                << " certificate names";
 }
@@ -242,6 +353,11 @@ std::optional<Principal> TokenStore::FindCert(std::string_view cn) {
   return it->second;
 }
 
+void TokenStore::Poll() {
+  std::lock_guard<std::mutex> lock(mu_);
+  MaybeReload();
+}
+
 size_t TokenStore::size() {
   std::lock_guard<std::mutex> lock(mu_);
   return by_hash_.size() + by_cn_.size();
@@ -251,12 +367,7 @@ size_t TokenStore::size() {
 // Files and certificates
 
 absl::StatusOr<std::string> ReadSmallFile(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read the ", what, " ", path, ": ", std::strerror(errno)));
-  std::stringstream s;
-  s << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat("cannot read the ", what, " ", path));
-  return s.str();
+  return ReadRegularFile(path, what, kMaxSmallFileBytes, nullptr);
 }
 
 namespace {
@@ -311,8 +422,9 @@ namespace {
 void WarnIfReadableByOthers(const std::string& path, const std::string& what) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO))) {
-    CS_LOG(WARNING) << what << " " << path << " can be read by other users (mode "
-                    << absl::StrCat(absl::Hex(st.st_mode & 0777)) << "): chmod 600 it";
+    char mode[16];
+    std::snprintf(mode, sizeof mode, "%o", static_cast<unsigned>(st.st_mode & 0777));
+    CS_LOG(WARNING) << what << " " << path << " can be read by other users (mode " << mode << "): chmod 600 it";
   }
 }
 
@@ -324,7 +436,9 @@ void WarnIfReadableByOthers(const std::string& path, const std::string& what) {
 const std::set<std::string>& ServerSecurityFlags() {
   static const std::set<std::string> k = {"tls-cert",  "tls-key",         "tls-client-ca",          "plaintext",
                                           "tokens",    "audit-log",       "audit-max-bytes",        "audit-keep",
-                                          "max-upload-bytes", "max-concurrent-uploads", "max-message-bytes"};
+                                          "max-upload-bytes", "max-concurrent-uploads", "max-message-bytes",
+                                          "stream-idle-seconds", "max-streams-per-principal", "max-streams",
+                                          "max-threads"};
   return k;
 }
 
@@ -339,7 +453,7 @@ std::string ServerSecurityHelp() {
          "  --audit-log FILE                append one JSON line per call (who, what, LA, years, outcome, bytes)\n"
          "  --audit-max-bytes N             rotate the audit log to FILE.1 .. past N bytes (default 104857600)\n"
          "  --audit-keep N                  rotated audit files kept (default 10)\n"
-         "  --max-upload-bytes N            largest upload accepted (default 2147483648)\n"
+         "  --max-upload-bytes N            largest file accepted, counting its bytes only (default 2147483648)\n"
          "  --max-concurrent-uploads N      uploads at once per principal (default 2)\n"
          "  --max-message-bytes N           largest single gRPC message (default 67108864, at least 2097152:\n"
          "                                  uploads come in 1 MiB chunks)\n";
@@ -366,15 +480,33 @@ absl::StatusOr<ServerSecurity> ServerSecurityFromArgs(const Args& a) {
     return absl::OkStatus();
   };
   int64_t keep = s.audit_keep, concurrent = s.max_concurrent_uploads, message = s.max_message_bytes;
+  int64_t per_principal = s.max_streams_per_principal, streams = s.max_streams, threads = s.max_threads;
+  if (a.Has("stream-idle-seconds")) {
+    double v = 0;
+    if (!absl::SimpleAtod(a.Get("stream-idle-seconds"), &v) || !(v >= 0.1 && v <= 86400)) {
+      return absl::InvalidArgumentError("--stream-idle-seconds must be a number of seconds from 0.1 to 86400");
+    }
+    s.stream_idle_ms = static_cast<int64_t>(v * 1000);
+  }
   for (auto st : {num("audit-max-bytes", 1024, int64_t{1} << 50, &s.audit_max_bytes), num("audit-keep", 1, 1000, &keep),
                   num("max-upload-bytes", 1, int64_t{1} << 50, &s.max_upload_bytes),
                   num("max-concurrent-uploads", 1, 10000, &concurrent),
-                  num("max-message-bytes", 2 << 20, int64_t{1} << 30, &message)}) {
+                  num("max-message-bytes", 2 << 20, int64_t{1} << 30, &message),
+                  num("max-streams-per-principal", 1, 100000, &per_principal), num("max-streams", 1, 100000, &streams),
+                  num("max-threads", 8, 100000, &threads)}) {
     if (!st.ok()) return st;
   }
   s.audit_keep = static_cast<int>(keep);
   s.max_concurrent_uploads = static_cast<int>(concurrent);
   s.max_message_bytes = static_cast<int>(message);
+  s.max_streams_per_principal = static_cast<int>(per_principal);
+  s.max_streams = static_cast<int>(streams);
+  s.max_threads = static_cast<int>(threads);
+  if (s.max_threads <= s.max_streams) {
+    return absl::InvalidArgumentError(absl::StrCat("--max-threads (", s.max_threads, ") must be more than --max-streams (",
+                                                   s.max_streams, "): each open stream holds a thread, and other "
+                                                   "calls need some too"));
+  }
   return s;
 }
 
@@ -581,15 +713,162 @@ class TokenProcessor final : public grpc::AuthMetadataProcessor {
   std::shared_ptr<AuditLog> audit_;
 };
 
+// How many streaming calls are open, per principal and in all; a stream beyond either
+// limit is refused at once ("busy, retry").
+class StreamLimiter {
+ public:
+  StreamLimiter(int per_principal, int total) : per_principal_(per_principal), total_(total) {}
+  // Empty when admitted; else why not.
+  std::string Acquire(const std::string& principal) {
+    std::lock_guard<std::mutex> lock(mu_);
+    int& n = active_[principal];
+    if (n >= per_principal_) {
+      return absl::StrCat(principal, " already has ", n, " streams open, the most allowed at once "
+                          "(--max-streams-per-principal ", per_principal_, ")");
+    }
+    if (all_ >= total_) {
+      if (n == 0) active_.erase(principal);
+      return absl::StrCat("this server already has ", all_, " streams open, the most allowed at once (--max-streams ",
+                          total_, ")");
+    }
+    ++n;
+    ++all_;
+    return "";
+  }
+  void Release(const std::string& principal) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = active_.find(principal);
+    if (it == active_.end()) return;
+    --all_;
+    if (--it->second <= 0) active_.erase(it);
+  }
+
+ private:
+  const int per_principal_, total_;
+  std::mutex mu_;
+  std::map<std::string, int> active_;
+  int all_ = 0;
+};
+
+// One call in progress, as its interceptor registered it: what the handler may ask
+// (CallerHasRole, CallAdmission) and what the idle reaper watches.
+struct CallState {
+  const grpc::ServerContextBase* ctx = nullptr;
+  grpc::ServerContextBase* cancel = nullptr;
+  const void* owner = nullptr;             // the StreamWatch of the server the call is on
+  std::string principal, method;
+  std::set<std::string> roles;
+  bool tokens_checked = false;
+  grpc::Status admission;
+  bool client_streaming = false, server_streaming = false;
+  std::atomic<int64_t> last_recv_ms{0};    // client streams: the last message (or the start)
+  std::atomic<bool> recv_closed{false};    // client streams: the client has sent everything
+  std::atomic<int64_t> send_since_ms{0};   // server streams: a Write pending since then, 0: none
+  std::atomic<bool> idle_cancelled{false};
+};
+
+std::mutex g_calls_mu;
+std::map<const grpc::ServerContextBase*, CallState*>* g_calls = new std::map<const grpc::ServerContextBase*, CallState*>;
+
+void RegisterCall(CallState* c) {
+  std::lock_guard<std::mutex> lock(g_calls_mu);
+  (*g_calls)[c->ctx] = c;
+}
+
+void UnregisterCall(CallState* c) {
+  std::lock_guard<std::mutex> lock(g_calls_mu);
+  auto it = g_calls->find(c->ctx);
+  if (it != g_calls->end() && it->second == c) g_calls->erase(it);
+}
+
+// Cancels streams that have been idle for longer than the limit: an upload whose client
+// sends nothing, a record stream whose reader does not read. Also re-checks the tokens
+// file, and gives memory back to the system after streams end.
+class StreamWatch {
+ public:
+  StreamWatch(int64_t idle_ms, std::shared_ptr<TokenStore> tokens) : idle_ms_(idle_ms), tokens_(std::move(tokens)) {
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~StreamWatch() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  int64_t idle_ms() const { return idle_ms_; }
+  void StreamEnded() { ended_.fetch_add(1); }
+
+ private:
+  void Run() {
+    const auto tick = std::chrono::milliseconds(std::clamp<int64_t>(idle_ms_ / 4, 50, 1000));
+    int64_t last_poll = 0;
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!cv_.wait_for(lock, tick, [this] { return stop_; })) {
+      lock.unlock();
+      const int64_t now = NowMs();
+      std::vector<std::string> cancelled;
+      {
+        std::lock_guard<std::mutex> calls(g_calls_mu);
+        for (auto& [ctx, c] : *g_calls) {
+          if (c->owner != this || c->idle_cancelled) continue;
+          bool idle = false;
+          if (c->client_streaming && !c->recv_closed && now - c->last_recv_ms > idle_ms_) idle = true;
+          const int64_t since = c->send_since_ms;
+          if (c->server_streaming && since > 0 && now - since > idle_ms_) idle = true;
+          if (!idle) continue;
+          c->idle_cancelled = true;
+          // The call cannot end while g_calls_mu is held (it unregisters first). Cancelled
+          // with a status of our own, so that the client is told why.
+          const std::string limit = absl::StrCat(idle_ms_ / 1000.0);
+          const std::string why =
+              c->client_streaming
+                  ? absl::StrCat("nothing received for more than ", limit, " s (--stream-idle-seconds ", limit,
+                                 "): the server cancelled this stream; nothing of it was stored")
+                  : absl::StrCat("the reader read nothing for more than ", limit, " s (--stream-idle-seconds ",
+                                 limit, "): the server cancelled this stream");
+          if (grpc_call* call = c->cancel->c_call()) {
+            grpc_call_cancel_with_status(call, GRPC_STATUS_CANCELLED, why.c_str(), nullptr);
+          } else {
+            c->cancel->TryCancel();   // its PRE_SEND_CANCEL hook takes no lock
+          }
+          cancelled.push_back(absl::StrCat(c->principal, "'s ", c->method));
+        }
+      }
+      for (const auto& what : cancelled) {
+        CS_LOG(WARNING) << "cancelled " << what << ": idle for more than " << idle_ms_ / 1000.0
+                        << " s (--stream-idle-seconds), nothing of it was stored";
+      }
+      if (ended_.exchange(0) > 0) malloc_trim(0);   // what a stream's buffers held goes back
+      if (tokens_ && now - last_poll >= 2000) {
+        last_poll = now;
+        tokens_->Poll();
+      }
+      lock.lock();
+    }
+  }
+
+  const int64_t idle_ms_;
+  std::shared_ptr<TokenStore> tokens_;
+  std::atomic<int> ended_{0};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 struct CallLimits {
   std::shared_ptr<TokenStore> tokens;   // null: open
   std::shared_ptr<AuditLog> audit;
   std::shared_ptr<UploadLimiter> uploads;
+  std::shared_ptr<StreamLimiter> streams;
+  std::shared_ptr<StreamWatch> watch;
   int64_t max_upload_bytes = 0;
 };
 
-// One per call that reaches a service: names the principal, enforces the upload limits,
-// measures the call and writes its audit line.
+// One per call that reaches a service: names the principal, enforces the upload and
+// stream limits, measures the call and writes its audit line.
 class CallInterceptor final : public grpc::experimental::Interceptor {
  public:
   CallInterceptor(grpc::experimental::ServerRpcInfo* info, const CallLimits* limits)
@@ -597,12 +876,24 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
     event_.method = info->method() ? info->method() : "";
     carestat_ = absl::StartsWith(event_.method, "/carestat.");
     upload_ = event_.method == kUploadMethod;
+    using T = grpc::experimental::ServerRpcInfo::Type;
+    state_.ctx = info->server_context();
+    state_.cancel = info->server_context();
+    state_.owner = limits->watch.get();
+    state_.method = event_.method;
+    state_.client_streaming = info->type() == T::CLIENT_STREAMING || info->type() == T::BIDI_STREAMING;
+    state_.server_streaming = info->type() == T::SERVER_STREAMING || info->type() == T::BIDI_STREAMING;
+    state_.last_recv_ms = start_ms_;
   }
 
   ~CallInterceptor() override {
-    Release();
+    End();
     if (limits_->audit) {
       if (!status_seen_) event_.code = grpc::CANCELLED;
+      if (state_.idle_cancelled) {
+        event_.code = grpc::CANCELLED;
+        event_.reason = "idle stream cancelled";
+      }
       event_.ms = NowMs() - start_ms_;
       limits_->audit->Write(event_);
     }
@@ -610,22 +901,32 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* m) override {
     using H = grpc::experimental::InterceptionHookPoints;
+    // TryCancel (the idle reaper, holding g_calls_mu) runs this batch: take no lock here.
+    if (m->QueryInterceptionHookPoint(H::PRE_SEND_CANCEL)) return;
     if (m->QueryInterceptionHookPoint(H::POST_RECV_INITIAL_METADATA)) OnStart(m->GetRecvInitialMetadata());
-    if (m->QueryInterceptionHookPoint(H::POST_RECV_MESSAGE) && carestat_) {
-      if (void* raw = m->GetRecvMessage()) OnMessage(static_cast<google::protobuf::Message*>(raw));
+    if (m->QueryInterceptionHookPoint(H::POST_RECV_MESSAGE)) {
+      state_.last_recv_ms = NowMs();
+      void* raw = m->GetRecvMessage();
+      if (!raw) state_.recv_closed = true;
+      if (raw && carestat_) OnMessage(static_cast<google::protobuf::Message*>(raw));
     }
-    if (m->QueryInterceptionHookPoint(H::PRE_SEND_MESSAGE) && carestat_) {
-      if (const void* raw = m->GetSendMessage()) {
-        event_.bytes_out += static_cast<int64_t>(static_cast<const google::protobuf::Message*>(raw)->ByteSizeLong());
-      } else if (grpc::ByteBuffer* bb = m->GetSerializedSendMessage()) {
-        event_.bytes_out += static_cast<int64_t>(bb->Length());
+    if (m->QueryInterceptionHookPoint(H::PRE_SEND_MESSAGE)) {
+      if (state_.server_streaming) state_.send_since_ms = NowMs();
+      if (carestat_) {
+        if (const void* raw = m->GetSendMessage()) {
+          event_.bytes_out +=
+              static_cast<int64_t>(static_cast<const google::protobuf::Message*>(raw)->ByteSizeLong());
+        } else if (grpc::ByteBuffer* bb = m->GetSerializedSendMessage()) {
+          event_.bytes_out += static_cast<int64_t>(bb->Length());
+        }
       }
     }
+    if (m->QueryInterceptionHookPoint(H::POST_SEND_MESSAGE)) state_.send_since_ms = 0;
     if (m->QueryInterceptionHookPoint(H::PRE_SEND_STATUS)) {
       if (!refused_.ok()) m->ModifySendStatus(refused_);
       event_.code = refused_.ok() ? m->GetSendStatus().error_code() : refused_.error_code();
       status_seen_ = true;
-      Release();
+      End();
     }
     m->Proceed();
   }
@@ -644,24 +945,44 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
       std::string reason, tag;
       auto p = IdentifyCaller(*limits_->tokens, auth.get(), authorization, &reason, &tag);
       principal_ = p ? p->name : "-";   // "-": an open method (health) called without a valid credential
+      if (p) state_.roles = p->roles;
+      state_.tokens_checked = true;
     } else {
       principal_ = FirstProperty(auth.get(), "x509_common_name");
       if (principal_.empty()) principal_ = "anonymous";
     }
     event_.principal = principal_;
     event_.peer = ctx->peer();
-    if (upload_ && limits_->uploads) {
+    state_.principal = principal_;
+    const bool stream = carestat_ && (state_.client_streaming || state_.server_streaming);
+    if (stream && limits_->streams) {
+      const std::string why = limits_->streams->Acquire(principal_);
+      if (why.empty()) {
+        holding_stream_ = true;
+      } else {
+        refused_ = grpc::Status(grpc::RESOURCE_EXHAUSTED,
+                                absl::StrCat("busy, retry: ", why, "; nothing of this call was done"));
+        event_.reason = "too many streams";
+      }
+    }
+    if (upload_ && limits_->uploads && refused_.ok()) {
       int now = 0;
       if (limits_->uploads->Acquire(principal_, &now)) {
         holding_upload_ = true;
       } else {
         refused_ = grpc::Status(
             grpc::RESOURCE_EXHAUSTED,
-            absl::StrCat(principal_, " already has ", now, " uploads in progress, the most allowed at once "
-                         "(--max-concurrent-uploads ", limits_->uploads->max(), "): retry when one has finished; "
+            absl::StrCat("busy, retry: ", principal_, " already has ", now, " uploads in progress, the most allowed at "
+                         "once (--max-concurrent-uploads ", limits_->uploads->max(), "): retry when one has finished; "
                          "nothing of this upload was stored"));
         event_.reason = "too many concurrent uploads";
       }
+    }
+    if (!refused_.ok()) Release();   // a refused call holds no slot while it ends
+    state_.admission = refused_;
+    if (carestat_) {
+      RegisterCall(&state_);
+      registered_ = true;
     }
   }
 
@@ -669,13 +990,21 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
     event_.bytes_in += static_cast<int64_t>(msg->ByteSizeLong());
     if (!fields_read_) {
       AuditFieldsFromRequest(*msg, &event_);
+      if (event_.la.empty() && absl::EndsWith(event_.method, "/ListReturns")) event_.la = "*";   // every LA
       fields_read_ = true;
     }
     if (!upload_) return;
-    if (refused_.ok() && event_.bytes_in > limits_->max_upload_bytes) {
-      refused_ = grpc::Status(grpc::RESOURCE_EXHAUSTED,
-                              absl::StrCat("upload larger than this server accepts (--max-upload-bytes ",
-                                           limits_->max_upload_bytes, "): nothing of it was stored"));
+    if (auto* up = dynamic_cast<v1::UploadRequest*>(msg)) {
+      if (up->has_header() && file_name_.empty()) file_name_ = EscapeForLog(up->header().file_name(), 200);
+      // Only the file's own bytes count, not the header or the gRPC framing.
+      if (up->has_chunk()) payload_bytes_ += static_cast<int64_t>(up->chunk().size());
+    }
+    if (refused_.ok() && payload_bytes_ > limits_->max_upload_bytes) {
+      refused_ = grpc::Status(
+          grpc::INVALID_ARGUMENT,
+          absl::StrCat(file_name_.empty() ? "the file" : file_name_, " is at least ", payload_bytes_,
+                       " bytes, more than the server accepts (--max-upload-bytes ", limits_->max_upload_bytes,
+                       "): nothing was stored"));
       event_.reason = "upload too large";
       Release();
     }
@@ -689,14 +1018,31 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
       holding_upload_ = false;
       limits_->uploads->Release(principal_);
     }
+    if (holding_stream_) {
+      holding_stream_ = false;
+      limits_->streams->Release(principal_);
+      if (limits_->watch) limits_->watch->StreamEnded();
+    }
+  }
+
+  // The call has answered (or is being destroyed): nothing may reach it any more.
+  void End() {
+    if (registered_) {
+      UnregisterCall(&state_);
+      registered_ = false;
+    }
+    Release();
   }
 
   grpc::experimental::ServerRpcInfo* info_;
   const CallLimits* limits_;
   const int64_t start_ms_;
   AuditEvent event_;
-  bool carestat_ = false, upload_ = false, fields_read_ = false, status_seen_ = false, holding_upload_ = false;
-  std::string principal_;
+  CallState state_;
+  bool carestat_ = false, upload_ = false, fields_read_ = false, status_seen_ = false, holding_upload_ = false,
+       holding_stream_ = false, registered_ = false;
+  std::string principal_, file_name_;
+  int64_t payload_bytes_ = 0;
   grpc::Status refused_;
 };
 
@@ -712,6 +1058,25 @@ class CallInterceptorFactory final : public grpc::experimental::ServerIntercepto
 };
 
 }  // namespace
+
+bool CallerHasRole(const grpc::ServerContextBase* ctx, std::initializer_list<std::string_view> roles) {
+  std::lock_guard<std::mutex> lock(g_calls_mu);
+  auto it = g_calls->find(ctx);
+  // Not registered: a server without the interceptor (the embedded run's in-process
+  // server), where every caller is this process.
+  if (it == g_calls->end()) return true;
+  if (!it->second->tokens_checked) return true;   // an open server (no --tokens): anyone may call anything
+  for (auto r : roles) {
+    if (it->second->roles.count(std::string(r))) return true;
+  }
+  return false;
+}
+
+grpc::Status CallAdmission(const grpc::ServerContextBase* ctx) {
+  std::lock_guard<std::mutex> lock(g_calls_mu);
+  auto it = g_calls->find(ctx);
+  return it == g_calls->end() ? grpc::Status::OK : it->second->admission;
+}
 
 absl::StatusOr<std::unique_ptr<ServerSecurityRuntime>> MakeServerSecurity(const ServerSecurity& sec) {
   auto rt = std::make_unique<ServerSecurityRuntime>();
@@ -757,6 +1122,8 @@ absl::StatusOr<std::unique_ptr<ServerSecurityRuntime>> MakeServerSecurity(const 
   limits.tokens = rt->tokens;
   limits.audit = rt->audit;
   limits.uploads = rt->uploads;
+  limits.streams = std::make_shared<StreamLimiter>(sec.max_streams_per_principal, sec.max_streams);
+  limits.watch = std::make_shared<StreamWatch>(sec.stream_idle_ms, rt->tokens);
   limits.max_upload_bytes = sec.max_upload_bytes;
   rt->interceptors.push_back(std::make_unique<CallInterceptorFactory>(std::move(limits)));
   return rt;
@@ -779,8 +1146,8 @@ std::string ClientSecurityHelp() {
 
 namespace {
 
-absl::StatusOr<std::string> ReadToken(const std::string& path) {
-  auto text = ReadSmallFile(path, "token file");
+absl::StatusOr<std::string> ReadToken(const std::string& path, const std::string& what) {
+  auto text = ReadSmallFile(path, what);
   if (!text.ok()) return text.status();
   WarnIfReadableByOthers(path, "the token file");
   std::string token(absl::StripAsciiWhitespace(*text));
@@ -812,7 +1179,9 @@ absl::StatusOr<ClientSecurity> ClientSecurityFromArgs(const Args& a, bool use_en
     return absl::InvalidArgumentError("--tls-client-cert FILE and --tls-client-key FILE go together");
   }
   std::string token_file = a.Get("token-file");
+  std::string token_what = "token file (--token-file)";
   if (token_file.empty() && use_env) {
+    token_what = "token file (CARESTAT_TOKEN_FILE)";
     if (const char* v = std::getenv("CARESTAT_TOKEN"); v && *v) {
       c.token = std::string(absl::StripAsciiWhitespace(v));
     } else if (const char* f = std::getenv("CARESTAT_TOKEN_FILE"); f && *f) {
@@ -820,7 +1189,7 @@ absl::StatusOr<ClientSecurity> ClientSecurityFromArgs(const Args& a, bool use_en
     }
   }
   if (!token_file.empty()) {
-    auto t = ReadToken(token_file);
+    auto t = ReadToken(token_file, token_what);
     if (!t.ok()) return t.status();
     c.token = *t;
     if (c.token.empty()) return absl::InvalidArgumentError(absl::StrCat("the token file ", token_file, " is empty"));

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -40,7 +41,8 @@ namespace carestat {
 
 // ingest: Upload, ListReturns, GetIssues. read: GetValues, GetSeries, ListIndicators,
 // BuildAnnualReport, BuildSelfAssessment, Render, and ListReturns/GetIssues (return
-// metadata and pseudonymised issues, for the self-assessment's data-quality section).
+// metadata, and issues without child, line or file: GetIssues gives child-level detail
+// to ingest and admin only, see CallerHasRole).
 // admin: Recompute, PutReferenceData, PutLocalMeasures and everything read may call.
 // service: StreamRecords (child-level records, for metrics only) and ListReturns.
 inline const std::set<std::string>& KnownRoles() {
@@ -79,6 +81,10 @@ class TokenStore {
   std::optional<Principal> FindToken(std::string_view token);
   std::optional<Principal> FindCert(std::string_view cn);
   size_t size();
+  // Re-reads the file if it changed (also done, at most every 2 s, by the Find calls).
+  // A file that became writable by every user is not used (the previous tokens stay) and
+  // an error is logged; group-writable or owned by another user is warned about.
+  void Poll();
 
  private:
   void MaybeReload();
@@ -101,6 +107,14 @@ struct ServerSecurity {
   int64_t max_upload_bytes = 2ll << 30;
   int max_concurrent_uploads = 2;
   int max_message_bytes = 64 << 20;
+  // Streams (Upload, StreamRecords): one idle this long is cancelled (an upload whose
+  // client sends nothing, a record stream whose reader reads nothing); at most this many
+  // open per principal and in all, beyond which a new one is refused RESOURCE_EXHAUSTED
+  // "busy, retry" at once. Threads serving calls are capped at max_threads.
+  int64_t stream_idle_ms = 60000;
+  int max_streams_per_principal = 16;
+  int max_streams = 64;
+  int max_threads = 200;
 };
 
 // Flag names ServerSecurityFromArgs reads ("plaintext" is a switch: list it among the
@@ -136,6 +150,14 @@ absl::StatusOr<std::unique_ptr<ServerSecurityRuntime>> MakeServerSecurity(const 
 // key (if given) belongs to it.
 absl::Status CheckCertificatePem(const std::string& cert_pem, const std::string& key_pem, const std::string& what);
 
+// For a handler, about its own call (ServerContext):
+// Whether the caller has one of `roles`. True on a server that checks no tokens (no
+// --tokens, or the embedded run's in-process server): anyone may call anything there.
+bool CallerHasRole(const grpc::ServerContextBase* ctx, std::initializer_list<std::string_view> roles);
+// What a streaming handler must answer at once, before reading or writing anything: the
+// RESOURCE_EXHAUSTED "busy, retry" of the stream and upload limits. OK when admitted.
+grpc::Status CallAdmission(const grpc::ServerContextBase* ctx);
+
 // ---- client side ----
 
 struct ClientSecurity {
@@ -157,7 +179,10 @@ std::string ClientSecurityHelp();
 // call when a token is set. Callers set a deadline on every call.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> Dial(const std::string& target, const ClientSecurity& sec);
 
-// Reads a whole file (for PEM and token files); the error names the file.
+// Reads a whole file named by a flag (PEM, tokens and token files): it must be a regular
+// file (a FIFO, device or directory is refused without being read) of at most
+// kMaxSmallFileBytes. The error names `what` (say "certificate (--tls-cert)") and the path.
+constexpr int64_t kMaxSmallFileBytes = 1 << 20;
 absl::StatusOr<std::string> ReadSmallFile(const std::string& path, const std::string& what);
 
 }  // namespace carestat

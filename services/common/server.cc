@@ -10,6 +10,7 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
 
 #include "services/common/log.h"
 
@@ -67,6 +68,11 @@ int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*
   int port = 0;
   b.AddListeningPort(listen, (*sec)->credentials, &port);
   b.experimental().SetInterceptorCreators(std::move((*sec)->interceptors));
+  // Each call in progress holds a thread of the synchronous server: cap them, so that
+  // streams nobody finishes cannot take the machine (more are refused RESOURCE_EXHAUSTED).
+  grpc::ResourceQuota quota("carestat-server");
+  quota.SetMaxThreads(security.max_threads);
+  b.SetResourceQuota(quota);
   Configure(b, services, security.max_message_bytes);
   std::unique_ptr<grpc::Server> server = b.BuildAndStart();
   if (!server || port == 0) {

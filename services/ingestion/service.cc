@@ -6,9 +6,12 @@
 #include <cstdio>
 #include <cstring>
 #include <cstdlib>
+#include <string>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
+#include "services/common/security.h"
 #include "services/common/status.h"
 
 namespace carestat {
@@ -24,9 +27,52 @@ bool ValidLa(const std::string& la) {
 }
 }  // namespace
 
+namespace {
+// `m` with every quoted value ('...') hidden, for the server's log: a parser's message
+// quotes what it read, which may be a child's identifier, date of birth or postcode. A
+// quote opens after a space or bracket and closes before a space, punctuation or the end,
+// so that "child's" opens nothing and 'O'Brien' is hidden whole. Linear in the length.
+std::string HideQuotedValues(std::string_view m) {
+  auto opens = [&](size_t k) {
+    return m[k] == '\'' && (k == 0 || std::string_view(" ([=\"").find(m[k - 1]) != std::string_view::npos);
+  };
+  auto closes = [&](size_t k) {
+    return m[k] == '\'' && (k + 1 == m.size() || std::string_view(" ),.:;]\"").find(m[k + 1]) != std::string_view::npos);
+  };
+  std::string out;
+  for (size_t i = 0; i < m.size();) {
+    if (opens(i)) {
+      size_t j = i + 1;
+      while (j < m.size() && !closes(j)) ++j;
+      if (j == m.size()) return out + "'...";   // never closed: hide the rest too
+      out += "'...'";
+      i = j + 1;
+      continue;
+    }
+    out.push_back(m[i++]);
+  }
+  return out;
+}
+
+// What a read principal may see of a stored issue.
+void RedactIssueForRead(v1::ValidationIssue* issue) {
+  // About a child, or about one line of the file (a row is a child, or a contact about
+  // one): the message goes too, since it names the line and may quote the row.
+  const bool about_a_child = !issue->child().empty() || issue->line() > 0;
+  issue->clear_child();
+  issue->clear_line();
+  issue->clear_file();
+  if (about_a_child) {
+    issue->set_message(absl::StrCat(issue->rule(), issue->field().empty() ? "" : ", field ", issue->field()));
+  }
+}
+}  // namespace
+
 grpc::Status IngestionService::Upload(grpc::ServerContext* ctx,
                                       grpc::ServerReader<v1::UploadRequest>* reader,
                                       v1::UploadResponse* resp) {
+  // Refused by the stream or upload limits: answer now, without waiting for the client.
+  if (grpc::Status admitted = CallAdmission(ctx); !admitted.ok()) return admitted;
   v1::UploadRequest msg;
   if (!reader->Read(&msg) || !msg.has_header()) {
     return grpc::Status(grpc::INVALID_ARGUMENT, "the first Upload message must be the header");
@@ -97,12 +143,15 @@ grpc::Status IngestionService::Upload(grpc::ServerContext* ctx,
   auto result = ingestor_->IngestFile(header, spool);
   ::unlink(spool.c_str());
   if (!result.ok()) {
-    CS_LOG(WARNING) << header.la() << "/" << header.collection_year() << " " << header.file_name()
-                    << ": " << result.status().message();
+    // The file name is the client's and the message may quote the file: both bounded (and
+    // escaped, as every log line is), so that one upload is one line of reasonable length,
+    // and the values the message quotes are hidden (the client still gets them).
+    CS_LOG(WARNING) << header.la() << "/" << header.collection_year() << " " << EscapeForLog(header.file_name(), 200)
+                    << ": " << EscapeForLog(HideQuotedValues(std::string(result.status().message().substr(0, 4096))), 600);
     return ToGrpc(result.status());
   }
   *resp = *std::move(result);
-  CS_LOG(INFO) << resp->return_id() << " " << header.file_name() << ": "
+  CS_LOG(INFO) << resp->return_id() << " " << EscapeForLog(header.file_name(), 200) << ": "
                << v1::UploadOutcome_Name(resp->outcome()) << ", " << resp->records_stored()
                << " records, " << resp->errors() << " errors, " << resp->queries() << " queries";
   return grpc::Status::OK;
@@ -116,16 +165,24 @@ grpc::Status IngestionService::ListReturns(grpc::ServerContext*, const v1::ListR
   return grpc::Status::OK;
 }
 
-grpc::Status IngestionService::GetIssues(grpc::ServerContext*, const v1::GetIssuesRequest* req,
+grpc::Status IngestionService::GetIssues(grpc::ServerContext* ctx, const v1::GetIssuesRequest* req,
                                          v1::GetIssuesResponse* resp) {
   auto issues = ingestor_->store().GetIssues(req->return_id());
   if (!issues.ok()) return ToGrpc(issues.status());
-  for (auto& i : *issues) *resp->add_issues() = std::move(i);
+  // Child-level detail (which child, which line of the file) is for ingest and admin. A
+  // read principal (reporting, dashboards) gets each issue's rule, severity, field and
+  // column, with no child, line or file: enough to count them by rule (docs/SECURITY.md).
+  const bool child_level = CallerHasRole(ctx, {"ingest", "admin"});
+  for (auto& i : *issues) {
+    if (!child_level) RedactIssueForRead(&i);
+    *resp->add_issues() = std::move(i);
+  }
   return grpc::Status::OK;
 }
 
 grpc::Status IngestionService::StreamRecords(grpc::ServerContext* ctx, const v1::StreamRecordsRequest* req,
                                              grpc::ServerWriter<v1::RecordBatch>* writer) {
+  if (grpc::Status admitted = CallAdmission(ctx); !admitted.ok()) return admitted;
   if (!ValidLa(req->la())) {
     return grpc::Status(grpc::INVALID_ARGUMENT, absl::StrCat("LA '", req->la(), "' is not a three-digit DfE code"));
   }

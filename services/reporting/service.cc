@@ -1,6 +1,8 @@
 #include "services/reporting/service.h"
 
 #include <chrono>
+#include <set>
+#include <string>
 
 #include "services/common/status.h"
 #include "services/reporting/render/render.h"
@@ -153,10 +155,45 @@ grpc::Status ReportingService::BuildSelfAssessment(grpc::ServerContext*, const v
   return grpc::Status::OK;
 }
 
+std::string SafeRenderedFileName(const std::string& name) {
+  auto clean = [](const std::string& part) {
+    std::string out;
+    for (char c : part.substr(0, 100)) {
+      const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+                      c == '_' || c == '-';
+      out.push_back(ok ? c : '_');
+    }
+    return out;
+  };
+  // The extension (".csv") is kept apart, so that a name of only dots and slashes keeps it.
+  const auto dot = name.rfind('.');
+  const bool has_ext = dot != std::string::npos && dot + 1 < name.size() && name.size() - dot <= 10;
+  std::string stem = clean(has_ext ? name.substr(0, dot) : name);
+  const std::string ext = has_ext ? clean(name.substr(dot)) : "";
+  // No leading dot (hidden files, "." and ".."): "../../x.csv" becomes "x.csv".
+  const size_t start = stem.find_first_not_of("._");
+  stem = start == std::string::npos ? "table" : stem.substr(start);
+  return stem + ext;
+}
+
 grpc::Status ReportingService::Render(grpc::ServerContext*, const v1::RenderRequest* req, v1::RenderResponse* resp) {
   auto out = carestat::Render(*req);
   if (!out.ok()) return ToGrpc(out.status());
   *resp = *std::move(out);
+  // The names come from table ids in the request, which a client chose: whoever writes
+  // these files must never be led outside its directory, nor overwrite one file with another.
+  std::set<std::string> used;
+  for (auto& f : *resp->mutable_files()) {
+    std::string name = SafeRenderedFileName(f.name());
+    if (used.count(name)) {
+      const auto dot = name.rfind('.');
+      const std::string stem = dot == std::string::npos ? name : name.substr(0, dot);
+      const std::string ext = dot == std::string::npos ? "" : name.substr(dot);
+      for (int n = 2; used.count(name); ++n) name = stem + "-" + std::to_string(n) + ext;
+    }
+    used.insert(name);
+    f.set_name(name);
+  }
   return grpc::Status::OK;
 }
 

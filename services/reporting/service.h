@@ -8,12 +8,18 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "carestat/v1/ingestion.grpc.pb.h"
 #include "carestat/v1/metrics.grpc.pb.h"
 #include "carestat/v1/reporting.grpc.pb.h"
 
 namespace carestat {
+
+// A rendered file's name made safe to write: only [A-Za-z0-9._-], no path separator, no
+// leading dot ("../../x.csv" becomes "x.csv", an empty one "table"). Render applies it to
+// every name it returns (they come from table ids the client sent) and keeps them unique.
+std::string SafeRenderedFileName(const std::string& name);
 
 class ReportingService final : public v1::Reporting::Service {
  public:
