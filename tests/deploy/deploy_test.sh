@@ -489,13 +489,29 @@ with tempfile.TemporaryDirectory() as t:
         short = sh(script).returncode
         open(key, "wb").write(os.urandom(32))
         first = sh(script).returncode
-        mode = os.stat(os.path.join(data, "hmac.key")).st_mode & 0o777 if first == 0 else None
+        mode = os.stat(os.path.join(data, "data", "hmac.key")).st_mode & 0o777 if first == 0 else None
+        dmode = os.stat(os.path.join(data, "data")).st_mode & 0o777 if first == 0 else None
         same = sh(script).returncode
         open(key, "wb").write(os.urandom(32))
         other = sh(script).returncode
-        check((short, first, mode, same) == (1, 0, 0o600, 0) and other != 0,
-              "hmac-key init container: copies a 32-byte key as 0600, refuses a short or a different key",
-              f"hmac-key init container: exit codes short={short} first={first} (mode {mode and oct(mode)}) same={same} other={other}")
+        check((short, first, mode, dmode, same) == (1, 0, 0o600, 0o700, 0) and other != 0,
+              "hmac-key init container: makes the 0700 data folder, copies a 32-byte key into it as 0600, refuses a short or a different key",
+              f"hmac-key init container: exit codes short={short} first={first} (key mode {mode and oct(mode)}, folder {dmode and oct(dmode)}) same={same} other={other}")
+        # a volume from before the data folder: its store and key are moved into it once.
+        old = os.path.join(t, "oldvol")
+        os.makedirs(os.path.join(old, "store"))
+        open(os.path.join(old, "store", "CURRENT"), "w").write("MANIFEST-000001\n")
+        shutil.copy(key, os.path.join(old, "hmac.key"))
+        os.chmod(os.path.join(old, "hmac.key"), 0o600)
+        migrate = pod_spec(ing)["initContainers"][0]["args"][0].replace(
+            "/run/secrets/carestat-hmac", sec).replace("/var/lib/carestat/ingestion", old)
+        mig = sh(migrate).returncode
+        moved_store = os.path.isfile(os.path.join(old, "data", "store", "CURRENT"))
+        moved_key = os.path.isfile(os.path.join(old, "data", "hmac.key"))
+        left = os.path.exists(os.path.join(old, "store")) or os.path.exists(os.path.join(old, "hmac.key"))
+        check(mig == 0 and moved_store and moved_key and not left,
+              "hmac-key init container: moves an older volume's store and key into the data folder",
+              f"hmac-key init container on an older volume: exit {mig}, store moved {moved_store}, key moved {moved_key}, left behind {left}")
     # the CronJob's pod k routes shard k's LAs and runs the pipeline against shard k.
     router = os.path.join(deploy, k8s_dir, "route-inbox.sh")
     for _, o in cj:
