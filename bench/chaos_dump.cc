@@ -10,10 +10,12 @@
 //   read     <LA> <return id> <sha256> ...      what metrics' last recompute of the LA read
 //   value    <LA> <period> <indicator{breakdown}> <value> <numerator> <denominator> <sources>
 //   series   <entity> <indicator> <period> <value> <numerator> <denominator> <sources>
+//   error    <LA> <call> <code> <message>   a call about one LA that failed
 // `value` lines are GetValues of each financial year and month the LA's returns cover;
 // `series` lines are GetSeries of every indicator with its comparators (ENG, LON, SN:<LA>).
 // Values are printed with 17 significant digits: equal text is an equal double.
-// Exit: 0 written, 2 a server could not be read (the message says which call).
+// Exit: 0 written (calls about one LA that fail are `error` lines), 2 ingestion's
+// ListReturns or metrics' ListIndicators failed (the message says which).
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -52,6 +54,12 @@ std::string ReturnLine(const v1::ReturnInfo& r) {
   return absl::StrCat(r.return_id(), "\t", r.content_sha256(), "\t", r.file_name(), "\t", absl::StrJoin(counts, ","),
                       "\terrors=", r.errors(), "\tqueries=", r.queries(), "\tchildren=", r.children(),
                       "\tbytes=", r.bytes(), "\t", absl::StrJoin(tallies, ","));
+}
+
+// A call about one LA that failed: a line of its own, so that the comparison shows what
+// is missing instead of stopping at the first LA metrics does not hold.
+std::string Error(const std::string& la, const std::string& call, const grpc::Status& s) {
+  return absl::StrCat("error\t", la, "\t", call, "\t", s.error_code(), "\t", s.error_message());
 }
 
 template <typename T>
@@ -101,7 +109,10 @@ int Main(int argc, char** argv) {
       v1::ListReturnsRequest req;
       req.set_la(la);
       v1::ListReturnsResponse read;
-      if (auto s = met->ListReturns(&c, req, &read); !s.ok()) return fail("metrics ListReturns " + la, s);
+      if (auto s = met->ListReturns(&c, req, &read); !s.ok()) {
+        lines.push_back(Error(la, "metrics ListReturns", s));
+        continue;   // metrics holds nothing of this LA: its values and series would be errors too
+      }
       for (const auto& r : read.returns()) lines.push_back(absl::StrCat("read\t", la, "\t", ReturnLine(r)));
     }
     std::vector<std::string> periods;
@@ -116,7 +127,10 @@ int Main(int argc, char** argv) {
       req.set_la(la);
       req.set_period(period);
       v1::GetValuesResponse resp;
-      if (auto s = met->GetValues(&c, req, &resp); !s.ok()) return fail("metrics GetValues " + la + " " + period, s);
+      if (auto s = met->GetValues(&c, req, &resp); !s.ok()) {
+        lines.push_back(Error(la, "metrics GetValues " + period, s));
+        continue;
+      }
       for (const auto& p : resp.points()) {
         const std::string key = p.breakdown().empty() ? p.indicator() : absl::StrCat(p.indicator(), "{", p.breakdown(), "}");
         lines.push_back(absl::StrCat("value\t", la, "\t", period, "\t", key, "\t", Point(p)));
@@ -130,7 +144,10 @@ int Main(int argc, char** argv) {
       req.set_indicator(d.id());
       req.set_with_comparators(true);
       v1::GetSeriesResponse resp;
-      if (auto s = met->GetSeries(&c, req, &resp); !s.ok()) return fail("metrics GetSeries " + la + " " + d.id(), s);
+      if (auto s = met->GetSeries(&c, req, &resp); !s.ok()) {
+        lines.push_back(Error(la, "metrics GetSeries " + d.id(), s));
+        continue;
+      }
       for (const auto* list : {&resp.points(), &resp.comparators()}) {
         for (const auto& p : *list) {
           std::string line = absl::StrCat("series\t", p.entity(), "\t", d.id(), "\t", FormatPeriod(p.period()), "\t",
