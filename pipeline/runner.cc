@@ -77,6 +77,52 @@ absl::Status Recompute(v1::Metrics::Stub& met, const std::string& la, const RunO
   return absl::OkStatus();
 }
 
+// Sets `why` (empty when they agree) by comparing the returns ingestion holds for `la`
+// with those metrics' last recompute of it read: id, generation and content.
+absl::Status StaleFigures(v1::Metrics::Stub& met, const std::string& la, const v1::ListReturnsResponse& held,
+                          const RunOptions& o, std::string* why) {
+  std::map<std::string, std::string> want, got;
+  auto key = [](const v1::ReturnInfo& r) { return absl::StrCat(r.generation(), " ", r.content_sha256()); };
+  for (const auto& r : held.returns()) {
+    if (r.la() == la) want[r.return_id()] = key(r);
+  }
+  v1::ListReturnsRequest req;
+  req.set_la(la);
+  v1::ListReturnsResponse resp;
+  absl::Status s = WithRetry(
+      [&] {
+        grpc::ClientContext c;
+        resp.Clear();
+        return FromGrpc(met.ListReturns(WithDeadline(&c, 60), req, &resp));
+      },
+      o.ingest.max_attempts, o.ingest.backoff_ms, "metrics ListReturns for LA " + la);
+  if (absl::IsNotFound(s)) {
+    *why = "metrics holds no figures for it";
+    return absl::OkStatus();
+  }
+  if (!s.ok()) return s;
+  for (const auto& r : resp.returns()) got[r.return_id()] = key(r);
+  why->clear();
+  for (const auto& [id, k] : want) {
+    auto it = got.find(id);
+    if (it == got.end()) {
+      *why = absl::StrCat("its figures were computed without ", id, ", which ingestion holds");
+      return absl::OkStatus();
+    }
+    if (it->second != k) {
+      *why = absl::StrCat("its figures were computed from another version of ", id, " than ingestion holds");
+      return absl::OkStatus();
+    }
+  }
+  for (const auto& [id, k] : got) {
+    if (!want.count(id)) {
+      *why = absl::StrCat("its figures were computed with ", id, ", which ingestion no longer holds");
+      return absl::OkStatus();
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Both reports of one LA's year, every format, written beside each other under `dir`.
 // A report metrics cannot build because the LA was never recomputed gets it recomputed
 // once, then tried again.
@@ -88,19 +134,25 @@ absl::Status WriteReports(v1::Metrics::Stub& met, v1::Reporting::Stub& rep, cons
   for (int pass = 0;; ++pass) {
     absl::Status s;
     {
-      grpc::ClientContext c;
       v1::BuildAnnualReportRequest req;
       req.set_la(la);
       req.set_year(year);
-      s = FromGrpc(rep.BuildAnnualReport(WithDeadline(&c, 120), req, &annual));
+      s = WithRetry([&] {
+            grpc::ClientContext c;
+            annual.Clear();
+            return FromGrpc(rep.BuildAnnualReport(WithDeadline(&c, 120), req, &annual));
+          }, o.ingest.max_attempts, o.ingest.backoff_ms, "annual report for LA " + la);
       if (!s.ok()) s = absl::Status(s.code(), absl::StrCat("annual report for LA ", la, " ", year, ": ", s.message()));
     }
     if (s.ok()) {
-      grpc::ClientContext c;
       v1::BuildSelfAssessmentRequest req;
       req.set_la(la);
       req.set_year(year);
-      s = FromGrpc(rep.BuildSelfAssessment(WithDeadline(&c, 120), req, &assessment));
+      s = WithRetry([&] {
+            grpc::ClientContext c;
+            assessment.Clear();
+            return FromGrpc(rep.BuildSelfAssessment(WithDeadline(&c, 120), req, &assessment));
+          }, o.ingest.max_attempts, o.ingest.backoff_ms, "self-assessment for LA " + la);
       if (!s.ok()) s = absl::Status(s.code(), absl::StrCat("self-assessment for LA ", la, " ", year, ": ", s.message()));
     }
     if (s.ok()) break;
@@ -114,13 +166,16 @@ absl::Status WriteReports(v1::Metrics::Stub& met, v1::Reporting::Stub& rep, cons
   for (const char* stem : {"annual-report", "self-assessment"}) {
     const bool is_annual = std::string(stem) == "annual-report";
     for (v1::Format f : {v1::HTML, v1::MARKDOWN, v1::JSON, v1::CSV, v1::XLSX}) {
-      grpc::ClientContext c;
       v1::RenderRequest req;
       if (is_annual) *req.mutable_report() = annual;
       else *req.mutable_self_assessment() = assessment;
       req.set_format(f);
       v1::RenderResponse out;
-      absl::Status s = FromGrpc(rep.Render(WithDeadline(&c, 120), req, &out));
+      absl::Status s = WithRetry([&] {
+            grpc::ClientContext c;
+            out.Clear();
+            return FromGrpc(rep.Render(WithDeadline(&c, 120), req, &out));
+          }, o.ingest.max_attempts, o.ingest.backoff_ms, absl::StrCat("render ", stem, " for LA ", la));
       if (!s.ok()) {
         return absl::Status(s.code(), absl::StrCat("render ", stem, " ", v1::Format_Name(f), " for LA ", la, ": ",
                                                    s.message()));
@@ -202,6 +257,26 @@ int RunPipeline(std::shared_ptr<grpc::Channel> ingestion, std::shared_ptr<grpc::
   std::map<std::string, int> latest_year;
   for (const auto& r : all.returns()) {
     latest_year[r.la()] = std::max(latest_year[r.la()], r.collection_year());
+  }
+  // Whatever this or an earlier run recorded, an LA whose figures metrics computed from
+  // other returns than ingestion holds now is recomputed: a run killed between storing a
+  // return and noting its LA, or a return stored by another route, never leaves figures
+  // silently stale.
+  for (const auto& [la, cy] : latest_year) {
+    if (pending.count(la)) continue;
+    std::string why;
+    if (auto s = StaleFigures(*met, la, all, o, &why); !s.ok()) {
+      std::fprintf(stderr, "LA %s: cannot ask metrics which returns its figures come from (%s); recomputing it\n",
+                   la.c_str(), std::string(s.message()).c_str());
+      why = "unknown";
+    }
+    if (why.empty()) continue;
+    std::printf("stale     LA %s: %s; recomputing\n", la.c_str(), why.c_str());
+    pending.insert(la);
+  }
+  if (auto w = WritePending(o.ingest.state_dir, pending_path, pending); !w.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(w.message()).c_str());
+    return 2;
   }
   std::set<std::string> las = pending;
   for (const auto& [la, cy] : latest_year) las.insert(la);
