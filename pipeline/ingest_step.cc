@@ -160,6 +160,18 @@ absl::StatusOr<std::map<std::string, v1::ReturnInfo>> CurrentReturns(v1::Ingesti
   return out;
 }
 
+// Do two datasets of one LA and year hold the same records? The same dataset, or a
+// whole return and one of its parts: the Annex A workbook ("annex-a") and a list of it
+// ("annex-a-list-N"), the SSDA903 XML ("ssda903") and one of its tables ("ssda903-T").
+bool DatasetsOverlap(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  auto whole_and_part = [](const std::string& whole, const std::string& part) {
+    return (whole == "annex-a" && absl::StartsWith(part, "annex-a-list-")) ||
+           (whole == "ssda903" && absl::StartsWith(part, "ssda903-"));
+  };
+  return whole_and_part(a, b) || whole_and_part(b, a);
+}
+
 struct ReadyFile {
   InboxFile f;
   Fd fd;               // open only while this file is handled (an inbox may hold thousands)
@@ -231,26 +243,71 @@ absl::StatusOr<IngestSummary> IngestInbox(v1::Ingestion::Stub& stub, const Inges
     ready.push_back(std::move(r));
   }
 
-  // Two files in one folder for one return (a final and a draft): which is right is not
-  // ours to guess, so neither is sent, both stay in the inbox, and the run says so.
-  std::map<std::string, std::vector<size_t>> by_return;
-  for (size_t i = 0; i < ready.size(); ++i) {
-    if (!ready[i].dataset.empty()) by_return[ready[i].return_id()].push_back(i);
-  }
+  // Two files in one folder for one return (a final and a draft), or for the same
+  // records in two forms (an Annex A workbook and a list of it as CSV, an SSDA903 XML and
+  // one of its tables as CSV): which is right is not ours to guess, so none of them is
+  // sent, all stay in the inbox, and the run says so.
   std::vector<bool> refused(ready.size(), false);
-  for (const auto& [rid, idx] : by_return) {
-    if (idx.size() < 2) continue;
-    std::string names;
-    for (size_t k = 0; k < idx.size(); ++k) {
-      refused[idx[k]] = true;
-      absl::StrAppend(&names, k == 0 ? "" : (k + 1 == idx.size() ? " and " : ", "), SafeName(ready[idx[k]].f.name));
+  {
+    std::map<std::pair<std::string, int>, std::vector<size_t>> by_folder;
+    for (size_t i = 0; i < ready.size(); ++i) {
+      if (!ready[i].dataset.empty()) by_folder[{ready[i].f.la, ready[i].f.collection_year}].push_back(i);
     }
-    sum.refused += static_cast<int>(idx.size());
-    const ReadyFile& any = ready[idx[0]];
-    std::fprintf(stderr,
-                 "REFUSED   %s: %s are each the %s return for LA %s, collection year %d; neither was stored. "
-                 "Leave only the right one in the inbox (the others stay there untouched).\n",
-                 rid.c_str(), names.c_str(), any.dataset.c_str(), any.f.la.c_str(), any.f.collection_year);
+    for (const auto& [folder, idx] : by_folder) {
+      // Files that compete, grouped: each group is closed under "holds the same records".
+      std::vector<int> group(idx.size(), -1);
+      int groups = 0;
+      for (size_t a = 0; a < idx.size(); ++a) {
+        for (size_t b = a + 1; b < idx.size(); ++b) {
+          if (!DatasetsOverlap(ready[idx[a]].dataset, ready[idx[b]].dataset)) continue;
+          if (group[a] < 0 && group[b] < 0) {
+            group[a] = group[b] = groups++;
+          } else if (group[b] < 0) {
+            group[b] = group[a];
+          } else if (group[a] < 0) {
+            group[a] = group[b];
+          } else if (group[a] != group[b]) {
+            const int from = group[b];
+            for (int& g : group) g = g == from ? group[a] : g;
+          }
+        }
+      }
+      std::map<int, std::vector<size_t>> members;
+      for (size_t k = 0; k < idx.size(); ++k) {
+        if (group[k] >= 0) members[group[k]].push_back(idx[k]);
+      }
+      for (const auto& [g, files] : members) {
+        std::string names;
+        bool one_dataset = true;
+        for (size_t k = 0; k < files.size(); ++k) {
+          refused[files[k]] = true;
+          one_dataset = one_dataset && ready[files[k]].dataset == ready[files[0]].dataset;
+          absl::StrAppend(&names, k == 0 ? "" : (k + 1 == files.size() ? " and " : ", "),
+                          SafeName(ready[files[k]].f.name));
+        }
+        sum.refused += static_cast<int>(files.size());
+        const ReadyFile& any = ready[files[0]];
+        if (one_dataset) {
+          std::fprintf(stderr,
+                       "REFUSED   %s: %s are each the %s return for LA %s, collection year %d; neither was stored. "
+                       "Leave only the right one in the inbox (the others stay there untouched).\n",
+                       any.return_id().c_str(), names.c_str(), any.dataset.c_str(), any.f.la.c_str(),
+                       any.f.collection_year);
+        } else {
+          std::string datasets;
+          for (size_t k = 0; k < files.size(); ++k) {
+            absl::StrAppend(&datasets, k == 0 ? "" : ", ", SafeName(ready[files[k]].f.name), " is ",
+                            ready[files[k]].dataset);
+          }
+          std::fprintf(stderr,
+                       "REFUSED   %s/%d: %s hold the same records for LA %s, collection year %d, in two forms (%s); "
+                       "none was stored. Leave either the whole return or its separate tables in the inbox, "
+                       "not both (the others stay there untouched).\n",
+                       any.f.la.c_str(), any.f.collection_year, names.c_str(), any.f.la.c_str(),
+                       any.f.collection_year, datasets.c_str());
+        }
+      }
+    }
   }
 
   Progress progress(o.progress, total_bytes, static_cast<int>(ready.size()));

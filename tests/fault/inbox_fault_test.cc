@@ -209,6 +209,33 @@ TEST_F(RunInbox, CompetingTwoFilesForOneReturnAreRefusedAndOthersGoAhead) {
   EXPECT_EQ(ReturnsIn(data_)["999/2016/annex-a-list-1"], Sha(Contacts(6)));
 }
 
+// The same records in two forms in one folder: an Annex A workbook (every list) and list
+// 1 as a CSV. Storing both would leave two versions of the contacts; neither is sent.
+TEST_F(RunInbox, CompetingAWorkbookAndOneOfItsListsAsCsvAreRefusedTogether) {
+  const std::string workbook = SharedDir() + "/external/annex-a/Annex_A.xlsx";
+  if (!fs::exists(workbook)) GTEST_SKIP() << workbook << " is not there";
+  fs::create_directories(inbox_ + "/999/2016");
+  fs::copy_file(workbook, inbox_ + "/999/2016/annex-a.xlsx");
+  Put(inbox_ + "/999/2016/contacts.csv", Contacts(4));
+  Put(inbox_ + "/999/2016/header.csv", kSsdaHeaderOnly);
+  auto r = Run();
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("REFUSED   999/2016: 999/2016/annex-a.xlsx and 999/2016/contacts.csv hold the same records"),
+            std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("999/2016/annex-a.xlsx is annex-a, 999/2016/contacts.csv is annex-a-list-1"),
+            std::string::npos) << r.err;
+  auto held = ReturnsIn(data_);
+  EXPECT_EQ(held.count("999/2016/annex-a"), 0u) << r.out;
+  EXPECT_EQ(held.count("999/2016/annex-a-list-1"), 0u) << r.out;
+  EXPECT_EQ(held.count("999/2016/ssda903-header"), 1u) << r.out;
+  EXPECT_TRUE(fs::exists(inbox_ + "/999/2016/annex-a.xlsx"));
+  // The workbook taken out: the list goes in.
+  fs::remove(inbox_ + "/999/2016/annex-a.xlsx");
+  auto again = Run();
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(ReturnsIn(data_)["999/2016/annex-a-list-1"], Sha(Contacts(4)));
+}
+
 // ---- 9 and 16: links, FIFOs, folders and odd names in the inbox ----
 
 TEST_F(RunInbox, SymlinksAreSkippedAndNothingIsWrittenOutsideOut) {
@@ -247,7 +274,9 @@ TEST_F(RunInbox, SymlinksAreSkippedAndNothingIsWrittenOutsideOut) {
   // The other LA's reports were written all the same (item 15).
   EXPECT_TRUE(fs::exists(out_ + "/999/2015-16/annual-report.html"));
   for (const auto& f : Listing(out_)) {
-    if (fs::is_regular_file(out_ + "/" + f)) EXPECT_EQ(Slurp(out_ + "/" + f).find("SECRETLINE"), std::string::npos) << f;
+    if (fs::is_regular_file(out_ + "/" + f)) {
+      EXPECT_EQ(Slurp(out_ + "/" + f).find("SECRETLINE"), std::string::npos) << f;
+    }
   }
 }
 
