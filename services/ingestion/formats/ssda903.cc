@@ -4,10 +4,11 @@
 //
 // Validation follows the rule codes and definitions of DfE's SSDA903 validation as
 // implemented for local authorities in data-to-insight's csc-validator-be-903
-// (lac_validator/rules/lac20xx_yy/rule_NNN.py); code lists are the union over the
-// collection years that validator covers, so an older return is not failed for a code
-// that was valid in its year. Rules that compare with last year's return or with Ofsted's
-// provider lists are not here: a single file cannot decide them.
+// (lac_validator/rules/lac20xx_yy/rule_NNN.py). The sex (101) and placement (146) codes
+// are checked against the collection year's own list when the year is known (given, or
+// inferred from the latest DECOM), else against the union over the years. Rules that
+// compare with last year's return, with another table's file (632 on CSV tables) or with
+// Ofsted's provider lists are not here: a single file cannot decide them.
 #include "services/ingestion/formats/ssda903.h"
 
 #include <expat.h>
@@ -25,8 +26,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "services/common/csv.h"
 #include "services/common/dates.h"
+#include "services/ingestion/formats/la_codes.h"
 
 namespace carestat {
 namespace {
@@ -160,6 +163,12 @@ std::string CodeList(const absl::string_view (&set)[N]) {
   return absl::StrJoin(set, ", ");
 }
 
+bool OneOf(absl::string_view v, absl::Span<const absl::string_view> set) {
+  return std::find(set.begin(), set.end(), v) != set.end();
+}
+
+std::string CodeList(absl::Span<const absl::string_view> set) { return absl::StrJoin(set, ", "); }
+
 // ---------------------------------------------------------------------------------------
 // Code lists (DfE SSDA903 guidance, as checked by the rule named beside each).
 
@@ -167,7 +176,8 @@ constexpr absl::string_view kRne[] = {"S", "P", "L", "T", "U", "B"};  // 143
 constexpr absl::string_view kLegalStatus[] = {"C1", "C2", "D1", "E1", "V2", "V3", "V4",  // 144
                                              "J1", "J2", "J3", "L1", "L2", "L3"};
 constexpr absl::string_view kCin[] = {"N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"};  // 145
-// 146: 2015-16 to 2025-26 lists; K3 from 2024-25, Z11 to Z14 replace Z1 from 2025-26.
+// 146: the union of the 2015-16 to 2026-27 lists, for a return whose year is not known
+// (PlacementCodes below gives one year's list).
 constexpr absl::string_view kPlace[] = {"A3",  "A4",  "A5",  "A6",  "H5", "K1", "K2", "K3", "P1", "P2",
                                        "P3",  "R1",  "R2",  "R3",  "R5", "S1", "T0", "T1", "T2", "T3",
                                        "T4",  "U1",  "U2",  "U3",  "U4", "U5", "U6", "Z1", "Z11", "Z12",
@@ -184,7 +194,8 @@ constexpr absl::string_view kPlaceChange[] = {"CARPL", "CLOSE", "ALLEG", "STAND"
 constexpr absl::string_view kEthnic[] = {"WBRI", "WIRI", "WOTH", "WIRT", "WROM", "MWBC", "MWBA",  // 103
                                         "MWAS", "MOTH", "AIND", "APKN", "ABAN", "AOTH", "BCRB",
                                         "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT"};
-// 101: 1 and 2 until 2023-24; M, F and U (unknown) from 2024-25.
+// 101: 1 and 2 until 2023-24; M, F and U (unknown) from 2024-25. kSex is the union, for
+// a return whose year is not known (SexCodes gives one year's list).
 constexpr absl::string_view kSex[] = {"1", "2", "M", "F", "U"};
 constexpr absl::string_view kReviewCode[] = {"PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"};  // 167
 constexpr absl::string_view kInTouch[] = {"YES", "NO", "DIED", "REFU", "NREQ", "RHOM"};                // 131
@@ -205,6 +216,44 @@ constexpr absl::string_view kMissingType[] = {"M", "A"};                        
 constexpr absl::string_view kSwReason[] = {"MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC",  // SW13STG1
                                           "ABSENC", "CHCHAN", "PCCHAN", "SWDIED", "OTHERS"};
 constexpr absl::string_view kOutsideEngland[] = {"WAL", "SCO", "NUK", "NIR"};  // 633
+
+// Code lists that change with the collection year (2016 for 2015-16): DfE's rules 101 and
+// 146 for each year, as data-to-insight's rule sets lac2022_23 to lac2026_27 carry them
+// (except that its 2024-25 list spells K3 in lower case, which DfE's codes never are).
+// 101 sex: 1 (male), 2 (female) to 2023-24; M, F, U (not known) from 2024-25.
+constexpr absl::string_view kSexTo2024[] = {"1", "2"};
+constexpr absl::string_view kSexFrom2025[] = {"M", "F", "U"};
+// 146 placement type: the 2015-16 to 2023-24 list; 2024-25 adds K3; 2025-26 withdraws H5,
+// P2 and Z1 and adds Z11 to Z14.
+constexpr absl::string_view kPlaceTo2024[] = {"A3", "A4", "A5", "A6", "H5", "K1", "K2", "P1", "P2",
+                                             "P3", "R1", "R2", "R3", "R5", "S1", "T0", "T1", "T2",
+                                             "T3", "T4", "U1", "U2", "U3", "U4", "U5", "U6", "Z1"};
+constexpr absl::string_view kPlace2025[] = {"A3", "A4", "A5", "A6", "H5", "K1", "K2", "K3", "P1", "P2",
+                                           "P3", "R1", "R2", "R3", "R5", "S1", "T0", "T1", "T2", "T3",
+                                           "T4", "U1", "U2", "U3", "U4", "U5", "U6", "Z1"};
+constexpr absl::string_view kPlaceFrom2026[] = {"A3", "A4", "A5", "A6", "K1",  "K2",  "K3",  "P1",
+                                               "P3", "R1", "R2", "R3", "R5",  "S1",  "T0",  "T1",
+                                               "T2", "T3", "T4", "U1", "U2",  "U3",  "U4",  "U5",
+                                               "U6", "Z11", "Z12", "Z13", "Z14"};
+// The first collection year whose placement list is known here (2015-16): an older
+// return is checked against the union.
+constexpr int kFirstPlacementListYear = 2016;
+
+// The sex codes valid in `year` (0: not known, every year's codes).
+absl::Span<const absl::string_view> SexCodes(int year) {
+  if (year == 0) return kSex;
+  return year <= 2024 ? absl::Span<const absl::string_view>(kSexTo2024) : kSexFrom2025;
+}
+
+// The placement codes valid in `year` (0 or before 2015-16: every year's codes).
+absl::Span<const absl::string_view> PlacementCodes(int year) {
+  if (year < kFirstPlacementListYear) return kPlace;
+  if (year <= 2024) return kPlaceTo2024;
+  return year == 2025 ? absl::Span<const absl::string_view>(kPlace2025) : kPlaceFrom2026;
+}
+
+// "2024-25" for the collection year 2025.
+std::string YearName(int year) { return FormatPeriod(FinancialYear(year - 1)); }
 
 // 168: a letter other than I, O or S, then 12 digits or 11 digits and a letter.
 bool IsUpn(absl::string_view v) {
@@ -280,7 +329,18 @@ struct PendingEpisode {
   std::string child;
   int32_t decom = 0;
   std::optional<int32_t> dec;
-  std::string rne, ls, rec;
+  std::string rne, ls, rec, place;
+};
+
+// A PrevPerm row held until its child's episodes are known (rule 632 compares DATE_PERM
+// with the start of the child's first episode).
+struct PendingPerm {
+  v1::Record record;
+  std::string child;
+  // The earliest day DATE_PERM can mean (ZZ parts taken as the first day or month);
+  // nullopt when it is blank, not a date, or its year is not known.
+  std::optional<int32_t> earliest;
+  std::string shown;  // DATE_PERM as given, upper-cased
 };
 
 constexpr int kMaxFatalIssues = 100;
@@ -356,14 +416,26 @@ class RowBuilder {
   template <size_t N>
   std::string Code(const Ctx& c, absl::string_view column, const absl::string_view (&codes)[N], const char* rule,
                    absl::string_view what, bool required = false) {
+    return Code(c, column, absl::Span<const absl::string_view>(codes), rule, what, "", required);
+  }
+  // `when` (" in 2024-25") follows "code" in the message when the list is one year's.
+  std::string Code(const Ctx& c, absl::string_view column, absl::Span<const absl::string_view> codes,
+                   const char* rule, absl::string_view what, absl::string_view when, bool required) {
     std::string v = Upper(c.row.Get(column));
     if (v.empty() && !required) return "";
     if (OneOf(v, codes)) return v;
     Flag(c, rule, v1::ERROR, column,
          v.empty() ? absl::StrCat(column, " (", what, ") is blank: expected one of ", CodeList(codes))
-                   : absl::StrCat(column, " ", ShowValue(std::string(column), c.row.Get(column)), " is not a valid ", what, " code: expected ",
-                                  CodeList(codes)));
+                   : absl::StrCat(column, " ", ShowValue(std::string(column), c.row.Get(column)), " is not a valid ",
+                                  what, " code", when, ": expected ", CodeList(codes)));
     return "";
+  }
+
+  // The collection year (2016 for 2015-16): as given, else from the latest DECOM seen so
+  // far (all of the file's, for XML that could be read twice); 0 when not known.
+  int Year() const {
+    if (collection_year_ != 0) return collection_year_;
+    return latest_decom_ ? FinancialYearOf(*latest_decom_) + 1 : 0;
   }
 
   // A dd/mm/YYYY date; a value that is not one is reported under `rule`. Blank gives
@@ -385,17 +457,23 @@ class RowBuilder {
     return d;
   }
 
-  // The date a record is about: blank or not a date, the row is unusable.
+  // The date a record is about. Blank or not a date, the row gives no record: it is
+  // reported as an error under `rule` and left out, and the rest of the file is read
+  // (as DfE's tools do: one bad row does not make the file unreadable).
   std::optional<int32_t> KeyDate(const Row& row, const std::string& child, absl::string_view column,
                                  const char* rule, absl::string_view what) {
     const std::string& v = row.Get(column);
     auto d = ParseUkDate(v);
     if (!d) {
-      Fatal(rule, row.line, std::string(column), child,
-            v.empty() ? absl::StrCat(column, " (", what, ") is blank: every ", row.spec->title,
-                                     " row needs it (rule ", rule, ")")
-                      : absl::StrCat(column, " ", ShowValue(std::string(column), v), " (", what,
-                                     ") is not a date (expected dd/mm/yyyy) (rule ", rule, ")"));
+      const std::string problem =
+          v.empty() ? absl::StrCat(column, " (", what, ") is blank: every ", row.spec->title, " row needs it")
+                    : absl::StrCat(column, " ", ShowValue(std::string(column), v), " (", what,
+                                   ") is not a date (expected dd/mm/yyyy)");
+      sink_.OnIssue(MakeIssue(rule, v1::ERROR,
+                              absl::StrCat(file_, " line ", row.line, ": ", problem, ", so the ", row.spec->title,
+                                           " row is left out (rule ", rule, ")"),
+                              file_, row.line, std::string(column), child, std::string(column)),
+                    false);
     }
     return d;
   }
@@ -424,12 +502,14 @@ class RowBuilder {
   void AddDolo(const Ctx& c);
 
   void EpisodeRules(std::vector<PendingEpisode*>& eps);
+  void PermanenceRules(PendingPerm& perm, const std::vector<PendingEpisode*>* eps);
 
   const std::string file_;
   ParseSink& sink_;
   int collection_year_;
   std::optional<int32_t> latest_decom_;
   std::vector<PendingEpisode> episodes_;
+  std::vector<PendingPerm> perms_;
   int fatal_count_ = 0;
   bool stopped_ = false;
 };
@@ -466,6 +546,8 @@ void RowBuilder::Add(const Row& row) {
     AddPlacedAdoption(c);
   } else if (t == "prev_perm") {
     AddPrevPerm(c);
+    perms_.back().record = std::move(rec);  // held for rule 632 until FlushEpisodes
+    return;
   } else if (t == "missing") {
     AddMissing(c);
   } else if (t == "sw_episodes") {
@@ -479,7 +561,9 @@ void RowBuilder::Add(const Row& row) {
 
 void RowBuilder::AddHeader(const Ctx& c) {
   v1::Child* ch = c.rec->mutable_child();
-  std::string sex = Code(c, "SEX", kSex, "101", "sex", /*required=*/true);
+  const int year = Year();
+  std::string sex = Code(c, "SEX", SexCodes(year), "101", "sex", year ? absl::StrCat(" in ", YearName(year)) : "",
+                         /*required=*/true);
   if (sex == "1" || sex == "M") {
     ch->set_sex(v1::MALE);
   } else if (sex == "2" || sex == "F") {
@@ -529,6 +613,7 @@ void RowBuilder::AddEpisode(const Row& row, const std::string& child) {
   p.rne = Upper(row.Get("RNE"));
   p.ls = Upper(row.Get("LS"));
   p.rec = Upper(row.Get("REC"));
+  p.place = Upper(row.Get("PLACE"));
   p.record.set_line(row.line);
   Ctx c{row, p.child, &p.record};
   v1::CareEpisode* e = p.record.mutable_care_episode();
@@ -680,29 +765,40 @@ void RowBuilder::AddPrevPerm(const Ctx& c) {
   p->set_option(Code(c, "PREV_PERM", kPrevPerm, "631", "previous permanence option"));
   const std::string la = Upper(c.row.Get("LA_PERM"));
   if (!la.empty()) {
-    bool three_digits = la.size() == 3 && std::all_of(la.begin(), la.end(), [](char ch) {
-                          return ch >= '0' && ch <= '9';
-                        });
-    if (three_digits || OneOf(la, kOutsideEngland)) {
+    if (IsDfeLaCode(la) || OneOf(la, kOutsideEngland)) {
       p->set_la(la);
     } else {
       Flag(c, "633", v1::ERROR, "LA_PERM",
            absl::StrCat("LA_PERM ", Shown(c.row.Get("LA_PERM")),
-                        " is not a local authority code (three digits, or WAL, SCO, NUK, NIR)"));
+                        " is not a DfE local authority code (an English LA's three-digit code, current or "
+                        "withdrawn, or WAL, SCO, NUK, NIR)"));
     }
   }
+  PendingPerm pending;
+  pending.child = c.child;
   const std::string date = Upper(c.row.Get("DATE_PERM"));
+  pending.shown = date;
   if (!date.empty()) {
     if (auto d = ParseUkDate(date)) {
       *p->mutable_order_date() = FromDays(*d);
+      pending.earliest = d;
     } else if (IsPartialUkDate(date)) {
       p->set_order_date_partial(date);
+      if (date.substr(6, 4) != "ZZZZ") {
+        auto part = [&](size_t at, size_t len) {
+          int n = 0;
+          for (char ch : date.substr(at, len)) n = ch == 'Z' ? 0 : n * 10 + (ch - '0');
+          return n == 0 ? 1 : n;
+        };
+        pending.earliest = DayNumber(part(6, 4), part(3, 2), part(0, 2));
+      }
     } else {
       Flag(c, "632", v1::ERROR, "DATE_PERM",
            absl::StrCat("DATE_PERM ", Shown(c.row.Get("DATE_PERM")),
                         " is not a date (expected dd/mm/yyyy, with ZZ or ZZZZ for parts that are not known)"));
     }
   }
+  perms_.push_back(std::move(pending));
 }
 
 void RowBuilder::AddMissing(const Ctx& c) {
@@ -739,13 +835,35 @@ void RowBuilder::AddDolo(const Ctx& c) {
 }
 
 void RowBuilder::FlushEpisodes() {
-  if (episodes_.empty()) return;
+  if (episodes_.empty() && perms_.empty()) return;
   // Episodes of a child are usually adjacent but need not be.
   std::map<std::string, std::vector<PendingEpisode*>> by_child;
   for (auto& p : episodes_) by_child[p.child].push_back(&p);
-  for (auto& [child, eps] : by_child) EpisodeRules(eps);
+  for (auto& [child, eps] : by_child) EpisodeRules(eps);  // sorts each child's by DECOM
+  for (auto& perm : perms_) {
+    auto it = by_child.find(perm.child);
+    PermanenceRules(perm, it == by_child.end() ? nullptr : &it->second);
+    Emit(std::move(perm.record), perm.child);
+  }
+  perms_.clear();
   for (auto& p : episodes_) Emit(std::move(p.record), p.child);
   episodes_.clear();
+}
+
+void RowBuilder::PermanenceRules(PendingPerm& perm, const std::vector<PendingEpisode*>* eps) {
+  // 632: "If provided <DATE_PERM> should be prior to <DECOM>": the start of the child's
+  // first episode in the return. Only a table read with its child's episodes (the XML
+  // return) can be checked. A date with unknown parts breaks it only when even its
+  // earliest reading is not before DECOM; one with an unknown year never does.
+  if (!eps || eps->empty() || !perm.earliest) return;
+  const PendingEpisode* first = eps->front();
+  if (*perm.earliest < first->decom) return;
+  const bool partial = !perm.record.previous_permanence().has_order_date();
+  Flag(&perm.record, perm.record.line(), perm.child, "632", v1::ERROR, "DATE_PERM",
+       absl::StrCat("DATE_PERM ", perm.shown, partial ? " (at the earliest)" : "", " is not before DECOM ",
+                    FormatUkDate(first->decom), ", the start of the child's first episode (line ",
+                    first->record.line(), "): a previous permanence order must date from before the child "
+                    "became looked after"));
 }
 
 void RowBuilder::EpisodeRules(std::vector<PendingEpisode*>& eps) {
@@ -760,6 +878,21 @@ void RowBuilder::EpisodeRules(std::vector<PendingEpisode*>& eps) {
     Flag(&p->record, p->record.line(), p->child, rule, v1::ERROR, field, what);
   };
   const size_t n = eps.size();
+
+  // 146 for the year: a code of some year's list that is not in this year's (Z11 before
+  // 2025-26, Z1 or H5 from it, K3 before 2024-25). One of no year's list is flagged
+  // already, as the row was read.
+  if (year >= kFirstPlacementListYear) {
+    const auto codes = PlacementCodes(year);
+    for (PendingEpisode* p : eps) {
+      v1::CareEpisode* e = p->record.mutable_care_episode();
+      if (e->placement().empty() || OneOf(e->placement(), codes)) continue;
+      flag(p, "146", "PLACE",
+           absl::StrCat("PLACE ", Shown(p->place), " is not a valid placement type code in ", YearName(year),
+                        ": expected ", CodeList(codes)));
+      e->set_placement("");
+    }
+  }
 
   for (size_t i = 0; i < n; ++i) {
     PendingEpisode* p = eps[i];

@@ -28,8 +28,9 @@ namespace carestat {
 
 struct Ssda903Options {
   // The collection year the return was filed under (2016 for 2015-16). Rules 357 and 361
-  // need the start and end of the year. 0: inferred from the latest episode start
-  // (DECOM) in the file, which in a valid return lies in the collection year.
+  // need the start and end of the year, 101 and 146 its code lists. 0: inferred from the
+  // latest episode start (DECOM) in the file, which in a valid return lies in the
+  // collection year (a table without episodes then gets every year's codes).
   int collection_year = 0;
 };
 
@@ -47,11 +48,14 @@ std::vector<std::string> Ssda903TableNames();
 std::vector<std::string> Ssda903TableColumnList(const std::string& table);
 
 // One record per row; Episodes rows are held per child to the end of the file (rules
-// 142, 357, 361, 388 and 501 need all of a child's episodes) and then passed on in file
-// order. Fatal issues: missing or unknown columns, a row with a different field count,
-// an empty CHILD, a blank or unparseable key date (Episodes DECOM, Reviews REVIEW,
-// Missing MIS_START, SWEpisodes SW_DECOM, DoLo DOLO_START), text that is not CSV. Other
-// bad dates and codes are issues on the record (issue_rules, has_error for errors).
+// 142, 146, 357, 361, 388 and 501 need all of a child's episodes or the year they give)
+// and then passed on in file order, PrevPerm rows likewise (rule 632 compares DATE_PERM
+// with the child's first DECOM, when the episodes are in the same parse: the XML).
+// Fatal issues: missing or unknown columns, a row with a different field count, an empty
+// CHILD, text that is not CSV. A blank or unparseable key date (Episodes DECOM 141,
+// Reviews REVIEW 166, Missing MIS_START 1004, SWEpisodes SW_DECOM SW04STG1, DoLo
+// DOLO_START 700) is an error that leaves that row out (no record) while the rest is
+// read. Other bad dates and codes are issues on the record (issue_rules, has_error).
 absl::Status ParseSsda903Csv(std::istream& in, const std::string& table, const std::string& file_name,
                              ParseSink& sink);
 absl::Status ParseSsda903Csv(std::istream& in, const std::string& table, const std::string& file_name,

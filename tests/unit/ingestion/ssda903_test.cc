@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cctype>
 #include <cstdint>
 #include <filesystem>
@@ -15,6 +16,7 @@
 
 #include "services/common/dates.h"
 #include "services/ingestion/check.h"
+#include "services/ingestion/formats/la_codes.h"
 #include "services/ingestion/formats/ssda903.h"
 #include "tests/unit/ingestion/test_sink.h"
 
@@ -353,7 +355,7 @@ struct RuleCase {
   std::string pass;    // rows that break no rule at all
   std::string fail;    // rows that break `rule`
   int64_t line;        // the line of the row that breaks it
-  bool fatal;          // whether breaking it makes the file unusable
+  bool left_out;       // whether breaking it leaves the row without a record (a key date)
 };
 
 // gtest names a failing case by this rather than by its bytes.
@@ -538,10 +540,13 @@ TEST_P(Ssda903RuleTest, PassingFileIsCleanAndFailingFileBreaksTheRule) {
       << issue->message();
   EXPECT_EQ(issue->message().find("child A"), std::string::npos) << issue->message();
   EXPECT_NE(issue->message().find(issue->field()), std::string::npos) << issue->message();
-  EXPECT_EQ(fail.fatal, c.fatal) << fail_sink.AllMessages();
+  // No single bad row makes the file unreadable.
+  EXPECT_FALSE(fail.fatal) << fail_sink.AllMessages();
+  EXPECT_GE(fail.errors, 1);
   const v1::Record* flagged = RecordAtLine(fail_sink, c.line);
-  if (c.fatal) {
+  if (c.left_out) {
     EXPECT_EQ(flagged, nullptr) << "a row without its key date gives no record";
+    EXPECT_NE(issue->message().find("row is left out"), std::string::npos) << issue->message();
   } else {
     ASSERT_NE(flagged, nullptr) << "the record is still passed on";
     EXPECT_TRUE(Flagged(*flagged, c.rule)) << flagged->DebugString();
@@ -641,6 +646,257 @@ TEST(Ssda903RulesTest, XmlUascMustBeZeroOrOne) {
   ASSERT_EQ(good.records.size(), 2u);  // the child and its UASC status
   EXPECT_TRUE(good.records[0].first.child().uasc());
   EXPECT_EQ(ToDays(good.records[1].first.uasc().ceased_date()), DayNumber(2028, 2, 1));
+}
+
+// Issue 14: rules found wrong on main, each with a failing case and the near miss.
+
+// A one-child XML return: one open episode per DECOM given, in that order (other episode
+// rules may fire: the tests count only 632 and 101), and a PERMANENCE group with
+// DATE_PERM when it is not empty.
+std::string PermXml(const std::vector<std::string>& decoms, const std::string& date_perm,
+                    const std::string& sex = "1") {
+  std::string out = "<EXPSSDA903><CHILD><HEADER><CHILDID>A</CHILDID><SEX>" + sex +
+                    "</SEX><DOB>01/02/2010</DOB><ETHNIC>WBRI</ETHNIC><UASC>0</UASC>\n";
+  if (!date_perm.empty()) {
+    out += "<PERMANENCE><PREV_PERM>P1</PREV_PERM><LA_PERM>301</LA_PERM><DATE_PERM>" + date_perm +
+           "</DATE_PERM></PERMANENCE>\n";
+  }
+  out += "</HEADER>\n";
+  for (const auto& d : decoms) {
+    out += "<EPISODE><DECOM>" + d + "</DECOM><RNE>S</RNE><LS>C2</LS><CIN>N1</CIN><PL>U1</PL>"
+           "<PLACE_PROVIDER>PR1</PLACE_PROVIDER></EPISODE>\n";
+  }
+  return out + "</CHILD></EXPSSDA903>";
+}
+
+const v1::Record* PermRecord(const CollectingSink& sink) {
+  for (const auto& [r, child] : sink.records) {
+    if (r.has_previous_permanence()) return &r;
+  }
+  return nullptr;
+}
+
+TEST(Ssda903Issue14Test, Rule632PermanenceOrderOnOrAfterTheFirstEpisodeStart) {
+  // DfE: "If provided <DATE_PERM> should be prior to <DECOM>". The first episode starts
+  // 01/05/2015: the day before passes, the same day fails.
+  auto before = ParseXml(PermXml({"01/05/2015"}, "30/04/2015"));
+  EXPECT_EQ(CountRule(before, "632"), 0) << before.AllMessages();
+  ASSERT_NE(PermRecord(before), nullptr);
+  EXPECT_FALSE(PermRecord(before)->has_error());
+
+  auto same_day = ParseXml(PermXml({"01/05/2015"}, "01/05/2015"));
+  ASSERT_EQ(CountRule(same_day, "632"), 1) << same_day.AllMessages();
+  const v1::ValidationIssue* issue = nullptr;
+  for (const auto& i : same_day.issues) {
+    if (i.rule() == "632") issue = &i;
+  }
+  EXPECT_EQ(issue->severity(), v1::ERROR);
+  EXPECT_EQ(issue->field(), "DATE_PERM");
+  EXPECT_EQ(issue->child(), "A");
+  EXPECT_NE(issue->message().find("DATE_PERM 01/05/2015 is not before DECOM 01/05/2015"), std::string::npos)
+      << issue->message();
+  EXPECT_EQ(issue->message().find("01/02/2010"), std::string::npos) << "the date of birth is not repeated";
+  EXPECT_EQ(same_day.fatal, 0);
+  ASSERT_NE(PermRecord(same_day), nullptr) << "the record is still passed on";
+  EXPECT_TRUE(Flagged(*PermRecord(same_day), "632"));
+  EXPECT_TRUE(PermRecord(same_day)->has_error());
+  // The episodes are not what is wrong: they stay in every figure.
+  for (const auto& [r, child] : same_day.records) {
+    if (r.has_care_episode()) {
+      EXPECT_FALSE(r.has_error()) << r.DebugString();
+    }
+  }
+}
+
+TEST(Ssda903Issue14Test, Rule632ComparesWithTheEarliestEpisodeWhateverTheOrder) {
+  // Episodes listed latest first: the first episode is the one of 01/03/2015, so an
+  // order of 01/04/2015 (before the later episode only) breaks the rule.
+  auto between = ParseXml(PermXml({"01/06/2015", "01/03/2015"}, "01/04/2015"));
+  EXPECT_EQ(CountRule(between, "632"), 1) << between.AllMessages();
+  auto earlier = ParseXml(PermXml({"01/06/2015", "01/03/2015"}, "28/02/2015"));
+  EXPECT_EQ(CountRule(earlier, "632"), 0) << earlier.AllMessages();
+}
+
+TEST(Ssda903Issue14Test, Rule632TakesAPartialDateAtItsEarliest) {
+  // ZZ/05/2015 may be any day of May 2015: not one of them is before 01/05/2015.
+  EXPECT_EQ(CountRule(ParseXml(PermXml({"01/05/2015"}, "ZZ/05/2015")), "632"), 1);
+  // ZZ/ZZ/2015 may be in April: not certainly after the start, so it passes.
+  EXPECT_EQ(CountRule(ParseXml(PermXml({"01/05/2015"}, "ZZ/ZZ/2015")), "632"), 0);
+  EXPECT_EQ(CountRule(ParseXml(PermXml({"01/05/2015"}, "ZZ/04/2015")), "632"), 0);
+  // An unknown year can be compared with nothing.
+  EXPECT_EQ(CountRule(ParseXml(PermXml({"01/05/2015"}, "01/06/ZZZZ")), "632"), 0);
+  // No episode in the return: nothing to compare with.
+  EXPECT_EQ(CountRule(ParseXml(PermXml({}, "01/06/2015")), "632"), 0);
+}
+
+TEST(Ssda903Issue14Test, Rule633AcceptsOnlyDfeLaCodesOldOrNew) {
+  // Real codes pass, current (301, 942 Cumberland from 2023) and withdrawn (909 Cumbria,
+  // 928 Northamptonshire, 820 Bedfordshire); so do the four codes outside England.
+  for (const char* ok : {"301", "213", "201", "942", "943", "909", "928", "820", "875", "420", "WAL", "nir"}) {
+    auto sink = ParseCsv("prev_perm", kPermCols + "A,01/02/2010,P1," + ok + ",01/03/2012\n");
+    EXPECT_EQ(CountRule(sink, "633"), 0) << ok << ": " << sink.AllMessages();
+  }
+  // Three digits that are no LA's code fail: the first beyond a range (214, 944), a gap
+  // (817), DfE's UPN-only pseudo codes (001, 660) and a placeholder (999).
+  for (const char* bad : {"214", "944", "817", "001", "660", "999", "000", "3011"}) {
+    auto sink = ParseCsv("prev_perm", kPermCols + "A,01/02/2010,P1," + bad + ",01/03/2012\n");
+    ASSERT_EQ(CountRule(sink, "633"), 1) << bad << ": " << sink.AllMessages();
+    EXPECT_NE(sink.issues[0].message().find("not a DfE local authority code"), std::string::npos)
+        << sink.issues[0].message();
+    ASSERT_EQ(sink.records.size(), 1u);
+    EXPECT_EQ(sink.records[0].first.previous_permanence().la(), "") << bad;
+    EXPECT_TRUE(sink.records[0].first.has_error());
+  }
+}
+
+TEST(Ssda903Issue14Test, LaCodeListHasEveryLaOfEnglandAndThePseudoCodesApart) {
+  EXPECT_TRUE(IsDfeLaCode("301"));
+  EXPECT_TRUE(IsDfeLaCode("838"));  // Dorset from 2019
+  EXPECT_TRUE(IsDfeLaCode("839"));  // Bournemouth, Christchurch and Poole
+  EXPECT_TRUE(IsDfeLaCode("940"));  // North Northamptonshire
+  EXPECT_TRUE(IsDfeLaCode("941"));  // West Northamptonshire
+  EXPECT_FALSE(IsDfeLaCode("804"));
+  EXPECT_FALSE(IsDfeLaCode("30"));
+  EXPECT_FALSE(IsDfeLaCode("30a"));
+  EXPECT_FALSE(IsDfeLaCode(""));
+  EXPECT_TRUE(IsDfeUpnPseudoLaCode("005"));
+  EXPECT_FALSE(IsDfeUpnPseudoLaCode("006"));
+  EXPECT_TRUE(IsDfeUpnPseudoLaCode("681"));
+  EXPECT_FALSE(IsDfeUpnPseudoLaCode("682"));
+  EXPECT_FALSE(IsDfeLaCode("708"));
+  int codes = 0;
+  for (int n = 0; n < 1000; ++n) {
+    char buf[4];
+    std::snprintf(buf, sizeof buf, "%03d", n);
+    codes += IsDfeLaCode(buf) ? 1 : 0;
+  }
+  // The 152 LAs of 2015-16, Bedfordshire 820 and Cheshire 875 (withdrawn in 2009) and the
+  // six codes new since 2019 (838, 839, 940 to 943).
+  EXPECT_EQ(codes, 160);
+}
+
+TEST(Ssda903Issue14Test, Rule101SexCodesFollowTheCollectionYear) {
+  const std::string h = kHeaderHeader;
+  // 2023-24 (collection year 2024): 1 and 2; M is not yet a code.
+  EXPECT_EQ(CountRule(ParseCsv("header", h + "A,1,01/02/2010,WBRI,UN1,,\n", 2024), "101"), 0);
+  EXPECT_EQ(CountRule(ParseCsv("header", h + "A,2,01/02/2010,WBRI,UN1,,\n", 2024), "101"), 0);
+  EXPECT_EQ(CountRule(ParseCsv("header", h + "A,M,01/02/2010,WBRI,UN1,,\n", 2024), "101"), 1);
+  // 2024-25: M, F and U; 1 is no longer one.
+  for (const char* ok : {"M", "F", "U", "f"}) {
+    auto sink = ParseCsv("header", h + "A," + ok + ",01/02/2010,WBRI,UN1,,\n", 2025);
+    EXPECT_EQ(CountRule(sink, "101"), 0) << ok << ": " << sink.AllMessages();
+  }
+  auto one = ParseCsv("header", h + "A,1,01/02/2010,WBRI,UN1,,\n", 2025);
+  ASSERT_EQ(CountRule(one, "101"), 1) << one.AllMessages();
+  EXPECT_NE(one.issues[0].message().find("SEX '1' is not a valid sex code in 2024-25: expected M, F, U"),
+            std::string::npos)
+      << one.issues[0].message();
+  ASSERT_EQ(one.records.size(), 1u);
+  EXPECT_TRUE(one.records[0].first.has_error());
+  EXPECT_NE(one.records[0].first.child().sex(), v1::MALE);
+  EXPECT_EQ(CountRule(ParseCsv("header", h + "A,2,01/02/2010,WBRI,UN1,,\n", 2026), "101"), 1);
+  // The year not known (a Header table alone, not filed under a year): any year's code.
+  EXPECT_EQ(CountRule(ParseCsv("header", h + "A,1,01/02/2010,WBRI,UN1,,\nB,M,01/02/2010,WBRI,UN1,,\n"), "101"), 0);
+  EXPECT_EQ(CountRule(ParseCsv("header", h + "A,X,01/02/2010,WBRI,UN1,,\n"), "101"), 1);
+}
+
+TEST(Ssda903Issue14Test, Rule101InXmlTakesTheYearFromTheLatestEpisode) {
+  // The latest DECOM, 01/05/2024, puts the return in 2024-25: sex 1 is not valid there.
+  auto new_codes = ParseXml(PermXml({"01/05/2024"}, "", "1"));
+  EXPECT_EQ(CountRule(new_codes, "101"), 1) << new_codes.AllMessages();
+  EXPECT_EQ(CountRule(ParseXml(PermXml({"01/05/2024"}, "", "M")), "101"), 0);
+  // The last day of 2023-24: still 1 and 2.
+  EXPECT_EQ(CountRule(ParseXml(PermXml({"31/03/2024"}, "", "1")), "101"), 0);
+  EXPECT_EQ(CountRule(ParseXml(PermXml({"31/03/2024"}, "", "M")), "101"), 1);
+}
+
+int Rule146(const std::string& place, int year, const std::string& decom = "01/05/2015") {
+  auto sink = ParseCsv("episodes", kEpisodeCols + Ep("A", decom, "S", "C2", place, "", "", ""), year);
+  return CountRule(sink, "146");
+}
+
+TEST(Ssda903Issue14Test, Rule146PlacementCodesFollowTheCollectionYear) {
+  // 2023-24: no K3 yet, no Z11.
+  EXPECT_EQ(Rule146("Z1", 2024), 0);
+  EXPECT_EQ(Rule146("H5", 2024), 0);
+  EXPECT_EQ(Rule146("K3", 2024), 1);
+  EXPECT_EQ(Rule146("Z11", 2024), 1);
+  // 2024-25: K3 (DfE's upper case; lower case is read as it), Z1, H5 and P2 still; Z11 not yet.
+  EXPECT_EQ(Rule146("K3", 2025), 0);
+  EXPECT_EQ(Rule146("k3", 2025), 0);
+  EXPECT_EQ(Rule146("Z1", 2025), 0);
+  EXPECT_EQ(Rule146("P2", 2025), 0);
+  EXPECT_EQ(Rule146("Z11", 2025), 1);
+  // 2025-26: Z11 to Z14 replace Z1; H5 and P2 are withdrawn.
+  for (const char* ok : {"Z11", "Z12", "Z13", "Z14", "K3", "U1"}) EXPECT_EQ(Rule146(ok, 2026), 0) << ok;
+  for (const char* bad : {"Z1", "H5", "P2", "Z15"}) EXPECT_EQ(Rule146(bad, 2026), 1) << bad;
+  // 2026-27 keeps the 2025-26 list.
+  EXPECT_EQ(Rule146("Z12", 2027), 0);
+  EXPECT_EQ(Rule146("Z1", 2027), 1);
+  // The year not given: taken from the latest DECOM (01/05/2025 is in 2025-26).
+  EXPECT_EQ(Rule146("Z1", 0, "01/05/2025"), 1);
+  EXPECT_EQ(Rule146("Z1", 0, "31/03/2025"), 0);  // the last day of 2024-25
+
+  auto sink = ParseCsv("episodes", kEpisodeCols + Ep("A", "01/05/2024", "S", "C2", "Z11", "", "", ""), 2025);
+  ASSERT_EQ(CountRule(sink, "146"), 1) << sink.AllMessages();
+  const auto& issue = sink.issues[0];
+  EXPECT_EQ(issue.field(), "PLACE");
+  EXPECT_EQ(issue.child(), "A");
+  EXPECT_NE(issue.message().find("PLACE 'Z11' is not a valid placement type code in 2024-25"), std::string::npos)
+      << issue.message();
+  ASSERT_EQ(sink.records.size(), 1u);
+  EXPECT_TRUE(Flagged(sink.records[0].first, "146"));
+  EXPECT_EQ(sink.records[0].first.care_episode().placement(), "") << "a code not valid in the year is not kept";
+}
+
+TEST(Ssda903Issue14Test, AnEpisodeOrReviewWithABadDateIsLeftOutAndTheRestIsRead) {
+  CollectingSink eps_sink;
+  FileReport eps = Check("e.csv",
+                         kEpisodeCols + Ep("A", "01/05/2015", "S", "C2", "U1", "PR1", "", "") +
+                             Ep("B", "31/04/2015", "S", "C2", "U1", "PR1", "", "") +
+                             Ep("C", "01/06/2015", "S", "C2", "U1", "PR1", "", ""),
+                         &eps_sink);
+  EXPECT_FALSE(eps.fatal) << eps_sink.AllMessages();
+  EXPECT_EQ(eps.errors, 1);
+  ASSERT_EQ(CountRule(eps_sink, "141"), 1) << eps_sink.AllMessages();
+  EXPECT_EQ(eps_sink.issues[0].line(), 3);
+  EXPECT_EQ(eps_sink.issues[0].child(), "B");
+  EXPECT_EQ(eps.record_total, 2) << "the row without a start date is left out of the counts";
+  ASSERT_EQ(eps_sink.records.size(), 2u);
+  EXPECT_EQ(eps_sink.records[0].second, "A");
+  EXPECT_EQ(eps_sink.records[1].second, "C");
+
+  CollectingSink rev_sink;
+  FileReport rev = Check("r.csv",
+                         kReviewCols + "A,01/02/2010,01/06/2015,PN1\nB,01/02/2010,,PN1\nC,01/02/2010,02/06/2015,PN2\n",
+                         &rev_sink);
+  EXPECT_FALSE(rev.fatal) << rev_sink.AllMessages();
+  ASSERT_EQ(CountRule(rev_sink, "166"), 1) << rev_sink.AllMessages();
+  EXPECT_NE(rev_sink.issues[0].message().find("r.csv line 3: REVIEW (date of review) is blank"), std::string::npos)
+      << rev_sink.issues[0].message();
+  EXPECT_EQ(rev.record_total, 2);
+
+  // The same in XML: child B's bad DECOM leaves out that episode only.
+  std::string xml = PermXml({"01/05/2015"}, "");
+  xml.insert(xml.find("</EXPSSDA903>"),
+             "<CHILD><HEADER><CHILDID>B</CHILDID><SEX>2</SEX><DOB>01/02/2011</DOB><ETHNIC>WBRI</ETHNIC>"
+             "<UASC>0</UASC></HEADER><EPISODE><DECOM>1/5/15</DECOM><RNE>S</RNE><LS>C2</LS><CIN>N1</CIN><PL>U1</PL>"
+             "<PLACE_PROVIDER>PR1</PLACE_PROVIDER></EPISODE></CHILD>");
+  auto x = ParseXml(xml);
+  EXPECT_EQ(x.fatal, 0) << x.AllMessages();
+  EXPECT_EQ(CountRule(x, "141"), 1) << x.AllMessages();
+  int episodes = 0, children = 0;
+  for (const auto& [r, child] : x.records) {
+    episodes += r.has_care_episode() ? 1 : 0;
+    children += r.has_child() ? 1 : 0;
+  }
+  EXPECT_EQ(episodes, 1);
+  EXPECT_EQ(children, 2);
+
+  // A row whose structure cannot be read still makes the file unusable.
+  auto cut = ParseCsv("episodes", kEpisodeCols + Ep("A", "01/05/2015", "S", "C2", "U1", "PR1", "", "") +
+                                      "B,01/06/2015,S\n");
+  EXPECT_EQ(cut.fatal, 1) << cut.AllMessages();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -799,11 +1055,12 @@ TEST(Ssda903RobustnessTest, RowCutShortIsFatalNamingTheLine) {
       << sink.issues[0].message();
 }
 
-TEST(Ssda903RobustnessTest, UnparseableDecomOrEmptyChildIsFatal) {
+TEST(Ssda903RobustnessTest, UnparseableDecomLeavesTheRowOutButEmptyChildIsFatal) {
   auto decom = ParseCsv("episodes", kEpisodeCols + Ep("A", "2015-05-01", "S", "C2", "U1", "PR1", "", ""));
-  EXPECT_EQ(decom.fatal, 1) << decom.AllMessages();
+  EXPECT_EQ(decom.fatal, 0) << decom.AllMessages();
   ASSERT_EQ(decom.issues.size(), 1u);
   EXPECT_EQ(decom.issues[0].rule(), "141");
+  EXPECT_EQ(decom.issues[0].severity(), v1::ERROR);
   EXPECT_EQ(decom.issues[0].field(), "DECOM");
   EXPECT_EQ(decom.issues[0].child(), "A");
   EXPECT_NE(decom.issues[0].message().find("'2015-05-01'"), std::string::npos);
