@@ -148,6 +148,8 @@ class CinParser {
       child_.mutable_child();
       raw_child_.clear();
       upn_.clear();
+      sex_.clear();
+      sex_field_ = "Sex";
       episodes_.clear();
     } else if (name == "CINdetails") {
       episodes_.emplace_back();
@@ -213,6 +215,9 @@ class CinParser {
                                   "' is not a date (expected YYYY-03-31)"),
               Line(), "ReferenceDate");
       }
+    } else if (parent == "CollectionDetails" && name == "Year") {
+      year_text_ = value;
+      year_line_ = Line();
     } else if (parent == "Source" && name == "LEA") {
       lea_ = value;
     } else if (name == "Header") {
@@ -224,7 +229,11 @@ class CinParser {
       else if (name == "PersonBirthDate") SetDate(value, name, false, &child_, [&] { return c->mutable_birth_date(); });
       else if (name == "ExpectedPersonBirthDate") SetDate(value, name, false, &child_, [&] { return c->mutable_expected_birth_date(); });
       else if (name == "PersonDeathDate") SetDate(value, name, false, &child_, [&] { return c->mutable_death_date(); });
-      else if (name == "GenderCurrent" || name == "Sex") c->set_sex(ParseSex(value));
+      else if (name == "GenderCurrent" || name == "Sex") {
+        c->set_sex(ParseSex(value));
+        sex_ = value;
+        sex_field_ = name;
+      }
     } else if (parent == "ChildCharacteristics" && name == "Ethnicity") {
       child_.mutable_child()->set_ethnicity(value);
     } else if (parent == "Disabilities" && name == "Disability") {
@@ -291,17 +300,38 @@ class CinParser {
     path_.pop_back();
   }
 
+  // Rule 100: <ReferenceDate> is 31 March of the collection year. The year is the
+  // header's <Year> when it states one (so `validate` on a file alone checks the two
+  // against each other), else the financial year the ReferenceDate falls in. Ingestion
+  // also holds the ReferenceDate to the year the file was filed under (header-year).
   void EndHeader() {
     int cy = 0;
+    std::optional<int> stated_year;
+    if (!year_text_.empty()) {
+      const bool digits = year_text_.size() == 4 && std::all_of(year_text_.begin(), year_text_.end(), [](char c) {
+                            return c >= '0' && c <= '9';
+                          });
+      if (digits) {
+        stated_year = std::stoi(year_text_);
+      } else {
+        const int64_t line = year_line_ > 0 ? year_line_ : Line();
+        sink_.OnIssue(MakeIssue("100", v1::ERROR,
+                                absl::StrCat(file_, " line ", line, ": the header's Year ", ShowValue("Year", year_text_),
+                                             " is not a year (expected YYYY, the year the census ends)"),
+                                file_, line, "Year", "", Path()),
+                      false);
+      }
+    }
     if (reference_date_) {
       cy = FinancialYearOf(*reference_date_) + 1;
       int y, m, d;
       CivilFromDays(*reference_date_, &y, &m, &d);
-      if (m != 3 || d != 31) {
+      const int expected = stated_year.value_or(cy);
+      if (m != 3 || d != 31 || y != expected) {
         sink_.OnIssue(MakeIssue("100", v1::ERROR,
                                 absl::StrCat(file_, " line ", Line(), ": Reference Date is incorrect: ",
-                                             FormatIsoDate(*reference_date_), " where 31 March ", cy,
-                                             " was expected"),
+                                             FormatIsoDate(*reference_date_), " where 31 March ", expected,
+                                             " was expected", stated_year ? " (the header's Year)" : ""),
                                 file_, Line(), "ReferenceDate", "", Path()),
                       false);
       }
@@ -310,6 +340,7 @@ class CinParser {
     } else {
       Fatal("100", absl::StrCat(file_, ": the header has no ReferenceDate"), Line(), "ReferenceDate");
     }
+    collection_year_ = cy;
     sink_.OnHeader(lea_, cy, static_cast<int>(Line()));
   }
 
@@ -353,14 +384,26 @@ class CinParser {
     v1::Child* c = child_.mutable_child();
     const int64_t line = child_.line();
     if (!upn_.empty()) {
-      std::string problem = UpnProblem(upn_);
+      std::string problem = UpnProblem(upn_, collection_year_);
       if (!problem.empty()) {
-        Rule(problem.substr(0, 4), v1::ERROR, problem.substr(5), line, "UPN", &child_);
+        const size_t space = problem.find(' ');
+        Rule(problem.substr(0, space), v1::ERROR, problem.substr(space + 1), line, "UPN", &child_);
       } else {
         c->set_upn_known(true);
       }
     }
-    if (c->sex() == v1::SEX_UNSPECIFIED) Rule("4180", v1::ERROR, "Gender is missing", line, "Sex", &child_);
+    // 4180: present, and one of the codes of the census year (GenderCurrent 0/1/2/9 until
+    // 2023-24, Sex M/F/U from 2024-25); the element's name is not what is checked.
+    if (sex_.empty()) {
+      Rule("4180", v1::ERROR,
+           collection_year_ >= 2025 ? "Sex must be provided and equal M, F, or U" : "Gender is missing", line,
+           sex_field_, &child_);
+    } else if (!IsCinSexCode(sex_, collection_year_)) {
+      Rule("4180", v1::ERROR,
+           absl::StrCat(sex_field_, " ", ShowValue(sex_field_, sex_), " is not a code of the census ending in ",
+                        collection_year_, " (", CinSexCodes(collection_year_), ")"),
+           line, sex_field_, &child_);
+    }
     if (!IsCode(CodeList::kEthnicity, c->ethnicity())) {
       Rule("4220", v1::ERROR, absl::StrCat("Ethnicity '", c->ethnicity(), "' is missing or invalid"), line,
            "Ethnicity", &child_);
@@ -381,7 +424,8 @@ class CinParser {
       Rule("8600", v1::ERROR, "Child referral date is after the data collection period", line, "CINreferralDate",
            &rec);
     }
-    if (!IsCode(CodeList::kReferralSource, r.source())) {
+    // 8866 applies to referrals on or after 1 April 2013, when ReferralSource began.
+    if (referral >= DayNumber(2013, 4, 1) && !IsCode(CodeList::kReferralSource, r.source())) {
       Rule("8866", v1::ERROR, absl::StrCat("Source of Referral '", r.source(), "' is missing or an invalid code"),
            line, "ReferralSource", &rec);
     }
@@ -495,20 +539,29 @@ class CinParser {
   }
 
   void CheckAcrossEpisodes() {
-    // 8820: CIN episodes overlap (an episode starts before the previous one closed).
-    std::vector<Episode*> sorted;
+    // 8820 (DfE): where a child has more than one CINdetails, no CINreferralDate may fall
+    // a) on or after another episode's CINreferralDate and before its CINclosureDate, or
+    // b) on or after the CINreferralDate of another episode that has no closure date and
+    //    whose ReferralNFA is false or 0, up to the ReferenceDate.
+    // One episode may close the day the next starts; an open referral that was NFA'd (no
+    // further action) covers no days.
+    const int32_t census_end = census_end_ ? *census_end_ : INT32_MAX;
     for (Episode& e : episodes_) {
-      if (e.referral.referral().has_referral_date()) sorted.push_back(&e);
-    }
-    std::sort(sorted.begin(), sorted.end(), [](Episode* a, Episode* b) {
-      return ToDays(a->referral.referral().referral_date()) < ToDays(b->referral.referral().referral_date());
-    });
-    for (size_t i = 1; i < sorted.size(); ++i) {
-      const v1::Referral& prev = sorted[i - 1]->referral.referral();
-      const int32_t start = ToDays(sorted[i]->referral.referral().referral_date());
-      if (!prev.has_closure_date() || ToDays(prev.closure_date()) > start) {
-        Rule("8820", v1::ERROR, "The dates on the CIN episodes for this child overlap",
-             sorted[i]->referral.line(), "CINreferralDate", &sorted[i]->referral);
+      if (!e.referral.referral().has_referral_date()) continue;
+      const int32_t start = ToDays(e.referral.referral().referral_date());
+      for (const Episode& o : episodes_) {
+        if (&o == &e || !o.referral.referral().has_referral_date()) continue;
+        const v1::Referral& other = o.referral.referral();
+        const int32_t o_start = ToDays(other.referral_date());
+        if (start < o_start) continue;
+        const bool inside = other.has_closure_date()
+                                ? start < ToDays(other.closure_date())
+                                : other.nfa_known() && !other.nfa() && start <= census_end;
+        if (inside) {
+          Rule("8820", v1::ERROR, "The dates on the CIN episodes for this child overlap", e.referral.line(),
+               "CINreferralDate", &e.referral);
+          break;
+        }
       }
     }
     // 8935 and 8940 across every plan of the child.
@@ -535,8 +588,11 @@ class CinParser {
         if (a == b) continue;
         const int32_t b_start = ToDays(b->cp_plan().start_date());
         const int32_t b_end = b->cp_plan().has_end_date() ? ToDays(b->cp_plan().end_date()) : horizon;
-        // Back-to-back plans (one ends the day the next starts) do not overlap.
-        if (start > b_start && start < b_end) {
+        // DfE: a plan's CPPstartDate may not fall within another plan's CPPstartDate to
+        // CPPendDate (to the ReferenceDate when it is open). Two plans starting the same
+        // day overlap; back-to-back plans (one ends the day the next starts) do not.
+        const bool open = !b->cp_plan().has_end_date();
+        if (start == b_start || (start > b_start && (open ? start <= b_end : start < b_end))) {
           Rule("8940", v1::ERROR, "Child Protection Plan data contains overlapping dates", a->line(),
                "CPPstartDate", a);
           break;
@@ -557,6 +613,11 @@ class CinParser {
   v1::Record child_;
   std::string raw_child_;
   std::string upn_;
+  std::string sex_;                  // the child's sex code as written
+  std::string sex_field_ = "Sex";    // GenderCurrent (to 2023-24) or Sex
+  std::string year_text_;            // the header's <Year>
+  int64_t year_line_ = 0;
+  int collection_year_ = 0;          // from the ReferenceDate: 2016 for 2015-16
   std::vector<Episode> episodes_;
   std::unordered_set<std::string> seen_children_;
 };
