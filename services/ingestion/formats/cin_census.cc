@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -33,6 +35,44 @@ std::string Trim(const std::string& s) {
 }
 
 bool TrueFlag(const std::string& v) { return v == "1" || v == "true" || v == "True" || v == "TRUE"; }
+
+// One interval of a child's history for the overlap rules: it starts on `start` and
+// covers the days up to, not including, `end` (INT64_MIN: it covers none).
+struct Span {
+  int32_t start;
+  int64_t end;
+  v1::Record* record;
+};
+
+// The spans whose start falls within another span (on or after its start, before its
+// end), in their original order; with `same_start`, two spans starting the same day
+// always do. Sorted once, so a child with many episodes costs n log n, not n squared.
+std::vector<Span> StartsInsideAnother(std::vector<Span> spans, bool same_start) {
+  std::vector<size_t> order(spans.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return spans[a].start < spans[b].start; });
+  std::vector<bool> inside(spans.size(), false);
+  int64_t reach = INT64_MIN;  // the furthest end of the spans starting before this group
+  for (size_t g = 0; g < order.size();) {
+    size_t h = g;
+    const int32_t start = spans[order[g]].start;
+    while (h < order.size() && spans[order[h]].start == start) ++h;
+    size_t covering = 0;  // spans of this group that cover their own start day
+    for (size_t k = g; k < h; ++k) covering += spans[order[k]].end > start;
+    for (size_t k = g; k < h; ++k) {
+      const Span& s = spans[order[k]];
+      const size_t others = covering - (s.end > start ? 1 : 0);
+      inside[order[k]] = reach > start || (same_start ? h - g > 1 : others > 0);
+    }
+    for (size_t k = g; k < h; ++k) reach = std::max(reach, spans[order[k]].end);
+    g = h;
+  }
+  std::vector<Span> out;
+  for (size_t i = 0; i < spans.size(); ++i) {
+    if (inside[i]) out.push_back(spans[i]);
+  }
+  return out;
+}
 
 // One CIN episode (CINdetails) and everything recorded within it.
 struct Episode {
@@ -149,7 +189,7 @@ class CinParser {
       raw_child_.clear();
       upn_.clear();
       sex_.clear();
-      sex_field_ = "Sex";
+      sex_field_.clear();
       episodes_.clear();
     } else if (name == "CINdetails") {
       episodes_.emplace_back();
@@ -394,6 +434,7 @@ class CinParser {
     }
     // 4180: present, and one of the codes of the census year (GenderCurrent 0/1/2/9 until
     // 2023-24, Sex M/F/U from 2024-25); the element's name is not what is checked.
+    if (sex_field_.empty()) sex_field_ = collection_year_ >= 2025 ? "Sex" : "GenderCurrent";
     if (sex_.empty()) {
       Rule("4180", v1::ERROR,
            collection_year_ >= 2025 ? "Sex must be provided and equal M, F, or U" : "Gender is missing", line,
@@ -545,24 +586,19 @@ class CinParser {
     //    whose ReferralNFA is false or 0, up to the ReferenceDate.
     // One episode may close the day the next starts; an open referral that was NFA'd (no
     // further action) covers no days.
-    const int32_t census_end = census_end_ ? *census_end_ : INT32_MAX;
+    const int64_t after_census = census_end_ ? int64_t{*census_end_} + 1 : INT64_MAX;
+    std::vector<Span> episodes;
     for (Episode& e : episodes_) {
-      if (!e.referral.referral().has_referral_date()) continue;
-      const int32_t start = ToDays(e.referral.referral().referral_date());
-      for (const Episode& o : episodes_) {
-        if (&o == &e || !o.referral.referral().has_referral_date()) continue;
-        const v1::Referral& other = o.referral.referral();
-        const int32_t o_start = ToDays(other.referral_date());
-        if (start < o_start) continue;
-        const bool inside = other.has_closure_date()
-                                ? start < ToDays(other.closure_date())
-                                : other.nfa_known() && !other.nfa() && start <= census_end;
-        if (inside) {
-          Rule("8820", v1::ERROR, "The dates on the CIN episodes for this child overlap", e.referral.line(),
-               "CINreferralDate", &e.referral);
-          break;
-        }
-      }
+      const v1::Referral& r = e.referral.referral();
+      if (!r.has_referral_date()) continue;
+      const int64_t end = r.has_closure_date()              ? ToDays(r.closure_date())
+                          : r.nfa_known() && !r.nfa() ? after_census
+                                                            : INT64_MIN;
+      episodes.push_back(Span{ToDays(r.referral_date()), end, &e.referral});
+    }
+    for (const Span& e : StartsInsideAnother(episodes, false)) {
+      Rule("8820", v1::ERROR, "The dates on the CIN episodes for this child overlap", e.record->line(),
+           "CINreferralDate", e.record);
     }
     // 8935 and 8940 across every plan of the child.
     std::vector<v1::Record*> plans;
@@ -581,23 +617,17 @@ class CinParser {
         }
       }
     }
-    const int32_t horizon = census_end_ ? *census_end_ : INT32_MAX;
-    for (v1::Record* a : plans) {
-      const int32_t start = ToDays(a->cp_plan().start_date());
-      for (v1::Record* b : plans) {
-        if (a == b) continue;
-        const int32_t b_start = ToDays(b->cp_plan().start_date());
-        const int32_t b_end = b->cp_plan().has_end_date() ? ToDays(b->cp_plan().end_date()) : horizon;
-        // DfE: a plan's CPPstartDate may not fall within another plan's CPPstartDate to
-        // CPPendDate (to the ReferenceDate when it is open). Two plans starting the same
-        // day overlap; back-to-back plans (one ends the day the next starts) do not.
-        const bool open = !b->cp_plan().has_end_date();
-        if (start == b_start || (start > b_start && (open ? start <= b_end : start < b_end))) {
-          Rule("8940", v1::ERROR, "Child Protection Plan data contains overlapping dates", a->line(),
-               "CPPstartDate", a);
-          break;
-        }
-      }
+    // 8940 (DfE): no plan's CPPstartDate may fall within another plan's CPPstartDate to
+    // CPPendDate (to the ReferenceDate when it is open). Two plans starting the same day
+    // overlap; back-to-back plans (one ends the day the next starts) do not.
+    std::vector<Span> spans;
+    for (v1::Record* p : plans) {
+      const v1::CpPlan& c = p->cp_plan();
+      spans.push_back(Span{ToDays(c.start_date()), c.has_end_date() ? int64_t{ToDays(c.end_date())} : after_census, p});
+    }
+    for (const Span& p : StartsInsideAnother(spans, true)) {
+      Rule("8940", v1::ERROR, "Child Protection Plan data contains overlapping dates", p.record->line(), "CPPstartDate",
+           p.record);
     }
   }
 
@@ -614,7 +644,7 @@ class CinParser {
   std::string raw_child_;
   std::string upn_;
   std::string sex_;                  // the child's sex code as written
-  std::string sex_field_ = "Sex";    // GenderCurrent (to 2023-24) or Sex
+  std::string sex_field_;            // GenderCurrent (to 2023-24) or Sex, as the file names it
   std::string year_text_;            // the header's <Year>
   int64_t year_line_ = 0;
   int collection_year_ = 0;          // from the ReferenceDate: 2016 for 2015-16

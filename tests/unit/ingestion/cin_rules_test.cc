@@ -400,5 +400,30 @@ TEST(CinRulesTest, Rule100ComparesReferenceDateWithTheHeaderYear) {
   EXPECT_EQ(sink.header_year, 2016);
 }
 
+
+TEST(CinRulesTest, OverlapRulesOnAChildWithManyEpisodesStayFastAndExact) {
+  // 30,000 episodes opened and closed on one day cover no day, so none overlaps; one
+  // more, open (ReferralNFA false) from that day, covers all of them, not itself.
+  std::string many;
+  for (int i = 0; i < 30000; ++i) {
+    many += "<CINdetails><CINreferralDate>2015-07-01</CINreferralDate><ReferralSource>5A</ReferralSource>"
+            "<CINclosureDate>2015-07-01</CINclosureDate><ReasonForClosure>RC1</ReasonForClosure>"
+            "<ReferralNFA>false</ReferralNFA></CINdetails>\n";
+  }
+  auto count8820 = [](const CollectingSink& sink) {
+    int n = 0;
+    for (const auto& i : sink.issues) n += i.rule() == "8820";
+    return n;
+  };
+  Parts p;
+  p.closure = "<CINclosureDate>2015-06-30</CINclosureDate><ReasonForClosure>RC1</ReasonForClosure>";
+  p.plans.replace(p.plans.find("2016-01-15"), 10, "2015-06-29");
+  p.more_episodes = many;
+  EXPECT_EQ(count8820(Parse(p)), 0);
+  p.more_episodes += "<CINdetails><CINreferralDate>2015-07-01</CINreferralDate><ReferralSource>5A</ReferralSource>"
+                     "<ReferralNFA>false</ReferralNFA></CINdetails>\n";
+  EXPECT_EQ(count8820(Parse(p)), 30000);
+}
+
 }  // namespace
 }  // namespace carestat
