@@ -371,7 +371,8 @@ class CinParser {
         sink_.OnIssue(MakeIssue("100", v1::ERROR,
                                 absl::StrCat(file_, " line ", Line(), ": Reference Date is incorrect: ",
                                              FormatIsoDate(*reference_date_), " where 31 March ", expected,
-                                             " was expected", stated_year ? " (the header's Year)" : ""),
+                                             " was expected",
+                                             stated_year ? absl::StrCat(" (the header's Year is ", *stated_year, ")") : ""),
                                 file_, Line(), "ReferenceDate", "", Path()),
                       false);
       }
