@@ -78,7 +78,14 @@ bool IsUpnLaCode(const std::string& code, int collection_year) {
   return false;
 }
 
-std::string UpnProblem(const std::string& upn, int collection_year) {
+std::string UpnProblem(const std::string& raw, int collection_year) {
+  // Counted in characters, not bytes: a character outside ASCII (UTF-8) stands as \x01,
+  // which no rule takes, so the rule of its position reports it.
+  std::string upn;
+  for (unsigned char c : raw) {
+    if (c < 0x80) upn += static_cast<char>(c);
+    else if ((c & 0xC0) != 0x80) upn += '\x01';
+  }
   // DfE's census schema holds a UPN in 13 characters; no numbered CIN rule checks the
   // length (1510, 1530 and 1550 are defined on the 13 characters), so it has its own code.
   if (upn.size() != 13) {

@@ -1,7 +1,7 @@
 // File: codes.h
 // The DfE code sets that validation checks coded fields against, and the UPN check.
 //   if (!IsCode(CodeList::kEthnicity, "WBRI")) ...
-//   std::string p = UpnProblem("A123456789123", 2016);   // "1510 UPN invalid (...)" or ""
+//   std::string p = UpnProblem("G301000017830", 2016);   // "" (or "1510 UPN invalid (...)")
 #pragma once
 
 #include <string>

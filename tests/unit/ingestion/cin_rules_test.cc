@@ -83,7 +83,9 @@ TEST_P(CinRuleCase, TheChangeBreaksTheRuleAndFlagsTheRecord) {
   for (const auto& [r, id] : sink.records) {
     for (const auto& rule : r.issue_rules()) flagged = flagged || rule == GetParam().rule;
   }
-  if (std::string(GetParam().rule) != "100") EXPECT_TRUE(flagged) << GetParam().rule << " flags no record";
+  if (std::string(GetParam().rule) != "100") {
+    EXPECT_TRUE(flagged) << GetParam().rule << " flags no record";
+  }
   for (const auto& i : sink.issues) {
     if (i.rule() == GetParam().rule && std::string(GetParam().rule) != "100") {
       EXPECT_EQ(i.child(), "K1");
@@ -232,6 +234,13 @@ TEST(CinRulesTest, WrongLengthUpnIsItsOwnRuleNotTheCheckLetter) {
   EXPECT_EQ(UpnProblem("G30100001783").substr(0, 10), "upn-length");   // 12
   EXPECT_EQ(UpnProblem("G3010000178300").substr(0, 10), "upn-length");  // 14
   EXPECT_EQ(UpnProblem("G"), "upn-length UPN invalid (1 characters where a UPN has 13)");
+  // Counted in characters: 12 characters in 13 bytes is too short; 13 in 14 is checked by
+  // position (an accented letter is no check letter, no digit, no character-13 value).
+  EXPECT_EQ(UpnProblem("G3010000178\xc3\xa9").substr(0, 10), "upn-length");
+  EXPECT_EQ(UpnProblem("\xc3\x89" "301000017830").substr(0, 4), "1510");
+  EXPECT_EQ(UpnProblem("G30\xc3\xa9" "000017830").substr(0, 4), "1530");
+  EXPECT_EQ(UpnProblem("G301000\xc3\xa9" "17830").substr(0, 4), "1540");
+  EXPECT_EQ(UpnProblem("G30100001783\xc3\xa9").substr(0, 4), "1550");
   EXPECT_EQ(UpnProblem("G301000017830"), "");  // 13
   Parts p;
   p.upn = "<UPN>G30100001783</UPN>";
