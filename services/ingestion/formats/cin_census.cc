@@ -425,13 +425,12 @@ class CinParser {
     v1::Child* c = child_.mutable_child();
     const int64_t line = child_.line();
     if (!upn_.empty()) {
-      std::string problem = UpnProblem(upn_, collection_year_);
-      if (!problem.empty()) {
+      const std::vector<std::string> problems = UpnProblems(upn_, collection_year_);
+      for (const std::string& problem : problems) {
         const size_t space = problem.find(' ');
         Rule(problem.substr(0, space), v1::ERROR, problem.substr(space + 1), line, "UPN", &child_);
-      } else {
-        c->set_upn_known(true);
       }
+      if (problems.empty()) c->set_upn_known(true);
     }
     // 4180: present, and one of the codes of the census year (GenderCurrent 0/1/2/9 until
     // 2023-24, Sex M/F/U from 2024-25); the element's name is not what is checked.

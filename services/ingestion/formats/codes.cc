@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 #include <set>
+#include <string>
+#include <vector>
 
 namespace carestat {
 namespace {
@@ -78,7 +80,7 @@ bool IsUpnLaCode(const std::string& code, int collection_year) {
   return false;
 }
 
-std::string UpnProblem(const std::string& raw, int collection_year) {
+std::vector<std::string> UpnProblems(const std::string& raw, int collection_year) {
   // Counted in characters, not bytes: a character outside ASCII (UTF-8) stands as \x01,
   // which no rule takes, so the rule of its position reports it.
   std::string upn;
@@ -89,27 +91,42 @@ std::string UpnProblem(const std::string& raw, int collection_year) {
   // DfE's census schema holds a UPN in 13 characters; no numbered CIN rule checks the
   // length (1510, 1530 and 1550 are defined on the 13 characters), so it has its own code.
   if (upn.size() != 13) {
-    return "upn-length UPN invalid (" + std::to_string(upn.size()) + " characters where a UPN has 13)";
+    return {"upn-length UPN invalid (" + std::to_string(upn.size()) + " characters where a UPN has 13)"};
   }
-  for (size_t i = 4; i < 12; ++i) {
-    if (upn[i] < '0' || upn[i] > '9') return "1540 UPN invalid (characters 5-12 not all numeric)";
-  }
+  // DfE's rules are independent: a UPN breaking two is reported under both.
+  std::vector<std::string> problems;
+  auto digit = [&](size_t i) { return upn[i] >= '0' && upn[i] <= '9'; };
+  bool digits = true;  // characters 2-12, which the check letter is computed from
+  for (size_t i = 1; i < 12; ++i) digits = digits && digit(i);
+  bool numeric = true;
+  for (size_t i = 4; i < 12; ++i) numeric = numeric && digit(i);
   if (!IsUpnLaCode(upn.substr(1, 3), collection_year)) {
-    return "1530 UPN invalid (characters 2-4 not a recognised LA code)";
+    problems.push_back("1530 UPN invalid (characters 2-4 not a recognised LA code)");
   }
-  int last = 0;
-  if (upn[12] >= '0' && upn[12] <= '9') {
+  if (!numeric) problems.push_back("1540 UPN invalid (characters 5-12 not all numeric)");
+  int last = -1;
+  if (digit(12)) {
     last = upn[12] - '0';
   } else if (const char* at = std::strchr(kCheckLetters, upn[12]); at && upn[12] != '\0') {
     last = static_cast<int>(at - kCheckLetters);  // a temporary UPN ends in a letter
   } else {
-    return "1550 UPN invalid (character 13 not a recognised value)";
+    problems.push_back("1550 UPN invalid (character 13 not a recognised value)");
   }
-  int sum = 0;
-  for (size_t i = 1; i < 12; ++i) sum += (upn[i] - '0') * static_cast<int>(i + 1);
-  sum += last * 13;
-  if (upn[0] != kCheckLetters[sum % 23]) return "1510 UPN invalid (wrong check letter at character 1)";
-  return "";
+  // 1510 is decidable only when characters 2-13 are what the check letter is made from.
+  if (digits && last >= 0) {
+    int sum = 0;
+    for (size_t i = 1; i < 12; ++i) sum += (upn[i] - '0') * static_cast<int>(i + 1);
+    sum += last * 13;
+    if (upn[0] != kCheckLetters[sum % 23]) {
+      problems.insert(problems.begin(), "1510 UPN invalid (wrong check letter at character 1)");
+    }
+  }
+  return problems;
+}
+
+std::string UpnProblem(const std::string& upn, int collection_year) {
+  auto problems = UpnProblems(upn, collection_year);
+  return problems.empty() ? "" : problems.front();
 }
 
 bool IsCinSexCode(const std::string& value, int collection_year) {

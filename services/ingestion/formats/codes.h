@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace carestat {
 
@@ -18,10 +19,14 @@ enum class CodeList {
 
 bool IsCode(CodeList list, const std::string& value);
 
-// "" for a valid UPN; otherwise the rule code (DfE's 1510, 1530, 1540, 1550, or
-// upn-length for a UPN that is not 13 characters), a space and the message.
+// "" for a valid UPN; otherwise the first rule it breaks: the rule code (DfE's 1510,
+// 1530, 1540, 1550, or upn-length for a UPN that is not 13 characters), a space and
+// the message.
 // `collection_year` (2016 for 2015-16; 0 for any) decides which LA codes 1530 takes.
 std::string UpnProblem(const std::string& upn, int collection_year = 0);
+// Every rule the UPN breaks, each as UpnProblem gives it (1510 first), so a UPN with a
+// wrong LA code and a wrong check letter is reported under 1530 and 1510, as DfE does.
+std::vector<std::string> UpnProblems(const std::string& upn, int collection_year = 0);
 
 // Characters 2-4 of a UPN: a DfE LA or pseudo-LA code (rule 1530) in that collection year.
 bool IsUpnLaCode(const std::string& code, int collection_year = 0);

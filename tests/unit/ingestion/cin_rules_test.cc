@@ -228,6 +228,28 @@ TEST(CinRulesTest, Rule1530TakesDfeLaAndPseudoLaCodesOnly) {
   EXPECT_EQ(UpnProblem("M942000017830", 2024), "");
 }
 
+TEST(CinRulesTest, AUpnBreakingTwoRulesIsReportedUnderBoth) {
+  // 999 is no LA code and A is not 999000017830's check letter (J is): 1530 and 1510,
+  // each on its own, as DfE's rules are. Where characters 2-13 are not digits (or a
+  // final letter) the check letter cannot be computed, so 1510 is not claimed.
+  EXPECT_EQ(UpnProblems("A999000017830", 2016),
+            (std::vector<std::string>{"1510 UPN invalid (wrong check letter at character 1)",
+                                      "1530 UPN invalid (characters 2-4 not a recognised LA code)"}));
+  EXPECT_EQ(UpnProblems("J999000017830", 2016).size(), 1u);
+  auto bad_la_and_digits = UpnProblems("AX9900001X830", 2016);
+  ASSERT_EQ(bad_la_and_digits.size(), 2u);
+  EXPECT_EQ(bad_la_and_digits[0].substr(0, 4), "1530");
+  EXPECT_EQ(bad_la_and_digits[1].substr(0, 4), "1540");
+  EXPECT_TRUE(UpnProblems("G301000017830", 2016).empty());
+  Parts p;
+  p.upn = "<UPN>A999000017830</UPN>";
+  auto sink = Parse(p);
+  EXPECT_TRUE(sink.HasRule("1510") && sink.HasRule("1530")) << sink.AllMessages();
+  int flagged = 0;
+  for (const auto& [r, id] : sink.records) flagged += r.has_child() && r.issue_rules_size() == 2 && r.has_error();
+  EXPECT_EQ(flagged, 1);
+}
+
 TEST(CinRulesTest, WrongLengthUpnIsItsOwnRuleNotTheCheckLetter) {
   // No DfE CIN rule is defined on a UPN that is not 13 characters (1510, 1530 and 1550
   // read 13): it is reported as upn-length, whatever its first letter.
