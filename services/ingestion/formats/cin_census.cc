@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -33,6 +35,44 @@ std::string Trim(const std::string& s) {
 }
 
 bool TrueFlag(const std::string& v) { return v == "1" || v == "true" || v == "True" || v == "TRUE"; }
+
+// One interval of a child's history for the overlap rules: it starts on `start` and
+// covers the days up to, not including, `end` (INT64_MIN: it covers none).
+struct Span {
+  int32_t start;
+  int64_t end;
+  v1::Record* record;
+};
+
+// The spans whose start falls within another span (on or after its start, before its
+// end), in their original order; with `same_start`, two spans starting the same day
+// always do. Sorted once, so a child with many episodes costs n log n, not n squared.
+std::vector<Span> StartsInsideAnother(std::vector<Span> spans, bool same_start) {
+  std::vector<size_t> order(spans.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return spans[a].start < spans[b].start; });
+  std::vector<bool> inside(spans.size(), false);
+  int64_t reach = INT64_MIN;  // the furthest end of the spans starting before this group
+  for (size_t g = 0; g < order.size();) {
+    size_t h = g;
+    const int32_t start = spans[order[g]].start;
+    while (h < order.size() && spans[order[h]].start == start) ++h;
+    size_t covering = 0;  // spans of this group that cover their own start day
+    for (size_t k = g; k < h; ++k) covering += spans[order[k]].end > start;
+    for (size_t k = g; k < h; ++k) {
+      const Span& s = spans[order[k]];
+      const size_t others = covering - (s.end > start ? 1 : 0);
+      inside[order[k]] = reach > start || (same_start ? h - g > 1 : others > 0);
+    }
+    for (size_t k = g; k < h; ++k) reach = std::max(reach, spans[order[k]].end);
+    g = h;
+  }
+  std::vector<Span> out;
+  for (size_t i = 0; i < spans.size(); ++i) {
+    if (inside[i]) out.push_back(spans[i]);
+  }
+  return out;
+}
 
 // One CIN episode (CINdetails) and everything recorded within it.
 struct Episode {
@@ -148,6 +188,8 @@ class CinParser {
       child_.mutable_child();
       raw_child_.clear();
       upn_.clear();
+      sex_.clear();
+      sex_field_.clear();
       episodes_.clear();
     } else if (name == "CINdetails") {
       episodes_.emplace_back();
@@ -213,6 +255,9 @@ class CinParser {
                                   "' is not a date (expected YYYY-03-31)"),
               Line(), "ReferenceDate");
       }
+    } else if (parent == "CollectionDetails" && name == "Year") {
+      year_text_ = value;
+      year_line_ = Line();
     } else if (parent == "Source" && name == "LEA") {
       lea_ = value;
     } else if (name == "Header") {
@@ -224,7 +269,11 @@ class CinParser {
       else if (name == "PersonBirthDate") SetDate(value, name, false, &child_, [&] { return c->mutable_birth_date(); });
       else if (name == "ExpectedPersonBirthDate") SetDate(value, name, false, &child_, [&] { return c->mutable_expected_birth_date(); });
       else if (name == "PersonDeathDate") SetDate(value, name, false, &child_, [&] { return c->mutable_death_date(); });
-      else if (name == "GenderCurrent" || name == "Sex") c->set_sex(ParseSex(value));
+      else if (name == "GenderCurrent" || name == "Sex") {
+        c->set_sex(ParseSex(value));
+        sex_ = value;
+        sex_field_ = name;
+      }
     } else if (parent == "ChildCharacteristics" && name == "Ethnicity") {
       child_.mutable_child()->set_ethnicity(value);
     } else if (parent == "Disabilities" && name == "Disability") {
@@ -291,17 +340,39 @@ class CinParser {
     path_.pop_back();
   }
 
+  // Rule 100: <ReferenceDate> is 31 March of the collection year. The year is the
+  // header's <Year> when it states one (so `validate` on a file alone checks the two
+  // against each other), else the financial year the ReferenceDate falls in. Ingestion
+  // also holds the ReferenceDate to the year the file was filed under (header-year).
   void EndHeader() {
     int cy = 0;
+    std::optional<int> stated_year;
+    if (!year_text_.empty()) {
+      const bool digits = year_text_.size() == 4 && std::all_of(year_text_.begin(), year_text_.end(), [](char c) {
+                            return c >= '0' && c <= '9';
+                          });
+      if (digits) {
+        stated_year = std::stoi(year_text_);
+      } else {
+        const int64_t line = year_line_ > 0 ? year_line_ : Line();
+        sink_.OnIssue(MakeIssue("100", v1::ERROR,
+                                absl::StrCat(file_, " line ", line, ": the header's Year ", ShowValue("Year", year_text_),
+                                             " is not a year (expected YYYY, the year the census ends)"),
+                                file_, line, "Year", "", Path()),
+                      false);
+      }
+    }
     if (reference_date_) {
       cy = FinancialYearOf(*reference_date_) + 1;
       int y, m, d;
       CivilFromDays(*reference_date_, &y, &m, &d);
-      if (m != 3 || d != 31) {
+      const int expected = stated_year.value_or(cy);
+      if (m != 3 || d != 31 || y != expected) {
         sink_.OnIssue(MakeIssue("100", v1::ERROR,
                                 absl::StrCat(file_, " line ", Line(), ": Reference Date is incorrect: ",
-                                             FormatIsoDate(*reference_date_), " where 31 March ", cy,
-                                             " was expected"),
+                                             FormatIsoDate(*reference_date_), " where 31 March ", expected,
+                                             " was expected",
+                                             stated_year ? absl::StrCat(" (the header's Year is ", *stated_year, ")") : ""),
                                 file_, Line(), "ReferenceDate", "", Path()),
                       false);
       }
@@ -310,6 +381,7 @@ class CinParser {
     } else {
       Fatal("100", absl::StrCat(file_, ": the header has no ReferenceDate"), Line(), "ReferenceDate");
     }
+    collection_year_ = cy;
     sink_.OnHeader(lea_, cy, static_cast<int>(Line()));
   }
 
@@ -353,14 +425,26 @@ class CinParser {
     v1::Child* c = child_.mutable_child();
     const int64_t line = child_.line();
     if (!upn_.empty()) {
-      std::string problem = UpnProblem(upn_);
-      if (!problem.empty()) {
-        Rule(problem.substr(0, 4), v1::ERROR, problem.substr(5), line, "UPN", &child_);
-      } else {
-        c->set_upn_known(true);
+      const std::vector<std::string> problems = UpnProblems(upn_, collection_year_);
+      for (const std::string& problem : problems) {
+        const size_t space = problem.find(' ');
+        Rule(problem.substr(0, space), v1::ERROR, problem.substr(space + 1), line, "UPN", &child_);
       }
+      if (problems.empty()) c->set_upn_known(true);
     }
-    if (c->sex() == v1::SEX_UNSPECIFIED) Rule("4180", v1::ERROR, "Gender is missing", line, "Sex", &child_);
+    // 4180: present, and one of the codes of the census year (GenderCurrent 0/1/2/9 until
+    // 2023-24, Sex M/F/U from 2024-25); the element's name is not what is checked.
+    if (sex_field_.empty()) sex_field_ = collection_year_ >= 2025 ? "Sex" : "GenderCurrent";
+    if (sex_.empty()) {
+      Rule("4180", v1::ERROR,
+           collection_year_ >= 2025 ? "Sex must be provided and equal M, F, or U" : "Gender is missing", line,
+           sex_field_, &child_);
+    } else if (!IsCinSexCode(sex_, collection_year_)) {
+      Rule("4180", v1::ERROR,
+           absl::StrCat(sex_field_, " ", ShowValue(sex_field_, sex_), " is not a code of the census ending in ",
+                        collection_year_, " (", CinSexCodes(collection_year_), ")"),
+           line, sex_field_, &child_);
+    }
     if (!IsCode(CodeList::kEthnicity, c->ethnicity())) {
       Rule("4220", v1::ERROR, absl::StrCat("Ethnicity '", c->ethnicity(), "' is missing or invalid"), line,
            "Ethnicity", &child_);
@@ -381,7 +465,8 @@ class CinParser {
       Rule("8600", v1::ERROR, "Child referral date is after the data collection period", line, "CINreferralDate",
            &rec);
     }
-    if (!IsCode(CodeList::kReferralSource, r.source())) {
+    // 8866 applies to referrals on or after 1 April 2013, when ReferralSource began.
+    if (referral >= DayNumber(2013, 4, 1) && !IsCode(CodeList::kReferralSource, r.source())) {
       Rule("8866", v1::ERROR, absl::StrCat("Source of Referral '", r.source(), "' is missing or an invalid code"),
            line, "ReferralSource", &rec);
     }
@@ -495,21 +580,25 @@ class CinParser {
   }
 
   void CheckAcrossEpisodes() {
-    // 8820: CIN episodes overlap (an episode starts before the previous one closed).
-    std::vector<Episode*> sorted;
+    // 8820 (DfE): where a child has more than one CINdetails, no CINreferralDate may fall
+    // a) on or after another episode's CINreferralDate and before its CINclosureDate, or
+    // b) on or after the CINreferralDate of another episode that has no closure date and
+    //    whose ReferralNFA is false or 0, up to the ReferenceDate.
+    // One episode may close the day the next starts; an open referral that was NFA'd (no
+    // further action) covers no days.
+    const int64_t after_census = census_end_ ? int64_t{*census_end_} + 1 : INT64_MAX;
+    std::vector<Span> episodes;
     for (Episode& e : episodes_) {
-      if (e.referral.referral().has_referral_date()) sorted.push_back(&e);
+      const v1::Referral& r = e.referral.referral();
+      if (!r.has_referral_date()) continue;
+      const int64_t end = r.has_closure_date()              ? ToDays(r.closure_date())
+                          : r.nfa_known() && !r.nfa() ? after_census
+                                                            : INT64_MIN;
+      episodes.push_back(Span{ToDays(r.referral_date()), end, &e.referral});
     }
-    std::sort(sorted.begin(), sorted.end(), [](Episode* a, Episode* b) {
-      return ToDays(a->referral.referral().referral_date()) < ToDays(b->referral.referral().referral_date());
-    });
-    for (size_t i = 1; i < sorted.size(); ++i) {
-      const v1::Referral& prev = sorted[i - 1]->referral.referral();
-      const int32_t start = ToDays(sorted[i]->referral.referral().referral_date());
-      if (!prev.has_closure_date() || ToDays(prev.closure_date()) > start) {
-        Rule("8820", v1::ERROR, "The dates on the CIN episodes for this child overlap",
-             sorted[i]->referral.line(), "CINreferralDate", &sorted[i]->referral);
-      }
+    for (const Span& e : StartsInsideAnother(episodes, false)) {
+      Rule("8820", v1::ERROR, "The dates on the CIN episodes for this child overlap", e.record->line(),
+           "CINreferralDate", e.record);
     }
     // 8935 and 8940 across every plan of the child.
     std::vector<v1::Record*> plans;
@@ -528,20 +617,17 @@ class CinParser {
         }
       }
     }
-    const int32_t horizon = census_end_ ? *census_end_ : INT32_MAX;
-    for (v1::Record* a : plans) {
-      const int32_t start = ToDays(a->cp_plan().start_date());
-      for (v1::Record* b : plans) {
-        if (a == b) continue;
-        const int32_t b_start = ToDays(b->cp_plan().start_date());
-        const int32_t b_end = b->cp_plan().has_end_date() ? ToDays(b->cp_plan().end_date()) : horizon;
-        // Back-to-back plans (one ends the day the next starts) do not overlap.
-        if (start > b_start && start < b_end) {
-          Rule("8940", v1::ERROR, "Child Protection Plan data contains overlapping dates", a->line(),
-               "CPPstartDate", a);
-          break;
-        }
-      }
+    // 8940 (DfE): no plan's CPPstartDate may fall within another plan's CPPstartDate to
+    // CPPendDate (to the ReferenceDate when it is open). Two plans starting the same day
+    // overlap; back-to-back plans (one ends the day the next starts) do not.
+    std::vector<Span> spans;
+    for (v1::Record* p : plans) {
+      const v1::CpPlan& c = p->cp_plan();
+      spans.push_back(Span{ToDays(c.start_date()), c.has_end_date() ? int64_t{ToDays(c.end_date())} : after_census, p});
+    }
+    for (const Span& p : StartsInsideAnother(spans, true)) {
+      Rule("8940", v1::ERROR, "Child Protection Plan data contains overlapping dates", p.record->line(), "CPPstartDate",
+           p.record);
     }
   }
 
@@ -557,6 +643,11 @@ class CinParser {
   v1::Record child_;
   std::string raw_child_;
   std::string upn_;
+  std::string sex_;                  // the child's sex code as written
+  std::string sex_field_;            // GenderCurrent (to 2023-24) or Sex, as the file names it
+  std::string year_text_;            // the header's <Year>
+  int64_t year_line_ = 0;
+  int collection_year_ = 0;          // from the ReferenceDate: 2016 for 2015-16
   std::vector<Episode> episodes_;
   std::unordered_set<std::string> seen_children_;
 };

@@ -214,3 +214,35 @@ TEST(CinCensusConformanceTest, EverySampleReadsWithoutBeingUnusable) {
 
 }  // namespace
 }  // namespace carestat
+
+namespace carestat {
+namespace {
+
+// Rule 100 in `carestat validate` on a file alone (no folder, no --collection-year): the
+// ReferenceDate is held to the header's <Year>, as ingestion holds it to its folder.
+TEST(CinCensusTest, ValidateAloneComparesReferenceDateWithYear) {
+  std::string xml = Census(Child("A1", Details("2015-04-01")));
+  xml.replace(xml.find("<Year>2016</Year>"), 17, "<Year>2017</Year>");
+  auto off = CheckFile(WriteTemp("cin-year.xml", xml), "cin-year.xml", "", 0, nullptr);
+  ASSERT_TRUE(off.ok());
+  EXPECT_FALSE(off->fatal);  // an error on the return, not an unreadable file
+  EXPECT_EQ(off->collection_year, 2016);
+  bool rule100 = false;
+  for (const auto& i : off->issues) {
+    if (i.rule() != "100") continue;
+    rule100 = true;
+    EXPECT_EQ(i.severity(), v1::ERROR);
+    EXPECT_EQ(i.field(), "ReferenceDate");
+    EXPECT_NE(i.message().find("where 31 March 2017 was expected"), std::string::npos) << i.message();
+  }
+  EXPECT_TRUE(rule100);
+  EXPECT_GT(off->errors, 0);
+  // Near miss: Year and ReferenceDate agree.
+  auto agree = CheckFile(WriteTemp("cin-year-ok.xml", Census(Child("A1", Details("2015-04-01")))), "cin-year-ok.xml",
+                         "", 0, nullptr);
+  ASSERT_TRUE(agree.ok());
+  for (const auto& i : agree->issues) EXPECT_NE(i.rule(), "100") << i.message();
+}
+
+}  // namespace
+}  // namespace carestat

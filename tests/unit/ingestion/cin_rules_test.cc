@@ -14,7 +14,8 @@ namespace {
 // on 1 June, a plan starting that day and ended, a closed episode, census 2016.
 struct Parts {
   std::string ref = "2016-03-31";
-  std::string upn = "<UPN>A950000178301</UPN>";
+  std::string year = "2016";
+  std::string upn = "<UPN>G301000017830</UPN>";  // LA 301, check letter G
   std::string sex = "<Sex>1</Sex>";
   std::string birth = "2010-05-01";
   std::string ethnicity = "WBRI";
@@ -38,7 +39,7 @@ struct Parts {
   std::string more_children;
 
   std::string Xml() const {
-    return "<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2016</Year><ReferenceDate>" +
+    return "<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>" + year + "</Year><ReferenceDate>" +
            ref + "</ReferenceDate></CollectionDetails><Source><LEA>301</LEA></Source></Header><Children>\n"
            "<Child><ChildIdentifiers><LAchildID>K1</LAchildID>" + upn + "<PersonBirthDate>" + birth +
            "</PersonBirthDate>" + sex + "</ChildIdentifiers><ChildCharacteristics><Ethnicity>" + ethnicity +
@@ -82,7 +83,9 @@ TEST_P(CinRuleCase, TheChangeBreaksTheRuleAndFlagsTheRecord) {
   for (const auto& [r, id] : sink.records) {
     for (const auto& rule : r.issue_rules()) flagged = flagged || rule == GetParam().rule;
   }
-  if (std::string(GetParam().rule) != "100") EXPECT_TRUE(flagged) << GetParam().rule << " flags no record";
+  if (std::string(GetParam().rule) != "100") {
+    EXPECT_TRUE(flagged) << GetParam().rule << " flags no record";
+  }
   for (const auto& i : sink.issues) {
     if (i.rule() == GetParam().rule && std::string(GetParam().rule) != "100") {
       EXPECT_EQ(i.child(), "K1");
@@ -97,13 +100,18 @@ const Case kCases[] = {
     {"1103", [](Parts& p) { p.referral = "2015-05-03"; p.s47 = ""; p.plans = ""; }},
     {"1104", [](Parts& p) { p.referral = "2015-06-02"; p.assessment = ""; p.plans = ""; }},
     {"1105", [](Parts& p) { p.referral = "2015-06-02"; p.assessment = ""; p.s47 = ""; }},
-    {"1510", [](Parts& p) { p.upn = "<UPN>R247962919251</UPN>"; }},
-    {"1540", [](Parts& p) { p.upn = "<UPN>A9500001X8301</UPN>"; }},
-    {"1550", [](Parts& p) { p.upn = "<UPN>A95000017830!</UPN>"; }},
+    {"100", [](Parts& p) { p.year = "2017"; }},  // ReferenceDate 2016-03-31, Year 2017
+    {"1510", [](Parts& p) { p.upn = "<UPN>A301000017830</UPN>"; }},
+    {"1530", [](Parts& p) { p.upn = "<UPN>J999000017830</UPN>"; }},  // 999 is no LA code; check letter right
+    {"1540", [](Parts& p) { p.upn = "<UPN>G3010000X7830</UPN>"; }},
+    {"1550", [](Parts& p) { p.upn = "<UPN>G30100001783!</UPN>"; }},
+    {"upn-length", [](Parts& p) { p.upn = "<UPN>G30100001783</UPN>"; }},
     {"2885", [](Parts& p) {
        p.plans.replace(p.plans.find("2015-06-01"), 10, "2015-06-02");
      }},
     {"4180", [](Parts& p) { p.sex = ""; }},
+    {"4180", [](Parts& p) { p.sex = "<Sex>X</Sex>"; }},
+    {"4180", [](Parts& p) { p.sex = "<GenderCurrent>m</GenderCurrent>"; }},
     {"4220", [](Parts& p) { p.ethnicity = "XXXX"; }},
     {"8510", [](Parts& p) {
        p.more_children = "<Child><ChildIdentifiers><LAchildID>K1</LAchildID><Sex>2</Sex></ChildIdentifiers>"
@@ -130,6 +138,7 @@ const Case kCases[] = {
      }},
     {"8840", [](Parts& p) { p.plans.replace(p.plans.find("2016-01-15"), 10, "2015-06-01"); }},
     {"8866", [](Parts& p) { p.source = "99"; }},
+    {"8866", [](Parts& p) { p.source = ""; p.referral = "2013-04-01"; }},
     {"8869", [](Parts& p) {
        p.assessment.replace(p.assessment.find(">2B<"), 4, ">21<");
      }},
@@ -157,7 +166,11 @@ const Case kCases[] = {
 };
 
 INSTANTIATE_TEST_SUITE_P(AllRules, CinRuleCase, testing::ValuesIn(kCases),
-                         [](const testing::TestParamInfo<Case>& info) { return std::string("rule_") + info.param.rule; });
+                         [](const testing::TestParamInfo<Case>& info) {
+                           std::string name = std::string("rule_") + info.param.rule + "_" + std::to_string(info.index);
+                           for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           return name;
+                         });
 
 TEST(CinRulesTest, MissingLaChildIdIsFatal8500) {
   Parts p;
@@ -169,11 +182,10 @@ TEST(CinRulesTest, MissingLaChildIdIsFatal8500) {
 
 TEST(CinRulesTest, UpnCheckLetter) {
   // Vectors whose check letters follow the DfE UPN specification by hand.
-  EXPECT_EQ(UpnProblem("A950000178301"), "");
-  EXPECT_EQ(UpnProblem("H243278544154"), "");
-  EXPECT_EQ(UpnProblem("R247962919251").substr(0, 4), "1510");
-  EXPECT_EQ(UpnProblem("A95000017830").substr(0, 4), "1510");
-  EXPECT_EQ(UpnProblem("A9500001783 1").substr(0, 4), "1540");
+  EXPECT_EQ(UpnProblem("G301000017830"), "");
+  EXPECT_EQ(UpnProblem("W301000017831"), "");
+  EXPECT_EQ(UpnProblem("F301000017830").substr(0, 4), "1510");
+  EXPECT_EQ(UpnProblem("G3010000178 0").substr(0, 4), "1540");
 }
 
 TEST(CinRulesTest, BackToBackPlansDoNotOverlap) {
@@ -185,6 +197,263 @@ TEST(CinRulesTest, BackToBackPlansDoNotOverlap) {
   auto sink = Parse(p);
   EXPECT_FALSE(sink.HasRule("8940")) << sink.AllMessages();
   EXPECT_FALSE(sink.HasRule("8935"));
+}
+
+
+// Near misses: the change a rule must let through, beside the one that breaks it.
+
+const char* kOpenPlanEmo =
+    "<InitialCategoryOfAbuse>EMO</InitialCategoryOfAbuse><LatestCategoryOfAbuse>EMO</LatestCategoryOfAbuse>"
+    "</ChildProtectionPlans>";
+
+TEST(CinRulesTest, Rule1530TakesDfeLaAndPseudoLaCodesOnly) {
+  // DfE's rule 1530 list: the ends of its ranges pass, the codes just outside fail.
+  for (const char* ok : {"001", "005", "201", "213", "301", "320", "420", "660", "681", "701", "708", "815", "816",
+                         "838", "839", "865", "896", "933", "935", "938", "940", "941"}) {
+    EXPECT_TRUE(IsUpnLaCode(ok)) << ok;
+  }
+  for (const char* bad : {"000", "006", "200", "214", "321", "419", "421", "659", "682", "709", "804", "814", "817",
+                          "897", "934", "939", "944", "999", "30", "3010", "30A"}) {
+    EXPECT_FALSE(IsUpnLaCode(bad)) << bad;
+  }
+  // 942 and 943 (Cumberland, Westmorland and Furness) enter DfE's list in 2023-24.
+  EXPECT_FALSE(IsUpnLaCode("942", 2023));
+  EXPECT_TRUE(IsUpnLaCode("942", 2024));
+  EXPECT_TRUE(IsUpnLaCode("943", 2026));
+  // A UPN with a real LA code and the right check letter passes; 999 with its right letter does not.
+  EXPECT_EQ(UpnProblem("G301000017830", 2016), "");
+  EXPECT_EQ(UpnProblem("L420000017830", 2016), "");
+  EXPECT_EQ(UpnProblem("J999000017830", 2016).substr(0, 4), "1530");
+  EXPECT_EQ(UpnProblem("M942000017830", 2023).substr(0, 4), "1530");
+  EXPECT_EQ(UpnProblem("M942000017830", 2024), "");
+}
+
+TEST(CinRulesTest, AUpnBreakingTwoRulesIsReportedUnderBoth) {
+  // 999 is no LA code and A is not 999000017830's check letter (J is): 1530 and 1510,
+  // each on its own, as DfE's rules are. Where characters 2-13 are not digits (or a
+  // final letter) the check letter cannot be computed, so 1510 is not claimed.
+  EXPECT_EQ(UpnProblems("A999000017830", 2016),
+            (std::vector<std::string>{"1510 UPN invalid (wrong check letter at character 1)",
+                                      "1530 UPN invalid (characters 2-4 not a recognised LA code)"}));
+  EXPECT_EQ(UpnProblems("J999000017830", 2016).size(), 1u);
+  auto bad_la_and_digits = UpnProblems("AX9900001X830", 2016);
+  ASSERT_EQ(bad_la_and_digits.size(), 2u);
+  EXPECT_EQ(bad_la_and_digits[0].substr(0, 4), "1530");
+  EXPECT_EQ(bad_la_and_digits[1].substr(0, 4), "1540");
+  EXPECT_TRUE(UpnProblems("G301000017830", 2016).empty());
+  Parts p;
+  p.upn = "<UPN>A999000017830</UPN>";
+  auto sink = Parse(p);
+  EXPECT_TRUE(sink.HasRule("1510") && sink.HasRule("1530")) << sink.AllMessages();
+  int flagged = 0;
+  for (const auto& [r, id] : sink.records) flagged += r.has_child() && r.issue_rules_size() == 2 && r.has_error();
+  EXPECT_EQ(flagged, 1);
+}
+
+TEST(CinRulesTest, WrongLengthUpnIsItsOwnRuleNotTheCheckLetter) {
+  // No DfE CIN rule is defined on a UPN that is not 13 characters (1510, 1530 and 1550
+  // read 13): it is reported as upn-length, whatever its first letter.
+  EXPECT_EQ(UpnProblem("G30100001783").substr(0, 10), "upn-length");   // 12
+  EXPECT_EQ(UpnProblem("G3010000178300").substr(0, 10), "upn-length");  // 14
+  EXPECT_EQ(UpnProblem("G"), "upn-length UPN invalid (1 characters where a UPN has 13)");
+  // Counted in characters: 12 characters in 13 bytes is too short; 13 in 14 is checked by
+  // position (an accented letter is no check letter, no digit, no character-13 value).
+  EXPECT_EQ(UpnProblem("G3010000178\xc3\xa9").substr(0, 10), "upn-length");
+  EXPECT_EQ(UpnProblem("\xc3\x89" "301000017830").substr(0, 4), "1510");
+  EXPECT_EQ(UpnProblem("G30\xc3\xa9" "000017830").substr(0, 4), "1530");
+  EXPECT_EQ(UpnProblem("G301000\xc3\xa9" "17830").substr(0, 4), "1540");
+  EXPECT_EQ(UpnProblem("G30100001783\xc3\xa9").substr(0, 4), "1550");
+  EXPECT_EQ(UpnProblem("G301000017830"), "");  // 13
+  Parts p;
+  p.upn = "<UPN>G30100001783</UPN>";
+  auto sink = Parse(p);
+  EXPECT_TRUE(sink.HasRule("upn-length")) << sink.AllMessages();
+  EXPECT_FALSE(sink.HasRule("1510"));
+  // The message says how long it is, never what it is.
+  EXPECT_EQ(sink.AllMessages().find("G30100001783"), std::string::npos) << sink.AllMessages();
+}
+
+TEST(CinRulesTest, Rule4180TakesTheSexCodesOfTheCensusYear) {
+  // To 2023-24: GenderCurrent 0, 1, 2 or 9.
+  for (const char* ok : {"0", "1", "2", "9"}) {
+    Parts p;
+    p.sex = std::string("<GenderCurrent>") + ok + "</GenderCurrent>";
+    auto sink = Parse(p);
+    EXPECT_TRUE(sink.issues.empty()) << ok << ": " << sink.AllMessages();
+  }
+  for (const char* bad : {"X", "m", "M", "3", "U", "01"}) {
+    Parts p;
+    p.sex = std::string("<GenderCurrent>") + bad + "</GenderCurrent>";
+    auto sink = Parse(p);
+    EXPECT_TRUE(sink.HasRule("4180")) << bad;
+    for (const auto& i : sink.issues) {
+      if (i.rule() == "4180") {
+        EXPECT_EQ(i.field(), "GenderCurrent");
+        EXPECT_NE(i.message().find("0, 1, 2 or 9"), std::string::npos) << i.message();
+      }
+    }
+  }
+  EXPECT_TRUE(IsCinSexCode("9", 2024));
+  EXPECT_FALSE(IsCinSexCode("M", 2024));
+  // From 2024-25 (collection year 2025): Sex M, F or U.
+  for (const char* ok : {"M", "F", "U"}) EXPECT_TRUE(IsCinSexCode(ok, 2025)) << ok;
+  for (const char* bad : {"1", "2", "0", "9", "m", "X", ""}) EXPECT_FALSE(IsCinSexCode(bad, 2025)) << bad;
+  auto census2025 = [](const std::string& sex) {
+    Parts p;
+    p.year = "2025";
+    p.ref = "2025-03-31";
+    p.sex = sex;
+    return Parse(p);
+  };
+  EXPECT_FALSE(census2025("<Sex>F</Sex>").HasRule("4180")) << census2025("<Sex>F</Sex>").AllMessages();
+  EXPECT_TRUE(census2025("<Sex>1</Sex>").HasRule("4180"));
+  EXPECT_TRUE(census2025("<Sex>f</Sex>").HasRule("4180"));
+  auto missing = census2025("");
+  ASSERT_TRUE(missing.HasRule("4180"));
+  EXPECT_NE(missing.AllMessages().find("Sex must be provided and equal M, F, or U"), std::string::npos);
+}
+
+TEST(CinRulesTest, Rule8940PlansStartingTheSameDayOverlap) {
+  Parts p;  // the baseline plan runs 2015-06-01 to 2016-01-15
+  p.plans += "<ChildProtectionPlans><CPPstartDate>2015-06-01</CPPstartDate><CPPendDate>2015-07-01</CPPendDate>" +
+             std::string(kOpenPlanEmo);
+  auto same_day = Parse(p);
+  EXPECT_TRUE(same_day.HasRule("8940")) << same_day.AllMessages();
+  int flagged = 0;
+  for (const auto& [r, id] : same_day.records) {
+    for (const auto& rule : r.issue_rules()) flagged += r.has_cp_plan() && rule == "8940";
+  }
+  EXPECT_EQ(flagged, 2);  // each starts within the other
+  // Two open plans from the same day.
+  Parts open;
+  open.closure = "";
+  open.plans = "<ChildProtectionPlans><CPPstartDate>2015-06-01</CPPstartDate>" + std::string(kOpenPlanEmo) +
+               "<ChildProtectionPlans><CPPstartDate>2015-06-01</CPPstartDate>" + std::string(kOpenPlanEmo);
+  EXPECT_TRUE(Parse(open).HasRule("8940"));
+  // Near miss: the second plan starts the day after the first ended.
+  Parts after;
+  after.plans += "<ChildProtectionPlans><CPPstartDate>2016-01-16</CPPstartDate><CPPendDate>2016-02-01</CPPendDate>" +
+                 std::string(kOpenPlanEmo);
+  auto next_day = Parse(after);
+  EXPECT_FALSE(next_day.HasRule("8940")) << next_day.AllMessages();
+}
+
+TEST(CinRulesTest, Rule8820AnOpenEpisodeMarkedNfaCoversNoDays) {
+  // The baseline episode closes 2016-02-01. A second episode, open from 2015-07-01, and a
+  // third from 2015-09-01: the third falls within the second only if it is not NFA.
+  auto with = [](const std::string& nfa) {
+    Parts p;
+    p.more_episodes =
+        "<CINdetails><CINreferralDate>2015-07-01</CINreferralDate><ReferralSource>5A</ReferralSource>"
+        "<PrimaryNeedCode>N1</PrimaryNeedCode><ReferralNFA>" + nfa + "</ReferralNFA></CINdetails>\n";
+    p.closure = "<CINclosureDate>2015-06-30</CINclosureDate><ReasonForClosure>RC1</ReasonForClosure>";
+    p.plans.replace(p.plans.find("2016-01-15"), 10, "2015-06-29");
+    p.more_episodes +=
+        "<CINdetails><CINreferralDate>2015-09-01</CINreferralDate><ReferralSource>5A</ReferralSource>"
+        "<PrimaryNeedCode>N1</PrimaryNeedCode><CINclosureDate>2015-10-01</CINclosureDate>"
+        "<ReasonForClosure>RC1</ReasonForClosure><ReferralNFA>false</ReferralNFA></CINdetails>\n";
+    return Parse(p);
+  };
+  for (const char* nfa : {"false", "0"}) {
+    auto sink = with(nfa);
+    EXPECT_TRUE(sink.HasRule("8820")) << nfa << ": " << sink.AllMessages();
+  }
+  for (const char* nfa : {"true", "1"}) {
+    auto sink = with(nfa);
+    EXPECT_FALSE(sink.HasRule("8820")) << nfa << ": " << sink.AllMessages();
+  }
+}
+
+TEST(CinRulesTest, Rule8820EpisodesThatOnlyTouchDoNotOverlap) {
+  // DfE's note: one episode may end the day the next starts; a day earlier overlaps.
+  auto second_from = [](const std::string& day) {
+    Parts p;  // the baseline episode closes 2016-02-01
+    p.more_episodes = "<CINdetails><CINreferralDate>" + day +
+                      "</CINreferralDate><ReferralSource>5A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode>"
+                      "<ReferralNFA>false</ReferralNFA></CINdetails>\n";
+    return Parse(p);
+  };
+  EXPECT_FALSE(second_from("2016-02-01").HasRule("8820")) << second_from("2016-02-01").AllMessages();
+  EXPECT_TRUE(second_from("2016-01-31").HasRule("8820"));
+  // An episode inside an earlier long one is found even with a short one between them.
+  Parts p;
+  p.closure = "";  // the baseline episode (2015-05-01) stays open, ReferralNFA false
+  p.plans = "";
+  p.more_episodes =
+      "<CINdetails><CINreferralDate>2015-06-01</CINreferralDate><ReferralSource>5A</ReferralSource>"
+      "<PrimaryNeedCode>N1</PrimaryNeedCode><CINclosureDate>2015-06-02</CINclosureDate>"
+      "<ReasonForClosure>RC1</ReasonForClosure><ReferralNFA>false</ReferralNFA></CINdetails>\n"
+      "<CINdetails><CINreferralDate>2015-09-01</CINreferralDate><ReferralSource>5A</ReferralSource>"
+      "<PrimaryNeedCode>N1</PrimaryNeedCode><CINclosureDate>2015-10-01</CINclosureDate>"
+      "<ReasonForClosure>RC1</ReasonForClosure><ReferralNFA>false</ReferralNFA></CINdetails>\n";
+  int flagged = 0;
+  for (const auto& [r, id] : Parse(p).records) {
+    for (const auto& rule : r.issue_rules()) flagged += rule == "8820";
+  }
+  EXPECT_EQ(flagged, 2);  // both later episodes start inside the open one
+}
+
+TEST(CinRulesTest, Rule8866AppliesFromApril2013) {
+  // DfE: if CINreferralDate is on or after 1 April 2013, ReferralSource must be present
+  // and valid. The last day before is exempt; the first day is not.
+  auto referral = [](const std::string& day, const std::string& source) {
+    Parts p;
+    p.referral = day;
+    p.source = source;
+    return Parse(p);
+  };
+  EXPECT_FALSE(referral("2013-03-31", "").HasRule("8866")) << referral("2013-03-31", "").AllMessages();
+  EXPECT_FALSE(referral("2013-03-31", "99").HasRule("8866"));
+  EXPECT_TRUE(referral("2013-04-01", "").HasRule("8866"));
+  EXPECT_TRUE(referral("2013-04-01", "99").HasRule("8866"));
+  EXPECT_FALSE(referral("2013-04-01", "1A").HasRule("8866"));
+}
+
+TEST(CinRulesTest, Rule100ComparesReferenceDateWithTheHeaderYear) {
+  // Year 2016 and 31 March 2016 agree (the baseline); a Year a year off does not.
+  EXPECT_FALSE(Parse(Parts()).HasRule("100"));
+  for (const char* year : {"2015", "2017"}) {
+    Parts p;
+    p.year = year;
+    auto sink = Parse(p);
+    ASSERT_TRUE(sink.HasRule("100")) << year;
+    EXPECT_EQ(sink.fatal, 0);
+    EXPECT_NE(sink.AllMessages().find(std::string("31 March ") + year), std::string::npos) << sink.AllMessages();
+  }
+  Parts bad;
+  bad.year = "20x6";
+  auto sink = Parse(bad);
+  ASSERT_TRUE(sink.HasRule("100"));
+  bool on_year = false;
+  for (const auto& i : sink.issues) on_year = on_year || (i.rule() == "100" && i.field() == "Year");
+  EXPECT_TRUE(on_year) << sink.AllMessages();
+  // The collection year stays the ReferenceDate's, as before.
+  EXPECT_EQ(sink.header_year, 2016);
+}
+
+
+TEST(CinRulesTest, OverlapRulesOnAChildWithManyEpisodesStayFastAndExact) {
+  // 30,000 episodes opened and closed on one day cover no day, so none overlaps; one
+  // more, open (ReferralNFA false) from that day, covers all of them, not itself.
+  std::string many;
+  for (int i = 0; i < 30000; ++i) {
+    many += "<CINdetails><CINreferralDate>2015-07-01</CINreferralDate><ReferralSource>5A</ReferralSource>"
+            "<CINclosureDate>2015-07-01</CINclosureDate><ReasonForClosure>RC1</ReasonForClosure>"
+            "<ReferralNFA>false</ReferralNFA></CINdetails>\n";
+  }
+  auto count8820 = [](const CollectingSink& sink) {
+    int n = 0;
+    for (const auto& i : sink.issues) n += i.rule() == "8820";
+    return n;
+  };
+  Parts p;
+  p.closure = "<CINclosureDate>2015-06-30</CINclosureDate><ReasonForClosure>RC1</ReasonForClosure>";
+  p.plans.replace(p.plans.find("2016-01-15"), 10, "2015-06-29");
+  p.more_episodes = many;
+  EXPECT_EQ(count8820(Parse(p)), 0);
+  p.more_episodes += "<CINdetails><CINreferralDate>2015-07-01</CINreferralDate><ReferralSource>5A</ReferralSource>"
+                     "<ReferralNFA>false</ReferralNFA></CINdetails>\n";
+  EXPECT_EQ(count8820(Parse(p)), 30000);
 }
 
 }  // namespace
