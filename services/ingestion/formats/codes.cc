@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "services/ingestion/formats/la_codes.h"
+
 namespace carestat {
 namespace {
 
@@ -36,28 +38,6 @@ const std::set<std::string>& Set(CodeList list) {
 // (I, O and S are not used).
 constexpr char kCheckLetters[] = "ABCDEFGHJKLMNPQRTUVWXYZ";
 
-// The codes characters 2-4 of a UPN may hold: DfE's CIN census validation rule 1530
-// ("characters 2-4 of <UPN> must be a valid post April 1998 LA code or a recognised
-// 'pseudo LA' code"), whose text lists 001-005, 201-213, 301-320, 330-336, 340-344,
-// 350-359, 370-373, 380-384, 390-394, 420, 660-681, 701-708, 800-803, 805-808,
-// 810-813, 815, 816, 820-823, 825, 826, 830, 831, 835-837, 838-839, 840, 841, 845, 846,
-// 850-852, 855-857, 860, 861, 865-896, 908, 909, 916, 919, 921, 925, 926, 928, 929, 931,
-// 933, 935-938 and 940-941 (old codes included: a UPN keeps the code of the LA that
-// allocated it). DfE's 2023-24 rules add 942 and 943 (Cumberland, Westmorland and
-// Furness, from April 2023). A UPN never changes, so each code stays valid after.
-struct UpnLaRange {
-  int first, last;
-  int from_collection_year;  // 0: every year
-};
-constexpr UpnLaRange kUpnLaCodes[] = {
-    {1, 5, 0},     {201, 213, 0}, {301, 320, 0}, {330, 336, 0}, {340, 344, 0}, {350, 359, 0},
-    {370, 373, 0}, {380, 384, 0}, {390, 394, 0}, {420, 420, 0}, {660, 681, 0}, {701, 708, 0},
-    {800, 803, 0}, {805, 808, 0}, {810, 813, 0}, {815, 816, 0}, {820, 823, 0}, {825, 826, 0},
-    {830, 831, 0}, {835, 841, 0}, {845, 846, 0}, {850, 852, 0}, {855, 857, 0}, {860, 861, 0},
-    {865, 896, 0}, {908, 909, 0}, {916, 916, 0}, {919, 919, 0}, {921, 921, 0}, {925, 926, 0},
-    {928, 929, 0}, {931, 931, 0}, {933, 933, 0}, {935, 938, 0}, {940, 941, 0}, {942, 943, 2024},
-};
-
 // CIN census rule 4180: until 2023-24 the child's <GenderCurrent> holds 0 (not known),
 // 1 (male), 2 (female) or 9 (not specified); from the 2024-25 census (collection year
 // 2025) <Sex> (N00783) replaces it with M, F or U ("Sex must be provided and equal M,
@@ -69,15 +49,9 @@ constexpr int kCinSexFromCollectionYear = 2025;
 bool IsCode(CodeList list, const std::string& value) { return Set(list).count(value) > 0; }
 
 bool IsUpnLaCode(const std::string& code, int collection_year) {
-  if (code.size() != 3) return false;
-  for (char c : code) {
-    if (c < '0' || c > '9') return false;
-  }
-  const int n = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
-  for (const UpnLaRange& r : kUpnLaCodes) {
-    if (n >= r.first && n <= r.last) return collection_year == 0 || collection_year >= r.from_collection_year;
-  }
-  return false;
+  // Rule 1530: characters 2-4 are a post-April-1998 LA code (la_codes.h, old codes
+  // included: a UPN keeps the code of the LA that allocated it) or a pseudo LA code.
+  return IsDfeUpnPseudoLaCode(code) || IsDfeLaCodeIn(code, collection_year);
 }
 
 std::vector<std::string> UpnProblems(const std::string& raw, int collection_year) {

@@ -10,7 +10,7 @@
 // 2023-24 rule set. The LA codes are DfE's published list (Get Information about
 // Schools, "LA codes"); the pseudo codes are only for UPNs.
 //
-// Note for merging: the CIN census rule 1530 needs the same list; keep one copy.
+// The one copy: SSDA903 rule 633 and CIN census rule 1530 (codes.cc) both read it.
 #include "services/ingestion/formats/la_codes.h"
 
 namespace carestat {
@@ -55,6 +55,12 @@ bool InRanges(int n, const Range (&ranges)[N]) {
 bool IsDfeLaCode(std::string_view code) {
   const int n = ThreeDigits(code);
   return n >= 0 && InRanges(n, kLaCodes);
+}
+
+bool IsDfeLaCodeIn(std::string_view code, int collection_year) {
+  if (!IsDfeLaCode(code)) return false;
+  const bool new_in_2023 = code == "942" || code == "943";
+  return !new_in_2023 || collection_year == 0 || collection_year >= 2024;
 }
 
 bool IsDfeUpnPseudoLaCode(std::string_view code) {
