@@ -19,6 +19,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "services/common/sha256.h"  // Sha256Fd
 #include "carestat/v1/ingestion.grpc.pb.h"
 
 namespace carestat {
@@ -70,8 +71,6 @@ class Fd {
 // error names the path and what it is instead.
 absl::StatusOr<Fd> OpenRegularFile(const std::string& path);
 
-// SHA-256 (hex) of everything readable from `fd` (from offset 0), and its size.
-absl::StatusOr<std::string> Sha256Fd(int fd, int64_t* bytes);
 
 // The dataset ("cin-census", "annex-a-list-3", ...) the file's first 64 KiB show, or
 // empty when the format is not recognised.

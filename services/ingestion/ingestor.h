@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "carestat/v1/ingestion.pb.h"
+#include "services/common/sha256.h"  // Sha256File, for ingestion's callers
 #include "services/ingestion/ledger.h"
 #include "services/ingestion/pseudonymise.h"
 #include "services/ingestion/store.h"
@@ -75,8 +76,6 @@ class Ingestor {
   std::string why_;  // the last write failure
 };
 
-// Hex SHA-256 of a file's bytes.
-absl::StatusOr<std::string> Sha256File(const std::string& path, int64_t* bytes);
 
 // The ledger's file in a data directory.
 std::string LedgerPath(const std::string& data_dir);
