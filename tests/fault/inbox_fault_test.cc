@@ -30,7 +30,6 @@ namespace carestat {
 namespace fs = std::filesystem;
 namespace {
 
-std::string Carestat() { return BinDir() + "/pipeline/carestat"; }
 
 const char kContactsHeader[] = "Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Date of Contact,Contact Source\n";
 const char kAd1HeaderOnly[] = "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\n";
@@ -54,16 +53,6 @@ std::string Census(const std::string& la) {
       "</ChildIdentifiers><ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>"
       "<CINdetails><CINreferralDate>2016-03-01</CINreferralDate><ReferralSource>6</ReferralSource></CINdetails>"
       "</Child></Children></Message>\n");
-}
-
-void Put(const std::string& path, const std::string& content) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 int Mode(const std::string& path) {
@@ -97,7 +86,7 @@ std::string Sha(const std::string& content) { return Sha256Hex(content); }
 
 // `contacts` of an LA's 2015-16 indicators from an embedded data directory.
 std::string ContactsOf(const std::string& data, const std::string& la) {
-  auto r = RunCommand({Carestat(), "indicators", "--la", la, "--period", "2015-16", "--json", "--data", data});
+  auto r = RunCommand({CarestatBin(), "indicators", "--la", la, "--period", "2015-16", "--json", "--data", data});
   auto at = r.out.find("\"contacts\": ");
   if (at == std::string::npos) return "none: " + r.out + r.err;
   at += 12;
@@ -124,7 +113,7 @@ class RunInbox : public testing::Test {
     data_ = dir_ + "/data";
     fs::create_directories(inbox_);
   }
-  CommandResult Run() { return RunCommand({Carestat(), "run", "--inbox", inbox_, "--out", out_, "--data", data_}); }
+  CommandResult Run() { return RunCommand({CarestatBin(), "run", "--inbox", inbox_, "--out", out_, "--data", data_}); }
   std::string dir_, inbox_, out_, data_;
 };
 
@@ -132,14 +121,14 @@ class RunInbox : public testing::Test {
 
 TEST_F(RunInbox, ManifestAnEarlierVersionPutBackIsStoredAgain) {
   const std::string v1 = Contacts(3), v2 = Contacts(5);
-  Put(inbox_ + "/999/2016/contacts.csv", v1);
+  WriteAll(inbox_ + "/999/2016/contacts.csv", v1);
   ASSERT_EQ(Run().exit_code, 0);
-  Put(inbox_ + "/999/2016/contacts.csv", v2);
+  WriteAll(inbox_ + "/999/2016/contacts.csv", v2);
   auto second = Run();
   ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
   EXPECT_NE(second.out.find("replaced"), std::string::npos) << second.out;
   // v1 again: it was seen before, but it is not the current version, so it is sent.
-  Put(inbox_ + "/999/2016/contacts.csv", v1);
+  WriteAll(inbox_ + "/999/2016/contacts.csv", v1);
   auto third = Run();
   EXPECT_EQ(third.exit_code, 0) << third.out << third.err;
   EXPECT_NE(third.out.find("replaced  999/2016/contacts.csv"), std::string::npos) << third.out;
@@ -153,9 +142,9 @@ TEST_F(RunInbox, ManifestAnEarlierVersionPutBackIsStoredAgain) {
 }
 
 TEST_F(RunInbox, ManifestIdenticalFilesForTwoLasAndYearsAreStoredForEach) {
-  Put(inbox_ + "/998/2016/ad1.csv", kAd1HeaderOnly);
-  Put(inbox_ + "/999/2016/ad1.csv", kAd1HeaderOnly);
-  Put(inbox_ + "/999/2015/ad1.csv", kAd1HeaderOnly);
+  WriteAll(inbox_ + "/998/2016/ad1.csv", kAd1HeaderOnly);
+  WriteAll(inbox_ + "/999/2016/ad1.csv", kAd1HeaderOnly);
+  WriteAll(inbox_ + "/999/2015/ad1.csv", kAd1HeaderOnly);
   auto r = Run();
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   auto held = ReturnsIn(data_);
@@ -165,10 +154,10 @@ TEST_F(RunInbox, ManifestIdenticalFilesForTwoLasAndYearsAreStoredForEach) {
 }
 
 TEST_F(RunInbox, ManifestACinCensusUnderTheWrongLaIsFlaggedNotKnown) {
-  Put(inbox_ + "/301/2016/cin.xml", Census("301"));
+  WriteAll(inbox_ + "/301/2016/cin.xml", Census("301"));
   ASSERT_EQ(Run().exit_code, 0);
   // The same bytes filed under LA 302: never "known", and ingestion says why.
-  Put(inbox_ + "/302/2016/cin.xml", Census("301"));
+  WriteAll(inbox_ + "/302/2016/cin.xml", Census("301"));
   auto r = Run();
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_EQ(r.out.find("known     302"), std::string::npos) << r.out;
@@ -180,13 +169,13 @@ TEST_F(RunInbox, ManifestACinCensusUnderTheWrongLaIsFlaggedNotKnown) {
 // ---- 4: two files for one return in one folder ----
 
 TEST_F(RunInbox, CompetingTwoFilesForOneReturnAreRefusedAndOthersGoAhead) {
-  Put(inbox_ + "/999/2016/contacts-draft.csv", Contacts(4));
-  Put(inbox_ + "/999/2016/contacts-final.csv", Contacts(6));
+  WriteAll(inbox_ + "/999/2016/contacts-draft.csv", Contacts(4));
+  WriteAll(inbox_ + "/999/2016/contacts-final.csv", Contacts(6));
   // Other datasets in the same folder are not competitors: an SSDA903 table of another
   // kind, and the same list for another year.
-  Put(inbox_ + "/999/2016/ad1.csv", kAd1HeaderOnly);
-  Put(inbox_ + "/999/2016/header.csv", kSsdaHeaderOnly);
-  Put(inbox_ + "/999/2015/contacts.csv", Contacts(2, 2015));
+  WriteAll(inbox_ + "/999/2016/ad1.csv", kAd1HeaderOnly);
+  WriteAll(inbox_ + "/999/2016/header.csv", kSsdaHeaderOnly);
+  WriteAll(inbox_ + "/999/2015/contacts.csv", Contacts(2, 2015));
   auto r = Run();
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.err.find("REFUSED   999/2016/annex-a-list-1: 999/2016/contacts-draft.csv and "
@@ -216,8 +205,8 @@ TEST_F(RunInbox, CompetingAWorkbookAndOneOfItsListsAsCsvAreRefusedTogether) {
   if (!fs::exists(workbook)) GTEST_SKIP() << workbook << " is not there";
   fs::create_directories(inbox_ + "/999/2016");
   fs::copy_file(workbook, inbox_ + "/999/2016/annex-a.xlsx");
-  Put(inbox_ + "/999/2016/contacts.csv", Contacts(4));
-  Put(inbox_ + "/999/2016/header.csv", kSsdaHeaderOnly);
+  WriteAll(inbox_ + "/999/2016/contacts.csv", Contacts(4));
+  WriteAll(inbox_ + "/999/2016/header.csv", kSsdaHeaderOnly);
   auto r = Run();
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.err.find("REFUSED   999/2016: 999/2016/annex-a.xlsx and 999/2016/contacts.csv hold the same records"),
@@ -240,13 +229,13 @@ TEST_F(RunInbox, CompetingAWorkbookAndOneOfItsListsAsCsvAreRefusedTogether) {
 
 TEST_F(RunInbox, SymlinksAreSkippedAndNothingIsWrittenOutsideOut) {
   const std::string outside = dir_ + "/outside";
-  Put(outside + "/secret", "SECRETLINE-root:x:0:0\n");
-  Put(outside + "/2016/contacts.csv", Contacts(2, 2016, "OUTSIDE"));
-  Put(inbox_ + "/999/2016/contacts.csv", Contacts(3));
+  WriteAll(outside + "/secret", "SECRETLINE-root:x:0:0\n");
+  WriteAll(outside + "/2016/contacts.csv", Contacts(2, 2016, "OUTSIDE"));
+  WriteAll(inbox_ + "/999/2016/contacts.csv", Contacts(3));
   fs::create_symlink(outside + "/secret", inbox_ + "/999/2016/shadow.csv");
   fs::create_symlink("/dev/null", inbox_ + "/999/2016/null.csv");
   fs::create_symlink(outside, inbox_ + "/998");  // a linked LA folder
-  Put(inbox_ + "/997/2016/contacts.csv", Contacts(2));
+  WriteAll(inbox_ + "/997/2016/contacts.csv", Contacts(2));
   fs::create_symlink(outside, inbox_ + "/997/2015");  // a linked year folder
   // A report folder under --out that is a link pointing outside it.
   fs::create_directories(out_);
@@ -275,7 +264,7 @@ TEST_F(RunInbox, SymlinksAreSkippedAndNothingIsWrittenOutsideOut) {
   EXPECT_TRUE(fs::exists(out_ + "/999/2015-16/annual-report.html"));
   for (const auto& f : Listing(out_)) {
     if (fs::is_regular_file(out_ + "/" + f)) {
-      EXPECT_EQ(Slurp(out_ + "/" + f).find("SECRETLINE"), std::string::npos) << f;
+      EXPECT_EQ(ReadAll(out_ + "/" + f).find("SECRETLINE"), std::string::npos) << f;
     }
   }
 }
@@ -285,7 +274,7 @@ TEST_F(RunInbox, OddEntriesFifoFolderAndInvalidUtf8NameAreReportedNotSilent) {
   fs::create_directories(year + "/sub");
   ASSERT_EQ(::mkfifo((year + "/pipe.csv").c_str(), 0600), 0);
   const std::string odd_name = "contacts-\xff\xfe.csv";
-  Put(year + "/" + odd_name, Contacts(3));
+  WriteAll(year + "/" + odd_name, Contacts(3));
   auto r = Run();
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.err.find("SKIPPED   999/2016/pipe.csv: a FIFO"), std::string::npos) << r.err;
@@ -297,12 +286,12 @@ TEST_F(RunInbox, OddEntriesFifoFolderAndInvalidUtf8NameAreReportedNotSilent) {
   EXPECT_EQ(ContactsOf(data_, "999"), "3");
 
   // validate: a folder is called a folder, a FIFO is refused without waiting for a writer.
-  auto dir = RunCommand({Carestat(), "validate", year + "/sub"});
+  auto dir = RunCommand({CarestatBin(), "validate", year + "/sub"});
   EXPECT_EQ(dir.exit_code, 2);
   EXPECT_NE(dir.err.find("is a folder"), std::string::npos) << dir.err;
   EXPECT_EQ(dir.err.find("empty"), std::string::npos) << dir.err;
   const auto t0 = std::chrono::steady_clock::now();
-  auto fifo = RunCommand({Carestat(), "validate", year + "/pipe.csv"});
+  auto fifo = RunCommand({CarestatBin(), "validate", year + "/pipe.csv"});
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(20));
   EXPECT_EQ(fifo.exit_code, 2);
   EXPECT_NE(fifo.err.find("a FIFO"), std::string::npos) << fifo.err;
@@ -311,10 +300,10 @@ TEST_F(RunInbox, OddEntriesFifoFolderAndInvalidUtf8NameAreReportedNotSilent) {
 TEST_F(RunInbox, ManyFilesNeedNoMoreDescriptorsThanOneAtATime) {
   // 70 returns under a limit of 64 open files: each file is open only while it is handled.
   for (int la = 0; la < 10; ++la) {
-    for (int cy = 2010; cy <= 2016; ++cy) Put(absl::StrCat(inbox_, "/", 980 + la, "/", cy, "/contacts.csv"), Contacts(2, cy));
+    for (int cy = 2010; cy <= 2016; ++cy) WriteAll(absl::StrCat(inbox_, "/", 980 + la, "/", cy, "/contacts.csv"), Contacts(2, cy));
   }
   auto r = RunCommand({"/bin/sh", "-c",
-                       absl::StrCat("ulimit -n 64 && exec '", Carestat(), "' run --inbox '", inbox_, "' --out '", out_,
+                       absl::StrCat("ulimit -n 64 && exec '", CarestatBin(), "' run --inbox '", inbox_, "' --out '", out_,
                                     "' --data '", data_, "'")});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(ReturnsIn(data_).size(), 70u) << r.err;
@@ -328,11 +317,11 @@ TEST_F(RunInbox, OneLaNeverRecomputedDoesNotStopTheOthers) {
     auto e = Embedded::Start(data_);
     ASSERT_TRUE(e.ok()) << e.status();
     auto stub = v1::Ingestion::NewStub((*e)->ingestion());
-    Put(dir_ + "/side/998/2016/contacts.csv", Contacts(4));
+    WriteAll(dir_ + "/side/998/2016/contacts.csv", Contacts(4));
     auto up = UploadFile(*stub, InboxFile{"998", 2016, dir_ + "/side/998/2016/contacts.csv", "contacts.csv"});
     ASSERT_TRUE(up.ok()) << up.status();
   }
-  Put(inbox_ + "/999/2016/contacts.csv", Contacts(3));
+  WriteAll(inbox_ + "/999/2016/contacts.csv", Contacts(3));
   auto r = Run();
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_TRUE(fs::exists(out_ + "/999/2015-16/annual-report.html")) << r.err;
@@ -374,7 +363,7 @@ class PipelineInbox : public testing::Test {
     return reporting_->Start();
   }
   std::vector<std::string> Args(const std::string& inbox, const std::string& out) {
-    return {Carestat(), "pipeline", "--inbox", inbox, "--out", out, "--ingestion", ingestion_->address(),
+    return {CarestatBin(), "pipeline", "--inbox", inbox, "--out", out, "--ingestion", ingestion_->address(),
             "--metrics", metrics_->address(), "--reporting", reporting_->address(), "--settle", "0"};
   }
   std::unique_ptr<v1::Ingestion::Stub> Stub(const std::string& token = "") {
@@ -390,8 +379,8 @@ class PipelineInbox : public testing::Test {
 
 TEST_F(PipelineInbox, ModesArchiveQuarantineAndStateArePrivateUnderUmask000) {
   const std::string inbox = dir_ + "/inbox", out = dir_ + "/out";
-  Put(inbox + "/999/2016/contacts.csv", Contacts(3));
-  Put(inbox + "/999/2016/broken.xml", "<Message><Header>");
+  WriteAll(inbox + "/999/2016/contacts.csv", Contacts(3));
+  WriteAll(inbox + "/999/2016/broken.xml", "<Message><Header>");
   const mode_t old = ::umask(0);
   auto r = RunCommand(Args(inbox, out));
   ::umask(old);
@@ -406,9 +395,9 @@ TEST_F(PipelineInbox, ModesArchiveQuarantineAndStateArePrivateUnderUmask000) {
     EXPECT_EQ(Mode(out + f), 0600) << f;
   }
   // `run` keeps its rejected reports and its manifest the same way.
-  Put(inbox + "/999/2016/broken.xml", "<Message><Header>");
+  WriteAll(inbox + "/999/2016/broken.xml", "<Message><Header>");
   ::umask(0);
-  auto run = RunCommand({Carestat(), "run", "--inbox", inbox, "--out", dir_ + "/runout", "--data", dir_ + "/rundata"});
+  auto run = RunCommand({CarestatBin(), "run", "--inbox", inbox, "--out", dir_ + "/runout", "--data", dir_ + "/rundata"});
   ::umask(old);
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(Mode(dir_ + "/runout/rejected"), 0700);
@@ -420,9 +409,9 @@ TEST_F(PipelineInbox, ModesArchiveQuarantineAndStateArePrivateUnderUmask000) {
 
 TEST_F(PipelineInbox, SymlinkIsNeitherUploadedNorMovedAndTheArchiveIsNotFollowed) {
   const std::string inbox = dir_ + "/inbox", out = dir_ + "/out", outside = dir_ + "/outside";
-  Put(outside + "/secret", "SECRETLINE\n");
-  Put(inbox + "/999/2016/contacts.csv", Contacts(3));
-  Put(inbox + "/998/2016/contacts.csv", Contacts(2));
+  WriteAll(outside + "/secret", "SECRETLINE\n");
+  WriteAll(inbox + "/999/2016/contacts.csv", Contacts(3));
+  WriteAll(inbox + "/998/2016/contacts.csv", Contacts(2));
   fs::create_symlink(outside + "/secret", inbox + "/999/2016/shadow.csv");
   // The archive folder of LA 998 is a link outside: the file is stored but not moved there.
   fs::create_directories(out + "/archive");
@@ -457,7 +446,7 @@ TEST_F(PipelineInbox, DiskFullUnderOutNamesThePathAndLosesNothing) {
   fs::create_directories(out + "/state");
   fs::create_directories(out + "/archive");
   const std::string contacts = Contacts(3000);
-  Put(inbox + "/999/2016/contacts.csv", contacts);
+  WriteAll(inbox + "/999/2016/contacts.csv", contacts);
   {
     // Fill the disk.
     int fd = ::open((out + "/filler").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -472,7 +461,7 @@ TEST_F(PipelineInbox, DiskFullUnderOutNamesThePathAndLosesNothing) {
   EXPECT_NE(full.err.find("No space left on device"), std::string::npos) << full.err;
   EXPECT_NE(full.err.find(out + "/archive/999/2016/contacts.csv"), std::string::npos) << full.err;
   // Stored, and still in the inbox: nothing lost, nothing half-written in the archive.
-  EXPECT_EQ(Slurp(inbox + "/999/2016/contacts.csv"), contacts);
+  EXPECT_EQ(ReadAll(inbox + "/999/2016/contacts.csv"), contacts);
   EXPECT_FALSE(fs::exists(out + "/archive/999/2016/contacts.csv"));
   EXPECT_FALSE(fs::exists(out + "/archive/999/2016/contacts.csv.tmp"));
   EXPECT_EQ(Returns(*Stub())["999/2016/annex-a-list-1"], Sha(contacts));
@@ -480,10 +469,10 @@ TEST_F(PipelineInbox, DiskFullUnderOutNamesThePathAndLosesNothing) {
   fs::remove(out + "/filler");
   auto again = RunCommand(Args(inbox, out));
   EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
-  EXPECT_EQ(Slurp(out + "/archive/999/2016/contacts.csv"), contacts);
+  EXPECT_EQ(ReadAll(out + "/archive/999/2016/contacts.csv"), contacts);
   EXPECT_FALSE(fs::exists(inbox + "/999/2016/contacts.csv"));
   EXPECT_TRUE(fs::exists(out + "/999/2015-16/annual-report.html"));
-  auto ind = RunCommand({Carestat(), "indicators", "--la", "999", "--period", "2015-16", "--json", "--target",
+  auto ind = RunCommand({CarestatBin(), "indicators", "--la", "999", "--period", "2015-16", "--json", "--target",
                          metrics_->address()});
   EXPECT_NE(ind.out.find("\"contacts\": 3000"), std::string::npos) << ind.out << ind.err;
 }
@@ -494,7 +483,7 @@ struct Token {
   std::string token, line;
 };
 Token MakeToken(const std::string& principal, const std::string& roles) {
-  CommandResult r = RunCommand({Carestat(), "token", "--principal", principal, "--roles", roles});
+  CommandResult r = RunCommand({CarestatBin(), "token", "--principal", principal, "--roles", roles});
   Token t;
   for (absl::string_view l : absl::StrSplit(r.out, '\n')) {
     if (absl::StartsWith(l, "cst_")) t.token = std::string(l);
@@ -508,9 +497,9 @@ Token MakeToken(const std::string& principal, const std::string& roles) {
 TEST(BusyServer, ParallelPipelinesQuarantineNothingAndStoreEveryFile) {
   const std::string dir = MakeTempDir("busy");
   Token pipe = MakeToken("pipeline", "ingest,admin"), service = MakeToken("metrics", "service");
-  Put(dir + "/tokens", pipe.line + "\n" + service.line + "\n");
-  Put(dir + "/pipeline.token", pipe.token + "\n");
-  Put(dir + "/metrics.token", service.token + "\n");
+  WriteAll(dir + "/tokens", pipe.line + "\n" + service.line + "\n");
+  WriteAll(dir + "/pipeline.token", pipe.token + "\n");
+  WriteAll(dir + "/metrics.token", service.token + "\n");
   for (const char* f : {"/tokens", "/pipeline.token", "/metrics.token"}) ::chmod((dir + f).c_str(), 0600);
   ServerProcess ing({BinDir() + "/services/ingestion/carestat-ingestion", "--listen", "127.0.0.1:0", "--data",
                      dir + "/ing", "--tokens", dir + "/tokens", "--max-concurrent-uploads", "1"});
@@ -526,13 +515,13 @@ TEST(BusyServer, ParallelPipelinesQuarantineNothingAndStoreEveryFile) {
   for (int p = 0; p < kPipelines; ++p) {
     const std::string la = std::to_string(990 + p);
     for (int y = 0; y < kYears; ++y) {
-      Put(absl::StrCat(dir, "/inbox", p, "/", la, "/", 2009 + y, "/contacts.csv"), Contacts(3000, 2009 + y));
+      WriteAll(absl::StrCat(dir, "/inbox", p, "/", la, "/", 2009 + y, "/contacts.csv"), Contacts(3000, 2009 + y));
     }
   }
   for (int p = 0; p < kPipelines; ++p) {
     pid_t pid = ::fork();
     if (pid == 0) {
-      std::vector<std::string> a = {Carestat(), "pipeline", "--inbox", absl::StrCat(dir, "/inbox", p), "--out",
+      std::vector<std::string> a = {CarestatBin(), "pipeline", "--inbox", absl::StrCat(dir, "/inbox", p), "--out",
                                     absl::StrCat(dir, "/out", p), "--ingestion", ing.address(), "--metrics",
                                     met.address(), "--reporting", rep.address(), "--settle", "0", "--token-file",
                                     dir + "/pipeline.token"};
@@ -552,7 +541,7 @@ TEST(BusyServer, ParallelPipelinesQuarantineNothingAndStoreEveryFile) {
   for (int p = 0; p < kPipelines; ++p) {
     int status = 0;
     ::waitpid(pids[p], &status, 0);
-    const std::string log = Slurp(absl::StrCat(dir, "/p", p, ".log"));
+    const std::string log = ReadAll(absl::StrCat(dir, "/p", p, ".log"));
     for (size_t at = log.find("--max-concurrent-uploads 1"); at != std::string::npos;
          at = log.find("--max-concurrent-uploads 1", at + 1)) {
       ++busy;
@@ -574,8 +563,8 @@ TEST(BusyServer, ParallelPipelinesQuarantineNothingAndStoreEveryFile) {
 
 TEST_F(PipelineInbox, LostReturnIsResentFromTheArchiveOrNamedWhenTheArchiveLostIt) {
   const std::string inbox = dir_ + "/inbox", out = dir_ + "/out";
-  Put(inbox + "/999/2016/contacts.csv", Contacts(7));
-  Put(inbox + "/999/2016/ad1.csv", kAd1HeaderOnly);
+  WriteAll(inbox + "/999/2016/contacts.csv", Contacts(7));
+  WriteAll(inbox + "/999/2016/ad1.csv", kAd1HeaderOnly);
   auto first = RunCommand(Args(inbox, out));
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
   ASSERT_EQ(Returns(*Stub()).size(), 2u);
@@ -600,11 +589,11 @@ TEST_F(PipelineInbox, LostReturnIsResentFromTheArchiveOrNamedWhenTheArchiveLostI
   EXPECT_NE(second.err.find("Put ad1.csv back in the inbox folder 999/2016/"), std::string::npos) << second.err;
   auto held = Returns(*Stub());
   EXPECT_EQ(held["999/2016/annex-a-list-1"], Sha(Contacts(7)));
-  auto ind = RunCommand({Carestat(), "indicators", "--la", "999", "--period", "2015-16", "--json", "--target",
+  auto ind = RunCommand({CarestatBin(), "indicators", "--la", "999", "--period", "2015-16", "--json", "--target",
                          metrics_->address()});
   EXPECT_NE(ind.out.find("\"contacts\": 7"), std::string::npos) << ind.out << ind.err;
   // Put back, the lost one goes in; then nothing is missing.
-  Put(inbox + "/999/2016/ad1.csv", kAd1HeaderOnly);
+  WriteAll(inbox + "/999/2016/ad1.csv", kAd1HeaderOnly);
   auto third = RunCommand(Args(inbox, out));
   EXPECT_EQ(third.exit_code, 0) << third.out << third.err;
   EXPECT_EQ(Returns(*Stub()).size(), 2u);
@@ -612,14 +601,14 @@ TEST_F(PipelineInbox, LostReturnIsResentFromTheArchiveOrNamedWhenTheArchiveLostI
 
 TEST_F(PipelineInbox, LostReturnAnOlderVersionLeftInTheStoreIsReplacedByTheArchivedLatest) {
   const std::string inbox = dir_ + "/inbox", out = dir_ + "/out";
-  Put(inbox + "/999/2016/contacts.csv", Contacts(3));
+  WriteAll(inbox + "/999/2016/contacts.csv", Contacts(3));
   ASSERT_EQ(RunCommand(Args(inbox, out)).exit_code, 0);
   // A copy of the store as it was with version 1.
   const std::string address = ingestion_->address();
   ingestion_->Stop();
   fs::copy(dir_ + "/ing", dir_ + "/ing-v1", fs::copy_options::recursive);
   ASSERT_TRUE(StartServers({}, {}, address));
-  Put(inbox + "/999/2016/contacts.csv", Contacts(5));
+  WriteAll(inbox + "/999/2016/contacts.csv", Contacts(5));
   auto v2 = RunCommand(Args(inbox, out));
   ASSERT_EQ(v2.exit_code, 0) << v2.out << v2.err;
   ASSERT_NE(v2.out.find("replaced"), std::string::npos) << v2.out;
@@ -636,7 +625,7 @@ TEST_F(PipelineInbox, LostReturnAnOlderVersionLeftInTheStoreIsReplacedByTheArchi
             std::string::npos)
       << r.out << r.err;
   EXPECT_EQ(Returns(*Stub())["999/2016/annex-a-list-1"], Sha(Contacts(5)));
-  auto ind = RunCommand({Carestat(), "indicators", "--la", "999", "--period", "2015-16", "--json", "--target",
+  auto ind = RunCommand({CarestatBin(), "indicators", "--la", "999", "--period", "2015-16", "--json", "--target",
                          metrics_->address()});
   EXPECT_NE(ind.out.find("\"contacts\": 5"), std::string::npos) << ind.out << ind.err;
   // A second run finds nothing to send.

@@ -26,18 +26,10 @@ namespace carestat {
 namespace fs = std::filesystem;
 namespace {
 
-std::string Carestat() { return BinDir() + "/pipeline/carestat"; }
 
 void Write(const std::string& path, const std::string& bytes) {
   fs::create_directories(fs::path(path).parent_path());
   std::ofstream(path, std::ios::binary) << bytes;
-}
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // Everything under `dir`, concatenated: the reports `run` and `pipeline` leave.
@@ -52,7 +44,7 @@ std::string ReadTree(const std::string& dir) {
 
 CommandResult Validate(const std::string& path, const std::string& la = "301", const std::string& year = "2016",
                        bool json = true) {
-  std::vector<std::string> argv = {Carestat(), "validate", path, "--la", la, "--collection-year", year};
+  std::vector<std::string> argv = {CarestatBin(), "validate", path, "--la", la, "--collection-year", year};
   if (json) argv.push_back("--json");
   return RunCommand(argv);
 }
@@ -140,7 +132,7 @@ TEST(LocalMeasureValues, ARejectedFileIsNotStoredAndItsReportSaysWhy) {
   const std::string dir = MakeTempDir("lm-run");
   Write(dir + "/inbox/301/2016/local.csv",
         "indicator,la,period,value,source\nagency_sw_rate_pct,301,2015-16,NaN,seed\n");
-  auto run = RunCommand({Carestat(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
+  auto run = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
   const std::string reports = ReadTree(dir + "/out/rejected");
   EXPECT_NE(reports.find("line 2"), std::string::npos) << reports;
@@ -316,9 +308,9 @@ TEST(ImplausibleValues, AnnexAContactDated9999IsFlaggedAndTheCountSaysWhy) {
   // Through `run`: four contacts stored, two of them left out with errors, and the data
   // quality figure counts them: the count is 2 and the report says why.
   Write(dir + "/inbox/301/2016/list1.csv", list1);
-  auto run = RunCommand({Carestat(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
+  auto run = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
   ASSERT_NE(run.exit_code, 2) << run.out << run.err;
-  auto ind = RunCommand({Carestat(), "indicators", "--data", dir + "/data", "--la", "301", "--period", "2015-16",
+  auto ind = RunCommand({CarestatBin(), "indicators", "--data", dir + "/data", "--la", "301", "--period", "2015-16",
                          "--json"});
   ASSERT_EQ(ind.exit_code, 0) << ind.out << ind.err;
   EXPECT_NE(ind.out.find("\"dq_excluded_records\": 2"), std::string::npos) << ind.out;
@@ -427,7 +419,7 @@ TEST(ChildDataInMessages, NoIdDateOfBirthOrPostcodeInValidateOutput) {
 TEST(ChildDataInMessages, NoIdDateOfBirthOrPostcodeInRunOutputOrRejectedReports) {
   const std::string dir = MakeTempDir("leak-run");
   for (const auto& [name, content] : LeakyFiles()) Write(dir + "/inbox/301/2016/" + name, content);
-  auto run = RunCommand({Carestat(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
+  auto run = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
   EXPECT_NE(run.exit_code, 0) << run.out << run.err;
   ExpectNoChildData(run.out + run.err, "carestat run's output");
   const std::string reports = ReadTree(dir + "/out");
@@ -451,7 +443,7 @@ TEST(ChildDataInMessages, NoIdDateOfBirthOrPostcodeInTheServerLogOrQuarantine) {
   auto rep = server("reporting", "--plaintext --metrics " + met->address());
   ASSERT_TRUE(rep->Start());
   for (const auto& [name, content] : LeakyFiles()) Write(dir + "/inbox/301/2016/" + name, content);
-  auto run = RunCommand({Carestat(), "pipeline", "--inbox", dir + "/inbox", "--out", dir + "/out", "--ingestion",
+  auto run = RunCommand({CarestatBin(), "pipeline", "--inbox", dir + "/inbox", "--out", dir + "/out", "--ingestion",
                          ing->address(), "--metrics", met->address(), "--reporting", rep->address(), "--settle",
                          "0"});
   ExpectNoChildData(run.out + run.err, "carestat pipeline's output");
@@ -492,7 +484,7 @@ TEST(Utf16Files, Utf16WithAByteOrderMarkIsReadLikeUtf8) {
   }
   // Through `run` (the upload to ingestion) it is stored like any other file.
   Write(dir + "/inbox/301/2016/list1.csv", Utf16(csv, false));
-  auto run = RunCommand({Carestat(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
+  auto run = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_NE(run.out.find("-> 301/2016/annex-a-list-1: 2 records"), std::string::npos) << run.out << run.err;
   // A UTF-8 byte order mark keeps working.
@@ -525,11 +517,11 @@ TEST(FinancialYearText, Year1900IsQuotedAsGivenWithTheYearsAccepted) {
   // A store with LA 301 in it, so that only the year can be wrong.
   Write(dir + "/inbox/301/2016/local.csv",
         "indicator,la,period,value,source\nagency_sw_rate_pct,301,2015-16,45,seed\n");
-  auto run = RunCommand({Carestat(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
+  auto run = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   for (const char* kind : {"annual", "self-assessment"}) {
     SCOPED_TRACE(kind);
-    auto r = RunCommand({Carestat(), "report", kind, "--la", "301", "--year", "1900-01", "--format", "json", "-o",
+    auto r = RunCommand({CarestatBin(), "report", kind, "--la", "301", "--year", "1900-01", "--format", "json", "-o",
                          dir + "/r.json", "--data", dir + "/data"});
     EXPECT_NE(r.exit_code, 0);
     const std::string all = r.out + r.err;
@@ -537,7 +529,7 @@ TEST(FinancialYearText, Year1900IsQuotedAsGivenWithTheYearsAccepted) {
     EXPECT_NE(all.find("2000-01 to 2098-99"), std::string::npos) << all;
     EXPECT_EQ(all.find("1895"), std::string::npos) << all;
   }
-  auto series = RunCommand({Carestat(), "series", "--la", "301", "--indicator", "referrals", "--from", "18-19",
+  auto series = RunCommand({CarestatBin(), "series", "--la", "301", "--indicator", "referrals", "--from", "18-19",
                             "--data", dir + "/data"});
   EXPECT_NE(series.exit_code, 0);
   EXPECT_NE((series.out + series.err).find("'18-19' is not a financial year carestat accepts"), std::string::npos)

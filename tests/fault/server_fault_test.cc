@@ -51,20 +51,6 @@ const char kCensus[] =
     "<CINdetails><CINreferralDate>2016-03-31</CINreferralDate><ReferralSource>6</ReferralSource></CINdetails>"
     "</Child></Children></Message>\n";
 
-std::string Carestat() { return BinDir() + "/pipeline/carestat"; }
-std::string IngestionBin() { return BinDir() + "/services/ingestion/carestat-ingestion"; }
-std::string MetricsBin() { return BinDir() + "/services/metrics/carestat-metrics"; }
-std::string ReportingBin() { return BinDir() + "/services/reporting/carestat-reporting"; }
-
-std::string ReadAll(const std::string& path) {
-  std::stringstream s;
-  s << std::ifstream(path, std::ios::binary).rdbuf();
-  return s.str();
-}
-
-void WriteAll(const std::string& path, const std::string& content) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
-}
 
 std::vector<std::string> Lines(const std::string& text) {
   return absl::StrSplit(text, '\n', absl::SkipEmpty());
@@ -95,7 +81,7 @@ struct Token {
 };
 
 Token MakeToken(const std::string& principal, const std::string& roles) {
-  CommandResult r = RunCommand({Carestat(), "token", "--principal", principal, "--roles", roles});
+  CommandResult r = RunCommand({CarestatBin(), "token", "--principal", principal, "--roles", roles});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   Token t;
   for (const auto& l : Lines(r.out)) {
@@ -177,23 +163,23 @@ TEST_F(ServerFault, FlagFilesThatAreNotRegularFilesAreRefusedQuickly) {
     std::string says;
   };
   const std::vector<Case> cases = {
-      {{IngestionBin(), "--data", dir_ + "/i1", "--tls-cert", "/dev/zero", "--tls-key", "/dev/zero"},
+      {{ServerBin("ingestion"), "--data", dir_ + "/i1", "--tls-cert", "/dev/zero", "--tls-key", "/dev/zero"},
        "(--tls-cert) /dev/zero is a character device"},
-      {{IngestionBin(), "--data", dir_ + "/i2", "--tokens", "/dev/zero"}, "(--tokens) /dev/zero is a character device"},
-      {{IngestionBin(), "--data", dir_ + "/i3", "--tokens", fifo}, "(--tokens) " + fifo + " is a FIFO"},
-      {{IngestionBin(), "--data", dir_ + "/i4", "--tls-cert", fifo, "--tls-key", fifo}, "(--tls-cert) " + fifo},
-      {{IngestionBin(), "--data", dir_ + "/i5", "--tokens", dir_ + "/adir"}, "is a directory"},
-      {{IngestionBin(), "--data", dir_ + "/i6", "--tokens", big}, "(--tokens) " + big + " is larger than 1048576"},
-      {{MetricsBin(), "--data", dir_ + "/m1", "--ingestion", "127.0.0.1:1", "--token-file", "/dev/zero"},
+      {{ServerBin("ingestion"), "--data", dir_ + "/i2", "--tokens", "/dev/zero"}, "(--tokens) /dev/zero is a character device"},
+      {{ServerBin("ingestion"), "--data", dir_ + "/i3", "--tokens", fifo}, "(--tokens) " + fifo + " is a FIFO"},
+      {{ServerBin("ingestion"), "--data", dir_ + "/i4", "--tls-cert", fifo, "--tls-key", fifo}, "(--tls-cert) " + fifo},
+      {{ServerBin("ingestion"), "--data", dir_ + "/i5", "--tokens", dir_ + "/adir"}, "is a directory"},
+      {{ServerBin("ingestion"), "--data", dir_ + "/i6", "--tokens", big}, "(--tokens) " + big + " is larger than 1048576"},
+      {{ServerBin("metrics"), "--data", dir_ + "/m1", "--ingestion", "127.0.0.1:1", "--token-file", "/dev/zero"},
        "(--token-file) /dev/zero is a character device"},
-      {{ReportingBin(), "--metrics", "127.0.0.1:1", "--tls-ca", fifo}, "(--tls-ca) " + fifo + " is a FIFO"},
-      {{Carestat(), "indicators", "--list", "--target", "127.0.0.1:1", "--token-file", fifo},
+      {{ServerBin("reporting"), "--metrics", "127.0.0.1:1", "--tls-ca", fifo}, "(--tls-ca) " + fifo + " is a FIFO"},
+      {{CarestatBin(), "indicators", "--list", "--target", "127.0.0.1:1", "--token-file", fifo},
        "(--token-file) " + fifo + " is a FIFO"},
   };
   for (const auto& c : cases) {
     std::vector<std::string> argv = {"/usr/bin/timeout", "20"};
     argv.insert(argv.end(), c.argv.begin(), c.argv.end());
-    if (c.argv[0] != Carestat()) argv.insert(argv.end(), {"--listen", "127.0.0.1:0"});
+    if (c.argv[0] != CarestatBin()) argv.insert(argv.end(), {"--listen", "127.0.0.1:0"});
     const auto start = Clock::now();
     CommandResult r = RunCommand(argv);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -261,7 +247,7 @@ TEST(AuditLineTest, ValuesAreEscapedAndReturnIdsNameTheLa) {
 
 TEST_F(ServerFault, NewlineInAnUploadedFileNameIsOneEscapedLogLine) {
   const std::string log = dir_ + "/ingestion.log";
-  auto ing = ServerWithLog({IngestionBin(), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
+  auto ing = ServerWithLog({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
                             "--tokens", tokens_file_, "--audit-log", dir_ + "/audit.jsonl"},
                            log);
   ASSERT_TRUE(ing->Start());
@@ -305,7 +291,7 @@ TEST_F(ServerFault, NewlineInAnUploadedFileNameIsOneEscapedLogLine) {
 
 TEST_F(ServerFault, ReadPrincipalGetsIssuesWithoutChildAndAuditNamesTheLa) {
   auto ing = std::make_unique<ServerProcess>(std::vector<std::string>{
-      IngestionBin(), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing", "--tokens", tokens_file_,
+      ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing", "--tokens", tokens_file_,
       "--audit-log", dir_ + "/audit.jsonl"});
   ASSERT_TRUE(ing->Start());
   auto uploader = IngestionStub(ing->address(), tokens_["ingest"].token);
@@ -390,7 +376,7 @@ TEST_F(ServerFault, ReadPrincipalGetsIssuesWithoutChildAndAuditNamesTheLa) {
 
 TEST_F(ServerFault, IdleStreamsAreCancelledCappedAndDoNotPinThreads) {
   const std::string log = dir_ + "/ingestion.log";
-  auto ing = ServerWithLog({IngestionBin(), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
+  auto ing = ServerWithLog({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
                             "--tokens", tokens_file_, "--audit-log", dir_ + "/audit.jsonl", "--stream-idle-seconds",
                             "2", "--max-streams-per-principal", "8", "--max-streams", "24", "--max-threads", "48",
                             "--max-concurrent-uploads", "2"},
@@ -483,7 +469,7 @@ TEST_F(ServerFault, UnreadRecordStreamsAreCancelledAndTheirMemoryGivenBack) {
   const std::string file = dir_ + "/cin.xml";
   ASSERT_TRUE(bench::WriteCinCensus(file, o).ok());
   const std::string log = dir_ + "/ingestion.log";
-  auto ing = ServerWithLog({IngestionBin(), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
+  auto ing = ServerWithLog({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
                             "--tokens", tokens_file_, "--audit-log", dir_ + "/audit.jsonl", "--stream-idle-seconds",
                             "2", "--max-streams-per-principal", "6", "--max-streams", "24", "--max-threads", "48"},
                            log);
@@ -569,7 +555,7 @@ TEST_F(ServerFault, StreamFlagsAreChecked) {
   for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
            {"--stream-idle-seconds", "0"}, {"--stream-idle-seconds", "x"}, {"--max-streams", "0"},
            {"--max-streams", "100", "--max-threads", "50"}}) {
-    std::vector<std::string> argv = {"/usr/bin/timeout", "20", IngestionBin(), "--listen", "127.0.0.1:0", "--data",
+    std::vector<std::string> argv = {"/usr/bin/timeout", "20", ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data",
                                      dir_ + "/x"};
     argv.insert(argv.end(), bad.begin(), bad.end());
     CommandResult r = RunCommand(argv);
@@ -584,7 +570,7 @@ TEST_F(ServerFault, UploadOfExactlyMaxUploadBytesIsAcceptedAndOneMoreIsInvalid) 
   const std::string exact = kCensus;
   const int64_t limit = static_cast<int64_t>(exact.size());
   auto ing = std::make_unique<ServerProcess>(std::vector<std::string>{
-      IngestionBin(), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing", "--tokens", tokens_file_,
+      ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing", "--tokens", tokens_file_,
       "--max-upload-bytes", std::to_string(limit)});
   ASSERT_TRUE(ing->Start());
   auto stub = IngestionStub(ing->address(), tokens_["ingest"].token);
@@ -626,7 +612,7 @@ TEST(RenderNameTest, SafeRenderedFileName) {
 
 TEST_F(ServerFault, RenderWithATraversingTableIdGivesSafeNames) {
   auto rep = std::make_unique<ServerProcess>(std::vector<std::string>{
-      ReportingBin(), "--listen", "127.0.0.1:0", "--plaintext", "--metrics", "127.0.0.1:1", "--tokens", tokens_file_});
+      ServerBin("reporting"), "--listen", "127.0.0.1:0", "--plaintext", "--metrics", "127.0.0.1:1", "--tokens", tokens_file_});
   ASSERT_TRUE(rep->Start());
   ClientSecurity cs;
   cs.token = tokens_["read"].token;
@@ -670,7 +656,7 @@ TEST_F(ServerFault, RenderWithATraversingTableIdGivesSafeNames) {
 
 TEST_F(ServerFault, WorldWritableTokensFileIsRefusedAtStartAndNotReloaded) {
   ::chmod(tokens_file_.c_str(), 0666);
-  CommandResult r = RunCommand({"/usr/bin/timeout", "20", IngestionBin(), "--listen", "127.0.0.1:0", "--plaintext",
+  CommandResult r = RunCommand({"/usr/bin/timeout", "20", ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--plaintext",
                                 "--data", dir_ + "/a", "--tokens", tokens_file_});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("refusing to start: the tokens file " + tokens_file_ + " is writable by every user (mode 666)"),
@@ -681,7 +667,7 @@ TEST_F(ServerFault, WorldWritableTokensFileIsRefusedAtStartAndNotReloaded) {
   // token added: the warning comes without any call, and the new token is not accepted.
   ::chmod(tokens_file_.c_str(), 0600);
   const std::string log = dir_ + "/ingestion.log";
-  auto ing = ServerWithLog({IngestionBin(), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
+  auto ing = ServerWithLog({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
                             "--tokens", tokens_file_},
                            log);
   ASSERT_TRUE(ing->Start());
@@ -719,7 +705,7 @@ TEST_F(ServerFault, TokensFileOwnedByAnotherUserIsWarnedAbout) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root to give the tokens file to another user (chown)";
   ASSERT_EQ(::chown(tokens_file_.c_str(), 65534, 65534), 0);
   const std::string log = dir_ + "/ingestion.log";
-  auto ing = ServerWithLog({IngestionBin(), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
+  auto ing = ServerWithLog({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
                             "--tokens", tokens_file_},
                            log);
   ASSERT_TRUE(ing->Start());

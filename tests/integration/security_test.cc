@@ -44,20 +44,6 @@ const char kCensus[] =
     "<CINdetails><CINreferralDate>2016-03-31</CINreferralDate><ReferralSource>6</ReferralSource></CINdetails>"
     "</Child></Children></Message>\n";
 
-std::string Carestat() { return BinDir() + "/pipeline/carestat"; }
-std::string IngestionBin() { return BinDir() + "/services/ingestion/carestat-ingestion"; }
-std::string MetricsBin() { return BinDir() + "/services/metrics/carestat-metrics"; }
-std::string ReportingBin() { return BinDir() + "/services/reporting/carestat-reporting"; }
-
-std::string ReadAll(const std::string& path) {
-  std::stringstream s;
-  s << std::ifstream(path, std::ios::binary).rdbuf();
-  return s.str();
-}
-
-void WriteAll(const std::string& path, const std::string& content) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
-}
 
 int Mode(const std::string& path) {
   struct stat st {};
@@ -71,7 +57,7 @@ struct Token {
 
 // `carestat token`, parsed: the token line starts with cst_, the tokens-file line with the hash.
 Token MakeToken(const std::string& principal, const std::string& roles) {
-  CommandResult r = RunCommand({Carestat(), "token", "--principal", principal, "--roles", roles});
+  CommandResult r = RunCommand({CarestatBin(), "token", "--principal", principal, "--roles", roles});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   Token t;
   for (absl::string_view l : absl::StrSplit(r.out, '\n')) {
@@ -121,7 +107,7 @@ class SecurityTest : public testing::Test {
   void SetUp() override {
     dir_ = MakeTempDir("sec");
     certs_ = dir_ + "/certs";
-    CommandResult c = RunCommand({Carestat(), "certs", "--out", certs_, "--principal", "pipeline", "--hosts",
+    CommandResult c = RunCommand({CarestatBin(), "certs", "--out", certs_, "--principal", "pipeline", "--hosts",
                                   "carestat.test,10.1.2.3"});
     ASSERT_EQ(c.exit_code, 0) << c.err;
     tokens_["ingest"] = MakeToken("uploader", "ingest");
@@ -147,19 +133,19 @@ class SecurityTest : public testing::Test {
   }
 
   void StartAll(const std::vector<std::string>& ingestion_extra = {}) {
-    std::vector<std::string> ing = {IngestionBin(), "--listen", "127.0.0.1:0", "--data", dir_ + "/ing",
+    std::vector<std::string> ing = {ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir_ + "/ing",
                                     "--audit-log", dir_ + "/ingestion-audit.jsonl"};
     for (const auto& f : TlsFlags()) ing.push_back(f);
     for (const auto& f : ingestion_extra) ing.push_back(f);
     ingestion_ = std::make_unique<ServerProcess>(ing);
     ASSERT_TRUE(ingestion_->Start());
-    std::vector<std::string> met = {MetricsBin(), "--listen", "127.0.0.1:0", "--data", dir_ + "/met",
+    std::vector<std::string> met = {ServerBin("metrics"), "--listen", "127.0.0.1:0", "--data", dir_ + "/met",
                                     "--audit-log", dir_ + "/metrics-audit.jsonl", "--ingestion", ingestion_->address(),
                                     "--tls-ca", certs_ + "/ca.pem", "--token-file", dir_ + "/metrics.token"};
     for (const auto& f : TlsFlags()) met.push_back(f);
     metrics_ = std::make_unique<ServerProcess>(met);
     ASSERT_TRUE(metrics_->Start());
-    std::vector<std::string> rep = {ReportingBin(), "--listen", "127.0.0.1:0", "--metrics", metrics_->address(),
+    std::vector<std::string> rep = {ServerBin("reporting"), "--listen", "127.0.0.1:0", "--metrics", metrics_->address(),
                                     "--ingestion", ingestion_->address(), "--audit-log",
                                     dir_ + "/reporting-audit.jsonl", "--tls-ca", certs_ + "/ca.pem", "--token-file",
                                     dir_ + "/reporter.token"};
@@ -195,12 +181,12 @@ TEST_F(SecurityTest, CertsAndTokenCommands) {
   for (const char* f : {"ca.key", "server.key", "client.key"}) EXPECT_EQ(Mode(certs_ + "/" + f), 0600) << f;
   // A second run reuses the CA: certificates of both runs verify against one ca.pem.
   const std::string ca = ReadAll(certs_ + "/ca.pem");
-  CommandResult again = RunCommand({Carestat(), "certs", "--out", certs_, "--principal", "other"});
+  CommandResult again = RunCommand({CarestatBin(), "certs", "--out", certs_, "--principal", "other"});
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("reused the CA"), std::string::npos) << again.out;
   EXPECT_EQ(ReadAll(certs_ + "/ca.pem"), ca);
-  EXPECT_EQ(RunCommand({Carestat(), "token", "--principal", "x", "--roles", "superuser"}).exit_code, 2);
-  EXPECT_EQ(RunCommand({Carestat(), "certs"}).exit_code, 2);
+  EXPECT_EQ(RunCommand({CarestatBin(), "token", "--principal", "x", "--roles", "superuser"}).exit_code, 2);
+  EXPECT_EQ(RunCommand({CarestatBin(), "certs"}).exit_code, 2);
   // Tokens differ each time; the line holds only the hash.
   Token a = MakeToken("p", "read"), b = MakeToken("p", "read");
   EXPECT_NE(a.token, b.token);
@@ -366,17 +352,17 @@ TEST_F(SecurityTest, ServersCallEachOtherWithTheirOwnTokensAndAuditWithoutChildD
   // The CLI with its credentials in the environment.
   ::setenv("CARESTAT_TLS_CA", (certs_ + "/ca.pem").c_str(), 1);
   ::setenv("CARESTAT_TOKEN", tokens_["read"].token.c_str(), 1);
-  CommandResult cli = RunCommand({Carestat(), "indicators", "--la", "301", "--period", "2015-16", "--json",
+  CommandResult cli = RunCommand({CarestatBin(), "indicators", "--la", "301", "--period", "2015-16", "--json",
                                   "--target", metrics_->address()});
   EXPECT_EQ(cli.exit_code, 0) << cli.err;
   EXPECT_NE(cli.out.find("\"referrals\": 1"), std::string::npos) << cli.out;
   ::unsetenv("CARESTAT_TOKEN");
-  CommandResult anonymous = RunCommand({Carestat(), "indicators", "--list", "--target", metrics_->address()});
+  CommandResult anonymous = RunCommand({CarestatBin(), "indicators", "--list", "--target", metrics_->address()});
   EXPECT_EQ(anonymous.exit_code, 1);
   EXPECT_NE(anonymous.err.find("missing credentials"), std::string::npos) << anonymous.err;
   ::unsetenv("CARESTAT_TLS_CA");
   ::setenv("CARESTAT_TOKEN", tokens_["read"].token.c_str(), 1);
-  CommandResult unverified = RunCommand({Carestat(), "indicators", "--list", "--target", metrics_->address()});
+  CommandResult unverified = RunCommand({CarestatBin(), "indicators", "--list", "--target", metrics_->address()});
   EXPECT_NE(unverified.exit_code, 0);   // plaintext to a TLS server
   ::unsetenv("CARESTAT_TOKEN");
 
@@ -459,7 +445,7 @@ TEST_F(SecurityTest, AuditLogRotatesBySize) {
 TEST_F(SecurityTest, TlsWithTheWrongCaFails) {
   StartAll();
   const std::string other = dir_ + "/other-certs";
-  ASSERT_EQ(RunCommand({Carestat(), "certs", "--out", other}).exit_code, 0);
+  ASSERT_EQ(RunCommand({CarestatBin(), "certs", "--out", other}).exit_code, 0);
   auto ch = Channel(metrics_->address(), tokens_["read"].token, other + "/ca.pem");
   grpc::Status s = CallGenericUnary(ch, "/carestat.v1.Metrics/ListIndicators");
   EXPECT_EQ(s.error_code(), grpc::UNAVAILABLE) << s.error_message();
@@ -483,7 +469,7 @@ TEST_F(SecurityTest, ExpiredCertificates) {
   WriteAll(dir_ + "/expired.key", old->key_pem);
 
   // A server refuses to start with an expired certificate, and says so.
-  CommandResult r = RunCommand({"/usr/bin/timeout", "30", IngestionBin(), "--listen", "127.0.0.1:0", "--data",
+  CommandResult r = RunCommand({"/usr/bin/timeout", "30", ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data",
                                 dir_ + "/x", "--tls-cert", dir_ + "/expired.pem", "--tls-key", dir_ + "/expired.key"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("expired"), std::string::npos) << r.err;
@@ -551,7 +537,7 @@ TEST_F(SecurityTest, MutualTls) {
     EXPECT_EQ(r->Finish().error_code(), grpc::PERMISSION_DENIED);
   }
   // A client certificate whose CN is not listed, and no token: unauthenticated.
-  ASSERT_EQ(RunCommand({Carestat(), "certs", "--out", certs_, "--principal", "stranger"}).exit_code, 0);
+  ASSERT_EQ(RunCommand({CarestatBin(), "certs", "--out", certs_, "--principal", "stranger"}).exit_code, 0);
   grpc::Status stranger = call(cs);
   EXPECT_EQ(stranger.error_code(), grpc::UNAUTHENTICATED) << stranger.error_message();
   // An expired client certificate, or one from another CA: the handshake fails.
@@ -569,7 +555,7 @@ TEST_F(SecurityTest, MutualTls) {
   cs.tls_client_key = dir_ + "/old-client.key";
   EXPECT_EQ(call(cs).error_code(), grpc::UNAVAILABLE);
   const std::string other = dir_ + "/other-certs";
-  ASSERT_EQ(RunCommand({Carestat(), "certs", "--out", other, "--principal", "pipeline"}).exit_code, 0);
+  ASSERT_EQ(RunCommand({CarestatBin(), "certs", "--out", other, "--principal", "pipeline"}).exit_code, 0);
   cs.tls_client_cert = other + "/client.pem";
   cs.tls_client_key = other + "/client.key";
   EXPECT_EQ(call(cs).error_code(), grpc::UNAVAILABLE);
@@ -577,7 +563,7 @@ TEST_F(SecurityTest, MutualTls) {
 
 TEST_F(SecurityTest, PlaintextOnlyOnLoopback) {
   auto run = [&](std::vector<std::string> flags) {
-    std::vector<std::string> argv = {"/usr/bin/timeout", "30", IngestionBin(), "--data", dir_ + "/p"};
+    std::vector<std::string> argv = {"/usr/bin/timeout", "30", ServerBin("ingestion"), "--data", dir_ + "/p"};
     for (auto& f : flags) argv.push_back(f);
     return RunCommand(argv);
   };
@@ -603,15 +589,15 @@ TEST_F(SecurityTest, PlaintextOnlyOnLoopback) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("does not belong"), std::string::npos) << r.err;
   // Metrics and reporting refuse the same way.
-  r = RunCommand({"/usr/bin/timeout", "30", MetricsBin(), "--listen", "0.0.0.0:0", "--plaintext", "--data",
+  r = RunCommand({"/usr/bin/timeout", "30", ServerBin("metrics"), "--listen", "0.0.0.0:0", "--plaintext", "--data",
                   dir_ + "/m"});
   EXPECT_EQ(r.exit_code, 2);
-  r = RunCommand({"/usr/bin/timeout", "30", ReportingBin(), "--listen", "0.0.0.0:0", "--plaintext", "--metrics",
+  r = RunCommand({"/usr/bin/timeout", "30", ServerBin("reporting"), "--listen", "0.0.0.0:0", "--plaintext", "--metrics",
                   "127.0.0.1:1"});
   EXPECT_EQ(r.exit_code, 2);
 
   // Plaintext on loopback with tokens: tokens are still required.
-  ServerProcess local({IngestionBin(), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/local",
+  ServerProcess local({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/local",
                        "--tokens", tokens_file_});
   ASSERT_TRUE(local.Start());
   ClientSecurity cs;   // a loopback target without --tls-ca: plaintext
@@ -632,7 +618,7 @@ TEST_F(SecurityTest, PlaintextOnlyOnLoopback) {
 }
 
 TEST_F(SecurityTest, UploadLimitsAnswerResourceExhausted) {
-  ServerProcess ing({IngestionBin(), "--listen", "127.0.0.1:0", "--data", dir_ + "/lim", "--tokens", tokens_file_,
+  ServerProcess ing({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir_ + "/lim", "--tokens", tokens_file_,
                      "--max-upload-bytes", "4000", "--max-concurrent-uploads", "1", "--max-message-bytes", "2097152",
                      "--audit-log", dir_ + "/lim-audit.jsonl"});
   ASSERT_TRUE(ing.Start());

@@ -139,4 +139,21 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
   return r;
 }
 
+std::string CarestatBin() { return BinDir() + "/pipeline/carestat"; }
+
+std::string ServerBin(const std::string& service) {
+  return BinDir() + "/services/" + service + "/carestat-" + service;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void WriteAll(const std::string& path, const std::string& content) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
+}
+
 }  // namespace carestat

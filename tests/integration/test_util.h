@@ -45,6 +45,13 @@ CommandResult RunCommand(const std::vector<std::string>& argv);
 std::string MakeTempDir(const std::string& name);
 
 std::string BinDir();     // the build tree
+std::string CarestatBin();                          // BinDir()/pipeline/carestat
+std::string ServerBin(const std::string& service);  // "ingestion": .../carestat-ingestion
+
+// A whole file's bytes ("" when it cannot be read), and a file written whole (its folder
+// made first), for tests that prepare and inspect files.
+std::string ReadAll(const std::string& path);
+void WriteAll(const std::string& path, const std::string& content);
 std::string SharedDir();  // ../shared beside the repository
 
 }  // namespace carestat

@@ -33,13 +33,6 @@ const char kEpisodes[] =
     "C1,01/08/2015,P,C2,N1,U2,PR1,,,CARPL,RM10 7AB,IG11 8XY,SC123457\n"
     "C2,20/09/2015,S,L1,N1,U3,PR0,22/09/2015,E4A,,RM10,,\n";
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 class RekeyTest : public testing::Test {
  protected:
   void SetUp() override {
