@@ -1106,7 +1106,7 @@ TEST_F(SynthTest, NationalRejectsBadOptions) {
 // broken, the header and dates say the year written, and 2023-24 (the near miss) keeps
 // the old codes.
 TEST_F(SynthTest, NationalYearsFrom2023To2027FollowThatYearsCodes) {
-  for (int cy : {2024, 2025, 2026}) {
+  for (int cy : {2024, 2025, 2026, 2027}) {
     SCOPED_TRACE(cy);
     NationalOptions o;
     o.las = 2;
