@@ -62,6 +62,20 @@ constexpr std::pair<int, const char*> kAnnexAFiles[] = {
 constexpr int kFirstFy = 2010;  // 2010-11, collection year 2011
 constexpr int kLastFy = 2015;   // 2015-16, collection year 2016
 constexpr int kYears = kLastFy - kFirstFy + 1;
+// A national year may also be asked for twelve years on (collection years 2023 to 2027,
+// 2022-23 to 2026-27): the LA is simulated in the six years above and its returns are
+// relabelled (ShiftDates), every date the same day twelve years later. Twelve is a
+// multiple of four, so leap days stay leap days and ages, durations and the census
+// year's 1 April to 31 March are exact; weekdays are not kept. What DfE changed in those
+// years is written in that year's codes:
+constexpr int kRelabelYears = 12;
+constexpr int kLastRelabelledCy = 2027;  // 2026-27, the latest year of DfE's rules held
+// CIN census: GenderCurrent 1/2 (and 0, 9) to 2023-24; Sex M/F (and U) from 2024-25.
+// SSDA903 SEX: 1/2 to 2023-24; M/F (and U) from 2024-25 (rule 101).
+constexpr int kSexLettersFromCy = 2025;
+// SSDA903 PLACE: H5 and P2 are withdrawn from 2025-26 (rule 146); K3 (supported
+// accommodation, valid from 2024-25) is written in their place.
+constexpr int kNoH5P2FromCy = 2026;
 constexpr int32_t kNever = 1 << 29;   // an end or closure beyond every reference date
 constexpr int32_t kNone = INT32_MIN;  // a date that does not exist
 
@@ -606,6 +620,9 @@ class Borough {
 
   // A national year's LA (see WriteSynthNational): its code, then its model.
   void set_la(std::string la) { la_ = std::move(la); }
+  // The returns written are for collection years `years` later than simulated: the codes
+  // follow the later year (dates are relabelled by ShiftDates as they are written).
+  void set_year_shift(int years) { year_shift_ = years; }
   absl::Status BuildNational(const NationalVolumes& v);
   int64_t ContactsIn(int fy) const;
   int64_t ReferralsIn(int fy) const;
@@ -715,6 +732,7 @@ class Borough {
   Rng rng_;
   uint64_t seed_;
   std::string la_ = kLaCode;
+  int year_shift_ = 0;  // see set_year_shift
   // How generic referrals go on (AddReferral): no further action, closed after the
   // assessment, a plan of up to a year, a longer one.
   std::array<int, 4> referral_kinds_ = {150, 330, 370, 150};  // for the Annex A lists' own draws, which must not move rng_
@@ -2510,12 +2528,13 @@ std::string Borough::ContactsCsv(int fy) const {
 // a closure, an authorisation or a conference after the reference date is not known yet.
 std::string Borough::CensusXml(int fy) const {
   const int cy = fy + 1;
+  const int out_cy = cy + year_shift_;  // the collection year written
   const int32_t start = Fys(fy), end = Fye(fy);
   auto iso = [](int32_t d) { return FormatIsoDate(d); };
   std::string out;
   out.reserve(1 << 22);
   absl::StrAppend(&out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Message>\n  <Header>\n",
-                  "    <CollectionDetails><Collection>CIN</Collection><Year>", cy,
+                  "    <CollectionDetails><Collection>CIN</Collection><Year>", out_cy,
                   "</Year><ReferenceDate>", iso(end), "</ReferenceDate></CollectionDetails>\n",
                   "    <Source><SourceLevel>L</SourceLevel><LEA>", la_,
                   "</LEA><SoftwareCode>carestat synth</SoftwareCode><Release>1</Release>",
@@ -2535,7 +2554,11 @@ std::string Borough::CensusXml(int fy) const {
     const char* upn_unknown = AgeOn(c.dob, end) < 6 ? "UN1" : "UN2";
     absl::StrAppend(&out, "    <Child>\n      <ChildIdentifiers><LAchildID>", ChildId(id),
                     "</LAchildID><UPNunknown>", upn_unknown, "</UPNunknown><PersonBirthDate>", iso(c.dob),
-                    "</PersonBirthDate><GenderCurrent>", c.male ? 1 : 2, "</GenderCurrent></ChildIdentifiers>\n",
+                    "</PersonBirthDate>",
+                    out_cy >= kSexLettersFromCy ? (c.male ? "<Sex>M</Sex>" : "<Sex>F</Sex>")
+                                                : (c.male ? "<GenderCurrent>1</GenderCurrent>"
+                                                          : "<GenderCurrent>2</GenderCurrent>"),
+                    "</ChildIdentifiers>\n",
                     "      <ChildCharacteristics><Ethnicity>", kEthnicities[c.ethnicity],
                     "</Ethnicity></ChildCharacteristics>\n");
     for (int32_t eid : open) {
@@ -2624,9 +2647,10 @@ std::vector<int32_t> Borough::Ssda903Children(int fy) const {
 
 std::string Borough::HeaderCsv(int fy) const {
   std::string out = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n";
+  const bool letters = fy + 1 + year_shift_ >= kSexLettersFromCy;
   for (int32_t id : Ssda903Children(fy)) {
     const Child& c = children_[id];
-    absl::StrAppend(&out, ChildId(id), ",", c.male ? "1" : "2", ",", FormatUkDate(c.dob), ",",
+    absl::StrAppend(&out, ChildId(id), ",", c.male ? (letters ? "M" : "1") : (letters ? "F" : "2"), ",", FormatUkDate(c.dob), ",",
                     kEthnicities[c.ethnicity], ",", AgeOn(c.dob, Fye(fy)) < 6 ? "UN1" : "UN4", ",,\n");
   }
   return out;
@@ -2635,6 +2659,7 @@ std::string Borough::HeaderCsv(int fy) const {
 std::string Borough::EpisodesCsv(int fy) const {
   const int32_t fys = Fys(fy), fye = Fye(fy);
   std::string out = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n";
+  const bool no_h5_p2 = fy + 1 + year_shift_ >= kNoH5P2FromCy;
   for (int32_t id = 0; id < static_cast<int32_t>(children_.size()); ++id) {
     const Child& c = children_[id];
     for (int32_t pid : c.periods) {
@@ -2643,9 +2668,14 @@ std::string Borough::EpisodesCsv(int fy) const {
       for (const CareEpisode& e : EpisodesOf(p)) {
         if (e.start > fye || e.end < fys) continue;
         const bool ended = e.end <= fye;
+        std::string place = e.placement->place;
+        const char* provider = e.placement->provider;
+        if (no_h5_p2 && (place == "H5" || place == "P2")) {
+          if (place == "P2") provider = "PR4";  // P2 was independent living (PR0); K3 is provided
+          place = "K3";
+        }
         absl::StrAppend(&out, ChildId(id), ",", FormatUkDate(e.start), ",", std::string(1, e.rne), ",", e.ls, ",",
-                        p.need, ",", e.placement->place, ",",
-                        e.placement->provider ? e.placement->provider : "", ",",
+                        p.need, ",", place, ",", provider ? provider : "", ",",
                         ended ? FormatUkDate(e.end) : "", ",", ended ? e.rec : "", ",",
                         e.reason ? e.reason : "", ",", c.home_post, ",", e.placement->post, ",\n");
       }
@@ -3404,6 +3434,37 @@ double CodeFactor(const char* code, uint64_t salt) {
   return 0.6 + 0.9 * static_cast<double>(h >> 11) / 9007199254740992.0;
 }
 double ReferralNeed(const SynthLa& la) { return CodeFactor(la.code, 1); }
+
+// `text` with every date in it (YYYY-MM-DD, as the CIN census writes them, and
+// dd/mm/yyyy, as the SSDA903 and Annex A do) `years` later: a file simulated for one year
+// relabelled as one of a later year. `years` is a multiple of four, so 29 February
+// stays a day. A date is digits in one of those shapes with no digit either side.
+std::string ShiftDates(std::string text, int years) {
+  auto digits = [&](size_t at, size_t n) {
+    for (size_t i = at; i < at + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+    }
+    return true;
+  };
+  auto digit_at = [&](size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
+  for (size_t i = 0; i + 10 <= text.size(); ++i) {
+    if ((i > 0 && digit_at(i - 1)) || digit_at(i + 10)) continue;
+    size_t year_at;
+    if (digits(i, 4) && text[i + 4] == '-' && digits(i + 5, 2) && text[i + 7] == '-' && digits(i + 8, 2)) {
+      year_at = i;
+    } else if (digits(i, 2) && text[i + 2] == '/' && digits(i + 3, 2) && text[i + 5] == '/' && digits(i + 6, 4)) {
+      year_at = i + 6;
+    } else {
+      continue;
+    }
+    const int year = std::stoi(text.substr(year_at, 4)) + years;
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%04d", year);
+    text.replace(year_at, 4, buf, 4);
+    i += 9;
+  }
+  return text;
+}
 // Children in care follow need too, less than closely.
 double CareNeed(const SynthLa& la) { return ReferralNeed(la) * (0.75 + 0.5 * (CodeFactor(la.code, 2) - 0.6) / 0.9); }
 
@@ -3426,15 +3487,20 @@ absl::StatusOr<NationalSummary> WriteSynthNational(const NationalOptions& option
   if (!(options.scale > 0 && options.scale <= 4)) {
     return absl::InvalidArgumentError(absl::StrCat("synth: scale ", options.scale, " is not in (0, 4]"));
   }
-  std::vector<int> years = options.years;
-  if (years.empty()) years = {kLastFy + 1};
-  std::sort(years.begin(), years.end());
-  years.erase(std::unique(years.begin(), years.end()), years.end());
-  for (int cy : years) {
-    if (cy < kFirstFy + 1 || cy > kLastFy + 1) {
-      return absl::InvalidArgumentError(absl::StrCat("synth: collection year ", cy, " is not between ", kFirstFy + 1,
-                                                     " and ", kLastFy + 1));
+  std::vector<int> out_years = options.years;
+  if (out_years.empty()) out_years = {kLastFy + 1};
+  std::sort(out_years.begin(), out_years.end());
+  out_years.erase(std::unique(out_years.begin(), out_years.end()), out_years.end());
+  // The years simulated: the ones asked for, or twelve years before them (see kRelabelYears).
+  const int shift = out_years.front() > kLastFy + 1 ? kRelabelYears : 0;
+  std::vector<int> years;
+  for (int cy : out_years) {
+    if (cy - shift < kFirstFy + 1 || cy - shift > kLastFy + 1 || cy > kLastRelabelledCy) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "synth: collection year ", cy, " is not between ", kFirstFy + 1, " and ", kLastFy + 1, ", nor between ",
+          kFirstFy + 1 + kRelabelYears, " and ", kLastRelabelledCy, " (all the years asked for in one of the two)"));
     }
+    years.push_back(cy - shift);
   }
   double referral_weight = 0, care_weight = 0;
   for (const SynthLa& la : all) {
@@ -3459,13 +3525,15 @@ absl::StatusOr<NationalSummary> WriteSynthNational(const NationalOptions& option
       // Each LA's own stream: the seed and the code, never the order LAs are built in.
       Borough b(Mix64(options.seed ^ Mix64(std::strtoull(la.code, nullptr, 10) * 0x9e3779b97f4a7c15ULL)));
       b.set_la(la.code);
+      b.set_year_shift(shift);
       if (statuses[k] = b.BuildNational(v); !statuses[k].ok()) continue;
       NationalLa& r = results[k];
       r.la = la.code;
       r.name = la.name;
       for (int cy : years) {
         const int fy = cy - 1;
-        const std::filesystem::path dir = std::filesystem::path(options.out_dir) / la.code / std::to_string(cy);
+        const std::filesystem::path dir =
+            std::filesystem::path(options.out_dir) / la.code / std::to_string(cy + shift);
         std::error_code ec;
         std::filesystem::create_directories(dir, ec);
         if (ec) {
@@ -3481,7 +3549,8 @@ absl::StatusOr<NationalSummary> WriteSynthNational(const NationalOptions& option
         if (options.annex_a_lists) {
           for (const auto& [list, name] : kAnnexAFiles) files.push_back({name, b.AnnexAList(list, fy)});
         }
-        for (const auto& [name, content] : files) {
+        for (auto& [name, content] : files) {
+          if (shift != 0) content = ShiftDates(content, shift);
           if (statuses[k] = WriteFile((dir / name).string(), content); !statuses[k].ok()) break;
           ++r.files;
           r.bytes += static_cast<int64_t>(content.size());

@@ -78,6 +78,10 @@ std::vector<Span> StartsInsideAnother(std::vector<Span> spans, bool same_start) 
 struct Episode {
   v1::Record referral;
   std::optional<int32_t> cin_icpc;  // DateOfInitialCPC directly under CINdetails
+  bool referral_date_bad = false;   // CINreferralDate given but not a date (reported, rule 8600)
+  std::string bad_referral_text;    // that value, and its line
+  int64_t bad_referral_line = 0;
+  bool closure_date_bad = false;    // CINclosureDate given but not a date (reported, rule date)
   std::vector<v1::Record> assessments, cin_plans, section47s, cp_plans;
 };
 
@@ -112,7 +116,13 @@ class CinParser {
       }
       if (last) break;
     }
-    if (!saw_root_) Fatal("xml", absl::StrCat(file_, ": no <Message> element"), 0, "");
+    if (!saw_root_) {
+      Fatal("xml", absl::StrCat(file_, ": no <Message> element"), 0, "");
+    } else if (root_is_message_ && !saw_header_) {
+      // Without the header's ReferenceDate no census year is known to check against.
+      Fatal("100", absl::StrCat(file_, ": no <Header> (with its CollectionDetails and ReferenceDate) in <Message>"),
+            0, "ReferenceDate");
+    }
     return absl::OkStatus();
   }
 
@@ -173,6 +183,7 @@ class CinParser {
   void OnStart(const std::string& name) {
     if (path_.empty()) {
       saw_root_ = true;
+      root_is_message_ = name == "Message";
       if (name != "Message") {
         Fatal("xml", absl::StrCat(file_, ": the root element is <", name, ">, expected <Message>"), Line(), "");
       }
@@ -213,32 +224,47 @@ class CinParser {
     }
   }
 
-  // A date element's value; an error when it is not a date. Key dates (`fatal`) make
-  // the file unreadable; others are flagged on `record`.
-  std::optional<int32_t> Date(const std::string& value, const std::string& field, bool fatal,
-                              v1::Record* record) {
+  // A date element's value; an error (rule `date`) flagged on `record` when it is not a
+  // date. No date makes the file unreadable: one bad value is reported and the rest read.
+  std::optional<int32_t> Date(const std::string& value, const std::string& field, v1::Record* record) {
     auto d = ParseIsoDate(value);
     if (!d) {
-      std::string msg = absl::StrCat(file_, " line ", Line(), ": ", field, " ", ShowValue(field, value),
-                                     " is not a date (expected YYYY-MM-DD)");
-      if (fatal) {
-        Fatal("date", msg, Line(), field);
-      } else {
-        sink_.OnIssue(MakeIssue("date", v1::ERROR, msg, file_, Line(), field, raw_child_, Path()), false);
-        if (record) {
-          record->add_issue_rules("date");
-          record->set_has_error(true);
-        }
+      sink_.OnIssue(MakeIssue("date", v1::ERROR,
+                              absl::StrCat(file_, " line ", Line(), ": ", field, " ", ShowValue(field, value),
+                                           " is not a date (expected YYYY-MM-DD)"),
+                              file_, Line(), field, raw_child_, Path()),
+                    false);
+      if (record) {
+        record->add_issue_rules("date");
+        record->set_has_error(true);
       }
     }
     return d;
   }
 
   // `out` is called only for a real date, so an empty element leaves the field unset.
+  // Returns false when the value is given but is not a date.
   template <typename Out>
-  void SetDate(const std::string& value, const std::string& field, bool fatal, v1::Record* record, Out out) {
-    if (value.empty()) return;
-    if (auto d = Date(value, field, fatal, record)) *out() = FromDays(*d);
+  bool SetDate(const std::string& value, const std::string& field, v1::Record* record, Out out) {
+    if (value.empty()) return true;
+    auto d = Date(value, field, record);
+    if (d) *out() = FromDays(*d);
+    return d.has_value();
+  }
+
+  // DfE rule 8600 ("Child referral date missing or after data collection period") where
+  // the CINreferralDate is missing or not a date: the episode cannot be keyed, so it and
+  // everything recorded within it are left out, and the rest of the file is read.
+  void ReferralDateUnusable(const Episode& e, const std::string& problem, int64_t line) {
+    const size_t within = e.assessments.size() + e.cin_plans.size() + e.section47s.size() + e.cp_plans.size();
+    sink_.OnIssue(MakeIssue("8600", v1::ERROR,
+                            absl::StrCat(file_, " line ", line, ": ", problem,
+                                         ", so this CIN episode (CINdetails) is left out",
+                                         within ? absl::StrCat(" with the ", within, " records within it") : "",
+                                         " (rule 8600: child referral date missing or after data collection "
+                                         "period)"),
+                            file_, line, "CINreferralDate", raw_child_, Path()),
+                  false);
   }
 
   void OnEnd(const std::string& name) {
@@ -261,14 +287,15 @@ class CinParser {
     } else if (parent == "Source" && name == "LEA") {
       lea_ = value;
     } else if (name == "Header") {
+      saw_header_ = true;
       EndHeader();
     } else if (parent == "ChildIdentifiers") {
       v1::Child* c = child_.mutable_child();
       if (name == "LAchildID") raw_child_ = value;
       else if (name == "UPN") upn_ = value;
-      else if (name == "PersonBirthDate") SetDate(value, name, false, &child_, [&] { return c->mutable_birth_date(); });
-      else if (name == "ExpectedPersonBirthDate") SetDate(value, name, false, &child_, [&] { return c->mutable_expected_birth_date(); });
-      else if (name == "PersonDeathDate") SetDate(value, name, false, &child_, [&] { return c->mutable_death_date(); });
+      else if (name == "PersonBirthDate") SetDate(value, name, &child_, [&] { return c->mutable_birth_date(); });
+      else if (name == "ExpectedPersonBirthDate") SetDate(value, name, &child_, [&] { return c->mutable_expected_birth_date(); });
+      else if (name == "PersonDeathDate") SetDate(value, name, &child_, [&] { return c->mutable_death_date(); });
       else if (name == "GenderCurrent" || name == "Sex") {
         c->set_sex(ParseSex(value));
         sex_ = value;
@@ -280,47 +307,62 @@ class CinParser {
       child_.mutable_child()->add_disabilities(value);
     } else if (parent == "CINdetails" && e) {
       v1::Referral* r = e->referral.mutable_referral();
-      if (name == "CINreferralDate") SetDate(value, name, true, &e->referral, [&] { return r->mutable_referral_date(); });
+      if (name == "CINreferralDate") {
+        if (!value.empty() && !ParseIsoDate(value)) {
+          // Reported once the episode ends (rule 8600), with how much is left out.
+          e->referral_date_bad = true;
+          e->bad_referral_text = value;
+          e->bad_referral_line = Line();
+        } else {
+          SetDate(value, name, &e->referral, [&] { return r->mutable_referral_date(); });
+        }
+      }
       else if (name == "ReferralSource") r->set_source(value);
       else if (name == "PrimaryNeedCode") r->set_primary_need(value);
-      else if (name == "CINclosureDate") SetDate(value, name, true, &e->referral, [&] { return r->mutable_closure_date(); });
+      else if (name == "CINclosureDate") {
+        e->closure_date_bad = !SetDate(value, name, &e->referral, [&] { return r->mutable_closure_date(); });
+      }
       else if (name == "ReasonForClosure") r->set_closure_reason(value);
       else if (name == "ReferralNFA") {
         r->set_nfa_known(!value.empty());
         r->set_nfa(TrueFlag(value));
       } else if (name == "DateOfInitialCPC" && !value.empty()) {
-        e->cin_icpc = Date(value, name, false, &e->referral);
+        e->cin_icpc = Date(value, name, &e->referral);
       }
     } else if (name == "CINdetails" && e) {
-      if (!e->referral.referral().has_referral_date()) {
-        Fatal("8600", absl::StrCat(file_, " line ", e->referral.line(), ": CINdetails has no CINreferralDate"),
-              e->referral.line(), "CINreferralDate");
+      if (e->referral_date_bad) {
+        ReferralDateUnusable(*e,
+                             absl::StrCat("CINreferralDate ", ShowValue("CINreferralDate", e->bad_referral_text),
+                                          " is not a date (expected YYYY-MM-DD)"),
+                             e->bad_referral_line);
+      } else if (!e->referral.referral().has_referral_date()) {
+        ReferralDateUnusable(*e, "CINdetails has no CINreferralDate", e->referral.line());
       }
     } else if (parent == "Assessments" && e && !e->assessments.empty()) {
       v1::Record& rec = e->assessments.back();
       v1::Assessment* a = rec.mutable_assessment();
-      if (name == "AssessmentActualStartDate") SetDate(value, name, false, &rec, [&] { return a->mutable_start_date(); });
-      else if (name == "AssessmentAuthorisationDate") SetDate(value, name, false, &rec, [&] { return a->mutable_authorisation_date(); });
+      if (name == "AssessmentActualStartDate") SetDate(value, name, &rec, [&] { return a->mutable_start_date(); });
+      else if (name == "AssessmentAuthorisationDate") SetDate(value, name, &rec, [&] { return a->mutable_authorisation_date(); });
     } else if (parent == "FactorsIdentifiedAtAssessment" && name == "AssessmentFactors" && e &&
                !e->assessments.empty() && !value.empty()) {
       e->assessments.back().mutable_assessment()->add_factors(value);
     } else if (parent == "CINPlanDates" && e && !e->cin_plans.empty()) {
       v1::Record& rec = e->cin_plans.back();
       v1::CinPlan* p = rec.mutable_cin_plan();
-      if (name == "CINPlanStartDate") SetDate(value, name, false, &rec, [&] { return p->mutable_start_date(); });
-      else if (name == "CINPlanEndDate") SetDate(value, name, false, &rec, [&] { return p->mutable_end_date(); });
+      if (name == "CINPlanStartDate") SetDate(value, name, &rec, [&] { return p->mutable_start_date(); });
+      else if (name == "CINPlanEndDate") SetDate(value, name, &rec, [&] { return p->mutable_end_date(); });
     } else if (parent == "Section47" && e && !e->section47s.empty()) {
       v1::Record& rec = e->section47s.back();
       v1::Section47* s = rec.mutable_section47();
-      if (name == "S47ActualStartDate") SetDate(value, name, false, &rec, [&] { return s->mutable_start_date(); });
-      else if (name == "InitialCPCtarget") SetDate(value, name, false, &rec, [&] { return s->mutable_icpc_target_date(); });
-      else if (name == "DateOfInitialCPC") SetDate(value, name, false, &rec, [&] { return s->mutable_icpc_date(); });
+      if (name == "S47ActualStartDate") SetDate(value, name, &rec, [&] { return s->mutable_start_date(); });
+      else if (name == "InitialCPCtarget") SetDate(value, name, &rec, [&] { return s->mutable_icpc_target_date(); });
+      else if (name == "DateOfInitialCPC") SetDate(value, name, &rec, [&] { return s->mutable_icpc_date(); });
       else if (name == "ICPCnotRequired") s->set_icpc_not_required(TrueFlag(value));
     } else if (parent == "ChildProtectionPlans" && e && !e->cp_plans.empty()) {
       v1::Record& rec = e->cp_plans.back();
       v1::CpPlan* p = rec.mutable_cp_plan();
-      if (name == "CPPstartDate") SetDate(value, name, false, &rec, [&] { return p->mutable_start_date(); });
-      else if (name == "CPPendDate") SetDate(value, name, false, &rec, [&] { return p->mutable_end_date(); });
+      if (name == "CPPstartDate") SetDate(value, name, &rec, [&] { return p->mutable_start_date(); });
+      else if (name == "CPPendDate") SetDate(value, name, &rec, [&] { return p->mutable_end_date(); });
       else if (name == "InitialCategoryOfAbuse") p->set_initial_category(value);
       else if (name == "LatestCategoryOfAbuse") p->set_latest_category(value);
       else if (name == "NumberOfPreviousCPP" && !value.empty()) {
@@ -331,7 +373,7 @@ class CinParser {
         p->set_previous_plans_known(digits);
       }
     } else if (parent == "Reviews" && name == "CPPreviewDate" && e && !e->cp_plans.empty()) {
-      if (auto d = Date(value, name, false, &e->cp_plans.back())) {
+      if (auto d = Date(value, name, &e->cp_plans.back())) {
         *e->cp_plans.back().mutable_cp_plan()->add_review_dates() = FromDays(*d);
       }
     } else if (name == "Child") {
@@ -388,21 +430,36 @@ class CinParser {
   bool InCensus(int32_t d) const { return census_end_ && d >= census_start_ && d <= *census_end_; }
 
   void EndChild() {
-    if (raw_child_.empty()) {
-      Fatal("8500", absl::StrCat(file_, " line ", child_.line(), ": LA Child ID missing"), child_.line(),
-            "LAchildID");
-      return;
-    }
-    if (!seen_children_.insert(raw_child_).second) {
+    // DfE rule 8500: a child without an LAchildID cannot be keyed. It is reported, its
+    // other rules are still checked (their issues name no child), and neither it nor its
+    // episodes are stored; the rest of the file is read.
+    const bool keyed = !raw_child_.empty();
+    if (!keyed) {
+      size_t episodes = 0;
+      for (const Episode& e : episodes_) episodes += e.referral.referral().has_referral_date();
+      sink_.OnIssue(MakeIssue("8500", v1::ERROR,
+                              absl::StrCat(file_, " line ", child_.line(),
+                                           ": LA Child ID missing (LAchildID), so this child is left out",
+                                           episodes ? absl::StrCat(" with its ", episodes, " CIN episode",
+                                                                   episodes == 1 ? "" : "s")
+                                                    : "",
+                                           " (rule 8500)"),
+                              file_, child_.line(), "LAchildID", "", Path()),
+                    false);
+    } else if (!seen_children_.insert(raw_child_).second) {
       Rule("8510", v1::ERROR, "more than one child record with the same LA Child ID", child_.line(), "LAchildID",
            &child_);
     }
     CheckChild();
     for (Episode& e : episodes_) CheckEpisode(e);
     CheckAcrossEpisodes();
+    if (!keyed) {
+      episodes_.clear();
+      return;
+    }
     sink_.OnRecord(std::move(child_), raw_child_);
     for (Episode& e : episodes_) {
-      if (!e.referral.referral().has_referral_date()) continue;  // already fatal
+      if (!e.referral.referral().has_referral_date()) continue;  // reported under 8600 and left out
       const v1::Date referral_date = e.referral.referral().referral_date();
       sink_.OnRecord(std::move(e.referral), raw_child_);
       for (auto* list : {&e.assessments, &e.cin_plans, &e.section47s, &e.cp_plans}) {
@@ -458,15 +515,19 @@ class CinParser {
   void CheckEpisode(Episode& e) {
     v1::Record& rec = e.referral;
     const v1::Referral& r = rec.referral();
-    if (!r.has_referral_date()) return;
     const int64_t line = rec.line();
-    const int32_t referral = ToDays(r.referral_date());
-    if (census_end_ && referral > *census_end_) {
+    // An episode without a (readable) referral date was reported under 8600 and is left
+    // out; it is still checked against every rule that does not need that date, so
+    // that validate reports all its problems at once.
+    const bool has_referral = r.has_referral_date();
+    const int32_t referral = has_referral ? ToDays(r.referral_date()) : 0;
+    auto before_referral = [&](int32_t d) { return has_referral && d < referral; };
+    if (has_referral && census_end_ && referral > *census_end_) {
       Rule("8600", v1::ERROR, "Child referral date is after the data collection period", line, "CINreferralDate",
            &rec);
     }
     // 8866 applies to referrals on or after 1 April 2013, when ReferralSource began.
-    if (referral >= DayNumber(2013, 4, 1) && !IsCode(CodeList::kReferralSource, r.source())) {
+    if (has_referral && referral >= DayNumber(2013, 4, 1) && !IsCode(CodeList::kReferralSource, r.source())) {
       Rule("8866", v1::ERROR, absl::StrCat("Source of Referral '", r.source(), "' is missing or an invalid code"),
            line, "ReferralSource", &rec);
     }
@@ -480,7 +541,7 @@ class CinParser {
     }
     if (r.has_closure_date()) {
       const int32_t closure = ToDays(r.closure_date());
-      if (closure < referral) {
+      if (before_referral(closure)) {
         Rule("8630", v1::ERROR, "CIN Closure Date is before CIN Referral Date", line, "CINclosureDate", &rec);
       }
       if (census_end_ && !InCensus(closure)) {
@@ -488,13 +549,13 @@ class CinParser {
              &rec);
       }
     }
-    if (e.cin_icpc && *e.cin_icpc < referral) {
+    if (e.cin_icpc && before_referral(*e.cin_icpc)) {
       Rule("1104", v1::ERROR, "the initial child protection conference is before the referral date",
            line, "DateOfInitialCPC", &rec);
     }
     for (v1::Record& ar : e.assessments) {
       const v1::Assessment& a = ar.assessment();
-      if (a.has_start_date() && ToDays(a.start_date()) < referral) {
+      if (a.has_start_date() && before_referral(ToDays(a.start_date()))) {
         Rule("1103", v1::ERROR, "The assessment start date cannot be before the referral date", ar.line(),
              "AssessmentActualStartDate", &ar);
       }
@@ -526,7 +587,7 @@ class CinParser {
     for (v1::Record& sr : e.section47s) {
       const v1::Section47& s = sr.section47();
       if (!s.has_icpc_date() && !s.icpc_not_required()) ++open_s47;
-      if (s.has_icpc_date() && ToDays(s.icpc_date()) < referral) {
+      if (s.has_icpc_date() && before_referral(ToDays(s.icpc_date()))) {
         Rule("1104", v1::ERROR, "the initial child protection conference is before the referral date", sr.line(),
              "DateOfInitialCPC", &sr);
       }
@@ -543,7 +604,7 @@ class CinParser {
       v1::CpPlan* p = pr.mutable_cp_plan();
       if (!p->has_start_date()) continue;
       const int32_t start = ToDays(p->start_date());
-      if (start < referral) {
+      if (before_referral(start)) {
         Rule("1105", v1::ERROR, "The child protection plan start date cannot be before the referral date",
              pr.line(), "CPPstartDate", &pr);
       }
@@ -591,7 +652,10 @@ class CinParser {
     for (Episode& e : episodes_) {
       const v1::Referral& r = e.referral.referral();
       if (!r.has_referral_date()) continue;
+      // A closure date that is not a date (reported) gives no end: such an episode is
+      // not taken to cover anything, as it would be if read as open.
       const int64_t end = r.has_closure_date()              ? ToDays(r.closure_date())
+                          : e.closure_date_bad              ? INT64_MIN
                           : r.nfa_known() && !r.nfa() ? after_census
                                                             : INT64_MIN;
       episodes.push_back(Span{ToDays(r.referral_date()), end, &e.referral});
@@ -636,6 +700,8 @@ class CinParser {
   XML_Parser parser_;
   std::vector<Frame> path_;
   bool saw_root_ = false;
+  bool saw_header_ = false;
+  bool root_is_message_ = false;
   std::optional<int32_t> reference_date_;
   std::optional<int32_t> census_end_;
   int32_t census_start_ = 0;

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "services/common/dates.h"
@@ -77,16 +79,51 @@ TEST(CinCensusTest, MalformedXmlIsFatalWithLineAndColumn) {
   EXPECT_NE(sink.AllMessages().find("malformed XML"), std::string::npos) << sink.AllMessages();
 }
 
-TEST(CinCensusTest, BadOrMissingReferralDateIsFatalNamingChildAndField) {
-  auto bad = Parse(Census(Child("A1", Details("2015-02-30"))));
-  EXPECT_GT(bad.fatal, 0);
-  ASSERT_FALSE(bad.issues.empty());
+TEST(CinCensusTest, BadOrMissingReferralDateIsRule8600AndLeavesOutThatEpisodeOnly) {
+  // DfE 8600: CINreferralDate must be present (and on or before the ReferenceDate). One
+  // that is missing or not a date cannot key the episode: it is reported and left out,
+  // with what it holds, and the file is read on.
+  auto bad = Parse(Census(Child("A1", Details("2015-02-30", "<Assessments><AssessmentActualStartDate>2015-03-01"
+                                                            "</AssessmentActualStartDate></Assessments>") +
+                                          Details("2015-06-01"))));
+  EXPECT_EQ(bad.fatal, 0) << bad.AllMessages();
+  ASSERT_EQ(bad.issues.size(), 1u) << bad.AllMessages();
+  EXPECT_EQ(bad.issues[0].rule(), "8600");
+  EXPECT_EQ(bad.issues[0].severity(), v1::ERROR);
   EXPECT_EQ(bad.issues[0].field(), "CINreferralDate");
   EXPECT_EQ(bad.issues[0].child(), "A1");
-  EXPECT_NE(bad.issues[0].message().find("2015-02-30"), std::string::npos);
-  auto missing = Parse(Census(Child("A1", "<CINdetails><ReferralSource>5A</ReferralSource></CINdetails>\n")));
-  EXPECT_GT(missing.fatal, 0);
-  EXPECT_NE(missing.AllMessages().find("no CINreferralDate"), std::string::npos) << missing.AllMessages();
+  EXPECT_EQ(bad.issues[0].message(),
+            "cin.xml line 12: CINreferralDate '2015-02-30' is not a date (expected YYYY-MM-DD), so this CIN episode "
+            "(CINdetails) is left out with the 1 records within it (rule 8600: child referral date missing or after "
+            "data collection period)");
+  ASSERT_EQ(bad.records.size(), 2u) << "the child and its good episode; not the bad one nor its assessment";
+  EXPECT_TRUE(bad.records[0].first.has_child());
+  ASSERT_TRUE(bad.records[1].first.has_referral());
+  EXPECT_EQ(ToDays(bad.records[1].first.referral().referral_date()), DayNumber(2015, 6, 1));
+  EXPECT_FALSE(bad.records[1].first.has_error());
+
+  auto missing = Parse(Census(Child("A1", "<CINdetails><ReferralSource>5A</ReferralSource></CINdetails>\n") +
+                              Child("B2", Details("2015-05-01"))));
+  EXPECT_EQ(missing.fatal, 0) << missing.AllMessages();
+  ASSERT_EQ(missing.issues.size(), 1u) << missing.AllMessages();
+  EXPECT_EQ(missing.issues[0].rule(), "8600");
+  EXPECT_EQ(missing.issues[0].child(), "A1");
+  EXPECT_NE(missing.issues[0].message().find("cin.xml line 11: CINdetails has no CINreferralDate, so this CIN "
+                                             "episode (CINdetails) is left out (rule 8600"),
+            std::string::npos)
+      << missing.issues[0].message();
+  int referrals = 0, children = 0;
+  for (const auto& [r, id] : missing.records) {
+    referrals += r.has_referral();
+    children += r.has_child();
+  }
+  EXPECT_EQ(children, 2);
+  EXPECT_EQ(referrals, 1);
+
+  // Near miss: the last day of the census year is a referral date like any other.
+  auto last_day = Parse(Census(Child("A1", Details("2016-03-31"))));
+  EXPECT_TRUE(last_day.issues.empty()) << last_day.AllMessages();
+  EXPECT_EQ(last_day.records.size(), 2u);
 }
 
 TEST(CinCensusTest, StrayTextIsAQueryNotAFailure) {
@@ -154,6 +191,113 @@ TEST(CinCensusConformanceTest, StrayTextIn2026FileIsToleratedAndReported) {
   for (const auto& i : r->issues) stray = stray || i.rule() == "stray-text";
   EXPECT_TRUE(stray);
   EXPECT_EQ(r->records["referral"], 2);
+}
+
+// Issue 14: one bad row never hides the rest. A child without LAchildID (8500), an
+// episode without a referral date and one whose referral date is not a date (8600), and
+// a closure date that is not one (date) are each reported under their rule, with line
+// and field and no child's identifier in the message; what cannot be keyed is left out
+// and everything else is read, counted and passed on to be stored.
+TEST(CinCensusTest, OneBadChildOrEpisodeIsReportedAndTheRestIsRead) {
+  const std::string no_id =
+      "<Child>\n<ChildIdentifiers><PersonBirthDate>2010-05-01</PersonBirthDate><GenderCurrent>1</GenderCurrent>"
+      "</ChildIdentifiers>\n<ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>\n" +
+      Details("2015-07-01") + Details("2015-09-01", "<CINclosureDate>2015-10-01</CINclosureDate>") + "</Child>\n";
+  const std::string xml = Census(
+      Child("GOOD1", Details("2015-04-01")) + no_id +
+      Child("NOREF", "<CINdetails>\n<ReferralSource>5A</ReferralSource>\n</CINdetails>\n" + Details("2015-05-01")) +
+      Child("BADREF", Details("2015-13-01") + Details("2015-08-01")) +
+      Child("BADCLOSE", Details("2015-06-01", "<CINclosureDate>2015-06-31</CINclosureDate>"
+                                              "<ReasonForClosure>RC1</ReasonForClosure>")) +
+      Child("GOOD2", Details("2015-10-01") + Details("2015-04-02", "<CINclosureDate>2015-05-01</CINclosureDate>"
+                                                                  "<ReasonForClosure>RC1</ReasonForClosure>")));
+  CollectingSink stored;
+  auto r = CheckFile(WriteTemp("rows.xml", xml), "rows.xml", "301", 2016, &stored);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->fatal) << stored.AllMessages();
+  std::map<std::string, int> by_rule;
+  for (const auto& i : r->issues) {
+    ++by_rule[i.rule()];
+    EXPECT_EQ(i.severity(), v1::ERROR) << i.message();
+    EXPECT_GT(i.line(), 0) << i.message();
+    EXPECT_FALSE(i.field().empty()) << i.message();
+    for (const char* id : {"GOOD1", "NOREF", "BADREF", "BADCLOSE", "GOOD2"}) {
+      EXPECT_EQ(i.message().find(id), std::string::npos) << i.message();
+    }
+  }
+  EXPECT_EQ(by_rule, (std::map<std::string, int>{{"8500", 1}, {"8600", 2}, {"date", 1}})) << stored.AllMessages();
+  EXPECT_EQ(r->errors, 4);
+  for (const auto& i : r->issues) {
+    if (i.rule() == "8500") {
+      EXPECT_EQ(i.field(), "LAchildID");
+      EXPECT_EQ(i.child(), "");
+      EXPECT_EQ(i.line(), 15);
+      EXPECT_EQ(i.message(), "rows.xml line 15: LA Child ID missing (LAchildID), so this child is left out with its "
+                             "2 CIN episodes (rule 8500)");
+    }
+    if (i.rule() == "8600") {
+      EXPECT_TRUE(i.child() == "NOREF" || i.child() == "BADREF") << i.child();
+      EXPECT_EQ(i.field(), "CINreferralDate");
+    }
+    if (i.rule() == "date") {
+      EXPECT_EQ(i.child(), "BADCLOSE");
+      EXPECT_EQ(i.field(), "CINclosureDate");
+      EXPECT_NE(i.message().find("CINclosureDate '2015-06-31' is not a date"), std::string::npos) << i.message();
+    }
+  }
+  // Stored: 5 children (not the one without an id), and their 6 keyed episodes; the
+  // episode with a bad closure date is kept and flagged, so metrics leave it out.
+  EXPECT_EQ(r->children, 5);
+  EXPECT_EQ(r->records["child"], 5);
+  EXPECT_EQ(r->records["referral"], 6);
+  EXPECT_EQ(r->record_total, 11);
+  std::set<std::string> ids;
+  int flagged = 0;
+  for (const auto& [rec, id] : stored.records) {
+    ids.insert(id);
+    EXPECT_FALSE(id.empty());
+    if (rec.has_error()) {
+      ++flagged;
+      EXPECT_EQ(id, "BADCLOSE");
+      EXPECT_FALSE(rec.referral().has_closure_date());
+    }
+  }
+  EXPECT_EQ(ids, (std::set<std::string>{"GOOD1", "NOREF", "BADREF", "BADCLOSE", "GOOD2"}));
+  EXPECT_EQ(flagged, 1);
+  EXPECT_EQ(stored.records.size(), 11u);
+}
+
+TEST(CinCensusTest, AChildWithoutLaChildIdIsStillCheckedAgainstItsOtherRules) {
+  // 8500 leaves the child out; its own breaks (here 4180 and 8600) are still reported,
+  // naming no child, so one validate run shows all there is to correct.
+  auto sink = Parse(Census("<Child><ChildIdentifiers><LAchildID> </LAchildID><GenderCurrent>X</GenderCurrent>"
+                           "</ChildIdentifiers><ChildCharacteristics><Ethnicity>WBRI</Ethnicity>"
+                           "</ChildCharacteristics>" + Details("2016-04-01") + "</Child>\n" +
+                           Child("B2", Details("2015-05-01"))));
+  EXPECT_EQ(sink.fatal, 0) << sink.AllMessages();
+  EXPECT_TRUE(sink.HasRule("8500") && sink.HasRule("4180") && sink.HasRule("8600")) << sink.AllMessages();
+  for (const auto& i : sink.issues) EXPECT_EQ(i.child(), "") << i.message();
+  ASSERT_EQ(sink.records.size(), 2u);
+  for (const auto& [r, id] : sink.records) EXPECT_EQ(id, "B2");
+  // Near miss: an LAchildID of one character is an identifier.
+  auto one = Parse(Census(Child("7", Details("2015-05-01"))));
+  EXPECT_FALSE(one.HasRule("8500")) << one.AllMessages();
+  EXPECT_EQ(one.records.size(), 2u);
+}
+
+TEST(CinCensusTest, WithoutAHeaderTheFileCannotBeRead) {
+  // No ReferenceDate means no census year to read the children against: fatal, rule 100.
+  auto none = Parse("<Message><Children>" + Child("A1", Details("2015-05-01")) + "</Children></Message>");
+  EXPECT_GT(none.fatal, 0);
+  EXPECT_TRUE(none.HasRule("100")) << none.AllMessages();
+  EXPECT_NE(none.AllMessages().find("no <Header>"), std::string::npos) << none.AllMessages();
+  auto no_date = Parse("<Message><Header><CollectionDetails><Year>2016</Year></CollectionDetails></Header>"
+                       "<Children>" + Child("A1", Details("2015-05-01")) + "</Children></Message>");
+  EXPECT_GT(no_date.fatal, 0);
+  EXPECT_NE(no_date.AllMessages().find("the header has no ReferenceDate"), std::string::npos) << no_date.AllMessages();
+  auto wrong_root = Parse("<Census></Census>");
+  EXPECT_EQ(wrong_root.fatal, 1) << wrong_root.AllMessages();  // the root is named, no header asked for
+  EXPECT_TRUE(wrong_root.HasRule("xml"));
 }
 
 }  // namespace

@@ -172,12 +172,27 @@ INSTANTIATE_TEST_SUITE_P(AllRules, CinRuleCase, testing::ValuesIn(kCases),
                            return name;
                          });
 
-TEST(CinRulesTest, MissingLaChildIdIsFatal8500) {
+TEST(CinRulesTest, MissingLaChildIdIs8500AndLeavesOutThatChildOnly) {
+  // DfE 8500: LAchildID must be present. The child cannot be keyed: it is reported and
+  // left out, and the child before it is read as ever.
   Parts p;
-  p.more_children = "<Child><ChildIdentifiers><Sex>1</Sex></ChildIdentifiers></Child>\n";
+  p.more_children = "<Child><ChildIdentifiers><Sex>1</Sex></ChildIdentifiers><ChildCharacteristics><Ethnicity>WBRI"
+                    "</Ethnicity></ChildCharacteristics></Child>\n";
   auto sink = Parse(p);
-  EXPECT_TRUE(sink.HasRule("8500"));
-  EXPECT_GT(sink.fatal, 0);
+  EXPECT_EQ(sink.fatal, 0) << sink.AllMessages();
+  ASSERT_EQ(sink.issues.size(), 1u) << sink.AllMessages();
+  EXPECT_EQ(sink.issues[0].rule(), "8500");
+  EXPECT_EQ(sink.issues[0].field(), "LAchildID");
+  EXPECT_EQ(sink.issues[0].line(), 9);
+  EXPECT_EQ(sink.issues[0].message(), "cin.xml line 9: LA Child ID missing (LAchildID), so this child is left out "
+                                      "(rule 8500)");
+  EXPECT_EQ(sink.records.size(), 5u);  // the baseline child's five records
+  for (const auto& [r, id] : sink.records) EXPECT_EQ(id, "K1");
+  // An empty element is missing too; near miss: the baseline's K1 passes.
+  p.more_children = "<Child><ChildIdentifiers><LAchildID></LAchildID><Sex>1</Sex></ChildIdentifiers>"
+                    "<ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics></Child>\n";
+  EXPECT_TRUE(Parse(p).HasRule("8500"));
+  EXPECT_FALSE(Parse(Parts()).HasRule("8500"));
 }
 
 TEST(CinRulesTest, UpnCheckLetter) {

@@ -1099,6 +1099,82 @@ TEST_F(SynthTest, NationalRejectsBadOptions) {
   EXPECT_FALSE(fs::exists(root_ / "x"));
 }
 
+// Issue 14: rules follow the collection year, and so must what synth writes for it.
+// SSDA903 SEX (rule 101) is 1/2 to 2023-24 and M/F/U from 2024-25; PLACE (146) loses H5
+// and P2 in 2025-26; the CIN census's sex (4180) is GenderCurrent 0/1/2/9 to 2023-24
+// and Sex M/F/U from 2024-25. Each year's files validate with none of those rules
+// broken, the header and dates say the year written, and 2023-24 (the near miss) keeps
+// the old codes.
+TEST_F(SynthTest, NationalYearsFrom2023To2027FollowThatYearsCodes) {
+  for (int cy : {2024, 2025, 2026, 2027}) {
+    SCOPED_TRACE(cy);
+    NationalOptions o;
+    o.las = 2;
+    o.years = {cy};
+    o.out_dir = (root_ / ("y" + std::to_string(cy))).string();
+    absl::StatusOr<NationalSummary> s = WriteSynthNational(o);
+    ASSERT_TRUE(s.ok()) << s.status();
+    ASSERT_EQ(s->las.size(), 2u);
+    std::map<std::string, int> places;
+    for (const NationalLa& la : s->las) {
+      const fs::path dir = root_ / ("y" + std::to_string(cy)) / la.la / std::to_string(cy);
+      for (const char* f : {"annex-a-list1-contacts.csv", "cin-census.xml", "header.csv", "episodes.csv", "oc3.csv",
+                            "ad1.csv", "placed_adoption.csv"}) {
+        ASSERT_TRUE(fs::exists(dir / f)) << dir / f;
+        absl::StatusOr<FileReport> r = CheckFile((dir / f).string(), f, la.la, cy, nullptr);
+        ASSERT_TRUE(r.ok()) << r.status();
+        EXPECT_FALSE(r->fatal) << la.la << " " << f << ": " << (r->issues.empty() ? "" : r->issues[0].message());
+        EXPECT_EQ(r->collection_year, cy) << f;
+        for (const auto& i : r->issues) {
+          EXPECT_NE(i.rule(), "101") << f << ": " << i.message();
+          EXPECT_NE(i.rule(), "146") << f << ": " << i.message();
+          EXPECT_NE(i.rule(), "4180") << f << ": " << i.message();
+        }
+        EXPECT_EQ(r->errors, 0) << la.la << " " << f << ": " << (r->issues.empty() ? "" : r->issues[0].message());
+      }
+      const std::string census = ReadAll(dir / "cin-census.xml");
+      EXPECT_NE(census.find("<Year>" + std::to_string(cy) + "</Year><ReferenceDate>" + std::to_string(cy) +
+                            "-03-31</ReferenceDate>"),
+                std::string::npos);
+      const bool letters = cy >= 2025;
+      EXPECT_EQ(census.find("<GenderCurrent>") == std::string::npos, letters);
+      EXPECT_EQ(census.find("<Sex>") != std::string::npos, letters);
+      std::istringstream header(ReadAll(dir / "header.csv"));
+      std::string line;
+      std::getline(header, line);
+      int rows = 0;
+      while (std::getline(header, line)) {
+        const std::string sex = line.substr(line.find(',') + 1, 1);
+        EXPECT_TRUE(letters ? (sex == "M" || sex == "F") : (sex == "1" || sex == "2")) << line;
+        ++rows;
+      }
+      EXPECT_GT(rows, 0);
+      std::istringstream episodes(ReadAll(dir / "episodes.csv"));
+      std::getline(episodes, line);
+      while (std::getline(episodes, line)) {
+        size_t at = 0;
+        for (int k = 0; k < 5; ++k) at = line.find(',', at) + 1;
+        ++places[line.substr(at, line.find(',', at) - at)];
+      }
+    }
+    if (cy >= 2026) {
+      EXPECT_EQ(places.count("H5") + places.count("P2"), 0u);
+      EXPECT_GT(places["K3"], 0) << "the 16 and 17 year olds in semi-independence are in supported accommodation";
+    } else {
+      EXPECT_EQ(places.count("K3"), 0u);
+      EXPECT_GT(places["H5"] + places["P2"], 0);
+    }
+  }
+  // A year between the two ranges, or one spanning both, is refused.
+  NationalOptions o;
+  o.las = 1;
+  o.out_dir = (root_ / "bad").string();
+  for (std::vector<int> years : {std::vector<int>{2022}, std::vector<int>{2016, 2025}, std::vector<int>{2028}}) {
+    o.years = years;
+    EXPECT_EQ(WriteSynthNational(o).status().code(), absl::StatusCode::kInvalidArgument) << years.back();
+  }
+}
+
 TEST_F(SynthTest, LocalMeasuresCarryTheSeedAsSource) {
   const fs::path inbox = Write(1, "inbox");
   EXPECT_FALSE(fs::exists(inbox / "301" / "2011" / "local-measures.csv"));
