@@ -258,6 +258,10 @@ TEST(RuleCatalogue, EveryEntryIsComplete) {
     EXPECT_TRUE(e.source == "DfE" || e.source == "carestat");
     // DfE's rules are the CIN census's and the SSDA903's, by DfE's codes.
     if (e.source == "DfE") EXPECT_TRUE(e.dataset == "cin" || e.dataset == "ssda903");
+    // DfE marks its queries by a Q after the code (2887Q); every other DfE rule is an error.
+    if (e.source == "DfE") {
+      EXPECT_EQ(e.severity, e.code.back() == 'Q' ? RuleSeverity::kQuery : RuleSeverity::kError);
+    }
     if (e.from_year && e.to_year) EXPECT_LE(e.from_year, e.to_year);
     by_key[{e.dataset, e.code}].push_back(&e);
   }
