@@ -941,61 +941,19 @@ int Rules(const Args& a) {
     if (!y) return Usage("rules", "--year '" + a.Get("year") + "' is not a collection year like 2025-26 or 2026");
     year = *y;
   }
-  const bool json = a.Has("json");
-  if (a.Has("explain")) {
-    const std::string code = a.Get("explain");
-    const auto all = FindRules(code);
-    std::vector<const RuleInfo*> shown;
-    for (const RuleInfo* r : all) {
-      if ((dataset.empty() || r->dataset == dataset) && RuleAppliesIn(*r, year)) shown.push_back(r);
-    }
-    if (shown.empty()) {
-      if (all.empty()) {
-        std::fprintf(stderr, "carestat rules: no rule '%s': carestat does not check it (carestat rules lists those it does)\n",
-                     code.c_str());
-      } else {
-        std::string where;
-        for (const RuleInfo* r : all)
-          absl::StrAppend(&where, where.empty() ? "" : "; ", std::string(r->dataset), ", ", RuleYearsText(*r));
-        std::fprintf(stderr, "carestat rules: rule '%s' is not a rule of %s%s%s (it is: %s)\n", code.c_str(),
-                     dataset.empty() ? "any dataset" : dataset.c_str(), year ? " in " : "",
-                     year ? a.Get("year").c_str() : "", where.c_str());
-      }
-      return kUsage;
-    }
-    if (json) {
-      std::printf("%s\n", RulesJson(shown, /*with_example=*/true).c_str());
-      return kOk;
-    }
-    for (size_t i = 0; i < shown.size(); ++i) {
-      const RuleInfo& r = *shown[i];
-      std::printf("%sRule %s (%s, %s, %s rule)\n  %s\n  Fields: %s\n  Years:  %s\n  Fails:  %s\n", i ? "\n" : "",
-                  std::string(r.code).c_str(), std::string(r.dataset).c_str(),
-                  std::string(RuleSeverityName(r.severity)).c_str(), std::string(r.source).c_str(),
-                  std::string(r.message).c_str(), r.fields.empty() ? "(the whole row or file)" : std::string(r.fields).c_str(),
-                  RuleYearsText(r).c_str(), std::string(r.example).c_str());
-    }
-    return kOk;
+  if (a.Has("explain") && a.Get("explain").empty()) return Usage("rules", "--explain needs a rule code, like 8866");
+  RulesRequest request;
+  request.dataset = dataset;
+  request.year = year;
+  request.explain = a.Get("explain");
+  request.json = a.Has("json");
+  std::string out, error;
+  const int code = RenderRules(request, &out, &error);
+  if (code != 0) {
+    std::fprintf(stderr, "carestat rules: %s\n", error.c_str());
+    return kUsage;
   }
-  const auto rules = SelectRules(dataset, year);
-  if (json) {
-    std::printf("%s\n", RulesJson(rules).c_str());
-    return kOk;
-  }
-  std::string_view last_dataset;
-  for (const RuleInfo* r : rules) {
-    if (r->dataset != last_dataset) {
-      std::printf("%s%s\n", last_dataset.empty() ? "" : "\n", std::string(r->dataset).c_str());
-      last_dataset = r->dataset;
-    }
-    const std::string years = RuleYearsText(*r);
-    std::printf("  %-13s %-14s %s%s%s%s\n", std::string(r->code).c_str(),
-                std::string(RuleSeverityName(r->severity)).c_str(), std::string(r->message).c_str(),
-                r->fields.empty() ? "" : absl::StrCat(" [", std::string(r->fields), "]").c_str(),
-                years == "all years" || year ? "" : " (",
-                years == "all years" || year ? "" : absl::StrCat(years, ")").c_str());
-  }
-  std::printf("\n%zu rules\n", rules.size());
+  std::printf("%s%s", out.c_str(), !out.empty() && out.back() == '\n' ? "" : "\n");
   return kOk;
 }
 

@@ -418,4 +418,62 @@ std::string RulesJson(const std::vector<const RuleInfo*>& rules, bool with_examp
   return out;
 }
 
+int RenderRules(const RulesRequest& q, std::string* out, std::string* error) {
+  out->clear();
+  error->clear();
+  if (!q.explain.empty()) {
+    const auto all = FindRules(q.explain);
+    std::vector<const RuleInfo*> shown;
+    for (const RuleInfo* r : all) {
+      if ((q.dataset.empty() || r->dataset == q.dataset) && RuleAppliesIn(*r, q.year)) shown.push_back(r);
+    }
+    if (shown.empty()) {
+      if (all.empty()) {
+        *error = absl::StrCat("no rule '", q.explain, "': carestat does not check it (carestat rules lists those it does)");
+      } else {
+        std::string where;
+        for (const RuleInfo* r : all)
+          absl::StrAppend(&where, where.empty() ? "" : "; ", std::string(r->dataset), ", ", RuleYearsText(*r));
+        *error = absl::StrCat("rule '", q.explain, "' is not a rule of ", q.dataset.empty() ? "any dataset" : q.dataset,
+                              q.year ? absl::StrCat(" in ", YearName(q.year)) : "", " (it is: ", where, ")");
+      }
+      return 2;
+    }
+    if (q.json) {
+      *out = RulesJson(shown, /*with_example=*/true);
+      return 0;
+    }
+    for (size_t i = 0; i < shown.size(); ++i) {
+      const RuleInfo& r = *shown[i];
+      absl::StrAppend(out, i ? "\n" : "", "Rule ", std::string(r.code), " (", std::string(r.dataset), ", ",
+                      std::string(RuleSeverityName(r.severity)), ", ", std::string(r.source), " rule)\n  ",
+                      std::string(r.message), "\n  Fields: ",
+                      r.fields.empty() ? std::string("(the whole row or file)") : std::string(r.fields),
+                      "\n  Years:  ", RuleYearsText(r), "\n  Fails:  ", std::string(r.example), "\n");
+    }
+    return 0;
+  }
+  const auto rules = SelectRules(q.dataset, q.year);
+  if (q.json) {
+    *out = RulesJson(rules);
+    return 0;
+  }
+  std::string_view last_dataset;
+  for (const RuleInfo* r : rules) {
+    if (r->dataset != last_dataset) {
+      absl::StrAppend(out, last_dataset.empty() ? "" : "\n", std::string(r->dataset), "\n");
+      last_dataset = r->dataset;
+    }
+    const std::string years = RuleYearsText(*r);
+    std::string code(r->code), severity(RuleSeverityName(r->severity));
+    code.resize(std::max<size_t>(code.size(), 13), ' ');
+    severity.resize(std::max<size_t>(severity.size(), 14), ' ');
+    absl::StrAppend(out, "  ", code, " ", severity, " ", std::string(r->message),
+                    r->fields.empty() ? "" : absl::StrCat(" [", std::string(r->fields), "]"),
+                    years == "all years" || q.year ? "" : absl::StrCat(" (", years, ")"), "\n");
+  }
+  absl::StrAppend(out, "\n", rules.size(), " rules\n");
+  return 0;
+}
+
 }  // namespace carestat

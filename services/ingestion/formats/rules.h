@@ -54,4 +54,16 @@ std::optional<int> ParseRuleYear(std::string_view text);
 // "fields": [...], "years", "from_year", "to_year", "source"[, "example"]}, ...]}.
 std::string RulesJson(const std::vector<const RuleInfo*>& rules, bool with_example = false);
 
+// What `carestat rules` prints. `explain` empty: every rule of `dataset` ("" for all) in
+// `year` (0 for all), as text grouped by dataset or as RulesJson. `explain` a code: that
+// rule's entries with their examples. Returns 0 with the text in *out, or 2 with *error
+// naming a code carestat has no rule for (or none in that dataset or year).
+struct RulesRequest {
+  std::string dataset;
+  int year = 0;
+  std::string explain;
+  bool json = false;
+};
+int RenderRules(const RulesRequest& request, std::string* out, std::string* error);
+
 }  // namespace carestat

@@ -187,6 +187,8 @@ std::map<std::string, std::string> ExpectedDatasets(const std::vector<Raised>& r
   return out;
 }
 
+std::string RulesLine(size_t n) { return "\n" + std::to_string(n) + " rules\n"; }
+
 bool SeverityAccepts(RuleSeverity s, const std::string& raised) {
   if (s == RuleSeverity::kErrorOrQuery) return true;
   return raised == RuleSeverityName(s);
@@ -337,6 +339,73 @@ TEST(RuleCatalogue, JsonReadsBackWithEveryCharacterIntact) {
   EXPECT_EQ(second.at("fields").list_value().values_size(), 8);
   EXPECT_EQ(second.at("fields").list_value().values(1).string_value(), "HEALTH_CHECK");
   EXPECT_EQ(RulesJson({}), RulesJson({}, true));
+}
+
+// `carestat rules` prints what RenderRules writes (pipeline/cli.cc only parses the flags).
+TEST(RulesCommand, ExplainPrintsTheRulesTextFieldsYearsAndAFailingExample) {
+  std::string out, error;
+  RulesRequest q;
+  q.explain = "8866";
+  ASSERT_EQ(RenderRules(q, &out, &error), 0) << error;
+  EXPECT_NE(out.find("Rule 8866 (cin, error, DfE rule)"), std::string::npos) << out;
+  EXPECT_NE(out.find("Source of Referral is missing or an invalid code"), std::string::npos) << out;
+  EXPECT_NE(out.find("Fields: CINreferralDate, ReferralSource"), std::string::npos) << out;
+  EXPECT_NE(out.find("Years:  all years"), std::string::npos) << out;
+  EXPECT_NE(out.find("Fails:  " + std::string(FindRules("8866")[0]->example)), std::string::npos) << out;
+}
+
+TEST(RulesCommand, AnUnknownCodeIsNamedAndExitsTwo) {
+  // 8875 is a DfE CIN rule carestat does not check yet: saying so is the answer.
+  std::string out, error;
+  RulesRequest q;
+  q.explain = "8875";
+  EXPECT_EQ(RenderRules(q, &out, &error), 2);
+  EXPECT_NE(error.find("'8875'"), std::string::npos) << error;
+  EXPECT_TRUE(out.empty());
+  // A rule that exists, asked for in a year before it starts: the last year without it
+  // fails and says when it applies, the first year with it passes.
+  q.explain = "700";
+  q.year = 2026;
+  EXPECT_EQ(RenderRules(q, &out, &error), 2);
+  EXPECT_NE(error.find("2025-26"), std::string::npos) << error;
+  EXPECT_NE(error.find("2026-27 onwards"), std::string::npos) << error;
+  q.year = 2027;
+  EXPECT_EQ(RenderRules(q, &out, &error), 0) << error;
+  // A code of another dataset than the one asked for.
+  q = RulesRequest{};
+  q.explain = "8866";
+  q.dataset = "ssda903";
+  EXPECT_EQ(RenderRules(q, &out, &error), 2);
+  EXPECT_NE(error.find("cin, all years"), std::string::npos) << error;
+}
+
+TEST(RulesCommand, ListingFollowsDatasetAndYear) {
+  std::string out, error;
+  RulesRequest q;
+  q.dataset = "cin";
+  q.year = 2026;  // 2025-26
+  ASSERT_EQ(RenderRules(q, &out, &error), 0);
+  EXPECT_EQ(out.rfind("cin\n", 0), 0u) << out;
+  EXPECT_NE(out.find("Sex must be provided and equal M, F, or U"), std::string::npos);
+  EXPECT_EQ(out.find("Gender is missing"), std::string::npos);
+  EXPECT_EQ(out.find("ssda903"), std::string::npos);
+  EXPECT_NE(out.find(RulesLine(SelectRules("cin", 2026).size())), std::string::npos) << out;
+  q.year = 2024;
+  ASSERT_EQ(RenderRules(q, &out, &error), 0);
+  EXPECT_NE(out.find("Gender is missing"), std::string::npos);
+  EXPECT_EQ(out.find("Sex must be provided"), std::string::npos);
+  // JSON: one object per rule of the selection.
+  q.dataset = "ssda903";
+  q.year = 2025;
+  q.json = true;
+  ASSERT_EQ(RenderRules(q, &out, &error), 0);
+  google::protobuf::Struct back;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out, &back).ok()) << out;
+  EXPECT_EQ(static_cast<size_t>(back.fields().at("rules").list_value().values_size()),
+            SelectRules("ssda903", 2025).size());
+  for (const auto& v : back.fields().at("rules").list_value().values()) {
+    EXPECT_EQ(v.struct_value().fields().at("dataset").string_value(), "ssda903");
+  }
 }
 
 }  // namespace
