@@ -256,13 +256,13 @@ const std::vector<RuleInfo>& Table() {
        "The reason for social worker change is either not valid or has not been entered.", "SW_REASON", 2024, 0,
        "SW_REASON 'XYZ'", "DfE"},
       // ---- SSDA903 (carestat's own checks) ----
-      {"child-id", "ssda903", E, "A row of an SSDA903 table has no CHILD identifier; the row is left out", "CHILD",
+      {"child-id", "ssda903", E, "A row of an SSDA903 table has no CHILD identifier (the file is refused until it is filled in)", "CHILD",
        0, 0, "an episodes row whose CHILD cell is blank", "carestat"},
       {"sw-date-order", "ssda903", E, "A social worker episode ends before it starts", "SW_DECOM, SW_DEC", 2024, 0,
        "SW_DECOM 02/05/2024 and SW_DEC 01/05/2024", "carestat"},
 
       // ---- Annex A (carestat's checks; Ofsted publishes no rule codes) ----
-      {"1520", "annex-a", E, "The row's child identifier is empty; the row is left out", "Child Unique ID", 0, 0,
+      {"1520", "annex-a", E, "The row's child identifier is empty (the file is refused until it is filled in)", "Child Unique ID", 0, 0,
        "a List 1 row whose Child Unique ID cell is blank", "carestat"},
       {"age", "annex-a", Q, "The age is not a number of years from 0 to 25", "Age of Child (Years)", 0, 0,
        "Age of Child (Years) 31", "carestat"},
@@ -273,9 +273,10 @@ const std::vector<RuleInfo>& Table() {
 
       // ---- local measures (carestat's own format) ----
       {"local-measure", "local-measures", E,
-       "A local measure row is unusable (unknown measure, value not finite or outside its unit's range, another "
-       "LA or period); the row is left out",
-       "measure, value, la, period", 0, 0, "a percentage measure with value 140", "carestat"},
+       "A local measures row is unusable: an indicator that is not an id, a period that is not a financial year, a "
+       "value that is not a number or is outside its unit's range, or no source (the file is refused); or an la or "
+       "period that is not the return's (the row is left out)",
+       "indicator, la, period, value, source", 0, 0, "a percentage measure with value 140", "carestat"},
 
       // ---- carestat's checks of any return ----
       {"date", "carestat-local", EQ,
