@@ -24,7 +24,7 @@ constexpr RuleSeverity EQ = RuleSeverity::kErrorOrQuery;
 const std::vector<RuleInfo>& Table() {
   static const std::vector<RuleInfo> kRules = {
       // ---- CIN census (DfE) ----
-      {"100", "cin", E, "Reference Date is incorrect", "ReferenceDate", 0, 0,
+      {"100", "cin", E, "Reference Date is incorrect", "ReferenceDate, Year", 0, 0,
        "<ReferenceDate>2025-03-30</ReferenceDate> in the 2024-25 census, or a ReferenceDate in a Year other than <Year>",
        "DfE"},
       {"1103", "cin", E, "The assessment start date cannot be before the referral date",
@@ -198,7 +198,7 @@ const std::vector<RuleInfo>& Table() {
       {"333", "ssda903", E,
        "Date should be placed for adoption must be on or prior to the date of matching child with adopter(s).",
        "DATE_INT", 0, 0, "DATE_INT 02/05/2024 and DATE_MATCH 01/05/2024", "DfE"},
-      {"356", "ssda903", E, "The date the episode ceased is before the date the same episode started.", "DECOM", 0,
+      {"356", "ssda903", E, "The date the episode ceased is before the date the same episode started.", "DECOM, DEC", 0,
        0, "DECOM 10/06/2024 and DEC 09/06/2024", "DfE"},
       {"357", "ssda903", E,
        "If this is the first episode ever for this child, reason for new episode must be S.  Check whether there "

@@ -46,6 +46,7 @@ struct Raised {
   int line = 0;
   std::string code;
   std::string severity;  // "error", "query" or "" (not fixed at the call)
+  std::vector<std::string> fields;  // the field(s) the call points at, where a literal
 };
 
 std::string ReadSource(const std::string& rel) {
@@ -133,6 +134,11 @@ std::vector<Raised> ScanSources() {
       {"MakeIssue", {0}}, {"Rule", {0}},  {"Fatal", {0}},   {"Issue", {0}},   {"Flag", {1, 3}},
       {"flag", {1}},      {"Code", {3}},  {"Date", {2}},    {"KeyDate", {3}}, {"EndBefore", {3}}};
   static const std::regex kCall(R"((?:^|[^A-Za-z0-9_])(MakeIssue|Rule|Fatal|Issue|Flag|flag|Code|Date|KeyDate|EndBefore)\()");
+  // Where the field argument is, relative to the code's (Fatal and Issue differ by file).
+  static const std::map<std::string, std::vector<int>> kFieldOffsets = {
+      {"MakeIssue", {5}}, {"Rule", {4}}, {"Flag", {2}},     {"flag", {1}},
+      {"Code", {-2}},     {"Date", {-1}}, {"KeyDate", {-1}}, {"EndBefore", {1, 2}}};
+  static const std::regex kFieldLiteral(R"re("([A-Za-z_]+)")re");
   static const std::regex kCodeLiteral(R"re("([A-Za-z0-9][A-Za-z0-9-]*)")re");
   static const std::regex kUpnProblem(R"re("([A-Za-z0-9-]+) UPN invalid)re");
   std::vector<Raised> out;
@@ -156,7 +162,16 @@ std::vector<Raised> ScanSources() {
       for (size_t p : kPositions.at(fn)) {
         std::smatch m;
         if (p >= args.size() || !std::regex_match(args[p], m, kCodeLiteral)) continue;
-        Raised r{file, line_of(open), m[1], ""};
+        Raised r{file, line_of(open), m[1], "", {}};
+        if (auto f = kFieldOffsets.find(fn); f != kFieldOffsets.end()) {
+          for (int offset : f->second) {
+            const long at = static_cast<long>(p) + offset;
+            std::smatch fm;
+            if (at >= 0 && static_cast<size_t>(at) < args.size() &&
+                std::regex_match(args[static_cast<size_t>(at)], fm, kFieldLiteral))
+              r.fields.push_back(fm[1]);
+          }
+        }
         if (p + 1 < args.size() && args[p + 1] == "v1::ERROR") r.severity = "error";
         else if (p + 1 < args.size() && args[p + 1] == "v1::QUERY") r.severity = "query";
         else if (fn != "MakeIssue" && fn != "Rule" && fn != "Issue") r.severity = "error";  // fixed in the helper
@@ -165,7 +180,7 @@ std::vector<Raised> ScanSources() {
       }
     }
     for (auto it = std::sregex_iterator(s.begin(), s.end(), kUpnProblem); it != std::sregex_iterator(); ++it) {
-      out.push_back({file, line_of(static_cast<size_t>(it->position(0))), (*it)[1], "error"});
+      out.push_back({file, line_of(static_cast<size_t>(it->position(0))), (*it)[1], "error", {}});
     }
   }
   return out;
@@ -237,6 +252,27 @@ TEST(RuleCatalogue, EveryRaisedCodeIsCataloguedUnderItsDataset) {
   }
 }
 
+TEST(RuleCatalogue, DfERulesPointAtTheFieldsTheParsersName) {
+  // Where a parser names the field of a DfE rule's issue as a literal, the catalogue lists
+  // that field among the rule's (for the rule's entry of any year).
+  size_t checked = 0;
+  for (const auto& r : ScanSources()) {
+    for (const auto& field : r.fields) {
+      std::set<std::string> listed;
+      bool dfe = false;
+      for (const RuleInfo* e : FindRules(r.code)) {
+        dfe = dfe || e->source == "DfE";
+        for (const auto& f : RuleFields(*e)) listed.insert(f);
+      }
+      if (!dfe) continue;
+      ++checked;
+      EXPECT_TRUE(listed.count(field)) << "rule " << r.code << " raised at " << r.file << ":" << r.line
+                                       << " points at " << field << ", which the catalogue does not list";
+    }
+  }
+  EXPECT_GE(checked, 60u);
+}
+
 TEST(RuleCatalogue, EveryCataloguedRuleIsRaisedSomewhere) {
   const auto expected = ExpectedDatasets(ScanSources());
   for (const auto& e : AllRules()) {
@@ -259,12 +295,16 @@ TEST(RuleCatalogue, EveryEntryIsComplete) {
     EXPECT_FALSE(e.example.empty());
     EXPECT_TRUE(e.source == "DfE" || e.source == "carestat");
     // DfE's rules are the CIN census's and the SSDA903's, by DfE's codes.
-    if (e.source == "DfE") EXPECT_TRUE(e.dataset == "cin" || e.dataset == "ssda903");
+    if (e.source == "DfE") {
+      EXPECT_TRUE(e.dataset == "cin" || e.dataset == "ssda903");
+    }
     // DfE marks its queries by a Q after the code (2887Q); every other DfE rule is an error.
     if (e.source == "DfE") {
       EXPECT_EQ(e.severity, e.code.back() == 'Q' ? RuleSeverity::kQuery : RuleSeverity::kError);
     }
-    if (e.from_year && e.to_year) EXPECT_LE(e.from_year, e.to_year);
+    if (e.from_year && e.to_year) {
+      EXPECT_LE(e.from_year, e.to_year);
+    }
     by_key[{e.dataset, e.code}].push_back(&e);
   }
   // Entries of one code in one dataset are spans of years that never overlap.
@@ -315,7 +355,9 @@ TEST(RuleCatalogue, YearsReadAsAnalystsWriteThem) {
   EXPECT_EQ(RuleYearsText(*FindRules("SW04STG1")[0]), "2023-24 onwards");
   EXPECT_EQ(RuleYearsText(*SelectRules("cin", 2024).front()), "all years");
   for (const RuleInfo* r : FindRules("4180")) {
-    if (r->to_year) EXPECT_EQ(RuleYearsText(*r), "up to 2023-24");
+    if (r->to_year) {
+      EXPECT_EQ(RuleYearsText(*r), "up to 2023-24");
+    }
   }
 }
 
