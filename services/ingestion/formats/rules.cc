@@ -449,7 +449,7 @@ int RenderRules(const RulesRequest& q, std::string* out, std::string* error) {
       absl::StrAppend(out, i ? "\n" : "", "Rule ", std::string(r.code), " (", std::string(r.dataset), ", ",
                       std::string(RuleSeverityName(r.severity)), ", ", std::string(r.source), " rule)\n  ",
                       std::string(r.message), "\n  Fields: ",
-                      r.fields.empty() ? std::string("(the whole row or file)") : std::string(r.fields),
+                      r.fields.empty() ? std::string("(named in each issue: the field, row or file at fault)") : std::string(r.fields),
                       "\n  Years:  ", RuleYearsText(r), "\n  Fails:  ", std::string(r.example), "\n");
     }
     return 0;
