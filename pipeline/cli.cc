@@ -8,6 +8,7 @@
 //   carestat synth --las 152 --out INBOX [--seed N] [--years 2016] [--scale F] [--annex-a 1|all]
 //   carestat rekey (--data DIR | --ingestion-data DIR) --originals DIR[,DIR] [--dry-run] [--delete-old]
 //   carestat verify --data DIR [--manifest PIPELINE_STATE/manifest.jsonl] [--json]
+//   carestat rules [--dataset cin|ssda903|annex-a|local-measures] [--year 2025-26] [--json] [--explain CODE]
 // Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.
 #include <charconv>
 #include <cmath>
@@ -45,6 +46,7 @@
 #include "services/common/security.h"
 #include "services/common/server.h"
 #include "services/ingestion/check.h"
+#include "services/ingestion/formats/rules.h"
 
 namespace carestat {
 namespace {
@@ -64,7 +66,8 @@ const char kMainHelp[] =
     "  certs       make a local CA and TLS certificates for the servers and a client\n"
     "  token       make a bearer token for a principal and its tokens-file line\n"
     "  rekey       move stored returns to a new pseudonymisation key, from the originals\n"
-    "  verify      check an ingestion store against its ledger and the pipeline's manifest\n\n"
+    "  verify      check an ingestion store against its ledger and the pipeline's manifest\n"
+    "  rules       list the validation rules carestat checks, or explain one\n\n"
     "Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.\n";
 
 int Usage(const std::string& cmd, const std::string& problem) {
@@ -907,6 +910,53 @@ int Verify(const Args& a) {
   return kProblems;
 }
 
+
+// ---- rules ----
+int Rules(const Args& a) {
+  if (a.Has("help")) {
+    std::printf("usage: carestat rules [--dataset cin|ssda903|annex-a|local-measures|carestat-local] [--year 2025-26] [--json]\n"
+                "       carestat rules --explain CODE [--dataset D] [--year 2025-26] [--json]\n\n"
+                "Lists every rule carestat checks: DfE's CIN census and SSDA903 rules by their DfE code\n"
+                "and message, and carestat's own checks (Annex A, local measures, and carestat-local:\n"
+                "the structure, dates and headers of any return), each with its severity (error or\n"
+                "query) and the fields it points at. --year keeps the rules of that collection year\n"
+                "(2025-26, or 2026, the year the return ends). --explain prints one rule's full text,\n"
+                "fields, the years it applies to and an example that fails it.\n"
+                "Exit: 0 listed, 2 an unknown code, dataset or year.\n");
+    return kOk;
+  }
+  if (auto p = a.Problem({"dataset", "year", "explain", "json", "help"})) return Usage("rules", *p);
+  if (!a.positional().empty()) return Usage("rules", "unexpected argument '" + a.positional().front() + "'");
+  const std::string dataset = a.Get("dataset");
+  if (a.Has("dataset")) {
+    bool known = false;
+    for (std::string_view d : RuleDatasets()) known = known || d == dataset;
+    if (!known)
+      return Usage("rules", "--dataset '" + dataset +
+                                "' is not one of cin, ssda903, annex-a, local-measures, carestat-local");
+  }
+  int year = 0;
+  if (a.Has("year")) {
+    auto y = ParseRuleYear(a.Get("year"));
+    if (!y) return Usage("rules", "--year '" + a.Get("year") + "' is not a collection year like 2025-26 or 2026");
+    year = *y;
+  }
+  if (a.Has("explain") && a.Get("explain").empty()) return Usage("rules", "--explain needs a rule code, like 8866");
+  RulesRequest request;
+  request.dataset = dataset;
+  request.year = year;
+  request.explain = a.Get("explain");
+  request.json = a.Has("json");
+  std::string out, error;
+  const int code = RenderRules(request, &out, &error);
+  if (code != 0) {
+    std::fprintf(stderr, "carestat rules: %s\n", error.c_str());
+    return kUsage;
+  }
+  std::printf("%s%s", out.c_str(), !out.empty() && out.back() == '\n' ? "" : "\n");
+  return kOk;
+}
+
 }  // namespace
 }  // namespace carestat
 
@@ -932,6 +982,7 @@ int main(int argc, char** argv) {
   if (cmd == "token") return Token(a);
   if (cmd == "rekey") return Rekey(a);
   if (cmd == "verify") return Verify(a);
+  if (cmd == "rules") return Rules(a);
   std::fprintf(stderr, "carestat: unknown command '%s'\n\n%s", cmd.c_str(), kMainHelp);
   return kUsage;
 }
