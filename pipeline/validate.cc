@@ -178,6 +178,42 @@ class TextWriter : public IssueWriter {
   bool heading_ = false;
 };
 
+// Text a workbook cell can hold: XML 1.0 allows no control character but tab and line
+// ends, and a spreadsheet refuses a part that is not UTF-8; either would make the whole
+// workbook unreadable for one odd byte in an identifier. Such bytes become '?'.
+std::string CellText(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      out.push_back(c < 0x20 && c != '\t' && c != '\n' && c != '\r' ? '?' : static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+    if (c >= 0xF5) len = 0;
+    bool ok = len > 0 && i + len <= s.size();
+    uint32_t cp = ok ? (c & (0xFF >> (len + 1))) : 0;
+    for (size_t k = 1; ok && k < len; ++k) {
+      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      ok = (cc & 0xC0) == 0x80;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates, beyond U+10FFFF and U+FFFE/U+FFFF are not XML text.
+    ok = ok && !(len == 3 && cp < 0x800) && !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) &&
+         !(cp >= 0xD800 && cp <= 0xDFFF) && cp != 0xFFFE && cp != 0xFFFF;
+    if (ok) {
+      out.append(s, i, len);
+      i += len;
+    } else {
+      out.push_back('?');
+      ++i;
+    }
+  }
+  return out;
+}
+
 const std::vector<std::string> kColumns = {"child", "rule", "severity", "message", "field", "line", "file"};
 
 class CsvIssueWriter : public IssueWriter {
@@ -227,13 +263,14 @@ class XlsxIssueWriter : public IssueWriter {
   void Issue(const std::string& file, const v1::ValidationIssue& i) override {
     if (row_ >= LXW_ROW_MAX) NewIssueSheet();
     if (!sheet_) return;
-    worksheet_write_string(sheet_, row_, 0, i.child().c_str(), nullptr);
-    worksheet_write_string(sheet_, row_, 1, i.rule().c_str(), nullptr);
+    worksheet_write_string(sheet_, row_, 0, CellText(i.child()).c_str(), nullptr);
+    worksheet_write_string(sheet_, row_, 1, CellText(i.rule()).c_str(), nullptr);
     worksheet_write_string(sheet_, row_, 2, SeverityName(i), nullptr);
-    worksheet_write_string(sheet_, row_, 3, i.message().c_str(), nullptr);
-    worksheet_write_string(sheet_, row_, 4, i.field().c_str(), nullptr);
+    // A cell holds at most 32,767 characters; a longer message is cut, not dropped.
+    worksheet_write_string(sheet_, row_, 3, CellText(i.message().substr(0, 32000)).c_str(), nullptr);
+    worksheet_write_string(sheet_, row_, 4, CellText(i.field()).c_str(), nullptr);
     worksheet_write_number(sheet_, row_, 5, static_cast<double>(i.line()), nullptr);
-    worksheet_write_string(sheet_, row_, 6, file.c_str(), nullptr);
+    worksheet_write_string(sheet_, row_, 6, CellText(file).c_str(), nullptr);
     ++row_;
   }
   void EndFile(const std::string&, const FileReport&, const Tally&) override {}
@@ -242,10 +279,10 @@ class XlsxIssueWriter : public IssueWriter {
     for (lxw_col_t c = 0; c < 4; ++c) worksheet_write_string(summary_, 0, c, head[c], bold_);
     lxw_row_t r = 1;
     for (const auto& [k, rule] : all.by_rule) {
-      worksheet_write_string(summary_, r, 0, k.second.c_str(), nullptr);
+      worksheet_write_string(summary_, r, 0, CellText(k.second).c_str(), nullptr);
       worksheet_write_string(summary_, r, 1, k.first.c_str(), nullptr);
       worksheet_write_number(summary_, r, 2, static_cast<double>(rule.count), nullptr);
-      worksheet_write_string(summary_, r, 3, rule.message.c_str(), nullptr);
+      worksheet_write_string(summary_, r, 3, CellText(rule.message.substr(0, 32000)).c_str(), nullptr);
       ++r;
     }
     worksheet_write_string(summary_, r + 1, 0, "issues", bold_);

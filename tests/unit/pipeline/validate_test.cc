@@ -250,6 +250,62 @@ TEST(ValidateStreaming, XlsxHasASummarySheetByRuleAndARowPerIssue) {
   EXPECT_NE(summary.find("<v>2</v>"), std::string::npos) << "the issue total";
 }
 
+TEST(ValidateStreaming, XlsxCellsHoldOnlyXmlTextWhateverTheIdentifier) {
+  // A control character or a byte that is not UTF-8 in an identifier would make the
+  // sheet's XML unreadable, and with it the whole workbook: each becomes '?'.
+  const std::string dir = MakeTempDir("validate-xlsx-odd");
+  ValidateOptions o = Options(Write(dir + "/header.csv", std::string(kHeader) +
+                                                             "C\x01" "A,9,01/02/2010,WBRI,,,\n"
+                                                             "C\xff" "B,9,01/02/2010,WBRI,,,\n"
+                                                             "C\xc3\xa9" "D,9,01/02/2010,WBRI,,,\n"));
+  o.output = ValidateOutput::kXlsx;
+  o.out_path = dir + "/errors.xlsx";
+  EXPECT_EQ(RunIt(o).exit_code, 1);
+  const std::string sheet = Unzip(o.out_path)["xl/worksheets/sheet2.xml"];
+  EXPECT_EQ(Count(sheet, "<row "), 4) << sheet;
+  EXPECT_NE(sheet.find(">C?A<"), std::string::npos) << sheet;
+  EXPECT_NE(sheet.find(">C?B<"), std::string::npos) << sheet;
+  EXPECT_NE(sheet.find(">C\xc3\xa9" "D<"), std::string::npos) << "UTF-8 is kept as it is";
+  EXPECT_EQ(sheet.find('\x01'), std::string::npos);
+  EXPECT_EQ(sheet.find('\xff'), std::string::npos);
+}
+
+std::string Carestat() { return BinDir() + "/pipeline/carestat"; }
+
+TEST(ValidateCommand, FlagsForYearRulesAndFormat) {
+  const std::string dir = MakeTempDir("validate-cli");
+  const std::string file = SmallFile(dir);
+  auto csv = RunCommand({Carestat(), "validate", file, "--la", "301", "--year", "2015-16", "--rules", "101",
+                         "--format", "csv", "-o", dir + "/e.csv"});
+  EXPECT_EQ(csv.exit_code, 1) << csv.err;
+  const std::string text = ReadAll(dir + "/e.csv");
+  EXPECT_EQ(Count(text, "\n"), 2) << text;  // the heading and the one 101
+  EXPECT_NE(text.find("C1,101,error,"), std::string::npos) << text;
+  EXPECT_NE(text.find("in 2015-16"), std::string::npos) << text;
+
+  auto json = RunCommand({Carestat(), "validate", file, "--la", "301", "--year", "2016", "--format", "json"});
+  EXPECT_EQ(json.exit_code, 1);
+  EXPECT_EQ(ParseJson(json.out).fields().at("summary").struct_value().fields().at("issue_total").number_value(), 2);
+
+  struct Bad {
+    std::vector<std::string> flags;
+    std::string says;
+  };
+  for (const Bad& b : std::vector<Bad>{{{"--year", "2025-27"}, "--year '2025-27'"},
+                                       {{"--year", "2016", "--collection-year", "2016"}, "not both"},
+                                       {{"--format", "xlsx"}, "needs -o FILE"},
+                                       {{"--format", "pdf", "-o", dir + "/x.pdf"}, "text, json, csv or xlsx"},
+                                       {{"-o", dir + "/x.csv"}, "-o FILE is for"},
+                                       {{"--rules", ","}, "--rules needs rule codes"},
+                                       {{"--json", "--format", "csv", "-o", dir + "/x.csv"}, "disagree"}}) {
+    std::vector<std::string> argv = {Carestat(), "validate", file};
+    argv.insert(argv.end(), b.flags.begin(), b.flags.end());
+    auto r = RunCommand(argv);
+    EXPECT_EQ(r.exit_code, 2) << b.says;
+    EXPECT_NE(r.err.find(b.says), std::string::npos) << r.err;
+  }
+}
+
 TEST(ValidateStreaming, ManyIssuesToXlsxAreAllRows) {
   const std::string dir = MakeTempDir("validate-xlsx-many");
   constexpr int kBad = 5000;
