@@ -44,7 +44,8 @@ class CsvReader {
 // a comma, a quote or a line end; as it is otherwise. CsvReader reads it back the same.
 std::string CsvField(const std::string& s);
 
-// Writes records to a stream, one line each (LF), every field through CsvField.
+// Writes records to a stream, one line each (LF), every field through CsvField. (A
+// record of one empty field is a blank line, which CsvReader skips.)
 //   CsvWriter w(out);
 //   w.Row({"child", "rule"});
 class CsvWriter {
