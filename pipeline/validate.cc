@@ -20,7 +20,49 @@
 namespace carestat {
 namespace {
 
-std::string JsonText(const std::string& s) {
+// `s` with every byte that does not start a valid UTF-8 character (overlong forms,
+// surrogates, beyond U+10FFFF, U+FFFE and U+FFFF included) replaced by `bad`: JSON and a
+// workbook's XML must be UTF-8, and one odd byte in an identifier must not make the whole
+// output unreadable. Control characters are replaced too when `controls` (XML 1.0 allows
+// none but tab and line ends).
+std::string Utf8Text(const std::string& s, const char* bad, bool controls) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (controls && c < 0x20 && c != '\t' && c != '\n' && c != '\r') out += bad;
+      else out.push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    size_t len = c >= 0xF5 ? 0 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    uint32_t cp = ok ? (c & (0xFF >> (len + 1))) : 0;
+    for (size_t k = 1; ok && k < len; ++k) {
+      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      ok = (cc & 0xC0) == 0x80;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    ok = ok && !(len == 3 && cp < 0x800) && !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) &&
+         !(cp >= 0xD800 && cp <= 0xDFFF) && cp != 0xFFFE && cp != 0xFFFF;
+    if (ok) {
+      out.append(s, i, len);
+      i += len;
+    } else {
+      out += bad;
+      ++i;
+    }
+  }
+  return out;
+}
+
+// A workbook cell's text: '?' for what XML cannot hold.
+std::string CellText(const std::string& s) { return Utf8Text(s, "?", /*controls=*/true); }
+
+std::string JsonText(const std::string& raw) {
+  // JSON is UTF-8: a byte that is not becomes U+FFFD.
+  const std::string s = Utf8Text(raw, "\xEF\xBF\xBD", /*controls=*/false);
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
@@ -177,42 +219,6 @@ class TextWriter : public IssueWriter {
   FILE* out_;
   bool heading_ = false;
 };
-
-// Text a workbook cell can hold: XML 1.0 allows no control character but tab and line
-// ends, and a spreadsheet refuses a part that is not UTF-8; either would make the whole
-// workbook unreadable for one odd byte in an identifier. Such bytes become '?'.
-std::string CellText(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      out.push_back(c < 0x20 && c != '\t' && c != '\n' && c != '\r' ? '?' : static_cast<char>(c));
-      ++i;
-      continue;
-    }
-    size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
-    if (c >= 0xF5) len = 0;
-    bool ok = len > 0 && i + len <= s.size();
-    uint32_t cp = ok ? (c & (0xFF >> (len + 1))) : 0;
-    for (size_t k = 1; ok && k < len; ++k) {
-      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      ok = (cc & 0xC0) == 0x80;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates, beyond U+10FFFF and U+FFFE/U+FFFF are not XML text.
-    ok = ok && !(len == 3 && cp < 0x800) && !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) &&
-         !(cp >= 0xD800 && cp <= 0xDFFF) && cp != 0xFFFE && cp != 0xFFFF;
-    if (ok) {
-      out.append(s, i, len);
-      i += len;
-    } else {
-      out.push_back('?');
-      ++i;
-    }
-  }
-  return out;
-}
 
 const std::vector<std::string> kColumns = {"child", "rule", "severity", "message", "field", "line", "file"};
 

@@ -270,6 +270,23 @@ TEST(ValidateStreaming, XlsxCellsHoldOnlyXmlTextWhateverTheIdentifier) {
   EXPECT_EQ(sheet.find('\xff'), std::string::npos);
 }
 
+TEST(ValidateStreaming, JsonIsUtf8WhateverTheIdentifier) {
+  // JSON must be UTF-8: a byte that is not becomes U+FFFD, so the output still parses.
+  const std::string dir = MakeTempDir("validate-json-odd");
+  ValidateOptions o = Options(Write(dir + "/header.csv", std::string(kHeader) +
+                                                             "C\xff" "B,9,01/02/2010,WBRI,,,\n"
+                                                             "C\xc3\xa9" "D,9,01/02/2010,WBRI,,,\n"));
+  o.output = ValidateOutput::kJson;
+  auto r = RunIt(o);
+  EXPECT_EQ(r.exit_code, 1);
+  Struct json = ParseJson(r.out);
+  const auto& issues =
+      json.fields().at("files").list_value().values(0).struct_value().fields().at("issues").list_value();
+  ASSERT_EQ(issues.values_size(), 2);
+  EXPECT_EQ(issues.values(0).struct_value().fields().at("child").string_value(), "C\xEF\xBF\xBD" "B");
+  EXPECT_EQ(issues.values(1).struct_value().fields().at("child").string_value(), "C\xc3\xa9" "D");
+}
+
 std::string Carestat() { return BinDir() + "/pipeline/carestat"; }
 
 TEST(ValidateCommand, FlagsForYearRulesAndFormat) {
