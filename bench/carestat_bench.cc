@@ -11,6 +11,9 @@
 //              child's peak RSS (getrusage ru_maxrss, from wait4).
 //   big        a CIN census of CARESTAT_BENCH_BIG_CIN_MB (1024) MB, written by streaming,
 //              checked in a child process: peak RSS against the 256 MB target.
+//   validate   `carestat validate --format json|csv` (RunValidate) on an SSDA903 table
+//              with a tenth of and with CARESTAT_BENCH_VALIDATE_ISSUES (2,000,000) issues,
+//              in a child process: peak RSS must stay flat as the issues grow.
 //   recompute  MetricsEngine::Recompute of the synthetic borough (LA 301): one LA-year
 //              with the records in memory (the engine keeping the RecordSet, then after
 //              a return is replaced) and read from the ingestion RocksDB, all years, and
@@ -66,6 +69,7 @@
 #include "pipeline/embedded.h"
 #include "pipeline/inbox.h"
 #include "pipeline/synth.h"
+#include "pipeline/validate.h"
 #include "services/common/log.h"
 #include "services/common/server.h"
 #include "services/ingestion/check.h"
@@ -120,6 +124,7 @@ struct Config {
   int64_t national_las = EnvInt("CARESTAT_BENCH_NATIONAL_LAS", 152);
   int64_t national_percent = EnvInt("CARESTAT_BENCH_NATIONAL_PERCENT", 100);  // of England's volumes
   int64_t national_workers = EnvInt("CARESTAT_BENCH_NATIONAL_WORKERS", 2);
+  int64_t validate_issues = EnvInt("CARESTAT_BENCH_VALIDATE_ISSUES", 2000000);  // 0 skips
 };
 
 // ---------------------------------------------------------------------------------------
@@ -330,6 +335,24 @@ int Measure(int argc, char** argv) {
   }
   const std::string mode = argv[2], path = argv[3];
   if (mode == "national") return MeasureNational(argc, argv);
+  if (mode == "validate" && argc >= 5) {
+    // `carestat validate FILE --format json|csv`, its output thrown away.
+    ValidateOptions o;
+    o.files = {path};
+    o.la = "301";
+    o.year = 2016;
+    o.output = std::string(argv[4]) == "csv" ? ValidateOutput::kCsv : ValidateOutput::kJson;
+    o.out_path = "/dev/null";
+    FILE* sink = std::fopen("/dev/null", "w");
+    auto t0 = Clock::now();
+    const int code = RunValidate(o, sink, stderr);
+    const double secs = Seconds(t0, Clock::now());
+    std::fclose(sink);
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    std::printf("RESULT seconds=%.6f exit=%d maxrss_kb=%ld\n", secs, code, usage.ru_maxrss);
+    return 0;
+  }
   const std::string name = fs::path(path).filename().string();
   auto fail = [](const std::string& what) {
     std::string w = what;
@@ -481,6 +504,45 @@ void BigSection(const Config& c, const fs::path& tmp) {
   AddRow({"1 GB CIN census: peak memory of CheckFile",
           absl::StrCat(Count(static_cast<double>(g->children)), " children, ", Mb(static_cast<double>(g->bytes))),
           measured, "< 256 MB", Verdict(peak_mb < 256)});
+}
+
+
+// `validate` streams its issues: peak memory must not grow with their number. The same
+// SSDA903 header table (one child, every row with sex 9: rule 101) with a tenth and with
+// all of CARESTAT_BENCH_VALIDATE_ISSUES rows, through --format json and csv.
+void ValidateSection(const Config& c, const fs::path& tmp) {
+  if (c.validate_issues <= 0) return;
+  std::map<std::string, double> peak;
+  for (int64_t n : {c.validate_issues / 10, c.validate_issues}) {
+    const std::string path = (tmp / absl::StrCat("validate-", n, ".csv")).string();
+    {
+      std::ofstream out(path, std::ios::binary);
+      out << "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n";
+      for (int64_t i = 0; i < n; ++i) out << "C1,9,01/02/2010,WBRI,,,\n";
+    }
+    const double bytes = static_cast<double>(fs::file_size(path));
+    for (const char* format : {"json", "csv"}) {
+      const std::string name = absl::StrCat("validate --format ", format, ", ", Count(static_cast<double>(n)), " issues");
+      ChildResult r = RunChild({"measure", "validate", path, format});
+      if (!r.ok) {
+        Skip(name, r.error);
+        continue;
+      }
+      const double mb = static_cast<double>(r.maxrss_kb) / 1024.0;
+      peak[absl::StrCat(format, n)] = mb;
+      const double secs = std::max(r.Num("seconds"), 1e-9);
+      std::string target, verdict;
+      if (n == c.validate_issues) {
+        const double small = peak[absl::StrCat(format, c.validate_issues / 10)];
+        target = "flat: within 16 MB of a tenth as many";
+        verdict = Verdict(small > 0 && mb <= small + 16);
+      }
+      AddRow({name, Mb(bytes),
+              absl::StrFormat("peak RSS %.0f MB (%.1f s, %s issues/s)", mb, secs, Count(static_cast<double>(n) / secs)),
+              target, verdict});
+    }
+    fs::remove(path);
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1152,23 +1214,23 @@ int Main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "measure") return Measure(argc, argv);
   if (argc >= 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
     std::printf(
-        "usage: carestat-bench [ingest] [big] [recompute] [series] [report] [national]\n"
+        "usage: carestat-bench [ingest] [big] [validate] [recompute] [series] [report] [national]\n"
         "Runs the named sections (all when none) and prints one table. Sizes: CARESTAT_BENCH_CIN_CHILDREN,\n"
         "CARESTAT_BENCH_SSDA903_CHILDREN, CARESTAT_BENCH_ANNEXA_ROWS, CARESTAT_BENCH_XLSX_ROWS,\n"
         "CARESTAT_BENCH_BIG_CIN_MB (0 skips), CARESTAT_BENCH_RECOMPUTE_RUNS, CARESTAT_BENCH_SERIES_CALLS,\n"
         "CARESTAT_BENCH_QPS_SECONDS, CARESTAT_BENCH_QPS_THREADS, CARESTAT_BENCH_REPORT_RUNS, CARESTAT_BENCH_SEED,\n"
         "CARESTAT_BENCH_NATIONAL_LAS (152; 0 skips), CARESTAT_BENCH_NATIONAL_PERCENT (100: England's volumes),\n"
-        "CARESTAT_BENCH_NATIONAL_WORKERS (2);\n"
+        "CARESTAT_BENCH_NATIONAL_WORKERS (2), CARESTAT_BENCH_VALIDATE_ISSUES (2000000; 0 skips);\n"
         "CARESTAT_BENCH_TMP: where the files are generated (default: $TMPDIR or /tmp); CARESTAT_BENCH_VERBOSE=1\n"
         "keeps the services' log lines.\n");
     return 0;
   }
   std::set<std::string> sections;
   for (int i = 1; i < argc; ++i) sections.insert(argv[i]);
-  const std::set<std::string> known = {"ingest", "big", "recompute", "series", "report", "national"};
+  const std::set<std::string> known = {"ingest", "big", "validate", "recompute", "series", "report", "national"};
   for (const auto& s : sections) {
     if (!known.count(s)) {
-      std::fprintf(stderr, "carestat-bench: unknown section '%s' (ingest, big, recompute, series, report, national)\n",
+      std::fprintf(stderr, "carestat-bench: unknown section '%s' (ingest, big, validate, recompute, series, report, national)\n",
                    s.c_str());
       return 2;
     }
@@ -1192,6 +1254,7 @@ int Main(int argc, char** argv) {
 
   if (want("ingest")) IngestSection(c, tmp);
   if (want("big")) BigSection(c, tmp);
+  if (want("validate")) ValidateSection(c, tmp);
   if (want("recompute") || want("series") || want("report")) {
     auto borough = std::make_unique<Borough>();
     absl::Status s = borough->Prepare(c, tmp);

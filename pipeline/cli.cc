@@ -1,6 +1,6 @@
 // carestat: the command line for analysts and scripts.
 //   carestat run --inbox DIR --out DIR [--data DIR]
-//   carestat validate FILE... [--la 301] [--collection-year 2016] [--json]
+//   carestat validate FILE... [--la 301] [--year 2025-26] [--rules 8500,1510] [--json | --format csv|xlsx -o FILE]
 //   carestat indicators --la 301 --period 2015-16 [--json] (--data DIR | --target HOST:PORT)
 //   carestat series --la 301 --indicator referrals [--from 2010-11] [--to 2015-16] [--json] (...)
 //   carestat report annual|self-assessment --la 301 --year 2015-16 --format html|md|csv|json|xlsx [--publish] -o FILE (...)
@@ -25,6 +25,7 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -39,6 +40,7 @@
 #include "pipeline/rekey.h"
 #include "pipeline/runner.h"
 #include "pipeline/synth.h"
+#include "pipeline/validate.h"
 #include "pipeline/verify.h"
 #include "services/common/args.h"
 #include "services/common/dates.h"
@@ -239,92 +241,53 @@ int Pipeline(const Args& a) {
 // ---- validate ----
 int Validate(const Args& a) {
   if (a.Has("help") || a.positional().empty()) {
-    std::printf("usage: carestat validate FILE... [--la 301] [--collection-year 2016] [--json]\n\n"
-                "Detects each file's format, reads it whole and prints its issues and a summary\n"
-                "(children, records per kind, errors, queries). Nothing is stored. LA and year\n"
-                "come from the flags or from an inbox path INBOX/<LA>/<year>/FILE.\n"
-                "Exit: 0 no errors, 1 errors found, 2 a file is unusable (cannot be read whole).\n");
+    std::printf("usage: carestat validate FILE... [--la 301] [--year 2025-26 | --collection-year 2016]\n"
+                "                         [--rules 8500,1510] [--json | --format text|json|csv|xlsx [-o FILE]]\n\n"
+                "Detects each file's format, reads it whole and writes every issue as it is found,\n"
+                "then a summary (children, records per kind, errors, queries, the count of each\n"
+                "rule: exact, however many issues). Nothing is stored. LA and year come from the\n"
+                "flags or from an inbox path INBOX/<LA>/<year>/FILE; --year (a financial year like\n"
+                "2025-26 or a collection year like 2026) overrides the folder's year. --rules reports\n"
+                "only the rules listed (an issue that makes a file unreadable is always reported).\n"
+                "--format csv or xlsx -o FILE writes one row per issue (child as in the file, rule,\n"
+                "severity, message, field, line, file); the workbook has a Summary sheet by rule.\n"
+                "--json (or --format json) streams {\"files\": [...], \"summary\": {...}} to stdout.\n"
+                "Exit: 0 no errors, 1 errors found, 2 a file is unusable (cannot be read whole) or\n"
+                "the output cannot be written.\n");
     return a.Has("help") ? kOk : kUsage;
   }
-  if (auto p = a.Problem({"la", "collection-year", "json", "help"})) return Usage("validate", *p);
-  int flag_year = 0;
-  if (a.Has("collection-year") && !absl::SimpleAtoi(a.Get("collection-year"), &flag_year))
+  if (auto p = a.Problem({"la", "collection-year", "year", "rules", "json", "format", "o", "help"}))
+    return Usage("validate", *p);
+  ValidateOptions o;
+  o.files = a.positional();
+  o.la = a.Get("la");
+  if (a.Has("collection-year") && a.Has("year")) return Usage("validate", "give --year or --collection-year, not both");
+  if (a.Has("collection-year") && !absl::SimpleAtoi(a.Get("collection-year"), &o.year))
     return Usage("validate", "--collection-year must be a year like 2016");
-  const bool json = a.Has("json");
-  int worst = kOk;
-  std::string out = "{\"files\": [";
-  bool first = true;
-  for (const auto& path : a.positional()) {
-    std::string la = a.Get("la");
-    int year = flag_year;
-    std::string path_la;
-    int path_year = 0;
-    if (LaAndYearFromPath(path, &path_la, &path_year)) {
-      if (la.empty()) la = path_la;
-      if (year == 0) year = path_year;
-    }
-    // Only a regular file is read: stat first, so a FIFO is never opened (it would wait
-    // for a writer forever) and a folder is called a folder, not an empty file.
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) {
-      std::fprintf(stderr, "%s: cannot read it: %s\n", SafeName(path).c_str(), std::strerror(errno));
-      worst = kUsage;
-      continue;
-    }
-    if (!S_ISREG(st.st_mode)) {
-      std::fprintf(stderr, "%s: is %s, not a return file%s\n", SafeName(path).c_str(), FileTypeName(st.st_mode).c_str(),
-                   S_ISDIR(st.st_mode) ? " (give the files in it, e.g. FOLDER/*)" : "; only regular files are read");
-      worst = kUsage;
-      continue;
-    }
-    auto r = CheckFile(path, path, la, year, nullptr);
-    if (!r.ok()) {
-      std::fprintf(stderr, "%s\n", std::string(r.status().message()).c_str());
-      worst = kUsage;
-      continue;
-    }
-    if (r->fatal) worst = kUsage;
-    else if (r->errors > 0 && worst == kOk) worst = kProblems;
-    if (json) {
-      absl::StrAppend(&out, first ? "" : ", ", "{\"file\": ", Json(path), ", \"format\": ",
-                      Json(FormatName(r->format)), ", \"la\": ", Json(r->la), ", \"collection_year\": ",
-                      r->collection_year, ", \"usable\": ", r->fatal ? "false" : "true", ", \"children\": ",
-                      r->children, ", \"records\": {");
-      bool f2 = true;
-      for (const auto& [k, n] : r->records) {
-        absl::StrAppend(&out, f2 ? "" : ", ", Json(k), ": ", n);
-        f2 = false;
-      }
-      absl::StrAppend(&out, "}, \"errors\": ", r->errors, ", \"queries\": ", r->queries, ", \"issues\": [");
-      bool f3 = true;
-      for (const auto& i : r->issues) {
-        absl::StrAppend(&out, f3 ? "" : ", ", "{\"rule\": ", Json(i.rule()), ", \"severity\": ",
-                        Json(i.severity() == v1::ERROR ? "error" : "query"), ", \"message\": ", Json(i.message()),
-                        ", \"line\": ", i.line(), ", \"child\": ", Json(i.child()), ", \"field\": ",
-                        Json(i.field()), "}");
-        f3 = false;
-      }
-      out += "]}";
-      first = false;
-    } else {
-      std::printf("%s: %s, LA %s, collection year %d%s\n", path.c_str(), FormatName(r->format).c_str(),
-                  r->la.empty() ? "?" : r->la.c_str(), r->collection_year,
-                  r->fatal ? ": UNUSABLE, nothing of it would be stored" : "");
-      if (!r->issues.empty()) {
-        std::printf("  %-8s %-12s %-7s %-18s %s\n", "severity", "rule", "line", "field", "message");
-        for (const auto& i : r->issues) {
-          std::printf("  %-8s %-12s %-7lld %-18s %s\n", i.severity() == v1::ERROR ? "error" : "query",
-                      i.rule().c_str(), static_cast<long long>(i.line()), i.field().c_str(), i.message().c_str());
-        }
-        if (r->issues_dropped > 0) std::printf("  ... and %lld more issues\n", static_cast<long long>(r->issues_dropped));
-      }
-      std::printf("  children %lld;", static_cast<long long>(r->children));
-      for (const auto& [k, n] : r->records) std::printf(" %s %lld;", k.c_str(), static_cast<long long>(n));
-      std::printf(" errors %d; queries %d\n", r->errors, r->queries);
-    }
+  if (a.Has("year")) {
+    std::string problem;
+    auto y = ParseValidateYear(a.Get("year"), &problem);
+    if (!y) return Usage("validate", problem);
+    o.year = *y;
   }
-  if (json) std::printf("%s]}\n", out.c_str());
-  return worst;
+  if (a.Has("rules")) {
+    for (absl::string_view r : absl::StrSplit(a.Get("rules"), ',', absl::SkipWhitespace())) {
+      o.rules.insert(std::string(absl::StripAsciiWhitespace(r)));
+    }
+    if (o.rules.empty()) return Usage("validate", "--rules needs rule codes, like --rules 8500,1510");
+  }
+  const std::string format = a.Get("format", a.Has("json") ? "json" : "text");
+  if (a.Has("json") && format != "json") return Usage("validate", "--json and --format " + format + " disagree");
+  if (format == "text") o.output = ValidateOutput::kText;
+  else if (format == "json") o.output = ValidateOutput::kJson;
+  else if (format == "csv") o.output = ValidateOutput::kCsv;
+  else if (format == "xlsx") o.output = ValidateOutput::kXlsx;
+  else return Usage("validate", "--format must be text, json, csv or xlsx");
+  o.out_path = a.Get("o");
+  const bool to_file = o.output == ValidateOutput::kCsv || o.output == ValidateOutput::kXlsx;
+  if (to_file && o.out_path.empty()) return Usage("validate", "--format " + format + " needs -o FILE");
+  if (!to_file && !o.out_path.empty()) return Usage("validate", "-o FILE is for --format csv or xlsx");
+  return RunValidate(o, stdout, stderr);
 }
 
 // ---- services for the read commands: --data DIR (embedded) or --target HOST:PORT ----

@@ -134,4 +134,22 @@ std::string NormaliseHeading(const std::string& raw) {
   return out;
 }
 
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+void CsvWriter::Row(const std::vector<std::string>& fields) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i) out_ << ',';
+    out_ << CsvField(fields[i]);
+  }
+  out_ << '\n';
+}
+
 }  // namespace carestat

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <istream>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,23 @@ class CsvReader {
   std::string error_;
   char buf_[1 << 16];
   size_t pos_ = 0, len_ = 0;
+};
+
+// One CSV field as RFC 4180 writes it: quoted (with inner quotes doubled) when it holds
+// a comma, a quote or a line end; as it is otherwise. CsvReader reads it back the same.
+std::string CsvField(const std::string& s);
+
+// Writes records to a stream, one line each (LF), every field through CsvField. (A
+// record of one empty field is a blank line, which CsvReader skips.)
+//   CsvWriter w(out);
+//   w.Row({"child", "rule"});
+class CsvWriter {
+ public:
+  explicit CsvWriter(std::ostream& out) : out_(out) {}
+  void Row(const std::vector<std::string>& fields);
+
+ private:
+  std::ostream& out_;
 };
 
 // Lower-cases and collapses spaces, for matching column headings.

@@ -35,8 +35,9 @@ namespace {
 
 class CheckingSink : public ParseSink {
  public:
-  CheckingSink(FileReport* report, std::string expected_la, int expected_year, ParseSink* next)
-      : r_(report), la_(std::move(expected_la)), year_(expected_year), next_(next) {}
+  CheckingSink(FileReport* report, std::string expected_la, int expected_year, ParseSink* next,
+               size_t max_kept_issues)
+      : r_(report), la_(std::move(expected_la)), year_(expected_year), next_(next), max_kept_(max_kept_issues) {}
 
   void OnRecord(v1::Record record, const std::string& raw_child_id) override {
     CheckDates(record, raw_child_id, &record);
@@ -53,8 +54,11 @@ class CheckingSink : public ParseSink {
       if (r_->fatal_messages.size() < 20) r_->fatal_messages.push_back(issue.message());
     }
     if (issue.severity() == v1::ERROR) ++r_->errors; else ++r_->queries;
+    FileReport::RuleCount& c =
+        r_->by_rule[{issue.severity() == v1::ERROR ? "error" : "query", issue.rule()}];
+    if (c.count++ == 0) c.first = issue;
     if (next_) next_->OnIssue(issue, fatal);
-    if (r_->issues.size() < kMaxIssues) r_->issues.push_back(std::move(issue));
+    if (r_->issues.size() < max_kept_) r_->issues.push_back(std::move(issue));
     else ++r_->issues_dropped;
   }
 
@@ -172,6 +176,7 @@ class CheckingSink : public ParseSink {
   std::string la_;
   int year_;
   ParseSink* next_;
+  size_t max_kept_;
   std::unordered_set<std::string> children_;
 };
 
@@ -189,6 +194,12 @@ absl::StatusOr<Detected> DetectFile(const std::string& path) {
 absl::StatusOr<FileReport> CheckFile(const std::string& path, const std::string& display_name,
                                      const std::string& expected_la, int expected_year,
                                      ParseSink* next) {
+  return CheckFile(path, display_name, expected_la, expected_year, next, CheckOptions{});
+}
+
+absl::StatusOr<FileReport> CheckFile(const std::string& path, const std::string& display_name,
+                                     const std::string& expected_la, int expected_year,
+                                     ParseSink* next, const CheckOptions& options) {
   auto detected = DetectFile(path);
   if (!detected.ok()) return detected.status();
 
@@ -198,7 +209,7 @@ absl::StatusOr<FileReport> CheckFile(const std::string& path, const std::string&
   report.collection_year = expected_year;
   report.format = detected->format;
   report.dataset = detected->dataset;
-  CheckingSink sink(&report, expected_la, expected_year, next);
+  CheckingSink sink(&report, expected_la, expected_year, next, options.max_kept_issues);
   absl::Status s = ParseFile(*detected, path, display_name, expected_year, sink);
   if (!s.ok()) return s;
   sink.Finish();

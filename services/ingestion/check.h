@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -29,12 +30,26 @@ struct FileReport {
   int errors = 0;
   int queries = 0;
   bool fatal = false;           // the file cannot be read whole: store nothing
-  std::vector<v1::ValidationIssue> issues;   // at most kMaxIssues kept
+  std::vector<v1::ValidationIssue> issues;   // at most CheckOptions::max_kept_issues kept
   std::vector<std::string> fatal_messages;   // why it cannot be read whole (the first 20)
-  int64_t issues_dropped = 0;
+  int64_t issues_dropped = 0;                // found but not kept in `issues`
+  // Every issue found counted by (severity, rule), exactly, however many were kept:
+  // the per-rule figures of `validate` and of a stored return's data-quality section.
+  struct RuleCount {
+    int64_t count = 0;
+    v1::ValidationIssue first;  // the first issue of the rule, for its message and field
+  };
+  std::map<std::pair<std::string, std::string>, RuleCount> by_rule;  // ("error"|"query", rule)
 };
 
 inline constexpr size_t kMaxIssues = 100000;
+
+struct CheckOptions {
+  // How many issues FileReport::issues keeps (the rest are only counted). Ingestion keeps
+  // kMaxIssues to store them; `validate` streams every issue to its output through
+  // `next` and keeps none, so its memory does not grow with the number of issues.
+  size_t max_kept_issues = kMaxIssues;
+};
 
 // The record kind's name ("referral" for a CIN census CINdetails).
 std::string RecordKindName(const v1::Record& r);
@@ -50,5 +65,8 @@ absl::StatusOr<Detected> DetectFile(const std::string& path);
 absl::StatusOr<FileReport> CheckFile(const std::string& path, const std::string& display_name,
                                      const std::string& expected_la, int expected_year,
                                      ParseSink* next);
+absl::StatusOr<FileReport> CheckFile(const std::string& path, const std::string& display_name,
+                                     const std::string& expected_la, int expected_year,
+                                     ParseSink* next, const CheckOptions& options);
 
 }  // namespace carestat

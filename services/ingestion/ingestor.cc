@@ -342,6 +342,17 @@ absl::StatusOr<v1::UploadResponse> Ingestor::IngestLocked(const v1::UploadHeader
     // issues keep only the pseudonym and the line.
     if (!i.child().empty()) i.set_message(absl::StrCat(i.rule(), " at line ", i.line(), ", field ", i.field()));
   }
+  // The per-rule tallies come from every issue found, not from the kept ones (at most
+  // kMaxIssues are stored), so a return with more issues than that is counted exactly.
+  for (const auto& [key, c] : report->by_rule) {
+    v1::RuleTally* t = info.add_rule_tallies();
+    t->set_severity(key.first);
+    t->set_rule(key.second);
+    t->set_count(c.count);
+    const v1::ValidationIssue& i = c.first;
+    t->set_message(i.child().empty() ? i.message()
+                                     : absl::StrCat(i.rule(), " at line ", i.line(), ", field ", i.field()));
+  }
   if (absl::Status s = store_->Commit(info, issues); !s.ok()) {
     store_->Abort(h.la(), h.collection_year(), dataset, *gen).IgnoreError();
     return s;

@@ -166,9 +166,12 @@ absl::Status IngestionStore::Commit(const v1::ReturnInfo& info,
   }
   // The return as stored carries its issues counted by rule (no child in them), so that
   // a summary of its quality can travel where its issues may not.
+  // Tallies given with `info` count every issue found (the issues stored may be capped);
+  // without them they are counted from the issues stored.
   v1::ReturnInfo stored = info;
-  stored.clear_rule_tallies();
-  for (auto& t : TallyIssues(issues)) *stored.add_rule_tallies() = std::move(t);
+  if (stored.rule_tallies().empty()) {
+    for (auto& t : TallyIssues(issues)) *stored.add_rule_tallies() = std::move(t);
+  }
   batch.Put(s_->cf(kReturns), ReturnKey(la, year, ds).Build(), stored.SerializeAsString());
   batch.Delete(s_->cf(kStaging), GenPrefix(la, year, ds, info.generation()));
   if (current->has_value()) {

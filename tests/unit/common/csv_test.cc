@@ -74,3 +74,29 @@ TEST(CsvTest, HeadingsNormalise) {
 
 }  // namespace
 }  // namespace carestat
+
+namespace carestat {
+namespace {
+
+TEST(CsvWriterTest, EveryRecordReadsBackAsWritten) {
+  const std::vector<std::vector<std::string>> rows = {
+      {"child", "rule", "message"},
+      {"C,1", "he said \"no\"", "two\nlines"},
+      {"", "crlf\r\nin it", " spaces kept "},
+      {"plain"},
+  };
+  std::stringstream ss;
+  CsvWriter w(ss);
+  for (const auto& r : rows) w.Row(r);
+  EXPECT_EQ(CsvField("plain"), "plain");
+  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvField("say \"x\""), "\"say \"\"x\"\"\"");
+  CsvReader reader(ss);
+  std::vector<std::vector<std::string>> back;
+  for (std::vector<std::string> r; reader.Next(&r);) back.push_back(r);
+  EXPECT_EQ(reader.error(), "");
+  EXPECT_EQ(back, rows);
+}
+
+}  // namespace
+}  // namespace carestat

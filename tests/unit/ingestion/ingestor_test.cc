@@ -169,6 +169,31 @@ TEST_F(IngestorTest, IssuesAreStoredWithPseudonymsNotIds) {
   EXPECT_EQ(t.DebugString().find("C4"), std::string::npos);
 }
 
+// More issues than ingestion keeps to store (kMaxIssues): the stored issues stop at the
+// cap, the return's per-rule tallies and totals count every one.
+TEST_F(IngestorTest, RuleTalliesCountEveryIssuePastTheStoredCap) {
+  auto ing = Ingestor::Open(dir_);
+  ASSERT_TRUE(ing.ok());
+  const int64_t n = static_cast<int64_t>(kMaxIssues) + 25;
+  std::string q = "Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Date of Contact,Contact Source\n";
+  q.reserve(static_cast<size_t>(n) * 70);
+  for (int64_t i = 0; i < n; ++i) {
+    q += "C" + std::to_string(i) + ",a) Male,a) WBRI,not a date,5,02/04/2016,q) 6: Police\n";
+  }
+  auto r = (*ing)->IngestFile(Header(), WriteTemp("many.csv", q));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->queries(), n);
+  auto issues = (*ing)->store().GetIssues("301/2016/annex-a-list-1");
+  ASSERT_TRUE(issues.ok());
+  EXPECT_EQ(issues->size(), kMaxIssues);
+  auto info = (*ing)->store().GetReturn("301", 2016, "annex-a-list-1");
+  ASSERT_TRUE(info.ok() && info->has_value());
+  EXPECT_EQ((*info)->queries(), n);
+  ASSERT_EQ((*info)->rule_tallies_size(), 1);
+  EXPECT_EQ((*info)->rule_tallies(0).count(), n);
+  EXPECT_EQ((*info)->rule_tallies(0).message(), (*issues)[0].message()) << "the stored message, with no child";
+}
+
 }  // namespace
 }  // namespace carestat
 

@@ -1,0 +1,439 @@
+#include "pipeline/validate.h"
+
+#include <sys/stat.h>
+#include <xlsxwriter.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "pipeline/inbox.h"
+#include "services/common/csv.h"
+#include "services/common/dates.h"
+#include "services/ingestion/check.h"
+
+namespace carestat {
+namespace {
+
+// `s` with every byte that does not start a valid UTF-8 character (overlong forms,
+// surrogates, beyond U+10FFFF, U+FFFE and U+FFFF included) replaced by `bad`: JSON and a
+// workbook's XML must be UTF-8, and one odd byte in an identifier must not make the whole
+// output unreadable. Control characters are replaced too when `controls` (XML 1.0 allows
+// none but tab and line ends).
+std::string Utf8Text(const std::string& s, const char* bad, bool controls) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (controls && c < 0x20 && c != '\t' && c != '\n' && c != '\r') out += bad;
+      else out.push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    size_t len = c >= 0xF5 ? 0 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    uint32_t cp = ok ? (c & (0xFF >> (len + 1))) : 0;
+    for (size_t k = 1; ok && k < len; ++k) {
+      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      ok = (cc & 0xC0) == 0x80;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    ok = ok && !(len == 3 && cp < 0x800) && !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) &&
+         !(cp >= 0xD800 && cp <= 0xDFFF) && cp != 0xFFFE && cp != 0xFFFF;
+    if (ok) {
+      out.append(s, i, len);
+      i += len;
+    } else {
+      out += bad;
+      ++i;
+    }
+  }
+  return out;
+}
+
+// A workbook cell's text: '?' for what XML cannot hold.
+std::string CellText(const std::string& s) { return Utf8Text(s, "?", /*controls=*/true); }
+
+std::string JsonText(const std::string& raw) {
+  // JSON is UTF-8: a byte that is not becomes U+FFFD.
+  const std::string s = Utf8Text(raw, "\xEF\xBF\xBD", /*controls=*/false);
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  return out + "\"";
+}
+
+const char* SeverityName(const v1::ValidationIssue& i) { return i.severity() == v1::ERROR ? "error" : "query"; }
+
+// Issues counted by (severity, rule) with the first message of each: exact, whatever
+// their number, and as small as the rule set.
+struct Tally {
+  struct Rule {
+    int64_t count = 0;
+    std::string message;
+  };
+  std::map<std::pair<std::string, std::string>, Rule> by_rule;
+  int64_t errors = 0, queries = 0, issues = 0;
+  void Add(const v1::ValidationIssue& i) {
+    Rule& r = by_rule[{SeverityName(i), i.rule()}];
+    if (r.count++ == 0) r.message = i.message();
+    if (i.severity() == v1::ERROR) ++errors; else ++queries;
+    ++issues;
+  }
+  void Add(const Tally& t) {
+    for (const auto& [k, r] : t.by_rule) {
+      Rule& mine = by_rule[k];
+      if (mine.count == 0) mine.message = r.message;
+      mine.count += r.count;
+    }
+    errors += t.errors;
+    queries += t.queries;
+    issues += t.issues;
+  }
+};
+
+// Where the issues go as they are found.
+class IssueWriter {
+ public:
+  virtual ~IssueWriter() = default;
+  virtual void BeginFile(const std::string& path) = 0;
+  virtual void Issue(const std::string& path, const v1::ValidationIssue& i) = 0;
+  virtual void EndFile(const std::string& path, const FileReport& r, const Tally& t) = 0;
+  // Writes what is left (a summary); an error names the output and the problem.
+  virtual absl::Status Finish(const Tally& all) = 0;
+};
+
+std::string RulesJson(const Tally& t) {
+  std::string out = "[";
+  bool first = true;
+  for (const auto& [k, r] : t.by_rule) {
+    absl::StrAppend(&out, first ? "" : ", ", "{\"rule\": ", JsonText(k.second), ", \"severity\": ",
+                    JsonText(k.first), ", \"count\": ", r.count, ", \"message\": ", JsonText(r.message), "}");
+    first = false;
+  }
+  return out + "]";
+}
+
+// {"files": [{"file": F, "issues": [...streamed...], "format": ..., "errors": E, ...,
+//  "issue_count": N, "rules": [{"rule", "severity", "count", "message"}]}, ...],
+//  "summary": {"issue_total": N, "error_total": E, "query_total": Q, "rules": [...]}}
+class JsonWriter : public IssueWriter {
+ public:
+  explicit JsonWriter(FILE* out) : out_(out) { std::fputs("{\"files\": [", out_); }
+  void BeginFile(const std::string& path) override {
+    std::fprintf(out_, "%s{\"file\": %s, \"issues\": [", files_++ ? ", " : "", JsonText(path).c_str());
+    first_issue_ = true;
+  }
+  void Issue(const std::string&, const v1::ValidationIssue& i) override {
+    std::string s = absl::StrCat(first_issue_ ? "" : ", ", "{\"rule\": ", JsonText(i.rule()), ", \"severity\": ",
+                                 JsonText(SeverityName(i)), ", \"message\": ", JsonText(i.message()),
+                                 ", \"line\": ", i.line(), ", \"child\": ", JsonText(i.child()),
+                                 ", \"field\": ", JsonText(i.field()), "}");
+    std::fputs(s.c_str(), out_);
+    first_issue_ = false;
+  }
+  void EndFile(const std::string&, const FileReport& r, const Tally& t) override {
+    std::string s = absl::StrCat("], \"format\": ", JsonText(FormatName(r.format)), ", \"la\": ", JsonText(r.la),
+                                 ", \"collection_year\": ", r.collection_year,
+                                 ", \"usable\": ", r.fatal ? "false" : "true", ", \"children\": ", r.children,
+                                 ", \"records\": {");
+    bool first = true;
+    for (const auto& [k, n] : r.records) {
+      absl::StrAppend(&s, first ? "" : ", ", JsonText(k), ": ", n);
+      first = false;
+    }
+    absl::StrAppend(&s, "}, \"errors\": ", t.errors, ", \"queries\": ", t.queries, ", \"issue_count\": ", t.issues,
+                    ", \"rules\": ", RulesJson(t), "}");
+    std::fputs(s.c_str(), out_);
+  }
+  absl::Status Finish(const Tally& all) override {
+    std::fprintf(out_, "], \"summary\": {\"issue_total\": %lld, \"error_total\": %lld, \"query_total\": %lld, "
+                       "\"rules\": %s}}\n",
+                 static_cast<long long>(all.issues), static_cast<long long>(all.errors),
+                 static_cast<long long>(all.queries), RulesJson(all).c_str());
+    std::fflush(out_);
+    return absl::OkStatus();
+  }
+
+ private:
+  FILE* out_;
+  int files_ = 0;
+  bool first_issue_ = true;
+};
+
+class TextWriter : public IssueWriter {
+ public:
+  explicit TextWriter(FILE* out) : out_(out) {}
+  void BeginFile(const std::string& path) override {
+    std::fprintf(out_, "%s:\n", path.c_str());
+    heading_ = false;
+  }
+  void Issue(const std::string&, const v1::ValidationIssue& i) override {
+    if (!heading_) std::fprintf(out_, "  %-8s %-12s %-7s %-18s %s\n", "severity", "rule", "line", "field", "message");
+    heading_ = true;
+    std::fprintf(out_, "  %-8s %-12s %-7lld %-18s %s\n", SeverityName(i), i.rule().c_str(),
+                 static_cast<long long>(i.line()), i.field().c_str(), i.message().c_str());
+  }
+  void EndFile(const std::string& path, const FileReport& r, const Tally& t) override {
+    std::fprintf(out_, "%s: %s, LA %s, collection year %d%s\n", path.c_str(), FormatName(r.format).c_str(),
+                 r.la.empty() ? "?" : r.la.c_str(), r.collection_year,
+                 r.fatal ? ": UNUSABLE, nothing of it would be stored" : "");
+    std::fprintf(out_, "  children %lld;", static_cast<long long>(r.children));
+    for (const auto& [k, n] : r.records) std::fprintf(out_, " %s %lld;", k.c_str(), static_cast<long long>(n));
+    std::fprintf(out_, " errors %lld; queries %lld\n", static_cast<long long>(t.errors),
+                 static_cast<long long>(t.queries));
+    if (!t.by_rule.empty()) {
+      std::fprintf(out_, "  by rule:");
+      for (const auto& [k, rule] : t.by_rule)
+        std::fprintf(out_, " %s (%s) %lld;", k.second.c_str(), k.first.c_str(), static_cast<long long>(rule.count));
+      std::fprintf(out_, "\n");
+    }
+  }
+  absl::Status Finish(const Tally&) override {
+    std::fflush(out_);
+    return absl::OkStatus();
+  }
+
+ private:
+  FILE* out_;
+  bool heading_ = false;
+};
+
+const std::vector<std::string> kColumns = {"child", "rule", "severity", "message", "field", "line", "file"};
+
+class CsvIssueWriter : public IssueWriter {
+ public:
+  CsvIssueWriter(std::string path) : path_(std::move(path)), out_(path_, std::ios::binary | std::ios::trunc), csv_(out_) {
+    if (out_) csv_.Row(kColumns);
+  }
+  bool ok() const { return static_cast<bool>(out_); }
+  void BeginFile(const std::string&) override {}
+  void Issue(const std::string& file, const v1::ValidationIssue& i) override {
+    csv_.Row({i.child(), i.rule(), SeverityName(i), i.message(), i.field(), absl::StrCat(i.line()), file});
+  }
+  void EndFile(const std::string&, const FileReport&, const Tally&) override {}
+  absl::Status Finish(const Tally&) override {
+    out_.flush();
+    out_.close();
+    if (!out_) return absl::InternalError(absl::StrCat(path_, ": could not write the CSV: ", std::strerror(errno)));
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string path_;
+  std::ofstream out_;
+  CsvWriter csv_;
+};
+
+// A workbook written in libxlsxwriter's constant-memory mode (each row goes to a
+// temporary file as the next one starts): a Summary sheet by rule first, then the issues,
+// one row each, going on to "Issues 2" and so on past a sheet's 1,048,576 rows.
+class XlsxIssueWriter : public IssueWriter {
+ public:
+  explicit XlsxIssueWriter(std::string path) : path_(std::move(path)) {
+    lxw_workbook_options options{};
+    options.constant_memory = LXW_TRUE;
+    wb_ = workbook_new_opt(path_.c_str(), &options);
+    if (!wb_) return;
+    bold_ = workbook_add_format(wb_);
+    format_set_bold(bold_);
+    summary_ = workbook_add_worksheet(wb_, "Summary");
+    NewIssueSheet();
+  }
+  ~XlsxIssueWriter() override {
+    if (wb_) workbook_close(wb_);  // only when Finish was not reached
+  }
+  bool ok() const { return wb_ != nullptr && summary_ != nullptr && sheet_ != nullptr; }
+  void BeginFile(const std::string&) override {}
+  void Issue(const std::string& file, const v1::ValidationIssue& i) override {
+    if (row_ >= LXW_ROW_MAX) NewIssueSheet();
+    if (!sheet_) return;
+    worksheet_write_string(sheet_, row_, 0, CellText(i.child()).c_str(), nullptr);
+    worksheet_write_string(sheet_, row_, 1, CellText(i.rule()).c_str(), nullptr);
+    worksheet_write_string(sheet_, row_, 2, SeverityName(i), nullptr);
+    // A cell holds at most 32,767 characters; a longer message is cut, not dropped.
+    worksheet_write_string(sheet_, row_, 3, CellText(i.message().substr(0, 32000)).c_str(), nullptr);
+    worksheet_write_string(sheet_, row_, 4, CellText(i.field()).c_str(), nullptr);
+    worksheet_write_number(sheet_, row_, 5, static_cast<double>(i.line()), nullptr);
+    worksheet_write_string(sheet_, row_, 6, CellText(file).c_str(), nullptr);
+    ++row_;
+  }
+  void EndFile(const std::string&, const FileReport&, const Tally&) override {}
+  absl::Status Finish(const Tally& all) override {
+    const char* head[] = {"rule", "severity", "count", "first message"};
+    for (lxw_col_t c = 0; c < 4; ++c) worksheet_write_string(summary_, 0, c, head[c], bold_);
+    lxw_row_t r = 1;
+    for (const auto& [k, rule] : all.by_rule) {
+      worksheet_write_string(summary_, r, 0, CellText(k.second).c_str(), nullptr);
+      worksheet_write_string(summary_, r, 1, k.first.c_str(), nullptr);
+      worksheet_write_number(summary_, r, 2, static_cast<double>(rule.count), nullptr);
+      worksheet_write_string(summary_, r, 3, CellText(rule.message.substr(0, 32000)).c_str(), nullptr);
+      ++r;
+    }
+    worksheet_write_string(summary_, r + 1, 0, "issues", bold_);
+    worksheet_write_number(summary_, r + 1, 2, static_cast<double>(all.issues), nullptr);
+    lxw_error e = workbook_close(wb_);
+    wb_ = nullptr;
+    if (e != LXW_NO_ERROR)
+      return absl::InternalError(absl::StrCat(path_, ": could not write the workbook: ", lxw_strerror(e)));
+    return absl::OkStatus();
+  }
+
+ private:
+  void NewIssueSheet() {
+    ++sheets_;
+    const std::string name = sheets_ == 1 ? "Issues" : absl::StrCat("Issues ", sheets_);
+    sheet_ = workbook_add_worksheet(wb_, name.c_str());
+    if (!sheet_) return;
+    for (lxw_col_t c = 0; c < kColumns.size(); ++c) worksheet_write_string(sheet_, 0, c, kColumns[c].c_str(), bold_);
+    row_ = 1;
+  }
+  std::string path_;
+  lxw_workbook* wb_ = nullptr;
+  lxw_format* bold_ = nullptr;
+  lxw_worksheet* summary_ = nullptr;
+  lxw_worksheet* sheet_ = nullptr;
+  lxw_row_t row_ = 0;
+  int sheets_ = 0;
+};
+
+// Passes each issue the file gives (filtered by --rules; an issue that makes the file
+// unreadable is always passed) to the writer as it is found, and counts it.
+class StreamingSink : public ParseSink {
+ public:
+  StreamingSink(const std::string& path, const std::set<std::string>& rules, IssueWriter* w)
+      : path_(path), rules_(rules), w_(w) {}
+  void OnRecord(v1::Record, const std::string&) override {}
+  void OnIssue(v1::ValidationIssue issue, bool fatal) override {
+    if (!fatal && !rules_.empty() && !rules_.count(issue.rule())) return;
+    tally.Add(issue);
+    w_->Issue(path_, issue);
+  }
+  Tally tally;
+
+ private:
+  const std::string& path_;
+  const std::set<std::string>& rules_;
+  IssueWriter* w_;
+};
+
+}  // namespace
+
+std::optional<int> ParseValidateYear(const std::string& s, std::string* problem) {
+  int year = 0;
+  if (s.size() == 4 && absl::SimpleAtoi(s, &year) && year > kFirstFinancialYear && year <= kLastFinancialYear + 1)
+    return year;
+  std::string why;
+  if (auto start = ParseFinancialYear(s, &why)) return *start + 1;
+  *problem = absl::StrCat("--year '", s, "' is neither a financial year like 2025-26 nor a collection year like 2026");
+  return std::nullopt;
+}
+
+int RunValidate(const ValidateOptions& o, FILE* out, FILE* err) {
+  constexpr int kOk = 0, kProblems = 1, kUsage = 2;
+  std::unique_ptr<IssueWriter> writer;
+  switch (o.output) {
+    case ValidateOutput::kText: writer = std::make_unique<TextWriter>(out); break;
+    case ValidateOutput::kJson: writer = std::make_unique<JsonWriter>(out); break;
+    case ValidateOutput::kCsv: {
+      auto w = std::make_unique<CsvIssueWriter>(o.out_path);
+      if (!w->ok()) {
+        std::fprintf(err, "%s: cannot write it: %s\n", SafeName(o.out_path).c_str(), std::strerror(errno));
+        return kUsage;
+      }
+      writer = std::move(w);
+      break;
+    }
+    case ValidateOutput::kXlsx: {
+      auto w = std::make_unique<XlsxIssueWriter>(o.out_path);
+      if (!w->ok()) {
+        std::fprintf(err, "%s: cannot write a workbook there\n", SafeName(o.out_path).c_str());
+        return kUsage;
+      }
+      writer = std::move(w);
+      break;
+    }
+  }
+  CheckOptions check;
+  check.max_kept_issues = 0;  // every issue is streamed to the writer; none is kept
+  int worst = kOk;
+  Tally all;
+  for (const auto& path : o.files) {
+    std::string la = o.la;
+    int year = o.year;
+    std::string path_la;
+    int path_year = 0;
+    if (LaAndYearFromPath(path, &path_la, &path_year)) {
+      if (la.empty()) la = path_la;
+      if (year == 0) year = path_year;
+    }
+    // Only a regular file is read: stat first, so a FIFO is never opened (it would wait
+    // for a writer forever) and a folder is called a folder, not an empty file.
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) {
+      std::fprintf(err, "%s: cannot read it: %s\n", SafeName(path).c_str(), std::strerror(errno));
+      worst = kUsage;
+      continue;
+    }
+    if (!S_ISREG(st.st_mode)) {
+      std::fprintf(err, "%s: is %s, not a return file%s\n", SafeName(path).c_str(), FileTypeName(st.st_mode).c_str(),
+                   S_ISDIR(st.st_mode) ? " (give the files in it, e.g. FOLDER/*)" : "; only regular files are read");
+      worst = kUsage;
+      continue;
+    }
+    // A file that cannot even be opened is said before anything of it is written.
+    if (auto d = DetectFile(path); !d.ok()) {
+      std::fprintf(err, "%s\n", std::string(d.status().message()).c_str());
+      worst = kUsage;
+      continue;
+    }
+    writer->BeginFile(path);
+    StreamingSink sink(path, o.rules, writer.get());
+    auto r = CheckFile(path, path, la, year, &sink, check);
+    if (!r.ok()) {
+      // Read error mid-file: what was found is written, the file counted unusable.
+      std::fprintf(err, "%s\n", std::string(r.status().message()).c_str());
+      FileReport broken;
+      broken.file = path;
+      broken.la = la;
+      broken.collection_year = year;
+      broken.fatal = true;
+      writer->EndFile(path, broken, sink.tally);
+      all.Add(sink.tally);
+      worst = kUsage;
+      continue;
+    }
+    writer->EndFile(path, *r, sink.tally);
+    all.Add(sink.tally);
+    if (r->fatal) worst = kUsage;
+    else if (sink.tally.errors > 0 && worst == kOk) worst = kProblems;
+  }
+  if (absl::Status s = writer->Finish(all); !s.ok()) {
+    std::fprintf(err, "%s\n", std::string(s.message()).c_str());
+    return kUsage;
+  }
+  return worst;
+}
+
+}  // namespace carestat

@@ -1,0 +1,351 @@
+// carestat validate: every issue reported (none dropped past 100,000), exact counts by
+// rule, --rules, --year, and the CSV and XLSX forms analysts hand on. Synthetic SSDA903
+// header tables only: no real child.
+#include "pipeline/validate.h"
+
+#include <gtest/gtest.h>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <unzip.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "services/common/csv.h"
+#include "tests/integration/test_util.h"
+
+namespace carestat {
+namespace {
+
+using google::protobuf::Struct;
+using google::protobuf::Value;
+
+const char kHeader[] = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n";
+
+std::string Write(const std::string& path, const std::string& content) {
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct Ran {
+  int exit_code;
+  std::string out, err;
+};
+
+Ran RunIt(const ValidateOptions& o) {
+  FILE* out = std::tmpfile();
+  FILE* err = std::tmpfile();
+  Ran r;
+  r.exit_code = RunValidate(o, out, err);
+  for (auto [f, s] : {std::pair{out, &r.out}, std::pair{err, &r.err}}) {
+    std::fflush(f);
+    std::rewind(f);
+    char buf[1 << 16];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) s->append(buf, n);
+    std::fclose(f);
+  }
+  return r;
+}
+
+Struct ParseJson(const std::string& json) {
+  Struct s;
+  auto status = google::protobuf::util::JsonStringToMessage(json, &s);
+  EXPECT_TRUE(status.ok()) << status << json.substr(0, 2000);
+  return s;
+}
+
+// rule -> count from a "rules" list.
+std::map<std::string, int64_t> RuleCounts(const Value& rules) {
+  std::map<std::string, int64_t> out;
+  for (const auto& r : rules.list_value().values()) {
+    const auto& f = r.struct_value().fields();
+    out[f.at("rule").string_value()] += static_cast<int64_t>(f.at("count").number_value());
+  }
+  return out;
+}
+
+// Three children: one breaks 101 (sex 9), one 103 (ethnicity XXXX) and has a comma and a
+// quote in its identifier, one is clean.
+std::string SmallFile(const std::string& dir) {
+  return Write(dir + "/header.csv", std::string(kHeader) +
+                                        "C1,9,01/02/2010,WBRI,,,\n"
+                                        "\"C,\"\"2\",1,01/02/2010,XXXX,,,\n"
+                                        "C3,1,01/02/2010,WBRI,,,\n");
+}
+
+ValidateOptions Options(const std::string& file) {
+  ValidateOptions o;
+  o.files = {file};
+  o.la = "301";
+  o.year = 2016;
+  return o;
+}
+
+TEST(ValidateStreaming, MoreThanAHundredThousandIssuesAreAllListedAndCountedExactly) {
+  const std::string dir = MakeTempDir("validate-many");
+  // 100,050 children with sex 9 (rule 101 in 2015-16), one clean one at the end.
+  constexpr int kBad = 100050;
+  std::string content = kHeader;
+  content.reserve(kBad * 30);
+  for (int i = 0; i < kBad; ++i) content += "C" + std::to_string(i) + ",9,01/02/2010,WBRI,,,\n";
+  content += "CLEAN,1,01/02/2010,WBRI,,,\n";
+  ValidateOptions o = Options(Write(dir + "/header.csv", content));
+  o.output = ValidateOutput::kJson;
+  auto r = RunIt(o);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  Struct json = ParseJson(r.out);
+  const auto& file = json.fields().at("files").list_value().values(0).struct_value().fields();
+  EXPECT_EQ(file.at("issues").list_value().values_size(), kBad) << "every issue is listed, none dropped";
+  EXPECT_EQ(file.at("issue_count").number_value(), kBad);
+  EXPECT_EQ(file.at("errors").number_value(), kBad);
+  EXPECT_EQ(RuleCounts(file.at("rules")), (std::map<std::string, int64_t>{{"101", kBad}}));
+  const auto& summary = json.fields().at("summary").struct_value().fields();
+  EXPECT_EQ(summary.at("issue_total").number_value(), kBad);
+  EXPECT_EQ(summary.at("error_total").number_value(), kBad);
+  EXPECT_EQ(RuleCounts(summary.at("rules")), (std::map<std::string, int64_t>{{"101", kBad}}));
+  // The last issue is the last bad child's: the stream did not stop early.
+  const auto& last = file.at("issues").list_value().values(kBad - 1).struct_value().fields();
+  EXPECT_EQ(last.at("child").string_value(), "C" + std::to_string(kBad - 1));
+  EXPECT_EQ(last.at("line").number_value(), kBad + 1);
+}
+
+TEST(ValidateStreaming, RulesReportsOnlyTheRulesChosen) {
+  const std::string dir = MakeTempDir("validate-rules");
+  ValidateOptions o = Options(SmallFile(dir));
+  o.output = ValidateOutput::kJson;
+  auto all = RunIt(o);
+  EXPECT_EQ(RuleCounts(ParseJson(all.out).fields().at("summary").struct_value().fields().at("rules")),
+            (std::map<std::string, int64_t>{{"101", 1}, {"103", 1}}));
+
+  o.rules = {"103", "8500"};
+  auto some = RunIt(o);
+  EXPECT_EQ(some.exit_code, 1);
+  Struct json = ParseJson(some.out);
+  const auto& file = json.fields().at("files").list_value().values(0).struct_value().fields();
+  ASSERT_EQ(file.at("issues").list_value().values_size(), 1);
+  EXPECT_EQ(file.at("issues").list_value().values(0).struct_value().fields().at("rule").string_value(), "103");
+  EXPECT_EQ(file.at("errors").number_value(), 1);
+  EXPECT_EQ(RuleCounts(file.at("rules")), (std::map<std::string, int64_t>{{"103", 1}}));
+
+  // A rule the file does not break: nothing reported, and no error to exit 1 for.
+  o.rules = {"8500"};
+  auto none = RunIt(o);
+  EXPECT_EQ(none.exit_code, 0) << none.out;
+  EXPECT_EQ(ParseJson(none.out).fields().at("summary").struct_value().fields().at("issue_total").number_value(), 0);
+}
+
+TEST(ValidateStreaming, YearTakesAFinancialOrACollectionYear) {
+  std::string problem;
+  EXPECT_EQ(ParseValidateYear("2025-26", &problem), 2026);
+  EXPECT_EQ(ParseValidateYear("2015-16", &problem), 2016);
+  EXPECT_EQ(ParseValidateYear("2026", &problem), 2026);
+  EXPECT_EQ(ParseValidateYear("2025-27", &problem), std::nullopt);
+  EXPECT_NE(problem.find("2025-27"), std::string::npos) << problem;
+  EXPECT_EQ(ParseValidateYear("26", &problem), std::nullopt);
+  EXPECT_EQ(ParseValidateYear("next", &problem), std::nullopt);
+
+  // The year decides the rule set: sex 9 is not a code in 2015-16; the message says which year.
+  const std::string dir = MakeTempDir("validate-year");
+  ValidateOptions o = Options(SmallFile(dir));
+  o.year = *ParseValidateYear("2015-16", &problem);
+  auto r = RunIt(o);
+  EXPECT_NE(r.out.find("in 2015-16"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("collection year 2016"), std::string::npos) << r.out;
+}
+
+TEST(ValidateStreaming, CsvHasOneRowPerIssueAndReadsBackThroughTheCsvReader) {
+  const std::string dir = MakeTempDir("validate-csv");
+  ValidateOptions o = Options(SmallFile(dir));
+  o.output = ValidateOutput::kCsv;
+  o.out_path = dir + "/errors.csv";
+  auto r = RunIt(o);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  std::ifstream in(o.out_path, std::ios::binary);
+  CsvReader reader(in);
+  std::vector<std::vector<std::string>> rows;
+  for (std::vector<std::string> row; reader.Next(&row);) rows.push_back(row);
+  EXPECT_EQ(reader.error(), "");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"child", "rule", "severity", "message", "field", "line", "file"}));
+  EXPECT_EQ(rows[1][0], "C1");
+  EXPECT_EQ(rows[1][1], "101");
+  EXPECT_EQ(rows[1][2], "error");
+  EXPECT_NE(rows[1][3].find("SEX '9'"), std::string::npos) << rows[1][3];
+  EXPECT_EQ(rows[1][4], "SEX");
+  EXPECT_EQ(rows[1][5], "2");
+  EXPECT_EQ(rows[1][6], o.files[0]);
+  // The LA's own id as the file holds it, comma and quote included, round-trips.
+  EXPECT_EQ(rows[2][0], "C,\"2");
+  EXPECT_EQ(rows[2][1], "103");
+  EXPECT_EQ(rows[2][5], "3");
+
+  // Nothing on stdout: the issues went to the file.
+  EXPECT_EQ(r.out, "");
+  // An output that cannot be written is said, exit 2.
+  o.out_path = dir + "/no-such-dir/errors.csv";
+  auto bad = RunIt(o);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("errors.csv"), std::string::npos) << bad.err;
+}
+
+// name -> content of each part of a zip.
+std::map<std::string, std::string> Unzip(const std::string& path) {
+  std::map<std::string, std::string> out;
+  unzFile zip = unzOpen(path.c_str());
+  EXPECT_NE(zip, nullptr) << "the workbook is not a zip";
+  if (!zip) return out;
+  for (int rc = unzGoToFirstFile(zip); rc == UNZ_OK; rc = unzGoToNextFile(zip)) {
+    char name[512];
+    unz_file_info info;
+    unzGetCurrentFileInfo(zip, &info, name, sizeof name, nullptr, 0, nullptr, 0);
+    std::string content(info.uncompressed_size, '\0');
+    unzOpenCurrentFile(zip);
+    unzReadCurrentFile(zip, content.data(), static_cast<unsigned>(content.size()));
+    unzCloseCurrentFile(zip);
+    out[name] = content;
+  }
+  unzClose(zip);
+  return out;
+}
+
+int Count(const std::string& s, const std::string& what) {
+  int n = 0;
+  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST(ValidateStreaming, XlsxHasASummarySheetByRuleAndARowPerIssue) {
+  const std::string dir = MakeTempDir("validate-xlsx");
+  ValidateOptions o = Options(SmallFile(dir));
+  o.output = ValidateOutput::kXlsx;
+  o.out_path = dir + "/errors.xlsx";
+  auto r = RunIt(o);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  auto parts = Unzip(o.out_path);
+  ASSERT_TRUE(parts.count("xl/workbook.xml")) << "not a workbook";
+  const std::string& book = parts["xl/workbook.xml"];
+  EXPECT_LT(book.find("name=\"Summary\""), book.find("name=\"Issues\"")) << book;
+  const std::string& summary = parts["xl/worksheets/sheet1.xml"];
+  const std::string& issues = parts["xl/worksheets/sheet2.xml"];
+  // Issues: a heading row and one row per issue, the child as the file holds it.
+  EXPECT_EQ(Count(issues, "<row "), 3) << issues;
+  EXPECT_NE(issues.find(">C1<"), std::string::npos) << issues;
+  EXPECT_NE(issues.find(">C,\"2<"), std::string::npos) << issues;
+  EXPECT_NE(issues.find(">SEX<"), std::string::npos) << issues;
+  // Summary: a heading, one row per rule (count 1 each), a blank, the total.
+  EXPECT_EQ(Count(summary, "<row "), 4) << summary;
+  EXPECT_NE(summary.find(">101<"), std::string::npos) << summary;
+  EXPECT_NE(summary.find(">103<"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("<v>2</v>"), std::string::npos) << "the issue total";
+}
+
+TEST(ValidateStreaming, XlsxCellsHoldOnlyXmlTextWhateverTheIdentifier) {
+  // A control character or a byte that is not UTF-8 in an identifier would make the
+  // sheet's XML unreadable, and with it the whole workbook: each becomes '?'.
+  const std::string dir = MakeTempDir("validate-xlsx-odd");
+  ValidateOptions o = Options(Write(dir + "/header.csv", std::string(kHeader) +
+                                                             "C\x01" "A,9,01/02/2010,WBRI,,,\n"
+                                                             "C\xff" "B,9,01/02/2010,WBRI,,,\n"
+                                                             "C\xc3\xa9" "D,9,01/02/2010,WBRI,,,\n"));
+  o.output = ValidateOutput::kXlsx;
+  o.out_path = dir + "/errors.xlsx";
+  EXPECT_EQ(RunIt(o).exit_code, 1);
+  const std::string sheet = Unzip(o.out_path)["xl/worksheets/sheet2.xml"];
+  EXPECT_EQ(Count(sheet, "<row "), 4) << sheet;
+  EXPECT_NE(sheet.find(">C?A<"), std::string::npos) << sheet;
+  EXPECT_NE(sheet.find(">C?B<"), std::string::npos) << sheet;
+  EXPECT_NE(sheet.find(">C\xc3\xa9" "D<"), std::string::npos) << "UTF-8 is kept as it is";
+  EXPECT_EQ(sheet.find('\x01'), std::string::npos);
+  EXPECT_EQ(sheet.find('\xff'), std::string::npos);
+}
+
+TEST(ValidateStreaming, JsonIsUtf8WhateverTheIdentifier) {
+  // JSON must be UTF-8: a byte that is not becomes U+FFFD, so the output still parses.
+  const std::string dir = MakeTempDir("validate-json-odd");
+  ValidateOptions o = Options(Write(dir + "/header.csv", std::string(kHeader) +
+                                                             "C\xff" "B,9,01/02/2010,WBRI,,,\n"
+                                                             "C\xc3\xa9" "D,9,01/02/2010,WBRI,,,\n"));
+  o.output = ValidateOutput::kJson;
+  auto r = RunIt(o);
+  EXPECT_EQ(r.exit_code, 1);
+  Struct json = ParseJson(r.out);
+  const auto& issues =
+      json.fields().at("files").list_value().values(0).struct_value().fields().at("issues").list_value();
+  ASSERT_EQ(issues.values_size(), 2);
+  EXPECT_EQ(issues.values(0).struct_value().fields().at("child").string_value(), "C\xEF\xBF\xBD" "B");
+  EXPECT_EQ(issues.values(1).struct_value().fields().at("child").string_value(), "C\xc3\xa9" "D");
+}
+
+std::string Carestat() { return BinDir() + "/pipeline/carestat"; }
+
+TEST(ValidateCommand, FlagsForYearRulesAndFormat) {
+  const std::string dir = MakeTempDir("validate-cli");
+  const std::string file = SmallFile(dir);
+  auto csv = RunCommand({Carestat(), "validate", file, "--la", "301", "--year", "2015-16", "--rules", "101",
+                         "--format", "csv", "-o", dir + "/e.csv"});
+  EXPECT_EQ(csv.exit_code, 1) << csv.err;
+  const std::string text = ReadAll(dir + "/e.csv");
+  EXPECT_EQ(Count(text, "\n"), 2) << text;  // the heading and the one 101
+  EXPECT_NE(text.find("C1,101,error,"), std::string::npos) << text;
+  EXPECT_NE(text.find("in 2015-16"), std::string::npos) << text;
+
+  auto json = RunCommand({Carestat(), "validate", file, "--la", "301", "--year", "2016", "--format", "json"});
+  EXPECT_EQ(json.exit_code, 1);
+  EXPECT_EQ(ParseJson(json.out).fields().at("summary").struct_value().fields().at("issue_total").number_value(), 2);
+
+  struct Bad {
+    std::vector<std::string> flags;
+    std::string says;
+  };
+  for (const Bad& b : std::vector<Bad>{{{"--year", "2025-27"}, "--year '2025-27'"},
+                                       {{"--year", "2016", "--collection-year", "2016"}, "not both"},
+                                       {{"--format", "xlsx"}, "needs -o FILE"},
+                                       {{"--format", "pdf", "-o", dir + "/x.pdf"}, "text, json, csv or xlsx"},
+                                       {{"-o", dir + "/x.csv"}, "-o FILE is for"},
+                                       {{"--rules", ","}, "--rules needs rule codes"},
+                                       {{"--json", "--format", "csv", "-o", dir + "/x.csv"}, "disagree"}}) {
+    std::vector<std::string> argv = {Carestat(), "validate", file};
+    argv.insert(argv.end(), b.flags.begin(), b.flags.end());
+    auto r = RunCommand(argv);
+    EXPECT_EQ(r.exit_code, 2) << b.says;
+    EXPECT_NE(r.err.find(b.says), std::string::npos) << r.err;
+  }
+}
+
+TEST(ValidateStreaming, ManyIssuesToXlsxAreAllRows) {
+  const std::string dir = MakeTempDir("validate-xlsx-many");
+  constexpr int kBad = 5000;
+  std::string content = kHeader;
+  for (int i = 0; i < kBad; ++i) content += "C" + std::to_string(i) + ",9,01/02/2010,WBRI,,,\n";
+  ValidateOptions o = Options(Write(dir + "/header.csv", content));
+  o.output = ValidateOutput::kXlsx;
+  o.out_path = dir + "/errors.xlsx";
+  EXPECT_EQ(RunIt(o).exit_code, 1);
+  auto parts = Unzip(o.out_path);
+  EXPECT_EQ(Count(parts["xl/worksheets/sheet2.xml"], "<row "), kBad + 1);
+  EXPECT_NE(parts["xl/worksheets/sheet1.xml"].find("<v>5000</v>"), std::string::npos);
+}
+
+TEST(ValidateStreaming, TextListsEveryIssueAndTheCountsByRule) {
+  const std::string dir = MakeTempDir("validate-text");
+  auto r = RunIt(Options(SmallFile(dir)));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("101 (error) 1; 103 (error) 1;"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("errors 2; queries 0"), std::string::npos) << r.out;
+  // The identifier is no part of the text listing (it has no child column).
+  EXPECT_EQ(r.out.find("C1"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace carestat
