@@ -592,7 +592,7 @@ int Report(const Args& a) {
 int Synth(const Args& a) {
   if (a.Has("help")) {
     std::printf("usage: carestat synth --profile barking-and-dagenham --out INBOX [--seed N]\n"
-                "       carestat synth --las N --out INBOX [--seed N] [--years 2016|2011-2016|2014,2016]\n"
+                "       carestat synth --las N --out INBOX [--seed N] [--years 2016|2011-2016|2014,2016|2023-2027]\n"
                 "                      [--scale F] [--annex-a 1|all] [--threads N]\n\n"
                 "With --profile: a synthetic borough's returns for LA 301, collection years\n"
                 "2011-2016, into INBOX/301/<year>/ (CIN census, SSDA903 tables, Annex A lists 1\n"
@@ -601,7 +601,11 @@ int Synth(const Args& a) {
                 "sizes into INBOX/<LA>/<year>/ (CIN census, SSDA903 tables, Annex A list 1, or\n"
                 "lists 1 to 10 with --annex-a all), by default for 2015-16 (--years 2016); at\n"
                 "--scale 1 all 152 give about 650,000 referrals, 400,000 children in need and\n"
-                "80,000 children looked after. --threads (default 2) does not change the bytes.\n"
+                "80,000 children looked after. --years takes 2011 to 2016, or 2023 to 2027 (not\n"
+                "both): a later year is an LA simulated twelve years earlier with every date moved\n"
+                "on twelve years and written with that year's codes (sex M/F from 2024-25, no H5\n"
+                "or P2 placements from 2025-26); weekdays are not kept.\n"
+                "--threads (default 2) does not change the bytes.\n"
                 "No real child is described. Deterministic for a seed.\n");
     return kOk;
   }
@@ -630,7 +634,7 @@ int Synth(const Args& a) {
         std::vector<std::string> range = absl::StrSplit(part, absl::MaxSplits('-', 1));
         int from = 0, to = 0;
         if (!absl::SimpleAtoi(range[0], &from) || !absl::SimpleAtoi(range.back(), &to) || to < from) {
-          return Usage("synth", "--years takes collection years: 2016, 2011-2016 or 2014,2016");
+          return Usage("synth", "--years takes collection years: 2016, 2011-2016, 2014,2016 or 2023-2027");
         }
         for (int y = from; y <= to && y - from < 100; ++y) o.years.push_back(y);
       }

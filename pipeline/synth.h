@@ -93,7 +93,7 @@ struct NationalOptions {
   std::string out_dir;
   uint64_t seed = 1;
   int las = 152;                   // 1..152: how many of England's LAs (by DfE code)
-  std::vector<int> years = {2016};  // collection years to write, each in 2011..2016
+  std::vector<int> years = {2016};  // collection years: all in 2011..2016 or all in 2023..2027
   double scale = 1.0;              // volumes times this (tests use small LAs)
   bool annex_a_lists = false;      // also Annex A lists 2 to 10
   int threads = 2;                 // workers; the bytes written do not depend on it
@@ -124,7 +124,7 @@ struct NationalSummary {
 // The volumes are not calibrated to any LA's published figures. Every file passes the
 // ingestion rules; an LA's files depend only on the seed, its code and the options (not
 // on `threads`). Errors: InvalidArgument for an empty out_dir, `las` outside 1..152, a
-// year outside 2011..2016 or a scale outside (0, 4]; I/O errors as WriteSynthBorough.
+// year outside 2011..2016 and 2023..2027 (or a mix of the two) or a scale outside (0, 4]; I/O errors as WriteSynthBorough.
 absl::StatusOr<NationalSummary> WriteSynthNational(const NationalOptions& options);
 
 }  // namespace carestat
