@@ -44,6 +44,7 @@
 #include "pipeline/verify.h"
 #include "services/common/args.h"
 #include "services/common/dates.h"
+#include "services/common/text.h"
 #include "services/common/log.h"
 #include "services/common/security.h"
 #include "services/common/server.h"
@@ -75,28 +76,6 @@ const char kMainHelp[] =
 int Usage(const std::string& cmd, const std::string& problem) {
   std::fprintf(stderr, "carestat %s: %s (see carestat %s --help)\n", cmd.c_str(), problem.c_str(), cmd.c_str());
   return kUsage;
-}
-
-std::string Json(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  return out + "\"";
 }
 
 // Shortest text that reads back as the same double.
@@ -363,11 +342,11 @@ int Indicators(const Args& a) {
   grpc::Status s = stub->GetValues(&c, req, &resp);
   if (!s.ok()) return Fail("indicators", s);
   if (a.Has("json")) {
-    std::string out = absl::StrCat("{\"la\": ", Json(req.la()), ", \"period\": ", Json(req.period()), ", \"values\": {");
+    std::string out = absl::StrCat("{\"la\": ", JsonQuote(req.la()), ", \"period\": ", JsonQuote(req.period()), ", \"values\": {");
     bool first = true;
     for (const auto& p : resp.points()) {
       if (!p.has_value()) continue;
-      absl::StrAppend(&out, first ? "" : ", ", Json(PointKey(p)), ": ", Num(p.value()));
+      absl::StrAppend(&out, first ? "" : ", ", JsonQuote(PointKey(p)), ": ", Num(p.value()));
       first = false;
     }
     std::printf("%s}}\n", out.c_str());
@@ -409,13 +388,13 @@ int Series(const Args& a) {
   grpc::Status s = stub->GetSeries(&c, req, &resp);
   if (!s.ok()) return Fail("series", s);
   if (a.Has("json")) {
-    std::string out = absl::StrCat("{\"la\": ", Json(req.la()), ", \"indicator\": ", Json(req.indicator()),
+    std::string out = absl::StrCat("{\"la\": ", JsonQuote(req.la()), ", \"indicator\": ", JsonQuote(req.indicator()),
                                    ", \"points\": [");
     bool first = true;
     for (const auto* list : {&resp.points(), &resp.comparators()}) {
       for (const auto& p : *list) {
-        absl::StrAppend(&out, first ? "" : ", ", "{\"entity\": ", Json(p.entity()), ", \"period\": ",
-                        Json(FormatPeriod(p.period())), ", \"value\": ", p.has_value() ? Num(p.value()) : "null",
+        absl::StrAppend(&out, first ? "" : ", ", "{\"entity\": ", JsonQuote(p.entity()), ", \"period\": ",
+                        JsonQuote(FormatPeriod(p.period())), ", \"value\": ", p.has_value() ? Num(p.value()) : "null",
                         ", \"numerator\": ", Num(p.numerator()), ", \"denominator\": ", Num(p.denominator()), "}");
         first = false;
       }
@@ -841,18 +820,18 @@ int Verify(const Args& a) {
     return kUsage;
   }
   if (a.Has("json")) {
-    std::string out = absl::StrCat("{\"data\": ", Json(r->data_dir), ", \"manifest\": ", Json(r->manifest),
+    std::string out = absl::StrCat("{\"data\": ", JsonQuote(r->data_dir), ", \"manifest\": ", JsonQuote(r->manifest),
                                    ", \"returns_held\": ", r->returns_held, ", \"ledger_returns\": ", r->ledger_returns,
                                    ", \"manifest_returns\": ", r->manifest_returns,
                                    ", \"log_damaged\": ", r->log_damaged ? "true" : "false",
-                                   ", \"damage\": ", Json(r->damage), ", \"problems\": [");
+                                   ", \"damage\": ", JsonQuote(r->damage), ", \"problems\": [");
     for (size_t i = 0; i < r->problems.size(); ++i) {
       const auto& p = r->problems[i];
-      absl::StrAppend(&out, i ? ", " : "", "{\"return_id\": ", Json(p.return_id), ", \"problem\": ", Json(p.problem),
-                      ", \"detail\": ", Json(p.detail), ", \"send_again\": ", Json(p.send_again), "}");
+      absl::StrAppend(&out, i ? ", " : "", "{\"return_id\": ", JsonQuote(p.return_id), ", \"problem\": ", JsonQuote(p.problem),
+                      ", \"detail\": ", JsonQuote(p.detail), ", \"send_again\": ", JsonQuote(p.send_again), "}");
     }
     absl::StrAppend(&out, "], \"notes\": [");
-    for (size_t i = 0; i < r->notes.size(); ++i) absl::StrAppend(&out, i ? ", " : "", Json(r->notes[i]));
+    for (size_t i = 0; i < r->notes.size(); ++i) absl::StrAppend(&out, i ? ", " : "", JsonQuote(r->notes[i]));
     absl::StrAppend(&out, "], \"whole\": ", r->problems.empty() ? "true" : "false", "}\n");
     std::printf("%s", out.c_str());
     return r->problems.empty() ? kOk : kProblems;

@@ -15,74 +15,15 @@
 #include "pipeline/inbox.h"
 #include "services/common/csv.h"
 #include "services/common/dates.h"
+#include "services/common/text.h"
 #include "services/ingestion/check.h"
 
 namespace carestat {
 namespace {
 
-// `s` with every byte that does not start a valid UTF-8 character (overlong forms,
-// surrogates, beyond U+10FFFF, U+FFFE and U+FFFF included) replaced by `bad`: JSON and a
-// workbook's XML must be UTF-8, and one odd byte in an identifier must not make the whole
-// output unreadable. Control characters are replaced too when `controls` (XML 1.0 allows
-// none but tab and line ends).
-std::string Utf8Text(const std::string& s, const char* bad, bool controls) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if (controls && c < 0x20 && c != '\t' && c != '\n' && c != '\r') out += bad;
-      else out.push_back(static_cast<char>(c));
-      ++i;
-      continue;
-    }
-    size_t len = c >= 0xF5 ? 0 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    uint32_t cp = ok ? (c & (0xFF >> (len + 1))) : 0;
-    for (size_t k = 1; ok && k < len; ++k) {
-      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      ok = (cc & 0xC0) == 0x80;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    ok = ok && !(len == 3 && cp < 0x800) && !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) &&
-         !(cp >= 0xD800 && cp <= 0xDFFF) && cp != 0xFFFE && cp != 0xFFFF;
-    if (ok) {
-      out.append(s, i, len);
-      i += len;
-    } else {
-      out += bad;
-      ++i;
-    }
-  }
-  return out;
-}
-
 // A workbook cell's text: '?' for what XML cannot hold.
 std::string CellText(const std::string& s) { return Utf8Text(s, "?", /*controls=*/true); }
 
-std::string JsonText(const std::string& raw) {
-  // JSON is UTF-8: a byte that is not becomes U+FFFD.
-  const std::string s = Utf8Text(raw, "\xEF\xBF\xBD", /*controls=*/false);
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  return out + "\"";
-}
 
 const char* SeverityName(const v1::ValidationIssue& i) { return i.severity() == v1::ERROR ? "error" : "query"; }
 
@@ -128,8 +69,8 @@ std::string RulesJson(const Tally& t) {
   std::string out = "[";
   bool first = true;
   for (const auto& [k, r] : t.by_rule) {
-    absl::StrAppend(&out, first ? "" : ", ", "{\"rule\": ", JsonText(k.second), ", \"severity\": ",
-                    JsonText(k.first), ", \"count\": ", r.count, ", \"message\": ", JsonText(r.message), "}");
+    absl::StrAppend(&out, first ? "" : ", ", "{\"rule\": ", JsonQuote(k.second), ", \"severity\": ",
+                    JsonQuote(k.first), ", \"count\": ", r.count, ", \"message\": ", JsonQuote(r.message), "}");
     first = false;
   }
   return out + "]";
@@ -142,25 +83,25 @@ class JsonWriter : public IssueWriter {
  public:
   explicit JsonWriter(FILE* out) : out_(out) { std::fputs("{\"files\": [", out_); }
   void BeginFile(const std::string& path) override {
-    std::fprintf(out_, "%s{\"file\": %s, \"issues\": [", files_++ ? ", " : "", JsonText(path).c_str());
+    std::fprintf(out_, "%s{\"file\": %s, \"issues\": [", files_++ ? ", " : "", JsonQuote(path).c_str());
     first_issue_ = true;
   }
   void Issue(const std::string&, const v1::ValidationIssue& i) override {
-    std::string s = absl::StrCat(first_issue_ ? "" : ", ", "{\"rule\": ", JsonText(i.rule()), ", \"severity\": ",
-                                 JsonText(SeverityName(i)), ", \"message\": ", JsonText(i.message()),
-                                 ", \"line\": ", i.line(), ", \"child\": ", JsonText(i.child()),
-                                 ", \"field\": ", JsonText(i.field()), "}");
+    std::string s = absl::StrCat(first_issue_ ? "" : ", ", "{\"rule\": ", JsonQuote(i.rule()), ", \"severity\": ",
+                                 JsonQuote(SeverityName(i)), ", \"message\": ", JsonQuote(i.message()),
+                                 ", \"line\": ", i.line(), ", \"child\": ", JsonQuote(i.child()),
+                                 ", \"field\": ", JsonQuote(i.field()), "}");
     std::fputs(s.c_str(), out_);
     first_issue_ = false;
   }
   void EndFile(const std::string&, const FileReport& r, const Tally& t) override {
-    std::string s = absl::StrCat("], \"format\": ", JsonText(FormatName(r.format)), ", \"la\": ", JsonText(r.la),
+    std::string s = absl::StrCat("], \"format\": ", JsonQuote(FormatName(r.format)), ", \"la\": ", JsonQuote(r.la),
                                  ", \"collection_year\": ", r.collection_year,
                                  ", \"usable\": ", r.fatal ? "false" : "true", ", \"children\": ", r.children,
                                  ", \"records\": {");
     bool first = true;
     for (const auto& [k, n] : r.records) {
-      absl::StrAppend(&s, first ? "" : ", ", JsonText(k), ": ", n);
+      absl::StrAppend(&s, first ? "" : ", ", JsonQuote(k), ": ", n);
       first = false;
     }
     absl::StrAppend(&s, "}, \"errors\": ", t.errors, ", \"queries\": ", t.queries, ", \"issue_count\": ", t.issues,
