@@ -159,7 +159,9 @@ class RecordUpdateTest : public testing::Test {
     EXPECT_EQ(r->records_read(), f->records_read());
     // The years recomputed run from the first the change moved to the last.
     EXPECT_FALSE(recomputed.empty());
-    if (!recomputed.empty()) EXPECT_EQ(recomputed.back(), f->periods(f->periods_size() - 1));
+    if (!recomputed.empty()) {
+      EXPECT_EQ(recomputed.back(), f->periods(f->periods_size() - 1));
+    }
     const auto kept = AllPoints(*kept_);
     const auto want = AllPoints(**fresh);
     EXPECT_GT(want.size(), 1000u);
