@@ -14,6 +14,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/log.h"  // Utf8SequenceAt
 #include "services/common/status.h"
 #include "services/ingestion/formats/format.h"
 
@@ -89,44 +90,23 @@ std::string FileTypeName(mode_t mode) {
 }
 
 std::string SafeName(absl::string_view s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  const std::string_view text(s.data(), s.size());
   std::string out;
   out.reserve(s.size());
-  auto hex = [&](unsigned char c) {
-    static const char kHex[] = "0123456789ABCDEF";
-    out += "\\x";
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  };
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if (c < 0x20 || c == 0x7f) hex(c);
-      else out.push_back(static_cast<char>(c));
-      ++i;
-      continue;
-    }
-    // A well-formed UTF-8 sequence (no overlongs, no surrogates, at most U+10FFFF).
-    int len = 0;
+  for (size_t i = 0; i < s.size();) {
     uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
-    bool ok = len > 0 && i + static_cast<size_t>(len) <= s.size();
-    for (int k = 1; ok && k < len; ++k) {
-      const unsigned char cc = static_cast<unsigned char>(s[i + static_cast<size_t>(k)]);
-      if ((cc & 0xC0) != 0x80) ok = false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (ok && ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))))
-      ok = false;
-    if (!ok) {
-      hex(c);
+    const size_t n = Utf8SequenceAt(text, i, &cp);
+    if (n == 0 || cp < 0x20 || cp == 0x7f) {  // not UTF-8, or a control character
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
       ++i;
       continue;
     }
-    out.append(s.data() + i, static_cast<size_t>(len));
-    i += static_cast<size_t>(len);
+    out.append(s.data() + i, n);
+    i += n;
   }
   return out;
 }

@@ -3,36 +3,24 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "services/common/log.h"  // Utf8SequenceAt
+
 namespace carestat {
 
 std::string Utf8Text(const std::string& s, const char* bad, bool controls) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if (controls && c < 0x20 && c != '\t' && c != '\n' && c != '\r') out += bad;
-      else out.push_back(static_cast<char>(c));
+    uint32_t cp = 0;
+    const size_t n = Utf8SequenceAt(s, i, &cp);
+    const bool control = cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r';
+    if (n == 0 || cp == 0xFFFE || cp == 0xFFFF || (controls && control)) {
+      out += bad;
       ++i;
       continue;
     }
-    size_t len = c >= 0xF5 ? 0 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    uint32_t cp = ok ? (c & (0xFF >> (len + 1))) : 0;
-    for (size_t k = 1; ok && k < len; ++k) {
-      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      ok = (cc & 0xC0) == 0x80;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    ok = ok && !(len == 3 && cp < 0x800) && !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) &&
-         !(cp >= 0xD800 && cp <= 0xDFFF) && cp != 0xFFFE && cp != 0xFFFF;
-    if (ok) {
-      out.append(s, i, len);
-      i += len;
-    } else {
-      out += bad;
-      ++i;
-    }
+    out.append(s, i, n);
+    i += n;
   }
   return out;
 }

@@ -26,6 +26,8 @@
 #include "services/ingestion/ingestor.h"
 #include "services/common/rocks.h"
 #include "services/ingestion/ledger.h"
+#include "pipeline/inbox.h"
+#include "services/common/status.h"
 #include "tests/integration/test_util.h"
 
 namespace carestat {
@@ -43,29 +45,14 @@ std::unique_ptr<v1::Ingestion::Stub> Stub(const std::string& address) {
   return v1::Ingestion::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
 }
 
-// Streams a file as `carestat pipeline` does: the header, then 1 MiB chunks.
+// Sends a file as `carestat pipeline` does (UploadFile: the header, then 1 MiB chunks).
 grpc::Status Upload(const std::string& address, const std::string& path, const std::string& la, int year,
                     v1::UploadResponse* resp = nullptr) {
   auto stub = Stub(address);
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-  v1::UploadResponse local;
-  auto writer = stub->Upload(&ctx, resp ? resp : &local);
-  v1::UploadRequest req;
-  req.mutable_header()->set_la(la);
-  req.mutable_header()->set_collection_year(year);
-  req.mutable_header()->set_file_name(fs::path(path).filename().string());
-  if (!writer->Write(req)) return writer->Finish();
-  std::ifstream in(path, std::ios::binary);
-  std::string buf(1 << 20, '\0');
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    v1::UploadRequest chunk;
-    chunk.set_chunk(buf.data(), static_cast<size_t>(in.gcount()));
-    if (in.gcount() > 0 && !writer->Write(chunk)) break;
-  }
-  writer->WritesDone();
-  return writer->Finish();
+  auto sent = UploadFile(*stub, InboxFile{la, year, path, fs::path(path).filename().string()}, 60);
+  if (!sent.ok()) return ToGrpc(sent.status());
+  if (resp) *resp = *std::move(sent);
+  return grpc::Status::OK;
 }
 
 std::map<std::string, v1::ReturnInfo> Returns(const std::string& address) {
