@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/ingestion/validation/model.h"
 
 namespace carestat {
 namespace {
@@ -21,7 +22,7 @@ constexpr RuleSeverity EQ = RuleSeverity::kErrorOrQuery;
 // CIN census and the SSDA903 (facts taken from Data to Insight's validators, which carry
 // DfE's codes, messages and fields). Where a rule's text changed, one entry per span of
 // years. Source of each "DfE" entry: DfE's CIN census / SSDA903 validation rules.
-const std::vector<RuleInfo>& Table() {
+const std::vector<RuleInfo>& StaticTable() {
   static const std::vector<RuleInfo> kRules = {
       // ---- CIN census (DfE) ----
       {"100", "cin", E, "Reference Date is incorrect", "ReferenceDate, Year", 0, 0,
@@ -305,6 +306,23 @@ const std::vector<RuleInfo>& Table() {
        "", 0, 0, "a census whose closing </Message> is missing", "carestat"},
   };
   return kRules;
+}
+
+int DatasetRank(std::string_view d);
+
+// The table above and the rule engine's rules (services/ingestion/validation), in
+// dataset order and then by code.
+const std::vector<RuleInfo>& Table() {
+  static const std::vector<RuleInfo>* rules = [] {
+    auto* all = new std::vector<RuleInfo>(StaticTable());
+    for (const auto& d : validation::EngineRules()) all->push_back(d.info);
+    std::stable_sort(all->begin(), all->end(), [](const RuleInfo& a, const RuleInfo& b) {
+      if (DatasetRank(a.dataset) != DatasetRank(b.dataset)) return DatasetRank(a.dataset) < DatasetRank(b.dataset);
+      return a.code < b.code;
+    });
+    return all;
+  }();
+  return *rules;
 }
 
 int DatasetRank(std::string_view d) {

@@ -1,0 +1,11 @@
+// DfE rules (batch cin_rules_b): see model.h for how a rule is written and registered.
+#include "services/ingestion/validation/model.h"
+
+namespace carestat::validation {
+namespace {
+
+}  // namespace
+
+void AddCinRulesB(std::vector<RuleDef>* defs) {}
+
+}  // namespace carestat::validation

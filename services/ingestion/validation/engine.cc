@@ -1,0 +1,129 @@
+#include "services/ingestion/validation/engine.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/dates.h"
+
+namespace carestat::validation {
+
+Engine::Engine(Context ctx, std::set<std::string> only) : ctx_(std::move(ctx)) {
+  for (const RuleDef* d : EngineRulesFor(ctx_.dataset, ctx_.year)) {
+    if (!only.empty() && !only.count(std::string(d->info.code))) continue;
+    if (d->child) {
+      child_rules_.push_back(d);
+    } else if (d->make_return) {
+      return_rules_.emplace_back(d, d->make_return());
+    }
+  }
+}
+
+void Engine::Collect(const RuleDef* rule, const ChildData* child, Hits& hits, std::vector<Finding>* out) {
+  std::set<std::pair<const Row*, std::string>> seen;
+  for (Hit& h : hits.all()) {
+    if (h.row && !seen.emplace(h.row, h.field).second) continue;
+    Finding f;
+    f.rule = rule;
+    f.row = h.row;
+    f.child = child ? child->id : "";
+    f.field = std::move(h.field);
+    f.detail = std::move(h.detail);
+    if (h.row) {
+      f.line = f.field.empty() ? h.row->line : h.row->LineOf(f.field);
+      f.file = h.row->file;
+    }
+    out->push_back(std::move(f));
+  }
+  hits.all().clear();
+}
+
+void Engine::Child(const ChildData& child, std::vector<Finding>* out) {
+  Hits hits;
+  for (const RuleDef* d : child_rules_) {
+    d->child(ctx_, child, hits);
+    Collect(d, &child, hits, out);
+  }
+  for (auto& [d, r] : return_rules_) {
+    r->OnChild(ctx_, child, hits);
+    Collect(d, &child, hits, out);
+  }
+}
+
+void Engine::Finish(std::vector<Finding>* out) {
+  Hits hits;
+  for (auto& [d, r] : return_rules_) {
+    r->Finish(ctx_, hits);
+    Collect(d, nullptr, hits, out);
+  }
+}
+
+v1::Severity SeverityOf(const RuleDef& rule) {
+  return rule.info.severity == RuleSeverity::kQuery ? v1::QUERY : v1::ERROR;
+}
+
+v1::ValidationIssue IssueOf(const Finding& f) {
+  std::string where = f.file;
+  if (f.line > 0) absl::StrAppend(&where, " line ", f.line);
+  std::string message = absl::StrCat(where, where.empty() ? "" : ": ", std::string(f.rule->info.message));
+  if (!f.detail.empty()) absl::StrAppend(&message, ": ", f.detail);
+  if (!f.field.empty()) absl::StrAppend(&message, " (", f.field, ")");
+  return MakeIssue(std::string(f.rule->info.code), SeverityOf(*f.rule), std::move(message), f.file, f.line,
+                   f.field, f.child, f.row ? std::string(f.row->table) : "");
+}
+
+void FlagRecord(const Finding& f) {
+  if (!f.row || !f.row->record) return;
+  auto* rec = static_cast<v1::Record*>(f.row->record);
+  const std::string code(f.rule->info.code);
+  if (std::find(rec->issue_rules().begin(), rec->issue_rules().end(), code) == rec->issue_rules().end()) {
+    rec->add_issue_rules(code);
+  }
+  if (SeverityOf(*f.rule) == v1::ERROR) rec->set_has_error(true);
+}
+
+void RowCollector::Add(std::string_view table, const std::vector<std::string_view>& columns,
+                       const std::vector<std::string>& values, int64_t line, const std::string& file,
+                       const std::string& child) {
+  Row& row = rows_.emplace_back();
+  row.table = Intern(table);
+  row.line = line;
+  row.file = file;
+  row.items.reserve(columns.size());
+  for (size_t i = 0; i < columns.size(); ++i) {
+    row.items.push_back(Item{Intern(columns[i]), i < values.size() ? values[i] : std::string(), 0});
+  }
+  tables_.insert(std::string(table));
+  auto [it, added] = by_child_.try_emplace(child);
+  if (added) order_.push_back(child);
+  it->second.push_back(&row);
+}
+
+int64_t RowCollector::Run(ParseSink& sink, int year, const std::string& la, const std::set<std::string>& only) {
+  Context ctx;
+  ctx.dataset = "ssda903";
+  ctx.year = year ? year : year_;
+  if (ctx.year) {
+    ctx.period_start = FinancialYearStart(ctx.year - 1);
+    ctx.period_end = FinancialYearEnd(ctx.year - 1);
+  }
+  ctx.la = la;
+  ctx.tables = tables_;
+  Engine engine(ctx, only);
+  int64_t n = 0;
+  std::vector<Finding> findings;
+  for (const std::string& id : order_) {
+    ChildData child;
+    child.id = id;
+    for (const Row* r : by_child_[id]) child.tables[std::string(r->table)].push_back(r);
+    engine.Child(child, &findings);
+    for (const Finding& f : findings) sink.OnIssue(IssueOf(f), false);
+    n += static_cast<int64_t>(findings.size());
+    findings.clear();
+  }
+  engine.Finish(&findings);
+  for (const Finding& f : findings) sink.OnIssue(IssueOf(f), false);
+  n += static_cast<int64_t>(findings.size());
+  return n;
+}
+
+}  // namespace carestat::validation

@@ -1,0 +1,87 @@
+// File: engine.h
+// Runs the engine's rules (model.h) over children as a parser hands them over, and turns
+// what they find into issues. The CIN census parser runs it child by child as it reads
+// (memory holds one child); SSDA903 tables are separate files, so their rows are
+// collected by child (RowCollector) and checked once the return's files are all read.
+//   Engine engine(ctx);
+//   engine.Child(child, &findings);   // for each child
+//   engine.Finish(&findings);         // rules over the whole return
+//   for (const Finding& f : findings) sink.OnIssue(IssueOf(f, ctx, file), false);
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "carestat/v1/common.pb.h"
+#include "services/ingestion/formats/format.h"
+#include "services/ingestion/validation/model.h"
+
+namespace carestat::validation {
+
+struct Finding {
+  const RuleDef* rule = nullptr;
+  const Row* row = nullptr;  // nullptr: the whole return
+  std::string child;
+  std::string field;
+  std::string detail;
+  int64_t line = 0;
+  std::string file;
+};
+
+class Engine {
+ public:
+  // `only`: the rule codes to run (empty: all of the dataset's rules for ctx.year).
+  explicit Engine(Context ctx, std::set<std::string> only = {});
+  const Context& context() const { return ctx_; }
+  size_t rule_count() const { return child_rules_.size() + return_rules_.size(); }
+
+  // Each rule once over the child; a rule reports a row and field once.
+  void Child(const ChildData& child, std::vector<Finding>* out);
+  void Finish(std::vector<Finding>* out);
+
+ private:
+  void Collect(const RuleDef* rule, const ChildData* child, Hits& hits, std::vector<Finding>* out);
+  Context ctx_;
+  std::vector<const RuleDef*> child_rules_;
+  std::vector<std::pair<const RuleDef*, std::unique_ptr<ReturnRule>>> return_rules_;
+};
+
+v1::Severity SeverityOf(const RuleDef& rule);
+// The issue for a finding: "FILE line N: DfE's message: detail (field)" with the rule's
+// code and severity, the child as in the file, the field and the row's table as path.
+v1::ValidationIssue IssueOf(const Finding& f);
+
+// Marks the record behind a finding's row (when the parser gave one): the rule joins its
+// issue_rules and an error excludes it from metrics.
+void FlagRecord(const Finding& f);
+
+// Holds SSDA903 rows by child until the return's files are read, then runs the rules.
+class RowCollector {
+ public:
+  // One row of `table` (DfE's name: "Episodes"), with its columns and values in order.
+  void Add(std::string_view table, const std::vector<std::string_view>& columns,
+           const std::vector<std::string>& values, int64_t line, const std::string& file, const std::string& child);
+  // The collection year the parser took (the one filed under, or inferred).
+  void NoteYear(int year) {
+    if (year > year_) year_ = year;
+  }
+  int year() const { return year_; }
+  size_t children() const { return order_.size(); }
+  // Runs the SSDA903 rules of `year` (0: the noted year) on every child and sends the
+  // issues to `sink`. `la` when known. Returns the number of issues.
+  int64_t Run(ParseSink& sink, int year, const std::string& la, const std::set<std::string>& only = {});
+
+ private:
+  std::deque<Row> rows_;
+  std::unordered_map<std::string, std::vector<const Row*>> by_child_;
+  std::vector<std::string> order_;
+  std::set<std::string, std::less<>> tables_;
+  int year_ = 0;
+};
+
+}  // namespace carestat::validation
