@@ -17,6 +17,7 @@
 #include "services/common/dates.h"
 #include "services/common/text.h"
 #include "services/ingestion/check.h"
+#include "services/ingestion/validation/engine.h"
 
 namespace carestat {
 namespace {
@@ -269,7 +270,8 @@ class StreamingSink : public ParseSink {
   void OnIssue(v1::ValidationIssue issue, bool fatal) override {
     if (!fatal && !rules_.empty() && !rules_.count(issue.rule())) return;
     tally.Add(issue);
-    w_->Issue(path_, issue);
+    // An issue of the SSDA903 return as a whole names the table file it was found in.
+    w_->Issue(issue.file().empty() ? path_ : issue.file(), issue);
   }
   Tally tally;
 
@@ -320,6 +322,14 @@ int RunValidate(const ValidateOptions& o, FILE* out, FILE* err) {
   check.max_kept_issues = 0;  // every issue is streamed to the writer; none is kept
   int worst = kOk;
   Tally all;
+  // An SSDA903 return is a set of table files: their rows are checked together against
+  // DfE's rules once all are read, one return per LA and collection year.
+  struct Return {
+    validation::RowCollector rows;
+    Format format = Format::kUnknown;
+    int files = 0;
+  };
+  std::map<std::pair<std::string, int>, Return> returns;
   for (const auto& path : o.files) {
     std::string la = o.la;
     int year = o.year;
@@ -344,10 +354,17 @@ int RunValidate(const ValidateOptions& o, FILE* out, FILE* err) {
       continue;
     }
     // A file that cannot even be opened is said before anything of it is written.
-    if (auto d = DetectFile(path); !d.ok()) {
-      std::fprintf(err, "%s\n", std::string(d.status().message()).c_str());
+    auto detected = DetectFile(path);
+    if (!detected.ok()) {
+      std::fprintf(err, "%s\n", std::string(detected.status().message()).c_str());
       worst = kUsage;
       continue;
+    }
+    check.ssda903_rows = nullptr;
+    if (detected->format == Format::kSsda903Csv || detected->format == Format::kSsda903Xml) {
+      Return& ret = returns[{la, year}];
+      check.ssda903_rows = &ret.rows;
+      if (ret.files++ == 0) ret.format = detected->format;
     }
     writer->BeginFile(path);
     StreamingSink sink(path, o.rules, writer.get());
@@ -369,6 +386,27 @@ int RunValidate(const ValidateOptions& o, FILE* out, FILE* err) {
     all.Add(sink.tally);
     if (r->fatal) worst = kUsage;
     else if (sink.tally.errors > 0 && worst == kOk) worst = kProblems;
+  }
+  for (auto& [key, ret] : returns) {
+    const auto& [la, year] = key;
+    FileReport report;
+    report.format = ret.format;
+    report.dataset = "ssda903";
+    report.la = la;
+    report.collection_year = year ? year : ret.rows.year();
+    report.children = static_cast<int64_t>(ret.rows.children());
+    report.file = absl::StrCat("SSDA903 return", la.empty() ? "" : absl::StrCat(" of LA ", la),
+                               report.collection_year ? absl::StrCat(" for ", report.collection_year - 1, "-",
+                                                                     report.collection_year % 100 < 10 ? "0" : "",
+                                                                     report.collection_year % 100)
+                                                      : "",
+                               " (", ret.files, ret.files == 1 ? " file" : " files", ", DfE's rules across its tables)");
+    writer->BeginFile(report.file);
+    StreamingSink sink(report.file, o.rules, writer.get());
+    ret.rows.Run(sink, year, la, o.rules);
+    writer->EndFile(report.file, report, sink.tally);
+    all.Add(sink.tally);
+    if (sink.tally.errors > 0 && worst == kOk) worst = kProblems;
   }
   if (absl::Status s = writer->Finish(all); !s.ok()) {
     std::fprintf(err, "%s\n", std::string(s.message()).c_str());

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/dates.h"
+#include "services/ingestion/validation/engine.h"
 
 namespace carestat {
 
@@ -88,6 +89,9 @@ class CheckingSink : public ParseSink {
   }
 
   void Finish() { r_->children = static_cast<int64_t>(children_.size()); }
+
+  validation::RowCollector* Ssda903Rows() override { return rows_; }
+  void SetSsda903Rows(validation::RowCollector* rows) { rows_ = rows; }
 
   // An error on `record` that leaves it out of every figure, with the issue saying why.
   void Flag(v1::Record* record, const std::string& rule, const std::string& message, const std::string& field,
@@ -178,6 +182,7 @@ class CheckingSink : public ParseSink {
   ParseSink* next_;
   size_t max_kept_;
   std::unordered_set<std::string> children_;
+  validation::RowCollector* rows_ = nullptr;
 };
 
 }  // namespace
@@ -210,8 +215,14 @@ absl::StatusOr<FileReport> CheckFile(const std::string& path, const std::string&
   report.format = detected->format;
   report.dataset = detected->dataset;
   CheckingSink sink(&report, expected_la, expected_year, next, options.max_kept_issues);
+  validation::RowCollector own_rows;
+  const bool ssda903 = detected->format == Format::kSsda903Csv || detected->format == Format::kSsda903Xml;
+  if (ssda903) sink.SetSsda903Rows(options.ssda903_rows ? options.ssda903_rows : &own_rows);
   absl::Status s = ParseFile(*detected, path, display_name, expected_year, sink);
   if (!s.ok()) return s;
+  // The engine's DfE rules on this file's rows (a file that cannot be read whole is
+  // refused for what makes it so; its rows are not checked further).
+  if (ssda903 && !options.ssda903_rows && !report.fatal) own_rows.Run(sink, expected_year, expected_la);
   sink.Finish();
   return report;
 }

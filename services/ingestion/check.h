@@ -18,6 +18,10 @@
 
 namespace carestat {
 
+namespace validation {
+class RowCollector;
+}
+
 struct FileReport {
   std::string file;
   Format format = Format::kUnknown;
@@ -49,6 +53,10 @@ struct CheckOptions {
   // kMaxIssues to store them; `validate` streams every issue to its output through
   // `next` and keeps none, so its memory does not grow with the number of issues.
   size_t max_kept_issues = kMaxIssues;
+  // SSDA903 tables are separate files: `validate` collects the rows of all of a return's
+  // files here and runs the rule engine on them together (RowCollector::Run). When null,
+  // the engine runs on this file's rows alone once it is read.
+  validation::RowCollector* ssda903_rows = nullptr;
 };
 
 // The record kind's name ("referral" for a CIN census CINdetails).

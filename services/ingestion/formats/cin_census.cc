@@ -16,6 +16,7 @@
 #include "services/common/dates.h"
 #include "services/ingestion/formats/annex_a.h"
 #include "services/ingestion/formats/codes.h"
+#include "services/ingestion/validation/engine.h"
 
 namespace carestat {
 namespace {
@@ -83,6 +84,10 @@ struct Episode {
   int64_t bad_referral_line = 0;
   bool closure_date_bad = false;    // CINclosureDate given but not a date (reported, rule date)
   std::vector<v1::Record> assessments, cin_plans, section47s, cp_plans;
+  // The same as the rule engine reads them: every element as written, one row per
+  // record above (row i of a list is record i).
+  validation::Row row;
+  std::vector<validation::Row> assessment_rows, cin_plan_rows, section47_rows, cp_plan_rows;
 };
 
 // Parser state: the open elements and the child being read. A child's records are
@@ -90,7 +95,7 @@ struct Episode {
 // holds one child whatever the file size.
 class CinParser {
  public:
-  CinParser(const std::string& file, ParseSink& sink) : file_(file), sink_(sink) {
+  CinParser(const std::string& file, ParseSink& sink, int year) : file_(file), sink_(sink), year_override_(year) {
     parser_ = XML_ParserCreate(nullptr);
     XML_SetUserData(parser_, this);
     XML_SetElementHandler(parser_, &CinParser::Start, &CinParser::End);
@@ -115,6 +120,12 @@ class CinParser {
         return absl::OkStatus();
       }
       if (last) break;
+    }
+    if (engine_ && !fatal_) {
+      // The rules over the whole census (duplicates across children, counts).
+      std::vector<validation::Finding> findings;
+      engine_->Finish(&findings);
+      for (const validation::Finding& f : findings) sink_.OnIssue(validation::IssueOf(f), false);
     }
     if (!saw_root_) {
       Fatal("xml", absl::StrCat(file_, ": no <Message> element"), 0, "");
@@ -151,6 +162,7 @@ class CinParser {
   }
 
   void Fatal(const std::string& rule, const std::string& message, int64_t line, const std::string& field) {
+    fatal_ = true;
     sink_.OnIssue(MakeIssue(rule, v1::ERROR, message, file_, line, field, raw_child_, Path()), true);
   }
 
@@ -198,6 +210,10 @@ class CinParser {
       child_.set_line(line);
       child_.mutable_child();
       raw_child_.clear();
+      child_row_ = validation::Row();
+      child_row_.table = validation::Intern("Child");
+      child_row_.line = line;
+      child_row_.file = file_;
       upn_.clear();
       sex_.clear();
       sex_field_.clear();
@@ -206,6 +222,7 @@ class CinParser {
       episodes_.emplace_back();
       episodes_.back().referral.set_line(line);
       episodes_.back().referral.mutable_referral();
+      NewRow(&episodes_.back().row, "CINdetails", line);
     } else if (!episodes_.empty() && path_.size() >= 2 && path_[path_.size() - 2].name == "CINdetails") {
       Episode& e = episodes_.back();
       std::vector<v1::Record>* list = name == "Assessments"            ? &e.assessments
@@ -213,6 +230,12 @@ class CinParser {
                                       : name == "Section47"            ? &e.section47s
                                       : name == "ChildProtectionPlans" ? &e.cp_plans
                                                                        : nullptr;
+      std::vector<validation::Row>* rows = name == "Assessments"            ? &e.assessment_rows
+                                           : name == "CINPlanDates"         ? &e.cin_plan_rows
+                                           : name == "Section47"            ? &e.section47_rows
+                                           : name == "ChildProtectionPlans" ? &e.cp_plan_rows
+                                                                            : nullptr;
+      if (rows) NewRow(&rows->emplace_back(), name, line);
       if (list) {
         list->emplace_back();
         list->back().set_line(line);
@@ -267,12 +290,41 @@ class CinParser {
                   false);
   }
 
+  void NewRow(validation::Row* row, std::string_view table, int64_t line) {
+    row->table = validation::Intern(table);
+    row->line = line;
+    row->file = file_;
+  }
+
+  // The engine's row that a leaf element inside a <Child> belongs to: the nearest
+  // enclosing Assessments, CINPlanDates, Section47, ChildProtectionPlans, CINdetails or
+  // Child; nullptr outside a child.
+  validation::Row* RowOfLeaf() {
+    Episode* e = episodes_.empty() ? nullptr : &episodes_.back();
+    for (size_t i = path_.size() - 1; i-- > 0;) {
+      const std::string& n = path_[i].name;
+      if (n == "Child") return &child_row_;
+      if (!e) continue;
+      if (n == "CINdetails") return &e->row;
+      std::vector<validation::Row>* rows = n == "Assessments"            ? &e->assessment_rows
+                                           : n == "CINPlanDates"         ? &e->cin_plan_rows
+                                           : n == "Section47"            ? &e->section47_rows
+                                           : n == "ChildProtectionPlans" ? &e->cp_plan_rows
+                                                                         : nullptr;
+      if (rows) return rows->empty() ? nullptr : &rows->back();
+    }
+    return nullptr;
+  }
+
   void OnEnd(const std::string& name) {
     Frame f = std::move(path_.back());
     if (f.has_children) StrayText(f);
     const std::string parent = path_.size() >= 2 ? path_[path_.size() - 2].name : "";
     const std::string value = Trim(f.text);
     Episode* e = episodes_.empty() ? nullptr : &episodes_.back();
+    if (!f.has_children) {
+      if (validation::Row* row = RowOfLeaf()) row->Set(name, value, Line());
+    }
 
     if (parent == "CollectionDetails" && name == "ReferenceDate") {
       reference_date_ = ParseIsoDate(value);
@@ -425,6 +477,14 @@ class CinParser {
     }
     collection_year_ = cy;
     sink_.OnHeader(lea_, cy, static_cast<int>(Line()));
+    // DfE's rules of the census year (or of the year asked for), run child by child.
+    validation::Context ctx;
+    ctx.dataset = "cin";
+    ctx.year = year_override_ ? year_override_ : cy;
+    ctx.period_start = census_start_;
+    ctx.period_end = census_end_.value_or(0);
+    ctx.la = lea_;
+    engine_ = std::make_unique<validation::Engine>(std::move(ctx));
   }
 
   bool InCensus(int32_t d) const { return census_end_ && d >= census_start_ && d <= *census_end_; }
@@ -453,6 +513,7 @@ class CinParser {
     CheckChild();
     for (Episode& e : episodes_) CheckEpisode(e);
     CheckAcrossEpisodes();
+    RunEngine();
     if (!keyed) {
       episodes_.clear();
       return;
@@ -476,6 +537,37 @@ class CinParser {
       }
     }
     episodes_.clear();
+  }
+
+  // The rule engine's rules on this child: its issues are reported, and an error flags
+  // the record of the row it points at.
+  void RunEngine() {
+    if (!engine_) return;
+    validation::ChildData child;
+    child.id = raw_child_;
+    child_row_.record = &child_;
+    child.tables["Child"].push_back(&child_row_);
+    auto add = [&](std::vector<validation::Row>& rows, std::vector<v1::Record>& records, const validation::Row* parent) {
+      for (size_t i = 0; i < rows.size(); ++i) {
+        rows[i].parent = parent;
+        rows[i].record = i < records.size() ? &records[i] : nullptr;
+        child.tables[std::string(rows[i].table)].push_back(&rows[i]);
+      }
+    };
+    for (Episode& e : episodes_) {
+      e.row.record = &e.referral;
+      child.tables["CINdetails"].push_back(&e.row);
+      add(e.assessment_rows, e.assessments, &e.row);
+      add(e.cin_plan_rows, e.cin_plans, &e.row);
+      add(e.section47_rows, e.section47s, &e.row);
+      add(e.cp_plan_rows, e.cp_plans, &e.row);
+    }
+    std::vector<validation::Finding> findings;
+    engine_->Child(child, &findings);
+    for (const validation::Finding& f : findings) {
+      sink_.OnIssue(validation::IssueOf(f), false);
+      validation::FlagRecord(f);
+    }
   }
 
   void CheckChild() {
@@ -716,12 +808,16 @@ class CinParser {
   int collection_year_ = 0;          // from the ReferenceDate: 2016 for 2015-16
   std::vector<Episode> episodes_;
   std::unordered_set<std::string> seen_children_;
+  const int year_override_;          // the collection year asked for (0: the header's)
+  bool fatal_ = false;
+  validation::Row child_row_;        // the child's elements, for the rule engine
+  std::unique_ptr<validation::Engine> engine_;
 };
 
 }  // namespace
 
-absl::Status ParseCinCensus(std::istream& in, const std::string& file_name, ParseSink& sink) {
-  CinParser parser(file_name, sink);
+absl::Status ParseCinCensus(std::istream& in, const std::string& file_name, ParseSink& sink, int collection_year) {
+  CinParser parser(file_name, sink, collection_year);
   return parser.Run(in);
 }
 

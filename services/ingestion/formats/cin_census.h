@@ -14,6 +14,8 @@
 
 namespace carestat {
 
-absl::Status ParseCinCensus(std::istream& in, const std::string& file_name, ParseSink& sink);
+// `collection_year` (2026 for 2025-26; 0: the header's) chooses the year of the rule
+// engine's DfE rules, for `validate --year`.
+absl::Status ParseCinCensus(std::istream& in, const std::string& file_name, ParseSink& sink, int collection_year = 0);
 
 }  // namespace carestat

@@ -362,7 +362,7 @@ absl::Status ParseFile(const Detected& detected, const std::string& path, const 
   }
   std::istream& in = *stream;
   switch (detected.format) {
-    case Format::kCinCensusXml: return ParseCinCensus(in, file_name, sink);
+    case Format::kCinCensusXml: return ParseCinCensus(in, file_name, sink, collection_year);
     case Format::kAnnexACsv: return ParseAnnexAList(in, detected.annex_a_list, file_name, sink);
     case Format::kSsda903Csv:
       return ParseSsda903Csv(in, detected.ssda903_table, file_name, sink, Ssda903Options{collection_year});

@@ -18,6 +18,10 @@
 
 namespace carestat {
 
+namespace validation {
+class RowCollector;
+}
+
 enum class Format {
   kUnknown,
   kCinCensusXml,
@@ -43,6 +47,9 @@ class ParseSink {
   virtual void OnIssue(v1::ValidationIssue issue, bool fatal) = 0;
   // The LA and collection year that the file's own header states (CIN census).
   virtual void OnHeader(const std::string& la, int collection_year, int line) {}
+  // Where an SSDA903 parser puts a copy of each row for the rule engine, which checks
+  // them once every table of the return is read (nullptr: the engine's rules are not run).
+  virtual validation::RowCollector* Ssda903Rows() { return nullptr; }
 };
 
 struct Detected {

@@ -10,6 +10,7 @@
 // compare with last year's return, with another table's file (632 on CSV tables) or with
 // Ofsted's provider lists are not here: a single file cannot decide them.
 #include "services/ingestion/formats/ssda903.h"
+#include "services/ingestion/validation/engine.h"
 
 #include <expat.h>
 
@@ -521,6 +522,17 @@ void RowBuilder::Add(const Row& row) {
     Fatal("child-id", row.line, "CHILD", "",
           absl::StrCat("CHILD is empty: every ", row.spec->title, " row needs the child's identifier"));
     return;
+  }
+  if (validation::RowCollector* rows = sink_.Ssda903Rows()) {
+    // The rule engine's copy, checked once the return's tables are all read.
+    const std::string_view title(row.spec->title.data(), row.spec->title.size());
+    validation::Row& r = rows->NewRow(title, row.line, file_, child);
+    for (size_t i = 0; i < row.spec->columns.size(); ++i) {
+      const absl::string_view col = row.spec->columns[i];
+      r.Set(std::string_view(col.data(), col.size()), i < row.values.size() ? Trim(row.values[i]) : std::string(), 0);
+    }
+    if (row.uasc) r.Set("UASC", Trim(*row.uasc), 0);
+    if (const int y = Year()) rows->NoteYear(y);
   }
   const absl::string_view t = row.spec->name;
   if (t == "episodes") {

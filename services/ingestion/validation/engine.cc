@@ -30,7 +30,7 @@ void Engine::Collect(const RuleDef* rule, const ChildData* child, Hits& hits, st
     f.detail = std::move(h.detail);
     if (h.row) {
       f.line = f.field.empty() ? h.row->line : h.row->LineOf(f.field);
-      f.file = h.row->file;
+      f.file = std::string(h.row->file);
     }
     out->push_back(std::move(f));
   }
@@ -81,21 +81,18 @@ void FlagRecord(const Finding& f) {
   if (SeverityOf(*f.rule) == v1::ERROR) rec->set_has_error(true);
 }
 
-void RowCollector::Add(std::string_view table, const std::vector<std::string_view>& columns,
-                       const std::vector<std::string>& values, int64_t line, const std::string& file,
-                       const std::string& child) {
+Row& RowCollector::NewRow(std::string_view table, int64_t line, const std::string& file, const std::string& child) {
   Row& row = rows_.emplace_back();
   row.table = Intern(table);
   row.line = line;
-  row.file = file;
-  row.items.reserve(columns.size());
-  for (size_t i = 0; i < columns.size(); ++i) {
-    row.items.push_back(Item{Intern(columns[i]), i < values.size() ? values[i] : std::string(), 0});
-  }
+  // One copy of the file name per file, not per row.
+  if (files_.empty() || files_.back() != file) files_.push_back(file);
+  row.file = files_.back();
   tables_.insert(std::string(table));
   auto [it, added] = by_child_.try_emplace(child);
   if (added) order_.push_back(child);
   it->second.push_back(&row);
+  return row;
 }
 
 int64_t RowCollector::Run(ParseSink& sink, int year, const std::string& la, const std::set<std::string>& only) {

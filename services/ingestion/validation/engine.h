@@ -63,9 +63,9 @@ void FlagRecord(const Finding& f);
 // Holds SSDA903 rows by child until the return's files are read, then runs the rules.
 class RowCollector {
  public:
-  // One row of `table` (DfE's name: "Episodes"), with its columns and values in order.
-  void Add(std::string_view table, const std::vector<std::string_view>& columns,
-           const std::vector<std::string>& values, int64_t line, const std::string& file, const std::string& child);
+  // A new row of `table` (DfE's name: "Episodes") for `child`, for the caller to fill
+  // with Row::Set.
+  Row& NewRow(std::string_view table, int64_t line, const std::string& file, const std::string& child);
   // The collection year the parser took (the one filed under, or inferred).
   void NoteYear(int year) {
     if (year > year_) year_ = year;
@@ -78,6 +78,7 @@ class RowCollector {
 
  private:
   std::deque<Row> rows_;
+  std::deque<std::string> files_;
   std::unordered_map<std::string, std::vector<const Row*>> by_child_;
   std::vector<std::string> order_;
   std::set<std::string, std::less<>> tables_;

@@ -48,7 +48,8 @@ struct Item {
 struct Row {
   std::string_view table;  // "Episodes", "CINdetails", ...
   int64_t line = 0;
-  std::string file;        // the file the row came from (SSDA903 tables are separate files)
+  std::string_view file;   // the file the row came from (SSDA903 tables are separate files);
+                           // its owner (the parser, the collector) outlives the row
   std::vector<Item> items;
   const Row* parent = nullptr;  // CIN: the CINdetails row a row below it lies in
   void* record = nullptr;       // the parser's record for this row, flagged on an error

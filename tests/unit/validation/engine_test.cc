@@ -69,7 +69,7 @@ TEST(RuleEngine, FindingsBecomeIssuesNamingFileLineChildAndField) {
   Hits hits;
   def.child(Context{}, child, hits);
   ASSERT_EQ(hits.all().size(), 2u);
-  Finding f{&def, &row, "C1", "UPN", "no UPN", row.LineOf("UPN"), row.file};
+  Finding f{&def, &row, "C1", "UPN", "no UPN", row.LineOf("UPN"), std::string(row.file)};
   const v1::ValidationIssue issue = IssueOf(f);
   EXPECT_EQ(issue.rule(), "T1");
   EXPECT_EQ(issue.severity(), v1::QUERY);
