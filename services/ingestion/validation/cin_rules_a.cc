@@ -3,6 +3,7 @@
 // before its function; where Data to Insight's validator reads it differently the
 // comment says so.
 #include <algorithm>
+#include <climits>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -61,10 +62,16 @@ int32_t WorkingDayBefore(int32_t day) {
   return d;
 }
 
+// Whether the census period is known (the engine leaves it 0 when the year is not).
+bool PeriodKnown(const Context& ctx) { return ctx.period_start != 0 && ctx.period_end != 0; }
+
+// The ReferenceDate an open plan runs to (when it is not known, open-ended).
+int32_t RefDate(const Context& ctx) { return ctx.period_end ? ctx.period_end : INT32_MAX; }
+
 // A date's end of an interval: the date when present, else the census ReferenceDate.
 int32_t EndOr(const Row* row, std::string_view name, const Context& ctx) {
   const auto d = Day(row, name);
-  return d ? *d : ctx.period_end;
+  return d ? *d : RefDate(ctx);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -142,8 +149,8 @@ class Rule2883 : public ReturnRule {
     for (const Row* r : child.Rows("CINdetails")) icpcs_ += in_year(r, "DateOfInitialCPC");
     for (const Row* r : child.Rows("Section47")) icpcs_ += in_year(r, "DateOfInitialCPC");
   }
-  void Finish(const Context&, Hits& hits) override {
-    if (plans_ > icpcs_)
+  void Finish(const Context& ctx, Hits& hits) override {
+    if (PeriodKnown(ctx) && plans_ > icpcs_)
       hits.AddReturn("CPPstartDate", std::to_string(plans_) + " plans start in the census year, " +
                                          std::to_string(icpcs_) + " initial conferences take place");
   }
@@ -323,7 +330,7 @@ void Rule4003(const Context& ctx, const ChildData& child, Hits& hits) {
           const auto start = Day(p, "CINPlanStartDate");
           if (!start || *r < *start) continue;
           const auto end = Day(p, "CINPlanEndDate");
-          if (end ? *r >= *end : *r > ctx.period_end) continue;
+          if (end ? *r >= *end : *r > RefDate(ctx)) continue;
           hits.Add(cpp, "CPPreviewDate", ShowDay(ctx, *r));
           hits.Add(p, "CINPlanStartDate");
         }
@@ -372,7 +379,7 @@ void Rule4010(const Context& ctx, const ChildData& child, Hits& hits) {
     const auto start = Day(p, "CINPlanStartDate");
     if (!start) {
       hits.Add(p, "CINPlanStartDate", Present(p, "CINPlanStartDate") ? "not a date" : "missing");
-    } else if (*start > ctx.period_end) {
+    } else if (*start > RefDate(ctx)) {
       hits.Add(p, "CINPlanStartDate", ShowDay(ctx, *start));
     }
   }
@@ -400,7 +407,7 @@ void Rule4012Q(const Context& ctx, const ChildData& child, Hits& hits) {
 void Rule4013(const Context& ctx, const ChildData& child, Hits& hits) {
   for (const Row* p : child.Rows("CINPlanDates")) {
     const auto end = Day(p, "CINPlanEndDate");
-    if (end && (*end < ctx.period_start || *end > ctx.period_end))
+    if (end && PeriodKnown(ctx) && (*end < ctx.period_start || *end > ctx.period_end))
       hits.Add(p, "CINPlanEndDate", ShowDay(ctx, *end));
   }
 }
@@ -450,7 +457,7 @@ void Rule4016(const Context& ctx, const ChildData& child, Hits& hits) {
       const auto cs = Day(cpp, "CPPstartDate");
       if (!cs || *s < *cs) continue;
       const auto ce = Day(cpp, "CPPendDate");
-      if (ce ? *s >= *ce : *s > ctx.period_end) continue;
+      if (ce ? *s >= *ce : *s > RefDate(ctx)) continue;
       hits.Add(p, "CINPlanStartDate", ShowDay(ctx, *s));
       hits.Add(cpp, "CPPstartDate");
     }
@@ -469,7 +476,7 @@ void Rule4017(const Context& ctx, const ChildData& child, Hits& hits) {
       const auto ps = Day(p, "CINPlanStartDate");
       if (!ps || *s < *ps) continue;
       const auto pe = Day(p, "CINPlanEndDate");
-      if (pe ? *s >= *pe : *s > ctx.period_end) continue;
+      if (pe ? *s >= *pe : *s > RefDate(ctx)) continue;
       hits.Add(cpp, "CPPstartDate", ShowDay(ctx, *s));
       hits.Add(p, "CINPlanStartDate");
     }
@@ -491,6 +498,7 @@ void Rule8525Q(const Context&, const ChildData& child, Hits& hits) {
 // 8530Q: If present <ExpectedPersonBirthDate> (N00098) should be between [<ReferenceDate>
 // minus 30 days] and [<ReferenceDate> plus 9 months] (inclusive; D2I flags both ends).
 void Rule8530Q(const Context& ctx, const ChildData& child, Hits& hits) {
+  if (!PeriodKnown(ctx)) return;
   const int32_t earliest = ctx.period_end - 30, latest = AddMonths(ctx.period_end, 9);
   for (const Row* c : child.Rows("Child")) {
     const auto e = Day(c, "ExpectedPersonBirthDate");
@@ -535,7 +543,7 @@ void Rule8540(const Context&, const ChildData& child, Hits& hits) {
 void Rule8545Q(const Context& ctx, const ChildData& child, Hits& hits) {
   for (const Row* c : child.Rows("Child")) {
     const auto death = Day(c, "PersonDeathDate");
-    if (death && (*death < ctx.period_start || *death > ctx.period_end))
+    if (death && PeriodKnown(ctx) && (*death < ctx.period_start || *death > ctx.period_end))
       hits.Add(c, "PersonDeathDate", ShowDay(ctx, *death));
   }
 }
@@ -602,6 +610,7 @@ void Rule8568(const Context&, const ChildData& child, Hits& hits) {
 // day, <ReferralNFA> (N00112) must be false. D2I's working-day offset is zero days, so
 // it also flags a referral on the last working day before 1 April.
 void Rule8569Q(const Context& ctx, const ChildData& child, Hits& hits) {
+  if (!PeriodKnown(ctx)) return;
   const int32_t cutoff = WorkingDayBefore(ctx.period_start);
   for (const Row* c : child.Rows("CINdetails")) {
     const auto ref = Day(c, "CINreferralDate");

@@ -541,5 +541,20 @@ TEST(CinRules, R8610) {
   EXPECT_EQ(c.Run("8610"), Found({"A CINdetails PrimaryNeedCode", "E CINdetails PrimaryNeedCode"}));
 }
 
+TEST(CinRules, R8545Q_YearUnknown) {
+  // With no census year there is no period to be outside of.
+  RuleCase c("cin", 0);
+  c.Add("A", "Child", {{"PersonDeathDate", "2024-03-31"}});
+  EXPECT_EQ(c.Run("8545Q"), Found({}));
+}
+
+TEST(CinRules, R4016_YearUnknown) {
+  // An open protection plan runs on when the ReferenceDate is not known.
+  RuleCase c("cin", 0);
+  c.Add("A", "ChildProtectionPlans", {{"CPPstartDate", "2024-05-01"}});
+  c.Add("A", "CINPlanDates", {{"CINPlanStartDate", "2026-01-01"}});
+  EXPECT_EQ(c.Run("4016"), Found({"A CINPlanDates CINPlanStartDate", "A ChildProtectionPlans CPPstartDate"}));
+}
+
 }  // namespace
 }  // namespace carestat::validation::testing
