@@ -161,7 +161,8 @@ class Rule2883 : public ReturnRule {
 
 // 2886Q: The number of child records where <GenderCurrent> (N00065) is zero or missing
 // (2024-25 on: <Sex> is U or missing) and <ExpectedPersonBirthDate> (N00098) is missing,
-// divided by the number of child records, should be at most 0.02 (LA level).
+// divided by the number of child records, should be at most 0.02 (LA level). D2I's
+// 2023-24 test reads `isna() | GenderCurrent == 0` as `(isna() | GenderCurrent) == 0`.
 class Rule2886Q : public ReturnRule {
  public:
   explicit Rule2886Q(bool sex) : sex_(sex) {}
@@ -206,7 +207,8 @@ class Rule2887Q : public ReturnRule {
 };
 
 // 2888Q: Excluding 'NONE', one or more children should have more than one disability
-// recorded: flagged (LA level) when every child with a disability has only one.
+// recorded: flagged (LA level) when every child with a disability has only one. A code
+// given twice is one disability (D2I counts it as two).
 class Rule2888Q : public ReturnRule {
  public:
   void OnChild(const Context&, const ChildData& child, Hits&) override {
@@ -487,7 +489,6 @@ void Rule4017(const Context& ctx, const ChildData& child, Hits& hits) {
 // Child characteristics and CIN details.
 
 // 8525Q: Either Date of Birth or Expected Date of Birth must be provided (but not both).
-// D2I flags the children that give exactly one.
 void Rule8525Q(const Context&, const ChildData& child, Hits& hits) {
   for (const Row* c : child.Rows("Child")) {
     const bool dob = Present(c, "PersonBirthDate"), edob = Present(c, "ExpectedPersonBirthDate");

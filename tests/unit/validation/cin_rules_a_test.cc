@@ -160,7 +160,7 @@ TEST(CinRules, R2888Q) {
   RuleCase c("cin", 2025);
   c.Add("A", "Child", {{"Disability", "MOB"}});
   c.Add("B", "Child", {{"Disability", "NONE"}});
-  c.Add("C", "Child", {{"Disability", "HAND"}, {"Disability", "HAND"}});
+  c.Add("C", "Child", {{"Disability", "HAND"}, {"Disability", "HAND"}});  // one disability twice
   EXPECT_EQ(c.Run("2888Q"), Found({"- - Disability"}));
 
   RuleCase ok("cin", 2025);
