@@ -282,5 +282,243 @@ TEST(CinRules, R8825Q) {
   EXPECT_EQ(c.Run("8825Q"), Found({"A CINdetails ReasonForClosure", "B CINdetails ReasonForClosure"}));
 }
 
+TEST(CinRules, R8831) {
+  RuleCase c("cin", 2025);
+  const Row& a = c.Add("A", "CINdetails", {{"ReferralNFA", "true"}});
+  c.Add("A", "Assessments", {{"AssessmentActualStartDate", "2024-06-01"}}, &a);
+  const Row& b = c.Add("B", "CINdetails", {{"ReferralNFA", "1"}});
+  c.Add("B", "Section47", {{"DateOfInitialCPC", "2024-06-03"}}, &b);
+  c.Add("C", "CINdetails", {{"ReferralNFA", "true"}, {"DateOfInitialCPC", "2024-06-03"}});
+  // Near misses: further action with activity; no further action with no dates.
+  const Row& n = c.Add("N", "CINdetails", {{"ReferralNFA", "false"}});
+  c.Add("N", "Assessments", {{"AssessmentActualStartDate", "2024-06-01"}}, &n);
+  const Row& m = c.Add("M", "CINdetails", {{"ReferralNFA", "true"}});
+  c.Add("M", "Section47", {{"S47ActualStartDate", ""}}, &m);
+  EXPECT_EQ(c.Run("8831"), Found({"A CINdetails ReferralNFA", "A Assessments AssessmentActualStartDate",
+                                  "B CINdetails ReferralNFA", "B Section47 DateOfInitialCPC", "C CINdetails ReferralNFA",
+                                  "C CINdetails DateOfInitialCPC"}));
+}
+
+TEST(CinRules, R8832) {
+  RuleCase c("cin", 2025);
+  const Row& a = c.Add("A", "CINdetails", {{"ReferralNFA", "true"}});
+  c.Add("A", "ChildProtectionPlans", {{"CPPstartDate", "2024-06-01"}}, &a);
+  const Row& n = c.Add("N", "CINdetails", {{"ReferralNFA", "false"}});
+  c.Add("N", "ChildProtectionPlans", {{"CPPstartDate", "2024-06-01"}}, &n);
+  c.Add("N", "CINdetails", {{"ReferralNFA", "true"}});  // a plan in another episode only
+  EXPECT_EQ(c.Run("8832"), Found({"A CINdetails ReferralNFA", "A ChildProtectionPlans CPPstartDate"}));
+}
+
+TEST(CinRules, R8841) {
+  RuleCase c("cin", 2025);
+  Row& a = c.Add("A", "ChildProtectionPlans", {{"CPPstartDate", "2024-06-01"}, {"CPPreviewDate", "2024-07-01"}});
+  a.Set("CPPreviewDate", "2024-06-01", a.line);
+  c.Add("B", "ChildProtectionPlans", {{"CPPstartDate", "2024-06-01"}, {"CPPreviewDate", "2024-05-31"}});
+  c.Add("N", "ChildProtectionPlans", {{"CPPstartDate", "2024-06-01"}, {"CPPreviewDate", "2024-06-02"}});
+  EXPECT_EQ(c.Run("8841"), Found({"A ChildProtectionPlans CPPreviewDate", "B ChildProtectionPlans CPPreviewDate"}));
+}
+
+TEST(CinRules, R8842Q) {
+  RuleCase c("cin", 2025);
+  Row& a = c.Add("A", "ChildProtectionPlans", {{"CPPstartDate", "2024-06-01"}, {"CPPreviewDate", "2024-07-01"}});
+  a.Set("CPPreviewDate", "", a.line);
+  c.Add("B", "ChildProtectionPlans", {{"CPPreviewDate", "2024-02-30"}});
+  c.Add("N", "ChildProtectionPlans", {{"CPPstartDate", "2024-06-01"}, {"CPPreviewDate", "2024-07-01"}});
+  c.Add("N", "ChildProtectionPlans", {{"CPPstartDate", "2024-06-01"}});  // no reviews
+  EXPECT_EQ(c.Run("8842Q"), Found({"A ChildProtectionPlans CPPreviewDate", "B ChildProtectionPlans CPPreviewDate"}));
+}
+
+TEST(CinRules, R8863Q) {
+  RuleCase c("cin", 2025);
+  const Row& a = c.Add("A", "CINdetails", {{"CINreferralDate", "2024-04-10"}});
+  c.Add("A", "Assessments", {{"AssessmentActualStartDate", "2024-05-01"}, {"AssessmentAuthorisationDate", "2024-06-01"}}, &a);
+  c.Add("A", "Assessments", {{"AssessmentActualStartDate", "2024-06-01"}, {"AssessmentAuthorisationDate", "2024-07-01"}}, &a);
+  // An open assessment runs to the ReferenceDate; two identical assessments each start
+  // while the other is ongoing.
+  const Row& b = c.Add("B", "CINdetails", {{"CINreferralDate", "2024-04-10"}});
+  c.Add("B", "Assessments", {{"AssessmentActualStartDate", "2024-05-01"}}, &b);
+  c.Add("B", "Assessments", {{"AssessmentActualStartDate", "2025-03-31"}, {"AssessmentAuthorisationDate", "2025-03-31"}}, &b);
+  const Row& d = c.Add("D", "CINdetails", {{"CINreferralDate", "2024-04-10"}});
+  c.Add("D", "Assessments", {{"AssessmentActualStartDate", "2024-05-01"}, {"AssessmentAuthorisationDate", "2024-06-01"}}, &d);
+  c.Add("D", "Assessments", {{"AssessmentActualStartDate", "2024-05-01"}, {"AssessmentAuthorisationDate", "2024-06-01"}}, &d);
+  // Near misses: the next starts the day after the end; the same dates in two episodes.
+  const Row& n = c.Add("N", "CINdetails", {{"CINreferralDate", "2024-04-10"}});
+  c.Add("N", "Assessments", {{"AssessmentActualStartDate", "2024-05-01"}, {"AssessmentAuthorisationDate", "2024-06-01"}}, &n);
+  c.Add("N", "Assessments", {{"AssessmentActualStartDate", "2024-06-02"}}, &n);
+  const Row& n2 = c.Add("N", "CINdetails", {{"CINreferralDate", "2024-04-10"}});
+  c.Add("N", "Assessments", {{"AssessmentActualStartDate", "2024-05-15"}}, &n2);
+  EXPECT_EQ(c.Run("8863Q"), Found({"A Assessments AssessmentActualStartDate", "B Assessments AssessmentActualStartDate",
+                                   "D Assessments AssessmentActualStartDate", "D Assessments AssessmentActualStartDate"}));
+}
+
+TEST(CinRules, R8867) {
+  RuleCase c("cin", 2025);
+  const Row& a = c.Add("A", "CINdetails", {{"CINclosureDate", "2024-09-01"}});
+  c.Add("A", "Assessments", {{"AssessmentActualStartDate", "2024-06-01"}}, &a);
+  const Row& n = c.Add("N", "CINdetails", {{"CINclosureDate", "2024-09-01"}});
+  c.Add("N", "Assessments", {{"AssessmentActualStartDate", "2024-06-01"}, {"AssessmentAuthorisationDate", "2024-07-01"}}, &n);
+  const Row& m = c.Add("N", "CINdetails", {{"CINreferralDate", "2024-09-01"}});  // open
+  c.Add("N", "Assessments", {{"AssessmentActualStartDate", "2024-10-01"}}, &m);
+  EXPECT_EQ(c.Run("8867"), Found({"A Assessments AssessmentAuthorisationDate", "A CINdetails CINclosureDate"}));
+}
+
+TEST(CinRules, R8868) {
+  RuleCase c("cin", 2025);
+  const Row& a = c.Add("A", "CINdetails", {{"CINclosureDate", "2024-09-01"}});
+  c.Add("A", "Section47", {{"S47ActualStartDate", "2024-06-01"}, {"ICPCnotRequired", "false"}}, &a);
+  // Near misses: not required; a conference date; both (D2I's rule also found this one,
+  // though DfE asks for either).
+  const Row& n = c.Add("N", "CINdetails", {{"CINclosureDate", "2024-09-01"}});
+  c.Add("N", "Section47", {{"S47ActualStartDate", "2024-06-01"}, {"ICPCnotRequired", "1"}}, &n);
+  c.Add("N", "Section47", {{"S47ActualStartDate", "2024-06-01"}, {"DateOfInitialCPC", "2024-06-10"}, {"ICPCnotRequired", "false"}}, &n);
+  c.Add("N", "Section47", {{"S47ActualStartDate", "2024-06-01"}, {"DateOfInitialCPC", "2024-06-10"}, {"ICPCnotRequired", "true"}}, &n);
+  const Row& m = c.Add("M", "CINdetails", {{"CINreferralDate", "2024-05-01"}});  // open
+  c.Add("M", "Section47", {{"S47ActualStartDate", "2024-06-01"}, {"ICPCnotRequired", "false"}}, &m);
+  EXPECT_EQ(c.Run("8868"), Found({"A Section47 DateOfInitialCPC", "A CINdetails CINclosureDate"}));
+}
+
+TEST(CinRules, R8870Q) {
+  RuleCase c("cin", 2025);
+  c.Add("A", "Section47", {{"InitialCPCtarget", "2024-06-08"}});  // Saturday
+  c.Add("B", "Section47", {{"InitialCPCtarget", "2024-06-09"}});  // Sunday
+  c.Add("N", "Section47", {{"InitialCPCtarget", "2024-06-07"}});  // Friday
+  c.Add("N", "Section47", {{"InitialCPCtarget", "2024-06-10"}});  // Monday
+  EXPECT_EQ(c.Run("8870Q"), Found({"A Section47 InitialCPCtarget", "B Section47 InitialCPCtarget"}));
+}
+
+TEST(CinRules, R8873Q) {
+  RuleCase c("cin", 2025);
+  const Row& a = c.Add("A", "CINdetails", {{"ReasonForClosure", "RC1"}});
+  c.Add("A", "Assessments", {{"AssessmentFactors", "21"}}, &a);
+  // Near misses: RC8; two assessments on the episode; factors other than 21.
+  const Row& n = c.Add("N", "CINdetails", {{"ReasonForClosure", "RC8"}});
+  c.Add("N", "Assessments", {{"AssessmentFactors", "21"}}, &n);
+  const Row& n2 = c.Add("N", "CINdetails", {{"ReasonForClosure", "RC1"}});
+  c.Add("N", "Assessments", {{"AssessmentFactors", "21"}}, &n2);
+  c.Add("N", "Assessments", {{"AssessmentFactors", "3A"}}, &n2);
+  const Row& n3 = c.Add("N", "CINdetails", {{"ReasonForClosure", "RC1"}});
+  c.Add("N", "Assessments", {{"AssessmentFactors", "2B"}}, &n3);
+  EXPECT_EQ(c.Run("8873Q"), Found({"A CINdetails ReasonForClosure", "A Assessments AssessmentFactors"}));
+}
+
+TEST(CinRules, R8875) {
+  RuleCase c("cin", 2025);
+  c.Add("A", "Section47", {{"DateOfInitialCPC", "2024-06-09"}});  // Sunday
+  c.Add("N", "Section47", {{"DateOfInitialCPC", "2024-06-10"}});  // Monday
+  c.Add("N", "Section47", {{"DateOfInitialCPC", "2024-06-07"}});  // Friday
+  EXPECT_EQ(c.Run("8875"), Found({"A Section47 DateOfInitialCPC"}));
+}
+
+TEST(CinRules, R8890) {
+  RuleCase c("cin", 2025);
+  const Row& a = c.Add("A", "CINdetails", {{"CINreferralDate", "2024-04-10"}});
+  c.Add("A", "Section47", {{"S47ActualStartDate", "2024-05-01"}, {"DateOfInitialCPC", "2024-05-20"}}, &a);
+  c.Add("A", "Section47", {{"S47ActualStartDate", "2024-05-20"}, {"ICPCnotRequired", "true"}}, &a);
+  // An enquiry with no conference and ICPCnotRequired false runs to the ReferenceDate.
+  const Row& b = c.Add("B", "CINdetails", {{"CINreferralDate", "2024-04-10"}});
+  c.Add("B", "Section47", {{"S47ActualStartDate", "2024-05-01"}, {"ICPCnotRequired", "false"}}, &b);
+  c.Add("B", "Section47", {{"S47ActualStartDate", "2024-09-01"}, {"ICPCnotRequired", "true"}}, &b);
+  // Near misses: starts the day after the conference; the other was not required.
+  const Row& n = c.Add("N", "CINdetails", {{"CINreferralDate", "2024-04-10"}});
+  c.Add("N", "Section47", {{"S47ActualStartDate", "2024-05-01"}, {"DateOfInitialCPC", "2024-05-20"}}, &n);
+  c.Add("N", "Section47", {{"S47ActualStartDate", "2024-05-21"}, {"DateOfInitialCPC", "2024-06-03"}}, &n);
+  const Row& m = c.Add("M", "CINdetails", {{"CINreferralDate", "2024-04-10"}});
+  c.Add("M", "Section47", {{"S47ActualStartDate", "2024-05-01"}, {"ICPCnotRequired", "true"}}, &m);
+  c.Add("M", "Section47", {{"S47ActualStartDate", "2024-09-01"}, {"ICPCnotRequired", "true"}}, &m);
+  EXPECT_EQ(c.Run("8890"), Found({"A Section47 S47ActualStartDate", "B Section47 S47ActualStartDate"}));
+}
+
+TEST(CinRules, R8896) {
+  RuleCase c("cin", 2025);
+  const Row& a = c.Add("A", "CINdetails", {{"CINreferralDate", "2024-04-10"}});
+  c.Add("A", "Assessments", {{"AssessmentActualStartDate", "2024-05-01"}}, &a);
+  c.Add("A", "Assessments", {{"AssessmentActualStartDate", "2024-06-01"}, {"AssessmentAuthorisationDate", ""}}, &a);
+  // Near misses: one open in each of two episodes; one open and one completed.
+  const Row& n = c.Add("N", "CINdetails", {{"CINreferralDate", "2024-04-10"}});
+  c.Add("N", "Assessments", {{"AssessmentActualStartDate", "2024-05-01"}}, &n);
+  c.Add("N", "Assessments", {{"AssessmentActualStartDate", "2024-04-11"}, {"AssessmentAuthorisationDate", "2024-04-30"}}, &n);
+  const Row& n2 = c.Add("N", "CINdetails", {{"CINreferralDate", "2024-04-10"}});
+  c.Add("N", "Assessments", {{"AssessmentActualStartDate", "2024-05-01"}}, &n2);
+  EXPECT_EQ(c.Run("8896"), Found({"A Assessments AssessmentAuthorisationDate", "A Assessments AssessmentAuthorisationDate"}));
+}
+
+TEST(CinRules, R8897Q) {
+  RuleCase c("cin", 2025);
+  c.Add("A", "Assessments", {{"AssessmentAuthorisationDate", "2024-04-01"}});
+  Row& b = c.Add("B", "Assessments", {{"AssessmentAuthorisationDate", "2024-06-01"}, {"AssessmentFactors", "2B"}});
+  b.Set("AssessmentFactors", "2b", b.line);  // codes are upper case
+  c.Add("C", "Assessments", {{"AssessmentAuthorisationDate", "2024-06-01"}, {"AssessmentFactors", "7B"}});
+  // Near misses: completed before the census year; not completed; valid factors.
+  c.Add("N", "Assessments", {{"AssessmentAuthorisationDate", "2024-03-31"}});
+  c.Add("N", "Assessments", {{"AssessmentActualStartDate", "2024-06-01"}});
+  Row& n = c.Add("N", "Assessments", {{"AssessmentAuthorisationDate", "2024-06-01"}, {"AssessmentFactors", "24A"}});
+  n.Set("AssessmentFactors", "21", n.line);
+  EXPECT_EQ(c.Run("8897Q"), Found({"A Assessments AssessmentFactors", "B Assessments AssessmentFactors",
+                                   "C Assessments AssessmentFactors"}));
+}
+
+TEST(CinRules, R8915) {
+  RuleCase c("cin", 2025);
+  c.Add("A", "Child", {{"PersonDeathDate", "2024-06-30"}});
+  c.Add("A", "ChildProtectionPlans", {{"CPPstartDate", "2024-07-01"}});
+  c.Add("N", "Child", {{"PersonDeathDate", "2024-06-30"}});
+  c.Add("N", "ChildProtectionPlans", {{"CPPstartDate", "2024-06-30"}});
+  c.Add("M", "Child", {{"PersonBirthDate", "2010-06-30"}});
+  c.Add("M", "ChildProtectionPlans", {{"CPPstartDate", "2024-07-01"}});
+  EXPECT_EQ(c.Run("8915"), Found({"A ChildProtectionPlans CPPstartDate", "A Child PersonDeathDate"}));
+}
+
+TEST(CinRules, R8920) {
+  RuleCase c("cin", 2025);
+  c.Add("A", "Child", {{"PersonDeathDate", "2024-06-30"}});
+  c.Add("A", "ChildProtectionPlans", {{"CPPstartDate", "2024-05-01"}, {"CPPendDate", "2024-07-01"}});
+  c.Add("N", "Child", {{"PersonDeathDate", "2024-06-30"}});
+  c.Add("N", "ChildProtectionPlans", {{"CPPstartDate", "2024-05-01"}, {"CPPendDate", "2024-06-30"}});
+  c.Add("N", "ChildProtectionPlans", {{"CPPstartDate", "2024-05-01"}});
+  EXPECT_EQ(c.Run("8920"), Found({"A ChildProtectionPlans CPPendDate", "A Child PersonDeathDate"}));
+}
+
+TEST(CinRules, R8925) {
+  RuleCase c("cin", 2025);
+  c.Add("A", "ChildProtectionPlans", {{"CPPstartDate", "2024-06-02"}, {"CPPendDate", "2024-06-01"}});
+  c.Add("N", "ChildProtectionPlans", {{"CPPstartDate", "2024-06-02"}, {"CPPendDate", "2024-06-02"}});
+  c.Add("N", "ChildProtectionPlans", {{"CPPstartDate", "2024-06-02"}});
+  EXPECT_EQ(c.Run("8925"), Found({"A ChildProtectionPlans CPPendDate"}));
+}
+
+TEST(CinRules, R8930) {
+  RuleCase c("cin", 2025);
+  c.Add("A", "ChildProtectionPlans", {{"CPPendDate", "2024-03-31"}});
+  c.Add("B", "ChildProtectionPlans", {{"CPPendDate", "2025-04-01"}});
+  c.Add("N", "ChildProtectionPlans", {{"CPPendDate", "2024-04-01"}});
+  c.Add("N", "ChildProtectionPlans", {{"CPPendDate", "2025-03-31"}});
+  c.Add("N", "ChildProtectionPlans", {{"CPPstartDate", "2020-03-31"}});
+  EXPECT_EQ(c.Run("8930"), Found({"A ChildProtectionPlans CPPendDate", "B ChildProtectionPlans CPPendDate"}));
+}
+
+TEST(CinRules, R8945Q) {
+  RuleCase c("cin", 2025);
+  Row& a = c.Add("A", "Assessments", {{"AssessmentFactors", "2A"}});
+  a.Set("AssessmentFactors", "18A", a.line);
+  c.Add("N", "Assessments", {{"AssessmentFactors", "18B"}});
+  c.Add("N", "Assessments", {{"AssessmentFactors", "18C"}});
+  EXPECT_EQ(c.Run("8945Q"), Found({"A Assessments AssessmentFactors"}));
+  // New in 2024-25: the 2023-24 census has no such rule.
+  bool in_2024 = false;
+  for (const RuleDef* d : EngineRulesFor("cin", 2024)) in_2024 = in_2024 || d->info.code == "8945Q";
+  EXPECT_FALSE(in_2024);
+}
+
+TEST(CinRules, R8950Q) {
+  RuleCase c("cin", 2025);
+  c.Add("A", "Assessments", {{"AssessmentFactors", "19A"}});
+  c.Add("N", "Assessments", {{"AssessmentFactors", "19B"}});
+  c.Add("N", "Assessments", {{"AssessmentFactors", "19C"}});
+  EXPECT_EQ(c.Run("8950Q"), Found({"A Assessments AssessmentFactors"}));
+  bool in_2024 = false;
+  for (const RuleDef* d : EngineRulesFor("cin", 2024)) in_2024 = in_2024 || d->info.code == "8950Q";
+  EXPECT_FALSE(in_2024);
+}
+
 }  // namespace
 }  // namespace carestat::validation
