@@ -99,7 +99,9 @@ TEST(CinRules, R8736) {
   c.Add("N", "Assessments", {{"AssessmentActualStartDate", "2025-03-31"}});
   // Completed: another rule's concern.
   c.Add("N", "Assessments", {{"AssessmentActualStartDate", "2024-03-01"}, {"AssessmentAuthorisationDate", "2024-04-10"}});
-  EXPECT_EQ(c.Run("8736"), Found({"A Assessments AssessmentActualStartDate", "B Assessments AssessmentActualStartDate"}));
+  c.Add("C", "Assessments", {{"AssessmentActualStartDate", ""}});  // no start date does not fall within
+  EXPECT_EQ(c.Run("8736"), Found({"A Assessments AssessmentActualStartDate", "B Assessments AssessmentActualStartDate",
+                                  "C Assessments AssessmentActualStartDate"}));
 }
 
 TEST(CinRules, R8740) {
@@ -110,7 +112,10 @@ TEST(CinRules, R8740) {
   c.Add("N", "Section47", {{"S47ActualStartDate", "2024-04-01"}, {"ICPCnotRequired", "false"}});
   c.Add("N", "Section47", {{"S47ActualStartDate", "2024-03-31"}, {"ICPCnotRequired", "true"}});
   c.Add("N", "Section47", {{"S47ActualStartDate", "2024-03-31"}, {"ICPCnotRequired", "false"}, {"DateOfInitialCPC", "2024-04-03"}});
-  EXPECT_EQ(c.Run("8740"), Found({"A Section47 S47ActualStartDate", "B Section47 S47ActualStartDate"}));
+  // No start date does not fall within the year either (D2I's rule let it pass).
+  c.Add("C", "Section47", {{"ICPCnotRequired", "false"}});
+  EXPECT_EQ(c.Run("8740"), Found({"A Section47 S47ActualStartDate", "B Section47 S47ActualStartDate",
+                                  "C Section47 S47ActualStartDate"}));
 }
 
 TEST(CinRules, R8750_GenderUpTo2024) {
@@ -190,6 +195,7 @@ TEST(CinRules, R8772) {
   c.Add("N", "CINdetails", {{"ReferralNFA", "true"}});
   c.Add("M", "Child", {{"UPNunknown", "UN2"}});
   c.Add("M", "CINdetails", {{"ReferralNFA", "false"}});
+  c.Add("O", "Child", {{"UPNunknown", "UN7"}});  // no CIN details at all: none going on (D2I found it)
   EXPECT_EQ(c.Run("8772"), Found({"A CINdetails ReferralNFA", "A Child UPNunknown"}));
 }
 
