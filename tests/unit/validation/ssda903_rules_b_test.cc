@@ -5,6 +5,14 @@
 namespace carestat::validation::testing {
 namespace {
 
+// Whether the engine has an SSDA903 rule `code` for collection year `year`.
+bool Applies(std::string_view code, int year) {
+  for (const RuleDef* d : EngineRulesFor("ssda903", year)) {
+    if (d->info.code == code) return true;
+  }
+  return false;
+}
+
 TEST(Ssda903Rules, R209) {
   // 2024-25: school age means 4 by 31 August 2023.
   RuleCase c("ssda903", 2025);
@@ -188,12 +196,23 @@ TEST(Ssda903Rules, R232) {
   EXPECT_EQ(c.Run("232"), Found({"A Header SEX"}));
 }
 
+TEST(Ssda903Rules, R232_From2025) {
+  EXPECT_FALSE(Applies("232", 2024));
+  EXPECT_TRUE(Applies("232", 2025));
+  EXPECT_TRUE(Applies("232", 0));
+}
+
 TEST(Ssda903Rules, R233) {
   RuleCase c("ssda903", 2026);
   c.Add("A", "Episodes", {{"CHILD", "A"}, {"DEC", ""}, {"REASON_PLACE_CHANGE", "CARPL"}});
   c.Add("B", "Episodes", {{"CHILD", "B"}, {"DEC", "01/06/2025"}, {"REASON_PLACE_CHANGE", "CARPL"}});
   c.Add("C", "Episodes", {{"CHILD", "C"}, {"DEC", ""}, {"REASON_PLACE_CHANGE", ""}});
   EXPECT_EQ(c.Run("233"), Found({"A Episodes REASON_PLACE_CHANGE"}));
+}
+
+TEST(Ssda903Rules, R233_From2026) {
+  EXPECT_FALSE(Applies("233", 2025));
+  EXPECT_TRUE(Applies("233", 2026));
 }
 
 TEST(Ssda903Rules, R234) {
@@ -207,6 +226,11 @@ TEST(Ssda903Rules, R234) {
   c.Add("B", "Episodes", {{"CHILD", "B"}, {"DECOM", "01/05/2025"}, {"REASON_PLACE_CHANGE", "CUSTOD"}});  // aged 9
   c.Add("B", "Episodes", {{"CHILD", "B"}, {"DECOM", "01/07/2025"}});  // the 10th birthday
   EXPECT_EQ(c.Run("234"), Found({"A Episodes REASON_PLACE_CHANGE", "A Header DOB"}));
+}
+
+TEST(Ssda903Rules, R234_From2026) {
+  EXPECT_FALSE(Applies("234", 2025));
+  EXPECT_TRUE(Applies("234", 2026));
 }
 
 TEST(Ssda903Rules, R3001) {
@@ -347,6 +371,13 @@ TEST(Ssda903Rules, R348) {
   c.Add("C", "OC3", {{"CHILD", "C"}, {"IN_TOUCH", "YES"}});
   c.Add("C", "OC3_last", {{"CHILD", "C"}, {"IN_TOUCH", "NO"}});
   EXPECT_EQ(c.Run("348"), Found({"A OC3 IN_TOUCH"}));
+}
+
+TEST(Ssda903Rules, R348_From2026AndOnlyWithLastYearsOC3) {
+  EXPECT_FALSE(Applies("348", 2025));
+  RuleCase c("ssda903", 2026);
+  c.Add("A", "OC3", {{"CHILD", "A"}, {"IN_TOUCH", "YES"}});  // last year's OC3 not loaded
+  EXPECT_EQ(c.Run("348"), Found({}));
 }
 
 TEST(Ssda903Rules, R351) {
@@ -505,6 +536,12 @@ TEST(Ssda903Rules, R371) {
   EXPECT_EQ(run(2025, "H5", "01/06/2023"), Found({}));
   EXPECT_EQ(run(2025, "K3", "31/05/2024"), Found({"A Episodes PLACE"}));
   EXPECT_EQ(run(2025, "K3", "01/06/2024"), Found({}));
+}
+
+TEST(Ssda903Rules, R370_GoneFrom2025) {
+  EXPECT_TRUE(Applies("370", 2024));
+  EXPECT_FALSE(Applies("370", 2025));
+  EXPECT_FALSE(Applies("370", 0));
 }
 
 TEST(Ssda903Rules, R372) {
