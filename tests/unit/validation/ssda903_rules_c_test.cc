@@ -98,6 +98,17 @@ TEST(Ssda903Rules, R383) {
   EXPECT_EQ(c.Run("383"), Found({"A Episodes PLACE", "B Episodes PLACE"}));
 }
 
+TEST(Ssda903Rules, R383_TemporaryFirstThisYear) {
+  // The placement before the temporary one is in last year's return: RNE is still checked
+  // (D2I needs two episodes before the one it checks, so finds nothing here).
+  RuleCase c("ssda903", 2025);
+  Placed(c, "G", "25/03/2024", "05/04/2024", "P", "T3", "CD3 4");
+  Placed(c, "G", "05/04/2024", "", "L", "U1", "AB1 2");
+  Placed(c, "H", "25/03/2024", "05/04/2024", "P", "T3", "CD3 4");
+  Placed(c, "H", "05/04/2024", "", "P", "U1", "AB1 2");
+  EXPECT_EQ(c.Run("383"), Found({"G Episodes PLACE"}));
+}
+
 TEST(Ssda903Rules, R383_PostcodeFrom2026) {
   RuleCase c("ssda903", 2026);
   Placed(c, "D", "01/05/2025", "01/06/2025", "S", "U1", "AB1 2");
