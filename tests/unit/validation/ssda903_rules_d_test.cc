@@ -528,6 +528,9 @@ TEST(Ssda903Rules, R578) {
   c.Add("C", "Episodes", {{"DECOM", "01/04/2024"}, {"DEC", "01/06/2024"}, {"REC", "E4A"}});
   c.Add("C", "Episodes", {{"DECOM", "01/08/2024"}, {"RNE", "S"}});
   c.Add("C", "Missing", {{"MIS_START", "02/08/2024"}});
+  // Before care began is not after it ceased (D2I flags it too).
+  c.Add("D", "Episodes", {{"DECOM", "01/06/2024"}, {"RNE", "S"}});
+  c.Add("D", "Missing", {{"MIS_START", "01/05/2024"}, {"MIS_END", "02/05/2024"}});
   EXPECT_EQ(c.Run("578"), Found({"A Missing MIS_START"}));
 }
 
