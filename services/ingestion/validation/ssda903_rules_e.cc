@@ -262,7 +262,7 @@ void Rule624(const Context& ctx, const ChildData& child, Hits& hits) {
       const std::string& before = last->Get("MC_DOB");
       if (Blank(before)) continue;
       if (!SameDate(h->Get("MC_DOB"), before)) {
-        hits.Add(h, "MC_DOB", Blank(h->Get("MC_DOB")) ? "not provided, last year " + before : "last year " + before);
+        hits.Add(h, "MC_DOB", Blank(h->Get("MC_DOB")) ? "not provided, but given last year" : "differs from last year's");
       }
     }
   }
@@ -275,10 +275,10 @@ void Rule625(const Context& ctx, const ChildData& child, Hits& hits) {
     auto mc_dob = Day(h, "MC_DOB");
     if (!mc_dob) continue;
     if (YearKnown(ctx) && *mc_dob > ctx.period_end) {
-      hits.Add(h, "MC_DOB", ShowDay(ctx, *mc_dob) + " is after " + ShowDay(ctx, ctx.period_end));
+      hits.Add(h, "MC_DOB", "after " + ShowDay(ctx, ctx.period_end));
     }
     if (!eps.empty() && eps.back().dec && *mc_dob > *eps.back().dec) {
-      hits.Add(h, "MC_DOB", ShowDay(ctx, *mc_dob) + " is after the latest episode's DEC");
+      hits.Add(h, "MC_DOB", "after the latest episode's DEC");
       hits.Add(eps.back().row, "DEC", ShowDay(ctx, *eps.back().dec));
     }
   }
@@ -294,7 +294,7 @@ void Rule626(const Context& ctx, const ChildData& child, Hits& hits) {
   for (const Row* h : child.Rows("Header")) {
     auto mc_dob = Day(h, "MC_DOB");
     if (h->Get("MOTHER") == "1" && mc_dob && *mc_dob < ctx.period_start)
-      hits.Add(h, "MC_DOB", ShowDay(ctx, *mc_dob) + ", but MOTHER was 0 last year");
+      hits.Add(h, "MC_DOB", "before " + ShowDay(ctx, ctx.period_start) + ", but MOTHER was 0 last year");
   }
 }
 
