@@ -211,6 +211,11 @@ TEST(Ssda903Rules, R612_SexCodeByYear) {
   RuleCase now("ssda903", 2025);
   now.Add("A", "Header", {{"SEX", "2"}, {"MOTHER", "0"}, {"MC_DOB", "01/01/2024"}});
   EXPECT_EQ(now.Run("612"), Found{});
+  // Year not known: the current meaning (SEX F).
+  RuleCase unknown("ssda903", 0);
+  unknown.Add("A", "Header", {{"SEX", "2"}, {"MOTHER", "0"}, {"MC_DOB", "01/01/2024"}});
+  unknown.Add("B", "Header", {{"SEX", "F"}, {"MOTHER", "0"}, {"MC_DOB", "01/01/2024"}});
+  EXPECT_EQ(unknown.Run("612"), Found{"B Header MOTHER"});
 }
 
 // --- 620, 621: ages of mother and child ----------------------------------------------------
