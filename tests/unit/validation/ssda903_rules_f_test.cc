@@ -414,5 +414,31 @@ TEST(Ssda903Rules, RSW17STG2) {
   EXPECT_TRUE(Runs("SW17STG2", 0));
 }
 
+// ---- an unknown collection year ------------------------------------------------------
+
+TEST(Ssda903Rules, RSW06STG2_UnknownYearChecksNoPeriod) {
+  // Year 0: the current rules run, but those bounded by the collection year find nothing
+  // rather than measure from 1970; the others still apply.
+  RuleCase c("ssda903", 0);
+  Sw(c, "A", "01/04/2030", "01/04/2030");
+  Sw(c, "A", "01/04/2020", "");
+  Ep(c, "A", "01/01/2020", "");
+  c.Provide("Episodes_last");
+  for (std::string_view code : {"SW06STG2", "SW07STG2", "SW11bSTG2", "SW12STG2", "NoE"}) {
+    SCOPED_TRACE(std::string(code));
+    EXPECT_EQ(c.Run(code), Found({}));
+  }
+  EXPECT_EQ(c.Run("SW09STG2"), Found({"A SWEpisodes SW_DEC"}));
+  EXPECT_EQ(c.Run("SW08STG2"), Found({"A SWEpisodes SW_DEC"}));
+  EXPECT_EQ(c.Run("SW17STG2"), Found({"A SWEpisodes SW_DEC"}));
+}
+
+TEST(Ssda903Rules, RSW17STG2_NoDatedEpisodeNothingToCheck) {
+  RuleCase c("ssda903", 2026);
+  Sw(c, "A", "", "01/03/2026");
+  Sw(c, "B", "31/02/2026", "01/03/2026");
+  EXPECT_EQ(c.Run("SW17STG2"), Found({}));
+}
+
 }  // namespace
 }  // namespace carestat::validation
