@@ -106,6 +106,14 @@ TEST(Ssda903Rules, R1007) {
   c.Add("D", "Episodes", {{"DECOM", "01/01/2020"}, {"DEC", ""}});
   c.Add("D", "OC3", {{"DOB", "15/06/2005"}, {"IN_TOUCH", "YES"}, {"ACTIV", "F2"}, {"ACCOM", "S"}});
   EXPECT_EQ(c.Run("1007"), Found({"A OC3 IN_TOUCH", "C OC3 IN_TOUCH"}));
+
+  // Born on 29 February: 17 on 1 March 2025 (no 29 February that year), still in care.
+  RuleCase d("ssda903", 2025);
+  d.Add("A", "Episodes", {{"DECOM", "01/01/2020"}, {"DEC", "02/03/2025"}});
+  d.Add("A", "OC3", {{"DOB", "29/02/2008"}, {"IN_TOUCH", "YES"}, {"ACTIV", "F2"}, {"ACCOM", "S"}});
+  d.Add("B", "Episodes", {{"DECOM", "01/01/2020"}, {"DEC", "01/03/2025"}});
+  d.Add("B", "OC3", {{"DOB", "29/02/2008"}, {"IN_TOUCH", "YES"}, {"ACTIV", "F2"}, {"ACCOM", "S"}});
+  EXPECT_EQ(d.Run("1007"), Found({"A OC3 IN_TOUCH"}));
 }
 
 TEST(Ssda903Rules, R1010) {
@@ -184,8 +192,11 @@ TEST(Ssda903Rules, R117) {
   c.Add("D", "Episodes", {{"DECOM", "01/01/2024"}, {"DEC", "10/10/2024"}, {"REC", "X1"}});
   c.Add("D", "Episodes", {{"DECOM", "10/10/2024"}, {"DEC", ""}, {"REC", ""}});
   c.Add("D", "PlacedAdoption", {{"DATE_PLACED", "11/10/2024"}});
+  // No episode: still beyond the year.
+  c.Add("E", "PlacedAdoption", {{"DATE_PLACED", "01/04/2025"}});
   EXPECT_EQ(c.Run("117"), Found({"A PlacedAdoption DATE_PLACED", "A Episodes DEC",
-                                 "C PlacedAdoption DATE_PLACED_CEASED", "C Episodes DEC"}));
+                                 "C PlacedAdoption DATE_PLACED_CEASED", "C Episodes DEC",
+                                 "E PlacedAdoption DATE_PLACED"}));
 }
 
 TEST(Ssda903Rules, R118) {
@@ -198,8 +209,11 @@ TEST(Ssda903Rules, R118) {
   c.Add("C", "Episodes", {{"DECOM", "01/05/2024"}, {"LS", "V3"}});
   c.Add("C", "Episodes", {{"DECOM", "01/06/2024"}, {"LS", "C2"}});
   c.Add("C", "PlacedAdoption", {{"DATE_PLACED_CEASED", "20/05/2024"}});
+  // No episode: still before the year.
+  c.Add("D", "PlacedAdoption", {{"DATE_PLACED_CEASED", "31/03/2024"}});
   EXPECT_EQ(c.Run("118"), Found({"A PlacedAdoption DATE_PLACED_CEASED", "A Episodes DECOM",
-                                 "C PlacedAdoption DATE_PLACED_CEASED", "C Episodes DECOM"}));
+                                 "C PlacedAdoption DATE_PLACED_CEASED", "C Episodes DECOM",
+                                 "D PlacedAdoption DATE_PLACED_CEASED"}));
 }
 
 TEST(Ssda903Rules, R134) {
@@ -241,7 +255,7 @@ TEST(Ssda903Rules, R157) {
   child("B", "01/04/2008", "SDQ1");  // 16 at the end of the year
   child("C", "31/03/2008", "SDQ1");  // 17 on 31 March
   child("D", "01/04/2015", "SDQ2");
-  FromJune(c, "E");
+  FromJune(c, "E");  // not looked after all year
   c.Add("E", "OC2", {{"DOB", "01/04/2015"}, {"SDQ_SCORE", ""}, {"SDQ_REASON", "SDQ1"}});
   EXPECT_EQ(c.Run("157"), Found({"A OC2 SDQ_REASON", "B OC2 SDQ_REASON"}));
 }
@@ -277,7 +291,14 @@ TEST(Ssda903Rules, R165) {
   AllYear(c, "E");
   c.Add("F", "Header", {{"SEX", "M"}, {"MOTHER", ""}});
   AllYear(c, "F");
-  EXPECT_EQ(c.Run("165"), Found({"A Header MOTHER", "B Header MOTHER", "C Header MOTHER"}));
+  // Short breaks only and no care leaver information: MOTHER is still required.
+  c.Add("G", "Header", {{"SEX", "F"}, {"MOTHER", ""}});
+  c.Add("G", "Episodes", {{"DECOM", "01/05/2024"}, {"LS", "V3"}, {"DEC", "03/05/2024"}});
+  // A care leaver whose care ended before the year may give MOTHER.
+  c.Add("H", "Header", {{"SEX", "F"}, {"MOTHER", "1"}});
+  c.Add("H", "Episodes", {{"DECOM", "01/01/2020"}, {"LS", "C2"}, {"DEC", "01/01/2024"}});
+  CareLeaver(c, "H");
+  EXPECT_EQ(c.Run("165"), Found({"A Header MOTHER", "B Header MOTHER", "C Header MOTHER", "G Header MOTHER"}));
 }
 
 TEST(Ssda903Rules, R165_SexCodesBefore2025) {
@@ -373,6 +394,12 @@ TEST(Ssda903Rules, R187) {
   AllYear(c, "C");
   c.Add("C", "AD1", {{"DATE_INT", ""}});
   EXPECT_EQ(c.Run("187"), Found({"A AD1 DATE_INT", "A OC3 IN_TOUCH"}));
+
+  // A return without OC3 still has its AD1 checked.
+  RuleCase d("ssda903", 2025);
+  AllYear(d, "A");
+  d.Add("A", "AD1", {{"DATE_INT", "01/05/2024"}});
+  EXPECT_EQ(d.Run("187"), Found({"A AD1 DATE_INT"}));
 }
 
 TEST(Ssda903Rules, R188) {
