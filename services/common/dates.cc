@@ -1,5 +1,7 @@
 #include "services/common/dates.h"
 
+#include <algorithm>
+
 #include <cstdio>
 
 namespace carestat {
@@ -183,11 +185,16 @@ std::optional<int> ParseFinancialYear(std::string_view s, std::string* problem) 
 int32_t AddMonths(int32_t day, int months) {
   int y, m, d;
   CivilFromDays(day, &y, &m, &d);
-  int total = y * 12 + (m - 1) + months;
-  y = total / 12;
-  m = total % 12 + 1;
-  while (!IsValidDate(y, m, d)) --d;
-  return DayNumber(y, m, d);
+  const int64_t total = int64_t{y} * 12 + (m - 1) + months;
+  y = static_cast<int>(total >= 0 ? total / 12 : -((-total + 11) / 12));
+  m = static_cast<int>(total - int64_t{y} * 12) + 1;
+  // The same day of the month, or the month's last day when it has fewer (31 January + 1
+  // month is 28 or 29 February). Any year: IsValidDate only takes 1000-9999, and a date
+  // from a file (31/12/9999) plus months goes past that.
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  const int last = m == 2 && leap ? 29 : kDays[m - 1];
+  return DayNumber(y, m, std::min(d, last));
 }
 
 v1::Period MonthOfYear(int fy, int i) { return i < 9 ? Month(fy, i + 4) : Month(fy + 1, i - 8); }

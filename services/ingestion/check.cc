@@ -91,6 +91,7 @@ class CheckingSink : public ParseSink {
   void Finish() { r_->children = static_cast<int64_t>(children_.size()); }
 
   validation::RowCollector* Ssda903Rows() override { return rows_; }
+  bool WantsEngineRules() const override { return next_ ? next_->WantsEngineRules() : true; }
   void SetSsda903Rows(validation::RowCollector* rows) { rows_ = rows; }
 
   // An error on `record` that leaves it out of every figure, with the issue saying why.

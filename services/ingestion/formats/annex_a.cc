@@ -1008,7 +1008,7 @@ void AnnexARowMapper::MapRow(const std::vector<std::string>& cells, int64_t line
   Row row(*this, *def, column_of_field_, cells, line, file_, sheet_, sink);
   const std::string child = row.Get(def->id);
   if (child.empty()) {
-    sink.OnIssue(MakeIssue("1520", v1::ERROR, absl::StrCat(Where(line), ": ", row.Heading(def->id), " is empty"), file_,
+    sink.OnIssue(MakeIssue("child-id", v1::ERROR, absl::StrCat(Where(line), ": ", row.Heading(def->id), " is empty"), file_,
                            line, row.Heading(def->id), "", sheet_),
                  true);
     return;

@@ -484,7 +484,8 @@ class CinParser {
     ctx.period_start = census_start_;
     ctx.period_end = census_end_.value_or(0);
     ctx.la = lea_;
-    engine_ = std::make_unique<validation::Engine>(std::move(ctx));
+    ctx.file = file_;
+    if (sink_.WantsEngineRules()) engine_ = std::make_unique<validation::Engine>(std::move(ctx));
   }
 
   bool InCensus(int32_t d) const { return census_end_ && d >= census_start_ && d <= *census_end_; }

@@ -50,6 +50,9 @@ class ParseSink {
   // Where an SSDA903 parser puts a copy of each row for the rule engine, which checks
   // them once every table of the return is read (nullptr: the engine's rules are not run).
   virtual validation::RowCollector* Ssda903Rows() { return nullptr; }
+  // Whether the CIN census parser runs the rule engine's DfE rules (tests of how a file
+  // is read turn them off).
+  virtual bool WantsEngineRules() const { return true; }
 };
 
 struct Detected {

@@ -257,14 +257,10 @@ const std::vector<RuleInfo>& StaticTable() {
        "The reason for social worker change is either not valid or has not been entered.", "SW_REASON", 2024, 0,
        "SW_REASON 'XYZ'", "DfE"},
       // ---- SSDA903 (carestat's own checks) ----
-      {"child-id", "ssda903", E, "A row of an SSDA903 table has no CHILD identifier (the file is refused until it is filled in)", "CHILD",
-       0, 0, "an episodes row whose CHILD cell is blank", "carestat"},
       {"sw-date-order", "ssda903", E, "A social worker episode ends before it starts", "SW_DECOM, SW_DEC", 2024, 0,
        "SW_DECOM 02/05/2024 and SW_DEC 01/05/2024", "carestat"},
 
       // ---- Annex A (carestat's checks; Ofsted publishes no rule codes) ----
-      {"1520", "annex-a", E, "The row's child identifier is empty (the file is refused until it is filled in)", "Child Unique ID", 0, 0,
-       "a List 1 row whose Child Unique ID cell is blank", "carestat"},
       {"age", "annex-a", Q, "The age is not a number of years from 0 to 25", "Age of Child (Years)", 0, 0,
        "Age of Child (Years) 31", "carestat"},
       {"code", "annex-a", Q, "The cell is not one of its column's codes or options; left blank", "", 0, 0,
@@ -299,6 +295,10 @@ const std::vector<RuleInfo>& StaticTable() {
       {"structure", "carestat-local", EQ,
        "The file's layout cannot be read as its return (missing or repeated columns, rows of the wrong width)", "",
        0, 0, "a CSV row with one field more than its header", "carestat"},
+      {"child-id", "carestat-local", E,
+       "A row has no child identifier (SSDA903 CHILD, Annex A Child Unique ID): the file is refused until it is "
+       "filled in",
+       "CHILD, Child Unique ID", 0, 0, "an SSDA903 episodes row whose CHILD cell is blank", "carestat"},
       {"xlsx", "carestat-local", E, "The workbook cannot be read (not a whole XLSX file)", "", 0, 0,
        "an .xlsx cut short in transfer", "carestat"},
       {"xml", "carestat-local", EQ,

@@ -169,7 +169,7 @@ class Rule2886Q : public ReturnRule {
   void OnChild(const Context&, const ChildData& child, Hits&) override {
     for (const Row* c : child.Rows("Child")) {
       ++children_;
-      const std::string& v = c->Get(sex_ ? "Sex" : "GenderCurrent");
+      const std::string& v = SexOf(c);
       const bool unknown = Blank(v) || v == (sex_ ? "U" : "0");
       if (unknown && !Present(c, "ExpectedPersonBirthDate")) ++unknown_;
     }
@@ -684,12 +684,8 @@ RuleDef Whole(RuleInfo info, Args... args) {
 }  // namespace
 
 void AddCinRulesA(std::vector<RuleDef>* defs) {
-  // 1520 is not registered yet: annex_a.cc raises a carestat "1520" (annex-a), and
-  // RuleCatalogue.EveryRaisedCodeIsCataloguedUnderItsDataset (tests/unit/ingestion/
-  // rules_test.cc) takes a code for one dataset only. Once it tells datasets apart, add
-  //   defs->push_back(Whole<Rule1520>(Info("1520", "More than one record with the same UPN.", "UPN", 0, 0,
-  //                                        "two children with the same UPN")));
-  // and rename the test DISABLED_R1520 to R1520.
+  defs->push_back(Whole<Rule1520>(Info("1520", "More than one record with the same UPN.", "UPN", 0, 0,
+                                       "two children with the same UPN")));
   defs->push_back({Info("1560Q", "Please check and either amend or provide a reason: Former UPN wrongly formatted",
                         "FormerUPN", 0, 0, "FormerUPN 'A1234567890' (11 characters)"),
                    &Rule1560Q,

@@ -246,13 +246,13 @@ bool Unborn(const Row* c) { return Blank(c->Get("PersonBirthDate")) && !Blank(c-
 // An unborn child (expected birth date, no birth date): GenderCurrent 0 (to 2023-24).
 void Rule8750Gender(const Context&, const ChildData& child, Hits& hits) {
   for (const Row* c : child.Rows("Child")) {
-    if (Unborn(c) && c->Get("GenderCurrent") != "0") hits.Add(c, "GenderCurrent", "'" + c->Get("GenderCurrent") + "'");
+    if (Unborn(c) && SexOf(c) != "0") hits.Add(c, SexField(c, 2024), "'" + SexOf(c) + "'");
   }
 }
 // From 2024-25: Sex U.
 void Rule8750Sex(const Context&, const ChildData& child, Hits& hits) {
   for (const Row* c : child.Rows("Child")) {
-    if (Unborn(c) && c->Get("Sex") != "U") hits.Add(c, "Sex", "'" + c->Get("Sex") + "'");
+    if (Unborn(c) && SexOf(c) != "U") hits.Add(c, SexField(c, 2025), "'" + SexOf(c) + "'");
   }
 }
 

@@ -31,6 +31,8 @@ void Engine::Collect(const RuleDef* rule, const ChildData* child, Hits& hits, st
     if (h.row) {
       f.line = f.field.empty() ? h.row->line : h.row->LineOf(f.field);
       f.file = std::string(h.row->file);
+    } else {
+      f.file = ctx_.file;
     }
     out->push_back(std::move(f));
   }
@@ -78,7 +80,6 @@ void FlagRecord(const Finding& f) {
   if (std::find(rec->issue_rules().begin(), rec->issue_rules().end(), code) == rec->issue_rules().end()) {
     rec->add_issue_rules(code);
   }
-  if (SeverityOf(*f.rule) == v1::ERROR) rec->set_has_error(true);
 }
 
 Row& RowCollector::NewRow(std::string_view table, int64_t line, const std::string& file, const std::string& child) {
@@ -105,6 +106,8 @@ int64_t RowCollector::Run(ParseSink& sink, int year, const std::string& la, cons
   }
   ctx.la = la;
   ctx.tables = tables_;
+  std::set<std::string> files(files_.begin(), files_.end());
+  for (const std::string& f : files) absl::StrAppend(&ctx.file, ctx.file.empty() ? "" : ", ", f);
   Engine engine(ctx, only);
   int64_t n = 0;
   std::vector<Finding> findings;

@@ -57,7 +57,11 @@ v1::Severity SeverityOf(const RuleDef& rule);
 v1::ValidationIssue IssueOf(const Finding& f);
 
 // Marks the record behind a finding's row (when the parser gave one): the rule joins its
-// issue_rules and an error excludes it from metrics.
+// issue_rules, so the data-quality figures count it. It does not set has_error: a break
+// of a DfE rule about another field (a missing disability code, a mother's status) does
+// not make a referral or an episode any less a referral or an episode, and dropping it
+// from every figure would make the figures wrong without saying so. What makes a record
+// unusable (a key date or code that cannot be read) is the parsers' own rules' to flag.
 void FlagRecord(const Finding& f);
 
 // Holds SSDA903 rows by child until the return's files are read, then runs the rules.

@@ -122,6 +122,14 @@ std::string Upper(std::string_view v) {
   return out;
 }
 
+const std::string& SexOf(const Row* c) { return c->Has("Sex") ? c->Get("Sex") : c->Get("GenderCurrent"); }
+
+std::string_view SexField(const Row* c, int year) {
+  if (c->Has("Sex")) return "Sex";
+  if (c->Has("GenderCurrent")) return "GenderCurrent";
+  return year >= 2025 ? "Sex" : "GenderCurrent";
+}
+
 std::vector<const RuleDef*> EngineRulesFor(std::string_view dataset, int year) {
   std::vector<const RuleDef*> out;
   for (const RuleDef& d : EngineRules()) {

@@ -87,6 +87,7 @@ struct Context {
   int32_t period_end = 0;     // 31 March that ends it (CIN: the ReferenceDate)
   std::string la;             // the LA's three-digit code when known
   std::set<std::string, std::less<>> tables;  // the tables this return provides
+  std::string file;           // what a finding on the whole return names as its file
   bool HasTable(std::string_view t) const { return tables.count(t) > 0; }
 };
 
@@ -152,6 +153,11 @@ std::string ShowDay(const Context& ctx, int32_t day);
 bool OneOf(std::string_view v, std::initializer_list<std::string_view> codes);
 // Upper-cased and trimmed.
 std::string Upper(std::string_view v);
+// A CIN child's sex code and the element that holds it: the census names it GenderCurrent
+// to 2023-24 and Sex from 2024-25, and files of either year use either name. The year
+// decides which codes are valid (4180), not the element's name.
+const std::string& SexOf(const Row* child_row);
+std::string_view SexField(const Row* child_row, int year);
 
 // Batch registration (each in its own file, listed in registry.cc).
 using Batch = void (*)(std::vector<RuleDef>* defs);

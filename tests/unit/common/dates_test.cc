@@ -66,6 +66,11 @@ namespace carestat {
 namespace {
 
 TEST(DatesTest, AddMonthsKeepsTheDayOrTheMonthsLast) {
+  // Past the years a file's date may be written in (a rule adding 25 years to 31/12/9999
+  // once looped for ever here), and before year 0.
+  EXPECT_EQ(AddMonths(DayNumber(9999, 12, 31), 300), DayNumber(10024, 12, 31));
+  EXPECT_EQ(AddMonths(DayNumber(9999, 1, 31), 1), DayNumber(9999, 2, 28));
+  EXPECT_EQ(AddMonths(DayNumber(1, 1, 31), -13), DayNumber(-1, 12, 31));
   EXPECT_EQ(AddMonths(DayNumber(2016, 2, 29), 24), DayNumber(2018, 2, 28));
   EXPECT_EQ(AddMonths(DayNumber(2016, 3, 31), -1), DayNumber(2016, 2, 29));
   EXPECT_EQ(MonthsBefore(DayNumber(2016, 3, 1), 12), DayNumber(2015, 3, 1));

@@ -43,17 +43,24 @@ struct Parts {
            ref + "</ReferenceDate></CollectionDetails><Source><LEA>301</LEA></Source></Header><Children>\n"
            "<Child><ChildIdentifiers><LAchildID>K1</LAchildID>" + upn + "<PersonBirthDate>" + birth +
            "</PersonBirthDate>" + sex + "</ChildIdentifiers><ChildCharacteristics><Ethnicity>" + ethnicity +
-           "</Ethnicity></ChildCharacteristics>\n<CINdetails><CINreferralDate>" + referral +
+           "</Ethnicity><Disabilities><Disability>NONE</Disability></Disabilities></ChildCharacteristics>\n<CINdetails><CINreferralDate>" + referral +
            "</CINreferralDate><ReferralSource>" + source + "</ReferralSource><PrimaryNeedCode>" + need +
            "</PrimaryNeedCode>" + closure + "<ReferralNFA>false</ReferralNFA>\n" + assessment + "\n" + s47 + "\n" +
            plans + "\n</CINdetails>\n" + more_episodes + "</Child>\n" + more_children + "</Children></Message>\n";
   }
 };
 
-CollectingSink Parse(const Parts& p) {
+// The return-level queries on proportions and counts across all children (2886Q no sex
+// recorded, 2887Q fewer than 8 disability codes, 2888Q one code per child) are left out:
+// a one-child test census always trips 2887Q. `engine` false: the parser's own rules only.
+CollectingSink Parse(const Parts& p, bool engine = true) {
   std::istringstream in(p.Xml());
   CollectingSink sink;
+  sink.engine_rules = engine;
   EXPECT_TRUE(ParseCinCensus(in, "cin.xml", sink).ok());
+  std::erase_if(sink.issues, [](const v1::ValidationIssue& i) {
+    return i.rule() == "2886Q" || i.rule() == "2887Q" || i.rule() == "2888Q";
+  });
   return sink;
 }
 
@@ -178,7 +185,9 @@ TEST(CinRulesTest, MissingLaChildIdIs8500AndLeavesOutThatChildOnly) {
   Parts p;
   p.more_children = "<Child><ChildIdentifiers><Sex>1</Sex></ChildIdentifiers><ChildCharacteristics><Ethnicity>WBRI"
                     "</Ethnicity></ChildCharacteristics></Child>\n";
-  auto sink = Parse(p);
+  // The engine's rules (that child has no birth date and no episode either) are tested
+  // in tests/unit/validation; here, the parser's 8500.
+  auto sink = Parse(p, false);
   EXPECT_EQ(sink.fatal, 0) << sink.AllMessages();
   ASSERT_EQ(sink.issues.size(), 1u) << sink.AllMessages();
   EXPECT_EQ(sink.issues[0].rule(), "8500");

@@ -401,12 +401,12 @@ TEST(RulesCommand, ExplainPrintsTheRulesTextFieldsYearsAndAFailingExample) {
 }
 
 TEST(RulesCommand, AnUnknownCodeIsNamedAndExitsTwo) {
-  // 8875 is a DfE CIN rule carestat does not check yet: saying so is the answer.
+  // 9999 is no rule of DfE's or carestat's: saying so is the answer.
   std::string out, error;
   RulesRequest q;
-  q.explain = "8875";
+  q.explain = "9999";
   EXPECT_EQ(RenderRules(q, &out, &error), 2);
-  EXPECT_NE(error.find("'8875'"), std::string::npos) << error;
+  EXPECT_NE(error.find("'9999'"), std::string::npos) << error;
   EXPECT_TRUE(out.empty());
   // A rule that exists, asked for in a year before it starts: the last year without it
   // fails and says when it applies, the first year with it passes.

@@ -22,6 +22,11 @@ struct CollectingSink : ParseSink {
   int fatal = 0;
   std::string header_la;
   int header_year = 0;
+  // Off: the parser's own rules only, not the rule engine's DfE rules (for tests of
+  // how a parser reads a file, on data that is not a whole valid return).
+  bool engine_rules = true;
+
+  bool WantsEngineRules() const override { return engine_rules; }
 
   void OnRecord(v1::Record r, const std::string& child) override { records.emplace_back(std::move(r), child); }
   void OnIssue(v1::ValidationIssue i, bool is_fatal) override {

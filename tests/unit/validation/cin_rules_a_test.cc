@@ -24,8 +24,7 @@ bool Applies(std::string_view code, int year) {
   return std::any_of(rules.begin(), rules.end(), [&](const RuleDef* d) { return d->info.code == code; });
 }
 
-// Disabled until 1520 is registered (see AddCinRulesA).
-TEST(CinRules, DISABLED_R1520) {
+TEST(CinRules, R1520) {
   RuleCase c("cin", 2025);
   c.Add("A", "Child", {{"LAchildID", "A"}, {"UPN", "A123456789012"}});
   c.Add("B", "Child", {{"LAchildID", "B"}, {"UPN", "B123456789012"}});
