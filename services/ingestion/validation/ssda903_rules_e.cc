@@ -362,10 +362,13 @@ void Rule635(const Context& ctx, const ChildData& child, Hits& hits) {
 }
 
 // EPI: a child in Header with no episode (and no care leaver record).
+// Only where the return's Episodes were loaded: carestat receives a return's tables as
+// separate files, and a Header checked on its own is not a return without episodes
+// (D2I treats a missing Episodes table as "not loaded" and flags every child).
 void RuleEPI(const Context& ctx, const ChildData& child, Hits& hits) {
+  if (!ctx.HasTable("Episodes")) return;
   if (!child.Rows("Episodes").empty() || !child.Rows("OC3").empty()) return;
   for (const Row* h : child.Rows("Header")) hits.Add(h, "CHILD");
-  (void)ctx;
 }
 
 // INT01-INT09: each row of `table` for a child with no Header row.
