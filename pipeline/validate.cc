@@ -361,7 +361,7 @@ int RunValidate(const ValidateOptions& o, FILE* out, FILE* err) {
       continue;
     }
     check.ssda903_rows = nullptr;
-    if (detected->format == Format::kSsda903Csv || detected->format == Format::kSsda903Xml) {
+    if (detected->format == Format::kSsda903Csv) {  // the XML return is checked whole, alone
       Return& ret = returns[{la, year}];
       check.ssda903_rows = &ret.rows;
       if (ret.files++ == 0) ret.format = detected->format;

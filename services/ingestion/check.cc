@@ -217,13 +217,22 @@ absl::StatusOr<FileReport> CheckFile(const std::string& path, const std::string&
   report.dataset = detected->dataset;
   CheckingSink sink(&report, expected_la, expected_year, next, options.max_kept_issues);
   validation::RowCollector own_rows;
-  const bool ssda903 = detected->format == Format::kSsda903Csv || detected->format == Format::kSsda903Xml;
-  if (ssda903) sink.SetSsda903Rows(options.ssda903_rows ? options.ssda903_rows : &own_rows);
+  const bool ssda903 = (detected->format == Format::kSsda903Csv || detected->format == Format::kSsda903Xml) &&
+                       sink.WantsEngineRules();
+  // The XML return is whole in one file and checked child by child as it is read; a CSV
+  // table's rows wait for the end of the file (or, in validate, of the return's files).
+  const bool xml = detected->format == Format::kSsda903Xml;
+  if (ssda903) sink.SetSsda903Rows(options.ssda903_rows && !xml ? options.ssda903_rows : &own_rows);
+  if (ssda903 && xml) own_rows.Stream(&sink, expected_year, expected_la);
   absl::Status s = ParseFile(*detected, path, display_name, expected_year, sink);
   if (!s.ok()) return s;
   // The engine's DfE rules on this file's rows (a file that cannot be read whole is
   // refused for what makes it so; its rows are not checked further).
-  if (ssda903 && !options.ssda903_rows && !report.fatal) own_rows.Run(sink, expected_year, expected_la);
+  if (ssda903 && xml) {
+    if (!report.fatal) own_rows.EndStream();
+  } else if (ssda903 && !options.ssda903_rows && !report.fatal) {
+    own_rows.Run(sink, expected_year, expected_la);
+  }
   sink.Finish();
   return report;
 }

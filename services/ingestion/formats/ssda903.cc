@@ -1318,6 +1318,8 @@ class XmlParser {
     }
     // The episode rules apply within the CHILD.
     builder_.FlushEpisodes();
+    // And the rule engine's, which has the whole CHILD now.
+    if (validation::RowCollector* rows = sink_.Ssda903Rows()) rows->EndOfChild();
   }
 
   const std::string file_;

@@ -169,7 +169,7 @@ class Rule2886Q : public ReturnRule {
   void OnChild(const Context&, const ChildData& child, Hits&) override {
     for (const Row* c : child.Rows("Child")) {
       ++children_;
-      const std::string& v = SexOf(c);
+      const std::string& v = SexOf(c, sex_ ? 2025 : 2024);
       const bool unknown = Blank(v) || v == (sex_ ? "U" : "0");
       if (unknown && !Present(c, "ExpectedPersonBirthDate")) ++unknown_;
     }

@@ -246,13 +246,13 @@ bool Unborn(const Row* c) { return Blank(c->Get("PersonBirthDate")) && !Blank(c-
 // An unborn child (expected birth date, no birth date): GenderCurrent 0 (to 2023-24).
 void Rule8750Gender(const Context&, const ChildData& child, Hits& hits) {
   for (const Row* c : child.Rows("Child")) {
-    if (Unborn(c) && SexOf(c) != "0") hits.Add(c, SexField(c, 2024), "'" + SexOf(c) + "'");
+    if (Unborn(c) && SexOf(c, 2024) != "0") hits.Add(c, SexField(c, 2024), "'" + SexOf(c, 2024) + "'");
   }
 }
 // From 2024-25: Sex U.
 void Rule8750Sex(const Context&, const ChildData& child, Hits& hits) {
   for (const Row* c : child.Rows("Child")) {
-    if (Unborn(c) && SexOf(c) != "U") hits.Add(c, SexField(c, 2025), "'" + SexOf(c) + "'");
+    if (Unborn(c) && SexOf(c, 2025) != "U") hits.Add(c, SexField(c, 2025), "'" + SexOf(c, 2025) + "'");
   }
 }
 

@@ -96,7 +96,7 @@ Row& RowCollector::NewRow(std::string_view table, int64_t line, const std::strin
   return row;
 }
 
-int64_t RowCollector::Run(ParseSink& sink, int year, const std::string& la, const std::set<std::string>& only) {
+Context RowCollector::MakeContext(int year, const std::string& la) const {
   Context ctx;
   ctx.dataset = "ssda903";
   ctx.year = year ? year : year_;
@@ -108,7 +108,48 @@ int64_t RowCollector::Run(ParseSink& sink, int year, const std::string& la, cons
   ctx.tables = tables_;
   std::set<std::string> files(files_.begin(), files_.end());
   for (const std::string& f : files) absl::StrAppend(&ctx.file, ctx.file.empty() ? "" : ", ", f);
-  Engine engine(ctx, only);
+  return ctx;
+}
+
+void RowCollector::Stream(ParseSink* sink, int year, const std::string& la) {
+  stream_sink_ = sink;
+  stream_year_ = year;
+  stream_la_ = la;
+  for (std::string_view t : {"Header", "Episodes", "Reviews", "UASC", "OC2", "OC3", "AD1", "PlacedAdoption",
+                             "PrevPerm", "Missing", "SWEpisodes", "DoLo"}) {
+    tables_.insert(std::string(t));
+  }
+}
+
+void RowCollector::EndOfChild() {
+  if (!stream_sink_) return;
+  // The engine starts with the first child: by then the parser knows the year (the XML
+  // is read once first for its latest DECOM when the year is not given).
+  if (!stream_engine_) stream_engine_ = std::make_unique<Engine>(MakeContext(stream_year_, stream_la_));
+  std::vector<Finding> findings;
+  for (const std::string& id : order_) {
+    ChildData child;
+    child.id = id;
+    for (const Row* r : by_child_[id]) child.tables[std::string(r->table)].push_back(r);
+    stream_engine_->Child(child, &findings);
+  }
+  for (const Finding& f : findings) stream_sink_->OnIssue(IssueOf(f), false);
+  rows_.clear();
+  by_child_.clear();
+  order_.clear();
+}
+
+void RowCollector::EndStream() {
+  if (!stream_sink_) return;
+  EndOfChild();
+  if (!stream_engine_) stream_engine_ = std::make_unique<Engine>(MakeContext(stream_year_, stream_la_));
+  std::vector<Finding> findings;
+  stream_engine_->Finish(&findings);
+  for (const Finding& f : findings) stream_sink_->OnIssue(IssueOf(f), false);
+}
+
+int64_t RowCollector::Run(ParseSink& sink, int year, const std::string& la, const std::set<std::string>& only) {
+  Engine engine(MakeContext(year, la), only);
   int64_t n = 0;
   std::vector<Finding> findings;
   for (const std::string& id : order_) {

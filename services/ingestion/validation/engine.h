@@ -80,7 +80,19 @@ class RowCollector {
   // issues to `sink`. `la` when known. Returns the number of issues.
   int64_t Run(ParseSink& sink, int year, const std::string& la, const std::set<std::string>& only = {});
 
+  // The XML return holds each child's every table within its CHILD element, so its rows
+  // are checked child by child as the parser ends each one (EndOfChild) and then let go:
+  // memory holds one child whatever the file's size. Every table counts as provided.
+  void Stream(ParseSink* sink, int year, const std::string& la);
+  void EndOfChild();
+  void EndStream();  // the rules over the whole return
+
  private:
+  Context MakeContext(int year, const std::string& la) const;
+  ParseSink* stream_sink_ = nullptr;
+  int stream_year_ = 0;
+  std::string stream_la_;
+  std::unique_ptr<Engine> stream_engine_;
   std::deque<Row> rows_;
   std::deque<std::string> files_;
   std::unordered_map<std::string, std::vector<const Row*>> by_child_;

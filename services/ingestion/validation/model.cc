@@ -122,13 +122,13 @@ std::string Upper(std::string_view v) {
   return out;
 }
 
-const std::string& SexOf(const Row* c) { return c->Has("Sex") ? c->Get("Sex") : c->Get("GenderCurrent"); }
-
 std::string_view SexField(const Row* c, int year) {
-  if (c->Has("Sex")) return "Sex";
-  if (c->Has("GenderCurrent")) return "GenderCurrent";
-  return year >= 2025 ? "Sex" : "GenderCurrent";
+  const std::string_view mine = year >= 2025 || year == 0 ? "Sex" : "GenderCurrent";
+  const std::string_view other = mine == "Sex" ? "GenderCurrent" : "Sex";
+  return c->Has(mine) || !c->Has(other) ? mine : other;
 }
+
+const std::string& SexOf(const Row* c, int year) { return c->Get(SexField(c, year)); }
 
 std::vector<const RuleDef*> EngineRulesFor(std::string_view dataset, int year) {
   std::vector<const RuleDef*> out;

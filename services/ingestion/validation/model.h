@@ -156,7 +156,9 @@ std::string Upper(std::string_view v);
 // A CIN child's sex code and the element that holds it: the census names it GenderCurrent
 // to 2023-24 and Sex from 2024-25, and files of either year use either name. The year
 // decides which codes are valid (4180), not the element's name.
-const std::string& SexOf(const Row* child_row);
+// The element of the year (Sex from 2024-25, collection year 2025) when present, else
+// the other one.
+const std::string& SexOf(const Row* child_row, int year);
 std::string_view SexField(const Row* child_row, int year);
 
 // Batch registration (each in its own file, listed in registry.cc).

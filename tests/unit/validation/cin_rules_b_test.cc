@@ -130,10 +130,11 @@ TEST(CinRules, R8750_SexFrom2025) {
   RuleCase c("cin", 2025);
   c.Add("A", "Child", {{"ExpectedPersonBirthDate", "2025-05-01"}, {"Sex", "F"}});
   c.Add("N", "Child", {{"ExpectedPersonBirthDate", "2025-05-01"}, {"Sex", "U"}});
-  // GenderCurrent 0 no longer answers: the year chooses the field.
+  // GenderCurrent 0 no longer answers: the year chooses the code (U), and the issue points
+  // at the element the file has.
   c.Add("B", "Child", {{"ExpectedPersonBirthDate", "2025-05-01"}, {"GenderCurrent", "0"}});
   c.Add("M", "Child", {{"ExpectedPersonBirthDate", "2025-05-01"}, {"PersonBirthDate", "2025-03-01"}, {"Sex", "F"}});
-  EXPECT_EQ(c.Run("8750"), Found({"A Child Sex", "B Child Sex"}));
+  EXPECT_EQ(c.Run("8750"), Found({"A Child Sex", "B Child GenderCurrent"}));
 }
 
 TEST(CinRules, R8770Q_SixOrOlderUpTo2024) {
