@@ -221,7 +221,8 @@ int Pipeline(const Args& a) {
 int Validate(const Args& a) {
   if (a.Has("help") || a.positional().empty()) {
     std::printf("usage: carestat validate FILE... [--la 301] [--year 2025-26 | --collection-year 2016]\n"
-                "                         [--rules 8500,1510] [--json | --format text|json|csv|xlsx [-o FILE]]\n\n"
+                "                         [--rules 8500,1510] [--json | --format text|json|csv|xlsx [-o FILE]]\n"
+                "                         [--previous LAST_YEAR_HEADER.csv,LAST_YEAR_EPISODES.csv,...]\n\n"
                 "Detects each file's format, reads it whole and writes every issue as it is found,\n"
                 "then a summary (children, records per kind, errors, queries, the count of each\n"
                 "rule: exact, however many issues). Nothing is stored. LA and year come from the\n"
@@ -231,11 +232,13 @@ int Validate(const Args& a) {
                 "--format csv or xlsx -o FILE writes one row per issue (child as in the file, rule,\n"
                 "severity, message, field, line, file); the workbook has a Summary sheet by rule.\n"
                 "--json (or --format json) streams {\"files\": [...], \"summary\": {...}} to stdout.\n"
+                "An SSDA903 return's CSV tables are checked together against DfE's rules once all\n"
+                "are read; --previous gives last year's tables, for the rules that compare the two.\n"
                 "Exit: 0 no errors, 1 errors found, 2 a file is unusable (cannot be read whole) or\n"
                 "the output cannot be written.\n");
     return a.Has("help") ? kOk : kUsage;
   }
-  if (auto p = a.Problem({"la", "collection-year", "year", "rules", "json", "format", "o", "help"}))
+  if (auto p = a.Problem({"la", "collection-year", "year", "rules", "json", "format", "o", "previous", "help"}))
     return Usage("validate", *p);
   ValidateOptions o;
   o.files = a.positional();
@@ -255,6 +258,11 @@ int Validate(const Args& a) {
     }
     if (o.rules.empty()) return Usage("validate", "--rules needs rule codes, like --rules 8500,1510");
   }
+  for (absl::string_view f : absl::StrSplit(a.Get("previous"), ',', absl::SkipWhitespace())) {
+    o.previous.emplace_back(absl::StripAsciiWhitespace(f));
+  }
+  if (a.Has("previous") && o.previous.empty())
+    return Usage("validate", "--previous needs last year's files, like --previous 2025/header.csv,2025/episodes.csv");
   const std::string format = a.Get("format", a.Has("json") ? "json" : "text");
   if (a.Has("json") && format != "json") return Usage("validate", "--json and --format " + format + " disagree");
   if (format == "text") o.output = ValidateOutput::kText;

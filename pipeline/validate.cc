@@ -387,6 +387,44 @@ int RunValidate(const ValidateOptions& o, FILE* out, FILE* err) {
     if (r->fatal) worst = kUsage;
     else if (sink.tally.errors > 0 && worst == kOk) worst = kProblems;
   }
+  // Last year's tables join the return of their LA whose year follows theirs.
+  for (const auto& path : o.previous) {
+    std::string la = o.la, path_la;
+    int year = o.year, path_year = 0;
+    if (LaAndYearFromPath(path, &path_la, &path_year)) {
+      if (la.empty()) la = path_la;
+      if (year == 0) year = path_year + 1;
+    }
+    auto detected = DetectFile(path);
+    if (!detected.ok() || detected->format != Format::kSsda903Csv) {
+      std::fprintf(err, "%s: --previous takes the previous year's SSDA903 CSV tables%s\n", SafeName(path).c_str(),
+                   detected.ok() ? "" : (": " + std::string(detected.status().message())).c_str());
+      worst = kUsage;
+      continue;
+    }
+    auto ret = returns.find({la, year});
+    if (ret == returns.end()) {
+      std::fprintf(err, "%s: no SSDA903 return of LA %s for %d among the files to check, to compare it with\n",
+                   SafeName(path).c_str(), la.empty() ? "?" : la.c_str(), year);
+      worst = kUsage;
+      continue;
+    }
+    // Its own issues are last year's business: only its rows are kept.
+    struct Quiet : ParseSink {
+      void OnRecord(v1::Record, const std::string&) override {}
+      void OnIssue(v1::ValidationIssue, bool fatal) override { unusable = unusable || fatal; }
+      bool unusable = false;
+    } quiet;
+    CheckOptions prev = check;
+    prev.ssda903_rows = &ret->second.rows;
+    ret->second.rows.SetTableSuffix("_last");
+    auto r = CheckFile(path, path, la, year - 1, &quiet, prev);
+    ret->second.rows.SetTableSuffix("");
+    if (!r.ok() || quiet.unusable) {
+      std::fprintf(err, "%s: last year's table cannot be read whole; check it on its own\n", SafeName(path).c_str());
+      worst = kUsage;
+    }
+  }
   for (auto& [key, ret] : returns) {
     const auto& [la, year] = key;
     FileReport report;

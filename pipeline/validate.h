@@ -25,6 +25,9 @@ struct ValidateOptions {
   std::string la;              // else from an inbox path INBOX/<LA>/<year>/FILE
   int year = 0;                // collection year (2016 for 2015-16); overrides the folder's
   std::set<std::string> rules; // report only these rules (empty: every rule)
+  // The previous year's SSDA903 CSV tables, read as Header_last, Episodes_last, ... for the
+  // rules that compare a return with last year's (their own issues are not reported).
+  std::vector<std::string> previous;
   ValidateOutput output = ValidateOutput::kText;
   std::string out_path;        // required for CSV and XLSX; text and JSON go to `out`
 };

@@ -84,12 +84,13 @@ void FlagRecord(const Finding& f) {
 
 Row& RowCollector::NewRow(std::string_view table, int64_t line, const std::string& file, const std::string& child) {
   Row& row = rows_.emplace_back();
-  row.table = Intern(table);
+  const std::string name = absl::StrCat(std::string(table), suffix_);
+  row.table = Intern(name);
   row.line = line;
   // One copy of the file name per file, not per row.
   if (files_.empty() || files_.back() != file) files_.push_back(file);
   row.file = files_.back();
-  tables_.insert(std::string(table));
+  tables_.insert(name);
   auto [it, added] = by_child_.try_emplace(child);
   if (added) order_.push_back(child);
   it->second.push_back(&row);

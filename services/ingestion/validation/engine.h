@@ -72,8 +72,11 @@ class RowCollector {
   Row& NewRow(std::string_view table, int64_t line, const std::string& file, const std::string& child);
   // The collection year the parser took (the one filed under, or inferred).
   void NoteYear(int year) {
-    if (year > year_) year_ = year;
+    if (year > year_ && suffix_.empty()) year_ = year;
   }
+  // Rows added from now on are the previous year's return: "_last" makes Episodes
+  // Episodes_last, as the rules that read last year's return name them ("" to stop).
+  void SetTableSuffix(std::string suffix) { suffix_ = std::move(suffix); }
   int year() const { return year_; }
   size_t children() const { return order_.size(); }
   // Runs the SSDA903 rules of `year` (0: the noted year) on every child and sends the
@@ -89,6 +92,7 @@ class RowCollector {
 
  private:
   Context MakeContext(int year, const std::string& la) const;
+  std::string suffix_;
   ParseSink* stream_sink_ = nullptr;
   int stream_year_ = 0;
   std::string stream_la_;

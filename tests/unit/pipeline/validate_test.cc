@@ -12,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -345,6 +346,87 @@ TEST(ValidateStreaming, TextListsEveryIssueAndTheCountsByRule) {
   EXPECT_NE(r.out.find("errors 2; queries 0"), std::string::npos) << r.out;
   // The identifier is no part of the text listing (it has no child column).
   EXPECT_EQ(r.out.find("C1"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace carestat
+
+namespace carestat {
+namespace {
+
+const char kEpisodes[] = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n";
+
+// The rule engine's (rule, child, field, file) findings of a JSON run.
+std::set<std::string> Findings(const std::string& json) {
+  std::set<std::string> out;
+  const Struct parsed = ParseJson(json);
+  for (const auto& f : parsed.fields().at("files").list_value().values()) {
+    for (const auto& i : f.struct_value().fields().at("issues").list_value().values()) {
+      const auto& x = i.struct_value().fields();
+      out.insert(x.at("rule").string_value() + " " + x.at("child").string_value() + " " + x.at("field").string_value());
+    }
+  }
+  return out;
+}
+
+// An SSDA903 return's tables are separate files: the rules that read two tables see them
+// when both are given, and neither table alone reports what only the other could show.
+TEST(ValidateReturn, Ssda903TablesAreCheckedTogether) {
+  const std::string dir = MakeTempDir("validate-return");
+  const std::string header = Write(dir + "/header.csv", std::string(kHeader) + "A,M,01/02/2010,WBRI,UN1,,\n");
+  const std::string episodes = Write(dir + "/episodes.csv", std::string(kEpisodes) +
+                                                                 "A,01/05/2015,S,C2,N1,U1,PR1,,,,,,\n"
+                                                                 "C,01/06/2015,S,C2,N1,U1,PR1,,,,,,\n");
+  ValidateOptions o;
+  o.la = "301";
+  o.year = 2016;
+  o.output = ValidateOutput::kJson;
+  o.rules = {"INT03", "EPI"};
+  // INT03: C has episodes and no Header row. Only with the Header given.
+  o.files = {episodes};
+  EXPECT_EQ(Findings(RunIt(o).out), (std::set<std::string>{}));
+  o.files = {header, episodes};
+  auto both = RunIt(o);
+  EXPECT_EQ(Findings(both.out), (std::set<std::string>{"INT03 C CHILD"})) << both.out;
+  // The return is its own entry, after the files, and names the table file of each issue.
+  const Struct parsed = ParseJson(both.out);
+  const auto& files = parsed.fields().at("files").list_value();
+  ASSERT_EQ(files.values_size(), 3);
+  EXPECT_EQ(files.values(2).struct_value().fields().at("file").string_value(),
+            "SSDA903 return of LA 301 for 2015-16 (2 files, DfE's rules across its tables)");
+  EXPECT_NE(both.out.find(episodes + " line 3: Internal Check: Child in Episodes does not exist in Header."),
+            std::string::npos)
+      << both.out;
+}
+
+// --previous: last year's tables, for the rules that compare the two years. NoE: A began
+// to be looked after before this year, yet last year's return has no episode for A.
+TEST(ValidateReturn, PreviousYearsTablesAreReadForTheRulesThatCompare) {
+  const std::string dir = MakeTempDir("validate-previous");
+  const std::string header = Write(dir + "/header.csv", std::string(kHeader) + "A,M,01/02/2010,WBRI,UN1,,\n"
+                                                                               "B,M,01/02/2010,WBRI,UN1,,\n");
+  const std::string episodes = Write(dir + "/episodes.csv", std::string(kEpisodes) +
+                                                                 "A,01/03/2015,S,C2,N1,U1,PR1,,,,,,\n"
+                                                                 "B,01/03/2015,S,C2,N1,U1,PR1,,,,,,\n");
+  const std::string last = Write(dir + "/last-episodes.csv",
+                                 std::string(kEpisodes) + "B,01/03/2015,S,C2,N1,U1,PR1,,,,,,\n");
+  ValidateOptions o;
+  o.la = "301";
+  o.year = 2016;
+  o.output = ValidateOutput::kJson;
+  o.rules = {"NoE"};
+  o.files = {header, episodes};
+  EXPECT_EQ(Findings(RunIt(o).out), (std::set<std::string>{})) << "without last year, NoE cannot be checked";
+  o.previous = {last};
+  auto r = RunIt(o);
+  EXPECT_EQ(Findings(r.out), (std::set<std::string>{"NoE A DECOM"})) << r.out << r.err;
+  // Last year's own file is not reported on, and is not a file of this year's.
+  EXPECT_EQ(r.out.find("last-episodes.csv"), std::string::npos) << r.out;
+  // Last year's table for a return that is not among the files is said, not ignored.
+  o.files = {Write(dir + "/list.csv", "indicator,la,period,value,source\n")};
+  auto alone = RunIt(o);
+  EXPECT_EQ(alone.exit_code, 2);
+  EXPECT_NE(alone.err.find("no SSDA903 return of LA 301 for 2016"), std::string::npos) << alone.err;
 }
 
 }  // namespace
