@@ -482,3 +482,33 @@ TEST(CinRulesTest, OverlapRulesOnAChildWithManyEpisodesStayFastAndExact) {
 
 }  // namespace
 }  // namespace carestat
+
+namespace carestat {
+namespace {
+
+// The rule engine's DfE rules run as the parser reads each child: one break of one rule
+// (8805: a closure date without a reason) is reported on that child's episode, at the
+// line of the element it points at, and nothing else; the record carries the rule for the
+// data-quality figures but stays in the figures.
+TEST(CinRulesTest, AnEngineRuleIsReportedOnTheChildAndLineAndMarksTheRecord) {
+  Parts p;
+  p.closure = "<CINclosureDate>2016-02-01</CINclosureDate>";
+  auto sink = Parse(p);
+  ASSERT_EQ(sink.issues.size(), 1u) << sink.AllMessages();
+  const v1::ValidationIssue& i = sink.issues[0];
+  EXPECT_EQ(i.rule(), "8805");
+  EXPECT_EQ(i.severity(), v1::ERROR);
+  EXPECT_EQ(i.child(), "K1");
+  EXPECT_EQ(i.line(), 3);
+  EXPECT_EQ(i.path(), "CINdetails");
+  EXPECT_EQ(i.message().find("K1"), std::string::npos) << i.message();
+  int marked = 0;
+  for (const auto& [r, id] : sink.records) {
+    EXPECT_FALSE(r.has_error());
+    for (const auto& rule : r.issue_rules()) marked += rule == "8805" && r.has_referral();
+  }
+  EXPECT_EQ(marked, 1);
+}
+
+}  // namespace
+}  // namespace carestat
