@@ -469,6 +469,15 @@ int RenderRules(const RulesRequest& q, std::string* out, std::string* error) {
                       std::string(r.message), "\n  Fields: ",
                       r.fields.empty() ? std::string("(named in each issue: the field, row or file at fault)") : std::string(r.fields),
                       "\n  Years:  ", RuleYearsText(r), "\n  Fails:  ", std::string(r.example), "\n");
+      // The rule engine's rules each have their own test, with a case that fails and a
+      // near miss that passes (tests/unit/validation, RuleEngine.EveryRuleHasItsTest).
+      for (const auto& d : validation::EngineRules()) {
+        if (d.info.code == r.code && d.info.dataset == r.dataset && d.info.from_year == r.from_year) {
+          absl::StrAppend(out, "  Test:   TEST(", r.dataset == "cin" ? "CinRules" : "Ssda903Rules", ", R",
+                          std::string(r.code), ") in tests/unit/validation/\n");
+          break;
+        }
+      }
     }
     return 0;
   }

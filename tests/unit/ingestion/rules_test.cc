@@ -400,6 +400,37 @@ TEST(RulesCommand, ExplainPrintsTheRulesTextFieldsYearsAndAFailingExample) {
   EXPECT_NE(out.find("Fails:  " + std::string(FindRules("8866")[0]->example)), std::string::npos) << out;
 }
 
+TEST(RulesCommand, ExplainNamesTheTestOfAnEngineRule) {
+  // 8875 and SSDA903 103 are the rule engine's: each names its own test.
+  std::string out, error;
+  RulesRequest q;
+  q.explain = "8875";
+  ASSERT_EQ(RenderRules(q, &out, &error), 0) << error;
+  EXPECT_NE(out.find("Test:   TEST(CinRules, R8875) in tests/unit/validation/"), std::string::npos) << out;
+  out.clear();
+  q.explain = "1003";
+  q.dataset = "ssda903";
+  ASSERT_EQ(RenderRules(q, &out, &error), 0) << error;
+  EXPECT_NE(out.find("Test:   TEST(Ssda903Rules, R1003)"), std::string::npos) << out;
+}
+
+TEST(RuleCatalogue, BothReturnsHaveDfEsRuleSetsOfEachYear) {
+  // The counts of DfE rules carestat checks for each collection year, 2023-24 to 2026-27:
+  // the CIN census's about 109 and the SSDA903's about 322 (D2I's sets), less the
+  // SSDA903 rules that need postcode or Ofsted URN reference data.
+  for (int year : {2024, 2025, 2026, 2027}) {
+    SCOPED_TRACE(year);
+    size_t cin = 0, ssda903 = 0;
+    for (const RuleInfo* r : SelectRules("", year)) {
+      if (r->source != "DfE") continue;
+      cin += r->dataset == "cin";
+      ssda903 += r->dataset == "ssda903";
+    }
+    EXPECT_GE(cin, 105u);
+    EXPECT_GE(ssda903, 280u);
+  }
+}
+
 TEST(RulesCommand, AnUnknownCodeIsNamedAndExitsTwo) {
   // 9999 is no rule of DfE's or carestat's: saying so is the answer.
   std::string out, error;
