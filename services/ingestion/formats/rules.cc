@@ -296,8 +296,8 @@ const std::vector<RuleInfo>& StaticTable() {
        "The file's layout cannot be read as its return (missing or repeated columns, rows of the wrong width)", "",
        0, 0, "a CSV row with one field more than its header", "carestat"},
       {"child-id", "carestat-local", E,
-       "A row has no child identifier (SSDA903 CHILD, Annex A Child Unique ID): the file is refused until it is "
-       "filled in",
+       "A row has no child identifier: an SSDA903 row (CHILD) is left out and the rest of the file read; an "
+       "Annex A list (Child Unique ID) is refused until it is filled in",
        "CHILD, Child Unique ID", 0, 0, "an SSDA903 episodes row whose CHILD cell is blank", "carestat"},
       {"xlsx", "carestat-local", E, "The workbook cannot be read (not a whole XLSX file)", "", 0, 0,
        "an .xlsx cut short in transfer", "carestat"},

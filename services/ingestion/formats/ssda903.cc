@@ -519,8 +519,13 @@ void RowBuilder::Add(const Row& row) {
   if (stopped_) return;
   const std::string child = Trim(row.Get("CHILD"));
   if (child.empty()) {
-    Fatal("child-id", row.line, "CHILD", "",
-          absl::StrCat("CHILD is empty: every ", row.spec->title, " row needs the child's identifier"));
+    // A row no child can be keyed to is reported and left out; the rest of the file is
+    // read and stored (one bad row never hides the rest).
+    sink_.OnIssue(MakeIssue("child-id", v1::ERROR,
+                            absl::StrCat(file_, " line ", row.line, ": CHILD is empty, so this ", row.spec->title,
+                                         " row is left out (every row needs the child's identifier)"),
+                            file_, row.line, "CHILD", "", "CHILD"),
+                  false);
     return;
   }
   if (validation::RowCollector* rows = sink_.Ssda903Rows()) {

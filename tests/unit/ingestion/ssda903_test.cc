@@ -1018,8 +1018,10 @@ TEST(Ssda903XmlTest, MalformedXmlIsFatalNamingLineAndColumn) {
   auto root = ParseXml("<Message><CHILD/></Message>");
   EXPECT_GT(root.fatal, 0);
   EXPECT_NE(root.AllMessages().find("expected <EXPSSDA903>"), std::string::npos) << root.AllMessages();
+  // A CHILD without its identifier is reported and left out; the file is still read.
   auto no_id = ParseXml("<EXPSSDA903><CHILD><HEADER><SEX>1</SEX></HEADER></CHILD></EXPSSDA903>");
-  EXPECT_EQ(no_id.fatal, 1) << no_id.AllMessages();
+  EXPECT_EQ(no_id.fatal, 0) << no_id.AllMessages();
+  EXPECT_EQ(no_id.issues[0].rule(), "child-id");
   EXPECT_EQ(no_id.issues[0].field(), "CHILD");
 }
 
@@ -1059,7 +1061,7 @@ TEST(Ssda903RobustnessTest, RowCutShortIsFatalNamingTheLine) {
       << sink.issues[0].message();
 }
 
-TEST(Ssda903RobustnessTest, UnparseableDecomLeavesTheRowOutButEmptyChildIsFatal) {
+TEST(Ssda903RobustnessTest, UnparseableDecomOrEmptyChildLeavesTheRowOut) {
   auto decom = ParseCsv("episodes", kEpisodeCols + Ep("A", "2015-05-01", "S", "C2", "U1", "PR1", "", ""));
   EXPECT_EQ(decom.fatal, 0) << decom.AllMessages();
   ASSERT_EQ(decom.issues.size(), 1u);
@@ -1070,7 +1072,8 @@ TEST(Ssda903RobustnessTest, UnparseableDecomLeavesTheRowOutButEmptyChildIsFatal)
   EXPECT_NE(decom.issues[0].message().find("'2015-05-01'"), std::string::npos);
   EXPECT_TRUE(decom.records.empty());
   auto child = ParseCsv("episodes", kEpisodeCols + Ep("", "01/05/2015", "S", "C2", "U1", "PR1", "", ""));
-  EXPECT_EQ(child.fatal, 1) << child.AllMessages();
+  EXPECT_EQ(child.fatal, 0) << child.AllMessages();
+  EXPECT_EQ(child.issues[0].rule(), "child-id");
   EXPECT_EQ(child.issues[0].field(), "CHILD");
   EXPECT_TRUE(child.records.empty());
 }
@@ -1258,6 +1261,29 @@ TEST(Ssda903ConformanceTest, EveryCsvSampleIsRecognisedAsItsTableAndParses) {
     EXPECT_EQ(r->record_total, s.rows);
     EXPECT_EQ(r->children, s.children);
   }
+}
+
+}  // namespace
+}  // namespace carestat
+
+namespace carestat {
+namespace {
+
+// Issue 14: a row without CHILD cannot be keyed. It is reported (child-id) with its line
+// and left out; the rows before and after it are read, and the file is not refused.
+TEST(Ssda903CsvTest, ARowWithoutChildIsLeftOutAndTheRestRead) {
+  auto sink = ParseCsv("header", "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
+                                 "A,1,01/02/2010,WBRI,,,\n"
+                                 ",2,01/02/2011,WBRI,,,\n"
+                                 "C,1,01/02/2012,WBRI,,,\n");
+  EXPECT_EQ(sink.fatal, 0) << sink.AllMessages();
+  ASSERT_EQ(sink.issues.size(), 1u) << sink.AllMessages();
+  EXPECT_EQ(sink.issues[0].rule(), "child-id");
+  EXPECT_EQ(sink.issues[0].line(), 3);
+  EXPECT_EQ(sink.issues[0].field(), "CHILD");
+  ASSERT_EQ(sink.records.size(), 2u);
+  EXPECT_EQ(sink.records[0].second, "A");
+  EXPECT_EQ(sink.records[1].second, "C");
 }
 
 }  // namespace
