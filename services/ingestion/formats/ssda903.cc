@@ -532,10 +532,17 @@ void RowBuilder::Add(const Row& row) {
     // The rule engine's copy, checked once the return's tables are all read.
     const std::string_view title(row.spec->title.data(), row.spec->title.size());
     validation::Row& r = rows->NewRow(title, row.line, file_, child);
-    for (size_t i = 0; i < row.spec->columns.size(); ++i) {
+    // Blank cells are not kept (a rule reads a blank and an absent column alike, "" from
+    // Get): a return's rows are held until its tables are all read, and most of a row's
+    // optional columns are blank.
+    r.items.reserve(row.spec->columns.size());
+    for (size_t i = 0; i < row.spec->columns.size() && i < row.values.size(); ++i) {
+      std::string v = Trim(row.values[i]);
+      if (v.empty()) continue;
       const absl::string_view col = row.spec->columns[i];
-      r.Set(std::string_view(col.data(), col.size()), i < row.values.size() ? Trim(row.values[i]) : std::string(), 0);
+      r.Set(std::string_view(col.data(), col.size()), std::move(v), 0);
     }
+    r.items.shrink_to_fit();
     if (row.uasc) r.Set("UASC", Trim(*row.uasc), 0);
     if (const int y = Year()) rows->NoteYear(y);
   }

@@ -56,7 +56,9 @@ struct Row {
 
   // The first value of `name`, "" when absent.
   const std::string& Get(std::string_view name) const;
-  // Whether the element or column is present at all (even empty).
+  // Whether the element is present at all (a CIN element, even empty). SSDA903 rows keep
+  // no blank cells, so there Has is "given and not blank" (the XML HEADER's UASC is kept
+  // even blank).
   bool Has(std::string_view name) const;
   // Every value of `name` (a repeated element: Disability, AssessmentFactors, CPPreviewDate).
   std::vector<const Item*> All(std::string_view name) const;
