@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/match.h"
 
 namespace carestat {
@@ -115,6 +116,16 @@ std::string ComparatorLabel(const std::string& entity) {
   if (entity == "LON") return "London";
   if (absl::StartsWith(entity, "SN:")) return "Statistical neighbours";
   return entity;
+}
+
+std::string QualityAgainstLastYear(const v1::ReturnQuality& q) {
+  auto rate = [](double v) { return absl::StrFormat("%.1f", v); };
+  std::string s = absl::StrCat("errors ", rate(q.errors_per_1000()), " per 1,000 records");
+  if (q.has_previous()) absl::StrAppend(&s, " (last year ", rate(q.previous_errors_per_1000()), ")");
+  absl::StrAppend(&s, ", queries ", rate(q.queries_per_1000()));
+  absl::StrAppend(&s, q.has_previous() ? absl::StrCat(" (last year ", rate(q.previous_queries_per_1000()), ")")
+                                       : std::string(" (no return last year)"));
+  return s;
 }
 
 }  // namespace carestat

@@ -31,6 +31,11 @@ bool IsRateUnit(const std::string& unit);
 // Decimal places a unit is shown with (0 or 1).
 int UnitDecimals(const std::string& unit);
 
+// A stored return's error and query rates against last year's return:
+// "errors 1.2 per 1,000 records (last year 0.8), queries 3.4 (last year 5.0)", or
+// "... (no return last year)".
+std::string QualityAgainstLastYear(const v1::ReturnQuality& q);
+
 // "2013-16": the three financial years ending with 2015-16.
 std::string ThreeYearLabel(int last_start_year);
 // "England", "London", "Statistical neighbours"; the code itself when unknown.

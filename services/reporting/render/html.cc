@@ -446,7 +446,8 @@ std::string RenderHtml(const v1::SelfAssessment& sa, bool published) {
     h += "<table class=\"dq\">\n<caption>Returns for the year and their validation</caption>\n<thead><tr><th "
          "scope=\"col\">Return</th><th scope=\"col\">File</th><th scope=\"col\" class=\"num\">Children</th><th "
          "scope=\"col\" class=\"num\">Records</th><th scope=\"col\" class=\"num\">Errors</th><th scope=\"col\" "
-         "class=\"num\">Queries</th><th scope=\"col\">Most frequent rules</th></tr></thead>\n<tbody>\n";
+         "class=\"num\">Queries</th><th scope=\"col\">Against last year</th><th scope=\"col\">Most frequent "
+         "rules</th></tr></thead>\n<tbody>\n";
     for (const auto& q : dq.returns()) {
       long long records = 0;
       for (const auto& [k, c] : q.record_counts()) records += c;
@@ -459,7 +460,8 @@ std::string RenderHtml(const v1::SelfAssessment& sa, bool published) {
                       "</td><td class=\"num\">", FormatNumber(q.children(), "count"), "</td><td class=\"num\">",
                       FormatNumber(records, "count"), "</td><td class=\"num\">", FormatNumber(q.errors(), "count"),
                       "</td><td class=\"num\">", FormatNumber(q.queries(), "count"), "</td><td>",
-                      rules.empty() ? "none" : rules, "</td></tr>\n");
+                      HtmlEscape(QualityAgainstLastYear(q)), "</td><td>", rules.empty() ? "none" : rules,
+                      "</td></tr>\n");
     }
     h += "</tbody>\n</table>\n";
   }

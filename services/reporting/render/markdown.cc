@@ -165,7 +165,8 @@ std::string RenderMarkdown(const v1::SelfAssessment& sa, bool published) {
   const v1::DataQuality& dq = sa.data_quality();
   absl::StrAppend(&md, dq.available() ? dq.note() : "Data quality: " + dq.note(), "\n\n");
   if (dq.available() && dq.returns_size() > 0) {
-    md += Header({"Return", "File", "Children", "Records", "Errors", "Queries", "Most frequent rules"}, 2, 1);
+    md += Header({"Return", "File", "Children", "Records", "Errors", "Queries", "Against last year", "Most frequent rules"},
+                 2, 1);
     for (const auto& q : dq.returns()) {
       long long records = 0;
       for (const auto& [k, c] : q.record_counts()) records += c;
@@ -174,7 +175,8 @@ std::string RenderMarkdown(const v1::SelfAssessment& sa, bool published) {
         absl::StrAppend(&rules, rules.empty() ? "" : "; ", rc.severity(), " ", rc.rule(), " (", rc.count(), ")");
       absl::StrAppend(&md, "| ", Md(q.dataset()), " | ", Md(q.file_name()), " | ", FormatNumber(q.children(), "count"),
                       " | ", FormatNumber(records, "count"), " | ", FormatNumber(q.errors(), "count"), " | ",
-                      FormatNumber(q.queries(), "count"), " | ", rules.empty() ? "none" : Md(rules), " |\n");
+                      FormatNumber(q.queries(), "count"), " | ", Md(QualityAgainstLastYear(q)), " | ",
+                      rules.empty() ? "none" : Md(rules), " |\n");
     }
     md += "\n";
   }

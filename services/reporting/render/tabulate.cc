@@ -4,6 +4,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "services/reporting/format.h"
 #include "services/reporting/reports/rating.h"
@@ -201,17 +202,22 @@ std::vector<DataTable> Tabulate(const v1::SelfAssessment& sa) {
       }
     }
   }
+  // Issues per 1,000 records, to one decimal place.
+  auto Rate = [](double v) { return OutCell::Text(absl::StrFormat("%.1f", v)); };
   DataTable& dq = out.emplace_back();
   dq.name = "data_quality";
   dq.sheet = "Data quality";
   dq.title = "Data quality of the year's returns";
   dq.source = sa.data_quality().note();
-  dq.header = {"return", "dataset", "file", "uploaded", "children", "records", "errors", "queries", "most frequent rules"};
+  dq.header = {"return", "dataset", "file", "uploaded", "children", "records", "errors", "queries", "most frequent rules",
+               "errors per 1,000 records", "queries per 1,000 records", "last year's errors per 1,000 records",
+               "last year's queries per 1,000 records"};
   dq.key_columns = {0};
   if (!sa.data_quality().available()) {
     dq.rows.push_back({OutCell::Text(kNotAvailable), OutCell::Text(""), OutCell::Text(""), OutCell::Text(""),
                        OutCell::Text(""), OutCell::Text(""), OutCell::Text(""), OutCell::Text(""),
-                       OutCell::Text(sa.data_quality().note())});
+                       OutCell::Text(sa.data_quality().note()), OutCell::Text(""), OutCell::Text(""),
+                       OutCell::Text(""), OutCell::Text("")});
   }
   for (const auto& q : sa.data_quality().returns()) {
     long long records = 0;
@@ -221,7 +227,10 @@ std::vector<DataTable> Tabulate(const v1::SelfAssessment& sa) {
     dq.rows.push_back({OutCell::Text(q.return_id()), OutCell::Text(q.dataset()), OutCell::Text(q.file_name()),
                        OutCell::Text(IsoTime(q.uploaded_unix_ms())), OutCell::Integer(q.children()),
                        OutCell::Integer(records), OutCell::Integer(q.errors()), OutCell::Integer(q.queries()),
-                       OutCell::Text(absl::StrJoin(rules, "; "))});
+                       OutCell::Text(absl::StrJoin(rules, "; ")), Rate(q.errors_per_1000()),
+                       Rate(q.queries_per_1000()),
+                       q.has_previous() ? Rate(q.previous_errors_per_1000()) : OutCell::Text("no return last year"),
+                       q.has_previous() ? Rate(q.previous_queries_per_1000()) : OutCell::Text("no return last year")});
   }
   return out;
 }

@@ -177,10 +177,31 @@ v1::DataQuality BuildDataQuality(const std::string& la, int year, ReturnsSource*
     return dq;
   }
   const int collection_year = year + 1;
-  std::vector<v1::ReturnInfo> of_year;
+  std::vector<v1::ReturnInfo> of_year, last_year;
   for (const auto& r : *list) {
     if (r.la() == la && r.collection_year() == collection_year) of_year.push_back(r);
+    if (r.la() == la && r.collection_year() == collection_year - 1) last_year.push_back(r);
   }
+  auto records_of = [](const v1::ReturnInfo& r) {
+    int64_t n = 0;
+    for (const auto& [k, c] : r.record_counts()) n += c;
+    return n;
+  };
+  auto per_1000 = [](int64_t issues, int64_t records) {
+    return records > 0 ? 1000.0 * static_cast<double>(issues) / static_cast<double>(records) : 0.0;
+  };
+  // Last year's return of the same dataset and file name, else the dataset's only one.
+  auto previous_of = [&](const v1::ReturnInfo& r) -> const v1::ReturnInfo* {
+    const v1::ReturnInfo* only = nullptr;
+    int of_dataset = 0;
+    for (const auto& p : last_year) {
+      if (p.dataset() != r.dataset()) continue;
+      if (p.file_name() == r.file_name()) return &p;
+      ++of_dataset;
+      only = &p;
+    }
+    return of_dataset == 1 ? only : nullptr;
+  };
   std::sort(of_year.begin(), of_year.end(),
             [](const v1::ReturnInfo& a, const v1::ReturnInfo& b) { return a.dataset() < b.dataset(); });
   dq.set_available(true);
@@ -199,6 +220,16 @@ v1::DataQuality BuildDataQuality(const std::string& la, int year, ReturnsSource*
     q->set_children(r.children());
     q->set_errors(r.errors());
     q->set_queries(r.queries());
+    q->set_errors_per_1000(per_1000(r.errors(), records_of(r)));
+    q->set_queries_per_1000(per_1000(r.queries(), records_of(r)));
+    if (const v1::ReturnInfo* p = previous_of(r)) {
+      q->set_has_previous(true);
+      q->set_previous_file_name(p->file_name());
+      q->set_previous_errors(p->errors());
+      q->set_previous_queries(p->queries());
+      q->set_previous_errors_per_1000(per_1000(p->errors(), records_of(*p)));
+      q->set_previous_queries_per_1000(per_1000(p->queries(), records_of(*p)));
+    }
     if (r.errors() + r.queries() == 0) continue;
     // Counted by rule when the return was stored; returns stored before that kept no
     // tallies, and their issues are counted here when the source can give them.
