@@ -2,6 +2,7 @@
 // strengths and areas for focus with their evidence, and the data-quality section.
 #include <gtest/gtest.h>
 
+#include "services/reporting/format.h"
 #include "services/reporting/reports/rating.h"
 #include "services/reporting/reports/self_assessment.h"
 #include "services/reporting/reports/series.h"
@@ -183,6 +184,17 @@ TEST(SelfAssessmentTest, DataQualityComesFromIngestionWhenGiven) {
   EXPECT_EQ(dq.returns(0).rules(0).count(), 2);
   EXPECT_EQ(dq.returns(0).rules(2).severity(), "query");
   EXPECT_EQ(dq.returns(1).rules_size(), 0);
+  // Rates per 1,000 records against last year's same return: 3 errors in 3,255 records
+  // this year, 9 last year; the SSDA903 has no return last year.
+  EXPECT_NEAR(dq.returns(0).errors_per_1000(), 0.9217, 1e-3);
+  EXPECT_NEAR(dq.returns(0).queries_per_1000(), 0.3072, 1e-3);
+  EXPECT_TRUE(dq.returns(0).has_previous());
+  EXPECT_EQ(dq.returns(0).previous_errors(), 9);
+  EXPECT_NEAR(dq.returns(0).previous_errors_per_1000(), 2.7650, 1e-3);
+  EXPECT_EQ(QualityAgainstLastYear(dq.returns(0)),
+            "errors 0.9 per 1,000 records (last year 2.8), queries 0.3 (last year 0.0)");
+  EXPECT_FALSE(dq.returns(1).has_previous());
+  EXPECT_EQ(QualityAgainstLastYear(dq.returns(1)), "errors 0.0 per 1,000 records, queries 0.0 (no return last year)");
 
   // A return stored with its tallies (as metrics serves it): the rules come from the
   // tallies, and its issues are not asked for.
