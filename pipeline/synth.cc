@@ -2531,6 +2531,30 @@ std::string Borough::CensusXml(int fy) const {
   const int out_cy = cy + year_shift_;  // the collection year written
   const int32_t start = Fys(fy), end = Fye(fy);
   auto iso = [](int32_t d) { return FormatIsoDate(d); };
+  // Disabilities (rule 8540 wants one or more; 2887Q more than 7 codes across the return,
+  // 2888Q some child with several): NONE, or for a disabled child (Disabled, as Annex A
+  // has it) one to three of DfE's codes, learning disability and autism the commonest.
+  // Hashed, so the PRNG's order and every figure stay as they were.
+  auto disabilities = [&](int32_t child) {
+    if (!Disabled(child)) return std::string("<Disabilities><Disability>NONE</Disability></Disabilities>");
+    static constexpr std::array<const char*, 12> kCodes = {"LD",  "AUT",  "COMM", "BEH", "CON",  "MOB",
+                                                          "HAND", "PC", "INC",  "HEAR", "VIS", "DDA"};
+    static constexpr std::array<int, 12> kWeights = {250, 200, 120, 100, 80, 60, 40, 40, 30, 30, 30, 20};
+    constexpr uint64_t kSaltDisabilities = 1001;  // apart from the Annex A lists' salts
+    const uint64_t h = Hash(child, 0, kSaltDisabilities);
+    const int n = h % 100 < 65 ? 1 : h % 100 < 90 ? 2 : 3;
+    std::string xml = "<Disabilities>";
+    uint32_t used = 0;
+    for (int k = 0, draw = 1; k < n; ++draw) {
+      int r = static_cast<int>(Hash(child, draw, kSaltDisabilities) % 1000), i = 0;
+      while (r >= kWeights[i]) r -= kWeights[i++];
+      if (used & (1u << i)) continue;
+      used |= 1u << i;
+      ++k;
+      absl::StrAppend(&xml, "<Disability>", kCodes[i], "</Disability>");
+    }
+    return xml + "</Disabilities>";
+  };
   std::string out;
   out.reserve(1 << 22);
   absl::StrAppend(&out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Message>\n  <Header>\n",
@@ -2559,8 +2583,8 @@ std::string Borough::CensusXml(int fy) const {
                                                 : (c.male ? "<GenderCurrent>1</GenderCurrent>"
                                                           : "<GenderCurrent>2</GenderCurrent>"),
                     "</ChildIdentifiers>\n",
-                    "      <ChildCharacteristics><Ethnicity>", kEthnicities[c.ethnicity],
-                    "</Ethnicity></ChildCharacteristics>\n");
+                    "      <ChildCharacteristics><Ethnicity>", kEthnicities[c.ethnicity], "</Ethnicity>",
+                    disabilities(id), "</ChildCharacteristics>\n");
     for (int32_t eid : open) {
       const Episode& e = episodes_[eid];
       const bool closed = e.closure <= end;
