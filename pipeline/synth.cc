@@ -287,8 +287,10 @@ constexpr std::array<int, 9> kNeedWeights = {450, 60, 40, 120, 160, 40, 10, 40, 
 constexpr std::array<int, 8> kCareNeedWeights = {620, 30, 30, 150, 70, 30, 10, 60};
 
 // Closure reasons of episodes that ran past assessment, RC1..RC8 (RC6 is set when the
-// child turns 18, not drawn).
-constexpr std::array<int, 8> kLongClosureWeights = {10, 5, 40, 30, 100, 0, 800, 15};
+// child turns 18, not drawn). Not RC2 (died: the census would need a PersonDeathDate,
+// rule 8585Q) nor RC8 (closed after assessment: these episodes had a CIN plan, which
+// rule 2990 forbids with it); the total stays 1005 so each draw takes the PRNG as before.
+constexpr std::array<int, 8> kLongClosureWeights = {10, 0, 40, 30, 100, 0, 825, 0};
 constexpr uint8_t kRc1 = 0, kRc3 = 2, kRc4 = 3, kRc6 = 5, kRc7 = 6, kRc8 = 7;
 
 // How many days before its referral the linking contact came: 0..3.
@@ -719,6 +721,7 @@ class Borough {
   std::string AssessmentsList(int fy) const;
   std::string Section47List(int fy) const;
   std::string CinList(int fy) const;
+  uint8_t ReasonForClosure(const Episode& e) const;
   std::string CppList(int fy) const;
   std::string LookedAfterList(int fy) const;
   std::string CareLeaversList(int fy) const;
@@ -2278,7 +2281,8 @@ void Borough::AddReferral(int32_t referral, int fy) {
     e.kind = EpKind::kNfa;
     e.nfa = true;
     e.closure = referral + rng_.Between(1, std::min<int32_t>(14, fy_end - referral));
-    e.reason = kRc8;
+    // Not RC8, "closed after assessment": there was none (rule 8825Q).
+    e.reason = kRc7;
   } else {
     AddAssessment(e, referral + rng_.Weighted(kContactLeadWeights),
                   rng_.PerMille(720) ? rng_.Between(5, 45) : rng_.Between(46, 90));
@@ -2524,6 +2528,18 @@ std::string Borough::ContactsCsv(int fy) const {
   return out;
 }
 
+// The reason for closure written for a closed episode (0-based: RC1 is 0): RC6 when it
+// closed on the 18th birthday; RC7 for an episode closed after assessment whose enquiry,
+// plan or CIN plan went on from it (RC8 or RC9 with any of those breaks rule 2990; a
+// section 47 enquiry may be added to such an episode by CalibrateS47).
+uint8_t Borough::ReasonForClosure(const Episode& e) const {
+  if (e.closure == children_[e.child].eighteenth) return kRc6;
+  if (e.reason != kRc8) return e.reason;
+  bool activity = !e.plans.empty() || e.cin_plan_start != kNone;
+  for (int32_t s : e.s47s) activity = activity || !s47s_[s].removed;
+  return activity ? kRc7 : kRc8;
+}
+
 // Every episode open at some point in the financial year, as that year's return saw it:
 // a closure, an authorisation or a conference after the reference date is not known yet.
 std::string Borough::CensusXml(int fy) const {
@@ -2592,9 +2608,8 @@ std::string Borough::CensusXml(int fy) const {
                       "</CINreferralDate><ReferralSource>", kSources[e.source].cin,
                       "</ReferralSource><PrimaryNeedCode>N", e.need + 1, "</PrimaryNeedCode>\n        ");
       if (closed) {
-        const uint8_t reason = e.closure == c.eighteenth ? kRc6 : e.reason;
         absl::StrAppend(&out, "<CINclosureDate>", iso(e.closure), "</CINclosureDate><ReasonForClosure>RC",
-                        reason + 1, "</ReasonForClosure>");
+                        ReasonForClosure(e) + 1, "</ReasonForClosure>");
       }
       absl::StrAppend(&out, "<ReferralNFA>", e.nfa && closed ? "true" : "false", "</ReferralNFA>\n");
       if (e.asmt_start != kNone && e.asmt_start <= end && (e.asmt_auth > end || e.asmt_auth >= start)) {
@@ -3124,7 +3139,6 @@ std::string Borough::CinList(int fy) const {
   const int32_t fye = Fye(fy);
   std::vector<ListRow> rows;
   for (int32_t id = 0; id < static_cast<int32_t>(children_.size()); ++id) {
-    const Child& c = children_[id];
     for (int32_t eid : CensusEpisodes(id, fy)) {
       const Episode& e = episodes_[eid];
       const bool closed = e.closure <= fye;
@@ -3145,7 +3159,7 @@ std::string Borough::CinList(int fy) const {
       }
       const uint64_t h = Hash(id, e.referral, kSaltLastSeen);
       const std::string reason =
-          closed ? absl::StrCat("RC", (e.closure == c.eighteenth ? kRc6 : e.reason) + 1) : std::string();
+          closed ? absl::StrCat("RC", ReasonForClosure(e) + 1) : std::string();
       rows.push_back({e.referral, id,
                       absl::StrCat(AnnexAChild(id, fye, true), ",", FormatUkDate(e.referral), ",N", e.need + 1, ",",
                                    FormatUkDate(Before(anchor, h, 28, e.referral)), ",",
