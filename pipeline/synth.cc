@@ -2618,7 +2618,16 @@ std::string Borough::CensusXml(int fy) const {
         if (e.asmt_auth <= end) {
           absl::StrAppend(&out, "<AssessmentAuthorisationDate>", iso(e.asmt_auth),
                           "</AssessmentAuthorisationDate><FactorsIdentifiedAtAssessment>");
-          if (e.nfactors == 0) absl::StrAppend(&out, "<AssessmentFactors>21</AssessmentFactors>");
+          // 21, no factors identified, only where the episode closes after the assessment
+          // (RC8): with a plan, an enquiry, care or any other end a factor was found
+          // (rule 8873Q); that factor is hashed, so the PRNG's order stays as it was.
+          if (e.nfactors == 0) {
+            const bool rc8 = e.closure != kNever && ReasonForClosure(e) == kRc8;
+            constexpr uint64_t kSaltFactor = 1002;  // apart from the Annex A lists' salts
+            absl::StrAppend(&out, "<AssessmentFactors>",
+                            rc8 ? "21" : kFactors[Hash(e.child, e.asmt_start, kSaltFactor) % kFactors.size()],
+                            "</AssessmentFactors>");
+          }
           for (int k = 0; k < e.nfactors; ++k) {
             absl::StrAppend(&out, "<AssessmentFactors>", kFactors[e.factors[k]], "</AssessmentFactors>");
           }
