@@ -2095,11 +2095,15 @@ void Borough::BuildHosts() {
       }
       if (first.ShortBreak()) e.closure = c.eighteenth <= kWindowEnd ? c.eighteenth : kNever;
       AddAssessment(e, e.referral + rng_.Between(0, 2), rng_.Between(5, 60));
+      // A care of a day or two closes the episode before the assessment would have
+      // started: it starts and ends that day (rules 8565, 8608).
+      if (e.closure != kNever && e.asmt_start > e.closure) e.asmt_start = e.closure;
       if (e.closure != kNever && e.asmt_auth > e.closure) e.asmt_auth = e.closure;
       const int32_t id = AddEpisode(std::move(e));
       Episode& ep = episodes_[id];
       if (first.pp || rng_.PerMille(300)) {
-        const int32_t start = first.pp ? ep.referral : ep.referral + rng_.Between(0, 3);
+        int32_t start = first.pp ? ep.referral : ep.referral + rng_.Between(0, 3);
+        if (ep.closure != kNever) start = std::min(start, ep.closure);
         int32_t outcome = cal_.Add(start, rng_.Between(2, 10));
         if (ep.closure != kNever) outcome = std::min(outcome, ep.closure);
         AddS47(id, start, std::max(outcome, start), false, false);
