@@ -2550,6 +2550,7 @@ std::string Borough::CensusXml(int fy) const {
   const int cy = fy + 1;
   const int out_cy = cy + year_shift_;  // the collection year written
   const int32_t start = Fys(fy), end = Fye(fy);
+  const int32_t school_age_born_by = DayNumber(cy - 6, 8, 31);  // the school year began in September cy - 1
   auto iso = [](int32_t d) { return FormatIsoDate(d); };
   // Disabilities (rule 8540 wants one or more; 2887Q more than 7 codes across the return,
   // 2888Q some child with several): NONE, or for a disabled child (Disabled, as Annex A
@@ -2593,9 +2594,11 @@ std::string Borough::CensusXml(int fy) const {
     if (open.empty()) continue;
     std::sort(open.begin(), open.end(),
               [&](int32_t a, int32_t b) { return episodes_[a].referral < episodes_[b].referral; });
-    // UN1 is "under 6, no UPN yet"; older synthetic children carry no UPN either, and
-    // UN2 is the nearest honest code for that.
-    const char* upn_unknown = AgeOn(c.dob, end) < 6 ? "UN1" : "UN2";
+    // UN1 is "not of school age, no UPN yet": born after the 31 August five years before
+    // the school year under way on the ReferenceDate began (rule 8770Q from 2024-25;
+    // every child 6 or older by 31 March, its test to 2023-24, is of school age too).
+    // Older synthetic children carry no UPN either, and UN2 is the nearest honest code.
+    const char* upn_unknown = c.dob > school_age_born_by ? "UN1" : "UN2";
     absl::StrAppend(&out, "    <Child>\n      <ChildIdentifiers><LAchildID>", ChildId(id),
                     "</LAchildID><UPNunknown>", upn_unknown, "</UPNunknown><PersonBirthDate>", iso(c.dob),
                     "</PersonBirthDate>",
