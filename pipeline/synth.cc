@@ -364,8 +364,14 @@ class Calendar {
     for (const char* s : kBankHolidays) holidays_.push_back(*ParseIsoDate(s));
     std::sort(holidays_.begin(), holidays_.end());
   }
+  // A returns' dates relabelled `years` later (ShiftDates) fall on other weekdays: the
+  // working days are then those of the later years, so that a conference or a target
+  // date is on a weekday as written (rules 8875, 8870Q). The bank holidays stay the
+  // simulated years' (their fixed-date ones relabel onto the later years' own).
+  void set_year_shift(int years) { weekday_offset_ = ((ShiftYears(kWindowStart, years) - kWindowStart) % 7 + 7) % 7; }
+  bool Weekend(int32_t d) const { return IsWeekend(d + weekday_offset_); }
   bool Working(int32_t d) const {
-    return !IsWeekend(d) && !std::binary_search(holidays_.begin(), holidays_.end(), d);
+    return !Weekend(d) && !std::binary_search(holidays_.begin(), holidays_.end(), d);
   }
   // Working days after `from` up to and including `to`.
   int Between(int32_t from, int32_t to) const {
@@ -386,6 +392,7 @@ class Calendar {
 
  private:
   std::vector<int32_t> holidays_;
+  int32_t weekday_offset_ = 0;  // days added to a date before its weekday is judged
 };
 
 // ---------------------------------------------------------------------------------------
@@ -624,7 +631,10 @@ class Borough {
   void set_la(std::string la) { la_ = std::move(la); }
   // The returns written are for collection years `years` later than simulated: the codes
   // follow the later year (dates are relabelled by ShiftDates as they are written).
-  void set_year_shift(int years) { year_shift_ = years; }
+  void set_year_shift(int years) {
+    year_shift_ = years;
+    cal_.set_year_shift(years);
+  }
   absl::Status BuildNational(const NationalVolumes& v);
   int64_t ContactsIn(int fy) const;
   int64_t ReferralsIn(int fy) const;
@@ -1834,7 +1844,11 @@ void Borough::AddOpenPlans(int count, int32_t window_start) {
 void Borough::StartPlans(int fy, int count, const std::vector<int32_t>& ended) {
   for (int n = 0; n < count; ++n) {
     Plan p;
-    p.start = SampleDay(Fys(fy), Fye(fy), 0);
+    // A weekday as written (SampleDay's draws, on cal_'s weekdays): the conference that
+    // starts a plan is not held at a weekend (rule 8875).
+    do {
+      p.start = rng_.Between(Fys(fy), Fye(fy));
+    } while (cal_.Weekend(p.start) && !rng_.PerMille(0));
     p.child = -1;
     if (!ended.empty() && rng_.PerMille(120)) {
       for (int attempt = 0; attempt < 8 && p.child < 0; ++attempt) {
