@@ -2346,7 +2346,12 @@ void Borough::AddReferral(int32_t referral, int fy) {
     referred_.push_back(child);
   }
   const int32_t id = AddEpisode(std::move(e));
-  if (s47_start != kNone) AddS47(id, s47_start, s47_outcome, rng_.PerMille(120), true);
+  if (s47_start != kNone) {
+    // No conference on a day the 18th birthday cut the enquiry short to, if not a
+    // working day (rule 8875).
+    const bool icpc = rng_.PerMille(120);
+    AddS47(id, s47_start, s47_outcome, icpc && cal_.Working(s47_outcome), true);
+  }
   SetFloor(episodes_[id]);
   // The contact and the referral share the source: it is the same call.
   AddContactRow(child, contact_day, episodes_[id].source);
