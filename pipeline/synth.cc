@@ -287,8 +287,10 @@ constexpr std::array<int, 9> kNeedWeights = {450, 60, 40, 120, 160, 40, 10, 40, 
 constexpr std::array<int, 8> kCareNeedWeights = {620, 30, 30, 150, 70, 30, 10, 60};
 
 // Closure reasons of episodes that ran past assessment, RC1..RC8 (RC6 is set when the
-// child turns 18, not drawn).
-constexpr std::array<int, 8> kLongClosureWeights = {10, 5, 40, 30, 100, 0, 800, 15};
+// child turns 18, not drawn). Not RC2 (died: the census would need a PersonDeathDate,
+// rule 8585Q) nor RC8 (closed after assessment: these episodes had a CIN plan, which
+// rule 2990 forbids with it); the total stays 1005 so each draw takes the PRNG as before.
+constexpr std::array<int, 8> kLongClosureWeights = {10, 0, 40, 30, 100, 0, 825, 0};
 constexpr uint8_t kRc1 = 0, kRc3 = 2, kRc4 = 3, kRc6 = 5, kRc7 = 6, kRc8 = 7;
 
 // How many days before its referral the linking contact came: 0..3.
@@ -362,8 +364,14 @@ class Calendar {
     for (const char* s : kBankHolidays) holidays_.push_back(*ParseIsoDate(s));
     std::sort(holidays_.begin(), holidays_.end());
   }
+  // A returns' dates relabelled `years` later (ShiftDates) fall on other weekdays: the
+  // working days are then those of the later years, so that a conference or a target
+  // date is on a weekday as written (rules 8875, 8870Q). The bank holidays stay the
+  // simulated years' (their fixed-date ones relabel onto the later years' own).
+  void set_year_shift(int years) { weekday_offset_ = ((ShiftYears(kWindowStart, years) - kWindowStart) % 7 + 7) % 7; }
+  bool Weekend(int32_t d) const { return IsWeekend(d + weekday_offset_); }
   bool Working(int32_t d) const {
-    return !IsWeekend(d) && !std::binary_search(holidays_.begin(), holidays_.end(), d);
+    return !Weekend(d) && !std::binary_search(holidays_.begin(), holidays_.end(), d);
   }
   // Working days after `from` up to and including `to`.
   int Between(int32_t from, int32_t to) const {
@@ -384,6 +392,7 @@ class Calendar {
 
  private:
   std::vector<int32_t> holidays_;
+  int32_t weekday_offset_ = 0;  // days added to a date before its weekday is judged
 };
 
 // ---------------------------------------------------------------------------------------
@@ -622,7 +631,10 @@ class Borough {
   void set_la(std::string la) { la_ = std::move(la); }
   // The returns written are for collection years `years` later than simulated: the codes
   // follow the later year (dates are relabelled by ShiftDates as they are written).
-  void set_year_shift(int years) { year_shift_ = years; }
+  void set_year_shift(int years) {
+    year_shift_ = years;
+    cal_.set_year_shift(years);
+  }
   absl::Status BuildNational(const NationalVolumes& v);
   int64_t ContactsIn(int fy) const;
   int64_t ReferralsIn(int fy) const;
@@ -719,6 +731,7 @@ class Borough {
   std::string AssessmentsList(int fy) const;
   std::string Section47List(int fy) const;
   std::string CinList(int fy) const;
+  uint8_t ReasonForClosure(const Episode& e) const;
   std::string CppList(int fy) const;
   std::string LookedAfterList(int fy) const;
   std::string CareLeaversList(int fy) const;
@@ -1831,7 +1844,11 @@ void Borough::AddOpenPlans(int count, int32_t window_start) {
 void Borough::StartPlans(int fy, int count, const std::vector<int32_t>& ended) {
   for (int n = 0; n < count; ++n) {
     Plan p;
-    p.start = SampleDay(Fys(fy), Fye(fy), 0);
+    // A weekday as written (SampleDay's draws, on cal_'s weekdays): the conference that
+    // starts a plan is not held at a weekend (rule 8875).
+    do {
+      p.start = rng_.Between(Fys(fy), Fye(fy));
+    } while (cal_.Weekend(p.start) && !rng_.PerMille(0));
     p.child = -1;
     if (!ended.empty() && rng_.PerMille(120)) {
       for (int attempt = 0; attempt < 8 && p.child < 0; ++attempt) {
@@ -2092,11 +2109,15 @@ void Borough::BuildHosts() {
       }
       if (first.ShortBreak()) e.closure = c.eighteenth <= kWindowEnd ? c.eighteenth : kNever;
       AddAssessment(e, e.referral + rng_.Between(0, 2), rng_.Between(5, 60));
+      // A care of a day or two closes the episode before the assessment would have
+      // started: it starts and ends that day (rules 8565, 8608).
+      if (e.closure != kNever && e.asmt_start > e.closure) e.asmt_start = e.closure;
       if (e.closure != kNever && e.asmt_auth > e.closure) e.asmt_auth = e.closure;
       const int32_t id = AddEpisode(std::move(e));
       Episode& ep = episodes_[id];
       if (first.pp || rng_.PerMille(300)) {
-        const int32_t start = first.pp ? ep.referral : ep.referral + rng_.Between(0, 3);
+        int32_t start = first.pp ? ep.referral : ep.referral + rng_.Between(0, 3);
+        if (ep.closure != kNever) start = std::min(start, ep.closure);
         int32_t outcome = cal_.Add(start, rng_.Between(2, 10));
         if (ep.closure != kNever) outcome = std::min(outcome, ep.closure);
         AddS47(id, start, std::max(outcome, start), false, false);
@@ -2278,7 +2299,8 @@ void Borough::AddReferral(int32_t referral, int fy) {
     e.kind = EpKind::kNfa;
     e.nfa = true;
     e.closure = referral + rng_.Between(1, std::min<int32_t>(14, fy_end - referral));
-    e.reason = kRc8;
+    // Not RC8, "closed after assessment": there was none (rule 8825Q).
+    e.reason = kRc7;
   } else {
     AddAssessment(e, referral + rng_.Weighted(kContactLeadWeights),
                   rng_.PerMille(720) ? rng_.Between(5, 45) : rng_.Between(46, 90));
@@ -2324,7 +2346,12 @@ void Borough::AddReferral(int32_t referral, int fy) {
     referred_.push_back(child);
   }
   const int32_t id = AddEpisode(std::move(e));
-  if (s47_start != kNone) AddS47(id, s47_start, s47_outcome, rng_.PerMille(120), true);
+  if (s47_start != kNone) {
+    // No conference on a day the 18th birthday cut the enquiry short to, if not a
+    // working day (rule 8875).
+    const bool icpc = rng_.PerMille(120);
+    AddS47(id, s47_start, s47_outcome, icpc && cal_.Working(s47_outcome), true);
+  }
   SetFloor(episodes_[id]);
   // The contact and the referral share the source: it is the same call.
   AddContactRow(child, contact_day, episodes_[id].source);
@@ -2524,13 +2551,50 @@ std::string Borough::ContactsCsv(int fy) const {
   return out;
 }
 
+// The reason for closure written for a closed episode (0-based: RC1 is 0): RC6 when it
+// closed on the 18th birthday; RC7 for an episode closed after assessment whose enquiry,
+// plan or CIN plan went on from it (RC8 or RC9 with any of those breaks rule 2990; a
+// section 47 enquiry may be added to such an episode by CalibrateS47).
+uint8_t Borough::ReasonForClosure(const Episode& e) const {
+  if (e.closure == children_[e.child].eighteenth) return kRc6;
+  if (e.reason != kRc8) return e.reason;
+  bool activity = !e.plans.empty() || e.cin_plan_start != kNone;
+  for (int32_t s : e.s47s) activity = activity || !s47s_[s].removed;
+  return activity ? kRc7 : kRc8;
+}
+
 // Every episode open at some point in the financial year, as that year's return saw it:
 // a closure, an authorisation or a conference after the reference date is not known yet.
 std::string Borough::CensusXml(int fy) const {
   const int cy = fy + 1;
   const int out_cy = cy + year_shift_;  // the collection year written
   const int32_t start = Fys(fy), end = Fye(fy);
+  const int32_t school_age_born_by = DayNumber(cy - 6, 8, 31);  // the school year began in September cy - 1
   auto iso = [](int32_t d) { return FormatIsoDate(d); };
+  // Disabilities (rule 8540 wants one or more; 2887Q more than 7 codes across the return,
+  // 2888Q some child with several): NONE, or for a disabled child (Disabled, as Annex A
+  // has it) one to three of DfE's codes, learning disability and autism the commonest.
+  // Hashed, so the PRNG's order and every figure stay as they were.
+  auto disabilities = [&](int32_t child) {
+    if (!Disabled(child)) return std::string("<Disabilities><Disability>NONE</Disability></Disabilities>");
+    static constexpr std::array<const char*, 12> kCodes = {"LD",  "AUT",  "COMM", "BEH", "CON",  "MOB",
+                                                          "HAND", "PC", "INC",  "HEAR", "VIS", "DDA"};
+    static constexpr std::array<int, 12> kWeights = {250, 200, 120, 100, 80, 60, 40, 40, 30, 30, 30, 20};
+    constexpr uint64_t kSaltDisabilities = 1001;  // apart from the Annex A lists' salts
+    const uint64_t h = Hash(child, 0, kSaltDisabilities);
+    const int n = h % 100 < 65 ? 1 : h % 100 < 90 ? 2 : 3;
+    std::string xml = "<Disabilities>";
+    uint32_t used = 0;
+    for (int k = 0, draw = 1; k < n; ++draw) {
+      int r = static_cast<int>(Hash(child, draw, kSaltDisabilities) % 1000), i = 0;
+      while (r >= kWeights[i]) r -= kWeights[i++];
+      if (used & (1u << i)) continue;
+      used |= 1u << i;
+      ++k;
+      absl::StrAppend(&xml, "<Disability>", kCodes[i], "</Disability>");
+    }
+    return xml + "</Disabilities>";
+  };
   std::string out;
   out.reserve(1 << 22);
   absl::StrAppend(&out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Message>\n  <Header>\n",
@@ -2549,9 +2613,11 @@ std::string Borough::CensusXml(int fy) const {
     if (open.empty()) continue;
     std::sort(open.begin(), open.end(),
               [&](int32_t a, int32_t b) { return episodes_[a].referral < episodes_[b].referral; });
-    // UN1 is "under 6, no UPN yet"; older synthetic children carry no UPN either, and
-    // UN2 is the nearest honest code for that.
-    const char* upn_unknown = AgeOn(c.dob, end) < 6 ? "UN1" : "UN2";
+    // UN1 is "not of school age, no UPN yet": born after the 31 August five years before
+    // the school year under way on the ReferenceDate began (rule 8770Q from 2024-25;
+    // every child 6 or older by 31 March, its test to 2023-24, is of school age too).
+    // Older synthetic children carry no UPN either, and UN2 is the nearest honest code.
+    const char* upn_unknown = c.dob > school_age_born_by ? "UN1" : "UN2";
     absl::StrAppend(&out, "    <Child>\n      <ChildIdentifiers><LAchildID>", ChildId(id),
                     "</LAchildID><UPNunknown>", upn_unknown, "</UPNunknown><PersonBirthDate>", iso(c.dob),
                     "</PersonBirthDate>",
@@ -2559,8 +2625,8 @@ std::string Borough::CensusXml(int fy) const {
                                                 : (c.male ? "<GenderCurrent>1</GenderCurrent>"
                                                           : "<GenderCurrent>2</GenderCurrent>"),
                     "</ChildIdentifiers>\n",
-                    "      <ChildCharacteristics><Ethnicity>", kEthnicities[c.ethnicity],
-                    "</Ethnicity></ChildCharacteristics>\n");
+                    "      <ChildCharacteristics><Ethnicity>", kEthnicities[c.ethnicity], "</Ethnicity>",
+                    disabilities(id), "</ChildCharacteristics>\n");
     for (int32_t eid : open) {
       const Episode& e = episodes_[eid];
       const bool closed = e.closure <= end;
@@ -2568,9 +2634,8 @@ std::string Borough::CensusXml(int fy) const {
                       "</CINreferralDate><ReferralSource>", kSources[e.source].cin,
                       "</ReferralSource><PrimaryNeedCode>N", e.need + 1, "</PrimaryNeedCode>\n        ");
       if (closed) {
-        const uint8_t reason = e.closure == c.eighteenth ? kRc6 : e.reason;
         absl::StrAppend(&out, "<CINclosureDate>", iso(e.closure), "</CINclosureDate><ReasonForClosure>RC",
-                        reason + 1, "</ReasonForClosure>");
+                        ReasonForClosure(e) + 1, "</ReasonForClosure>");
       }
       absl::StrAppend(&out, "<ReferralNFA>", e.nfa && closed ? "true" : "false", "</ReferralNFA>\n");
       if (e.asmt_start != kNone && e.asmt_start <= end && (e.asmt_auth > end || e.asmt_auth >= start)) {
@@ -2579,7 +2644,16 @@ std::string Borough::CensusXml(int fy) const {
         if (e.asmt_auth <= end) {
           absl::StrAppend(&out, "<AssessmentAuthorisationDate>", iso(e.asmt_auth),
                           "</AssessmentAuthorisationDate><FactorsIdentifiedAtAssessment>");
-          if (e.nfactors == 0) absl::StrAppend(&out, "<AssessmentFactors>21</AssessmentFactors>");
+          // 21, no factors identified, only where the episode closes after the assessment
+          // (RC8): with a plan, an enquiry, care or any other end a factor was found
+          // (rule 8873Q); that factor is hashed, so the PRNG's order stays as it was.
+          if (e.nfactors == 0) {
+            const bool rc8 = e.closure != kNever && ReasonForClosure(e) == kRc8;
+            constexpr uint64_t kSaltFactor = 1002;  // apart from the Annex A lists' salts
+            absl::StrAppend(&out, "<AssessmentFactors>",
+                            rc8 ? "21" : kFactors[Hash(e.child, e.asmt_start, kSaltFactor) % kFactors.size()],
+                            "</AssessmentFactors>");
+          }
           for (int k = 0; k < e.nfactors; ++k) {
             absl::StrAppend(&out, "<AssessmentFactors>", kFactors[e.factors[k]], "</AssessmentFactors>");
           }
@@ -3100,7 +3174,6 @@ std::string Borough::CinList(int fy) const {
   const int32_t fye = Fye(fy);
   std::vector<ListRow> rows;
   for (int32_t id = 0; id < static_cast<int32_t>(children_.size()); ++id) {
-    const Child& c = children_[id];
     for (int32_t eid : CensusEpisodes(id, fy)) {
       const Episode& e = episodes_[eid];
       const bool closed = e.closure <= fye;
@@ -3121,7 +3194,7 @@ std::string Borough::CinList(int fy) const {
       }
       const uint64_t h = Hash(id, e.referral, kSaltLastSeen);
       const std::string reason =
-          closed ? absl::StrCat("RC", (e.closure == c.eighteenth ? kRc6 : e.reason) + 1) : std::string();
+          closed ? absl::StrCat("RC", ReasonForClosure(e) + 1) : std::string();
       rows.push_back({e.referral, id,
                       absl::StrCat(AnnexAChild(id, fye, true), ",", FormatUkDate(e.referral), ",N", e.need + 1, ",",
                                    FormatUkDate(Before(anchor, h, 28, e.referral)), ",",

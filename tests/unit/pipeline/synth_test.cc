@@ -1033,7 +1033,13 @@ TEST_F(SynthTest, NationalLasAreValidDeterministicAndOfVariedSizes) {
   EXPECT_GE(differ, 15) << "another seed gives other files";
 
   // Three real LA codes, spread over England: each LA's files pass the ingestion rules
-  // with neither an error nor a query, filed under its own code.
+  // with neither an error nor a query, filed under its own code. The CIN census keeps the
+  // queries a real council's return raises too: an assessment overdue on 31 March
+  // (8670Q); one authorised last year, in last year's census, for an episode closed RC8
+  // (8825Q) or with a section 47 enquiry (2991Q) this year; an episode open on 31 March
+  // whose assessment found nothing (8873Q); a small LA's few disabled children (2887Q,
+  // 2888Q).
+  const std::set<std::string> cin_boundary_queries = {"8670Q", "8825Q", "2991Q", "8873Q", "2887Q", "2888Q"};
   ASSERT_EQ(a->las.size(), 3u);
   std::vector<int64_t> referrals;
   for (const NationalLa& la : a->las) {
@@ -1048,7 +1054,14 @@ TEST_F(SynthTest, NationalLasAreValidDeterministicAndOfVariedSizes) {
       const std::string first = r->issues.empty() ? "" : r->issues.front().message();
       EXPECT_FALSE(r->fatal) << la.la << " " << f << ": " << first;
       EXPECT_EQ(r->errors, 0) << la.la << " " << f << ": " << first;
-      EXPECT_EQ(r->queries, 0) << la.la << " " << f << ": " << first;
+      if (std::string(f) == "cin-census.xml") {
+        for (const auto& [key, n] : r->by_rule) {
+          EXPECT_TRUE(key.first != "query" || cin_boundary_queries.count(key.second))
+              << la.la << " " << f << ": " << n.first.message();
+        }
+      } else {
+        EXPECT_EQ(r->queries, 0) << la.la << " " << f << ": " << first;
+      }
     }
     EXPECT_NE(ReadAll(dir / "cin-census.xml").find("<LEA>" + la.la + "</LEA>"), std::string::npos) << la.la;
     // The summary's referrals are the census's referrals dated in 2015-16.
