@@ -349,6 +349,13 @@ TEST(Ssda903Rules, REPI) {
   EXPECT_EQ(c.Run("EPI"), Found{"A Header CHILD"});
 }
 
+TEST(Ssda903Rules, REPI_HeaderOnItsOwn) {
+  // No Episodes table loaded (a header.csv validated alone): nothing to say of a child.
+  RuleCase c("ssda903", 2025);
+  c.Add("A", "Header", {{"CHILD", "A"}});
+  EXPECT_EQ(c.Run("EPI"), Found{});
+}
+
 // --- INT01-INT09: rows of children not in Header -----------------------------------------
 
 Found NotInHeader(const std::string& code, std::string_view table) {
