@@ -418,7 +418,15 @@ struct Change {
   Placement placement;
   const char* reason = nullptr;  // REASON_PLACE_CHANGE of a move
   bool optional = false;         // a move the calibration may drop
-  char Rne() const { return moves ? (ls ? 'T' : 'P') : 'L'; }
+  // RNE (from 2015-16): L legal status only; P placement and carer; T placement type,
+  // same carer (placed for adoption with the current foster carer, A3 or A5: rule 217);
+  // U legal status and placement and carer.
+  char Rne() const {
+    if (!moves) return 'L';
+    if (ls) return 'U';
+    const bool same_carer = std::strcmp(placement.place, "A3") == 0 || std::strcmp(placement.place, "A5") == 0;
+    return same_carer ? 'T' : 'P';
+  }
 };
 
 enum class Kind : uint8_t { kFiller, kAdoption, kPending, kReversed, kLeaver, kShortBreak };
@@ -459,7 +467,7 @@ struct CareEpisode {
   const char* ls = nullptr;
   const Placement* placement = nullptr;
   const char* rec = nullptr;  // nullptr while open
-  const char* reason = nullptr;
+  const char* reason = nullptr;  // REASON_PLACE_CHANGE of an episode ended by a move
 };
 
 std::vector<CareEpisode> EpisodesOf(const Period& p) {
@@ -468,6 +476,7 @@ std::vector<CareEpisode> EpisodesOf(const Period& p) {
   for (const Change& c : p.changes) {
     cur.end = c.day;
     cur.rec = "X1";
+    cur.reason = c.moves ? c.reason : nullptr;  // the episode a move ends gives its reason
     out.push_back(cur);
     CareEpisode next = cur;
     next.start = c.day;
@@ -476,7 +485,7 @@ std::vector<CareEpisode> EpisodesOf(const Period& p) {
     if (c.ls) next.ls = c.ls;
     if (c.moves) next.placement = &c.placement;
     next.rec = nullptr;
-    next.reason = c.moves ? c.reason : nullptr;
+    next.reason = nullptr;
     cur = next;
   }
   cur.end = p.end;
@@ -678,6 +687,7 @@ class Borough {
   void CalibratePlacements(int fy);
   void CalibrateInHouse(int fy);
   void CalibrateCharacteristics();
+  void SettleSgoEnds();
   int CountLookedAfter(int32_t day) const;
 
   // --- protection ---
@@ -833,7 +843,7 @@ Placement Borough::PlaceFor(int age) {
         p.provider = rng_.PerMille(600) ? "PR4" : "PR5";
       } else {
         p.place = "P2";
-        p.provider = "PR0";
+        p.provider = "PR4";  // PR0 (parents) goes with P1 only (rule 550)
       }
       near = rng_.PerMille(450);
       break;
@@ -955,12 +965,19 @@ void Borough::MakeAdoption(int fy, int32_t a1) {
     p.adopters = "2";
     const int s = rng_.Weighted(std::array<int, 3>{850, 80, 70});
     p.adopter_sex = s == 0 ? "MF" : s == 1 ? "MM" : "FF";
+    // The legal status follows the couple (rules 517-524): a man and a woman married (L11)
+    // or not (L3); two men or two women married (L12, possible from 29 March 2014), in a
+    // civil partnership (L2) or neither (L4).
     const int l = rng_.Weighted(std::array<int, 3>{700, 100, 200});
-    p.adopter_ls = l == 0 ? "L11" : l == 1 ? "L12" : "L2";
+    if (s == 0) {
+      p.adopter_ls = l == 0 ? "L11" : "L3";
+    } else {
+      p.adopter_ls = l == 1 ? "L4" : l == 0 && adopted >= DayNumber(2014, 3, 29) ? "L12" : "L2";
+    }
   } else {
     p.adopters = "1";
     p.adopter_sex = rng_.PerMille(800) ? "F1" : "M1";
-    p.adopter_ls = "L3";
+    p.adopter_ls = "L0";  // a single adopter (rule 514); L3 is an unmarried couple
   }
   AddPeriod(std::move(p));
 }
@@ -1082,17 +1099,28 @@ void Borough::MakeLeaver(int birth_fy, int first_fy) {
   p.ls = rng_.PerMille(650) ? "V2" : "C2";
   p.placement = PlaceFor(AgeOn(dob, p.start));
   p.need = rng_.PerMille(700) ? "N1" : "N4";
-  const int32_t child = p.child;
+  const int32_t child = p.child, start = p.start, end = p.end;
   AddPeriod(std::move(p));
   for (int age = 17; age <= 21; ++age) {
     const int fy = birth_fy + age;
     if (fy < first_fy || fy > kLastFy) continue;
+    // At 17 or 18 a young person is a care leaver that year only if care ended before the
+    // birthday: not if looked after on it (rule 1007) nor, from 2023-24, if care ended on
+    // or after it (rule 1016). IN_TOUCH cannot be blank (rule 131), so there is no OC3 row
+    // (nor list 9 row) that year; the draws are made all the same.
+    const int32_t birthday = Birthday(dob, age);
+    const bool ended_after = fy + 1 + year_shift_ >= 2024 && end >= birthday && start <= Fye(fy);
+    const bool due = age > 18 || (!(start <= birthday && end > birthday) && !ended_after);
     CareLeaverRow row{child, fy, kInTouch[rng_.Weighted(kInTouchWeights)], "0", "0"};
     if (std::strcmp(row.in_touch, "YES") == 0) {
       row.activity = kActivity[rng_.Weighted(kActivityWeights)];
       row.accommodation = kAccommodation[rng_.Weighted(kAccommodationWeights)];
+      // Not with former foster carers at 17 (rule 3001: "staying put" is from 18), nor in
+      // a foyer under 18 (rule 347): supported lodgings or semi-independent living instead.
+      if (age == 17 && std::strcmp(row.accommodation, "Z1") == 0) row.accommodation = "E1";
+      if (age <= 18 && std::strcmp(row.accommodation, "T1") == 0) row.accommodation = "D1";
     }
-    leaver_rows_.push_back(row);
+    if (due) leaver_rows_.push_back(row);
   }
 }
 
@@ -1804,6 +1832,21 @@ void Borough::BuildLookedAfter() {
   for (int fy = kFirstFy; fy <= kLastFy && status_.ok(); ++fy) CalibratePlacements(fy);
   for (int fy = kFirstFy; fy <= kLastFy && status_.ok(); ++fy) CalibrateInHouse(fy);
   if (status_.ok()) CalibrateCharacteristics();
+  SettleSgoEnds();
+}
+
+// Special guardianship to former foster carers (E45, E46) ends a foster placement (U1 to
+// U6, rule 516); from any other placement the order is to other carers (E47, E48).
+void Borough::SettleSgoEnds() {
+  for (Period& p : periods_) {
+    const bool former = std::strcmp(p.rec, "E45") == 0, other = std::strcmp(p.rec, "E46") == 0;
+    if (!former && !other) continue;
+    const Placement* last = &p.placement;
+    for (const Change& c : p.changes) {
+      if (c.moves) last = &c.placement;
+    }
+    if (last->place[0] != 'U') p.rec = former ? "E47" : "E48";
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2719,13 +2762,35 @@ std::vector<int32_t> Borough::Ssda903Children(int fy) const {
   return out;
 }
 
+// A Unique Pupil Number as a school in LA `la` (three digits) gives one: a check letter,
+// the LA, an establishment number, the year of allocation and a serial. The child's id
+// fills the establishment and serial, so no two children of an LA share one.
+std::string Upn(const std::string& la, int32_t child, int32_t dob) {
+  int y, m, d;
+  CivilFromDays(Birthday(dob, 4), &y, &m, &d);
+  char digits[32];
+  std::snprintf(digits, sizeof digits, "%.3s%04d%02d%03d", la.c_str(), 2000 + child / 1000 % 8000, y % 100,
+                child % 1000);
+  int sum = 0;
+  for (int i = 0; i < 12; ++i) sum += (digits[i] - '0') * (i + 2);
+  return std::string(1, "ABCDEFGHJKLMNPQRTUVWXYZ"[sum % 23]) + digits;
+}
+
+// UPN: a child of school age (4 by the 31 August before the year, rule 209) has a UPN;
+// a younger child has none yet (UN1). Once given, a UPN stays (rule 208). MOTHER (0: not
+// a mother) is given for a girl looked after in the year (rules 165, 393, 607), not for
+// one who is only on short breaks (rule 399) or only a care leaver (rule 165).
 std::string Borough::HeaderCsv(int fy) const {
   std::string out = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n";
   const bool letters = fy + 1 + year_shift_ >= kSexLettersFromCy;
+  const int32_t school_from = DayNumber(fy - 1, 8, 31);
   for (int32_t id : Ssda903Children(fy)) {
     const Child& c = children_[id];
+    bool looked_after = false;
+    for (int32_t pid : c.periods) looked_after = looked_after || (!periods_[pid].ShortBreak() && InReturn(periods_[pid], fy));
+    const std::string upn = Birthday(c.dob, 4) <= school_from ? Upn(la_, id, c.dob) : "UN1";
     absl::StrAppend(&out, ChildId(id), ",", c.male ? (letters ? "M" : "1") : (letters ? "F" : "2"), ",", FormatUkDate(c.dob), ",",
-                    kEthnicities[c.ethnicity], ",", AgeOn(c.dob, Fye(fy)) < 6 ? "UN1" : "UN4", ",,\n");
+                    kEthnicities[c.ethnicity], ",", upn, ",", !c.male && looked_after ? "0" : "", ",\n");
   }
   return out;
 }
@@ -2733,7 +2798,8 @@ std::string Borough::HeaderCsv(int fy) const {
 std::string Borough::EpisodesCsv(int fy) const {
   const int32_t fys = Fys(fy), fye = Fye(fy);
   std::string out = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n";
-  const bool no_h5_p2 = fy + 1 + year_shift_ >= kNoH5P2FromCy;
+  const int cy = fy + 1 + year_shift_;
+  const bool no_h5_p2 = cy >= kNoH5P2FromCy;
   for (int32_t id = 0; id < static_cast<int32_t>(children_.size()); ++id) {
     const Child& c = children_[id];
     for (int32_t pid : c.periods) {
@@ -2744,14 +2810,17 @@ std::string Borough::EpisodesCsv(int fy) const {
         const bool ended = e.end <= fye;
         std::string place = e.placement->place;
         const char* provider = e.placement->provider;
-        if (no_h5_p2 && (place == "H5" || place == "P2")) {
-          if (place == "P2") provider = "PR4";  // P2 was independent living (PR0); K3 is provided
-          place = "K3";
-        }
+        if (no_h5_p2 && (place == "H5" || place == "P2")) place = "K3";
+        // P2 (independent living) ended on 28 October 2023 (rule 217t): a placement running
+        // past it is written as H5, from that day supported accommodation.
+        if (place == "P2" && cy >= 2024 && e.end >= DayNumber(2023 - year_shift_, 10, 28)) place = "H5";
+        // Short breaks (V3, V4) give no home or placement postcode (rules 214, 398).
+        const bool respite = p.ShortBreak();
         absl::StrAppend(&out, ChildId(id), ",", FormatUkDate(e.start), ",", std::string(1, e.rne), ",", e.ls, ",",
                         p.need, ",", place, ",", provider ? provider : "", ",",
                         ended ? FormatUkDate(e.end) : "", ",", ended ? e.rec : "", ",",
-                        e.reason ? e.reason : "", ",", c.home_post, ",", e.placement->post, ",\n");
+                        ended && e.reason ? e.reason : "", ",", respite ? "" : c.home_post, ",",
+                        respite ? "" : e.placement->post, ",\n");
       }
     }
   }
@@ -2860,6 +2929,7 @@ absl::Status Borough::BuildNational(const NationalVolumes& v) {
     }
   }
   for (Period& p : periods_) MakeChanges(p);
+  SettleSgoEnds();
   if (status_.ok()) NationalProtection(v);
   if (status_.ok()) BuildHosts();
   if (!status_.ok()) return status_;

@@ -379,7 +379,8 @@ bool Male(const Context& ctx, std::string_view sex) { return ctx.year && ctx.yea
 bool Female(const Context& ctx, std::string_view sex) { return ctx.year && ctx.year <= 2024 ? sex == "2" : sex == "F"; }
 
 // 165: MOTHER, when given, is 0 or 1 and the child female; a female child has it unless
-// she is a care leaver with no episode in the year (short breaks aside).
+// she is a care leaver with no episode in the year (short breaks aside), or has only short
+// breaks (V3, V4): D2I drops those episodes, and rule 399 forbids MOTHER for such a child.
 void Rule165(const Context& ctx, const ChildData& child, Hits& hits) {
   if (!ctx.HasTable("Episodes") || !ctx.period_end) return;
   const Row* h = child.First("Header");
@@ -395,9 +396,12 @@ void Rule165(const Context& ctx, const ChildData& child, Hits& hits) {
     return;
   }
   if (!Female(ctx, sex)) return;
-  bool in_year = false;
-  for (const Row* ep : child.Rows("Episodes")) in_year = in_year || (!ShortBreak(ep) && DuringYear(ctx, ep));
-  if (in_year || !HasCareLeaverInfo(child)) hits.Add(h, "MOTHER", "blank");
+  bool in_year = false, short_breaks_only = !child.Rows("Episodes").empty();
+  for (const Row* ep : child.Rows("Episodes")) {
+    in_year = in_year || (!ShortBreak(ep) && DuringYear(ctx, ep));
+    short_breaks_only = short_breaks_only && ShortBreak(ep);
+  }
+  if (in_year || (!HasCareLeaverInfo(child) && !short_breaks_only)) hits.Add(h, "MOTHER", "blank");
 }
 
 // 171: MC_DOB given but not a date.

@@ -361,10 +361,10 @@ void Rule635(const Context& ctx, const ChildData& child, Hits& hits) {
   (void)ctx;
 }
 
-// EPI: a child in Header with no episode (and no care leaver record).
-// Only where the return's Episodes were loaded: carestat receives a return's tables as
-// separate files, and a Header checked on its own is not a return without episodes
-// (D2I treats a missing Episodes table as "not loaded" and flags every child).
+// EPI: a child in Header with no episode (and no care leaver record), only where the
+// return's Episodes were loaded: carestat receives a return's tables as separate files,
+// and a Header checked on its own is not a return without episodes (D2I treats a missing
+// Episodes table as "not loaded" and flags every child).
 void RuleEPI(const Context& ctx, const ChildData& child, Hits& hits) {
   if (!ctx.HasTable("Episodes")) return;
   if (!child.Rows("Episodes").empty() || !child.Rows("OC3").empty()) return;

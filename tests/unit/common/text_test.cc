@@ -18,7 +18,7 @@ std::string ParsedBack(const std::string& json_literal) {
 }
 
 TEST(TextTest, JsonQuoteParsesBackToTheSameText) {
-  for (const std::string s : {std::string("plain"), std::string("quote \" and \\ slash"),
+  for (const std::string& s : {std::string("plain"), std::string("quote \" and \\ slash"),
                               std::string("line\nbreak\r\ttab"), std::string("nul \x01\x1f end", 12),
                               std::string("caf\xc3\xa9 \xe2\x80\x9cquoted\xe2\x80\x9d")}) {
     EXPECT_EQ(ParsedBack(JsonQuote(s)), s);

@@ -819,7 +819,7 @@ TEST_F(SynthTest, CareHistoriesHangTogether) {
     }
   }
   EXPECT_GT(short_breaks, 50);
-  EXPECT_GT(leavers, 900);
+  EXPECT_GT(leavers, 850);  // 17- and 18-year-olds still looked after on the birthday have no row (rule 1007)
 }
 
 TEST_F(SynthTest, ReferralsFollowContactsAndChildrenAreUnder18) {

@@ -291,14 +291,18 @@ TEST(Ssda903Rules, R165) {
   AllYear(c, "E");
   c.Add("F", "Header", {{"SEX", "M"}, {"MOTHER", ""}});
   AllYear(c, "F");
-  // Short breaks only and no care leaver information: MOTHER is still required.
+  // Short breaks only: MOTHER is not required (rule 399 forbids it; D2I drops V3/V4).
   c.Add("G", "Header", {{"SEX", "F"}, {"MOTHER", ""}});
   c.Add("G", "Episodes", {{"DECOM", "01/05/2024"}, {"LS", "V3"}, {"DEC", "03/05/2024"}});
   // A care leaver whose care ended before the year may give MOTHER.
   c.Add("H", "Header", {{"SEX", "F"}, {"MOTHER", "1"}});
   c.Add("H", "Episodes", {{"DECOM", "01/01/2020"}, {"LS", "C2"}, {"DEC", "01/01/2024"}});
   CareLeaver(c, "H");
-  EXPECT_EQ(c.Run("165"), Found({"A Header MOTHER", "B Header MOTHER", "C Header MOTHER", "G Header MOTHER"}));
+  // Short breaks and a care episode in the year: MOTHER is required.
+  c.Add("I", "Header", {{"SEX", "F"}, {"MOTHER", ""}});
+  c.Add("I", "Episodes", {{"DECOM", "01/05/2024"}, {"LS", "V3"}, {"DEC", "03/05/2024"}});
+  c.Add("I", "Episodes", {{"DECOM", "01/06/2024"}, {"LS", "C2"}, {"DEC", ""}});
+  EXPECT_EQ(c.Run("165"), Found({"A Header MOTHER", "B Header MOTHER", "C Header MOTHER", "I Header MOTHER"}));
 }
 
 TEST(Ssda903Rules, R165_SexCodesBefore2025) {
