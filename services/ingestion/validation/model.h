@@ -119,6 +119,10 @@ using ChildRuleFn = void (*)(const Context& ctx, const ChildData& child, Hits& h
 
 // A rule over the whole return (duplicates across children, counts): sees each child in
 // turn, may report on that child's rows then, and may report on the return at the end.
+// It must not keep a Row pointer past OnChild: a CIN census and an SSDA903 XML return
+// are checked child by child and each child's rows are let go once checked. What it
+// keeps must stay small per child (a count, a hash): memory must not grow with the file
+// beyond that.
 class ReturnRule {
  public:
   virtual ~ReturnRule() = default;

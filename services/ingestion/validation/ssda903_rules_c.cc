@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "services/common/dates.h"
+#include <unordered_set>
+
 #include "services/ingestion/validation/model.h"
 
 namespace carestat::validation {
@@ -405,25 +407,24 @@ void Rule442(const Context&, const ChildData& child, Hits& hits) {
   }
 }
 
-// 444: a UPN (other than UN1-UN5) belongs to one child in the return.
+// 444: a UPN (other than UN1-UN5) belongs to one child in the return. Rows are let go
+// after each child (an XML return is checked child by child), so each child whose UPN an
+// earlier child already gave is flagged as it is seen; the first holder is not (as CIN
+// 1520). The UPNs are kept as 64-bit hashes: a million children cost 16 MB, and two
+// different UPNs share a hash with odds of about one in 10^7.
 class Rule444 : public ReturnRule {
  public:
-  void OnChild(const Context&, const ChildData& child, Hits&) override {
+  void OnChild(const Context&, const ChildData& child, Hits& hits) override {
     for (const Row* h : child.Rows("Header")) {
       const std::string upn = Upper(h->Get("UPN"));
       if (upn.empty() || OneOf(upn, {"UN1", "UN2", "UN3", "UN4", "UN5"})) continue;
-      by_upn_[upn].push_back(h);
-    }
-  }
-  void Finish(const Context&, Hits& hits) override {
-    for (const auto& [upn, rows] : by_upn_) {
-      if (rows.size() < 2) continue;
-      for (const Row* r : rows) hits.Add(r, "UPN", "the UPN is given for " + std::to_string(rows.size()) + " children");
+      if (!seen_.insert(std::hash<std::string>{}(upn)).second)
+        hits.Add(h, "UPN", "an earlier child in the return has the same UPN");
     }
   }
 
  private:
-  std::map<std::string, std::vector<const Row*>> by_upn_;
+  std::unordered_set<size_t> seen_;
 };
 
 void Rule445(const Context&, const ChildData& child, Hits& hits) {

@@ -416,8 +416,9 @@ TEST(Ssda903Rules, R444) {
   c.Add("E", "Header", {{"CHILD", "E"}, {"UPN", "B123456789012"}});
   c.Add("F", "Header", {{"CHILD", "F"}, {"UPN", ""}});
   c.Add("G", "Header", {{"CHILD", "G"}, {"UPN", ""}});
-  // Findings on the whole return name no child (they come when every child is seen).
-  EXPECT_EQ(c.Run("444"), Found({" Header UPN", " Header UPN"}));
+  // The later holder of a UPN is flagged, as it is seen; UN codes and blanks never.
+  c.Add("H", "Header", {{"CHILD", "H"}, {"UPN", "a123456789012"}});  // the same UPN, lower case
+  EXPECT_EQ(c.Run("444"), Found({"B Header UPN", "H Header UPN"}));
 }
 
 TEST(Ssda903Rules, R444_From2026) {
