@@ -91,6 +91,18 @@ std::optional<int32_t> Day(const Row* row, std::string_view name) {
   return ParseDay(row->Get(name));
 }
 
+std::vector<const Row*> InDateOrder(const std::vector<const Row*>& rows, std::string_view field) {
+  std::vector<std::pair<int32_t, const Row*>> dated;
+  for (const Row* r : rows) {
+    if (auto d = Day(r, field)) dated.emplace_back(*d, r);
+  }
+  std::stable_sort(dated.begin(), dated.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<const Row*> out;
+  out.reserve(dated.size());
+  for (const auto& [d, r] : dated) out.push_back(r);
+  return out;
+}
+
 int AgeOn(int32_t dob, int32_t on) {
   int by, bm, bd, y, m, d;
   CivilFromDays(dob, &by, &bm, &bd);

@@ -152,6 +152,9 @@ std::optional<int32_t> ParseDay(std::string_view v);
 std::optional<int32_t> Day(const Row* row, std::string_view name);
 // Age in whole years on `on` of a child born `dob`.
 int AgeOn(int32_t dob, int32_t on);
+// The rows whose `field` is a date, in date order (file order among equal dates); rows
+// without a readable date are left out.
+std::vector<const Row*> InDateOrder(const std::vector<const Row*>& rows, std::string_view field);
 // Day of the week, 0 Monday .. 6 Sunday.
 int Weekday(int32_t day);
 // "01/04/2025" as the SSDA903 writes it, "2025-04-01" for CIN.

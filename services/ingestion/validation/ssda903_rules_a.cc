@@ -55,18 +55,9 @@ int32_t Birthday(int32_t dob, int years) {
 
 bool ShortBreak(const Row* ep) { return OneOf(ep->Get("LS"), {"V3", "V4"}); }
 
-// The episodes with a valid DECOM, earliest first (file order among equal days).
-std::vector<const Row*> ByStart(const std::vector<const Row*>& eps) {
-  std::vector<const Row*> out;
-  for (const Row* ep : eps) {
-    if (Day(ep, "DECOM")) out.push_back(ep);
-  }
-  std::stable_sort(out.begin(), out.end(), [](const Row* a, const Row* b) { return *Day(a, "DECOM") < *Day(b, "DECOM"); });
-  return out;
-}
 
 const Row* Latest(const std::vector<const Row*>& eps) {
-  auto sorted = ByStart(eps);
+  auto sorted = InDateOrder(eps, "DECOM");
   return sorted.empty() ? nullptr : sorted.back();
 }
 
@@ -155,7 +146,7 @@ void Rule1001(const Context& ctx, const ChildData& child, Hits& hits) {
       }
     }
   }
-  eps = ByStart(eps);
+  eps = InDateOrder(eps, "DECOM");
   bool relevant = false;
   if (!eps.empty()) {
     const Row* last = eps.back();
@@ -185,7 +176,7 @@ void Rule1002(const Context& ctx, const ChildData& child, Hits& hits) {
 // 1003: placed for adoption (DATE_PLACED) before the first episode that started care (RNE S).
 void Rule1003(const Context& ctx, const ChildData& child, Hits& hits) {
   const Row* first = nullptr;
-  for (const Row* ep : ByStart(child.Rows("Episodes"))) {
+  for (const Row* ep : InDateOrder(child.Rows("Episodes"), "DECOM")) {
     if (ep->Get("RNE") == "S") {
       first = ep;
       break;
@@ -303,7 +294,7 @@ void Rule117(const Context& ctx, const ChildData& child, Hits& hits) {
 void Rule118(const Context& ctx, const ChildData& child, Hits& hits) {
   if (!ctx.HasTable("Episodes") || !ctx.period_end) return;
   const Row* first = nullptr;
-  for (const Row* ep : ByStart(child.Rows("Episodes"))) {
+  for (const Row* ep : InDateOrder(child.Rows("Episodes"), "DECOM")) {
     if (!ShortBreak(ep)) {
       first = ep;
       break;
@@ -501,7 +492,7 @@ void Rule191(const Context& ctx, const ChildData& child, Hits& hits) {
   if (!ctx.HasTable("Episodes") || !ctx.HasTable("OC2") || !ContinuouslyLookedAfter(ctx, child)) return;
   const auto& oc2s = child.Rows("OC2");
   if (oc2s.empty()) {
-    auto eps = ByStart(child.Rows("Episodes"));
+    auto eps = InDateOrder(child.Rows("Episodes"), "DECOM");
     if (!eps.empty()) hits.Add(eps.front(), "CHILD", "no OC2 row");
     return;
   }
@@ -568,7 +559,7 @@ void Rule199(const Context& ctx, const ChildData& child, Hits& hits) {
     if (!again) eps.push_back(ep);
   }
   int adoptions = 0;
-  for (const Row* ep : ByStart(eps)) {
+  for (const Row* ep : InDateOrder(eps, "DECOM")) {
     const bool adoption = OneOf(ep->Get("REC"), {"E11", "E12"});
     const bool flagged = adoptions > 0;
     if (adoption) ++adoptions;

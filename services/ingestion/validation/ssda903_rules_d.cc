@@ -28,14 +28,6 @@ bool SameDate(const Row* a, std::string_view fa, const Row* b, std::string_view 
   return !Blank(a->Get(fa)) && a->Get(fa) == b->Get(fb);
 }
 
-// Rows of `table` with a date in `field`, sorted by it (file order among equal dates).
-std::vector<const Row*> SortedBy(const ChildData& child, std::string_view table, std::string_view field) {
-  std::vector<const Row*> out;
-  for (const Row* r : child.Rows(table))
-    if (Day(r, field)) out.push_back(r);
-  std::stable_sort(out.begin(), out.end(), [&](const Row* a, const Row* b) { return *Day(a, field) < *Day(b, field); });
-  return out;
-}
 
 // The child's date of birth: the row's own DOB, else the Header's.
 std::optional<int32_t> DobOf(const ChildData& child, const Row* row) {
@@ -58,7 +50,7 @@ struct CarePeriod {
 
 std::vector<CarePeriod> CarePeriods(const ChildData& child) {
   std::vector<CarePeriod> out;
-  for (const Row* ep : SortedBy(child, "Episodes", "DECOM")) {
+  for (const Row* ep : InDateOrder(child.Rows("Episodes"), "DECOM")) {
     const int32_t decom = *Day(ep, "DECOM");
     bool joins = false;
     if (!out.empty()) {
@@ -303,7 +295,7 @@ void DecisionNotBefore(const Context& ctx, const ChildData& child, const Row* ep
   const auto decom = Day(ep, "DECOM");
   if (!decom) return;
   const Row* earliest = nullptr;
-  for (const Row* r : SortedBy(child, "PlacedAdoption", "DATE_PLACED")) {
+  for (const Row* r : InDateOrder(child.Rows("PlacedAdoption"), "DATE_PLACED")) {
     if (*Day(r, "DATE_PLACED") <= *decom) return;
     if (!earliest) earliest = r;
   }
@@ -314,7 +306,7 @@ void DecisionNotBefore(const Context& ctx, const ChildData& child, const Row* ep
 
 // 552: each placement for adoption follows a decision to place.
 void Rule552(const Context& ctx, const ChildData& child, Hits& hits) {
-  for (const Row* ep : SortedBy(child, "Episodes", "DECOM"))
+  for (const Row* ep : InDateOrder(child.Rows("Episodes"), "DECOM"))
     if (IsAdoptionPlacement(ep)) DecisionNotBefore(ctx, child, ep, hits, true);
 }
 
@@ -338,7 +330,7 @@ void Rule553(const Context& ctx, const ChildData& child, Hits& hits) { OrderNeed
 // 554 (placement order, E1) and 556 (freeing order, D1): the decision to place comes on or
 // before the order (the first episode with that legal status).
 void Rule554(const Context& ctx, const ChildData& child, Hits& hits) {
-  for (const Row* ep : SortedBy(child, "Episodes", "DECOM")) {
+  for (const Row* ep : InDateOrder(child.Rows("Episodes"), "DECOM")) {
     if (ep->Get("LS") != "E1") continue;
     DecisionNotBefore(ctx, child, ep, hits, true);
     return;
@@ -348,7 +340,7 @@ void Rule554(const Context& ctx, const ChildData& child, Hits& hits) {
 void Rule555(const Context& ctx, const ChildData& child, Hits& hits) { OrderNeedsDecision(ctx, child, hits, "D1"); }
 
 void Rule556(const Context& ctx, const ChildData& child, Hits& hits) {
-  for (const Row* ep : SortedBy(child, "Episodes", "DECOM")) {
+  for (const Row* ep : InDateOrder(child.Rows("Episodes"), "DECOM")) {
     if (ep->Get("LS") != "D1") continue;
     DecisionNotBefore(ctx, child, ep, hits, false);
     return;
@@ -427,9 +419,9 @@ void Rule561(const Context& ctx, const ChildData& child, Hits& hits) {
 // 562: the first episode, when it began before this year, is last year's last episode.
 void Rule562(const Context& ctx, const ChildData& child, Hits& hits) {
   if (!ctx.HasTable("Episodes_last") || !PeriodKnown(ctx)) return;
-  const auto eps = SortedBy(child, "Episodes", "DECOM");
+  const auto eps = InDateOrder(child.Rows("Episodes"), "DECOM");
   if (eps.empty() || *Day(eps.front(), "DECOM") >= ctx.period_start) return;
-  const auto last = SortedBy(child, "Episodes_last", "DECOM");
+  const auto last = InDateOrder(child.Rows("Episodes_last"), "DECOM");
   // The latest DECOM last year (the last of equal dates in file order).
   if (!last.empty() && *Day(last.back(), "DECOM") == *Day(eps.front(), "DECOM")) return;
   hits.Add(eps.front(), "DECOM", ShowDay(ctx, *Day(eps.front(), "DECOM")));
@@ -478,7 +470,7 @@ void NoOverlap(const Context& ctx, const ChildData& child, Hits& hits, std::stri
                std::string_view end_f) {
   bool open_before = false;
   std::optional<int32_t> latest_end;
-  for (const Row* r : SortedBy(child, table, start_f)) {
+  for (const Row* r : InDateOrder(child.Rows(table), start_f)) {
     const int32_t start = *Day(r, start_f);
     if (open_before) {
       hits.Add(r, start_f, "an earlier one is still open");
@@ -498,7 +490,7 @@ void Rule574(const Context& ctx, const ChildData& child, Hits& hits) { NoOverlap
 // 575: an open missing period's placement (the episode the child was in on MIS_START, the
 // later one when a placement changed that day) has not ended.
 void Rule575(const Context&, const ChildData& child, Hits& hits) {
-  const auto eps = SortedBy(child, "Episodes", "DECOM");
+  const auto eps = InDateOrder(child.Rows("Episodes"), "DECOM");
   for (const Row* r : child.Rows("Missing")) {
     const auto start = Day(r, "MIS_START");
     if (!start || Given(r, "MIS_END")) continue;

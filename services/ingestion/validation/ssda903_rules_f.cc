@@ -16,19 +16,11 @@ constexpr RuleSeverity E = RuleSeverity::kError;
 
 // ---- helpers ---------------------------------------------------------------------------
 
-// The rows of `table` whose `field` is a date, in date order (file order among equals).
-std::vector<const Row*> ByDay(const ChildData& child, std::string_view table, std::string_view field) {
-  std::vector<const Row*> out;
-  for (const Row* r : child.Rows(table))
-    if (Day(r, field)) out.push_back(r);
-  std::stable_sort(out.begin(), out.end(), [&](const Row* a, const Row* b) { return *Day(a, field) < *Day(b, field); });
-  return out;
-}
 
 // The child's current episode: the one that began last (the later in the file of two
 // beginning the same day); nullptr when no episode has a DECOM.
 const Row* CurrentEpisode(const ChildData& child) {
-  std::vector<const Row*> eps = ByDay(child, "Episodes", "DECOM");
+  std::vector<const Row*> eps = InDateOrder(child.Rows("Episodes"), "DECOM");
   return eps.empty() ? nullptr : eps.back();
 }
 
@@ -161,7 +153,7 @@ void RuleSW07STG2(const Context& ctx, const ChildData& child, Hits& hits) {
 
 // SW08STG2 and SW14STG2: every episode but the last (by SW_DECOM) has ended.
 void OpenBeforeLast(const ChildData& child, Hits& hits) {
-  std::vector<const Row*> eps = ByDay(child, "SWEpisodes", "SW_DECOM");
+  std::vector<const Row*> eps = InDateOrder(child.Rows("SWEpisodes"), "SW_DECOM");
   for (size_t i = 0; i + 1 < eps.size(); ++i)
     if (Blank(eps[i]->Get("SW_DEC"))) hits.Add(eps[i], "SW_DEC");
 }
@@ -189,7 +181,7 @@ void RuleSW09STG2(const Context& ctx, const ChildData& child, Hits& hits) {
 // episode whose SW_REASON is FCONTA (first contact or re-referral) is exempt.
 void SwFollows(const Context& ctx, const ChildData& child, Hits& hits, bool from_2025) {
   if (!HasSw(ctx)) return;
-  std::vector<const Row*> eps = ByDay(child, "SWEpisodes", "SW_DECOM");
+  std::vector<const Row*> eps = InDateOrder(child.Rows("SWEpisodes"), "SW_DECOM");
   std::stable_sort(eps.begin(), eps.end(), [](const Row* a, const Row* b) {
     if (*Day(a, "SW_DECOM") != *Day(b, "SW_DECOM")) return *Day(a, "SW_DECOM") < *Day(b, "SW_DECOM");
     auto da = Day(a, "SW_DEC"), db = Day(b, "SW_DEC");
@@ -215,7 +207,7 @@ void RuleSW10STG2(const Context& ctx, const ChildData& child, Hits& hits) { SwFo
 // followed by one beginning within 5 days of that end. Found on the ended episode.
 void RuleSW11aSTG2(const Context& ctx, const ChildData& child, Hits& hits) {
   if (!HasSw(ctx) || !ctx.period_end) return;
-  std::vector<const Row*> eps = ByDay(child, "SWEpisodes", "SW_DECOM");
+  std::vector<const Row*> eps = InDateOrder(child.Rows("SWEpisodes"), "SW_DECOM");
   for (size_t i = 0; i < eps.size(); ++i) {
     auto dec = Day(eps[i], "SW_DEC");
     if (!dec || *dec > ctx.period_end - 5) continue;
@@ -232,7 +224,7 @@ void RuleSW11aSTG2(const Context& ctx, const ChildData& child, Hits& hits) {
 // another episode. Found on the ended episode.
 void RuleSW11bSTG2(const Context& ctx, const ChildData& child, Hits& hits) {
   if (!HasSw(ctx) || !ctx.period_end) return;
-  std::vector<const Row*> eps = ByDay(child, "SWEpisodes", "SW_DECOM");
+  std::vector<const Row*> eps = InDateOrder(child.Rows("SWEpisodes"), "SW_DECOM");
   if (eps.empty()) return;
   const Row* last = eps.back();
   auto dec = Day(last, "SW_DEC");
@@ -246,12 +238,12 @@ void RuleSW11bSTG2(const Context& ctx, const ChildData& child, Hits& hits) {
 void RuleSW12STG2(const Context& ctx, const ChildData& child, Hits& hits) {
   if (!HasSw(ctx) || !ctx.HasTable("Episodes") || !ctx.period_end) return;
   if (!LookedAfterAt31March(child)) return;
-  std::vector<const Row*> eps = ByDay(child, "Episodes", "DECOM");
+  std::vector<const Row*> eps = InDateOrder(child.Rows("Episodes"), "DECOM");
   const Row* care_start = eps.front();
   for (const Row* ep : eps)
     if (ep->Get("RNE") == "S") care_start = ep;
   const int32_t from = std::max(SwPeriodStart(ctx), *Day(care_start, "DECOM"));
-  std::vector<const Row*> sw = ByDay(child, "SWEpisodes", "SW_DECOM");
+  std::vector<const Row*> sw = InDateOrder(child.Rows("SWEpisodes"), "SW_DECOM");
   if (sw.empty()) {
     hits.Add(care_start, "DECOM", "no social worker episode reported");
     return;
@@ -263,7 +255,7 @@ void RuleSW12STG2(const Context& ctx, const ChildData& child, Hits& hits) {
 // SW17STG2 (2025-26 on): the last episode (by SW_DECOM) is open at 31 March: no SW_DEC.
 void RuleSW17STG2(const Context& ctx, const ChildData& child, Hits& hits) {
   if (!HasSw(ctx)) return;
-  std::vector<const Row*> eps = ByDay(child, "SWEpisodes", "SW_DECOM");
+  std::vector<const Row*> eps = InDateOrder(child.Rows("SWEpisodes"), "SW_DECOM");
   if (!eps.empty() && !Blank(eps.back()->Get("SW_DEC"))) hits.Add(eps.back(), "SW_DEC");
 }
 

@@ -13,6 +13,8 @@
 namespace carestat::validation {
 namespace {
 
+using testing::RuleCase;
+
 std::string TestSources() {
   std::string all;
   for (const auto& e : std::filesystem::directory_iterator(std::string(CARESTAT_SOURCE_DIR) + "/tests/unit/validation")) {
@@ -90,6 +92,16 @@ TEST(RuleEngine, HelpersReadBothDateFormsAndAges) {
   EXPECT_EQ(AgeOn(DayNumber(2010, 4, 1), DayNumber(2026, 4, 1)), 16);
   EXPECT_EQ(Weekday(DayNumber(2026, 12, 4)), 4);  // a Friday
   EXPECT_EQ(Weekday(DayNumber(1969, 12, 29)), 0);  // a Monday before day 0
+}
+
+TEST(RuleEngine, InDateOrderSortsByTheDateAndLeavesOutTheUndated) {
+  RuleCase c("ssda903", 2025);
+  const Row& late = c.Add("A", "Episodes", {{"DECOM", "01/06/2024"}});
+  const Row& first = c.Add("A", "Episodes", {{"DECOM", "01/05/2024"}});
+  c.Add("A", "Episodes", {{"DECOM", "31/02/2024"}});
+  const Row& tie = c.Add("A", "Episodes", {{"DECOM", "01/05/2024"}});
+  const std::vector<const Row*> all = {&late, &first, &tie};
+  EXPECT_EQ(InDateOrder(all, "DECOM"), (std::vector<const Row*>{&first, &tie, &late}));
 }
 
 }  // namespace
