@@ -25,9 +25,15 @@ constexpr const char* kEthnicity[] = {"WBRI", "WOTH", "MWBC", "APKN", "ABAN", "B
                                       "OOTH"};
 constexpr const char* kReferralSource[] = {"1A", "1B", "2A", "3A", "3E", "5A", "5B", "6", "7", "9"};
 constexpr const char* kNeed[] = {"N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"};
-constexpr const char* kFactors[] = {"1A", "2A", "2B", "3A", "3B", "4A", "4B", "5A", "6A", "8A"};
+constexpr const char* kFactors[] = {"1A", "2A", "2B", "3A", "3B", "4A", "4B", "5A", "6A", "8B"};
 constexpr const char* kAbuse[] = {"NEG", "EMO", "PHY", "SAB", "MUL"};
-constexpr const char* kClosure[] = {"RC1", "RC2", "RC3", "RC4", "RC7", "RC8"};
+// Not RC2 (died: the child would need a PersonDeathDate, 8585Q) nor RC8 or RC9 (closed
+// after assessment: no CIN plan, section 47 or protection plan may follow, 2990).
+constexpr const char* kClosure[] = {"RC1", "RC3", "RC4", "RC5", "RC6", "RC7"};
+// Disabilities other than NONE: more than 7 codes used in a return (2887Q), and some
+// children with two (2888Q).
+constexpr const char* kDisability[] = {"MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH", "CON", "AUT",
+                                       "DDA"};
 constexpr const char* kPlace[] = {"U1", "U2", "U3", "U4", "U5", "U6"};
 constexpr const char* kEndReason[] = {"E4A", "E4B", "E13", "E41", "E8"};
 // Annex A list 1 as Ofsted's workbook writes the values.
@@ -49,6 +55,12 @@ int32_t Uniform(std::mt19937_64& rng, int32_t lo, int32_t hi) {  // inclusive
 }
 
 bool Chance(std::mt19937_64& rng, int percent) { return static_cast<int>(rng() % 100) < percent; }
+
+// The day, or the Monday after it when it falls on a weekend (day 0, 1970-01-01, was a Thursday).
+int32_t WorkingDayFrom(int32_t day) {
+  const int weekday = (day % 7 + 10) % 7;  // 0 Monday .. 6 Sunday
+  return weekday == 5 ? day + 2 : weekday == 6 ? day + 1 : day;
+}
 
 // A UPN that passes the DfE check letter: letter, LA 301, an 8-digit serial, a digit.
 std::string Upn(int64_t serial) {
@@ -106,7 +118,7 @@ bool More(const GenOptions& o, int64_t n, int64_t bytes) {
 }
 
 // One child's care episodes in 2015-16: a chain of placements (X1 then P), the last
-// open or ended.
+// open or ended. An episode ending X1 gives the reason for the placement change.
 struct Episode {
   int32_t start = 0;
   int32_t end = 0;  // 0: open
@@ -120,18 +132,20 @@ struct Episode {
 std::vector<Episode> CareEpisodes(std::mt19937_64& rng) {
   std::vector<Episode> eps;
   const int n = Chance(rng, 55) ? 1 : Chance(rng, 60) ? 2 : 3;
-  int32_t start = Uniform(rng, kYearStart, kYearEnd - 120);
+  // Not on 1 April: a child in care from that day to 31 March counts as looked after for
+  // 12 months, which needs OC2 details (191).
+  int32_t start = Uniform(rng, kYearStart + 1, kYearEnd - 120);
   const char* ls = Chance(rng, 70) ? "C2" : Chance(rng, 50) ? "V2" : "C1";
   for (int i = 0; i < n; ++i) {
     Episode e;
     e.start = start;
     e.rne = i == 0 ? "S" : "P";
-    e.change = i == 0 ? "" : "CARPL";
     e.ls = ls;
     e.place = Pick(rng, kPlace);
     if (i + 1 < n) {
       e.end = start + Uniform(rng, 10, 35);
       e.rec = "X1";
+      e.change = "CARPL";  // the episode that ends in a change of placement gives its reason (225)
       start = e.end;
     } else if (Chance(rng, 35)) {
       e.end = std::min(kYearEnd, start + Uniform(rng, 5, 60));
@@ -163,26 +177,66 @@ absl::StatusOr<GenResult> WriteCinCensus(const std::string& path, const GenOptio
                     "\t\t\t\t<UPN>", Upn(n), "</UPN>\n\t\t\t\t<PersonBirthDate>", date(birth),
                     "</PersonBirthDate>\n\t\t\t\t<GenderCurrent>", 1 + rng() % 2,
                     "</GenderCurrent>\n\t\t\t</ChildIdentifiers>\n\t\t\t<ChildCharacteristics>\n\t\t\t\t<Ethnicity>",
-                    Pick(rng, kEthnicity), "</Ethnicity>\n\t\t\t\t<Disabilities>\n\t\t\t\t\t<Disability>",
-                    Chance(rng, 85) ? "NONE" : "LD", "</Disability>\n\t\t\t\t</Disabilities>\n"
-                    "\t\t\t</ChildCharacteristics>\n");
+                    Pick(rng, kEthnicity), "</Ethnicity>\n\t\t\t\t<Disabilities>\n");
+    if (Chance(rng, 85)) {
+      b += "\t\t\t\t\t<Disability>NONE</Disability>\n";
+    } else {
+      const char* d1 = Pick(rng, kDisability);
+      const char* d2 = Pick(rng, kDisability);
+      absl::StrAppend(&b, "\t\t\t\t\t<Disability>", d1, "</Disability>\n");
+      if (Chance(rng, 25) && std::strcmp(d1, d2) != 0) absl::StrAppend(&b, "\t\t\t\t\t<Disability>", d2, "</Disability>\n");
+    }
+    b += "\t\t\t\t</Disabilities>\n\t\t\t</ChildCharacteristics>\n";
     ++r.records;  // the Child
-    // An earlier short episode for some children, then the main one.
+    // An earlier short episode for some children, then the main one. Dates are drawn
+    // first, then written: a closed episode ends on or after all its activity (8565,
+    // 8867), a CIN plan ends the day a protection plan starts (4001, 4016, 4017), and
+    // initial conferences and their targets fall on working days (8870Q, 8875).
     int32_t main_start = Uniform(rng, kYearStart, kYearEnd - 45);
     const bool two = main_start > kYearStart + 90 && Chance(rng, 20);
     for (int e = two ? 0 : 1; e < 2; ++e) {
       const bool earlier = e == 0;
       const int32_t referral = earlier ? Uniform(rng, kYearStart, main_start - 60) : main_start;
+      const char* source = Pick(rng, kReferralSource);
+      const char* need = Pick(rng, kNeed);
+      const bool nfa = earlier && Chance(rng, 30);
+      // The assessment (none for a referral with no further action), authorised in the year or open.
+      int32_t a_start = 0, a_auth = 0;
+      if (!nfa) {
+        a_start = referral + Uniform(rng, 0, 3);
+        a_auth = a_start + Uniform(rng, 5, 40);
+        if (a_auth > kYearEnd) a_auth = 0;
+      }
+      // A CIN plan in some main episodes.
+      int32_t p_start = 0, p_end = 0;
+      if (!earlier && Chance(rng, 30)) {
+        p_start = referral + Uniform(rng, 10, 40);
+        if (p_start >= kYearEnd) p_start = 0;
+      }
+      // The closure: every earlier episode, some main ones; never before the assessment is
+      // authorised or a CIN plan starts.
       int32_t closure = 0;
       if (earlier) {
-        closure = referral + Uniform(rng, 10, 40);
-      } else if (Chance(rng, 40)) {
-        closure = std::min(kYearEnd, referral + Uniform(rng, 30, 200));
+        closure = std::max(referral + Uniform(rng, 10, 40), a_auth);
+      } else if (Chance(rng, 40) && a_auth) {
+        closure = std::min(kYearEnd, std::max({referral + Uniform(rng, 30, 200), a_auth, p_start + 1}));
+        if (p_start) p_end = closure;
       }
-      const bool nfa = earlier && Chance(rng, 30);
+      // Section 47 enquiries and plans only in an open main episode: one open plan a child.
+      int32_t s47 = 0, icpc = 0;
+      bool cpp = false;
+      if (!earlier && !closure && Chance(rng, 18)) {
+        s47 = referral + Uniform(rng, 1, 5);
+        icpc = WorkingDayFrom(s47 + Uniform(rng, 5, 14));
+        cpp = Chance(rng, 60);
+        if (cpp && p_start) {  // the CIN plan gives way to the protection plan
+          if (p_start >= icpc) p_start = Uniform(rng, referral, icpc - 1);
+          p_end = icpc;
+        }
+      }
       absl::StrAppend(&b, "\t\t\t<CINdetails>\n\t\t\t\t<CINreferralDate>", date(referral),
-                      "</CINreferralDate>\n\t\t\t\t<ReferralSource>", Pick(rng, kReferralSource),
-                      "</ReferralSource>\n\t\t\t\t<PrimaryNeedCode>", Pick(rng, kNeed), "</PrimaryNeedCode>\n");
+                      "</CINreferralDate>\n\t\t\t\t<ReferralSource>", source,
+                      "</ReferralSource>\n\t\t\t\t<PrimaryNeedCode>", need, "</PrimaryNeedCode>\n");
       if (closure) {
         absl::StrAppend(&b, "\t\t\t\t<CINclosureDate>", date(closure), "</CINclosureDate>\n\t\t\t\t<ReasonForClosure>",
                         Pick(rng, kClosure), "</ReasonForClosure>\n");
@@ -190,14 +244,12 @@ absl::StatusOr<GenResult> WriteCinCensus(const std::string& path, const GenOptio
       absl::StrAppend(&b, "\t\t\t\t<ReferralNFA>", nfa ? "true" : "false", "</ReferralNFA>\n");
       ++r.records;  // the referral
       if (!nfa) {
-        const int32_t start = referral + Uniform(rng, 0, 3);
-        const int32_t auth = start + Uniform(rng, 5, 40);
-        absl::StrAppend(&b, "\t\t\t\t<Assessments>\n\t\t\t\t\t<AssessmentActualStartDate>", date(start),
+        absl::StrAppend(&b, "\t\t\t\t<Assessments>\n\t\t\t\t\t<AssessmentActualStartDate>", date(a_start),
                         "</AssessmentActualStartDate>\n");
-        if (auth <= kYearEnd) {
+        if (a_auth) {
           const char* f1 = Pick(rng, kFactors);
           const char* f2 = Pick(rng, kFactors);
-          absl::StrAppend(&b, "\t\t\t\t\t<AssessmentAuthorisationDate>", date(auth),
+          absl::StrAppend(&b, "\t\t\t\t\t<AssessmentAuthorisationDate>", date(a_auth),
                           "</AssessmentAuthorisationDate>\n\t\t\t\t\t<FactorsIdentifiedAtAssessment>\n"
                           "\t\t\t\t\t\t<AssessmentFactors>", f1, "</AssessmentFactors>\n");
           if (std::strcmp(f1, f2) != 0) absl::StrAppend(&b, "\t\t\t\t\t\t<AssessmentFactors>", f2, "</AssessmentFactors>\n");
@@ -206,26 +258,20 @@ absl::StatusOr<GenResult> WriteCinCensus(const std::string& path, const GenOptio
         b += "\t\t\t\t</Assessments>\n";
         ++r.records;
       }
-      if (!earlier && Chance(rng, 30)) {
-        const int32_t start = referral + Uniform(rng, 10, 40);
-        if (start <= kYearEnd) {
-          absl::StrAppend(&b, "\t\t\t\t<CINPlanDates>\n\t\t\t\t\t<CINPlanStartDate>", date(start), "</CINPlanStartDate>\n");
-          if (closure && closure > start) absl::StrAppend(&b, "\t\t\t\t\t<CINPlanEndDate>", date(closure), "</CINPlanEndDate>\n");
-          b += "\t\t\t\t</CINPlanDates>\n";
-          ++r.records;
-        }
+      if (p_start) {
+        absl::StrAppend(&b, "\t\t\t\t<CINPlanDates>\n\t\t\t\t\t<CINPlanStartDate>", date(p_start), "</CINPlanStartDate>\n");
+        if (p_end) absl::StrAppend(&b, "\t\t\t\t\t<CINPlanEndDate>", date(p_end), "</CINPlanEndDate>\n");
+        b += "\t\t\t\t</CINPlanDates>\n";
+        ++r.records;
       }
-      // Section 47 enquiries and plans only in an open main episode: one open plan a child.
-      if (!earlier && !closure && Chance(rng, 18)) {
-        const int32_t s47 = referral + Uniform(rng, 1, 5);
-        const int32_t icpc = s47 + Uniform(rng, 5, 14);
+      if (s47) {
         absl::StrAppend(&b, "\t\t\t\t<Section47>\n\t\t\t\t\t<S47ActualStartDate>", date(s47),
-                        "</S47ActualStartDate>\n\t\t\t\t\t<InitialCPCtarget>", date(s47 + 15),
+                        "</S47ActualStartDate>\n\t\t\t\t\t<InitialCPCtarget>", date(WorkingDayFrom(s47 + 15)),
                         "</InitialCPCtarget>\n\t\t\t\t\t<DateOfInitialCPC>", date(icpc),
                         "</DateOfInitialCPC>\n\t\t\t\t\t<ICPCnotRequired>false</ICPCnotRequired>\n"
                         "\t\t\t\t</Section47>\n");
         ++r.records;
-        if (Chance(rng, 60)) {
+        if (cpp) {
           const char* cat = Pick(rng, kAbuse);
           absl::StrAppend(&b, "\t\t\t\t<ChildProtectionPlans>\n\t\t\t\t\t<CPPstartDate>", date(icpc),
                           "</CPPstartDate>\n\t\t\t\t\t<InitialCategoryOfAbuse>", cat,
@@ -284,10 +330,12 @@ absl::StatusOr<GenResult> WriteSsda903Xml(const std::string& path, const GenOpti
     const int64_t n = r.children++;
     const int32_t birth = Uniform(rng, DayNumber(1999, 6, 1), DayNumber(2015, 3, 1));
     const char* need = Pick(rng, kNeed);
+    // A girl's MOTHER is 0 (not a mother), a boy's blank (165, 393, 607).
+    const bool girl = rng() % 2 == 1;
     absl::StrAppend(&b, "  <CHILD>\n    <HEADER>\n      <CHILDID>LAC", n, "</CHILDID>\n      <UPN>", Upn(n),
-                    "</UPN>\n      <SEX>", 1 + rng() % 2, "</SEX>\n      <DOB>", FormatUkDate(birth),
-                    "</DOB>\n      <ETHNIC>", Pick(rng, kEthnicity),
-                    "</ETHNIC>\n      <UASC>0</UASC>\n      <MOTHER />\n      <MC_DOB />\n    </HEADER>\n");
+                    "</UPN>\n      <SEX>", girl ? 2 : 1, "</SEX>\n      <DOB>", FormatUkDate(birth),
+                    "</DOB>\n      <ETHNIC>", Pick(rng, kEthnicity), "</ETHNIC>\n      <UASC>0</UASC>\n      ",
+                    girl ? "<MOTHER>0</MOTHER>" : "<MOTHER />", "\n      <MC_DOB />\n    </HEADER>\n");
     ++r.records;
     for (const Episode& e : CareEpisodes(rng)) {
       absl::StrAppend(&b, "    <EPISODE>\n      <DECOM>", FormatUkDate(e.start), "</DECOM>\n      <RNE>", e.rne,
