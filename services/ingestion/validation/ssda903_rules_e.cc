@@ -601,7 +601,9 @@ void AddSsda903RulesE(std::vector<RuleDef>* defs) {
   Add(defs, "628",
       "Motherhood details are not required for care leavers who have not been looked after during the year.",
       "MOTHER", 0, 0, "MOTHER given for a care leaver with no episode", &Rule628);
-  Add(defs, "630", "Information on previous permanence option should be returned.", "RNE", 0, 0,
+  // From 2016-17: previous permanence was first collected then (634 refuses it for a child
+  // whose care began before 1 April 2016), so in 2015-16 630 and 634 could not both hold.
+  Add(defs, "630", "Information on previous permanence option should be returned.", "RNE", 2017, 0,
       "RNE S in the year with no PrevPerm record", &Rule630);
   Add(defs, "634",
       "There are entries for previous permanence options, but child has not started to be looked after from 1 April "

@@ -310,6 +310,18 @@ TEST(Ssda903Rules, R630) {
   EXPECT_EQ(c.Run("630"), (Found{"A Episodes RNE", "B Episodes RNE", "H Episodes RNE"}));
 }
 
+TEST(Ssda903Rules, R630_From2016To17) {
+  // Previous permanence was first collected in 2016-17: 634 refuses it for any child whose
+  // care began before 1 April 2016, so a 2015-16 return is not asked for it.
+  auto applies = [](int year) {
+    for (const RuleDef* d : EngineRulesFor("ssda903", year))
+      if (d->info.code == "630") return true;
+    return false;
+  };
+  EXPECT_FALSE(applies(2016));
+  EXPECT_TRUE(applies(2017));
+}
+
 TEST(Ssda903Rules, R634) {
   // DfE: at least one episode must start on or after 1 April 2016 (D2I compares with the
   // start of the collection year instead).
