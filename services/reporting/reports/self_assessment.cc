@@ -208,7 +208,9 @@ v1::DataQuality BuildDataQuality(const std::string& la, int year, ReturnsSource*
   dq.set_note(of_year.empty()
                   ? absl::StrCat("No returns are stored for collection year ", collection_year, ".")
                   : absl::StrCat("Returns stored for collection year ", collection_year,
-                                 ". Records with an error are left out of every indicator; queries are kept."));
+                                 ". A record whose error is in a date or code the figures read is left out of "
+                                 "every indicator; one that breaks a DfE rule on another field is counted here "
+                                 "and kept, as are queries."));
   for (const auto& r : of_year) {
     v1::ReturnQuality* q = dq.add_returns();
     q->set_return_id(r.return_id());
