@@ -548,7 +548,7 @@ void Rule8545Q(const Context& ctx, const ChildData& child, Hits& hits) {
   for (const Row* c : child.Rows("Child")) {
     const auto death = Day(c, "PersonDeathDate");
     if (death && PeriodKnown(ctx) && (*death < ctx.period_start || *death > ctx.period_end))
-      hits.Add(c, "PersonDeathDate", ShowDay(ctx, *death));
+      hits.Add(c, "PersonDeathDate", "outside the census year");  // the date itself is not repeated
   }
 }
 

@@ -18,6 +18,22 @@ Engine::Engine(Context ctx, std::set<std::string> only) : ctx_(std::move(ctx)) {
   }
 }
 
+std::string SafeDetail(const Row& row, const std::string& field, std::string detail) {
+  if (detail.empty() || !IsIdentifyingField(field)) return detail;
+  for (const Item* item : row.All(field)) {
+    if (Blank(item->value)) continue;
+    std::vector<std::string> shown = {item->value};
+    if (auto d = ParseDay(item->value)) {
+      shown.push_back(FormatIsoDate(*d));
+      shown.push_back(FormatUkDate(*d));
+    }
+    for (const std::string& v : shown) {
+      if (detail.find(v) != std::string::npos) return "(value not shown)";
+    }
+  }
+  return detail;
+}
+
 void Engine::Collect(const RuleDef* rule, const ChildData* child, Hits& hits, std::vector<Finding>* out) {
   std::set<std::pair<const Row*, std::string>> seen;
   for (Hit& h : hits.all()) {
@@ -27,7 +43,7 @@ void Engine::Collect(const RuleDef* rule, const ChildData* child, Hits& hits, st
     f.row = h.row;
     f.child = child ? child->id : "";
     f.field = std::move(h.field);
-    f.detail = std::move(h.detail);
+    f.detail = h.row ? SafeDetail(*h.row, f.field, std::move(h.detail)) : std::move(h.detail);
     if (h.row) {
       f.line = f.field.empty() ? h.row->line : h.row->LineOf(f.field);
       f.file = std::string(h.row->file);

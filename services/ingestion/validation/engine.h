@@ -51,6 +51,12 @@ class Engine {
   std::vector<std::pair<const RuleDef*, std::unique_ptr<ReturnRule>>> return_rules_;
 };
 
+// A rule's detail for a finding on `field` of `row`, or "(value not shown)" when the
+// field identifies a child (IsIdentifyingField: a date of birth, a UPN, a postcode) and the
+// detail repeats its value, as written or as a date in either form. The engine applies
+// it to every finding, whatever a rule wrote.
+std::string SafeDetail(const Row& row, const std::string& field, std::string detail);
+
 v1::Severity SeverityOf(const RuleDef& rule);
 // The issue for a finding: "FILE line N: DfE's message: detail (field)" with the rule's
 // code and severity, the child as in the file, the field and the row's table as path.

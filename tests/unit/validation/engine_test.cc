@@ -81,6 +81,21 @@ TEST(RuleEngine, FindingsBecomeIssuesNamingFileLineChildAndField) {
   EXPECT_EQ(issue.message(), "cin.xml line 9: Something is odd: no UPN (UPN)");
 }
 
+TEST(RuleEngine, ARulesDetailNeverRepeatsAnIdentifyingValue) {
+  Row row;
+  row.table = Intern("Header");
+  row.Set("DOB", "01/02/2010", 2);
+  row.Set("UPN", "A123456789012", 2);
+  row.Set("SEX", "9", 2);
+  // The date of birth as written or in the other date form, the UPN: not shown.
+  EXPECT_EQ(SafeDetail(row, "DOB", "born 01/02/2010"), "(value not shown)");
+  EXPECT_EQ(SafeDetail(row, "DOB", "born 2010-02-01"), "(value not shown)");
+  EXPECT_EQ(SafeDetail(row, "UPN", "UPN A123456789012 twice"), "(value not shown)");
+  // What says something else about an identifying field, or another field's value: kept.
+  EXPECT_EQ(SafeDetail(row, "DOB", "under 11 on 31/03/2025"), "under 11 on 31/03/2025");
+  EXPECT_EQ(SafeDetail(row, "SEX", "sex '9'"), "sex '9'");
+}
+
 TEST(RuleEngine, HelpersReadBothDateFormsAndAges) {
   EXPECT_EQ(ParseDay("01/04/2025"), DayNumber(2025, 4, 1));
   EXPECT_EQ(ParseDay("2025-04-01"), DayNumber(2025, 4, 1));
