@@ -434,10 +434,9 @@ int RunValidate(const ValidateOptions& o, FILE* out, FILE* err) {
     report.collection_year = year ? year : ret.rows.year();
     report.children = static_cast<int64_t>(ret.rows.children());
     report.file = absl::StrCat("SSDA903 return", la.empty() ? "" : absl::StrCat(" of LA ", la),
-                               report.collection_year ? absl::StrCat(" for ", report.collection_year - 1, "-",
-                                                                     report.collection_year % 100 < 10 ? "0" : "",
-                                                                     report.collection_year % 100)
-                                                      : "",
+                               report.collection_year
+                                   ? absl::StrCat(" for ", FormatPeriod(FinancialYear(report.collection_year - 1)))
+                                   : "",
                                " (", ret.files, ret.files == 1 ? " file" : " files", ", DfE's rules across its tables)");
     writer->BeginFile(report.file);
     StreamingSink sink(report.file, o.rules, writer.get());
