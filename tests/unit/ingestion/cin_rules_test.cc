@@ -456,6 +456,39 @@ TEST(CinRulesTest, Rule100ComparesReferenceDateWithTheHeaderYear) {
 }
 
 
+// A census whose ReferenceDate is not 31 March (here 30 March 2016, Year 2016). DfE's
+// census year is 1 April to 31 March: the CIN census guide's census period and rule 100's
+// "<ReferenceDate> must equal 31 March <Year>". So rule 100 reports the date, and the
+// census year the other rules read (8620's [Period_of_Census]) still starts on 1 April
+// 2015 and ends on the ReferenceDate the file gives. Data to Insight takes the
+// ReferenceDate minus one year plus a day as the start (31 March 2015 here): a closure on
+// 31 March 2015 then passes 8620 although it lies in the 2014-15 census. That is the
+// other tool's error; this test holds carestat to DfE's year.
+TEST(CinRulesTest, ACensusWhoseReferenceDateIsNotThe31stOfMarch) {
+  auto closed_on = [](const std::string& day) {
+    Parts p;
+    p.ref = "2016-03-30";
+    p.referral = "2015-03-01";
+    p.assessment = p.s47 = p.plans = "";
+    p.closure = "<CINclosureDate>" + day + "</CINclosureDate><ReasonForClosure>RC1</ReasonForClosure>";
+    return Parse(p);
+  };
+  const auto early = closed_on("2015-03-31");
+  EXPECT_TRUE(early.HasRule("100")) << early.AllMessages();
+  EXPECT_EQ(early.header_year, 2016);
+  EXPECT_TRUE(early.HasRule("8620")) << "31 March 2015 is in the 2014-15 census:\n" << early.AllMessages();
+  // The first day of the census year and the ReferenceDate itself are inside it.
+  EXPECT_FALSE(closed_on("2015-04-01").HasRule("8620"));
+  EXPECT_FALSE(closed_on("2016-03-30").HasRule("8620"));
+  // After the ReferenceDate the file gives: outside, though 31 March would be inside a
+  // census dated correctly.
+  EXPECT_TRUE(closed_on("2016-03-31").HasRule("8620"));
+  // Near miss for 100: the same census dated 31 March.
+  Parts right;
+  right.ref = "2016-03-31";
+  EXPECT_FALSE(Parse(right).HasRule("100"));
+}
+
 TEST(CinRulesTest, OverlapRulesOnAChildWithManyEpisodesStayFastAndExact) {
   // 30,000 episodes opened and closed on one day cover no day, so none overlaps; one
   // more, open (ReferralNFA false) from that day, covers all of them, not itself.
