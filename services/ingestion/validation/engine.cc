@@ -98,7 +98,39 @@ void FlagRecord(const Finding& f) {
   }
 }
 
+namespace {
+
+size_t RowBytes(const Row& row) {
+  size_t n = sizeof(Row) + 64;  // the row, its place in a deque and in its child's list
+  for (const Item& i : row.items) n += sizeof(Item) + (i.value.size() > 15 ? i.value.size() + 1 : 0);
+  return n;
+}
+
+uint64_t ChildHash(std::string_view id) { return std::hash<std::string_view>{}(id); }
+
+constexpr size_t kBuckets = 32;
+
+// A spilled row: child, table, line, file index, then (name, value, line) per item.
+void PutString(FILE* f, std::string_view s) {
+  const uint32_t n = static_cast<uint32_t>(s.size());
+  std::fwrite(&n, sizeof n, 1, f);
+  std::fwrite(s.data(), 1, s.size(), f);
+}
+void PutInt(FILE* f, int64_t v) { std::fwrite(&v, sizeof v, 1, f); }
+bool GetString(FILE* f, std::string* s) {
+  uint32_t n = 0;
+  if (std::fread(&n, sizeof n, 1, f) != 1) return false;
+  s->resize(n);
+  return n == 0 || std::fread(s->data(), 1, n, f) == n;
+}
+bool GetInt(FILE* f, int64_t* v) { return std::fread(v, sizeof *v, 1, f) == 1; }
+
+}  // namespace
+
 Row& RowCollector::NewRow(std::string_view table, int64_t line, const std::string& file, const std::string& child) {
+  // The row before this one is complete now: count it, and spill when past the threshold.
+  if (!rows_.empty()) held_bytes_ += RowBytes(rows_.back());
+  if (held_bytes_ > spill_threshold_ && !stream_sink_) Spill();
   Row& row = rows_.emplace_back();
   const std::string name = absl::StrCat(std::string(table), suffix_);
   row.table = Intern(name);
@@ -108,9 +140,58 @@ Row& RowCollector::NewRow(std::string_view table, int64_t line, const std::strin
   row.file = files_.back();
   tables_.insert(name);
   auto [it, added] = by_child_.try_emplace(child);
-  if (added) order_.push_back(child);
+  if (added) {
+    order_.push_back(child);
+    seen_.insert(ChildHash(child));
+  }
   it->second.push_back(&row);
   return row;
+}
+
+void RowCollector::Spill() {
+  if (buckets_.empty()) {
+    for (size_t i = 0; i < kBuckets; ++i) buckets_.emplace_back(std::tmpfile(), &std::fclose);
+  }
+  for (const std::string& id : order_) {
+    FILE* f = buckets_[ChildHash(id) % kBuckets].get();
+    if (!f) continue;  // checked in Run
+    for (const Row* r : by_child_[id]) {
+      PutString(f, id);
+      PutString(f, r->table);
+      PutInt(f, r->line);
+      // The file's index among files_ (kept whole: a handful of names).
+      int64_t file_index = 0;
+      for (size_t i = 0; i < files_.size(); ++i) {
+        if (files_[i].data() == r->file.data()) file_index = static_cast<int64_t>(i);
+      }
+      PutInt(f, file_index);
+      PutInt(f, static_cast<int64_t>(r->items.size()));
+      for (const Item& item : r->items) {
+        PutString(f, item.name);
+        PutString(f, item.value);
+        PutInt(f, item.line);
+      }
+    }
+  }
+  rows_.clear();
+  by_child_.clear();
+  order_.clear();
+  held_bytes_ = 0;
+}
+
+int64_t RowCollector::CheckHeld(Engine& engine, ParseSink& sink) {
+  int64_t n = 0;
+  std::vector<Finding> findings;
+  for (const std::string& id : order_) {
+    ChildData child;
+    child.id = id;
+    for (const Row* r : by_child_[id]) child.tables[std::string(r->table)].push_back(r);
+    engine.Child(child, &findings);
+    for (const Finding& f : findings) sink.OnIssue(IssueOf(f), false);
+    n += static_cast<int64_t>(findings.size());
+    findings.clear();
+  }
+  return n;
 }
 
 Context RowCollector::MakeContext(int year, const std::string& la) const {
@@ -168,16 +249,47 @@ void RowCollector::EndStream() {
 int64_t RowCollector::Run(ParseSink& sink, int year, const std::string& la, const std::set<std::string>& only) {
   Engine engine(MakeContext(year, la), only);
   int64_t n = 0;
-  std::vector<Finding> findings;
-  for (const std::string& id : order_) {
-    ChildData child;
-    child.id = id;
-    for (const Row* r : by_child_[id]) child.tables[std::string(r->table)].push_back(r);
-    engine.Child(child, &findings);
-    for (const Finding& f : findings) sink.OnIssue(IssueOf(f), false);
-    n += static_cast<int64_t>(findings.size());
-    findings.clear();
+  if (buckets_.empty()) {
+    n += CheckHeld(engine, sink);
+  } else {
+    // Spilled: every row goes to its child's bucket, then the buckets are checked one at a
+    // time (a child's rows are all in one bucket, in the order they were read).
+    Spill();
+    for (auto& bucket : buckets_) {
+      FILE* f = bucket.get();
+      if (!f || std::fflush(f) != 0 || std::fseek(f, 0, SEEK_SET) != 0) {
+        sink.OnIssue(MakeIssue("format", v1::ERROR,
+                               "the rows of this return could not be written to a temporary file to check them "
+                               "together; DfE's rules were not all run (is the temporary folder full?)",
+                               "", 0, "", "", ""),
+                     true);
+        return n;
+      }
+      std::string id, table, name, value;
+      int64_t line = 0, file_index = 0, items = 0, item_line = 0;
+      while (GetString(f, &id) && GetString(f, &table) && GetInt(f, &line) && GetInt(f, &file_index) &&
+             GetInt(f, &items)) {
+        Row& row = rows_.emplace_back();
+        row.table = Intern(table);
+        row.line = line;
+        if (file_index >= 0 && static_cast<size_t>(file_index) < files_.size()) row.file = files_[file_index];
+        row.items.reserve(static_cast<size_t>(items));
+        for (int64_t i = 0; i < items && GetString(f, &name) && GetString(f, &value) && GetInt(f, &item_line); ++i) {
+          row.Set(name, value, item_line);
+        }
+        auto [it, added] = by_child_.try_emplace(id);
+        if (added) order_.push_back(id);
+        it->second.push_back(&row);
+      }
+      n += CheckHeld(engine, sink);
+      rows_.clear();
+      by_child_.clear();
+      order_.clear();
+      bucket.reset();
+    }
+    buckets_.clear();
   }
+  std::vector<Finding> findings;
   engine.Finish(&findings);
   for (const Finding& f : findings) sink.OnIssue(IssueOf(f), false);
   n += static_cast<int64_t>(findings.size());

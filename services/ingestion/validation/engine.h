@@ -9,12 +9,14 @@
 //   for (const Finding& f : findings) sink.OnIssue(IssueOf(f, ctx, file), false);
 #pragma once
 
+#include <cstdio>
 #include <deque>
 #include <memory>
 #include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "carestat/v1/common.pb.h"
@@ -84,10 +86,17 @@ class RowCollector {
   // Episodes_last, as the rules that read last year's return name them ("" to stop).
   void SetTableSuffix(std::string suffix) { suffix_ = std::move(suffix); }
   int year() const { return year_; }
-  size_t children() const { return order_.size(); }
+  size_t children() const { return seen_.size(); }
   // Runs the SSDA903 rules of `year` (0: the noted year) on every child and sends the
   // issues to `sink`. `la` when known. Returns the number of issues.
   int64_t Run(ParseSink& sink, int year, const std::string& la, const std::set<std::string>& only = {});
+
+  // Rows past `bytes` (about; 16 MiB unless set: an LA's own return stays in memory) are spilled to anonymous temporary files,
+  // one of 32 by a hash of the child, and Run reads them back a file at a time: memory
+  // holds about 1/32 of a return however large (a national SSDA903 in CSV). The files are
+  // unlinked from the start (tmpfile), readable by this process only, and gone when it ends.
+  void SetSpillThreshold(size_t bytes) { spill_threshold_ = bytes; }
+  bool spilled() const { return !buckets_.empty(); }
 
   // The XML return holds each child's every table within its CHILD element, so its rows
   // are checked child by child as the parser ends each one (EndOfChild) and then let go:
@@ -98,7 +107,14 @@ class RowCollector {
 
  private:
   Context MakeContext(int year, const std::string& la) const;
+  void Spill();
+  // Runs `engine` over the children of rows held in memory, in first-seen order.
+  int64_t CheckHeld(Engine& engine, ParseSink& sink);
   std::string suffix_;
+  size_t held_bytes_ = 0;
+  size_t spill_threshold_ = size_t{16} << 20;
+  std::vector<std::unique_ptr<FILE, int (*)(FILE*)>> buckets_;
+  std::unordered_set<uint64_t> seen_;  // a hash of every child's id, for children()
   ParseSink* stream_sink_ = nullptr;
   int stream_year_ = 0;
   std::string stream_la_;
