@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/dates.h"
@@ -205,12 +206,23 @@ v1::DataQuality BuildDataQuality(const std::string& la, int year, ReturnsSource*
   std::sort(of_year.begin(), of_year.end(),
             [](const v1::ReturnInfo& a, const v1::ReturnInfo& b) { return a.dataset() < b.dataset(); });
   dq.set_available(true);
+  // SSDA903 tables filed as separate CSV files are checked one by one as they arrive, so
+  // the DfE rules that read two tables (an episode against the child's header, OC3
+  // against AD1) are not in these counts: say so, and where they are run.
+  const bool csv_tables = std::any_of(of_year.begin(), of_year.end(), [](const v1::ReturnInfo& r) {
+    return absl::StartsWith(r.dataset(), "ssda903-");
+  });
   dq.set_note(of_year.empty()
                   ? absl::StrCat("No returns are stored for collection year ", collection_year, ".")
                   : absl::StrCat("Returns stored for collection year ", collection_year,
                                  ". A record whose error is in a date or code the figures read is left out of "
                                  "every indicator; one that breaks a DfE rule on another field is counted here "
-                                 "and kept, as are queries."));
+                                 "and kept, as are queries.",
+                                 csv_tables ? " The SSDA903 tables sent as separate CSV files are each checked "
+                                              "on their own as they arrive: DfE's rules that compare two tables "
+                                              "are not counted here; `carestat validate` over the year's folder "
+                                              "runs them on the whole return."
+                                            : ""));
   for (const auto& r : of_year) {
     v1::ReturnQuality* q = dq.add_returns();
     q->set_return_id(r.return_id());

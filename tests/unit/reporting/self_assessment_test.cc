@@ -195,6 +195,20 @@ TEST(SelfAssessmentTest, DataQualityComesFromIngestionWhenGiven) {
             "errors 0.9 per 1,000 records (last year 2.8), queries 0.3 (last year 0.0)");
   EXPECT_FALSE(dq.returns(1).has_previous());
   EXPECT_EQ(QualityAgainstLastYear(dq.returns(1)), "errors 0.0 per 1,000 records, queries 0.0 (no return last year)");
+  // The SSDA903 came as one XML file: checked whole, nothing to warn of.
+  EXPECT_EQ(dq.note().find("compare two tables"), std::string::npos) << dq.note();
+  // Tables filed as separate CSV files are checked one by one: the note says which rules
+  // that leaves out and where they are run.
+  {
+    FakeReturns tables = returns;
+    add("ssda903-episodes", 2016, 0, 0);
+    auto with_tables = BuildSelfAssessment("301", "2015-16", m, &returns, 0);
+    ASSERT_TRUE(with_tables.ok());
+    EXPECT_NE(with_tables->data_quality().note().find("DfE's rules that compare two tables are not counted here"),
+              std::string::npos)
+        << with_tables->data_quality().note();
+    returns = tables;
+  }
 
   // A return stored with its tallies (as metrics serves it): the rules come from the
   // tallies, and its issues are not asked for.
