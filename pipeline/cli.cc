@@ -233,7 +233,9 @@ int Validate(const Args& a) {
                 "severity, message, field, line, file); the workbook has a Summary sheet by rule.\n"
                 "--json (or --format json) streams {\"files\": [...], \"summary\": {...}} to stdout.\n"
                 "An SSDA903 return's CSV tables are checked together against DfE's rules once all\n"
-                "are read; --previous gives last year's tables, for the rules that compare the two.\n"
+                "are read; --previous gives last year's tables, for the rules that compare the two\n"
+                "(from an inbox folder INBOX/<LA>/<year>/, the folder of the year before is read when\n"
+                "it exists and --previous is not given; --previous none reads none).\n"
                 "Exit: 0 no errors, 1 errors found, 2 a file is unusable (cannot be read whole) or\n"
                 "the output cannot be written.\n");
     return a.Has("help") ? kOk : kUsage;
@@ -258,10 +260,14 @@ int Validate(const Args& a) {
     }
     if (o.rules.empty()) return Usage("validate", "--rules needs rule codes, like --rules 8500,1510");
   }
-  for (absl::string_view f : absl::StrSplit(a.Get("previous"), ',', absl::SkipWhitespace())) {
-    o.previous.emplace_back(absl::StripAsciiWhitespace(f));
+  if (a.Get("previous") == "none") {
+    o.previous_from_inbox = false;
+  } else {
+    for (absl::string_view f : absl::StrSplit(a.Get("previous"), ',', absl::SkipWhitespace())) {
+      o.previous.emplace_back(absl::StripAsciiWhitespace(f));
+    }
   }
-  if (a.Has("previous") && o.previous.empty())
+  if (a.Has("previous") && o.previous.empty() && o.previous_from_inbox)
     return Usage("validate", "--previous needs last year's files, like --previous 2025/header.csv,2025/episodes.csv");
   const std::string format = a.Get("format", a.Has("json") ? "json" : "text");
   if (a.Has("json") && format != "json") return Usage("validate", "--json and --format " + format + " disagree");

@@ -3,8 +3,10 @@
 #include <sys/stat.h>
 #include <xlsxwriter.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -328,6 +330,7 @@ int RunValidate(const ValidateOptions& o, FILE* out, FILE* err) {
     validation::RowCollector rows;
     Format format = Format::kUnknown;
     int files = 0;
+    std::string inbox_folder;  // INBOX/<LA>/<year> when its tables came from one
   };
   std::map<std::pair<std::string, int>, Return> returns;
   for (const auto& path : o.files) {
@@ -365,6 +368,9 @@ int RunValidate(const ValidateOptions& o, FILE* out, FILE* err) {
       Return& ret = returns[{la, year}];
       check.ssda903_rows = &ret.rows;
       if (ret.files++ == 0) ret.format = detected->format;
+      if (ret.inbox_folder.empty() && path_year != 0 && path_year == year && path_la == la) {
+        ret.inbox_folder = std::filesystem::absolute(path).lexically_normal().parent_path().string();
+      }
     }
     writer->BeginFile(path);
     StreamingSink sink(path, o.rules, writer.get());
@@ -387,8 +393,33 @@ int RunValidate(const ValidateOptions& o, FILE* out, FILE* err) {
     if (r->fatal) worst = kUsage;
     else if (sink.tally.errors > 0 && worst == kOk) worst = kProblems;
   }
-  // Last year's tables join the return of their LA whose year follows theirs.
-  for (const auto& path : o.previous) {
+  // Last year's tables join the return of their LA whose year follows theirs: those
+  // given, or else those of the inbox folder of the year before.
+  std::vector<std::string> previous = o.previous;
+  if (previous.empty() && o.previous_from_inbox) {
+    for (const auto& [key, ret] : returns) {
+      if (ret.inbox_folder.empty()) continue;
+      const std::filesystem::path folder =
+          std::filesystem::path(ret.inbox_folder).parent_path() / std::to_string(key.second - 1);
+      std::error_code ec;
+      if (!std::filesystem::is_directory(folder, ec)) continue;
+      std::vector<std::string> tables;
+      for (const auto& e : std::filesystem::directory_iterator(folder, ec)) {
+        std::error_code fec;
+        if (!e.is_regular_file(fec) || e.path().filename().string().rfind('.', 0) == 0) continue;
+        auto d = DetectFile(e.path().string());
+        if (d.ok() && d->format == Format::kSsda903Csv) tables.push_back(e.path().string());
+      }
+      if (tables.empty()) continue;
+      std::sort(tables.begin(), tables.end());
+      std::fprintf(err,
+                   "note: last year's SSDA903 tables read from %s (%zu %s) for the rules that compare the two "
+                   "years; --previous none reads none\n",
+                   SafeName(folder.string()).c_str(), tables.size(), tables.size() == 1 ? "file" : "files");
+      previous.insert(previous.end(), tables.begin(), tables.end());
+    }
+  }
+  for (const auto& path : previous) {
     std::string la = o.la, path_la;
     int year = o.year, path_year = 0;
     if (LaAndYearFromPath(path, &path_la, &path_year)) {

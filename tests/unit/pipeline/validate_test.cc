@@ -9,6 +9,7 @@
 #include <unzip.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -427,6 +428,41 @@ TEST(ValidateReturn, PreviousYearsTablesAreReadForTheRulesThatCompare) {
   auto alone = RunIt(o);
   EXPECT_EQ(alone.exit_code, 2);
   EXPECT_NE(alone.err.find("no SSDA903 return of LA 301 for 2016"), std::string::npos) << alone.err;
+}
+
+// Files in an inbox folder INBOX/301/2016/: last year's tables are read from
+// INBOX/301/2015/ without --previous, the note says from where, and --previous none
+// (previous_from_inbox false) reads none.
+TEST(ValidateReturn, LastYearsInboxFolderIsReadWithoutPrevious) {
+  const std::string inbox = MakeTempDir("validate-inbox");
+  std::filesystem::create_directories(inbox + "/301/2016");
+  std::filesystem::create_directories(inbox + "/301/2015");
+  const std::string header = Write(inbox + "/301/2016/header.csv", std::string(kHeader) +
+                                                                       "A,M,01/02/2010,WBRI,UN1,,\n"
+                                                                       "B,M,01/02/2010,WBRI,UN1,,\n");
+  const std::string episodes = Write(inbox + "/301/2016/episodes.csv", std::string(kEpisodes) +
+                                                                           "A,01/03/2015,S,C2,N1,U1,PR1,,,,,,\n"
+                                                                           "B,01/03/2015,S,C2,N1,U1,PR1,,,,,,\n");
+  Write(inbox + "/301/2015/episodes.csv", std::string(kEpisodes) + "B,01/03/2015,S,C2,N1,U1,PR1,,,,,,\n");
+  Write(inbox + "/301/2015/notes.txt", "not a table");  // not an SSDA903 table: left alone
+  ValidateOptions o;
+  o.output = ValidateOutput::kJson;
+  o.rules = {"NoE"};
+  o.files = {header, episodes};
+  auto r = RunIt(o);
+  EXPECT_EQ(Findings(r.out), (std::set<std::string>{"NoE A DECOM"})) << r.out << r.err;
+  EXPECT_NE(r.err.find("note: last year's SSDA903 tables read from"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("301/2015 (1 file)"), std::string::npos) << r.err;
+  o.previous_from_inbox = false;
+  auto none = RunIt(o);
+  EXPECT_EQ(Findings(none.out), (std::set<std::string>{})) << none.out;
+  EXPECT_EQ(none.err.find("note:"), std::string::npos) << none.err;
+  // No folder for the year before: nothing read, nothing said.
+  std::filesystem::remove_all(inbox + "/301/2015");
+  o.previous_from_inbox = true;
+  auto missing = RunIt(o);
+  EXPECT_EQ(Findings(missing.out), (std::set<std::string>{}));
+  EXPECT_EQ(missing.err.find("note:"), std::string::npos) << missing.err;
 }
 
 }  // namespace
