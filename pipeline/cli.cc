@@ -222,7 +222,7 @@ int Validate(const Args& a) {
   if (a.Has("help") || a.positional().empty()) {
     std::printf("usage: carestat validate FILE... [--la 301] [--year 2025-26 | --collection-year 2016]\n"
                 "                         [--rules 8500,1510] [--json | --format text|json|csv|xlsx [-o FILE]]\n"
-                "                         [--previous LAST_YEAR_HEADER.csv,LAST_YEAR_EPISODES.csv,...]\n\n"
+                "                         [--previous LAST_YEAR_HEADER.csv,LAST_YEAR_EPISODES.csv,... | auto]\n\n"
                 "Detects each file's format, reads it whole and writes every issue as it is found,\n"
                 "then a summary (children, records per kind, errors, queries, the count of each\n"
                 "rule: exact, however many issues). Nothing is stored. LA and year come from the\n"
@@ -234,8 +234,8 @@ int Validate(const Args& a) {
                 "--json (or --format json) streams {\"files\": [...], \"summary\": {...}} to stdout.\n"
                 "An SSDA903 return's CSV tables are checked together against DfE's rules once all\n"
                 "are read; --previous gives last year's tables, for the rules that compare the two\n"
-                "(from an inbox folder INBOX/<LA>/<year>/, the folder of the year before is read when\n"
-                "it exists and --previous is not given; --previous none reads none).\n"
+                "(--previous auto: for files in an inbox folder INBOX/<LA>/<year>/, the SSDA903 tables\n"
+                "of INBOX/<LA>/<year - 1>/ when it exists).\n"
                 "Exit: 0 no errors, 1 errors found, 2 a file is unusable (cannot be read whole) or\n"
                 "the output cannot be written.\n");
     return a.Has("help") ? kOk : kUsage;
@@ -260,8 +260,8 @@ int Validate(const Args& a) {
     }
     if (o.rules.empty()) return Usage("validate", "--rules needs rule codes, like --rules 8500,1510");
   }
-  if (a.Get("previous") == "none") {
-    o.previous_from_inbox = false;
+  if (a.Get("previous") == "auto") {
+    o.previous_from_inbox = true;
   } else {
     for (absl::string_view f : absl::StrSplit(a.Get("previous"), ',', absl::SkipWhitespace())) {
       o.previous.emplace_back(absl::StripAsciiWhitespace(f));

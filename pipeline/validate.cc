@@ -414,7 +414,7 @@ int RunValidate(const ValidateOptions& o, FILE* out, FILE* err) {
       std::sort(tables.begin(), tables.end());
       std::fprintf(err,
                    "note: last year's SSDA903 tables read from %s (%zu %s) for the rules that compare the two "
-                   "years; --previous none reads none\n",
+                   "years\n",
                    SafeName(folder.string()).c_str(), tables.size(), tables.size() == 1 ? "file" : "files");
       previous.insert(previous.end(), tables.begin(), tables.end());
     }

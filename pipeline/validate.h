@@ -28,10 +28,10 @@ struct ValidateOptions {
   // The previous year's SSDA903 CSV tables, read as Header_last, Episodes_last, ... for the
   // rules that compare a return with last year's (their own issues are not reported).
   std::vector<std::string> previous;
-  // When `previous` is empty and an SSDA903 return's tables are in an inbox folder
-  // INBOX/<LA>/<year>/, last year's SSDA903 tables are read from INBOX/<LA>/<year - 1>/
-  // when that folder exists (a note on `err` names it). false: never.
-  bool previous_from_inbox = true;
+  // `--previous auto`: when `previous` is empty and an SSDA903 return's tables are in an
+  // inbox folder INBOX/<LA>/<year>/, last year's SSDA903 tables are read from
+  // INBOX/<LA>/<year - 1>/ when that folder exists (a note on `err` names it).
+  bool previous_from_inbox = false;
   ValidateOutput output = ValidateOutput::kText;
   std::string out_path;        // required for CSV and XLSX; text and JSON go to `out`
 };

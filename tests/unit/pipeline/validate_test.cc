@@ -430,10 +430,10 @@ TEST(ValidateReturn, PreviousYearsTablesAreReadForTheRulesThatCompare) {
   EXPECT_NE(alone.err.find("no SSDA903 return of LA 301 for 2016"), std::string::npos) << alone.err;
 }
 
-// Files in an inbox folder INBOX/301/2016/: last year's tables are read from
-// INBOX/301/2015/ without --previous, the note says from where, and --previous none
-// (previous_from_inbox false) reads none.
-TEST(ValidateReturn, LastYearsInboxFolderIsReadWithoutPrevious) {
+// --previous auto (previous_from_inbox) with files in an inbox folder INBOX/301/2016/:
+// last year's tables are read from INBOX/301/2015/ and the note says from where; without
+// it none are read.
+TEST(ValidateReturn, PreviousAutoReadsLastYearsInboxFolder) {
   const std::string inbox = MakeTempDir("validate-inbox");
   std::filesystem::create_directories(inbox + "/301/2016");
   std::filesystem::create_directories(inbox + "/301/2015");
@@ -449,6 +449,7 @@ TEST(ValidateReturn, LastYearsInboxFolderIsReadWithoutPrevious) {
   o.output = ValidateOutput::kJson;
   o.rules = {"NoE"};
   o.files = {header, episodes};
+  o.previous_from_inbox = true;
   auto r = RunIt(o);
   EXPECT_EQ(Findings(r.out), (std::set<std::string>{"NoE A DECOM"})) << r.out << r.err;
   EXPECT_NE(r.err.find("note: last year's SSDA903 tables read from"), std::string::npos) << r.err;
