@@ -424,7 +424,9 @@ class CinParser {
         p->set_previous_plans(n);
         p->set_previous_plans_known(digits);
       }
-    } else if (parent == "Reviews" && name == "CPPreviewDate" && e && !e->cp_plans.empty()) {
+    } else if (parent == "Reviews" && name == "CPPreviewDate" && e && !e->cp_plans.empty() && !value.empty()) {
+      // An empty review date is a review with a missing date, DfE's query 8842Q, not a
+      // value that is not a date: it is left out, as every other empty date element is.
       if (auto d = Date(value, name, &e->cp_plans.back())) {
         *e->cp_plans.back().mutable_cp_plan()->add_review_dates() = FromDays(*d);
       }

@@ -313,7 +313,10 @@ namespace {
 TEST(CinCensusTest, EmptyDateElementsLeaveTheDateUnset) {
   auto sink = Parse(Census(Child("A1", Details("2015-04-01", "<CINclosureDate></CINclosureDate>"
                                                              "<ChildProtectionPlans><CPPstartDate>2015-04-01"
-                                                             "</CPPstartDate><CPPendDate/></ChildProtectionPlans>"))));
+                                                             "</CPPstartDate><CPPendDate/><Reviews><CPPreviewDate>"
+                                                             "</CPPreviewDate></Reviews></ChildProtectionPlans>"))));
+  // An empty date is missing, not a value that is not a date (for a review, DfE's 8842Q).
+  EXPECT_FALSE(sink.HasRule("date")) << sink.AllMessages();
   bool checked_referral = false, checked_plan = false;
   for (const auto& [r, id] : sink.records) {
     if (r.has_referral()) {
@@ -322,6 +325,7 @@ TEST(CinCensusTest, EmptyDateElementsLeaveTheDateUnset) {
     }
     if (r.has_cp_plan()) {
       EXPECT_FALSE(r.cp_plan().has_end_date());
+      EXPECT_EQ(r.cp_plan().review_dates_size(), 0);
       checked_plan = true;
     }
   }
