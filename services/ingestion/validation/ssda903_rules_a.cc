@@ -60,6 +60,10 @@ const Row* Latest(const std::vector<const Row*>& eps) {
   auto sorted = InDateOrder(eps, "DECOM");
   return sorted.empty() ? nullptr : sorted.back();
 }
+const Row* Earliest(const std::vector<const Row*>& eps) {
+  auto sorted = InDateOrder(eps, "DECOM");
+  return sorted.empty() ? nullptr : sorted.front();
+}
 
 // Whether an episode is open at some point of the collection year (an open one runs on).
 bool DuringYear(const Context& ctx, const Row* ep) {
@@ -71,10 +75,12 @@ bool DuringYear(const Context& ctx, const Row* ep) {
 }
 
 // DfE's "looked after continuously for 12 months at 31 March": looked after in the year,
-// and no episode that starts the child's care within it (RNE S after 1 April), ends it
-// (a DEC in the year whose REC is not X1) or is a short break (V3, V4) in it.
+// from its first day (no first episode after 1 April, whatever its RNE), and no episode
+// that starts the child's care within it (RNE S after 1 April), ends it (a DEC in the year
+// whose REC is not X1) or is a short break (V3, V4) in it.
 bool ContinuouslyLookedAfter(const Context& ctx, const ChildData& child) {
   if (!ctx.period_end) return false;
+  if (auto first = Day(Earliest(child.Rows("Episodes")), "DECOM"); first && *first > ctx.period_start) return false;
   bool in_year = false;
   for (const Row* ep : child.Rows("Episodes")) {
     const bool during = DuringYear(ctx, ep);

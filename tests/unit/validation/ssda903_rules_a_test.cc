@@ -439,6 +439,8 @@ TEST(Ssda903Rules, R191) {
   FromJune(c, "C");
   AllYear(c, "D");
   c.Add("D", "OC2", {{"IMMUNISATIONS", "1"}, {"TEETH_CHECK", "1"}, {"HEALTH_ASSESSMENT", "1"}, {"SUBSTANCE_MISUSE", "0"}});
+  // First looked after in May, though its first episode's RNE is P not S: not 12 months.
+  c.Add("E", "Episodes", {{"DECOM", "05/05/2024"}, {"RNE", "P"}, {"LS", "V2"}});
   EXPECT_EQ(c.Run("191"), Found({"A OC2 TEETH_CHECK", "B Episodes CHILD"}));
 }
 
