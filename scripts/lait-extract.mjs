@@ -72,14 +72,16 @@ const MAPPING = [
   ['assessments_completed', 'not in LAIT', '', '',
     'LAIT holds the % completed within 45 working days only (Continue_Assess_Comp).'],
   ['assessment_timeliness_pct', 'mapped', 'Continue_Assess_Comp', 'march',
-    'DfE: % of continuous assessments completed in the year within 45 working days of their start; 1 ' +
-    'decimal place. carestat counts assessments by authorisation date.'],
+    'DfE: of continuous assessments completed (end date) in the year, % within 45 working days; LAIT\'s ' +
+    'description counts from the referral, carestat from the assessment\'s actual start date to its ' +
+    'authorisation (the same where the assessment starts on the referral day). 1 decimal place.'],
   ['s47_enquiries', 'not in LAIT', '', '', 'LAIT holds the rate (Section_47) only; see s47_rate.'],
   ['s47_rate', 'mapped', 'Section_47', 'march',
     'DfE: section 47 enquiries starting in the year per 10,000 children. ' + RATE_POP + '1 decimal place.'],
   ['icpc_timeliness_pct', 'mapped', 'CP_conf_15days', 'march',
-    'DfE counts working days from the strategy discussion that began the section 47 enquiry to the initial ' +
-    'conference; carestat from the start date of the section 47 enquiry. 1 decimal place.'],
+    'LAIT: within 15 working days of the strategy discussion that decided on the section 47 enquiry; ' +
+    'carestat counts from the enquiry\'s start date in the return (the same where the return dates the ' +
+    'enquiry from that discussion). 1 decimal place.'],
   ['cpp_year_end', 'mapped', 'CPP_Num', 'march',
     'Children on a plan at 31 March. England and region counts rounded by DfE to the nearest 10.'],
   ['cpp_rate', 'mapped', 'CPP_rate', 'march', 'Children on a plan at 31 March per 10,000. ' + RATE_POP],
@@ -91,8 +93,8 @@ const MAPPING = [
     'LAIT holds plans ceased as a rate per 10,000 children only, not the count.'],
   ['cpp_category_pct', 'not in LAIT', '', '', 'LAIT holds no category of abuse.'],
   ['cpp_repeat_pct', 'mapped', 'PrevRegCPR', 'march',
-    'DfE: % of children who became the subject of a plan in the year for a second or subsequent time, ever; ' +
-    'carestat also takes an earlier plan from NumberOfPreviousCPP.'],
+    'DfE: of plans starting in the year (each occasion counted), % for a child who had a plan before, however ' +
+    'long ago; carestat the same, an earlier plan found in the data or in NumberOfPreviousCPP.'],
   ['cpp_ceased_2y_plus_pct', 'mapped', 'CPPlans2yrs', 'march',
     'DfE: % of plans ceasing in the year that had lasted 2 years or more.'],
   ['lac_year_end', 'mapped', 'LACnum', 'march',
@@ -147,8 +149,9 @@ const MAPPING = [
     'DfE: agency social workers (FTE) as a % of agency and employed social workers (FTE) at 30 September; ' +
     'the council\'s local measure is of posts. LAIT\'s year 2016 is 30 September 2016: period 2016-17.'],
   ['sw_caseload_avg', 'mapped', 'Work_Force_AvgNumCase_SW', 'september',
-    'DfE: cases held / FTE social workers holding cases at 30 September (from 2017 agency workers with cases ' +
-    'count too, LAIT\'s note); period as agency_sw_rate_pct. LAIT has it from 30 September 2017.'],
+    'DfE: cases held / FTE social workers holding cases at 30 September; period as agency_sw_rate_pct. From ' +
+    '2017 DfE adds agency workers with cases to the denominator (LAIT\'s note on the measure), so 2016-17 (30 ' +
+    'September 2016) is on the older basis. A local measure: the council\'s own count may differ.'],
   ['cp_visits_timely_pct', 'not published by DfE', '', '', 'Local measure.'],
   ['cp_core_groups_held_pct', 'not published by DfE', '', '', 'Local measure.'],
   ['overspend_gbp', 'not published by DfE', '', '', 'Local measure (DfE publishes spend, not overspend).'],
