@@ -48,15 +48,24 @@ absl::StatusOr<Lait> Lait::Parse(const Tables& csv) {
   if (!mt.ok()) return mt.status();
   std::map<std::string, std::string> measure_of;  // mapped indicator -> LAIT measure
   for (const auto& row : mt->rows) {
-    Mapping m{mt->Get(row, "indicator"), mt->Get(row, "status"),     mt->Get(row, "lait_measure"),
-              mt->Get(row, "lait_name"), mt->Get(row, "lait_polarity"), mt->Get(row, "lait_year_type"),
-              mt->Get(row, "lait_dps"),  mt->Get(row, "lait_no_quartile"), mt->Get(row, "lait_table"),
-              mt->Get(row, "period_rule"), mt->Get(row, "difference")};
+    Mapping m;
+    m.indicator = mt->Get(row, "indicator");
+    m.status = mt->Get(row, "status");
+    m.measure = mt->Get(row, "lait_measure");
+    m.name = mt->Get(row, "lait_name");
+    m.polarity = mt->Get(row, "lait_polarity");
+    m.year_type = mt->Get(row, "lait_year_type");
+    m.dps = mt->Get(row, "lait_dps");
+    m.no_quartile = mt->Get(row, "lait_no_quartile");
+    m.table = mt->Get(row, "lait_table");
+    m.period_rule = mt->Get(row, "period_rule");
+    m.difference = mt->Get(row, "difference");
     static const std::set<std::string> kStatuses = {"mapped", "related, not comparable", "not in LAIT",
                                                     "not published by DfE"};
     if (m.indicator.empty() || !kStatuses.count(m.status)) {
-      return LineError("lait_mapping", row.line, "expected an indicator and a status (mapped, related, not "
-                                                 "comparable, not in LAIT or not published by DfE)");
+      return LineError("lait_mapping", row.line,
+                       "expected an indicator and a status (mapped, related, not "
+                       "comparable, not in LAIT or not published by DfE)");
     }
     if ((m.status == "mapped" || m.status == "related, not comparable") && m.measure.empty()) {
       return LineError("lait_mapping", row.line, m.status + " without a LAIT measure");
@@ -91,8 +100,8 @@ absl::StatusOr<Lait> Lait::Parse(const Tables& csv) {
     a.first_year = OptionalYear(at->Get(row, "first_period"), &ok3);
     a.last_year = OptionalYear(at->Get(row, "last_period"), &ok4);
     if (a.code.empty() || a.name.empty() || at->Get(row, "source").empty() ||
-        (a.type != "la" && a.type != "region" && a.type != "england" && a.type != "other") || !ok1 || !ok2 ||
-        !ok3 || !ok4 || (a.type == "la" && a.region_code.empty())) {
+        (a.type != "la" && a.type != "region" && a.type != "england" && a.type != "other") || !ok1 || !ok2 || !ok3 ||
+        !ok4 || (a.type == "la" && a.region_code.empty())) {
       return LineError("lait_las", row.line,
                        "expected a code, a type (la, region, england, other), a name, an LA's region, ISO dates, "
                        "financial years and a source");
@@ -114,16 +123,17 @@ absl::StatusOr<Lait> Lait::Parse(const Tables& csv) {
     }
     const Area* area = out.FindArea(code);
     if (area == nullptr || area->type != vt->Get(row, "area_type")) {
-      return LineError("lait_values", row.line, "area " + code + " of type '" + vt->Get(row, "area_type") +
-                                                    "' is not in lait_las");
+      return LineError("lait_values", row.line,
+                       "area " + code + " of type '" + vt->Get(row, "area_type") + "' is not in lait_las");
     }
     std::string problem;
     auto fy = ParseFinancialYear(vt->Get(row, "period"), &problem);
     if (!fy) return LineError("lait_values", row.line, problem);
     Value v{vt->Get(row, "value"), std::nullopt, vt->Get(row, "lait_measure"), vt->Get(row, "lait_year")};
     if (v.measure != measure->second) {
-      return LineError("lait_values", row.line, "measure '" + v.measure + "' is not the one lait_mapping gives " +
-                                                    indicator + " (" + measure->second + ")");
+      return LineError(
+          "lait_values", row.line,
+          "measure '" + v.measure + "' is not the one lait_mapping gives " + indicator + " (" + measure->second + ")");
     }
     if (v.text != "-") {
       double d = 0;
@@ -133,11 +143,12 @@ absl::StatusOr<Lait> Lait::Parse(const Tables& csv) {
       v.number = d;
     }
     if (area->type == "la" && !out.LaExistsIn(code, *fy)) {
-      return LineError("lait_values", row.line, absl::StrCat(code, " was not an LA in ", FormatPeriod(FinancialYear(*fy))));
+      return LineError("lait_values", row.line,
+                       absl::StrCat(code, " was not an LA in ", FormatPeriod(FinancialYear(*fy))));
     }
     if (!out.values_[{indicator, *fy}].emplace(code, std::move(v)).second) {
-      return LineError("lait_values", row.line, "a second value for " + indicator + ", " + code + ", " +
-                                                    vt->Get(row, "period"));
+      return LineError("lait_values", row.line,
+                       "a second value for " + indicator + ", " + code + ", " + vt->Get(row, "period"));
     }
     ++out.value_count_;
   }
@@ -152,8 +163,8 @@ absl::StatusOr<Lait> Lait::Parse(const Tables& csv) {
     int rank = 0;
     const Area* a = out.FindArea(la);
     const Area* n = out.FindArea(neighbour);
-    if (!from || !absl::SimpleAtoi(nt->Get(row, "rank"), &rank) || a == nullptr || a->type != "la" ||
-        n == nullptr || n->type != "la" || la == neighbour || nt->Get(row, "list").empty()) {
+    if (!from || !absl::SimpleAtoi(nt->Get(row, "rank"), &rank) || a == nullptr || a->type != "la" || n == nullptr ||
+        n->type != "la" || la == neighbour || nt->Get(row, "list").empty()) {
       return LineError("lait_neighbours", row.line,
                        "expected an LA, a list, an ISO date, a rank and another LA of lait_las");
     }

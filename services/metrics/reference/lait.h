@@ -36,10 +36,10 @@ class Lait {
     std::string code;
     std::string type;  // "la", "region", "england" or "other"
     std::string name;
-    std::string region;       // an LA's region as LAIT names it ("Outer London")
-    std::string region_code;  // an LA's region (986 for London), a region's parent
-    std::string london_part;  // 987 Inner or 988 Outer London
-    std::string la_type;      // OLB, ILB, MD, UA, SC
+    std::string region;                             // an LA's region as LAIT names it ("Outer London")
+    std::string region_code;                        // an LA's region (986 for London), a region's parent
+    std::string london_part;                        // 987 Inner or 988 Outer London
+    std::string la_type;                            // OLB, ILB, MD, UA, SC
     std::optional<int32_t> exists_from, exists_to;  // day numbers; empty: no change
     std::optional<int> first_year, last_year;       // financial years with a number
     std::string change;

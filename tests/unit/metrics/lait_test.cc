@@ -150,8 +150,7 @@ TEST(LaitTest, AnLaThatDidNotExistHasNoValue) {
 
 TEST(LaitTest, NeighboursOf301InBothLists) {
   // sn_april_2021.xlsx and sn_may_2025.xlsx, row 301, SN1 to SN10.
-  const std::vector<std::string> april_2021 = {"203", "308", "352", "821", "330",
-                                               "320", "871", "892", "331", "316"};
+  const std::vector<std::string> april_2021 = {"203", "308", "352", "821", "330", "320", "871", "892", "331", "316"};
   const std::vector<std::string> may_2025 = {"308", "821", "313", "333", "336", "307", "304", "312", "874", "203"};
   auto sn = L().Neighbours("301", DayNumber(2022, 3, 31));
   ASSERT_TRUE(sn.has_value());
@@ -214,8 +213,8 @@ TEST(LaitTest, MalformedRowsAreRefusedWithTheirLine) {
   EXPECT_FALSE(ParseValues("cin_rate,la,301,2015-16,1,LAC,2016\n").ok());
   EXPECT_FALSE(ParseValues("cin_rate,la,301,2015-16,1,CIN,2016\ncin_rate,la,301,2015-16,2,CIN,2016\n").ok());
   // A neighbour list must have ranks 1 to 10.
-  auto short_list = Lait::Parse({kValuesHeader, kLas,
-                                 std::string(kNeighbours) + "301,sn,2021-04-01,1,928,Close\n", kMapping});
+  auto short_list =
+      Lait::Parse({kValuesHeader, kLas, std::string(kNeighbours) + "301,sn,2021-04-01,1,928,Close\n", kMapping});
   EXPECT_FALSE(short_list.ok());
 }
 
