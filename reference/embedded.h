@@ -12,4 +12,9 @@ extern const char* const kEmbedded_comparators;
 extern const char* const kEmbedded_neighbours;
 extern const char* const kEmbedded_targets;
 extern const char* const kEmbedded_postcode_districts;
+// DfE LAIT tables (docs/BENCHMARKING.md), read by services/metrics/reference/lait.h.
+extern const char* const kEmbedded_lait_values;
+extern const char* const kEmbedded_lait_las;
+extern const char* const kEmbedded_lait_neighbours;
+extern const char* const kEmbedded_lait_mapping;
 }  // namespace carestat
