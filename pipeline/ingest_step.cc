@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <google/protobuf/struct.pb.h>
@@ -20,11 +21,17 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "pipeline/inbox.h"
 #include "services/common/status.h"
 #include "pipeline/manifest.h"
+#include "services/common/datasets.h"
+#include "services/common/security.h"
+#include "services/common/sha256.h"
+#include "services/ingestion/check.h"
 #include "services/ingestion/ingestor.h"
+#include "services/ingestion/validation/engine.h"
 
 namespace carestat {
 namespace fs = std::filesystem;
@@ -158,6 +165,159 @@ absl::StatusOr<std::map<std::string, v1::ReturnInfo>> CurrentReturns(v1::Ingesti
   std::map<std::string, v1::ReturnInfo> out;
   for (const auto& r : all.returns()) out[r.return_id()] = r;
   return out;
+}
+
+// A sink that keeps the issues a check finds (records are not wanted).
+struct IssueSink : ParseSink {
+  std::vector<v1::ValidationIssue> issues;
+  bool unusable = false;
+  void OnRecord(v1::Record, const std::string&) override {}
+  void OnIssue(v1::ValidationIssue i, bool fatal) override {
+    unusable = unusable || fatal;
+    issues.push_back(std::move(i));
+  }
+};
+
+std::string IssueKey(const v1::ValidationIssue& i) {
+  return absl::StrCat(i.rule(), "\x1f", i.file(), "\x1f", i.line(), "\x1f", i.field(), "\x1f", i.child());
+}
+
+// An SSDA903 CSV table's current file, from the manifest: the archived or inbox copy.
+struct TableFile {
+  std::string return_id, path, name, sha;
+};
+
+// DfE's rules across an LA's SSDA903 CSV tables of one year (an episode against the
+// child's header, OC3 against AD1) and against last year's tables (NoE, 559-562, ...):
+// ingestion checks each uploaded table alone, so these are checked here, over the files
+// the manifest says hold each table's current version, and what no table shows alone is
+// stored with Ingestion.RecordChecks as the return <la>/<year>/checks-ssda903. Run for
+// each LA-year whose tables (or last year's) changed, or that has no check stored yet.
+// A failure is reported and left for the next run: it never stops the step.
+void CheckTablesTogether(v1::Ingestion::Stub& stub, const IngestOptions& o, const Manifest& manifest,
+                         const std::map<std::string, v1::ReturnInfo>& now, IngestSummary* sum) {
+  const std::string from_dir = o.move_files ? o.archive_dir : o.inbox;
+  std::map<std::pair<std::string, int>, std::vector<TableFile>> tables;  // (la, year)
+  for (const auto& [rid, e] : manifest.Latest()) {
+    std::string la, dataset;
+    int year = 0;
+    if (!ParseReturnId(rid, &la, &year, &dataset) || !absl::StartsWith(dataset, "ssda903-")) continue;
+    tables[{la, year}].push_back({rid, (fs::path(from_dir) / e.file).string(), e.file, e.sha256});
+  }
+  for (auto& [key, files] : tables) {
+    const auto& [la, year] = key;
+    const auto changed = sum->changed.find(la);
+    const bool touched = changed != sum->changed.end() &&
+                         (changed->second.count(year) > 0 || changed->second.count(year - 1) > 0);
+    const std::string checks_id = ReturnId(la, year, kDatasetSsda903Checks);
+    if (!touched && now.count(checks_id)) continue;
+    std::sort(files.begin(), files.end(), [](const TableFile& a, const TableFile& b) { return a.name < b.name; });
+    auto last = tables.find({la, year - 1});
+    std::vector<TableFile> previous;
+    if (last != tables.end()) previous = last->second;
+    // The files must still hold what was stored: else say so and check next time.
+    std::string fingerprint = absl::StrCat("carestat checks-ssda903 v1, rules ", validation::EngineRules().size(), "\n");
+    bool whole = true;
+    for (const std::vector<TableFile>* set : {&files, &previous}) {
+      for (const TableFile& t : *set) {
+        int64_t bytes = 0;
+        auto sha = Sha256File(t.path, &bytes);
+        if (!sha.ok() || *sha != t.sha) {
+          std::fprintf(stderr, "NOTE      %s/%d: SSDA903 tables not checked together: %s %s; next run\n", la.c_str(),
+                       year, SafeName(t.path).c_str(), sha.ok() ? "now holds other content" : "is gone");
+          whole = false;
+          break;
+        }
+        absl::StrAppend(&fingerprint, set == &files ? "this " : "last ", t.return_id, " ", t.sha, "\n");
+      }
+      if (!whole) break;
+    }
+    if (!whole) continue;
+    // The tables together (and last year's, as the rules name them: Episodes_last, ...).
+    validation::RowCollector rows;
+    CheckOptions together;
+    together.ssda903_rows = &rows;
+    bool readable = true;
+    for (const TableFile& t : files) {
+      IssueSink quiet;
+      auto r = CheckFile(t.path, t.name, la, year, &quiet, together);
+      readable = readable && r.ok() && !r->fatal;
+    }
+    rows.SetTableSuffix("_last");
+    for (const TableFile& t : previous) {
+      IssueSink quiet;
+      auto r = CheckFile(t.path, t.name, la, year - 1, &quiet, together);
+      readable = readable && r.ok() && !r->fatal;
+    }
+    rows.SetTableSuffix("");
+    if (!readable) {
+      std::fprintf(stderr, "NOTE      %s/%d: SSDA903 tables not checked together: a table could not be read whole\n",
+                   la.c_str(), year);
+      continue;
+    }
+    IssueSink found;
+    rows.Run(found, year, la);
+    // What each table shows alone is stored with it already: only the rest is kept.
+    std::set<std::string> alone;
+    for (const TableFile& t : files) {
+      IssueSink own;
+      CheckOptions o1;
+      o1.max_kept_issues = 0;
+      if (CheckFile(t.path, t.name, la, year, &own, o1).ok()) {
+        for (const auto& i : own.issues) alone.insert(IssueKey(i));
+      }
+    }
+    v1::RecordChecksRequest req;
+    req.set_la(la);
+    req.set_collection_year(year);
+    std::vector<std::string> names;
+    for (const TableFile& t : files) names.push_back(fs::path(t.name).filename().string());
+    req.set_description(absl::StrCat("SSDA903 tables checked together: ", absl::StrJoin(names, ", "),
+                                     previous.empty() ? " (no table of last year stored)"
+                                                      : absl::StrCat(" with last year's ", previous.size(),
+                                                                     previous.size() == 1 ? " table" : " tables")));
+    req.set_content_sha256(Sha256Hex(fingerprint));
+    req.set_children(static_cast<int64_t>(rows.children()));
+    std::map<std::pair<std::string, std::string>, v1::RuleTally> tallies;
+    int64_t kept = 0, total = 0;
+    for (auto& i : found.issues) {
+      if (alone.count(IssueKey(i))) continue;
+      ++total;
+      v1::RuleTally& t = tallies[{i.severity() == v1::ERROR ? "error" : "query", i.rule()}];
+      if (t.count() == 0) {
+        t.set_rule(i.rule());
+        t.set_severity(i.severity() == v1::ERROR ? "error" : "query");
+        t.set_message(i.child().empty() ? i.message()
+                                        : absl::StrCat(i.rule(), " at line ", i.line(), ", field ", i.field()));
+      }
+      t.set_count(t.count() + 1);
+      if (kept < static_cast<int64_t>(kMaxIssues)) {
+        *req.add_issues() = std::move(i);
+        ++kept;
+      }
+    }
+    if (total > kept) {
+      for (auto& [k, t] : tallies) *req.add_rule_tallies() = t;
+    }
+    v1::UploadResponse resp;
+    absl::Status s = WithRetry(
+        [&] {
+          grpc::ClientContext c;
+          c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(o.deadline_seconds));
+          resp.Clear();
+          return FromGrpc(stub.RecordChecks(&c, req, &resp));
+        },
+        o.max_attempts, o.backoff_ms, absl::StrCat("ingestion RecordChecks ", la, "/", year));
+    if (!s.ok()) {
+      std::fprintf(stderr, "NOTE      %s/%d: SSDA903 tables checked together, but not stored: %s; next run\n",
+                   la.c_str(), year, SafeName(s.message()).c_str());
+      continue;
+    }
+    ++sum->checked_together;
+    std::printf("%-9s %s: SSDA903 tables checked together: %lld issues no table shows alone (%d errors, %d queries)\n",
+                resp.outcome() == v1::UNCHANGED ? "unchanged" : "checked", resp.return_id().c_str(),
+                static_cast<long long>(total), resp.errors(), resp.queries());
+  }
 }
 
 // Do two datasets of one LA and year hold the same records? The same dataset, or a
@@ -512,6 +672,7 @@ absl::StatusOr<IngestSummary> IngestInbox(v1::Ingestion::Stub& stub, const Inges
       return sum;
     }
   }
+  CheckTablesTogether(stub, o, **manifest, *now, &sum);
   return sum;
 }
 

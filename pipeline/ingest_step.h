@@ -50,6 +50,7 @@ struct IngestSummary {
   int missing = 0;        // returns the store had lost whose archived file is gone too
   int not_ready = 0;      // still being written
   int quarantined = 0;
+  int checked_together = 0;  // LA-years whose SSDA903 CSV tables were checked together (stored or unchanged)
   int64_t bytes = 0;
   int64_t records = 0;
   // LA -> collection years to recompute: returns stored or replaced, and content

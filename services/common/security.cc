@@ -59,6 +59,7 @@ std::string ToString(grpc::string_ref s) { return std::string(s.data(), s.size()
 const std::map<std::string, std::set<std::string>>& MethodRoles() {
   static const auto* k = new std::map<std::string, std::set<std::string>>{
       {"/carestat.v1.Ingestion/Upload", {"ingest"}},
+      {"/carestat.v1.Ingestion/RecordChecks", {"ingest"}},
       {"/carestat.v1.Ingestion/ListReturns", {"ingest", "service", "read", "admin"}},
       {"/carestat.v1.Ingestion/GetIssues", {"ingest", "read", "admin"}},
       {"/carestat.v1.Ingestion/StreamRecords", {"service"}},

@@ -11,10 +11,12 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/datasets.h"
 #include "services/common/log.h"
 #include "services/common/rocks.h"
 #include "services/ingestion/check.h"
@@ -369,6 +371,83 @@ absl::StatusOr<v1::UploadResponse> Ingestor::IngestLocked(const v1::UploadHeader
   resp.set_errors(report->errors);
   resp.set_queries(report->queries);
   for (size_t i = 0; i < issues.size() && i < 100; ++i) *resp.add_issues() = issues[i];
+  return resp;
+}
+
+absl::StatusOr<v1::UploadResponse> Ingestor::RecordChecks(const v1::RecordChecksRequest& req) {
+  if (req.la().empty() || req.collection_year() <= 0 || req.content_sha256().empty()) {
+    return absl::InvalidArgumentError("RecordChecks needs the LA, the collection year and the content's sha256");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (absl::Status s = RecoverLocked(); !s.ok()) return s;
+  const std::string dataset = kDatasetSsda903Checks;
+  const std::string return_id = ReturnId(req.la(), req.collection_year(), dataset);
+  auto current = store_->GetReturn(req.la(), req.collection_year(), dataset);
+  if (!current.ok()) return current.status();
+  v1::UploadResponse resp;
+  resp.set_return_id(return_id);
+  resp.set_dataset(dataset);
+  if (current->has_value() && (*current)->content_sha256() == req.content_sha256()) {
+    resp.set_outcome(v1::UNCHANGED);
+    resp.set_errors((*current)->errors());
+    resp.set_queries((*current)->queries());
+    return resp;
+  }
+  auto gen = store_->BeginStaging(req.la(), req.collection_year(), dataset);
+  if (!gen.ok()) return gen.status();
+  v1::ReturnInfo info;
+  info.set_return_id(return_id);
+  info.set_la(req.la());
+  info.set_collection_year(req.collection_year());
+  info.set_dataset(dataset);
+  info.set_file_name(req.description());
+  info.set_content_sha256(req.content_sha256());
+  info.set_uploaded_unix_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch()).count());
+  info.set_children(req.children());
+  info.set_generation(*gen);
+  std::vector<v1::ValidationIssue> issues(req.issues().begin(), req.issues().end());
+  std::map<std::pair<std::string, std::string>, std::pair<int64_t, std::string>> by_rule;  // (severity, rule)
+  int errors = 0, queries = 0;
+  for (auto& i : issues) {
+    if (!i.child().empty()) {
+      i.set_child(pseudonymiser_->Pseudonym(req.la(), i.child()));
+      i.set_message(absl::StrCat(i.rule(), " at line ", i.line(), ", field ", i.field()));
+    }
+    (i.severity() == v1::ERROR ? errors : queries)++;
+    auto& [count, message] = by_rule[{i.severity() == v1::ERROR ? "error" : "query", i.rule()}];
+    if (count++ == 0) message = i.message();
+  }
+  if (req.rule_tallies_size() > 0) {
+    // More issues were found than sent: the pipeline's exact counts (their messages are
+    // the rules' own, with no child in them).
+    errors = queries = 0;
+    for (const v1::RuleTally& t : req.rule_tallies()) {
+      *info.add_rule_tallies() = t;
+      (t.severity() == "error" ? errors : queries) += static_cast<int>(t.count());
+    }
+  } else {
+    for (const auto& [key, c] : by_rule) {
+      v1::RuleTally* t = info.add_rule_tallies();
+      t->set_severity(key.first);
+      t->set_rule(key.second);
+      t->set_count(c.first);
+      t->set_message(c.second);
+    }
+  }
+  info.set_errors(errors);
+  info.set_queries(queries);
+  if (absl::Status s = store_->Commit(info, issues); !s.ok()) {
+    store_->Abort(req.la(), req.collection_year(), dataset, *gen).IgnoreError();
+    if (absl::IsUnavailable(s)) MarkWriteFailed(std::string(s.message()));
+    return s;
+  }
+  if (absl::Status s = RecordAcknowledged(info, current->has_value() ? "replaced" : "stored"); !s.ok()) {
+    return absl::UnavailableError(absl::StrCat(return_id, " was stored but ", s.message()));
+  }
+  resp.set_outcome(current->has_value() ? v1::REPLACED : v1::STORED);
+  resp.set_errors(errors);
+  resp.set_queries(queries);
   return resp;
 }
 

@@ -47,6 +47,12 @@ class Ingestor {
   // failing disk answers UNAVAILABLE (retry later; nothing stored).
   absl::StatusOr<v1::UploadResponse> IngestFile(const v1::UploadHeader& header, const std::string& path);
 
+  // Stores the findings of DfE's rules over an LA's SSDA903 tables of a year checked
+  // together (RecordChecksRequest) as the return <la>/<year>/checks-ssda903, children
+  // pseudonymised, replacing the previous one; UNCHANGED when its content_sha256 is the
+  // stored one's. INVALID_ARGUMENT for a request without an LA, year or content hash.
+  absl::StatusOr<v1::UploadResponse> RecordChecks(const v1::RecordChecksRequest& req);
+
   IngestionStore& store() { return *store_; }
   // Where uploads are spooled before they are read.
   const std::string& spool_dir() const { return spool_dir_; }

@@ -157,6 +157,27 @@ grpc::Status IngestionService::Upload(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
+grpc::Status IngestionService::RecordChecks(grpc::ServerContext* ctx, const v1::RecordChecksRequest* req,
+                                            v1::UploadResponse* resp) {
+  if (!ValidLa(req->la())) {
+    return grpc::Status(grpc::INVALID_ARGUMENT,
+                        absl::StrCat("LA '", req->la(), "' is not a three-digit DfE code (e.g. 301)"));
+  }
+  if (req->collection_year() < 2000 || req->collection_year() > 2100) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, absl::StrCat("collection year ", req->collection_year(),
+                                                             " is not a year (2016 for 2015-16)"));
+  }
+  if (absl::Status w = ingestor_->CheckWritable(); !w.ok()) {
+    return grpc::Status(grpc::UNAVAILABLE, absl::StrCat(w.message(), "; nothing was stored"));
+  }
+  auto result = ingestor_->RecordChecks(*req);
+  if (!result.ok()) return ToGrpc(result.status());
+  *resp = *std::move(result);
+  CS_LOG(INFO) << resp->return_id() << ": " << v1::UploadOutcome_Name(resp->outcome()) << ", " << resp->errors()
+               << " errors, " << resp->queries() << " queries across the SSDA903 tables";
+  return grpc::Status::OK;
+}
+
 grpc::Status IngestionService::ListReturns(grpc::ServerContext*, const v1::ListReturnsRequest* req,
                                            v1::ListReturnsResponse* resp) {
   auto returns = ingestor_->store().ListReturns(req->la());

@@ -22,6 +22,8 @@ class IngestionService final : public v1::Ingestion::Service {
                          v1::GetIssuesResponse* resp) override;
   grpc::Status StreamRecords(grpc::ServerContext* ctx, const v1::StreamRecordsRequest* req,
                              grpc::ServerWriter<v1::RecordBatch>* writer) override;
+  grpc::Status RecordChecks(grpc::ServerContext* ctx, const v1::RecordChecksRequest* req,
+                            v1::UploadResponse* resp) override;
 
  private:
   Ingestor* ingestor_;

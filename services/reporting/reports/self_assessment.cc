@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/datasets.h"
 #include "services/common/dates.h"
 #include "services/common/rule_tally.h"
 #include "services/reporting/format.h"
@@ -212,17 +213,24 @@ v1::DataQuality BuildDataQuality(const std::string& la, int year, ReturnsSource*
   const bool csv_tables = std::any_of(of_year.begin(), of_year.end(), [](const v1::ReturnInfo& r) {
     return absl::StartsWith(r.dataset(), "ssda903-");
   });
+  const bool checked_together = std::any_of(of_year.begin(), of_year.end(), [](const v1::ReturnInfo& r) {
+    return r.dataset() == kDatasetSsda903Checks;
+  });
   dq.set_note(of_year.empty()
                   ? absl::StrCat("No returns are stored for collection year ", collection_year, ".")
                   : absl::StrCat("Returns stored for collection year ", collection_year,
                                  ". A record whose error is in a date or code the figures read is left out of "
                                  "every indicator; one that breaks a DfE rule on another field is counted here "
                                  "and kept, as are queries.",
-                                 csv_tables ? " The SSDA903 tables sent as separate CSV files are each checked "
-                                              "on their own as they arrive: DfE's rules that compare two tables "
-                                              "are not counted here; `carestat validate` over the year's folder "
-                                              "runs them on the whole return."
-                                            : ""));
+                                 !csv_tables ? ""
+                                 : checked_together
+                                     ? " The SSDA903 tables sent as separate CSV files are each checked on their "
+                                       "own as they arrive, then together with each other and with last year's "
+                                       "by the pipeline: what only that shows is the row checks-ssda903."
+                                     : " The SSDA903 tables sent as separate CSV files are each checked on their "
+                                       "own as they arrive: DfE's rules that compare two tables are not counted "
+                                       "here; `carestat validate` over the year's folder runs them on the whole "
+                                       "return."));
   for (const auto& r : of_year) {
     v1::ReturnQuality* q = dq.add_returns();
     q->set_return_id(r.return_id());

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <set>
 #include <sstream>
 #include <fstream>
 
@@ -96,6 +97,75 @@ TEST_F(IngestStepTest, AFileStillBeingWrittenWaitsUnlessMarkedReady) {
   auto settled = IngestInbox(*stub_, o_);
   ASSERT_TRUE(settled.ok());
   EXPECT_EQ(settled->ingested, 1);
+}
+
+// SSDA903 tables filed as separate CSV files are uploaded one by one (each checked alone),
+// then checked together and with last year's, and what only that shows is stored as
+// 301/<year>/checks-ssda903 with the children pseudonymised: INT03 (C has episodes but no
+// header row) and NoE (A was looked after before the year, yet last year's episodes do
+// not hold A). Unchanged tables are not checked again; a change to last year's is.
+TEST_F(IngestStepTest, Ssda903TablesAreCheckedTogetherAndWithLastYears) {
+  o_.move_files = true;
+  const std::string header = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n";
+  const std::string episodes =
+      "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n";
+  Put("301/2016/header.csv", header + "A,1,01/02/2010,WBRI,UN1,,\nB,1,01/02/2010,WBRI,UN1,,\n");
+  Put("301/2016/episodes.csv", episodes + "A,01/03/2015,S,C2,N1,U1,PR1,,,,,,\nB,01/03/2015,S,C2,N1,U1,PR1,,,,,,\n"
+                                          "C,01/06/2015,S,C2,N1,U1,PR1,,,,,,\n");
+  Put("301/2015/episodes.csv", episodes + "B,01/03/2015,S,C2,N1,U1,PR1,,,,,,\n");
+  auto sum = IngestInbox(*stub_, o_);
+  ASSERT_TRUE(sum.ok()) << sum.status();
+  EXPECT_EQ(sum->ingested, 3);
+  EXPECT_EQ(sum->checked_together, 2);  // 2015 (alone) and 2016
+
+  auto issues_of = [&](const std::string& return_id) {
+    grpc::ClientContext c;
+    v1::GetIssuesRequest req;
+    req.set_return_id(return_id);
+    v1::GetIssuesResponse resp;
+    EXPECT_TRUE(stub_->GetIssues(&c, req, &resp).ok());
+    std::multiset<std::string> rules;
+    for (const auto& i : resp.issues()) {
+      rules.insert(i.rule());
+      EXPECT_NE(i.child(), "A");  // pseudonymised
+      EXPECT_NE(i.child(), "C");
+      EXPECT_FALSE(i.child().empty());
+    }
+    return rules;
+  };
+  const auto found = issues_of("301/2016/checks-ssda903");
+  EXPECT_EQ(found.count("INT03"), 1u);
+  EXPECT_EQ(found.count("NoE"), 1u);
+  // Only what no table shows alone: the tables' own findings stay with them.
+  for (const auto& rule : issues_of("301/2016/ssda903-episodes")) EXPECT_EQ(found.count(rule), 0u) << rule;
+
+  grpc::ClientContext c;
+  v1::ListReturnsResponse all;
+  ASSERT_TRUE(stub_->ListReturns(&c, v1::ListReturnsRequest(), &all).ok());
+  bool listed = false;
+  for (const auto& r : all.returns()) {
+    if (r.return_id() != "301/2016/checks-ssda903") continue;
+    listed = true;
+    EXPECT_EQ(r.errors() + r.queries(), static_cast<int>(found.size()));
+    EXPECT_NE(r.file_name().find("header.csv"), std::string::npos) << r.file_name();
+    EXPECT_NE(r.file_name().find("with last year's 1 table"), std::string::npos) << r.file_name();
+    EXPECT_EQ(r.record_counts_size(), 0);
+  }
+  EXPECT_TRUE(listed);
+
+  // Nothing new: not checked again.
+  auto again = IngestInbox(*stub_, o_);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->checked_together, 0);
+
+  // Last year's episodes now hold A: 2016 is checked again and NoE is gone.
+  Put("301/2015/episodes.csv", episodes + "A,01/03/2015,S,C2,N1,U1,PR1,,,,,,\nB,01/03/2015,S,C2,N1,U1,PR1,,,,,,\n");
+  auto fixed = IngestInbox(*stub_, o_);
+  ASSERT_TRUE(fixed.ok());
+  EXPECT_EQ(fixed->checked_together, 2);
+  const auto after = issues_of("301/2016/checks-ssda903");
+  EXPECT_EQ(after.count("NoE"), 0u);
+  EXPECT_EQ(after.count("INT03"), 1u);
 }
 
 TEST(WithRetryTest, RetriesOnlyWhatMayPass) {

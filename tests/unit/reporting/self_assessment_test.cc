@@ -207,6 +207,13 @@ TEST(SelfAssessmentTest, DataQualityComesFromIngestionWhenGiven) {
     EXPECT_NE(with_tables->data_quality().note().find("DfE's rules that compare two tables are not counted here"),
               std::string::npos)
         << with_tables->data_quality().note();
+    // Once the pipeline has checked them together, the note says where those findings are.
+    add("checks-ssda903", 2016, 2, 0);
+    auto checked = BuildSelfAssessment("301", "2015-16", m, &returns, 0);
+    ASSERT_TRUE(checked.ok());
+    EXPECT_NE(checked->data_quality().note().find("what only that shows is the row checks-ssda903"), std::string::npos)
+        << checked->data_quality().note();
+    EXPECT_EQ(checked->data_quality().note().find("not counted here"), std::string::npos);
     returns = tables;
   }
 
