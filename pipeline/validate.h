@@ -28,6 +28,11 @@ struct ValidateOptions {
   // The previous year's SSDA903 CSV tables, read as Header_last, Episodes_last, ... for the
   // rules that compare a return with last year's (their own issues are not reported).
   std::vector<std::string> previous;
+  // Reference data for the SSDA903 rules that need it: the ONS postcode lookup (NSPL or
+  // ONSPD CSV) and Ofsted's provider lists (XLSX or CSV). Without them those rules do
+  // not run, and the output says which did not (text: a line; JSON: summary.not_run).
+  std::string postcodes;
+  std::vector<std::string> providers;
   ValidateOutput output = ValidateOutput::kText;
   std::string out_path;        // required for CSV and XLSX; text and JSON go to `out`
 };

@@ -12,4 +12,5 @@ extern const char* const kEmbedded_comparators;
 extern const char* const kEmbedded_neighbours;
 extern const char* const kEmbedded_targets;
 extern const char* const kEmbedded_postcode_districts;
+extern const char* const kEmbedded_la_codes;
 }  // namespace carestat

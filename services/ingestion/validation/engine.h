@@ -84,6 +84,8 @@ class RowCollector {
   // Episodes_last, as the rules that read last year's return name them ("" to stop).
   void SetTableSuffix(std::string suffix) { suffix_ = std::move(suffix); }
   int year() const { return year_; }
+  // Reference data for the rules that need it (nullptr: none; those rules do not run).
+  void SetReference(const ReferenceData* reference) { reference_ = reference; }
   size_t children() const { return order_.size(); }
   // Runs the SSDA903 rules of `year` (0: the noted year) on every child and sends the
   // issues to `sink`. `la` when known. Returns the number of issues.
@@ -99,6 +101,7 @@ class RowCollector {
  private:
   Context MakeContext(int year, const std::string& la) const;
   std::string suffix_;
+  const ReferenceData* reference_ = nullptr;
   ParseSink* stream_sink_ = nullptr;
   int stream_year_ = 0;
   std::string stream_la_;
