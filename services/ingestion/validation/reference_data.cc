@@ -205,6 +205,26 @@ struct SectorSums {
   std::vector<std::pair<std::string, std::pair<int64_t, int64_t>>> districts;  // ons -> (live, all)
 };
 
+// A full postcode ("AB12CD", no space, at most 7 letters and digits) as a number: base
+// 37, one digit a character. 0 when it cannot be one.
+uint64_t Pack(const std::string& key) {
+  if (key.size() < 5 || key.size() > 7) return 0;
+  uint64_t v = 0;
+  for (char c : key) {
+    int d = 0;
+    if (c >= '0' && c <= '9') d = 1 + (c - '0');
+    else if (c >= 'A' && c <= 'Z') d = 11 + (c - 'A');
+    else return 0;
+    v = v * 37 + static_cast<uint64_t>(d);
+  }
+  return v;
+}
+
+// Whether a postcode as written is a full one (more than its sector).
+bool IsFull(std::string_view postcode, const std::string& sector) {
+  return !sector.empty() && PostcodeKey(postcode) != PostcodeKey(sector);
+}
+
 }  // namespace
 
 std::string PostcodeKey(std::string_view postcode) {
@@ -313,11 +333,48 @@ void ReferenceData::AddProvider(Provider p) {
   if (q.la.empty()) q.la = p.la;
 }
 
-const SectorPlace* ReferenceData::Locate(std::string_view postcode) const {
+uint16_t ReferenceData::DistrictIndex(const std::string& ons) {
+  auto [it, added] = district_index_.try_emplace(ons, static_cast<uint16_t>(districts_.size()));
+  if (added) {
+    if (districts_.size() >= 0xFFFF) return 0xFFFF;  // more districts than the UK has: none kept
+    districts_.push_back(ons);
+    district_pl_la_.push_back(LaCodes::Shipped().PlLaOfOns(ons));
+  }
+  return it->second;
+}
+
+void ReferenceData::AddPostcode(std::string_view postcode, double east, double north, bool has_grid,
+                                const std::string& ons) {
+  const uint64_t packed = Pack(PostcodeKey(postcode));
+  if (packed == 0) return;
+  Full f{packed << 16 | DistrictIndex(ons), has_grid ? static_cast<int32_t>(std::lround(east)) : -1,
+         has_grid ? static_cast<int32_t>(std::lround(north)) : -1};
+  auto at = std::lower_bound(full_.begin(), full_.end(), f, [](const Full& a, const Full& b) { return a.key < b.key; });
+  full_.insert(at, f);
+}
+
+std::optional<SectorPlace> ReferenceData::Locate(std::string_view postcode) const {
   const std::string s = PostcodeSector(postcode);
-  if (s.empty()) return nullptr;
+  if (s.empty()) return std::nullopt;
+  if (IsFull(postcode, s)) {
+    const uint64_t packed = Pack(PostcodeKey(postcode));
+    auto at = std::lower_bound(full_.begin(), full_.end(), packed << 16,
+                               [](const Full& a, uint64_t k) { return a.key < k; });
+    if (at == full_.end() || (at->key >> 16) != packed) return std::nullopt;
+    SectorPlace p;
+    p.has_grid = at->east >= 0 && at->north >= 0;
+    p.east = at->east;
+    p.north = at->north;
+    const size_t d = at->key & 0xFFFF;
+    if (d < districts_.size()) {
+      p.ons_district = districts_[d];
+      p.pl_la = district_pl_la_[d];
+    }
+    return p;
+  }
   auto it = sectors_.find(s);
-  return it == sectors_.end() ? nullptr : &it->second;
+  if (it == sectors_.end()) return std::nullopt;
+  return it->second;
 }
 
 const Provider* ReferenceData::FindProvider(std::string_view urn) const {
@@ -386,7 +443,8 @@ absl::Status ReferenceData::LoadPostcodesFrom(std::istream& in, const std::strin
     const bool live = doterm < 0 || Strip(f[doterm]).empty();
     const auto e = Number(f[east]), n = Number(f[north]);
     // ONS writes no grid reference as blank (or, in older editions, 0 / 1000000+).
-    if (e && n && *e > 0 && *n > 0 && *e < 1000000 && *n < 1300000) {
+    const bool grid = e && n && *e > 0 && *n > 0 && *e < 1000000 && *n < 1300000;
+    if (grid) {
       s.east_all += *e;
       s.north_all += *n;
       ++s.all;
@@ -397,6 +455,12 @@ absl::Status ReferenceData::LoadPostcodesFrom(std::istream& in, const std::strin
       }
     }
     const std::string ons = Upper(Strip(f[lad]));
+    if (IsFull(f[pcd], sector)) {
+      if (const uint64_t packed = Pack(PostcodeKey(f[pcd]))) {
+        full_.push_back(Full{packed << 16 | DistrictIndex(ons), grid ? static_cast<int32_t>(*e) : -1,
+                             grid ? static_cast<int32_t>(*n) : -1});
+      }
+    }
     if (ons.empty()) continue;
     auto d = std::find_if(s.districts.begin(), s.districts.end(), [&](const auto& x) { return x.first == ons; });
     if (d == s.districts.end()) {
@@ -407,6 +471,8 @@ absl::Status ReferenceData::LoadPostcodesFrom(std::istream& in, const std::strin
     if (live) d->second.first += 1;
   }
   if (rows == 0) return absl::InvalidArgumentError(absl::StrCat(name, ": the postcode lookup has no postcodes"));
+  std::sort(full_.begin(), full_.end(), [](const Full& a, const Full& b) { return a.key < b.key; });
+  full_.shrink_to_fit();
   const LaCodes& la = LaCodes::Shipped();
   for (auto& [sector, s] : sums) {
     SectorPlace p;

@@ -10,11 +10,13 @@
 // A rule that needs data not loaded does not run (RuleDef::needs, CanRun), and validate
 // names the rules not run (RulesNotRun) so that silence never reads as "checked".
 //
-// Postcodes are kept by sector ("AB1 2": the outward code and the first digit of the
-// inward code), the finest place an SSDA903 HOME_POST or PL_POST need give: a full
-// postcode in a return is looked up by its sector. Each sector keeps the mean OS grid
-// easting and northing of its postcodes (live ones when it has any) and the ONS district
-// most of them lie in; about 12,000 sectors, whatever the lookup's size, read streaming.
+// Postcodes are kept at the two grains an SSDA903 HOME_POST or PL_POST may come in: each
+// full postcode (packed: its grid reference and district, 16 bytes, about 45 MB for the
+// UK's 2.7 million) and each sector ("AB1 2": the outward code and the first digit of the
+// inward code), which keeps the mean OS grid easting and northing of its postcodes (live
+// ones when it has any) and the ONS district most of them lie in (about 12,000). A full
+// postcode in a return is looked up as itself (one the lookup lacks is invalid, 392c),
+// a sector as a sector. The lookup is read streaming.
 // DfE's distance is the straight line between the two grid points in miles,
 // sqrt(dE^2 + dN^2) / 1000 / 1.6093, to one decimal.
 //
@@ -69,11 +71,11 @@ class LaCodes {
   std::unordered_map<std::string, std::string> ons_of_la_; // DfE code -> current ONS code
 };
 
-// Where one postcode sector is.
+// Where one postcode or postcode sector is.
 struct SectorPlace {
-  double east = 0, north = 0;  // OS grid metres (mean of the sector's postcodes)
+  double east = 0, north = 0;  // OS grid metres (a sector: the mean of its postcodes)
   bool has_grid = false;       // false when none of its postcodes has a grid reference
-  std::string ons_district;    // the ONS district most of its postcodes lie in
+  std::string ons_district;    // its ONS district (a sector: the one most of its postcodes lie in)
   std::string pl_la;           // DfE's PL_LA for it ("" when the district is not known)
 };
 
@@ -107,6 +109,8 @@ class ReferenceData {
 
   // For tests and for loaders.
   void AddSector(const std::string& sector, SectorPlace place);
+  // A full postcode ("AB1 2CD"), its grid reference and ONS district (pl_la is derived).
+  void AddPostcode(std::string_view postcode, double east, double north, bool has_grid, const std::string& ons);
   void AddProvider(Provider p);  // merged with an earlier one of the same URN
   void MarkPostcodesLoaded() { postcodes_loaded_ = true; }
   void MarkProvidersLoaded() { providers_loaded_ = true; }
@@ -114,17 +118,28 @@ class ReferenceData {
   bool has_postcodes() const { return postcodes_loaded_; }
   bool has_providers() const { return providers_loaded_; }
   size_t sectors() const { return sectors_.size(); }
+  size_t postcodes() const { return full_.size(); }
   size_t providers() const { return providers_.size(); }
 
-  // The sector of a postcode as a return writes it (full or sector); nullptr when the
-  // text is no postcode or the lookup has no such sector.
-  const SectorPlace* Locate(std::string_view postcode) const;
+  // Where a postcode is, as a return writes it: a full postcode as itself, a sector as
+  // the sector; nullopt when the text is neither or the lookup does not have it.
+  std::optional<SectorPlace> Locate(std::string_view postcode) const;
   const Provider* FindProvider(std::string_view urn) const;
   // DfE's distance between two places in miles, to one decimal; nullopt without grid.
   static std::optional<double> Miles(const SectorPlace& a, const SectorPlace& b);
 
  private:
+  // One full postcode: (packed postcode << 16 | district index), grid metres (-1: none).
+  struct Full {
+    uint64_t key;
+    int32_t east, north;
+  };
+  uint16_t DistrictIndex(const std::string& ons);
   bool postcodes_loaded_ = false, providers_loaded_ = false;
+  std::vector<Full> full_;                    // sorted by key
+  std::vector<std::string> districts_;        // index -> ONS code
+  std::vector<std::string> district_pl_la_;   // index -> DfE's PL_LA
+  std::unordered_map<std::string, uint16_t> district_index_;
   std::unordered_map<std::string, SectorPlace> sectors_;
   std::unordered_map<std::string, Provider> providers_;
 };

@@ -58,8 +58,7 @@ struct Placed {
 Placed Derive(const Context& ctx, const Row* ep) {
   Placed p;
   const ReferenceData* ref = ctx.reference;
-  const SectorPlace* pl = nullptr;
-  const SectorPlace* home = nullptr;
+  std::optional<SectorPlace> pl, home;
   if (ref) {
     pl = ref->Locate(ep->Get("PL_POST"));
     home = ref->Locate(ep->Get("HOME_POST"));
@@ -391,7 +390,7 @@ void Rule229(const Context& ctx, const ChildData& child, Hits& hits) {
     if (!p) continue;
     std::string la = p->la;
     if (la.empty() && ctx.reference->has_postcodes())
-      if (const SectorPlace* s = ctx.reference->Locate(p->postcode)) la = s->pl_la;
+      if (auto s = ctx.reference->Locate(p->postcode)) la = s->pl_la;
     if (la.empty()) continue;
     const std::string& pr = ep->Get("PLACE_PROVIDER");
     if ((pr == "PR1" && la != ctx.la) || (pr == "PR2" && la == ctx.la))

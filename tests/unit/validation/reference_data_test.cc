@@ -78,6 +78,7 @@ TEST(LaCodes, EveryEnglishLaOfDfeIsThere) {
 // A small NSPL extract: the columns ONS publishes, in its order, two sectors and a
 // Welsh one; AB1 2 has a terminated postcode far off (left out of the mean while the
 // sector has live ones) and one postcode in another district (the most are E09000002).
+// Each postcode is kept too: a return's full postcode is looked up as itself.
 constexpr char kNspl[] =
     "pcd,pcd2,pcds,dointr,doterm,usertype,oseast1m,osnrth1m,osgrdind,oa21,cty,ced,laua,ward\n"
     "AB1 2AA,AB1  2AA,AB1 2AA,198001,,0,500000,200000,1,E00000001,E99999999,,E09000002,E05000001\n"
@@ -94,22 +95,31 @@ TEST(ReferenceData, PostcodeLookupIsKeptBySector) {
   ASSERT_TRUE(ref.LoadPostcodesFrom(in, "nspl.csv").ok());
   EXPECT_TRUE(ref.has_postcodes());
   EXPECT_EQ(ref.sectors(), 4u);
-  const SectorPlace* ab = ref.Locate("ab1 2zz");  // any postcode of the sector
-  ASSERT_NE(ab, nullptr);
+  EXPECT_EQ(ref.postcodes(), 7u);
+  const auto ab = ref.Locate("AB1 2");  // a sector
+  ASSERT_TRUE(ab.has_value());
   EXPECT_DOUBLE_EQ(ab->east, 500200);  // the live ones' mean
   EXPECT_DOUBLE_EQ(ab->north, 200200);
   EXPECT_EQ(ab->ons_district, "E09000002");
   EXPECT_EQ(ab->pl_la, "301");
-  const SectorPlace* cd = ref.Locate("CD3 4");  // terminated only: still placed
-  ASSERT_NE(cd, nullptr);
+  const auto ad = ref.Locate("ab12ad");  // a full postcode: itself
+  ASSERT_TRUE(ad.has_value());
+  EXPECT_DOUBLE_EQ(ad->east, 500400);
+  EXPECT_EQ(ad->ons_district, "E09000003");
+  EXPECT_EQ(ad->pl_la, "302");
+  EXPECT_TRUE(ref.Locate("AB1 2AE").has_value());    // terminated, still a postcode
+  EXPECT_FALSE(ref.Locate("AB1 2ZZ").has_value());   // its sector is there, it is not
+  const auto cd = ref.Locate("CD3 4");  // terminated only: still placed
+  ASSERT_TRUE(cd.has_value());
   EXPECT_TRUE(cd->has_grid);
   EXPECT_EQ(cd->pl_la, "873");
   EXPECT_EQ(ref.Locate("CF1 1")->pl_la, "WAL");
-  const SectorPlace* gy = ref.Locate("GY1 1");  // in the lookup, no grid, no LA
-  ASSERT_NE(gy, nullptr);
+  const auto gy = ref.Locate("GY1 1");  // in the lookup, no grid, no LA
+  ASSERT_TRUE(gy.has_value());
   EXPECT_FALSE(gy->has_grid);
   EXPECT_EQ(gy->pl_la, "");
-  EXPECT_EQ(ref.Locate("ZZ9 9"), nullptr);
+  EXPECT_FALSE(ref.Locate("GY1 1AA")->has_grid);
+  EXPECT_FALSE(ref.Locate("ZZ9 9").has_value());
   // DfE's distance: straight line on the grid, km / 1.6093, one decimal.
   const double expect = std::round(std::sqrt(9800.0 * 9800 + 9800.0 * 9800) / 1000 / 1.6093 * 10) / 10;
   EXPECT_DOUBLE_EQ(*ReferenceData::Miles(*ab, *cd), expect);

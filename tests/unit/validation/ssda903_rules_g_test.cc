@@ -19,6 +19,7 @@ constexpr double kMile = 1609.3;  // metres, as DfE's distance divides by 1.6093
 //   AA1 3  LA 301, 3.1 miles east     BB2 2  LA 302, 5.0 miles north
 //   CF1 1  Wales                      FF9 9  1,000 miles east (made up: no real UK pair is)
 //   FF8 8  400 miles north            QQ1 1  a district the LA table does not know
+// and three full postcodes: AA1 2XY, AA1 1AB (LA 301), BB2 2CD (LA 302).
 const ReferenceData& Places() {
   static const ReferenceData* ref = [] {
     auto* r = new ReferenceData();
@@ -40,6 +41,10 @@ const ReferenceData& Places() {
     put("FF9 9", 1000, 0, "302", "E09000003");
     put("FF8 8", 0, 400, "302", "E09000003");
     put("QQ1 1", 1, 1, "", "L99999999");
+    // Full postcodes the cases write in full (a full postcode is looked up as itself).
+    r->AddPostcode("AA1 2XY", 500000 + 3.0 * kMile, 200000, true, "E09000002");
+    r->AddPostcode("AA1 1AB", 500000, 200000, true, "E09000002");
+    r->AddPostcode("BB2 2CD", 500000, 200000 + 5.0 * kMile, true, "E09000003");
     r->MarkPostcodesLoaded();
     return r;
   }();
@@ -165,7 +170,8 @@ TEST(Ssda903Rules, R392c) {
   Episode(c, "A", {{"HOME_POST", "ZZ1 1"}, {"PL_POST", "AA1 2"}});
   Episode(c, "B", {{"HOME_POST", "AA1 1AB"}, {"PL_POST", "AA12"}});  // a full one and a sector without its space
   Episode(c, "C", {{"PL_POST", "NOT A CODE"}});
-  EXPECT_EQ(c.Run("392c"), Found({"A Episodes HOME_POST", "C Episodes PL_POST"}));
+  Episode(c, "D", {{"HOME_POST", "AA1 1ZZ"}});  // its sector is there, the postcode is not
+  EXPECT_EQ(c.Run("392c"), Found({"A Episodes HOME_POST", "C Episodes PL_POST", "D Episodes HOME_POST"}));
 }
 
 TEST(Ssda903Rules, R406) {
