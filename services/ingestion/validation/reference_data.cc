@@ -4,10 +4,10 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <istream>
 #include <memory>
-#include <cstdlib>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -212,9 +212,12 @@ uint64_t Pack(const std::string& key) {
   uint64_t v = 0;
   for (char c : key) {
     int d = 0;
-    if (c >= '0' && c <= '9') d = 1 + (c - '0');
-    else if (c >= 'A' && c <= 'Z') d = 11 + (c - 'A');
-    else return 0;
+    if (c >= '0' && c <= '9')
+      d = 1 + (c - '0');
+    else if (c >= 'A' && c <= 'Z')
+      d = 11 + (c - 'A');
+    else
+      return 0;
     v = v * 37 + static_cast<uint64_t>(d);
   }
   return v;
@@ -230,7 +233,8 @@ bool IsFull(std::string_view postcode, const std::string& sector) {
 std::string PostcodeKey(std::string_view postcode) {
   std::string out;
   for (char c : postcode)
-    if (!absl::ascii_isspace(static_cast<unsigned char>(c))) out.push_back(absl::ascii_toupper(static_cast<unsigned char>(c)));
+    if (!absl::ascii_isspace(static_cast<unsigned char>(c)))
+      out.push_back(absl::ascii_toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -269,7 +273,8 @@ absl::StatusOr<LaCodes> LaCodes::Parse(const std::string& csv) {
     const std::string ons = t->Get(row, "ons_code"), la = t->Get(row, "la"), kind = t->Get(row, "kind");
     const std::string part_of = t->Get(row, "part_of");
     if (ons.size() != 9 || la.size() != 3 || !std::all_of(la.begin(), la.end(), ::isdigit)) {
-      return absl::InvalidArgumentError(absl::StrCat("LA codes line ", row.line, ": expected an ONS code and a DfE code"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("LA codes line ", row.line, ": expected an ONS code and a DfE code"));
     }
     if (kind == "la") {
       out.by_ons_[ons] = la;
@@ -281,8 +286,8 @@ absl::StatusOr<LaCodes> LaCodes::Parse(const std::string& csv) {
       // Its area is one LA now (part_of one code): a lookup naming it means that LA.
       if (part_of.size() == 3) out.by_ons_[ons] = part_of;
     } else {
-      return absl::InvalidArgumentError(absl::StrCat("LA codes line ", row.line, ": kind '", kind,
-                                                     "' is not la, former or district"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("LA codes line ", row.line, ": kind '", kind, "' is not la, former or district"));
     }
   }
   return out;
@@ -294,10 +299,14 @@ std::string LaCodes::PlLaOfOns(std::string_view ons) const {
   std::string code = Upper(ons);
   if (code.empty()) return "";
   switch (code[0]) {
-    case 'W': return "WAL";
-    case 'S': return "SCO";
-    case 'N': return "NIR";
-    default: break;
+    case 'W':
+      return "WAL";
+    case 'S':
+      return "SCO";
+    case 'N':
+      return "NIR";
+    default:
+      break;
   }
   auto it = by_ons_.find(code);
   return it == by_ons_.end() ? "" : it->second;
@@ -358,8 +367,8 @@ std::optional<SectorPlace> ReferenceData::Locate(std::string_view postcode) cons
   if (s.empty()) return std::nullopt;
   if (IsFull(postcode, s)) {
     const uint64_t packed = Pack(PostcodeKey(postcode));
-    auto at = std::lower_bound(full_.begin(), full_.end(), packed << 16,
-                               [](const Full& a, uint64_t k) { return a.key < k; });
+    auto at =
+        std::lower_bound(full_.begin(), full_.end(), packed << 16, [](const Full& a, uint64_t k) { return a.key < k; });
     if (at == full_.end() || (at->key >> 16) != packed) return std::nullopt;
     SectorPlace p;
     p.has_grid = at->east >= 0 && at->north >= 0;
@@ -384,8 +393,8 @@ const Provider* ReferenceData::FindProvider(std::string_view urn) const {
 
 std::optional<double> ReferenceData::Miles(const SectorPlace& a, const SectorPlace& b) {
   if (!a.has_grid || !b.has_grid) return std::nullopt;
-  const double m = std::sqrt((a.east - b.east) * (a.east - b.east) + (a.north - b.north) * (a.north - b.north)) /
-                   1000.0 / 1.6093;
+  const double m =
+      std::sqrt((a.east - b.east) * (a.east - b.east) + (a.north - b.north) * (a.north - b.north)) / 1000.0 / 1.6093;
   return std::round(m * 10.0) / 10.0;
 }
 
@@ -420,13 +429,13 @@ absl::Status ReferenceData::LoadPostcodesFrom(std::istream& in, const std::strin
     if (h == "laua" || h == "oslaua" || (ladnn && lad < 0)) lad = col;
   }
   std::string missing;
-  for (auto [col, what] : {std::pair{pcd, "pcd or pcds"}, {east, "oseast1m"}, {north, "osnrth1m"},
-                           {lad, "laua or oslaua"}}) {
+  for (auto [col, what] :
+       {std::pair{pcd, "pcd or pcds"}, {east, "oseast1m"}, {north, "osnrth1m"}, {lad, "laua or oslaua"}}) {
     if (col < 0) absl::StrAppend(&missing, missing.empty() ? "" : ", ", what);
   }
   if (!missing.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        name, ": not the ONS postcode lookup (NSPL or ONSPD CSV): its header has no column ", missing));
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, ": not the ONS postcode lookup (NSPL or ONSPD CSV): its header has no column ", missing));
   }
   const int need = std::max({pcd, east, north, lad, doterm}) + 1;
   std::unordered_map<std::string, SectorSums> sums;
@@ -521,9 +530,10 @@ absl::Status ReferenceData::LoadProviders(const std::string& path) {
     int found = 0;
     for (const auto& [name, h] : sheets) found += h->matched();
     if (found == 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          path, ": no sheet of the workbook is an Ofsted provider list (a heading row with URN and Provider "
-                "Placement Code, Placement code, Provider Code, Closed Date or Setting Postcode)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(path,
+                       ": no sheet of the workbook is an Ofsted provider list (a heading row with URN and Provider "
+                       "Placement Code, Placement code, Provider Code, Closed Date or Setting Postcode)"));
     }
     providers_loaded_ = true;
     return absl::OkStatus();
@@ -545,9 +555,10 @@ absl::Status ReferenceData::LoadProvidersCsv(std::istream& in, const std::string
     sheet.Row(SplitCsv(line));
   }
   if (!sheet.matched()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        name, ": not an Ofsted provider list: no heading row with URN and Provider Placement Code, Placement "
-              "code, Provider Code, Closed Date or Setting Postcode among its first rows"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(name,
+                     ": not an Ofsted provider list: no heading row with URN and Provider Placement Code, Placement "
+                     "code, Provider Code, Closed Date or Setting Postcode among its first rows"));
   }
   providers_loaded_ = true;
   return absl::OkStatus();

@@ -66,9 +66,9 @@ class LaCodes {
   size_t size() const { return by_ons_.size(); }
 
  private:
-  std::unordered_map<std::string, std::string> by_ons_;    // ONS code -> DfE code
-  std::unordered_map<std::string, std::string> by_name_;   // normalised name -> DfE code
-  std::unordered_map<std::string, std::string> ons_of_la_; // DfE code -> current ONS code
+  std::unordered_map<std::string, std::string> by_ons_;     // ONS code -> DfE code
+  std::unordered_map<std::string, std::string> by_name_;    // normalised name -> DfE code
+  std::unordered_map<std::string, std::string> ons_of_la_;  // DfE code -> current ONS code
 };
 
 // Where one postcode or postcode sector is.
@@ -136,9 +136,9 @@ class ReferenceData {
   };
   uint16_t DistrictIndex(const std::string& ons);
   bool postcodes_loaded_ = false, providers_loaded_ = false;
-  std::vector<Full> full_;                    // sorted by key
-  std::vector<std::string> districts_;        // index -> ONS code
-  std::vector<std::string> district_pl_la_;   // index -> DfE's PL_LA
+  std::vector<Full> full_;                   // sorted by key
+  std::vector<std::string> districts_;       // index -> ONS code
+  std::vector<std::string> district_pl_la_;  // index -> DfE's PL_LA
   std::unordered_map<std::string, uint16_t> district_index_;
   std::unordered_map<std::string, SectorPlace> sectors_;
   std::unordered_map<std::string, Provider> providers_;

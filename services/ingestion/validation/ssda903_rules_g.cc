@@ -49,10 +49,10 @@ std::string Miles(double d) {
 
 // DfE's derived placement fields of one episode.
 struct Placed {
-  std::string pl_la;                // "" when not known (PL_POST blank or not in the lookup)
-  std::string pl_location;          // IN / OUT, "" when not known
-  std::optional<double> distance;   // miles, when both postcodes are placed
-  std::string why;                  // why PL_LA is not known, for a finding's detail
+  std::string pl_la;               // "" when not known (PL_POST blank or not in the lookup)
+  std::string pl_location;         // IN / OUT, "" when not known
+  std::optional<double> distance;  // miles, when both postcodes are placed
+  std::string why;                 // why PL_LA is not known, for a finding's detail
 };
 
 Placed Derive(const Context& ctx, const Row* ep) {
@@ -142,7 +142,8 @@ void Rule179(const Context& ctx, const ChildData& child, Hits& hits) {
 
 // 218: an episode open after 31 March 2015 in a placement an Ofsted URN covers, in
 // England, gives its URN. The exempt placements change with the years.
-void Rule218With(const Context& ctx, const ChildData& child, Hits& hits, std::initializer_list<std::string_view> exempt) {
+void Rule218With(const Context& ctx, const ChildData& child, Hits& hits,
+                 std::initializer_list<std::string_view> exempt) {
   const int32_t cut = DayNumber(2015, 3, 31);
   for (const Row* ep : child.Rows("Episodes")) {
     if (!Blank(ep->Get("URN"))) continue;
@@ -323,7 +324,8 @@ void Rule219(const Context& ctx, const ChildData& child, Hits& hits) {
 
 // 221: not V3/V4, PLACE among `places`, PL_POST given: PL_POST is the URN's postcode (a
 // sector PL_POST is compared with the URN postcode's sector).
-void Rule221With(const Context& ctx, const ChildData& child, Hits& hits, std::initializer_list<std::string_view> places) {
+void Rule221With(const Context& ctx, const ChildData& child, Hits& hits,
+                 std::initializer_list<std::string_view> places) {
   for (const Row* ep : child.Rows("Episodes")) {
     if (Respite(ep->Get("LS")) || Blank(ep->Get("PL_POST"))) continue;
     if (std::find(places.begin(), places.end(), std::string_view(ep->Get("PLACE"))) == places.end()) continue;
@@ -420,7 +422,8 @@ void AddSsda903RulesG(std::vector<RuleDef>* defs) {
   constexpr uint8_t P = kNeedsPostcodes, U = kNeedsProviders;
   Add(defs, P, "164", "Distance is not valid. Please check a valid postcode has been entered.", "PL_DISTANCE", 0, 0,
       "HOME_POST and PL_POST more than 999.9 miles apart", &Rule164);
-  Add(defs, P, "169", "Local Authority (LA) of placement is not valid or is missing. Please check a valid postcode has been entered.",
+  Add(defs, P, "169",
+      "Local Authority (LA) of placement is not valid or is missing. Please check a valid postcode has been entered.",
       "PL_LA", 0, 0, "LS C2 and a PL_POST the postcode lookup does not have", &Rule169);
   Add(defs, P, "179", "Placement location code is not a valid code.", "PL_LOCATION", 0, 0,
       "LS C2 and no PL_POST, so no PL_LOCATION", &Rule179);
@@ -430,7 +433,8 @@ void AddSsda903RulesG(std::vector<RuleDef>* defs) {
       "PLACE H5 placed in England, DEC blank, URN blank", &Rule218_2025);
   Add(defs, P, "218", "Ofsted Unique reference number (URN) is required.", "URN", 2026, 0,
       "PLACE Z1 placed in England, DEC blank, URN blank", &Rule218);
-  Add(defs, P, "230", "Ofsted Unique reference number (URN) is required for any English H5 placements from 28 October 2023.",
+  Add(defs, P, "230",
+      "Ofsted Unique reference number (URN) is required for any English H5 placements from 28 October 2023.",
       "PLACE, DEC, URN", 2024, 2024, "PLACE H5 placed in England, DEC blank, URN XXXXXXX", &Rule230);
   Add(defs, P, "392a", "Child is looked after but no distance is recorded.", "PL_DISTANCE", 0, 0,
       "LS C2, never UASC, HOME_POST blank", &Rule392a);
@@ -441,8 +445,8 @@ void AddSsda903RulesG(std::vector<RuleDef>* defs) {
       "PL_DISTANCE", 0, 0, "a UASC child with HOME_POST and PL_POST both in the lookup", &Rule406);
   Add(defs, P, "411", "Placement location code disagrees with LA of placement.", "PL_LOCATION", 0, 0,
       "a row giving PL_LOCATION IN with PL_POST in another LA", &Rule411);
-  Add(defs, P, "420", "LA of placement completed but child is looked after under legal status V3 or V4.", "PL_LA",
-      0, 0, "LS V3 with a PL_POST the lookup places", &Rule420);
+  Add(defs, P, "420", "LA of placement completed but child is looked after under legal status V3 or V4.", "PL_LA", 0, 0,
+      "LS V3 with a PL_POST the lookup places", &Rule420);
   Add(defs, P, "452",
       "Contradiction between local authority of placement code in the last episode of the previous year and in the "
       "first episode of the current year.",
@@ -455,8 +459,8 @@ void AddSsda903RulesG(std::vector<RuleDef>* defs) {
       "HOME_POST and PL_POST 400 miles apart", &Rule454);
   Add(defs, P, "503G", "The distance in first episode does not match open episode at end of last year.", "PL_DISTANCE",
       0, 0, "last year's open episode 3.0 miles from home, this year's first 5.0", &Rule503G);
-  Add(defs, P, "503H", "The placement LA in first episode does not match open episode at end of last year.", "PL_LA",
-      0, 0, "last year's open episode placed in 301, this year's first in 302", &Rule503H);
+  Add(defs, P, "503H", "The placement LA in first episode does not match open episode at end of last year.", "PL_LA", 0,
+      0, "last year's open episode placed in 301, this year's first in 302", &Rule503H);
   Add(defs, P, "503J", "The placement location in first episode does not match open episode at end of last year.",
       "PL_LOCATION", 0, 0, "last year's open episode placed IN, this year's first OUT", &Rule503J);
   Add(defs, P, "1015", "Placement provider is own provision but child not placed in own LA.", "PL_LA", 0, 0,

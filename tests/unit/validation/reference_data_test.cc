@@ -23,11 +23,11 @@ TEST(PostcodeSector, FullAndSectorPostcodesMeetAtTheSector) {
   EXPECT_EQ(PostcodeSector("AB1 2CD"), "AB1 2");
   EXPECT_EQ(PostcodeSector("ab12cd"), "AB1 2");
   EXPECT_EQ(PostcodeSector(" AB1 2 "), "AB1 2");
-  EXPECT_EQ(PostcodeSector("AB12"), "AB1 2");      // a sector without its space
+  EXPECT_EQ(PostcodeSector("AB12"), "AB1 2");  // a sector without its space
   EXPECT_EQ(PostcodeSector("SW1A 2AA"), "SW1A 2");
   EXPECT_EQ(PostcodeSector("SW1A 2"), "SW1A 2");
   EXPECT_EQ(PostcodeSector("EC1V9HQ"), "EC1V 9");
-  EXPECT_EQ(PostcodeSector("AB1"), "");             // an outward code alone is no sector
+  EXPECT_EQ(PostcodeSector("AB1"), "");  // an outward code alone is no sector
   EXPECT_EQ(PostcodeSector("AB1 23"), "");
   EXPECT_EQ(PostcodeSector("12 3AB"), "");
   EXPECT_EQ(PostcodeSector(""), "");
@@ -51,7 +51,7 @@ TEST(LaCodes, ShippedTableMapsOnsDistrictsToDfeCodes) {
   EXPECT_EQ(la.PlLaOfOns("W06000015"), "WAL");
   EXPECT_EQ(la.PlLaOfOns("S12000036"), "SCO");
   EXPECT_EQ(la.PlLaOfOns("N09000003"), "NIR");
-  EXPECT_EQ(la.PlLaOfOns("L99999999"), "");     // Channel Islands: not known
+  EXPECT_EQ(la.PlLaOfOns("L99999999"), "");  // Channel Islands: not known
   EXPECT_EQ(la.PlLaOfOns(""), "");
   EXPECT_EQ(la.OnsOfDfe("942"), "E06000063");
   EXPECT_EQ(la.DfeCodeOfName("Bristol, City of"), "801");
@@ -107,9 +107,9 @@ TEST(ReferenceData, PostcodeLookupIsKeptBySector) {
   EXPECT_DOUBLE_EQ(ad->east, 500400);
   EXPECT_EQ(ad->ons_district, "E09000003");
   EXPECT_EQ(ad->pl_la, "302");
-  EXPECT_TRUE(ref.Locate("AB1 2AE").has_value());    // terminated, still a postcode
-  EXPECT_FALSE(ref.Locate("AB1 2ZZ").has_value());   // its sector is there, it is not
-  const auto cd = ref.Locate("CD3 4");  // terminated only: still placed
+  EXPECT_TRUE(ref.Locate("AB1 2AE").has_value());   // terminated, still a postcode
+  EXPECT_FALSE(ref.Locate("AB1 2ZZ").has_value());  // its sector is there, it is not
+  const auto cd = ref.Locate("CD3 4");              // terminated only: still placed
   ASSERT_TRUE(cd.has_value());
   EXPECT_TRUE(cd->has_grid);
   EXPECT_EQ(cd->pl_la, "873");
@@ -128,7 +128,8 @@ TEST(ReferenceData, PostcodeLookupIsKeptBySector) {
 
 TEST(ReferenceData, OnspdColumnNamesAndMissingColumns) {
   ReferenceData ref;
-  std::istringstream onspd("\"pcd\",\"oseast1m\",\"osnrth1m\",\"oslaua\"\n\"AB1 2AA\",\"500000\",\"200000\",\"E09000002\"\n");
+  std::istringstream onspd(
+      "\"pcd\",\"oseast1m\",\"osnrth1m\",\"oslaua\"\n\"AB1 2AA\",\"500000\",\"200000\",\"E09000002\"\n");
   ASSERT_TRUE(ref.LoadPostcodesFrom(onspd, "onspd.csv").ok());
   EXPECT_EQ(ref.Locate("AB1 2")->pl_la, "301");
   ReferenceData bad;
@@ -177,7 +178,8 @@ TEST(ReferenceData, ProviderListCsv) {
 
 std::string WriteZip(const std::vector<std::pair<std::string, std::string>>& parts) {
   static int n = 0;
-  const std::string path = ::testing::TempDir() + "/refdata_" + std::to_string(::getpid()) + "_" + std::to_string(++n) + ".xlsx";
+  const std::string path =
+      ::testing::TempDir() + "/refdata_" + std::to_string(::getpid()) + "_" + std::to_string(++n) + ".xlsx";
   zipFile z = zipOpen64(path.c_str(), APPEND_STATUS_CREATE);
   EXPECT_NE(z, nullptr);
   for (const auto& [part, data] : parts) {
@@ -202,21 +204,25 @@ std::string Workbook(const std::vector<std::pair<std::string, std::string>>& she
   const std::string main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
   const std::string rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
   std::string wb = "<?xml version=\"1.0\"?><workbook xmlns=\"" + main + "\" xmlns:r=\"" + rel + "\"><sheets>";
-  std::string rels = "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">";
+  std::string rels =
+      "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">";
   std::vector<std::pair<std::string, std::string>> parts;
   for (size_t i = 0; i < sheets.size(); ++i) {
     const std::string k = std::to_string(i + 1);
     wb += "<sheet name=\"" + sheets[i].first + "\" sheetId=\"" + k + "\" r:id=\"rId" + k + "\"/>";
-    rels += "<Relationship Id=\"rId" + k + "\" Type=\"" + rel + "/worksheet\" Target=\"worksheets/sheet" + k + ".xml\"/>";
-    parts.push_back({"xl/worksheets/sheet" + k + ".xml",
-                     "<?xml version=\"1.0\"?><worksheet xmlns=\"" + main + "\"><sheetData>" + sheets[i].second +
-                         "</sheetData></worksheet>"});
+    rels +=
+        "<Relationship Id=\"rId" + k + "\" Type=\"" + rel + "/worksheet\" Target=\"worksheets/sheet" + k + ".xml\"/>";
+    parts.push_back({"xl/worksheets/sheet" + k + ".xml", "<?xml version=\"1.0\"?><worksheet xmlns=\"" + main +
+                                                             "\"><sheetData>" + sheets[i].second +
+                                                             "</sheetData></worksheet>"});
   }
   parts.push_back({"xl/workbook.xml", wb + "</sheets></workbook>"});
   parts.push_back({"xl/_rels/workbook.xml.rels", rels + "</Relationships>"});
-  parts.push_back({"_rels/.rels", "<?xml version=\"1.0\"?><Relationships "
-                                  "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship "
-                                  "Id=\"rId1\" Type=\"" + rel + "/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"});
+  parts.push_back({"_rels/.rels",
+                   "<?xml version=\"1.0\"?><Relationships "
+                   "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship "
+                   "Id=\"rId1\" Type=\"" +
+                       rel + "/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"});
   return WriteZip(parts);
 }
 
@@ -228,20 +234,19 @@ TEST(ReferenceData, ProviderListXlsxSettingsAndAddressSheetsMakeOneProvider) {
         "<row r=\"1\">" + Is("A1", "URN") + Is("B1", "Local Authority") + Is("C1", "Provider Code") +
             Is("D1", "Provider Placement Code") + Is("E1", "Closed Date") + "</row>" + "<row r=\"2\">" +
             Is("A2", "SC000001") + Is("B2", "Barnet") + Is("C2", "PR1") + Is("D2", "K2") + "</row>"},
-       {"Address Details",
-        "<row r=\"1\">" + Is("A1", "URN") + Is("B1", "Setting Address Postcode") + "</row><row r=\"2\">" +
-            Is("A2", "SC000001") + Is("B2", "AB1 2AA") + "</row>"}});
-  const std::string scp = Workbook(
-      {{"Current providers", "<row r=\"1\">" + Is("A1", "Provider list") + "</row><row r=\"3\">" + Is("A3", "URN") +
-                                 Is("B3", "Local authority") + Is("C3", "Placement code") +
-                                 Is("D3", "Placement provider code") + Is("E3", "Setting postcode") +
-                                 "</row><row r=\"4\">" + Num("A4", "2000001") + Is("B4", "Leeds") + Is("C4", "K3") +
-                                 Is("D4", "PR4") + Is("E4", "LS1 1AA") + "</row>"},
-       {"Providers closed", "<row r=\"1\">" + Is("A1", "URN") + Is("B1", "Local authority") +
-                                Is("C1", "Placement code") + Is("D1", "Placement provider code") +
-                                Is("E1", "Deregistration date") + Is("F1", "Setting postcode") +
-                                "</row><row r=\"2\">" + Num("A2", "2000002") + Is("B2", "Leeds") + Is("C2", "K3") +
-                                Is("D2", "PR4") + Num("E2", "45413") + Is("F2", "LS1 1AB") + "</row>"}});
+       {"Address Details", "<row r=\"1\">" + Is("A1", "URN") + Is("B1", "Setting Address Postcode") +
+                               "</row><row r=\"2\">" + Is("A2", "SC000001") + Is("B2", "AB1 2AA") + "</row>"}});
+  const std::string scp =
+      Workbook({{"Current providers", "<row r=\"1\">" + Is("A1", "Provider list") + "</row><row r=\"3\">" +
+                                          Is("A3", "URN") + Is("B3", "Local authority") + Is("C3", "Placement code") +
+                                          Is("D3", "Placement provider code") + Is("E3", "Setting postcode") +
+                                          "</row><row r=\"4\">" + Num("A4", "2000001") + Is("B4", "Leeds") +
+                                          Is("C4", "K3") + Is("D4", "PR4") + Is("E4", "LS1 1AA") + "</row>"},
+                {"Providers closed",
+                 "<row r=\"1\">" + Is("A1", "URN") + Is("B1", "Local authority") + Is("C1", "Placement code") +
+                     Is("D1", "Placement provider code") + Is("E1", "Deregistration date") +
+                     Is("F1", "Setting postcode") + "</row><row r=\"2\">" + Num("A2", "2000002") + Is("B2", "Leeds") +
+                     Is("C2", "K3") + Is("D2", "PR4") + Num("E2", "45413") + Is("F2", "LS1 1AB") + "</row>"}});
   ReferenceData ref;
   ASSERT_TRUE(ref.LoadProviders(homes).ok());
   ASSERT_TRUE(ref.LoadProviders(scp).ok());

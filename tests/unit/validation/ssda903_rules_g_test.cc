@@ -103,18 +103,18 @@ TEST(Ssda903Rules, R164) {
 
 TEST(Ssda903Rules, R169) {
   auto c = Case();
-  Episode(c, "A", {{"LS", "C2"}, {"PL_POST", "ZZ1 1"}});        // not in the lookup
-  Episode(c, "B", {{"LS", "C2"}, {"PL_POST", "AA1 2"}});        // placed
-  Episode(c, "C", {{"LS", "V4"}, {"PL_POST", "ZZ1 1"}});        // short breaks aside
-  Episode(c, "D", {{"LS", "C2"}, {"PL_POST", "QQ1 1"}});        // a district no LA
-  Episode(c, "E", {{"LS", "C2"}, {"PL_POST", "aa1 2xy"}});      // a full postcode, its sector placed
+  Episode(c, "A", {{"LS", "C2"}, {"PL_POST", "ZZ1 1"}});    // not in the lookup
+  Episode(c, "B", {{"LS", "C2"}, {"PL_POST", "AA1 2"}});    // placed
+  Episode(c, "C", {{"LS", "V4"}, {"PL_POST", "ZZ1 1"}});    // short breaks aside
+  Episode(c, "D", {{"LS", "C2"}, {"PL_POST", "QQ1 1"}});    // a district no LA
+  Episode(c, "E", {{"LS", "C2"}, {"PL_POST", "aa1 2xy"}});  // a full postcode, its sector placed
   EXPECT_EQ(c.Run("169"), Found({"A Episodes PL_LA", "D Episodes PL_LA"}));
 }
 
 TEST(Ssda903Rules, R179) {
   auto c = Case();
-  Episode(c, "A", {{"LS", "C2"}, {"PLACE", "U1"}});                       // no PL_POST: no location
-  Episode(c, "B", {{"LS", "C2"}, {"PL_POST", "BB2 2"}});                  // OUT
+  Episode(c, "A", {{"LS", "C2"}, {"PLACE", "U1"}});                              // no PL_POST: no location
+  Episode(c, "B", {{"LS", "C2"}, {"PL_POST", "BB2 2"}});                         // OUT
   Episode(c, "C", {{"LS", "C2"}, {"PL_POST", "AA1 1"}, {"PL_LOCATION", "XX"}});  // given, not a code
   Episode(c, "D", {{"LS", "V3"}});
   EXPECT_EQ(c.Run("179"), Found({"A Episodes PL_LOCATION", "C Episodes PL_LOCATION"}));
@@ -125,9 +125,9 @@ TEST(Ssda903Rules, R218) {
   auto c = Case(2025);
   Episode(c, "A", {{"PLACE", "K2"}, {"PL_POST", "AA1 2"}});
   Episode(c, "B", {{"PLACE", "K2"}, {"PL_POST", "AA1 2"}, {"URN", "SC000001"}});
-  Episode(c, "C", {{"PLACE", "K2"}, {"PL_POST", "CF1 1"}});                   // Wales
-  Episode(c, "D", {{"PLACE", "P1"}, {"PL_POST", "AA1 2"}});                   // exempt
-  Episode(c, "E", {{"PLACE", "H5"}, {"PL_POST", "AA1 2"}});                   // H5 exempt to 2023-24 only
+  Episode(c, "C", {{"PLACE", "K2"}, {"PL_POST", "CF1 1"}});  // Wales
+  Episode(c, "D", {{"PLACE", "P1"}, {"PL_POST", "AA1 2"}});  // exempt
+  Episode(c, "E", {{"PLACE", "H5"}, {"PL_POST", "AA1 2"}});  // H5 exempt to 2023-24 only
   Episode(c, "F", {{"PLACE", "K2"}, {"PL_POST", "AA1 2"}, {"DEC", "31/03/2015"}});
   EXPECT_EQ(c.Run("218"), Found({"A Episodes URN", "E Episodes URN"}));
 }
@@ -140,8 +140,10 @@ TEST(Ssda903Rules, R218_YearsExemptDifferentPlacements) {
     Episode(c, "Z", {{"PLACE", "Z1"}, {"PL_POST", "AA1 2"}});   // exempt to 2024-25
     Episode(c, "Y", {{"PLACE", "Z12"}, {"PL_POST", "AA1 2"}});  // exempt from 2025-26
     Episode(c, "P", {{"PLACE", "P2"}, {"PL_POST", "AA1 2"}});   // exempt in 2023-24
-    if (year == 2024) EXPECT_EQ(c.Run("218"), Found({"Y Episodes URN"}));
-    else EXPECT_EQ(c.Run("218"), Found({"H Episodes URN", "Z Episodes URN", "P Episodes URN"}));
+    if (year == 2024)
+      EXPECT_EQ(c.Run("218"), Found({"Y Episodes URN"}));
+    else
+      EXPECT_EQ(c.Run("218"), Found({"H Episodes URN", "Z Episodes URN", "P Episodes URN"}));
   }
 }
 
@@ -157,11 +159,11 @@ TEST(Ssda903Rules, R230) {
 
 TEST(Ssda903Rules, R392a) {
   auto c = Case();
-  Episode(c, "A", {{"LS", "C2"}, {"PL_POST", "AA1 2"}});                         // no HOME_POST
+  Episode(c, "A", {{"LS", "C2"}, {"PL_POST", "AA1 2"}});  // no HOME_POST
   Episode(c, "B", {{"LS", "C2"}, {"HOME_POST", "AA1 1"}, {"PL_POST", "AA1 2"}});
   Episode(c, "C", {{"LS", "C2"}, {"HOME_POST", "AA1 1"}, {"PL_POST", "ZZ1 1"}});  // not placed
   c.Add("D", "UASC", {{"SEX", "1"}, {"DUC", "01/01/2027"}});
-  Episode(c, "D", {{"LS", "C2"}, {"PL_POST", "AA1 2"}});                         // UASC: none expected
+  Episode(c, "D", {{"LS", "C2"}, {"PL_POST", "AA1 2"}});  // UASC: none expected
   EXPECT_EQ(c.Run("392a"), Found({"A Episodes PL_DISTANCE", "C Episodes PL_DISTANCE"}));
 }
 
@@ -179,19 +181,19 @@ TEST(Ssda903Rules, R406) {
   c.Add("A", "Header", {{"UASC", "1"}});
   Episode(c, "A", {{"HOME_POST", "AA1 1"}, {"PL_POST", "AA1 2"}});
   c.Add("B", "Header", {{"UASC", "1"}});
-  Episode(c, "B", {{"PL_POST", "AA1 2"}});                            // no HOME_POST: no distance
-  Episode(c, "C", {{"HOME_POST", "AA1 1"}, {"PL_POST", "AA1 2"}});    // never UASC
+  Episode(c, "B", {{"PL_POST", "AA1 2"}});                          // no HOME_POST: no distance
+  Episode(c, "C", {{"HOME_POST", "AA1 1"}, {"PL_POST", "AA1 2"}});  // never UASC
   c.Add("D", "Header_last", {{"UASC", "1"}});
-  Episode(c, "D", {{"HOME_POST", "AA1 1"}, {"PL_POST", "AA1 2"}});    // UASC last year
+  Episode(c, "D", {{"HOME_POST", "AA1 1"}, {"PL_POST", "AA1 2"}});  // UASC last year
   EXPECT_EQ(c.Run("406"), Found({"A Episodes PL_DISTANCE", "D Episodes PL_DISTANCE"}));
 }
 
 TEST(Ssda903Rules, R411) {
   auto c = Case();
-  Episode(c, "A", {{"PL_POST", "BB2 2"}, {"PL_LOCATION", "IN"}});   // a row that says IN, placed in 302
-  Episode(c, "B", {{"PL_POST", "AA1 2"}, {"PL_LOCATION", "IN"}});   // IN and in 301
-  Episode(c, "C", {{"PL_POST", "BB2 2"}});                          // derived: OUT, agrees
-  Episode(c, "D", {{"PL_LA", "302"}, {"PL_LOCATION", "IN"}});       // both given, disagree
+  Episode(c, "A", {{"PL_POST", "BB2 2"}, {"PL_LOCATION", "IN"}});  // a row that says IN, placed in 302
+  Episode(c, "B", {{"PL_POST", "AA1 2"}, {"PL_LOCATION", "IN"}});  // IN and in 301
+  Episode(c, "C", {{"PL_POST", "BB2 2"}});                         // derived: OUT, agrees
+  Episode(c, "D", {{"PL_LA", "302"}, {"PL_LOCATION", "IN"}});      // both given, disagree
   EXPECT_EQ(c.Run("411"), Found({"A Episodes PL_LOCATION", "D Episodes PL_LOCATION"}));
 }
 
@@ -207,19 +209,19 @@ TEST(Ssda903Rules, R420) {
 // This year's first episode and last year's open one.
 void Carried(RuleCase& c, const std::string& child, std::string rne_then, std::string rne_now, std::string home,
              std::string post_then, std::string post_now, std::string dec_then = "") {
-  c.Add(child, "Episodes_last", {{"DECOM", "01/06/2023"}, {"RNE", "S"}, {"HOME_POST", home}, {"PL_POST", "AA1 1"},
-                                 {"DEC", "01/09/2023"}});
-  c.Add(child, "Episodes_last", {{"DECOM", "01/09/2023"}, {"RNE", rne_then}, {"HOME_POST", home},
-                                 {"PL_POST", post_then}, {"DEC", dec_then}});
+  c.Add(child, "Episodes_last",
+        {{"DECOM", "01/06/2023"}, {"RNE", "S"}, {"HOME_POST", home}, {"PL_POST", "AA1 1"}, {"DEC", "01/09/2023"}});
+  c.Add(child, "Episodes_last",
+        {{"DECOM", "01/09/2023"}, {"RNE", rne_then}, {"HOME_POST", home}, {"PL_POST", post_then}, {"DEC", dec_then}});
   c.Add(child, "Episodes", {{"DECOM", "01/09/2023"}, {"RNE", rne_now}, {"HOME_POST", home}, {"PL_POST", post_now}});
   c.Add(child, "Episodes", {{"DECOM", "01/09/2024"}, {"RNE", "P"}, {"HOME_POST", home}, {"PL_POST", "FF8 8"}});
 }
 
 TEST(Ssda903Rules, R452) {
   auto c = Case();
-  Carried(c, "A", "S", "S", "AA1 1", "AA1 2", "BB2 2");   // 301 then 302
-  Carried(c, "B", "S", "P", "AA1 1", "AA1 2", "BB2 2");   // RNE differs: 503H's, not 452's
-  Carried(c, "C", "S", "S", "AA1 1", "AA1 2", "AA1 3");   // both 301
+  Carried(c, "A", "S", "S", "AA1 1", "AA1 2", "BB2 2");                // 301 then 302
+  Carried(c, "B", "S", "P", "AA1 1", "AA1 2", "BB2 2");                // RNE differs: 503H's, not 452's
+  Carried(c, "C", "S", "S", "AA1 1", "AA1 2", "AA1 3");                // both 301
   Carried(c, "D", "S", "S", "AA1 1", "AA1 2", "BB2 2", "01/01/2024");  // last year's ended
   EXPECT_EQ(c.Run("452"), Found({"A Episodes PL_LA"}));
 }
@@ -295,7 +297,7 @@ TEST(Ssda903Rules, R221) {
   Episode(c, "D", {{"LS", "C2"}, {"PLACE", "K2"}, {"URN", "SC000001"}, {"PL_POST", "AA1 2XZ"}});  // full, another
   Episode(c, "E", {{"LS", "C2"}, {"PLACE", "U1"}, {"URN", "SC000001"}, {"PL_POST", "BB2 2"}});    // not checked
   Episode(c, "F", {{"LS", "V3"}, {"PLACE", "K2"}, {"URN", "SC000001"}, {"PL_POST", "BB2 2"}});
-  Episode(c, "G", {{"LS", "C2"}, {"PLACE", "K3"}, {"URN", "1000003"}, {"PL_POST", "BB2 2"}});    // K3 from 2024-25
+  Episode(c, "G", {{"LS", "C2"}, {"PLACE", "K3"}, {"URN", "1000003"}, {"PL_POST", "BB2 2"}});  // K3 from 2024-25
   EXPECT_EQ(c.Run("221"), Found({"A Episodes PL_POST", "D Episodes PL_POST", "G Episodes PL_POST"}));
 }
 
@@ -337,9 +339,10 @@ TEST(Ssda903Rules, R229) {
   Episode(c, "B", {{"PLACE_PROVIDER", "PR1"}, {"URN", "SC000001"}});  // own, in 301
   Episode(c, "C", {{"PLACE_PROVIDER", "PR2"}, {"URN", "SC000001"}});  // another LA's, but in 301
   Episode(c, "D", {{"PLACE_PROVIDER", "PR2"}, {"URN", "SC000002"}});
-  Episode(c, "E", {{"PLACE_PROVIDER", "PR1"}, {"URN", "1000003"}});   // "Barking & Dagenham" is 301
-  Episode(c, "F", {{"PLACE_PROVIDER", "PR1"}, {"URN", "1000004"}});   // no LA named: its postcode is in 302
-  EXPECT_EQ(c.Run("229"), Found({"A Episodes PLACE_PROVIDER", "C Episodes PLACE_PROVIDER", "F Episodes PLACE_PROVIDER"}));
+  Episode(c, "E", {{"PLACE_PROVIDER", "PR1"}, {"URN", "1000003"}});  // "Barking & Dagenham" is 301
+  Episode(c, "F", {{"PLACE_PROVIDER", "PR1"}, {"URN", "1000004"}});  // no LA named: its postcode is in 302
+  EXPECT_EQ(c.Run("229"),
+            Found({"A Episodes PLACE_PROVIDER", "C Episodes PLACE_PROVIDER", "F Episodes PLACE_PROVIDER"}));
 }
 
 TEST(Ssda903Rules, R1008) {
@@ -360,19 +363,19 @@ TEST(ReferenceRules, ARuleWithoutItsDataDoesNotRunAndIsNamed) {
   EXPECT_EQ(Engine(ctx, {"169"}).rule_count(), 0u);
   EXPECT_EQ(Engine(ctx, {"1008"}).rule_count(), 0u);
   EXPECT_EQ(Engine(ctx, {"INT31"}).rule_count(), 1u);  // a rule needing nothing runs
-  ctx.reference = &Places();                          // postcodes only
+  ctx.reference = &Places();                           // postcodes only
   EXPECT_EQ(Engine(ctx, {"169"}).rule_count(), 1u);
   EXPECT_EQ(Engine(ctx, {"1008"}).rule_count(), 0u);
 
   auto not_run = RulesNotRun("ssda903", 2025, nullptr);
   std::set<std::string> codes;
   for (const auto& r : not_run) codes.insert(r.code + " " + r.option);
-  const std::set<std::string> want = {
-      "164 --postcodes", "169 --postcodes", "179 --postcodes", "218 --postcodes", "392a --postcodes",
-      "392c --postcodes", "406 --postcodes", "411 --postcodes", "420 --postcodes", "452 --postcodes",
-      "453 --postcodes", "503G --postcodes", "503H --postcodes", "503J --postcodes", "1015 --postcodes",
-      "219 --providers", "221 --providers", "224 --providers", "227 --providers", "228 --providers",
-      "229 --providers", "1008 --providers"};
+  const std::set<std::string> want = {"164 --postcodes",  "169 --postcodes",  "179 --postcodes",  "218 --postcodes",
+                                      "392a --postcodes", "392c --postcodes", "406 --postcodes",  "411 --postcodes",
+                                      "420 --postcodes",  "452 --postcodes",  "453 --postcodes",  "503G --postcodes",
+                                      "503H --postcodes", "503J --postcodes", "1015 --postcodes", "219 --providers",
+                                      "221 --providers",  "224 --providers",  "227 --providers",  "228 --providers",
+                                      "229 --providers",  "1008 --providers"};
   EXPECT_EQ(codes, want);  // 2024-25: no 230 (2023-24 only), no 454 (from 2025-26)
   codes.clear();
   for (const auto& r : RulesNotRun("ssda903", 2024, &Places())) codes.insert(r.code);
