@@ -583,6 +583,14 @@ std::vector<NotRun> RulesNotRun(std::string_view dataset, int year, const Refere
       absl::StrAppend(&option, option.empty() ? "" : ", ", "--providers");
     out.push_back({std::string(d->info.code), option});
   }
+  // In the order a reader looks for them: 164 before 1015, 392a before 392c.
+  auto number = [](const std::string& c) {
+    size_t i = 0;
+    while (i < c.size() && absl::ascii_isdigit(static_cast<unsigned char>(c[i]))) ++i;
+    return std::make_pair(i == 0 ? 0 : std::stol(c.substr(0, i)), c.substr(i));
+  };
+  std::stable_sort(out.begin(), out.end(),
+                   [&](const NotRun& a, const NotRun& b) { return number(a.code) < number(b.code); });
   return out;
 }
 
