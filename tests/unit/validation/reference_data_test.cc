@@ -8,6 +8,7 @@
 #include <zip.h>
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -266,6 +267,7 @@ TEST(ReferenceData, ProviderListXlsxSettingsAndAddressSheetsMakeOneProvider) {
   ReferenceData none;
   const std::string other = Workbook({{"Sheet1", "<row r=\"1\">" + Is("A1", "Name") + "</row>"}});
   EXPECT_FALSE(none.LoadProviders(other).ok());
+  for (const std::string& f : {homes, scp, other}) std::remove(f.c_str());
   EXPECT_FALSE(none.LoadProviders(::testing::TempDir() + "/no_such_file.xlsx").ok());
 }
 
