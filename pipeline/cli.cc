@@ -222,7 +222,8 @@ int Validate(const Args& a) {
   if (a.Has("help") || a.positional().empty()) {
     std::printf("usage: carestat validate FILE... [--la 301] [--year 2025-26 | --collection-year 2016]\n"
                 "                         [--rules 8500,1510] [--json | --format text|json|csv|xlsx [-o FILE]]\n"
-                "                         [--previous LAST_YEAR_HEADER.csv,LAST_YEAR_EPISODES.csv,... | auto]\n\n"
+                "                         [--previous LAST_YEAR_HEADER.csv,LAST_YEAR_EPISODES.csv,... | auto]\n"
+                "                         [--postcodes NSPL.csv] [--providers CHILDRENS_HOMES.xlsx,SCP.xlsx]\n\n"
                 "Detects each file's format, reads it whole and writes every issue as it is found,\n"
                 "then a summary (children, records per kind, errors, queries, the count of each\n"
                 "rule: exact, however many issues). Nothing is stored. LA and year come from the\n"
@@ -236,11 +237,16 @@ int Validate(const Args& a) {
                 "are read; --previous gives last year's tables, for the rules that compare the two\n"
                 "(--previous auto: for files in an inbox folder INBOX/<LA>/<year>/, the SSDA903 tables\n"
                 "of INBOX/<LA>/<year - 1>/ when it exists).\n"
+                "--postcodes (the ONS postcode lookup, NSPL or ONSPD CSV) runs the SSDA903 rules on\n"
+                "DfE's placement LA, location and distance; --providers (Ofsted's children's homes and\n"
+                "social care providers lists, XLSX or CSV) the rules on Ofsted URNs. Without them those\n"
+                "rules do not run, and the output names them.\n"
                 "Exit: 0 no errors, 1 errors found, 2 a file is unusable (cannot be read whole) or\n"
                 "the output cannot be written.\n");
     return a.Has("help") ? kOk : kUsage;
   }
-  if (auto p = a.Problem({"la", "collection-year", "year", "rules", "json", "format", "o", "previous", "help"}))
+  if (auto p = a.Problem({"la", "collection-year", "year", "rules", "json", "format", "o", "previous", "postcodes", "providers",
+                               "help"}))
     return Usage("validate", *p);
   ValidateOptions o;
   o.files = a.positional();
@@ -269,6 +275,14 @@ int Validate(const Args& a) {
   }
   if (a.Has("previous") && o.previous.empty() && o.previous_from_inbox)
     return Usage("validate", "--previous needs last year's files, like --previous 2025/header.csv,2025/episodes.csv");
+  o.postcodes = std::string(absl::StripAsciiWhitespace(a.Get("postcodes")));
+  if (a.Has("postcodes") && o.postcodes.empty())
+    return Usage("validate", "--postcodes needs the ONS postcode lookup, like --postcodes NSPL_MAY_2025_UK.csv");
+  for (absl::string_view f : absl::StrSplit(a.Get("providers"), ',', absl::SkipWhitespace())) {
+    o.providers.emplace_back(absl::StripAsciiWhitespace(f));
+  }
+  if (a.Has("providers") && o.providers.empty())
+    return Usage("validate", "--providers needs Ofsted's provider lists, like --providers homes.xlsx,scp.xlsx");
   const std::string format = a.Get("format", a.Has("json") ? "json" : "text");
   if (a.Has("json") && format != "json") return Usage("validate", "--json and --format " + format + " disagree");
   if (format == "text") o.output = ValidateOutput::kText;

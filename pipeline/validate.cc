@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -20,6 +21,7 @@
 #include "services/common/text.h"
 #include "services/ingestion/check.h"
 #include "services/ingestion/validation/engine.h"
+#include "services/ingestion/validation/reference_data.h"
 
 namespace carestat {
 namespace {
@@ -66,7 +68,27 @@ class IssueWriter {
   virtual void EndFile(const std::string& path, const FileReport& r, const Tally& t) = 0;
   // Writes what is left (a summary); an error names the output and the problem.
   virtual absl::Status Finish(const Tally& all) = 0;
+  // The rules not run for want of reference data, said once before Finish.
+  virtual void NotRun(const std::vector<validation::NotRun>&) {}
 };
+
+// "Not run (no reference data given): 164, 169 (--postcodes FILE: the ONS postcode
+// lookup); 219 (--providers FILE: Ofsted's provider lists)".
+std::string NotRunLine(const std::vector<validation::NotRun>& rules) {
+  std::map<std::string, std::string> by_option;
+  for (const auto& r : rules) absl::StrAppend(&by_option[r.option], by_option[r.option].empty() ? "" : ", ", r.code);
+  std::string out = "Not run (the reference data they need was not given): ";
+  bool first = true;
+  for (const auto& [option, codes] : by_option) {
+    std::string how;
+    if (option == "--postcodes") how = "--postcodes FILE, the ONS postcode lookup";
+    else if (option == "--providers") how = "--providers FILE, Ofsted's provider lists";
+    else how = option;
+    absl::StrAppend(&out, first ? "" : "; ", codes, " (", how, ")");
+    first = false;
+  }
+  return out;
+}
 
 std::string RulesJson(const Tally& t) {
   std::string out = "[";
@@ -111,11 +133,19 @@ class JsonWriter : public IssueWriter {
                     ", \"rules\": ", RulesJson(t), "}");
     std::fputs(s.c_str(), out_);
   }
+  void NotRun(const std::vector<validation::NotRun>& rules) override {
+    not_run_ = ", \"not_run\": [";
+    for (size_t i = 0; i < rules.size(); ++i) {
+      absl::StrAppend(&not_run_, i ? ", " : "", "{\"rule\": ", JsonQuote(rules[i].code),
+                      ", \"needs\": ", JsonQuote(rules[i].option), "}");
+    }
+    not_run_ += "]";
+  }
   absl::Status Finish(const Tally& all) override {
     std::fprintf(out_, "], \"summary\": {\"issue_total\": %lld, \"error_total\": %lld, \"query_total\": %lld, "
-                       "\"rules\": %s}}\n",
+                       "\"rules\": %s%s}}\n",
                  static_cast<long long>(all.issues), static_cast<long long>(all.errors),
-                 static_cast<long long>(all.queries), RulesJson(all).c_str());
+                 static_cast<long long>(all.queries), RulesJson(all).c_str(), not_run_.c_str());
     std::fflush(out_);
     return absl::OkStatus();
   }
@@ -124,6 +154,7 @@ class JsonWriter : public IssueWriter {
   FILE* out_;
   int files_ = 0;
   bool first_issue_ = true;
+  std::string not_run_;
 };
 
 class TextWriter : public IssueWriter {
@@ -153,6 +184,9 @@ class TextWriter : public IssueWriter {
         std::fprintf(out_, " %s (%s) %lld;", k.second.c_str(), k.first.c_str(), static_cast<long long>(rule.count));
       std::fprintf(out_, "\n");
     }
+  }
+  void NotRun(const std::vector<validation::NotRun>& rules) override {
+    std::fprintf(out_, "%s\n", NotRunLine(rules).c_str());
   }
   absl::Status Finish(const Tally&) override {
     std::fflush(out_);
@@ -320,8 +354,26 @@ int RunValidate(const ValidateOptions& o, FILE* out, FILE* err) {
       break;
     }
   }
+  // Reference data first: a lookup that cannot be read stops the run before any output.
+  validation::ReferenceData reference;
+  if (!o.postcodes.empty()) {
+    if (absl::Status s = reference.LoadPostcodes(o.postcodes); !s.ok()) {
+      std::fprintf(err, "--postcodes %s\n", std::string(s.message()).c_str());
+      return kUsage;
+    }
+  }
+  for (const auto& path : o.providers) {
+    if (absl::Status s = reference.LoadProviders(path); !s.ok()) {
+      std::fprintf(err, "--providers %s\n", std::string(s.message()).c_str());
+      return kUsage;
+    }
+  }
+  // The collection years of the SSDA903 returns checked: their rules that need reference
+  // data not given are named once at the end.
+  std::set<int> ssda903_years;
   CheckOptions check;
-  check.max_kept_issues = 0;  // every issue is streamed to the writer; none is kept
+  check.max_kept_issues = 0;
+  check.reference = &reference;  // every issue is streamed to the writer; none is kept
   int worst = kOk;
   Tally all;
   // An SSDA903 return is a set of table files: their rows are checked together against
@@ -371,6 +423,7 @@ int RunValidate(const ValidateOptions& o, FILE* out, FILE* err) {
       if (ret.inbox_folder.empty() && path_year != 0 && path_year == year && path_la == la) {
         ret.inbox_folder = std::filesystem::absolute(path).lexically_normal().parent_path().string();
       }
+      ret.rows.SetReference(&reference);
     }
     writer->BeginFile(path);
     StreamingSink sink(path, o.rules, writer.get());
@@ -390,6 +443,7 @@ int RunValidate(const ValidateOptions& o, FILE* out, FILE* err) {
     }
     writer->EndFile(path, *r, sink.tally);
     all.Add(sink.tally);
+    if (detected->format == Format::kSsda903Xml) ssda903_years.insert(r->collection_year);
     if (r->fatal) worst = kUsage;
     else if (sink.tally.errors > 0 && worst == kOk) worst = kProblems;
   }
@@ -472,9 +526,25 @@ int RunValidate(const ValidateOptions& o, FILE* out, FILE* err) {
     writer->BeginFile(report.file);
     StreamingSink sink(report.file, o.rules, writer.get());
     ret.rows.Run(sink, year, la, o.rules);
+    ssda903_years.insert(report.collection_year);
     writer->EndFile(report.file, report, sink.tally);
     all.Add(sink.tally);
     if (sink.tally.errors > 0 && worst == kOk) worst = kProblems;
+  }
+  std::vector<validation::NotRun> not_run;
+  {
+    std::set<std::string> seen;
+    for (int year : ssda903_years) {
+      for (auto& r : validation::RulesNotRun("ssda903", year, &reference)) {
+        if (!o.rules.empty() && !o.rules.count(r.code)) continue;
+        if (seen.insert(r.code).second) not_run.push_back(std::move(r));
+      }
+    }
+  }
+  if (!not_run.empty()) {
+    writer->NotRun(not_run);
+    if (o.output == ValidateOutput::kCsv || o.output == ValidateOutput::kXlsx)
+      std::fprintf(err, "%s\n", NotRunLine(not_run).c_str());
   }
   if (absl::Status s = writer->Finish(all); !s.ok()) {
     std::fprintf(err, "%s\n", std::string(s.message()).c_str());

@@ -32,6 +32,11 @@ struct ValidateOptions {
   // inbox folder INBOX/<LA>/<year>/, last year's SSDA903 tables are read from
   // INBOX/<LA>/<year - 1>/ when that folder exists (a note on `err` names it).
   bool previous_from_inbox = false;
+  // Reference data for the SSDA903 rules that need it: the ONS postcode lookup (NSPL or
+  // ONSPD CSV) and Ofsted's provider lists (XLSX or CSV). Without them those rules do
+  // not run, and the output says which did not (text: a line; JSON: summary.not_run).
+  std::string postcodes;
+  std::vector<std::string> providers;
   ValidateOutput output = ValidateOutput::kText;
   std::string out_path;        // required for CSV and XLSX; text and JSON go to `out`
 };

@@ -17,4 +17,5 @@ extern const char* const kEmbedded_lait_values;
 extern const char* const kEmbedded_lait_las;
 extern const char* const kEmbedded_lait_neighbours;
 extern const char* const kEmbedded_lait_mapping;
+extern const char* const kEmbedded_la_codes;
 }  // namespace carestat

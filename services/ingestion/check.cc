@@ -217,6 +217,7 @@ absl::StatusOr<FileReport> CheckFile(const std::string& path, const std::string&
   report.dataset = detected->dataset;
   CheckingSink sink(&report, expected_la, expected_year, next, options.max_kept_issues);
   validation::RowCollector own_rows;
+  own_rows.SetReference(options.reference);
   const bool ssda903 = (detected->format == Format::kSsda903Csv || detected->format == Format::kSsda903Xml) &&
                        sink.WantsEngineRules();
   // The XML return is whole in one file and checked child by child as it is read; a CSV

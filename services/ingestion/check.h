@@ -20,6 +20,7 @@ namespace carestat {
 
 namespace validation {
 class RowCollector;
+class ReferenceData;
 }
 
 struct FileReport {
@@ -57,6 +58,8 @@ struct CheckOptions {
   // files here and runs the rule engine on them together (RowCollector::Run). When null,
   // the engine runs on this file's rows alone once it is read.
   validation::RowCollector* ssda903_rows = nullptr;
+  // Reference data for the SSDA903 rules that need it (validate --postcodes, --providers).
+  const validation::ReferenceData* reference = nullptr;
 };
 
 // The record kind's name ("referral" for a CIN census CINdetails).

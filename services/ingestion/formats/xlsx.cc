@@ -497,6 +497,112 @@ class SheetHandler : public XmlHandler {
   std::vector<Cell> cells_;
 };
 
+// One worksheet, streamed, every row with content handed on as text cells (for
+// ReadXlsxRows: tables that are not Annex A lists).
+class RowsHandler : public XmlHandler {
+ public:
+  RowsHandler(const std::string& sheet, const std::vector<std::string>& strings, const XlsxRowFn& on_row)
+      : sheet_(sheet), strings_(strings), on_row_(on_row) {}
+
+  void Start(std::string_view name, const XML_Char** attrs) override {
+    if (name == "sheetData") {
+      in_data_ = true;
+    } else if (!in_data_) {
+      return;
+    } else if (name == "row") {
+      const char* r = Attr(attrs, "r");
+      int64_t n = row_ + 1;
+      if (r != nullptr) {
+        std::string_view rv(r);
+        auto [end, ec] = std::from_chars(rv.data(), rv.data() + rv.size(), n);
+        if (ec != std::errc() || end != rv.data() + rv.size() || n < 1) {
+          Fail(absl::StrCat("row number '", std::string(rv), "' is not a number"));
+          return;
+        }
+      }
+      row_ = n;
+      cells_.clear();
+      next_column_ = 0;
+    } else if (name == "c") {
+      const char* r = Attr(attrs, "r");
+      int column = r != nullptr ? XlsxColumnIndex(r) : next_column_;
+      if (column < 0 || column >= kMaxColumns) {
+        Fail(absl::StrCat("row ", row_, " has a cell reference that is not one"));
+        return;
+      }
+      const char* t = Attr(attrs, "t");
+      type_ = t ? t : "";
+      column_ = column;
+      value_.clear();
+      inline_.clear();
+      in_cell_ = true;
+    } else if (name == "v" && in_cell_) {
+      in_v_ = true;
+    } else if (name == "is" && in_cell_) {
+      in_is_ = true;
+    } else if (name == "rPh") {
+      ++phonetic_;
+    } else if (name == "t" && in_is_ && phonetic_ == 0) {
+      in_t_ = true;
+    }
+  }
+
+  void End(std::string_view name) override {
+    if (name == "v") {
+      in_v_ = false;
+    } else if (name == "t") {
+      in_t_ = false;
+    } else if (name == "is") {
+      in_is_ = false;
+    } else if (name == "rPh") {
+      --phonetic_;
+    } else if (name == "c" && in_cell_) {
+      in_cell_ = false;
+      std::string text;
+      if (type_ == "s") {
+        size_t i = 0;
+        auto [end, ec] = std::from_chars(value_.data(), value_.data() + value_.size(), i);
+        if (value_.empty() || ec != std::errc() || end != value_.data() + value_.size() || i >= strings_.size()) {
+          Fail(absl::StrCat("row ", row_, " refers to a shared string the workbook does not have"));
+          return;
+        }
+        text = strings_[i];
+      } else if (type_ == "inlineStr") {
+        text = inline_;
+      } else if (type_ == "str" || type_ == "e" || type_ == "d" || type_ == "b") {
+        text = value_;
+      } else {
+        text = NumberText(value_);
+      }
+      next_column_ = column_ + 1;
+      if (text.empty()) return;
+      if (cells_.size() <= static_cast<size_t>(column_)) cells_.resize(static_cast<size_t>(column_) + 1);
+      cells_[static_cast<size_t>(column_)] = std::move(text);
+    } else if (name == "row") {
+      if (!cells_.empty()) on_row_(sheet_, row_, cells_);
+    } else if (name == "sheetData") {
+      in_data_ = false;
+    }
+  }
+
+  void Text(const char* s, int len) override {
+    if (in_v_ && value_.size() < kMaxCellBytes) value_.append(s, static_cast<size_t>(len));
+    if (in_t_ && inline_.size() < kMaxCellBytes) inline_.append(s, static_cast<size_t>(len));
+  }
+
+ private:
+  const std::string& sheet_;
+  const std::vector<std::string>& strings_;
+  const XlsxRowFn& on_row_;
+  bool in_data_ = false, in_cell_ = false, in_v_ = false, in_is_ = false, in_t_ = false;
+  int phonetic_ = 0;
+  int64_t row_ = 0;
+  int next_column_ = 0;
+  int column_ = 0;
+  std::string type_, value_, inline_;
+  std::vector<std::string> cells_;
+};
+
 // A relationship target relative to the folder of the part that names it ("worksheets/
 // sheet1.xml" from "xl/workbook.xml" is "xl/worksheets/sheet1.xml"); "/xl/..." is
 // absolute within the package.
@@ -667,6 +773,58 @@ absl::Status ParseAnnexAXlsx(const std::string& path, const std::string& file, P
                               " sheets) is an Ofsted Annex A list: expected sheets whose header row (one of "
                               "their first rows) has a list's headings, e.g. list 1: ",
                               AnnexAListColumns(1)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReadXlsxRows(const std::string& path, const XlsxRowFn& on_row, bool* date1904) {
+  bool whole = false;
+  {
+    std::ifstream probe(path, std::ios::binary | std::ios::ate);
+    if (!probe) return absl::NotFoundError(absl::StrCat("cannot open ", path));
+    const int64_t size = static_cast<int64_t>(probe.tellg());
+    if (size <= 0) return absl::InvalidArgumentError(absl::StrCat(path, ": the file is empty"));
+    whole = HasWholeEndRecord(probe, size);
+  }
+  unzFile z = whole ? unzOpen64(path.c_str()) : nullptr;
+  if (z == nullptr) return absl::InvalidArgumentError(absl::StrCat(path, ": not a readable XLSX workbook"));
+  Zip zip(z);
+  std::string why;
+  auto bad = [&](const std::string& part, Zip::Result r) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": part ", part,
+                                                   r == Zip::kMissing ? " is missing" : absl::StrCat(" cannot be read: ", why)));
+  };
+  std::string workbook_part = "xl/workbook.xml";
+  {
+    RelsHandler root;
+    Zip::Result r = ParseXmlPart(zip, "_rels/.rels", root, &why);
+    if (r == Zip::kOk) {
+      std::string target = root.TargetOfType("/officeDocument");
+      if (!target.empty()) workbook_part = ResolvePart("", target);
+    }
+  }
+  WorkbookHandler workbook;
+  if (Zip::Result r = ParseXmlPart(zip, workbook_part, workbook, &why); r != Zip::kOk) return bad(workbook_part, r);
+  const std::string rels_part = RelsPartOf(workbook_part);
+  RelsHandler rels;
+  if (Zip::Result r = ParseXmlPart(zip, rels_part, rels, &why); r != Zip::kOk) return bad(rels_part, r);
+  SharedStringsHandler shared;
+  std::string shared_part;
+  if (std::string t = rels.TargetOfType("/sharedStrings"); !t.empty()) {
+    shared_part = ResolvePart(workbook_part, t);
+  } else if (std::string guess = ResolvePart(workbook_part, "sharedStrings.xml"); zip.Has(guess)) {
+    shared_part = guess;
+  }
+  if (!shared_part.empty()) {
+    if (Zip::Result r = ParseXmlPart(zip, shared_part, shared, &why); r != Zip::kOk) return bad(shared_part, r);
+  }
+  if (date1904) *date1904 = workbook.date1904;
+  for (const auto& sheet : workbook.sheets) {
+    auto rel = rels.rels.find(sheet.rel_id);
+    if (rel == rels.rels.end()) continue;
+    const std::string part = ResolvePart(workbook_part, rel->second.target);
+    RowsHandler handler(sheet.name, shared.strings, on_row);
+    if (Zip::Result r = ParseXmlPart(zip, part, handler, &why); r != Zip::kOk) return bad(part, r);
   }
   return absl::OkStatus();
 }

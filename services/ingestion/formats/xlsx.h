@@ -8,9 +8,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "services/ingestion/formats/format.h"
@@ -23,6 +25,14 @@ namespace carestat {
 // no list is a query and is skipped; an empty sheet is skipped. Returns non-OK only when
 // the file cannot be opened.
 absl::Status ParseAnnexAXlsx(const std::string& path, const std::string& file_name, ParseSink& sink);
+
+// Any workbook, every sheet row by row, for tables that are not Annex A lists (Ofsted's
+// provider lists): `on_row(sheet, row, cells)` for each row with content, cells by
+// column ("" where empty; a number as Excel shows it in a General cell, so a date cell
+// gives its serial: ExcelSerialToDays with *date1904). Returns an error naming the
+// problem when the file is not a readable workbook.
+using XlsxRowFn = std::function<void(const std::string& sheet, int64_t row, const std::vector<std::string>& cells)>;
+absl::Status ReadXlsxRows(const std::string& path, const XlsxRowFn& on_row, bool* date1904);
 
 // An Excel serial date as a day number (days since 1970-01-01). In the 1900 system
 // serial 1 is 1 January 1900 and serial 60 is Excel's fictitious 29 February 1900 (no

@@ -4,12 +4,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/dates.h"
+#include "services/ingestion/validation/reference_data.h"
 
 namespace carestat::validation {
 
 Engine::Engine(Context ctx, std::set<std::string> only) : ctx_(std::move(ctx)) {
   for (const RuleDef* d : EngineRulesFor(ctx_.dataset, ctx_.year)) {
     if (!only.empty() && !only.count(std::string(d->info.code))) continue;
+    if (!CanRun(*d, ctx_.reference)) continue;  // its reference data is not loaded
     if (d->child) {
       child_rules_.push_back(d);
     } else if (d->make_return) {
@@ -203,6 +205,7 @@ Context RowCollector::MakeContext(int year, const std::string& la) const {
     ctx.period_end = FinancialYearEnd(ctx.year - 1);
   }
   ctx.la = la;
+  ctx.reference = reference_;
   ctx.tables = tables_;
   std::set<std::string> files(files_.begin(), files_.end());
   for (const std::string& f : files) absl::StrAppend(&ctx.file, ctx.file.empty() ? "" : ", ", f);

@@ -86,6 +86,8 @@ class RowCollector {
   // Episodes_last, as the rules that read last year's return name them ("" to stop).
   void SetTableSuffix(std::string suffix) { suffix_ = std::move(suffix); }
   int year() const { return year_; }
+  // Reference data for the rules that need it (nullptr: none; those rules do not run).
+  void SetReference(const ReferenceData* reference) { reference_ = reference; }
   size_t children() const { return seen_.size(); }
   // Runs the SSDA903 rules of `year` (0: the noted year) on every child and sends the
   // issues to `sink`. `la` when known. Returns the number of issues.
@@ -115,6 +117,7 @@ class RowCollector {
   size_t spill_threshold_ = size_t{16} << 20;
   std::vector<std::unique_ptr<FILE, int (*)(FILE*)>> buckets_;
   std::unordered_set<uint64_t> seen_;  // a hash of every child's id, for children()
+  const ReferenceData* reference_ = nullptr;
   ParseSink* stream_sink_ = nullptr;
   int stream_year_ = 0;
   std::string stream_la_;

@@ -37,6 +37,8 @@
 
 namespace carestat::validation {
 
+class ReferenceData;  // reference_data.h: postcode lookup and Ofsted's provider lists
+
 // One field of a row as the file gives it (trimmed). An element or column that is
 // present but empty has value "".
 struct Item {
@@ -90,6 +92,9 @@ struct Context {
   std::string la;             // the LA's three-digit code when known
   std::set<std::string, std::less<>> tables;  // the tables this return provides
   std::string file;           // what a finding on the whole return names as its file
+  // Reference data a return does not hold (validate --postcodes, --providers); nullptr
+  // when none is given. A rule that needs it runs only when it is loaded (RuleDef::needs).
+  const ReferenceData* reference = nullptr;
   bool HasTable(std::string_view t) const { return tables.count(t) > 0; }
 };
 
@@ -134,6 +139,7 @@ struct RuleDef {
   RuleInfo info;                 // the catalogue entry (info.source "DfE")
   ChildRuleFn child = nullptr;   // one of child and make_return is set
   std::function<std::unique_ptr<ReturnRule>()> make_return;
+  uint8_t needs = 0;             // reference data it needs (reference_data.h kNeeds*)
 };
 
 // Every rule the engine runs, in catalogue order. Batches are listed in registry.cc.

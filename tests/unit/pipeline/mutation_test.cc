@@ -10,10 +10,13 @@
 //   # a comment (anywhere)
 //   dataset ssda903                 cin or ssda903
 //   year 2025                       the collection year validate is told (--year)
+//   la 301                          the LA validate is told (--la; optional)
 //   skip 164 needs the ONS postcode lookup   a rule of this dataset this file does not break
 //   === header.csv                  a file of the clean return; its lines follow
 //   CHILD,SEX,DOB,...
 //   === previous/episodes.csv       last year's table, given to validate as --previous
+//   === reference/postcodes.csv     the ONS postcode lookup (NSPL columns), as --postcodes
+//   === reference/providers.csv     an Ofsted provider list (its headings), as --providers
 //   --- 103 an episode without RNE  a case: a title, then edits, then what it must find
 //   set episodes.csv 3 RNE=         CSV: line 3 (the column names are line 1), column RNE
 //   replace cin.xml <RNE>S</RNE> ==> <RNE></RNE>   the text before " ==> " must occur
@@ -65,6 +68,7 @@ struct MutFile {
   std::string path;
   std::string dataset;
   int year = 0;
+  std::string la;
   std::map<std::string, std::string> skips;                 // code -> reason
   std::vector<std::pair<std::string, std::string>> files;   // name -> content, in order
   std::vector<Case> cases;
@@ -128,6 +132,8 @@ MutFile ReadMut(const std::string& path) {
       m.dataset = rest;
     } else if (word == "year") {
       m.year = std::atoi(rest.c_str());
+    } else if (word == "la") {
+      m.la = rest;
     } else if (word == "skip") {
       auto [code, why] = Split1(rest);
       if (why.empty()) problem("skip " + code + " gives no reason");
@@ -231,13 +237,21 @@ std::set<std::string> RunValidateOn(const MutFile& m, const std::map<std::string
                           std::string* err_text) {
   fs::remove_all(dir);
   fs::create_directories(dir + "/previous");
+  fs::create_directories(dir + "/reference");
   ValidateOptions o;
   o.year = m.year;
+  o.la = m.la;
   o.output = ValidateOutput::kJson;
   for (const auto& [name, content] : files) {
     const std::string p = dir + "/" + name;
     std::ofstream(p, std::ios::binary) << content;
-    (name.rfind("previous/", 0) == 0 ? o.previous : o.files).push_back(p);
+    if (name == "reference/postcodes.csv") {
+      o.postcodes = p;
+    } else if (name == "reference/providers.csv") {
+      o.providers.push_back(p);
+    } else {
+      (name.rfind("previous/", 0) == 0 ? o.previous : o.files).push_back(p);
+    }
   }
   FILE* out = std::tmpfile();
   FILE* err = std::tmpfile();

@@ -466,5 +466,77 @@ TEST(ValidateReturn, PreviousAutoReadsLastYearsInboxFolder) {
   EXPECT_EQ(missing.err.find("note:"), std::string::npos) << missing.err;
 }
 
+// --postcodes and --providers: the SSDA903 rules that need reference data run only with
+// it, and without it the output names them (a line in text, summary.not_run in JSON), so
+// that no finding never reads as "checked". A made-up lookup: sector AB1 2 in LA 301.
+TEST(ValidateReturn, ReferenceDataRunsItsRulesAndTheOutputNamesThoseNotRun) {
+  const std::string dir = MakeTempDir("validate-reference");
+  const std::string header = Write(dir + "/header.csv", std::string(kHeader) + "A,M,01/02/2020,WBRI,UN1,,\n");
+  const std::string episodes = Write(dir + "/episodes.csv", std::string(kEpisodes) +
+                                                                 "A,01/05/2024,S,C2,N1,K2,PR1,,,,AB1 2,ZZ9 9,SC000001\n");
+  const std::string postcodes = Write(dir + "/nspl.csv", "pcds,doterm,oseast1m,osnrth1m,laua\n"
+                                                         "AB1 2AA,,500000,200000,E09000002\n");
+  const std::string providers = Write(dir + "/homes.csv", "URN,Local Authority,Provider Code,Provider Placement Code,"
+                                                          "Closed Date,Setting Postcode\n"
+                                                          "SC000002,Barnet,PR4,K2,,AB1 2AA\n");
+  ValidateOptions o;
+  o.la = "301";
+  o.year = 2025;
+  o.output = ValidateOutput::kJson;
+  o.rules = {"169", "1008", "103"};
+  o.files = {header, episodes};
+  auto none = RunIt(o);
+  EXPECT_EQ(Findings(none.out), (std::set<std::string>{})) << none.out;
+  const Struct parsed = ParseJson(none.out);
+  const auto& summary = parsed.fields().at("summary").struct_value().fields();
+  ASSERT_TRUE(summary.count("not_run")) << none.out;
+  std::set<std::string> not_run;
+  for (const auto& v : summary.at("not_run").list_value().values())
+    not_run.insert(v.struct_value().fields().at("rule").string_value() + " " +
+                   v.struct_value().fields().at("needs").string_value());
+  EXPECT_EQ(not_run, (std::set<std::string>{"169 --postcodes", "1008 --providers"}));  // only the rules asked for
+
+  o.postcodes = postcodes;
+  auto some = RunIt(o);
+  EXPECT_EQ(Findings(some.out), (std::set<std::string>{"169 A PL_LA"})) << some.out << some.err;
+  EXPECT_NE(some.out.find("\"not_run\": [{\"rule\": \"1008\""), std::string::npos) << some.out;
+
+  o.providers = {providers};
+  auto all = RunIt(o);
+  EXPECT_EQ(Findings(all.out), (std::set<std::string>{"169 A PL_LA", "1008 A URN"})) << all.out << all.err;
+  EXPECT_EQ(all.out.find("not_run"), std::string::npos) << all.out;
+
+  // Text: one line naming the rules and the option that would run them.
+  o.output = ValidateOutput::kText;
+  o.postcodes.clear();
+  o.providers.clear();
+  o.rules.clear();
+  auto text = RunIt(o);
+  const size_t line = text.out.find("Not run (the reference data they need was not given): ");
+  ASSERT_NE(line, std::string::npos) << text.out;
+  const std::string said = text.out.substr(line, text.out.find('\n', line) - line);
+  EXPECT_NE(said.find("169"), std::string::npos) << said;
+  EXPECT_NE(said.find("--postcodes FILE"), std::string::npos) << said;
+  EXPECT_NE(said.find("1008"), std::string::npos) << said;
+  EXPECT_NE(said.find("--providers FILE"), std::string::npos) << said;
+  EXPECT_EQ(said.find("230"), std::string::npos) << "230 is a 2023-24 rule: " << said;
+  EXPECT_EQ(Count(text.out, "Not run"), 1) << text.out;
+
+  // A lookup that is not one stops the run and says why.
+  o.postcodes = Write(dir + "/not-a-lookup.csv", "a,b\n1,2\n");
+  auto bad = RunIt(o);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--postcodes"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("oseast1m"), std::string::npos) << bad.err;
+
+  // The command line takes both options.
+  auto cli = RunCommand({Carestat(), "validate", header, episodes, "--la", "301", "--year", "2024-25", "--postcodes",
+                         postcodes, "--providers", providers, "--rules", "169,1008", "--json"});
+  EXPECT_EQ(Findings(cli.out), (std::set<std::string>{"169 A PL_LA", "1008 A URN"})) << cli.out << cli.err;
+  auto empty = RunCommand({Carestat(), "validate", header, "--postcodes", ""});
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_NE(empty.err.find("--postcodes needs"), std::string::npos) << empty.err;
+}
+
 }  // namespace
 }  // namespace carestat
