@@ -223,10 +223,6 @@ const std::vector<RuleInfo>& StaticTable() {
        "MIS_START, MIS_END", 0, 0, "MIS_START 02/05/2024 and MIS_END 01/05/2024", "DfE"},
       {"631", "ssda903", E, "Previous permanence option not a valid value.", "PREV_PERM", 0, 0, "PREV_PERM 'Z9'",
        "DfE"},
-      {"632", "ssda903", E,
-       "Date of previous permanence order not a valid value. NOTE: This rule may result in false negatives where "
-       "the period of care started before the current collection year",
-       "DATE_PERM, DECOM", 0, 0, "DATE_PERM after the start of the child's first episode, or not a date", "DfE"},
       {"633", "ssda903", E,
        "Local authority code where previous permanence option was arranged is not a valid value.", "LA_PERM", 0, 0,
        "LA_PERM '999' (not one of DfE's LA codes)", "DfE"},

@@ -1045,6 +1045,7 @@ absl::Status ParseCsv(std::istream& in, const std::string& table, const std::str
   }
   // Rows cannot be read against a header that is not the table's.
   if (!usable) return absl::OkStatus();
+  if (validation::RowCollector* rows = sink.Ssda903Rows()) rows->ProvideTable(std::string_view(spec->title.data(), spec->title.size()));
 
   RowBuilder builder(file, sink, options);
   const size_t width = fields.size();

@@ -78,6 +78,10 @@ class RowCollector {
   // A new row of `table` (DfE's name: "Episodes") for `child`, for the caller to fill
   // with Row::Set.
   Row& NewRow(std::string_view table, int64_t line, const std::string& file, const std::string& child);
+  // A table the return gives, even with no row (a CSV table of column names only): the
+  // rules that read a table only when it is provided (601 on AD1, 559 on last year's
+  // PlacedAdoption) then see it, empty.
+  void ProvideTable(std::string_view table) { tables_.insert(std::string(table) + suffix_); }
   // The collection year the parser took (the one filed under, or inferred).
   void NoteYear(int year) {
     if (year > year_ && suffix_.empty()) year_ = year;

@@ -181,16 +181,19 @@ void Rule523(const Context&, const ChildData& child, Hits& hits) {
 
 void Rule524(const Context&, const ChildData& child, Hits& hits) { AdopterSexes(child, hits, "L12", {"MM", "FF"}); }
 
-// 525: a child whose (latest) decision to place for adoption was reversed has no adoption.
+// 525: a child with a decision to place for adoption that was reversed has no adoption.
+// DfE: "If <DATE_PLACED_CEASED> not Null, then <DATE_INT>; <DATE_MATCH>; ... should not be
+// provided": every reversed decision of the year's PlacedAdoption, not only the latest.
 void Rule525(const Context&, const ChildData& child, Hits& hits) {
-  const Row* pa = LatestDecision(child);
-  if (!Given(pa, "DATE_PLACED_CEASED")) return;
-  for (const Row* ad : child.Rows("AD1")) {
-    for (std::string_view f : {"DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"}) {
-      if (!Given(ad, f)) continue;
-      hits.Add(pa, "DATE_PLACED_CEASED");
-      hits.Add(ad, f);
-      break;
+  for (const Row* pa : child.Rows("PlacedAdoption")) {
+    if (!Given(pa, "DATE_PLACED_CEASED")) continue;
+    for (const Row* ad : child.Rows("AD1")) {
+      for (std::string_view f : {"DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"}) {
+        if (!Given(ad, f)) continue;
+        hits.Add(pa, "DATE_PLACED_CEASED");
+        hits.Add(ad, f);
+        break;
+      }
     }
   }
 }

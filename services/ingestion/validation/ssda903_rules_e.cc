@@ -353,6 +353,48 @@ void Rule634(const Context& ctx, const ChildData& child, Hits& hits) {
 }
 
 // 635: PREV_PERM Z1 (no previous permanence option) with LA_PERM or DATE_PERM given.
+// The earliest day a DATE_PERM can mean: the date, or with ZZ for an unknown day or month
+// the first of them; nullopt when blank, not a date, or its year is not known (ZZZZ).
+std::optional<int32_t> EarliestPermDate(std::string_view v) {
+  if (auto d = ParseDay(v)) return d;
+  if (v.size() != 10 || v[2] != '/' || v[5] != '/' || v.substr(6, 4) == "ZZZZ") return std::nullopt;
+  auto part = [&](size_t at, size_t len) -> std::optional<int> {
+    const std::string_view p = v.substr(at, len);
+    if (p == std::string(len, 'Z')) return 1;
+    int n = 0;
+    for (char c : p) {
+      if (c < '0' || c > '9') return std::nullopt;
+      n = n * 10 + (c - '0');
+    }
+    return n;
+  };
+  const auto y = part(6, 4), m = part(3, 2), d = part(0, 2);
+  if (!y || !m || !d || !IsValidDate(*y, *m, *d)) return std::nullopt;
+  return DayNumber(*y, *m, *d);
+}
+
+// 632: a DATE_PERM before the start of the child's first episode. The SSDA903 parser checks
+// that DATE_PERM is a date, and this where it reads PrevPerm with the child's episodes (the
+// XML return); here the CSV tables, which are separate files.
+void Rule632(const Context& ctx, const ChildData& child, Hits& hits) {
+  const Row* first = nullptr;
+  std::optional<int32_t> first_day;
+  for (const Row* ep : child.Rows("Episodes")) {
+    auto d = Day(ep, "DECOM");
+    if (d && (!first_day || *d < *first_day)) {
+      first = ep;
+      first_day = d;
+    }
+  }
+  if (!first) return;
+  for (const Row* p : child.Rows("PrevPerm")) {
+    if (p->file == first->file) continue;  // one file: the parser's
+    auto earliest = EarliestPermDate(p->Get("DATE_PERM"));
+    if (earliest && *earliest >= *first_day)
+      hits.Add(p, "DATE_PERM", "not before DECOM " + ShowDay(ctx, *first_day) + ", the start of the first episode");
+  }
+}
+
 void Rule635(const Context& ctx, const ChildData& child, Hits& hits) {
   for (const Row* p : child.Rows("PrevPerm")) {
     if (p->Get("PREV_PERM") == "Z1" && (!Blank(p->Get("LA_PERM")) || !Blank(p->Get("DATE_PERM"))))
@@ -609,6 +651,10 @@ void AddSsda903RulesE(std::vector<RuleDef>* defs) {
       "There are entries for previous permanence options, but child has not started to be looked after from 1 April "
       "2016 onwards.",
       "LA_PERM, PREV_PERM, DATE_PERM, DECOM", 0, 0, "PREV_PERM given, latest DECOM 31/03/2016", &Rule634);
+  Add(defs, "632",
+      "Date of previous permanence order not a valid value. NOTE: This rule may result in false negatives where "
+      "the period of care started before the current collection year",
+      "DATE_PERM, DECOM", 0, 0, "DATE_PERM after the start of the child's first episode, or not a date", &Rule632);
   Add(defs, "635",
       "There are entries for date of order and local authority code where previous permanence option was arranged "
       "but previous permanence code is Z1",

@@ -538,5 +538,34 @@ TEST(ValidateReturn, ReferenceDataRunsItsRulesAndTheOutputNamesThoseNotRun) {
   EXPECT_NE(empty.err.find("--postcodes needs"), std::string::npos) << empty.err;
 }
 
+// A table given with its column names and no row is a table of the return with no row, not
+// one missing: 601 (adopted in the year, no adoption details) reads the AD1 table only when
+// it is given, and 559 (a decision to place before the year, none last year) last year's
+// PlacedAdoption only when that is given.
+TEST(ValidateReturn, Ssda903TableOfColumnNamesOnlyIsGivenAndEmpty) {
+  const std::string dir = MakeTempDir("validate-empty-table");
+  const std::string header = Write(dir + "/header.csv", std::string(kHeader) + "A,M,01/02/2010,WBRI,UN1,,\n");
+  const std::string episodes =
+      Write(dir + "/episodes.csv", std::string(kEpisodes) + "A,01/05/2015,S,E1,N1,A6,PR1,01/12/2015,E11,,,,\n");
+  const std::string placed = Write(dir + "/placed_for_adoption.csv",
+                                   "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED\n"
+                                   "A,01/02/2010,01/03/2015,,\n");
+  const std::string ad1 = Write(dir + "/ad1.csv",
+                                "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\n");
+  const std::string last_placed = Write(dir + "/last-placed_for_adoption.csv",
+                                        "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED\n");
+  ValidateOptions o;
+  o.la = "301";
+  o.year = 2016;
+  o.output = ValidateOutput::kJson;
+  o.rules = {"601", "559"};
+  o.files = {header, episodes, placed};
+  EXPECT_EQ(Findings(RunIt(o).out), (std::set<std::string>{})) << "without the tables, neither can be checked";
+  o.files = {header, episodes, placed, ad1};
+  o.previous = {last_placed};
+  auto r = RunIt(o);
+  EXPECT_EQ(Findings(r.out), (std::set<std::string>{"601 A REC", "559 A DATE_PLACED"})) << r.out << r.err;
+}
+
 }  // namespace
 }  // namespace carestat

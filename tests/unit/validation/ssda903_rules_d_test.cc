@@ -120,7 +120,13 @@ TEST(Ssda903Rules, R525) {
   c.Add("B", "AD1", {{"DATE_INT", "01/02/2024"}});
   c.Add("C", "PlacedAdoption", {{"DATE_PLACED", "01/02/2024"}, {"DATE_PLACED_CEASED", "01/06/2024"}});
   c.Add("C", "AD1", {{"DATE_INT", ""}, {"LS_ADOPTR", ""}});
-  EXPECT_EQ(c.Run("525"), Found({"A PlacedAdoption DATE_PLACED_CEASED", "A AD1 DATE_INT"}));
+  // DfE's logic reads each decision: one reversed in the year before a later one still
+  // open is a reversed decision all the same.
+  c.Add("D", "PlacedAdoption", {{"DATE_PLACED", "01/02/2024"}, {"DATE_PLACED_CEASED", "01/05/2024"}});
+  c.Add("D", "PlacedAdoption", {{"DATE_PLACED", "01/06/2024"}});
+  c.Add("D", "AD1", {{"DATE_INT", "01/06/2024"}});
+  EXPECT_EQ(c.Run("525"), Found({"A PlacedAdoption DATE_PLACED_CEASED", "A AD1 DATE_INT",
+                                 "D PlacedAdoption DATE_PLACED_CEASED", "D AD1 DATE_INT"}));
 }
 
 TEST(Ssda903Rules, R526) {

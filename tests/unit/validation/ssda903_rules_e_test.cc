@@ -338,6 +338,30 @@ TEST(Ssda903Rules, R634) {
   EXPECT_EQ(c.Run("634"), (Found{"A PrevPerm PREV_PERM", "A Episodes DECOM"}));
 }
 
+TEST(Ssda903Rules, R632) {
+  // DfE: "If provided <DATE_PERM> should be prior to <DECOM>" (the first episode's). The
+  // engine compares CSV tables, separate files; in one file (the XML return) the parser does.
+  RuleCase c("ssda903", 2025);
+  auto csv = [&](const std::string& child, std::string_view table,
+                 std::initializer_list<std::pair<std::string_view, std::string>> fields) {
+    c.Add(child, table, fields).file = table == "Episodes" ? "episodes.csv" : "previous_permanence.csv";
+  };
+  csv("A", "Episodes", {{"DECOM", "01/06/2024"}});
+  csv("A", "Episodes", {{"DECOM", "01/09/2024"}});
+  csv("A", "PrevPerm", {{"PREV_PERM", "P1"}, {"DATE_PERM", "01/06/2024"}});  // on the first DECOM
+  csv("B", "Episodes", {{"DECOM", "01/06/2024"}});
+  csv("B", "PrevPerm", {{"PREV_PERM", "P1"}, {"DATE_PERM", "31/05/2024"}});  // the day before: passes
+  csv("C", "Episodes", {{"DECOM", "15/06/2024"}});
+  csv("C", "PrevPerm", {{"PREV_PERM", "P1"}, {"DATE_PERM", "ZZ/06/2024"}});  // 1 June at the earliest: passes
+  csv("D", "Episodes", {{"DECOM", "15/06/2024"}});
+  csv("D", "PrevPerm", {{"PREV_PERM", "P1"}, {"DATE_PERM", "ZZ/07/2024"}});  // July at the earliest
+  csv("E", "Episodes", {{"DECOM", "15/06/2024"}});
+  csv("E", "PrevPerm", {{"PREV_PERM", "P1"}, {"DATE_PERM", "01/01/ZZZZ"}});  // year not known: passes
+  c.Add("F", "Episodes", {{"DECOM", "01/06/2024"}});  // one file (the XML return): the parser's
+  c.Add("F", "PrevPerm", {{"PREV_PERM", "P1"}, {"DATE_PERM", "01/07/2024"}});
+  EXPECT_EQ(c.Run("632"), (Found{"A PrevPerm DATE_PERM", "D PrevPerm DATE_PERM"}));
+}
+
 TEST(Ssda903Rules, R635) {
   // DfE: LA_PERM or DATE_PERM given while PREV_PERM is Z1 (D2I looks for a blank PREV_PERM).
   RuleCase c("ssda903", 2025);
