@@ -192,7 +192,7 @@ struct TableFile {
 // ingestion checks each uploaded table alone, so these are checked here, over the files
 // the manifest says hold each table's current version, and what no table shows alone is
 // stored with Ingestion.RecordChecks as the return <la>/<year>/checks-ssda903. Run for
-// each LA-year whose tables (or last year's) changed, or that has no check stored yet.
+// each LA-year whose tables (or an earlier year's) changed, or that has no check stored yet.
 // A failure is reported and left for the next run: it never stops the step.
 void CheckTablesTogether(v1::Ingestion::Stub& stub, const IngestOptions& o, const Manifest& manifest,
                          const std::map<std::string, v1::ReturnInfo>& now, IngestSummary* sum) {
@@ -207,18 +207,29 @@ void CheckTablesTogether(v1::Ingestion::Stub& stub, const IngestOptions& o, cons
   for (auto& [key, files] : tables) {
     const auto& [la, year] = key;
     const auto changed = sum->changed.find(la);
-    const bool touched = changed != sum->changed.end() &&
-                         (changed->second.count(year) > 0 || changed->second.count(year - 1) > 0);
+    // This year's tables, last year's or an earlier year's episodes changed.
+    const bool touched = changed != sum->changed.end() && !changed->second.empty() &&
+                         *changed->second.begin() <= year;
     const std::string checks_id = ReturnId(la, year, kDatasetSsda903Checks);
     if (!touched && now.count(checks_id)) continue;
     std::sort(files.begin(), files.end(), [](const TableFile& a, const TableFile& b) { return a.name < b.name; });
     auto last = tables.find({la, year - 1});
     std::vector<TableFile> previous;
     if (last != tables.end()) previous = last->second;
+    // Earlier years' episodes, for the rules on a care leaver's whole history (1000-1002:
+    // DfE's own check sees every year; two years alone flag each care leaver who left
+    // care before last year).
+    std::vector<TableFile> history;
+    for (const auto& [k, earlier] : tables) {
+      if (k.first != la || k.second >= year - 1) continue;
+      for (const TableFile& t : earlier) {
+        if (absl::EndsWith(t.return_id, "/ssda903-episodes")) history.push_back(t);
+      }
+    }
     // The files must still hold what was stored: else say so and check next time.
     std::string fingerprint = absl::StrCat("carestat checks-ssda903 v1, rules ", validation::EngineRules().size(), "\n");
     bool whole = true;
-    for (const std::vector<TableFile>* set : {&files, &previous}) {
+    for (const std::vector<TableFile>* set : {&files, &previous, &history}) {
       for (const TableFile& t : *set) {
         int64_t bytes = 0;
         auto sha = Sha256File(t.path, &bytes);
@@ -228,7 +239,8 @@ void CheckTablesTogether(v1::Ingestion::Stub& stub, const IngestOptions& o, cons
           whole = false;
           break;
         }
-        absl::StrAppend(&fingerprint, set == &files ? "this " : "last ", t.return_id, " ", t.sha, "\n");
+        absl::StrAppend(&fingerprint, set == &files ? "this " : set == &previous ? "last " : "earlier ", t.return_id,
+                        " ", t.sha, "\n");
       }
       if (!whole) break;
     }
@@ -247,6 +259,15 @@ void CheckTablesTogether(v1::Ingestion::Stub& stub, const IngestOptions& o, cons
     for (const TableFile& t : previous) {
       IssueSink quiet;
       auto r = CheckFile(t.path, t.name, la, year - 1, &quiet, together);
+      readable = readable && r.ok() && !r->fatal;
+    }
+    rows.SetTableSuffix("_history");
+    for (const TableFile& t : history) {
+      IssueSink quiet;
+      std::string la_of, dataset;
+      int year_of = 0;
+      ParseReturnId(t.return_id, &la_of, &year_of, &dataset);
+      auto r = CheckFile(t.path, t.name, la, year_of, &quiet, together);
       readable = readable && r.ok() && !r->fatal;
     }
     rows.SetTableSuffix("");
@@ -272,10 +293,13 @@ void CheckTablesTogether(v1::Ingestion::Stub& stub, const IngestOptions& o, cons
     req.set_collection_year(year);
     std::vector<std::string> names;
     for (const TableFile& t : files) names.push_back(fs::path(t.name).filename().string());
-    req.set_description(absl::StrCat("SSDA903 tables checked together: ", absl::StrJoin(names, ", "),
-                                     previous.empty() ? " (no table of last year stored)"
-                                                      : absl::StrCat(" with last year's ", previous.size(),
-                                                                     previous.size() == 1 ? " table" : " tables")));
+    req.set_description(absl::StrCat(
+        "SSDA903 tables checked together: ", absl::StrJoin(names, ", "),
+        previous.empty() ? " (no table of last year stored)"
+                         : absl::StrCat(" with last year's ", previous.size(), previous.size() == 1 ? " table" : " tables"),
+        history.empty() ? ""
+                        : absl::StrCat(" and the episodes of ", history.size(),
+                                       history.size() == 1 ? " earlier year" : " earlier years")));
     req.set_content_sha256(Sha256Hex(fingerprint));
     req.set_children(static_cast<int64_t>(rows.children()));
     std::map<std::pair<std::string, std::string>, v1::RuleTally> tallies;

@@ -123,8 +123,9 @@ std::optional<int32_t> DobOf(const ChildData& child, const Row* r) {
 void Rule1000(const Context& ctx, const ChildData& child, Hits& hits) {
   if (!ctx.HasTable("Episodes") || !ctx.HasTable("OC3")) return;
   bool died = false;
-  for (const Row* ep : child.Rows("Episodes")) died = died || ep->Get("REC") == "E2";
-  for (const Row* ep : child.Rows("Episodes_last")) died = died || ep->Get("REC") == "E2";
+  for (std::string_view t : {"Episodes", "Episodes_last", "Episodes_history"}) {
+    for (const Row* ep : child.Rows(t)) died = died || ep->Get("REC") == "E2";
+  }
   if (died) FlagCareLeaverInfo(child, hits);
 }
 
@@ -138,9 +139,10 @@ void Rule1001(const Context& ctx, const ChildData& child, Hits& hits) {
   if (!ctx.period_end || !HasCareLeaverInfo(child)) return;
   auto dob = Day(child.First("Header"), "DOB");
   if (!dob || Birthday(*dob, 20) <= ctx.period_end) return;  // too old for two years to show it
-  // This year's episodes and last year's, one per start date (the one that has ended).
+  // This year's episodes, last year's and any earlier year's the caller holds
+  // (Episodes_history), one per start date (the one that has ended).
   std::vector<const Row*> eps;
-  for (std::string_view t : {"Episodes", "Episodes_last"}) {
+  for (std::string_view t : {"Episodes", "Episodes_last", "Episodes_history"}) {
     for (const Row* ep : child.Rows(t)) {
       auto decom = Day(ep, "DECOM");
       if (!decom) continue;
@@ -173,10 +175,15 @@ void Rule1001(const Context& ctx, const ChildData& child, Hits& hits) {
   if (!relevant) FlagCareLeaverInfo(child, hits);
 }
 
-// 1002: care leaver information but no episode this year or last.
+// 1002: care leaver information but no episode this year or last (or, where the caller
+// holds earlier years' episodes as Episodes_history, in any year held: DfE checks the
+// child's whole history; two years alone flag every care leaver who left care before).
 void Rule1002(const Context& ctx, const ChildData& child, Hits& hits) {
   if (!ctx.HasTable("Episodes") || !ctx.HasTable("OC3") || !ctx.HasTable("Episodes_last")) return;
-  if (child.Rows("Episodes").empty() && child.Rows("Episodes_last").empty()) FlagCareLeaverInfo(child, hits);
+  if (child.Rows("Episodes").empty() && child.Rows("Episodes_last").empty() &&
+      child.Rows("Episodes_history").empty()) {
+    FlagCareLeaverInfo(child, hits);
+  }
 }
 
 // 1003: placed for adoption (DATE_PLACED) before the first episode that started care (RNE S).

@@ -113,10 +113,14 @@ TEST_F(IngestStepTest, Ssda903TablesAreCheckedTogetherAndWithLastYears) {
   Put("301/2016/episodes.csv", episodes + "A,01/03/2015,S,C2,N1,U1,PR1,,,,,,\nB,01/03/2015,S,C2,N1,U1,PR1,,,,,,\n"
                                           "C,01/06/2015,S,C2,N1,U1,PR1,,,,,,\n");
   Put("301/2015/episodes.csv", episodes + "B,01/03/2015,S,C2,N1,U1,PR1,,,,,,\n");
+  // Two care leavers in 2016's OC3: D was looked after in 2013-14 (an earlier year's
+  // episodes, which the check also reads), E never in any year held: 1002 for E alone.
+  Put("301/2016/oc3.csv", "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\nD,01/05/1997,YES,F2,Y1\nE,01/05/1997,YES,F2,Y1\n");
+  Put("301/2014/episodes.csv", episodes + "D,01/06/2013,S,C2,N1,U1,PR1,01/05/2014,E4A,,,,\n");
   auto sum = IngestInbox(*stub_, o_);
   ASSERT_TRUE(sum.ok()) << sum.status();
-  EXPECT_EQ(sum->ingested, 3);
-  EXPECT_EQ(sum->checked_together, 2);  // 2015 (alone) and 2016
+  EXPECT_EQ(sum->ingested, 5);
+  EXPECT_EQ(sum->checked_together, 3);  // 2014 and 2015 (alone) and 2016
 
   auto issues_of = [&](const std::string& return_id) {
     grpc::ClientContext c;
@@ -136,6 +140,7 @@ TEST_F(IngestStepTest, Ssda903TablesAreCheckedTogetherAndWithLastYears) {
   const auto found = issues_of("301/2016/checks-ssda903");
   EXPECT_EQ(found.count("INT03"), 1u);
   EXPECT_EQ(found.count("NoE"), 1u);
+  EXPECT_EQ(found.count("1002"), 1u);  // E only: D's episodes are in 2013-14's table
   // Only what no table shows alone: the tables' own findings stay with them.
   for (const auto& rule : issues_of("301/2016/ssda903-episodes")) EXPECT_EQ(found.count(rule), 0u) << rule;
 
@@ -148,7 +153,8 @@ TEST_F(IngestStepTest, Ssda903TablesAreCheckedTogetherAndWithLastYears) {
     listed = true;
     EXPECT_EQ(r.errors() + r.queries(), static_cast<int>(found.size()));
     EXPECT_NE(r.file_name().find("header.csv"), std::string::npos) << r.file_name();
-    EXPECT_NE(r.file_name().find("with last year's 1 table"), std::string::npos) << r.file_name();
+    EXPECT_NE(r.file_name().find("with last year's 1 table and the episodes of 1 earlier year"), std::string::npos)
+        << r.file_name();
     EXPECT_EQ(r.record_counts_size(), 0);
   }
   EXPECT_TRUE(listed);
@@ -162,7 +168,7 @@ TEST_F(IngestStepTest, Ssda903TablesAreCheckedTogetherAndWithLastYears) {
   Put("301/2015/episodes.csv", episodes + "A,01/03/2015,S,C2,N1,U1,PR1,,,,,,\nB,01/03/2015,S,C2,N1,U1,PR1,,,,,,\n");
   auto fixed = IngestInbox(*stub_, o_);
   ASSERT_TRUE(fixed.ok());
-  EXPECT_EQ(fixed->checked_together, 2);
+  EXPECT_EQ(fixed->checked_together, 2);  // 2015 and 2016 (2014 reads neither)
   const auto after = issues_of("301/2016/checks-ssda903");
   EXPECT_EQ(after.count("NoE"), 0u);
   EXPECT_EQ(after.count("INT03"), 1u);

@@ -56,6 +56,20 @@ TEST(Ssda903Rules, R1001) {
   c.Provide("Episodes");
   EXPECT_EQ(c.Run("1001"), Found({"A OC3 IN_TOUCH", "C OC3 IN_TOUCH"}));
 
+  // Earlier years' episodes count too (Episodes_history): E, 17 at the end of the year,
+  // was looked after from 14 to 16, before last year.
+  {
+    RuleCase h("ssda903", 2025);
+    h.Provide("Episodes");
+    h.Provide("Episodes_last");
+    h.Add("E", "Header", {{"DOB", "01/01/2008"}});
+    h.Add("E", "Episodes_history", {{"DECOM", "01/02/2022"}, {"DEC", "01/03/2024"}, {"REC", "E4A"}, {"LS", "C2"}});
+    CareLeaver(h, "E");
+    h.Add("F", "Header", {{"DOB", "01/01/2008"}});
+    CareLeaver(h, "F");
+    EXPECT_EQ(h.Run("1001"), Found({"F OC3 IN_TOUCH"}));
+  }
+
   // Without last year's episodes the rule does not run.
   RuleCase d("ssda903", 2025);
   d.Add("A", "Header", {{"DOB", "01/01/2007"}});
@@ -77,6 +91,16 @@ TEST(Ssda903Rules, R1002) {
   d.Provide("Episodes");
   CareLeaver(d, "A");
   EXPECT_EQ(d.Run("1002"), Found({}));
+
+  // Earlier years' episodes, where the caller holds them (the pipeline's check of stored
+  // tables): a care leaver who left care three years ago has previous episodes.
+  RuleCase h("ssda903", 2025);
+  h.Provide("Episodes");
+  h.Provide("Episodes_last");
+  h.Add("A", "Episodes_history", {{"DECOM", "01/01/2020"}, {"DEC", "01/06/2021"}, {"REC", "E4A"}});
+  CareLeaver(h, "A");
+  CareLeaver(h, "B");
+  EXPECT_EQ(h.Run("1002"), Found({"B OC3 IN_TOUCH"}));
 }
 
 TEST(Ssda903Rules, R1003) {
