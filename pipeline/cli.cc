@@ -785,6 +785,11 @@ int Rekey(const Args& a) {
   }
   std::printf("re-ingested %d returns under a new key; %d indicator values compared, all equal\n",
               r->returns, r->indicator_points_compared);
+  if (r->checks_dropped > 0) {
+    std::printf("%d checks of SSDA903 tables together left behind (their children were pseudonyms of the old "
+                "key): the next pipeline run makes them again\n",
+                r->checks_dropped);
+  }
   std::printf("the new key is in use in %s\n", o.ingestion_dir.c_str());
   if (!r->old_dir.empty()) {
     std::printf("the old directory and key are kept in %s: delete it once checked, and note when the\n"

@@ -25,7 +25,9 @@ struct RekeyOptions {
 };
 
 struct RekeyResult {
-  int returns = 0;                      // stored returns before the re-key
+  int returns = 0;                      // stored returns before the re-key (from files)
+  int checks_dropped = 0;               // the pipeline's SSDA903 checks-ssda903 returns left
+                                        // behind: the next pipeline run makes them again
   std::vector<std::string> missing;     // return ids whose original was not found
   std::vector<std::string> mismatches;  // what differed between old and new (nothing switched)
   int indicator_points_compared = 0;

@@ -245,6 +245,7 @@ TEST_F(SecurityTest, EachRoleAgainstEachRpc) {
   };
   const std::vector<Rpc> table = {
       {"/carestat.v1.Ingestion/Upload", {"ingest"}},
+      {"/carestat.v1.Ingestion/RecordChecks", {"ingest"}},
       {"/carestat.v1.Ingestion/ListReturns", {"ingest", "read", "admin", "service"}},
       {"/carestat.v1.Ingestion/GetIssues", {"ingest", "read", "admin"}},
       {"/carestat.v1.Ingestion/StreamRecords", {"service"}},

@@ -238,11 +238,18 @@ TEST(RekeyCommandTest, AnEmbeddedInstallIsRekeyedFromItsInboxWithTheSameIndicato
   auto r = RunCommand({bin, "rekey", "--data", data, "--originals", inbox, "--delete-old"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("re-ingested 3 returns under a new key"), std::string::npos) << r.out;
+  // The pipeline's check of the SSDA903 tables together comes from no file: left behind,
+  // and made again by the next run under the new key.
+  EXPECT_NE(r.out.find("1 checks of SSDA903 tables together left behind"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("recomputed the indicators of 1 LAs"), std::string::npos) << r.out;
   EXPECT_NE(ReadAll(data + "/ingestion/hmac.key"), key);
   auto after = RunCommand({bin, "indicators", "--data", data, "--la", "301", "--period", "2015-16"});
   ASSERT_EQ(after.exit_code, 0) << after.err;
   EXPECT_EQ(after.out, before.out);
+  // The next run checks the tables together again, under the new key.
+  auto rerun = RunCommand({bin, "run", "--inbox", inbox, "--out", out, "--data", data});
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;
+  EXPECT_NE(rerun.out.find("checked   301/2016/checks-ssda903"), std::string::npos) << rerun.out;
 
   // Without the originals: exit 1, the return named, nothing changed.
   const std::string key2 = ReadAll(data + "/ingestion/hmac.key");
