@@ -271,21 +271,12 @@ std::string NumberText(const std::string& raw) {
   return raw;
 }
 
-// One worksheet, streamed: each <row> is turned into cells and handed on at its end;
-// the first row with any content is the header.
-class SheetHandler : public XmlHandler {
+// One worksheet's cells, streamed: the rows and cells of <sheetData> (with or without
+// their r references: a row or cell without one follows the previous), each cell's raw
+// value (<v>) or inline text (<is><t>, phonetic runs left out) handed to OnCell with its
+// type, and OnRowStart/OnRowEnd around each row. Errors in the layout stop the parse.
+class CellStream : public XmlHandler {
  public:
-  SheetHandler(const std::string& file, const std::string& sheet, const std::vector<std::string>& strings,
-               bool date1904, ParseSink& sink)
-      : file_(file), sheet_(sheet), strings_(strings), date1904_(date1904), sink_(sink) {}
-
-  bool matched() const { return mapper_.has_value(); }
-
-  // Called at the end of the sheet: one with content but no list's headings is reported.
-  void Finish() {
-    if (!mapper_ && !done_ && rows_tried_ > 0) ReportSkipped();
-  }
-
   void Start(std::string_view name, const XML_Char** attrs) override {
     if (name == "sheetData") {
       in_data_ = true;
@@ -305,9 +296,9 @@ class SheetHandler : public XmlHandler {
         n = row_ + 1;  // rows without r follow the previous one
       }
       row_ = n;
-      cells_.clear();
       next_column_ = 0;
       in_row_ = true;
+      OnRowStart();
     } else if (name == "c" && in_row_) {
       const char* r = Attr(attrs, "r");
       int column = next_column_;  // cells without r follow the previous one
@@ -350,10 +341,11 @@ class SheetHandler : public XmlHandler {
       --phonetic_;
     } else if (name == "c" && in_cell_) {
       in_cell_ = false;
-      EndCell();
+      next_column_ = column_ + 1;
+      OnCell();
     } else if (name == "row" && in_row_) {
       in_row_ = false;
-      EndRow();
+      OnRowEnd();
     } else if (name == "sheetData") {
       in_data_ = false;
     }
@@ -364,6 +356,49 @@ class SheetHandler : public XmlHandler {
     if (in_t_ && inline_.size() < kMaxCellBytes) inline_.append(s, static_cast<size_t>(len));
   }
 
+ protected:
+  virtual void OnRowStart() {}
+  // The cell just read: column_, type_ (the t attribute), value_ and inline_.
+  virtual void OnCell() = 0;
+  virtual void OnRowEnd() {}
+
+  // The shared string a cell of type "s" names; nullptr (and the parse stopped) when the
+  // workbook has no such string.
+  const std::string* SharedString(const std::vector<std::string>& strings) {
+    size_t i = 0;
+    auto [end, ec] = std::from_chars(value_.data(), value_.data() + value_.size(), i);
+    if (value_.empty() || ec != std::errc() || end != value_.data() + value_.size() || i >= strings.size()) {
+      Fail(absl::StrCat("row ", row_, " refers to shared string '", value_, "', which the workbook does not have"));
+      return nullptr;
+    }
+    return &strings[i];
+  }
+
+  int64_t row_ = 0;
+  int column_ = 0;
+  std::string type_, value_, inline_;
+
+ private:
+  bool in_data_ = false, in_row_ = false, in_cell_ = false, in_v_ = false, in_is_ = false, in_t_ = false;
+  int phonetic_ = 0;
+  int next_column_ = 0;
+};
+
+// One worksheet, streamed: each <row> is turned into cells and handed on at its end;
+// the first row with any content is the header.
+class SheetHandler : public CellStream {
+ public:
+  SheetHandler(const std::string& file, const std::string& sheet, const std::vector<std::string>& strings,
+               bool date1904, ParseSink& sink)
+      : file_(file), sheet_(sheet), strings_(strings), date1904_(date1904), sink_(sink) {}
+
+  bool matched() const { return mapper_.has_value(); }
+
+  // Called at the end of the sheet: one with content but no list's headings is reported.
+  void Finish() {
+    if (!mapper_ && !done_ && rows_tried_ > 0) ReportSkipped();
+  }
+
  private:
   struct Cell {
     int column;
@@ -371,16 +406,14 @@ class SheetHandler : public XmlHandler {
     bool number;  // an Excel number: a date serial in a date column
   };
 
-  void EndCell() {
+  void OnRowStart() override { cells_.clear(); }
+
+  void OnCell() override {
     Cell c{column_, "", false};
     if (type_ == "s") {
-      size_t i = 0;
-      auto [end, ec] = std::from_chars(value_.data(), value_.data() + value_.size(), i);
-      if (value_.empty() || ec != std::errc() || end != value_.data() + value_.size() || i >= strings_.size()) {
-        Fail(absl::StrCat("row ", row_, " refers to shared string '", value_, "', which the workbook does not have"));
-        return;
-      }
-      c.text = strings_[i];
+      const std::string* shared = SharedString(strings_);
+      if (shared == nullptr) return;
+      c.text = *shared;
     } else if (type_ == "inlineStr") {
       c.text = inline_;
     } else if (type_ == "b") {
@@ -391,11 +424,10 @@ class SheetHandler : public XmlHandler {
       c.text = value_;
       c.number = !value_.empty();
     }
-    next_column_ = column_ + 1;
     if (!c.text.empty()) cells_.push_back(std::move(c));
   }
 
-  void EndRow() {
+  void OnRowEnd() override {
     if (cells_.empty() || done_) return;  // empty rows, or a sheet that is skipped
     if (!mapper_) {
       ReadHeader();
@@ -487,119 +519,44 @@ class SheetHandler : public XmlHandler {
   int64_t first_row_ = 0;
   std::string first_row_text_;
   bool warned_beyond_ = false;
-
-  bool in_data_ = false, in_row_ = false, in_cell_ = false, in_v_ = false, in_is_ = false, in_t_ = false;
-  int phonetic_ = 0;
-  int64_t row_ = 0;
-  int next_column_ = 0;
-  int column_ = 0;
-  std::string type_, value_, inline_;
   std::vector<Cell> cells_;
 };
 
 // One worksheet, streamed, every row with content handed on as text cells (for
 // ReadXlsxRows: tables that are not Annex A lists).
-class RowsHandler : public XmlHandler {
+class RowsHandler : public CellStream {
  public:
   RowsHandler(const std::string& sheet, const std::vector<std::string>& strings, const XlsxRowFn& on_row)
       : sheet_(sheet), strings_(strings), on_row_(on_row) {}
 
-  void Start(std::string_view name, const XML_Char** attrs) override {
-    if (name == "sheetData") {
-      in_data_ = true;
-    } else if (!in_data_) {
-      return;
-    } else if (name == "row") {
-      const char* r = Attr(attrs, "r");
-      int64_t n = row_ + 1;
-      if (r != nullptr) {
-        std::string_view rv(r);
-        auto [end, ec] = std::from_chars(rv.data(), rv.data() + rv.size(), n);
-        if (ec != std::errc() || end != rv.data() + rv.size() || n < 1) {
-          Fail(absl::StrCat("row number '", std::string(rv), "' is not a number"));
-          return;
-        }
-      }
-      row_ = n;
-      cells_.clear();
-      next_column_ = 0;
-    } else if (name == "c") {
-      const char* r = Attr(attrs, "r");
-      int column = r != nullptr ? XlsxColumnIndex(r) : next_column_;
-      if (column < 0 || column >= kMaxColumns) {
-        Fail(absl::StrCat("row ", row_, " has a cell reference that is not one"));
-        return;
-      }
-      const char* t = Attr(attrs, "t");
-      type_ = t ? t : "";
-      column_ = column;
-      value_.clear();
-      inline_.clear();
-      in_cell_ = true;
-    } else if (name == "v" && in_cell_) {
-      in_v_ = true;
-    } else if (name == "is" && in_cell_) {
-      in_is_ = true;
-    } else if (name == "rPh") {
-      ++phonetic_;
-    } else if (name == "t" && in_is_ && phonetic_ == 0) {
-      in_t_ = true;
+  void OnRowStart() override { cells_.clear(); }
+
+  void OnCell() override {
+    std::string text;
+    if (type_ == "s") {
+      const std::string* shared = SharedString(strings_);
+      if (shared == nullptr) return;
+      text = *shared;
+    } else if (type_ == "inlineStr") {
+      text = inline_;
+    } else if (type_ == "str" || type_ == "e" || type_ == "d" || type_ == "b") {
+      text = value_;
+    } else {
+      text = NumberText(value_);
     }
+    if (text.empty()) return;
+    if (cells_.size() <= static_cast<size_t>(column_)) cells_.resize(static_cast<size_t>(column_) + 1);
+    cells_[static_cast<size_t>(column_)] = std::move(text);
   }
 
-  void End(std::string_view name) override {
-    if (name == "v") {
-      in_v_ = false;
-    } else if (name == "t") {
-      in_t_ = false;
-    } else if (name == "is") {
-      in_is_ = false;
-    } else if (name == "rPh") {
-      --phonetic_;
-    } else if (name == "c" && in_cell_) {
-      in_cell_ = false;
-      std::string text;
-      if (type_ == "s") {
-        size_t i = 0;
-        auto [end, ec] = std::from_chars(value_.data(), value_.data() + value_.size(), i);
-        if (value_.empty() || ec != std::errc() || end != value_.data() + value_.size() || i >= strings_.size()) {
-          Fail(absl::StrCat("row ", row_, " refers to a shared string the workbook does not have"));
-          return;
-        }
-        text = strings_[i];
-      } else if (type_ == "inlineStr") {
-        text = inline_;
-      } else if (type_ == "str" || type_ == "e" || type_ == "d" || type_ == "b") {
-        text = value_;
-      } else {
-        text = NumberText(value_);
-      }
-      next_column_ = column_ + 1;
-      if (text.empty()) return;
-      if (cells_.size() <= static_cast<size_t>(column_)) cells_.resize(static_cast<size_t>(column_) + 1);
-      cells_[static_cast<size_t>(column_)] = std::move(text);
-    } else if (name == "row") {
-      if (!cells_.empty()) on_row_(sheet_, row_, cells_);
-    } else if (name == "sheetData") {
-      in_data_ = false;
-    }
-  }
-
-  void Text(const char* s, int len) override {
-    if (in_v_ && value_.size() < kMaxCellBytes) value_.append(s, static_cast<size_t>(len));
-    if (in_t_ && inline_.size() < kMaxCellBytes) inline_.append(s, static_cast<size_t>(len));
+  void OnRowEnd() override {
+    if (!cells_.empty()) on_row_(sheet_, row_, cells_);
   }
 
  private:
   const std::string& sheet_;
   const std::vector<std::string>& strings_;
   const XlsxRowFn& on_row_;
-  bool in_data_ = false, in_cell_ = false, in_v_ = false, in_is_ = false, in_t_ = false;
-  int phonetic_ = 0;
-  int64_t row_ = 0;
-  int next_column_ = 0;
-  int column_ = 0;
-  std::string type_, value_, inline_;
   std::vector<std::string> cells_;
 };
 
