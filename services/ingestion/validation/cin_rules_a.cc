@@ -11,9 +11,11 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "services/common/dates.h"
 #include "services/ingestion/validation/model.h"
 
@@ -79,21 +81,22 @@ int32_t EndOr(const Row* row, std::string_view name, const Context& ctx) {
 
 // 1520: Each pupil <UPN> (N00001) must be unique across all pupils in the extract. The
 // census is read one child at a time (earlier children's rows are gone), so each child
-// whose UPN an earlier child already had is flagged; the first holder is not.
+// whose UPN an earlier child already had is flagged, naming the line of the first holder
+// (which is not flagged itself).
 class Rule1520 : public ReturnRule {
  public:
   void OnChild(const Context&, const ChildData& child, Hits& hits) override {
     for (const Row* c : child.Rows("Child")) {
       if (!Present(c, "UPN")) continue;
-      if (!seen_.insert(std::hash<std::string>{}(c->Get("UPN"))).second)
-        hits.Add(c, "UPN", "an earlier child in the return has the same UPN");
+      auto [it, added] = seen_.try_emplace(std::hash<std::string>{}(c->Get("UPN")), c->LineOf("UPN"));
+      if (!added) hits.Add(c, "UPN", absl::StrCat("the same UPN as the child on line ", it->second));
     }
   }
 
  private:
-  // 64-bit hashes, not the UPNs: a million children cost 16 MB, not 60; two different
-  // UPNs share a hash with odds of about one in 10^7.
-  std::unordered_set<size_t> seen_;
+  // 64-bit hashes with the first holder's line, not the UPNs: a million children cost
+  // about 32 MB; two different UPNs share a hash with odds of about one in 10^7.
+  std::unordered_map<size_t, int64_t> seen_;
 };
 
 // 1560Q: <FormerUPN> (N00002) where present should be in the correct format, as specified

@@ -6,11 +6,12 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "services/common/dates.h"
-#include <unordered_set>
-
 #include "services/ingestion/validation/model.h"
 
 namespace carestat::validation {
@@ -409,22 +410,23 @@ void Rule442(const Context&, const ChildData& child, Hits& hits) {
 
 // 444: a UPN (other than UN1-UN5) belongs to one child in the return. Rows are let go
 // after each child (an XML return is checked child by child), so each child whose UPN an
-// earlier child already gave is flagged as it is seen; the first holder is not (as CIN
-// 1520). The UPNs are kept as 64-bit hashes: a million children cost 16 MB, and two
-// different UPNs share a hash with odds of about one in 10^7.
+// earlier child already gave is flagged as it is seen, naming the line of the first
+// holder (which is not flagged itself: as CIN 1520). The UPNs are kept as 64-bit hashes
+// with that line: a million children cost about 32 MB, and two different UPNs share a
+// hash with odds of about one in 10^7.
 class Rule444 : public ReturnRule {
  public:
   void OnChild(const Context&, const ChildData& child, Hits& hits) override {
     for (const Row* h : child.Rows("Header")) {
       const std::string upn = Upper(h->Get("UPN"));
       if (upn.empty() || OneOf(upn, {"UN1", "UN2", "UN3", "UN4", "UN5"})) continue;
-      if (!seen_.insert(std::hash<std::string>{}(upn)).second)
-        hits.Add(h, "UPN", "an earlier child in the return has the same UPN");
+      auto [it, added] = seen_.try_emplace(std::hash<std::string>{}(upn), h->line);
+      if (!added) hits.Add(h, "UPN", absl::StrCat("the same UPN as the child on line ", it->second));
     }
   }
 
  private:
-  std::unordered_set<size_t> seen_;
+  std::unordered_map<size_t, int64_t> seen_;  // UPN hash -> line of its first holder
 };
 
 void Rule445(const Context&, const ChildData& child, Hits& hits) {

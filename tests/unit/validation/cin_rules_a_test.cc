@@ -35,6 +35,8 @@ TEST(CinRules, R1520) {
   c.Add("G", "Child", {{"LAchildID", "G"}});
   // The later holder is flagged (the census is read one child at a time); blanks never.
   EXPECT_EQ(c.Run("1520"), Found({"C Child UPN"}));
+  ASSERT_EQ(c.details().size(), 1u);
+  EXPECT_EQ(c.details()[0], "the same UPN as the child on line 2");  // A, the first row
 }
 
 TEST(CinRules, R1560Q) {

@@ -63,15 +63,20 @@ class RuleCase {
     }
     engine.Finish(&found);
     std::vector<std::string> out;
+    details_.clear();
     for (const Finding& f : found) {
       EXPECT_EQ(f.rule->info.code, code);
+      details_.push_back(f.detail);
       out.push_back(f.row ? f.child + " " + std::string(f.row->table) + " " + f.field : "- - " + f.field);
     }
     return out;
   }
+  // What the last Run's findings said beyond DfE's message, in the order found.
+  const std::vector<std::string>& details() const { return details_; }
 
  private:
   Context ctx_;
+  std::vector<std::string> details_;
   std::deque<validation::Row> rows_;
   std::map<std::string, std::vector<const validation::Row*>> children_;
   std::vector<std::string> order_;

@@ -419,6 +419,8 @@ TEST(Ssda903Rules, R444) {
   // The later holder of a UPN is flagged, as it is seen; UN codes and blanks never.
   c.Add("H", "Header", {{"CHILD", "H"}, {"UPN", "a123456789012"}});  // the same UPN, lower case
   EXPECT_EQ(c.Run("444"), Found({"B Header UPN", "H Header UPN"}));
+  // Each names where the UPN was first seen, so the analyst finds both children.
+  for (const std::string& d : c.details()) EXPECT_NE(d.find("the same UPN as the child on line "), std::string::npos) << d;
 }
 
 TEST(Ssda903Rules, R444_From2026) {
