@@ -523,7 +523,9 @@ int BenchmarkCommand(const Args& a) {
     std::string dir = r.direction().empty() ? "-" : r.travel().empty() ? r.direction() : r.travel();
     std::string diff = "-";
     for (const auto& rec : r.reconciliation()) {
-      if (rec.period() == r.period()) diff = (rec.difference() > 0 ? "+" : "") + Shown(rec.difference());
+      if (rec.period() != r.period()) continue;
+      diff = Shown(rec.difference());
+      if (diff != "0" && diff[0] != '-') diff = "+" + diff;
     }
     std::printf("%-40s %-7s %9s %9s %9s %14s %9s %2s %-10s %9s %9s\n", r.indicator().c_str(), r.period().c_str(),
                 value.c_str(), opt(r.has_england(), r.england()).c_str(), opt(r.has_region(), r.region()).c_str(),
