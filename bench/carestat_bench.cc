@@ -27,6 +27,12 @@
 //              (MetricsEngine::Recompute per LA) by 2 child processes, each with half the
 //              LAs in its own stores: MB/s and records/s per format, peak RSS of each
 //              child, and ingest + recompute against the 60 s target.
+//   benchmark  national benchmarking (services/metrics/benchmark.h) on DfE's shipped
+//              figures: the whole national table (every LA of LAIT x every catalogue
+//              indicator, each at its latest published year and at 2015-16) in one thread,
+//              against 1 s; then GetBenchmark over loopback gRPC to a metrics server on
+//              127.0.0.1:0 (one indicator, and the whole table of an LA): p50/p99, the
+//              one-indicator call against p99 < 1 ms.
 // Sizes and repetitions come from environment variables (see Config below); the
 // defaults finish in a few minutes on 2 cores. Nothing here asserts on time: the table
 // says whether each figure meets its target, and the exit code is 0 unless a
@@ -74,7 +80,10 @@
 #include "services/common/server.h"
 #include "services/ingestion/check.h"
 #include "services/ingestion/ingestor.h"
+#include "services/metrics/benchmark.h"
+#include "services/metrics/indicators/catalogue.h"
 #include "services/metrics/indicators/record_set.h"
+#include "services/metrics/reference/lait.h"
 #include "services/metrics/metrics.h"
 #include "services/metrics/service.h"
 #include "services/reporting/service.h"
@@ -118,6 +127,8 @@ struct Config {
   int64_t recompute_runs = EnvInt("CARESTAT_BENCH_RECOMPUTE_RUNS", 20);
   int64_t series_calls = EnvInt("CARESTAT_BENCH_SERIES_CALLS", 5000);
   int64_t qps_seconds = EnvInt("CARESTAT_BENCH_QPS_SECONDS", 5);
+  int64_t benchmark_runs = EnvInt("CARESTAT_BENCH_BENCHMARK_RUNS", 5);
+  int64_t benchmark_calls = EnvInt("CARESTAT_BENCH_BENCHMARK_CALLS", 5000);
   int64_t qps_threads = EnvInt("CARESTAT_BENCH_QPS_THREADS", 4);
   int64_t report_runs = EnvInt("CARESTAT_BENCH_REPORT_RUNS", 20);
   int64_t seed = EnvInt("CARESTAT_BENCH_SEED", 1);
@@ -543,6 +554,115 @@ void ValidateSection(const Config& c, const fs::path& tmp) {
     }
     fs::remove(path);
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// National benchmarking: BenchmarkOf over every LA and indicator, and GetBenchmark over
+// loopback gRPC (docs/BENCHMARKING.md).
+
+void BenchmarkSection(const Config& c, const fs::path& tmp) {
+  auto t0 = Clock::now();
+  const Lait& lait = Lait::Shipped();
+  AddRow({"benchmark: load DfE's tables (Lait::Shipped)", absl::StrCat(lait.value_count(), " values"),
+          absl::StrFormat("%.3f s, once per process", Seconds(t0, Clock::now())), "", ""});
+  std::vector<std::string> las;
+  for (const auto& [code, v] : lait.LaValues("cin_rate", 2015)) las.push_back(code);
+  for (const auto& [code, v] : lait.LaValues("cin_rate", 2024)) {
+    if (std::find(las.begin(), las.end(), code) == las.end()) las.push_back(code);
+  }
+  std::vector<std::pair<std::string, int>> indicators;  // each at its latest year and 2015-16
+  for (const auto& d : Catalogue()) {
+    int latest = 2015;
+    if (!lait.Years(d.id).empty()) latest = lait.Years(d.id).back();
+    indicators.emplace_back(d.id, latest);
+    if (latest != 2015) indicators.emplace_back(d.id, 2015);
+  }
+  const int64_t runs = std::max<int64_t>(c.benchmark_runs, 1);
+  std::vector<double> secs;
+  int64_t cells = 0, ranked = 0;
+  for (int64_t r = 0; r < runs; ++r) {
+    cells = ranked = 0;
+    auto s0 = Clock::now();
+    for (const std::string& la : las) {
+      for (const auto& [id, fy] : indicators) {
+        v1::LaBenchmark b = BenchmarkOf(lait, la, id, fy, {});
+        ++cells;
+        ranked += b.rank() > 0;
+      }
+    }
+    secs.push_back(Seconds(s0, Clock::now()));
+  }
+  const double median = Percentile(secs, 0.5);
+  AddRow({"benchmark: the whole national table",
+          absl::StrFormat("%zu LAs x %zu indicator-years = %" PRId64 " benchmarks (%" PRId64 " ranked)", las.size(),
+                          indicators.size(), cells, ranked),
+          absl::StrFormat("median %.3f s, min %.3f s (%" PRId64 " runs, 1 thread)", median,
+                          *std::min_element(secs.begin(), secs.end()), runs),
+          "< 1 s", Verdict(median < 1.0)});
+
+  // GetBenchmark over loopback: a metrics server with an empty store (no computed figures:
+  // one RocksDB lookup per indicator finds none).
+  auto engine = MetricsEngine::Open((tmp / "benchmark-metrics").string());
+  if (!engine.ok()) {
+    Skip("GetBenchmark latency", std::string(engine.status().message()));
+    return;
+  }
+  MetricsService service(engine->get(), nullptr);
+  int port = 0;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  auto server = builder.BuildAndStart();
+  if (!server || port == 0) {
+    Skip("GetBenchmark latency", "cannot start a metrics server on 127.0.0.1:0");
+    return;
+  }
+  const std::string where = absl::StrCat("127.0.0.1:", port);
+  auto stub = v1::Metrics::NewStub(DialInsecure(where));
+  for (bool whole : {false, true}) {
+    const std::string name = whole ? "GetBenchmark latency, an LA's whole table" : "GetBenchmark latency (loopback gRPC)";
+    v1::GetBenchmarkRequest req;
+    req.set_la("301");
+    req.set_year("2015-16");
+    if (!whole) req.set_indicator("rereferral_12m_pct");
+    auto call = [&]() {
+      v1::GetBenchmarkResponse resp;
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+      return stub->GetBenchmark(&ctx, req, &resp);
+    };
+    bool failed = false;
+    for (int i = 0; i < 200 && !failed; ++i) {  // warm up the channel
+      grpc::Status st = call();
+      if (!st.ok()) {
+        Skip(name, st.error_message());
+        failed = true;
+      }
+    }
+    if (failed) continue;
+    const int64_t n = std::max<int64_t>(whole ? c.benchmark_calls / 10 : c.benchmark_calls, 10);
+    std::vector<double> lat;
+    lat.reserve(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) {
+      auto s0 = Clock::now();
+      grpc::Status st = call();
+      lat.push_back(Seconds(s0, Clock::now()));
+      if (!st.ok()) {
+        Skip(name, st.error_message());
+        failed = true;
+        break;
+      }
+    }
+    if (failed) continue;
+    const double p99 = Percentile(lat, 0.99);
+    AddRow({name,
+            absl::StrCat("LA 301, 2015-16, ", whole ? absl::StrCat(Catalogue().size(), " indicators") : "rereferral_12m_pct",
+                         ", ", where),
+            absl::StrFormat("p50 %s, p99 %s, max %s (%" PRId64 " sequential calls)", Ms(Percentile(lat, 0.5)), Ms(p99),
+                            Ms(Percentile(lat, 1.0)), n),
+            whole ? "" : "p99 < 1 ms", whole ? "" : Verdict(p99 < 0.001)});
+  }
+  server->Shutdown();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1214,23 +1334,25 @@ int Main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "measure") return Measure(argc, argv);
   if (argc >= 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
     std::printf(
-        "usage: carestat-bench [ingest] [big] [validate] [recompute] [series] [report] [national]\n"
+        "usage: carestat-bench [ingest] [big] [validate] [recompute] [series] [report] [national] [benchmark]\n"
         "Runs the named sections (all when none) and prints one table. Sizes: CARESTAT_BENCH_CIN_CHILDREN,\n"
         "CARESTAT_BENCH_SSDA903_CHILDREN, CARESTAT_BENCH_ANNEXA_ROWS, CARESTAT_BENCH_XLSX_ROWS,\n"
         "CARESTAT_BENCH_BIG_CIN_MB (0 skips), CARESTAT_BENCH_RECOMPUTE_RUNS, CARESTAT_BENCH_SERIES_CALLS,\n"
         "CARESTAT_BENCH_QPS_SECONDS, CARESTAT_BENCH_QPS_THREADS, CARESTAT_BENCH_REPORT_RUNS, CARESTAT_BENCH_SEED,\n"
         "CARESTAT_BENCH_NATIONAL_LAS (152; 0 skips), CARESTAT_BENCH_NATIONAL_PERCENT (100: England's volumes),\n"
-        "CARESTAT_BENCH_NATIONAL_WORKERS (2), CARESTAT_BENCH_VALIDATE_ISSUES (2000000; 0 skips);\n"
+        "CARESTAT_BENCH_NATIONAL_WORKERS (2), CARESTAT_BENCH_VALIDATE_ISSUES (2000000; 0 skips),\n"
+        "CARESTAT_BENCH_BENCHMARK_RUNS (5), CARESTAT_BENCH_BENCHMARK_CALLS (5000);\n"
         "CARESTAT_BENCH_TMP: where the files are generated (default: $TMPDIR or /tmp); CARESTAT_BENCH_VERBOSE=1\n"
         "keeps the services' log lines.\n");
     return 0;
   }
   std::set<std::string> sections;
   for (int i = 1; i < argc; ++i) sections.insert(argv[i]);
-  const std::set<std::string> known = {"ingest", "big", "validate", "recompute", "series", "report", "national"};
+  const std::set<std::string> known = {"ingest", "big",    "validate", "recompute",
+                                       "series", "report", "national", "benchmark"};
   for (const auto& s : sections) {
     if (!known.count(s)) {
-      std::fprintf(stderr, "carestat-bench: unknown section '%s' (ingest, big, validate, recompute, series, report, national)\n",
+      std::fprintf(stderr, "carestat-bench: unknown section '%s' (ingest, big, validate, recompute, series, report, national, benchmark)\n",
                    s.c_str());
       return 2;
     }
@@ -1275,6 +1397,7 @@ int Main(int argc, char** argv) {
     }
   }
   if (want("national") && c.national_las > 0) NationalSection(c, tmp);
+  if (want("benchmark")) BenchmarkSection(c, tmp);
   std::error_code ec;
   fs::remove_all(tmp, ec);
   PrintTable();

@@ -3,6 +3,7 @@
 //   carestat validate FILE... [--la 301] [--year 2025-26] [--rules 8500,1510] [--json | --format csv|xlsx -o FILE]
 //   carestat indicators --la 301 --period 2015-16 [--json] (--data DIR | --target HOST:PORT)
 //   carestat series --la 301 --indicator referrals [--from 2010-11] [--to 2015-16] [--json] (...)
+//   carestat benchmark --la 301 [--indicator referral_rate] [--year 2015-16] [--json] (...)
 //   carestat report annual|self-assessment --la 301 --year 2015-16 --format html|md|csv|json|xlsx [--publish] -o FILE (...)
 //   carestat synth --profile barking-and-dagenham --out INBOX [--seed N]
 //   carestat synth --las 152 --out INBOX [--seed N] [--years 2016] [--scale F] [--annex-a 1|all]
@@ -30,6 +31,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/util/json_util.h"
 #include "carestat/v1/ingestion.grpc.pb.h"
 #include "carestat/v1/metrics.grpc.pb.h"
 #include "carestat/v1/reporting.grpc.pb.h"
@@ -64,6 +66,7 @@ const char kMainHelp[] =
     "  validate    check return files offline and list their issues\n"
     "  indicators  print every indicator of an LA for a period\n"
     "  series      print one indicator over years\n"
+    "  benchmark   an LA against England, its region, its neighbours and every LA (DfE's figures)\n"
     "  report      build and render the annual report or the self-assessment\n"
     "  synth       write a synthetic borough's (or a national year's) returns into an inbox\n"
     "  certs       make a local CA and TLS certificates for the servers and a client\n"
@@ -437,6 +440,116 @@ int Series(const Args& a) {
       }
     }
   }
+  return kOk;
+}
+
+// ---- benchmark ----
+std::string Ordinal(int n) {
+  const int t = n % 100;
+  const char* suffix = (t >= 11 && t <= 13) ? "th" : n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+  return absl::StrCat(n, suffix);
+}
+
+int BenchmarkCommand(const Args& a) {
+  if (a.Has("help")) {
+    std::printf(
+        "usage: carestat benchmark --la 301 [--indicator referral_rate] [--year 2015-16] [--json]\n"
+        "                          (--data DIR | --target HOST:PORT)\n\n"
+        "Places the LA among every LA on DfE's published figures (LAIT): its value, England,\n"
+        "its region, its statistical neighbours' average (how many of ten had a figure),\n"
+        "its rank of N (1 = best; only where DfE gives the indicator a polarity), LAIT's\n"
+        "quartile band (A best) and the change from the year before. Beside them the\n"
+        "council's own figure computed from its returns, when metrics holds it: the\n"
+        "difference from DfE's, or, for a year DfE has not published, where it would rank.\n"
+        "Without --indicator every indicator of the catalogue; without --year each\n"
+        "indicator's latest year DfE published. A value \"-\" is one DfE did not publish\n"
+        "(suppressed or not collected), \"not held\" a year LAIT has no row for, \"not an\n"
+        "LA\" a code that was not an LA that year. --target is a metrics server.\n"
+        "Exit: 0 printed, 1 the server failed, 2 an unknown LA, indicator or year.\n");
+    return kOk;
+  }
+  std::set<std::string> known = {"la", "indicator", "year", "json", "data", "target", "help"};
+  known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
+  if (auto p = a.Problem(known)) return Usage("benchmark", *p);
+  if (!a.positional().empty()) return Usage("benchmark", "unexpected argument '" + a.positional().front() + "'");
+  if (!a.Has("la") || a.Get("la").empty()) return Usage("benchmark", "--la is required");
+  SetLogQuiet(true);
+  auto b = Connect(a, false);
+  if (!b.ok()) return Usage("benchmark", std::string(b.status().message()));
+  auto stub = v1::Metrics::NewStub(b->channel);
+  grpc::ClientContext c;
+  c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  v1::GetBenchmarkRequest req;
+  req.set_la(a.Get("la"));
+  req.set_indicator(a.Get("indicator"));
+  req.set_year(a.Get("year"));
+  v1::GetBenchmarkResponse resp;
+  grpc::Status s = stub->GetBenchmark(&c, req, &resp);
+  if (!s.ok()) return Fail("benchmark", s);
+  if (a.Has("json")) {
+    std::string out;
+    google::protobuf::util::JsonPrintOptions o;
+    o.preserve_proto_field_names = true;
+    auto st = google::protobuf::util::MessageToJsonString(resp, &out, o);
+    if (!st.ok()) {
+      std::fprintf(stderr, "carestat benchmark: %s\n", std::string(st.message()).c_str());
+      return kProblems;
+    }
+    std::printf("%s\n", out.c_str());
+    return kOk;
+  }
+  auto opt = [](bool has, double v) { return has ? Shown(v) : std::string("-"); };
+  const std::string name = resp.benchmarks_size() ? resp.benchmarks(0).la_name() : "";
+  const std::string region = resp.benchmarks_size() ? resp.benchmarks(0).region_name() : "";
+  std::printf("LA %s %s; region %s (%s). DfE's published figures (LAIT); \"computed\" is the council's own.\n\n",
+              req.la().c_str(), name.c_str(), region.c_str(),
+              resp.benchmarks_size() ? resp.benchmarks(0).region_code().c_str() : "");
+  std::printf("%-40s %-7s %9s %9s %9s %14s %9s %2s %-10s %9s %9s\n", "indicator", "year", "value", "England",
+              "region", "neighbours", "rank", "Q", "direction", "computed", "diff");
+  std::vector<std::string> notes;
+  for (const auto& r : resp.benchmarks()) {
+    if (r.status() != "mapped") {
+      std::printf("%-40s %s\n", r.indicator().c_str(), r.status().c_str());
+      continue;
+    }
+    std::string value = r.has_published() ? Shown(r.published())
+                        : !r.la_existed()  ? "not an LA"
+                        : r.published_text().empty() ? "not held" : r.published_text();
+    std::string sn = r.has_neighbours_average()
+                         ? absl::StrCat(Shown(r.neighbours_average()), " (", r.neighbours_with_value(), "/",
+                                        r.neighbours_listed(), ")")
+                         : "-";
+    std::string rank = r.rank() ? absl::StrCat(r.rank(), "/", r.rank_of()) : "-";
+    std::string dir = r.direction().empty() ? "-" : r.travel().empty() ? r.direction() : r.travel();
+    std::string diff = "-";
+    for (const auto& rec : r.reconciliation()) {
+      if (rec.period() != r.period()) continue;
+      diff = Shown(rec.difference());
+      if (diff != "0" && diff[0] != '-') diff = "+" + diff;
+    }
+    std::printf("%-40s %-7s %9s %9s %9s %14s %9s %2s %-10s %9s %9s\n", r.indicator().c_str(), r.period().c_str(),
+                value.c_str(), opt(r.has_england(), r.england()).c_str(), opt(r.has_region(), r.region()).c_str(),
+                sn.c_str(), rank.c_str(), r.quartile().empty() ? "-" : r.quartile().c_str(), dir.c_str(),
+                opt(r.has_computed(), r.computed()).c_str(), diff.c_str());
+    if (r.has_placement()) {
+      const auto& p = r.placement();
+      std::string where = p.rank() ? absl::StrCat("it would rank ", Ordinal(p.rank()), " of ", p.rank_of())
+                                   : absl::StrCat("among ", p.rank_of(), " LAs (no rank: DfE gives no polarity)");
+      if (!p.quartile().empty()) absl::StrAppend(&where, ", quartile ", p.quartile());
+      if (p.outside_range()) absl::StrAppend(&where, " (beyond every published figure)");
+      notes.push_back(absl::StrCat(r.indicator(), " ", r.period(), ": the council's ", Shown(r.computed()), ": ",
+                                   where, ", on ", p.period(), "'s published figures"));
+    }
+    if (!req.indicator().empty()) {
+      for (const auto& rec : r.reconciliation()) {
+        notes.push_back(absl::StrCat(r.indicator(), " ", rec.period(), ": computed ", Shown(rec.computed()),
+                                     ", DfE ", Shown(rec.published()), ", difference ", Shown(rec.difference()),
+                                     rec.reason().empty() ? " (agrees within DfE's rounding)" : ": " + rec.reason()));
+      }
+    }
+  }
+  if (!notes.empty()) std::printf("\n");
+  for (const auto& n : notes) std::printf("%s\n", n.c_str());
   return kOk;
 }
 
@@ -955,6 +1068,7 @@ int main(int argc, char** argv) {
   if (cmd == "validate") return Validate(a);
   if (cmd == "indicators") return Indicators(a);
   if (cmd == "series") return Series(a);
+  if (cmd == "benchmark") return BenchmarkCommand(a);
   if (cmd == "report") return Report(a);
   if (cmd == "synth") return Synth(a);
   if (cmd == "certs") return Certs(a);

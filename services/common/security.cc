@@ -68,6 +68,7 @@ const std::map<std::string, std::set<std::string>>& MethodRoles() {
       {"/carestat.v1.Metrics/GetSeries", {"read", "admin"}},
       {"/carestat.v1.Metrics/ListIndicators", {"read", "admin"}},
       {"/carestat.v1.Metrics/ListReturns", {"read", "admin"}},
+      {"/carestat.v1.Metrics/GetBenchmark", {"read", "admin"}},
       {"/carestat.v1.Metrics/PutReferenceData", {"admin"}},
       {"/carestat.v1.Metrics/PutLocalMeasures", {"admin"}},
       {"/carestat.v1.Reporting/BuildAnnualReport", {"read", "admin"}},

@@ -5,7 +5,10 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
 #include "services/common/status.h"
+#include "services/common/dates.h"
+#include "services/metrics/benchmark.h"
 #include "services/metrics/indicators/catalogue.h"
+#include "services/metrics/reference/lait.h"
 
 namespace carestat {
 
@@ -110,6 +113,60 @@ grpc::Status MetricsService::PutLocalMeasures(grpc::ServerContext*, const v1::Pu
 grpc::Status MetricsService::ListIndicators(grpc::ServerContext*, const v1::ListIndicatorsRequest*,
                                             v1::ListIndicatorsResponse* resp) {
   for (const auto& d : Catalogue()) *resp->add_indicators() = ToProto(d);
+  return grpc::Status::OK;
+}
+
+grpc::Status MetricsService::GetBenchmark(grpc::ServerContext*, const v1::GetBenchmarkRequest* req,
+                                          v1::GetBenchmarkResponse* resp) {
+  const Lait& lait = Lait::Shipped();
+  const Lait::Area* area = lait.FindArea(req->la());
+  if (req->la().empty() || area == nullptr || area->type != "la") {
+    return grpc::Status(grpc::INVALID_ARGUMENT,
+                        absl::StrCat("unknown LA '", req->la(), "': give a DfE LA code, like 301"));
+  }
+  std::vector<const IndicatorDef*> indicators;
+  if (req->indicator().empty()) {
+    for (const auto& d : Catalogue()) indicators.push_back(&d);
+  } else if (const IndicatorDef* d = FindIndicator(req->indicator())) {
+    indicators.push_back(d);
+  } else {
+    return grpc::Status(grpc::INVALID_ARGUMENT, absl::StrCat("unknown indicator '", req->indicator(),
+                                                             "': `carestat indicators --list` shows the ids"));
+  }
+  std::optional<int> year;
+  if (!req->year().empty()) {
+    std::string problem;
+    year = ParseFinancialYear(req->year(), &problem);
+    if (!year) return grpc::Status(grpc::INVALID_ARGUMENT, problem);
+  }
+  for (const IndicatorDef* d : indicators) {
+    // The council's own figures: metrics' stored financial-year points computed from its
+    // returns (none when metrics holds no data for the LA).
+    ComputedFigures own;
+    auto series = engine_->GetSeries(req->la(), d->id, "", "", "");
+    if (series.ok()) {
+      for (const auto& p : *series) {
+        if (p.has_value() && !p.supplied() && p.period().kind() == v1::Period::FINANCIAL_YEAR)
+          own[p.period().start_year()] = p.value();
+      }
+    } else if (!absl::IsNotFound(series.status())) {
+      return ToGrpc(series.status());
+    }
+    std::optional<int> fy = year;
+    if (!fy) fy = LatestPublishedYear(lait, req->la(), d->id);
+    if (!fy && !own.empty()) fy = own.rbegin()->first;
+    if (!fy) {  // no year asked, none published, none computed
+      v1::LaBenchmark* b = resp->add_benchmarks();
+      b->set_la(req->la());
+      b->set_la_name(area->name);
+      b->set_indicator(d->id);
+      const Lait::Mapping* m = lait.FindMapping(d->id);
+      b->set_status(m ? m->status : "not published by DfE");
+      if (m) b->set_note(m->difference);
+      continue;
+    }
+    *resp->add_benchmarks() = BenchmarkOf(lait, req->la(), d->id, *fy, own, &engine_->populations());
+  }
   return grpc::Status::OK;
 }
 

@@ -32,6 +32,8 @@ class MetricsService final : public v1::Metrics::Service {
                                 v1::PutReferenceDataResponse* resp) override;
   grpc::Status PutLocalMeasures(grpc::ServerContext* ctx, const v1::PutLocalMeasuresRequest* req,
                                 v1::PutReferenceDataResponse* resp) override;
+  grpc::Status GetBenchmark(grpc::ServerContext* ctx, const v1::GetBenchmarkRequest* req,
+                            v1::GetBenchmarkResponse* resp) override;
 
  private:
   MetricsEngine* engine_;

@@ -254,6 +254,7 @@ TEST_F(SecurityTest, EachRoleAgainstEachRpc) {
       {"/carestat.v1.Metrics/GetSeries", {"read", "admin"}},
       {"/carestat.v1.Metrics/ListIndicators", {"read", "admin"}},
       {"/carestat.v1.Metrics/ListReturns", {"read", "admin"}},
+      {"/carestat.v1.Metrics/GetBenchmark", {"read", "admin"}},
       {"/carestat.v1.Metrics/PutReferenceData", {"admin"}},
       {"/carestat.v1.Metrics/PutLocalMeasures", {"admin"}},
       {"/carestat.v1.Reporting/BuildAnnualReport", {"read", "admin"}},
