@@ -60,6 +60,22 @@ class GrpcMetrics final : public MetricsSource {
     return std::vector<v1::IndicatorDefinition>(resp.indicators().begin(), resp.indicators().end());
   }
 
+  absl::StatusOr<v1::LaBenchmark> Benchmark(const std::string& la, const std::string& indicator,
+                                            const std::string& year) override {
+    grpc::ClientContext c;
+    Deadline(&c);
+    v1::GetBenchmarkRequest req;
+    req.set_la(la);
+    req.set_indicator(indicator);
+    req.set_year(year);
+    v1::GetBenchmarkResponse resp;
+    grpc::Status s = stub_->GetBenchmark(&c, req, &resp);
+    if (!s.ok()) return FromGrpc(s);
+    if (resp.benchmarks_size() == 0)
+      return absl::NotFoundError("metrics gave no benchmark for " + la + " " + indicator + " " + year);
+    return resp.benchmarks(0);
+  }
+
  private:
   v1::Metrics::Stub* stub_;
 };

@@ -184,8 +184,9 @@ std::string FactsTable(const std::vector<const v1::Fact*>& facts, const std::str
                                HtmlEscape(YearSlash(previous)),
                                "</th><th scope=\"col\" class=\"num c-change\">Change</th><th scope=\"col\" class=\"num\">England"
                                "</th><th scope=\"col\" class=\"num\">London</th><th scope=\"col\" class=\"num\">Stat. "
-                               "neighbours</th><th scope=\"col\" class=\"num\">Target</th><th scope=\"col\" class=\"c-rating\">Rating</th>"
+                               "neighbours</th><th scope=\"col\">DfE rank</th><th scope=\"col\" class=\"num\">Target</th><th scope=\"col\" class=\"c-rating\">Rating</th>"
                                "</tr></thead>\n<tbody>\n");
+  bool marked = false;
   for (const v1::Fact* f : facts) {
     std::string label = f->label();
     if (f->period() != year) absl::StrAppend(&label, " (", f->period(), " and ", f->previous_period(), ")");
@@ -196,19 +197,19 @@ std::string FactsTable(const std::vector<const v1::Fact*>& facts, const std::str
     v1::Cell change_cell = f->change();
     h += Td(change_cell, change.empty() ? kNotAvailable : change, " wrap");
     for (const char* prefix : {"ENG", "LON", "SN:"}) {
-      const v1::ComparatorValue* found = nullptr;
-      for (const auto& c : f->comparators()) {
-        if (c.entity().rfind(prefix, 0) == 0) found = &c;
-      }
-      v1::Cell none;
-      const v1::Cell& c = found ? found->value() : none;
-      h += Td(c, FormatValue(c, f->unit()));
+      ShownComparator c = FactComparator(*f, prefix);
+      marked |= c.published;
+      h += Td(c.cell, c.text, c.published ? " dfe" : "");
     }
+    const std::string rank = RankWords(f->dfe(), true);
+    absl::StrAppend(&h, "<td", rank.empty() ? " class=\"na\"" : "", ">", HtmlEscape(rank.empty() ? kNotAvailable : rank),
+                    "</td>");
     if (f->has_target()) h += Td(f->target().value(), FormatValue(f->target().value(), f->unit()));
     else h += "<td class=\"num na\">none</td>";
     absl::StrAppend(&h, "<td>", Rag(f->rating(), f->rating_reason()), "</td></tr>\n");
   }
   h += "</tbody>\n</table>\n";
+  if (marked) absl::StrAppend(&h, "<p class=\"note\">", HtmlEscape(kPublishedMarkNote), "</p>\n");
   return h;
 }
 

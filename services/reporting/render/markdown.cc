@@ -108,22 +108,28 @@ std::string RenderMarkdown(const v1::AnnualReport& r, bool published) {
     absl::StrAppend(&md, "## ", section, "\n\n");
     for (const v1::Fact* f : by_section[section]) absl::StrAppend(&md, "- ", FactSentence(*f), "\n");
     md += "\n";
-    md += Header({"Measure", r.year(), previous_year, "Change", "England", "London", "Stat. neighbours", "Target",
-                  "Rating"},
+    md += Header({"Measure", r.year(), previous_year, "Change", "England", "London", "Stat. neighbours", "DfE rank",
+                  "Target", "Rating"},
                  1, 1);
+    bool marked = false;
     for (const v1::Fact* f : by_section[section]) {
       std::string label = f->label();
       if (f->period() != r.year()) absl::StrAppend(&label, " (", f->period(), " and ", f->previous_period(), ")");
       const std::string change = ChangeWords(f->change(), f->change_pct(), f->unit());
       absl::StrAppend(&md, "| ", Md(label), " | ", FormatValue(f->value(), f->unit()), " | ",
-                      FormatValue(f->previous(), f->unit()), " | ", change.empty() ? kNotAvailable : change, " | ",
-                      ComparatorCell(f->comparators(), "ENG", f->unit()), " | ",
-                      ComparatorCell(f->comparators(), "LON", f->unit()), " | ",
-                      ComparatorCell(f->comparators(), "SN:", f->unit()), " | ",
+                      FormatValue(f->previous(), f->unit()), " | ", change.empty() ? kNotAvailable : change, " |");
+      for (const char* prefix : {"ENG", "LON", "SN:"}) {
+        ShownComparator c = FactComparator(*f, prefix);
+        marked |= c.published;
+        absl::StrAppend(&md, " ", c.text, " |");
+      }
+      const std::string rank = RankWords(f->dfe(), true);
+      absl::StrAppend(&md, " ", Md(rank.empty() ? kNotAvailable : rank), " | ",
                       f->has_target() ? FormatValue(f->target().value(), f->unit()) : "none", " | ",
                       RatingName(f->rating()), " |\n");
     }
     md += "\n";
+    if (marked) absl::StrAppend(&md, kPublishedMarkNote, "\n\n");
   }
   md += Notes(published, {r.rating_rule()});
   return md;

@@ -125,7 +125,11 @@ std::vector<DataTable> Tabulate(const v1::AnnualReport& r) {
   facts.header = {"section",  "indicator",     "label",         "unit",          "polarity", "period",
                   "value",    "previous period", "previous",    "change",        "change %", "England",
                   "London",   "Statistical neighbours", "target", "target value", "rating",  "rated against",
-                  "reason",   "supplied"};
+                  "reason",   "supplied",
+                  // DfE's published figures (LAIT), never mixed with the comparators above.
+                  "DfE status", "DfE period", "DfE figure", "DfE England", "DfE region", "DfE region figure",
+                  "DfE neighbours average", "neighbours with a figure", "neighbours listed", "DfE rank", "rank of",
+                  "DfE quartile"};
   facts.key_columns = {1, 5};
   for (const auto& f : r.facts()) {
     std::vector<OutCell>& c = facts.rows.emplace_back();
@@ -140,6 +144,22 @@ std::vector<DataTable> Tabulate(const v1::AnnualReport& r) {
     c.push_back(OutCell::Text(f.rated_against().label()));
     c.push_back(OutCell::Text(f.rating_reason()));
     c.push_back(OutCell::Text(f.supplied() ? "yes" : "no"));
+    const v1::PublishedComparison& d = f.dfe();
+    const bool mapped = d.status() == "mapped";
+    auto published = [&](const v1::Cell& cell) { return mapped ? OutCell::Of(cell, f.unit()) : OutCell::Text(""); };
+    c.push_back(OutCell::Text(d.status()));
+    c.push_back(OutCell::Text(d.period()));
+    c.push_back(mapped && !d.value().has_value() && d.published_text() == "-" ? OutCell::Text("-")
+                                                                               : published(d.value()));
+    c.push_back(published(d.england()));
+    c.push_back(OutCell::Text(d.region_name()));
+    c.push_back(published(d.region()));
+    c.push_back(published(d.neighbours()));
+    c.push_back(mapped ? OutCell::Integer(d.neighbours_with_value()) : OutCell::Text(""));
+    c.push_back(mapped ? OutCell::Integer(d.neighbours_listed()) : OutCell::Text(""));
+    c.push_back(d.rank() > 0 ? OutCell::Integer(d.rank()) : OutCell::Text(""));
+    c.push_back(mapped ? OutCell::Integer(d.rank_of()) : OutCell::Text(""));
+    c.push_back(OutCell::Text(d.quartile()));
   }
   return out;
 }

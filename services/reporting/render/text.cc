@@ -77,6 +77,82 @@ std::string ComparatorWords(const google::protobuf::RepeatedPtrField<v1::Compara
   return absl::StrJoin(parts, ", ");
 }
 
+const char kNotPublishedByDfe[] = "not published by DfE";
+
+const char kPublishedMarkNote[] =
+    "\u2020 DfE's published figure for the year, from LAIT (DfE's Local Authority Interactive Tool), where carestat "
+    "holds no other comparator: England, London, and the average of the statistical neighbours that have a figure. "
+    "DfE rank: among all LAs with a published figure, 1 the best by DfE's polarity, ties sharing a rank (\"not "
+    "ranked\": DfE gives the figure no better direction, or published none for the council); quartile A (best) to D "
+    "as LAIT bands them. \"not published by DfE\": no DfE collection holds the figure.";
+
+std::string RankWords(const v1::PublishedComparison& d, bool brief) {
+  if (d.status() == kNotPublishedByDfe) return kNotPublishedByDfe;
+  if (d.status() != "mapped") return "";
+  if (d.rank() > 0) {
+    std::string s = absl::StrCat("rank ", d.rank(), " of ", d.rank_of());
+    if (!d.quartile().empty()) absl::StrAppend(&s, ", quartile ", d.quartile());
+    return s;
+  }
+  if (d.rank_of() == 0) return brief ? "none published" : absl::StrCat("no LA's figure published for ", d.period());
+  if (brief) return "not ranked";
+  if (d.polarity() != "High" && d.polarity() != "Low") return "not ranked (DfE gives no better direction)";
+  return absl::StrCat("not ranked (no figure published for the council; ", d.rank_of(), " LAs ranked)");
+}
+
+std::string PublishedWords(const v1::Fact& f) {
+  const v1::PublishedComparison& d = f.dfe();
+  if (d.status().empty()) return "";
+  if (d.status() == kNotPublishedByDfe) return "Not published by DfE.";
+  if (d.status() == "not in LAIT") return "DfE's published figures are not held (not in LAIT).";
+  if (d.status() != "mapped") return absl::StrCat("DfE publishes no comparable figure (", d.status(), ").");
+  const bool any = d.value().has_value() || !d.published_text().empty() || d.england().has_value() ||
+                   d.region().has_value() || d.neighbours().has_value();
+  if (!any) return absl::StrCat("DfE published no figures for ", d.period(), ".");
+  std::vector<std::string> parts;
+  parts.push_back(absl::StrCat("the council ", d.value().has_value() ? FormatValue(d.value(), f.unit())
+                                               : d.published_text() == "-"
+                                                   ? "not published (suppressed or not collected)"
+                                                   : "not published"));
+  if (d.england().has_value()) parts.push_back(absl::StrCat("England ", FormatValue(d.england(), f.unit())));
+  if (d.region().has_value())
+    parts.push_back(absl::StrCat(d.region_name(), " ", FormatValue(d.region(), f.unit())));
+  if (d.neighbours().has_value())
+    parts.push_back(absl::StrCat("statistical neighbours ", FormatValue(d.neighbours(), f.unit()), " (",
+                                 d.neighbours_with_value(), " of ", d.neighbours_listed(), " with a figure)"));
+  return absl::StrCat(d.source(), ": ", absl::StrJoin(parts, ", "), "; ", RankWords(d), ".");
+}
+
+ShownComparator FactComparator(const v1::Fact& f, const std::string& prefix) {
+  ShownComparator out;
+  for (const auto& c : f.comparators()) {
+    if (c.entity().rfind(prefix, 0) == 0 && (c.value().has_value() || c.value().suppressed())) {
+      out.cell = c.value();
+      out.text = FormatValue(c.value(), f.unit());
+      return out;
+    }
+  }
+  const v1::PublishedComparison& d = f.dfe();
+  if (d.status() == kNotPublishedByDfe) {
+    out.text = kNotPublishedByDfe;
+    return out;
+  }
+  const v1::Cell* published = nullptr;
+  if (d.status() == "mapped") {
+    if (prefix == "ENG") published = &d.england();
+    else if (prefix == "LON" && d.region_name() == "London") published = &d.region();
+    else if (prefix == "SN:") published = &d.neighbours();
+  }
+  if (published && published->has_value()) {
+    out.cell = *published;
+    out.text = FormatValue(*published, f.unit()) + " \u2020";
+    out.published = true;
+    return out;
+  }
+  out.text = kNotAvailable;
+  return out;
+}
+
 std::string FactSentence(const v1::Fact& f) {
   std::string s = absl::StrCat(f.label(), ": ", FormatValue(f.value(), f.unit()), " in ", f.period());
   if (f.previous().has_value() || f.previous().suppressed()) {
@@ -86,7 +162,14 @@ std::string FactSentence(const v1::Fact& f) {
   }
   s += ".";
   const std::string comparators = ComparatorWords(f.comparators(), f.unit());
-  absl::StrAppend(&s, " ", comparators.empty() ? "No comparator figures are available." : comparators + ".");
+  const std::string& status = f.dfe().status();
+  if (!comparators.empty()) absl::StrAppend(&s, " ", comparators, ".");
+  else if (status == kNotPublishedByDfe) absl::StrAppend(&s, " No comparator figures: not published by DfE.");
+  else if (status != "mapped") absl::StrAppend(&s, " No comparator figures are available.");
+  if (status != kNotPublishedByDfe) {
+    const std::string published = PublishedWords(f);
+    if (!published.empty()) absl::StrAppend(&s, " ", published);
+  }
   if (f.has_target() && f.target().value().has_value()) {
     std::string label = f.target().label();
     if (!label.empty()) label[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(label[0])));

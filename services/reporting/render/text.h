@@ -17,7 +17,28 @@ std::string LaWords(const std::string& la, const std::string& name);   // "Barki
 std::string StatusWords(bool published);
 // The change of a fact in words: "-50, -4%"; "+3 percentage points"; "" when not available.
 std::string ChangeWords(const v1::Cell& change, const v1::Cell& change_pct, const std::string& unit);
+// The fact with its comparators and DfE's published figures (LAIT): "... England 532,
+// London 478, Statistical neighbours 715. DfE's published figures for 2015-16 (LAIT): the
+// council 535, England 536, London 478, statistical neighbours 690 (10 of 10 with a
+// figure); not ranked (DfE gives no better direction)." An indicator no DfE collection
+// holds says "not published by DfE".
 std::string FactSentence(const v1::Fact& f);
+// DfE's published figures of a fact in words ("" when metrics gave none).
+std::string PublishedWords(const v1::Fact& f);
+// "rank 12 of 152, quartile A", "not ranked (why)" ("not ranked" when brief), "not
+// published by DfE"; "" otherwise.
+std::string RankWords(const v1::PublishedComparison& d, bool brief = false);
+// A fact's comparator for a table column ("ENG", "LON", "SN:"): the comparator metrics
+// holds, else DfE's published figure (LAIT) marked with a dagger (published true), else
+// "not published by DfE" for an indicator DfE does not publish, else "not available".
+struct ShownComparator {
+  v1::Cell cell;
+  std::string text;
+  bool published = false;
+};
+ShownComparator FactComparator(const v1::Fact& f, const std::string& prefix);
+extern const char kNotPublishedByDfe[];
+extern const char kPublishedMarkNote[];   // what the dagger and the DfE rank column mean
 std::string ComparatorWords(const google::protobuf::RepeatedPtrField<v1::ComparatorValue>& cs, const std::string& unit);
 std::string EvidenceWords(const v1::Finding& f);
 extern const char kRoundingNote[];

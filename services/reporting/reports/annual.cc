@@ -1,5 +1,7 @@
 #include "services/reporting/reports/annual.h"
 
+#include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -197,6 +199,39 @@ absl::StatusOr<v1::Fact> MakeFact(SeriesBook& book, const std::string& section, 
   return f;
 }
 
+v1::Cell PublishedCell(bool has, double value, const std::string& unit) {
+  v1::Cell c;
+  c.set_unit(unit);
+  if (has) {
+    c.set_has_value(true);
+    c.set_value(value);
+  }
+  return c;
+}
+
+// DfE's published figures for a fact, from metrics' benchmark of the indicator.
+v1::PublishedComparison ComparisonOf(const v1::LaBenchmark& b, const std::string& unit) {
+  v1::PublishedComparison d;
+  d.set_status(b.status());
+  d.set_period(b.period());
+  d.set_note(b.note());
+  d.set_polarity(b.polarity());
+  if (b.status() != "mapped") return d;
+  d.set_source(absl::StrCat("DfE's published figures for ", b.period(), " (LAIT)"));
+  *d.mutable_value() = PublishedCell(b.has_published(), b.published(), unit);
+  d.set_published_text(b.published_text());
+  *d.mutable_england() = PublishedCell(b.has_england(), b.england(), unit);
+  d.set_region_name(b.region_name());
+  *d.mutable_region() = PublishedCell(b.has_region(), b.region(), unit);
+  *d.mutable_neighbours() = PublishedCell(b.has_neighbours_average(), b.neighbours_average(), unit);
+  d.set_neighbours_with_value(b.neighbours_with_value());
+  d.set_neighbours_listed(b.neighbours_listed());
+  d.set_rank(b.rank());
+  d.set_rank_of(b.rank_of());
+  d.set_quartile(b.quartile());
+  return d;
+}
+
 }  // namespace
 
 absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const std::string& year,
@@ -265,10 +300,33 @@ absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const 
     if (!s.ok()) return s;
   }
 
+  // DfE's published figures for each catalogue indicator a fact quotes (one call per
+  // indicator). An LA metrics cannot benchmark (not a DfE LA code) or an older metrics
+  // without GetBenchmark leaves the facts without them; any other failure fails the report.
+  std::map<std::string, std::optional<v1::LaBenchmark>> benchmarks;
+  auto add_published = [&](v1::Fact* f) -> absl::Status {
+    if (!book.Definition(f->indicator())) return absl::OkStatus();
+    auto it = benchmarks.find(f->indicator());
+    if (it == benchmarks.end()) {
+      auto b = metrics.Benchmark(la, f->indicator(), FormatPeriod(FinancialYear(last)));
+      if (!b.ok() && !absl::IsInvalidArgument(b.status()) && !absl::IsNotFound(b.status()) &&
+          !absl::IsUnimplemented(b.status()))
+        return b.status();
+      it = benchmarks.emplace(f->indicator(), b.ok() ? std::optional<v1::LaBenchmark>(*b) : std::nullopt).first;
+    }
+    if (!it->second) return absl::OkStatus();
+    // DfE's figures are of the whole indicator: a breakdown of one it publishes is not
+    // compared; one it does not publish says so.
+    if (!f->breakdown().empty() && it->second->status() == "mapped") return absl::OkStatus();
+    *f->mutable_dfe() = ComparisonOf(*it->second, f->unit());
+    return absl::OkStatus();
+  };
+
   std::set<std::string> listed;
   for (const auto& spec : AnnualFactSpecs()) {
     auto f = MakeFact(book, spec.section, spec.indicator, spec.breakdown, spec.label, last);
     if (!f.ok()) return f.status();
+    if (absl::Status p = add_published(&*f); !p.ok()) return p;
     *report.add_facts() = *std::move(f);
     listed.insert(IndicatorKey(spec.indicator, spec.breakdown));
   }
@@ -286,6 +344,7 @@ absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const 
       *f->mutable_value() = CellFromPoint(p, "", CellRef(p.indicator(), p.breakdown(), last));
       f->set_supplied(true);
     }
+    if (absl::Status p = add_published(&*f); !p.ok()) return p;
     *report.add_facts() = *std::move(f);
   }
   return report;

@@ -1,6 +1,6 @@
 // File: source.h
 // What the reports read, and from where: metrics' aggregates through its gRPC API
-// (GetSeries with comparators, GetValues, ListIndicators) and, for the
+// (GetSeries with comparators, GetValues, ListIndicators, GetBenchmark) and, for the
 // self-assessment's data-quality section only, ingestion's list of stored returns.
 // Reports never see a record. The service wraps the stubs; tests give fakes.
 //   class Fake : public MetricsSource { ... };
@@ -32,6 +32,12 @@ class MetricsSource {
                                                                  const std::string& period) = 0;
   // ListIndicators: ids, names, units and polarities.
   virtual absl::StatusOr<std::vector<v1::IndicatorDefinition>> Indicators() = 0;
+  // GetBenchmark(la, indicator, year): DfE's published figures (LAIT) for one catalogue
+  // indicator and financial year, with rank, quartile and the reconciliation of the
+  // council's computed figures. INVALID_ARGUMENT for an LA or indicator metrics does not
+  // know (a local measure); NOT_FOUND when the answer holds no benchmark.
+  virtual absl::StatusOr<v1::LaBenchmark> Benchmark(const std::string& la, const std::string& indicator,
+                                                    const std::string& year) = 0;
 };
 
 class ReturnsSource {

@@ -4,6 +4,9 @@
 
 #include <set>
 
+#include "services/metrics/reference/lait.h"
+#include "services/reporting/render/render.h"
+#include "services/reporting/render/text.h"
 #include "services/reporting/reports/annual.h"
 #include "services/reporting/reports/series.h"
 #include "tests/unit/reporting/fake_metrics.h"
@@ -267,6 +270,135 @@ TEST(AnnualReportTest, EachSeriesIsFetchedOnce) {
   Build(m);
   // Table rows, figures and facts share their series: one GetSeries per id and breakdown.
   EXPECT_LT(m.series_calls, 60);
+}
+
+// A made-up answer of GetBenchmark for a published indicator.
+v1::LaBenchmark MadeUpBenchmark(const std::string& indicator) {
+  v1::LaBenchmark b;
+  b.set_la("301");
+  b.set_indicator(indicator);
+  b.set_period("2015-16");
+  b.set_status("mapped");
+  b.set_polarity("High");
+  b.set_published(76);
+  b.set_published_text("76");
+  b.set_england(83);
+  b.set_region_code("986");
+  b.set_region_name("London");
+  b.set_region(81);
+  b.set_neighbours_average(79);
+  b.set_neighbours_with_value(9);
+  b.set_neighbours_listed(10);
+  b.set_rank(115);
+  b.set_rank_of(152);
+  b.set_quartile("D");
+  return b;
+}
+
+std::string MarkdownRow(const std::string& md, const std::string& label) {
+  const size_t at = md.find("| " + label + " |");
+  if (at == std::string::npos) return "";
+  return md.substr(at, md.find('\n', at) - at);
+}
+
+TEST(AnnualReportTest, FactsQuoteDfesPublishedFiguresWithRankAndQuartile) {
+  FakeMetrics m = SeedLikeMetrics();
+  m.benchmarks[{"assessment_timeliness_pct", 2015}] = MadeUpBenchmark("assessment_timeliness_pct");
+  v1::AnnualReport r = Build(m);
+  const v1::Fact* f = FactOf(r, "assessment_timeliness_pct");
+  ASSERT_NE(f, nullptr);
+  const v1::PublishedComparison& d = f->dfe();
+  EXPECT_EQ(d.status(), "mapped");
+  EXPECT_EQ(d.period(), "2015-16");
+  EXPECT_EQ(d.england().value(), 83);
+  EXPECT_EQ(d.region_name(), "London");
+  EXPECT_EQ(d.region().value(), 81);
+  EXPECT_EQ(d.neighbours().value(), 79);
+  EXPECT_EQ(d.rank(), 115);
+  EXPECT_EQ(d.rank_of(), 152);
+  EXPECT_EQ(d.quartile(), "D");
+  // Published figures, not the council's: never suppressed, no ref.
+  EXPECT_TRUE(d.england().ref().empty());
+  const std::string s = FactSentence(*f);
+  EXPECT_NE(s.find("DfE's published figures for 2015-16 (LAIT): the council 76%, England 83%, London 81%, "
+                   "statistical neighbours 79% (9 of 10 with a figure); rank 115 of 152, quartile D."),
+            std::string::npos)
+      << s;
+  // The table: England and London from DfE's figures (marked), the neighbours from the
+  // comparator metrics holds (the seed's 82%), and the rank.
+  const std::string md = RenderMarkdown(r);
+  const std::string row = MarkdownRow(md, "Assessments completed within 45 working days");
+  EXPECT_NE(row.find("| 83% \u2020 | 81% \u2020 | 82% | rank 115 of 152, quartile D |"), std::string::npos) << row;
+  EXPECT_NE(md.find(kPublishedMarkNote), std::string::npos);
+  const std::string html = RenderHtml(r);
+  EXPECT_NE(html.find("rank 115 of 152, quartile D"), std::string::npos);
+}
+
+TEST(AnnualReportTest, FactsCarryTheShippedLaitFigures) {
+  // The fake serves GetBenchmark from the shipped LAIT tables, as metrics does.
+  FakeMetrics m = SeedLikeMetrics();
+  v1::AnnualReport r = Build(m);
+  const Lait& lait = Lait::Shipped();
+  for (const char* id : {"assessment_timeliness_pct", "cpp_rate", "lac_started", "referrals"}) {
+    const v1::Fact* f = FactOf(r, id);
+    ASSERT_NE(f, nullptr) << id;
+    EXPECT_EQ(f->dfe().status(), "mapped") << id;
+    EXPECT_EQ(f->dfe().england().value(), *lait.Number(id, "970", 2015)) << id;
+    EXPECT_EQ(f->dfe().region().value(), *lait.Number(id, "986", 2015)) << id;
+    EXPECT_EQ(f->dfe().value().value(), *lait.Number(id, "301", 2015)) << id;
+    int with_number = 0;   // of 2015-16's 152 LAs, those DfE published a number for
+    for (const auto& [code, v] : lait.LaValues(id, 2015)) with_number += v->number.has_value();
+    EXPECT_EQ(f->dfe().rank_of(), with_number) << id;
+    EXPECT_GT(with_number, 140) << id;
+  }
+  // High polarity: a rank and a band; no polarity: no rank, still "of N".
+  EXPECT_GT(FactOf(r, "assessment_timeliness_pct")->dfe().rank(), 0);
+  EXPECT_FALSE(FactOf(r, "assessment_timeliness_pct")->dfe().quartile().empty());
+  EXPECT_EQ(FactOf(r, "referrals")->dfe().rank(), 0);
+  EXPECT_NE(FactSentence(*FactOf(r, "referrals")).find("not ranked (DfE gives no better direction)"),
+            std::string::npos);
+  // A breakdown of an indicator LAIT does not hold says so.
+  EXPECT_EQ(FactOf(r, "cpp_category_pct", "category=NEG")->dfe().status(), "not in LAIT");
+  // One GetBenchmark per indicator, the five categories of abuse sharing one.
+  std::set<std::string> ids;
+  for (const auto& f : r.facts()) {
+    if (FindIndicator(f.indicator())) ids.insert(f.indicator());
+  }
+  EXPECT_EQ(m.benchmark_calls, static_cast<int>(ids.size()));
+}
+
+TEST(AnnualReportTest, AnIndicatorDfeNeverPublishedSaysSo) {
+  FakeMetrics m = SeedLikeMetrics();
+  v1::AnnualReport r = Build(m);
+  const v1::Fact* lac_peak = FactOf(r, "lac_peak");   // monthly: no DfE collection holds it
+  ASSERT_NE(lac_peak, nullptr);
+  EXPECT_EQ(lac_peak->dfe().status(), "not published by DfE");
+  const std::string s = FactSentence(*lac_peak);
+  EXPECT_NE(s.find("not published by DfE"), std::string::npos) << s;
+  EXPECT_EQ(s.find("No comparator figures are available"), std::string::npos) << s;
+  const std::string row = MarkdownRow(RenderMarkdown(r), "Highest month-end number of looked-after children");
+  ASSERT_FALSE(row.empty());
+  EXPECT_EQ(row.find("not available | not available | not available"), std::string::npos) << row;
+  EXPECT_NE(row.find("| not published by DfE | not published by DfE | not published by DfE | not published by DfE |"),
+            std::string::npos)
+      << row;
+  // An indicator DfE publishes elsewhere but LAIT does not hold is not called unpublished.
+  const v1::Fact* s47 = FactOf(r, "s47_enquiries");
+  EXPECT_EQ(s47->dfe().status(), "not in LAIT");
+  EXPECT_EQ(FactSentence(*s47).find("not published by DfE"), std::string::npos);
+}
+
+TEST(AnnualReportTest, BenchmarkFailures) {
+  // An LA metrics cannot benchmark (or an older metrics): the facts go without DfE's figures.
+  FakeMetrics m = SeedLikeMetrics();
+  m.benchmark_fail = absl::InvalidArgumentError("unknown LA");
+  v1::AnnualReport r = Build(m);
+  ASSERT_GT(r.facts_size(), 0);
+  for (const auto& f : r.facts()) EXPECT_TRUE(f.dfe().status().empty()) << f.indicator();
+  EXPECT_NE(FactSentence(*FactOf(r, "referrals")).find("No comparator figures are available."), std::string::npos);
+  // metrics unreachable: the report fails, as for its other calls.
+  m.benchmark_fail = absl::UnavailableError("metrics down");
+  EXPECT_EQ(BuildAnnualReport("301", "2015-16", m, 0).status().code(), absl::StatusCode::kUnavailable);
 }
 
 }  // namespace

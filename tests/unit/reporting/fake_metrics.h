@@ -15,6 +15,7 @@
 #include "reference/embedded.h"
 #include "services/common/dates.h"
 #include "services/common/reference_csv.h"
+#include "services/metrics/benchmark.h"
 #include "services/metrics/indicators/catalogue.h"
 #include "services/reporting/reports/source.h"
 
@@ -89,7 +90,34 @@ class FakeMetrics : public MetricsSource {
     return out;
   }
 
+  // GetBenchmark as metrics serves it: BenchmarkOf over the shipped LAIT tables, with the
+  // council's computed figures from the LA's points here; `benchmarks` (indicator, year)
+  // overrides it with a made-up answer, `benchmark_fail` fails every call.
+  absl::StatusOr<v1::LaBenchmark> Benchmark(const std::string& la, const std::string& indicator,
+                                            const std::string& year) override {
+    ++benchmark_calls;
+    if (!benchmark_fail.ok()) return benchmark_fail;
+    if (!FindIndicator(indicator)) return absl::InvalidArgumentError("unknown indicator '" + indicator + "'");
+    auto fy = ParsePeriod(year);
+    if (!fy) return absl::InvalidArgumentError("bad year '" + year + "'");
+    auto it = benchmarks.find({indicator, fy->start_year()});
+    if (it != benchmarks.end()) return it->second;
+    const Lait& lait = Lait::Shipped();
+    const Lait::Area* area = lait.FindArea(la);
+    if (area == nullptr || area->type != "la") return absl::InvalidArgumentError("unknown LA '" + la + "'");
+    ComputedFigures own;
+    for (const auto& [k, p] : points_) {
+      if (std::get<0>(k) == la && std::get<1>(k) == indicator && std::get<2>(k).empty() && p.has_value() &&
+          !p.supplied())
+        own[std::get<3>(k)] = p.value();
+    }
+    return BenchmarkOf(lait, la, indicator, fy->start_year(), own);
+  }
+
   absl::Status fail = absl::OkStatus();
+  absl::Status benchmark_fail = absl::OkStatus();
+  std::map<std::pair<std::string, int>, v1::LaBenchmark> benchmarks;
+  int benchmark_calls = 0;
   int series_calls = 0;
   // Served with every series as metrics serves them: the shipped reference/targets.csv.
   std::vector<v1::Target> targets = ShippedTargets();
