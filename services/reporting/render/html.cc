@@ -466,6 +466,25 @@ std::string RenderHtml(const v1::SelfAssessment& sa, bool published) {
     }
     h += "</tbody>\n</table>\n";
   }
+  if (!dq.reconciliation_note().empty()) {
+    absl::StrAppend(&h, "<h3>Reconciliation with DfE's published figures</h3>\n<p>",
+                    HtmlEscape(dq.reconciliation_note()), "</p>\n");
+    if (dq.reconciliation_size() > 0) {
+      h += "<table class=\"dq reconciliation\">\n<caption>The council's computed figures beside DfE's published "
+           "figures</caption>\n<thead><tr><th scope=\"col\">Indicator</th><th scope=\"col\">Year</th><th "
+           "scope=\"col\" class=\"num\">Council's figure</th><th scope=\"col\" class=\"num\">DfE's figure</th><th "
+           "scope=\"col\" class=\"num\">Difference</th><th scope=\"col\">Known reason</th></tr></thead>\n<tbody>\n";
+      for (const auto& rec : dq.reconciliation()) {
+        absl::StrAppend(&h, "<tr data-indicator=\"", HtmlEscape(rec.indicator()), "\"><th scope=\"row\">",
+                        HtmlEscape(rec.label()), "</th><td>", HtmlEscape(rec.period()), "</td>",
+                        Td(rec.computed(), FormatValue(rec.computed(), rec.unit())),
+                        Td(rec.published(), FormatValue(rec.published(), rec.unit())),
+                        Td(rec.difference(), ReconciliationDifference(rec)), "<td>",
+                        HtmlEscape(rec.reason().empty() ? "within DfE's rounding" : rec.reason()), "</td></tr>\n");
+      }
+      h += "</tbody>\n</table>\n";
+    }
+  }
   h += "</section>\n";
   h += Notes(published, {sa.rating_rule(), sa.direction_rule(), sa.findings_rule()});
   absl::StrAppend(&h, "<footer>", HtmlEscape(LaWords(sa.la(), sa.la_name())), " &middot; ", HtmlEscape(title),

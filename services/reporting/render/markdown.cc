@@ -186,6 +186,18 @@ std::string RenderMarkdown(const v1::SelfAssessment& sa, bool published) {
     }
     md += "\n";
   }
+  if (!dq.reconciliation_note().empty()) {
+    absl::StrAppend(&md, "### Reconciliation with DfE's published figures\n\n", dq.reconciliation_note(), "\n\n");
+    if (dq.reconciliation_size() > 0) {
+      md += Header({"Indicator", "Year", "Council's figure", "DfE's figure", "Difference", "Known reason"}, 2, 1);
+      for (const auto& rec : dq.reconciliation()) {
+        absl::StrAppend(&md, "| ", Md(rec.label()), " | ", rec.period(), " | ", FormatValue(rec.computed(), rec.unit()),
+                        " | ", FormatValue(rec.published(), rec.unit()), " | ", ReconciliationDifference(rec), " | ",
+                        rec.reason().empty() ? "within DfE's rounding" : Md(rec.reason()), " |\n");
+      }
+      md += "\n";
+    }
+  }
   md += Notes(published, {sa.rating_rule(), sa.direction_rule(), sa.findings_rule()});
   return md;
 }

@@ -252,6 +252,22 @@ std::vector<DataTable> Tabulate(const v1::SelfAssessment& sa) {
                        q.has_previous() ? Rate(q.previous_errors_per_1000()) : OutCell::Text("no return last year"),
                        q.has_previous() ? Rate(q.previous_queries_per_1000()) : OutCell::Text("no return last year")});
   }
+  const v1::DataQuality& quality = sa.data_quality();
+  if (!quality.reconciliation_note().empty()) {
+    DataTable& rt = out.emplace_back();
+    rt.name = "reconciliation";
+    rt.sheet = "Reconciliation";
+    rt.title = "Reconciliation with DfE's published figures";
+    rt.source = quality.reconciliation_note();
+    rt.header = {"indicator", "label", "unit", "year", "computed", "published", "difference", "reason"};
+    rt.key_columns = {0, 3};
+    for (const auto& rec : quality.reconciliation()) {
+      rt.rows.push_back({OutCell::Text(rec.indicator()), OutCell::Text(rec.label()), OutCell::Text(rec.unit()),
+                         OutCell::Text(rec.period()), OutCell::Of(rec.computed(), rec.unit()),
+                         OutCell::Of(rec.published(), rec.unit()), OutCell::Of(rec.difference(), rec.unit()),
+                         OutCell::Text(rec.reason())});
+    }
+  }
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include "services/reporting/render/text.h"
 
+#include <cmath>
 #include <ctime>
 #include <vector>
 
@@ -179,6 +180,13 @@ std::string FactSentence(const v1::Fact& f) {
     absl::StrAppend(&s, " Rated ", RatingName(f.rating()), ": ", f.rating_reason(), ".");
   if (f.supplied()) s += " (Local measure.)";
   return s;
+}
+
+std::string ReconciliationDifference(const v1::Reconciliation& rec) {
+  if (rec.difference().suppressed()) return kSuppressedMark;
+  if (!rec.difference().has_value()) return kNotAvailable;
+  if (std::abs(rec.difference().value()) < 0.05) return "0";
+  return FormatDifference(rec.difference(), rec.unit());
 }
 
 std::string EvidenceWords(const v1::Finding& f) {

@@ -40,6 +40,8 @@ ShownComparator FactComparator(const v1::Fact& f, const std::string& prefix);
 extern const char kNotPublishedByDfe[];
 extern const char kPublishedMarkNote[];   // what the dagger and the DfE rank column mean
 std::string ComparatorWords(const google::protobuf::RepeatedPtrField<v1::ComparatorValue>& cs, const std::string& unit);
+// A reconciliation row's difference, computed minus published: "+12", "-0.4", "c".
+std::string ReconciliationDifference(const v1::Reconciliation& rec);
 std::string EvidenceWords(const v1::Finding& f);
 extern const char kRoundingNote[];
 extern const char kDisclosureNote[];

@@ -278,6 +278,71 @@ v1::DataQuality BuildDataQuality(const std::string& la, int year, ReturnsSource*
   return dq;
 }
 
+// The reconciliation of the council's computed figures with DfE's published ones: one
+// GetBenchmark per catalogue indicator metrics computes. An LA metrics cannot benchmark
+// (or a metrics without GetBenchmark) leaves the table out, saying why; any other failure
+// fails the self-assessment, as the other metrics calls do.
+absl::Status AddReconciliation(SeriesBook& book, MetricsSource& metrics, const std::string& la, int last,
+                               v1::DataQuality* dq) {
+  auto indicators = metrics.Indicators();
+  if (!indicators.ok()) return indicators.status();
+  const std::string year = FormatPeriod(FinancialYear(last));
+  for (const auto& def : *indicators) {
+    auto b = metrics.Benchmark(la, def.id(), year);
+    if (!b.ok()) {
+      if (absl::IsInvalidArgument(b.status()) || absl::IsUnimplemented(b.status())) {
+        dq->clear_reconciliation();
+        dq->set_reconciliation_note(absl::StrCat(
+            "Reconciliation with DfE's published figures: not available (", b.status().message(), ")."));
+        return absl::OkStatus();
+      }
+      if (absl::IsNotFound(b.status())) continue;
+      return b.status();
+    }
+    for (const auto& rec : b->reconciliation()) {
+      auto fy = ParsePeriod(rec.period());
+      if (!fy) continue;
+      v1::Reconciliation* row = dq->add_reconciliation();
+      row->set_indicator(def.id());
+      row->set_label(def.name());
+      row->set_unit(def.unit());
+      row->set_period(rec.period());
+      const int y = fy->start_year();
+      const std::string ref = CellRef(def.id(), "", y);
+      v1::Cell computed;
+      if (y >= last - 2 && y <= last) {
+        auto c = book.Value(def.id(), "", y);   // the cell the sections show, numerator and all
+        if (c.ok() && c->has_value()) computed = *c;
+      }
+      if (!computed.has_value()) {
+        computed.set_has_value(true);
+        computed.set_value(rec.computed());
+        computed.set_ref(ref);
+        computed.set_unit(def.unit());
+      }
+      *row->mutable_computed() = computed;
+      v1::Cell* published = row->mutable_published();
+      published->set_has_value(true);
+      published->set_value(rec.published());
+      published->set_unit(def.unit());
+      v1::Cell* difference = row->mutable_difference();
+      difference->set_has_value(true);
+      difference->set_value(rec.difference());
+      difference->set_unit(def.unit());
+      difference->add_derived_from(computed.ref());
+      row->set_reason(rec.reason());
+    }
+  }
+  dq->set_reconciliation_note(
+      dq->reconciliation().empty()
+          ? "Reconciliation with DfE's published figures: no year has both a figure computed from the council's "
+            "returns and one DfE published (LAIT)."
+          : "Reconciliation with DfE's published figures (LAIT): for each indicator and year DfE published, the "
+            "council's figure computed by carestat from its returns, DfE's figure for the council, the difference "
+            "(computed minus published) and its known reason; a difference within DfE's rounding has none.");
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<v1::SelfAssessment> BuildSelfAssessment(const std::string& la, const std::string& year,
@@ -331,6 +396,7 @@ absl::StatusOr<v1::SelfAssessment> BuildSelfAssessment(const std::string& la, co
     for (const auto& a : section.indicators()) Find(section.title(), a, &sa);
   }
   *sa.mutable_data_quality() = BuildDataQuality(la, last, returns);
+  if (absl::Status s = AddReconciliation(book, metrics, la, last, sa.mutable_data_quality()); !s.ok()) return s;
   return sa;
 }
 

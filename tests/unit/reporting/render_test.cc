@@ -199,14 +199,15 @@ TEST(RenderTest, CsvIsAFilePerTableThatReadsBackToTheSameNumbers) {
   // The long file holds every number of every table once.
   EXPECT_EQ(csv->content().substr(0, 23), "table,row,column,value\n");
   EXPECT_NE(csv->content().find("table1,contacts,2015-16,11393\n"), std::string::npos);
-  // Self-assessment: a file per section, the findings and data quality.
+  // Self-assessment: a file per section, the findings, data quality and the
+  // reconciliation with DfE's published figures.
   auto sa = Render(SeedAssessment(), v1::CSV);
   ASSERT_TRUE(sa.ok());
   std::vector<std::string> sa_names;
   for (const auto& f : sa->files()) sa_names.push_back(f.name());
   EXPECT_EQ(sa_names, (std::vector<std::string>{"front_door.csv", "cin_cp.csv", "looked_after.csv", "care_leavers.csv",
                                                 "adoption.csv", "workforce.csv", "strengths.csv",
-                                                "areas_for_focus.csv", "data_quality.csv"}));
+                                                "areas_for_focus.csv", "data_quality.csv", "reconciliation.csv"}));
 }
 
 // Unzips `bytes` through a temporary file: name -> content.
@@ -259,8 +260,9 @@ TEST(RenderTest, XlsxIsAZipWithASheetPerTableAndNumbersAsNumbers) {
   auto sa_parts = Unzip(sa->content());
   int sa_sheets = 0;
   for (const auto& [name, content] : sa_parts) sa_sheets += name.rfind("xl/worksheets/sheet", 0) == 0;
-  EXPECT_EQ(sa_sheets, 9);
+  EXPECT_EQ(sa_sheets, 10);
   EXPECT_NE(sa_parts["xl/workbook.xml"].find("name=\"CIN and child protection\""), std::string::npos);
+  EXPECT_NE(sa_parts["xl/workbook.xml"].find("name=\"Reconciliation\""), std::string::npos);
 }
 
 TEST(RenderTest, RequestsWithoutAReportOrFormatAreRefused) {

@@ -2,7 +2,11 @@
 // strengths and areas for focus with their evidence, and the data-quality section.
 #include <gtest/gtest.h>
 
+#include <google/protobuf/util/json_util.h>
+
+#include "services/metrics/reference/lait.h"
 #include "services/reporting/format.h"
+#include "services/reporting/render/render.h"
 #include "services/reporting/reports/rating.h"
 #include "services/reporting/reports/self_assessment.h"
 #include "services/reporting/reports/series.h"
@@ -246,6 +250,121 @@ TEST(SelfAssessmentTest, DataQualityComesFromIngestionWhenGiven) {
   ASSERT_TRUE(failed.ok());
   EXPECT_FALSE(failed->data_quality().available());
   EXPECT_NE(failed->data_quality().note().find("connection refused"), std::string::npos);
+}
+
+const v1::Reconciliation* RowOf(const v1::SelfAssessment& sa, const std::string& id, const std::string& period) {
+  for (const auto& r : sa.data_quality().reconciliation()) {
+    if (r.indicator() == id && r.period() == period) return &r;
+  }
+  return nullptr;
+}
+
+TEST(SelfAssessmentTest, ReconciliationComesFromGetBenchmark) {
+  // The fake serves GetBenchmark from the shipped LAIT tables with the council's points:
+  // each row is the council's figure, DfE's figure for LA 301 and the difference.
+  FakeMetrics m = Data();
+  auto sa = BuildSelfAssessment("301", "2015-16", m, nullptr, 0);
+  ASSERT_TRUE(sa.ok()) << sa.status();
+  const Lait& lait = Lait::Shipped();
+  for (const char* id : {"lac_year_end", "lac_started", "cpp_year_end", "adoptions"}) {
+    const v1::Reconciliation* row = RowOf(*sa, id, "2015-16");
+    ASSERT_NE(row, nullptr) << id;
+    const v1::IndicatorPoint* own = m.Find("301", id, "", 2015);
+    ASSERT_NE(own, nullptr) << id;
+    EXPECT_EQ(row->computed().value(), own->value()) << id;
+    EXPECT_EQ(row->computed().ref(), CellRef(id, "", 2015)) << id;   // the council's: disclosure applies
+    EXPECT_EQ(row->published().value(), *lait.Number(id, "301", 2015)) << id;
+    EXPECT_DOUBLE_EQ(row->difference().value(), own->value() - *lait.Number(id, "301", 2015)) << id;
+  }
+  // The seed has 418 looked after at 31 March 2016, DfE published 415: a reason is given.
+  EXPECT_FALSE(RowOf(*sa, "lac_year_end", "2015-16")->reason().empty());
+  // No row for a year DfE did not publish (LAIT starts in 2015-16) or an indicator it does not.
+  EXPECT_EQ(RowOf(*sa, "lac_year_end", "2014-15"), nullptr);
+  EXPECT_EQ(RowOf(*sa, "lac_peak", "2015-16"), nullptr);
+  EXPECT_NE(sa->data_quality().reconciliation_note().find("computed minus published"), std::string::npos);
+}
+
+TEST(SelfAssessmentTest, ReconciliationRendersInEveryFormat) {
+  FakeMetrics m = Data();
+  v1::LaBenchmark b;
+  b.set_la("301");
+  b.set_indicator("lac_started");
+  b.set_period("2015-16");
+  b.set_status("mapped");
+  v1::BenchmarkReconciliation* rec = b.add_reconciliation();
+  rec->set_period("2015-16");
+  rec->set_computed(220);
+  rec->set_published(207);
+  rec->set_difference(13);
+  rec->set_reason("DfE counts a child who started more than once in the year once.");
+  rec = b.add_reconciliation();
+  rec->set_period("2014-15");
+  rec->set_computed(283);
+  rec->set_published(283);
+  rec->set_difference(0);
+  m.benchmarks[{"lac_started", 2015}] = b;
+  auto sa = BuildSelfAssessment("301", "2015-16", m, nullptr, 0);
+  ASSERT_TRUE(sa.ok()) << sa.status();
+  const v1::Reconciliation* row = RowOf(*sa, "lac_started", "2015-16");
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->published().value(), 207);
+  EXPECT_EQ(row->difference().value(), 13);
+  ASSERT_NE(RowOf(*sa, "lac_started", "2014-15"), nullptr);
+  const std::string name = row->label();
+
+  auto md = Render(*sa, v1::MARKDOWN);
+  ASSERT_TRUE(md.ok());
+  EXPECT_NE(md->content().find("| " + name + " | 2015-16 | 220 | 207 | +13 | DfE counts a child who started more "
+                               "than once in the year once. |"),
+            std::string::npos)
+      << md->content();
+  EXPECT_NE(md->content().find("| " + name + " | 2014-15 | 283 | 283 | 0 | within DfE's rounding |"),
+            std::string::npos);
+  auto html = Render(*sa, v1::HTML);
+  ASSERT_TRUE(html.ok());
+  EXPECT_NE(html->content().find("<tr data-indicator=\"lac_started\"><th scope=\"row\">" + name +
+                                 "</th><td>2015-16</td><td class=\"num\">220</td><td class=\"num\">207</td><td "
+                                 "class=\"num\">+13</td>"),
+            std::string::npos);
+  auto csv = Render(*sa, v1::CSV);
+  ASSERT_TRUE(csv.ok());
+  std::string rec_csv;
+  for (const auto& f : csv->files()) {
+    if (f.name() == "reconciliation.csv") rec_csv = f.content();
+  }
+  EXPECT_NE(rec_csv.find("lac_started,"), std::string::npos) << rec_csv;
+  EXPECT_NE(rec_csv.find(",2015-16,220,207,13,"), std::string::npos) << rec_csv;
+  auto xlsx = Render(*sa, v1::XLSX);
+  ASSERT_TRUE(xlsx.ok());
+  auto json = Render(*sa, v1::JSON);
+  ASSERT_TRUE(json.ok());
+  v1::SelfAssessment back;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json->content(), &back).ok());
+  ASSERT_GT(back.data_quality().reconciliation_size(), 0);
+  EXPECT_EQ(back.data_quality().reconciliation_size(), sa->data_quality().reconciliation_size());
+
+  // Published: the council's count goes through disclosure control like every other.
+  m.Put("301", "lac_started", "", 2015, 4);
+  rec = m.benchmarks[{"lac_started", 2015}].mutable_reconciliation(0);
+  rec->set_computed(4);
+  rec->set_published(3);
+  rec->set_difference(1);
+  auto small = BuildSelfAssessment("301", "2015-16", m, nullptr, 0);
+  ASSERT_TRUE(small.ok());
+  auto pub = Render(*small, v1::MARKDOWN, /*publish=*/true);
+  ASSERT_TRUE(pub.ok());
+  EXPECT_NE(pub->content().find("| " + name + " | 2015-16 | c | 3 | c |"), std::string::npos) << pub->content();
+}
+
+TEST(SelfAssessmentTest, ReconciliationWithoutABenchmarkSaysWhy) {
+  FakeMetrics m = Data();
+  m.benchmark_fail = absl::InvalidArgumentError("unknown LA '999'");
+  auto sa = BuildSelfAssessment("301", "2015-16", m, nullptr, 0);
+  ASSERT_TRUE(sa.ok());
+  EXPECT_EQ(sa->data_quality().reconciliation_size(), 0);
+  EXPECT_NE(sa->data_quality().reconciliation_note().find("not available"), std::string::npos);
+  m.benchmark_fail = absl::UnavailableError("metrics down");
+  EXPECT_EQ(BuildSelfAssessment("301", "2015-16", m, nullptr, 0).status().code(), absl::StatusCode::kUnavailable);
 }
 
 TEST(RatingTest, RulesAtTheirEdges) {
