@@ -201,6 +201,7 @@ std::string FactsTable(const std::vector<const v1::Fact*>& facts, const std::str
       marked |= c.published;
       h += Td(c.cell, c.text, c.published ? " dfe" : "");
     }
+    marked |= !f->dfe().status().empty();
     const std::string rank = RankWords(f->dfe(), true);
     absl::StrAppend(&h, "<td", rank.empty() ? " class=\"na\"" : "", ">", HtmlEscape(rank.empty() ? kNotAvailable : rank),
                     "</td>");

@@ -123,6 +123,7 @@ std::string RenderMarkdown(const v1::AnnualReport& r, bool published) {
         marked |= c.published;
         absl::StrAppend(&md, " ", c.text, " |");
       }
+      marked |= !f->dfe().status().empty();
       const std::string rank = RankWords(f->dfe(), true);
       absl::StrAppend(&md, " ", Md(rank.empty() ? kNotAvailable : rank), " | ",
                       f->has_target() ? FormatValue(f->target().value(), f->unit()) : "none", " | ",

@@ -85,10 +85,15 @@ const char kPublishedMarkNote[] =
     "holds no other comparator: England, London, and the average of the statistical neighbours that have a figure. "
     "DfE rank: among all LAs with a published figure, 1 the best by DfE's polarity, ties sharing a rank (\"not "
     "ranked\": DfE gives the figure no better direction, or published none for the council); quartile A (best) to D "
-    "as LAIT bands them. \"not published by DfE\": no DfE collection holds the figure.";
+    "as LAIT bands them. \"not published by DfE\": no DfE collection holds the figure; \"not held (not in LAIT)\": "
+    "DfE may publish it in a statistical release carestat has not read; \"no comparable DfE figure\": DfE publishes "
+    "a near measure that is not the same figure.";
 
 std::string RankWords(const v1::PublishedComparison& d, bool brief) {
   if (d.status() == kNotPublishedByDfe) return kNotPublishedByDfe;
+  // DfE publishes these elsewhere, or something near them: the table says which.
+  if (brief && d.status() == "not in LAIT") return "not held (not in LAIT)";
+  if (brief && d.status() == "related, not comparable") return "no comparable DfE figure";
   if (d.status() != "mapped") return "";
   if (d.rank() > 0) {
     std::string s = absl::StrCat("rank ", d.rank(), " of ", d.rank_of());

@@ -26,7 +26,8 @@ std::string FactSentence(const v1::Fact& f);
 // DfE's published figures of a fact in words ("" when metrics gave none).
 std::string PublishedWords(const v1::Fact& f);
 // "rank 12 of 152, quartile A", "not ranked (why)" ("not ranked" when brief), "not
-// published by DfE"; "" otherwise.
+// published by DfE"; brief (a table cell) also "not held (not in LAIT)" and "no
+// comparable DfE figure"; "" otherwise.
 std::string RankWords(const v1::PublishedComparison& d, bool brief = false);
 // A fact's comparator for a table column ("ENG", "LON", "SN:"): the comparator metrics
 // holds, else DfE's published figure (LAIT) marked with a dagger (published true), else

@@ -386,6 +386,10 @@ TEST(AnnualReportTest, AnIndicatorDfeNeverPublishedSaysSo) {
   const v1::Fact* s47 = FactOf(r, "s47_enquiries");
   EXPECT_EQ(s47->dfe().status(), "not in LAIT");
   EXPECT_EQ(FactSentence(*s47).find("not published by DfE"), std::string::npos);
+  const std::string s47_row = MarkdownRow(RenderMarkdown(r), "Section 47 enquiries");
+  EXPECT_NE(s47_row.find("| not available | not available | not available | not held (not in LAIT) |"),
+            std::string::npos)
+      << s47_row;
 }
 
 TEST(AnnualReportTest, BenchmarkFailures) {
