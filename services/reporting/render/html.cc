@@ -35,7 +35,7 @@ td.na,td.wrap{white-space:normal}
 table.seed{font-size:.84rem}
 table.seed tbody th{min-width:13rem}
 table.facts,table.assessment,table.findings{table-layout:fixed;font-size:.84rem}
-th.c-measure{width:25%}th.c-change{width:12%}th.c-dir{width:7.5rem}th.c-rating{width:6rem}
+th.c-measure{width:25%}th.c-change{width:12%}th.c-rank{width:8rem}th.c-dir{width:7.5rem}th.c-rating{width:6rem}
 th.c-area{width:16%}th.c-finding{width:30%}
 td.na{color:var(--muted);font-style:italic}
 td.sup{font-weight:bold;color:var(--ink)}
@@ -184,7 +184,7 @@ std::string FactsTable(const std::vector<const v1::Fact*>& facts, const std::str
                                HtmlEscape(YearSlash(previous)),
                                "</th><th scope=\"col\" class=\"num c-change\">Change</th><th scope=\"col\" class=\"num\">England"
                                "</th><th scope=\"col\" class=\"num\">London</th><th scope=\"col\" class=\"num\">Stat. "
-                               "neighbours</th><th scope=\"col\">DfE rank</th><th scope=\"col\" class=\"num\">Target</th><th scope=\"col\" class=\"c-rating\">Rating</th>"
+                               "neighbours</th><th scope=\"col\" class=\"c-rank\">DfE rank</th><th scope=\"col\" class=\"num\">Target</th><th scope=\"col\" class=\"c-rating\">Rating</th>"
                                "</tr></thead>\n<tbody>\n");
   bool marked = false;
   for (const v1::Fact* f : facts) {
