@@ -126,9 +126,44 @@ absl::Status AddTable(SeriesBook& book, v1::AnnualReport* report, const char* id
   return absl::OkStatus();
 }
 
-absl::Status AddFigure(SeriesBook& book, const std::string& la_label, v1::AnnualReport* report, const char* id,
-                       const char* number, const std::string& indicator, const std::string& title,
-                       const std::string& y_label, int first, int last) {
+// metrics' GetBenchmark answers by indicator and year, each asked once. An LA metrics
+// cannot benchmark (not a DfE LA code), an indicator it does not know (a local measure)
+// or a metrics without GetBenchmark gives none (nullptr); any other failure is returned.
+class PublishedBook {
+ public:
+  PublishedBook(MetricsSource* metrics, std::string la) : metrics_(metrics), la_(std::move(la)) {}
+  absl::StatusOr<const v1::LaBenchmark*> Get(const std::string& indicator, int year) {
+    auto it = cache_.find({indicator, year});
+    if (it == cache_.end()) {
+      auto b = metrics_->Benchmark(la_, indicator, FormatPeriod(FinancialYear(year)));
+      if (!b.ok() && !absl::IsInvalidArgument(b.status()) && !absl::IsNotFound(b.status()) &&
+          !absl::IsUnimplemented(b.status()))
+        return b.status();
+      it = cache_.emplace(std::make_pair(indicator, year),
+                          b.ok() ? std::optional<v1::LaBenchmark>(*b) : std::nullopt).first;
+    }
+    return it->second ? &*it->second : nullptr;
+  }
+
+ private:
+  MetricsSource* metrics_;
+  std::string la_;
+  std::map<std::pair<std::string, int>, std::optional<v1::LaBenchmark>> cache_;
+};
+
+// DfE's published figure of a comparator entity ("ENG", "LON", "SN:...") in a benchmark:
+// England, the LA's region when it is London, the neighbours' average.
+std::optional<double> PublishedComparator(const v1::LaBenchmark& b, const std::string& entity) {
+  if (b.status() != "mapped") return std::nullopt;
+  if (entity == "ENG" && b.has_england()) return b.england();
+  if (entity == "LON" && b.region_code() == "986" && b.has_region()) return b.region();
+  if (entity.rfind("SN:", 0) == 0 && b.has_neighbours_average()) return b.neighbours_average();
+  return std::nullopt;
+}
+
+absl::Status AddFigure(SeriesBook& book, PublishedBook& published, const std::string& la_label,
+                       v1::AnnualReport* report, const char* id, const char* number, const std::string& indicator,
+                       const std::string& title, const std::string& y_label, int first, int last) {
   v1::Figure* f = report->add_figures();
   f->set_id(id);
   f->set_number(number);
@@ -136,7 +171,10 @@ absl::Status AddFigure(SeriesBook& book, const std::string& la_label, v1::Annual
   f->set_indicator(indicator);
   f->set_unit(book.Unit(indicator));
   f->set_y_label(y_label);
-  f->set_source("carestat: CIN census and SSDA903 returns; comparators as published by DfE");
+  f->set_source(
+      "carestat: CIN census and SSDA903 returns; comparators as published by DfE (a year with no comparator series "
+      "held: DfE's published figure from LAIT, its Local Authority Interactive Tool, whose years start in 2015-16; "
+      "statistical neighbours: the average of those with a figure)");
   for (int y = first; y <= last; ++y) f->add_periods(FormatPeriod(FinancialYear(y)));
   v1::FigureSeries* own = f->add_series();
   own->set_entity(book.la());
@@ -154,6 +192,16 @@ absl::Status AddFigure(SeriesBook& book, const std::string& la_label, v1::Annual
     for (int y = first; y <= last; ++y) {
       auto c = book.Comparator(indicator, "", entity, y);
       if (!c.ok()) return c.status();
+      if (!c->has_value() && !c->suppressed()) {
+        auto b = published.Get(indicator, y);
+        if (!b.ok()) return b.status();
+        if (*b) {
+          if (auto v = PublishedComparator(**b, entity)) {
+            c->set_has_value(true);
+            c->set_value(*v);
+          }
+        }
+      }
       *s->add_values() = *c;
     }
   }
@@ -295,30 +343,25 @@ absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const 
       {"figure3", "3", "lac_year_end", "Number of looked after children by year", "Looked-after children at 31 March"},
       {"figure4", "4", "lac_rate", "Rate of looked after children per 10,000 by year", "Per 10,000 children aged 0-17"},
   };
+  PublishedBook published(&metrics, la);
   for (const auto& fs : kFigures) {
-    s = AddFigure(book, la_label, &report, fs.id, fs.number, fs.indicator, fs.title, fs.y_label, first, last);
+    s = AddFigure(book, published, la_label, &report, fs.id, fs.number, fs.indicator, fs.title, fs.y_label, first, last);
     if (!s.ok()) return s;
   }
 
   // DfE's published figures for each catalogue indicator a fact quotes (one call per
-  // indicator). An LA metrics cannot benchmark (not a DfE LA code) or an older metrics
-  // without GetBenchmark leaves the facts without them; any other failure fails the report.
-  std::map<std::string, std::optional<v1::LaBenchmark>> benchmarks;
+  // indicator and year, shared with the figures). An LA metrics cannot benchmark (not a
+  // DfE LA code) or an older metrics without GetBenchmark leaves the facts without them;
+  // any other failure fails the report.
   auto add_published = [&](v1::Fact* f) -> absl::Status {
     if (!book.Definition(f->indicator())) return absl::OkStatus();
-    auto it = benchmarks.find(f->indicator());
-    if (it == benchmarks.end()) {
-      auto b = metrics.Benchmark(la, f->indicator(), FormatPeriod(FinancialYear(last)));
-      if (!b.ok() && !absl::IsInvalidArgument(b.status()) && !absl::IsNotFound(b.status()) &&
-          !absl::IsUnimplemented(b.status()))
-        return b.status();
-      it = benchmarks.emplace(f->indicator(), b.ok() ? std::optional<v1::LaBenchmark>(*b) : std::nullopt).first;
-    }
-    if (!it->second) return absl::OkStatus();
+    auto b = published.Get(f->indicator(), last);
+    if (!b.ok()) return b.status();
+    if (!*b) return absl::OkStatus();
     // DfE's figures are of the whole indicator: a breakdown of one it publishes is not
     // compared; one it does not publish says so.
-    if (!f->breakdown().empty() && it->second->status() == "mapped") return absl::OkStatus();
-    *f->mutable_dfe() = ComparisonOf(*it->second, f->unit());
+    if (!f->breakdown().empty() && (*b)->status() == "mapped") return absl::OkStatus();
+    *f->mutable_dfe() = ComparisonOf(**b, f->unit());
     return absl::OkStatus();
   };
 

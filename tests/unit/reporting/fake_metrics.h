@@ -100,6 +100,7 @@ class FakeMetrics : public MetricsSource {
     if (!FindIndicator(indicator)) return absl::InvalidArgumentError("unknown indicator '" + indicator + "'");
     auto fy = ParsePeriod(year);
     if (!fy) return absl::InvalidArgumentError("bad year '" + year + "'");
+    ++benchmark_asked[{indicator, fy->start_year()}];
     auto it = benchmarks.find({indicator, fy->start_year()});
     if (it != benchmarks.end()) return it->second;
     const Lait& lait = Lait::Shipped();
@@ -118,6 +119,7 @@ class FakeMetrics : public MetricsSource {
   absl::Status benchmark_fail = absl::OkStatus();
   std::map<std::pair<std::string, int>, v1::LaBenchmark> benchmarks;
   int benchmark_calls = 0;
+  std::map<std::pair<std::string, int>, int> benchmark_asked;   // calls by indicator and year
   int series_calls = 0;
   // Served with every series as metrics serves them: the shipped reference/targets.csv.
   std::vector<v1::Target> targets = ShippedTargets();
