@@ -350,6 +350,18 @@ TEST(AnnualReportTest, FactsQuoteDfesPublishedFiguresWithRankAndQuartile) {
   EXPECT_NE(md.find(kPublishedMarkNote), std::string::npos);
   const std::string html = RenderHtml(r);
   EXPECT_NE(html.find("rank 115 of 152, quartile D"), std::string::npos);
+  // CSV keeps DfE's figures in columns of their own, apart from the comparator series.
+  auto csv = Render(r, v1::CSV);
+  ASSERT_TRUE(csv.ok());
+  std::string facts;
+  for (const auto& file : csv->files()) {
+    if (file.name() == "facts.csv") facts = file.content();
+  }
+  EXPECT_NE(facts.find(",DfE status,DfE period,DfE figure,DfE England,DfE region,DfE region figure,DfE neighbours "
+                       "average,neighbours with a figure,neighbours listed,DfE rank,rank of,DfE quartile\n"),
+            std::string::npos)
+      << facts.substr(0, 600);
+  EXPECT_NE(facts.find(",mapped,2015-16,76,83,London,81,79,9,10,115,152,D\n"), std::string::npos) << facts;
 }
 
 TEST(AnnualReportTest, FactsCarryTheShippedLaitFigures) {
