@@ -185,6 +185,7 @@ std::string IssueKey(const v1::ValidationIssue& i) {
 // An SSDA903 CSV table's current file, from the manifest: the archived or inbox copy.
 struct TableFile {
   std::string return_id, path, name, sha;
+  int year = 0;  // its collection year
 };
 
 // DfE's rules across an LA's SSDA903 CSV tables of one year (an episode against the
@@ -192,7 +193,7 @@ struct TableFile {
 // ingestion checks each uploaded table alone, so these are checked here, over the files
 // the manifest says hold each table's current version, and what no table shows alone is
 // stored with Ingestion.RecordChecks as the return <la>/<year>/checks-ssda903. Run for
-// each LA-year whose tables (or an earlier year's) changed, or that has no check stored yet.
+// each LA-year whose stored check is not of the tables the manifest holds now.
 // A failure is reported and left for the next run: it never stops the step.
 void CheckTablesTogether(v1::Ingestion::Stub& stub, const IngestOptions& o, const Manifest& manifest,
                          const std::map<std::string, v1::ReturnInfo>& now, IngestSummary* sum) {
@@ -202,16 +203,10 @@ void CheckTablesTogether(v1::Ingestion::Stub& stub, const IngestOptions& o, cons
     std::string la, dataset;
     int year = 0;
     if (!ParseReturnId(rid, &la, &year, &dataset) || !absl::StartsWith(dataset, "ssda903-")) continue;
-    tables[{la, year}].push_back({rid, (fs::path(from_dir) / e.file).string(), e.file, e.sha256});
+    tables[{la, year}].push_back({rid, (fs::path(from_dir) / e.file).string(), e.file, e.sha256, year});
   }
   for (auto& [key, files] : tables) {
     const auto& [la, year] = key;
-    const auto changed = sum->changed.find(la);
-    // This year's tables, last year's or an earlier year's episodes changed.
-    const bool touched = changed != sum->changed.end() && !changed->second.empty() &&
-                         *changed->second.begin() <= year;
-    const std::string checks_id = ReturnId(la, year, kDatasetSsda903Checks);
-    if (!touched && now.count(checks_id)) continue;
     std::sort(files.begin(), files.end(), [](const TableFile& a, const TableFile& b) { return a.name < b.name; });
     auto last = tables.find({la, year - 1});
     std::vector<TableFile> previous;
@@ -226,8 +221,21 @@ void CheckTablesTogether(v1::Ingestion::Stub& stub, const IngestOptions& o, cons
         if (absl::EndsWith(t.return_id, "/ssda903-episodes")) history.push_back(t);
       }
     }
-    // The files must still hold what was stored: else say so and check next time.
+    // What the check reads, by the manifest's hashes (and the rules' count, so that a
+    // carestat with more rules checks again): when the stored check is of exactly this,
+    // nothing is done. Anything else (a table changed here or in an earlier year, a check
+    // never stored, one a failed run or a re-key left out) is checked now.
     std::string fingerprint = absl::StrCat("carestat checks-ssda903 v1, rules ", validation::EngineRules().size(), "\n");
+    for (const std::vector<TableFile>* set : {&files, &previous, &history}) {
+      for (const TableFile& t : *set) {
+        absl::StrAppend(&fingerprint, set == &files ? "this " : set == &previous ? "last " : "earlier ", t.return_id,
+                        " ", t.sha, "\n");
+      }
+    }
+    const std::string content_sha = Sha256Hex(fingerprint);
+    const auto stored = now.find(ReturnId(la, year, kDatasetSsda903Checks));
+    if (stored != now.end() && stored->second.content_sha256() == content_sha) continue;
+    // The files must still hold what was stored: else say so and check next time.
     bool whole = true;
     for (const std::vector<TableFile>* set : {&files, &previous, &history}) {
       for (const TableFile& t : *set) {
@@ -239,8 +247,6 @@ void CheckTablesTogether(v1::Ingestion::Stub& stub, const IngestOptions& o, cons
           whole = false;
           break;
         }
-        absl::StrAppend(&fingerprint, set == &files ? "this " : set == &previous ? "last " : "earlier ", t.return_id,
-                        " ", t.sha, "\n");
       }
       if (!whole) break;
     }
@@ -264,10 +270,7 @@ void CheckTablesTogether(v1::Ingestion::Stub& stub, const IngestOptions& o, cons
     rows.SetTableSuffix("_history");
     for (const TableFile& t : history) {
       IssueSink quiet;
-      std::string la_of, dataset;
-      int year_of = 0;
-      ParseReturnId(t.return_id, &la_of, &year_of, &dataset);
-      auto r = CheckFile(t.path, t.name, la, year_of, &quiet, together);
+      auto r = CheckFile(t.path, t.name, la, t.year, &quiet, together);
       readable = readable && r.ok() && !r->fatal;
     }
     rows.SetTableSuffix("");
@@ -300,7 +303,7 @@ void CheckTablesTogether(v1::Ingestion::Stub& stub, const IngestOptions& o, cons
         history.empty() ? ""
                         : absl::StrCat(" and the episodes of ", history.size(),
                                        history.size() == 1 ? " earlier year" : " earlier years")));
-    req.set_content_sha256(Sha256Hex(fingerprint));
+    req.set_content_sha256(content_sha);
     req.set_children(static_cast<int64_t>(rows.children()));
     std::map<std::pair<std::string, std::string>, v1::RuleTally> tallies;
     int64_t kept = 0, total = 0;

@@ -615,6 +615,14 @@ std::string RelsPartOf(const std::string& part) {
   return absl::StrCat(dir, "_rels/", base, ".rels");
 }
 
+// The workbook's shared strings part: where its relationships say, else
+// sharedStrings.xml beside it when the package has one; "" when it has none.
+std::string SharedStringsPart(Zip& zip, const RelsHandler& rels, const std::string& workbook_part) {
+  if (std::string t = rels.TargetOfType("/sharedStrings"); !t.empty()) return ResolvePart(workbook_part, t);
+  if (std::string guess = ResolvePart(workbook_part, "sharedStrings.xml"); zip.Has(guess)) return guess;
+  return "";
+}
+
 }  // namespace
 
 std::optional<int32_t> ExcelSerialToDays(double serial, bool date1904) {
@@ -698,12 +706,7 @@ absl::Status ParseAnnexAXlsx(const std::string& path, const std::string& file, P
   }
 
   SharedStringsHandler shared;
-  std::string shared_part;
-  if (std::string t = rels.TargetOfType("/sharedStrings"); !t.empty()) {
-    shared_part = ResolvePart(workbook_part, t);
-  } else if (std::string guess = ResolvePart(workbook_part, "sharedStrings.xml"); zip.Has(guess)) {
-    shared_part = guess;
-  }
+  const std::string shared_part = SharedStringsPart(zip, rels, workbook_part);
   if (!shared_part.empty()) {
     if (Zip::Result r = ParseXmlPart(zip, shared_part, shared, &why); r != Zip::kOk) {
       return part_problem(shared_part, r, "the shared strings");
@@ -766,12 +769,7 @@ absl::Status ReadXlsxRows(const std::string& path, const XlsxRowFn& on_row, bool
   RelsHandler rels;
   if (Zip::Result r = ParseXmlPart(zip, rels_part, rels, &why); r != Zip::kOk) return bad(rels_part, r);
   SharedStringsHandler shared;
-  std::string shared_part;
-  if (std::string t = rels.TargetOfType("/sharedStrings"); !t.empty()) {
-    shared_part = ResolvePart(workbook_part, t);
-  } else if (std::string guess = ResolvePart(workbook_part, "sharedStrings.xml"); zip.Has(guess)) {
-    shared_part = guess;
-  }
+  const std::string shared_part = SharedStringsPart(zip, rels, workbook_part);
   if (!shared_part.empty()) {
     if (Zip::Result r = ParseXmlPart(zip, shared_part, shared, &why); r != Zip::kOk) return bad(shared_part, r);
   }

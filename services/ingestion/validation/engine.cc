@@ -260,7 +260,9 @@ int64_t RowCollector::Run(ParseSink& sink, int year, const std::string& la, cons
     Spill();
     for (auto& bucket : buckets_) {
       FILE* f = bucket.get();
-      if (!f || std::fflush(f) != 0 || std::fseek(f, 0, SEEK_SET) != 0) {
+      // A bucket that could not be made or written whole (a full disk) would lose rows:
+      // the return is refused, saying why, rather than checked in part.
+      if (!f || std::fflush(f) != 0 || std::ferror(f) || std::fseek(f, 0, SEEK_SET) != 0) {
         sink.OnIssue(MakeIssue("format", v1::ERROR,
                                "the rows of this return could not be written to a temporary file to check them "
                                "together; DfE's rules were not all run (is the temporary folder full?)",

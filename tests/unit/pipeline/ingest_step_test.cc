@@ -164,6 +164,24 @@ TEST_F(IngestStepTest, Ssda903TablesAreCheckedTogetherAndWithLastYears) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->checked_together, 0);
 
+  // A stored check that is not of the tables held now (as a run whose RecordChecks failed
+  // after a table changed leaves it) is made again by the next run, though nothing changed.
+  {
+    grpc::ClientContext c;
+    v1::RecordChecksRequest stale;
+    stale.set_la("301");
+    stale.set_collection_year(2016);
+    stale.set_description("an older check");
+    stale.set_content_sha256("0000");
+    v1::UploadResponse resp;
+    ASSERT_TRUE(stub_->RecordChecks(&c, stale, &resp).ok());
+  }
+  EXPECT_TRUE(issues_of("301/2016/checks-ssda903").empty());
+  auto redone = IngestInbox(*stub_, o_);
+  ASSERT_TRUE(redone.ok());
+  EXPECT_EQ(redone->checked_together, 1);
+  EXPECT_EQ(issues_of("301/2016/checks-ssda903"), found);
+
   // Last year's episodes now hold A: 2016 is checked again and NoE is gone.
   Put("301/2015/episodes.csv", episodes + "A,01/03/2015,S,C2,N1,U1,PR1,,,,,,\nB,01/03/2015,S,C2,N1,U1,PR1,,,,,,\n");
   auto fixed = IngestInbox(*stub_, o_);
