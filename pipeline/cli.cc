@@ -464,7 +464,11 @@ int BenchmarkCommand(const Args& a) {
         "Without --indicator every indicator of the catalogue; without --year each\n"
         "indicator's latest year DfE published. A value \"-\" is one DfE did not publish\n"
         "(suppressed or not collected), \"not held\" a year LAIT has no row for, \"not an\n"
-        "LA\" a code that was not an LA that year. --target is a metrics server.\n"
+        "LA\" a code that was not an LA that year. Where metrics holds other LAs' returns,\n"
+        "a note gives the same comparators computed from them (never mixed with DfE's):\n"
+        "England and the region only when every one of their LAs is loaded, the\n"
+        "neighbours only when all ten are, and the rank among the loaded LAs.\n"
+        "--target is a metrics server.\n"
         "Exit: 0 printed, 1 the server failed, 2 an unknown LA, indicator or year.\n");
     return kOk;
   }
@@ -507,9 +511,28 @@ int BenchmarkCommand(const Args& a) {
   std::printf("%-40s %-7s %9s %9s %9s %14s %9s %2s %-10s %9s %9s\n", "indicator", "year", "value", "England",
               "region", "neighbours", "rank", "Q", "direction", "computed", "diff");
   std::vector<std::string> notes;
+  // The comparators computed from the loaded LAs' returns, apart from DfE's.
+  auto loaded_note = [&](const v1::LaBenchmark& r) {
+    if (!r.has_loaded()) return;
+    const auto& l = r.loaded();
+    std::string note = absl::StrCat(r.indicator(), " ", r.period(), ": from the returns of the ", l.las_with_figure(),
+                                    " loaded LAs with a figure (not DfE's): England ");
+    absl::StrAppend(&note, l.has_england() ? Shown(l.england())
+                                           : absl::StrCat("not computed (", l.las_with_figure(), " of ", l.las(), " LAs)"));
+    absl::StrAppend(&note, ", region ", l.has_region() ? Shown(l.region())
+                                                       : absl::StrCat("not computed (", l.region_las_with_figure(),
+                                                                      " of ", l.region_las(), " LAs)"));
+    absl::StrAppend(&note, ", neighbours ", l.has_neighbours_average()
+                                                ? Shown(l.neighbours_average())
+                                                : absl::StrCat("not computed (", l.neighbours_with_figure(), " of 10)"));
+    if (l.rank()) absl::StrAppend(&note, ", rank ", Ordinal(l.rank()), " of ", l.rank_of(), " loaded");
+    if (!l.quartile().empty()) absl::StrAppend(&note, ", quartile ", l.quartile(), " among them");
+    notes.push_back(note);
+  };
   for (const auto& r : resp.benchmarks()) {
     if (r.status() != "mapped") {
       std::printf("%-40s %s\n", r.indicator().c_str(), r.status().c_str());
+      loaded_note(r);
       continue;
     }
     std::string value = r.has_published() ? Shown(r.published())
@@ -540,6 +563,7 @@ int BenchmarkCommand(const Args& a) {
       notes.push_back(absl::StrCat(r.indicator(), " ", r.period(), ": the council's ", Shown(r.computed()), ": ",
                                    where, ", on ", p.period(), "'s published figures"));
     }
+    loaded_note(r);
     if (!req.indicator().empty()) {
       for (const auto& rec : r.reconciliation()) {
         notes.push_back(absl::StrCat(r.indicator(), " ", rec.period(), ": computed ", Shown(rec.computed()),

@@ -58,7 +58,106 @@ std::string Reason(const Lait::Mapping& m, const std::string& la, int fy, const 
   return reason;
 }
 
+// The polarity an indicator is ranked by: LAIT's where it maps one, else the catalogue's
+// (up: High, down: Low).
+std::string PolarityOf(const Lait& lait, const std::string& indicator) {
+  if (const Lait::Mapping* m = lait.FindMapping(indicator); m && Ranked(m->polarity)) return m->polarity;
+  if (const IndicatorDef* d = FindIndicator(indicator)) {
+    if (d->polarity == "up") return "High";
+    if (d->polarity == "down") return "Low";
+  }
+  return "";
+}
+
+// England's or a region's figure pooled from its LAs' points as DfE aggregates: a count
+// summed, any other unit the sum of numerators over the sum of denominators at the unit's
+// scale. nullopt when one of `codes` has no point, or the pooled denominator is 0.
+std::optional<double> Pooled(const std::string& indicator, const std::vector<std::string>& codes,
+                             const LoadedFigures& loaded) {
+  const IndicatorDef* d = FindIndicator(indicator);
+  if (d == nullptr || codes.empty()) return std::nullopt;
+  double scale = 0;
+  if (d->unit == "rate_per_10k") scale = 10000;
+  else if (d->unit == "percent") scale = 100;
+  else if (d->unit == "days") scale = 1;
+  else if (d->unit != "count") return std::nullopt;
+  double num = 0, den = 0;
+  for (const auto& code : codes) {
+    auto it = loaded.find(code);
+    if (it == loaded.end()) return std::nullopt;
+    if (d->unit == "count") {
+      if (!it->second.has_value) return std::nullopt;
+      num += it->second.value;
+    } else {
+      num += it->second.numerator;
+      den += it->second.denominator;
+    }
+  }
+  if (d->unit == "count") return num;
+  if (den <= 0) return std::nullopt;
+  return num / den * scale;
+}
+
 }  // namespace
+
+std::optional<v1::LoadedComparators> LoadedComparatorsOf(const Lait& lait, const std::string& la,
+                                                         const std::string& indicator, int fy,
+                                                         const LoadedFigures& loaded) {
+  std::vector<double> figures;
+  bool others = false;
+  for (const auto& [code, p] : loaded) {
+    if (!p.has_value || !lait.LaExistsIn(code, fy)) continue;
+    figures.push_back(p.value);
+    others = others || code != la;
+  }
+  if (!others) return std::nullopt;
+  v1::LoadedComparators c;
+  c.set_las_with_figure(static_cast<int32_t>(figures.size()));
+  const std::vector<std::string> las = lait.LasIn(fy);
+  c.set_las(static_cast<int32_t>(las.size()));
+  if (auto e = Pooled(indicator, las, loaded)) c.set_england(*e);
+
+  const Lait::Area* area = lait.FindArea(la);
+  if (area && !area->region_code.empty()) {
+    std::vector<std::string> region;
+    for (const auto& code : las) {
+      const Lait::Area* a = lait.FindArea(code);
+      if (a && a->region_code == area->region_code) region.push_back(code);
+    }
+    int with = 0;
+    for (const auto& code : region) {
+      auto it = loaded.find(code);
+      with += it != loaded.end() && it->second.has_value ? 1 : 0;
+    }
+    c.set_region_las(static_cast<int32_t>(region.size()));
+    c.set_region_las_with_figure(with);
+    if (auto r = Pooled(indicator, region, loaded)) c.set_region(*r);
+  }
+
+  if (auto list = lait.Neighbours(la, FinancialYearEnd(fy)); list && !list->neighbours.empty()) {
+    double sum = 0;
+    int with = 0;
+    for (const auto& code : list->neighbours) {
+      auto it = loaded.find(code);
+      if (it != loaded.end() && it->second.has_value) {
+        sum += it->second.value;
+        ++with;
+      }
+    }
+    c.set_neighbours_with_figure(with);
+    if (with == static_cast<int>(list->neighbours.size())) c.set_neighbours_average(sum / with);
+  }
+
+  auto own = loaded.find(la);
+  const std::string polarity = PolarityOf(lait, indicator);
+  if (own != loaded.end() && own->second.has_value && Ranked(polarity)) {
+    c.set_rank(RankAmong(own->second.value, figures, polarity));
+    c.set_rank_of(static_cast<int32_t>(figures.size()));
+    const Lait::Mapping* m = lait.FindMapping(indicator);
+    if (m == nullptr || m->no_quartile != "N") c.set_quartile(QuartileBand(own->second.value, QuartileCuts(figures), polarity));
+  }
+  return c;
+}
 
 std::array<double, 5> QuartileCuts(std::vector<double> values) {
   std::array<double, 5> cuts;

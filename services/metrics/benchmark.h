@@ -27,6 +27,15 @@ namespace carestat {
 // from its returns: never mixed with the published ones.
 using ComputedFigures = std::map<int, double>;
 
+// One loaded LA's computed point of an indicator and year: its figure (when it has one)
+// and the numerator and denominator it came from, so England and a region can be pooled.
+struct ComputedPoint {
+  bool has_value = false;
+  double value = 0, numerator = 0, denominator = 0;
+};
+// The loaded LAs' computed points of one indicator and year, by DfE LA code.
+using LoadedFigures = std::map<std::string, ComputedPoint>;
+
 // R's quantile(x) (its default, type 7) at 0, 25, 50, 75 and 100 per cent of the values:
 // the cut points LAIT bands by. Empty input: all NaN.
 std::array<double, 5> QuartileCuts(std::vector<double> values);
@@ -51,6 +60,15 @@ int RankAmong(double value, const std::vector<double>& values, const std::string
 // status and note only; an LA that was not an LA that year gives no value and no rank.
 v1::LaBenchmark BenchmarkOf(const Lait& lait, const std::string& la, const std::string& indicator, int fy,
                           const ComputedFigures& computed, const Populations* populations = nullptr);
+
+// The comparators of `la` computed from the loaded LAs' own figures (LoadedComparators in
+// metrics.proto): England and the region pooled when every LA of them that year has a
+// point, the neighbours' mean when every neighbour on DfE's list has a figure, and the
+// rank and quartile among the loaded LAs with a figure (by LAIT's polarity, else the
+// catalogue's). nullopt when no LA but `la` has a figure.
+std::optional<v1::LoadedComparators> LoadedComparatorsOf(const Lait& lait, const std::string& la,
+                                                         const std::string& indicator, int fy,
+                                                         const LoadedFigures& loaded);
 
 // The latest financial year the indicator has a published number for the LA (else for any
 // LA); nullopt when LAIT holds none.

@@ -321,6 +321,7 @@ absl::StatusOr<v1::RecomputeResponse> MetricsEngine::Recompute(const std::string
     // The returns these figures came from, for the data-quality section of the reports.
     batch.Put(s_->cf(kReturns), KeyBuilder().Str(la).Build(), returns_of_la);
     if (absl::Status w = s_->Write(&batch); !w.ok()) return w;
+    points_version_.fetch_add(1);
     resp.add_periods(FormatPeriod(FinancialYear(fy)));
   }
   return resp;
@@ -432,6 +433,7 @@ absl::StatusOr<int64_t> MetricsEngine::ApplyReference(const std::string& table, 
     }
     for (const auto& e : entities) batch.Put(s_->cf(kLas), KeyBuilder().Str(e).Build(), std::to_string(now));
     if (absl::Status w = s_->Write(&batch); !w.ok()) return w;
+    points_version_.fetch_add(1);
     return static_cast<int64_t>(t->rows.size());
   }
   return absl::InvalidArgumentError(
@@ -482,6 +484,7 @@ absl::StatusOr<int64_t> MetricsEngine::PutLocalMeasures(const std::string& csv) 
     batch.Put(s_->cf(kLas), KeyBuilder().Str(p.entity()).Build(), std::to_string(now));
   }
   if (absl::Status w = s_->Write(&batch); !w.ok()) return w;
+    points_version_.fetch_add(1);
   return static_cast<int64_t>(t->rows.size());
 }
 
@@ -509,6 +512,19 @@ absl::StatusOr<std::vector<v1::ReturnInfo>> MetricsEngine::ListReturns(const std
   v1::ListReturnsResponse list;
   if (!list.ParseFromString(*v)) return absl::DataLossError(absl::StrCat("stored returns of LA ", la, " do not parse"));
   return std::vector<v1::ReturnInfo>(list.returns().begin(), list.returns().end());
+}
+
+absl::StatusOr<std::vector<std::string>> MetricsEngine::LasWithReturns() const {
+  std::vector<std::string> out;
+  auto it = s_->NewIterator(kReturns);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    KeyReader r(std::string_view(it->key().data(), it->key().size()));
+    std::string la;
+    if (!r.Str(&la)) return absl::DataLossError("corrupt key in metrics' returns table");
+    out.push_back(std::move(la));
+  }
+  if (!it->status().ok()) return absl::UnavailableError(it->status().ToString());
+  return out;
 }
 
 absl::StatusOr<std::vector<v1::IndicatorPoint>> MetricsEngine::GetValues(const std::string& la,

@@ -83,6 +83,11 @@ class MetricsEngine {
   // The LA's returns as its last recompute read them (with their rule tallies).
   // NOT_FOUND for an LA with no data.
   absl::StatusOr<std::vector<v1::ReturnInfo>> ListReturns(const std::string& la) const;
+  // Counts the writes of points (recomputes, reference data, local measures): a reader
+  // that caches what it read from the points keeps it only while this is unchanged.
+  uint64_t points_version() const { return points_version_.load(); }
+  // The LAs metrics has recomputed from their returns, in key order.
+  absl::StatusOr<std::vector<std::string>> LasWithReturns() const;
   // Financial-year points from `from` to `to` inclusive (either may be empty).
   // INVALID_ARGUMENT for an unknown indicator or bad period.
   //
@@ -128,6 +133,7 @@ class MetricsEngine {
   };
   // Counts reference and local-measure loads: figures of every year may move with them.
   std::atomic<uint64_t> reference_version_{0};
+  std::atomic<uint64_t> points_version_{0};
   // A kept set costs memory (about 130 MB of heap for the synthetic borough's 249,000 records),
   // so only the LA recomputed last keeps its set, and it is dropped before another LA's
   // is built: a run over many LAs never holds more than one set, as before sets were

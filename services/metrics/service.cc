@@ -116,6 +116,37 @@ grpc::Status MetricsService::ListIndicators(grpc::ServerContext*, const v1::List
   return grpc::Status::OK;
 }
 
+absl::StatusOr<LoadedFigures> MetricsService::LoadedFor(const std::string& indicator, int fy) {
+  std::lock_guard<std::mutex> lock(loaded_mu_);
+  // Read before the points: a write during the reads leaves a newer version, so what
+  // was read is not kept past it.
+  const uint64_t version = engine_->points_version();
+  if (version != loaded_version_) {
+    auto las = engine_->LasWithReturns();
+    if (!las.ok()) return las.status();
+    loaded_las_ = std::move(*las);
+    loaded_.clear();
+    loaded_version_ = version;
+  }
+  auto key = std::make_pair(indicator, fy);
+  if (auto it = loaded_.find(key); it != loaded_.end()) return it->second;
+  LoadedFigures out;
+  const std::string period = FormatPeriod(FinancialYear(fy));
+  for (const std::string& code : loaded_las_) {
+    auto points = engine_->GetSeries(code, indicator, "", period, period);
+    if (!points.ok()) {
+      if (absl::IsNotFound(points.status())) continue;
+      return points.status();
+    }
+    for (const auto& p : *points) {
+      if (p.supplied() || p.period().start_year() != fy) continue;
+      out[code] = ComputedPoint{p.has_value(), p.value(), p.numerator(), p.denominator()};
+    }
+  }
+  loaded_.emplace(key, out);
+  return out;
+}
+
 grpc::Status MetricsService::GetBenchmark(grpc::ServerContext*, const v1::GetBenchmarkRequest* req,
                                           v1::GetBenchmarkResponse* resp) {
   const Lait& lait = Lait::Shipped();
@@ -165,7 +196,13 @@ grpc::Status MetricsService::GetBenchmark(grpc::ServerContext*, const v1::GetBen
       if (m) b->set_note(m->difference);
       continue;
     }
-    *resp->add_benchmarks() = BenchmarkOf(lait, req->la(), d->id, *fy, own, &engine_->populations());
+    v1::LaBenchmark* b = resp->add_benchmarks();
+    *b = BenchmarkOf(lait, req->la(), d->id, *fy, own, &engine_->populations());
+    // The same comparators from the loaded LAs' own returns (labelled apart, never mixed
+    // with DfE's).
+    auto loaded = LoadedFor(d->id, *fy);
+    if (!loaded.ok()) return ToGrpc(loaded.status());
+    if (auto c = LoadedComparatorsOf(lait, req->la(), d->id, *fy, *loaded)) *b->mutable_loaded() = *c;
   }
   return grpc::Status::OK;
 }

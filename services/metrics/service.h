@@ -4,11 +4,16 @@
 //   ServeUntilSignal("127.0.0.1:0", {&svc}, "carestat-metrics");
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "carestat/v1/ingestion.grpc.pb.h"
 #include "carestat/v1/metrics.grpc.pb.h"
+#include "services/metrics/benchmark.h"
 #include "services/metrics/metrics.h"
 
 namespace carestat {
@@ -39,6 +44,14 @@ class MetricsService final : public v1::Metrics::Service {
   MetricsEngine* engine_;
   std::unique_ptr<v1::Ingestion::Stub> ingestion_;
   std::mutex recompute_mu_;  // one recompute at a time per process
+  // Every loaded LA's computed point of an indicator and year, for GetBenchmark's
+  // comparators from the loaded returns: read once per points version, so a whole
+  // national pass reads each LA's point once, not once per LA asked about.
+  absl::StatusOr<LoadedFigures> LoadedFor(const std::string& indicator, int fy);
+  std::mutex loaded_mu_;
+  uint64_t loaded_version_ = UINT64_MAX;
+  std::vector<std::string> loaded_las_;
+  std::map<std::pair<std::string, int>, LoadedFigures> loaded_;
 };
 
 }  // namespace carestat

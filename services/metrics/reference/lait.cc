@@ -247,6 +247,14 @@ bool Lait::LaExistsIn(const std::string& code, int fy) const {
   return true;
 }
 
+std::vector<std::string> Lait::LasIn(int fy) const {
+  std::vector<std::string> out;
+  for (const auto& [code, area] : areas_) {
+    if (LaExistsIn(code, fy)) out.push_back(code);
+  }
+  return out;
+}
+
 const Lait::Mapping* Lait::FindMapping(const std::string& indicator) const {
   for (const auto& m : mappings_) {
     if (m.indicator == indicator) return &m;

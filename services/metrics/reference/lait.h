@@ -82,6 +82,8 @@ class Lait {
   const Area* FindArea(const std::string& code) const;
   // Whether the code was an LA for the whole of financial year fy.
   bool LaExistsIn(const std::string& code, int fy) const;
+  // The codes that were LAs for the whole of financial year fy, in code order.
+  std::vector<std::string> LasIn(int fy) const;
   const Mapping* FindMapping(const std::string& indicator) const;
   const std::vector<Mapping>& mappings() const { return mappings_; }
 

@@ -539,3 +539,87 @@ TEST(BenchmarkTest, TheMay2025ListAppliesFromItsStart) {
 
 }  // namespace
 }  // namespace carestat
+
+namespace carestat {
+namespace {
+
+// Comparators from the loaded LAs' own returns, on constructed points whose pooled figures
+// are worked by hand in the comments.
+TEST(LoadedComparatorsTest, PooledRegionNeighboursRankAndQuartileFromLoadedLas) {
+  const int fy = 2015;
+  std::vector<std::string> london;
+  for (const auto& code : L().LasIn(fy)) {
+    if (L().FindArea(code)->region_code == "986") london.push_back(code);
+  }
+  ASSERT_EQ(L().LasIn(fy).size(), 152u);  // England's LAs in 2015-16
+  ASSERT_EQ(london.size(), 33u);          // the 32 boroughs and the City
+  LoadedFigures loaded;
+  // Re-referrals: every London LA 20 of 100 (20%), Barking and Dagenham 30 of 100.
+  for (const auto& code : london) loaded[code] = {true, 20, 20, 100};
+  loaded["301"] = {true, 30, 30, 100};
+  // Only its own figure: nothing to compare with.
+  EXPECT_FALSE(LoadedComparatorsOf(L(), "301", "rereferral_12m_pct", fy, {{"301", {true, 30, 30, 100}}}));
+
+  auto c = LoadedComparatorsOf(L(), "301", "rereferral_12m_pct", fy, loaded);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->las_with_figure(), 33);
+  EXPECT_EQ(c->las(), 152);
+  EXPECT_FALSE(c->has_england());  // 33 of 152 loaded
+  EXPECT_EQ(c->region_las(), 33);
+  EXPECT_EQ(c->region_las_with_figure(), 33);
+  ASSERT_TRUE(c->has_region());
+  EXPECT_NEAR(c->region(), 670.0 / 33.0, 1e-9);  // (32 x 20 + 30) / 3,300 x 100
+  // Four of 301's ten neighbours are in London (203, 308, 316, 320): no average yet.
+  EXPECT_EQ(c->neighbours_with_figure(), 4);
+  EXPECT_FALSE(c->has_neighbours_average());
+  // Polarity Low: 30% is worse than all 32 others, which tie at rank 1.
+  EXPECT_EQ(c->rank(), 33);
+  EXPECT_EQ(c->rank_of(), 33);
+  EXPECT_EQ(c->quartile(), "D");  // above the 75% cut (20)
+  EXPECT_EQ(LoadedComparatorsOf(L(), "308", "rereferral_12m_pct", fy, loaded)->rank(), 1);
+
+  // The six neighbours outside London at 10 of 100: the mean of ten figures
+  // (4 x 20 + 6 x 10) / 10 = 14, an unweighted mean as DfE averages neighbours.
+  for (const char* code : {"352", "821", "330", "871", "892", "331"}) loaded[code] = {true, 10, 1, 10};
+  // An LA formed in 2021 (North Northamptonshire) has no place in 2015-16.
+  loaded["940"] = {true, 5, 5, 100};
+  c = LoadedComparatorsOf(L(), "301", "rereferral_12m_pct", fy, loaded);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->las_with_figure(), 39);
+  EXPECT_EQ(c->neighbours_with_figure(), 10);
+  ASSERT_TRUE(c->has_neighbours_average());
+  EXPECT_DOUBLE_EQ(c->neighbours_average(), 14);
+  EXPECT_EQ(c->rank(), 39);
+  EXPECT_NEAR(c->region(), 670.0 / 33.0, 1e-9);  // the region is unchanged
+
+  // A London LA with a point but no figure (no re-referrals to count: 0 of 0) still
+  // pools (it adds nothing), but is not ranked.
+  loaded["202"] = {false, 0, 0, 0};
+  c = LoadedComparatorsOf(L(), "301", "rereferral_12m_pct", fy, loaded);
+  EXPECT_EQ(c->region_las_with_figure(), 32);
+  EXPECT_NEAR(c->region(), 650.0 / 32.0, 1e-9);  // (31 x 20 + 30) / 3,200 x 100
+  EXPECT_EQ(c->rank_of(), 38);
+  // A London LA missing altogether: no region figure.
+  loaded.erase("202");
+  EXPECT_FALSE(LoadedComparatorsOf(L(), "301", "rereferral_12m_pct", fy, loaded)->has_region());
+}
+
+TEST(LoadedComparatorsTest, EnglandOnlyWhenEveryLaIsLoadedAndCountsAreSummed) {
+  const int fy = 2015;
+  LoadedFigures loaded;
+  for (const auto& code : L().LasIn(fy)) loaded[code] = {true, 100, 100, 0};
+  auto c = LoadedComparatorsOf(L(), "301", "referrals", fy, loaded);
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(c->has_england());
+  EXPECT_DOUBLE_EQ(c->england(), 15200);  // 152 LAs x 100
+  EXPECT_DOUBLE_EQ(c->region(), 3300);    // 33 London LAs x 100
+  EXPECT_EQ(c->rank(), 0);  // LAIT gives the count no polarity: no rank
+  loaded.erase("931");      // Oxfordshire not loaded
+  c = LoadedComparatorsOf(L(), "301", "referrals", fy, loaded);
+  EXPECT_FALSE(c->has_england());
+  EXPECT_EQ(c->las_with_figure(), 151);
+  EXPECT_TRUE(c->has_region());
+}
+
+}  // namespace
+}  // namespace carestat
