@@ -362,6 +362,15 @@ absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const 
     // compared; one it does not publish says so.
     if (!f->breakdown().empty() && (*b)->status() == "mapped") return absl::OkStatus();
     *f->mutable_dfe() = ComparisonOf(**b, f->unit());
+    // Nothing held to rate against: DfE's published comparators of the year are.
+    if (f->rating() == v1::RATING_UNSPECIFIED && f->rated_against().kind().empty()) {
+      Judgement j = Judge(f->value(), f->polarity(), f->unit(), nullptr, PublishedComparators(f->dfe()));
+      if (!j.against.kind().empty()) {
+        f->set_rating(j.rating);
+        *f->mutable_rated_against() = j.against;
+        f->set_rating_reason(j.reason);
+      }
+    }
     return absl::OkStatus();
   };
 

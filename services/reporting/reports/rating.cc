@@ -11,7 +11,8 @@ namespace carestat {
 
 const char kRatingRule[] =
     "Ratings compare this year's figure with its target or DfE threshold where there is one, otherwise with "
-    "statistical neighbours, then England, then London. Green: as good as the benchmark or better. Amber: worse "
+    "statistical neighbours, then England, then London (the comparator series carestat holds, else DfE's published "
+    "figures for the year). Green: as good as the benchmark or better. Amber: worse "
     "by 5% of the benchmark or less. Red: worse by more than 5%. Whether higher or lower is better follows the "
     "indicator's polarity; figures with no better direction, no value or nothing to compare with are not rated.";
 
@@ -43,6 +44,25 @@ std::optional<v1::Benchmark> TargetFor(const std::optional<v1::Target>& target, 
   // "local target" (its year is the report's), "DfE threshold for 2013-16".
   return MakeBenchmark(threshold ? "threshold" : "target",
                        threshold ? absl::StrCat(target->kind(), " for ", period) : target->kind(), target->value(), unit);
+}
+
+std::vector<v1::ComparatorValue> PublishedComparators(const v1::PublishedComparison& d) {
+  std::vector<v1::ComparatorValue> out;
+  if (d.status() != "mapped") return out;
+  auto add = [&](const std::string& entity, const std::string& label, const v1::Cell& cell) {
+    if (!cell.has_value() || !std::isfinite(cell.value())) return;
+    v1::ComparatorValue c;
+    c.set_entity(entity);
+    c.set_label(absl::StrCat(label, " as DfE published it for ", d.period()));
+    *c.mutable_value() = cell;
+    out.push_back(std::move(c));
+  };
+  add("SN:dfe", absl::StrCat("statistical neighbours' average (", d.neighbours_with_value(), " of ",
+                             d.neighbours_listed(), ")"),
+      d.neighbours());
+  add("ENG", "England", d.england());
+  if (d.region_name() == "London") add("LON", "London", d.region());
+  return out;
 }
 
 std::optional<int> Compare(double value, double benchmark, const std::string& polarity) {

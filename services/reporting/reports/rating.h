@@ -37,6 +37,12 @@ inline constexpr double kStableBand = 0.02;
 std::optional<v1::Benchmark> TargetFor(const std::optional<v1::Target>& target, const std::string& indicator,
                                        int year, const std::string& unit);
 
+// DfE's published comparators of a fact (its PublishedComparison, status "mapped") as
+// comparators to rate against where metrics holds no comparator series for the year:
+// the neighbours' average ("SN:"), England ("ENG") and, for a London LA, London ("LON"),
+// each labelled as DfE's published figure. Empty for any other status.
+std::vector<v1::ComparatorValue> PublishedComparators(const v1::PublishedComparison& d);
+
 // +1 when `value` is better than `benchmark`, -1 worse, 0 equal; nullopt for polarity
 // none (or anything but up and down).
 std::optional<int> Compare(double value, double benchmark, const std::string& polarity);

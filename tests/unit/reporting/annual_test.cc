@@ -9,6 +9,7 @@
 #include "services/reporting/render/render.h"
 #include "services/reporting/render/text.h"
 #include "services/reporting/reports/annual.h"
+#include "services/reporting/reports/rating.h"
 #include "services/reporting/reports/series.h"
 #include "tests/unit/reporting/fake_metrics.h"
 #include "tests/unit/reporting/report_walk.h"
@@ -362,6 +363,47 @@ TEST(AnnualReportTest, FactsQuoteDfesPublishedFiguresWithRankAndQuartile) {
             std::string::npos)
       << facts.substr(0, 600);
   EXPECT_NE(facts.find(",mapped,2015-16,76,83,London,81,79,9,10,115,152,D\n"), std::string::npos) << facts;
+}
+
+// A fact with neither a target nor a comparator series is rated against DfE's published
+// neighbours' average of the year (else England, else London), labelled as DfE's.
+TEST(AnnualReportTest, FactsWithoutComparatorSeriesAreRatedAgainstDfesPublishedFigures) {
+  FakeMetrics without = SeedLikeMetrics();
+  without.benchmark_fail = absl::UnimplementedError("no GetBenchmark");
+  v1::AnnualReport before = Build(without);
+  std::set<std::pair<std::string, std::string>> unrated;
+  for (const auto& f : before.facts()) {
+    if (f.rating_reason() == "not rated: no target or comparator") unrated.insert({f.indicator(), f.breakdown()});
+  }
+  ASSERT_FALSE(unrated.empty());
+  FakeMetrics m = SeedLikeMetrics();
+  v1::AnnualReport r = Build(m);
+  int rated = 0;
+  for (const auto& f : r.facts()) {
+    SCOPED_TRACE(f.indicator() + " " + f.breakdown());
+    if (!unrated.count({f.indicator(), f.breakdown()})) {
+      // Rated as before: against a target or the comparator series, never DfE's.
+      EXPECT_EQ(f.rated_against().label().find("as DfE published it"), std::string::npos);
+      continue;
+    }
+    const v1::PublishedComparison& d = f.dfe();
+    const v1::Cell* against = d.neighbours().has_value() ? &d.neighbours()
+                              : d.england().has_value()  ? &d.england()
+                                                         : nullptr;
+    if (d.status() != "mapped" || against == nullptr || !f.value().has_value()) {
+      EXPECT_EQ(f.rating(), v1::RATING_UNSPECIFIED);
+      continue;
+    }
+    ++rated;
+    EXPECT_NE(f.rating(), v1::RATING_UNSPECIFIED);
+    EXPECT_EQ(f.rated_against().value().value(), against->value());
+    EXPECT_NE(f.rated_against().label().find("as DfE published it for 2015-16"), std::string::npos)
+        << f.rated_against().label();
+    const int cmp = *Compare(f.value().value(), against->value(), f.polarity());
+    EXPECT_EQ(f.rating() == v1::GREEN, cmp >= 0);
+    EXPECT_NE(f.rating_reason().find("as DfE published it"), std::string::npos) << f.rating_reason();
+  }
+  EXPECT_GE(rated, 1);
 }
 
 TEST(AnnualReportTest, FactsCarryTheShippedLaitFigures) {
