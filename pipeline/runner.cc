@@ -120,6 +120,23 @@ absl::Status StaleFigures(v1::Metrics::Stub& met, const std::string& la, const v
       return absl::OkStatus();
     }
   }
+  // The refused uploads the reports name: the same ones ingestion holds.
+  std::map<std::string, std::string> refused_want, refused_got;
+  auto refusal = [](const v1::RejectedReturn& r) { return absl::StrCat(r.rejected_unix_ms(), " ", r.content_sha256()); };
+  for (const auto& r : held.rejected()) {
+    if (r.la() == la) refused_want[r.return_id()] = refusal(r);
+  }
+  for (const auto& r : resp.rejected()) refused_got[r.return_id()] = refusal(r);
+  if (refused_want != refused_got) {
+    for (const auto& [id, k] : refused_want) {
+      auto it = refused_got.find(id);
+      if (it == refused_got.end() || it->second != k) {
+        *why = absl::StrCat("an upload of ", id, " was refused since its reports were written");
+        return absl::OkStatus();
+      }
+    }
+    *why = "a refused upload its reports name has been stored since";
+  }
   return absl::OkStatus();
 }
 

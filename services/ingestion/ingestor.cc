@@ -272,6 +272,24 @@ absl::StatusOr<v1::UploadResponse> Ingestor::IngestFile(const v1::UploadHeader& 
   return result;
 }
 
+void Ingestor::RecordRejection(const v1::UploadHeader& h, const std::string& dataset, const std::string& file,
+                               const std::string& sha, const absl::Status& why) {
+  v1::RejectedReturn r;
+  r.set_return_id(ReturnId(h.la(), h.collection_year(), dataset));
+  r.set_la(h.la());
+  r.set_collection_year(h.collection_year());
+  r.set_dataset(dataset);
+  r.set_file_name(file);
+  r.set_content_sha256(sha);
+  r.set_rejected_unix_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count());
+  r.set_reason(std::string(why.message()));
+  // Best effort: the upload's answer (the refusal) stands whether or not this is kept.
+  if (absl::Status s = store_->PutRejection(r); !s.ok()) {
+    CS_LOG(WARNING) << "could not record the refusal of " << r.return_id() << ": " << s;
+  }
+}
+
 absl::StatusOr<v1::UploadResponse> Ingestor::IngestLocked(const v1::UploadHeader& h, const std::string& path) {
   const std::string file = h.file_name().empty() ? std::filesystem::path(path).filename().string()
                                                  : h.file_name();
@@ -319,6 +337,9 @@ absl::StatusOr<v1::UploadResponse> Ingestor::IngestLocked(const v1::UploadHeader
   if (failure.ok() && report->fatal) failure = absl::InvalidArgumentError(FatalSummary(*report));
   if (!failure.ok()) {
     store_->Abort(h.la(), h.collection_year(), dataset, *gen).IgnoreError();
+    // The file itself is wrong: remembered, so the reports can say the return was sent
+    // and refused, and why, rather than only that it is missing.
+    if (absl::IsInvalidArgument(failure)) RecordRejection(h, dataset, file, *sha, failure);
     return failure;
   }
 

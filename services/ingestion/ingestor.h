@@ -70,6 +70,9 @@ class Ingestor {
   Ingestor() = default;
   absl::Status RecoverLocked();  // REQUIRES: mu_ held
   absl::StatusOr<v1::UploadResponse> IngestLocked(const v1::UploadHeader& header, const std::string& path);
+  // Keeps the refusal of a return's upload (the store's PutRejection), logging a failure.
+  void RecordRejection(const v1::UploadHeader& h, const std::string& dataset, const std::string& file,
+                       const std::string& sha, const absl::Status& why);
   absl::Status RecordAcknowledged(const v1::ReturnInfo& info, const std::string& event);
   std::unique_ptr<IngestionStore> store_;
   std::unique_ptr<Pseudonymiser> pseudonymiser_;

@@ -183,6 +183,9 @@ grpc::Status IngestionService::ListReturns(grpc::ServerContext*, const v1::ListR
   auto returns = ingestor_->store().ListReturns(req->la());
   if (!returns.ok()) return ToGrpc(returns.status());
   for (auto& r : *returns) *resp->add_returns() = std::move(r);
+  auto rejected = ingestor_->store().ListRejections(req->la());
+  if (!rejected.ok()) return ToGrpc(rejected.status());
+  for (auto& r : *rejected) *resp->add_rejected() = std::move(r);
   return grpc::Status::OK;
 }
 

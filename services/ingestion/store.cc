@@ -54,6 +54,32 @@ absl::StatusOr<std::unique_ptr<IngestionStore>> IngestionStore::Open(const std::
   return store;
 }
 
+// Refusals live in the default column family beside the meta values, under their own
+// prefix: an older store opens unchanged.
+static constexpr char kRejectedPrefix[] = "rejected/";
+
+static std::string RejectionKey(const std::string& la, int year, const std::string& dataset) {
+  return std::string(kRejectedPrefix) + ReturnKey(la, year, dataset).Build();
+}
+
+absl::Status IngestionStore::PutRejection(const v1::RejectedReturn& r) {
+  return s_->Put(kMetaCf, RejectionKey(r.la(), r.collection_year(), r.dataset()), r.SerializeAsString());
+}
+
+absl::StatusOr<std::vector<v1::RejectedReturn>> IngestionStore::ListRejections(const std::string& la) const {
+  std::vector<v1::RejectedReturn> out;
+  auto it = s_->NewIterator(kMetaCf);
+  const std::string prefix = std::string(kRejectedPrefix) + (la.empty() ? "" : KeyBuilder().Str(la).Build());
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    v1::RejectedReturn r;
+    if (!r.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())))
+      return absl::DataLossError("corrupt record of a refused upload");
+    out.push_back(std::move(r));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "list refused uploads");
+  return out;
+}
+
 absl::StatusOr<std::string> IngestionStore::GetMeta(const std::string& name) const {
   return s_->Get(kMetaCf, std::string(kMetaPrefix) + name);
 }
@@ -173,6 +199,7 @@ absl::Status IngestionStore::Commit(const v1::ReturnInfo& info,
     for (auto& t : TallyIssues(issues)) *stored.add_rule_tallies() = std::move(t);
   }
   batch.Put(s_->cf(kReturns), ReturnKey(la, year, ds).Build(), stored.SerializeAsString());
+  batch.Delete(s_->cf(kMetaCf), RejectionKey(la, year, ds));  // stored since: no longer rejected
   batch.Delete(s_->cf(kStaging), GenPrefix(la, year, ds, info.generation()));
   if (current->has_value()) {
     std::string old = GenPrefix(la, year, ds, (*current)->generation());

@@ -65,6 +65,11 @@ class IngestionStore {
   // cannot be read.
   absl::StatusOr<std::map<std::string, int64_t>> CountRecords(const v1::ReturnInfo& info) const;
 
+  // Refused uploads (RejectedReturn in ingestion.proto): the latest refusal of each
+  // return, kept until the return is next committed (Commit clears it).
+  absl::Status PutRejection(const v1::RejectedReturn& r);
+  absl::StatusOr<std::vector<v1::RejectedReturn>> ListRejections(const std::string& la) const;
+
   // Small values about the store itself (the key's fingerprint); NotFound when absent.
   absl::StatusOr<std::string> GetMeta(const std::string& name) const;
   absl::Status PutMeta(const std::string& name, const std::string& value);

@@ -236,7 +236,8 @@ void MetricsEngine::ForgetRecords() {
 absl::StatusOr<v1::RecomputeResponse> MetricsEngine::Recompute(const std::string& la,
                                                                const std::vector<int>& collection_years,
                                                                const std::vector<v1::ReturnInfo>& returns,
-                                                               const RecordScan& scan) {
+                                                               const RecordScan& scan,
+                                                               const std::vector<v1::RejectedReturn>& rejected) {
   int from_fy = INT_MIN;     // the first year to recompute when no year is named
   int moved_from = INT_MIN;  // the first year the changes moved
   auto kept = RecordsFor(la, returns, scan, &from_fy, &moved_from);
@@ -275,6 +276,9 @@ absl::StatusOr<v1::RecomputeResponse> MetricsEngine::Recompute(const std::string
     v1::ListReturnsResponse list;
     for (const auto& r : returns) {
       if (r.la() == la) *list.add_returns() = r;
+    }
+    for (const auto& r : rejected) {
+      if (r.la() == la) *list.add_rejected() = r;
     }
     returns_of_la = list.SerializeAsString();
   }
@@ -323,6 +327,14 @@ absl::StatusOr<v1::RecomputeResponse> MetricsEngine::Recompute(const std::string
     if (absl::Status w = s_->Write(&batch); !w.ok()) return w;
     points_version_.fetch_add(1);
     resp.add_periods(FormatPeriod(FinancialYear(fy)));
+  }
+  if (years.empty()) {
+    // No figure moved, but the list of returns and refusals is the one just read.
+    rocksdb::WriteBatch batch;
+    batch.Put(s_->cf(kReturns), KeyBuilder().Str(la).Build(), returns_of_la);
+    batch.Put(s_->cf(kLas), KeyBuilder().Str(la).Build(), std::to_string(now));
+    if (absl::Status w = s_->Write(&batch); !w.ok()) return w;
+    points_version_.fetch_add(1);
   }
   return resp;
 }
@@ -505,13 +517,19 @@ absl::Status MetricsEngine::RequireLa(const std::string& la) const {
 }
 
 absl::StatusOr<std::vector<v1::ReturnInfo>> MetricsEngine::ListReturns(const std::string& la) const {
+  auto list = ListReturnsAndRejections(la);
+  if (!list.ok()) return list.status();
+  return std::vector<v1::ReturnInfo>(list->returns().begin(), list->returns().end());
+}
+
+absl::StatusOr<v1::ListReturnsResponse> MetricsEngine::ListReturnsAndRejections(const std::string& la) const {
   if (absl::Status s = RequireLa(la); !s.ok()) return s;
-  auto v = s_->Get(kReturns, KeyBuilder().Str(la).Build());
-  if (absl::IsNotFound(v.status())) return std::vector<v1::ReturnInfo>{};
-  if (!v.ok()) return v.status();
   v1::ListReturnsResponse list;
+  auto v = s_->Get(kReturns, KeyBuilder().Str(la).Build());
+  if (absl::IsNotFound(v.status())) return list;
+  if (!v.ok()) return v.status();
   if (!list.ParseFromString(*v)) return absl::DataLossError(absl::StrCat("stored returns of LA ", la, " do not parse"));
-  return std::vector<v1::ReturnInfo>(list.returns().begin(), list.returns().end());
+  return list;
 }
 
 absl::StatusOr<std::vector<std::string>> MetricsEngine::LasWithReturns() const {

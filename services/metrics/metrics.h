@@ -59,10 +59,16 @@ class MetricsEngine {
   // for the added and replaced returns alone. Returns without a generation (not from an
   // ingestion store) are never kept. records_read is the number of records the figures
   // rest on, whether read now or kept.
+  // `rejected` are ingestion's refused uploads of the LA's returns: kept with the returns
+  // (ListReturns gives both back) so the reports can say a return was refused and why.
   absl::StatusOr<v1::RecomputeResponse> Recompute(const std::string& la,
                                                   const std::vector<int>& collection_years,
                                                   const std::vector<v1::ReturnInfo>& returns,
-                                                  const RecordScan& scan);
+                                                  const RecordScan& scan,
+                                                  const std::vector<v1::RejectedReturn>& rejected = {});
+  // The LA's returns and refused uploads as its last recompute read them.
+  // NOT_FOUND for an LA with no data.
+  absl::StatusOr<v1::ListReturnsResponse> ListReturnsAndRejections(const std::string& la) const;
 
   // Drops the kept records of every LA: the next Recompute of each reads them again.
   void ForgetRecords();

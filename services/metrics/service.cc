@@ -50,7 +50,8 @@ grpc::Status MetricsService::Recompute(grpc::ServerContext* ctx, const v1::Recom
     return FromGrpc(reader->Finish());
   };
   std::vector<int> years(req->collection_years().begin(), req->collection_years().end());
-  auto result = engine_->Recompute(req->la(), years, infos, scan);
+  std::vector<v1::RejectedReturn> rejected(returns.rejected().begin(), returns.rejected().end());
+  auto result = engine_->Recompute(req->la(), years, infos, scan, rejected);
   if (!result.ok()) return ToGrpc(result.status());
   *resp = *std::move(result);
   CS_LOG(INFO) << "recomputed LA " << req->la() << ": " << resp->records_read() << " records, "
@@ -85,9 +86,9 @@ grpc::Status MetricsService::GetSeries(grpc::ServerContext*, const v1::GetSeries
 grpc::Status MetricsService::ListReturns(grpc::ServerContext*, const v1::ListReturnsRequest* req,
                                          v1::ListReturnsResponse* resp) {
   if (req->la().empty()) return grpc::Status(grpc::INVALID_ARGUMENT, "ListReturns needs an LA");
-  auto v = engine_->ListReturns(req->la());
+  auto v = engine_->ListReturnsAndRejections(req->la());
   if (!v.ok()) return ToGrpc(v.status());
-  for (auto& r : *v) *resp->add_returns() = std::move(r);
+  *resp = *std::move(v);
   return grpc::Status::OK;
 }
 

@@ -121,6 +121,35 @@ TEST_F(IngestorTest, UnreadableFileStoresNothingAndKeepsTheOldReturn) {
   EXPECT_EQ((*ing)->store().ListReturns("")->size(), 1u);
 }
 
+// A refused upload is remembered with its reason (so the reports can say the return was
+// sent and refused, not only missing) until the return is next stored.
+TEST_F(IngestorTest, ARefusedUploadIsKeptUntilTheReturnIsStored) {
+  auto ing = Ingestor::Open(dir_);
+  ASSERT_TRUE(ing.ok());
+  std::string bad = std::string(kList1) + "C9,a) Male,a) WBRI,01/02/2010,5,99/99/2016,q) 6: Police\n";
+  ASSERT_FALSE((*ing)->IngestFile(Header(), WriteTemp("bad.csv", bad)).ok());
+  auto rejected = (*ing)->store().ListRejections("301");
+  ASSERT_TRUE(rejected.ok()) << rejected.status();
+  ASSERT_EQ(rejected->size(), 1u);
+  const v1::RejectedReturn& r = (*rejected)[0];
+  EXPECT_EQ(r.return_id(), "301/2016/annex-a-list-1");
+  EXPECT_EQ(r.dataset(), "annex-a-list-1");
+  EXPECT_EQ(r.collection_year(), 2016);
+  EXPECT_EQ(r.file_name(), "list1.csv");
+  EXPECT_EQ(r.content_sha256().size(), 64u);
+  EXPECT_GT(r.rejected_unix_ms(), 0);
+  EXPECT_NE(r.reason().find("line 4"), std::string::npos) << r.reason();
+  EXPECT_NE(r.reason().find("Date of Contact"), std::string::npos) << r.reason();
+  EXPECT_EQ(r.reason().find("C9"), std::string::npos) << r.reason();  // no child in it
+  EXPECT_TRUE((*ing)->store().ListRejections("302")->empty());
+  // A file of no known return is not a return's refusal.
+  ASSERT_FALSE((*ing)->IngestFile(Header(2015), WriteTemp("junk.bin", std::string("\x01\x00\x02", 3))).ok());
+  EXPECT_EQ((*ing)->store().ListRejections("")->size(), 1u);
+  // Stored since: no longer rejected.
+  ASSERT_TRUE((*ing)->IngestFile(Header(), WriteTemp("good.csv", kList1)).ok());
+  EXPECT_TRUE((*ing)->store().ListRejections("301")->empty());
+}
+
 TEST_F(IngestorTest, StagedRecordsOfACrashedUploadAreDroppedOnOpen) {
   {
     auto store = IngestionStore::Open(dir_ + "/store");
