@@ -49,6 +49,47 @@ export const FILES = [
     'c8e59ac2ed37a7f707e087efb1f74ffa4f0b2e02'],
   ['SFR41-2015_Underlying_data.csv', IPSE, 'data/cin-census/2014-15/SFR41-2015_UD/SFR41-2015_Underlying_data.csv',
     '59ad132f494aea0e5ab22d0953a4f3793211e8b5'],
+  // Children looked after: the underlying data of the releases for the years ending 31
+  // March 2011 to 2017 (CLA: at 31 March; ADM: started; CEA: ceased; ADP: adopted), and
+  // the 2022 release's EES file of children who started to be looked after.
+  ['SFR21_CLA.csv', IPSE, 'data/ssda903-cla/underlying_20data_20sfr212011/SFR21_CLA.csv',
+    '3a84fcfab4199a306bfe0ba877998ed5f715b6f3'],
+  ['SFE21_ADM.csv', IPSE, 'data/ssda903-cla/underlying_20data_20sfr212011/SFE21_ADM.csv',
+    '52fca8aded44c7ae4591e0cffb577cf4cb60d9de'],
+  ['SFR21_CEA.csv', IPSE, 'data/ssda903-cla/underlying_20data_20sfr212011/SFR21_CEA.csv',
+    'fd3d1f1d127faae0e8d218cc6e707b158c5123fa'],
+  ['SFR21_ADP.csv', IPSE, 'data/ssda903-cla/underlying_20data_20sfr212011/SFR21_ADP.csv',
+    'f673a84e388c0fa78d36bf254515cbc96edeee8d'],
+  ['SFR20_CLA2012.csv', IPSE, 'data/ssda903-cla/CLA-2012/SFR20_CLA2012.csv', '53cd95bd1f39be7763e87318b9fa659e5a0d53a6'],
+  ['SFR20_ADM2012.csv', IPSE, 'data/ssda903-cla/CLA-2012/SFR20_ADM2012.csv', '2a486fdce68cc30d558ccd51fbaabf72bed16a96'],
+  ['SFR_CEA2012.csv', IPSE, 'data/ssda903-cla/CLA-2012/SFR_CEA2012.csv', '5ece5651712084b6817a3a8c619bd59e914629d0'],
+  ['SFR20_ADP2012.csv', IPSE, 'data/ssda903-cla/CLA-2012/SFR20_ADP2012.csv', '788ce8766699831e9c54cf9e60b1e708ccc91445'],
+  ['SFR36_CLA2013.csv', IPSE, 'data/ssda903-cla/SFR36_UnderlyingData/SFR36_CLA2013.csv',
+    '16a9950877d5d88bf013e6c6a3b4834b0ec70467'],
+  ['SFR36_ADM2013.csv', IPSE, 'data/ssda903-cla/SFR36_UnderlyingData/SFR36_ADM2013.csv',
+    '97c4ef27e7a4dd9396e0ba8bc49844e442772897'],
+  ['SFR36_CEA2013.csv', IPSE, 'data/ssda903-cla/SFR36_UnderlyingData/SFR36_CEA2013.csv',
+    'e8aa7a07a03120b9458e6d9355d972796bff3a84'],
+  ['SFR36_ADP2013.csv', IPSE, 'data/ssda903-cla/SFR36_UnderlyingData/SFR36_ADP2013.csv',
+    '28fb81db981210458d4661ef3c49828434b5d884'],
+  ['SFR36_CLA2014.csv', IPSE, 'data/ssda903-cla/UD_SFR36_2014/SFR36_CLA2014.csv', '3e0a994d534200eba9f12fbc962d184c01f5d195'],
+  ['SFR36_ADM2014.csv', IPSE, 'data/ssda903-cla/UD_SFR36_2014/SFR36_ADM2014.csv', 'e7f694bf3907167003a697197e5fd3113abe1003'],
+  ['SFR36_CEA2014.csv', IPSE, 'data/ssda903-cla/UD_SFR36_2014/SFR36_CEA2014.csv', 'f7ded60356de65d9999480dfc2c6c0050c884292'],
+  ['SFR36_ADP2014.csv', IPSE, 'data/ssda903-cla/UD_SFR36_2014/SFR36_ADP2014.csv', '00b2402148681c6ee913d6fd0ccc330185043e5d'],
+  ['SFR34_CLA2015.csv', IPSE, 'data/ssda903-cla/SFR34_2015_UnderlyingData/SFR34_CLA2015.csv',
+    '0fb5e1dc3c113a30a9439e5b472138d39c3e949b'],
+  ['SFR34_ADM2015.csv', IPSE, 'data/ssda903-cla/SFR34_2015_UnderlyingData/SFR34_ADM2015.csv',
+    '18b58d17d6f7664d065b4fe74ad3381aae21fdf7'],
+  ['SFR34_CEA2015.csv', IPSE, 'data/ssda903-cla/SFR34_2015_UnderlyingData/SFR34_CEA2015.csv',
+    'e4a6eaad26cdec93af295bd181d129783988637d'],
+  ['SFR34_ADP2015.csv', IPSE, 'data/ssda903-cla/SFR34_2015_UnderlyingData/SFR34_ADP2015.csv',
+    '5f5f0b7293fe35f8bf71a2540e58d8793d40a057'],
+  ['SFR41_ADM2016.csv', IPSE, 'data/ssda903-cla/SFR41_2016_UD/SFR41_ADM2016.csv', 'f6faee4ebbc2150a4295d69494dc1bc3757aafcc'],
+  ['SFR50_ADM2017.csv', IPSE, 'data/ssda903-cla/SFR50_2017_UnderlyingData/SFR50_ADM2017.csv',
+    '5f70c1ca9cca889962f3e967de42cec7ee7b9261'],
+  ['la_cla_who_started_to_be_looked_after.csv', IPSE,
+    'data/ssda903-cla/children-looked-after-in-england-including-adoptions_2022/data/la_cla_who_started_to_be_looked_after.csv',
+    'b2edc964ee99623808442dac881838bf30c0070d'],
 ];
 
 function fail(msg) {
@@ -198,7 +239,8 @@ const UD_RULES = {
 // Output order of indicators: as lait_mapping.csv (the catalogue's order).
 const INDICATOR_ORDER = ['referrals', 'referral_rate', 'rereferral_12m_pct', 'referral_nfa_pct', 'cin_open_year_end',
   'cin_rate', 'assessments_completed', 's47_enquiries', 's47_rate', 'cpp_year_end', 'cpp_rate', 'cpp_started',
-  'cpp_repeat_pct', 'cpp_ceased_2y_plus_pct'];
+  'cpp_repeat_pct', 'cpp_ceased_2y_plus_pct', 'lac_year_end', 'lac_started', 'lac_ceased',
+  'lac_police_protection_started', 'lac_police_protection_pct', 'adoptions'];
 
 // What LAIT holds: (indicator, area, fy) keys of lait_values.csv. LAIT wins: such a key is
 // never shipped here, so Lait's merged view has one value per key.
@@ -212,7 +254,9 @@ const lait = new Set();
 
 const cache = new Map();
 function rows(name) {
-  if (!cache.has(name)) cache.set(name, read(name, name.startsWith('b1') || name.startsWith('c') || name.startsWith('d') || name.startsWith('ons') ? 'utf8' : 'latin1'));
+  // EES files are UTF-8; the older underlying data are read as latin1 (see parseCsv).
+  const ees = /^([a-d][0-9]_|ons_|la_)/.test(name);
+  if (!cache.has(name)) cache.set(name, read(name, ees ? 'utf8' : 'latin1'));
   return cache.get(name);
 }
 
@@ -225,7 +269,12 @@ function emit(indicator, type, code, fy, value, source, measure, file, line) {
       counts.unknown.set(code, (counts.unknown.get(code) || 0) + 1);
       return;
     }
-    if (!laExists(code, fy)) { counts.notLa++; return; }
+    if (!laExists(code, fy)) {
+      // DfE's files mark such rows z (not applicable); a number here would be named.
+      if (value !== '-') console.log(`  left out: ${file} line ${line}: ${code} has ${value} in ${fy}, when it was not an LA`);
+      counts.notLa++;
+      return;
+    }
   }
   const key = `${indicator}|${code}|${fy}`;
   if (lait.has(key)) { counts.lait++; return; }
@@ -277,6 +326,69 @@ for (const [indicator, byYear] of Object.entries(UD_RULES)) {
   }
 }
 
+// Children looked after. The underlying data of the releases for the years ending 31
+// March 2011 to 2017 hold England (geog_c 999), the regions (geog_c A to K) and LAs (151:
+// the Isles of Scilly are not in them), as counts: at 31 March (CLA_MarYYYY), started
+// (CLA_startedYYYY; the 2015 file heads it CLA_started2014, its metadata "year ending 31
+// March 2015"), started under police protection (SCLA_UPP), ceased (CLA_cease) and
+// adopted (ADP's CLA_ceaAdop: both adoption reasons together). [indicator, fy, file, column]
+const CLA_REGION = { A: '980', B: '981', C: '982', D: '983', E: '984', F: '985', G: '986', H: '987', I: '988',
+  J: '989', K: '990' };
+const CLA_UD_RULES = [];
+for (const [fy, cla, adm, cea, adp, started] of [
+  [2010, 'SFR21_CLA.csv', 'SFE21_ADM.csv', 'SFR21_CEA.csv', 'SFR21_ADP.csv', 'CLA_started2011'],
+  [2011, 'SFR20_CLA2012.csv', 'SFR20_ADM2012.csv', 'SFR_CEA2012.csv', 'SFR20_ADP2012.csv', 'CLA_started2012'],
+  [2012, 'SFR36_CLA2013.csv', 'SFR36_ADM2013.csv', 'SFR36_CEA2013.csv', 'SFR36_ADP2013.csv', 'CLA_started2013'],
+  [2013, 'SFR36_CLA2014.csv', 'SFR36_ADM2014.csv', 'SFR36_CEA2014.csv', 'SFR36_ADP2014.csv', 'CLA_started2014'],
+  [2014, 'SFR34_CLA2015.csv', 'SFR34_ADM2015.csv', 'SFR34_CEA2015.csv', 'SFR34_ADP2015.csv', 'CLA_started2014'],
+]) {
+  CLA_UD_RULES.push(['lac_year_end', fy, cla, `CLA_Mar${fy + 1}`], ['lac_started', fy, adm, started],
+    ['lac_ceased', fy, cea, 'CLA_cease'], ['adoptions', fy, adp, 'CLA_ceaAdop'],
+    ['lac_police_protection_started', fy, adm, 'SCLA_UPP']);
+}
+CLA_UD_RULES.push(['lac_police_protection_started', 2015, 'SFR41_ADM2016.csv', 'SCLA_UPP'],
+  ['lac_police_protection_started', 2016, 'SFR50_ADM2017.csv', 'SCLA_UPP']);
+// The 2022 release's EES file (years ending 31 March 2018 to 2022): legal status
+// "Police protection in LA accommodation" among children who started, its number and its
+// percentage of all who started (DfE rounds the percentage to a whole number). It comes
+// first for its years: a later release.
+{
+  const file = 'la_cla_who_started_to_be_looked_after.csv';
+  const data = rows(file);
+  const years = new Set();
+  for (const r of data) {
+    if (r.cla_group !== 'Legal status' || r.characteristic !== 'Police protection in LA accommodation') continue;
+    const fy = Number(r.time_period) - 1;
+    years.add(fy);
+    const [type, code] = area(r);
+    if (!type) continue;
+    const measure = 'characteristic=Police protection in LA accommodation';
+    emit('lac_police_protection_started', type, code, fy, valueOf(r.number, file, r.__line, 'number'), file,
+      `number, ${measure}`, file, r.__line);
+    emit('lac_police_protection_pct', type, code, fy, valueOf(r.percentage, file, r.__line, 'percentage'), file,
+      `percentage, ${measure}`, file, r.__line);
+  }
+  for (const fy of years) {
+    claimed.add(`lac_police_protection_started|${fy}`);
+    claimed.add(`lac_police_protection_pct|${fy}`);
+  }
+}
+for (const [indicator, fy, file, column] of CLA_UD_RULES) {
+  if (claimed.has(`${indicator}|${fy}`)) continue;
+  const data = rows(file);
+  if (!(column in data[0])) fail(`${file} has no column ${column}`);
+  for (const r of data) {
+    let type, code;
+    if (r.geog_l === 'NATIONAL') [type, code] = ['england', '970'];
+    else if (r.geog_l === 'REGION') [type, code] = ['region', CLA_REGION[r.geog_c]];
+    else if (r.geog_l === 'LA') [type, code] = ['la', r.geog_c];
+    else fail(`${file} line ${r.__line}: geog_l '${r.geog_l}' is not NATIONAL, REGION or LA`);
+    if (!code) fail(`${file} line ${r.__line}: region '${r.geog_c}' is not one of A to K`);
+    emit(indicator, type, code, fy, valueOf(r[column], file, r.__line, column), file, column, file, r.__line);
+  }
+  claimed.add(`${indicator}|${fy}`);
+}
+
 const period = (fy) => `${fy}-${String((fy + 1) % 100).padStart(2, '0')}`;
 const csvField = (s) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 const sorted = [...out.values()].sort((a, b) =>
@@ -296,7 +408,11 @@ const VALUES_HEADER = `# DfE's published figures from its statistical releases (
 #     children in need releases, the 2021-22 EES files c2 (assessments) and c4 (section 47
 #     enquiries), 2012-13 to 2021-22, and the underlying data of the 2009-10 to 2014-15
 #     releases (osr28-2010ud, osr26-2011ud, SFR27-2012ud, SFR45-2013ud, SFR43-2014,
-#     SFR41-2015), England and LAs only.
+#     SFR41-2015), England and LAs only; data/ssda903-cla/: DfE's children looked after
+#     releases, the underlying data for the years ending 31 March 2011 to 2017 (SFR21
+#     2011, SFR20 2012, SFR36 2013 and 2014, SFR34 2015, SFR41 2016, SFR50 2017: files
+#     _CLA at 31 March, _ADM started, _CEA ceased, _ADP adopted) and the 2022 release's
+#     la_cla_who_started_to_be_looked_after.csv (2017-18 to 2021-22).
 # Department for Education, Open Government Licence v3.0. source: the DfE file; measure:
 # its column. For an indicator and year one file supplies every area: an EES file where one
 # has the year, else that year's underlying data (as first published). A key LAIT holds is

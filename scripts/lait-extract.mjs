@@ -116,7 +116,9 @@ const MAPPING = [
     'counts rounded by DfE to the nearest 10.'],
   ['cpp_ceased', 'related, not comparable', 'DeRegCPR', 'march',
     'LAIT holds plans ceased as a rate per 10,000 children only, not the count.'],
-  ['cpp_category_pct', 'not in LAIT', '', '', 'LAIT holds no category of abuse.'],
+  ['cpp_category_pct', 'not in LAIT', '', '',
+    'LAIT holds no category of abuse. DfE\'s d4 file (plans at 31 March by category of abuse) publishes it by ' +
+    'category; the value tables have no breakdown column, so it is not shipped in dfe_values.csv.'],
   ['cpp_repeat_pct', 'mapped', 'PrevRegCPR', 'march',
     'DfE: of plans starting in the year (each occasion counted), % for a child who had a plan before, however ' +
     'long ago; carestat the same, an earlier plan found in the data or in NumberOfPreviousCPP.'],
@@ -135,11 +137,33 @@ const MAPPING = [
   ['lac_ceased', 'mapped', 'LACceased', 'march',
     'DfE counts a child who ceased more than once in the year once. England and region counts rounded by DfE ' +
     'to the nearest 10.'],
-  ['lac_police_protection_started', 'not in LAIT', '', '', 'LAIT holds no legal status at entry.'],
-  ['lac_police_protection_pct', 'not in LAIT', '', '', 'LAIT holds no legal status at entry.'],
-  ['lac_female_pct', 'not in LAIT', '', '', 'LAIT holds no sex of looked-after children.'],
-  ['lac_under10_pct', 'not in LAIT', '', '', 'LAIT holds no age of looked-after children.'],
-  ['lac_ethnicity_pct', 'not in LAIT', '', '', 'LAIT holds no ethnicity of looked-after children.'],
+  ['lac_police_protection_started', 'DfE release', '', '',
+    'LAIT holds no legal status at entry. DfE\'s children looked after releases: children who started to be ' +
+    'looked after under police protection, column SCLA_UPP of the underlying data _ADM files (2010-11 to ' +
+    '2016-17) and la_cla_who_started_to_be_looked_after.csv of the 2022 release, legal status "Police ' +
+    'protection in LA accommodation", number (2017-18 to 2021-22) (reference/dfe_values.csv). DfE counts a ' +
+    'child who started twice once, as carestat. England and region counts rounded by DfE to the nearest 10.',
+    RELEASE_COUNT('la_cla_who_started_to_be_looked_after.csv; _ADM files (SFR21 to SFR50)')],
+  ['lac_police_protection_pct', 'DfE release', '', '',
+    'LAIT holds no legal status at entry. DfE\'s 2022 children looked after release: ' +
+    'la_cla_who_started_to_be_looked_after.csv, legal status "Police protection in LA accommodation", ' +
+    'percentage of the children who started (2017-18 to 2021-22; reference/dfe_values.csv). DfE rounds to a ' +
+    'whole number. Earlier releases publish the count only, so earlier years are not shipped.',
+    { polarity: 'Low', table: 'la_cla_who_started_to_be_looked_after.csv',
+      rule: 'DfE time_period Y (the year ending 31 March Y): period (Y-1)-Y' }],
+  ['lac_female_pct', 'not in LAIT', '', '',
+    'LAIT holds no sex of looked-after children. DfE\'s LA-level % by sex is in ' +
+    'la_cla_on_31_march_by_characteristics.csv, which neither repository read for dfe_values.csv stores (a ' +
+    'large file held out of git); the older underlying data (_CLA files) hold the counts (CLA_female), not ' +
+    'the %, and no figure derived from two published counts is shipped.'],
+  ['lac_under10_pct', 'not in LAIT', '', '',
+    'LAIT holds no age of looked-after children. DfE\'s LA-level % by age is in ' +
+    'la_cla_on_31_march_by_characteristics.csv, not stored in the repositories read for dfe_values.csv; the ' +
+    'older _CLA files hold counts by age band only.'],
+  ['lac_ethnicity_pct', 'not in LAIT', '', '',
+    'LAIT holds no ethnicity of looked-after children. DfE\'s LA-level % by ethnicity is in ' +
+    'la_cla_on_31_march_by_characteristics.csv, not stored in the repositories read for dfe_values.csv; the ' +
+    'older _CLA files hold counts by broad group only, not carestat\'s DfE codes.'],
   ['lac_placements', 'not in LAIT', '', '', 'LAIT holds no count of placements started.'],
   ['lac_placement_moves_3plus_pct', 'mapped', 'LACStable_2016on', 'march',
     'DfE: % of children looked after at 31 March with three or more placements during the year.'],

@@ -34,9 +34,9 @@ const Expected kExpected[] = {
 };
 
 TEST(DfeReleaseTest, ValuesEqualTheSourceRows) {
-  // 14 indicators x 5 LAs (London, North West, West Midlands, East of England, South West)
+  // 18 indicators x 5 LAs (London, North West, West Midlands, East of England, South West)
   // x 3 years.
-  ASSERT_EQ(std::size(kExpected), 14u * 5u * 3u);
+  ASSERT_EQ(std::size(kExpected), 18u * 5u * 3u);
   std::set<std::string> indicators;
   for (const Expected& e : kExpected) {
     SCOPED_TRACE(absl::StrCat(e.indicator, " ", e.la, " ", e.fy));
@@ -55,7 +55,7 @@ TEST(DfeReleaseTest, ValuesEqualTheSourceRows) {
       EXPECT_DOUBLE_EQ(*v->number, std::stod(e.text));
     }
   }
-  EXPECT_EQ(indicators.size(), 14u);
+  EXPECT_EQ(indicators.size(), 18u);
 }
 
 TEST(DfeReleaseTest, LaitWinsAndTheReleaseFillsTheYearsBefore) {
@@ -94,7 +94,8 @@ TEST(DfeReleaseTest, LaitWinsAndTheReleaseFillsTheYearsBefore) {
   EXPECT_EQ(L().Number("cin_open_year_end", "970", 2024), 402400);
   EXPECT_EQ(L().Years("cin_open_year_end").front(), 2009);
   EXPECT_EQ(L().Years("cin_open_year_end").back(), 2024);
-  for (const char* id : {"assessments_completed", "s47_enquiries"}) {
+  for (const char* id :
+       {"assessments_completed", "s47_enquiries", "lac_police_protection_started", "lac_police_protection_pct"}) {
     EXPECT_EQ(L().FindMapping(id)->status, "DfE release") << id;
     EXPECT_FALSE(L().Years(id).empty()) << id;
   }
