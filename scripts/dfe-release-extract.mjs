@@ -417,7 +417,7 @@ const VALUES_HEADER = `# DfE's published figures from its statistical releases (
 # its column. For an indicator and year one file supplies every area: an EES file where one
 # has the year, else that year's underlying data (as first published). A key LAIT holds is
 # not shipped: LAIT wins. value: as published, a number in its shortest form ("694,000" is
-# 694000), or "-" for DfE's marks of a figure not published (c, x, z, low, .., :): never a
+# 694000), or "-" for DfE's marks of a figure not published (c, x, z, u, low, .., :): never a
 # number, never 0. area_type and area_code as lait_values.csv (DfE LA codes; regions 980 to
 # 990; England 970); an LA code in a year it was not an LA (lait_las.csv) has no row.
 indicator,area_type,area_code,period,value,source,measure
