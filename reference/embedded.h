@@ -18,4 +18,6 @@ extern const char* const kEmbedded_lait_las;
 extern const char* const kEmbedded_lait_neighbours;
 extern const char* const kEmbedded_lait_mapping;
 extern const char* const kEmbedded_la_codes;
+// DfE's statistical-release figures where LAIT has none (scripts/dfe-release-extract).
+extern const char* const kEmbedded_dfe_values;
 }  // namespace carestat

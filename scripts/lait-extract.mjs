@@ -41,8 +41,10 @@ for (const [name, blob] of Object.entries(BLOBS)) {
 //     says where DfE's definition, date or rounding is not carestat's.
 //   related, not comparable: LAIT has a measure near the indicator but not the same
 //     figure; named here, no values shipped.
-//   not in LAIT: LAIT's data file holds no such measure (DfE's statistical releases may
-//     publish one; they were not read for these tables).
+//   DfE release: LAIT's data file holds no such measure, DfE's statistical release does;
+//     its values are in dfe_values.csv (scripts/dfe-release-extract).
+//   not in LAIT: neither LAIT's data file nor any release file read for dfe_values.csv
+//     holds the measure (DfE may publish it in a release or file not read).
 //   not published by DfE: no DfE collection holds the figure (a local or derived one).
 // `date` is how LAIT's year becomes carestat's financial year: 'march' (LAIT's 2016 is
 // the year ending, or the snapshot on, 31 March 2016: 2015-16) or 'september' (a 30
@@ -52,6 +54,14 @@ const RATE_POP =
   '(mid-year of the first calendar year); LAIT\'s rates can differ from those DfE first published (England\'s ' +
   '2015-16 referral rate is 536 in LAIT, 532.2 in DfE\'s 2018 time series in reference/comparators.csv), ' +
   'likely on revised populations. ';
+// A "DfE release" indicator (only DfE's statistical releases publish it; its figures are in
+// reference/dfe_values.csv, written by scripts/dfe-release-extract): no LAIT measure, so
+// its polarity, source table and period rule are given here. A count has no polarity, as
+// LAIT gives none to its counts (referrals, plans, children looked after): more or fewer
+// is neither better nor worse without the need behind it.
+function RELEASE_COUNT(table) {
+  return { polarity: '-', table, rule: 'DfE time_period Y (the year ending, or the day, 31 March Y): period (Y-1)-Y' };
+}
 const MAPPING = [
   ['contacts', 'not published by DfE', '', '', 'DfE collects no contacts (the CIN census starts at referral).'],
   ['referrals', 'mapped', 'CPP_Total_NumRef', 'march',
@@ -64,18 +74,33 @@ const MAPPING = [
     'DfE: % of referrals in the year within 12 months of a previous referral of the child; 1 decimal place.'],
   ['referral_nfa_pct', 'mapped', 'CIN_Refferals_NFA', 'march',
     'DfE: % of referrals in the year closed with no further action; 1 decimal place.'],
-  ['cin_open_year_end', 'not in LAIT', '', '',
-    'LAIT holds the rate (CIN) only; see cin_rate.'],
+  ['cin_open_year_end', 'DfE release', '', '',
+    'LAIT holds the rate (CIN) only. DfE\'s children in need release: b1_children_in_need_2013_to_2025.csv, ' +
+    'measure At31_episodes (children in need at 31 March, 2012-13 on), and column CINAt3103YY of the 2009-10 to ' +
+    '2011-12 underlying data (reference/dfe_values.csv). DfE counts open episodes (a child with two counts ' +
+    'twice, which DfE says is rare), carestat distinct children. England and region counts rounded by DfE to ' +
+    'the nearest 10.', RELEASE_COUNT('b1_children_in_need_2013_to_2025.csv')],
   ['cin_rate', 'mapped', 'CIN', 'march',
     'DfE: children in need at 31 March (an open CIN episode) per 10,000 children. ' + RATE_POP +
     '1 decimal place.'],
-  ['assessments_completed', 'not in LAIT', '', '',
-    'LAIT holds the % completed within 45 working days only (Continue_Assess_Comp).'],
+  ['assessments_completed', 'DfE release', '', '',
+    'LAIT holds the % completed within 45 working days only (Continue_Assess_Comp). DfE\'s children in need ' +
+    'release: c2_children_in_need_assessments_duration_2014_to_2022.csv, measure Assessments_completed ' +
+    '(assessments completed in the year, 2013-14 to 2021-22; reference/dfe_values.csv); the core and initial ' +
+    'assessments DfE counted before 2014 are not this figure, so earlier years are not shipped. England and ' +
+    'region counts rounded by DfE to the nearest 10.',
+    RELEASE_COUNT('c2_children_in_need_assessments_duration_2014_to_2022.csv')],
   ['assessment_timeliness_pct', 'mapped', 'Continue_Assess_Comp', 'march',
     'DfE: of continuous assessments completed (end date) in the year, % within 45 working days; LAIT\'s ' +
     'description counts from the referral, carestat from the assessment\'s actual start date to its ' +
     'authorisation (the same where the assessment starts on the referral day). 1 decimal place.'],
-  ['s47_enquiries', 'not in LAIT', '', '', 'LAIT holds the rate (Section_47) only; see s47_rate.'],
+  ['s47_enquiries', 'DfE release', '', '',
+    'LAIT holds the rate (Section_47) only. DfE\'s children in need release: ' +
+    'c4_children_in_need_section_47s_and_icpcs_2013_to_2022.csv, measure Section47 (section 47 enquiries ' +
+    'starting in the year, 2012-13 to 2021-22; reference/dfe_values.csv). The 2009-10 to 2011-12 underlying ' +
+    'data count children subject to an enquiry (S47in0910...), not enquiries, so those years are not shipped. ' +
+    'England and region counts rounded by DfE to the nearest 10.',
+    RELEASE_COUNT('c4_children_in_need_section_47s_and_icpcs_2013_to_2022.csv')],
   ['s47_rate', 'mapped', 'Section_47', 'march',
     'DfE: section 47 enquiries starting in the year per 10,000 children. ' + RATE_POP + '1 decimal place.'],
   ['icpc_timeliness_pct', 'mapped', 'CP_conf_15days', 'march',
@@ -91,7 +116,9 @@ const MAPPING = [
     'counts rounded by DfE to the nearest 10.'],
   ['cpp_ceased', 'related, not comparable', 'DeRegCPR', 'march',
     'LAIT holds plans ceased as a rate per 10,000 children only, not the count.'],
-  ['cpp_category_pct', 'not in LAIT', '', '', 'LAIT holds no category of abuse.'],
+  ['cpp_category_pct', 'not in LAIT', '', '',
+    'LAIT holds no category of abuse. DfE\'s d4 file (plans at 31 March by category of abuse) publishes it by ' +
+    'category; the value tables have no breakdown column, so it is not shipped in dfe_values.csv.'],
   ['cpp_repeat_pct', 'mapped', 'PrevRegCPR', 'march',
     'DfE: of plans starting in the year (each occasion counted), % for a child who had a plan before, however ' +
     'long ago; carestat the same, an earlier plan found in the data or in NumberOfPreviousCPP.'],
@@ -110,11 +137,33 @@ const MAPPING = [
   ['lac_ceased', 'mapped', 'LACceased', 'march',
     'DfE counts a child who ceased more than once in the year once. England and region counts rounded by DfE ' +
     'to the nearest 10.'],
-  ['lac_police_protection_started', 'not in LAIT', '', '', 'LAIT holds no legal status at entry.'],
-  ['lac_police_protection_pct', 'not in LAIT', '', '', 'LAIT holds no legal status at entry.'],
-  ['lac_female_pct', 'not in LAIT', '', '', 'LAIT holds no sex of looked-after children.'],
-  ['lac_under10_pct', 'not in LAIT', '', '', 'LAIT holds no age of looked-after children.'],
-  ['lac_ethnicity_pct', 'not in LAIT', '', '', 'LAIT holds no ethnicity of looked-after children.'],
+  ['lac_police_protection_started', 'DfE release', '', '',
+    'LAIT holds no legal status at entry. DfE\'s children looked after releases: children who started to be ' +
+    'looked after under police protection, column SCLA_UPP of the underlying data _ADM files (2010-11 to ' +
+    '2016-17) and la_cla_who_started_to_be_looked_after.csv of the 2022 release, legal status "Police ' +
+    'protection in LA accommodation", number (2017-18 to 2021-22) (reference/dfe_values.csv). DfE counts a ' +
+    'child who started twice once, as carestat. England and region counts rounded by DfE to the nearest 10.',
+    RELEASE_COUNT('la_cla_who_started_to_be_looked_after.csv; _ADM files (SFR21 to SFR50)')],
+  ['lac_police_protection_pct', 'DfE release', '', '',
+    'LAIT holds no legal status at entry. DfE\'s 2022 children looked after release: ' +
+    'la_cla_who_started_to_be_looked_after.csv, legal status "Police protection in LA accommodation", ' +
+    'percentage of the children who started (2017-18 to 2021-22; reference/dfe_values.csv). DfE rounds to a ' +
+    'whole number. Earlier releases publish the count only, so earlier years are not shipped.',
+    { polarity: 'Low', table: 'la_cla_who_started_to_be_looked_after.csv',
+      rule: 'DfE time_period Y (the year ending 31 March Y): period (Y-1)-Y' }],
+  ['lac_female_pct', 'not in LAIT', '', '',
+    'LAIT holds no sex of looked-after children. DfE\'s LA-level % by sex is in ' +
+    'la_cla_on_31_march_by_characteristics.csv, which neither repository read for dfe_values.csv stores (a ' +
+    'large file held out of git); the older underlying data (_CLA files) hold the counts (CLA_female), not ' +
+    'the %, and no figure derived from two published counts is shipped.'],
+  ['lac_under10_pct', 'not in LAIT', '', '',
+    'LAIT holds no age of looked-after children. DfE\'s LA-level % by age is in ' +
+    'la_cla_on_31_march_by_characteristics.csv, not stored in the repositories read for dfe_values.csv; the ' +
+    'older _CLA files hold counts by age band only.'],
+  ['lac_ethnicity_pct', 'not in LAIT', '', '',
+    'LAIT holds no ethnicity of looked-after children. DfE\'s LA-level % by ethnicity is in ' +
+    'la_cla_on_31_march_by_characteristics.csv, not stored in the repositories read for dfe_values.csv; the ' +
+    'older _CLA files hold counts by broad group only, not carestat\'s DfE codes.'],
   ['lac_placements', 'not in LAIT', '', '', 'LAIT holds no count of placements started.'],
   ['lac_placement_moves_3plus_pct', 'mapped', 'LACStable_2016on', 'march',
     'DfE: % of children looked after at 31 March with three or more placements during the year.'],
@@ -354,9 +403,12 @@ function write(name, text) {
   let t = comment(
     'Each indicator of carestat\'s catalogue (INDICATORS.md) and the measure of DfE\'s Local Authority ' +
     'Interactive Tool (LAIT) that publishes it, with where DfE\'s definition, date or rounding differs. ' +
-    'status: mapped (LAIT\'s values are in lait_values.csv), related, not comparable (a near measure, no ' +
-    'values shipped), not in LAIT (LAIT\'s data file holds no such measure; DfE\'s statistical releases were ' +
-    'not read for it), not published by DfE (a figure no DfE collection holds). lait_name, lait_polarity ' +
+    'status: mapped (LAIT\'s values are in lait_values.csv; dfe_values.csv adds DfE\'s release figures for ' +
+    'years before LAIT\'s), DfE release (published in DfE\'s statistical release, not in LAIT: its values are ' +
+    'in dfe_values.csv; lait_polarity, lait_table and period_rule are then this project\'s, from the release ' +
+    'file), related, not comparable (a near measure, no values shipped), not in LAIT (LAIT\'s data file holds ' +
+    'no such measure, nor any DfE release file read for dfe_values.csv), not published by DfE (a figure no ' +
+    'DfE collection holds). lait_name, lait_polarity ' +
     '(High, Low or - for none), lait_year_type, lait_dps (decimal places, NA for LAIT\'s default), ' +
     'lait_no_quartile (N: LAIT gives no quartile) and lait_table (the DfE file LAIT names) are LAIT\'s ' +
     'lait_data_dictionary.csv. period_rule: how LAIT\'s year becomes carestat\'s financial year. Written by ' +
@@ -364,13 +416,14 @@ function write(name, text) {
     'this project\'s (docs/BENCHMARKING.md).');
   t += csvLine(['indicator', 'status', 'lait_measure', 'lait_name', 'lait_polarity', 'lait_year_type', 'lait_dps',
     'lait_no_quartile', 'lait_table', 'period_rule', 'difference']);
-  for (const [id, status, measure, date, diff] of MAPPING) {
+  for (const [id, status, measure, date, diff, release] of MAPPING) {
     const d = measure ? dict.get(measure) : null;
-    const rule = !measure ? '' : date === 'september'
+    const rule = release ? release.rule : !measure ? '' : date === 'september'
       ? 'LAIT year Y is 30 September Y: period Y-(Y+1)'
       : 'LAIT year Y is the year ending (or the day) 31 March Y: period (Y-1)-Y';
-    t += csvLine([id, status, measure, d ? d.name : '', d ? d.polarity : '', d ? d.yearType : '', d ? d.dps : '',
-      d ? d.noQuartile : '', d ? d.table : '', rule, diff]);
+    t += csvLine([id, status, measure, d ? d.name : '', d ? d.polarity : release ? release.polarity : '',
+      d ? d.yearType : '', d ? d.dps : '', d ? d.noQuartile : '', d ? d.table : release ? release.table : '', rule,
+      diff]);
   }
   write('lait_mapping.csv', t);
 }

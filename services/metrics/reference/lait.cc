@@ -47,6 +47,7 @@ absl::StatusOr<Lait> Lait::Parse(const Tables& csv) {
                              "lait_mapping");
   if (!mt.ok()) return mt.status();
   std::map<std::string, std::string> measure_of;  // mapped indicator -> LAIT measure
+  std::set<std::string> published;                // mapped and DfE release indicators
   for (const auto& row : mt->rows) {
     Mapping m;
     m.indicator = mt->Get(row, "indicator");
@@ -60,11 +61,11 @@ absl::StatusOr<Lait> Lait::Parse(const Tables& csv) {
     m.table = mt->Get(row, "lait_table");
     m.period_rule = mt->Get(row, "period_rule");
     m.difference = mt->Get(row, "difference");
-    static const std::set<std::string> kStatuses = {"mapped", "related, not comparable", "not in LAIT",
-                                                    "not published by DfE"};
+    static const std::set<std::string> kStatuses = {"mapped", "DfE release", "related, not comparable",
+                                                    "not in LAIT", "not published by DfE"};
     if (m.indicator.empty() || !kStatuses.count(m.status)) {
       return LineError("lait_mapping", row.line,
-                       "expected an indicator and a status (mapped, related, not "
+                       "expected an indicator and a status (mapped, DfE release, related, not "
                        "comparable, not in LAIT or not published by DfE)");
     }
     if ((m.status == "mapped" || m.status == "related, not comparable") && m.measure.empty()) {
@@ -74,7 +75,8 @@ absl::StatusOr<Lait> Lait::Parse(const Tables& csv) {
     for (const auto& seen : out.mappings_) {
       if (seen.indicator == m.indicator) return LineError("lait_mapping", row.line, m.indicator + " twice");
     }
-    if (m.mapped()) measure_of[m.indicator] = m.measure;
+    if (m.status == "mapped") measure_of[m.indicator] = m.measure;
+    if (m.mapped()) published.insert(m.indicator);
     out.mappings_.push_back(std::move(m));
   }
 
@@ -129,7 +131,7 @@ absl::StatusOr<Lait> Lait::Parse(const Tables& csv) {
     std::string problem;
     auto fy = ParseFinancialYear(vt->Get(row, "period"), &problem);
     if (!fy) return LineError("lait_values", row.line, problem);
-    Value v{vt->Get(row, "value"), std::nullopt, vt->Get(row, "lait_measure"), vt->Get(row, "lait_year")};
+    Value v{vt->Get(row, "value"), std::nullopt, vt->Get(row, "lait_measure"), vt->Get(row, "lait_year"), "LAIT"};
     if (v.measure != measure->second) {
       return LineError(
           "lait_values", row.line,
@@ -151,6 +153,55 @@ absl::StatusOr<Lait> Lait::Parse(const Tables& csv) {
                        "a second value for " + indicator + ", " + code + ", " + vt->Get(row, "period"));
     }
     ++out.value_count_;
+  }
+
+  // dfe_values.csv: the release layer, after LAIT's so a key both hold is found here.
+  if (!csv.release.empty()) {
+    auto rt = ReadReferenceCsv(csv.release,
+                               {"indicator", "area_type", "area_code", "period", "value", "source", "measure"},
+                               "dfe_values");
+    if (!rt.ok()) return rt.status();
+    for (const auto& row : rt->rows) {
+      const std::string indicator = rt->Get(row, "indicator");
+      const std::string code = rt->Get(row, "area_code");
+      if (!published.count(indicator)) {
+        return LineError("dfe_values", row.line,
+                         "indicator '" + indicator + "' is neither mapped nor 'DfE release' in lait_mapping");
+      }
+      const Area* area = out.FindArea(code);
+      if (area == nullptr || area->type != rt->Get(row, "area_type")) {
+        return LineError("dfe_values", row.line,
+                         "area " + code + " of type '" + rt->Get(row, "area_type") + "' is not in lait_las");
+      }
+      std::string problem;
+      auto fy = ParseFinancialYear(rt->Get(row, "period"), &problem);
+      if (!fy) return LineError("dfe_values", row.line, problem);
+      Value v{rt->Get(row, "value"), std::nullopt, rt->Get(row, "measure"), "", rt->Get(row, "source")};
+      if (v.source.empty() || v.source == "LAIT" || v.measure.empty()) {
+        return LineError("dfe_values", row.line, "expected the release file and its measure");
+      }
+      if (v.text != "-") {
+        double d = 0;
+        if (!absl::SimpleAtod(v.text, &d) || !std::isfinite(d)) {
+          return LineError("dfe_values", row.line, "value '" + v.text + "' is neither a number nor '-'");
+        }
+        v.number = d;
+      }
+      if (area->type == "la" && !out.LaExistsIn(code, *fy)) {
+        return LineError("dfe_values", row.line,
+                         absl::StrCat(code, " was not an LA in ", FormatPeriod(FinancialYear(*fy))));
+      }
+      auto [it, added] = out.values_[{indicator, *fy}].emplace(code, v);
+      if (!added) {
+        return LineError("dfe_values", row.line,
+                         absl::StrCat("a second value for ", indicator, ", ", code, ", ", rt->Get(row, "period"),
+                                      it->second.from_lait() ? " (LAIT holds it: LAIT's figure wins, the release "
+                                                               "layer only fills what LAIT lacks)"
+                                                             : ""));
+      }
+      ++out.value_count_;
+      ++out.release_count_;
+    }
   }
 
   // lait_neighbours.csv
@@ -192,9 +243,10 @@ absl::StatusOr<Lait> Lait::Parse(const Tables& csv) {
 
 const Lait& Lait::Shipped() {
   static const Lait* lait = [] {
-    auto parsed = Parse({kEmbedded_lait_values, kEmbedded_lait_las, kEmbedded_lait_neighbours, kEmbedded_lait_mapping});
+    auto parsed = Parse({kEmbedded_lait_values, kEmbedded_lait_las, kEmbedded_lait_neighbours, kEmbedded_lait_mapping,
+                         kEmbedded_dfe_values});
     if (!parsed.ok()) {
-      CS_LOG(ERROR) << "shipped LAIT tables: " << parsed.status().message();
+      CS_LOG(ERROR) << "shipped LAIT and release tables: " << parsed.status().message();
       std::abort();
     }
     return new Lait(std::move(*parsed));

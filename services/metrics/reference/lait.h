@@ -1,9 +1,13 @@
 // File: lait.h
-// DfE's published figures as its Local Authority Interactive Tool (LAIT) holds them, for
-// national benchmarking: every LA's, region's and England's value of each carestat
-// indicator LAIT publishes, DfE's LA codes with their boundary changes, and the
-// statistical neighbour lists. The tables are reference/lait_{values,las,neighbours,
-// mapping}.csv, rebuilt by scripts/lait-extract (docs/BENCHMARKING.md).
+// DfE's published figures for national benchmarking: every LA's, region's and England's
+// value of each carestat indicator as DfE's Local Authority Interactive Tool (LAIT) holds
+// it, and beside it the "release layer": DfE's statistical-release figures for what LAIT
+// lacks (years before 2015-16, and indicators LAIT has no measure for). Also DfE's LA
+// codes with their boundary changes, and the statistical neighbour lists. The tables are
+// reference/lait_{values,las,neighbours,mapping}.csv, rebuilt by scripts/lait-extract,
+// and reference/dfe_values.csv, rebuilt by scripts/dfe-release-extract
+// (docs/BENCHMARKING.md). Find, Number, LaValues and Years serve both layers as one: the
+// two never hold the same key (a release row for a key LAIT holds is an error).
 //   const Lait& lait = Lait::Shipped();
 //   const Lait::Value* v = lait.Find("cin_rate", "301", 2015);   // 2015-16
 //   if (v && v->number) ... *v->number ...;  // "-" (not published) has no number
@@ -24,12 +28,14 @@ namespace carestat {
 
 class Lait {
  public:
-  // One published figure (a row of lait_values.csv).
+  // One published figure (a row of lait_values.csv or dfe_values.csv).
   struct Value {
     std::string text;              // as shipped: a number, or "-" (not published)
     std::optional<double> number;  // empty for "-": suppressed or not collected, never 0
-    std::string measure;           // LAIT's measure (bds_long_0.parquet "Short Desc")
-    std::string lait_year;         // LAIT's year ("2016" for 2015-16)
+    std::string measure;           // LAIT's measure (bds_long_0.parquet "Short Desc"), or the release file's column
+    std::string lait_year;         // LAIT's year ("2016" for 2015-16); empty for a release figure
+    std::string source;            // "LAIT", or the DfE release file it was read from
+    bool from_lait() const { return source == "LAIT"; }
   };
   // A DfE LA code, a region or England (a row of lait_las.csv).
   struct Area {
@@ -47,9 +53,14 @@ class Lait {
   // How an indicator of the catalogue relates to LAIT (a row of lait_mapping.csv).
   struct Mapping {
     std::string indicator;
-    std::string status;  // "mapped", "related, not comparable", "not in LAIT", "not published by DfE"
+    // "mapped" (LAIT's measure, with release figures for earlier years), "DfE release"
+    // (only DfE's statistical releases publish it), "related, not comparable", "not in
+    // LAIT", "not published by DfE".
+    std::string status;
     std::string measure, name, polarity, year_type, dps, no_quartile, table, period_rule, difference;
-    bool mapped() const { return status == "mapped"; }
+    // Whether DfE's figures for the indicator are held (mapped or DfE release): the
+    // benchmark ranks, bands and compares these.
+    bool mapped() const { return status == "mapped" || status == "DfE release"; }
   };
   // An LA's ten statistical neighbours in one of DfE's lists, closest first.
   struct NeighbourList {
@@ -60,11 +71,13 @@ class Lait {
   };
   struct Tables {
     std::string values, las, neighbours, mapping;
+    std::string release;  // dfe_values.csv; empty: no release layer
   };
 
   // Errors name the table and line: a value that is neither a number nor "-", an area or
   // indicator the other tables do not know, an LA's value in a year it was not an LA, a
-  // neighbour list without exactly ranks 1 to 10.
+  // release value for a key LAIT holds or for an indicator neither mapped nor "DfE
+  // release", a neighbour list without exactly ranks 1 to 10.
   static absl::StatusOr<Lait> Parse(const Tables& csv);
   // The shipped tables, parsed once (a bad shipped table stops the process).
   static const Lait& Shipped();
@@ -94,7 +107,8 @@ class Lait {
   // The lists' names and start days, oldest first.
   std::vector<std::pair<std::string, int32_t>> NeighbourLists() const;
 
-  size_t value_count() const { return value_count_; }
+  size_t value_count() const { return value_count_; }  // both layers
+  size_t release_count() const { return release_count_; }
 
  private:
   // (indicator, fy) -> area code -> value
@@ -104,6 +118,7 @@ class Lait {
   // list start day -> (list name, LA -> neighbours by rank)
   std::map<int32_t, std::pair<std::string, std::map<std::string, std::vector<std::string>>>> lists_;
   size_t value_count_ = 0;
+  size_t release_count_ = 0;
 };
 
 }  // namespace carestat

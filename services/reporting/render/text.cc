@@ -79,6 +79,9 @@ std::string ComparatorWords(const google::protobuf::RepeatedPtrField<v1::Compara
 }
 
 const char kNotPublishedByDfe[] = "not published by DfE";
+// Statuses whose DfE figures metrics holds: LAIT's measure ("mapped", with DfE's release
+// figures for earlier years) or DfE's statistical release only ("DfE release").
+static bool DfeFiguresHeld(const std::string& status) { return status == "mapped" || status == "DfE release"; }
 
 const char kPublishedMarkNote[] =
     "\u2020 DfE's published figure for the year, from LAIT (DfE's Local Authority Interactive Tool), where carestat "
@@ -94,7 +97,7 @@ std::string RankWords(const v1::PublishedComparison& d, bool brief) {
   // DfE publishes these elsewhere, or something near them: the table says which.
   if (brief && d.status() == "not in LAIT") return "not held (not in LAIT)";
   if (brief && d.status() == "related, not comparable") return "no comparable DfE figure";
-  if (d.status() != "mapped") return "";
+  if (!DfeFiguresHeld(d.status())) return "";
   if (d.rank() > 0) {
     std::string s = absl::StrCat("rank ", d.rank(), " of ", d.rank_of());
     if (!d.quartile().empty()) absl::StrAppend(&s, ", quartile ", d.quartile());
@@ -111,7 +114,7 @@ std::string PublishedWords(const v1::Fact& f) {
   if (d.status().empty()) return "";
   if (d.status() == kNotPublishedByDfe) return "Not published by DfE.";
   if (d.status() == "not in LAIT") return "DfE's published figures are not held (not in LAIT).";
-  if (d.status() != "mapped") return absl::StrCat("DfE publishes no comparable figure (", d.status(), ").");
+  if (!DfeFiguresHeld(d.status())) return absl::StrCat("DfE publishes no comparable figure (", d.status(), ").");
   const bool any = d.value().has_value() || !d.published_text().empty() || d.england().has_value() ||
                    d.region().has_value() || d.neighbours().has_value();
   if (!any) return absl::StrCat("DfE published no figures for ", d.period(), ".");
@@ -144,7 +147,7 @@ ShownComparator FactComparator(const v1::Fact& f, const std::string& prefix) {
     return out;
   }
   const v1::Cell* published = nullptr;
-  if (d.status() == "mapped") {
+  if (DfeFiguresHeld(d.status())) {
     if (prefix == "ENG") published = &d.england();
     else if (prefix == "LON" && d.region_name() == "London") published = &d.region();
     else if (prefix == "SN:") published = &d.neighbours();
@@ -171,7 +174,7 @@ std::string FactSentence(const v1::Fact& f) {
   const std::string& status = f.dfe().status();
   if (!comparators.empty()) absl::StrAppend(&s, " ", comparators, ".");
   else if (status == kNotPublishedByDfe) absl::StrAppend(&s, " No comparator figures: not published by DfE.");
-  else if (status != "mapped") absl::StrAppend(&s, " No comparator figures are available.");
+  else if (!DfeFiguresHeld(status)) absl::StrAppend(&s, " No comparator figures are available.");
   if (status != kNotPublishedByDfe) {
     const std::string published = PublishedWords(f);
     if (!published.empty()) absl::StrAppend(&s, " ", published);

@@ -222,6 +222,35 @@ TEST(BenchmarkTest, RankQuartileRegionAndNeighboursEqualTheHandComputedFigures) 
   }
 }
 
+TEST(BenchmarkTest, AYearBeforeLaitsFirstRanksOnTheReleaseLayer) {
+  // reference/dfe_values.csv, rereferral_12m_pct 2012-13 (c1 file, time_period 2013): 301
+  // published 9.8; of the 148 LAs with a number, 2 are lower (better: LAIT's polarity for
+  // ReReferral is Low), so rank 3 of 148; the cut points (type 7 quantiles of the 148,
+  // computed in Python) are 18.3, 22.3, 26.925, so 9.8 is in band A. London 17.7 and
+  // England 24.7 are the file's region and national rows.
+  v1::LaBenchmark b = BenchmarkOf(L(), "301", "rereferral_12m_pct", 2012, {});
+  ASSERT_TRUE(b.has_published());
+  EXPECT_DOUBLE_EQ(b.published(), 9.8);
+  EXPECT_EQ(b.rank(), 3);
+  EXPECT_EQ(b.rank_of(), 148);
+  EXPECT_EQ(b.quartile(), "A");
+  ASSERT_TRUE(b.has_region());
+  EXPECT_DOUBLE_EQ(b.region(), 17.7);
+  ASSERT_TRUE(b.has_england());
+  EXPECT_DOUBLE_EQ(b.england(), 24.7);
+  // cpp_repeat_pct 2010-11 (osr26-2011ud.csv, %CPPin1011SecondTime): 301 9.3, 21 of the
+  // 147 LAs with a number are lower: rank 22 of 147; cuts 9.9, 12.8, 15.5: band A. The
+  // older underlying data have no regional rows, so no region figure.
+  b = BenchmarkOf(L(), "301", "cpp_repeat_pct", 2010, {});
+  ASSERT_TRUE(b.has_published());
+  EXPECT_DOUBLE_EQ(b.published(), 9.3);
+  EXPECT_EQ(b.rank(), 22);
+  EXPECT_EQ(b.rank_of(), 147);
+  EXPECT_EQ(b.quartile(), "A");
+  EXPECT_FALSE(b.has_region());
+  EXPECT_DOUBLE_EQ(b.england(), 13.3);
+}
+
 TEST(BenchmarkTest, LondonLasTakeLondonAsTheirRegion) {
   v1::LaBenchmark b = BenchmarkOf(L(), "301", "rereferral_12m_pct", 2015, {});
   EXPECT_EQ(b.la_name(), "Barking and Dagenham");

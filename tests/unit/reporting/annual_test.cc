@@ -142,12 +142,18 @@ TEST(AnnualReportTest, FiguresPlotTheLaAgainstEveryComparator) {
     EXPECT_EQ(entities, (std::set<std::string>{"301", "ENG", "LON", "SN:301"}));
   }
   EXPECT_EQ(r.figures(1).unit(), "rate_per_10k_1dp");
-  // No London series of LAC numbers is loaded: not available (never 0) up to 2014-15;
-  // 2015-16 is London's count as DfE published it.
+  // No London series of LAC numbers is loaded: each year is London's count as DfE
+  // published it, 2015-16 from LAIT, 2010-11 to 2014-15 from DfE's children looked after
+  // releases (reference/dfe_values.csv: SFR21_CLA.csv to SFR34_CLA2015.csv, CLA_MarYYYY of
+  // the LONDON row; 10,390 at 31 March 2011).
   const auto& london = r.figures(2).series(2);
   ASSERT_EQ(london.entity(), "LON");
-  for (int y = 0; y < 5; ++y) EXPECT_FALSE(london.values(y).has_value()) << y;
-  EXPECT_EQ(london.values(5).value(), *Lait::Shipped().Number("lac_year_end", "986", 2015));
+  EXPECT_EQ(london.values(0).value(), 10390);
+  for (int y = 0; y < 6; ++y) {
+    ASSERT_TRUE(london.values(y).has_value()) << y;
+    EXPECT_EQ(london.values(y).value(), *Lait::Shipped().Number("lac_year_end", "986", 2010 + y)) << y;
+    EXPECT_EQ(Lait::Shipped().Find("lac_year_end", "986", 2010 + y)->from_lait(), y == 5) << y;
+  }
 }
 
 // The rule of the brief: every figure in the report equals the metrics value it shows.
@@ -454,14 +460,19 @@ TEST(AnnualReportTest, AnIndicatorDfeNeverPublishedSaysSo) {
   EXPECT_NE(row.find("| not published by DfE | not published by DfE | not published by DfE | not published by DfE |"),
             std::string::npos)
       << row;
-  // An indicator DfE publishes elsewhere but LAIT does not hold is not called unpublished.
+  // An indicator DfE may publish elsewhere but no file read holds is not called
+  // unpublished. (Section 47 enquiries, once "not in LAIT", are now "DfE release": DfE's
+  // children in need release publishes them, reference/dfe_values.csv.)
+  const v1::Fact* female = FactOf(r, "lac_female_pct");
+  ASSERT_NE(female, nullptr);
+  EXPECT_EQ(female->dfe().status(), "not in LAIT");
+  EXPECT_EQ(FactSentence(*female).find("not published by DfE"), std::string::npos);
+  const std::string female_row = MarkdownRow(RenderMarkdown(r), "Looked-after children who are female");
+  EXPECT_NE(female_row.find("| not held (not in LAIT) |"), std::string::npos) << female_row;
+  EXPECT_EQ(female_row.find("not published by DfE"), std::string::npos) << female_row;
   const v1::Fact* s47 = FactOf(r, "s47_enquiries");
-  EXPECT_EQ(s47->dfe().status(), "not in LAIT");
+  EXPECT_EQ(s47->dfe().status(), "DfE release");
   EXPECT_EQ(FactSentence(*s47).find("not published by DfE"), std::string::npos);
-  const std::string s47_row = MarkdownRow(RenderMarkdown(r), "Section 47 enquiries");
-  EXPECT_NE(s47_row.find("| not available | not available | not available | not held (not in LAIT) |"),
-            std::string::npos)
-      << s47_row;
 }
 
 TEST(AnnualReportTest, BenchmarkFailures) {

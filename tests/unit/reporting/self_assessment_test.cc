@@ -278,8 +278,18 @@ TEST(SelfAssessmentTest, ReconciliationComesFromGetBenchmark) {
   }
   // The seed has 418 looked after at 31 March 2016, DfE published 415: a reason is given.
   EXPECT_FALSE(RowOf(*sa, "lac_year_end", "2015-16")->reason().empty());
-  // No row for a year DfE did not publish (LAIT starts in 2015-16) or an indicator it does not.
-  EXPECT_EQ(RowOf(*sa, "lac_year_end", "2014-15"), nullptr);
+  // A year before LAIT's first reconciles with DfE's release figure (SFR34_CLA2015.csv,
+  // CLA_Mar2015, Barking and Dagenham: 31 March 2015).
+  const v1::Reconciliation* before = RowOf(*sa, "lac_year_end", "2014-15");
+  ASSERT_NE(m.Find("301", "lac_year_end", "", 2014), nullptr);
+  ASSERT_NE(before, nullptr);
+  EXPECT_EQ(before->published().value(), *lait.Number("lac_year_end", "301", 2014));
+  EXPECT_EQ(before->computed().value(), m.Find("301", "lac_year_end", "", 2014)->value());
+  EXPECT_FALSE(lait.Find("lac_year_end", "301", 2014)->from_lait());
+  // No row for a year no DfE file read publishes (the CLA releases hold no rate before
+  // 2015-16) or an indicator DfE does not publish.
+  ASSERT_NE(m.Find("301", "lac_rate", "", 2014), nullptr);   // the council's rate is held
+  EXPECT_EQ(RowOf(*sa, "lac_rate", "2014-15"), nullptr);
   EXPECT_EQ(RowOf(*sa, "lac_peak", "2015-16"), nullptr);
   EXPECT_NE(sa->data_quality().reconciliation_note().find("computed minus published"), std::string::npos);
 }
