@@ -530,7 +530,7 @@ int BenchmarkCommand(const Args& a) {
     notes.push_back(note);
   };
   for (const auto& r : resp.benchmarks()) {
-    if (r.status() != "mapped") {
+    if (r.status() != "mapped" && r.status() != "DfE release") {
       std::printf("%-40s %s\n", r.indicator().c_str(), r.status().c_str());
       loaded_note(r);
       continue;

@@ -239,6 +239,9 @@ v1::LaBenchmark BenchmarkOf(const Lait& lait, const std::string& la, const std::
   if (const Lait::Value* v = lait.Find(indicator, la, fy)) {
     b.set_published_text(v->text);
     if (v->number) b.set_published(*v->number);
+    b.set_published_source(v->source);
+  } else if (const Lait::Value* e = lait.Find(indicator, "970", fy)) {
+    b.set_published_source(e->source);  // the council's own row missing: England's names the file
   }
   if (auto e = lait.Number(indicator, "970", fy)) b.set_england(*e);
   if (!b.region_code().empty()) {

@@ -65,7 +65,7 @@ std::string FormatNumber(double v, const std::string& unit) {
 
 std::string FormatValue(const v1::Cell& c, const std::string& unit) {
   if (c.suppressed()) return kSuppressedMark;
-  if (!c.has_value()) return kNotAvailable;
+  if (!c.has_value()) return c.missing().empty() ? kNotAvailable : c.missing();
   return FormatNumber(c.value(), unit);
 }
 

@@ -162,7 +162,9 @@ absl::StatusOr<std::string> XlsxOf(const std::vector<DataTable>& tables, const s
         switch (cell.kind) {
           case OutCell::kNumber: worksheet_write_number(ws, row, col, cell.number, number_format(cell.unit)); break;
           case OutCell::kSuppressed: worksheet_write_string(ws, row, col, kSuppressedMark, hidden); break;
-          case OutCell::kMissing: worksheet_write_string(ws, row, col, kNotAvailable, missing); break;
+          case OutCell::kMissing:
+            worksheet_write_string(ws, row, col, cell.text.empty() ? kNotAvailable : cell.text.c_str(), missing);
+            break;
           default:
             if (!cell.text.empty()) worksheet_write_string(ws, row, col, cell.text.c_str(), nullptr);
         }

@@ -9,6 +9,7 @@
 #include "services/reporting/format.h"
 #include "services/reporting/reports/rating.h"
 #include "services/reporting/reports/series.h"
+#include "services/reporting/render/text.h"
 
 namespace carestat {
 
@@ -24,6 +25,7 @@ OutCell OutCell::Of(const v1::Cell& cell, const std::string& unit) {
     c.kind = kSuppressed;
   } else if (!cell.has_value()) {
     c.kind = kMissing;
+    c.text = cell.missing();  // why, where known
   } else {
     c.kind = kNumber;
     c.number = cell.value();
@@ -145,7 +147,7 @@ std::vector<DataTable> Tabulate(const v1::AnnualReport& r) {
     c.push_back(OutCell::Text(f.rating_reason()));
     c.push_back(OutCell::Text(f.supplied() ? "yes" : "no"));
     const v1::PublishedComparison& d = f.dfe();
-    const bool mapped = d.status() == "mapped";
+    const bool mapped = DfeFiguresHeld(d.status());
     auto published = [&](const v1::Cell& cell) { return mapped ? OutCell::Of(cell, f.unit()) : OutCell::Text(""); };
     c.push_back(OutCell::Text(d.status()));
     c.push_back(OutCell::Text(d.period()));

@@ -16,7 +16,11 @@ const char kRoundingNote[] =
     "Figures are held unrounded and rounded only for display: whole numbers for counts, days, percentages and "
     "rates per 10,000 children aged 0-17; one decimal place for the child protection plan rate. Percentage changes "
     "are computed from the unrounded figures, so they may differ slightly from changes worked out from the rounded "
-    "ones. \"not available\" means there is no figure (no data, or nothing to divide by); it never means zero.";
+    "ones. \"not available\" means there is no figure (no data, or nothing to divide by); it never means zero. In "
+    "place of a comparator: \"not published by DfE\" (no DfE collection holds it), \"not held\" (DfE publishes "
+    "it in a release or for a year carestat's reference data does not hold), \"no comparable DfE figure\" (DfE's "
+    "nearest measure is defined differently), \"not applicable\" (a rate column beside a count, or London beside "
+    "an LA outside London).";
 
 const char kDisclosureNote[] =
     "Published figures follow DfE disclosure control: a count from 1 to 5 is shown as c, as is a percentage or rate "
@@ -79,12 +83,18 @@ std::string ComparatorWords(const google::protobuf::RepeatedPtrField<v1::Compara
 }
 
 const char kNotPublishedByDfe[] = "not published by DfE";
-// Statuses whose DfE figures metrics holds: LAIT's measure ("mapped", with DfE's release
-// figures for earlier years) or DfE's statistical release only ("DfE release").
-static bool DfeFiguresHeld(const std::string& status) { return status == "mapped" || status == "DfE release"; }
+bool DfeFiguresHeld(const std::string& status) { return status == "mapped" || status == "DfE release"; }
+
+std::string NoDfeFigureWords(const std::string& status) {
+  if (status == kNotPublishedByDfe) return kNotPublishedByDfe;
+  if (status == "related, not comparable") return "no comparable DfE figure";
+  if (status == "not in LAIT" || DfeFiguresHeld(status)) return "not held";
+  return "";
+}
 
 const char kPublishedMarkNote[] =
-    "\u2020 DfE's published figure for the year, from LAIT (DfE's Local Authority Interactive Tool), where carestat "
+    "\u2020 DfE's published figure for the year, from LAIT (DfE's Local Authority Interactive Tool) or, for a year or "
+    "indicator LAIT does not hold, DfE's statistical release, where carestat "
     "holds no other comparator: England, London, and the average of the statistical neighbours that have a figure. "
     "DfE rank: among all LAs with a published figure, 1 the best by DfE's polarity, ties sharing a rank (\"not "
     "ranked\": DfE gives the figure no better direction, or published none for the council); quartile A (best) to D "
@@ -158,7 +168,11 @@ ShownComparator FactComparator(const v1::Fact& f, const std::string& prefix) {
     out.published = true;
     return out;
   }
-  out.text = kNotAvailable;
+  // London's column for an LA outside London is not the LA's region: not applicable.
+  const bool not_london = prefix == "LON" && !d.region_name().empty() && d.region_name() != "London";
+  const std::string why = not_london ? "not applicable" : NoDfeFigureWords(d.status());
+  out.text = why.empty() ? kNotAvailable : why;
+  out.cell.set_missing(why);
   return out;
 }
 
@@ -174,6 +188,8 @@ std::string FactSentence(const v1::Fact& f) {
   const std::string& status = f.dfe().status();
   if (!comparators.empty()) absl::StrAppend(&s, " ", comparators, ".");
   else if (status == kNotPublishedByDfe) absl::StrAppend(&s, " No comparator figures: not published by DfE.");
+  else if (status == "related, not comparable") absl::StrAppend(&s, " No comparable DfE figure.");
+  else if (status == "not in LAIT") absl::StrAppend(&s, " No comparator figures are held.");
   else if (!DfeFiguresHeld(status)) absl::StrAppend(&s, " No comparator figures are available.");
   if (status != kNotPublishedByDfe) {
     const std::string published = PublishedWords(f);

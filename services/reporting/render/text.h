@@ -23,6 +23,16 @@ std::string ChangeWords(const v1::Cell& change, const v1::Cell& change_pct, cons
 // figure); not ranked (DfE gives no better direction)." An indicator no DfE collection
 // holds says "not published by DfE".
 std::string FactSentence(const v1::Fact& f);
+// Whether a status of lait_mapping.csv is one DfE publishes figures under: LAIT's measure
+// ("mapped", with DfE's release figures for earlier years) or DfE's statistical release
+// only ("DfE release").
+bool DfeFiguresHeld(const std::string& status);
+// What stands in place of a DfE comparator carestat has no figure for, by the indicator's
+// status: "not published by DfE" (no DfE collection holds it), "no comparable DfE figure"
+// (DfE's nearest measure differs in definition), "not held" (DfE publishes it, in a
+// release or year carestat's reference data does not hold); "" for no status (a
+// breakdown, a local measure): plain "not available".
+std::string NoDfeFigureWords(const std::string& status);
 // DfE's published figures of a fact in words ("" when metrics gave none).
 std::string PublishedWords(const v1::Fact& f);
 // "rank 12 of 152, quartile A", "not ranked (why)" ("not ranked" when brief), "not

@@ -10,6 +10,7 @@
 #include "reference/embedded.h"
 #include "services/common/dates.h"
 #include "services/reporting/format.h"
+#include "services/reporting/render/text.h"
 #include "services/reporting/reports/rating.h"
 
 namespace carestat {
@@ -120,6 +121,8 @@ absl::Status AddTable(SeriesBook& book, v1::AnnualReport* report, const char* id
     for (const auto& [entity, label] : comparators) {
       auto c = book.Comparator(spec.indicator, "", entity, last);
       if (!c.ok()) return c.status();
+      // The comparator columns are rates ("SN Rate"): a count's row has none to show.
+      if (!c->has_value() && !c->suppressed() && unit == "count") c->set_missing("not applicable");
       *row->add_comparators() = *c;
     }
   }
@@ -154,7 +157,7 @@ class PublishedBook {
 // DfE's published figure of a comparator entity ("ENG", "LON", "SN:...") in a benchmark:
 // England, the LA's region when it is London, the neighbours' average.
 std::optional<double> PublishedComparator(const v1::LaBenchmark& b, const std::string& entity) {
-  if (b.status() != "mapped") return std::nullopt;
+  if (!DfeFiguresHeld(b.status())) return std::nullopt;
   if (entity == "ENG" && b.has_england()) return b.england();
   if (entity == "LON" && b.region_code() == "986" && b.has_region()) return b.region();
   if (entity.rfind("SN:", 0) == 0 && b.has_neighbours_average()) return b.neighbours_average();
@@ -199,6 +202,8 @@ absl::Status AddFigure(SeriesBook& book, PublishedBook& published, const std::st
           if (auto v = PublishedComparator(**b, entity)) {
             c->set_has_value(true);
             c->set_value(*v);
+          } else {
+            c->set_missing(NoDfeFigureWords((*b)->status()));  // why there is none
           }
         }
       }
@@ -264,8 +269,12 @@ v1::PublishedComparison ComparisonOf(const v1::LaBenchmark& b, const std::string
   d.set_period(b.period());
   d.set_note(b.note());
   d.set_polarity(b.polarity());
-  if (b.status() != "mapped") return d;
-  d.set_source(absl::StrCat("DfE's published figures for ", b.period(), " (LAIT)"));
+  if (!DfeFiguresHeld(b.status())) return d;
+  d.set_source(absl::StrCat("DfE's published figures for ", b.period(), " (",
+                            b.published_source().empty() || b.published_source() == "LAIT"
+                                ? std::string("LAIT")
+                                : absl::StrCat("DfE's statistical release, ", b.published_source()),
+                            ")"));
   *d.mutable_value() = PublishedCell(b.has_published(), b.published(), unit);
   d.set_published_text(b.published_text());
   *d.mutable_england() = PublishedCell(b.has_england(), b.england(), unit);
@@ -360,7 +369,7 @@ absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const 
     if (!*b) return absl::OkStatus();
     // DfE's figures are of the whole indicator: a breakdown of one it publishes is not
     // compared; one it does not publish says so.
-    if (!f->breakdown().empty() && (*b)->status() == "mapped") return absl::OkStatus();
+    if (!f->breakdown().empty() && DfeFiguresHeld((*b)->status())) return absl::OkStatus();
     *f->mutable_dfe() = ComparisonOf(**b, f->unit());
     // Nothing held to rate against: DfE's published comparators of the year are.
     if (f->rating() == v1::RATING_UNSPECIFIED && f->rated_against().kind().empty()) {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/dates.h"
 #include "services/reporting/format.h"
+#include "services/reporting/render/text.h"
 
 namespace carestat {
 
@@ -48,7 +49,7 @@ std::optional<v1::Benchmark> TargetFor(const std::optional<v1::Target>& target, 
 
 std::vector<v1::ComparatorValue> PublishedComparators(const v1::PublishedComparison& d) {
   std::vector<v1::ComparatorValue> out;
-  if (d.status() != "mapped") return out;
+  if (!DfeFiguresHeld(d.status())) return out;
   auto add = [&](const std::string& entity, const std::string& label, const v1::Cell& cell) {
     if (!cell.has_value() || !std::isfinite(cell.value())) return;
     v1::ComparatorValue c;

@@ -396,7 +396,7 @@ TEST(AnnualReportTest, FactsWithoutComparatorSeriesAreRatedAgainstDfesPublishedF
     const v1::Cell* against = d.neighbours().has_value() ? &d.neighbours()
                               : d.england().has_value()  ? &d.england()
                                                          : nullptr;
-    if (d.status() != "mapped" || against == nullptr || !f.value().has_value()) {
+    if (!DfeFiguresHeld(d.status()) || against == nullptr || !f.value().has_value()) {
       EXPECT_EQ(f.rating(), v1::RATING_UNSPECIFIED);
       continue;
     }
@@ -469,6 +469,18 @@ TEST(AnnualReportTest, AnIndicatorDfeNeverPublishedSaysSo) {
   EXPECT_EQ(FactSentence(*female).find("not published by DfE"), std::string::npos);
   const std::string female_row = MarkdownRow(RenderMarkdown(r), "Looked-after children who are female");
   EXPECT_NE(female_row.find("| not held (not in LAIT) |"), std::string::npos) << female_row;
+  // Each comparator it lacks says why: not held, never a bare "not available".
+  EXPECT_EQ(female_row.find("not available"), std::string::npos) << female_row;
+  EXPECT_NE(FactSentence(*female).find("DfE's published figures are not held"), std::string::npos);
+  // So does each point a figure lacks: a year or comparator DfE's figures held lack.
+  for (const auto& fig : r.figures()) {
+    for (const auto& series : fig.series()) {
+      if (series.entity() == "301") continue;
+      for (const auto& c : series.values()) {
+        if (!c.has_value() && !c.suppressed()) EXPECT_FALSE(c.missing().empty()) << fig.id() << " " << series.entity();
+      }
+    }
+  }
   EXPECT_EQ(female_row.find("not published by DfE"), std::string::npos) << female_row;
   const v1::Fact* s47 = FactOf(r, "s47_enquiries");
   EXPECT_EQ(s47->dfe().status(), "DfE release");
