@@ -1,17 +1,22 @@
 // The HTML reports in a real browser: headless Chromium loads the file, its DOM holds
-// every table and the four SVG charts, and a screenshot is not blank. Skipped when
-// /usr/bin/chromium is not installed (scripts/test installs it).
+// every table and the four SVG charts, a screenshot is not blank, and no chart's text
+// covers another text or a comparator's marker as the browser lays them out (issue 16).
+// Skipped when /usr/bin/chromium is not installed (scripts/test installs it).
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
+#include "services/reporting/render/chart.h"
 #include "services/reporting/render/render.h"
 #include "services/reporting/reports/annual.h"
 #include "services/reporting/reports/self_assessment.h"
@@ -62,6 +67,75 @@ size_t Count(const std::string& s, const std::string& what) {
   size_t n = 0;
   for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
   return n;
+}
+
+// A script added to the end of a copy of a page: for every svg.chart it measures, as
+// laid out, each <text> against every other <text> and every marker (a comparator's
+// points in g.series after its line, and the legend's swatches), and writes what it
+// found into <pre id="overlap-report">, which --dump-dom then prints. The first line
+// counts what was measured, so a page with nothing to measure cannot pass unnoticed.
+constexpr char kOverlapScript[] = R"js(<script>
+(function () {
+  const found = [];
+  let texts = 0, marks = 0;
+  const hit = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 &&
+                        Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+  const where = r => `(${r.left.toFixed(1)},${r.top.toFixed(1)} ${r.width.toFixed(1)}x${r.height.toFixed(1)})`;
+  document.querySelectorAll('svg.chart').forEach((svg, c) => {
+    const name = (svg.querySelector('title') || {}).textContent || `chart ${c + 1}`;
+    const t = [...svg.querySelectorAll('text')].map(e => [e, e.getBoundingClientRect()]);
+    const m = [...svg.querySelectorAll('g.series > :not(:first-child), g.legend circle, g.legend rect, g.legend path')]
+                  .map(e => [e, e.getBoundingClientRect()]);
+    texts += t.length;
+    marks += m.length;
+    for (let i = 0; i < t.length; ++i) {
+      for (let j = i + 1; j < t.length; ++j) {
+        if (hit(t[i][1], t[j][1]))
+          found.push(`${name}: text "${t[i][0].textContent}" ${where(t[i][1])} overlaps text "${t[j][0].textContent}" ${where(t[j][1])}`);
+      }
+      for (const [e, r] of m) {
+        if (hit(t[i][1], r))
+          found.push(`${name}: text "${t[i][0].textContent}" ${where(t[i][1])} overlaps a ${e.tagName} marker ${where(r)}`);
+      }
+    }
+  });
+  const pre = document.createElement('pre');
+  pre.id = 'overlap-report';
+  pre.textContent = `charts=${document.querySelectorAll('svg.chart').length} texts=${texts} markers=${marks}\n` +
+                    found.join('\n') + '\nEND';
+  document.body.appendChild(pre);
+})();
+</script>)js";
+
+struct OverlapReport {
+  int charts = -1, texts = -1, markers = -1;
+  std::vector<std::string> overlaps;
+  std::string all;   // every overlap, one a line, for a failure message
+};
+
+// Loads `html` with kOverlapScript appended in headless Chromium and reads its report.
+OverlapReport MeasureCharts(const std::string& html, const fs::path& dir, const std::string& name) {
+  OverlapReport r;
+  const fs::path page = dir / (name + ".html");
+  std::string with_script = html;
+  const size_t end = with_script.rfind("</body>");
+  with_script.insert(end == std::string::npos ? with_script.size() : end, kOverlapScript);
+  std::ofstream(page) << with_script;
+  int status = -1;
+  const std::string dom =
+      RunShell(Chromium(dir / ("profile-" + name)) + " --window-size=1024,3000 --dump-dom file://" + page.string(), &status);
+  const size_t at = dom.find("<pre id=\"overlap-report\">");
+  if (status != 0 || at == std::string::npos) return r;
+  std::istringstream in(dom.substr(at + std::strlen("<pre id=\"overlap-report\">")));
+  std::string line;
+  std::getline(in, line);
+  if (std::sscanf(line.c_str(), "charts=%d texts=%d markers=%d", &r.charts, &r.texts, &r.markers) != 3) return r;
+  while (std::getline(in, line) && line.rfind("END", 0) != 0) {
+    if (line.empty()) continue;
+    r.overlaps.push_back(line);
+    r.all += line + "\n";
+  }
+  return r;
 }
 
 class HtmlInChromiumTest : public ::testing::Test {
@@ -125,6 +199,97 @@ TEST_F(HtmlInChromiumTest, SelfAssessmentRendersEverySection) {
   EXPECT_EQ(Count(dom, "<table class=\"assessment\""), static_cast<size_t>(sa->sections_size()));
   EXPECT_NE(dom.find("id=\"areas\""), std::string::npos);
   EXPECT_NE(dom.find("id=\"data-quality\""), std::string::npos);
+}
+
+TEST_F(HtmlInChromiumTest, AnnualReportChartLabelsCoverNoTextOrMarker) {
+  FakeMetrics m = SeedLikeMetrics();
+  auto report = BuildAnnualReport("301", "2015-16", m, 1476748800000);
+  ASSERT_TRUE(report.ok()) << report.status();
+  const fs::path dir = TempDir("overlap-annual");
+  Cleanup cleanup{dir};
+  for (bool publish : {false, true}) {
+    auto html = Render(*report, v1::HTML, publish);
+    ASSERT_TRUE(html.ok());
+    const OverlapReport r = MeasureCharts(html->content(), dir, publish ? "published" : "internal");
+    ASSERT_EQ(r.charts, 4) << "the page did not load or its report was not found";
+    // Figures 2 and 4 draw all three comparators: six points each, plus the legends.
+    EXPECT_GE(r.markers, 24);
+    EXPECT_GE(r.texts, 4 * 6 * 2);   // at least a value and a period label per year
+    EXPECT_TRUE(r.overlaps.empty()) << r.overlaps.size() << " overlaps (publish=" << publish << "):\n" << r.all;
+  }
+}
+
+TEST_F(HtmlInChromiumTest, SelfAssessmentChartLabelsCoverNoTextOrMarker) {
+  FakeMetrics m = SeedLikeMetrics();
+  auto sa = BuildSelfAssessment("301", "2015-16", m, nullptr, 1476748800000);
+  ASSERT_TRUE(sa.ok()) << sa.status();
+  auto html = Render(*sa, v1::HTML, /*publish=*/true);
+  ASSERT_TRUE(html.ok());
+  const fs::path dir = TempDir("overlap-sa");
+  Cleanup cleanup{dir};
+  const OverlapReport r = MeasureCharts(html->content(), dir, "self-assessment");
+  ASSERT_GE(r.charts, 0) << "the page did not load or its report was not found";
+  // The self-assessment has no charts today; any it gains are held to the same rule.
+  EXPECT_EQ(r.charts, static_cast<int>(Count(html->content(), "<svg class=\"chart\"")));
+  EXPECT_TRUE(r.overlaps.empty()) << r.all;
+}
+
+// Charts built to crowd their labels: comparators on or just above the LA's bars in
+// every year, all three bunched together, a missing LA year with comparators near zero,
+// six-figure values, many years, and long legend labels. None may overlap.
+v1::Figure CrowdedFigure(const std::string& unit, const std::vector<double>& own,
+                         const std::vector<std::vector<double>>& comparators, int missing = -1,
+                         const std::string& label = "Barking and Dagenham") {
+  v1::Figure f;
+  f.set_number("9");
+  f.set_title("A crowded chart");
+  f.set_unit(unit);
+  f.set_y_label("Per 10,000 children aged 0-17");
+  for (size_t i = 0; i < own.size(); ++i) f.add_periods(std::to_string(2005 + i) + "-" + std::to_string(6 + i));
+  auto add = [&](const std::string& name, const std::vector<double>& values, int gap) {
+    v1::FigureSeries* s = f.add_series();
+    s->set_label(name);
+    for (size_t i = 0; i < values.size(); ++i) {
+      v1::Cell* c = s->add_values();
+      if (static_cast<int>(i) == gap) continue;
+      c->set_has_value(true);
+      c->set_value(values[i]);
+    }
+  };
+  add(label, own, missing);
+  const char* names[] = {"Statistical neighbours", "London", "England"};
+  for (size_t k = 0; k < comparators.size(); ++k) add(names[k], comparators[k], -1);
+  return f;
+}
+
+TEST_F(HtmlInChromiumTest, CrowdedChartsKeepTheirLabelsClear) {
+  std::vector<v1::Figure> figures;
+  // A comparator exactly where the value label would go, in every year.
+  figures.push_back(CrowdedFigure("rate_per_10k_1dp", {48.5, 48.4, 54.7, 57.8, 59.7, 42.8},
+                                  {{51.5, 51.4, 57.7, 60.8, 62.7, 45.8}, {49, 49, 55, 58, 60, 43},
+                                   {50.2, 50.1, 56.4, 59.5, 61.4, 44.5}}));
+  // All three comparators bunched at the bar tops and just below them.
+  figures.push_back(CrowdedFigure("percent", {30, 31, 29, 30, 30, 31},
+                                  {{30, 31, 29, 30, 30, 31}, {29, 30, 28, 29, 29, 30}, {31, 32, 30, 31, 31, 32}}));
+  // A year without the LA's figure while every comparator is near zero there.
+  figures.push_back(CrowdedFigure("count", {12, 14, 15, 13, 12, 11},
+                                  {{11, 12, 0.5, 12, 11, 10}, {10, 13, 0.8, 11, 12, 10}, {12, 11, 0.2, 13, 11, 12}}, 2));
+  // Six-figure counts (the widest tick labels and values), twelve years.
+  figures.push_back(CrowdedFigure("count", std::vector<double>(12, 398000), {std::vector<double>(12, 404000),
+                                  std::vector<double>(12, 399500), std::vector<double>(12, 401000)}));
+  // Long series labels: the legend must not run its columns together.
+  figures.push_back(CrowdedFigure("days", {400, 420, 380, 390, 410, 405}, {{410, 430, 390, 400, 420, 415}}, -1,
+                                  "A local authority with a particularly long name for a council in England"));
+  std::string html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>body{width:960px;"
+                     "font-family:Arial,Helvetica,sans-serif}</style></head><body>\n";
+  for (size_t i = 0; i < figures.size(); ++i) html += SvgChart(figures[i], "crowded" + std::to_string(i));
+  html += "</body></html>\n";
+  const fs::path dir = TempDir("overlap-crowded");
+  Cleanup cleanup{dir};
+  const OverlapReport r = MeasureCharts(html, dir, "crowded");
+  ASSERT_EQ(r.charts, static_cast<int>(figures.size())) << "the page did not load or its report was not found";
+  EXPECT_GE(r.markers, 6 * 3 * 3 + 12 * 3);
+  EXPECT_TRUE(r.overlaps.empty()) << r.overlaps.size() << " overlaps:\n" << r.all;
 }
 
 }  // namespace
