@@ -4,7 +4,7 @@
 //   carestat indicators --la 301 --period 2015-16 [--json] (--data DIR | --target HOST:PORT)
 //   carestat series --la 301 --indicator referrals [--from 2010-11] [--to 2015-16] [--json] (...)
 //   carestat benchmark --la 301 [--indicator referral_rate] [--year 2015-16] [--json] (...)
-//   carestat report annual|self-assessment --la 301 --year 2015-16 --format html|md|csv|json|xlsx [--publish] -o FILE (...)
+//   carestat report annual|self-assessment --la 301 --year 2015-16 --format html|md|csv|json|xlsx|pdf [--publish] -o FILE (...)
 //   carestat synth --profile barking-and-dagenham --out INBOX [--seed N]
 //   carestat synth --las 152 --out INBOX [--seed N] [--years 2016] [--scale F] [--annex-a 1|all]
 //   carestat rekey (--data DIR | --ingestion-data DIR) --originals DIR[,DIR] [--dry-run] [--delete-old]
@@ -52,6 +52,7 @@
 #include "services/common/server.h"
 #include "services/ingestion/check.h"
 #include "services/ingestion/formats/rules.h"
+#include "services/reporting/render/pdf.h"
 
 namespace carestat {
 namespace {
@@ -604,7 +605,7 @@ int Report(const Args& a) {
   if (help || positional.empty()) {
     std::printf(
         "usage: carestat report annual|self-assessment --la 301 --year 2015-16\n"
-        "                       --format html|md|csv|json|xlsx [--publish] -o FILE\n"
+        "                       --format html|md|csv|json|xlsx|pdf [--publish] -o FILE\n"
         "                       (--data DIR | --target HOST:PORT)\n\n"
         "Builds a report from the indicators and writes it in one format.\n"
         "  annual           the Cabinet annual report: Tables 1, 2 and 4, Figures 1-4 and the\n"
@@ -613,6 +614,8 @@ int Report(const Args& a) {
         "                   years, strengths, areas for focus and data quality\n"
         "  --format         html (one self-contained file with charts; default), md, json\n"
         "                   (Protobuf JSON), xlsx (a sheet per table) or csv (a file per table)\n"
+        "                   pdf: the HTML printed to A4 by headless Chromium on this machine\n"
+        "                   (apt-get install chromium; $CARESTAT_CHROMIUM names another browser)\n"
         "  --publish        DfE disclosure control: counts 1 to 5, and rates and percentages\n"
         "                   whose numerator is 1 to 5, show as c, with secondary suppression.\n"
         "                   Without it the report is internal and shows every figure.\n"
@@ -637,8 +640,17 @@ int Report(const Args& a) {
   static const std::map<std::string, v1::Format> kFormats = {
       {"html", v1::HTML}, {"md", v1::MARKDOWN}, {"markdown", v1::MARKDOWN}, {"json", v1::JSON},
       {"csv", v1::CSV},   {"xlsx", v1::XLSX}};
+  const bool pdf = get("format", "html") == "pdf";   // printed here, from the server's HTML
   auto f = kFormats.find(get("format", "html"));
-  if (f == kFormats.end()) return Usage("report", "--format must be html, md, csv, json or xlsx");
+  if (f == kFormats.end() && !pdf) return Usage("report", "--format must be html, md, csv, json, xlsx or pdf");
+  // PDF is printed here from the server's HTML (render/pdf.h says why): without a
+  // browser say so now, before the report is built, and write nothing.
+  if (pdf) {
+    if (auto c = FindChromium(); !c.ok()) {
+      std::fprintf(stderr, "carestat report: %s\n", std::string(c.status().message()).c_str());
+      return kProblems;
+    }
+  }
   SetLogQuiet(true);
 
   // The reporting service: a server at --target, or embedded on --data.
@@ -674,7 +686,7 @@ int Report(const Args& a) {
     }
     if (!s.ok()) return Fail("report", s);
   }
-  req.set_format(f->second);
+  req.set_format(pdf ? v1::HTML : f->second);   // f is kFormats' end for pdf: not read
   req.set_publish(publish);
   v1::RenderResponse out;
   {
@@ -682,6 +694,14 @@ int Report(const Args& a) {
     c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
     grpc::Status s = stub->Render(&c, req, &out);
     if (!s.ok()) return Fail("report", s);
+  }
+  if (pdf) {
+    auto printed = HtmlToPdf(out.content());
+    if (!printed.ok()) {
+      std::fprintf(stderr, "carestat report: %s\n", std::string(printed.status().message()).c_str());
+      return kProblems;
+    }
+    out.set_content(*std::move(printed));
   }
   const std::string path = get("o");
   if (path == "-") {
@@ -695,6 +715,17 @@ int Report(const Args& a) {
     if (!w) std::fprintf(stderr, "carestat report: cannot write %s\n", file.c_str());
     return static_cast<bool>(w);
   };
+  if (pdf) {
+    // Written beside the target and renamed onto it, so a failed write leaves no half a PDF.
+    const std::string part = absl::StrCat(path, ".part-", ::getpid());
+    if (!write(part, out.content()) || std::rename(part.c_str(), path.c_str()) != 0) {
+      std::error_code ec;
+      std::filesystem::remove(part, ec);
+      std::fprintf(stderr, "carestat report: cannot write %s\n", path.c_str());
+      return kUsage;
+    }
+    return kOk;
+  }
   if (f->second != v1::CSV) return write(path, out.content()) ? kOk : kUsage;
   // CSV: a directory or a prefix (see --help).
   std::error_code ec;

@@ -1,9 +1,15 @@
 // The HTML reports in a real browser: headless Chromium loads the file, its DOM holds
 // every table and the four SVG charts, a screenshot is not blank, and no chart's text
 // covers another text or a comparator's marker as the browser lays them out (issue 16).
-// Skipped when /usr/bin/chromium is not installed (scripts/test installs it).
+// PDF (pdf.h): both reports print to a PDF whose text holds every table cell as the HTML
+// formats it; a missing, failing or hanging browser gives an error saying so, and a hung
+// one is killed with everything it started. The browser tests are skipped when
+// /usr/bin/chromium is not installed, the text checks when pdftotext is not (scripts/test
+// installs both); the error paths use stand-in scripts and always run.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,11 +18,16 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "services/reporting/render/chart.h"
+#include "services/reporting/render/pdf.h"
 #include "services/reporting/render/render.h"
 #include "services/reporting/reports/annual.h"
 #include "services/reporting/reports/self_assessment.h"
@@ -290,6 +301,185 @@ TEST_F(HtmlInChromiumTest, CrowdedChartsKeepTheirLabelsClear) {
   ASSERT_EQ(r.charts, static_cast<int>(figures.size())) << "the page did not load or its report was not found";
   EXPECT_GE(r.markers, 6 * 3 * 3 + 12 * 3);
   EXPECT_TRUE(r.overlaps.empty()) << r.overlaps.size() << " overlaps:\n" << r.all;
+}
+
+// ---- PDF ----
+
+// The text of every <td> and <th> in a page's tables, as the HTML formats it (tags
+// dropped, the few entities the renderer writes decoded).
+std::vector<std::string> TableCellTexts(const std::string& html) {
+  std::vector<std::string> out;
+  static const std::regex cell("<t([dh])[^>]*>([\\s\\S]*?)</t\\1>");
+  static const std::regex tag("<[^>]*>");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), cell); it != std::sregex_iterator(); ++it) {
+    std::string text = std::regex_replace((*it)[2].str(), tag, " ");
+    for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{
+             {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&middot;", "\u00b7"},
+             {"&#9650;", "\u25b2"}, {"&#9660;", "\u25bc"}, {"&#9644;", "\u25ac"}, {"&nbsp;", " "}}) {
+      for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+        text.replace(at, from.size(), to);
+    }
+    out.push_back(text);
+  }
+  return out;
+}
+
+// Prints `html`, checks the PDF's header and page numbers, and that every word of every
+// table cell is a word of the PDF's text (cells wrap, so whole cells cannot be matched
+// line by line; figures are single words: "11,393", "42.8", "-20%", "£5,670,000").
+void ExpectPdfHoldsEveryTableCell(const std::string& html, const fs::path& dir, const std::string& name) {
+  auto pdf = HtmlToPdf(html);
+  ASSERT_TRUE(pdf.ok()) << pdf.status();
+  ASSERT_EQ(pdf->substr(0, 5), "%PDF-");
+  const fs::path file = dir / (name + ".pdf");
+  std::ofstream(file, std::ios::binary) << *pdf;
+  if (::access("/usr/bin/pdftotext", X_OK) != 0) {
+    GTEST_SKIP() << "the PDF's text is not checked: pdftotext is not installed (scripts/test installs poppler-utils)";
+  }
+  int status = -1;
+  const std::string text = RunShell("pdftotext -enc UTF-8 " + file.string() + " -", &status);
+  ASSERT_EQ(status, 0) << "pdftotext failed on " << file;
+  std::set<std::string> words;
+  for (absl::string_view w : absl::StrSplit(text, absl::ByAnyChar(" \n\t\f\r"), absl::SkipEmpty())) words.emplace(w);
+  // Page numbers from the print stylesheet, and more than one page.
+  EXPECT_NE(text.find("Page 1 of "), std::string::npos);
+  EXPECT_NE(text.find("Page 2 of "), std::string::npos);
+  size_t cells = 0, missing = 0;
+  for (const std::string& cell : TableCellTexts(html)) {
+    for (absl::string_view w : absl::StrSplit(cell, absl::ByAnyChar(" \n\t"), absl::SkipEmpty())) {
+      ++cells;
+      if (!words.count(std::string(w)) && ++missing <= 20) ADD_FAILURE() << name << ": '" << w << "' of table cell '" << cell << "' is not in the PDF";
+    }
+  }
+  EXPECT_EQ(missing, 0u);
+  EXPECT_GT(cells, 300u) << "too few table words found in the HTML to check";
+}
+
+TEST_F(HtmlInChromiumTest, AnnualReportPrintsToPdfWithEveryTableFigure) {
+  FakeMetrics m = SeedLikeMetrics();
+  auto report = BuildAnnualReport("301", "2015-16", m, 1476748800000);
+  ASSERT_TRUE(report.ok()) << report.status();
+  const fs::path dir = TempDir("pdf-annual");
+  Cleanup cleanup{dir};
+  for (bool publish : {false, true}) {
+    auto html = Render(*report, v1::HTML, publish);
+    ASSERT_TRUE(html.ok());
+    ASSERT_NE(html->content().find("11,393"), std::string::npos);   // a figure the PDF must carry
+    ExpectPdfHoldsEveryTableCell(html->content(), dir, publish ? "annual-published" : "annual-internal");
+  }
+}
+
+TEST_F(HtmlInChromiumTest, SelfAssessmentPrintsToPdfWithEveryTableFigure) {
+  FakeMetrics m = SeedLikeMetrics();
+  auto sa = BuildSelfAssessment("301", "2015-16", m, nullptr, 1476748800000);
+  ASSERT_TRUE(sa.ok()) << sa.status();
+  auto html = Render(*sa, v1::HTML, /*publish=*/true);
+  ASSERT_TRUE(html.ok());
+  const fs::path dir = TempDir("pdf-sa");
+  Cleanup cleanup{dir};
+  ExpectPdfHoldsEveryTableCell(html->content(), dir, "self-assessment");
+}
+
+// Stand-in browsers: shell scripts in a temporary directory.
+fs::path Script(const fs::path& dir, const std::string& name, const std::string& body) {
+  const fs::path p = dir / name;
+  std::ofstream(p) << "#!/bin/sh\n" << body;
+  fs::permissions(p, fs::perms::owner_all);
+  return p;
+}
+
+const char kPage[] = "<!DOCTYPE html><html><body><p>A page</p></body></html>";
+const char kInstallHint[] = "PDF needs Chromium: apt-get install chromium; or use --format docx";
+
+TEST(PdfTest, AMissingBrowserSaysWhatToInstall) {
+  auto pdf = HtmlToPdf(kPage, {.chromium = "/nonexistent/carestat-test/chromium"});
+  ASSERT_FALSE(pdf.ok());
+  EXPECT_EQ(pdf.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(pdf.status().message().find(kInstallHint), std::string::npos) << pdf.status();
+  EXPECT_NE(pdf.status().message().find("/nonexistent/carestat-test/chromium"), std::string::npos) << pdf.status();
+
+  // Nothing configured and no browser on PATH.
+  const fs::path empty = TempDir("pdf-empty-path");
+  Cleanup cleanup{empty};
+  const char* old_path = std::getenv("PATH");
+  const char* old_browser = std::getenv("CARESTAT_CHROMIUM");
+  const std::string saved_path = old_path ? old_path : "", saved_browser = old_browser ? old_browser : "";
+  ::setenv("PATH", empty.c_str(), 1);
+  ::unsetenv("CARESTAT_CHROMIUM");
+  auto found = FindChromium();
+  auto printed = HtmlToPdf(kPage);
+  ::setenv("PATH", saved_path.c_str(), 1);
+  if (old_browser) ::setenv("CARESTAT_CHROMIUM", saved_browser.c_str(), 1);
+  ASSERT_FALSE(found.ok());
+  EXPECT_EQ(found.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(found.status().message().find(kInstallHint), std::string::npos) << found.status();
+  EXPECT_NE(found.status().message().find("on PATH"), std::string::npos) << found.status();
+  ASSERT_FALSE(printed.ok());
+  EXPECT_EQ(printed.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(PdfTest, CarestatChromiumNamesTheBrowser) {
+  const fs::path dir = TempDir("pdf-env");
+  Cleanup cleanup{dir};
+  const fs::path fake = Script(dir, "my-browser", "exit 0\n");
+  ::setenv("CARESTAT_CHROMIUM", fake.c_str(), 1);
+  auto found = FindChromium();
+  ::unsetenv("CARESTAT_CHROMIUM");
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(*found, fake.string());
+}
+
+TEST(PdfTest, ABrowserThatFailsIsReportedWithWhatItPrinted) {
+  const fs::path dir = TempDir("pdf-fail");
+  Cleanup cleanup{dir};
+  const fs::path failing = Script(dir, "failing", "echo 'cannot open the page: out of memory' >&2\nexit 3\n");
+  auto pdf = HtmlToPdf(kPage, {.chromium = failing.string()});
+  ASSERT_FALSE(pdf.ok());
+  EXPECT_EQ(pdf.status().code(), absl::StatusCode::kInternal);
+  EXPECT_NE(pdf.status().message().find("exited with status 3"), std::string::npos) << pdf.status();
+  EXPECT_NE(pdf.status().message().find("cannot open the page: out of memory"), std::string::npos) << pdf.status();
+
+  // Exits 0 but writes no PDF (or not a PDF): refused, not an empty file passed on.
+  const fs::path silent = Script(dir, "silent", "for a in \"$@\"; do case \"$a\" in --print-to-pdf=*) "
+                                                "echo 'not a pdf' > \"${a#--print-to-pdf=}\";; esac; done\nexit 0\n");
+  auto none = HtmlToPdf(kPage, {.chromium = silent.string()});
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().code(), absl::StatusCode::kInternal);
+  EXPECT_NE(none.status().message().find("without writing a PDF"), std::string::npos) << none.status();
+}
+
+TEST(PdfTest, AHungBrowserIsKilledWithEverythingItStartedAfterTheTimeout) {
+  const fs::path dir = TempDir("pdf-hang");
+  Cleanup cleanup{dir};
+  const fs::path child_pid = dir / "child.pid";
+  // Starts a helper (as Chromium starts its renderers), says so, and never finishes.
+  const fs::path hung = Script(dir, "hung", "sleep 300 &\necho $! > " + child_pid.string() +
+                                                "\necho 'waiting for the renderer' >&2\nwait\n");
+  const absl::Time start = absl::Now();
+  auto pdf = HtmlToPdf(kPage, {.chromium = hung.string(), .timeout = absl::Seconds(1)});
+  const absl::Duration took = absl::Now() - start;
+  ASSERT_FALSE(pdf.ok());
+  EXPECT_EQ(pdf.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_NE(pdf.status().message().find("within 1s"), std::string::npos) << pdf.status();
+  EXPECT_NE(pdf.status().message().find("killed"), std::string::npos) << pdf.status();
+  EXPECT_NE(pdf.status().message().find("waiting for the renderer"), std::string::npos) << pdf.status();
+  EXPECT_LT(took, absl::Seconds(30));
+  // The helper went with it. (Its pid was written before the timeout; a pid reused
+  // since by an unrelated process would make this fail, never pass wrongly.)
+  std::ifstream in(child_pid);
+  pid_t pid = 0;
+  ASSERT_TRUE(in >> pid) << "the stand-in browser did not start its helper";
+  // The killed helper is reparented and reaped by init (or a subreaper): give it a moment.
+  bool gone = false;
+  for (int i = 0; i < 100 && !gone; ++i) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    gone = !stat.good() && line.empty();
+    if (!gone && line.find(") Z ") != std::string::npos) gone = true;   // killed, waiting to be reaped
+    if (!gone) ::usleep(50 * 1000);
+  }
+  EXPECT_TRUE(gone) << "the hung browser's helper (pid " << pid << ") is still running";
 }
 
 }  // namespace
