@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "services/reporting/render/chart.h"
 #include "services/reporting/render/pdf.h"
@@ -353,6 +354,26 @@ void ExpectPdfHoldsEveryTableCell(const std::string& html, const fs::path& dir, 
   }
   EXPECT_EQ(missing, 0u);
   EXPECT_GT(cells, 300u) << "too few table words found in the HTML to check";
+
+  // Each chapter after the summary starts a page: its heading is the first line of one.
+  std::set<std::string> page_tops;
+  for (absl::string_view page : absl::StrSplit(text, '\f')) {
+    for (absl::string_view line : absl::StrSplit(page, '\n', absl::SkipWhitespace())) {
+      page_tops.emplace(absl::StripAsciiWhitespace(line));
+      break;
+    }
+  }
+  static const std::regex chapter("<section class=\"chapter\" id=\"([^\"]+)\">\\s*<h2>([^<]+)</h2>");
+  int chapters = 0;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), chapter); it != std::sregex_iterator(); ++it) {
+    if ((*it)[1] == "summary") continue;
+    ++chapters;
+    std::string heading = (*it)[2].str();
+    for (size_t at = heading.find("&amp;"); at != std::string::npos; at = heading.find("&amp;", at + 1))
+      heading.replace(at, 5, "&");
+    EXPECT_TRUE(page_tops.count(heading)) << name << ": chapter '" << heading << "' does not start a page";
+  }
+  EXPECT_GE(chapters, 3) << "the page's chapters were not found";
 }
 
 TEST_F(HtmlInChromiumTest, AnnualReportPrintsToPdfWithEveryTableFigure) {
@@ -416,6 +437,16 @@ TEST(PdfTest, AMissingBrowserSaysWhatToInstall) {
   EXPECT_NE(found.status().message().find("on PATH"), std::string::npos) << found.status();
   ASSERT_FALSE(printed.ok());
   EXPECT_EQ(printed.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(PdfTest, TheReportingServiceDoesNotPrint) {
+  FakeMetrics m = SeedLikeMetrics();
+  auto report = BuildAnnualReport("301", "2015-16", m, 1476748800000);
+  ASSERT_TRUE(report.ok()) << report.status();
+  auto pdf = Render(*report, v1::PDF);
+  ASSERT_FALSE(pdf.ok());
+  EXPECT_EQ(pdf.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(pdf.status().message().find("HtmlToPdf"), std::string::npos) << pdf.status();
 }
 
 TEST(PdfTest, CarestatChromiumNamesTheBrowser) {
