@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -84,8 +85,9 @@ bool AnyValue(const v1::FigureSeries& s) {
 // Layout of the value labels. Label positions are chosen here, before any SVG is
 // written, from estimated text boxes: a value label must not cover a comparator's
 // marker or another label (issue 16: Figure 2's England diamond hid the LA's 42.8).
-// Widths are estimated from Arial's (and Liberation Sans's) advance widths, rounded up,
-// so a box here is never smaller than the one a browser draws.
+// Widths are estimated from Arial's (and Liberation Sans's, its metric twin) advance
+// widths, rounded up, so a box here is a little wider than the one a browser draws; the
+// Chromium test measures the real ones.
 struct Box {
   double x0, y0, x1, y1;
   bool Hits(const Box& o, double pad) const {
@@ -247,7 +249,7 @@ std::string SvgChart(const v1::Figure& f, const std::string& id) {
       candidates.push_back(m.y1 + 3 + 0.92 * size);
     }
     double best_cost = 1e18;
-    std::pair<double, bool> best = {-1, false};
+    std::optional<std::pair<double, bool>> best;   // baseline, inside the bar
     for (double baseline : candidates) {
       const Box b = TextBox(x, baseline, w, size);
       const bool inside = value && b.y0 >= bar_top;
@@ -263,13 +265,13 @@ std::string SvgChart(const v1::Figure& f, const std::string& id) {
       for (const Segment& s : segments) cost += s.Crosses(b) ? 30 : 0;
       if (cost < best_cost) best_cost = cost, best = {baseline, inside};
     }
-    if (best.first < 0) {   // nowhere clear (cannot happen with the headroom above): above everything
+    if (!best) {   // nowhere clear (dozens of periods, markers everywhere): above everything
       double highest = bar_top;
       for (const Box& m : markers) highest = std::min(highest, m.y0);
       best = {std::max(1 + 0.92 * size, highest - 4 - 0.24 * size), false};
     }
-    placed.push_back(TextBox(x, best.first, w, size));
-    labels.push_back({x, best.first, text, value, best.second});
+    placed.push_back(TextBox(x, best->first, w, size));
+    labels.push_back({x, best->first, text, value, best->second});
   }
 
   std::string desc = absl::StrCat("Bar chart of ", f.title(), " for ", own.label(), ", ", f.periods(0), " to ",

@@ -304,6 +304,27 @@ TEST_F(HtmlInChromiumTest, CrowdedChartsKeepTheirLabelsClear) {
   EXPECT_TRUE(r.overlaps.empty()) << r.overlaps.size() << " overlaps:\n" << r.all;
 }
 
+// Figures no report has yet: still one value label a period, however crowded or odd.
+TEST(ChartLayoutTest, OddFiguresStillLabelEveryPeriod) {
+  std::vector<v1::Figure> figures;
+  figures.push_back(CrowdedFigure("count", std::vector<double>(200, 50), {std::vector<double>(200, 51),
+                                  std::vector<double>(200, 49), std::vector<double>(200, 52)}));
+  figures.push_back(CrowdedFigure("count", {0, 0, 0}, {{0, 0, 0}, {0, 0, 0}}));
+  figures.push_back(CrowdedFigure("gbp", {1e12, 2e12, 3e12}, {{1.1e12, 2.1e12, 3.1e12}}));
+  figures.push_back(CrowdedFigure("percent", {-5, 10, 20}, {{-4, 11, 21}}));
+  v1::Figure missing = CrowdedFigure("count", {1, 2, 3}, {{1, 2, 3}});
+  for (auto& c : *missing.mutable_series(0)->mutable_values()) c.Clear();
+  figures.push_back(missing);
+  for (const v1::Figure& f : figures) {
+    SCOPED_TRACE(f.periods_size());
+    const std::string svg = SvgChart(f, "odd");
+    ASSERT_FALSE(svg.empty());
+    EXPECT_EQ(Count(svg, "<text class=\"value\""), static_cast<size_t>(f.periods_size()));
+    EXPECT_EQ(svg.find("nan"), std::string::npos);
+    EXPECT_EQ(svg.find("inf"), std::string::npos);
+  }
+}
+
 // ---- PDF ----
 
 // The text of every <td> and <th> in a page's tables, as the HTML formats it (tags
