@@ -4,7 +4,7 @@
 //   carestat indicators --la 301 --period 2015-16 [--json] (--data DIR | --target HOST:PORT)
 //   carestat series --la 301 --indicator referrals [--from 2010-11] [--to 2015-16] [--json] (...)
 //   carestat benchmark --la 301 [--indicator referral_rate] [--year 2015-16] [--json] (...)
-//   carestat report annual|self-assessment --la 301 --year 2015-16 --format html|md|csv|json|xlsx|pdf [--publish] -o FILE (...)
+//   carestat report annual|self-assessment --la 301 --year 2015-16 --format html|md|csv|json|xlsx [--publish] -o FILE (...)
 //   carestat synth --profile barking-and-dagenham --out INBOX [--seed N]
 //   carestat synth --las 152 --out INBOX [--seed N] [--years 2016] [--scale F] [--annex-a 1|all]
 //   carestat rekey (--data DIR | --ingestion-data DIR) --originals DIR[,DIR] [--dry-run] [--delete-old]
@@ -605,7 +605,7 @@ int Report(const Args& a) {
   if (help || positional.empty()) {
     std::printf(
         "usage: carestat report annual|self-assessment --la 301 --year 2015-16\n"
-        "                       --format html|md|csv|json|xlsx|pdf [--publish] -o FILE\n"
+        "                       --format html|md|csv|json|xlsx [--publish] -o FILE\n"
         "                       (--data DIR | --target HOST:PORT)\n\n"
         "Builds a report from the indicators and writes it in one format.\n"
         "  annual           the Cabinet annual report: Tables 1, 2 and 4, Figures 1-4 and the\n"
@@ -614,8 +614,6 @@ int Report(const Args& a) {
         "                   years, strengths, areas for focus and data quality\n"
         "  --format         html (one self-contained file with charts; default), md, json\n"
         "                   (Protobuf JSON), xlsx (a sheet per table) or csv (a file per table)\n"
-        "                   pdf: the HTML printed to A4 by headless Chromium on this machine\n"
-        "                   (apt-get install chromium; $CARESTAT_CHROMIUM names another browser)\n"
         "  --publish        DfE disclosure control: counts 1 to 5, and rates and percentages\n"
         "                   whose numerator is 1 to 5, show as c, with secondary suppression.\n"
         "                   Without it the report is internal and shows every figure.\n"
@@ -626,6 +624,9 @@ int Report(const Args& a) {
         "                   column, value); anything else is a prefix: -o out/annual writes\n"
         "                   out/annual-table1.csv, ... and out/annual.csv (the long file).\n"
         "                   With -o - only the long file is written, to standard output.\n"
+        "  --format pdf     the html printed to A4 by headless Chromium on this machine (the\n"
+        "                   server renders the html): apt-get install chromium, or name a\n"
+        "                   browser in $CARESTAT_CHROMIUM. See docs/PDF.md.\n"
         "  --data DIR       run the services in this process on DATA (as carestat run does)\n"
         "  --target H:P     a reporting server (with --tls-ca, --tls-client-cert, --tls-client-key\n"
         "                   and --token-file as for the other commands)\n");
@@ -637,20 +638,21 @@ int Report(const Args& a) {
     return Usage("report", "unknown report '" + kind + "': expected annual or self-assessment");
   if (positional.size() > 1) return Usage("report", "unexpected argument '" + positional[1] + "'");
   if (!has("la") || !has("year") || !has("o")) return Usage("report", "--la, --year and -o FILE are required");
-  static const std::map<std::string, v1::Format> kFormats = {
-      {"html", v1::HTML}, {"md", v1::MARKDOWN}, {"markdown", v1::MARKDOWN}, {"json", v1::JSON},
-      {"csv", v1::CSV},   {"xlsx", v1::XLSX}};
-  const bool pdf = get("format", "html") == "pdf";   // printed here, from the server's HTML
-  auto f = kFormats.find(get("format", "html"));
-  if (f == kFormats.end() && !pdf) return Usage("report", "--format must be html, md, csv, json, xlsx or pdf");
-  // PDF is printed here from the server's HTML (render/pdf.h says why): without a
-  // browser say so now, before the report is built, and write nothing.
+  // PDF is printed here from the server's HTML (render/pdf.h says why): the service is
+  // asked for HTML. Without a browser say so now, before the report is built.
+  const bool pdf = get("format", "html") == "pdf";
   if (pdf) {
     if (auto c = FindChromium(); !c.ok()) {
       std::fprintf(stderr, "carestat report: %s\n", std::string(c.status().message()).c_str());
       return kProblems;
     }
+    taken["format"] = "html";
   }
+  static const std::map<std::string, v1::Format> kFormats = {
+      {"html", v1::HTML}, {"md", v1::MARKDOWN}, {"markdown", v1::MARKDOWN}, {"json", v1::JSON},
+      {"csv", v1::CSV},   {"xlsx", v1::XLSX}};
+  auto f = kFormats.find(get("format", "html"));
+  if (f == kFormats.end()) return Usage("report", "--format must be html, md, csv, json or xlsx");
   SetLogQuiet(true);
 
   // The reporting service: a server at --target, or embedded on --data.
@@ -686,7 +688,7 @@ int Report(const Args& a) {
     }
     if (!s.ok()) return Fail("report", s);
   }
-  req.set_format(pdf ? v1::HTML : f->second);   // f is kFormats' end for pdf: not read
+  req.set_format(f->second);
   req.set_publish(publish);
   v1::RenderResponse out;
   {
