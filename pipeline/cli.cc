@@ -52,6 +52,7 @@
 #include "services/common/server.h"
 #include "services/ingestion/check.h"
 #include "services/ingestion/formats/rules.h"
+#include "services/reporting/render/pdf.h"
 
 namespace carestat {
 namespace {
@@ -647,6 +648,9 @@ int Report(const Args& a) {
         "                   column, value); anything else is a prefix: -o out/annual writes\n"
         "                   out/annual-table1.csv, ... and out/annual.csv (the long file).\n"
         "                   With -o - only the long file is written, to standard output.\n"
+        "  --format pdf     the html printed to A4 by headless Chromium on this machine (the\n"
+        "                   server renders the html): apt-get install chromium, or name a\n"
+        "                   browser in $CARESTAT_CHROMIUM. See docs/PDF.md.\n"
         "  --data DIR       run the services in this process on DATA (as carestat run does)\n"
         "  --target H:P     a reporting server (with --tls-ca, --tls-client-cert, --tls-client-key\n"
         "                   and --token-file as for the other commands)\n");
@@ -658,6 +662,16 @@ int Report(const Args& a) {
     return Usage("report", "unknown report '" + kind + "': expected annual or self-assessment");
   if (positional.size() > 1) return Usage("report", "unexpected argument '" + positional[1] + "'");
   if (!has("la") || !has("year") || !has("o")) return Usage("report", "--la, --year and -o FILE are required");
+  // PDF is printed here from the server's HTML (render/pdf.h says why): the service is
+  // asked for HTML. Without a browser say so now, before the report is built.
+  const bool pdf = get("format", "html") == "pdf";
+  if (pdf) {
+    if (auto c = FindChromium(); !c.ok()) {
+      std::fprintf(stderr, "carestat report: %s\n", std::string(c.status().message()).c_str());
+      return kProblems;
+    }
+    taken["format"] = "html";
+  }
   static const std::map<std::string, v1::Format> kFormats = {
       {"html", v1::HTML}, {"md", v1::MARKDOWN}, {"markdown", v1::MARKDOWN}, {"json", v1::JSON},
       {"csv", v1::CSV},   {"xlsx", v1::XLSX}};
@@ -707,6 +721,14 @@ int Report(const Args& a) {
     grpc::Status s = stub->Render(&c, req, &out);
     if (!s.ok()) return Fail("report", s);
   }
+  if (pdf) {
+    auto printed = HtmlToPdf(out.content());
+    if (!printed.ok()) {
+      std::fprintf(stderr, "carestat report: %s\n", std::string(printed.status().message()).c_str());
+      return kProblems;
+    }
+    out.set_content(*std::move(printed));
+  }
   const std::string path = get("o");
   if (path == "-") {
     std::fwrite(out.content().data(), 1, out.content().size(), stdout);
@@ -719,6 +741,17 @@ int Report(const Args& a) {
     if (!w) std::fprintf(stderr, "carestat report: cannot write %s\n", file.c_str());
     return static_cast<bool>(w);
   };
+  if (pdf) {
+    // Written beside the target and renamed onto it, so a failed write leaves no half a PDF.
+    const std::string part = absl::StrCat(path, ".part-", ::getpid());
+    if (!write(part, out.content()) || std::rename(part.c_str(), path.c_str()) != 0) {
+      std::error_code ec;
+      std::filesystem::remove(part, ec);
+      std::fprintf(stderr, "carestat report: cannot write %s\n", path.c_str());
+      return kUsage;
+    }
+    return kOk;
+  }
   if (f->second != v1::CSV) return write(path, out.content()) ? kOk : kUsage;
   // CSV: a directory or a prefix (see --help).
   std::error_code ec;

@@ -63,26 +63,58 @@ nav.toc ol{columns:2;font-size:.92rem}
 .visually-hidden{position:absolute!important;width:1px!important;height:1px!important;margin:-1px!important;padding:0!important;
   overflow:hidden!important;clip:rect(0 0 0 0)!important;white-space:nowrap!important;border:0!important}
 footer{margin-top:2.5rem;font-size:.8rem;color:var(--muted);border-top:1px solid var(--rule);padding-top:.5rem}
-@page{size:A4;margin:15mm 14mm 16mm}
+/* Print (and carestat report --format pdf, which prints this page in Chromium): A4 with
+   page numbers in the margin, each chapter on a new page, no table row, figure or note
+   cut in two, a long table's header repeated, each figure's data table shown, and
+   nothing that only works on screen (the contents' links). */
+@page{size:A4;margin:15mm 14mm 18mm;
+  @bottom-right{content:"Page " counter(page) " of " counter(pages);font:8.5pt Arial,Helvetica,sans-serif;color:#505a5f}}
 @media print{
   body{max-width:none;padding:0;font-size:10.5pt}
   nav.toc{display:none}
-  h2{page-break-after:avoid;break-after:avoid}
-  h3{page-break-after:avoid;break-after:avoid}
-  table{page-break-inside:avoid;break-inside:avoid}
+  section.chapter{break-before:page;page-break-before:always}
+  header.cover+section.chapter,nav.toc+section.chapter{break-before:auto;page-break-before:auto}
+  h2,h3,caption,figcaption{page-break-after:avoid;break-after:avoid}
+  table{page-break-inside:auto;break-inside:auto}
+  table.facts,table.seed{page-break-inside:avoid;break-inside:avoid}
+  tr,th,td,figure,svg.chart,p.note,.card,li{page-break-inside:avoid;break-inside:avoid}
+  p{orphans:3;widows:3}
   thead{display:table-header-group}
-  thead th{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-  section.chapter{page-break-before:auto}
+  thead th,tbody tr:nth-child(even){-webkit-print-color-adjust:exact;print-color-adjust:exact}
   .cards{grid-template-columns:repeat(3,1fr)}
   svg.chart{border:none}
   a{color:inherit;text-decoration:none}
+  /* A figure's data table is for screen readers on screen; on paper it is the only
+     place the comparators' values can be read, so it is printed under its chart. */
+  /* On A4 the screen's fixed column widths leave a comparator column narrower than
+     "621,470 †": each table sizes its columns to their contents instead, smaller. */
+  table.facts,table.assessment,table.findings{table-layout:auto;font-size:8pt}
+  table.facts th[class*="c-"],table.assessment th[class*="c-"],table.findings th[class*="c-"]{width:auto}
+  th,td{padding:.22rem .3rem}
+  figure table.visually-hidden{position:static!important;width:100%!important;height:auto!important;
+    margin:.4rem 0 .3rem!important;overflow:visible!important;clip:auto!important;white-space:normal!important}
 }
 )css";
+
+// The report's title in each printed page's bottom-left margin, as a CSS string: quotes
+// and backslashes escaped, and '<' as \3c so the text cannot close the <style>.
+std::string PrintTitle(const std::string& title) {
+  std::string css;
+  for (char c : title) {
+    if (c == '"' || c == '\\') css += '\\';
+    if (c == '<') css += "\\3c ";
+    else if (c == '\n' || c == '\r') css += ' ';
+    else css += c;
+  }
+  return absl::StrCat("@page{@bottom-left{content:\"", css,
+                      "\";font:8.5pt Arial,Helvetica,sans-serif;color:#505a5f}}");
+}
 
 std::string Head(const std::string& title) {
   return absl::StrCat("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
-                      HtmlEscape(title), "</title>\n<style>", kCss, "</style>\n</head>\n<body>\n");
+                      HtmlEscape(title), "</title>\n<style>", kCss, "</style>\n<style>", PrintTitle(title),
+                      "</style>\n</head>\n<body>\n");
 }
 
 std::string Td(const v1::Cell& c, const std::string& text, const char* extra = "") {

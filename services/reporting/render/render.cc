@@ -86,6 +86,10 @@ absl::StatusOr<v1::RenderResponse> RenderDoc(const Doc& in, v1::Format format, b
   if (publish) ApplyDisclosureControl(&doc);
   v1::RenderResponse out;
   switch (format) {
+    case v1::PDF:   // a browser is not run beside the server: see pdf.h
+      return absl::InvalidArgumentError(
+          "format PDF is printed where the file is written: render HTML and print it with HtmlToPdf "
+          "(carestat report --format pdf does)");
     case v1::JSON: {
       std::string json;
       google::protobuf::util::JsonPrintOptions opts;
