@@ -41,6 +41,7 @@ std::string X(const std::string& s) { return HtmlEscape(Utf8Text(s, "\xEF\xBF\xB
 constexpr int kPageWidth = 11906, kPageHeight = 16838, kMargin = 851;
 constexpr int kTextWidth = kPageWidth - 2 * kMargin;
 constexpr long long kEmuPerTwip = 635;   // DrawingML measures in EMU: 914400 an inch
+constexpr int kCellMargin = 57;          // 1 mm each side of a table cell's text
 
 // Colours of the HTML's stylesheet (html.cc kCss), so both look like one publication.
 constexpr char kHead[] = "1D3F6E", kRule[] = "B1B4B6", kZebra[] = "F3F2F1", kMuted[] = "505A5F",
@@ -123,22 +124,24 @@ double TextTwips(absl::string_view text, bool bold) {
       em += c == '%' ? 0.89 : 0.3;
     }
   }
-  return em * 8.5 * 20 * (bold ? 1.08 : 1.0);
+  return em * 8.5 * 20 * (bold ? 1.05 : 1.0);
 }
 
 // Column widths in twips, from what the cells hold: a column is at least as wide as its
-// longest word (a figure, as the HTML's white-space:nowrap, whole), and the width left
-// over goes to the columns with longer text. When even the longest words do not fit,
-// every column shrinks alike and Word wraps inside words.
+// longest word (a figure, as the HTML's white-space:nowrap, whole), the first column
+// (what names a row) at least about 3.4 cm when its text is longer, and the width left
+// over goes to the columns with longer text. When the figures do not fit beside the
+// first column, they shrink alike and Word wraps inside words.
 std::vector<int> Widths(const std::vector<DCell>& header, const std::vector<std::vector<DCell>>& rows) {
-  constexpr double kPadding = 2 * 80 + 60;   // the cell margins and a little slack
+  constexpr double kPadding = 2 * kCellMargin + 40;   // the cell margins and a little slack
+  constexpr double kFirstColumn = 1900;
   const size_t n = header.size();
   std::vector<double> need(n, 0), want(n, 0);
   auto measure = [&](const DCell& c, size_t i, bool bold) {
     for (absl::string_view line : absl::StrSplit(c.text, '\n')) {
       const double whole = TextTwips(line, bold || c.bold);
       want[i] = std::max(want[i], std::min(whole, 6000.0));
-      if (c.num && !c.muted && line.find(' ') == std::string::npos) {
+      if (c.num && !c.muted && line.find(' ') == absl::string_view::npos) {
         need[i] = std::max(need[i], whole);
         continue;
       }
@@ -153,15 +156,23 @@ std::vector<int> Widths(const std::vector<DCell>& header, const std::vector<std:
   for (size_t i = 0; i < n; ++i) {
     need[i] += kPadding;
     want[i] = std::max(want[i] + kPadding, need[i]);
+    if (i == 0 && n > 1) need[0] = std::max(need[0], std::min(want[0], kFirstColumn));
     needed += need[i];
     extra += want[i] - need[i];
   }
   std::vector<int> out;
   for (size_t i = 0; i < n; ++i) {
     double w;
-    if (needed >= kTextWidth) w = need[i] * kTextWidth / needed;
-    else if (extra > 0) w = need[i] + (kTextWidth - needed) * (want[i] - need[i]) / extra;
-    else w = need[i] + (kTextWidth - needed) / n;
+    if (needed >= kTextWidth) {
+      // The first column keeps its width while it is under half the page.
+      const bool keep_first = n > 1 && need[0] < kTextWidth / 2;
+      const double first = keep_first ? need[0] : 0;
+      w = i == 0 && keep_first ? need[0] : need[i] * (kTextWidth - first) / (needed - first);
+    } else if (extra > 0) {
+      w = need[i] + (kTextWidth - needed) * (want[i] - need[i]) / extra;
+    } else {
+      w = need[i] + (kTextWidth - needed) / n;
+    }
     out.push_back(static_cast<int>(w));
   }
   return out;
@@ -191,7 +202,9 @@ std::string TableXml(const std::vector<DCell>& header, const std::vector<std::ve
   const std::vector<int> widths = Widths(header, rows);
   std::string x = absl::StrCat("<w:tbl><w:tblPr><w:tblStyle w:val=\"CarestatTable\"/><w:tblW w:w=\"5000\" w:type=\"pct\"/>",
                                Borders("tblBorders"),
-                               "<w:tblLayout w:type=\"fixed\"/><w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" "
+                               "<w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"", kCellMargin,
+                               "\" w:type=\"dxa\"/><w:right w:w=\"", kCellMargin,
+                               "\" w:type=\"dxa\"/></w:tblCellMar><w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" "
                                "w:firstColumn=\"1\" w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>");
   for (int w : widths) absl::StrAppend(&x, "<w:gridCol w:w=\"", w, "\"/>");
   x += "</w:tblGrid>\n<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>";
@@ -367,8 +380,9 @@ std::string StylesXml() {
                       "<w:style w:type=\"table\" w:styleId=\"CarestatTable\"><w:name w:val=\"Carestat Table\"/>"
                       "<w:basedOn w:val=\"TableNormal\"/><w:qFormat/><w:pPr><w:spacing w:after=\"0\"/></w:pPr><w:tblPr>",
                   Borders("tblBorders"),
-                  "<w:tblCellMar><w:top w:w=\"40\" w:type=\"dxa\"/><w:left w:w=\"80\" w:type=\"dxa\"/><w:bottom w:w=\"40\" "
-                  "w:type=\"dxa\"/><w:right w:w=\"80\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr>"
+                  "<w:tblCellMar><w:top w:w=\"40\" w:type=\"dxa\"/><w:left w:w=\"", kCellMargin,
+                  "\" w:type=\"dxa\"/><w:bottom w:w=\"40\" w:type=\"dxa\"/><w:right w:w=\"", kCellMargin,
+                  "\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr>"
                   "<w:tblStylePr w:type=\"firstRow\"><w:rPr><w:b/><w:color w:val=\"FFFFFF\"/></w:rPr><w:trPr><w:tblHeader/>"
                   "</w:trPr><w:tcPr><w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"",
                   kHead, "\"/></w:tcPr></w:tblStylePr></w:style>\n"
