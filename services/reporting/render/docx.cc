@@ -68,6 +68,8 @@ struct DCell {
   bool num = false;
   bool muted = false;
   bool bold = false;
+  const char* fill = nullptr;     // a rating's colour, as the HTML's badge
+  const char* colour = nullptr;   // text colour: white on green or red, a direction's colour
 };
 
 DCell Num(const v1::Cell& c, const std::string& text) {
@@ -180,12 +182,14 @@ std::vector<int> Widths(const std::vector<DCell>& header, const std::vector<std:
 
 std::string CellXml(const DCell& c, int width, const char* fill, const char* style) {
   std::string tcpr = absl::StrCat("<w:tcW w:w=\"", width, "\" w:type=\"dxa\"/>");
+  if (c.fill) fill = c.fill;
   if (fill) absl::StrAppend(&tcpr, "<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"", fill, "\"/>");
   std::string body;
   const std::vector<std::string> lines = absl::StrSplit(c.text, '\n');
   std::string rpr;
   if (c.bold) rpr += "<w:b/>";
-  if (c.muted) absl::StrAppend(&rpr, "<w:i/><w:color w:val=\"", kMuted, "\"/>");
+  if (c.muted) rpr += "<w:i/>";
+  if (c.colour || c.muted) absl::StrAppend(&rpr, "<w:color w:val=\"", c.colour ? c.colour : kMuted, "\"/>");
   for (size_t i = 0; i < lines.size(); ++i) {
     absl::StrAppend(&body, "<w:r>", rpr.empty() ? "" : absl::StrCat("<w:rPr>", rpr, "</w:rPr>"), i > 0 ? "<w:br/>" : "",
                     "<w:t xml:space=\"preserve\">", X(lines[i]), "</w:t></w:r>");
@@ -226,11 +230,21 @@ std::string Capitalised(std::string s) {
   return s;
 }
 
-// The words of the HTML's rating badge and direction mark.
-std::string RatingWords(v1::Rating r) { return Capitalised(RatingName(r)); }
-std::string DirectionWords(v1::Direction d) {
+// The HTML's rating badge: the word, on the rating's colour (never the colour alone).
+DCell RatingCell(v1::Rating r) {
+  DCell c{Capitalised(RatingName(r))};
+  c.bold = r == v1::GREEN || r == v1::AMBER || r == v1::RED;
+  c.fill = r == v1::GREEN ? "00703C" : r == v1::AMBER ? "FFDD00" : r == v1::RED ? kRed : nullptr;
+  c.colour = r == v1::GREEN || r == v1::RED ? "FFFFFF" : r == v1::AMBER ? nullptr : kMuted;
+  return c;
+}
+// The HTML's direction: a mark and the word, green when improving, red when deteriorating.
+DCell DirectionCell(v1::Direction d) {
   const char* mark = d == v1::IMPROVING ? "\u25B2 " : d == v1::DETERIORATING ? "\u25BC " : d == v1::STABLE ? "\u25AC " : "";
-  return absl::StrCat(mark, DirectionName(d));
+  DCell c{absl::StrCat(mark, DirectionName(d))};
+  c.bold = d == v1::IMPROVING || d == v1::DETERIORATING;
+  c.colour = d == v1::IMPROVING ? "00703C" : d == v1::DETERIORATING ? kRed : d == v1::STABLE ? nullptr : kMuted;
+  return c;
 }
 
 struct Part {
@@ -363,13 +377,13 @@ std::string StylesXml() {
                               "\"/></w:pBdr><w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"", kNoteFill,
                               "\"/><w:ind w:left=\"160\"/>"),
                  "<w:sz w:val=\"19\"/><w:szCs w:val=\"19\"/>"),
-      para_style("ListBullet", "List Bullet", "<w:ind w:left=\"284\" w:hanging=\"284\"/><w:spacing w:after=\"80\"/>", ""),
+      para_style("ListBullet", "List Bullet", "<w:spacing w:after=\"80\"/><w:ind w:left=\"284\" w:hanging=\"284\"/>", ""),
       para_style("Figure", "Figure", "<w:keepNext/><w:spacing w:after=\"60\"/>", ""),
       para_style("TableText", "Table Text", "<w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>",
                  "<w:sz w:val=\"17\"/><w:szCs w:val=\"17\"/>"),
       para_style("TableHeading", "Table Heading", "<w:keepNext/><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>",
                  "<w:b/><w:color w:val=\"FFFFFF\"/><w:sz w:val=\"17\"/><w:szCs w:val=\"17\"/>"),
-      para_style("Footer", "footer", "<w:jc w:val=\"center\"/><w:spacing w:after=\"0\"/>",
+      para_style("Footer", "footer", "<w:spacing w:after=\"0\"/><w:jc w:val=\"center\"/>",
                  absl::StrCat("<w:color w:val=\"", kMuted, "\"/><w:sz w:val=\"16\"/><w:szCs w:val=\"16\"/>")));
   // The table style: borders, cell margins, and a first (header) row of white bold on
   // the HTML's heading blue.
@@ -606,7 +620,7 @@ void FactsTable(Doc* doc, const std::vector<const v1::Fact*>& facts, const std::
     cells.push_back(DCell{rank.empty() ? kNotAvailable : rank, false, rank.empty()});
     if (f->has_target()) cells.push_back(Num(f->target().value(), FormatValue(f->target().value(), f->unit())));
     else cells.push_back(DCell{"none", true, true});
-    cells.push_back(Word(RatingWords(f->rating())));
+    cells.push_back(RatingCell(f->rating()));
     rows.push_back(std::move(cells));
   }
   doc->Table(caption, header, rows);
@@ -863,7 +877,7 @@ absl::StatusOr<std::string> RenderDocx(const v1::SelfAssessment& sa, bool publis
     for (const auto& a : s.indicators()) {
       std::vector<DCell> cells = {Word(a.supplied() ? a.label() + " (local measure)" : a.label())};
       for (const auto& v : a.values()) cells.push_back(Num(v, FormatValue(v, a.unit())));
-      cells.push_back(Word(DirectionWords(a.direction())));
+      cells.push_back(DirectionCell(a.direction()));
       for (const char* prefix : {"ENG", "LON", "SN:"}) {
         v1::Cell none;
         const v1::Cell* c = &none;
@@ -874,7 +888,7 @@ absl::StatusOr<std::string> RenderDocx(const v1::SelfAssessment& sa, bool publis
       }
       if (a.has_target()) cells.push_back(Num(a.target().value(), FormatValue(a.target().value(), a.unit())));
       else cells.push_back(DCell{"none", true, true});
-      cells.push_back(Word(RatingWords(a.rating())));
+      cells.push_back(RatingCell(a.rating()));
       rows.push_back(std::move(cells));
     }
     doc.Table(absl::StrCat(s.title(), ": three-year trend, comparators and rating"), header, rows);
