@@ -5,6 +5,7 @@
 // LibreOffice converts each to PDF and the PDF's text must hold every table's figures
 // (skipped where soffice is not installed; scripts/test installs it).
 #include <expat.h>
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -466,7 +468,33 @@ TEST(DocxTest, AnnualReportHasEveryTableHeadingAndChart) {
     EXPECT_NE(doc.text.find(kRoundingNote), std::string::npos);
     EXPECT_NE(doc.text.find(publish ? kDisclosureNote : kInternalNote), std::string::npos);
     EXPECT_NE(doc.text.find("11,393"), std::string::npos);   // contacts 2015-16, as Table 1 shows it
+    if (publish) {
+      // The fixture has figures disclosure control suppresses: the check above saw them as c.
+      size_t suppressed = 0;
+      for (const ExpectedTable& t : Expected(shown)) {
+        for (const Row& row : t.rows) suppressed += std::count(row.begin(), row.end(), std::string(kSuppressedMark));
+      }
+      EXPECT_GT(suppressed, 0u);
+    }
   }
+}
+
+// The reporting server renders on several threads at once: librsvg, cairo and the zip
+// must give each the same document, byte for byte (the zip's dates are the report's).
+TEST(DocxTest, RendersAtOnceOnThreadsAlike) {
+  const v1::AnnualReport report = SeedReport();
+  auto first = Render(report, v1::DOCX);
+  ASSERT_TRUE(first.ok()) << first.status();
+  std::vector<std::string> outs(4);
+  std::vector<std::thread> threads;
+  for (auto& out : outs) {
+    threads.emplace_back([&report, &out] {
+      auto r = Render(report, v1::DOCX);
+      if (r.ok()) out = r->content();
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& out : outs) EXPECT_TRUE(out == first->content()) << "a rendering differs (" << out.size() << " bytes)";
 }
 
 TEST(DocxTest, SelfAssessmentHasEveryTableAndHeading) {
@@ -496,6 +524,18 @@ TEST(DocxTest, SelfAssessmentHasEveryTableAndHeading) {
     for (const std::string& rule : {sa.rating_rule(), sa.direction_rule(), sa.findings_rule()})
       EXPECT_NE(doc.text.find(rule), std::string::npos);
   }
+}
+
+// The checks above can fail: a table whose figure differs, or without its repeated
+// header row, is reported.
+TEST(DocxTest, TableCheckFindsAWrongFigureAndAMissingHeaderMark) {
+  WordDoc doc;
+  doc.tables.push_back({{{"Measure", "2015/16"}, {"Contacts", "11,393"}}, true, "Table 1: Contacts"});
+  ExpectTable(doc, {"Table 1: Contacts", {{"Contacts", "11,393"}}});
+  EXPECT_NONFATAL_FAILURE(ExpectTable(doc, {"Table 1: Contacts", {{"Contacts", "11,394"}}}), "no Word table holds");
+  EXPECT_NONFATAL_FAILURE(ExpectTable(doc, {"Table 2: Contacts", {{"Contacts", "11,393"}}}), "no Word table holds");
+  doc.tables[0].header_repeats = false;
+  EXPECT_NONFATAL_FAILURE(ExpectTable(doc, {"Table 1: Contacts", {{"Contacts", "11,393"}}}), "w:tblHeader");
 }
 
 TEST(DocxTest, CoverTableTakesAnyRowsAndEscapesThem) {
