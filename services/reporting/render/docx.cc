@@ -84,10 +84,17 @@ std::string Runs(const std::vector<Run>& runs) {
     std::string props;
     if (r.bold) props += "<w:b/>";
     if (r.italic) props += "<w:i/>";
+    // A line break is a w:br and a tab a w:tab: Word reads either inside w:t as a space.
     const std::vector<std::string> lines = absl::StrSplit(r.text, '\n');
     for (size_t i = 0; i < lines.size(); ++i) {
       absl::StrAppend(&x, "<w:r>", props.empty() ? "" : absl::StrCat("<w:rPr>", props, "</w:rPr>"),
-                      i > 0 ? "<w:br/>" : "", "<w:t xml:space=\"preserve\">", X(lines[i]), "</w:t></w:r>");
+                      i > 0 ? "<w:br/>" : "");
+      const std::vector<std::string> parts = absl::StrSplit(lines[i], '\t');
+      for (size_t k = 0; k < parts.size(); ++k) {
+        if (k > 0) x += "<w:tab/>";
+        if (!parts[k].empty()) absl::StrAppend(&x, "<w:t xml:space=\"preserve\">", X(parts[k]), "</w:t>");
+      }
+      x += "</w:r>";
     }
   }
   return x;
