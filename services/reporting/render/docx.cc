@@ -59,7 +59,6 @@ constexpr char kNamespaces[] =
 struct Run {
   std::string text;
   bool bold = false;
-  bool italic = false;
 };
 
 // A table cell: its text (a line break per '\n'), right-aligned when a number, and the
@@ -81,9 +80,7 @@ DCell Word(const std::string& text) { return DCell{text}; }
 std::string Runs(const std::vector<Run>& runs) {
   std::string x;
   for (const Run& r : runs) {
-    std::string props;
-    if (r.bold) props += "<w:b/>";
-    if (r.italic) props += "<w:i/>";
+    const std::string props = r.bold ? "<w:b/>" : "";
     // A line break is a w:br and a tab a w:tab: Word reads either inside w:t as a space.
     const std::vector<std::string> lines = absl::StrSplit(r.text, '\n');
     for (size_t i = 0; i < lines.size(); ++i) {
@@ -100,12 +97,10 @@ std::string Runs(const std::vector<Run>& runs) {
   return x;
 }
 
-std::string Paragraph(const std::vector<Run>& runs, const std::string& style, bool keep_next = false,
-                      const char* jc = nullptr) {
+std::string Paragraph(const std::vector<Run>& runs, const std::string& style, bool keep_next = false) {
   std::string ppr;
   if (!style.empty()) absl::StrAppend(&ppr, "<w:pStyle w:val=\"", style, "\"/>");
   if (keep_next) ppr += "<w:keepNext/>";
-  if (jc) absl::StrAppend(&ppr, "<w:jc w:val=\"", jc, "\"/>");
   return absl::StrCat("<w:p>", ppr.empty() ? "" : absl::StrCat("<w:pPr>", ppr, "</w:pPr>"), Runs(runs), "</w:p>\n");
 }
 
