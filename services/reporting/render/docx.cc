@@ -272,12 +272,12 @@ class Doc {
   }
   void Para(const std::string& text, const std::string& style = "") { body_ += Paragraph({{text}}, style); }
   void Para(const std::vector<Run>& runs, const std::string& style = "") { body_ += Paragraph(runs, style); }
-  // The note boxes of the HTML (p.note; p.internal has a red rule).
   // A list item (the HTML's <li> and summary cards): a bullet, then the runs.
   void Bullet(std::vector<Run> runs) {
     runs.insert(runs.begin(), Run{"\u2022\t"});
     body_ += Paragraph(runs, "ListBullet");
   }
+  // The note boxes of the HTML (p.note; p.internal has a red rule).
   void Note(const std::string& text, bool internal = false) { body_ += Paragraph({{text}}, internal ? "InternalNote" : "Note"); }
   void Source(const std::string& text) { body_ += Paragraph({{text}}, "Source"); }
   void Table(const std::string& caption, const std::vector<DCell>& header, const std::vector<std::vector<DCell>>& rows) {
