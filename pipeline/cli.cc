@@ -4,7 +4,7 @@
 //   carestat indicators --la 301 --period 2015-16 [--json] (--data DIR | --target HOST:PORT)
 //   carestat series --la 301 --indicator referrals [--from 2010-11] [--to 2015-16] [--json] (...)
 //   carestat benchmark --la 301 [--indicator referral_rate] [--year 2015-16] [--json] (...)
-//   carestat report annual|self-assessment --la 301 --year 2015-16 --format html|md|csv|json|xlsx [--publish] -o FILE (...)
+//   carestat report annual|self-assessment --la 301 --year 2015-16 --format html|md|csv|json|xlsx|docx [--publish] -o FILE (...)
 //   carestat synth --profile barking-and-dagenham --out INBOX [--seed N]
 //   carestat synth --las 152 --out INBOX [--seed N] [--years 2016] [--scale F] [--annex-a 1|all]
 //   carestat rekey (--data DIR | --ingestion-data DIR) --originals DIR[,DIR] [--dry-run] [--delete-old]
@@ -629,7 +629,7 @@ int Report(const Args& a) {
   if (help || positional.empty()) {
     std::printf(
         "usage: carestat report annual|self-assessment --la 301 --year 2015-16\n"
-        "                       --format html|md|csv|json|xlsx [--publish] -o FILE\n"
+        "                       --format html|md|csv|json|xlsx|docx [--publish] -o FILE\n"
         "                       (--data DIR | --target HOST:PORT)\n\n"
         "Builds a report from the indicators and writes it in one format.\n"
         "  annual           the Cabinet annual report: Tables 1, 2 and 4, Figures 1-4 and the\n"
@@ -637,7 +637,8 @@ int Report(const Args& a) {
         "  self-assessment  the Ofsted annual self-assessment: each area's indicators over three\n"
         "                   years, strengths, areas for focus and data quality\n"
         "  --format         html (one self-contained file with charts; default), md, json\n"
-        "                   (Protobuf JSON), xlsx (a sheet per table) or csv (a file per table)\n"
+        "                   (Protobuf JSON), xlsx (a sheet per table), docx (Word: the HTML's\n"
+        "                   sections, tables and charts) or csv (a file per table)\n"
         "  --publish        DfE disclosure control: counts 1 to 5, and rates and percentages\n"
         "                   whose numerator is 1 to 5, show as c, with secondary suppression.\n"
         "                   Without it the report is internal and shows every figure.\n"
@@ -674,9 +675,9 @@ int Report(const Args& a) {
   }
   static const std::map<std::string, v1::Format> kFormats = {
       {"html", v1::HTML}, {"md", v1::MARKDOWN}, {"markdown", v1::MARKDOWN}, {"json", v1::JSON},
-      {"csv", v1::CSV},   {"xlsx", v1::XLSX}};
+      {"csv", v1::CSV},   {"xlsx", v1::XLSX}, {"docx", v1::DOCX}};
   auto f = kFormats.find(get("format", "html"));
-  if (f == kFormats.end()) return Usage("report", "--format must be html, md, csv, json or xlsx");
+  if (f == kFormats.end()) return Usage("report", "--format must be html, md, csv, json, xlsx or docx");
   SetLogQuiet(true);
 
   // The reporting service: a server at --target, or embedded on --data.

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/reporting/render/csv_xlsx.h"
 #include "services/reporting/render/disclosure.h"
+#include "services/reporting/render/docx.h"
 #include "services/reporting/render/tabulate.h"
 #include "services/reporting/render/text.h"
 
@@ -134,11 +135,19 @@ absl::StatusOr<v1::RenderResponse> RenderDoc(const Doc& in, v1::Format format, b
       out.set_file_extension("xlsx");
       return out;
     }
+    case v1::DOCX: {
+      auto bytes = RenderDocx(doc, publish);
+      if (!bytes.ok()) return bytes.status();
+      out.set_content(*std::move(bytes));
+      out.set_media_type("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+      out.set_file_extension("docx");
+      return out;
+    }
     default:
       break;
   }
   return absl::InvalidArgumentError(absl::StrCat("format ", v1::Format_Name(format),
-                                                 " cannot be rendered: use JSON, MARKDOWN, HTML, CSV or XLSX"));
+                                                 " cannot be rendered: use JSON, MARKDOWN, HTML, CSV, XLSX or DOCX"));
 }
 
 }  // namespace

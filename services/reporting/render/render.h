@@ -1,7 +1,8 @@
 // File: render.h
 // Renders the annual report and the self-assessment for people (Markdown, one
 // self-contained HTML file with SVG charts) and for systems (Protobuf JSON, CSV with a
-// file per table, XLSX with a sheet per table). Values are stored unrounded and rounded
+// file per table, XLSX with a sheet per table) and for Word (DOCX, docx.h: the HTML's
+// sections, tables and charts). Values are stored unrounded and rounded
 // only here (see format.h). `publish` applies DfE disclosure control (disclosure.h)
 // to a copy first; internal output shows every figure.
 //   auto out = Render(report, v1::HTML, /*publish=*/false);   // out->content(): the page
