@@ -38,7 +38,8 @@ table.facts,table.assessment,table.findings{table-layout:fixed;font-size:.84rem}
 th.c-measure{width:25%}th.c-change{width:12%}th.c-rank{width:8rem}th.c-dir{width:7.5rem}th.c-rating{width:6rem}
 th.c-area{width:16%}th.c-finding{width:30%}
 h4{font-size:1rem;margin:1.2rem 0 .3rem}h5{font-size:.95rem;margin:1rem 0 .3rem}
-ul.findings li{margin:.2rem 0}p.slot-empty,p.none{color:var(--muted);font-style:italic}
+table.assessment{margin-top:1rem}table.assessment th.c-measure{width:19%}table.assessment th.c-dir{width:6.3rem}
+table.assessment th.c-rank{width:6.8rem}ul.findings li{margin:.2rem 0}p.slot-empty,p.none{color:var(--muted);font-style:italic}
 td.na{color:var(--muted);font-style:italic}
 td.sup{font-weight:bold;color:var(--ink)}
 header.cover table{width:auto;font-size:.92rem}
@@ -472,8 +473,8 @@ std::string RenderHtml(const v1::SelfAssessment& sa, bool published) {
     bool marked = false;
     for (const auto& s : sa.sections()) {
       if (s.area() != area.id()) continue;
-      absl::StrAppend(&h, "<h4 id=\"", HtmlEscape(s.id()), "\">", HtmlEscape(s.title()),
-                      "</h4>\n<table class=\"assessment\">\n<caption>", HtmlEscape(s.title()),
+      absl::StrAppend(&h, "<table class=\"assessment\" id=\"", HtmlEscape(s.id()), "\">\n<caption>",
+                      HtmlEscape(s.title()),
                       ": three-year trend, comparators, DfE's rank and rating</caption>\n<thead><tr><th scope=\"col\" "
                       "class=\"c-measure\">Measure</th>");
       std::vector<std::string> periods;
