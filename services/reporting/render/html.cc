@@ -37,6 +37,9 @@ table.seed tbody th{min-width:13rem}
 table.facts,table.assessment,table.findings{table-layout:fixed;font-size:.84rem}
 th.c-measure{width:25%}th.c-change{width:12%}th.c-rank{width:8rem}th.c-dir{width:7.5rem}th.c-rating{width:6rem}
 th.c-area{width:16%}th.c-finding{width:30%}
+h4{font-size:1rem;margin:1.2rem 0 .3rem}h5{font-size:.95rem;margin:1rem 0 .3rem}
+table.assessment{margin-top:1rem}table.assessment th.c-measure{width:19%}table.assessment th.c-dir{width:6.3rem}
+table.assessment th.c-rank{width:6.8rem}ul.findings li{margin:.2rem 0}p.slot-empty,p.none{color:var(--muted);font-style:italic}
 td.na{color:var(--muted);font-style:italic}
 td.sup{font-weight:bold;color:var(--ink)}
 header.cover table{width:auto;font-size:.92rem}
@@ -270,7 +273,60 @@ std::string Card(const std::string& title, const v1::Cell& now, const v1::Cell& 
                       change.empty() ? "" : absl::StrCat(" (", HtmlEscape(change), ")"), "</span></div>\n");
 }
 
+// The data-quality evidence of the impact of leaders: the returns' validation and the
+// reconciliation of the council's figures with DfE's published ones.
+std::string DataQualityHtml(const v1::DataQuality& dq) {
+  std::string h = "<div id=\"data-quality\">\n<h4>Data quality</h4>\n";
+  absl::StrAppend(&h, "<p>",
+                  HtmlEscape(dq.available() ? dq.note() : "Data quality: " + dq.note()), "</p>\n");
+  if (dq.available() && dq.returns_size() > 0) {
+    h += "<table class=\"dq\">\n<caption>Returns for the year and their validation</caption>\n<thead><tr><th "
+         "scope=\"col\">Return</th><th scope=\"col\">File</th><th scope=\"col\" class=\"num\">Children</th><th "
+         "scope=\"col\" class=\"num\">Records</th><th scope=\"col\" class=\"num\">Errors</th><th scope=\"col\" "
+         "class=\"num\">Queries</th><th scope=\"col\">Against last year</th><th scope=\"col\">Most frequent "
+         "rules</th></tr></thead>\n<tbody>\n";
+    for (const auto& q : dq.returns()) {
+      long long records = 0;
+      for (const auto& [k, c] : q.record_counts()) records += c;
+      std::string rules;
+      for (const auto& rc : q.rules()) {
+        absl::StrAppend(&rules, rules.empty() ? "" : "<br>", HtmlEscape(absl::StrCat(rc.severity(), " ", rc.rule(), " (",
+                                                                                      rc.count(), "): ", rc.message())));
+      }
+      absl::StrAppend(&h, "<tr><th scope=\"row\">", HtmlEscape(q.dataset()), "</th><td>", HtmlEscape(q.file_name()),
+                      "</td><td class=\"num\">", FormatNumber(q.children(), "count"), "</td><td class=\"num\">",
+                      FormatNumber(records, "count"), "</td><td class=\"num\">", FormatNumber(q.errors(), "count"),
+                      "</td><td class=\"num\">", FormatNumber(q.queries(), "count"), "</td><td>",
+                      HtmlEscape(QualityAgainstLastYear(q)), "</td><td>", rules.empty() ? "none" : rules,
+                      "</td></tr>\n");
+    }
+    h += "</tbody>\n</table>\n";
+  }
+  if (!dq.reconciliation_note().empty()) {
+    absl::StrAppend(&h, "<h5>Reconciliation with DfE's published figures</h5>\n<p>",
+                    HtmlEscape(dq.reconciliation_note()), "</p>\n");
+    if (dq.reconciliation_size() > 0) {
+      h += "<table class=\"dq reconciliation\">\n<caption>The council's computed figures beside DfE's published "
+           "figures</caption>\n<thead><tr><th scope=\"col\">Indicator</th><th scope=\"col\">Year</th><th "
+           "scope=\"col\" class=\"num\">Council's figure</th><th scope=\"col\" class=\"num\">DfE's figure</th><th "
+           "scope=\"col\" class=\"num\">Difference</th><th scope=\"col\">Known reason</th></tr></thead>\n<tbody>\n";
+      for (const auto& rec : dq.reconciliation()) {
+        absl::StrAppend(&h, "<tr data-indicator=\"", HtmlEscape(rec.indicator()), "\"><th scope=\"row\">",
+                        HtmlEscape(rec.label()), "</th><td>", HtmlEscape(rec.period()), "</td>",
+                        Td(rec.computed(), FormatValue(rec.computed(), rec.unit())),
+                        Td(rec.published(), FormatValue(rec.published(), rec.unit())),
+                        Td(rec.difference(), ReconciliationDifference(rec)), "<td>",
+                        HtmlEscape(rec.reason().empty() ? "within DfE's rounding" : rec.reason()), "</td></tr>\n");
+      }
+      h += "</tbody>\n</table>\n";
+    }
+  }
+  h += "</div>\n";
+  return h;
+}
+
 }  // namespace
+
 
 std::string RenderHtml(const v1::AnnualReport& r, bool published) {
   const std::string title = absl::StrCat("Children's Social Care Annual Report ", YearSlash(r.year()));
@@ -388,12 +444,10 @@ std::string RenderHtml(const v1::SelfAssessment& sa, bool published) {
   std::string h = Head(absl::StrCat(sa.la_name().empty() ? "LA " + sa.la() : sa.la_name(), ": ", title));
   h += Cover(title, sa.la(), sa.la_name(), sa.year(), sa.generated_unix_ms(), published);
 
-  h += "<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n<li><a href=\"#summary\">Summary</a></li>\n"
-       "<li><a href=\"#strengths\">Strengths</a></li>\n<li><a href=\"#areas\">Areas for focus</a></li>\n";
-  for (const auto& s : sa.sections())
-    absl::StrAppend(&h, "<li><a href=\"#", HtmlEscape(s.id()), "\">", HtmlEscape(s.title()), "</a></li>\n");
-  h += "<li><a href=\"#data-quality\">Data quality</a></li>\n<li><a href=\"#notes\">Notes on the figures</a></li>\n"
-       "</ol>\n</nav>\n";
+  h += "<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n<li><a href=\"#summary\">Summary</a></li>\n";
+  for (const auto& a : sa.areas())
+    absl::StrAppend(&h, "<li><a href=\"#", HtmlEscape(a.id()), "\">", HtmlEscape(a.title()), "</a></li>\n");
+  h += "<li><a href=\"#notes\">Notes on the figures</a></li>\n</ol>\n</nav>\n";
 
   int ratings[4] = {0, 0, 0, 0}, directions[4] = {0, 0, 0, 0}, total = 0;
   for (const auto& s : sa.sections()) {
@@ -404,125 +458,96 @@ std::string RenderHtml(const v1::SelfAssessment& sa, bool published) {
     }
   }
   int n = 0;
-  absl::StrAppend(&h, "<section class=\"chapter\" id=\"summary\">\n<h2>", ++n, ". Summary</h2>\n<p>This self-assessment "
-                  "sets out how ", HtmlEscape(sa.la_name().empty() ? "LA " + sa.la() : sa.la_name()),
-                  "'s children's social care services performed in ", HtmlEscape(YearSlash(sa.year())),
-                  ", across ", total, " indicators in ", sa.sections_size(),
-                  " areas, each with its three-year trend, comparators, target where there is one, rating and "
-                  "direction of travel.</p>\n");
+  // The cards' counts are the lengths of the lists in the areas: one finding, one <li>.
+  absl::StrAppend(&h, "<section class=\"chapter\" id=\"summary\">\n<h2>", ++n, ". Summary</h2>\n<p>This self-evaluation "
+                  "of social work practice in ", HtmlEscape(sa.la_name().empty() ? "LA " + sa.la() : sa.la_name()),
+                  " for ", HtmlEscape(YearSlash(sa.year())), " follows Ofsted's ILACS framework: for each of its ",
+                  sa.areas_size(), " judgement areas, what we know about the quality and impact of social work "
+                  "practice, how we know it (", total, " indicators with their three-year trend, comparators, DfE's "
+                  "rank, target and rating, with audit findings, children's and families' voices and workforce "
+                  "evidence), and our plans for the next 12 months.</p>\n");
   if (!published) absl::StrAppend(&h, "<p class=\"note internal\">", HtmlEscape(kInternalNote), "</p>\n");
   absl::StrAppend(&h, "<div class=\"cards\">\n<div class=\"card\"><span class=\"small\">Strengths</span><span "
-                      "class=\"big\">", sa.strengths_size(), "</span></div>\n<div class=\"card\"><span class=\"small\">"
-                      "Areas for focus</span><span class=\"big\">", sa.areas_for_focus_size(),
+                      "class=\"big\" data-count=\"strengths\">", sa.strengths_size(), "</span></div>\n<div class=\"card\"><span class=\"small\">"
+                      "Areas for focus</span><span class=\"big\" data-count=\"areas-for-focus\">", sa.areas_for_focus_size(),
+                  "</span></div>\n<div class=\"card\"><span class=\"small\">To watch</span><span class=\"big\" "
+                  "data-count=\"to-watch\">", sa.to_watch_size(),
                   "</span></div>\n<div class=\"card\"><span class=\"small\">Rated green / amber / red</span><span "
                   "class=\"big\">", ratings[v1::GREEN], " / ", ratings[v1::AMBER], " / ", ratings[v1::RED],
                   "</span></div>\n<div class=\"card\"><span class=\"small\">Improving / stable / deteriorating</span>"
                   "<span class=\"big\">", directions[v1::IMPROVING], " / ", directions[v1::STABLE], " / ",
                   directions[v1::DETERIORATING], "</span></div>\n</div>\n</section>\n");
 
-  auto findings = [&](const google::protobuf::RepeatedPtrField<v1::Finding>& list, const std::string& id,
-                      const std::string& heading, const std::string& empty) {
-    absl::StrAppend(&h, "<section class=\"chapter\" id=\"", id, "\">\n<h2>", ++n, ". ", HtmlEscape(heading), "</h2>\n");
-    if (list.empty()) {
-      absl::StrAppend(&h, "<p>", HtmlEscape(empty), "</p>\n</section>\n");
-      return;
-    }
-    absl::StrAppend(&h, "<table class=\"findings\">\n<caption class=\"visually-hidden\">", HtmlEscape(heading),
-                    "</caption>\n<thead><tr><th scope=\"col\" class=\"c-area\">Area</th><th scope=\"col\" "
-                    "class=\"c-measure\">Measure</th><th scope=\"col\" class=\"c-finding\">Finding</th><th "
-                    "scope=\"col\">Evidence</th></tr></thead>\n<tbody>\n");
-    for (const auto& f : list) {
-      absl::StrAppend(&h, "<tr data-indicator=\"", HtmlEscape(f.indicator()), "\"><td>", HtmlEscape(f.section()),
-                      "</td><th scope=\"row\">", HtmlEscape(f.label()), "</th><td>", HtmlEscape(f.statement()),
-                      "</td><td>", HtmlEscape(EvidenceWords(f)), "</td></tr>\n");
-    }
-    h += "</tbody>\n</table>\n</section>\n";
+  auto slot = [&](const v1::NarrativeSlot& s, const char* tag) {
+    absl::StrAppend(&h, "<", tag, ">", HtmlEscape(s.title()), "</", tag, ">\n");
+    if (s.paragraphs().empty())
+      absl::StrAppend(&h, "<p class=\"slot-empty\" data-slot=\"", HtmlEscape(s.id()), "\">", HtmlEscape(s.placeholder()),
+                      "</p>\n");
+    for (const auto& p : s.paragraphs()) absl::StrAppend(&h, "<p>", HtmlEscape(p), "</p>\n");
   };
-  findings(sa.strengths(), "strengths", "Strengths", "No indicator is both improving and better than statistical "
-                                                      "neighbours (or on target where no neighbour figure is available).");
-  findings(sa.areas_for_focus(), "areas", "Areas for focus",
-           "No indicator is off target, worse than statistical neighbours or deteriorating.");
-
-  for (const auto& s : sa.sections()) {
-    absl::StrAppend(&h, "<section class=\"chapter\" id=\"", HtmlEscape(s.id()), "\">\n<h2>", ++n, ". ",
-                    HtmlEscape(s.title()), "</h2>\n<table class=\"assessment\">\n<caption>", HtmlEscape(s.title()),
-                    ": three-year trend, comparators and rating</caption>\n<thead><tr><th scope=\"col\" class=\"c-measure\">Measure</th>");
-    std::vector<std::string> periods;
-    if (!s.indicators().empty()) periods.assign(s.indicators(0).periods().begin(), s.indicators(0).periods().end());
-    for (const auto& p : periods) absl::StrAppend(&h, "<th scope=\"col\" class=\"num\">", HtmlEscape(YearSlash(p)), "</th>");
-    h += "<th scope=\"col\" class=\"c-dir\">Direction</th><th scope=\"col\" class=\"num\">England</th><th scope=\"col\" "
-         "class=\"num\">London</th><th scope=\"col\" class=\"num\">Stat. neighbours</th><th scope=\"col\" "
-         "class=\"num\">Target</th><th scope=\"col\" class=\"c-rating\">Rating</th></tr></thead>\n<tbody>\n";
-    for (const auto& a : s.indicators()) {
-      absl::StrAppend(&h, "<tr data-indicator=\"", HtmlEscape(a.indicator()), "\"><th scope=\"row\">", HtmlEscape(a.label()),
-                      a.supplied() ? " <small>(local measure)</small>" : "", "</th>");
-      for (const auto& v : a.values()) h += Td(v, FormatValue(v, a.unit()));
-      absl::StrAppend(&h, "<td>", Direction(a.direction()), "</td>");
-      for (const char* prefix : {"ENG", "LON", "SN:"}) {
-        v1::Cell none;
-        const v1::Cell* c = &none;
-        for (const auto& cv : a.comparators()) {
-          if (cv.entity().rfind(prefix, 0) == 0) c = &cv.value();
+  for (const auto& area : sa.areas()) {
+    absl::StrAppend(&h, "<section class=\"chapter area\" id=\"", HtmlEscape(area.id()), "\">\n<h2>", ++n, ". ",
+                    HtmlEscape(area.title()), "</h2>\n<h3>", HtmlEscape(kWhatDoWeKnow), "</h3>\n");
+    for (const auto* list : {&sa.strengths(), &sa.areas_for_focus(), &sa.to_watch()}) {
+      const bool strengths = list == &sa.strengths(), focus = list == &sa.areas_for_focus();
+      const char* cls = strengths ? "strengths" : focus ? "areas-for-focus" : "to-watch";
+      absl::StrAppend(&h, "<h4>", strengths ? "Strengths" : focus ? "Areas for focus" : "To watch", "</h4>\n");
+      std::string items;
+      for (const auto& f : *list) {
+        if (f.area() != area.id()) continue;
+        absl::StrAppend(&items, "<li data-indicator=\"", HtmlEscape(f.indicator()), "\">",
+                        HtmlEscape(FindingSentence(f)), " <small>(", HtmlEscape(f.section()), ")</small></li>\n");
+      }
+      if (items.empty()) absl::StrAppend(&h, "<p class=\"none\">None.</p>\n");
+      else absl::StrAppend(&h, "<ul class=\"findings ", cls, "\">\n", items, "</ul>\n");
+    }
+    absl::StrAppend(&h, "<h3>", HtmlEscape(kHowDoWeKnow), "</h3>\n");
+    bool marked = false;
+    for (const auto& s : sa.sections()) {
+      if (s.area() != area.id()) continue;
+      absl::StrAppend(&h, "<table class=\"assessment\" id=\"", HtmlEscape(s.id()), "\">\n<caption>",
+                      HtmlEscape(s.title()),
+                      ": three-year trend, comparators, DfE's rank and rating</caption>\n<thead><tr><th scope=\"col\" "
+                      "class=\"c-measure\">Measure</th>");
+      std::vector<std::string> periods;
+      if (!s.indicators().empty()) periods.assign(s.indicators(0).periods().begin(), s.indicators(0).periods().end());
+      for (const auto& p : periods)
+        absl::StrAppend(&h, "<th scope=\"col\" class=\"num\">", HtmlEscape(YearSlash(p)), "</th>");
+      h += "<th scope=\"col\" class=\"c-dir\">Direction</th><th scope=\"col\" class=\"num\">England</th><th scope=\"col\" "
+           "class=\"num\">London</th><th scope=\"col\" class=\"num\">Stat. neighbours</th><th scope=\"col\" "
+           "class=\"c-rank\">DfE rank</th><th scope=\"col\" class=\"num\">Target</th><th scope=\"col\" "
+           "class=\"c-rating\">Rating</th></tr></thead>\n<tbody>\n";
+      for (const auto& a : s.indicators()) {
+        absl::StrAppend(&h, "<tr data-indicator=\"", HtmlEscape(a.indicator()), "\"><th scope=\"row\">",
+                        HtmlEscape(a.label()), a.supplied() ? " <small>(local measure)</small>" : "", "</th>");
+        for (const auto& v : a.values()) h += Td(v, FormatValue(v, a.unit()));
+        absl::StrAppend(&h, "<td>", Direction(a.direction()), "</td>");
+        for (const char* prefix : {"ENG", "LON", "SN:"}) {
+          ShownComparator c = IndicatorComparator(a, prefix);
+          marked |= c.published;
+          h += Td(c.cell, c.text, c.published ? " dfe" : "");
         }
-        h += Td(*c, FormatValue(*c, a.unit()));
-      }
-      if (a.has_target()) h += Td(a.target().value(), FormatValue(a.target().value(), a.unit()));
-      else h += "<td class=\"num na\">none</td>";
-      absl::StrAppend(&h, "<td>", Rag(a.rating(), a.rating_reason()), "</td></tr>\n");
-    }
-    h += "</tbody>\n</table>\n</section>\n";
-  }
-
-  const v1::DataQuality& dq = sa.data_quality();
-  absl::StrAppend(&h, "<section class=\"chapter\" id=\"data-quality\">\n<h2>", ++n, ". Data quality</h2>\n<p>",
-                  HtmlEscape(dq.available() ? dq.note() : "Data quality: " + dq.note()), "</p>\n");
-  if (dq.available() && dq.returns_size() > 0) {
-    h += "<table class=\"dq\">\n<caption>Returns for the year and their validation</caption>\n<thead><tr><th "
-         "scope=\"col\">Return</th><th scope=\"col\">File</th><th scope=\"col\" class=\"num\">Children</th><th "
-         "scope=\"col\" class=\"num\">Records</th><th scope=\"col\" class=\"num\">Errors</th><th scope=\"col\" "
-         "class=\"num\">Queries</th><th scope=\"col\">Against last year</th><th scope=\"col\">Most frequent "
-         "rules</th></tr></thead>\n<tbody>\n";
-    for (const auto& q : dq.returns()) {
-      long long records = 0;
-      for (const auto& [k, c] : q.record_counts()) records += c;
-      std::string rules;
-      for (const auto& rc : q.rules()) {
-        absl::StrAppend(&rules, rules.empty() ? "" : "<br>", HtmlEscape(absl::StrCat(rc.severity(), " ", rc.rule(), " (",
-                                                                                      rc.count(), "): ", rc.message())));
-      }
-      absl::StrAppend(&h, "<tr><th scope=\"row\">", HtmlEscape(q.dataset()), "</th><td>", HtmlEscape(q.file_name()),
-                      "</td><td class=\"num\">", FormatNumber(q.children(), "count"), "</td><td class=\"num\">",
-                      FormatNumber(records, "count"), "</td><td class=\"num\">", FormatNumber(q.errors(), "count"),
-                      "</td><td class=\"num\">", FormatNumber(q.queries(), "count"), "</td><td>",
-                      HtmlEscape(QualityAgainstLastYear(q)), "</td><td>", rules.empty() ? "none" : rules,
-                      "</td></tr>\n");
-    }
-    h += "</tbody>\n</table>\n";
-  }
-  if (!dq.reconciliation_note().empty()) {
-    absl::StrAppend(&h, "<h3>Reconciliation with DfE's published figures</h3>\n<p>",
-                    HtmlEscape(dq.reconciliation_note()), "</p>\n");
-    if (dq.reconciliation_size() > 0) {
-      h += "<table class=\"dq reconciliation\">\n<caption>The council's computed figures beside DfE's published "
-           "figures</caption>\n<thead><tr><th scope=\"col\">Indicator</th><th scope=\"col\">Year</th><th "
-           "scope=\"col\" class=\"num\">Council's figure</th><th scope=\"col\" class=\"num\">DfE's figure</th><th "
-           "scope=\"col\" class=\"num\">Difference</th><th scope=\"col\">Known reason</th></tr></thead>\n<tbody>\n";
-      for (const auto& rec : dq.reconciliation()) {
-        absl::StrAppend(&h, "<tr data-indicator=\"", HtmlEscape(rec.indicator()), "\"><th scope=\"row\">",
-                        HtmlEscape(rec.label()), "</th><td>", HtmlEscape(rec.period()), "</td>",
-                        Td(rec.computed(), FormatValue(rec.computed(), rec.unit())),
-                        Td(rec.published(), FormatValue(rec.published(), rec.unit())),
-                        Td(rec.difference(), ReconciliationDifference(rec)), "<td>",
-                        HtmlEscape(rec.reason().empty() ? "within DfE's rounding" : rec.reason()), "</td></tr>\n");
+        marked |= !a.dfe().status().empty();
+        const std::string rank = RankWords(a.dfe(), true);
+        absl::StrAppend(&h, "<td", rank.empty() ? " class=\"na\"" : "", ">",
+                        HtmlEscape(rank.empty() ? kNotAvailable : rank), "</td>");
+        if (a.has_target()) h += Td(a.target().value(), FormatValue(a.target().value(), a.unit()));
+        else h += "<td class=\"num na\">none</td>";
+        absl::StrAppend(&h, "<td>", Rag(a.rating(), a.rating_reason()), "</td></tr>\n");
       }
       h += "</tbody>\n</table>\n";
     }
+    if (marked) absl::StrAppend(&h, "<p class=\"note\">", HtmlEscape(kPublishedMarkNote), "</p>\n");
+    for (const auto& s : area.evidence()) slot(s, "h4");
+    if (area.id() == "leadership") h += DataQualityHtml(sa.data_quality());
+    slot(area.plans(), "h3");
+    h += "</section>\n";
   }
-  h += "</section>\n";
   h += Notes(published, {sa.rating_rule(), sa.direction_rule(), sa.findings_rule()});
   absl::StrAppend(&h, "<footer>", HtmlEscape(LaWords(sa.la(), sa.la_name())), " &middot; ", HtmlEscape(title),
                   " &middot; ", HtmlEscape(StatusWords(published)), "</footer>\n</body>\n</html>\n");
   return h;
 }
+
 
 }  // namespace carestat

@@ -77,12 +77,40 @@ std::string FigureTable(const v1::Figure& f) {
   return md;
 }
 
-std::string ComparatorCell(const google::protobuf::RepeatedPtrField<v1::ComparatorValue>& cs, const char* prefix,
-                           const std::string& unit) {
-  for (const auto& c : cs) {
-    if (c.entity().rfind(prefix, 0) == 0) return FormatValue(c.value(), unit);
+// The data-quality evidence of the impact of leaders: the returns' validation and the
+// reconciliation of the council's figures with DfE's published ones.
+std::string DataQualityMarkdown(const v1::DataQuality& dq) {
+  std::string md = "#### Data quality\n\n";
+  absl::StrAppend(&md, dq.available() ? dq.note() : "Data quality: " + dq.note(), "\n\n");
+  if (dq.available() && dq.returns_size() > 0) {
+    md += Header({"Return", "File", "Children", "Records", "Errors", "Queries", "Against last year", "Most frequent rules"},
+                 2, 1);
+    for (const auto& q : dq.returns()) {
+      long long records = 0;
+      for (const auto& [k, c] : q.record_counts()) records += c;
+      std::string rules;
+      for (const auto& rc : q.rules())
+        absl::StrAppend(&rules, rules.empty() ? "" : "; ", rc.severity(), " ", rc.rule(), " (", rc.count(), ")");
+      absl::StrAppend(&md, "| ", Md(q.dataset()), " | ", Md(q.file_name()), " | ", FormatNumber(q.children(), "count"),
+                      " | ", FormatNumber(records, "count"), " | ", FormatNumber(q.errors(), "count"), " | ",
+                      FormatNumber(q.queries(), "count"), " | ", Md(QualityAgainstLastYear(q)), " | ",
+                      rules.empty() ? "none" : Md(rules), " |\n");
+    }
+    md += "\n";
   }
-  return kNotAvailable;
+  if (!dq.reconciliation_note().empty()) {
+    absl::StrAppend(&md, "##### Reconciliation with DfE's published figures\n\n", dq.reconciliation_note(), "\n\n");
+    if (dq.reconciliation_size() > 0) {
+      md += Header({"Indicator", "Year", "Council's figure", "DfE's figure", "Difference", "Known reason"}, 2, 1);
+      for (const auto& rec : dq.reconciliation()) {
+        absl::StrAppend(&md, "| ", Md(rec.label()), " | ", rec.period(), " | ", FormatValue(rec.computed(), rec.unit()),
+                        " | ", FormatValue(rec.published(), rec.unit()), " | ", ReconciliationDifference(rec), " | ",
+                        rec.reason().empty() ? "within DfE's rounding" : Md(rec.reason()), " |\n");
+      }
+      md += "\n";
+    }
+  }
+  return md;
 }
 
 }  // namespace
@@ -139,68 +167,70 @@ std::string RenderMarkdown(const v1::AnnualReport& r, bool published) {
 std::string RenderMarkdown(const v1::SelfAssessment& sa, bool published) {
   const std::string title = absl::StrCat("Children's Social Care Annual Self-Assessment ", YearSlash(sa.year()));
   std::string md = Cover(title, sa.la(), sa.la_name(), sa.year(), sa.generated_unix_ms(), published);
-  for (const auto* list : {&sa.strengths(), &sa.areas_for_focus()}) {
-    const bool strengths = list == &sa.strengths();
-    absl::StrAppend(&md, "## ", strengths ? "Strengths" : "Areas for focus", "\n\n");
-    if (list->empty()) md += "None.\n";
-    for (const auto& f : *list) {
-      absl::StrAppend(&md, "- **", Md(f.label()), "** (", f.section(), "): ", f.statement(), ". Evidence: ",
-                      EvidenceWords(f), ".\n");
+  // The summary's counts are the lengths of the lists below: one finding, one list item.
+  absl::StrAppend(&md, "## Summary\n\nThis self-evaluation of social work practice follows Ofsted's ILACS framework: "
+                       "for each judgement area, what we know about the quality and impact of social work practice, "
+                       "how we know it, and our plans for the next 12 months. Strengths, areas for focus and figures "
+                       "to watch follow the rule in the notes.\n\n- Strengths: ",
+                  sa.strengths_size(), "\n- Areas for focus: ", sa.areas_for_focus_size(), "\n- To watch: ",
+                  sa.to_watch_size(), "\n\n");
+  auto slot = [&](const v1::NarrativeSlot& s, const char* heading) {
+    absl::StrAppend(&md, heading, " ", s.title(), "\n\n");
+    if (s.paragraphs().empty()) absl::StrAppend(&md, s.placeholder(), "\n\n");
+    for (const auto& p : s.paragraphs()) absl::StrAppend(&md, p, "\n\n");
+  };
+  int n = 0;
+  for (const auto& area : sa.areas()) {
+    absl::StrAppend(&md, "## ", ++n, ". ", area.title(), "\n\n### ", kWhatDoWeKnow, "\n\n");
+    for (const auto* list : {&sa.strengths(), &sa.areas_for_focus(), &sa.to_watch()}) {
+      const char* name = list == &sa.strengths() ? "Strengths" : list == &sa.areas_for_focus() ? "Areas for focus"
+                                                                                                : "To watch";
+      absl::StrAppend(&md, "#### ", name, "\n\n");
+      bool any = false;
+      for (const auto& f : *list) {
+        if (f.area() != area.id()) continue;
+        any = true;
+        absl::StrAppend(&md, "- ", Md(FindingSentence(f)), " (", Md(f.section()), ")\n");
+      }
+      md += any ? "\n" : "None.\n\n";
     }
-    md += "\n";
-  }
-  for (const auto& s : sa.sections()) {
-    absl::StrAppend(&md, "## ", s.title(), "\n\n");
-    std::vector<std::string> cols = {"Measure"};
-    if (!s.indicators().empty()) {
-      for (const auto& p : s.indicators(0).periods()) cols.push_back(p);
-    }
-    for (const char* c : {"Direction", "England", "London", "Stat. neighbours", "Target", "Rating"}) cols.push_back(c);
-    md += Header(cols, 1, 1);
-    for (const auto& a : s.indicators()) {
-      absl::StrAppend(&md, "| ", Md(a.label()), a.supplied() ? " (local measure)" : "", " |");
-      for (const auto& v : a.values()) absl::StrAppend(&md, " ", FormatValue(v, a.unit()), " |");
-      absl::StrAppend(&md, " ", DirectionName(a.direction()), " | ", ComparatorCell(a.comparators(), "ENG", a.unit()),
-                      " | ", ComparatorCell(a.comparators(), "LON", a.unit()), " | ",
-                      ComparatorCell(a.comparators(), "SN:", a.unit()), " | ",
-                      a.has_target() ? FormatValue(a.target().value(), a.unit()) : "none", " | ",
-                      RatingName(a.rating()), " |\n");
-    }
-    md += "\n";
-  }
-  md += "## Data quality\n\n";
-  const v1::DataQuality& dq = sa.data_quality();
-  absl::StrAppend(&md, dq.available() ? dq.note() : "Data quality: " + dq.note(), "\n\n");
-  if (dq.available() && dq.returns_size() > 0) {
-    md += Header({"Return", "File", "Children", "Records", "Errors", "Queries", "Against last year", "Most frequent rules"},
-                 2, 1);
-    for (const auto& q : dq.returns()) {
-      long long records = 0;
-      for (const auto& [k, c] : q.record_counts()) records += c;
-      std::string rules;
-      for (const auto& rc : q.rules())
-        absl::StrAppend(&rules, rules.empty() ? "" : "; ", rc.severity(), " ", rc.rule(), " (", rc.count(), ")");
-      absl::StrAppend(&md, "| ", Md(q.dataset()), " | ", Md(q.file_name()), " | ", FormatNumber(q.children(), "count"),
-                      " | ", FormatNumber(records, "count"), " | ", FormatNumber(q.errors(), "count"), " | ",
-                      FormatNumber(q.queries(), "count"), " | ", Md(QualityAgainstLastYear(q)), " | ",
-                      rules.empty() ? "none" : Md(rules), " |\n");
-    }
-    md += "\n";
-  }
-  if (!dq.reconciliation_note().empty()) {
-    absl::StrAppend(&md, "### Reconciliation with DfE's published figures\n\n", dq.reconciliation_note(), "\n\n");
-    if (dq.reconciliation_size() > 0) {
-      md += Header({"Indicator", "Year", "Council's figure", "DfE's figure", "Difference", "Known reason"}, 2, 1);
-      for (const auto& rec : dq.reconciliation()) {
-        absl::StrAppend(&md, "| ", Md(rec.label()), " | ", rec.period(), " | ", FormatValue(rec.computed(), rec.unit()),
-                        " | ", FormatValue(rec.published(), rec.unit()), " | ", ReconciliationDifference(rec), " | ",
-                        rec.reason().empty() ? "within DfE's rounding" : Md(rec.reason()), " |\n");
+    absl::StrAppend(&md, "### ", kHowDoWeKnow, "\n\n");
+    bool marked = false;
+    for (const auto& s : sa.sections()) {
+      if (s.area() != area.id()) continue;
+      absl::StrAppend(&md, "#### ", s.title(), "\n\n");
+      std::vector<std::string> cols = {"Measure"};
+      if (!s.indicators().empty()) {
+        for (const auto& p : s.indicators(0).periods()) cols.push_back(p);
+      }
+      for (const char* c : {"Direction", "England", "London", "Stat. neighbours", "DfE rank", "Target", "Rating"})
+        cols.push_back(c);
+      md += Header(cols, 1, 1);
+      for (const auto& a : s.indicators()) {
+        absl::StrAppend(&md, "| ", Md(a.label()), a.supplied() ? " (local measure)" : "", " |");
+        for (const auto& v : a.values()) absl::StrAppend(&md, " ", FormatValue(v, a.unit()), " |");
+        absl::StrAppend(&md, " ", DirectionName(a.direction()), " |");
+        for (const char* prefix : {"ENG", "LON", "SN:"}) {
+          ShownComparator c = IndicatorComparator(a, prefix);
+          marked |= c.published;
+          absl::StrAppend(&md, " ", c.text, " |");
+        }
+        marked |= !a.dfe().status().empty();
+        const std::string rank = RankWords(a.dfe(), true);
+        absl::StrAppend(&md, " ", Md(rank.empty() ? kNotAvailable : rank), " | ",
+                        a.has_target() ? FormatValue(a.target().value(), a.unit()) : "none", " | ",
+                        RatingName(a.rating()), " |\n");
       }
       md += "\n";
     }
+    if (marked) absl::StrAppend(&md, kPublishedMarkNote, "\n\n");
+    for (const auto& s : area.evidence()) slot(s, "####");
+    if (area.id() == "leadership") md += DataQualityMarkdown(sa.data_quality());
+    slot(area.plans(), "###");
   }
   md += Notes(published, {sa.rating_rule(), sa.direction_rule(), sa.findings_rule()});
   return md;
 }
+
 
 }  // namespace carestat

@@ -171,14 +171,27 @@ std::vector<DataTable> Tabulate(const v1::SelfAssessment& sa) {
       {"front_door", "Front door"},         {"cin_cp", "CIN and child protection"},
       {"looked_after", "Looked-after children"}, {"care_leavers", "Care leavers"},
       {"adoption", "Adoption"},             {"workforce", "Workforce"},
-      {"other", "Other local measures"}};
+      {"finance", "Finance"},               {"other", "Other local measures"}};
+  std::map<std::string, std::string> area_title;
+  for (const auto& a : sa.areas()) area_title[a.id()] = a.title();
   std::vector<DataTable> out;
+  // The counts, each the number of rows of its findings table's findings.
+  DataTable& summary = out.emplace_back();
+  summary.name = "summary";
+  summary.sheet = "Summary";
+  summary.title = "Strengths, areas for focus and figures to watch";
+  summary.source = sa.findings_rule();
+  summary.header = {"list", "count"};
+  summary.key_columns = {0};
+  summary.rows.push_back({OutCell::Text("strengths"), OutCell::Integer(sa.strengths_size())});
+  summary.rows.push_back({OutCell::Text("areas for focus"), OutCell::Integer(sa.areas_for_focus_size())});
+  summary.rows.push_back({OutCell::Text("to watch"), OutCell::Integer(sa.to_watch_size())});
   for (const auto& s : sa.sections()) {
     DataTable& d = out.emplace_back();
     d.name = s.id();
     auto it = kSheets.find(s.id());
     d.sheet = it != kSheets.end() ? it->second : s.id().substr(0, 31);
-    d.title = s.title();
+    d.title = absl::StrCat(s.title(), " (", area_title[s.area()], ")");
     d.source = sa.rating_rule();
     d.header = {"indicator", "label", "unit", "polarity"};
     d.key_columns = {0};
@@ -186,7 +199,10 @@ std::vector<DataTable> Tabulate(const v1::SelfAssessment& sa) {
     if (!s.indicators().empty()) periods.assign(s.indicators(0).periods().begin(), s.indicators(0).periods().end());
     for (const auto& p : periods) d.header.push_back(p);
     for (const char* h : {"change", "direction", "England", "London", "Statistical neighbours", "target",
-                          "target value", "rating", "rated against", "reason", "supplied"})
+                          "target value", "rating", "rated against", "reason", "supplied",
+                          // DfE's published figures (LAIT), never mixed with the comparator series.
+                          "DfE status", "DfE period", "DfE figure", "DfE England", "DfE region", "DfE region figure",
+                          "DfE neighbours average", "DfE rank", "rank of", "DfE quartile"})
       d.header.push_back(h);
     for (const auto& a : s.indicators()) {
       std::vector<OutCell>& c = d.rows.emplace_back();
@@ -204,24 +220,59 @@ std::vector<DataTable> Tabulate(const v1::SelfAssessment& sa) {
       c.push_back(OutCell::Text(a.rated_against().label()));
       c.push_back(OutCell::Text(a.rating_reason()));
       c.push_back(OutCell::Text(a.supplied() ? "yes" : "no"));
+      const v1::PublishedComparison& p = a.dfe();
+      const bool mapped = p.status() == "mapped";
+      auto published = [&](const v1::Cell& cell) { return mapped ? OutCell::Of(cell, a.unit()) : OutCell::Text(""); };
+      c.push_back(OutCell::Text(p.status()));
+      c.push_back(OutCell::Text(p.period()));
+      c.push_back(mapped && !p.value().has_value() && p.published_text() == "-" ? OutCell::Text("-")
+                                                                                 : published(p.value()));
+      c.push_back(published(p.england()));
+      c.push_back(OutCell::Text(p.region_name()));
+      c.push_back(published(p.region()));
+      c.push_back(published(p.neighbours()));
+      c.push_back(p.rank() > 0 ? OutCell::Integer(p.rank()) : OutCell::Text(""));
+      c.push_back(mapped ? OutCell::Integer(p.rank_of()) : OutCell::Text(""));
+      c.push_back(OutCell::Text(p.quartile()));
     }
   }
-  for (const auto* list : {&sa.strengths(), &sa.areas_for_focus()}) {
-    const bool strengths = list == &sa.strengths();
+  // A row per piece of evidence of each finding (its years, comparator and target).
+  for (const auto* list : {&sa.strengths(), &sa.areas_for_focus(), &sa.to_watch()}) {
+    const bool strengths = list == &sa.strengths(), focus = list == &sa.areas_for_focus();
     DataTable& d = out.emplace_back();
-    d.name = strengths ? "strengths" : "areas_for_focus";
-    d.sheet = strengths ? "Strengths" : "Areas for focus";
+    d.name = strengths ? "strengths" : focus ? "areas_for_focus" : "to_watch";
+    d.sheet = strengths ? "Strengths" : focus ? "Areas for focus" : "To watch";
     d.title = d.sheet;
     d.source = sa.findings_rule();
-    d.header = {"section", "indicator", "label", "statement", "reasons", "evidence", "value"};
-    d.key_columns = {1, 5};
+    d.header = {"area", "section", "indicator", "label", "statement", "reasons", "evidence", "value"};
+    d.key_columns = {2, 6};
     for (const auto& f : *list) {
       for (const auto& e : f.evidence()) {
         std::vector<OutCell>& c = d.rows.emplace_back();
-        c = {OutCell::Text(f.section()), OutCell::Text(IndicatorKey(f.indicator(), f.breakdown())),
-             OutCell::Text(f.label()), OutCell::Text(f.statement()),
-             OutCell::Text(absl::StrJoin(f.reasons(), "; ")), OutCell::Text(e.name()), OutCell::Of(e.value(), f.unit())};
+        c = {OutCell::Text(area_title[f.area()]), OutCell::Text(f.section()),
+             OutCell::Text(IndicatorKey(f.indicator(), f.breakdown())), OutCell::Text(f.label()),
+             OutCell::Text(f.statement()), OutCell::Text(absl::StrJoin(f.reasons(), "; ")), OutCell::Text(e.name()),
+             OutCell::Of(e.value(), f.unit())};
       }
+    }
+  }
+  // The council's text: a row per slot, saying so where it is still to be written.
+  DataTable& narrative = out.emplace_back();
+  narrative.name = "narrative";
+  narrative.sheet = "Narrative";
+  narrative.title = "Audit findings, children's and families' voices, workforce evidence and plans";
+  narrative.source = "The council's own text, from the narrative file";
+  narrative.header = {"area", "slot", "status", "text"};
+  narrative.key_columns = {0, 1};
+  for (const auto& a : sa.areas()) {
+    std::vector<const v1::NarrativeSlot*> slots;
+    for (const auto& s : a.evidence()) slots.push_back(&s);
+    slots.push_back(&a.plans());
+    for (const v1::NarrativeSlot* s : slots) {
+      const bool written = !s->paragraphs().empty();
+      narrative.rows.push_back({OutCell::Text(a.title()), OutCell::Text(s->title()),
+                                OutCell::Text(written ? "written" : "not yet written"),
+                                OutCell::Text(written ? absl::StrJoin(s->paragraphs(), "\n\n") : s->placeholder())});
     }
   }
   // Issues per 1,000 records, to one decimal place.

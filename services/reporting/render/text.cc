@@ -142,16 +142,18 @@ std::string PublishedWords(const v1::Fact& f) {
   return absl::StrCat(d.source(), ": ", absl::StrJoin(parts, ", "), "; ", RankWords(d), ".");
 }
 
-ShownComparator FactComparator(const v1::Fact& f, const std::string& prefix) {
+namespace {
+
+ShownComparator ShownOf(const google::protobuf::RepeatedPtrField<v1::ComparatorValue>& comparators,
+                        const v1::PublishedComparison& d, const std::string& unit, const std::string& prefix) {
   ShownComparator out;
-  for (const auto& c : f.comparators()) {
+  for (const auto& c : comparators) {
     if (c.entity().rfind(prefix, 0) == 0 && (c.value().has_value() || c.value().suppressed())) {
       out.cell = c.value();
-      out.text = FormatValue(c.value(), f.unit());
+      out.text = FormatValue(c.value(), unit);
       return out;
     }
   }
-  const v1::PublishedComparison& d = f.dfe();
   if (d.status() == kNotPublishedByDfe) {
     out.text = kNotPublishedByDfe;
     return out;
@@ -164,7 +166,7 @@ ShownComparator FactComparator(const v1::Fact& f, const std::string& prefix) {
   }
   if (published && published->has_value()) {
     out.cell = *published;
-    out.text = FormatValue(*published, f.unit()) + " \u2020";
+    out.text = FormatValue(*published, unit) + " \u2020";
     out.published = true;
     return out;
   }
@@ -174,6 +176,16 @@ ShownComparator FactComparator(const v1::Fact& f, const std::string& prefix) {
   out.text = why.empty() ? kNotAvailable : why;
   out.cell.set_missing(why);
   return out;
+}
+
+}  // namespace
+
+ShownComparator FactComparator(const v1::Fact& f, const std::string& prefix) {
+  return ShownOf(f.comparators(), f.dfe(), f.unit(), prefix);
+}
+
+ShownComparator IndicatorComparator(const v1::AssessedIndicator& a, const std::string& prefix) {
+  return ShownOf(a.comparators(), a.dfe(), a.unit(), prefix);
 }
 
 std::string FactSentence(const v1::Fact& f) {
@@ -211,6 +223,34 @@ std::string ReconciliationDifference(const v1::Reconciliation& rec) {
   if (!rec.difference().has_value()) return kNotAvailable;
   if (std::abs(rec.difference().value()) < 0.05) return "0";
   return FormatDifference(rec.difference(), rec.unit());
+}
+
+const char kWhatDoWeKnow[] = "What do we know about the quality and impact of social work practice?";
+const char kHowDoWeKnow[] = "How do we know it?";
+const char kPlansQuestion[] = "What are our plans for the next 12 months to maintain or improve practice?";
+
+std::string FindingSentence(const v1::Finding& f) {
+  // The evidence opens with the years, oldest first; the comparator and target follow.
+  std::vector<const v1::Evidence*> years;
+  for (const auto& e : f.evidence()) {
+    if (ParsePeriod(e.name())) years.push_back(&e);
+  }
+  std::string s = absl::StrCat(f.label(), ": ");
+  if (years.empty()) {
+    s += kNotAvailable;
+  } else {
+    const v1::Evidence& latest = *years.back();
+    absl::StrAppend(&s, FormatValue(latest.value(), f.unit()), " in ", latest.name());
+    std::vector<std::string> before;
+    for (size_t i = years.size() - 1; i-- > 0;) {
+      const v1::Cell& c = years[i]->value();
+      if (c.has_value() || c.suppressed())
+        before.push_back(absl::StrCat(FormatValue(c, f.unit()), " in ", years[i]->name()));
+    }
+    if (!before.empty()) absl::StrAppend(&s, " (", absl::StrJoin(before, ", "), ")");
+  }
+  absl::StrAppend(&s, ". ", f.statement(), ".");
+  return s;
 }
 
 std::string EvidenceWords(const v1::Finding& f) {

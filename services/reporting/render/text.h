@@ -48,12 +48,22 @@ struct ShownComparator {
   bool published = false;
 };
 ShownComparator FactComparator(const v1::Fact& f, const std::string& prefix);
+// The same for a self-assessment evidence table's row.
+ShownComparator IndicatorComparator(const v1::AssessedIndicator& a, const std::string& prefix);
 extern const char kNotPublishedByDfe[];
 extern const char kPublishedMarkNote[];   // what the dagger and the DfE rank column mean
 std::string ComparatorWords(const google::protobuf::RepeatedPtrField<v1::ComparatorValue>& cs, const std::string& unit);
 // A reconciliation row's difference, computed minus published: "+12", "-0.4", "c".
 std::string ReconciliationDifference(const v1::Reconciliation& rec);
 std::string EvidenceWords(const v1::Finding& f);
+// A self-assessment finding as a sentence quoting its figures (the LA's from its cells, so
+// a suppressed one reads "c"): "Re-referrals within 12 months: 20% in 2015-16 (25% in
+// 2014-15, 27% in 2013-14). Better than Statistical neighbours (22%); improving since 2014-15."
+std::string FindingSentence(const v1::Finding& f);
+// The self-evaluation's three questions, as headings.
+extern const char kWhatDoWeKnow[];
+extern const char kHowDoWeKnow[];
+extern const char kPlansQuestion[];
 extern const char kRoundingNote[];
 extern const char kDisclosureNote[];
 extern const char kInternalNote[];

@@ -66,6 +66,42 @@ std::vector<v1::ComparatorValue> PublishedComparators(const v1::PublishedCompari
   return out;
 }
 
+namespace {
+
+v1::Cell PublishedCell(bool has, double value, const std::string& unit) {
+  v1::Cell c;
+  c.set_unit(unit);
+  if (has) {
+    c.set_has_value(true);
+    c.set_value(value);
+  }
+  return c;
+}
+
+}  // namespace
+
+v1::PublishedComparison PublishedComparisonOf(const v1::LaBenchmark& b, const std::string& unit) {
+  v1::PublishedComparison d;
+  d.set_status(b.status());
+  d.set_period(b.period());
+  d.set_note(b.note());
+  d.set_polarity(b.polarity());
+  if (b.status() != "mapped") return d;
+  d.set_source(absl::StrCat("DfE's published figures for ", b.period(), " (LAIT)"));
+  *d.mutable_value() = PublishedCell(b.has_published(), b.published(), unit);
+  d.set_published_text(b.published_text());
+  *d.mutable_england() = PublishedCell(b.has_england(), b.england(), unit);
+  d.set_region_name(b.region_name());
+  *d.mutable_region() = PublishedCell(b.has_region(), b.region(), unit);
+  *d.mutable_neighbours() = PublishedCell(b.has_neighbours_average(), b.neighbours_average(), unit);
+  d.set_neighbours_with_value(b.neighbours_with_value());
+  d.set_neighbours_listed(b.neighbours_listed());
+  d.set_rank(b.rank());
+  d.set_rank_of(b.rank_of());
+  d.set_quartile(b.quartile());
+  return d;
+}
+
 std::optional<int> Compare(double value, double benchmark, const std::string& polarity) {
   int sign;
   if (polarity == "up") sign = 1;

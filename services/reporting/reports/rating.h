@@ -43,6 +43,12 @@ std::optional<v1::Benchmark> TargetFor(const std::optional<v1::Target>& target, 
 // each labelled as DfE's published figure. Empty for any other status.
 std::vector<v1::ComparatorValue> PublishedComparators(const v1::PublishedComparison& d);
 
+// metrics' GetBenchmark answer as the report shows it (cells in `unit`, no refs: DfE's
+// published figures are never suppressed). Only the status, period, note and polarity
+// for any status but "mapped". Used by the self-assessment; the annual report has its own
+// copy until it moves here.
+v1::PublishedComparison PublishedComparisonOf(const v1::LaBenchmark& b, const std::string& unit);
+
 // +1 when `value` is better than `benchmark`, -1 worse, 0 equal; nullopt for polarity
 // none (or anything but up and down).
 std::optional<int> Compare(double value, double benchmark, const std::string& polarity);

@@ -1,6 +1,8 @@
 #include "services/reporting/reports/self_assessment.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -18,44 +20,98 @@
 namespace carestat {
 
 const char kFindingsRule[] =
-    "Strengths are indicators that are improving and better than statistical neighbours (where no neighbour "
-    "figure is available: improving and on target). Areas for focus are indicators that are off target, worse "
-    "than statistical neighbours, or deteriorating. Indicators where neither higher nor lower is better are "
-    "reported but are neither.";
+    "Strengths, areas for focus and figures to watch follow one rule. An indicator where higher or lower is better "
+    "is compared in its latest year with its statistical neighbours (the comparator series carestat holds, else the "
+    "neighbours' average DfE published for the year), else with England (likewise); its direction of travel is the "
+    "latest year against the year before. A strength is better than that comparator and not deteriorating "
+    "(improving or stable). An area for focus is worse than the comparator and deteriorating, or off its local "
+    "target or DfE threshold whatever the comparators say; an area for focus is never also counted a strength. "
+    "Where there is no comparator, the target takes its place: on target and not deteriorating is a strength. "
+    "Anything else with something to compare with (better but deteriorating, worse but improving or stable, equal, "
+    "or a year missing so the direction is not judged) is listed to watch. Indicators with no better direction, no "
+    "figure or nothing to compare with are not listed; their figures are in the evidence tables. The counts in the "
+    "summary are the numbers of items listed.";
 
 namespace {
 
 struct SectionSpec {
   const char* id;
   const char* title;
+  const char* area;
   std::vector<const char*> indicators;
 };
 
 const std::vector<SectionSpec>& Sections() {
   static const std::vector<SectionSpec> kSections = {
-      {"front_door", "Front door",
+      {"front_door", "Front door", "help_and_protection",
        {"contacts", "referrals", "referral_rate", "contact_conversion_pct", "rereferral_12m_pct", "referral_nfa_pct",
         "nrpf_cases"}},
-      {"cin_cp", "Children in need and child protection",
+      {"cin_cp", "Children in need and child protection", "help_and_protection",
        {"cin_open_year_end", "cin_rate", "assessments_completed", "assessment_timeliness_pct", "s47_enquiries",
         "s47_rate", "icpc_timeliness_pct", "cpp_year_end", "cpp_rate", "cpp_started", "cpp_ceased", "cpp_repeat_pct",
         "cpp_ceased_2y_plus_pct", "cp_visits_timely_pct", "cp_core_groups_held_pct"}},
-      {"looked_after", "Looked-after children",
+      {"looked_after", "Looked-after children", "children_in_care",
        {"lac_year_end", "lac_rate", "lac_started", "lac_ceased", "lac_police_protection_pct",
         "lac_placement_moves_3plus_pct", "lac_long_term_stability_pct", "lac_placed_in_borough_pct",
         "lac_placed_within_20_miles_pct", "lac_inhouse_foster_children", "foster_carer_reviews_pct"}},
-      {"care_leavers", "Care leavers",
+      {"care_leavers", "Care leavers", "children_in_care",
        {"care_leavers_18plus", "care_leavers_eet_pct", "care_leavers_suitable_accommodation_pct",
         "care_leavers_in_touch_pct"}},
-      {"adoption", "Adoption",
+      {"adoption", "Adoption", "children_in_care",
        {"adoptions", "shopa_decisions", "adoption_a1_days", "adoption_a2_days", "adoption_a1_days_3yr",
         "adoption_a2_days_3yr"}},
-      {"workforce", "Workforce", {"agency_sw_rate_pct", "sw_caseload_avg", "overspend_gbp"}},
+      {"workforce", "Workforce", "leadership", {"agency_sw_rate_pct", "sw_caseload_avg"}},
+      {"finance", "Finance", "leadership", {"overspend_gbp"}},
   };
   return kSections;
 }
 
-absl::StatusOr<v1::AssessedIndicator> Assess(SeriesBook& book, const std::string& indicator,
+struct AreaSpec {
+  const char* id;
+  const char* title;
+  const char* heading;   // the narrative file's heading for the area
+};
+
+// ILACS's judgement areas, in the order of its framework.
+const std::vector<AreaSpec>& Areas() {
+  static const std::vector<AreaSpec> kAreas = {
+      {"help_and_protection", "The experiences and progress of children who need help and protection",
+       "Help and protection"},
+      {"children_in_care", "The experiences and progress of children in care and care leavers",
+       "Children in care and care leavers"},
+      {"leadership", "The impact of leaders on social work practice with children and families", "Impact of leaders"},
+  };
+  return kAreas;
+}
+
+v1::NarrativeSlot Slot(const std::string& heading, const std::string& id, const std::string& title) {
+  v1::NarrativeSlot slot;
+  slot.set_id(id);
+  slot.set_title(title);
+  slot.set_placeholder(absl::StrCat(title, ": not yet written. Add them under '## ", heading, " / ", title,
+                                    "' in the narrative file."));
+  return slot;
+}
+
+// metrics' GetBenchmark answers for the latest year, each indicator asked once and shared
+// by the evidence tables and the reconciliation.
+class Benchmarks {
+ public:
+  Benchmarks(MetricsSource* metrics, std::string la, std::string year)
+      : metrics_(metrics), la_(std::move(la)), year_(std::move(year)) {}
+  const absl::StatusOr<v1::LaBenchmark>& Get(const std::string& indicator) {
+    auto it = cache_.find(indicator);
+    if (it == cache_.end()) it = cache_.emplace(indicator, metrics_->Benchmark(la_, indicator, year_)).first;
+    return it->second;
+  }
+
+ private:
+  MetricsSource* metrics_;
+  std::string la_, year_;
+  std::map<std::string, absl::StatusOr<v1::LaBenchmark>> cache_;
+};
+
+absl::StatusOr<v1::AssessedIndicator> Assess(SeriesBook& book, Benchmarks& published, const std::string& indicator,
                                              const std::string& breakdown, const std::string& label, int year) {
   v1::AssessedIndicator a;
   a.set_indicator(indicator);
@@ -77,8 +133,27 @@ absl::StatusOr<v1::AssessedIndicator> Assess(SeriesBook& book, const std::string
   if (!held.ok()) return held.status();
   auto target = TargetFor(*held, indicator, year, unit);
   if (target) *a.mutable_target() = *target;
+  // DfE's published figures, as the annual report quotes them: for a catalogue indicator
+  // without a breakdown (DfE's figures are of the whole indicator). An LA or indicator
+  // metrics cannot benchmark, or a metrics without GetBenchmark, leaves them out; any
+  // other failure fails the report.
+  if (breakdown.empty() && book.Definition(indicator)) {
+    const auto& b = published.Get(indicator);
+    if (b.ok()) {
+      *a.mutable_dfe() = PublishedComparisonOf(*b, unit);
+    } else if (!absl::IsInvalidArgument(b.status()) && !absl::IsNotFound(b.status()) &&
+               !absl::IsUnimplemented(b.status())) {
+      return b.status();
+    }
+  }
   const v1::Cell& latest = a.values(2);
   Judgement j = Judge(latest, a.polarity(), unit, target ? &*target : nullptr, *comparators);
+  // Nothing held to rate against: DfE's published comparators of the year are, as in the
+  // annual report.
+  if (j.against.kind().empty() && j.rating == v1::RATING_UNSPECIFIED) {
+    Judgement p = Judge(latest, a.polarity(), unit, nullptr, PublishedComparators(a.dfe()));
+    if (!p.against.kind().empty()) j = p;
+  }
   a.set_rating(j.rating);
   *a.mutable_rated_against() = j.against;
   a.set_rating_reason(j.reason);
@@ -90,32 +165,40 @@ absl::StatusOr<v1::AssessedIndicator> Assess(SeriesBook& book, const std::string
   return a;
 }
 
-const v1::ComparatorValue* Neighbours(const v1::AssessedIndicator& a) {
-  for (const auto& c : a.comparators()) {
-    if (c.entity().rfind("SN:", 0) == 0 && c.value().has_value()) return &c;
+std::string DirectionWords(v1::Direction d, const std::string& since) {
+  switch (d) {
+    case v1::IMPROVING: return absl::StrCat("improving since ", since);
+    case v1::STABLE: return absl::StrCat("stable since ", since);
+    case v1::DETERIORATING: return absl::StrCat("deteriorating since ", since);
+    default: return "direction not judged (a year is missing)";
   }
-  return nullptr;
 }
 
-v1::Finding MakeFinding(const std::string& section, const v1::AssessedIndicator& a, const std::string& statement,
-                        const std::vector<std::string>& reasons) {
+std::string Capitalised(std::string s) {
+  if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+v1::Finding MakeFinding(const std::string& section, const std::string& area, const v1::AssessedIndicator& a,
+                        const FindingCall& call) {
   v1::Finding f;
   f.set_section(section);
+  f.set_area(area);
   f.set_indicator(a.indicator());
   f.set_breakdown(a.breakdown());
   f.set_label(a.label());
   f.set_unit(a.unit());
-  f.set_statement(statement);
-  for (const auto& r : reasons) f.add_reasons(r);
+  f.set_statement(call.statement);
+  for (const auto& r : call.reasons) f.add_reasons(r);
   for (int i = 0; i < a.values_size(); ++i) {
     v1::Evidence* e = f.add_evidence();
-    e->set_name(a.periods(i));
+    e->set_name(i < a.periods_size() ? a.periods(i) : "");
     *e->mutable_value() = a.values(i);
   }
-  if (const auto* sn = Neighbours(a)) {
+  if (call.compared_with) {
     v1::Evidence* e = f.add_evidence();
-    e->set_name(sn->label());
-    *e->mutable_value() = sn->value();
+    e->set_name(call.compared_with->label());
+    *e->mutable_value() = call.compared_with->value();
   }
   if (a.has_target() && a.target().value().has_value()) {
     v1::Evidence* e = f.add_evidence();
@@ -125,47 +208,83 @@ v1::Finding MakeFinding(const std::string& section, const v1::AssessedIndicator&
   return f;
 }
 
-// Strengths and areas for focus of one indicator, by kFindingsRule.
-void Find(const std::string& section, const v1::AssessedIndicator& a, v1::SelfAssessment* out) {
-  if (a.polarity() != "up" && a.polarity() != "down") return;
-  const v1::Cell& latest = a.values(a.values_size() - 1);
-  if (!latest.has_value()) return;
-  const auto* sn = Neighbours(a);
-  std::optional<int> vs_sn, vs_target;
-  if (sn) vs_sn = Compare(latest.value(), sn->value().value(), a.polarity());
-  if (a.has_target() && a.target().value().has_value())
-    vs_target = Compare(latest.value(), a.target().value().value(), a.polarity());
-  const bool improving = a.direction() == v1::IMPROVING;
+}  // namespace
 
-  if (improving && ((vs_sn && *vs_sn > 0) || (!sn && vs_target && *vs_target >= 0))) {
-    std::string basis = vs_sn ? absl::StrCat("better than statistical neighbours (",
-                                             FormatNumber(sn->value().value(), a.unit()), ")")
-                              : absl::StrCat("on target (", a.target().label(), ": ",
-                                             FormatNumber(a.target().value().value(), a.unit()), ")");
-    *out->add_strengths() = MakeFinding(section, a, absl::StrCat("Improving and ", basis), {"improving",
-                                        vs_sn ? "better than neighbours" : "on target"});
+std::optional<v1::ComparatorValue> RuleComparator(const v1::AssessedIndicator& a) {
+  const std::vector<v1::ComparatorValue> published = PublishedComparators(a.dfe());
+  auto usable = [](const v1::ComparatorValue& c) {
+    return c.value().has_value() && !c.value().suppressed() && std::isfinite(c.value().value());
+  };
+  for (const char* prefix : {"SN:", "ENG"}) {
+    for (const auto& c : a.comparators()) {
+      if (absl::StartsWith(c.entity(), prefix) && usable(c)) return c;
+    }
+    for (const auto& c : published) {
+      if (absl::StartsWith(c.entity(), prefix) && usable(c)) return c;
+    }
   }
-  std::vector<std::string> reasons, words;
-  if (vs_target && *vs_target < 0) {
-    reasons.push_back("off target");
-    words.push_back(absl::StrCat("off target (", a.target().label(), ": ",
-                                 FormatNumber(a.target().value().value(), a.unit()), ")"));
-  }
-  if (vs_sn && *vs_sn < 0) {
-    reasons.push_back("worse than neighbours");
-    words.push_back(absl::StrCat("worse than statistical neighbours (", FormatNumber(sn->value().value(), a.unit()),
-                                 ")"));
-  }
-  if (a.direction() == v1::DETERIORATING) {
-    reasons.push_back("deteriorating");
-    words.push_back(absl::StrCat("deteriorating since ", a.periods(a.periods_size() - 2)));
-  }
-  if (!reasons.empty()) {
-    std::string statement = absl::StrJoin(words, "; ");
-    statement[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(statement[0])));
-    *out->add_areas_for_focus() = MakeFinding(section, a, statement, reasons);
-  }
+  return std::nullopt;
 }
+
+FindingCall ClassifyFinding(const v1::AssessedIndicator& a) {
+  FindingCall call;
+  const std::string& polarity = a.polarity();
+  if (polarity != "up" && polarity != "down") return call;
+  const int n = a.values_size();
+  if (n == 0) return call;
+  const v1::Cell& latest = a.values(n - 1);
+  if (!latest.has_value() || latest.suppressed() || !std::isfinite(latest.value())) return call;
+  const v1::Direction direction =
+      n >= 2 ? DirectionOfTravel(a.values(n - 2), latest, polarity) : v1::DIRECTION_UNSPECIFIED;
+  const std::string since = a.periods_size() >= 2 ? a.periods(a.periods_size() - 2) : "the year before";
+  const std::string unit = a.unit();
+
+  call.compared_with = RuleComparator(a);
+  std::optional<int> vs_comparator, vs_target;
+  if (call.compared_with) vs_comparator = Compare(latest.value(), call.compared_with->value().value(), polarity);
+  const bool has_target = a.has_target() && a.target().value().has_value() && std::isfinite(a.target().value().value());
+  if (has_target) vs_target = Compare(latest.value(), a.target().value().value(), polarity);
+  if (!vs_comparator && !vs_target) return call;   // nothing to compare with: not listed
+
+  std::vector<std::string> words;
+  if (vs_comparator) {
+    const bool neighbours = absl::StartsWith(call.compared_with->entity(), "SN:");
+    const char* relation = *vs_comparator > 0 ? "better than" : *vs_comparator < 0 ? "worse than" : "equal to";
+    call.reasons.push_back(absl::StrCat(relation, neighbours ? " neighbours" : " England"));
+    // Mid-sentence: "statistical neighbours", but England and London keep their capitals.
+    std::string label = call.compared_with->label();
+    if (absl::StartsWith(label, "Statistical")) label[0] = 's';
+    words.push_back(absl::StrCat(relation, " ", label, " (",
+                                 FormatNumber(call.compared_with->value().value(), unit), ")"));
+  }
+  if (vs_target) {
+    call.reasons.push_back(*vs_target < 0 ? "off target" : "on target");
+    words.push_back(absl::StrCat(*vs_target < 0 ? "off target" : "on target", " (", a.target().label(), ": ",
+                                 FormatNumber(a.target().value().value(), unit), ")"));
+  }
+  call.reasons.push_back(direction == v1::IMPROVING       ? "improving"
+                         : direction == v1::STABLE        ? "stable"
+                         : direction == v1::DETERIORATING ? "deteriorating"
+                                                          : "direction not judged");
+  words.push_back(DirectionWords(direction, since));
+  call.statement = Capitalised(absl::StrJoin(words, "; "));
+
+  const bool not_deteriorating = direction == v1::IMPROVING || direction == v1::STABLE;
+  // The comparator decides where there is one; the target only where there is not.
+  const std::optional<int>& basis = vs_comparator ? vs_comparator : vs_target;
+  if ((vs_target && *vs_target < 0) || (*basis < 0 && direction == v1::DETERIORATING)) {
+    call.kind = FindingKind::kAreaForFocus;
+  } else if (*basis > 0 && not_deteriorating) {
+    call.kind = FindingKind::kStrength;
+  } else if (!vs_comparator && *basis == 0 && not_deteriorating) {
+    call.kind = FindingKind::kStrength;   // on target exactly: met
+  } else {
+    call.kind = FindingKind::kToWatch;
+  }
+  return call;
+}
+
+namespace {
 
 v1::DataQuality BuildDataQuality(const std::string& la, int year, ReturnsSource* returns) {
   v1::DataQuality dq;
@@ -282,13 +401,12 @@ v1::DataQuality BuildDataQuality(const std::string& la, int year, ReturnsSource*
 // GetBenchmark per catalogue indicator metrics computes. An LA metrics cannot benchmark
 // (or a metrics without GetBenchmark) leaves the table out, saying why; any other failure
 // fails the self-assessment, as the other metrics calls do.
-absl::Status AddReconciliation(SeriesBook& book, MetricsSource& metrics, const std::string& la, int last,
+absl::Status AddReconciliation(SeriesBook& book, MetricsSource& metrics, Benchmarks& published, int last,
                                v1::DataQuality* dq) {
   auto indicators = metrics.Indicators();
   if (!indicators.ok()) return indicators.status();
-  const std::string year = FormatPeriod(FinancialYear(last));
   for (const auto& def : *indicators) {
-    auto b = metrics.Benchmark(la, def.id(), year);
+    const auto& b = published.Get(def.id());
     if (!b.ok()) {
       if (absl::IsInvalidArgument(b.status()) || absl::IsUnimplemented(b.status())) {
         dq->clear_reconciliation();
@@ -364,39 +482,73 @@ absl::StatusOr<v1::SelfAssessment> BuildSelfAssessment(const std::string& la, co
   sa.set_direction_rule(kDirectionRule);
   sa.set_findings_rule(kFindingsRule);
 
+  for (const auto& spec : Areas()) {
+    v1::JudgementArea* area = sa.add_areas();
+    area->set_id(spec.id);
+    area->set_title(spec.title);
+    area->set_heading(spec.heading);
+    *area->add_evidence() = Slot(spec.heading, "audit_findings", "Audit findings");
+    *area->add_evidence() = Slot(spec.heading, "voices", "Children's and families' voices");
+    *area->add_evidence() = Slot(spec.heading, "workforce_evidence", "Workforce evidence");
+    *area->mutable_plans() = Slot(spec.heading, "plans", "Plans for the next 12 months");
+  }
+
+  Benchmarks published(&metrics, la, sa.year());
   std::set<std::string> listed;
   for (const auto& spec : Sections()) {
     v1::AssessmentSection* section = sa.add_sections();
     section->set_id(spec.id);
     section->set_title(spec.title);
+    section->set_area(spec.area);
     for (const char* id : spec.indicators) {
-      auto a = Assess(book, id, "", book.Name(id), last);
+      auto a = Assess(book, published, id, "", book.Name(id), last);
       if (!a.ok()) return a.status();
       listed.insert(id);
       *section->add_indicators() = *std::move(a);
     }
   }
-  // Local measures the sections do not name get a section of their own.
+  // Local measures the sections do not name get a section of their own, under the impact
+  // of leaders: they are the council's own management measures.
   auto values = metrics.Values(la, FormatPeriod(FinancialYear(last)));
   if (!values.ok()) return values.status();
   v1::AssessmentSection other;
   other.set_id("other");
   other.set_title("Other local measures");
+  other.set_area("leadership");
   for (const auto& p : *values) {
     if (!p.supplied() || !listed.insert(IndicatorKey(p.indicator(), p.breakdown())).second) continue;
     std::string label = book.Name(p.indicator());
     if (!p.breakdown().empty()) absl::StrAppend(&label, " (", p.breakdown(), ")");
-    auto a = Assess(book, p.indicator(), p.breakdown(), label, last);
+    auto a = Assess(book, published, p.indicator(), p.breakdown(), label, last);
     if (!a.ok()) return a.status();
     *other.add_indicators() = *std::move(a);
   }
   if (other.indicators_size() > 0) *sa.add_sections() = std::move(other);
 
-  for (const auto& section : sa.sections()) {
-    for (const auto& a : section.indicators()) Find(section.title(), a, &sa);
+  // Findings in the areas' order, so each area's lists read in the order of its tables.
+  for (const auto& area : sa.areas()) {
+    for (const auto& section : sa.sections()) {
+      if (section.area() != area.id()) continue;
+      for (const auto& a : section.indicators()) {
+        const FindingCall call = ClassifyFinding(a);
+        switch (call.kind) {
+          case FindingKind::kStrength:
+            *sa.add_strengths() = MakeFinding(section.title(), area.id(), a, call);
+            break;
+          case FindingKind::kAreaForFocus:
+            *sa.add_areas_for_focus() = MakeFinding(section.title(), area.id(), a, call);
+            break;
+          case FindingKind::kToWatch:
+            *sa.add_to_watch() = MakeFinding(section.title(), area.id(), a, call);
+            break;
+          case FindingKind::kNotListed:
+            break;
+        }
+      }
+    }
   }
   *sa.mutable_data_quality() = BuildDataQuality(la, last, returns);
-  if (absl::Status s = AddReconciliation(book, metrics, la, last, sa.mutable_data_quality()); !s.ok()) return s;
+  if (absl::Status s = AddReconciliation(book, metrics, published, last, sa.mutable_data_quality()); !s.ok()) return s;
   return sa;
 }
 

@@ -86,8 +86,8 @@ TEST(RenderTest, MarkdownShowsTheSeedTables) {
   EXPECT_NE(s.find("Internal: every figure shown"), std::string::npos);
   auto sa = Render(SeedAssessment(), v1::MARKDOWN);
   ASSERT_TRUE(sa.ok());
-  EXPECT_NE(sa->content().find("## Areas for focus"), std::string::npos);
-  EXPECT_NE(sa->content().find("## Data quality"), std::string::npos);
+  EXPECT_NE(sa->content().find("\n#### Areas for focus\n"), std::string::npos);
+  EXPECT_NE(sa->content().find("\n#### Data quality\n"), std::string::npos);
 }
 
 TEST(RenderTest, HtmlIsOneSelfContainedFile) {
@@ -200,15 +200,17 @@ TEST(RenderTest, CsvIsAFilePerTableThatReadsBackToTheSameNumbers) {
   // The long file holds every number of every table once.
   EXPECT_EQ(csv->content().substr(0, 23), "table,row,column,value\n");
   EXPECT_NE(csv->content().find("table1,contacts,2015-16,11393\n"), std::string::npos);
-  // Self-assessment: a file per section, the findings, data quality and the
+  // Self-assessment: the summary's counts, a file per section (evidence table), the
+  // three findings lists, the council's narrative slots, data quality and the
   // reconciliation with DfE's published figures.
   auto sa = Render(SeedAssessment(), v1::CSV);
   ASSERT_TRUE(sa.ok());
   std::vector<std::string> sa_names;
   for (const auto& f : sa->files()) sa_names.push_back(f.name());
-  EXPECT_EQ(sa_names, (std::vector<std::string>{"front_door.csv", "cin_cp.csv", "looked_after.csv", "care_leavers.csv",
-                                                "adoption.csv", "workforce.csv", "strengths.csv",
-                                                "areas_for_focus.csv", "data_quality.csv", "reconciliation.csv"}));
+  EXPECT_EQ(sa_names, (std::vector<std::string>{"summary.csv", "front_door.csv", "cin_cp.csv", "looked_after.csv",
+                                                "care_leavers.csv", "adoption.csv", "workforce.csv", "finance.csv",
+                                                "strengths.csv", "areas_for_focus.csv", "to_watch.csv",
+                                                "narrative.csv", "data_quality.csv", "reconciliation.csv"}));
 }
 
 // Unzips `bytes` through a temporary file: name -> content.
@@ -261,8 +263,10 @@ TEST(RenderTest, XlsxIsAZipWithASheetPerTableAndNumbersAsNumbers) {
   auto sa_parts = Unzip(sa->content());
   int sa_sheets = 0;
   for (const auto& [name, content] : sa_parts) sa_sheets += name.rfind("xl/worksheets/sheet", 0) == 0;
-  EXPECT_EQ(sa_sheets, 10);
+  EXPECT_EQ(sa_sheets, 14);
   EXPECT_NE(sa_parts["xl/workbook.xml"].find("name=\"CIN and child protection\""), std::string::npos);
+  EXPECT_NE(sa_parts["xl/workbook.xml"].find("name=\"Summary\""), std::string::npos);
+  EXPECT_NE(sa_parts["xl/workbook.xml"].find("name=\"Narrative\""), std::string::npos);
   EXPECT_NE(sa_parts["xl/workbook.xml"].find("name=\"Reconciliation\""), std::string::npos);
 }
 
