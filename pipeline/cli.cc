@@ -363,7 +363,9 @@ int Indicators(const Args& a) {
     grpc::Status s = stub->ListIndicators(&c, v1::ListIndicatorsRequest(), &resp);
     if (!s.ok()) return Fail("indicators", s);
     for (const auto& d : resp.indicators()) {
-      std::printf("%-24s %-14s %-5s %s\n", d.id().c_str(), d.unit().c_str(), d.polarity().c_str(), d.name().c_str());
+      // The last column: how DfE publishes it (reference/lait_mapping.csv).
+      std::printf("%-24s %-14s %-5s %s  [DfE: %s]\n", d.id().c_str(), d.unit().c_str(), d.polarity().c_str(),
+                  d.name().c_str(), d.dfe_status().c_str());
     }
     return kOk;
   }
@@ -680,7 +682,7 @@ int Report(const Args& a) {
       {"html", v1::HTML}, {"md", v1::MARKDOWN}, {"markdown", v1::MARKDOWN}, {"json", v1::JSON},
       {"csv", v1::CSV},   {"xlsx", v1::XLSX}, {"docx", v1::DOCX}};
   auto f = kFormats.find(get("format", "html"));
-  if (f == kFormats.end()) return Usage("report", "--format must be html, md, csv, json, xlsx or docx");
+  if (f == kFormats.end()) return Usage("report", "--format must be html, md, csv, json, xlsx, docx or pdf");
   SetLogQuiet(true);
 
   // The reporting service: a server at --target, or embedded on --data.

@@ -1,5 +1,7 @@
 #include "services/metrics/indicators/catalogue.h"
 
+#include "services/metrics/reference/lait.h"
+
 namespace carestat {
 
 // INDICATORS.md, id by id. Definitions are the contract; keep them in step with it.
@@ -153,6 +155,13 @@ v1::IndicatorDefinition ToProto(const IndicatorDef& d) {
   p.set_polarity(d.polarity);
   p.set_definition(d.definition);
   for (const auto& b : d.breakdowns) p.add_breakdowns(b);
+  if (const Lait::Mapping* m = Lait::Shipped().FindMapping(d.id)) {
+    p.set_dfe_status(m->status);
+    p.set_dfe_measure(m->measure);
+    p.set_dfe_difference(m->difference);
+  } else {
+    p.set_dfe_status("not published by DfE");
+  }
   return p;
 }
 

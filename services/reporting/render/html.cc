@@ -72,6 +72,7 @@ footer{margin-top:2.5rem;font-size:.8rem;color:var(--muted);border-top:1px solid
    nothing that only works on screen (the contents' links). */
 @page{size:A4;margin:15mm 14mm 18mm;
   @bottom-right{content:"Page " counter(page) " of " counter(pages);font:8.5pt Arial,Helvetica,sans-serif;color:#505a5f}}
+@page landscape{size:A4 landscape}
 @media print{
   body{max-width:none;padding:0;font-size:10.5pt}
   nav.toc{display:none}
@@ -94,6 +95,12 @@ footer{margin-top:2.5rem;font-size:.8rem;color:var(--muted);border-top:1px solid
   table.facts,table.assessment,table.findings{table-layout:auto;font-size:8pt}
   table.facts th[class*="c-"],table.assessment th[class*="c-"],table.findings th[class*="c-"]{width:auto}
   th,td{padding:.22rem .3rem}
+  /* The self-evaluation's evidence tables have fifteen columns: each area prints on A4
+     landscape, and no cell wraps (a year or "in-house" split at its hyphen reads wrong). */
+  section.area{page:landscape}
+  table.assessment{font-size:7pt}
+  table.assessment th,table.assessment td{white-space:nowrap}
+  table.reconciliation td:not(:last-child),table.dq td.num{white-space:nowrap}
   figure table.visually-hidden{position:static!important;width:100%!important;height:auto!important;
     margin:.4rem 0 .3rem!important;overflow:visible!important;clip:auto!important;white-space:normal!important}
 }

@@ -2,6 +2,7 @@
 // neighbour figures on DfE's shipped figures, boundary changes, ties and suppressed
 // values, the council's own figure placed among the published ones, and reconciliation.
 #include "services/metrics/benchmark.h"
+#include "services/metrics/indicators/catalogue.h"
 
 #include <cmath>
 #include <limits>
@@ -631,6 +632,23 @@ TEST(LoadedComparatorsTest, PooledRegionNeighboursRankAndQuartileFromLoadedLas) 
   // A London LA missing altogether: no region figure.
   loaded.erase("202");
   EXPECT_FALSE(LoadedComparatorsOf(L(), "301", "rereferral_12m_pct", fy, loaded)->has_region());
+}
+
+// The catalogue's definitions say how DfE publishes each indicator, from the one mapping.
+TEST(LoadedComparatorsTest, TheCatalogueCitesTheMapping) {
+  int with_difference = 0;
+  for (const auto& d : Catalogue()) {
+    v1::IndicatorDefinition p = ToProto(d);
+    const Lait::Mapping* m = L().FindMapping(d.id);
+    ASSERT_NE(m, nullptr) << d.id;  // every catalogue indicator is in lait_mapping.csv
+    EXPECT_EQ(p.dfe_status(), m->status) << d.id;
+    EXPECT_EQ(p.dfe_measure(), m->measure) << d.id;
+    EXPECT_EQ(p.dfe_difference(), m->difference) << d.id;
+    with_difference += !p.dfe_difference().empty();
+  }
+  EXPECT_GT(with_difference, 20);
+  EXPECT_EQ(ToProto(*FindIndicator("contacts")).dfe_status(), "not published by DfE");
+  EXPECT_EQ(ToProto(*FindIndicator("referral_rate")).dfe_measure(), "CPP_Total_Rateper10,000");
 }
 
 TEST(LoadedComparatorsTest, EnglandOnlyWhenEveryLaIsLoadedAndCountsAreSummed) {

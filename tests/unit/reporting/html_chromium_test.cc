@@ -384,7 +384,7 @@ void ExpectPdfHoldsEveryTableCell(const std::string& html, const fs::path& dir, 
       break;
     }
   }
-  static const std::regex chapter("<section class=\"chapter\" id=\"([^\"]+)\">\\s*<h2>([^<]+)</h2>");
+  static const std::regex chapter("<section class=\"chapter(?: [^\"]*)?\" id=\"([^\"]+)\">\\s*<h2>([^<]+)</h2>");
   int chapters = 0;
   for (auto it = std::sregex_iterator(html.begin(), html.end(), chapter); it != std::sregex_iterator(); ++it) {
     if ((*it)[1] == "summary") continue;
