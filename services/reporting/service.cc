@@ -83,7 +83,7 @@ class GrpcMetrics final : public MetricsSource {
 // An LA's returns from a service that lists them (ingestion's store, or metrics' copy
 // from the last recompute): both answer ListReturns alike.
 template <typename Stub>
-absl::StatusOr<std::vector<v1::ReturnInfo>> ListReturnsOf(Stub* stub, const std::string& la) {
+absl::StatusOr<v1::ListReturnsResponse> ReturnListOf(Stub* stub, const std::string& la) {
   grpc::ClientContext c;
   Deadline(&c);
   v1::ListReturnsRequest req;
@@ -91,7 +91,14 @@ absl::StatusOr<std::vector<v1::ReturnInfo>> ListReturnsOf(Stub* stub, const std:
   v1::ListReturnsResponse resp;
   grpc::Status s = stub->ListReturns(&c, req, &resp);
   if (!s.ok()) return FromGrpc(s);
-  return std::vector<v1::ReturnInfo>(resp.returns().begin(), resp.returns().end());
+  return resp;
+}
+
+template <typename Stub>
+absl::StatusOr<std::vector<v1::ReturnInfo>> ListReturnsOf(Stub* stub, const std::string& la) {
+  auto resp = ReturnListOf(stub, la);
+  if (!resp.ok()) return resp.status();
+  return std::vector<v1::ReturnInfo>(resp->returns().begin(), resp->returns().end());
 }
 
 class GrpcReturns final : public ReturnsSource {
@@ -100,6 +107,9 @@ class GrpcReturns final : public ReturnsSource {
 
   absl::StatusOr<std::vector<v1::ReturnInfo>> Returns(const std::string& la) override {
     return ListReturnsOf(stub_, la);
+  }
+  absl::StatusOr<v1::ListReturnsResponse> ReturnList(const std::string& la) override {
+    return ReturnListOf(stub_, la);
   }
 
   absl::StatusOr<std::vector<v1::ValidationIssue>> Issues(const std::string& return_id) override {
@@ -126,6 +136,9 @@ class MetricsReturns final : public ReturnsSource {
   absl::StatusOr<std::vector<v1::ReturnInfo>> Returns(const std::string& la) override {
     return ListReturnsOf(stub_, la);
   }
+  absl::StatusOr<v1::ListReturnsResponse> ReturnList(const std::string& la) override {
+    return ReturnListOf(stub_, la);
+  }
 
   absl::StatusOr<std::vector<v1::ValidationIssue>> Issues(const std::string&) override {
     return absl::UnimplementedError("issues are held by ingestion only; their counts by rule come with the returns");
@@ -150,7 +163,11 @@ grpc::Status ReportingService::BuildAnnualReport(grpc::ServerContext*, const v1:
                                                  v1::AnnualReport* resp) {
   if (!metrics_) return grpc::Status(grpc::FAILED_PRECONDITION, "this reporting server has no --metrics");
   GrpcMetrics metrics(metrics_.get());
-  auto report = carestat::BuildAnnualReport(req->la(), req->year(), metrics, NowMs());
+  // The returns the figures rest on, listed as for the self-assessment.
+  std::unique_ptr<ReturnsSource> returns;
+  if (ingestion_) returns = std::make_unique<GrpcReturns>(ingestion_.get());
+  else returns = std::make_unique<MetricsReturns>(metrics_.get());
+  auto report = carestat::BuildAnnualReport(req->la(), req->year(), metrics, NowMs(), returns.get());
   if (!report.ok()) return ToGrpc(report.status());
   *resp = *std::move(report);
   return grpc::Status::OK;

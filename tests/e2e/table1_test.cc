@@ -96,6 +96,20 @@ TEST(EndToEndTest, ABadFileIsRejectedWithAReportAndTheRestStillRuns) {
   EXPECT_NE(run.err.find("malformed XML"), std::string::npos) << run.err;
   EXPECT_TRUE(std::filesystem::exists(dir + "/out/rejected/301/2016/half.xml.report.txt"));
   EXPECT_TRUE(std::filesystem::exists(dir + "/out/301/2015-16/annual-report.html"));
+  // The report says the CIN census was sent and refused, and why, where its figures
+  // would be; the returns never sent are listed as missing.
+  const std::string md = Slurp(dir + "/out/301/2015-16/annual-report.md");
+  EXPECT_NE(md.find("| CIN census | rejected | 301/2016/half.xml |"), std::string::npos) << md;
+  EXPECT_NE(md.find("**Missing:** 2015-16: the CIN census (301/2016/half.xml) was refused on"), std::string::npos);
+  EXPECT_NE(md.find("| SSDA903 episodes | missing | none |"), std::string::npos);
+  EXPECT_NE(md.find("| Annex A list 1 (contacts) | stored | 301/2016/contacts.csv |"), std::string::npos);
+  // A year with no returns is no report: exit 1, naming what is missing.
+  auto none = RunCommand({carestat, "report", "annual", "--la", "301", "--year", "2016-17", "--data", dir + "/data",
+                          "--format", "md", "-o", dir + "/none.md"});
+  EXPECT_EQ(none.exit_code, 1) << none.out << none.err;
+  EXPECT_NE(none.err.find("no returns are stored for LA 301 in 2016-17"), std::string::npos) << none.err;
+  EXPECT_NE(none.err.find("CIN census: missing"), std::string::npos) << none.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/none.md"));
 
   auto v = RunCommand({carestat, "validate", dir + "/inbox/301/2016/half.xml"});
   EXPECT_EQ(v.exit_code, 2);

@@ -46,6 +46,7 @@ header.cover table{width:auto;font-size:.92rem}
 header.cover table th{background:#eef2f7;text-align:left;width:11rem;font-weight:bold}
 header.cover table td,header.cover table th{border-color:#d0d6de}
 p.source{font-size:.8rem;color:var(--muted);margin:.1rem 0 1rem}
+p.gap{border-left:5px solid #d4351c;padding:.3rem .6rem;background:#fdf1ef}
 p.note{font-size:.9rem;color:var(--ink);background:#eef2f7;border-left:5px solid var(--brand);padding:.5rem .75rem}
 p.internal{border-left-color:#d4351c}
 figure{margin:1.2rem 0 1.6rem;padding:0;page-break-inside:avoid;break-inside:avoid}
@@ -195,6 +196,7 @@ std::string SeedTable(const v1::Table& t) {
     h += "</tr>\n";
   }
   absl::StrAppend(&h, "</tbody>\n</table>\n<p class=\"source\">Source: ", HtmlEscape(t.source()), "</p>\n");
+  if (!t.gap().empty()) absl::StrAppend(&h, "<p class=\"gap\"><strong>Missing:</strong> ", HtmlEscape(t.gap()), "</p>\n");
   return h;
 }
 
@@ -214,7 +216,9 @@ std::string FigureBlock(const v1::Figure& f) {
     h += "</tr>\n";
   }
   absl::StrAppend(&h, "</tbody>\n</table>\n<p class=\"source\">Source: ", HtmlEscape(f.source()),
-                  ". Statistical neighbours: the average of the council's statistical neighbours.</p>\n</figure>\n");
+                  ". Statistical neighbours: the average of the council's statistical neighbours.</p>\n");
+  if (!f.gap().empty()) absl::StrAppend(&h, "<p class=\"gap\"><strong>Missing:</strong> ", HtmlEscape(f.gap()), "</p>\n");
+  h += "</figure>\n";
   return h;
 }
 
@@ -280,12 +284,32 @@ std::string Card(const std::string& title, const v1::Cell& now, const v1::Cell& 
                       change.empty() ? "" : absl::StrCat(" (", HtmlEscape(change), ")"), "</span></div>\n");
 }
 
+// The year's returns as stored, rejected or missing.
+std::string CoverageTableHtml(const google::protobuf::RepeatedPtrField<v1::ReturnCoverage>& coverage) {
+  std::string h =
+      "<table class=\"dq coverage\">\n<caption>The year's returns</caption>\n<thead><tr><th scope=\"col\">Return</th>"
+      "<th scope=\"col\">Status</th><th scope=\"col\">File</th><th scope=\"col\">Detail</th><th scope=\"col\">"
+      "Read by</th></tr></thead>\n<tbody>\n";
+  for (const auto& c : coverage) {
+    absl::StrAppend(&h, "<tr class=\"", c.status() == "stored" ? "stored" : "gap", "\"><th scope=\"row\">",
+                    HtmlEscape(c.name()), "</th><td>", HtmlEscape(c.status()), "</td><td>",
+                    HtmlEscape(c.file().empty() ? "none" : c.file()), "</td><td>", HtmlEscape(c.detail()), "</td><td>",
+                    HtmlEscape(c.feeds().empty() ? "another return of the year" : c.feeds()), "</td></tr>\n");
+  }
+  h += "</tbody>\n</table>\n";
+  return h;
+}
+
 // The data-quality evidence of the impact of leaders: the returns' validation and the
 // reconciliation of the council's figures with DfE's published ones.
 std::string DataQualityHtml(const v1::DataQuality& dq) {
   std::string h = "<div id=\"data-quality\">\n<h4>Data quality</h4>\n";
   absl::StrAppend(&h, "<p>",
                   HtmlEscape(dq.available() ? dq.note() : "Data quality: " + dq.note()), "</p>\n");
+  if (dq.coverage_size() > 0) {
+    absl::StrAppend(&h, "<h5>", kCoverageHeading, "</h5>\n<p>", HtmlEscape(kCoverageIntro), "</p>\n",
+                    CoverageTableHtml(dq.coverage()));
+  }
   if (dq.available() && dq.returns_size() > 0) {
     h += "<table class=\"dq\">\n<caption>Returns for the year and their validation</caption>\n<thead><tr><th "
          "scope=\"col\">Return</th><th scope=\"col\">File</th><th scope=\"col\" class=\"num\">Children</th><th "
@@ -365,8 +389,8 @@ std::string RenderHtml(const v1::AnnualReport& r, bool published) {
   h += "<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n<li><a href=\"#summary\">Summary</a></li>\n";
   for (size_t i = 0; i < sections.size(); ++i)
     absl::StrAppend(&h, "<li><a href=\"#section-", i + 1, "\">", HtmlEscape(sections[i]), "</a></li>\n");
-  h += "<li><a href=\"#key-figures\">Key figures, comparators and ratings</a></li>\n<li><a href=\"#notes\">Notes on the "
-       "figures</a></li>\n</ol>\n</nav>\n";
+  absl::StrAppend(&h, "<li><a href=\"#key-figures\">Key figures, comparators and ratings</a></li>\n<li><a href=\"#returns\">",
+                  kCoverageHeading, "</a></li>\n<li><a href=\"#notes\">Notes on the figures</a></li>\n</ol>\n</nav>\n");
 
   // Summary.
   h += "<section class=\"chapter\" id=\"summary\">\n<h2>1. Summary</h2>\n";
@@ -414,6 +438,8 @@ std::string RenderHtml(const v1::AnnualReport& r, bool published) {
         if (auto f = figures.find(id); f != figures.end()) h += FigureBlock(*f->second);
       }
     }
+    for (const auto& gap : FactGaps(by_section[section]))
+      absl::StrAppend(&h, "<p class=\"gap\"><strong>Missing:</strong> ", HtmlEscape(gap), "</p>\n");
     h += "<ul class=\"facts\">\n";
     for (const v1::Fact* f : by_section[section]) absl::StrAppend(&h, "<li>", HtmlEscape(FactSentence(*f)), "</li>\n");
     h += "</ul>\n</section>\n";
@@ -438,6 +464,14 @@ std::string RenderHtml(const v1::AnnualReport& r, bool published) {
                   ". Key figures, comparators and ratings</h2>\n");
   for (const auto& section : sections) {
     h += FactsTable(by_section[section], section, r.year(), previous_year);
+  }
+  h += "</section>\n";
+  absl::StrAppend(&h, "<section class=\"chapter\" id=\"returns\">\n<h2>", ++n, ". ", kCoverageHeading, "</h2>\n<p>",
+                  HtmlEscape(kCoverageIntro), "</p>\n");
+  if (r.coverage_size() == 0) {
+    absl::StrAppend(&h, "<p class=\"gap\">", HtmlEscape(r.coverage_note()), "</p>\n");
+  } else {
+    h += CoverageTableHtml(r.coverage());
   }
   h += "</section>\n";
   h += Notes(published, {r.rating_rule()});

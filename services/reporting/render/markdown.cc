@@ -60,6 +60,7 @@ std::string SeedTable(const v1::Table& t) {
     md += "\n";
   }
   absl::StrAppend(&md, "\nSource: ", t.source(), "\n\n");
+  if (!t.gap().empty()) absl::StrAppend(&md, "**Missing:** ", t.gap(), "\n\n");
   return md;
 }
 
@@ -74,6 +75,7 @@ std::string FigureTable(const v1::Figure& f) {
     md += "\n";
   }
   absl::StrAppend(&md, "\nSource: ", f.source(), "\n\n");
+  if (!f.gap().empty()) absl::StrAppend(&md, "**Missing:** ", f.gap(), "\n\n");
   return md;
 }
 
@@ -82,6 +84,16 @@ std::string FigureTable(const v1::Figure& f) {
 std::string DataQualityMarkdown(const v1::DataQuality& dq) {
   std::string md = "#### Data quality\n\n";
   absl::StrAppend(&md, dq.available() ? dq.note() : "Data quality: " + dq.note(), "\n\n");
+  if (dq.coverage_size() > 0) {
+    absl::StrAppend(&md, "##### ", kCoverageHeading, "\n\n", kCoverageIntro, "\n\n");
+    md += Header({"Return", "Status", "File", "Detail", "Read by"}, 5);
+    for (const auto& c : dq.coverage()) {
+      absl::StrAppend(&md, "| ", Md(c.name()), " | ", c.status(), " | ", Md(c.file().empty() ? "none" : c.file()),
+                      " | ", Md(c.detail()), " | ", Md(c.feeds().empty() ? "another return of the year" : c.feeds()),
+                      " |\n");
+    }
+    md += "\n";
+  }
   if (dq.available() && dq.returns_size() > 0) {
     md += Header({"Return", "File", "Children", "Records", "Errors", "Queries", "Against last year", "Most frequent rules"},
                  2, 1);
@@ -134,6 +146,7 @@ std::string RenderMarkdown(const v1::AnnualReport& r, bool published) {
   for (const auto& f : r.figures()) md += FigureTable(f);
   for (const auto& section : sections) {
     absl::StrAppend(&md, "## ", section, "\n\n");
+    for (const auto& gap : FactGaps(by_section[section])) absl::StrAppend(&md, "**Missing:** ", gap, "\n\n");
     for (const v1::Fact* f : by_section[section]) absl::StrAppend(&md, "- ", FactSentence(*f), "\n");
     md += "\n";
     md += Header({"Measure", r.year(), previous_year, "Change", "England", "London", "Stat. neighbours", "DfE rank",
@@ -159,6 +172,18 @@ std::string RenderMarkdown(const v1::AnnualReport& r, bool published) {
     }
     md += "\n";
     if (marked) absl::StrAppend(&md, kPublishedMarkNote, "\n\n");
+  }
+  absl::StrAppend(&md, "## ", kCoverageHeading, "\n\n", kCoverageIntro, "\n\n");
+  if (r.coverage_size() == 0) {
+    absl::StrAppend(&md, r.coverage_note(), "\n\n");
+  } else {
+    md += Header({"Return", "Status", "File", "Detail", "Read by"}, 5);
+    for (const auto& c : r.coverage()) {
+      absl::StrAppend(&md, "| ", Md(c.name()), " | ", c.status(), " | ", Md(c.file().empty() ? "none" : c.file()),
+                      " | ", Md(c.detail()), " | ", Md(c.feeds().empty() ? "another return of the year" : c.feeds()),
+                      " |\n");
+    }
+    md += "\n";
   }
   md += Notes(published, {r.rating_rule()});
   return md;

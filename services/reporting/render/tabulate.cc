@@ -73,6 +73,24 @@ void AddComparatorCells(const google::protobuf::RepeatedPtrField<v1::ComparatorV
 
 }  // namespace
 
+// The year's returns as stored, rejected or missing (ReturnCoverage), one row each.
+DataTable CoverageTable(const google::protobuf::RepeatedPtrField<v1::ReturnCoverage>& coverage,
+                        const std::string& note) {
+  DataTable d;
+  d.name = "returns";
+  d.sheet = "Returns";
+  d.title = kCoverageHeading;
+  d.source = coverage.empty() ? note : kCoverageIntro;
+  d.header = {"return", "dataset", "status", "file", "detail", "read by", "expected"};
+  d.key_columns = {1};
+  for (const auto& c : coverage) {
+    d.rows.push_back({OutCell::Text(c.name()), OutCell::Text(c.dataset()), OutCell::Text(c.status()),
+                      OutCell::Text(c.file()), OutCell::Text(c.detail()), OutCell::Text(c.feeds()),
+                      OutCell::Text(c.expected() ? "yes" : "no")});
+  }
+  return d;
+}
+
 std::vector<DataTable> Tabulate(const v1::AnnualReport& r) {
   std::vector<DataTable> out;
   for (const auto& t : r.tables()) {
@@ -163,6 +181,7 @@ std::vector<DataTable> Tabulate(const v1::AnnualReport& r) {
     c.push_back(mapped ? OutCell::Integer(d.rank_of()) : OutCell::Text(""));
     c.push_back(OutCell::Text(d.quartile()));
   }
+  out.push_back(CoverageTable(r.coverage(), r.coverage_note()));
   return out;
 }
 
@@ -275,6 +294,7 @@ std::vector<DataTable> Tabulate(const v1::SelfAssessment& sa) {
                                 OutCell::Text(written ? absl::StrJoin(s->paragraphs(), "\n\n") : s->placeholder())});
     }
   }
+  out.push_back(CoverageTable(sa.data_quality().coverage(), sa.data_quality().note()));
   // Issues per 1,000 records, to one decimal place.
   auto Rate = [](double v) { return OutCell::Text(absl::StrFormat("%.1f", v)); };
   DataTable& dq = out.emplace_back();

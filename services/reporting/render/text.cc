@@ -1,5 +1,7 @@
 #include "services/reporting/render/text.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <ctime>
 #include <vector>
@@ -84,6 +86,20 @@ std::string ComparatorWords(const google::protobuf::RepeatedPtrField<v1::Compara
 
 const char kNotPublishedByDfe[] = "not published by DfE";
 bool DfeFiguresHeld(const std::string& status) { return status == "mapped" || status == "DfE release"; }
+
+std::vector<std::string> FactGaps(const std::vector<const v1::Fact*>& facts) {
+  std::vector<std::string> out;
+  for (const v1::Fact* f : facts) {
+    if (!f->gap().empty() && std::find(out.begin(), out.end(), f->gap()) == out.end()) out.push_back(f->gap());
+  }
+  return out;
+}
+
+const char kCoverageHeading[] = "Returns behind these figures";
+const char kCoverageIntro[] =
+    "Every return the year's figures are computed from, as carestat holds it: stored (the file and when), rejected "
+    "(a file refused whole, nothing of it stored, with the reason) or missing (no file received). A figure that "
+    "reads a rejected or missing return is not available, and its table, figure or section says so.";
 
 std::string NoDfeFigureWords(const std::string& status) {
   if (status == kNotPublishedByDfe) return kNotPublishedByDfe;

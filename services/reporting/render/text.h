@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "carestat/v1/reporting.pb.h"
 
@@ -27,6 +28,10 @@ std::string FactSentence(const v1::Fact& f);
 // ("mapped", with DfE's release figures for earlier years) or DfE's statistical release
 // only ("DfE release").
 bool DfeFiguresHeld(const std::string& status);
+// The distinct gaps of a section's facts (Fact.gap), in order.
+std::vector<std::string> FactGaps(const std::vector<const v1::Fact*>& facts);
+extern const char kCoverageHeading[];   // "Returns behind these figures"
+extern const char kCoverageIntro[];
 // What stands in place of a DfE comparator carestat has no figure for, by the indicator's
 // status: "not published by DfE" (no DfE collection holds it), "no comparable DfE figure"
 // (DfE's nearest measure differs in definition), "not held" (DfE publishes it, in a

@@ -1,16 +1,19 @@
 #include "services/reporting/reports/annual.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "reference/embedded.h"
 #include "services/common/dates.h"
 #include "services/reporting/format.h"
 #include "services/reporting/render/text.h"
+#include "services/reporting/reports/coverage.h"
 #include "services/reporting/reports/rating.h"
 
 namespace carestat {
@@ -292,11 +295,37 @@ v1::PublishedComparison ComparisonOf(const v1::LaBenchmark& b, const std::string
 }  // namespace
 
 absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const std::string& year,
-                                                   MetricsSource& metrics, int64_t now_ms) {
+                                                   MetricsSource& metrics, int64_t now_ms, ReturnsSource* returns) {
   std::string problem;
   auto start = ParseFinancialYear(year, &problem);
   if (!start) return absl::InvalidArgumentError(problem);
   const int last = *start;
+  // The year's returns, before anything else: a year with none is not a report.
+  std::vector<v1::ReturnCoverage> coverage;
+  std::string coverage_note;
+  if (returns) {
+    auto list = returns->ReturnList(la);
+    if (list.ok()) {
+      coverage = CoverageOf(*list, la, last + 1);
+      if (!AnyStored(*list, la, last + 1)) {
+        std::vector<std::string> why;
+        for (const auto& c : coverage) {
+          if (c.expected()) why.push_back(absl::StrCat(c.name(), ": ", c.status(), " (", c.detail(), ")"));
+        }
+        return absl::FailedPreconditionError(absl::StrCat(
+            "no returns are stored for LA ", la, " in ", FormatPeriod(FinancialYear(last)), ", so there is no report: ",
+            absl::StrJoin(why, "; "), ". Send the year's returns (carestat run --inbox) first."));
+      }
+    } else if (absl::IsNotFound(list.status())) {
+      return absl::FailedPreconditionError(absl::StrCat("no returns are stored for LA ", la,
+                                                        ", so there is no report for ",
+                                                        FormatPeriod(FinancialYear(last)), ": ", list.status().message()));
+    } else {
+      coverage_note = absl::StrCat("The returns behind these figures could not be listed: ", list.status().message());
+    }
+  } else {
+    coverage_note = "This reporting service has no source of returns: which returns the figures rest on is not listed.";
+  }
   const int first = last - 5;
   SeriesBook book(&metrics, la, first, last);
   if (absl::Status s = book.Load(); !s.ok()) return s;
@@ -408,6 +437,26 @@ absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const 
     if (absl::Status p = add_published(&*f); !p.ok()) return p;
     *report.add_facts() = *std::move(f);
   }
+  // What the year's figures rest on, and what each part lacks and why.
+  for (auto& c : coverage) *report.add_coverage() = c;
+  report.set_coverage_note(coverage_note);
+  const std::string period = FormatPeriod(FinancialYear(last));
+  auto datasets_of = [](const std::vector<std::string>& indicators) {
+    std::vector<std::string> out;
+    for (const auto& id : indicators) {
+      for (const auto& d : DatasetsOf(id)) {
+        if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(d);
+      }
+    }
+    return out;
+  };
+  for (auto& t : *report.mutable_tables()) {
+    std::vector<std::string> ids;
+    for (const auto& r : t.rows()) ids.push_back(r.indicator());
+    t.set_gap(GapOf(coverage, datasets_of(ids), period));
+  }
+  for (auto& f : *report.mutable_figures()) f.set_gap(GapOf(coverage, DatasetsOf(f.indicator()), period));
+  for (auto& f : *report.mutable_facts()) f.set_gap(GapOf(coverage, DatasetsOf(f.indicator()), period));
   return report;
 }
 

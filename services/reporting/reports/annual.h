@@ -18,9 +18,13 @@
 namespace carestat {
 
 // INVALID_ARGUMENT when `year` is not a financial year; metrics errors pass through
-// (NOT_FOUND when metrics holds nothing for the LA).
+// (NOT_FOUND when metrics holds nothing for the LA). With `returns`, the report lists the
+// year's returns as stored, rejected or missing, and each table, figure and fact whose
+// returns are not all stored says which and why; FAILED_PRECONDITION, naming every
+// expected return and why it is not there, when the LA has no return stored for the year.
 absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const std::string& year,
-                                                   MetricsSource& metrics, int64_t now_ms);
+                                                   MetricsSource& metrics, int64_t now_ms,
+                                                   ReturnsSource* returns = nullptr);
 
 // The LA's name from the shipped list ("" when unknown).
 std::string LaName(const std::string& la);

@@ -14,6 +14,7 @@
 #include "services/common/rule_tally.h"
 #include "services/reporting/format.h"
 #include "services/reporting/reports/annual.h"
+#include "services/reporting/reports/coverage.h"
 #include "services/reporting/reports/rating.h"
 #include "services/reporting/reports/series.h"
 
@@ -292,12 +293,16 @@ v1::DataQuality BuildDataQuality(const std::string& la, int year, ReturnsSource*
     dq.set_note("not available: this reporting service has no source of returns");
     return dq;
   }
-  auto list = returns->Returns(la);
-  if (!list.ok()) {
-    dq.set_note(absl::StrCat("not available: ingestion ListReturns failed: ", list.status().message()));
+  auto answer = returns->ReturnList(la);
+  if (!answer.ok()) {
+    dq.set_note(absl::StrCat("not available: ingestion ListReturns failed: ", answer.status().message()));
     return dq;
   }
   const int collection_year = year + 1;
+  // Every return the year's figures read, as stored, rejected or missing.
+  for (auto& c : CoverageOf(*answer, la, collection_year)) *dq.add_coverage() = std::move(c);
+  const std::vector<v1::ReturnInfo> all(answer->returns().begin(), answer->returns().end());
+  const std::vector<v1::ReturnInfo>* list = &all;
   std::vector<v1::ReturnInfo> of_year, last_year;
   for (const auto& r : *list) {
     if (r.la() == la && r.collection_year() == collection_year) of_year.push_back(r);

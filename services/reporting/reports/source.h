@@ -45,6 +45,15 @@ class ReturnsSource {
   virtual ~ReturnsSource() = default;
   // ingestion ListReturns(la).
   virtual absl::StatusOr<std::vector<v1::ReturnInfo>> Returns(const std::string& la) = 0;
+  // The whole ListReturns answer: the returns and the refused uploads not stored since
+  // (a source that cannot tell refusals gives the returns alone).
+  virtual absl::StatusOr<v1::ListReturnsResponse> ReturnList(const std::string& la) {
+    auto r = Returns(la);
+    if (!r.ok()) return r.status();
+    v1::ListReturnsResponse out;
+    for (auto& x : *r) *out.add_returns() = std::move(x);
+    return out;
+  }
   // ingestion GetIssues(return_id).
   virtual absl::StatusOr<std::vector<v1::ValidationIssue>> Issues(const std::string& return_id) = 0;
 };

@@ -2,13 +2,16 @@
 // and fact, on the seed-like data set of fake_metrics.h.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
+#include "absl/strings/str_cat.h"
 #include "services/metrics/benchmark.h"
 #include "services/metrics/reference/lait.h"
 #include "services/reporting/render/render.h"
 #include "services/reporting/render/text.h"
 #include "services/reporting/reports/annual.h"
+#include "services/reporting/reports/coverage.h"
 #include "services/reporting/reports/rating.h"
 #include "services/reporting/reports/series.h"
 #include "tests/unit/reporting/fake_metrics.h"
@@ -498,6 +501,133 @@ TEST(AnnualReportTest, BenchmarkFailures) {
   // metrics unreachable: the report fails, as for its other calls.
   m.benchmark_fail = absl::UnavailableError("metrics down");
   EXPECT_EQ(BuildAnnualReport("301", "2015-16", m, 0).status().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace carestat
+
+namespace carestat {
+namespace {
+
+v1::ReturnInfo Stored(const std::string& dataset, const std::string& file, int cy = 2016) {
+  v1::ReturnInfo r;
+  r.set_la("301");
+  r.set_collection_year(cy);
+  r.set_dataset(dataset);
+  r.set_return_id(absl::StrCat("301/", cy, "/", dataset));
+  r.set_file_name(file);
+  r.set_uploaded_unix_ms(1476748800000);
+  (*r.mutable_record_counts())["record"] = 1200;
+  return r;
+}
+
+// No silent gaps: the year's returns listed as stored, rejected or missing; each part of
+// the report that reads a return it lacks says which and why; no returns, no report.
+TEST(AnnualReportGapsTest, EveryExpectedReturnIsStoredRejectedOrMissingAndSaysWhy) {
+  FakeMetrics m = SeedLikeMetrics();
+  FakeReturns returns;
+  returns.returns = {Stored("cin-census", "cin.xml"), Stored("ssda903-header", "header.csv"),
+                     Stored("annex-a-list-1", "list1.csv"), Stored("annex-a-list-2", "list2.csv"),
+                     Stored("cin-census", "cin-2015.xml", 2015)};
+  v1::RejectedReturn refused;
+  refused.set_la("301");
+  refused.set_collection_year(2016);
+  refused.set_dataset("ssda903-episodes");
+  refused.set_return_id("301/2016/ssda903-episodes");
+  refused.set_file_name("episodes.csv");
+  refused.set_rejected_unix_ms(1476835200000);
+  refused.set_reason("episodes.csv: line 7, field DECOM: '31/02/2016' is not a date; nothing was stored");
+  returns.rejected = {refused};
+  auto r = BuildAnnualReport("301", "2015-16", m, 1476748800000, &returns);
+  ASSERT_TRUE(r.ok()) << r.status();
+
+  std::map<std::string, const v1::ReturnCoverage*> by_dataset;
+  for (const auto& c : r->coverage()) by_dataset[c.dataset()] = &c;
+  ASSERT_EQ(by_dataset.count("cin-census"), 1u);
+  EXPECT_EQ(by_dataset["cin-census"]->status(), "stored");
+  EXPECT_EQ(by_dataset["cin-census"]->file(), "cin.xml");  // the year's, not 2014-15's
+  EXPECT_NE(by_dataset["cin-census"]->detail().find("1,200 records"), std::string::npos);
+  EXPECT_EQ(by_dataset["ssda903-episodes"]->status(), "rejected");
+  EXPECT_EQ(by_dataset["ssda903-episodes"]->file(), "episodes.csv");
+  EXPECT_NE(by_dataset["ssda903-episodes"]->detail().find("is not a date"), std::string::npos);
+  EXPECT_EQ(by_dataset["ssda903-oc3"]->status(), "missing");
+  EXPECT_EQ(by_dataset["local-measures"]->status(), "missing");
+  EXPECT_TRUE(by_dataset["ssda903-oc3"]->expected());
+  ASSERT_EQ(by_dataset.count("annex-a-list-2"), 1u);  // another stored return, listed too
+  EXPECT_FALSE(by_dataset["annex-a-list-2"]->expected());
+  int expected = 0;
+  for (const auto& c : r->coverage()) expected += c.expected();
+  EXPECT_EQ(expected, static_cast<int>(ExpectedReturns().size()));
+
+  // Table 4 and Figures 3-4 read the episodes: each says it was refused, and why.
+  const v1::Table* t4 = TableById(*r, "table4");
+  ASSERT_NE(t4, nullptr);
+  EXPECT_NE(t4->gap().find("2015-16: the SSDA903 episodes (episodes.csv) was refused on"), std::string::npos)
+      << t4->gap();
+  EXPECT_NE(t4->gap().find("is not a date"), std::string::npos) << t4->gap();
+  EXPECT_TRUE(TableById(*r, "table1")->gap().empty()) << TableById(*r, "table1")->gap();  // CIN census, list 1
+  for (const auto& f : r->figures()) {
+    const bool lac = f.indicator().rfind("lac_", 0) == 0;
+    EXPECT_EQ(f.gap().empty(), !lac) << f.id() << ": " << f.gap();
+  }
+  // A care-leaver fact reads OC3: missing, and it says so.
+  const v1::Fact* eet = FactOf(*r, "care_leavers_18plus");
+  ASSERT_NE(eet, nullptr);
+  EXPECT_NE(eet->gap().find("the SSDA903 care leavers (OC3) return is missing (no file received)"), std::string::npos)
+      << eet->gap();
+  EXPECT_TRUE(FactOf(*r, "referrals")->gap().empty());
+
+  // Every format shows them.
+  const std::string md = RenderMarkdown(*r);
+  EXPECT_NE(md.find("## Returns behind these figures"), std::string::npos);
+  EXPECT_NE(md.find("| SSDA903 episodes | rejected | episodes.csv |"), std::string::npos);
+  EXPECT_NE(md.find("| SSDA903 care leavers (OC3) | missing | none |"), std::string::npos);
+  EXPECT_NE(md.find("**Missing:** 2015-16: the SSDA903 episodes (episodes.csv) was refused"), std::string::npos);
+  const std::string html = RenderHtml(*r);
+  EXPECT_NE(html.find("<p class=\"gap\"><strong>Missing:</strong> 2015-16: the SSDA903 care leavers (OC3) return is missing"),
+            std::string::npos);
+  EXPECT_NE(html.find("id=\"returns\""), std::string::npos);
+  auto csv = Render(*r, v1::CSV);
+  ASSERT_TRUE(csv.ok());
+  std::string returns_csv;
+  for (const auto& f : csv->files()) {
+    if (f.name() == "returns.csv") returns_csv = f.content();
+  }
+  EXPECT_NE(returns_csv.find("SSDA903 episodes,ssda903-episodes,rejected,episodes.csv,"), std::string::npos)
+      << returns_csv;
+
+  // Stored since: no longer a gap.
+  returns.rejected.clear();
+  returns.returns.push_back(Stored("ssda903-episodes", "episodes.csv"));
+  auto again = BuildAnnualReport("301", "2015-16", m, 1476748800000, &returns);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(TableById(*again, "table4")->gap().empty()) << TableById(*again, "table4")->gap();
+}
+
+TEST(AnnualReportGapsTest, AYearWithNoReturnsIsNoReportAndSaysWhatIsMissing) {
+  FakeMetrics m = SeedLikeMetrics();
+  FakeReturns returns;
+  returns.returns = {Stored("cin-census", "cin.xml", 2016)};
+  v1::RejectedReturn refused;
+  refused.set_la("301");
+  refused.set_collection_year(2017);
+  refused.set_dataset("cin-census");
+  refused.set_file_name("cin-2017.xml");
+  refused.set_reason("cin-2017.xml: not a CIN census");
+  returns.rejected = {refused};
+  auto r = BuildAnnualReport("301", "2016-17", m, 0, &returns);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  const std::string msg(r.status().message());
+  EXPECT_NE(msg.find("no returns are stored for LA 301 in 2016-17"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("CIN census: rejected"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("not a CIN census"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("SSDA903 episodes: missing"), std::string::npos) << msg;
+  // Without a source of returns the report is built, and says what it cannot list.
+  auto without = BuildAnnualReport("301", "2015-16", m, 0);
+  ASSERT_TRUE(without.ok());
+  EXPECT_EQ(without->coverage_size(), 0);
+  EXPECT_FALSE(without->coverage_note().empty());
 }
 
 }  // namespace

@@ -157,7 +157,18 @@ class FakeReturns : public ReturnsSource {
   absl::StatusOr<std::vector<v1::ValidationIssue>> Issues(const std::string& id) override {
     return issues[id];
   }
+  absl::StatusOr<v1::ListReturnsResponse> ReturnList(const std::string& la) override {
+    auto r = Returns(la);
+    if (!r.ok()) return r.status();
+    v1::ListReturnsResponse out;
+    for (auto& x : *r) *out.add_returns() = std::move(x);
+    for (const auto& x : rejected) {
+      if (x.la() == la) *out.add_rejected() = x;
+    }
+    return out;
+  }
   std::vector<v1::ReturnInfo> returns;
+  std::vector<v1::RejectedReturn> rejected;
   std::map<std::string, std::vector<v1::ValidationIssue>> issues;
   absl::Status fail = absl::OkStatus();
 };

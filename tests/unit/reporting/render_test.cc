@@ -163,7 +163,7 @@ TEST(RenderTest, CsvIsAFilePerTableThatReadsBackToTheSameNumbers) {
   std::vector<std::string> names;
   for (const auto& f : csv->files()) names.push_back(f.name());
   EXPECT_EQ(names, (std::vector<std::string>{"table1.csv", "table2.csv", "table4.csv", "figure1.csv", "figure2.csv",
-                                             "figure3.csv", "figure4.csv", "facts.csv"}));
+                                             "figure3.csv", "figure4.csv", "facts.csv", "returns.csv"}));
   // Tables: every value cell reads back as exactly the report's value.
   int compared = 0;
   for (int t = 0; t < r.tables_size(); ++t) {
@@ -210,7 +210,7 @@ TEST(RenderTest, CsvIsAFilePerTableThatReadsBackToTheSameNumbers) {
   EXPECT_EQ(sa_names, (std::vector<std::string>{"summary.csv", "front_door.csv", "cin_cp.csv", "looked_after.csv",
                                                 "care_leavers.csv", "adoption.csv", "workforce.csv", "finance.csv",
                                                 "strengths.csv", "areas_for_focus.csv", "to_watch.csv",
-                                                "narrative.csv", "data_quality.csv", "reconciliation.csv"}));
+                                                "narrative.csv", "returns.csv", "data_quality.csv", "reconciliation.csv"}));
 }
 
 // Unzips `bytes` through a temporary file: name -> content.
@@ -263,7 +263,8 @@ TEST(RenderTest, XlsxIsAZipWithASheetPerTableAndNumbersAsNumbers) {
   auto sa_parts = Unzip(sa->content());
   int sa_sheets = 0;
   for (const auto& [name, content] : sa_parts) sa_sheets += name.rfind("xl/worksheets/sheet", 0) == 0;
-  EXPECT_EQ(sa_sheets, 14);
+  EXPECT_EQ(sa_sheets, 15);
+  EXPECT_NE(sa_parts["xl/workbook.xml"].find("name=\"Returns\""), std::string::npos);
   EXPECT_NE(sa_parts["xl/workbook.xml"].find("name=\"CIN and child protection\""), std::string::npos);
   EXPECT_NE(sa_parts["xl/workbook.xml"].find("name=\"Summary\""), std::string::npos);
   EXPECT_NE(sa_parts["xl/workbook.xml"].find("name=\"Narrative\""), std::string::npos);
