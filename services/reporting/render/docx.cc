@@ -124,7 +124,10 @@ double TextTwips(absl::string_view text, bool bold) {
   double em = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
+    if (c == 0xE2 && i + 1 < text.size() && (text[i + 1] == '\x96' || text[i + 1] == '\x97')) {
+      em += 1.0;   // U+2580-U+25FF, the directions' triangles and bar: Arial's are an em wide
+      i += 2;
+    } else if (c >= 0x80) {
       if ((c & 0xC0) != 0x80) em += 0.6;   // one per UTF-8 character, not per byte
     } else if (std::isdigit(c)) {
       em += 0.556;

@@ -816,7 +816,8 @@ TEST_F(DocxInLibreOfficeTest, SelfAssessmentConvertsToPdfWithEveryFigure) {
   const std::vector<ExpectedTable> tables = Expected(sa);
   ExpectFiguresInPdf(text, tables);
   // No cell of an evidence table that is a figure wraps, on the landscape page: a rank
-  // ("rank 12 of 152, quartile A") and a figure with DfE's dagger ("621,470 \u2020") are
+  // ("rank 12 of 152, quartile A"), a direction ("\u25BC deteriorating") and a figure with
+  // DfE's dagger ("621,470 \u2020") are
   // on one line of the PDF's text, as the HTML prints them (white-space:nowrap).
   std::set<std::string> lines;
   std::istringstream in(text);
@@ -833,7 +834,8 @@ TEST_F(DocxInLibreOfficeTest, SelfAssessmentConvertsToPdfWithEveryFigure) {
     for (const Row& row : t.rows) {
       for (size_t i = 1; i < row.size(); ++i) {
         const std::string& cell = row[i];
-        const bool kept_whole = cell.rfind("rank ", 0) == 0 || cell.find("\u2020") != std::string::npos ||
+        const bool direction = cell.rfind("\u25B2", 0) == 0 || cell.rfind("\u25BC", 0) == 0 || cell.rfind("\u25AC", 0) == 0;
+        const bool kept_whole = direction || cell.rfind("rank ", 0) == 0 || cell.find("\u2020") != std::string::npos ||
                                 (!cell.empty() && std::isdigit(static_cast<unsigned char>(cell[0])));
         if (!kept_whole) continue;
         ++whole;
