@@ -1,6 +1,7 @@
 // Word (.docx) for both reports: the content and order of the HTML (html.cc), laid out
-// for A4 with Word's own styles (Title, Heading 1-3, Caption) so a council can restyle
-// it with its template. Tables repeat their header row on every page; numbers are
+// for A4 with Word's own styles (Title, Heading 1-4, Caption) so a council can restyle
+// it with its template. The self-evaluation's judgement areas are sections of their own
+// on A4 landscape, as the HTML prints them, so their eleven-column tables keep figures whole. Tables repeat their header row on every page; numbers are
 // right-aligned as in the HTML; each chart is the HTML's SVG with a PNG beside it.
 #include "services/reporting/render/docx.h"
 
@@ -143,7 +144,7 @@ double TextTwips(absl::string_view text, bool bold) {
 }
 
 // Column widths in twips, from what the cells hold: a column is at least as wide as its
-// longest word (a figure, as the HTML's white-space:nowrap, whole), the first column
+// longest word (a figure or a nowrap cell, as the HTML's white-space:nowrap, whole), the first column
 // (what names a row) at least about 3.4 cm when its text is longer, and the width left
 // over goes to the columns with longer text (alike when every cell fits on a line).
 // When the figures do not fit beside the first column, they shrink alike and Word
