@@ -1,8 +1,9 @@
 // Word (.docx) for both reports: the content and order of the HTML (html.cc), laid out
 // for A4 with Word's own styles (Title, Heading 1-4, Caption) so a council can restyle
 // it with its template. The self-evaluation's judgement areas are sections of their own
-// on A4 landscape, as the HTML prints them, so their eleven-column tables keep figures whole. Tables repeat their header row on every page; numbers are
-// right-aligned as in the HTML; each chart is the HTML's SVG with a PNG beside it.
+// on A4 landscape, as the HTML prints them, so their eleven-column tables keep figures
+// whole. Tables repeat their header row on every page; numbers are right-aligned as in
+// the HTML; each chart is the HTML's SVG with a PNG beside it.
 #include "services/reporting/render/docx.h"
 
 #include <cairo.h>
