@@ -29,8 +29,15 @@ TEST(EndToEndTest, SynthThenRunReproducesTable1) {
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
 
   const std::string base = dir + "/out/301/2015-16/annual-report";
-  for (const char* ext : {".html", ".md", ".json", ".csv"}) {
-    EXPECT_TRUE(std::filesystem::exists(base + ext)) << base << ext;
+  // Every format run writes, for both reports: Word too, whole (a zip's end record).
+  for (const std::string stem : {"annual-report", "self-assessment"}) {
+    for (const char* ext : {".html", ".md", ".json", ".csv", ".xlsx", ".docx"}) {
+      EXPECT_TRUE(std::filesystem::exists(dir + "/out/301/2015-16/" + stem + ext)) << stem << ext;
+    }
+    const std::string docx = Slurp(dir + "/out/301/2015-16/" + stem + ".docx");
+    EXPECT_EQ(docx.compare(0, 4, "PK\x03\x04"), 0) << stem << ".docx is not a zip";
+    EXPECT_NE(docx.find("word/document.xml"), std::string::npos) << stem << ".docx has no document part";
+    EXPECT_NE(docx.find("PK\x05\x06"), std::string::npos) << stem << ".docx has no end of central directory";
   }
   v1::AnnualReport report;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(Slurp(base + ".json"), &report).ok());

@@ -1,7 +1,9 @@
 // Word (.docx) for both reports: the content and order of the HTML (html.cc), laid out
-// for A4 with Word's own styles (Title, Heading 1-3, Caption) so a council can restyle
-// it with its template. Tables repeat their header row on every page; numbers are
-// right-aligned as in the HTML; each chart is the HTML's SVG with a PNG beside it.
+// for A4 with Word's own styles (Title, Heading 1-4, Caption) so a council can restyle
+// it with its template. The self-evaluation's judgement areas are sections of their own
+// on A4 landscape, as the HTML prints them, so their eleven-column tables keep figures
+// whole. Tables repeat their header row on every page; numbers are right-aligned as in
+// the HTML; each chart is the HTML's SVG with a PNG beside it.
 #include "services/reporting/render/docx.h"
 
 #include <cairo.h>
@@ -41,6 +43,9 @@ std::string X(const std::string& s) { return HtmlEscape(Utf8Text(s, "\xEF\xBF\xB
 // A4 portrait with 1.5 cm margins, in twentieths of a point (twips).
 constexpr int kPageWidth = 11906, kPageHeight = 16838, kMargin = 851;
 constexpr int kTextWidth = kPageWidth - 2 * kMargin;
+// A4 landscape, for the self-evaluation's evidence tables (eleven columns, as html.cc
+// prints them): the same margins, the page's long side across.
+constexpr int kLandscapeTextWidth = kPageHeight - 2 * kMargin;
 constexpr long long kEmuPerTwip = 635;   // DrawingML measures in EMU: 914400 an inch
 constexpr int kCellMargin = 57;          // 1 mm each side of a table cell's text
 
@@ -70,6 +75,10 @@ struct DCell {
   bool bold = false;
   const char* fill = nullptr;     // a rating's colour, as the HTML's badge
   const char* colour = nullptr;   // text colour: white on green or red, a direction's colour
+  // The column is at least as wide as the whole text (the HTML's white-space:nowrap), as
+  // for a figure: a rank ("rank 12 of 152, quartile A") or a comparator marked with a
+  // dagger reads wrong cut in two.
+  bool nowrap = false;
 };
 
 DCell Num(const v1::Cell& c, const std::string& text) {
@@ -117,7 +126,10 @@ double TextTwips(absl::string_view text, bool bold) {
   double em = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
+    if (c == 0xE2 && i + 1 < text.size() && (text[i + 1] == '\x96' || text[i + 1] == '\x97')) {
+      em += 1.0;   // U+2580-U+25FF, the directions' triangles and bar: Arial's are an em wide
+      i += 2;
+    } else if (c >= 0x80) {
       if ((c & 0xC0) != 0x80) em += 0.6;   // one per UTF-8 character, not per byte
     } else if (std::isdigit(c)) {
       em += 0.556;
@@ -133,12 +145,13 @@ double TextTwips(absl::string_view text, bool bold) {
 }
 
 // Column widths in twips, from what the cells hold: a column is at least as wide as its
-// longest word (a figure, as the HTML's white-space:nowrap, whole), the first column
+// longest word (a figure or a nowrap cell, as the HTML's white-space:nowrap, whole), the first column
 // (what names a row) at least about 3.4 cm when its text is longer, and the width left
 // over goes to the columns with longer text (alike when every cell fits on a line).
 // When the figures do not fit beside the first column, they shrink alike and Word
 // wraps inside words.
-std::vector<int> Widths(const std::vector<DCell>& header, const std::vector<std::vector<DCell>>& rows) {
+std::vector<int> Widths(const std::vector<DCell>& header, const std::vector<std::vector<DCell>>& rows,
+                        int text_width = kTextWidth) {
   constexpr double kPadding = 2 * kCellMargin + 40;   // the cell margins and a little slack
   constexpr double kFirstColumn = 1900;
   const size_t n = header.size();
@@ -147,7 +160,7 @@ std::vector<int> Widths(const std::vector<DCell>& header, const std::vector<std:
     for (absl::string_view line : absl::StrSplit(c.text, '\n')) {
       const double whole = TextTwips(line, bold || c.bold);
       want[i] = std::max(want[i], std::min(whole, 6000.0));
-      if (c.num && !c.muted && line.find(' ') == absl::string_view::npos) {
+      if ((c.num && !c.muted && line.find(' ') == absl::string_view::npos) || c.nowrap) {
         need[i] = std::max(need[i], whole);
         continue;
       }
@@ -167,24 +180,24 @@ std::vector<int> Widths(const std::vector<DCell>& header, const std::vector<std:
     wanted += want[i];
     extra += want[i] - need[i];
   }
-  if (wanted <= kTextWidth) {
+  if (wanted <= text_width) {
     // Everything fits on one line a cell: the rest of the width is shared alike.
     std::vector<int> out;
-    for (size_t i = 0; i < n; ++i) out.push_back(static_cast<int>(want[i] + (kTextWidth - wanted) / n));
+    for (size_t i = 0; i < n; ++i) out.push_back(static_cast<int>(want[i] + (text_width - wanted) / n));
     return out;
   }
   std::vector<int> out;
   for (size_t i = 0; i < n; ++i) {
     double w;
-    if (needed >= kTextWidth) {
+    if (needed >= text_width) {
       // The first column keeps its width while it is under half the page.
-      const bool keep_first = n > 1 && need[0] < kTextWidth / 2;
+      const bool keep_first = n > 1 && need[0] < text_width / 2;
       const double first = keep_first ? need[0] : 0;
-      w = i == 0 && keep_first ? need[0] : need[i] * (kTextWidth - first) / (needed - first);
+      w = i == 0 && keep_first ? need[0] : need[i] * (text_width - first) / (needed - first);
     } else if (extra > 0) {
-      w = need[i] + (kTextWidth - needed) * (want[i] - need[i]) / extra;
+      w = need[i] + (text_width - needed) * (want[i] - need[i]) / extra;
     } else {
-      w = need[i] + (kTextWidth - needed) / n;
+      w = need[i] + (text_width - needed) / n;
     }
     out.push_back(static_cast<int>(w));
   }
@@ -213,8 +226,9 @@ std::string CellXml(const DCell& c, int width, const char* fill, const char* sty
 // HTML's thead; body rows are banded. The borders and shading are given directly as
 // well as through the CarestatTable style because LibreOffice applies a table style's
 // conditional (first row) formatting only in part.
-std::string TableXml(const std::vector<DCell>& header, const std::vector<std::vector<DCell>>& rows) {
-  const std::vector<int> widths = Widths(header, rows);
+std::string TableXml(const std::vector<DCell>& header, const std::vector<std::vector<DCell>>& rows,
+                     int text_width = kTextWidth) {
+  const std::vector<int> widths = Widths(header, rows, text_width);
   std::string x = absl::StrCat("<w:tbl><w:tblPr><w:tblStyle w:val=\"CarestatTable\"/><w:tblW w:w=\"5000\" w:type=\"pct\"/>",
                                Borders("tblBorders"),
                                "<w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"", kCellMargin,
@@ -263,6 +277,16 @@ struct Part {
   std::string content;
 };
 
+// A section's page: A4 portrait or landscape, the margins, and the footer (every
+// section names it, so each prints "Page N of M" whatever Word does with inheritance).
+std::string SectionProperties(bool landscape) {
+  return absl::StrCat("<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rIdFooter\"/><w:pgSz w:w=\"",
+                      landscape ? kPageHeight : kPageWidth, "\" w:h=\"", landscape ? kPageWidth : kPageHeight, "\"",
+                      landscape ? " w:orient=\"landscape\"" : "", "/><w:pgMar w:top=\"", kMargin, "\" w:right=\"",
+                      kMargin, "\" w:bottom=\"", kMargin, "\" w:left=\"", kMargin,
+                      "\" w:header=\"425\" w:footer=\"425\" w:gutter=\"0\"/></w:sectPr>");
+}
+
 // The document being written: its body and the media parts its charts add.
 class Doc {
  public:
@@ -282,7 +306,14 @@ class Doc {
   void Source(const std::string& text) { body_ += Paragraph({{text}}, "Source"); }
   void Table(const std::string& caption, const std::vector<DCell>& header, const std::vector<std::vector<DCell>>& rows) {
     if (!caption.empty()) body_ += Paragraph({{caption}}, "Caption", true);
-    body_ += TableXml(header, rows);
+    body_ += TableXml(header, rows, landscape_ ? kLandscapeTextWidth : kTextWidth);
+  }
+  // Ends the section so far (its page as it was) and starts a new one on a new page, A4
+  // landscape or portrait. Word keeps a section's page in the w:sectPr of the paragraph
+  // that ends it; the last section's is the body's own (Zip).
+  void NewSection(bool landscape) {
+    body_ += absl::StrCat("<w:p><w:pPr>", SectionProperties(landscape_), "</w:pPr></w:p>\n");
+    landscape_ = landscape;
   }
   void Raw(const std::string& xml) { body_ += xml; }
 
@@ -343,6 +374,7 @@ class Doc {
   std::string rels_;
   std::vector<Part> parts_;
   int images_ = 0;
+  bool landscape_ = false;   // the page of the section being written
 };
 
 std::string StylesXml() {
@@ -371,6 +403,12 @@ std::string StylesXml() {
                  absl::StrCat("<w:b/><w:color w:val=\"", kHead, "\"/><w:sz w:val=\"25\"/><w:szCs w:val=\"25\"/>"), true, 1),
       para_style("Heading3", "heading 3", "<w:keepNext/><w:keepLines/><w:spacing w:before=\"200\" w:after=\"60\"/>",
                  "<w:b/><w:sz w:val=\"22\"/><w:szCs w:val=\"22\"/>", true, 2),
+      // The self-evaluation's h5 (under "Data quality"): as the HTML's, a little smaller.
+      para_style("Heading4", "heading 4", "<w:keepNext/><w:keepLines/><w:spacing w:before=\"160\" w:after=\"60\"/>",
+                 "<w:b/><w:sz w:val=\"20\"/><w:szCs w:val=\"20\"/>", true, 3),
+      // What the HTML prints muted and italic: a slot not yet written, "None." for a list.
+      para_style("Placeholder", "Placeholder", "",
+                 absl::StrCat("<w:i/><w:color w:val=\"", kMuted, "\"/>")),
       para_style("Caption", "caption", "<w:keepNext/><w:spacing w:before=\"160\" w:after=\"80\"/>",
                  "<w:b/><w:sz w:val=\"20\"/><w:szCs w:val=\"20\"/>"),
       para_style("Organisation", "Organisation", "<w:pBdr><w:top w:val=\"single\" w:sz=\"48\" w:space=\"6\" w:color=\"" +
@@ -504,11 +542,8 @@ absl::StatusOr<std::string> Doc::Zip(const std::string& title, const std::string
                                 rels_, "</Relationships>\n")});
   parts.push_back({"word/document.xml",
                    absl::StrCat("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document ", kNamespaces,
-                                "><w:body>\n", body_,
-                                "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rIdFooter\"/><w:pgSz w:w=\"",
-                                kPageWidth, "\" w:h=\"", kPageHeight, "\"/><w:pgMar w:top=\"", kMargin, "\" w:right=\"",
-                                kMargin, "\" w:bottom=\"", kMargin, "\" w:left=\"", kMargin,
-                                "\" w:header=\"425\" w:footer=\"425\" w:gutter=\"0\"/></w:sectPr>\n</w:body></w:document>\n")});
+                                "><w:body>\n", body_, SectionProperties(landscape_),
+                                "\n</w:body></w:document>\n")});
   parts.push_back({"word/styles.xml", StylesXml()});
   parts.push_back({"word/settings.xml",
                    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:settings "
@@ -636,6 +671,51 @@ void FactsTable(Doc* doc, const std::vector<const v1::Fact*>& facts, const std::
   }
   doc->Table(caption, header, rows);
   if (marked) doc->Note(kPublishedMarkNote);
+}
+
+// The self-evaluation's data-quality evidence of the impact of leaders, as html.cc's
+// DataQualityHtml: the returns' validation, then the reconciliation of the council's
+// figures with DfE's published ones. Figures stay whole (nowrap), as the HTML prints them.
+void DataQualityDocx(Doc* doc, const v1::DataQuality& dq) {
+  doc->Heading(3, "Data quality");
+  doc->Para(dq.available() ? dq.note() : "Data quality: " + dq.note());
+  if (dq.available() && dq.returns_size() > 0) {
+    std::vector<std::vector<DCell>> rows;
+    for (const auto& q : dq.returns()) {
+      long long records = 0;
+      for (const auto& [k, c] : q.record_counts()) records += c;
+      std::string rules;
+      for (const auto& rc : q.rules()) {
+        absl::StrAppend(&rules, rules.empty() ? "" : "\n",
+                        absl::StrCat(rc.severity(), " ", rc.rule(), " (", rc.count(), "): ", rc.message()));
+      }
+      rows.push_back({Word(q.dataset()), Word(q.file_name()), DCell{FormatNumber(q.children(), "count"), true},
+                      DCell{FormatNumber(records, "count"), true}, DCell{FormatNumber(q.errors(), "count"), true},
+                      DCell{FormatNumber(q.queries(), "count"), true}, Word(QualityAgainstLastYear(q)),
+                      Word(rules.empty() ? "none" : rules)});
+    }
+    doc->Table("Returns for the year and their validation",
+               {Word("Return"), Word("File"), DCell{"Children", true}, DCell{"Records", true}, DCell{"Errors", true},
+                DCell{"Queries", true}, Word("Against last year"), Word("Most frequent rules")},
+               rows);
+  }
+  if (dq.reconciliation_note().empty()) return;
+  doc->Heading(4, "Reconciliation with DfE's published figures");
+  doc->Para(dq.reconciliation_note());
+  if (dq.reconciliation_size() == 0) return;
+  std::vector<std::vector<DCell>> rows;
+  for (const auto& rec : dq.reconciliation()) {
+    DCell period = Word(rec.period());
+    period.nowrap = true;   // "2015-16" cut at its hyphen reads as two years
+    rows.push_back({Word(rec.label()), period, Num(rec.computed(), FormatValue(rec.computed(), rec.unit())),
+                    Num(rec.published(), FormatValue(rec.published(), rec.unit())),
+                    Num(rec.difference(), ReconciliationDifference(rec)),
+                    Word(rec.reason().empty() ? "within DfE's rounding" : rec.reason())});
+  }
+  doc->Table("The council's computed figures beside DfE's published figures",
+             {Word("Indicator"), Word("Year"), DCell{"Council's figure", true}, DCell{"DfE's figure", true},
+              DCell{"Difference", true}, Word("Known reason")},
+             rows);
 }
 
 const v1::Fact* FindFact(const v1::AnnualReport& r, const std::string& indicator) {
@@ -872,6 +952,9 @@ absl::StatusOr<std::string> RenderDocx(const v1::AnnualReport& r, bool published
                  absl::StrCat(LaName(r.la(), r.la_name()), " \u00B7 ", title), r.generated_unix_ms());
 }
 
+// The self-evaluation in Ofsted's ILACS shape, as html.cc shows it and in its order: the
+// summary's counts, then each judgement area on A4 landscape (its evidence tables have
+// eleven columns) with its three questions, then the notes back on portrait.
 absl::StatusOr<std::string> RenderDocx(const v1::SelfAssessment& sa, bool published) {
   const std::string title = absl::StrCat("Children's Social Care Annual Self-Assessment ", YearSlash(sa.year()));
   Doc doc;
@@ -886,107 +969,93 @@ absl::StatusOr<std::string> RenderDocx(const v1::SelfAssessment& sa, bool publis
   }
   int n = 0;
   doc.Heading(1, absl::StrCat(++n, ". Summary"));
-  doc.Para(absl::StrCat("This self-assessment sets out how ", LaName(sa.la(), sa.la_name()),
-                        "'s children's social care services performed in ", YearSlash(sa.year()), ", across ", total,
-                        " indicators in ", sa.sections_size(),
-                        " areas, each with its three-year trend, comparators, target where there is one, rating and "
-                        "direction of travel."));
+  doc.Para(absl::StrCat("This self-evaluation of social work practice in ", LaName(sa.la(), sa.la_name()), " for ",
+                        YearSlash(sa.year()), " follows Ofsted's ILACS framework: for each of its ", sa.areas_size(),
+                        " judgement areas, what we know about the quality and impact of social work practice, how we "
+                        "know it (",
+                        total, " indicators with their three-year trend, comparators, DfE's rank, target and rating, "
+                        "with audit findings, children's and families' voices and workforce evidence), and our plans "
+                        "for the next 12 months."));
   if (!published) doc.Note(kInternalNote, true);
+  // The HTML's cards, a line each. The counts are the lengths of the lists the areas
+  // print: one finding, one bullet.
   doc.Bullet({{"Strengths: "}, {absl::StrCat(sa.strengths_size()), true}});
   doc.Bullet({{"Areas for focus: "}, {absl::StrCat(sa.areas_for_focus_size()), true}});
+  doc.Bullet({{"To watch: "}, {absl::StrCat(sa.to_watch_size()), true}});
   doc.Bullet({{"Rated green / amber / red: "},
-            {absl::StrCat(ratings[v1::GREEN], " / ", ratings[v1::AMBER], " / ", ratings[v1::RED]), true}});
+              {absl::StrCat(ratings[v1::GREEN], " / ", ratings[v1::AMBER], " / ", ratings[v1::RED]), true}});
   doc.Bullet({{"Improving / stable / deteriorating: "},
-            {absl::StrCat(directions[v1::IMPROVING], " / ", directions[v1::STABLE], " / ", directions[v1::DETERIORATING]),
-             true}});
+              {absl::StrCat(directions[v1::IMPROVING], " / ", directions[v1::STABLE], " / ", directions[v1::DETERIORATING]),
+               true}});
 
-  auto findings = [&](const google::protobuf::RepeatedPtrField<v1::Finding>& list, const std::string& heading,
-                      const std::string& empty) {
-    doc.Heading(1, absl::StrCat(++n, ". ", heading));
-    if (list.empty()) {
-      doc.Para(empty);
-      return;
-    }
-    std::vector<std::vector<DCell>> rows;
-    for (const auto& f : list)
-      rows.push_back({Word(f.section()), Word(f.label()), Word(f.statement()), Word(EvidenceWords(f))});
-    doc.Table("", {Word("Area"), Word("Measure"), Word("Finding"), Word("Evidence")}, rows);
+  // A slot the council writes: its paragraphs, or the line saying where to write them.
+  auto slot = [&](const v1::NarrativeSlot& s, int level) {
+    doc.Heading(level, s.title());
+    if (s.paragraphs().empty()) doc.Para(s.placeholder(), "Placeholder");
+    for (const auto& p : s.paragraphs()) doc.Para(p);
   };
-  findings(sa.strengths(), "Strengths", "No indicator is both improving and better than statistical "
-                                        "neighbours (or on target where no neighbour figure is available).");
-  findings(sa.areas_for_focus(), "Areas for focus",
-           "No indicator is off target, worse than statistical neighbours or deteriorating.");
-
-  for (const auto& s : sa.sections()) {
-    doc.Heading(1, absl::StrCat(++n, ". ", s.title()));
-    std::vector<DCell> header = {Word("Measure")};
-    if (!s.indicators().empty()) {
-      for (const auto& p : s.indicators(0).periods()) header.push_back(DCell{YearSlash(p), true});
-    }
-    header.push_back(Word("Direction"));
-    for (const char* c : {"England", "London", "Stat. neighbours", "Target"}) header.push_back(DCell{c, true});
-    header.push_back(Word("Rating"));
-    std::vector<std::vector<DCell>> rows;
-    for (const auto& a : s.indicators()) {
-      std::vector<DCell> cells = {Word(a.supplied() ? a.label() + " (local measure)" : a.label())};
-      for (const auto& v : a.values()) cells.push_back(Num(v, FormatValue(v, a.unit())));
-      cells.push_back(DirectionCell(a.direction()));
-      for (const char* prefix : {"ENG", "LON", "SN:"}) {
-        v1::Cell none;
-        const v1::Cell* c = &none;
-        for (const auto& cv : a.comparators()) {
-          if (cv.entity().rfind(prefix, 0) == 0) c = &cv.value();
-        }
-        cells.push_back(Num(*c, FormatValue(*c, a.unit())));
+  for (const auto& area : sa.areas()) {
+    // Each area on its own pages, landscape, as the HTML prints section.area.
+    doc.NewSection(/*landscape=*/true);
+    doc.Heading(1, absl::StrCat(++n, ". ", area.title()));
+    doc.Heading(2, kWhatDoWeKnow);
+    for (const auto* list : {&sa.strengths(), &sa.areas_for_focus(), &sa.to_watch()}) {
+      const bool strengths = list == &sa.strengths(), focus = list == &sa.areas_for_focus();
+      doc.Heading(3, strengths ? "Strengths" : focus ? "Areas for focus" : "To watch");
+      bool any = false;
+      for (const auto& f : *list) {
+        if (f.area() != area.id()) continue;
+        any = true;
+        doc.Bullet({{FindingSentence(f)}, {absl::StrCat(" (", f.section(), ")")}});
       }
-      if (a.has_target()) cells.push_back(Num(a.target().value(), FormatValue(a.target().value(), a.unit())));
-      else cells.push_back(DCell{"none", true, true});
-      cells.push_back(RatingCell(a.rating()));
-      rows.push_back(std::move(cells));
+      if (!any) doc.Para("None.", "Placeholder");
     }
-    doc.Table(absl::StrCat(s.title(), ": three-year trend, comparators and rating"), header, rows);
-  }
-
-  const v1::DataQuality& dq = sa.data_quality();
-  doc.Heading(1, absl::StrCat(++n, ". Data quality"));
-  doc.Para(dq.available() ? dq.note() : "Data quality: " + dq.note());
-  if (dq.available() && dq.returns_size() > 0) {
-    std::vector<std::vector<DCell>> rows;
-    for (const auto& q : dq.returns()) {
-      long long records = 0;
-      for (const auto& [k, c] : q.record_counts()) records += c;
-      std::string rules;
-      for (const auto& rc : q.rules()) {
-        absl::StrAppend(&rules, rules.empty() ? "" : "\n",
-                        absl::StrCat(rc.severity(), " ", rc.rule(), " (", rc.count(), "): ", rc.message()));
+    doc.Heading(2, kHowDoWeKnow);
+    bool marked = false;
+    for (const auto& s : sa.sections()) {
+      if (s.area() != area.id()) continue;
+      std::vector<DCell> header = {Word("Measure")};
+      if (!s.indicators().empty()) {
+        for (const auto& p : s.indicators(0).periods()) header.push_back(DCell{YearSlash(p), true});
       }
-      rows.push_back({Word(q.dataset()), Word(q.file_name()), DCell{FormatNumber(q.children(), "count"), true},
-                      DCell{FormatNumber(records, "count"), true}, DCell{FormatNumber(q.errors(), "count"), true},
-                      DCell{FormatNumber(q.queries(), "count"), true}, Word(QualityAgainstLastYear(q)),
-                      Word(rules.empty() ? "none" : rules)});
-    }
-    doc.Table("Returns for the year and their validation",
-              {Word("Return"), Word("File"), DCell{"Children", true}, DCell{"Records", true}, DCell{"Errors", true},
-               DCell{"Queries", true}, Word("Against last year"), Word("Most frequent rules")},
-              rows);
-  }
-  if (!dq.reconciliation_note().empty()) {
-    doc.Heading(2, "Reconciliation with DfE's published figures");
-    doc.Para(dq.reconciliation_note());
-    if (dq.reconciliation_size() > 0) {
+      header.push_back(Word("Direction"));
+      for (const char* c : {"England", "London", "Stat. neighbours"}) header.push_back(DCell{c, true});
+      header.push_back(Word("DfE rank"));
+      header.push_back(DCell{"Target", true});
+      header.push_back(Word("Rating"));
       std::vector<std::vector<DCell>> rows;
-      for (const auto& rec : dq.reconciliation()) {
-        rows.push_back({Word(rec.label()), Word(rec.period()), Num(rec.computed(), FormatValue(rec.computed(), rec.unit())),
-                        Num(rec.published(), FormatValue(rec.published(), rec.unit())),
-                        Num(rec.difference(), ReconciliationDifference(rec)),
-                        Word(rec.reason().empty() ? "within DfE's rounding" : rec.reason())});
+      for (const auto& a : s.indicators()) {
+        std::vector<DCell> cells = {Word(a.supplied() ? a.label() + " (local measure)" : a.label())};
+        for (const auto& v : a.values()) cells.push_back(Num(v, FormatValue(v, a.unit())));
+        cells.push_back(DirectionCell(a.direction()));
+        cells.back().nowrap = true;
+        for (const char* prefix : {"ENG", "LON", "SN:"}) {
+          ShownComparator c = IndicatorComparator(a, prefix);
+          marked |= c.published;
+          cells.push_back(Num(c.cell, c.text));
+          // A figure with DfE's dagger stays on one line; "not published by DfE" may wrap.
+          cells.back().nowrap = c.cell.has_value() || c.cell.suppressed();
+        }
+        marked |= !a.dfe().status().empty();
+        const std::string rank = RankWords(a.dfe(), true);
+        DCell rank_cell{rank.empty() ? kNotAvailable : rank, false, rank.empty()};
+        rank_cell.nowrap = a.dfe().rank() > 0;
+        cells.push_back(rank_cell);
+        if (a.has_target()) cells.push_back(Num(a.target().value(), FormatValue(a.target().value(), a.unit())));
+        else cells.push_back(DCell{"none", true, true});
+        cells.push_back(RatingCell(a.rating()));
+        cells.back().nowrap = true;
+        rows.push_back(std::move(cells));
       }
-      doc.Table("The council's computed figures beside DfE's published figures",
-                {Word("Indicator"), Word("Year"), DCell{"Council's figure", true}, DCell{"DfE's figure", true},
-                 DCell{"Difference", true}, Word("Known reason")},
-              rows);
+      doc.Table(absl::StrCat(s.title(), ": three-year trend, comparators, DfE's rank and rating"), header, rows);
     }
+    if (marked) doc.Note(kPublishedMarkNote);
+    for (const auto& s : area.evidence()) slot(s, 3);
+    if (area.id() == "leadership") DataQualityDocx(&doc, sa.data_quality());
+    slot(area.plans(), 2);
   }
+  // The notes on portrait, as the HTML prints them.
+  if (sa.areas_size() > 0) doc.NewSection(/*landscape=*/false);
   Notes(&doc, published, {sa.rating_rule(), sa.direction_rule(), sa.findings_rule()});
   doc.Para(absl::StrCat(LaWords(sa.la(), sa.la_name()), " \u00B7 ", title, " \u00B7 ", StatusWords(published)), "Source");
   return doc.Zip(absl::StrCat(LaName(sa.la(), sa.la_name()), ": ", title),
