@@ -363,6 +363,7 @@ class Doc {
     }
     Table(absl::StrCat("Data for figure ", f.number(), ": ", f.title()), header, rows);
     Source(absl::StrCat("Source: ", f.source(), ". Statistical neighbours: the average of the council's statistical neighbours."));
+    if (!f.gap().empty()) Para(absl::StrCat("Missing: ", f.gap()));
     return absl::OkStatus();
   }
 
@@ -638,6 +639,18 @@ void SeedTable(Doc* doc, const v1::Table& t) {
   }
   doc->Table(absl::StrCat("Table ", t.number(), ": ", t.title()), header, rows);
   doc->Source(absl::StrCat("Source: ", t.source()));
+  if (!t.gap().empty()) doc->Para(absl::StrCat("Missing: ", t.gap()));
+}
+
+// The year's returns as stored, rejected or missing (ReturnCoverage).
+void CoverageDocx(Doc* doc, const google::protobuf::RepeatedPtrField<v1::ReturnCoverage>& coverage) {
+  std::vector<std::vector<DCell>> rows;
+  for (const auto& c : coverage) {
+    rows.push_back({Word(c.name()), Word(c.status()), Word(c.file().empty() ? "none" : c.file()), Word(c.detail()),
+                    Word(c.feeds().empty() ? "another return of the year" : c.feeds())});
+  }
+  doc->Table("The year's returns", {Word("Return"), Word("Status"), Word("File"), Word("Detail"), Word("Read by")},
+             rows);
 }
 
 void FactsTable(Doc* doc, const std::vector<const v1::Fact*>& facts, const std::string& caption, const std::string& year,
@@ -679,6 +692,11 @@ void FactsTable(Doc* doc, const std::vector<const v1::Fact*>& facts, const std::
 void DataQualityDocx(Doc* doc, const v1::DataQuality& dq) {
   doc->Heading(3, "Data quality");
   doc->Para(dq.available() ? dq.note() : "Data quality: " + dq.note());
+  if (dq.coverage_size() > 0) {
+    doc->Heading(4, kCoverageHeading);
+    doc->Para(kCoverageIntro);
+    CoverageDocx(doc, dq.coverage());
+  }
   if (dq.available() && dq.returns_size() > 0) {
     std::vector<std::vector<DCell>> rows;
     for (const auto& q : dq.returns()) {
@@ -926,6 +944,7 @@ absl::StatusOr<std::string> RenderDocx(const v1::AnnualReport& r, bool published
         }
       }
     }
+    for (const auto& gap : FactGaps(by_section[section])) doc.Para(absl::StrCat("Missing: ", gap));
     for (const v1::Fact* f : by_section[section]) doc.Bullet({{FactSentence(*f)}});
   }
   // Tables and figures no section placed (a report without facts).
@@ -946,6 +965,10 @@ absl::StatusOr<std::string> RenderDocx(const v1::AnnualReport& r, bool published
   }
   doc.Heading(1, absl::StrCat(++n, ". Key figures, comparators and ratings"));
   for (const auto& section : sections) FactsTable(&doc, by_section[section], section, r.year(), previous_year);
+  doc.Heading(1, absl::StrCat(++n, ". ", kCoverageHeading));
+  doc.Para(kCoverageIntro);
+  if (r.coverage_size() == 0) doc.Para(r.coverage_note());
+  else CoverageDocx(&doc, r.coverage());
   Notes(&doc, published, {r.rating_rule()});
   doc.Para(absl::StrCat(LaWords(r.la(), r.la_name()), " \u00B7 ", title, " \u00B7 ", StatusWords(published)), "Source");
   return doc.Zip(absl::StrCat(LaName(r.la(), r.la_name()), ": ", title),

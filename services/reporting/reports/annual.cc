@@ -301,31 +301,10 @@ absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const 
   if (!start) return absl::InvalidArgumentError(problem);
   const int last = *start;
   // The year's returns, before anything else: a year with none is not a report.
-  std::vector<v1::ReturnCoverage> coverage;
   std::string coverage_note;
-  if (returns) {
-    auto list = returns->ReturnList(la);
-    if (list.ok()) {
-      coverage = CoverageOf(*list, la, last + 1);
-      if (!AnyStored(*list, la, last + 1)) {
-        std::vector<std::string> why;
-        for (const auto& c : coverage) {
-          if (c.expected()) why.push_back(absl::StrCat(c.name(), ": ", c.status(), " (", c.detail(), ")"));
-        }
-        return absl::FailedPreconditionError(absl::StrCat(
-            "no returns are stored for LA ", la, " in ", FormatPeriod(FinancialYear(last)), ", so there is no report: ",
-            absl::StrJoin(why, "; "), ". Send the year's returns (carestat run --inbox) first."));
-      }
-    } else if (absl::IsNotFound(list.status())) {
-      return absl::FailedPreconditionError(absl::StrCat("no returns are stored for LA ", la,
-                                                        ", so there is no report for ",
-                                                        FormatPeriod(FinancialYear(last)), ": ", list.status().message()));
-    } else {
-      coverage_note = absl::StrCat("The returns behind these figures could not be listed: ", list.status().message());
-    }
-  } else {
-    coverage_note = "This reporting service has no source of returns: which returns the figures rest on is not listed.";
-  }
+  auto year_coverage = YearCoverage(returns, la, last, &coverage_note);
+  if (!year_coverage.ok()) return year_coverage.status();
+  const std::vector<v1::ReturnCoverage>& coverage = *year_coverage;
   const int first = last - 5;
   SeriesBook book(&metrics, la, first, last);
   if (absl::Status s = book.Load(); !s.ok()) return s;

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/dates.h"
 #include "services/common/datasets.h"
 #include "services/reporting/format.h"
 #include "services/reporting/render/text.h"
@@ -116,6 +117,37 @@ std::vector<v1::ReturnCoverage> CoverageOf(const v1::ListReturnsResponse& list, 
     out.push_back(std::move(c));
   }
   return out;
+}
+
+absl::StatusOr<std::vector<v1::ReturnCoverage>> YearCoverage(ReturnsSource* returns, const std::string& la, int fy,
+                                                             std::string* note) {
+  note->clear();
+  const std::string period = FormatPeriod(FinancialYear(fy));
+  if (returns == nullptr) {
+    *note = "This reporting service has no source of returns: which returns the figures rest on is not listed.";
+    return std::vector<v1::ReturnCoverage>{};
+  }
+  auto list = returns->ReturnList(la);
+  if (absl::IsNotFound(list.status())) {
+    return absl::FailedPreconditionError(absl::StrCat("no returns are stored for LA ", la,
+                                                      ", so there is no report for ", period, ": ",
+                                                      list.status().message()));
+  }
+  if (!list.ok()) {
+    *note = absl::StrCat("The returns behind these figures could not be listed: ", list.status().message());
+    return std::vector<v1::ReturnCoverage>{};
+  }
+  std::vector<v1::ReturnCoverage> coverage = CoverageOf(*list, la, fy + 1);
+  if (!AnyStored(*list, la, fy + 1)) {
+    std::vector<std::string> why;
+    for (const auto& c : coverage) {
+      if (c.expected()) why.push_back(absl::StrCat(c.name(), ": ", c.status(), " (", c.detail(), ")"));
+    }
+    return absl::FailedPreconditionError(absl::StrCat("no returns are stored for LA ", la, " in ", period,
+                                                      ", so there is no report: ", absl::StrJoin(why, "; "),
+                                                      ". Send the year's returns (carestat run --inbox) first."));
+  }
+  return coverage;
 }
 
 bool AnyStored(const v1::ListReturnsResponse& list, const std::string& la, int collection_year) {

@@ -11,8 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "carestat/v1/ingestion.pb.h"
 #include "carestat/v1/reporting.pb.h"
+#include "services/reporting/reports/source.h"
 
 namespace carestat {
 
@@ -30,6 +32,13 @@ const std::vector<ExpectedReturn>& ExpectedReturns();
 // missing, then every other return stored for the year (expected false).
 std::vector<v1::ReturnCoverage> CoverageOf(const v1::ListReturnsResponse& list, const std::string& la,
                                            int collection_year);
+
+// The coverage of the financial year `fy` from a source of returns (nullptr: none, and
+// *note says so), or FAILED_PRECONDITION naming every expected return and why it is not
+// there when the LA has no return stored for the year: a year with none is not a report.
+// A source that cannot list sets *note and gives no rows.
+absl::StatusOr<std::vector<v1::ReturnCoverage>> YearCoverage(ReturnsSource* returns, const std::string& la, int fy,
+                                                             std::string* note);
 
 // Whether the LA has any return stored for the collection year.
 bool AnyStored(const v1::ListReturnsResponse& list, const std::string& la, int collection_year);

@@ -475,6 +475,9 @@ absl::StatusOr<v1::SelfAssessment> BuildSelfAssessment(const std::string& la, co
   auto start = ParseFinancialYear(year, &problem);
   if (!start) return absl::InvalidArgumentError(problem);
   const int last = *start;
+  // A year with no stored return is not a report (the data-quality section lists them).
+  std::string no_list;
+  if (auto c = YearCoverage(returns, la, last, &no_list); !c.ok()) return c.status();
   SeriesBook book(&metrics, la, last - 2, last);
   if (absl::Status s = book.Load(); !s.ok()) return s;
 

@@ -489,6 +489,7 @@ TEST(DocxTest, AnnualReportHasEveryTableHeadingAndChart) {
     }
     for (size_t i = 0; i < sections.size(); ++i) want.push_back(absl::StrCat(i + 2, ". ", sections[i]));
     want.push_back(absl::StrCat(sections.size() + 2, ". Key figures, comparators and ratings"));
+    want.push_back(absl::StrCat(sections.size() + 3, ". Returns behind these figures"));
     want.push_back("Notes on the figures");
     EXPECT_EQ(Headings(doc), want);
     // The cover: a two-column table with the status of this rendering.
