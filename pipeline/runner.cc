@@ -1,5 +1,7 @@
 #include "pipeline/runner.h"
 
+#include <unistd.h>
+
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -140,12 +142,53 @@ absl::Status StaleFigures(v1::Metrics::Stub& met, const std::string& la, const v
   return absl::OkStatus();
 }
 
+// The council's narrative beside the year's returns (INBOX/<LA>/<collection year>/
+// narrative.md), stored with reporting so the reports below carry it. A narrative that
+// cannot be read or is refused (an unknown heading, raw HTML, ...) is reported by file
+// and line; the reports are still written, with the narrative stored before, if any.
+void PutInboxNarrative(v1::Reporting::Stub& rep, const std::string& la, const std::string& year,
+                       const RunOptions& o) {
+  if (o.ingest.inbox.empty()) return;
+  std::string problem;
+  auto start = ParseFinancialYear(year, &problem);
+  if (!start) return;
+  const fs::path path = fs::path(o.ingest.inbox) / la / std::to_string(*start + 1) / kNarrativeFileName;
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(path, ec))) return;
+  auto fd = OpenRegularFile(path.string());
+  if (!fd.ok()) {
+    std::fprintf(stderr, "LA %s: %s: %s; the reports are written without it\n", la.c_str(),
+                 SafeName(path.string()).c_str(), std::string(fd.status().message()).c_str());
+    return;
+  }
+  std::string text;
+  char buf[65536];
+  for (ssize_t n; (n = ::read(fd->get(), buf, sizeof buf)) > 0 && text.size() <= (1 << 20);)
+    text.append(buf, static_cast<size_t>(n));
+  v1::PutNarrativeRequest req;
+  req.set_la(la);
+  req.set_year(year);
+  req.set_text(text);
+  req.set_file_name(absl::StrCat(la, "/", *start + 1, "/", kNarrativeFileName));
+  v1::PutNarrativeResponse resp;
+  grpc::ClientContext c;
+  grpc::Status s = rep.PutNarrative(WithDeadline(&c, 120), req, &resp);
+  if (!s.ok()) {
+    std::fprintf(stderr, "LA %s: the narrative was not taken: %s; the reports are written with the one stored before, "
+                 "if any\n", la.c_str(), s.error_message().c_str());
+    return;
+  }
+  std::printf("narrative %s (%d sections%s)\n", SafeName(path.string()).c_str(), resp.sections(),
+              resp.stale_sentences() > 0 ? absl::StrCat(", ", resp.stale_sentences(), " stale sentences").c_str() : "");
+}
+
 // Both reports of one LA's year, every format, written beside each other under `dir`.
 // A report metrics cannot build because the LA was never recomputed gets it recomputed
 // once, then tried again.
 absl::Status WriteReports(v1::Metrics::Stub& met, v1::Reporting::Stub& rep, const std::string& la,
                           const std::string& year, const RunOptions& o, bool* recomputed) {
   const fs::path dir = fs::path(o.out_dir) / la / year;
+  PutInboxNarrative(rep, la, year, o);
   v1::AnnualReport annual;
   v1::SelfAssessment assessment;
   for (int pass = 0;; ++pass) {

@@ -27,7 +27,9 @@
 #include "services/common/text.h"
 #include "services/reporting/format.h"
 #include "services/reporting/render/chart.h"
+#include "services/reporting/render/narrative_text.h"
 #include "services/reporting/render/text.h"
+#include "services/reporting/reports/narrative.h"
 #include "services/reporting/reports/rating.h"
 
 namespace carestat {
@@ -779,10 +781,59 @@ absl::StatusOr<ChartImage> RasteriseChart(const std::string& inline_svg, double 
   return out;
 }
 
+namespace {
+
+// The council's text as Word runs: **strong** bold; *emphasis* plain (its asterisks dropped).
+std::vector<Run> NarrativeRuns(const std::string& text) {
+  std::vector<Run> runs;
+  for (const Span& s : EmphasisSpans(text)) runs.push_back(Run{s.text, s.bold});
+  return runs;
+}
+
+void NarrativeParas(Doc* doc, const v1::NarrativeSection* s) {
+  if (s == nullptr) return;
+  for (const auto& p : s->paragraphs()) {
+    if (p.list_item()) doc->Bullet(NarrativeRuns(p.text()));
+    else doc->Para(NarrativeRuns(p.text()));
+  }
+}
+
+// With a narrative, the cover sheet is the Cabinet paper's (its fields from the file,
+// "not yet written" where empty), then the report's own rows; its recommendations and
+// reasons follow it.
+void AnnualCover(Doc* doc, const v1::AnnualReport& r, const std::string& title, bool published) {
+  if (!r.has_narrative()) {
+    Cover(doc, title, r.la(), r.la_name(), r.year(), r.generated_unix_ms(), published);
+    return;
+  }
+  const v1::Narrative& n = r.narrative();
+  doc->Para(absl::StrCat(LaName(r.la(), r.la_name()), " \u00B7 Cabinet"), "Organisation");
+  doc->Title(title);
+  CoverRows rows;
+  for (const auto& c : n.cover()) rows.push_back({c.label(), c.value().empty() ? kNotYetWritten : c.value()});
+  for (auto& row : DefaultCover(title, r.la(), r.la_name(), r.year(), r.generated_unix_ms(), published)) {
+    if (row.first != "Report") rows.push_back(std::move(row));
+  }
+  doc->Raw(DocxCoverTable(rows));
+  for (const auto& [heading, list] :
+       {std::pair{"Recommendation(s)", &n.recommendations()}, std::pair{"Reason(s)", &n.reasons()}}) {
+    doc->Heading(2, heading);
+    if (list->empty()) doc->Note(absl::StrCat(heading, ": ", kNotYetWritten, "."));
+    int k = 0;
+    for (const auto& item : *list) {
+      std::vector<Run> runs = {Run{absl::StrCat("(", ++k, ") ")}};
+      for (auto& run : NarrativeRuns(item)) runs.push_back(std::move(run));
+      doc->Para(runs);
+    }
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> RenderDocx(const v1::AnnualReport& r, bool published) {
   const std::string title = absl::StrCat("Children's Social Care Annual Report ", YearSlash(r.year()));
   Doc doc;
-  Cover(&doc, title, r.la(), r.la_name(), r.year(), r.generated_unix_ms(), published);
+  AnnualCover(&doc, r, title, published);
   std::string previous_year = r.year();
   for (const auto& t : r.tables()) {
     if (t.periods_size() >= 2) previous_year = t.periods(t.periods_size() - 2);
@@ -805,6 +856,7 @@ absl::StatusOr<std::string> RenderDocx(const v1::AnnualReport& r, bool published
   };
 
   doc.Heading(1, "1. Summary");
+  NarrativeParas(&doc, NarrativeFor(r, "summary"));
   doc.Para(absl::StrCat("This report gives an overview of safeguarding and looked after children activity and "
                         "performance in ", LaName(r.la(), r.la_name()), " for ", YearSlash(r.year()),
                         ", with comparisons to statistical neighbours, London and England where those figures are "
@@ -838,8 +890,10 @@ absl::StatusOr<std::string> RenderDocx(const v1::AnnualReport& r, bool published
   int n = 1;
   for (const auto& section : sections) {
     doc.Heading(1, absl::StrCat(++n, ". ", section));
+    NarrativeParas(&doc, NarrativeFor(r, "section:" + section));
     if (auto placed = kPlaced.find(section); placed != kPlaced.end()) {
       for (const auto& id : placed->second) {
+        NarrativeParas(&doc, NarrativeFor(r, id));
         if (auto t = tables.find(id); t != tables.end()) SeedTable(&doc, *t->second);
         if (auto f = figures.find(id); f != figures.end()) {
           if (absl::Status s = doc.Figure(*f->second); !s.ok()) return s;
@@ -858,15 +912,29 @@ absl::StatusOr<std::string> RenderDocx(const v1::AnnualReport& r, bool published
     return false;
   };
   for (const auto& t : r.tables()) {
-    if (!placed(t.id())) SeedTable(&doc, t);
+    if (placed(t.id())) continue;
+    NarrativeParas(&doc, NarrativeFor(r, t.id()));
+    SeedTable(&doc, t);
   }
   for (const auto& f : r.figures()) {
     if (placed(f.id())) continue;
+    NarrativeParas(&doc, NarrativeFor(r, f.id()));
     if (absl::Status s = doc.Figure(f); !s.ok()) return s;
+  }
+  if (r.has_narrative()) {
+    doc.Heading(1, absl::StrCat(++n, ". Implications"));
+    for (const auto& [name, anchor] : NarrativeImplications()) {
+      doc.Heading(2, name);
+      const v1::NarrativeSection* s = NarrativeFor(r, anchor);
+      if (s != nullptr) NarrativeParas(&doc, s);
+      else doc.Note(absl::StrCat(name, " implications: ", kNotYetWritten, "."));
+    }
   }
   doc.Heading(1, absl::StrCat(++n, ". Key figures, comparators and ratings"));
   for (const auto& section : sections) FactsTable(&doc, by_section[section], section, r.year(), previous_year);
-  Notes(&doc, published, {r.rating_rule()});
+  std::vector<std::string> notes = {r.rating_rule()};
+  if (!r.narrative().stale().empty()) notes.push_back(StaleNote(r.narrative().stale()));
+  Notes(&doc, published, notes);
   doc.Para(absl::StrCat(LaWords(r.la(), r.la_name()), " \u00B7 ", title, " \u00B7 ", StatusWords(published)), "Source");
   return doc.Zip(absl::StrCat(LaName(r.la(), r.la_name()), ": ", title),
                  absl::StrCat(LaName(r.la(), r.la_name()), " \u00B7 ", title), r.generated_unix_ms());

@@ -6,8 +6,10 @@
 #include "absl/strings/str_cat.h"
 #include "services/reporting/format.h"
 #include "services/reporting/render/chart.h"
+#include "services/reporting/render/narrative_text.h"
 #include "services/reporting/render/render.h"
 #include "services/reporting/render/text.h"
+#include "services/reporting/reports/narrative.h"
 #include "services/reporting/reports/rating.h"
 
 namespace carestat {
@@ -41,6 +43,8 @@ h4{font-size:1rem;margin:1.2rem 0 .3rem}h5{font-size:.95rem;margin:1rem 0 .3rem}
 table.assessment{margin-top:1rem}table.assessment th.c-measure{width:19%}table.assessment th.c-dir{width:6.3rem}
 table.assessment th.c-rank{width:6.8rem}ul.findings li{margin:.2rem 0}p.slot-empty,p.none{color:var(--muted);font-style:italic}
 td.na{color:var(--muted);font-style:italic}
+.stale{background:#FFF7BF;border-left:4px solid #D4351C;padding-left:.4em}
+p.na{color:var(--muted);font-style:italic}
 td.sup{font-weight:bold;color:var(--ink)}
 header.cover table{width:auto;font-size:.92rem}
 header.cover table th{background:#eef2f7;text-align:left;width:11rem;font-weight:bold}
@@ -335,6 +339,40 @@ std::string DataQualityHtml(const v1::DataQuality& dq) {
 }  // namespace
 
 
+// The council's cover sheet (the Cabinet paper's), recommendations and reasons; "" without a narrative.
+std::string NarrativeCoverHtml(const v1::AnnualReport& r) {
+  if (!r.has_narrative()) return "";
+  const v1::Narrative& n = r.narrative();
+  std::string h = "<section class=\"chapter\" id=\"cover-sheet\">\n<h2>Cover sheet</h2>\n<table class=\"cover-sheet\">\n"
+                  "<caption class=\"visually-hidden\">The report's cover sheet</caption>\n";
+  for (const auto& c : n.cover()) {
+    absl::StrAppend(&h, "<tr><th scope=\"row\">", HtmlEscape(c.label()), "</th><td",
+                    c.value().empty() ? " class=\"na\"" : "", ">", HtmlEscape(c.value().empty() ? kNotYetWritten : c.value()),
+                    "</td></tr>\n");
+  }
+  h += "</table>\n";
+  for (const auto& [title, list] : {std::pair{"Recommendation(s)", &n.recommendations()}, std::pair{"Reason(s)", &n.reasons()}}) {
+    absl::StrAppend(&h, "<h3>", title, "</h3>\n");
+    if (list->empty()) absl::StrAppend(&h, "<p class=\"na\">", title, ": ", kNotYetWritten, ".</p>\n");
+    else h += "<ol>\n";
+    for (const auto& item : *list) absl::StrAppend(&h, "<li>", EmphasisHtml(item), "</li>\n");
+    if (!list->empty()) h += "</ol>\n";
+  }
+  return h + "</section>\n";
+}
+
+std::string NarrativeImplicationsHtml(const v1::AnnualReport& r, int number) {
+  if (!r.has_narrative()) return "";
+  std::string h = absl::StrCat("<section class=\"chapter\" id=\"implications\">\n<h2>", number, ". Implications</h2>\n");
+  for (const auto& [name, anchor] : NarrativeImplications()) {
+    absl::StrAppend(&h, "<h3>", HtmlEscape(name), "</h3>\n");
+    const v1::NarrativeSection* s = NarrativeFor(r, anchor);
+    h += s != nullptr ? NarrativeHtml(s)
+                      : absl::StrCat("<p class=\"na\">", HtmlEscape(name), " implications: ", kNotYetWritten, ".</p>\n");
+  }
+  return h + "</section>\n";
+}
+
 std::string RenderHtml(const v1::AnnualReport& r, bool published) {
   const std::string title = absl::StrCat("Children's Social Care Annual Report ", YearSlash(r.year()));
   std::string h = Head(absl::StrCat(r.la_name().empty() ? "LA " + r.la() : r.la_name(), ": ", title));
@@ -368,8 +406,10 @@ std::string RenderHtml(const v1::AnnualReport& r, bool published) {
   h += "<li><a href=\"#key-figures\">Key figures, comparators and ratings</a></li>\n<li><a href=\"#notes\">Notes on the "
        "figures</a></li>\n</ol>\n</nav>\n";
 
+  h += NarrativeCoverHtml(r);
   // Summary.
   h += "<section class=\"chapter\" id=\"summary\">\n<h2>1. Summary</h2>\n";
+  h += NarrativeHtml(NarrativeFor(r, "summary"));
   absl::StrAppend(&h, "<p>This report gives an overview of safeguarding and looked after children activity and "
                       "performance in ", HtmlEscape(r.la_name().empty() ? "LA " + r.la() : r.la_name()), " for ",
                   HtmlEscape(YearSlash(r.year())),
@@ -408,8 +448,10 @@ std::string RenderHtml(const v1::AnnualReport& r, bool published) {
     ++n;
     absl::StrAppend(&h, "<section class=\"chapter\" id=\"section-", n - 1, "\">\n<h2>", n, ". ", HtmlEscape(section),
                     "</h2>\n");
+    h += NarrativeHtml(NarrativeFor(r, "section:" + section));
     if (auto placed = kPlaced.find(section); placed != kPlaced.end()) {
       for (const auto& id : placed->second) {
+        h += NarrativeHtml(NarrativeFor(r, id));
         if (auto t = tables.find(id); t != tables.end()) h += SeedTable(*t->second);
         if (auto f = figures.find(id); f != figures.end()) h += FigureBlock(*f->second);
       }
@@ -424,15 +466,16 @@ std::string RenderHtml(const v1::AnnualReport& r, bool published) {
     for (const auto& [s, ids] : kPlaced) {
       for (const auto& id : ids) placed = placed || (id == t.id() && by_section.count(s));
     }
-    if (!placed) h += SeedTable(t);
+    if (!placed) h += NarrativeHtml(NarrativeFor(r, t.id())) + SeedTable(t);
   }
   for (const auto& f : r.figures()) {
     bool placed = false;
     for (const auto& [s, ids] : kPlaced) {
       for (const auto& id : ids) placed = placed || (id == f.id() && by_section.count(s));
     }
-    if (!placed) h += FigureBlock(f);
+    if (!placed) h += NarrativeHtml(NarrativeFor(r, f.id())) + FigureBlock(f);
   }
+  if (r.has_narrative()) h += NarrativeImplicationsHtml(r, ++n);
 
   absl::StrAppend(&h, "<section class=\"chapter\" id=\"key-figures\">\n<h2>", ++n,
                   ". Key figures, comparators and ratings</h2>\n");
@@ -440,7 +483,9 @@ std::string RenderHtml(const v1::AnnualReport& r, bool published) {
     h += FactsTable(by_section[section], section, r.year(), previous_year);
   }
   h += "</section>\n";
-  h += Notes(published, {r.rating_rule()});
+  std::vector<std::string> notes = {r.rating_rule()};
+  if (!r.narrative().stale().empty()) notes.push_back(StaleNote(r.narrative().stale()));
+  h += Notes(published, notes);
   absl::StrAppend(&h, "<footer>", HtmlEscape(LaWords(r.la(), r.la_name())), " &middot; ", HtmlEscape(title),
                   " &middot; ", HtmlEscape(StatusWords(published)), "</footer>\n</body>\n</html>\n");
   return h;

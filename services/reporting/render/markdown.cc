@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "services/reporting/format.h"
+#include "services/reporting/render/narrative_text.h"
+#include "services/reporting/reports/narrative.h"
 #include "services/reporting/render/render.h"
 #include "services/reporting/render/text.h"
 #include "services/reporting/reports/rating.h"
@@ -113,6 +115,39 @@ std::string DataQualityMarkdown(const v1::DataQuality& dq) {
   return md;
 }
 
+// The council's cover sheet, summary, recommendations and reasons (docs/NARRATIVE.md),
+// before the tables as in the Cabinet paper; nothing without a narrative.
+std::string NarrativeFrontMarkdown(const v1::AnnualReport& r) {
+  if (!r.has_narrative()) return "";
+  const v1::Narrative& n = r.narrative();
+  std::string md = "## Cover sheet\n\n" + Header({"Field", "Value"}, 2);
+  for (const auto& c : n.cover())
+    absl::StrAppend(&md, "| ", Md(c.label()), " | ", c.value().empty() ? kNotYetWritten : Md(c.value()), " |\n");
+  md += "\n## Summary\n\n";
+  const v1::NarrativeSection* summary = NarrativeFor(r, "summary");
+  md += summary != nullptr ? NarrativeMarkdown(summary) : absl::StrCat("Summary: ", kNotYetWritten, ".\n\n");
+  for (const auto& [title, list] : {std::pair{"Recommendation(s)", &n.recommendations()}, std::pair{"Reason(s)", &n.reasons()}}) {
+    absl::StrAppend(&md, "## ", title, "\n\n");
+    if (list->empty()) absl::StrAppend(&md, title, ": ", kNotYetWritten, ".\n");
+    int k = 0;
+    for (const auto& item : *list) absl::StrAppend(&md, ++k, ". ", Md(item), "\n");
+    md += "\n";
+  }
+  return md;
+}
+
+// The implications, after the figures as in the Cabinet paper.
+std::string NarrativeImplicationsMarkdown(const v1::AnnualReport& r) {
+  if (!r.has_narrative()) return "";
+  std::string md = "## Implications\n\n";
+  for (const auto& [name, anchor] : NarrativeImplications()) {
+    absl::StrAppend(&md, "### ", name, "\n\n");
+    const v1::NarrativeSection* s = NarrativeFor(r, anchor);
+    md += s != nullptr ? NarrativeMarkdown(s) : absl::StrCat(name, " implications: ", kNotYetWritten, ".\n\n");
+  }
+  return md;
+}
+
 }  // namespace
 
 std::string RenderMarkdown(const v1::AnnualReport& r, bool published) {
@@ -128,12 +163,14 @@ std::string RenderMarkdown(const v1::AnnualReport& r, bool published) {
   for (const auto& t : r.tables()) {
     if (t.periods_size() >= 2) previous_year = t.periods(t.periods_size() - 2);
   }
+  md += NarrativeFrontMarkdown(r);
   md += "## Tables\n\n";
-  for (const auto& t : r.tables()) md += SeedTable(t);
+  for (const auto& t : r.tables()) md += NarrativeMarkdown(NarrativeFor(r, t.id())) + SeedTable(t);
   md += "## Figures\n\n";
-  for (const auto& f : r.figures()) md += FigureTable(f);
+  for (const auto& f : r.figures()) md += NarrativeMarkdown(NarrativeFor(r, f.id())) + FigureTable(f);
   for (const auto& section : sections) {
     absl::StrAppend(&md, "## ", section, "\n\n");
+    md += NarrativeMarkdown(NarrativeFor(r, "section:" + section));
     for (const v1::Fact* f : by_section[section]) absl::StrAppend(&md, "- ", FactSentence(*f), "\n");
     md += "\n";
     md += Header({"Measure", r.year(), previous_year, "Change", "England", "London", "Stat. neighbours", "DfE rank",
@@ -160,7 +197,10 @@ std::string RenderMarkdown(const v1::AnnualReport& r, bool published) {
     md += "\n";
     if (marked) absl::StrAppend(&md, kPublishedMarkNote, "\n\n");
   }
-  md += Notes(published, {r.rating_rule()});
+  md += NarrativeImplicationsMarkdown(r);
+  std::vector<std::string> notes = {r.rating_rule()};
+  if (!r.narrative().stale().empty()) notes.push_back(StaleNote(r.narrative().stale()));
+  md += Notes(published, notes);
   return md;
 }
 

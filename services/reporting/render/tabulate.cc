@@ -119,6 +119,31 @@ std::vector<DataTable> Tabulate(const v1::AnnualReport& r) {
       for (const auto& v : s.values()) cells.push_back(OutCell::Of(v, f.unit()));
     }
   }
+  // The council's narrative: a row per paragraph, with whether it quotes a changed figure.
+  if (r.has_narrative()) {
+    DataTable& n = out.emplace_back();
+    n.name = "narrative";
+    n.sheet = "Narrative";
+    n.title = "The council's narrative: cover sheet, recommendations, reasons and text beside the figures";
+    n.source = absl::StrCat("The council's own text, from ", r.narrative().file_name());
+    n.header = {"section", "paragraph", "stale", "text"};
+    n.key_columns = {0, 1};
+    for (const auto& c : r.narrative().cover())
+      n.rows.push_back({OutCell::Text("Cover sheet: " + c.label()), OutCell::Integer(1), OutCell::Text("no"),
+                        OutCell::Text(c.value())});
+    int k = 0;
+    for (const auto& rec : r.narrative().recommendations())
+      n.rows.push_back({OutCell::Text("Recommendations"), OutCell::Integer(++k), OutCell::Text("no"), OutCell::Text(rec)});
+    k = 0;
+    for (const auto& rea : r.narrative().reasons())
+      n.rows.push_back({OutCell::Text("Reasons"), OutCell::Integer(++k), OutCell::Text("no"), OutCell::Text(rea)});
+    for (const auto& s : r.narrative().sections()) {
+      k = 0;
+      for (const auto& p : s.paragraphs())
+        n.rows.push_back({OutCell::Text(s.heading()), OutCell::Integer(++k), OutCell::Text(p.stale() ? "yes" : "no"),
+                          OutCell::Text(p.text())});
+    }
+  }
   DataTable& facts = out.emplace_back();
   facts.name = "facts";
   facts.sheet = "Facts";
