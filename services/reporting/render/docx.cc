@@ -802,7 +802,7 @@ void NarrativeParas(Doc* doc, const v1::NarrativeSection* s) {
 // "not yet written" where empty), then the report's own rows; its recommendations and
 // reasons follow it.
 void AnnualCover(Doc* doc, const v1::AnnualReport& r, const std::string& title, bool published) {
-  if (!r.has_narrative()) {
+  if (!HasNarrative(r)) {
     Cover(doc, title, r.la(), r.la_name(), r.year(), r.generated_unix_ms(), published);
     return;
   }
@@ -921,7 +921,7 @@ absl::StatusOr<std::string> RenderDocx(const v1::AnnualReport& r, bool published
     NarrativeParas(&doc, NarrativeFor(r, f.id()));
     if (absl::Status s = doc.Figure(f); !s.ok()) return s;
   }
-  if (r.has_narrative()) {
+  if (HasNarrative(r)) {
     doc.Heading(1, absl::StrCat(++n, ". Implications"));
     for (const auto& [name, anchor] : NarrativeImplications()) {
       doc.Heading(2, name);

@@ -341,9 +341,9 @@ std::string DataQualityHtml(const v1::DataQuality& dq) {
 
 // The council's cover sheet (the Cabinet paper's), recommendations and reasons; "" without a narrative.
 std::string NarrativeCoverHtml(const v1::AnnualReport& r) {
-  if (!r.has_narrative()) return "";
+  if (!HasNarrative(r)) return "";
   const v1::Narrative& n = r.narrative();
-  std::string h = "<section class=\"chapter\" id=\"cover-sheet\">\n<h2>Cover sheet</h2>\n<table class=\"cover-sheet\">\n"
+  std::string h = "<section class=\"cover-sheet\" id=\"cover-sheet\">\n<h2>Cover sheet</h2>\n<table class=\"cover-sheet\">\n"
                   "<caption class=\"visually-hidden\">The report's cover sheet</caption>\n";
   for (const auto& c : n.cover()) {
     absl::StrAppend(&h, "<tr><th scope=\"row\">", HtmlEscape(c.label()), "</th><td",
@@ -362,7 +362,7 @@ std::string NarrativeCoverHtml(const v1::AnnualReport& r) {
 }
 
 std::string NarrativeImplicationsHtml(const v1::AnnualReport& r, int number) {
-  if (!r.has_narrative()) return "";
+  if (!HasNarrative(r)) return "";
   std::string h = absl::StrCat("<section class=\"chapter\" id=\"implications\">\n<h2>", number, ". Implications</h2>\n");
   for (const auto& [name, anchor] : NarrativeImplications()) {
     absl::StrAppend(&h, "<h3>", HtmlEscape(name), "</h3>\n");
@@ -475,7 +475,7 @@ std::string RenderHtml(const v1::AnnualReport& r, bool published) {
     }
     if (!placed) h += NarrativeHtml(NarrativeFor(r, f.id())) + FigureBlock(f);
   }
-  if (r.has_narrative()) h += NarrativeImplicationsHtml(r, ++n);
+  if (HasNarrative(r)) h += NarrativeImplicationsHtml(r, ++n);
 
   absl::StrAppend(&h, "<section class=\"chapter\" id=\"key-figures\">\n<h2>", ++n,
                   ". Key figures, comparators and ratings</h2>\n");

@@ -118,7 +118,7 @@ std::string DataQualityMarkdown(const v1::DataQuality& dq) {
 // The council's cover sheet, summary, recommendations and reasons (docs/NARRATIVE.md),
 // before the tables as in the Cabinet paper; nothing without a narrative.
 std::string NarrativeFrontMarkdown(const v1::AnnualReport& r) {
-  if (!r.has_narrative()) return "";
+  if (!HasNarrative(r)) return "";
   const v1::Narrative& n = r.narrative();
   std::string md = "## Cover sheet\n\n" + Header({"Field", "Value"}, 2);
   for (const auto& c : n.cover())
@@ -138,7 +138,7 @@ std::string NarrativeFrontMarkdown(const v1::AnnualReport& r) {
 
 // The implications, after the figures as in the Cabinet paper.
 std::string NarrativeImplicationsMarkdown(const v1::AnnualReport& r) {
-  if (!r.has_narrative()) return "";
+  if (!HasNarrative(r)) return "";
   std::string md = "## Implications\n\n";
   for (const auto& [name, anchor] : NarrativeImplications()) {
     absl::StrAppend(&md, "### ", name, "\n\n");

@@ -34,6 +34,8 @@ std::vector<Span> EmphasisSpans(const std::string& text) {
   return out;
 }
 
+bool HasNarrative(const v1::AnnualReport& r) { return r.narrative().cover_size() > 0; }
+
 const v1::NarrativeSection* NarrativeFor(const v1::AnnualReport& r, const std::string& anchor) {
   for (const auto& s : r.narrative().sections()) {
     if (s.anchor() == anchor) return s.paragraphs().empty() ? nullptr : &s;

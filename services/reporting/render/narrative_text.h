@@ -21,6 +21,10 @@ struct Span {
 // "**x**" bold, "*x*" italic; a text whose asterisks do not pair is one plain span.
 std::vector<Span> EmphasisSpans(const std::string& text);
 
+// Whether the report carries a narrative. Not has_narrative(): code that walks the report
+// by reflection (disclosure control) may leave an empty one behind.
+bool HasNarrative(const v1::AnnualReport& r);
+
 // The section of the narrative beside `anchor` ("table1", "summary", "section:Child
 // protection", "implications_financial"); null when the narrative has none, or only
 // TODO guidance there (a placeholder is printed instead where one is due).

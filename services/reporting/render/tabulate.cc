@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "services/reporting/format.h"
+#include "services/reporting/render/narrative_text.h"
 #include "services/reporting/reports/rating.h"
 #include "services/reporting/reports/series.h"
 #include "services/reporting/render/text.h"
@@ -120,7 +121,7 @@ std::vector<DataTable> Tabulate(const v1::AnnualReport& r) {
     }
   }
   // The council's narrative: a row per paragraph, with whether it quotes a changed figure.
-  if (r.has_narrative()) {
+  if (HasNarrative(r)) {
     DataTable& n = out.emplace_back();
     n.name = "narrative";
     n.sheet = "Narrative";

@@ -547,6 +547,8 @@ namespace {
 // "Number of referrals" -> "the number of referrals"; "% of children ..." -> "the
 // percentage of children ..."; "No. of open ..." -> "the number of open ...".
 std::string Subject(std::string label) {
+  // A chart's title names its axis: "... per 10,000 by year".
+  if (absl::EndsWith(label, " by year")) label.resize(label.size() - 8);
   if (absl::StartsWith(label, "No. of ")) label = "number of " + label.substr(7);
   else if (absl::StartsWith(label, "% of ")) label = "percentage of " + label.substr(5);
   else if (label.size() > 1 && std::isupper(static_cast<unsigned char>(label[0])) &&
@@ -562,7 +564,7 @@ std::string Marker(const std::string& key, const std::map<std::string, QuotedFig
 
 // Sentences on one series of values over `periods`: the change over the last year,
 // the previous year's figure, and how far back the figure was last as high (or low).
-std::string SeriesSentences(const std::string& subject, const std::string& base,
+std::string SeriesSentences(const std::string& subject, const std::string& base, const std::string& unit,
                             const google::protobuf::RepeatedPtrField<v1::Cell>& values,
                             const google::protobuf::RepeatedPtrField<std::string>& periods,
                             const std::map<std::string, QuotedFigure>& figures) {
@@ -582,7 +584,10 @@ std::string SeriesSentences(const std::string& subject, const std::string& base,
     out = absl::StrCat(subject, " was unchanged at ", now, " in ", periods[n - 1], ".");
   } else {
     const bool rose = v > p;
-    const bool with_pct = change != figures.end() && change->second.text != kNotAvailable && p != 0;
+    // A percentage's change in per cent of itself misleads ("rose by 1% to 24.5%"): the
+    // two years' figures say it.
+    const bool with_pct =
+        change != figures.end() && change->second.text != kNotAvailable && p != 0 && !IsPercentUnit(unit);
     out = absl::StrCat(subject, rose ? " rose" : " fell", with_pct ? " by " + Marker(base + "change_1y", figures) : "",
                        " to ", now, " in ", periods[n - 1], ", compared with ", before, " in ", periods[n - 2], ".");
     // The highest (lowest) since: the last earlier year at or beyond this figure.
@@ -638,7 +643,7 @@ std::string DraftNarrative(const v1::AnnualReport& r, const v1::SelfAssessment* 
     std::vector<std::string> sentences;
     for (const auto& row : t.rows()) {
       const std::string base = absl::StrCat(t.id(), "/", KeyOf(row.indicator(), row.breakdown()), "/");
-      std::string s = SeriesSentences(Subject(row.label()), base, row.values(), t.periods(), figures);
+      std::string s = SeriesSentences(Subject(row.label()), base, row.unit(), row.values(), t.periods(), figures);
       if (s.empty()) continue;
       std::vector<std::pair<std::string, std::string>> named;
       for (int i = 0; i < row.comparators_size() && i < t.comparator_entities_size(); ++i) {
@@ -660,7 +665,7 @@ std::string DraftNarrative(const v1::AnnualReport& r, const v1::SelfAssessment* 
       const auto& series = f.series(k);
       const std::string base = absl::StrCat(f.id(), "/", series.entity(), "/");
       if (k == 0) {
-        s = SeriesSentences(Subject(f.title()), base, series.values(), f.periods(), figures);
+        s = SeriesSentences(Subject(f.title()), base, f.unit(), series.values(), f.periods(), figures);
       } else if (n > 0 && series.values_size() >= n && series.values(n - 1).has_value()) {
         named.emplace_back(ComparatorWordsOf(series.entity()), Marker(base + f.periods(n - 1), figures));
       }
