@@ -134,8 +134,13 @@ absl::StatusOr<NarrativeFile> ParseNarrative(const std::string& text, const std:
         ++i;
         break;
       }
-      if (l.empty() || l[0] == '#') continue;
+      if (l.empty() || l[0] == '#') continue;   // a comment, as the draft's
       if (auto s = CheckLine(name, line, l); !s.ok()) return s;
+      if (absl::StrContains(l, "{{")) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            Where(name, line), ": a figure marker belongs in a section's text, not in the front matter, where it "
+                               "could not be checked against the figures"));
+      }
       if (absl::StartsWith(l, "- ")) {
         if (list == nullptr) {
           return absl::InvalidArgumentError(absl::StrCat(

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <regex>
 
 #include "absl/strings/match.h"
@@ -177,6 +178,8 @@ TEST(NarrativeParse, ErrorsNameTheFileLineAndWhat) {
       {"## Summary\n\nChild A123456789012 was seen.\n", "N.md line 3: this looks like a child's UPN"},
       {"## Summary\n\nBroken {{table1/contacts/2015-16 11,393}} marker.\n", "N.md line 3: the figure marker"},
       {"---\nauthor: <b>Jo</b>\n---\n", "N.md line 2: raw HTML"},
+      {"---\nrecommendations:\n- Note {{table1/contacts/2015-16 = 11,393}}\n---\n", "N.md line 3: a figure marker"},
+      {"---\n- stray item\n---\n", "N.md line 2: a '- ' item belongs under"},
   };
   for (const Bad& b : bad) {
     auto p = ParseNarrative(b.text, "N.md");
@@ -205,6 +208,41 @@ TEST(NarrativeRender, NoHtmlPassesThrough) {
       html, "<p>Fewer than &lt;5 &amp; more than 2 &gt; 1; <strong>strong</strong> and <em>em</em> &#39;quoted&#39;.</p>"))
       << html.substr(html.find("Fewer") - 200, 400);
   EXPECT_FALSE(absl::StrContains(html, "<5 staff>"));
+}
+
+// Whatever the file holds, reading, applying and rendering it never crash: each either
+// works or says why.
+TEST(NarrativeParse, AnyInputIsReadOrRefusedWithoutCrashing) {
+  FakeMetrics m = SeedLikeMetrics();
+  const v1::AnnualReport base = Annual(m);
+  const v1::SelfAssessment sa_base = Assessment(m);
+  const std::vector<std::string> tokens = {
+      "---", "\n", "\n\n", "## ", "Summary", "Table 1", "Figure 2", "Implications / Risk",
+      "Help and protection / Audit findings", "meeting: ", "recommendations:", "- ", "* ", "**", "*", "{{", "}}", " = ",
+      "table1/contacts/2015-16", "11,393", "TODO", "<", ">", "&", "\r", ":", "#", ".", " ", "x", "\xC3\xA9", "\xFF", "A123456789012"};
+  std::mt19937 rng(16);
+  int read = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string text;
+    const int n = static_cast<int>(rng() % 40);
+    for (int k = 0; k < n; ++k) text += tokens[rng() % tokens.size()];
+    auto f = ParseNarrative(text, "fuzz.md");
+    if (!f.ok()) {
+      EXPECT_TRUE(absl::StartsWith(f.status().message(), "fuzz.md line ")) << f.status();
+      continue;
+    }
+    ++read;
+    v1::AnnualReport r = base;
+    v1::SelfAssessment sa = sa_base;
+    (void)CheckHeadings(*f, NarrativeHeadings(&r, &sa));
+    if (ApplyNarrative(*f, &r).ok() && ApplyNarrative(*f, &sa).ok()) {
+      for (v1::Format format : {v1::MARKDOWN, v1::HTML, v1::CSV}) {
+        auto out = Render(r, format, i % 2 == 0);
+        EXPECT_TRUE(out.ok()) << out.status();
+      }
+    }
+  }
+  EXPECT_GT(read, 100) << "too few inputs were read to test the rest";
 }
 
 // The seed's words, generated: each figure marked, so it can be checked at every build.
