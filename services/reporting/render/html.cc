@@ -403,6 +403,7 @@ std::string RenderHtml(const v1::AnnualReport& r, bool published) {
   h += "<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n<li><a href=\"#summary\">Summary</a></li>\n";
   for (size_t i = 0; i < sections.size(); ++i)
     absl::StrAppend(&h, "<li><a href=\"#section-", i + 1, "\">", HtmlEscape(sections[i]), "</a></li>\n");
+  if (HasNarrative(r)) h += "<li><a href=\"#implications\">Implications</a></li>\n";
   h += "<li><a href=\"#key-figures\">Key figures, comparators and ratings</a></li>\n<li><a href=\"#notes\">Notes on the "
        "figures</a></li>\n</ol>\n</nav>\n";
 
@@ -595,7 +596,9 @@ std::string RenderHtml(const v1::SelfAssessment& sa, bool published) {
     slot(area.plans(), "h3");
     h += "</section>\n";
   }
-  h += Notes(published, {sa.rating_rule(), sa.direction_rule(), sa.findings_rule()});
+  std::vector<std::string> notes = {sa.rating_rule(), sa.direction_rule(), sa.findings_rule()};
+  if (!sa.narrative_stale().empty()) notes.push_back(StaleNote(sa.narrative_stale()));
+  h += Notes(published, notes);
   absl::StrAppend(&h, "<footer>", HtmlEscape(LaWords(sa.la(), sa.la_name())), " &middot; ", HtmlEscape(title),
                   " &middot; ", HtmlEscape(StatusWords(published)), "</footer>\n</body>\n</html>\n");
   return h;

@@ -268,7 +268,9 @@ std::string RenderMarkdown(const v1::SelfAssessment& sa, bool published) {
     if (area.id() == "leadership") md += DataQualityMarkdown(sa.data_quality());
     slot(area.plans(), "###");
   }
-  md += Notes(published, {sa.rating_rule(), sa.direction_rule(), sa.findings_rule()});
+  std::vector<std::string> notes = {sa.rating_rule(), sa.direction_rule(), sa.findings_rule()};
+  if (!sa.narrative_stale().empty()) notes.push_back(StaleNote(sa.narrative_stale()));
+  md += Notes(published, notes);
   return md;
 }
 

@@ -284,6 +284,37 @@ TEST(NarrativeDraft, SeedRegisterWithEveryFigureMarked) {
   EXPECT_EQ(paragraphs, 7) << "a paragraph for each table and figure; the TODOs are not printed";
 }
 
+// The self-evaluation's slots quote its evidence tables' figures the same way.
+TEST(NarrativeDraft, SelfEvaluationSlotQuotingAChangedFigureIsStale) {
+  FakeMetrics m = SeedLikeMetrics();
+  v1::SelfAssessment sa = Assessment(m);
+  const auto figures = QuotableFigures(sa);
+  auto it = figures.find("sa/cpp_year_end/2015-16");
+  ASSERT_NE(it, figures.end());
+  EXPECT_EQ(it->second.text, "253");
+  const NarrativeFile f = Parsed(
+      "## Help and protection / Audit findings\n\nAudits of the {{sa/cpp_year_end/2015-16 = 253}} plans found them "
+      "timely. Supervision was regular.\n");
+  ASSERT_TRUE(ApplyNarrative(f, &sa).ok());
+  EXPECT_EQ(sa.areas(0).evidence(0).paragraphs(0), "Audits of the 253 plans found them timely. Supervision was regular.");
+  EXPECT_EQ(sa.narrative_stale_size(), 0);
+
+  m.Put("301", "cpp_year_end", "", 2015, 260);
+  v1::SelfAssessment now = Assessment(m);
+  ASSERT_TRUE(ApplyNarrative(f, &now).ok());
+  EXPECT_EQ(now.areas(0).evidence(0).paragraphs(0),
+            "Audits of the 253 plans found them timely. [stale: this sentence quotes 253; the figure is now 260] "
+            "Supervision was regular.");
+  ASSERT_EQ(now.narrative_stale_size(), 1);
+  EXPECT_TRUE(absl::StrContains(now.narrative_stale(0), "Help and protection / Audit findings (N.md line 3)"));
+  for (v1::Format format : {v1::MARKDOWN, v1::HTML}) {
+    auto out = Render(now, format);
+    ASSERT_TRUE(out.ok());
+    EXPECT_TRUE(absl::StrContains(out->content(), "[stale: this sentence quotes 253; the figure is now 260]"));
+    EXPECT_TRUE(absl::StrContains(out->content(), "Stale sentences: 1")) << "listed in the notes";
+  }
+}
+
 // Issue 16's test: a draft generated, edited, re-rendered; a changed figure marks its
 // sentence stale in every format and the notes; unchanged ones are not.
 TEST(NarrativeDraft, EditedThenAFigureChanges) {
