@@ -145,21 +145,22 @@ absl::Status StaleFigures(v1::Metrics::Stub& met, const std::string& la, const v
 // The council's narrative beside the year's returns (INBOX/<LA>/<collection year>/
 // narrative.md), stored with reporting so the reports below carry it. A narrative that
 // cannot be read or is refused (an unknown heading, raw HTML, ...) is reported by file
-// and line; the reports are still written, with the narrative stored before, if any.
-void PutInboxNarrative(v1::Reporting::Stub& rep, const std::string& la, const std::string& year,
+// and line; the reports are still written, with the narrative stored before, if any, and
+// false says the run found a problem.
+bool PutInboxNarrative(v1::Reporting::Stub& rep, const std::string& la, const std::string& year,
                        const RunOptions& o) {
-  if (o.ingest.inbox.empty()) return;
+  if (o.ingest.inbox.empty()) return true;
   std::string problem;
   auto start = ParseFinancialYear(year, &problem);
-  if (!start) return;
+  if (!start) return true;
   const fs::path path = fs::path(o.ingest.inbox) / la / std::to_string(*start + 1) / kNarrativeFileName;
   std::error_code ec;
-  if (!fs::exists(fs::symlink_status(path, ec))) return;
+  if (!fs::exists(fs::symlink_status(path, ec))) return true;
   auto fd = OpenRegularFile(path.string());
   if (!fd.ok()) {
     std::fprintf(stderr, "LA %s: %s: %s; the reports are written without it\n", la.c_str(),
                  SafeName(path.string()).c_str(), std::string(fd.status().message()).c_str());
-    return;
+    return false;
   }
   std::string text;
   char buf[65536];
@@ -176,10 +177,11 @@ void PutInboxNarrative(v1::Reporting::Stub& rep, const std::string& la, const st
   if (!s.ok()) {
     std::fprintf(stderr, "LA %s: the narrative was not taken: %s; the reports are written with the one stored before, "
                  "if any\n", la.c_str(), s.error_message().c_str());
-    return;
+    return false;
   }
   std::printf("narrative %s (%d sections%s)\n", SafeName(path.string()).c_str(), resp.sections(),
               resp.stale_sentences() > 0 ? absl::StrCat(", ", resp.stale_sentences(), " stale sentences").c_str() : "");
+  return true;
 }
 
 // Both reports of one LA's year, every format, written beside each other under `dir`.
@@ -188,7 +190,6 @@ void PutInboxNarrative(v1::Reporting::Stub& rep, const std::string& la, const st
 absl::Status WriteReports(v1::Metrics::Stub& met, v1::Reporting::Stub& rep, const std::string& la,
                           const std::string& year, const RunOptions& o, bool* recomputed) {
   const fs::path dir = fs::path(o.out_dir) / la / year;
-  PutInboxNarrative(rep, la, year, o);
   v1::AnnualReport annual;
   v1::SelfAssessment assessment;
   for (int pass = 0;; ++pass) {
@@ -370,6 +371,7 @@ int RunPipeline(std::shared_ptr<grpc::Channel> ingestion, std::shared_ptr<grpc::
     auto cy = latest_year.find(la);
     if (cy == latest_year.end() || metrics_away) continue;
     const std::string year = FormatPeriod(FinancialYear(cy->second - 1));
+    if (!PutInboxNarrative(*rep, la, year, o) && code == 0) code = 1;
     if (auto s = WriteReports(*met, *rep, la, year, o, &recomputed); !s.ok()) {
       std::fprintf(stderr, "LA %s: %s; its reports were not written, and it is recomputed on the next run\n",
                    la.c_str(), std::string(s.message()).c_str());

@@ -117,6 +117,14 @@ TEST(NarrativeEndToEndTest, DraftEditReportDocxKeepAndInbox) {
   EXPECT_FALSE(absl::StrContains(rerun.out, "-> 301/2016/narrative")) << "uploaded as a return:\n" << rerun.out;
   const std::string written = Slurp(dir + "/out2/301/2015-16/annual-report.md");
   EXPECT_TRUE(absl::StrContains(written, "| Meeting | Cabinet, 18 October 2016 |")) << written.substr(0, 2000);
+
+  // A refused inbox narrative: the run says why and exits 1; the reports are written with
+  // the narrative stored before.
+  std::ofstream(dir + "/inbox/301/2016/narrative.md", std::ios::trunc) << "## Table 9\n\nNo such table.\n";
+  auto refused = RunCommand({carestat, "run", "--inbox", dir + "/inbox", "--out", dir + "/out3", "--data", dir + "/data"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_TRUE(absl::StrContains(refused.err, "301/2016/narrative.md line 1: the heading '## Table 9'")) << refused.err;
+  EXPECT_TRUE(absl::StrContains(Slurp(dir + "/out3/301/2015-16/annual-report.md"), "| Meeting | Cabinet, 18 October 2016 |"));
 }
 
 }  // namespace
