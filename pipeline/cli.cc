@@ -5,6 +5,7 @@
 //   carestat series --la 301 --indicator referrals [--from 2010-11] [--to 2015-16] [--json] (...)
 //   carestat benchmark --la 301 [--indicator referral_rate] [--year 2015-16] [--json] (...)
 //   carestat report annual|self-assessment --la 301 --year 2015-16 --format html|md|csv|json|xlsx|docx [--publish] -o FILE (...)
+//   carestat narrative --la 301 --year 2015-16 -o FILE (...)   a draft of the council's narrative file
 //   carestat synth --profile barking-and-dagenham --out INBOX [--seed N]
 //   carestat synth --las 152 --out INBOX [--seed N] [--years 2016] [--scale F] [--annex-a 1|all]
 //   carestat rekey (--data DIR | --ingestion-data DIR) --originals DIR[,DIR] [--dry-run] [--delete-old]
@@ -15,6 +16,7 @@
 #include <cmath>
 #include <csignal>
 #include <thread>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
@@ -53,6 +55,7 @@
 #include "services/ingestion/check.h"
 #include "services/ingestion/formats/rules.h"
 #include "services/reporting/render/pdf.h"
+#include "services/reporting/reports/narrative.h"
 
 namespace carestat {
 namespace {
@@ -69,6 +72,7 @@ const char kMainHelp[] =
     "  series      print one indicator over years\n"
     "  benchmark   an LA against England, its region, its neighbours and every LA (DfE's figures)\n"
     "  report      build and render the annual report or the self-assessment\n"
+    "  narrative   write a draft of the council's narrative for a report (docs/NARRATIVE.md)\n"
     "  synth       write a synthetic borough's (or a national year's) returns into an inbox\n"
     "  certs       make a local CA and TLS certificates for the servers and a client\n"
     "  token       make a bearer token for a principal and its tokens-file line\n"
@@ -580,6 +584,95 @@ int BenchmarkCommand(const Args& a) {
   return kOk;
 }
 
+// Reads a narrative file and stores it with reporting (PutNarrative), which checks it
+// against both reports first: an error names the file, line and heading.
+int PutNarrativeFile(v1::Reporting::Stub& stub, const std::string& path, const std::string& la,
+                     const std::string& year, const std::string& cmd) {
+  auto fd = OpenRegularFile(path);
+  if (!fd.ok()) return Usage(cmd, absl::StrCat("--narrative ", path, ": ", fd.status().message()));
+  std::string text;
+  char buf[65536];
+  for (ssize_t n; (n = ::read(fd->get(), buf, sizeof buf)) != 0;) {
+    if (n < 0) return Usage(cmd, absl::StrCat("--narrative ", path, ": cannot read it"));
+    text.append(buf, static_cast<size_t>(n));
+    if (text.size() > (1 << 20)) return Usage(cmd, absl::StrCat("--narrative ", path, ": larger than 1 MiB"));
+  }
+  v1::PutNarrativeRequest req;
+  req.set_la(la);
+  req.set_year(year);
+  req.set_text(text);
+  req.set_file_name(std::filesystem::path(path).filename().string());
+  v1::PutNarrativeResponse resp;
+  grpc::ClientContext c;
+  c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+  grpc::Status s = stub.PutNarrative(&c, req, &resp);
+  if (!s.ok()) return Fail(cmd, s);
+  if (resp.stale_sentences() > 0) {
+    std::fprintf(stderr, "carestat %s: %d sentence(s) of %s quote a figure that has changed: marked stale in the "
+                 "report and listed in its notes\n", cmd.c_str(), resp.stale_sentences(), path.c_str());
+  }
+  return kOk;
+}
+
+int Narrative(const Args& a) {
+  if (a.Has("help")) {
+    std::printf(
+        "usage: carestat narrative --la 301 --year 2015-16 -o FILE [--force]\n"
+        "                          (--data DIR | --target HOST:PORT)\n\n"
+        "Writes a starting draft of the council's narrative file for the annual report and the\n"
+        "self-evaluation: front matter for the Cabinet cover sheet, recommendations and reasons\n"
+        "(each TODO to fill), and for each table and figure sentences generated from its figures\n"
+        "('The number of contacts received rose by 34% to 11,393 ...'), each figure marked\n"
+        "{{table1/contacts/2015-16 = 11,393}} so a later change marks its sentence stale. Edit it,\n"
+        "then: carestat report annual ... --narrative FILE. See docs/NARRATIVE.md.\n"
+        "  -o FILE   where to write (- for standard output); an existing FILE is kept unless --force\n");
+    return kOk;
+  }
+  if (auto p = a.Problem({"la", "year", "o", "data", "target", "force", "help", "tls-ca", "tls-client-cert",
+                          "tls-client-key", "token-file"}))
+    return Usage("narrative", *p);
+  if (!a.Has("la") || !a.Has("year") || !a.Has("o")) return Usage("narrative", "--la, --year and -o FILE are required");
+  SetLogQuiet(true);
+  auto b = Connect(a, true);
+  if (!b.ok()) return Usage("narrative", std::string(b.status().message()));
+  auto stub = v1::Reporting::NewStub(b->channel);
+  v1::AnnualReport annual;
+  v1::SelfAssessment sa;
+  {
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+    v1::BuildAnnualReportRequest req;
+    req.set_la(a.Get("la"));
+    req.set_year(a.Get("year"));
+    if (grpc::Status s = stub->BuildAnnualReport(&c, req, &annual); !s.ok()) return Fail("narrative", s);
+  }
+  {
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+    v1::BuildSelfAssessmentRequest req;
+    req.set_la(a.Get("la"));
+    req.set_year(a.Get("year"));
+    if (grpc::Status s = stub->BuildSelfAssessment(&c, req, &sa); !s.ok()) return Fail("narrative", s);
+  }
+  const std::string draft = DraftNarrative(annual, &sa);
+  const std::string path = a.Get("o");
+  if (path == "-") {
+    std::fwrite(draft.data(), 1, draft.size(), stdout);
+    return kOk;
+  }
+  // An analyst's edited narrative is never overwritten by a fresh draft by accident.
+  const int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (a.Has("force") ? O_TRUNC : O_EXCL);
+  const int fd = ::open(path.c_str(), flags, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return Usage("narrative", path + " exists: give --force to replace it with a new draft");
+    return Usage("narrative", "cannot write " + path);
+  }
+  const bool ok = ::write(fd, draft.data(), draft.size()) == static_cast<ssize_t>(draft.size());
+  ::close(fd);
+  if (!ok) return Usage("narrative", "cannot write " + path);
+  return kOk;
+}
+
 int Report(const Args& a) {
   // `--publish` takes no value, but the shared flag parser knows only help, json and
   // list as switches, so it may have taken the next argument as the value of
@@ -589,7 +682,7 @@ int Report(const Args& a) {
   bool publish = false;
   std::optional<std::string> problem =
       a.Problem({"la", "year", "format", "o", "data", "target", "publish", "help", "tls-ca", "tls-client-cert",
-                 "tls-client-key", "token-file"});
+                 "tls-client-key", "token-file", "narrative"});
   if (problem && *problem == "--publish needs a value") {   // --publish was the last argument
     publish = true;
     problem.reset();
@@ -612,7 +705,7 @@ int Report(const Args& a) {
           return Usage("report", "--" + name + " needs a value");
         }
         // Connecting reads --target and its TLS and token flags itself: those must not be hidden.
-        static const std::set<std::string> kKnown = {"la", "year", "format", "o", "data", "help"};
+        static const std::set<std::string> kKnown = {"la", "year", "format", "o", "data", "help", "narrative"};
         if (!kKnown.count(taken.begin()->first))
           return Usage("report", "--publish took --" + taken.begin()->first +
                                      " as its value: put --publish last, or write --publish=true");
@@ -632,7 +725,7 @@ int Report(const Args& a) {
     std::printf(
         "usage: carestat report annual|self-assessment --la 301 --year 2015-16\n"
         "                       --format html|md|csv|json|xlsx|docx [--publish] -o FILE\n"
-        "                       (--data DIR | --target HOST:PORT)\n\n"
+        "                       [--narrative FILE] (--data DIR | --target HOST:PORT)\n\n"
         "Builds a report from the indicators and writes it in one format.\n"
         "  annual           the Cabinet annual report: Tables 1, 2 and 4, Figures 1-4 and the\n"
         "                   figures its text quotes, with comparators, targets and ratings\n"
@@ -657,6 +750,11 @@ int Report(const Args& a) {
         "  --format pdf     the html printed to A4 by headless Chromium on this machine (the\n"
         "                   server renders the html): apt-get install chromium, or name a\n"
         "                   browser in $CARESTAT_CHROMIUM. See docs/PDF.md.\n"
+        "  --narrative FILE the council's narrative for the LA and year (cover sheet,\n"
+        "                   recommendations, reasons, text beside each table and figure,\n"
+        "                   implications; carestat narrative writes a draft): checked, then stored\n"
+        "                   by reporting so every later report of the year carries it. A sentence\n"
+        "                   quoting a figure that has changed since is marked stale. docs/NARRATIVE.md\n"
         "  --data DIR       run the services in this process on DATA (as carestat run does)\n"
         "  --target H:P     a reporting server (with --tls-ca, --tls-client-cert, --tls-client-key\n"
         "                   and --token-file as for the other commands)\n");
@@ -700,6 +798,10 @@ int Report(const Args& a) {
     channel = b->channel;
   }
   auto stub = v1::Reporting::NewStub(channel);
+  if (has("narrative")) {
+    // Stored first, so this report and every later one of the year carry it.
+    if (int code = PutNarrativeFile(*stub, get("narrative"), get("la"), get("year"), "report"); code != kOk) return code;
+  }
   v1::RenderRequest req;
   {
     grpc::ClientContext c;
@@ -1125,7 +1227,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? kUsage : kOk;
   }
   const std::string cmd = argv[1];
-  Args a(argc, argv, {"help", "json", "list", "publish", "wait", "dry-run", "delete-old", "accept-loss"}, 2);
+  Args a(argc, argv, {"help", "json", "list", "publish", "wait", "dry-run", "delete-old", "accept-loss", "force"}, 2);
   if (cmd == "run") return Run(a);
   if (cmd == "pipeline") return Pipeline(a);
   if (cmd == "validate") return Validate(a);
@@ -1133,6 +1235,7 @@ int main(int argc, char** argv) {
   if (cmd == "series") return Series(a);
   if (cmd == "benchmark") return BenchmarkCommand(a);
   if (cmd == "report") return Report(a);
+  if (cmd == "narrative") return Narrative(a);
   if (cmd == "synth") return Synth(a);
   if (cmd == "certs") return Certs(a);
   if (cmd == "token") return Token(a);

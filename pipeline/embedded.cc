@@ -24,7 +24,9 @@ absl::StatusOr<std::unique_ptr<Embedded>> Embedded::Start(const std::string& dat
   if (!e->metrics_server_) return absl::InternalError("cannot start the in-process metrics server");
   e->metrics_channel_ = InProcessChannelTo(e->metrics_server_.get());
 
-  e->reporting_service_ = std::make_unique<ReportingService>(e->metrics_channel_, e->ingestion_channel_);
+  // The councils' narrative files live beside the stores (docs/NARRATIVE.md).
+  e->reporting_service_ =
+      std::make_unique<ReportingService>(e->metrics_channel_, e->ingestion_channel_, data_dir + "/reporting/narratives");
   e->reporting_server_ = StartInProcess({e->reporting_service_.get()});
   if (!e->reporting_server_) return absl::InternalError("cannot start the in-process reporting server");
   e->reporting_channel_ = InProcessChannelTo(e->reporting_server_.get());

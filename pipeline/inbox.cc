@@ -30,7 +30,7 @@ bool IsYear(const std::string& s, int* year) {
 }
 bool IsReturnFile(const fs::path& p) {
   const std::string name = p.filename().string();
-  if (name.empty() || name[0] == '.') return false;
+  if (name.empty() || name[0] == '.' || name == kNarrativeFileName) return false;
   const std::string ext = p.extension().string();
   return ext != ".ready" && ext != ".partial" && ext != ".tmp";
 }

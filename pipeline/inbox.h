@@ -24,6 +24,11 @@
 
 namespace carestat {
 
+// The council's narrative for the year's reports (docs/NARRATIVE.md), kept beside the
+// returns as INBOX/<LA>/<year>/narrative.md: not a return, so never uploaded; the run
+// gives it to reporting instead.
+inline constexpr char kNarrativeFileName[] = "narrative.md";
+
 struct InboxFile {
   std::string la;
   int collection_year = 0;

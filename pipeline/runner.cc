@@ -1,5 +1,7 @@
 #include "pipeline/runner.h"
 
+#include <unistd.h>
+
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -138,6 +140,48 @@ absl::Status StaleFigures(v1::Metrics::Stub& met, const std::string& la, const v
     *why = "a refused upload its reports name has been stored since";
   }
   return absl::OkStatus();
+}
+
+// The council's narrative beside the year's returns (INBOX/<LA>/<collection year>/
+// narrative.md), stored with reporting so the reports below carry it. A narrative that
+// cannot be read or is refused (an unknown heading, raw HTML, ...) is reported by file
+// and line; the reports are still written, with the narrative stored before, if any, and
+// false says the run found a problem.
+bool PutInboxNarrative(v1::Reporting::Stub& rep, const std::string& la, const std::string& year,
+                       const RunOptions& o) {
+  if (o.ingest.inbox.empty()) return true;
+  std::string problem;
+  auto start = ParseFinancialYear(year, &problem);
+  if (!start) return true;
+  const fs::path path = fs::path(o.ingest.inbox) / la / std::to_string(*start + 1) / kNarrativeFileName;
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(path, ec))) return true;
+  auto fd = OpenRegularFile(path.string());
+  if (!fd.ok()) {
+    std::fprintf(stderr, "LA %s: %s: %s; the reports are written without it\n", la.c_str(),
+                 SafeName(path.string()).c_str(), std::string(fd.status().message()).c_str());
+    return false;
+  }
+  std::string text;
+  char buf[65536];
+  for (ssize_t n; (n = ::read(fd->get(), buf, sizeof buf)) > 0 && text.size() <= (1 << 20);)
+    text.append(buf, static_cast<size_t>(n));
+  v1::PutNarrativeRequest req;
+  req.set_la(la);
+  req.set_year(year);
+  req.set_text(text);
+  req.set_file_name(absl::StrCat(la, "/", *start + 1, "/", kNarrativeFileName));
+  v1::PutNarrativeResponse resp;
+  grpc::ClientContext c;
+  grpc::Status s = rep.PutNarrative(WithDeadline(&c, 120), req, &resp);
+  if (!s.ok()) {
+    std::fprintf(stderr, "LA %s: the narrative was not taken: %s; the reports are written with the one stored before, "
+                 "if any\n", la.c_str(), s.error_message().c_str());
+    return false;
+  }
+  std::printf("narrative %s (%d sections%s)\n", SafeName(path.string()).c_str(), resp.sections(),
+              resp.stale_sentences() > 0 ? absl::StrCat(", ", resp.stale_sentences(), " stale sentences").c_str() : "");
+  return true;
 }
 
 // Both reports of one LA's year, in every format but PDF (carestat report prints that
@@ -330,6 +374,7 @@ int RunPipeline(std::shared_ptr<grpc::Channel> ingestion, std::shared_ptr<grpc::
     auto cy = latest_year.find(la);
     if (cy == latest_year.end() || metrics_away) continue;
     const std::string year = FormatPeriod(FinancialYear(cy->second - 1));
+    if (!PutInboxNarrative(*rep, la, year, o) && code == 0) code = 1;
     if (auto s = WriteReports(*met, *rep, la, year, o, &recomputed); !s.ok()) {
       std::fprintf(stderr, "LA %s: %s; its reports were not written, and it is recomputed on the next run\n",
                    la.c_str(), std::string(s.message()).c_str());

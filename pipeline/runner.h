@@ -23,7 +23,8 @@ struct RunOptions {
 
 // Exit code: 0 every file ingested; 1 some file quarantined (its report is written
 // beside it in the quarantine folder), refused (two files for one return), skipped (not
-// a regular file), kept in the inbox, or a lost return whose archived file is gone too;
+// a regular file), kept in the inbox, or a lost return whose archived file is gone too,
+// or an inbox narrative.md reporting refused (docs/NARRATIVE.md: the reports are written);
 // 2 the run could not be made, stopped part way (ingestion away past the retries, a
 // local write failed), or some LA's reports could not be written (each LA is built on
 // its own: the others are written, and a failed LA is recomputed on the next run).

@@ -20,4 +20,7 @@ extern const char* const kEmbedded_lait_mapping;
 extern const char* const kEmbedded_la_codes;
 // DfE's statistical-release figures where LAIT has none (scripts/dfe-release-extract).
 extern const char* const kEmbedded_dfe_values;
+// The council's own published figures (seed-figures.csv: LA 301's annual report and
+// related documents), which the annual report reconciles its figures with.
+extern const char* const kEmbedded_seed_figures;
 }  // namespace carestat

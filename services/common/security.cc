@@ -74,6 +74,8 @@ const std::map<std::string, std::set<std::string>>& MethodRoles() {
       {"/carestat.v1.Reporting/BuildAnnualReport", {"read", "admin"}},
       {"/carestat.v1.Reporting/BuildSelfAssessment", {"read", "admin"}},
       {"/carestat.v1.Reporting/Render", {"read", "admin"}},
+      // The council's narrative text: written by whoever uploads its returns, or an admin.
+      {"/carestat.v1.Reporting/PutNarrative", {"ingest", "admin"}},
   };
   return *k;
 }

@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
                 "data-quality section lists the year's returns and their validation by rule as\n"
                 "metrics read them at its last recompute (so reporting needs no route to\n"
                 "ingestion); --ingestion reads them from ingestion as they are now instead. Port 0\n"
-                "picks a free port, printed on the first line.\n\n"
+                "picks a free port, printed on the first line. --data DIR keeps the councils' narrative\n"
+                "files (PutNarrative) in DIR/narratives: without it no report carries a narrative.\n\n"
                 "This server:\n%s"
                 "Its calls to --metrics and --ingestion (the token needs the role read):\n%s"
                 "See docs/SECURITY.md for running it in production.\n",
@@ -76,6 +77,8 @@ int main(int argc, char** argv) {
     }
     ingestion = *channel;
   }
-  carestat::ReportingService service(*metrics, ingestion);
+  // --data DIR: where the councils' narrative files are kept (DIR/narratives/<LA>/<year>.md).
+  carestat::ReportingService service(*metrics, ingestion,
+                                     args.Has("data") ? args.Get("data") + "/narratives" : std::string());
   return carestat::ServeUntilSignal(listen, {&service}, "carestat-reporting", *security);
 }

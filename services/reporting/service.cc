@@ -1,12 +1,28 @@
 #include "services/reporting/service.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
+#include <optional>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
 #include <set>
+#include <sstream>
 #include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/dates.h"
+#include "services/common/log.h"
 
 #include "services/common/status.h"
 #include "services/reporting/render/render.h"
 #include "services/reporting/reports/annual.h"
+#include "services/reporting/reports/narrative.h"
+#include "services/reporting/reports/year_on_year.h"
 #include "services/reporting/reports/self_assessment.h"
 
 namespace carestat {
@@ -148,6 +164,78 @@ class MetricsReturns final : public ReturnsSource {
   v1::Metrics::Stub* stub_;
 };
 
+// Where an LA's narrative for a year is kept: <narratives>/<la>/<year>.md. The LA and
+// year are checked first (an LA code of letters and digits, a financial year), so a
+// request never names a path outside the folder.
+absl::StatusOr<std::string> NarrativePath(const std::string& dir, const std::string& la, const std::string& year) {
+  if (la.empty() || la.size() > 16 ||
+      !std::all_of(la.begin(), la.end(), [](char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)); }))
+    return absl::InvalidArgumentError(absl::StrCat("LA '", la, "' is not an LA code like 301"));
+  std::string problem;
+  auto start = ParseFinancialYear(year, &problem);
+  if (!start) return absl::InvalidArgumentError(problem);
+  return (std::filesystem::path(dir) / la / (FormatPeriod(FinancialYear(*start)) + ".md")).string();
+}
+
+// The stored narrative of an LA's year: nullopt when none is stored.
+absl::StatusOr<std::optional<NarrativeFile>> StoredNarrative(const std::string& dir, const std::string& la,
+                                                             const std::string& year) {
+  if (dir.empty()) return std::optional<NarrativeFile>();
+  auto path = NarrativePath(dir, la, year);
+  if (!path.ok()) return path.status();
+  std::ifstream in(*path, std::ios::binary);
+  if (!in) return std::optional<NarrativeFile>();
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto file = ParseNarrative(text.str(), absl::StrCat("the narrative stored for LA ", la, " ", year));
+  if (!file.ok()) return file.status();
+  return std::optional<NarrativeFile>(*std::move(file));
+}
+
+// Written beside its place and renamed onto it: a reader sees the old file or the new.
+absl::Status StoreNarrative(const std::string& path, const std::string& text) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  if (ec) return absl::InternalError(absl::StrCat("cannot make the folder for ", path, ": ", ec.message()));
+  const std::string part = absl::StrCat(path, ".part-", ::getpid());
+  const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return absl::InternalError(absl::StrCat("cannot write ", part));
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  const bool ok = done == text.size() && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || std::rename(part.c_str(), path.c_str()) != 0) {
+    std::filesystem::remove(part, ec);
+    return absl::InternalError(absl::StrCat("cannot store the narrative at ", path));
+  }
+  return absl::OkStatus();
+}
+
+// Where the figures of an LA's annual report for a year, as reporting last built it, are
+// kept for next year's report to compare with: beside the narrative, <la>/<year>.report.pb.
+absl::StatusOr<std::string> SnapshotPath(const std::string& dir, const std::string& la, const std::string& year) {
+  auto path = NarrativePath(dir, la, year);
+  if (!path.ok()) return path.status();
+  return path->substr(0, path->size() - 3) + ".report.pb";
+}
+
+// The stored figures of the LA's report for `year`: nullopt when none is stored (or the
+// file is not one: it is written again by the next build of that year).
+std::optional<v1::AnnualReport> StoredSnapshot(const std::string& dir, const std::string& la, const std::string& year) {
+  if (dir.empty()) return std::nullopt;
+  auto path = SnapshotPath(dir, la, year);
+  if (!path.ok()) return std::nullopt;
+  std::ifstream in(*path, std::ios::binary);
+  if (!in) return std::nullopt;
+  v1::AnnualReport s;
+  if (!s.ParseFromIstream(&in) || s.la() != la) return std::nullopt;
+  return s;
+}
+
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -155,8 +243,10 @@ int64_t NowMs() {
 
 }  // namespace
 
-ReportingService::ReportingService(std::shared_ptr<grpc::Channel> metrics, std::shared_ptr<grpc::Channel> ingestion)
-    : metrics_(metrics ? v1::Metrics::NewStub(metrics) : nullptr),
+ReportingService::ReportingService(std::shared_ptr<grpc::Channel> metrics, std::shared_ptr<grpc::Channel> ingestion,
+                                   std::string narratives)
+    : narratives_(std::move(narratives)),
+      metrics_(metrics ? v1::Metrics::NewStub(metrics) : nullptr),
       ingestion_(ingestion ? v1::Ingestion::NewStub(ingestion) : nullptr) {}
 
 grpc::Status ReportingService::BuildAnnualReport(grpc::ServerContext*, const v1::BuildAnnualReportRequest* req,
@@ -169,6 +259,28 @@ grpc::Status ReportingService::BuildAnnualReport(grpc::ServerContext*, const v1:
   else returns = std::make_unique<MetricsReturns>(metrics_.get());
   auto report = carestat::BuildAnnualReport(req->la(), req->year(), metrics, NowMs(), returns.get());
   if (!report.ok()) return ToGrpc(report.status());
+  // Last year's report as it was last built, and this one kept for next year's: its
+  // figures only, written again only when they change (so its date says since when).
+  if (!narratives_.empty() && report->year_on_year().rows_size() > 0) {
+    if (auto previous = StoredSnapshot(narratives_, req->la(), report->year_on_year().previous_year()))
+      CompareWithPreviousReport(*previous, &*report);
+  }
+  if (!narratives_.empty()) {
+    const v1::AnnualReport now = ReportSnapshot(*report);
+    auto stored = StoredSnapshot(narratives_, req->la(), report->year());
+    auto path = SnapshotPath(narratives_, req->la(), report->year());
+    if (path.ok() && (!stored || !SameFigures(*stored, now))) {
+      if (absl::Status s = StoreNarrative(*path, now.SerializeAsString()); !s.ok())
+        CS_LOG(WARNING) << "the report's figures were not kept for next year's: " << s.message();
+    }
+  }
+  // The stored narrative, its markers compared with the figures as they are now.
+  auto narrative = StoredNarrative(narratives_, req->la(), req->year());
+  if (!narrative.ok()) return ToGrpc(absl::FailedPreconditionError(narrative.status().message()));
+  if (*narrative) {
+    if (absl::Status s = ApplyNarrative(**narrative, &*report); !s.ok())
+      return ToGrpc(absl::FailedPreconditionError(s.message()));
+  }
   *resp = *std::move(report);
   return grpc::Status::OK;
 }
@@ -184,6 +296,12 @@ grpc::Status ReportingService::BuildSelfAssessment(grpc::ServerContext*, const v
   else returns = std::make_unique<MetricsReturns>(metrics_.get());
   auto sa = carestat::BuildSelfAssessment(req->la(), req->year(), metrics, returns.get(), NowMs());
   if (!sa.ok()) return ToGrpc(sa.status());
+  auto narrative = StoredNarrative(narratives_, req->la(), req->year());
+  if (!narrative.ok()) return ToGrpc(absl::FailedPreconditionError(narrative.status().message()));
+  if (*narrative) {
+    if (absl::Status s = ApplyNarrative(**narrative, &*sa); !s.ok())
+      return ToGrpc(absl::FailedPreconditionError(s.message()));
+  }
   *resp = *std::move(sa);
   return grpc::Status::OK;
 }
@@ -227,6 +345,41 @@ grpc::Status ReportingService::Render(grpc::ServerContext*, const v1::RenderRequ
     used.insert(name);
     f.set_name(name);
   }
+  return grpc::Status::OK;
+}
+
+}  // namespace carestat
+
+namespace carestat {
+
+grpc::Status ReportingService::PutNarrative(grpc::ServerContext*, const v1::PutNarrativeRequest* req,
+                                            v1::PutNarrativeResponse* resp) {
+  if (narratives_.empty()) {
+    return grpc::Status(grpc::FAILED_PRECONDITION,
+                        "this reporting server keeps no narratives: start it with --data DIR (docs/NARRATIVE.md)");
+  }
+  if (!metrics_) return grpc::Status(grpc::FAILED_PRECONDITION, "this reporting server has no --metrics");
+  auto path = NarrativePath(narratives_, req->la(), req->year());
+  if (!path.ok()) return ToGrpc(path.status());
+  if (req->text().size() > (1 << 20))
+    return grpc::Status(grpc::INVALID_ARGUMENT, "a narrative file is at most 1 MiB");
+  const std::string name = req->file_name().empty() ? "the narrative" : req->file_name();
+  auto file = ParseNarrative(req->text(), name);
+  if (!file.ok()) return ToGrpc(file.status());
+  // Checked against both reports as they are now: every heading is a section of one of
+  // them, and every marker names a figure they hold.
+  GrpcMetrics metrics(metrics_.get());
+  auto annual = carestat::BuildAnnualReport(req->la(), req->year(), metrics, NowMs());
+  if (!annual.ok()) return ToGrpc(annual.status());
+  MetricsReturns returns(metrics_.get());
+  auto sa = carestat::BuildSelfAssessment(req->la(), req->year(), metrics, &returns, NowMs());
+  if (!sa.ok()) return ToGrpc(sa.status());
+  if (absl::Status s = CheckHeadings(*file, NarrativeHeadings(&*annual, &*sa)); !s.ok()) return ToGrpc(s);
+  if (absl::Status s = ApplyNarrative(*file, &*annual); !s.ok()) return ToGrpc(s);
+  if (absl::Status s = ApplyNarrative(*file, &*sa); !s.ok()) return ToGrpc(s);
+  if (absl::Status s = StoreNarrative(*path, req->text()); !s.ok()) return ToGrpc(s);
+  resp->set_sections(static_cast<int>(file->sections.size()));
+  resp->set_stale_sentences(annual->narrative().stale_size() + sa->narrative_stale_size());
   return grpc::Status::OK;
 }
 

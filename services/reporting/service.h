@@ -24,17 +24,22 @@ std::string SafeRenderedFileName(const std::string& name);
 class ReportingService final : public v1::Reporting::Service {
  public:
   // `ingestion` is optional (null): without it the self-assessment's data-quality
-  // section says it is not available.
+  // section says it is not available. `narratives` is the folder the councils'
+  // narrative files are kept in (PutNarrative; docs/NARRATIVE.md), "" for none: then
+  // PutNarrative answers FAILED_PRECONDITION and the reports carry no narrative.
   explicit ReportingService(std::shared_ptr<grpc::Channel> metrics,
-                            std::shared_ptr<grpc::Channel> ingestion = nullptr);
+                            std::shared_ptr<grpc::Channel> ingestion = nullptr, std::string narratives = "");
 
   grpc::Status BuildAnnualReport(grpc::ServerContext* ctx, const v1::BuildAnnualReportRequest* req,
                                  v1::AnnualReport* resp) override;
   grpc::Status BuildSelfAssessment(grpc::ServerContext* ctx, const v1::BuildSelfAssessmentRequest* req,
                                    v1::SelfAssessment* resp) override;
   grpc::Status Render(grpc::ServerContext* ctx, const v1::RenderRequest* req, v1::RenderResponse* resp) override;
+  grpc::Status PutNarrative(grpc::ServerContext* ctx, const v1::PutNarrativeRequest* req,
+                            v1::PutNarrativeResponse* resp) override;
 
  private:
+  std::string narratives_;
   std::unique_ptr<v1::Metrics::Stub> metrics_;
   std::unique_ptr<v1::Ingestion::Stub> ingestion_;
 };

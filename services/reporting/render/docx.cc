@@ -29,7 +29,9 @@
 #include "services/common/text.h"
 #include "services/reporting/format.h"
 #include "services/reporting/render/chart.h"
+#include "services/reporting/render/narrative_text.h"
 #include "services/reporting/render/text.h"
+#include "services/reporting/reports/narrative.h"
 #include "services/reporting/reports/rating.h"
 
 namespace carestat {
@@ -686,6 +688,36 @@ void FactsTable(Doc* doc, const std::vector<const v1::Fact*>& facts, const std::
   if (marked) doc->Note(kPublishedMarkNote);
 }
 
+// The council's computed figures beside published ones (the self-assessment's
+// reconciliation with DfE; the annual report's differences, each with its publisher).
+void ReconciliationDocx(Doc* doc, const google::protobuf::RepeatedPtrField<v1::Reconciliation>& recs,
+                        bool publisher) {
+  if (recs.empty()) return;
+  std::vector<std::vector<DCell>> rows;
+  for (const auto& rec : recs) {
+    DCell period = Word(rec.period());
+    period.nowrap = true;   // "2015-16" cut at its hyphen reads as two years
+    std::vector<DCell> row = {Word(rec.label()), period};
+    if (publisher) row.push_back(Word(rec.publisher()));
+    row.push_back(Num(rec.computed(), FormatValue(rec.computed(), rec.unit())));
+    row.push_back(Num(rec.published(), FormatValue(rec.published(), rec.unit())));
+    row.push_back(Num(rec.difference(), ReconciliationDifference(rec)));
+    row.push_back(Word(rec.reason().empty() ? "within DfE's rounding" : rec.reason()));
+    rows.push_back(std::move(row));
+  }
+  if (publisher) {
+    doc->Table("carestat's figures beside those DfE and the council published",
+               {Word("Indicator"), Word("Year"), Word("Published by"), DCell{"carestat's figure", true},
+                DCell{"Published figure", true}, DCell{"Difference", true}, Word("Reason")},
+               rows);
+  } else {
+    doc->Table("The council's computed figures beside DfE's published figures",
+               {Word("Indicator"), Word("Year"), DCell{"Council's figure", true}, DCell{"DfE's figure", true},
+                DCell{"Difference", true}, Word("Known reason")},
+               rows);
+  }
+}
+
 // The self-evaluation's data-quality evidence of the impact of leaders, as html.cc's
 // DataQualityHtml: the returns' validation, then the reconciliation of the council's
 // figures with DfE's published ones. Figures stay whole (nowrap), as the HTML prints them.
@@ -720,20 +752,7 @@ void DataQualityDocx(Doc* doc, const v1::DataQuality& dq) {
   if (dq.reconciliation_note().empty()) return;
   doc->Heading(4, "Reconciliation with DfE's published figures");
   doc->Para(dq.reconciliation_note());
-  if (dq.reconciliation_size() == 0) return;
-  std::vector<std::vector<DCell>> rows;
-  for (const auto& rec : dq.reconciliation()) {
-    DCell period = Word(rec.period());
-    period.nowrap = true;   // "2015-16" cut at its hyphen reads as two years
-    rows.push_back({Word(rec.label()), period, Num(rec.computed(), FormatValue(rec.computed(), rec.unit())),
-                    Num(rec.published(), FormatValue(rec.published(), rec.unit())),
-                    Num(rec.difference(), ReconciliationDifference(rec)),
-                    Word(rec.reason().empty() ? "within DfE's rounding" : rec.reason())});
-  }
-  doc->Table("The council's computed figures beside DfE's published figures",
-             {Word("Indicator"), Word("Year"), DCell{"Council's figure", true}, DCell{"DfE's figure", true},
-              DCell{"Difference", true}, Word("Known reason")},
-             rows);
+  ReconciliationDocx(doc, dq.reconciliation(), false);
 }
 
 const v1::Fact* FindFact(const v1::AnnualReport& r, const std::string& indicator) {
@@ -877,10 +896,59 @@ absl::StatusOr<ChartImage> RasteriseChart(const std::string& inline_svg, double 
   return out;
 }
 
+namespace {
+
+// The council's text as Word runs: **strong** bold; *emphasis* plain (its asterisks dropped).
+std::vector<Run> NarrativeRuns(const std::string& text) {
+  std::vector<Run> runs;
+  for (const Span& s : EmphasisSpans(text)) runs.push_back(Run{s.text, s.bold});
+  return runs;
+}
+
+void NarrativeParas(Doc* doc, const v1::NarrativeSection* s) {
+  if (s == nullptr) return;
+  for (const auto& p : s->paragraphs()) {
+    if (p.list_item()) doc->Bullet(NarrativeRuns(p.text()));
+    else doc->Para(NarrativeRuns(p.text()));
+  }
+}
+
+// With a narrative, the cover sheet is the Cabinet paper's (its fields from the file,
+// "not yet written" where empty), then the report's own rows; its recommendations and
+// reasons follow it.
+void AnnualCover(Doc* doc, const v1::AnnualReport& r, const std::string& title, bool published) {
+  if (!HasNarrative(r)) {
+    Cover(doc, title, r.la(), r.la_name(), r.year(), r.generated_unix_ms(), published);
+    return;
+  }
+  const v1::Narrative& n = r.narrative();
+  doc->Para(absl::StrCat(LaName(r.la(), r.la_name()), " \u00B7 Cabinet"), "Organisation");
+  doc->Title(title);
+  CoverRows rows;
+  for (const auto& c : n.cover()) rows.push_back({c.label(), c.value().empty() ? kNotYetWritten : c.value()});
+  for (auto& row : DefaultCover(title, r.la(), r.la_name(), r.year(), r.generated_unix_ms(), published)) {
+    if (row.first != "Report") rows.push_back(std::move(row));
+  }
+  doc->Raw(DocxCoverTable(rows));
+  for (const auto& [heading, list] :
+       {std::pair{"Recommendation(s)", &n.recommendations()}, std::pair{"Reason(s)", &n.reasons()}}) {
+    doc->Heading(2, heading);
+    if (list->empty()) doc->Note(absl::StrCat(heading, ": ", kNotYetWritten, "."));
+    int k = 0;
+    for (const auto& item : *list) {
+      std::vector<Run> runs = {Run{absl::StrCat("(", ++k, ") ")}};
+      for (auto& run : NarrativeRuns(item)) runs.push_back(std::move(run));
+      doc->Para(runs);
+    }
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> RenderDocx(const v1::AnnualReport& r, bool published) {
   const std::string title = absl::StrCat("Children's Social Care Annual Report ", YearSlash(r.year()));
   Doc doc;
-  Cover(&doc, title, r.la(), r.la_name(), r.year(), r.generated_unix_ms(), published);
+  AnnualCover(&doc, r, title, published);
   std::string previous_year = r.year();
   for (const auto& t : r.tables()) {
     if (t.periods_size() >= 2) previous_year = t.periods(t.periods_size() - 2);
@@ -903,6 +971,7 @@ absl::StatusOr<std::string> RenderDocx(const v1::AnnualReport& r, bool published
   };
 
   doc.Heading(1, "1. Summary");
+  NarrativeParas(&doc, NarrativeFor(r, "summary"));
   doc.Para(absl::StrCat("This report gives an overview of safeguarding and looked after children activity and "
                         "performance in ", LaName(r.la(), r.la_name()), " for ", YearSlash(r.year()),
                         ", with comparisons to statistical neighbours, London and England where those figures are "
@@ -936,8 +1005,10 @@ absl::StatusOr<std::string> RenderDocx(const v1::AnnualReport& r, bool published
   int n = 1;
   for (const auto& section : sections) {
     doc.Heading(1, absl::StrCat(++n, ". ", section));
+    NarrativeParas(&doc, NarrativeFor(r, "section:" + section));
     if (auto placed = kPlaced.find(section); placed != kPlaced.end()) {
       for (const auto& id : placed->second) {
+        NarrativeParas(&doc, NarrativeFor(r, id));
         if (auto t = tables.find(id); t != tables.end()) SeedTable(&doc, *t->second);
         if (auto f = figures.find(id); f != figures.end()) {
           if (absl::Status s = doc.Figure(*f->second); !s.ok()) return s;
@@ -957,19 +1028,62 @@ absl::StatusOr<std::string> RenderDocx(const v1::AnnualReport& r, bool published
     return false;
   };
   for (const auto& t : r.tables()) {
-    if (!placed(t.id())) SeedTable(&doc, t);
+    if (placed(t.id())) continue;
+    NarrativeParas(&doc, NarrativeFor(r, t.id()));
+    SeedTable(&doc, t);
   }
   for (const auto& f : r.figures()) {
     if (placed(f.id())) continue;
+    NarrativeParas(&doc, NarrativeFor(r, f.id()));
     if (absl::Status s = doc.Figure(f); !s.ok()) return s;
+  }
+  if (HasNarrative(r)) {
+    doc.Heading(1, absl::StrCat(++n, ". Implications"));
+    for (const auto& [name, anchor] : NarrativeImplications()) {
+      doc.Heading(2, name);
+      const v1::NarrativeSection* s = NarrativeFor(r, anchor);
+      if (s != nullptr) NarrativeParas(&doc, s);
+      else doc.Note(absl::StrCat(name, " implications: ", kNotYetWritten, "."));
+    }
   }
   doc.Heading(1, absl::StrCat(++n, ". Key figures, comparators and ratings"));
   for (const auto& section : sections) FactsTable(&doc, by_section[section], section, r.year(), previous_year);
+  if (r.year_on_year().rows_size() > 0) {
+    const v1::YearOnYear& y = r.year_on_year();
+    const bool last = !y.previous_report().empty();
+    doc.Heading(1, absl::StrCat(++n, ". ", kYearOnYearHeading));
+    doc.Para(y.note());
+    std::vector<std::vector<DCell>> rows;
+    for (const auto& row : y.rows()) {
+      const std::string change = ChangeWords(row.change(), row.change_pct(), row.unit());
+      std::vector<DCell> cells = {Word(row.label()), Num(row.previous(), FormatValue(row.previous(), row.unit())),
+                                  Num(row.value(), FormatValue(row.value(), row.unit())),
+                                  Num(row.change(), change.empty() ? kNotAvailable : change),
+                                  Word(DirectionName(row.direction()))};
+      if (last) {
+        cells.push_back(Word(!row.revision().empty()            ? row.revision()
+                             : row.last_report().has_value() ? "as printed"
+                                                             : "not in it"));
+      }
+      rows.push_back(std::move(cells));
+    }
+    std::vector<DCell> header = {Word("Measure"), DCell{YearSlash(y.previous_year()), true},
+                                 DCell{YearSlash(r.year()), true}, DCell{"Change", true}, Word("Direction")};
+    if (last) header.push_back(Word("In " + y.previous_report()));
+    doc.Table(absl::StrCat(r.year(), " against ", y.previous_year()), header, rows);
+  }
   doc.Heading(1, absl::StrCat(++n, ". ", kCoverageHeading));
   doc.Para(kCoverageIntro);
   if (r.coverage_size() == 0) doc.Para(r.coverage_note());
   else CoverageDocx(&doc, r.coverage());
-  Notes(&doc, published, {r.rating_rule()});
+  if (!r.differences_note().empty()) {
+    doc.Heading(1, absl::StrCat(++n, ". ", kDifferencesHeading));
+    doc.Para(r.differences_note());
+    ReconciliationDocx(&doc, r.differences(), true);
+  }
+  std::vector<std::string> notes = {r.rating_rule()};
+  if (!r.narrative().stale().empty()) notes.push_back(StaleNote(r.narrative().stale()));
+  Notes(&doc, published, notes);
   doc.Para(absl::StrCat(LaWords(r.la(), r.la_name()), " \u00B7 ", title, " \u00B7 ", StatusWords(published)), "Source");
   return doc.Zip(absl::StrCat(LaName(r.la(), r.la_name()), ": ", title),
                  absl::StrCat(LaName(r.la(), r.la_name()), " \u00B7 ", title), r.generated_unix_ms());

@@ -6,8 +6,10 @@
 #include "absl/strings/str_cat.h"
 #include "services/reporting/format.h"
 #include "services/reporting/render/chart.h"
+#include "services/reporting/render/narrative_text.h"
 #include "services/reporting/render/render.h"
 #include "services/reporting/render/text.h"
+#include "services/reporting/reports/narrative.h"
 #include "services/reporting/reports/rating.h"
 
 namespace carestat {
@@ -41,6 +43,8 @@ h4{font-size:1rem;margin:1.2rem 0 .3rem}h5{font-size:.95rem;margin:1rem 0 .3rem}
 table.assessment{margin-top:1rem}table.assessment th.c-measure{width:19%}table.assessment th.c-dir{width:6.3rem}
 table.assessment th.c-rank{width:6.8rem}ul.findings li{margin:.2rem 0}p.slot-empty,p.none{color:var(--muted);font-style:italic}
 td.na{color:var(--muted);font-style:italic}
+.stale{background:#FFF7BF;border-left:4px solid #D4351C;padding-left:.4em}
+p.na{color:var(--muted);font-style:italic}
 td.sup{font-weight:bold;color:var(--ink)}
 header.cover table{width:auto;font-size:.92rem}
 header.cover table th{background:#eef2f7;text-align:left;width:11rem;font-weight:bold}
@@ -300,6 +304,33 @@ std::string CoverageTableHtml(const google::protobuf::RepeatedPtrField<v1::Retur
   return h;
 }
 
+// The council's computed figures beside published ones (the self-assessment's
+// reconciliation with DfE; the annual report's differences, each with its publisher).
+std::string ReconciliationHtml(const google::protobuf::RepeatedPtrField<v1::Reconciliation>& rows, bool publisher) {
+  if (rows.empty()) return "";
+  std::string h = publisher
+                      ? "<table class=\"dq reconciliation\">\n<caption>carestat's figures beside those DfE and the "
+                        "council published</caption>\n<thead><tr><th scope=\"col\">Indicator</th><th "
+                        "scope=\"col\">Year</th><th scope=\"col\">Published by</th><th scope=\"col\" "
+                        "class=\"num\">carestat's figure</th><th scope=\"col\" class=\"num\">Published figure</th>"
+                      : "<table class=\"dq reconciliation\">\n<caption>The council's computed figures beside DfE's "
+                        "published figures</caption>\n<thead><tr><th scope=\"col\">Indicator</th><th "
+                        "scope=\"col\">Year</th><th scope=\"col\" class=\"num\">Council's figure</th><th "
+                        "scope=\"col\" class=\"num\">DfE's figure</th>";
+  absl::StrAppend(&h, "<th scope=\"col\" class=\"num\">Difference</th><th scope=\"col\">",
+                  publisher ? "Reason" : "Known reason", "</th></tr></thead>\n<tbody>\n");
+  for (const auto& rec : rows) {
+    absl::StrAppend(&h, "<tr data-indicator=\"", HtmlEscape(rec.indicator()), "\"><th scope=\"row\">",
+                    HtmlEscape(rec.label()), "</th><td>", HtmlEscape(rec.period()), "</td>");
+    if (publisher) absl::StrAppend(&h, "<td>", HtmlEscape(rec.publisher()), "</td>");
+    absl::StrAppend(&h, Td(rec.computed(), FormatValue(rec.computed(), rec.unit())),
+                    Td(rec.published(), FormatValue(rec.published(), rec.unit())),
+                    Td(rec.difference(), ReconciliationDifference(rec)), "<td>",
+                    HtmlEscape(rec.reason().empty() ? "within DfE's rounding" : rec.reason()), "</td></tr>\n");
+  }
+  return h + "</tbody>\n</table>\n";
+}
+
 // The data-quality evidence of the impact of leaders: the returns' validation and the
 // reconciliation of the council's figures with DfE's published ones.
 std::string DataQualityHtml(const v1::DataQuality& dq) {
@@ -336,21 +367,7 @@ std::string DataQualityHtml(const v1::DataQuality& dq) {
   if (!dq.reconciliation_note().empty()) {
     absl::StrAppend(&h, "<h5>Reconciliation with DfE's published figures</h5>\n<p>",
                     HtmlEscape(dq.reconciliation_note()), "</p>\n");
-    if (dq.reconciliation_size() > 0) {
-      h += "<table class=\"dq reconciliation\">\n<caption>The council's computed figures beside DfE's published "
-           "figures</caption>\n<thead><tr><th scope=\"col\">Indicator</th><th scope=\"col\">Year</th><th "
-           "scope=\"col\" class=\"num\">Council's figure</th><th scope=\"col\" class=\"num\">DfE's figure</th><th "
-           "scope=\"col\" class=\"num\">Difference</th><th scope=\"col\">Known reason</th></tr></thead>\n<tbody>\n";
-      for (const auto& rec : dq.reconciliation()) {
-        absl::StrAppend(&h, "<tr data-indicator=\"", HtmlEscape(rec.indicator()), "\"><th scope=\"row\">",
-                        HtmlEscape(rec.label()), "</th><td>", HtmlEscape(rec.period()), "</td>",
-                        Td(rec.computed(), FormatValue(rec.computed(), rec.unit())),
-                        Td(rec.published(), FormatValue(rec.published(), rec.unit())),
-                        Td(rec.difference(), ReconciliationDifference(rec)), "<td>",
-                        HtmlEscape(rec.reason().empty() ? "within DfE's rounding" : rec.reason()), "</td></tr>\n");
-      }
-      h += "</tbody>\n</table>\n";
-    }
+    h += ReconciliationHtml(dq.reconciliation(), false);
   }
   h += "</div>\n";
   return h;
@@ -358,6 +375,40 @@ std::string DataQualityHtml(const v1::DataQuality& dq) {
 
 }  // namespace
 
+
+// The council's cover sheet (the Cabinet paper's), recommendations and reasons; "" without a narrative.
+std::string NarrativeCoverHtml(const v1::AnnualReport& r) {
+  if (!HasNarrative(r)) return "";
+  const v1::Narrative& n = r.narrative();
+  std::string h = "<section class=\"cover-sheet\" id=\"cover-sheet\">\n<h2>Cover sheet</h2>\n<table class=\"cover-sheet\">\n"
+                  "<caption class=\"visually-hidden\">The report's cover sheet</caption>\n";
+  for (const auto& c : n.cover()) {
+    absl::StrAppend(&h, "<tr><th scope=\"row\">", HtmlEscape(c.label()), "</th><td",
+                    c.value().empty() ? " class=\"na\"" : "", ">", HtmlEscape(c.value().empty() ? kNotYetWritten : c.value()),
+                    "</td></tr>\n");
+  }
+  h += "</table>\n";
+  for (const auto& [title, list] : {std::pair{"Recommendation(s)", &n.recommendations()}, std::pair{"Reason(s)", &n.reasons()}}) {
+    absl::StrAppend(&h, "<h3>", title, "</h3>\n");
+    if (list->empty()) absl::StrAppend(&h, "<p class=\"na\">", title, ": ", kNotYetWritten, ".</p>\n");
+    else h += "<ol>\n";
+    for (const auto& item : *list) absl::StrAppend(&h, "<li>", EmphasisHtml(item), "</li>\n");
+    if (!list->empty()) h += "</ol>\n";
+  }
+  return h + "</section>\n";
+}
+
+std::string NarrativeImplicationsHtml(const v1::AnnualReport& r, int number) {
+  if (!HasNarrative(r)) return "";
+  std::string h = absl::StrCat("<section class=\"chapter\" id=\"implications\">\n<h2>", number, ". Implications</h2>\n");
+  for (const auto& [name, anchor] : NarrativeImplications()) {
+    absl::StrAppend(&h, "<h3>", HtmlEscape(name), "</h3>\n");
+    const v1::NarrativeSection* s = NarrativeFor(r, anchor);
+    h += s != nullptr ? NarrativeHtml(s)
+                      : absl::StrCat("<p class=\"na\">", HtmlEscape(name), " implications: ", kNotYetWritten, ".</p>\n");
+  }
+  return h + "</section>\n";
+}
 
 std::string RenderHtml(const v1::AnnualReport& r, bool published) {
   const std::string title = absl::StrCat("Children's Social Care Annual Report ", YearSlash(r.year()));
@@ -389,11 +440,19 @@ std::string RenderHtml(const v1::AnnualReport& r, bool published) {
   h += "<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n<li><a href=\"#summary\">Summary</a></li>\n";
   for (size_t i = 0; i < sections.size(); ++i)
     absl::StrAppend(&h, "<li><a href=\"#section-", i + 1, "\">", HtmlEscape(sections[i]), "</a></li>\n");
-  absl::StrAppend(&h, "<li><a href=\"#key-figures\">Key figures, comparators and ratings</a></li>\n<li><a href=\"#returns\">",
-                  kCoverageHeading, "</a></li>\n<li><a href=\"#notes\">Notes on the figures</a></li>\n</ol>\n</nav>\n");
+  if (HasNarrative(r)) h += "<li><a href=\"#implications\">Implications</a></li>\n";
+  h += "<li><a href=\"#key-figures\">Key figures, comparators and ratings</a></li>\n";
+  if (r.year_on_year().rows_size() > 0)
+    absl::StrAppend(&h, "<li><a href=\"#year-on-year\">", kYearOnYearHeading, "</a></li>\n");
+  absl::StrAppend(&h, "<li><a href=\"#returns\">", kCoverageHeading, "</a></li>\n");
+  if (!r.differences_note().empty())
+    absl::StrAppend(&h, "<li><a href=\"#differences\">", kDifferencesHeading, "</a></li>\n");
+  h += "<li><a href=\"#notes\">Notes on the figures</a></li>\n</ol>\n</nav>\n";
 
+  h += NarrativeCoverHtml(r);
   // Summary.
   h += "<section class=\"chapter\" id=\"summary\">\n<h2>1. Summary</h2>\n";
+  h += NarrativeHtml(NarrativeFor(r, "summary"));
   absl::StrAppend(&h, "<p>This report gives an overview of safeguarding and looked after children activity and "
                       "performance in ", HtmlEscape(r.la_name().empty() ? "LA " + r.la() : r.la_name()), " for ",
                   HtmlEscape(YearSlash(r.year())),
@@ -432,8 +491,10 @@ std::string RenderHtml(const v1::AnnualReport& r, bool published) {
     ++n;
     absl::StrAppend(&h, "<section class=\"chapter\" id=\"section-", n - 1, "\">\n<h2>", n, ". ", HtmlEscape(section),
                     "</h2>\n");
+    h += NarrativeHtml(NarrativeFor(r, "section:" + section));
     if (auto placed = kPlaced.find(section); placed != kPlaced.end()) {
       for (const auto& id : placed->second) {
+        h += NarrativeHtml(NarrativeFor(r, id));
         if (auto t = tables.find(id); t != tables.end()) h += SeedTable(*t->second);
         if (auto f = figures.find(id); f != figures.end()) h += FigureBlock(*f->second);
       }
@@ -450,15 +511,16 @@ std::string RenderHtml(const v1::AnnualReport& r, bool published) {
     for (const auto& [s, ids] : kPlaced) {
       for (const auto& id : ids) placed = placed || (id == t.id() && by_section.count(s));
     }
-    if (!placed) h += SeedTable(t);
+    if (!placed) h += NarrativeHtml(NarrativeFor(r, t.id())) + SeedTable(t);
   }
   for (const auto& f : r.figures()) {
     bool placed = false;
     for (const auto& [s, ids] : kPlaced) {
       for (const auto& id : ids) placed = placed || (id == f.id() && by_section.count(s));
     }
-    if (!placed) h += FigureBlock(f);
+    if (!placed) h += NarrativeHtml(NarrativeFor(r, f.id())) + FigureBlock(f);
   }
+  if (HasNarrative(r)) h += NarrativeImplicationsHtml(r, ++n);
 
   absl::StrAppend(&h, "<section class=\"chapter\" id=\"key-figures\">\n<h2>", ++n,
                   ". Key figures, comparators and ratings</h2>\n");
@@ -466,6 +528,36 @@ std::string RenderHtml(const v1::AnnualReport& r, bool published) {
     h += FactsTable(by_section[section], section, r.year(), previous_year);
   }
   h += "</section>\n";
+  if (r.year_on_year().rows_size() > 0) {
+    const v1::YearOnYear& y = r.year_on_year();
+    const bool last = !y.previous_report().empty();
+    absl::StrAppend(&h, "<section class=\"chapter\" id=\"year-on-year\">\n<h2>", ++n, ". ", kYearOnYearHeading,
+                    "</h2>\n<p>", HtmlEscape(y.note()), "</p>\n<table class=\"facts\">\n<caption>",
+                    HtmlEscape(r.year()), " against ", HtmlEscape(y.previous_year()),
+                    "</caption>\n<thead><tr><th scope=\"col\" class=\"c-measure\">Measure</th><th scope=\"col\" "
+                    "class=\"num\">", HtmlEscape(YearSlash(y.previous_year())), "</th><th scope=\"col\" class=\"num\">",
+                    HtmlEscape(YearSlash(r.year())), "</th><th scope=\"col\" class=\"num c-change\">Change</th><th "
+                    "scope=\"col\">Direction</th>",
+                    last ? absl::StrCat("<th scope=\"col\">In ", HtmlEscape(y.previous_report()), "</th>") : "",
+                    "</tr></thead>\n<tbody>\n");
+    for (const auto& row : y.rows()) {
+      const std::string change = ChangeWords(row.change(), row.change_pct(), row.unit());
+      absl::StrAppend(&h, "<tr data-indicator=\"", HtmlEscape(row.indicator()), "\"><th scope=\"row\">",
+                      HtmlEscape(row.label()), "</th>", Td(row.previous(), FormatValue(row.previous(), row.unit())),
+                      Td(row.value(), FormatValue(row.value(), row.unit())),
+                      Td(row.change(), change.empty() ? kNotAvailable : change, " wrap"), "<td>",
+                      HtmlEscape(DirectionName(row.direction())), "</td>");
+      if (last) {
+        absl::StrAppend(&h, "<td", row.revision().empty() ? "" : " class=\"revised\"", ">",
+                        HtmlEscape(!row.revision().empty()            ? row.revision()
+                                   : row.last_report().has_value() ? "as printed"
+                                                                   : "not in it"),
+                        "</td>");
+      }
+      h += "</tr>\n";
+    }
+    h += "</tbody>\n</table>\n</section>\n";
+  }
   absl::StrAppend(&h, "<section class=\"chapter\" id=\"returns\">\n<h2>", ++n, ". ", kCoverageHeading, "</h2>\n<p>",
                   HtmlEscape(kCoverageIntro), "</p>\n");
   if (r.coverage_size() == 0) {
@@ -474,7 +566,14 @@ std::string RenderHtml(const v1::AnnualReport& r, bool published) {
     h += CoverageTableHtml(r.coverage());
   }
   h += "</section>\n";
-  h += Notes(published, {r.rating_rule()});
+  if (!r.differences_note().empty()) {
+    absl::StrAppend(&h, "<section class=\"chapter\" id=\"differences\">\n<h2>", ++n, ". ", kDifferencesHeading,
+                    "</h2>\n<p>", HtmlEscape(r.differences_note()), "</p>\n", ReconciliationHtml(r.differences(), true),
+                    "</section>\n");
+  }
+  std::vector<std::string> notes = {r.rating_rule()};
+  if (!r.narrative().stale().empty()) notes.push_back(StaleNote(r.narrative().stale()));
+  h += Notes(published, notes);
   absl::StrAppend(&h, "<footer>", HtmlEscape(LaWords(r.la(), r.la_name())), " &middot; ", HtmlEscape(title),
                   " &middot; ", HtmlEscape(StatusWords(published)), "</footer>\n</body>\n</html>\n");
   return h;
@@ -584,7 +683,9 @@ std::string RenderHtml(const v1::SelfAssessment& sa, bool published) {
     slot(area.plans(), "h3");
     h += "</section>\n";
   }
-  h += Notes(published, {sa.rating_rule(), sa.direction_rule(), sa.findings_rule()});
+  std::vector<std::string> notes = {sa.rating_rule(), sa.direction_rule(), sa.findings_rule()};
+  if (!sa.narrative_stale().empty()) notes.push_back(StaleNote(sa.narrative_stale()));
+  h += Notes(published, notes);
   absl::StrAppend(&h, "<footer>", HtmlEscape(LaWords(sa.la(), sa.la_name())), " &middot; ", HtmlEscape(title),
                   " &middot; ", HtmlEscape(StatusWords(published)), "</footer>\n</body>\n</html>\n");
   return h;

@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "services/reporting/format.h"
+#include "services/reporting/render/narrative_text.h"
+#include "services/reporting/reports/narrative.h"
 #include "services/reporting/render/render.h"
 #include "services/reporting/render/text.h"
 #include "services/reporting/reports/rating.h"
@@ -79,6 +81,23 @@ std::string FigureTable(const v1::Figure& f) {
   return md;
 }
 
+// The council's computed figures beside published ones (the self-assessment's
+// reconciliation with DfE; the annual report's differences, each with its publisher).
+std::string ReconciliationMd(const google::protobuf::RepeatedPtrField<v1::Reconciliation>& rows, bool publisher) {
+  if (rows.empty()) return "";
+  std::string md = publisher ? Header({"Indicator", "Year", "Published by", "carestat's figure", "Published figure",
+                                       "Difference", "Reason"}, 3, 1)
+                             : Header({"Indicator", "Year", "Council's figure", "DfE's figure", "Difference",
+                                       "Known reason"}, 2, 1);
+  for (const auto& rec : rows) {
+    absl::StrAppend(&md, "| ", Md(rec.label()), " | ", rec.period(), " | ");
+    if (publisher) absl::StrAppend(&md, Md(rec.publisher()), " | ");
+    absl::StrAppend(&md, FormatValue(rec.computed(), rec.unit()), " | ", FormatValue(rec.published(), rec.unit()), " | ", ReconciliationDifference(rec), " | ",
+                    rec.reason().empty() ? "within DfE's rounding" : Md(rec.reason()), " |\n");
+  }
+  return md + "\n";
+}
+
 // The data-quality evidence of the impact of leaders: the returns' validation and the
 // reconciliation of the council's figures with DfE's published ones.
 std::string DataQualityMarkdown(const v1::DataQuality& dq) {
@@ -112,15 +131,40 @@ std::string DataQualityMarkdown(const v1::DataQuality& dq) {
   }
   if (!dq.reconciliation_note().empty()) {
     absl::StrAppend(&md, "##### Reconciliation with DfE's published figures\n\n", dq.reconciliation_note(), "\n\n");
-    if (dq.reconciliation_size() > 0) {
-      md += Header({"Indicator", "Year", "Council's figure", "DfE's figure", "Difference", "Known reason"}, 2, 1);
-      for (const auto& rec : dq.reconciliation()) {
-        absl::StrAppend(&md, "| ", Md(rec.label()), " | ", rec.period(), " | ", FormatValue(rec.computed(), rec.unit()),
-                        " | ", FormatValue(rec.published(), rec.unit()), " | ", ReconciliationDifference(rec), " | ",
-                        rec.reason().empty() ? "within DfE's rounding" : Md(rec.reason()), " |\n");
-      }
-      md += "\n";
-    }
+    md += ReconciliationMd(dq.reconciliation(), false);
+  }
+  return md;
+}
+
+// The council's cover sheet, summary, recommendations and reasons (docs/NARRATIVE.md),
+// before the tables as in the Cabinet paper; nothing without a narrative.
+std::string NarrativeFrontMarkdown(const v1::AnnualReport& r) {
+  if (!HasNarrative(r)) return "";
+  const v1::Narrative& n = r.narrative();
+  std::string md = "## Cover sheet\n\n" + Header({"Field", "Value"}, 2);
+  for (const auto& c : n.cover())
+    absl::StrAppend(&md, "| ", Md(c.label()), " | ", c.value().empty() ? kNotYetWritten : Md(c.value()), " |\n");
+  md += "\n## Summary\n\n";
+  const v1::NarrativeSection* summary = NarrativeFor(r, "summary");
+  md += summary != nullptr ? NarrativeMarkdown(summary) : absl::StrCat("Summary: ", kNotYetWritten, ".\n\n");
+  for (const auto& [title, list] : {std::pair{"Recommendation(s)", &n.recommendations()}, std::pair{"Reason(s)", &n.reasons()}}) {
+    absl::StrAppend(&md, "## ", title, "\n\n");
+    if (list->empty()) absl::StrAppend(&md, title, ": ", kNotYetWritten, ".\n");
+    int k = 0;
+    for (const auto& item : *list) absl::StrAppend(&md, ++k, ". ", Md(item), "\n");
+    md += "\n";
+  }
+  return md;
+}
+
+// The implications, after the figures as in the Cabinet paper.
+std::string NarrativeImplicationsMarkdown(const v1::AnnualReport& r) {
+  if (!HasNarrative(r)) return "";
+  std::string md = "## Implications\n\n";
+  for (const auto& [name, anchor] : NarrativeImplications()) {
+    absl::StrAppend(&md, "### ", name, "\n\n");
+    const v1::NarrativeSection* s = NarrativeFor(r, anchor);
+    md += s != nullptr ? NarrativeMarkdown(s) : absl::StrCat(name, " implications: ", kNotYetWritten, ".\n\n");
   }
   return md;
 }
@@ -140,13 +184,15 @@ std::string RenderMarkdown(const v1::AnnualReport& r, bool published) {
   for (const auto& t : r.tables()) {
     if (t.periods_size() >= 2) previous_year = t.periods(t.periods_size() - 2);
   }
+  md += NarrativeFrontMarkdown(r);
   md += "## Tables\n\n";
-  for (const auto& t : r.tables()) md += SeedTable(t);
+  for (const auto& t : r.tables()) md += NarrativeMarkdown(NarrativeFor(r, t.id())) + SeedTable(t);
   md += "## Figures\n\n";
-  for (const auto& f : r.figures()) md += FigureTable(f);
+  for (const auto& f : r.figures()) md += NarrativeMarkdown(NarrativeFor(r, f.id())) + FigureTable(f);
   for (const auto& section : sections) {
     absl::StrAppend(&md, "## ", section, "\n\n");
     for (const auto& gap : FactGaps(by_section[section])) absl::StrAppend(&md, "**Missing:** ", gap, "\n\n");
+    md += NarrativeMarkdown(NarrativeFor(r, "section:" + section));
     for (const v1::Fact* f : by_section[section]) absl::StrAppend(&md, "- ", FactSentence(*f), "\n");
     md += "\n";
     md += Header({"Measure", r.year(), previous_year, "Change", "England", "London", "Stat. neighbours", "DfE rank",
@@ -173,6 +219,28 @@ std::string RenderMarkdown(const v1::AnnualReport& r, bool published) {
     md += "\n";
     if (marked) absl::StrAppend(&md, kPublishedMarkNote, "\n\n");
   }
+  md += NarrativeImplicationsMarkdown(r);
+  if (r.year_on_year().rows_size() > 0) {
+    const v1::YearOnYear& y = r.year_on_year();
+    absl::StrAppend(&md, "## ", kYearOnYearHeading, "\n\n", y.note(), "\n\n");
+    std::vector<std::string> cols = {"Measure", y.previous_year(), r.year(), "Change", "Direction"};
+    if (!y.previous_report().empty()) cols.push_back("In " + y.previous_report());
+    md += Header(cols, 1, 1 + !y.previous_report().empty());
+    for (const auto& row : y.rows()) {
+      const std::string change = ChangeWords(row.change(), row.change_pct(), row.unit());
+      absl::StrAppend(&md, "| ", Md(row.label()), " | ", FormatValue(row.previous(), row.unit()), " | ",
+                      FormatValue(row.value(), row.unit()), " | ", change.empty() ? kNotAvailable : Md(change), " | ",
+                      DirectionName(row.direction()), " |");
+      if (!y.previous_report().empty()) {
+        absl::StrAppend(&md, " ", !row.revision().empty()            ? Md(row.revision())
+                                  : row.last_report().has_value() ? "as printed"
+                                                                  : "not in it",
+                        " |");
+      }
+      md += "\n";
+    }
+    md += "\n";
+  }
   absl::StrAppend(&md, "## ", kCoverageHeading, "\n\n", kCoverageIntro, "\n\n");
   if (r.coverage_size() == 0) {
     absl::StrAppend(&md, r.coverage_note(), "\n\n");
@@ -185,7 +253,13 @@ std::string RenderMarkdown(const v1::AnnualReport& r, bool published) {
     }
     md += "\n";
   }
-  md += Notes(published, {r.rating_rule()});
+  if (!r.differences_note().empty()) {
+    absl::StrAppend(&md, "## ", kDifferencesHeading, "\n\n", r.differences_note(), "\n\n");
+    md += ReconciliationMd(r.differences(), true);
+  }
+  std::vector<std::string> notes = {r.rating_rule()};
+  if (!r.narrative().stale().empty()) notes.push_back(StaleNote(r.narrative().stale()));
+  md += Notes(published, notes);
   return md;
 }
 
@@ -253,7 +327,9 @@ std::string RenderMarkdown(const v1::SelfAssessment& sa, bool published) {
     if (area.id() == "leadership") md += DataQualityMarkdown(sa.data_quality());
     slot(area.plans(), "###");
   }
-  md += Notes(published, {sa.rating_rule(), sa.direction_rule(), sa.findings_rule()});
+  std::vector<std::string> notes = {sa.rating_rule(), sa.direction_rule(), sa.findings_rule()};
+  if (!sa.narrative_stale().empty()) notes.push_back(StaleNote(sa.narrative_stale()));
+  md += Notes(published, notes);
   return md;
 }
 

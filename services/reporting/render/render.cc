@@ -10,6 +10,7 @@
 #include "services/reporting/render/docx.h"
 #include "services/reporting/render/tabulate.h"
 #include "services/reporting/render/text.h"
+#include "services/reporting/reports/narrative.h"
 
 namespace carestat {
 
@@ -84,7 +85,8 @@ absl::StatusOr<v1::RenderResponse> RenderDoc(const Doc& in, v1::Format format, b
   Doc doc = in;
   // NaN or infinity never reaches a reader: JSON would hold "NaN", a page "-0%".
   if (absl::Status s = NullNonFinite(&doc, ""); !s.ok()) return s;
-  if (publish) ApplyDisclosureControl(&doc);
+  // The narrative's sentences quote figures too: one quoting a suppressed figure is withheld.
+  if (publish) WithholdSuppressedNarrative(&doc, ApplyDisclosureControl(&doc));
   v1::RenderResponse out;
   switch (format) {
     case v1::PDF:   // a browser is not run beside the server: see pdf.h

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "services/reporting/format.h"
+#include "services/reporting/render/narrative_text.h"
 #include "services/reporting/reports/rating.h"
 #include "services/reporting/reports/series.h"
 #include "services/reporting/render/text.h"
@@ -73,6 +74,36 @@ void AddComparatorCells(const google::protobuf::RepeatedPtrField<v1::ComparatorV
 
 }  // namespace
 
+// carestat's figures beside published ones: the self-assessment's reconciliation with
+// DfE, the annual report's differences (with who published each figure).
+DataTable ReconciliationTable(const google::protobuf::RepeatedPtrField<v1::Reconciliation>& recs,
+                              const std::string& note, const std::string& name, const std::string& sheet,
+                              const std::string& title, bool publisher) {
+  DataTable rt;
+  rt.name = name;
+  rt.sheet = sheet;
+  rt.title = title;
+  rt.source = note;
+  rt.header = {"indicator", "label", "unit", "year"};
+  if (publisher) rt.header.insert(rt.header.end(), {"published_by", "source"});
+  rt.header.insert(rt.header.end(), {"computed", "published", "difference", "reason"});
+  rt.key_columns = publisher ? std::vector<int>{0, 3, 4} : std::vector<int>{0, 3};
+  for (const auto& rec : recs) {
+    std::vector<OutCell> row = {OutCell::Text(rec.indicator()), OutCell::Text(rec.label()), OutCell::Text(rec.unit()),
+                                OutCell::Text(rec.period())};
+    if (publisher) {
+      row.push_back(OutCell::Text(rec.publisher()));
+      row.push_back(OutCell::Text(rec.source()));
+    }
+    row.push_back(OutCell::Of(rec.computed(), rec.unit()));
+    row.push_back(OutCell::Of(rec.published(), rec.unit()));
+    row.push_back(OutCell::Of(rec.difference(), rec.unit()));
+    row.push_back(OutCell::Text(rec.reason()));
+    rt.rows.push_back(std::move(row));
+  }
+  return rt;
+}
+
 // The year's returns as stored, rejected or missing (ReturnCoverage), one row each.
 DataTable CoverageTable(const google::protobuf::RepeatedPtrField<v1::ReturnCoverage>& coverage,
                         const std::string& note) {
@@ -137,6 +168,31 @@ std::vector<DataTable> Tabulate(const v1::AnnualReport& r) {
       for (const auto& v : s.values()) cells.push_back(OutCell::Of(v, f.unit()));
     }
   }
+  // The council's narrative: a row per paragraph, with whether it quotes a changed figure.
+  if (HasNarrative(r)) {
+    DataTable& n = out.emplace_back();
+    n.name = "narrative";
+    n.sheet = "Narrative";
+    n.title = "The council's narrative: cover sheet, recommendations, reasons and text beside the figures";
+    n.source = absl::StrCat("The council's own text, from ", r.narrative().file_name());
+    n.header = {"section", "paragraph", "stale", "text"};
+    n.key_columns = {0, 1};
+    for (const auto& c : r.narrative().cover())
+      n.rows.push_back({OutCell::Text("Cover sheet: " + c.label()), OutCell::Integer(1), OutCell::Text("no"),
+                        OutCell::Text(c.value())});
+    int k = 0;
+    for (const auto& rec : r.narrative().recommendations())
+      n.rows.push_back({OutCell::Text("Recommendations"), OutCell::Integer(++k), OutCell::Text("no"), OutCell::Text(rec)});
+    k = 0;
+    for (const auto& rea : r.narrative().reasons())
+      n.rows.push_back({OutCell::Text("Reasons"), OutCell::Integer(++k), OutCell::Text("no"), OutCell::Text(rea)});
+    for (const auto& s : r.narrative().sections()) {
+      k = 0;
+      for (const auto& p : s.paragraphs())
+        n.rows.push_back({OutCell::Text(s.heading()), OutCell::Integer(++k), OutCell::Text(p.stale() ? "yes" : "no"),
+                          OutCell::Text(p.text())});
+    }
+  }
   DataTable& facts = out.emplace_back();
   facts.name = "facts";
   facts.sheet = "Facts";
@@ -182,6 +238,30 @@ std::vector<DataTable> Tabulate(const v1::AnnualReport& r) {
     c.push_back(OutCell::Text(d.quartile()));
   }
   out.push_back(CoverageTable(r.coverage(), r.coverage_note()));
+  if (r.year_on_year().rows_size() > 0) {
+    const v1::YearOnYear& y = r.year_on_year();
+    DataTable& d = out.emplace_back();
+    d.name = "year_on_year";
+    d.sheet = "Year on year";
+    d.title = absl::StrCat(kYearOnYearHeading, ": ", r.year(), " against ", y.previous_year());
+    d.source = y.note();
+    d.header = {"section", "indicator", "breakdown", "label", "unit", "previous_year", "previous", "year", "value",
+                "change", "direction", "last_report", "revision"};
+    d.key_columns = {1, 2};
+    for (const auto& row : y.rows()) {
+      d.rows.push_back({OutCell::Text(row.section()), OutCell::Text(row.indicator()), OutCell::Text(row.breakdown()),
+                        OutCell::Text(row.label()), OutCell::Text(row.unit()), OutCell::Text(y.previous_year()),
+                        OutCell::Of(row.previous(), row.unit()), OutCell::Text(r.year()),
+                        OutCell::Of(row.value(), row.unit()), OutCell::Of(row.change(), row.unit()),
+                        OutCell::Text(DirectionName(row.direction())),
+                        row.last_report().has_value() ? OutCell::Of(row.last_report(), row.unit()) : OutCell::Text(""),
+                        OutCell::Text(row.revision())});
+    }
+  }
+  if (!r.differences_note().empty()) {
+    out.push_back(ReconciliationTable(r.differences(), r.differences_note(), "differences", "Differences",
+                                      kDifferencesHeading, true));
+  }
   return out;
 }
 
@@ -327,19 +407,8 @@ std::vector<DataTable> Tabulate(const v1::SelfAssessment& sa) {
   }
   const v1::DataQuality& quality = sa.data_quality();
   if (!quality.reconciliation_note().empty()) {
-    DataTable& rt = out.emplace_back();
-    rt.name = "reconciliation";
-    rt.sheet = "Reconciliation";
-    rt.title = "Reconciliation with DfE's published figures";
-    rt.source = quality.reconciliation_note();
-    rt.header = {"indicator", "label", "unit", "year", "computed", "published", "difference", "reason"};
-    rt.key_columns = {0, 3};
-    for (const auto& rec : quality.reconciliation()) {
-      rt.rows.push_back({OutCell::Text(rec.indicator()), OutCell::Text(rec.label()), OutCell::Text(rec.unit()),
-                         OutCell::Text(rec.period()), OutCell::Of(rec.computed(), rec.unit()),
-                         OutCell::Of(rec.published(), rec.unit()), OutCell::Of(rec.difference(), rec.unit()),
-                         OutCell::Text(rec.reason())});
-    }
+    out.push_back(ReconciliationTable(quality.reconciliation(), quality.reconciliation_note(), "reconciliation",
+                                      "Reconciliation", "Reconciliation with DfE's published figures", false));
   }
   return out;
 }

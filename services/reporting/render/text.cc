@@ -100,6 +100,8 @@ const char kCoverageIntro[] =
     "Every return the year's figures are computed from, as carestat holds it: stored (the file and when), rejected "
     "(a file refused whole, nothing of it stored, with the reason) or missing (no file received). A figure that "
     "reads a rejected or missing return is not available, and its table, figure or section says so.";
+const char kDifferencesHeading[] = "Figures that differ from those published";
+const char kYearOnYearHeading[] = "Year on year";
 
 std::string NoDfeFigureWords(const std::string& status) {
   if (status == kNotPublishedByDfe) return kNotPublishedByDfe;

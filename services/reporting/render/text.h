@@ -32,6 +32,8 @@ bool DfeFiguresHeld(const std::string& status);
 std::vector<std::string> FactGaps(const std::vector<const v1::Fact*>& facts);
 extern const char kCoverageHeading[];   // "Returns behind these figures"
 extern const char kCoverageIntro[];
+extern const char kDifferencesHeading[];
+extern const char kYearOnYearHeading[];      // "Year on year"   // "Figures that differ from those published"
 // What stands in place of a DfE comparator carestat has no figure for, by the indicator's
 // status: "not published by DfE" (no DfE collection holds it), "no comparable DfE figure"
 // (DfE's nearest measure differs in definition), "not held" (DfE publishes it, in a

@@ -14,6 +14,8 @@
 #include "services/reporting/format.h"
 #include "services/reporting/render/text.h"
 #include "services/reporting/reports/coverage.h"
+#include "services/reporting/reports/differences.h"
+#include "services/reporting/reports/year_on_year.h"
 #include "services/reporting/reports/rating.h"
 
 namespace carestat {
@@ -292,6 +294,74 @@ v1::PublishedComparison ComparisonOf(const v1::LaBenchmark& b, const std::string
   return d;
 }
 
+// The report year's figures beside those DfE and the council published for the LA:
+// every one that differs beyond the published figure's rounding, with its reason.
+absl::Status AddDifferences(SeriesBook& book, PublishedBook& published, v1::AnnualReport* report, int last) {
+  std::vector<std::string> indicators;
+  auto add = [&](const std::string& id) {
+    if (book.Definition(id) && std::find(indicators.begin(), indicators.end(), id) == indicators.end())
+      indicators.push_back(id);
+  };
+  for (const auto& t : report->tables())
+    for (const auto& r : t.rows()) add(r.indicator());
+  for (const auto& f : report->figures()) add(f.indicator());
+  for (const auto& f : report->facts())
+    if (f.breakdown().empty() && !f.supplied()) add(f.indicator());
+  const std::string period = FormatPeriod(FinancialYear(last));
+  const std::vector<CouncilFigure>& council = CouncilFigures(report->la());
+  int compared_dfe = 0, compared_council = 0;
+  for (const auto& id : indicators) {
+    auto cell = book.Value(id, "", last);
+    if (!cell.ok()) return cell.status();
+    if (!cell->has_value()) continue;
+    auto b = published.Get(id, last);
+    if (!b.ok()) return b.status();
+    if (*b && DfeFiguresHeld((*b)->status())) {
+      for (const auto& rec : (*b)->reconciliation()) {
+        if (rec.period() != period) continue;
+        ++compared_dfe;
+        if (rec.reason().empty()) continue;  // agrees within DfE's rounding
+        const std::string& src = (*b)->published_source();
+        // DfE's figure to the places it publishes (a rate to one decimal: 338.9 is not 339).
+        std::string unit = book.Unit(id);
+        if ((*b)->dps() != 0 && (unit == "rate_per_10k" || unit == "percent")) unit += "_1dp";
+        *report->add_differences() = DifferenceRow(
+            id, book.Name(id), unit, period, *cell, rec.published(), "DfE",
+            src.empty() || src == "LAIT" ? "DfE's published figures (LAIT)" : "DfE's statistical release, " + src,
+            rec.reason());
+      }
+    }
+    for (const auto& f : council) {
+      if (f.indicator != id || f.year != last) continue;
+      ++compared_council;
+      if (AgreesWhenRounded(cell->value(), f.value, f.dps)) continue;
+      *report->add_differences() =
+          DifferenceRow(id, book.Name(id), book.Unit(id), period, *cell, f.value, "the council",
+                        "the council's own document (" + f.source + ")", CouncilReason(id, *cell, f, council, last));
+    }
+  }
+  std::string compared;
+  if (compared_dfe > 0) absl::StrAppend(&compared, compared_dfe, " with DfE's published figures for the council");
+  if (compared_council > 0) {
+    absl::StrAppend(&compared, compared.empty() ? "" : " and ", compared_council,
+                    " with the figures the council published itself");
+  }
+  if (compared.empty()) {
+    report->set_differences_note(absl::StrCat(
+        "No figure of ", period, " could be compared with a published one: DfE has published none for the council "
+        "for the year and no figures the council published itself are held."));
+  } else if (report->differences().empty()) {
+    report->set_differences_note(absl::StrCat("Every figure of ", period, " compared (", compared,
+                                              ") agrees with the published one to its rounding."));
+  } else {
+    report->set_differences_note(absl::StrCat(
+        "Figures of ", period, " compared: ", compared, ". Those listed differ from the published figure beyond its "
+        "rounding: carestat's figure is computed from the returns as they are stored now; the difference is carestat's "
+        "minus the published figure."));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const std::string& year,
@@ -436,6 +506,8 @@ absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const 
   }
   for (auto& f : *report.mutable_figures()) f.set_gap(GapOf(coverage, DatasetsOf(f.indicator()), period));
   for (auto& f : *report.mutable_facts()) f.set_gap(GapOf(coverage, DatasetsOf(f.indicator()), period));
+  if (absl::Status d = AddDifferences(book, published, &report, last); !d.ok()) return d;
+  AddYearOnYear(&report);
   return report;
 }
 

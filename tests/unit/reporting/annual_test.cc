@@ -273,12 +273,17 @@ TEST(AnnualReportTest, NothingLoadedIsNotAvailableNeverZero) {
   FakeMetrics m;
   m.Put("301", "contacts", "", 2015, 10);
   v1::AnnualReport r = Build(m);
-  int with_value = 0;
+  std::set<std::string> with_value;   // the LA's figures shown: targets and thresholds have no ref
   for (const v1::Cell* c : AllCells(r)) {
-    if (c->has_value()) with_value += !c->ref().empty();   // targets and thresholds are not the LA's figures
-    else EXPECT_EQ(c->value(), 0);
+    if (c->has_value()) {
+      if (!c->ref().empty()) with_value.insert(c->ref());
+    } else {
+      EXPECT_EQ(c->value(), 0);
+    }
   }
-  EXPECT_EQ(with_value, 1);   // contacts 2015 in Table 1; its changes have no base year
+  // contacts 2015 (in Table 1, and beside the 11,393 the council printed); its changes
+  // have no base year
+  EXPECT_EQ(with_value.size(), 1u);
   const v1::Fact* lac = FactOf(r, "lac_year_end");
   ASSERT_NE(lac, nullptr);
   EXPECT_FALSE(lac->value().has_value());
@@ -628,6 +633,115 @@ TEST(AnnualReportGapsTest, AYearWithNoReturnsIsNoReportAndSaysWhatIsMissing) {
   ASSERT_TRUE(without.ok());
   EXPECT_EQ(without->coverage_size(), 0);
   EXPECT_FALSE(without->coverage_note().empty());
+}
+
+}  // namespace
+}  // namespace carestat
+
+namespace carestat {
+namespace {
+
+const v1::Reconciliation* DifferenceOf(const v1::AnnualReport& r, const std::string& indicator,
+                                       const std::string& publisher) {
+  for (const auto& d : r.differences()) {
+    if (d.indicator() == indicator && d.publisher() == publisher) return &d;
+  }
+  return nullptr;
+}
+
+// The council printed 551 referrals per 10,000 for 2015-16 and 3,255 referrals: the same
+// count over ONS's revised population gives 535, and the report says so and why.
+TEST(AnnualReportDifferencesTest, ARateOverARevisedPopulationIsListedWithThePopulations) {
+  FakeMetrics m = SeedLikeMetrics();
+  m.Put("301", "referral_rate", "", 2015, 3255.0 / 60842 * 10000, 3255, 60842);
+  v1::AnnualReport r = Build(m);
+  const v1::Reconciliation* d = DifferenceOf(r, "referral_rate", "the council");
+  ASSERT_NE(d, nullptr) << r.differences_note();
+  EXPECT_EQ(d->period(), "2015-16");
+  EXPECT_DOUBLE_EQ(d->published().value(), 551);
+  EXPECT_NEAR(d->difference().value(), 535.0 - 551, 0.1);
+  EXPECT_NE(d->reason().find("the same count (3,255)"), std::string::npos) << d->reason();
+  EXPECT_NE(d->reason().find("implies about 59,070 children"), std::string::npos) << d->reason();
+  EXPECT_NE(d->reason().find("divides by 60,842"), std::string::npos) << d->reason();
+  EXPECT_NE(d->source().find("Table 1"), std::string::npos) << d->source();
+  // The counts the council printed agree with the returns: not listed.
+  EXPECT_EQ(DifferenceOf(r, "referrals", "the council"), nullptr);
+  EXPECT_EQ(DifferenceOf(r, "contacts", "the council"), nullptr);
+  EXPECT_NE(r.differences_note().find("with the figures the council published itself"), std::string::npos)
+      << r.differences_note();
+  // Every format lists it.
+  for (v1::Format f : {v1::MARKDOWN, v1::HTML, v1::CSV}) {
+    auto out = Render(r, f);
+    ASSERT_TRUE(out.ok()) << out.status();
+    std::string text = out->content();
+    for (const auto& file : out->files()) {
+      if (file.name() == "differences.csv") text = file.content();   // CSV: its own file
+    }
+    if (f != v1::CSV) EXPECT_NE(text.find("Figures that differ from those published"), std::string::npos) << f;
+    EXPECT_NE(text.find("divides by 60,842"), std::string::npos) << f;
+  }
+}
+
+TEST(AnnualReportDifferencesTest, ACountThatDiffersIsListedAndTheRateSaysTheCountDiffers) {
+  FakeMetrics m = SeedLikeMetrics();
+  m.Put("301", "cin_open_year_end", "", 2015, 2100);
+  m.Put("301", "cin_rate", "", 2015, 2100.0 / 59050 * 10000, 2100, 59050);
+  v1::AnnualReport r = Build(m);
+  const v1::Reconciliation* count = DifferenceOf(r, "cin_open_year_end", "the council");
+  ASSERT_NE(count, nullptr);
+  EXPECT_DOUBLE_EQ(count->difference().value(), 36);
+  EXPECT_NE(count->reason().find("not known"), std::string::npos) << count->reason();
+  const v1::Reconciliation* rate = DifferenceOf(r, "cin_rate", "the council");
+  ASSERT_NE(rate, nullptr);
+  EXPECT_NE(rate->reason().find("the count differs: the council printed 2,064"), std::string::npos) << rate->reason();
+  EXPECT_NE(rate->reason().find("the returns give 2,100"), std::string::npos) << rate->reason();
+}
+
+// DfE's reconciliation (metrics' GetBenchmark) gives the rows where DfE's figure for the
+// council differs, with metrics' reason; a year that agrees to DfE's rounding is not listed.
+TEST(AnnualReportDifferencesTest, DfesFiguresThatDifferAreListedWithMetricsReason) {
+  FakeMetrics m = SeedLikeMetrics();
+  v1::LaBenchmark b = MadeUpBenchmark("assessment_timeliness_pct");
+  v1::BenchmarkReconciliation* rec = b.add_reconciliation();
+  rec->set_period("2015-16");
+  rec->set_computed(80);
+  rec->set_published(76);
+  rec->set_difference(4);
+  rec->set_reason("DfE counts assessments completed in the year");
+  v1::BenchmarkReconciliation* old = b.add_reconciliation();
+  old->set_period("2014-15");
+  old->set_computed(71);
+  old->set_published(70);
+  old->set_difference(1);
+  old->set_reason("another year");
+  m.benchmarks[{"assessment_timeliness_pct", 2015}] = b;
+  v1::LaBenchmark agrees = MadeUpBenchmark("contacts");
+  v1::BenchmarkReconciliation* same = agrees.add_reconciliation();
+  same->set_period("2015-16");
+  same->set_computed(11393);
+  same->set_published(11393);
+  m.benchmarks[{"contacts", 2015}] = agrees;
+  v1::AnnualReport r = Build(m);
+  const v1::Reconciliation* d = DifferenceOf(r, "assessment_timeliness_pct", "DfE");
+  ASSERT_NE(d, nullptr) << r.differences_note();
+  EXPECT_EQ(d->period(), "2015-16");
+  EXPECT_DOUBLE_EQ(d->published().value(), 76);
+  EXPECT_EQ(d->reason(), "DfE counts assessments completed in the year");
+  EXPECT_NE(d->source().find("LAIT"), std::string::npos) << d->source();
+  EXPECT_EQ(DifferenceOf(r, "contacts", "DfE"), nullptr);
+  for (const auto& x : r.differences()) EXPECT_EQ(x.period(), "2015-16");
+  EXPECT_NE(r.differences_note().find("with DfE's published figures for the council"), std::string::npos)
+      << r.differences_note();
+}
+
+TEST(AnnualReportDifferencesTest, AnLaWithNoPublishedFiguresSaysNothingCouldBeCompared) {
+  FakeMetrics m;
+  m.Put("999", "contacts", "", 2015, 100);
+  m.benchmark_fail = absl::InvalidArgumentError("unknown LA '999'");
+  auto r = BuildAnnualReport("999", "2015-16", m, 0);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->differences_size(), 0);
+  EXPECT_NE(r->differences_note().find("could be compared"), std::string::npos) << r->differences_note();
 }
 
 }  // namespace

@@ -489,7 +489,11 @@ TEST(DocxTest, AnnualReportHasEveryTableHeadingAndChart) {
     }
     for (size_t i = 0; i < sections.size(); ++i) want.push_back(absl::StrCat(i + 2, ". ", sections[i]));
     want.push_back(absl::StrCat(sections.size() + 2, ". Key figures, comparators and ratings"));
-    want.push_back(absl::StrCat(sections.size() + 3, ". Returns behind these figures"));
+    size_t n = sections.size() + 3;
+    if (report.year_on_year().rows_size() > 0) want.push_back(absl::StrCat(n++, ". Year on year"));
+    want.push_back(absl::StrCat(n++, ". Returns behind these figures"));
+    if (!report.differences_note().empty())
+      want.push_back(absl::StrCat(n++, ". Figures that differ from those published"));
     want.push_back("Notes on the figures");
     EXPECT_EQ(Headings(doc), want);
     // The cover: a two-column table with the status of this rendering.

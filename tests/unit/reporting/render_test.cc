@@ -163,7 +163,8 @@ TEST(RenderTest, CsvIsAFilePerTableThatReadsBackToTheSameNumbers) {
   std::vector<std::string> names;
   for (const auto& f : csv->files()) names.push_back(f.name());
   EXPECT_EQ(names, (std::vector<std::string>{"table1.csv", "table2.csv", "table4.csv", "figure1.csv", "figure2.csv",
-                                             "figure3.csv", "figure4.csv", "facts.csv", "returns.csv"}));
+                                             "figure3.csv", "figure4.csv", "facts.csv", "returns.csv",
+                                             "year_on_year.csv", "differences.csv"}));
   // Tables: every value cell reads back as exactly the report's value.
   int compared = 0;
   for (int t = 0; t < r.tables_size(); ++t) {
