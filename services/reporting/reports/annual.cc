@@ -506,6 +506,31 @@ absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const 
   }
   for (auto& f : *report.mutable_figures()) f.set_gap(GapOf(coverage, DatasetsOf(f.indicator()), period));
   for (auto& f : *report.mutable_facts()) f.set_gap(GapOf(coverage, DatasetsOf(f.indicator()), period));
+  // A year of the tables and figures for which the LA has no return stored at all (before
+  // its first return was sent): its empty cells say so, not only "not available".
+  if (returns != nullptr) {
+    if (auto list = returns->ReturnList(la); list.ok()) {
+      auto why = [&](const std::string& p) -> std::string {
+        auto fy = ParsePeriod(p);
+        return fy && !AnyStored(*list, la, fy->start_year() + 1) ? "no returns held" : "";
+      };
+      auto mark = [&](v1::Cell* c, const std::string& p) {
+        if (!c->has_value() && c->missing().empty()) c->set_missing(why(p));
+      };
+      for (auto& t : *report.mutable_tables()) {
+        for (auto& row : *t.mutable_rows()) {
+          for (int i = 0; i < row.values_size() && i < t.periods_size(); ++i) mark(row.mutable_values(i), t.periods(i));
+        }
+      }
+      for (auto& f : *report.mutable_figures()) {
+        for (auto& series : *f.mutable_series()) {
+          if (series.entity() != la) continue;
+          for (int i = 0; i < series.values_size() && i < f.periods_size(); ++i)
+            mark(series.mutable_values(i), f.periods(i));
+        }
+      }
+    }
+  }
   if (absl::Status d = AddDifferences(book, published, &report, last); !d.ok()) return d;
   AddYearOnYear(&report);
   return report;
