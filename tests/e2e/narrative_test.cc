@@ -93,6 +93,22 @@ TEST(NarrativeEndToEndTest, DraftEditReportDocxKeepAndInbox) {
     EXPECT_TRUE(absl::StrContains(xml, want)) << want;
   EXPECT_FALSE(absl::StrContains(xml, "{{"));
   EXPECT_FALSE(absl::StrContains(xml, "[stale"));
+  // LibreOffice opens it and prints it to PDF, the cover sheet, recommendations and text
+  // with it (skipped where soffice is not installed; scripts/test installs it).
+  if (RunCommand({"sh", "-c", "command -v soffice && command -v pdftotext"}).exit_code == 0) {
+    auto pdf = RunCommand({"sh", "-c",
+                           "cd '" + dir + "' && HOME='" + dir + "' timeout 300 soffice -env:UserInstallation=file://" +
+                               dir + "/lo-profile --headless --norestore --convert-to pdf --outdir '" + dir + "' '" +
+                               docx + "' >/dev/null && pdftotext -enc UTF-8 '" + dir + "/annual.pdf' -"});
+    ASSERT_EQ(pdf.exit_code, 0) << pdf.err;
+    // pdftotext breaks lines where the page does: compare with spaces for line ends.
+    const std::string text_of_pdf = absl::StrReplaceAll(pdf.out, {{"\n", " "}});
+    for (const char* want : {"Cabinet", "Jo Example, Policy Manager", "Note the report and the priorities for 2016/17",
+                             "The service overspent; see the budget report.", "11,393", "Figures that differ from"})
+      EXPECT_TRUE(absl::StrContains(text_of_pdf, want)) << want << " is not in the PDF";
+  } else {
+    std::printf("LibreOffice conversion skipped: soffice or pdftotext is not installed\n");
+  }
 
   // Stored by reporting: the next report of the year carries it without --narrative.
   auto md = RunCommand({carestat, "report", "annual", "--la", "301", "--year", "2015-16", "--format", "md", "-o", "-",

@@ -24,6 +24,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -31,6 +33,7 @@
 #include "services/reporting/render/pdf.h"
 #include "services/reporting/render/render.h"
 #include "services/reporting/reports/annual.h"
+#include "services/reporting/reports/narrative.h"
 #include "services/reporting/reports/self_assessment.h"
 #include "tests/unit/reporting/fake_metrics.h"
 
@@ -158,10 +161,22 @@ class HtmlInChromiumTest : public ::testing::Test {
   }
 };
 
+// The council's narrative as `carestat narrative` drafts it, with the analyst's edits to
+// its front matter and summary: the text around every table and figure.
+absl::Status WithDraftNarrative(v1::AnnualReport* report) {
+  std::string text = DraftNarrative(*report);
+  text = absl::StrReplaceAll(text, {{"meeting: TODO Meeting", "meeting: Cabinet"}});
+  auto file = ParseNarrative(text, "N.md");
+  if (!file.ok()) return file.status();
+  return ApplyNarrative(*file, report);
+}
+
 TEST_F(HtmlInChromiumTest, AnnualReportRendersEveryTableAndFourCharts) {
   FakeMetrics m = SeedLikeMetrics();
   auto report = BuildAnnualReport("301", "2015-16", m, 1476748800000);
   ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_TRUE(WithDraftNarrative(&*report).ok());
+  ASSERT_GE(report->narrative().sections_size(), 7) << "a paragraph beside each table and figure";
   auto html = Render(*report, v1::HTML);
   ASSERT_TRUE(html.ok());
   const fs::path dir = TempDir("html");
@@ -179,6 +194,16 @@ TEST_F(HtmlInChromiumTest, AnnualReportRendersEveryTableAndFourCharts) {
   EXPECT_EQ(Count(dom, "<svg"), 4u);
   EXPECT_GE(Count(dom, "<rect class=\"bar\""), 20u);   // the LA's bars
   EXPECT_NE(dom.find("11,393"), std::string::npos);
+  // The narrative: the cover sheet and the generated sentence beside each table and figure.
+  EXPECT_NE(dom.find("Cabinet"), std::string::npos);
+  int beside = 0;
+  for (const auto& section : report->narrative().sections()) {
+    if (section.paragraphs_size() == 0) continue;   // a TODO left for the analyst
+    beside += absl::StartsWith(section.anchor(), "table") || absl::StartsWith(section.anchor(), "figure");
+    const std::string& words = section.paragraphs(0).text();
+    EXPECT_NE(dom.find(words.substr(0, std::min<size_t>(words.size(), 40))), std::string::npos) << section.heading();
+  }
+  EXPECT_EQ(beside, 7) << "Tables 1, 2 and 4 and Figures 1 to 4 each with its text";
 
   const fs::path png = dir / "annual-report.png";
   RunShell(Chromium(dir / "profile-shot") + " --window-size=1280,3000 --screenshot=" + png.string() + " file://" +
@@ -217,6 +242,7 @@ TEST_F(HtmlInChromiumTest, AnnualReportChartLabelsCoverNoTextOrMarker) {
   FakeMetrics m = SeedLikeMetrics();
   auto report = BuildAnnualReport("301", "2015-16", m, 1476748800000);
   ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_TRUE(WithDraftNarrative(&*report).ok());   // the charts with the council's text around them
   const fs::path dir = TempDir("overlap-annual");
   Cleanup cleanup{dir};
   for (bool publish : {false, true}) {
