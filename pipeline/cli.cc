@@ -1023,7 +1023,8 @@ int Token(const Args& a) {
                 "SHA-256. Roles: ingest (Upload, ListReturns, GetIssues), read (indicators, series,\n"
                 "reports, ListReturns, GetIssues without child detail), admin (Recompute,\n"
                 "PutReferenceData, PutLocalMeasures and all of read), service (StreamRecords,\n"
-                "ListReturns: metrics).\n"
+                "ListReturns: metrics), case (ListChildren: the children behind a figure, by\n"
+                "pseudonym; never implied by another role, give it to named people only).\n"
                 "To revoke, append ' revoked' to the line; servers re-read the file within seconds.\n");
     return kOk;
   }

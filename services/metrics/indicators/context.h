@@ -55,6 +55,8 @@ class PointWriter {
   // Listing (members.h): asks the families to list the children behind one figure as
   // they count it. Every other figure is computed as usual.
   void ListFor(const std::string& id, const std::string& breakdown, const v1::Period& period);
+  // Whether a figure is being listed at all (so that a family can skip working out keys).
+  bool listing() const;
   // The lists to fill while counting the figure (id, breakdown, period): nullptr unless
   // it is the one ListFor named.
   Members* Listing(const std::string& id, const std::string& breakdown, const v1::Period& period);

@@ -229,10 +229,12 @@ void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
   Members* female_list = out.Listing("lac_female_pct", "", year);
   Members* under10_list = out.Listing("lac_under10_pct", "", year);
   Members* ethnicity_list = nullptr;
-  for (const auto& [child, i] : at_s.open) {
-    const ChildInfo* info = set.child(child);
-    if (info != nullptr && !info->ethnicity.empty()) {
-      if (Members* l = out.Listing("lac_ethnicity_pct", "ethnicity=" + info->ethnicity, year)) ethnicity_list = l;
+  if (out.listing()) {
+    for (const auto& [child, i] : at_s.open) {
+      const ChildInfo* info = set.child(child);
+      if (info != nullptr && !info->ethnicity.empty()) {
+        if (Members* l = out.Listing("lac_ethnicity_pct", "ethnicity=" + info->ethnicity, year)) ethnicity_list = l;
+      }
     }
   }
   for (Members* l : {female_list, under10_list, ethnicity_list}) {

@@ -31,6 +31,8 @@ void PointWriter::ListFor(const std::string& id, const std::string& breakdown, c
   list_period_ = period;
 }
 
+bool PointWriter::listing() const { return listing_; }
+
 Members* PointWriter::Listing(const std::string& id, const std::string& breakdown, const v1::Period& period) {
   if (!listing_ || !IsListed(id, breakdown, period)) return nullptr;
   listing_called_ = true;
