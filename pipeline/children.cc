@@ -59,7 +59,7 @@ std::string ChildrenText(const v1::ListChildrenResponse& resp, const std::string
   std::string out = absl::StrCat("# LA ", la, ", ", p.indicator(), p.breakdown().empty() ? "" : " ", p.breakdown(),
                                  ", ", period, ": figure ", p.has_value() ? Figure(p.value()) : "n/a",
                                  ", numerator ", Figure(p.numerator()));
-  if (ratio) absl::StrAppend(&out, ", denominator ", Figure(p.denominator()));
+  absl::StrAppend(&out, ratio ? ", denominator " + Figure(p.denominator()) : ", no denominator (a count)");
   absl::StrAppend(&out, " (each entry one of the ", resp.counts(), " counted; ", resp.children_returned(),
                   " children in all)\n");
   absl::StrAppend(&out, "# list\tchild (pseudonym)\trecord\tdates and codes\treturns\n");

@@ -75,6 +75,7 @@ TEST(ChildrenCliTest, ListsAddUpToTheFiguresAndAreAuditedAndMapBackToTheCouncils
         EXPECT_NE(header.find(absl::StrCat("denominator ", f.denominator)), std::string::npos) << header;
         EXPECT_EQ(Lines(r.out, "denominator\t"), f.denominator) << id << " " << period;
       } else {
+        EXPECT_NE(header.find("no denominator (a count)"), std::string::npos) << header;
         EXPECT_EQ(Lines(r.out, "denominator\t"), 0) << id;
       }
       EXPECT_GT(f.numerator, 0) << id << " " << period << ": a figure of 0 proves little";
