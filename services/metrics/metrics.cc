@@ -295,10 +295,23 @@ absl::StatusOr<v1::ListChildrenResponse> MetricsEngine::ListChildren(const v1::L
   for (Family f : kFamilies) f(in, out);
   const v1::IndicatorPoint* point = out.listed_point();
   if (point == nullptr) {
+    // Say what the year does have of the indicator: its months only, or other breakdowns.
+    std::set<std::string> breakdowns;
+    bool months = false;
+    for (const auto& p : out.points()) {
+      if (p.indicator() != req.indicator()) continue;
+      if (p.period().kind() == v1::Period::MONTH) months = true;
+      else breakdowns.insert(p.breakdown());
+    }
+    std::string why = "the returns loaded do not cover that period";
+    if (breakdowns.empty() && months && period->kind() != v1::Period::MONTH) {
+      why = "it is given per month: give a month like " + FormatPeriod(MonthOfYear(fy, 0));
+    } else if (!breakdowns.empty() && !breakdowns.count(req.breakdown())) {
+      why = absl::StrCat("that year has it for ", absl::StrJoin(breakdowns, ", "));
+    }
     return absl::NotFoundError(absl::StrCat("LA ", req.la(), " has no figure of ", req.indicator(),
                                             req.breakdown().empty() ? "" : absl::StrCat(" (", req.breakdown(), ")"),
-                                            " for ", FormatPeriod(*period),
-                                            ": the returns loaded do not cover that period"));
+                                            " for ", FormatPeriod(*period), ": ", why));
   }
   const Members* m = out.listed();
   if (m == nullptr) {

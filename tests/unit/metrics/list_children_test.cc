@@ -219,8 +219,16 @@ TEST_F(ListChildrenTest, FiguresWithoutChildrenBehindThemAreRefusedSayingWhy) {
   auto no_breakdown = List("cpp_category_pct", "2015-16");
   EXPECT_EQ(no_breakdown.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(no_breakdown.status().message().find("category=NEG"), std::string::npos) << no_breakdown.status();
-  // A year no return covers has no figure to list.
+  // A year no return covers has no figure to list; nor has a year of a month-end count,
+  // or a breakdown with no child that year, each saying so.
   EXPECT_EQ(List("referrals", "2004-05").status().code(), absl::StatusCode::kNotFound);
+  auto year_of_months = List("lac_month_end", "2015-16");
+  EXPECT_EQ(year_of_months.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(year_of_months.status().message().find("per month: give a month like 2015-04"), std::string::npos)
+      << year_of_months.status();
+  auto no_such_code = List("lac_ethnicity_pct", "2015-16", "ethnicity=ZZZZ");
+  EXPECT_EQ(no_such_code.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(no_such_code.status().message().find("ethnicity=WBRI"), std::string::npos) << no_such_code.status();
   v1::ListChildrenRequest other;
   other.set_la("999");
   other.set_indicator("referrals");
