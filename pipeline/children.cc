@@ -60,8 +60,7 @@ std::string ChildrenText(const v1::ListChildrenResponse& resp, const std::string
                                  ", ", period, ": figure ", p.has_value() ? Figure(p.value()) : "n/a",
                                  ", numerator ", Figure(p.numerator()));
   absl::StrAppend(&out, ratio ? ", denominator " + Figure(p.denominator()) : ", no denominator (a count)");
-  absl::StrAppend(&out, " (each entry one of the ", resp.counts(), " counted; ", resp.children_returned(),
-                  " children in all)\n");
+  absl::StrAppend(&out, " (entries are ", resp.counts(), "; ", resp.children_returned(), " children in all)\n");
   absl::StrAppend(&out, "# list\tchild (pseudonym)\trecord\tdates and codes\treturns\n");
   AppendEntries("numerator", resp.numerator(), &out);
   AppendEntries("denominator", resp.denominator(), &out);

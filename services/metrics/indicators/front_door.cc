@@ -14,8 +14,8 @@ namespace {
 
 
 // Counts dated items per financial year and per month of `fy`, with sources.
-// With `list`, each item counted in the year is added to it too (a percentage's
-// denominator); `records` names what one item is ("referrals").
+// Each item counted in the year is also added to every list of `lists` (a percentage's
+// numerator or denominator); `records` names what one item is ("referrals").
 template <typename T, typename DateOf>
 void FlowCounts(const std::string& id, const FamilyInput& in, const std::vector<Item<T>>& items, DateOf date_of,
                 PointWriter& out, double* year_total, std::set<std::string>* year_sources, const char* records,

@@ -96,8 +96,8 @@ Snapshot LookedAfterAt(const std::map<std::string, Episodes>& children, int32_t 
 }
 
 // Distinct children with a matching episode, in the year and in each of its months.
-// With `list`, each child's first matching episode is listed with it (a listing of
-// the year or a month of it: `listing`).
+// When `listing` (the year or one of its months is being listed), each child's first
+// matching episode is kept too: the entry Write lists for the child.
 struct ChildFlow {
   std::set<std::string> year;
   std::set<std::string> year_sources;
