@@ -319,11 +319,11 @@ absl::StatusOr<NewTokenLine> MakeTokenLine(const std::string& principal, const s
   for (absl::string_view r : absl::StrSplit(roles, ',', absl::SkipEmpty())) {
     std::string role(absl::StripAsciiWhitespace(r));
     if (!KnownRoles().count(role)) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown role '", role, "': roles are ingest, read, admin, service"));
+      return absl::InvalidArgumentError(absl::StrCat("unknown role '", role, "': roles are ingest, read, admin, service, case"));
     }
     set.insert(role);
   }
-  if (set.empty()) return absl::InvalidArgumentError("--roles needs at least one of ingest, read, admin, service");
+  if (set.empty()) return absl::InvalidArgumentError("--roles needs at least one of ingest, read, admin, service, case");
   NewTokenLine out;
   out.token = NewToken();
   out.line = absl::StrCat(Sha256Hex(out.token), " ", principal, " ", absl::StrJoin(set, ","));

@@ -10,6 +10,8 @@
 //   carestat synth --las 152 --out INBOX [--seed N] [--years 2016] [--scale F] [--annex-a 1|all]
 //   carestat rekey (--data DIR | --ingestion-data DIR) --originals DIR[,DIR] [--dry-run] [--delete-old]
 //   carestat verify --data DIR [--manifest PIPELINE_STATE/manifest.jsonl] [--json]
+//   carestat children --la 301 --indicator cpp_ceased_2y_plus_pct --period 2015-16 [--json] (--data DIR | --target ...)
+//   carestat pseudonymise (--data DIR | --ingestion-data DIR) --la 301 < ids.txt
 //   carestat rules [--dataset cin|ssda903|annex-a|local-measures] [--year 2025-26] [--json] [--explain CODE]
 // Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.
 #include <charconv>
@@ -27,6 +29,7 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -38,6 +41,7 @@
 #include "carestat/v1/metrics.grpc.pb.h"
 #include "carestat/v1/reporting.grpc.pb.h"
 #include "pipeline/certs.h"
+#include "pipeline/children.h"
 #include "pipeline/embedded.h"
 #include "pipeline/inbox.h"
 #include "pipeline/ingest_step.h"
@@ -71,6 +75,8 @@ const char kMainHelp[] =
     "  indicators  print every indicator of an LA for a period\n"
     "  series      print one indicator over years\n"
     "  benchmark   an LA against England, its region, its neighbours and every LA (DfE's figures)\n"
+    "  children    the children behind a figure, by pseudonym (role case)\n"
+    "  pseudonymise  print the pseudonym of each child id read from standard input\n"
     "  report      build and render the annual report or the self-assessment\n"
     "  narrative   write a draft of the council's narrative for a report (docs/NARRATIVE.md)\n"
     "  synth       write a synthetic borough's (or a national year's) returns into an inbox\n"
@@ -455,6 +461,128 @@ std::string Ordinal(int n) {
   const int t = n % 100;
   const char* suffix = (t >= 11 && t <= 13) ? "th" : n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
   return absl::StrCat(n, suffix);
+}
+
+// ---- children, pseudonymise: child-level, for `case` principals ----
+int Children(const Args& a) {
+  if (a.Has("help")) {
+    std::printf("usage: carestat children --la 301 --indicator cpp_ceased_2y_plus_pct --period 2015-16\n"
+                "                         [--breakdown category=NEG] [--json]\n"
+                "                         (--data DIR [--audit-log FILE] | --target HOST:PORT [client flags])\n\n"
+                "Lists the children behind a count or a percentage of an LA for a financial year (or\n"
+                "a month 2015-06 of a monthly indicator), by pseudonym, with the dates and codes that\n"
+                "placed each in the numerator or the denominator: counted by the same computation as\n"
+                "the figure, from the records ingestion holds now, so the numerator list has the\n"
+                "figure's numerator entries and the denominator list its denominator. The header\n"
+                "names the figure, numerator and denominator. Rates per 10,000, means of days and\n"
+                "local measures have no children behind them and are refused, saying why.\n"
+                "--target is a metrics server: the token needs the `case` role, and the server's\n"
+                "audit log records the call. With --data (an embedded install) the call is appended\n"
+                "to DIR/case-audit.jsonl (or --audit-log FILE) before anything is printed: LA,\n"
+                "indicator, period and the number of children, never a pseudonym.\n"
+                "`carestat pseudonymise` maps the council's own ids to the pseudonyms shown.\n"
+                "Exit: 0 listed, 1 the server refused or failed, 2 bad arguments or no such figure.\n\n%s",
+                ClientSecurityHelp().c_str());
+    return kOk;
+  }
+  std::set<std::string> known = {"la", "indicator", "period", "breakdown", "json", "data", "target", "audit-log",
+                                 "help"};
+  known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
+  if (auto p = a.Problem(known)) return Usage("children", *p);
+  for (const char* f : {"la", "indicator", "period"}) {
+    if (!a.Has(f)) return Usage("children", "--la, --indicator and --period are required");
+  }
+  if (a.Has("audit-log") && !a.Has("data")) {
+    return Usage("children", "--audit-log is for --data: a metrics server (--target) keeps its own audit log");
+  }
+  SetLogQuiet(true);
+  LocalAudit audit;
+  if (a.Has("data")) {
+    audit.path = a.Get("audit-log", a.Get("data") + "/case-audit.jsonl");
+    audit.method = "/carestat.v1.Metrics/ListChildren";
+    audit.la = a.Get("la");
+    audit.indicator = a.Get("indicator");
+    audit.period = a.Get("period");
+    if (absl::Status s = OpenLocalAudit(audit.path); !s.ok()) {
+      return Usage("children", absl::StrCat(s.message(), ": nothing is listed without an audit line"));
+    }
+  }
+  auto b = Connect(a, false);
+  if (!b.ok()) return Usage("children", std::string(b.status().message()));
+  auto stub = v1::Metrics::NewStub(b->channel);
+  grpc::ClientContext c;
+  c.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
+  v1::ListChildrenRequest req;
+  req.set_la(a.Get("la"));
+  req.set_indicator(a.Get("indicator"));
+  req.set_period(a.Get("period"));
+  req.set_breakdown(a.Get("breakdown"));
+  v1::ListChildrenResponse resp;
+  grpc::Status s = stub->ListChildren(&c, req, &resp);
+  if (!audit.path.empty()) {
+    audit.code = s.error_code();
+    if (s.ok()) audit.children = resp.children_returned();
+    if (absl::Status w = WriteLocalAudit(audit); !w.ok()) {
+      std::fprintf(stderr, "carestat children: %s: nothing is listed without an audit line\n",
+                   std::string(w.message()).c_str());
+      return kProblems;
+    }
+  }
+  if (!s.ok()) {
+    std::fprintf(stderr, "carestat children: %s\n", s.error_message().c_str());
+    return s.error_code() == grpc::NOT_FOUND || s.error_code() == grpc::INVALID_ARGUMENT ||
+                   s.error_code() == grpc::FAILED_PRECONDITION
+               ? kUsage
+               : kProblems;
+  }
+  const std::string out = a.Has("json") ? ChildrenJson(resp) : ChildrenText(resp, req.la(), req.period());
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kOk;
+}
+
+int Pseudonymise(const Args& a) {
+  if (a.Has("help")) {
+    std::printf("usage: carestat pseudonymise (--data DIR | --ingestion-data DIR) --la 301 [--audit-log FILE]\n"
+                "                             < ids.txt\n\n"
+                "Reads the council's own child identifiers, one per line, from standard input and\n"
+                "prints each with the pseudonym ingestion stores it under (\"id<TAB>pseudonym\"), using\n"
+                "the store's key (DIR/ingestion/hmac.key, or DIR/hmac.key of --ingestion-data): so it\n"
+                "runs where ingestion's store is, and the pseudonyms `carestat children` lists can be\n"
+                "mapped back to the council's records there. Blanks around an id are trimmed and\n"
+                "blank lines skipped. Each run is appended to DIR/case-audit.jsonl (or --audit-log\n"
+                "FILE) with the LA and the number of ids, never the ids.\n"
+                "Exit: 0 printed, 2 no key, unreadable input or no audit log (nothing printed).\n");
+    return kOk;
+  }
+  if (auto p = a.Problem({"data", "ingestion-data", "la", "audit-log", "help"})) return Usage("pseudonymise", *p);
+  if (a.Has("data") == a.Has("ingestion-data")) {
+    return Usage("pseudonymise", "give one of --data DIR or --ingestion-data DIR");
+  }
+  if (!a.Has("la")) return Usage("pseudonymise", "--la is required: an identifier is pseudonymised within its LA");
+  const std::string dir = a.Has("data") ? a.Get("data") + "/ingestion" : a.Get("ingestion-data");
+  LocalAudit audit;
+  audit.path = a.Get("audit-log", (a.Has("data") ? a.Get("data") : dir) + "/case-audit.jsonl");
+  audit.method = "carestat pseudonymise";
+  audit.la = a.Get("la");
+  if (absl::Status s = OpenLocalAudit(audit.path); !s.ok()) {
+    return Usage("pseudonymise", absl::StrCat(s.message(), ": nothing is printed without an audit line"));
+  }
+  std::ostringstream out;
+  auto n = PseudonymiseIds(dir, a.Get("la"), std::cin, out);
+  audit.code = n.ok() ? grpc::OK : static_cast<int>(n.status().code());
+  if (n.ok()) audit.children = *n;
+  if (absl::Status w = WriteLocalAudit(audit); !w.ok()) {
+    std::fprintf(stderr, "carestat pseudonymise: %s: nothing is printed without an audit line\n",
+                 std::string(w.message()).c_str());
+    return kUsage;
+  }
+  if (!n.ok()) {
+    std::fprintf(stderr, "carestat pseudonymise: %s\n", std::string(n.status().message()).c_str());
+    return kUsage;
+  }
+  const std::string text = out.str();
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return kOk;
 }
 
 int BenchmarkCommand(const Args& a) {
@@ -997,7 +1125,8 @@ int Token(const Args& a) {
                 "SHA-256. Roles: ingest (Upload, ListReturns, GetIssues), read (indicators, series,\n"
                 "reports, ListReturns, GetIssues without child detail), admin (Recompute,\n"
                 "PutReferenceData, PutLocalMeasures and all of read), service (StreamRecords,\n"
-                "ListReturns: metrics).\n"
+                "ListReturns: metrics), case (ListChildren: the children behind a figure, by\n"
+                "pseudonym; never implied by another role, give it to named people only).\n"
                 "To revoke, append ' revoked' to the line; servers re-read the file within seconds.\n");
     return kOk;
   }
@@ -1234,6 +1363,8 @@ int main(int argc, char** argv) {
   if (cmd == "indicators") return Indicators(a);
   if (cmd == "series") return Series(a);
   if (cmd == "benchmark") return BenchmarkCommand(a);
+  if (cmd == "children") return Children(a);
+  if (cmd == "pseudonymise") return Pseudonymise(a);
   if (cmd == "report") return Report(a);
   if (cmd == "narrative") return Narrative(a);
   if (cmd == "synth") return Synth(a);

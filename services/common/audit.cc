@@ -58,6 +58,15 @@ std::string CleanReturnId(const std::string& s) {
   return s;
 }
 
+// An indicator id: "cpp_ceased_2y_plus_pct".
+std::string CleanIndicator(const std::string& s) {
+  if (s.empty() || s.size() > 64) return s.empty() ? s : "?";
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '_')) return "?";
+  }
+  return s;
+}
+
 bool IsInt(const FieldDescriptor* f) {
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_INT32:
@@ -123,6 +132,9 @@ void Extract(const Message& m, AuditEvent* e, int depth, bool* seen_la, bool* se
       } else if (std::string v = r->GetString(m, f); !v.empty()) {
         e->return_ids.push_back(CleanReturnId(v));
       }
+    } else if (name == "indicator" && depth == 0 && e->indicator.empty() && !f->is_repeated() &&
+               f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+      e->indicator = CleanIndicator(r->GetString(m, f));
     } else if (name == "period" && !*seen_period && !f->is_repeated() &&
                f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
       std::string v = r->GetString(m, f);
@@ -215,6 +227,12 @@ void AuditFieldsFromRequest(const Message& request, AuditEvent* e) {
   }
 }
 
+void AuditFieldsFromResponse(const Message& response, AuditEvent* e) {
+  const FieldDescriptor* f = response.GetDescriptor()->FindFieldByName("children_returned");
+  if (f == nullptr || f->is_repeated() || !IsInt(f)) return;
+  e->children = IntValue(response, f, -1);
+}
+
 std::string AuditLine(const AuditEvent& e) {
   std::string out = absl::StrCat("{\"time\":", JsonString(Timestamp()), ",\"principal\":",
                                  JsonString(e.principal.empty() ? "-" : e.principal), ",\"method\":",
@@ -232,6 +250,8 @@ std::string AuditLine(const AuditEvent& e) {
     for (size_t i = 0; i < e.return_ids.size(); ++i) absl::StrAppend(&out, i ? "," : "", JsonString(e.return_ids[i]));
     out += "]";
   }
+  if (!e.indicator.empty()) absl::StrAppend(&out, ",\"indicator\":", JsonString(e.indicator));
+  if (e.children >= 0) absl::StrAppend(&out, ",\"children\":", e.children);
   absl::StrAppend(&out, ",\"outcome\":", JsonString(CodeName(e.code)), ",\"code\":", e.code);
   if (!e.reason.empty()) absl::StrAppend(&out, ",\"reason\":", JsonString(e.reason));
   absl::StrAppend(&out, ",\"bytes_in\":", e.bytes_in, ",\"bytes_out\":", e.bytes_out);

@@ -7,6 +7,7 @@
 //   AuditEvent e;  e.principal = "pipeline";  e.method = "/carestat.v1.Ingestion/Upload";
 //   AuditFieldsFromRequest(request, &e);    // la, collection_years, year, period only
 //   e.code = grpc::OK;  (*log)->Write(e);
+// A ListChildren line also has "indicator" and "children" (how many were given out).
 // A line: {"time":"2016-03-31T12:00:00.123Z","principal":"pipeline","method":"/carestat.v1.Ingestion/Upload",
 //          "la":"301","collection_years":[2016],"outcome":"OK","code":0,"bytes_in":5120,"bytes_out":48,
 //          "ms":35,"peer":"ipv4:127.0.0.1:50312"}
@@ -32,6 +33,8 @@ struct AuditEvent {
   std::vector<int64_t> collection_years;
   std::string year, period;
   std::vector<std::string> return_ids;  // "301/2016/cin-census": GetIssues, StreamRecords
+  std::string indicator;              // ListChildren: the indicator whose children were asked for
+  int64_t children = -1;              // ListChildren, pseudonymise: children (ids) returned; -1: none
   int code = 0;                       // grpc::StatusCode
   std::string reason;                 // short, fixed text for refusals ("unknown token"); never request content
   int64_t bytes_in = 0, bytes_out = 0;
@@ -46,6 +49,10 @@ struct AuditEvent {
 // RenderRequest.report.year). Values that are not shaped like an LA code or a year are
 // replaced by "?" so that nothing else a client puts there reaches the log.
 void AuditFieldsFromRequest(const google::protobuf::Message& request, AuditEvent* e);
+
+// Copies what a response says about child-level data: `children_returned`
+// (ListChildrenResponse), the number of children a call gave out.
+void AuditFieldsFromResponse(const google::protobuf::Message& response, AuditEvent* e);
 
 std::string AuditLine(const AuditEvent& e);   // JSON, no newline
 

@@ -71,6 +71,8 @@ const std::map<std::string, std::set<std::string>>& MethodRoles() {
       {"/carestat.v1.Metrics/GetBenchmark", {"read", "admin"}},
       {"/carestat.v1.Metrics/PutReferenceData", {"admin"}},
       {"/carestat.v1.Metrics/PutLocalMeasures", {"admin"}},
+      // Child-level: `case` alone, never implied by admin or read.
+      {"/carestat.v1.Metrics/ListChildren", {"case"}},
       {"/carestat.v1.Reporting/BuildAnnualReport", {"read", "admin"}},
       {"/carestat.v1.Reporting/BuildSelfAssessment", {"read", "admin"}},
       {"/carestat.v1.Reporting/Render", {"read", "admin"}},
@@ -230,7 +232,7 @@ absl::StatusOr<ParsedTokens> ParseTokens(const std::string& text, const std::str
     p.name = f[1];
     for (absl::string_view r : absl::StrSplit(f[2], ',', absl::SkipEmpty())) {
       std::string role(r);
-      if (!KnownRoles().count(role)) return bad(absl::StrCat("unknown role '", role, "' (roles: ingest, read, admin, service)"));
+      if (!KnownRoles().count(role)) return bad(absl::StrCat("unknown role '", role, "' (roles: ingest, read, admin, service, case)"));
       p.roles.insert(role);
     }
     if (p.roles.empty()) return bad("no role");
@@ -918,8 +920,9 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
       if (state_.server_streaming) state_.send_since_ms = NowMs();
       if (carestat_) {
         if (const void* raw = m->GetSendMessage()) {
-          event_.bytes_out +=
-              static_cast<int64_t>(static_cast<const google::protobuf::Message*>(raw)->ByteSizeLong());
+          const auto* msg = static_cast<const google::protobuf::Message*>(raw);
+          event_.bytes_out += static_cast<int64_t>(msg->ByteSizeLong());
+          AuditFieldsFromResponse(*msg, &event_);
         } else if (grpc::ByteBuffer* bb = m->GetSerializedSendMessage()) {
           event_.bytes_out += static_cast<int64_t>(bb->Length());
         }

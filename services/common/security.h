@@ -45,8 +45,10 @@ namespace carestat {
 // to ingest and admin only, see CallerHasRole).
 // admin: Recompute, PutReferenceData, PutLocalMeasures and everything read may call.
 // service: StreamRecords (child-level records, for metrics only) and ListReturns.
+// case: Metrics/ListChildren (the children behind a figure, by pseudonym) and nothing
+// else; never granted by default, and no other role implies it.
 inline const std::set<std::string>& KnownRoles() {
-  static const std::set<std::string> k = {"ingest", "read", "admin", "service"};
+  static const std::set<std::string> k = {"ingest", "read", "admin", "service", "case"};
   return k;
 }
 

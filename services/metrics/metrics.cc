@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/match.h"
@@ -226,6 +227,127 @@ absl::StatusOr<std::shared_ptr<const RecordSet>> MetricsEngine::RecordsFor(const
     cache_.push_front(CachedSet{la, std::move(prints), set, version});
   }
   return std::shared_ptr<const RecordSet>(std::move(set));
+}
+
+absl::Status MetricsEngine::CheckListable(const std::string& indicator) {
+  const IndicatorDef* d = FindIndicator(indicator);
+  if (d == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown indicator '", indicator, "': `carestat indicators --list` shows the ids"));
+  }
+  auto refuse = [&](const std::string& why) {
+    return absl::FailedPreconditionError(absl::StrCat("no children can be listed behind ", indicator, ": ", why));
+  };
+  if (absl::StartsWith(d->definition, "Local measure")) {
+    return refuse("it is a local measure the council supplies as a figure (workforce, finance or its own count), "
+                  "not counted from child-level records");
+  }
+  if (absl::StartsWith(d->unit, "rate_per_10k")) {
+    return refuse("it is a rate per 10,000 whose denominator is ONS's population estimate, not children on "
+                  "record; list the count it is made from instead (see its definition in `carestat indicators "
+                  "--list`)");
+  }
+  if (d->unit == "days") return refuse("it is a mean of days, not a count or a percentage of children");
+  if (d->unit != "count" && d->unit != "percent") return refuse(absl::StrCat("its unit is ", d->unit));
+  if (indicator == "dq_excluded_records") {
+    return refuse("it counts records left out for errors, which no indicator counts; `carestat validate` "
+                  "and ingestion's GetIssues list them");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ListChildrenResponse> MetricsEngine::ListChildren(const v1::ListChildrenRequest& req,
+                                                                     const std::vector<v1::ReturnInfo>& returns,
+                                                                     const RecordScan& scan) {
+  if (absl::Status s = CheckListable(req.indicator()); !s.ok()) return s;
+  const IndicatorDef* d = FindIndicator(req.indicator());
+  std::optional<v1::Period> period = ParsePeriod(req.period());
+  if (!period) {
+    return absl::InvalidArgumentError(absl::StrCat("'", req.period(), "' is not a period: give a financial year like "
+                                                   "2015-16, or a month like 2015-06"));
+  }
+  if (period->kind() == v1::Period::MONTH && !d->monthly) {
+    return absl::InvalidArgumentError(absl::StrCat(req.indicator(), " has no monthly figures: give a financial year "
+                                                   "like 2015-16"));
+  }
+  if (!d->breakdowns.empty() && req.breakdown().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(req.indicator(), " is listed by breakdown: give one of ",
+                                                   absl::StrJoin(d->breakdowns, ", ")));
+  }
+  if (d->breakdowns.empty() && !req.breakdown().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(req.indicator(), " has no breakdowns"));
+  }
+  if (absl::Status s = RequireLa(req.la()); !s.ok()) return s;
+  int from_fy = INT_MIN, moved_from = INT_MIN;
+  auto kept = RecordsFor(req.la(), returns, scan, &from_fy, &moved_from);
+  if (!kept.ok()) return kept.status();
+  if (moved_from != INT_MAX) {
+    // The records changed since the last recompute: this call took the change from the
+    // kept set, so the next recompute must still redo the years it moved.
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto [it, inserted] = pending_from_.try_emplace(req.la(), moved_from);
+    if (!inserted) it->second = std::min(it->second, moved_from);
+  }
+  const int fy = period->kind() == v1::Period::MONTH ? FinancialYearOf(PeriodEnd(*period)) : period->start_year();
+  PointWriter out(req.la(), 0);
+  out.ListFor(req.indicator(), req.breakdown(), *period);
+  FamilyInput in{**kept, populations_, WorkingDays::Shipped(), fy, &postcodes_};
+  for (Family f : kFamilies) f(in, out);
+  const v1::IndicatorPoint* point = out.listed_point();
+  if (point == nullptr) {
+    // Say what the year does have of the indicator: its months only, or other breakdowns.
+    std::set<std::string> breakdowns;
+    bool months = false;
+    for (const auto& p : out.points()) {
+      if (p.indicator() != req.indicator()) continue;
+      if (p.period().kind() == v1::Period::MONTH) months = true;
+      else breakdowns.insert(p.breakdown());
+    }
+    std::string why = "the returns loaded do not cover that period";
+    if (breakdowns.empty() && months && period->kind() != v1::Period::MONTH) {
+      why = "it is given per month: give a month like " + FormatPeriod(MonthOfYear(fy, 0));
+    } else if (!breakdowns.empty() && !breakdowns.count(req.breakdown())) {
+      why = absl::StrCat("that year has it for ", absl::StrJoin(breakdowns, ", "));
+    }
+    return absl::NotFoundError(absl::StrCat("LA ", req.la(), " has no figure of ", req.indicator(),
+                                            req.breakdown().empty() ? "" : absl::StrCat(" (", req.breakdown(), ")"),
+                                            " for ", FormatPeriod(*period), ": ", why));
+  }
+  const Members* m = out.listed();
+  if (m == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the computation of ", req.indicator(), " does not list the children it counts yet"));
+  }
+  // The lists come from the loops that counted the figure; should they ever disagree,
+  // a list that does not add up is never given out.
+  const bool ratio = d->unit == "percent";
+  if (static_cast<double>(m->numerator.size()) != point->numerator() ||
+      (ratio && static_cast<double>(m->denominator.size()) != point->denominator())) {
+    return absl::InternalError(absl::StrCat("the lists of ", req.indicator(), " (", m->numerator.size(), " and ",
+                                            m->denominator.size(), ") do not add up to its figure (",
+                                            point->numerator(), " over ", point->denominator(), ")"));
+  }
+  v1::ListChildrenResponse resp;
+  *resp.mutable_point() = *point;
+  resp.mutable_point()->set_computed_unix_ms(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  for (const auto& c : m->numerator) *resp.add_numerator() = c;
+  for (const auto& c : m->denominator) *resp.add_denominator() = c;
+  resp.set_counts(m->counts);
+  // Distinct pseudonyms; entries without one cannot be told apart, so they count as
+  // many as the list with more of them holds (a percentage's numerator is within its
+  // denominator).
+  std::set<std::string> distinct;
+  int64_t unidentified[2] = {0, 0};
+  for (int side = 0; side < 2; ++side) {
+    for (const auto& c : side == 0 ? m->numerator : m->denominator) {
+      if (c.child().empty()) ++unidentified[side];
+      else distinct.insert(c.child());
+    }
+  }
+  resp.set_children_returned(static_cast<int64_t>(distinct.size()) + std::max(unidentified[0], unidentified[1]));
+  return resp;
 }
 
 void MetricsEngine::ForgetRecords() {

@@ -66,6 +66,22 @@ class MetricsEngine {
                                                   const std::vector<v1::ReturnInfo>& returns,
                                                   const RecordScan& scan,
                                                   const std::vector<v1::RejectedReturn>& rejected = {});
+  // Whether the children behind `indicator` can be listed: INVALID_ARGUMENT for an
+  // unknown id, FAILED_PRECONDITION naming why for one with no children behind it (a rate
+  // per 10,000 divides by a population estimate; a mean of days; a supplied local
+  // measure; a count of records left out).
+  static absl::Status CheckListable(const std::string& indicator);
+  // The children behind one figure (ListChildren, members.h): the LA's records, kept or
+  // read through `scan` as Recompute reads them, counted for the figure's financial year
+  // by the same families with the figure's lists filled. The response holds the figure
+  // as counted now (which is the stored one unless the returns changed since the last
+  // recompute) and lists whose lengths are its numerator and denominator.
+  // INVALID_ARGUMENT: a bad period, a month of a yearly indicator, a missing breakdown;
+  // NOT_FOUND: no data for the LA, or no such figure (its returns do not cover the year).
+  absl::StatusOr<v1::ListChildrenResponse> ListChildren(const v1::ListChildrenRequest& req,
+                                                        const std::vector<v1::ReturnInfo>& returns,
+                                                        const RecordScan& scan);
+
   // The LA's returns and refused uploads as its last recompute read them.
   // NOT_FOUND for an LA with no data.
   absl::StatusOr<v1::ListReturnsResponse> ListReturnsAndRejections(const std::string& la) const;

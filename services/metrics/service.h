@@ -39,8 +39,14 @@ class MetricsService final : public v1::Metrics::Service {
                                 v1::PutReferenceDataResponse* resp) override;
   grpc::Status GetBenchmark(grpc::ServerContext* ctx, const v1::GetBenchmarkRequest* req,
                             v1::GetBenchmarkResponse* resp) override;
+  grpc::Status ListChildren(grpc::ServerContext* ctx, const v1::ListChildrenRequest* req,
+                            v1::ListChildrenResponse* resp) override;
 
  private:
+  // The LA's returns and refused uploads as ingestion lists them now, and a scan of its
+  // records through StreamRecords: what Recompute and ListChildren read.
+  grpc::Status ReturnsFromIngestion(const std::string& la, v1::ListReturnsResponse* returns);
+  MetricsEngine::RecordScan ScanFromIngestion(const std::string& la);
   MetricsEngine* engine_;
   std::unique_ptr<v1::Ingestion::Stub> ingestion_;
   std::mutex recompute_mu_;  // one recompute at a time per process

@@ -429,7 +429,7 @@ for _, o in nps:
     peers[target] = froms
 want = {
     "carestat-ingestion": {"carestat-metrics", "carestat-pipeline"},
-    "carestat-metrics": {"carestat-reporting", "carestat-pipeline"},
+    "carestat-metrics": {"carestat-reporting", "carestat-pipeline", "carestat.io/case-client=true"},
 }
 for tgt, allowed in want.items():
     check(peers.get(tgt) == allowed, f"only {sorted(allowed)} reach {tgt}",
@@ -438,6 +438,11 @@ rep = peers.get("carestat-reporting", set())
 check("carestat-pipeline" in rep and not rep & {"carestat-ingestion", "carestat-metrics", "any pod", "outside the namespace"},
       f"reporting is reached by the pipeline (and {sorted(rep - {'carestat-pipeline'})})",
       f"reporting's ingress is {sorted(rep)}: want the pipeline and labelled clients only")
+# The children behind a figure: only metrics admits case clients, and no pod of ours is one.
+check(all("carestat.io/case-client=true" not in peers.get(t, set()) for t in ("carestat-ingestion", "carestat-reporting")),
+      "case clients reach metrics only", "a case client may reach ingestion or reporting")
+case_pods = [name(o) for _, o in of_kind("StatefulSet") + cj if pod_labels(o).get("carestat.io/case-client")]
+check(not case_pods, "no workload is a case client by default", f"workloads labelled case-client: {case_pods}")
 workloads = [pod_labels(o).get("app.kubernetes.io/name") for _, o in of_kind("StatefulSet") + cj]
 check(all(w in selected for w in workloads), "every carestat pod is selected by a NetworkPolicy",
       f"pods not selected by any NetworkPolicy: {[w for w in workloads if w not in selected]}")
@@ -569,6 +574,16 @@ else:
                  and v.get("target") == "/run/secrets/carestat"]
         check(binds and all(b.get("read_only") for b in binds), f"compose {s}: secrets bind-mounted read-only",
               f"compose {s}: needs the secrets folder bind-mounted read-only at /run/secrets/carestat")
+    # The case client: opt-in profile, metrics' network only, nothing published, its own token.
+    cs = svcs.get("case", {})
+    env = cs.get("environment", {}) or {}
+    check(cs.get("profiles") == ["case"] and cs.get("networks") == ["aggregates"] and not cs.get("ports")
+          and str(env.get("CARESTAT_TOKEN_FILE", "")).endswith("caseworker.token"),
+          "compose case: opt-in profile on the aggregates network only, no port, its own token",
+          "compose case: needs profiles [case], networks [aggregates] only, no ports and CARESTAT_TOKEN_FILE caseworker.token")
+    check(all("records" not in (c.get("networks") or []) for s, c in svcs.items() if s in ("reporting", "case")),
+          "compose: neither reporting nor the case client reaches ingestion's network",
+          "compose: reporting or the case client is on the records network")
     p = svcs.get("pipeline", {})
     binds = [v for v in p.get("volumes", []) if isinstance(v, dict) and v.get("type") == "bind"]
     check(str(p.get("restart", "")) == "no" and any(b.get("target") == "/var/lib/carestat/inbox" for b in binds),

@@ -114,6 +114,7 @@ class SecurityTest : public testing::Test {
     tokens_["read"] = MakeToken("dashboard", "read");
     tokens_["admin"] = MakeToken("analyst", "admin");
     tokens_["service"] = MakeToken("metrics", "service");
+    tokens_["case"] = MakeToken("caseworker", "case");
     tokens_["pipeline"] = MakeToken("pipeline", "ingest,admin");
     tokens_["reporter"] = MakeToken("reporter", "read");
     tokens_["revoked"] = MakeToken("former", "read,admin,ingest");
@@ -257,6 +258,7 @@ TEST_F(SecurityTest, EachRoleAgainstEachRpc) {
       {"/carestat.v1.Metrics/GetBenchmark", {"read", "admin"}},
       {"/carestat.v1.Metrics/PutReferenceData", {"admin"}},
       {"/carestat.v1.Metrics/PutLocalMeasures", {"admin"}},
+      {"/carestat.v1.Metrics/ListChildren", {"case"}},
       {"/carestat.v1.Reporting/BuildAnnualReport", {"read", "admin"}},
       {"/carestat.v1.Reporting/BuildSelfAssessment", {"read", "admin"}},
       {"/carestat.v1.Reporting/Render", {"read", "admin"}},
@@ -277,7 +279,11 @@ TEST_F(SecurityTest, EachRoleAgainstEachRpc) {
     if (absl::StartsWith(method, "/carestat.v1.Metrics/")) return metrics_->address();
     return reporting_->address();
   };
-  for (const std::string role : {"ingest", "read", "admin", "service"}) {
+  // The table is the servers' own (MethodRoles): `case` reaches ListChildren alone, and
+  // no other role reaches it.
+  for (const auto& rpc : table) EXPECT_EQ(RolesFor(rpc.method), rpc.allowed) << rpc.method;
+  EXPECT_EQ(MethodRoles().size(), table.size());
+  for (const std::string role : {"ingest", "read", "admin", "service", "case"}) {
     for (const auto& rpc : table) {
       auto channel = Channel(address(rpc.method), tokens_[role].token);
       grpc::Status s;
@@ -423,6 +429,140 @@ TEST_F(SecurityTest, ServersCallEachOtherWithTheirOwnTokensAndAuditWithoutChildD
   for (const std::string* log : {&ing_audit, &met_audit, &rep_audit}) {
     EXPECT_EQ(log->find("SECRETCHILD"), std::string::npos) << *log;
     for (const auto& [name, t] : tokens_) EXPECT_EQ(log->find(t.token), std::string::npos) << name;
+  }
+}
+
+// The children behind a figure: `case` alone may list them (a read or admin token is
+// refused), the list adds up to the figure metrics serves, the audit line gives the LA,
+// indicator, period and number of children and never an identifier, and
+// `carestat pseudonymise` on ingestion's store gives the pseudonym listed.
+TEST_F(SecurityTest, OnlyTheCaseRoleListsChildrenAndEveryListIsAudited) {
+  StartAll();
+  auto ing = v1::Ingestion::NewStub(Channel(ingestion_->address(), tokens_["pipeline"].token));
+  auto up = UploadFile(*ing, InboxFile{"301", 2016, Write("cin.xml", kCensus), "301/2016/cin.xml"});
+  ASSERT_TRUE(up.ok()) << up.status();
+  auto admin = v1::Metrics::NewStub(Channel(metrics_->address(), tokens_["pipeline"].token));
+  {
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    v1::RecomputeRequest req;
+    req.set_la("301");
+    v1::RecomputeResponse resp;
+    ASSERT_TRUE(admin->Recompute(&c, req, &resp).ok());
+  }
+  v1::ListChildrenRequest req;
+  req.set_la("301");
+  req.set_indicator("referrals");
+  req.set_period("2015-16");
+  auto list = [&](const std::string& role, v1::ListChildrenResponse* resp) {
+    auto stub = v1::Metrics::NewStub(Channel(metrics_->address(), tokens_[role].token));
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    return stub->ListChildren(&c, req, resp);
+  };
+  for (const std::string role : {"read", "admin", "service", "ingest"}) {
+    v1::ListChildrenResponse resp;
+    grpc::Status s = list(role, &resp);
+    EXPECT_EQ(s.error_code(), grpc::PERMISSION_DENIED) << role << ": " << s.error_message();
+    EXPECT_EQ(resp.numerator_size(), 0);
+  }
+  v1::ListChildrenResponse listed;
+  grpc::Status s = list("case", &listed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  // The figure as metrics serves it to a reader.
+  v1::GetValuesResponse values;
+  {
+    auto reader = v1::Metrics::NewStub(Channel(metrics_->address(), tokens_["read"].token));
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    v1::GetValuesRequest vr;
+    vr.set_la("301");
+    vr.set_period("2015-16");
+    ASSERT_TRUE(reader->GetValues(&c, vr, &values).ok());
+  }
+  double referrals = -1;
+  for (const auto& p : values.points()) {
+    if (p.indicator() == "referrals") referrals = p.numerator();
+  }
+  EXPECT_EQ(referrals, 1);
+  ASSERT_EQ(listed.numerator_size(), 1);
+  EXPECT_EQ(listed.point().numerator(), referrals);
+  EXPECT_EQ(listed.children_returned(), 1);
+  const std::string pseudonym = listed.numerator(0).child();
+  EXPECT_EQ(pseudonym.size(), 32u);
+  bool dated = false;
+  for (const auto& f : listed.numerator(0).facts()) dated = dated || (f.name() == "referral_date" && f.value() == "2016-03-31");
+  EXPECT_TRUE(dated) << listed.DebugString();
+  // A rate has no children behind it: refused, saying why.
+  req.set_indicator("referral_rate");
+  v1::ListChildrenResponse rate;
+  grpc::Status refused = list("case", &rate);
+  EXPECT_EQ(refused.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_NE(refused.error_message().find("population"), std::string::npos) << refused.error_message();
+  req.set_indicator("referrals");
+
+  // The CLI against the server, with a case token; a read token is refused.
+  ::setenv("CARESTAT_TLS_CA", (certs_ + "/ca.pem").c_str(), 1);
+  ::setenv("CARESTAT_TOKEN", tokens_["case"].token.c_str(), 1);
+  CommandResult cli = RunCommand({CarestatBin(), "children", "--la", "301", "--indicator", "referrals", "--period",
+                                  "2015-16", "--target", metrics_->address()});
+  EXPECT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_NE(cli.out.find("numerator 1"), std::string::npos) << cli.out;
+  EXPECT_NE(cli.out.find("numerator\t" + pseudonym + "\treferral\t"), std::string::npos) << cli.out;
+  ::setenv("CARESTAT_TOKEN", tokens_["read"].token.c_str(), 1);
+  CommandResult denied = RunCommand({CarestatBin(), "children", "--la", "301", "--indicator", "referrals", "--period",
+                                     "2015-16", "--target", metrics_->address()});
+  EXPECT_EQ(denied.exit_code, 1);
+  EXPECT_EQ(denied.out.find(pseudonym), std::string::npos) << denied.out;
+  EXPECT_NE(denied.err.find("case"), std::string::npos) << denied.err;   // names the role needed
+  ::unsetenv("CARESTAT_TOKEN");
+  ::unsetenv("CARESTAT_TLS_CA");
+
+  // The council maps the pseudonym back on ingestion's machine, with ingestion's key.
+  const std::string ids = Write("ids.txt", "SECRETCHILD1\nSOMEONEELSE\n");
+  CommandResult mapped = RunCommand({"/bin/sh", "-c",
+                                     absl::StrCat(CarestatBin(), " pseudonymise --ingestion-data ", dir_,
+                                                  "/ing --la 301 --audit-log ", dir_, "/case-audit.jsonl < ", ids)});
+  EXPECT_EQ(mapped.exit_code, 0) << mapped.err;
+  EXPECT_NE(mapped.out.find("SECRETCHILD1\t" + pseudonym + "\n"), std::string::npos) << mapped.out;
+  EXPECT_NE(mapped.out.find("SOMEONEELSE\t"), std::string::npos) << mapped.out;
+  EXPECT_EQ(mapped.out.find("SOMEONEELSE\t" + pseudonym), std::string::npos) << mapped.out;
+
+  ing.reset();
+  admin.reset();
+  EXPECT_EQ(reporting_->Stop(), 0);
+  EXPECT_EQ(metrics_->Stop(), 0);
+  EXPECT_EQ(ingestion_->Stop(), 0);
+  const std::string met_audit = ReadAll(dir_ + "/metrics-audit.jsonl");
+  const std::string case_audit = ReadAll(dir_ + "/case-audit.jsonl");
+  auto has_line = [](const std::string& log, const std::vector<std::string>& parts) {
+    for (absl::string_view line : absl::StrSplit(log, '\n')) {
+      bool all = !line.empty();
+      for (const auto& p : parts) all = all && line.find(p) != absl::string_view::npos;
+      if (all) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has_line(met_audit, {"\"principal\":\"caseworker\"", "\"method\":\"/carestat.v1.Metrics/ListChildren\"",
+                                   "\"la\":\"301\"", "\"period\":\"2015-16\"", "\"indicator\":\"referrals\"",
+                                   "\"children\":1,", "\"outcome\":\"OK\""}))
+      << met_audit;
+  // Refused before the request is read: who and what, not the request's fields.
+  EXPECT_TRUE(has_line(met_audit, {"\"principal\":\"dashboard\"", "/carestat.v1.Metrics/ListChildren",
+                                   "\"outcome\":\"PERMISSION_DENIED\"", "\"reason\":\"role not allowed\""}))
+      << met_audit;
+  EXPECT_TRUE(has_line(met_audit, {"\"principal\":\"caseworker\"", "/carestat.v1.Metrics/ListChildren",
+                                   "\"indicator\":\"referral_rate\"", "\"outcome\":\"FAILED_PRECONDITION\""}))
+      << met_audit;
+  EXPECT_TRUE(has_line(case_audit, {"\"principal\":\"local:", "\"method\":\"carestat pseudonymise\"",
+                                    "\"la\":\"301\"", "\"children\":2,", "\"outcome\":\"OK\""}))
+      << case_audit;
+  EXPECT_EQ(Mode(dir_ + "/case-audit.jsonl"), 0600);
+  // Neither an identifier nor a pseudonym reaches an audit log.
+  for (const std::string* log : {&met_audit, &case_audit}) {
+    EXPECT_EQ(log->find("SECRETCHILD"), std::string::npos) << *log;
+    EXPECT_EQ(log->find("SOMEONEELSE"), std::string::npos) << *log;
+    EXPECT_EQ(log->find(pseudonym), std::string::npos) << *log;
   }
 }
 

@@ -133,11 +133,14 @@ void ComputeAdoption(const FamilyInput& in, PointWriter& out) {
   if (adoption_tables) {
     double decisions = 0;
     std::set<std::string> sources;
+    Members* list = out.Listing("shopa_decisions", "", year);
+    if (list) list->counts = "decisions";
     for (const auto& a : set.adoptions()) {
       if (a.rec.source_table() != "placed_adoption" || !HasDate(a.rec.decision_date())) continue;
       if (FinancialYearOf(ToDays(a.rec.decision_date())) != in.fy) continue;
       decisions += 1;
       AddSources(&sources, a);
+      if (list) list->numerator.push_back(Listed(a));
     }
     out.Count("shopa_decisions", "", year, decisions, sources);
   }
@@ -148,13 +151,20 @@ void ComputeAdoption(const FamilyInput& in, PointWriter& out) {
   // Adoptions: distinct children, in the year and in each of its months.
   std::set<std::string> adopted, adopted_sources;
   std::map<int, std::set<std::string>> by_month, month_sources;
+  // Listing: each child by the first episode that ended in adoption in the period.
+  Members* year_list = out.Listing("adoptions", "", year);
+  Members* month_list[13] = {};
+  for (int i = 0; i < 12; ++i) {
+    const v1::Period p = MonthOfYear(in.fy, i);
+    month_list[p.month()] = out.Listing("adoptions", "", p);
+  }
   for (const auto& [child, eps] : children) {
     for (const Episode* e : eps) {
       if (!EndsInAdoption(e->rec) || FinancialYearOf(ToDays(e->rec.end_date())) != in.fy) continue;
       int y, m, d;
       CivilFromDays(ToDays(e->rec.end_date()), &y, &m, &d);
-      adopted.insert(child);
-      by_month[m].insert(child);
+      if (adopted.insert(child).second && year_list) year_list->numerator.push_back(Listed(*e));
+      if (by_month[m].insert(child).second && month_list[m]) month_list[m]->numerator.push_back(Listed(*e));
       AddSources(&adopted_sources, *e);
       AddSources(&month_sources[m], *e);
     }

@@ -16,6 +16,7 @@
 
 #include "carestat/v1/common.pb.h"
 #include "services/common/dates.h"
+#include "services/metrics/indicators/members.h"
 #include "services/metrics/indicators/record_set.h"
 #include "services/metrics/reference/population.h"
 #include "services/metrics/reference/postcodes.h"
@@ -51,12 +52,33 @@ class PointWriter {
 
   std::vector<v1::IndicatorPoint>& points() { return points_; }
 
+  // Listing (members.h): asks the families to list the children behind one figure as
+  // they count it. Every other figure is computed as usual.
+  void ListFor(const std::string& id, const std::string& breakdown, const v1::Period& period);
+  // Whether a figure is being listed at all (so that a family can skip working out keys).
+  bool listing() const;
+  // The lists to fill while counting the figure (id, breakdown, period): nullptr unless
+  // it is the one ListFor named.
+  Members* Listing(const std::string& id, const std::string& breakdown, const v1::Period& period);
+  // nullptr when the code of the figure asked for never called Listing (it cannot list).
+  const Members* listed() const { return listing_called_ ? &members_ : nullptr; }
+  // The figure asked for as written; nullptr when it was not (its year not covered).
+  const v1::IndicatorPoint* listed_point() const {
+    return listed_index_ < 0 ? nullptr : &points_[static_cast<size_t>(listed_index_)];
+  }
+
  private:
   v1::IndicatorPoint& New(const std::string& id, const std::string& breakdown, const v1::Period& period,
                           const std::set<std::string>& sources);
+  bool IsListed(const std::string& id, const std::string& breakdown, const v1::Period& period) const;
   std::string entity_;
   int64_t now_ms_;
   std::vector<v1::IndicatorPoint> points_;
+  bool listing_ = false, listing_called_ = false;
+  std::string list_id_, list_breakdown_;
+  v1::Period list_period_;
+  Members members_;
+  long listed_index_ = -1;
 };
 
 // A date field as a day number, or nothing when the return left it blank. Tests the
@@ -106,18 +128,22 @@ class SourceIds {
 // Distinct children among the items that `counts` accepts, adding their sources. An
 // item without a child id (the return gave none) cannot be matched to another, so it
 // counts as a child of its own.
+// With `list`, each child counted is listed once, by the first record that counted it.
 template <typename T, typename Pred>
-double DistinctChildren(const std::vector<Item<T>>& items, Pred counts, std::set<std::string>* sources) {
+double DistinctChildren(const std::vector<Item<T>>& items, Pred counts, std::set<std::string>* sources,
+                        std::vector<v1::ListedChild>* list = nullptr) {
   absl::flat_hash_set<std::string_view> children;
   double unidentified = 0;
   SourceIds ids;
   for (const auto& it : items) {
     if (!counts(it.rec)) continue;
+    bool counted = true;
     if (it.rec.child_id().empty()) {
       unidentified += 1;
     } else {
-      children.insert(it.rec.child_id());
+      counted = children.insert(it.rec.child_id()).second;
     }
+    if (list && counted) list->push_back(Listed(it));
     ids.Add(it);
   }
   ids.AddTo(sources);
@@ -150,9 +176,10 @@ std::vector<OpenSpan<T>> SpansOpenBetween(const std::vector<Item<T>>& items, int
 }
 
 // The same count as DistinctChildren with "open at `day`" (start <= day < end) over
-// spans built once for the year.
+// spans built once for the year; `list` as there.
 template <typename T>
-double DistinctChildrenOpen(const std::vector<OpenSpan<T>>& spans, int32_t day, std::set<std::string>* sources) {
+double DistinctChildrenOpen(const std::vector<OpenSpan<T>>& spans, int32_t day, std::set<std::string>* sources,
+                            std::vector<v1::ListedChild>* list = nullptr) {
   absl::flat_hash_set<std::string_view> children;
   children.reserve(spans.size());
   double unidentified = 0;
@@ -160,11 +187,13 @@ double DistinctChildrenOpen(const std::vector<OpenSpan<T>>& spans, int32_t day, 
   for (const auto& s : spans) {
     if (s.start > day || s.end <= day) continue;
     const std::string& child = s.item->rec.child_id();
+    bool counted = true;
     if (child.empty()) {
       unidentified += 1;
     } else {
-      children.insert(child);
+      counted = children.insert(child).second;
     }
+    if (list && counted) list->push_back(Listed(*s.item));
     ids.Add(*s.item);
   }
   ids.AddTo(sources);

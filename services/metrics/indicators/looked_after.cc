@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "services/common/dates.h"
 #include "services/metrics/indicators/care_history.h"
 #include "services/metrics/indicators/context.h"
@@ -95,11 +96,16 @@ Snapshot LookedAfterAt(const std::map<std::string, Episodes>& children, int32_t 
 }
 
 // Distinct children with a matching episode, in the year and in each of its months.
+// When `listing` (the year or one of its months is being listed), each child's first
+// matching episode is kept too: the entry Write lists for the child.
 struct ChildFlow {
   std::set<std::string> year;
   std::set<std::string> year_sources;
   std::map<int, std::set<std::string>> month;  // month number -> children
   std::map<int, std::set<std::string>> month_sources;
+  bool listing = false;
+  std::map<std::string, const Episode*> year_first;
+  std::map<int, std::map<std::string, const Episode*>> month_first;
   void Add(const Episode* e, int32_t day) {
     int y, m, d;
     CivilFromDays(day, &y, &m, &d);
@@ -107,15 +113,37 @@ struct ChildFlow {
     month[m].insert(e->rec.child_id());
     AddSources(&year_sources, *e);
     AddSources(&month_sources[m], *e);
+    if (listing) {
+      year_first.try_emplace(e->rec.child_id(), e);
+      month_first[m].try_emplace(e->rec.child_id(), e);
+    }
+  }
+  // Whether `id` of the year or one of its months is being listed.
+  static bool Listing(const std::string& id, int fy, PointWriter& out) {
+    bool any = out.Listing(id, "", FinancialYear(fy)) != nullptr;
+    for (int i = 0; i < 12; ++i) any = out.Listing(id, "", MonthOfYear(fy, i)) != nullptr || any;
+    return any;
   }
   void Write(const std::string& id, int fy, PointWriter& out) {
     out.Count(id, "", FinancialYear(fy), year.size(), year_sources);
+    if (Members* l = out.Listing(id, "", FinancialYear(fy))) {
+      for (const auto& [child, e] : year_first) l->numerator.push_back(Listed(*e));
+    }
     for (int i = 0; i < 12; ++i) {
       const int y = i < 9 ? fy : fy + 1, m = i < 9 ? i + 4 : i - 8;
       out.Count(id, "", Month(y, m), month[m].size(), month_sources[m]);
+      if (Members* l = out.Listing(id, "", Month(y, m))) {
+        for (const auto& [child, e] : month_first[m]) l->numerator.push_back(Listed(*e));
+      }
     }
   }
 };
+
+// The children of a snapshot, each by their open episode.
+void ListSnapshot(const std::map<std::string, Episodes>& children, const std::map<std::string, int>& open,
+                  std::vector<v1::ListedChild>* list) {
+  for (const auto& [child, i] : open) list->push_back(Listed(*children.at(child)[i]));
+}
 
 void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
   const RecordSet& set = in.set;
@@ -127,28 +155,42 @@ void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
   // taken at each month's last day). March's is S itself.
   double peak = -1;
   std::set<std::string> peak_sources;
+  Members* peak_list = out.Listing("lac_peak", "", year);
+  std::vector<v1::ListedChild> peak_children;
   for (int i = 0; i < 12; ++i) {
     const int y = i < 9 ? in.fy : in.fy + 1, m = i < 9 ? i + 4 : i - 8;
     const Snapshot month = LookedAfterAt(children, PeriodEnd(Month(y, m)));
     const double n = month.open.size();
     out.Count("lac_month_end", "", Month(y, m), n, month.sources);
     out.Count("lac_year_end", "", Month(y, m), n, month.sources);
+    for (const char* id : {"lac_month_end", "lac_year_end"}) {
+      if (Members* l = out.Listing(id, "", Month(y, m))) ListSnapshot(children, month.open, &l->numerator);
+    }
     if (n > peak) {  // the first month to reach the highest figure names its sources
       peak = n;
       peak_sources = month.sources;
+      if (peak_list) {
+        peak_children.clear();
+        ListSnapshot(children, month.open, &peak_children);
+      }
     }
   }
   out.Count("lac_peak", "", year, peak, peak_sources);
+  if (peak_list) peak_list->numerator = std::move(peak_children);
 
   const Snapshot at_s = LookedAfterAt(children, s);
   const double lac = at_s.open.size();
   out.Count("lac_year_end", "", year, lac, at_s.sources);
+  if (Members* l = out.Listing("lac_year_end", "", year)) ListSnapshot(children, at_s.open, &l->numerator);
   out.Rate("lac_rate", in, lac, at_s.sources);
 
   // Starts and ends count children: one who leaves and returns within the year counts
   // once in each. The first start of the year decides the police protection question.
   ChildFlow started, ceased;
+  started.listing = ChildFlow::Listing("lac_started", in.fy, out) || out.Listing("lac_police_protection_pct", "", year);
+  ceased.listing = ChildFlow::Listing("lac_ceased", in.fy, out);
   std::set<std::string> police, police_sources;
+  std::map<std::string, const Episode*> police_episode;
   for (const auto& [child, eps] : children) {
     bool first_start = true;
     for (const Episode* e : eps) {
@@ -158,6 +200,7 @@ void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
         if (first_start && e->rec.legal_status() == "L1") {
           police.insert(child);
           AddSources(&police_sources, *e);
+          police_episode.try_emplace(child, e);
         }
         first_start = false;
       }
@@ -168,18 +211,56 @@ void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
   ceased.Write("lac_ceased", in.fy, out);
   out.Count("lac_police_protection_started", "", year, police.size(), police_sources);
   out.Ratio("lac_police_protection_pct", "", year, police.size(), started.year.size(), 100, started.year_sources);
+  for (const char* id : {"lac_police_protection_started", "lac_police_protection_pct"}) {
+    if (Members* l = out.Listing(id, "", year)) {
+      for (const auto& [child, e] : police_episode) l->numerator.push_back(Listed(*e));
+    }
+  }
+  if (Members* l = out.Listing("lac_police_protection_pct", "", year)) {
+    for (const auto& [child, e] : started.year_first) l->denominator.push_back(Listed(*e));
+  }
 
   // Characteristics of the children looked after at S. Every one of them is in the
   // denominator; one whose sex, birth date or ethnicity no return gives is simply not in
   // the numerator (and has no ethnicity breakdown of its own).
   double female = 0, under10 = 0;
   std::map<std::string, double> ethnicity;
+  // Listing one of these: its numerator, with the characteristic that placed each child.
+  Members* female_list = out.Listing("lac_female_pct", "", year);
+  Members* under10_list = out.Listing("lac_under10_pct", "", year);
+  Members* ethnicity_list = nullptr;
+  if (out.listing()) {
+    for (const auto& [child, i] : at_s.open) {
+      const ChildInfo* info = set.child(child);
+      if (info != nullptr && !info->ethnicity.empty()) {
+        if (Members* l = out.Listing("lac_ethnicity_pct", "ethnicity=" + info->ethnicity, year)) ethnicity_list = l;
+      }
+    }
+  }
+  for (Members* l : {female_list, under10_list, ethnicity_list}) {
+    if (l) ListSnapshot(children, at_s.open, &l->denominator);
+  }
   for (const auto& [child, i] : at_s.open) {
     const ChildInfo* info = set.child(child);
     if (info == nullptr) continue;
-    female += info->sex == v1::FEMALE;
-    under10 += info->birth_date != INT32_MIN && AgeAt(info->birth_date, s) < 10;
+    const bool is_female = info->sex == v1::FEMALE;
+    const bool is_under10 = info->birth_date != INT32_MIN && AgeAt(info->birth_date, s) < 10;
+    female += is_female;
+    under10 += is_under10;
     if (!info->ethnicity.empty()) ethnicity[info->ethnicity] += 1;
+    auto listed = [&, i = i, &child = child]() {
+      v1::ListedChild c = Listed(*children.at(child)[i]);
+      if (info->birth_date != INT32_MIN) AddFact(&c, "birth_date", FormatIsoDate(info->birth_date));
+      AddFact(&c, "sex", is_female ? "female" : info->sex == v1::MALE ? "male" : "");
+      AddFact(&c, "ethnicity", info->ethnicity);
+      return c;
+    };
+    if (female_list && is_female) female_list->numerator.push_back(listed());
+    if (under10_list && is_under10) under10_list->numerator.push_back(listed());
+    if (ethnicity_list && !info->ethnicity.empty() &&
+        out.Listing("lac_ethnicity_pct", "ethnicity=" + info->ethnicity, year) != nullptr) {
+      ethnicity_list->numerator.push_back(listed());
+    }
   }
   out.Ratio("lac_female_pct", "", year, female, lac, 100, at_s.sources);
   out.Ratio("lac_under10_pct", "", year, under10, lac, 100, at_s.sources);
@@ -190,11 +271,14 @@ void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
   // Placements starting in the year: every episode that begins one (not RNE L).
   double placements = 0;
   std::set<std::string> placement_sources;
+  Members* placement_list = out.Listing("lac_placements", "", year);
+  if (placement_list) placement_list->counts = "placements";
   for (const auto& [child, eps] : children) {
     for (const Episode* e : eps) {
       if (Start(e) < first || Start(e) > s || !StartsPlacement(e->rec.reason_new_episode())) continue;
       placements += 1;
       AddSources(&placement_sources, *e);
+      if (placement_list) placement_list->numerator.push_back(Listed(*e));
     }
   }
   out.Count("lac_placements", "", year, placements, placement_sources);
@@ -204,6 +288,8 @@ void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
   // RNE L episode maps to the start of the placement it continues, so it adds no date of
   // its own; the placement held on 1 April counts by whenever it began.
   double moved3 = 0;
+  Members* moves_list = out.Listing("lac_placement_moves_3plus_pct", "", year);
+  if (moves_list) ListSnapshot(children, at_s.open, &moves_list->denominator);
   for (const auto& [child, open] : at_s.open) {
     const Episodes& eps = children.at(child);
     std::set<int32_t> starts;
@@ -212,6 +298,11 @@ void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
       starts.insert(PlacementStart(eps, i).day);
     }
     moved3 += starts.size() >= 3;
+    if (moves_list && starts.size() >= 3) {
+      v1::ListedChild c = Listed(*eps[open]);
+      for (int32_t d : starts) AddFact(&c, "placement_start", FormatIsoDate(d));
+      moves_list->numerator.push_back(std::move(c));
+    }
   }
   out.Ratio("lac_placement_moves_3plus_pct", "", year, moved3, lac, 100, at_s.sources);
 
@@ -222,6 +313,7 @@ void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
   const int32_t period_by = MonthsBefore(s, 30), placement_by = MonthsBefore(s, 24);
   double cohort = 0, stable = 0;
   std::set<std::string> stability_sources;
+  Members* stability_list = out.Listing("lac_long_term_stability_pct", "", year);
   for (const auto& [child, i] : at_s.open) {
     const ChildInfo* info = set.child(child);
     if (info == nullptr || info->birth_date == INT32_MIN || AgeAt(info->birth_date, s) >= 16) continue;
@@ -233,19 +325,28 @@ void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
     cohort += 1;
     stable += placement.day <= placement_by;
     AddSources(&stability_sources, *eps[i]);
+    if (stability_list) {
+      v1::ListedChild c = Listed(*eps[i]);
+      AddFact(&c, "birth_date", FormatIsoDate(info->birth_date));
+      AddFact(&c, "period_of_care_start", FormatIsoDate(period.day));
+      AddFact(&c, "placement_start", FormatIsoDate(placement.day));
+      if (placement.day <= placement_by) stability_list->numerator.push_back(c);
+      stability_list->denominator.push_back(std::move(c));
+    }
   }
   out.Ratio("lac_long_term_stability_pct", "", year, stable, cohort, 100, stability_sources);
 
   // In-house foster care: a placement in the year is an episode open on some day of it
   // (start <= S and no end or end > 1 April: an episode ending on 1 April is not).
   std::set<std::string> inhouse, inhouse_sources;
+  Members* inhouse_list = out.Listing("lac_inhouse_foster_children", "", year);
   for (const auto& [child, eps] : children) {
     for (const Episode* e : eps) {
       const std::string& place = e->rec.placement();
       const bool foster = place.size() == 2 && place[0] == 'U' && place[1] >= '1' && place[1] <= '6';
       if (!foster || e->rec.provider() != "PR1" || Start(e) > s) continue;
       if (End(e) != kNoDay && End(e) <= first) continue;
-      inhouse.insert(child);
+      if (inhouse.insert(child).second && inhouse_list) inhouse_list->numerator.push_back(Listed(*e));
       AddSources(&inhouse_sources, *e);
     }
   }
@@ -267,26 +368,46 @@ void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
   }
   double located = 0, inside = 0, measured = 0, near = 0;
   std::set<std::string> located_sources, measured_sources;
+  Members* borough_list = out.Listing("lac_placed_in_borough_pct", "", year);
+  Members* miles_list = out.Listing("lac_placed_within_20_miles_pct", "", year);
+  auto list_located = [&](const Episode* e, bool in_borough) {
+    if (!borough_list) return;
+    v1::ListedChild c = Listed(*e);
+    AddFact(&c, "placed_inside_la", in_borough ? "yes" : "no");
+    if (in_borough) borough_list->numerator.push_back(c);
+    borough_list->denominator.push_back(std::move(c));
+  };
+  auto list_measured = [&](const Episode* e, double miles) {
+    if (!miles_list) return;
+    v1::ListedChild c = Listed(*e);
+    AddFact(&c, "distance_miles", absl::StrFormat("%.1f", miles));
+    if (miles <= 20.0) miles_list->numerator.push_back(c);
+    miles_list->denominator.push_back(std::move(c));
+  };
   for (const auto& [child, i] : at_s.open) {
     const Episode* e = children.at(child)[i];
     if (e->rec.placed_inside_la_known()) {
       located += 1;
       inside += e->rec.placed_inside_la();
       AddSources(&located_sources, *e);
+      list_located(e, e->rec.placed_inside_la());
     } else if (auto l = listed.find(child); l != listed.end()) {
       located += 1;
       inside += l->second->rec.placed_inside_la();
       AddSources(&located_sources, *l->second);
+      list_located(e, l->second->rec.placed_inside_la());
     }
     if (e->rec.distance_known()) {
       measured += 1;
       near += e->rec.distance_miles() <= 20.0;
       AddSources(&measured_sources, *e);
+      list_measured(e, e->rec.distance_miles());
     } else if (!e->rec.home_postcode_district().empty() && !e->rec.placement_postcode_district().empty()) {
       const auto miles = districts.Miles(e->rec.home_postcode_district(), e->rec.placement_postcode_district());
       if (miles) {
         measured += 1;
         near += *miles <= 20.0;
+        list_measured(e, *miles);
         AddSources(&measured_sources, *e);
         measured_sources.insert("reference/postcode_districts.csv: " +
                                 districts.Source(e->rec.home_postcode_district()));
@@ -307,6 +428,10 @@ void ComputeCareLeavers(const FamilyInput& in, PointWriter& out) {
   const v1::Period year = FinancialYear(in.fy);
   double n = 0, eet = 0, suitable = 0, in_touch = 0;
   std::set<std::string> sources;
+  Members* leavers_list = out.Listing("care_leavers_18plus", "", year);
+  Members* eet_list = out.Listing("care_leavers_eet_pct", "", year);
+  Members* suitable_list = out.Listing("care_leavers_suitable_accommodation_pct", "", year);
+  Members* touch_list = out.Listing("care_leavers_in_touch_pct", "", year);
   for (const auto& item : in.set.care_leavers(in.fy)) {
     const v1::CareLeaver& l = item.rec;
     int32_t birth = INT32_MIN;
@@ -320,10 +445,24 @@ void ComputeCareLeavers(const FamilyInput& in, PointWriter& out) {
     if (birth == INT32_MIN || AgeAt(birth, s) < 18) continue;
     n += 1;
     const std::string& a = l.activity();
-    eet += a.size() == 2 && a[0] == 'F' && a[1] >= '1' && a[1] <= '5';
-    suitable += !l.accommodation().empty() && l.accommodation().back() == '1';
-    in_touch += l.in_touch() == "YES";
+    const bool is_eet = a.size() == 2 && a[0] == 'F' && a[1] >= '1' && a[1] <= '5';
+    const bool is_suitable = !l.accommodation().empty() && l.accommodation().back() == '1';
+    const bool is_in_touch = l.in_touch() == "YES";
+    eet += is_eet;
+    suitable += is_suitable;
+    in_touch += is_in_touch;
     AddSources(&sources, item);
+    if (leavers_list || eet_list || suitable_list || touch_list) {
+      v1::ListedChild c = Listed(item);
+      if (!HasDate(l.birth_date())) AddFact(&c, "birth_date", FormatIsoDate(birth));
+      if (leavers_list) leavers_list->numerator.push_back(c);
+      for (auto [list, in_numerator] : {std::pair{eet_list, is_eet}, std::pair{suitable_list, is_suitable},
+                                        std::pair{touch_list, is_in_touch}}) {
+        if (!list) continue;
+        if (in_numerator) list->numerator.push_back(c);
+        list->denominator.push_back(c);
+      }
+    }
   }
   out.Count("care_leavers_18plus", "", year, n, sources);
   out.Ratio("care_leavers_eet_pct", "", year, eet, n, 100, sources);

@@ -15,7 +15,28 @@ v1::IndicatorPoint& PointWriter::New(const std::string& id, const std::string& b
   *p.mutable_period() = period;
   p.set_computed_unix_ms(now_ms_);
   for (const auto& s : sources) p.add_sources(s);
+  if (listing_ && IsListed(id, breakdown, period)) listed_index_ = static_cast<long>(points_.size()) - 1;
   return p;
+}
+
+bool PointWriter::IsListed(const std::string& id, const std::string& breakdown, const v1::Period& period) const {
+  return id == list_id_ && breakdown == list_breakdown_ && period.kind() == list_period_.kind() &&
+         period.start_year() == list_period_.start_year() && period.month() == list_period_.month();
+}
+
+void PointWriter::ListFor(const std::string& id, const std::string& breakdown, const v1::Period& period) {
+  listing_ = true;
+  list_id_ = id;
+  list_breakdown_ = breakdown;
+  list_period_ = period;
+}
+
+bool PointWriter::listing() const { return listing_; }
+
+Members* PointWriter::Listing(const std::string& id, const std::string& breakdown, const v1::Period& period) {
+  if (!listing_ || !IsListed(id, breakdown, period)) return nullptr;
+  listing_called_ = true;
+  return &members_;
 }
 
 void PointWriter::Count(const std::string& id, const std::string& breakdown, const v1::Period& period, double n,

@@ -1,0 +1,296 @@
+// ListChildren on the synthetic borough: for every count and percentage of the catalogue,
+// every year the returns cover and (for the monthly ones) every month of the last year,
+// and every breakdown, the numerator list has as many entries as the stored figure's
+// numerator and the denominator list as many as its denominator, each entry with the
+// child's pseudonym (as stored by ingestion) and the dates that placed it; indicators
+// without children behind them are refused, naming why; and `carestat pseudonymise`'s
+// function gives the pseudonyms ingestion stored.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "pipeline/children.h"
+#include "pipeline/synth.h"
+#include "services/common/dates.h"
+#include "services/ingestion/ingestor.h"
+#include "services/metrics/indicators/catalogue.h"
+#include "services/metrics/metrics.h"
+#include "tests/integration/test_util.h"
+
+namespace carestat {
+namespace {
+
+namespace fs = std::filesystem;
+
+using Records = std::vector<v1::Record>;
+
+MetricsEngine::RecordScan MemoryScan(const Records* records) {
+  return [records](const std::vector<std::string>& only, const std::function<void(const v1::Record&)>& fn) {
+    for (const auto& r : *records) {
+      if (only.empty() || std::find(only.begin(), only.end(), r.return_id()) != only.end()) fn(r);
+    }
+    return absl::OkStatus();
+  };
+}
+
+class ListChildrenTest : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string(MakeTempDir("list-children"));
+    SynthOptions o;
+    o.out_dir = *dir_ + "/inbox";
+    auto written = WriteSynthBorough(o);
+    ASSERT_TRUE(written.ok()) << written.status();
+    auto ing = Ingestor::Open(*dir_ + "/ingestion");
+    ASSERT_TRUE(ing.ok()) << ing.status();
+    std::vector<fs::path> files;
+    for (const auto& e : fs::recursive_directory_iterator(o.out_dir)) {
+      if (e.is_regular_file()) files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& p : files) {
+      v1::UploadHeader h;
+      h.set_la(p.parent_path().parent_path().filename().string());
+      h.set_collection_year(std::stoi(p.parent_path().filename().string()));
+      h.set_file_name(p.filename().string());
+      auto r = (*ing)->IngestFile(h, p.string());
+      ASSERT_TRUE(r.ok()) << p << ": " << r.status();
+    }
+    auto returns = (*ing)->store().ListReturns("301");
+    ASSERT_TRUE(returns.ok()) << returns.status();
+    returns_ = new std::vector<v1::ReturnInfo>(*returns);
+    records_ = new Records();
+    ASSERT_TRUE((*ing)->store()
+                    .ScanRecords("301", {},
+                                 [](const v1::Record& r) {
+                                   records_->push_back(r);
+                                   return true;
+                                 })
+                    .ok());
+    auto engine = MetricsEngine::Open(*dir_ + "/metrics");
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    engine_ = engine->release();
+    auto r = engine_->Recompute("301", {}, *returns_, MemoryScan(records_));
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+  static void TearDownTestSuite() {
+    delete engine_;
+    delete returns_;
+    delete records_;
+    delete dir_;
+  }
+
+  static absl::StatusOr<v1::ListChildrenResponse> List(const std::string& indicator, const std::string& period,
+                                                       const std::string& breakdown = "") {
+    v1::ListChildrenRequest req;
+    req.set_la("301");
+    req.set_indicator(indicator);
+    req.set_period(period);
+    req.set_breakdown(breakdown);
+    return engine_->ListChildren(req, *returns_, MemoryScan(records_));
+  }
+
+  static inline std::string* dir_ = nullptr;
+  static inline std::vector<v1::ReturnInfo>* returns_ = nullptr;
+  static inline Records* records_ = nullptr;
+  static inline MetricsEngine* engine_ = nullptr;
+};
+
+bool Listable(const IndicatorDef& d) { return MetricsEngine::CheckListable(d.id).ok(); }
+
+// Every stored point of a listable indicator, compared with its lists.
+void CheckPeriod(MetricsEngine* engine, const std::string& period,
+                 const std::function<absl::StatusOr<v1::ListChildrenResponse>(const std::string&, const std::string&,
+                                                                             const std::string&)>& list,
+                 std::set<std::string>* seen, int64_t* entries) {
+  auto values = engine->GetValues("301", period);
+  ASSERT_TRUE(values.ok()) << values.status();
+  for (const auto& p : *values) {
+    const IndicatorDef* d = FindIndicator(p.indicator());
+    if (d == nullptr || p.supplied() || !Listable(*d)) continue;
+    auto r = list(p.indicator(), period, p.breakdown());
+    ASSERT_TRUE(r.ok()) << p.indicator() << " " << p.breakdown() << " " << period << ": " << r.status();
+    const std::string what = p.indicator() + " " + p.breakdown() + " " + period;
+    // The figure counted with the lists is the one metrics serves.
+    EXPECT_EQ(r->point().numerator(), p.numerator()) << what;
+    EXPECT_EQ(r->point().denominator(), p.denominator()) << what;
+    EXPECT_EQ(r->point().has_value(), p.has_value()) << what;
+    if (p.has_value()) {
+      EXPECT_DOUBLE_EQ(r->point().value(), p.value()) << what;
+    }
+    EXPECT_EQ(static_cast<double>(r->numerator_size()), p.numerator()) << what;
+    if (d->unit == "percent") {
+      EXPECT_EQ(static_cast<double>(r->denominator_size()), p.denominator()) << what;
+    } else {
+      EXPECT_EQ(r->denominator_size(), 0) << what;
+    }
+    for (const auto* list : {&r->numerator(), &r->denominator()}) {
+      for (const auto& c : *list) {
+        EXPECT_FALSE(c.record().empty()) << what;
+        EXPECT_GT(c.facts_size(), 0) << what;
+        EXPECT_GT(c.sources_size(), 0) << what;
+        // A pseudonym: 32 hex characters, never the LA's own identifier.
+        if (!c.child().empty()) {
+          EXPECT_TRUE(std::regex_match(c.child(), std::regex("[0-9a-f]{32}"))) << c.child();
+        }
+      }
+    }
+    EXPECT_GE(r->children_returned(), 0);
+    seen->insert(p.indicator());
+    *entries += r->numerator_size() + r->denominator_size();
+  }
+}
+
+TEST_F(ListChildrenTest, EveryCountAndPercentageAddsUpToItsFigureEveryYear) {
+  std::set<std::string> seen;
+  int64_t entries = 0;
+  for (int fy = 2010; fy <= 2015; ++fy) {
+    CheckPeriod(engine_, FormatPeriod(FinancialYear(fy)), List, &seen, &entries);
+  }
+  EXPECT_GT(entries, 10000);
+  // Every count and percentage computed from the records can be listed.
+  for (const auto& d : Catalogue()) {
+    if (!Listable(d)) continue;
+    auto values = engine_->GetSeries("301", d.id, d.breakdowns.empty() ? "" : d.breakdowns[0], "", "");
+    if (!values.ok() || values->empty() || values->front().supplied()) continue;
+    EXPECT_TRUE(seen.count(d.id)) << d.id;
+  }
+  EXPECT_GE(seen.size(), 30u);
+}
+
+TEST_F(ListChildrenTest, MonthsOfMonthlyIndicatorsAddUp) {
+  std::set<std::string> seen;
+  int64_t entries = 0;
+  for (int i = 0; i < 12; ++i) {
+    const std::string month = FormatPeriod(MonthOfYear(2015, i));
+    auto values = engine_->GetValues("301", month);
+    ASSERT_TRUE(values.ok()) << values.status();
+    CheckPeriod(engine_, month, List, &seen, &entries);
+  }
+  for (const char* id : {"contacts", "referrals", "cin_open_year_end", "cpp_year_end", "cpp_started", "lac_month_end",
+                         "lac_started", "adoptions"}) {
+    EXPECT_TRUE(seen.count(id)) << id;
+  }
+}
+
+TEST_F(ListChildrenTest, ThePlanLengthListHasTheDatesAndCategory) {
+  auto r = List("cpp_ceased_2y_plus_pct", "2015-16");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_GT(r->numerator_size(), 0);
+  EXPECT_EQ(r->counts(), "plans");
+  for (const auto& c : r->numerator()) {
+    std::map<std::string, std::string> f;
+    for (const auto& x : c.facts()) f[x.name()] = x.value();
+    ASSERT_TRUE(f.count("start_date") && f.count("end_date")) << c.DebugString();
+    EXPECT_TRUE(f.count("category")) << c.DebugString();
+    // At least two years from start to end, and ended in 2015-16.
+    const int32_t start = *ParseIsoDate(f["start_date"]), end = *ParseIsoDate(f["end_date"]);
+    EXPECT_GE(end, AddMonths(start, 24)) << c.DebugString();
+    EXPECT_EQ(FinancialYearOf(end), 2015) << c.DebugString();
+  }
+  for (const auto& c : r->denominator()) {
+    std::map<std::string, std::string> f;
+    for (const auto& x : c.facts()) f[x.name()] = x.value();
+    EXPECT_EQ(FinancialYearOf(*ParseIsoDate(f["end_date"])), 2015) << c.DebugString();
+  }
+}
+
+TEST_F(ListChildrenTest, FiguresWithoutChildrenBehindThemAreRefusedSayingWhy) {
+  auto rate = List("cpp_rate", "2015-16");
+  EXPECT_EQ(rate.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(rate.status().message().find("population"), std::string::npos) << rate.status();
+  auto days = List("adoption_a1_days", "2015-16");
+  EXPECT_EQ(days.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(days.status().message().find("mean of days"), std::string::npos) << days.status();
+  auto finance = List("overspend_gbp", "2015-16");
+  EXPECT_EQ(finance.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(finance.status().message().find("local measure"), std::string::npos) << finance.status();
+  EXPECT_EQ(List("no_such_indicator", "2015-16").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(List("cpp_ceased_2y_plus_pct", "2015-06").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(List("cpp_ceased_2y_plus_pct", "soon").status().code(), absl::StatusCode::kInvalidArgument);
+  auto no_breakdown = List("cpp_category_pct", "2015-16");
+  EXPECT_EQ(no_breakdown.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(no_breakdown.status().message().find("category=NEG"), std::string::npos) << no_breakdown.status();
+  // A year no return covers has no figure to list; nor has a year of a month-end count,
+  // or a breakdown with no child that year, each saying so.
+  EXPECT_EQ(List("referrals", "2004-05").status().code(), absl::StatusCode::kNotFound);
+  auto year_of_months = List("lac_month_end", "2015-16");
+  EXPECT_EQ(year_of_months.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(year_of_months.status().message().find("per month: give a month like 2015-04"), std::string::npos)
+      << year_of_months.status();
+  auto no_such_code = List("lac_ethnicity_pct", "2015-16", "ethnicity=ZZZZ");
+  EXPECT_EQ(no_such_code.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(no_such_code.status().message().find("ethnicity=WBRI"), std::string::npos) << no_such_code.status();
+  v1::ListChildrenRequest other;
+  other.set_la("999");
+  other.set_indicator("referrals");
+  other.set_period("2015-16");
+  EXPECT_EQ(engine_->ListChildren(other, *returns_, MemoryScan(records_)).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(ListChildrenTest, PseudonymiseGivesThePseudonymsIngestionStored) {
+  // The LA's own identifiers, as the synthetic CIN census of 2016 gives them.
+  std::string census;
+  for (const auto& e : fs::directory_iterator(*dir_ + "/inbox/301/2016")) {
+    if (e.path().extension() == ".xml") census = ReadAll(e.path().string());
+  }
+  ASSERT_FALSE(census.empty());
+  std::set<std::string> raw;
+  std::regex id("<LAchildID>([^<]+)</LAchildID>");
+  for (auto it = std::sregex_iterator(census.begin(), census.end(), id); it != std::sregex_iterator(); ++it) {
+    raw.insert((*it)[1]);
+    if (raw.size() == 50) break;
+  }
+  ASSERT_EQ(raw.size(), 50u);
+  std::string input;
+  for (const auto& r : raw) input += "  " + r + "\n\n";
+  std::istringstream in(input);
+  std::ostringstream out;
+  auto n = PseudonymiseIds(*dir_ + "/ingestion", "301", in, out);
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 50);
+  std::set<std::string> stored;
+  for (const auto& r : *records_) {
+    if (r.return_id() == "301/2016/cin-census") {
+      // Whichever kind of record it is, its child_id is the first field.
+      const auto* d = r.GetDescriptor();
+      const auto* refl = r.GetReflection();
+      for (int i = 0; i < d->field_count(); ++i) {
+        const auto* f = d->field(i);
+        if (f->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE || !refl->HasField(r, f)) continue;
+        const auto& m = refl->GetMessage(r, f);
+        const auto* cid = m.GetDescriptor()->FindFieldByName("child_id");
+        if (cid != nullptr) stored.insert(m.GetReflection()->GetString(m, cid));
+      }
+    }
+  }
+  ASSERT_FALSE(stored.empty());
+  int lines = 0;
+  for (const auto& line : absl::StrSplit(out.str(), '\n', absl::SkipEmpty())) {
+    std::vector<std::string> f = absl::StrSplit(line, '\t');
+    ASSERT_EQ(f.size(), 2u) << line;
+    EXPECT_TRUE(raw.count(f[0])) << line;
+    EXPECT_TRUE(stored.count(f[1])) << "the pseudonym of " << f[0] << " is not one ingestion stored";
+    ++lines;
+  }
+  EXPECT_EQ(lines, 50);
+  // Never a key made up on the spot: without the store's key nothing is printed.
+  std::istringstream again(input);
+  std::ostringstream none;
+  auto missing = PseudonymiseIds(*dir_ + "/no-such-store", "301", again, none);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(none.str().empty());
+  EXPECT_FALSE(fs::exists(*dir_ + "/no-such-store/hmac.key"));
+}
+
+}  // namespace
+}  // namespace carestat
