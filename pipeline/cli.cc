@@ -10,6 +10,7 @@
 //   carestat synth --las 152 --out INBOX [--seed N] [--years 2016] [--scale F] [--annex-a 1|all]
 //   carestat rekey (--data DIR | --ingestion-data DIR) --originals DIR[,DIR] [--dry-run] [--delete-old]
 //   carestat verify --data DIR [--manifest PIPELINE_STATE/manifest.jsonl] [--json]
+//   carestat forecast --ssda903 DIR [--reference-start D --reference-end D] [--horizon-months 12] [--step-days 1] [--costs FILE] [--adjust FILE] [--json|--csv]
 //   carestat rules [--dataset cin|ssda903|annex-a|local-measures] [--year 2025-26] [--json] [--explain CODE]
 // Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.
 #include <charconv>
@@ -39,6 +40,7 @@
 #include "carestat/v1/reporting.grpc.pb.h"
 #include "pipeline/certs.h"
 #include "pipeline/embedded.h"
+#include "pipeline/forecast_cmd.h"
 #include "pipeline/inbox.h"
 #include "pipeline/ingest_step.h"
 #include "pipeline/rekey.h"
@@ -78,7 +80,8 @@ const char kMainHelp[] =
     "  token       make a bearer token for a principal and its tokens-file line\n"
     "  rekey       move stored returns to a new pseudonymisation key, from the originals\n"
     "  verify      check an ingestion store against its ledger and the pipeline's manifest\n"
-    "  rules       list the validation rules carestat checks, or explain one\n\n"
+    "  rules       list the validation rules carestat checks, or explain one\n"
+    "  forecast    project looked-after children by placement and their cost (SSDA903 files)\n\n"
     "Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.\n";
 
 int Usage(const std::string& cmd, const std::string& problem) {
@@ -1227,7 +1230,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? kUsage : kOk;
   }
   const std::string cmd = argv[1];
-  Args a(argc, argv, {"help", "json", "list", "publish", "wait", "dry-run", "delete-old", "accept-loss", "force"}, 2);
+  Args a(argc, argv, {"help", "json", "list", "publish", "wait", "dry-run", "delete-old", "accept-loss", "force", "csv"}, 2);
   if (cmd == "run") return Run(a);
   if (cmd == "pipeline") return Pipeline(a);
   if (cmd == "validate") return Validate(a);
@@ -1242,6 +1245,7 @@ int main(int argc, char** argv) {
   if (cmd == "rekey") return Rekey(a);
   if (cmd == "verify") return Verify(a);
   if (cmd == "rules") return Rules(a);
+  if (cmd == "forecast") return ForecastCommand(a);
   std::fprintf(stderr, "carestat: unknown command '%s'\n\n%s", cmd.c_str(), kMainHelp);
   return kUsage;
 }

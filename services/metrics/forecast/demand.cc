@@ -439,4 +439,61 @@ absl::StatusOr<Matrix> ReadAdjustments(const std::string& path) {
   return m;
 }
 
+double CategoryTotal(const Population& p, int category) {
+  double t = 0;
+  for (int b = 0; b < kBrackets; ++b) t += p[StateOf(b, category)];
+  return t;
+}
+double InCare(const Population& p) {
+  double t = 0;
+  for (int c = 0; c < kCategories; ++c)
+    if (c != kNotInCare) t += CategoryTotal(p, c);
+  return t;
+}
+double DailyCost(const Population& p, const Costs& c, int category) {
+  return CategoryTotal(p, category) * c.weekly[category] / 7;
+}
+int32_t MonthEnd(int32_t day) {
+  int y, m, d;
+  CivilFromDays(day, &y, &m, &d);
+  return m == 12 ? DayNumber(y, 12, 31) : DayNumber(y, m + 1, 1) - 1;
+}
+
+absl::StatusOr<ForecastResult> RunForecast(const PopulationStats& stats, const ForecastOptions& o) {
+  if (o.step_days < 1 || o.step_days > 180)
+    return absl::InvalidArgumentError(absl::StrCat("step of ", o.step_days, " days: give 1 to 180"));
+  if (o.horizon_months < 1 || o.horizon_months > 120)
+    return absl::InvalidArgumentError(absl::StrCat("horizon of ", o.horizon_months, " months: give 1 to 120"));
+  ForecastResult r;
+  r.data_start = stats.first_day();
+  r.data_end = stats.last_day();
+  r.reference_end = o.reference_end.value_or(stats.last_day());
+  r.reference_start = o.reference_start.value_or(AddMonths(r.reference_end, -6));
+  r.horizon_months = o.horizon_months;
+  r.step_days = o.step_days;
+  r.costs = o.costs;
+  auto model = stats.Learn(r.reference_start, r.reference_end);
+  if (!model.ok()) return model.status();
+  r.infinite_ratio_days = stats.infinite_ratio_days();
+  Matrix rates = model->rates;
+  for (int i = 0; i < kNodes; ++i)
+    for (int j = 0; j < kNodes; ++j) rates[i][j] += o.adjustments[i][j];
+  for (int32_t d = MonthEnd(r.reference_start); d < r.reference_end; d = MonthEnd(d + 1))
+    r.history.push_back({d, stats.StockOn(d)});
+  r.history.push_back({r.reference_end, model->population});
+  const int32_t end = AddMonths(r.reference_end, o.horizon_months);
+  const int steps = (end - r.reference_end + o.step_days - 1) / o.step_days;
+  auto pops = Predict(model->population, rates, model->numbers, steps, o.step_days);
+  for (int i = 0; i < steps; ++i) r.steps.push_back({r.reference_end + (i + 1) * o.step_days, pops[i]});
+  size_t i = 0;
+  for (int32_t m = MonthEnd(r.reference_end + 1); m <= end; m = MonthEnd(m + 1)) {
+    while (i < r.steps.size() && r.steps[i].date <= m) ++i;
+    if (i == 0 || r.steps[i - 1].date <= r.reference_end) continue;
+    const ForecastRow& row = r.steps[i - 1];
+    if (!r.month_ends.empty() && r.month_ends.back().date == row.date) continue;
+    r.month_ends.push_back({m, row.population});
+  }
+  return r;
+}
+
 }  // namespace carestat::forecast

@@ -146,7 +146,39 @@ Costs DefaultCosts();
 absl::StatusOr<Costs> ReadCosts(const std::string& path);
 
 // CSV `from,to,age,per_month` (categories and a bracket name): extra daily rate
-// per_month / 30 from (age, from) to (age, to).
+// per_month / 30 from (age, from) to (age, to). A rate per child, not a count: 0.05 moves
+// one child in twenty a month (DEMAND.md "Scenario adjustments").
 absl::StatusOr<Matrix> ReadAdjustments(const std::string& path);
+
+// ---- A whole forecast, as `carestat forecast` and the Forecast RPC give it ----
+struct ForecastOptions {
+  // Default: the reference window is the last 6 months of data (as the reference
+  // model's command line), ending on the data's last day.
+  std::optional<int32_t> reference_start, reference_end;
+  int horizon_months = 12;
+  int step_days = 1;      // 1..180
+  Costs costs = DefaultCosts();
+  Matrix adjustments = ZeroMatrix();  // extra daily rates (ReadAdjustments)
+};
+struct ForecastRow {
+  int32_t date = 0;
+  Population population{};
+};
+struct ForecastResult {
+  int32_t data_start = 0, data_end = 0, reference_start = 0, reference_end = 0;
+  int horizon_months = 0, step_days = 0;
+  Costs costs;
+  std::vector<ForecastRow> history;     // actual stock at month ends in the window, and at its end
+  std::vector<ForecastRow> steps;       // every projected step: reference end + (i + 1) * step_days
+  std::vector<ForecastRow> month_ends;  // the last step on or before each month end of the horizon
+  int infinite_ratio_days = 0;
+};
+absl::StatusOr<ForecastResult> RunForecast(const PopulationStats& stats, const ForecastOptions& options);
+// Children in a category (all brackets); in care = every category but NOT_IN_CARE.
+double CategoryTotal(const Population& p, int category);
+double InCare(const Population& p);
+// Cost per day of a category: population x weekly cost / 7 (the reference model's series).
+double DailyCost(const Population& p, const Costs& c, int category);
+int32_t MonthEnd(int32_t day);
 
 }  // namespace carestat::forecast
