@@ -161,5 +161,72 @@ TEST_F(ForecastEndToEnd, BrokenFilesAndWindowsAreRefusedNamingWhere) {
   EXPECT_NE(steps.err.find("1 to 180"), std::string::npos) << steps.err;
 }
 
+TEST_F(ForecastEndToEnd, TheBandHoldsThePointForecastWidensWithTheHorizonAndIsReproducible) {
+  auto r = Forecast({"--csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Table t = ParseCsv(r.out);
+  std::vector<size_t> projected;
+  for (size_t i = 0; i < t.rows.size(); ++i)
+    if (t.rows[i][1] == "projected") projected.push_back(i);
+  ASSERT_EQ(projected.size(), 12u);
+  for (size_t i : projected) {
+    EXPECT_LE(t.Num(i, "in_care_low"), t.Num(i, "in_care")) << t.rows[i][0];
+    EXPECT_GE(t.Num(i, "in_care_high"), t.Num(i, "in_care")) << t.rows[i][0];
+    for (const char* c : {"FOSTERING", "RESIDENTIAL"}) {
+      EXPECT_LE(t.Num(i, std::string(c) + "_low"), t.Num(i, c)) << t.rows[i][0] << " " << c;
+      EXPECT_GE(t.Num(i, std::string(c) + "_high"), t.Num(i, c)) << t.rows[i][0] << " " << c;
+    }
+  }
+  auto width = [&](size_t i) { return t.Num(i, "in_care_high") - t.Num(i, "in_care_low"); };
+  EXPECT_GT(width(projected.front()), 0);
+  EXPECT_GT(width(projected.back()), 1.5 * width(projected.front()));
+  EXPECT_GT(width(projected[6]), width(projected.front()));
+
+  auto again = Forecast({"--csv"});
+  EXPECT_EQ(again.out, r.out);  // a fixed seed: the same band every run
+  auto other = Forecast({"--csv", "--seed", "7"});
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_NE(other.out, r.out);
+}
+
+TEST_F(ForecastEndToEnd, BacktestReportsErrorsAgainstTheStockThatFollowed) {
+  auto r = RunCommand({CarestatBin(), "forecast", "--ssda903", Ssda903(), "--backtest", "--csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Table t = ParseCsv(r.out);
+  std::map<int, int> per_horizon;
+  std::string last_target;
+  double last_actual = -1;
+  for (size_t i = 0; i < t.rows.size(); ++i) {
+    if (t.rows[i][3] != "in_care") continue;
+    ++per_horizon[std::stoi(t.rows[i][1])];
+    // No origin before the first return's year (2010-11) has a window there.
+    EXPECT_GE(t.rows[i][0], "2010-10-01") << t.rows[i][0];
+    EXPECT_LE(t.rows[i][2], "2016-03-31");
+    last_target = t.rows[i][2];
+    last_actual = t.Num(i, "actual");
+  }
+  EXPECT_GE(per_horizon[6], 2);
+  EXPECT_GE(per_horizon[12], 2);
+  // The actual it compares with is the stock a forecast from that day starts from.
+  auto f = Forecast({"--csv", "--reference-end", last_target});
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  Table ft = ParseCsv(f.out);
+  bool found = false;
+  for (size_t i = 0; i < ft.rows.size(); ++i)
+    if (ft.rows[i][0] == last_target && ft.rows[i][1] == "actual") {
+      EXPECT_EQ(ft.Num(i, "in_care"), last_actual);
+      found = true;
+    }
+  EXPECT_TRUE(found) << f.out;
+
+  auto text = RunCommand({CarestatBin(), "forecast", "--ssda903", Ssda903(), "--backtest"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find(" 6 months ("), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("12 months ("), std::string::npos);
+  auto json = RunCommand({CarestatBin(), "forecast", "--ssda903", Ssda903(), "--backtest", "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_NE(json.out.find("\"mape\": "), std::string::npos);
+}
+
 }  // namespace
 }  // namespace carestat

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
 #include <set>
 #include <tuple>
 
@@ -134,6 +135,17 @@ absl::StatusOr<EpisodeHistory> ReadSsda903Folder(const std::string& dir) {
   if (h.years.empty())
     return absl::NotFoundError(absl::StrCat(dir, ": no SSDA903 Header or Episodes CSV under any <year> folder"));
   return h;
+}
+
+int32_t CoverageStart(const EpisodeHistory& h) {
+  int32_t out = 0;
+  for (const auto& y : h.years) {
+    int year = 0;
+    if (y.year.size() != 4 || !absl::SimpleAtoi(y.year, &year) || year < 1990 || year > 2200) continue;
+    const int32_t start = DayNumber(year - 1, 4, 1);
+    if (!out || start < out) out = start;
+  }
+  return out;
 }
 
 absl::StatusOr<PopulationStats> PopulationStats::Build(const EpisodeHistory& h) {
@@ -494,6 +506,159 @@ absl::StatusOr<ForecastResult> RunForecast(const PopulationStats& stats, const F
     r.month_ends.push_back({m, row.population});
   }
   return r;
+}
+
+namespace {
+std::array<double, kCategories> Summary(const Population& p) {
+  std::array<double, kCategories> out{};
+  for (int c = 0; c < kCategories; ++c) out[c] = c == kNotInCare ? InCare(p) : CategoryTotal(p, c);
+  return out;
+}
+}  // namespace
+
+absl::StatusOr<BacktestResult> Backtest(const PopulationStats& stats, const BacktestOptions& o) {
+  std::vector<int32_t> origins = o.origins;
+  int max_h = 0;
+  for (int h : o.horizons) max_h = std::max(max_h, h);
+  if (origins.empty()) {
+    int y, m, d;
+    CivilFromDays(stats.first_day(), &y, &m, &d);
+    for (int year = y; year <= y + 200; ++year) {
+      for (int32_t origin : {DayNumber(year, 3, 31), DayNumber(year, 9, 30)}) {
+        const int32_t complete = o.complete_from ? o.complete_from : AddMonths(stats.first_day(), 12);
+        if (AddMonths(origin, -o.window_months) < complete) continue;
+        if (AddMonths(origin, std::min(6, max_h)) > stats.last_day()) continue;
+        origins.push_back(origin);
+      }
+      if (DayNumber(year, 1, 1) > stats.last_day()) break;
+    }
+  }
+  if (origins.empty())
+    return absl::InvalidArgumentError(absl::StrCat(
+        "no date to backtest from: the episodes run ", FormatIsoDate(stats.first_day()), " to ",
+        FormatIsoDate(stats.last_day()), " and a backtest needs a year and ", o.window_months,
+        " months of complete stock before an origin and 6 months after it"));
+  BacktestResult r;
+  for (int32_t origin : origins) {
+    ForecastOptions fo;
+    fo.reference_end = origin;
+    fo.reference_start = AddMonths(origin, -o.window_months);
+    fo.horizon_months = max_h;
+    fo.step_days = o.step_days;
+    auto f = RunForecast(stats, fo);
+    if (!f.ok()) return f.status();
+    for (int h : o.horizons) {
+      const int32_t target = AddMonths(origin, h);
+      if (target > stats.last_day()) continue;
+      // The last step on or before the target.
+      const ForecastRow* row = nullptr;
+      for (const auto& s : f->steps)
+        if (s.date <= target) row = &s;
+      if (!row) continue;
+      r.points.push_back({origin, target, h, Summary(row->population), Summary(stats.StockOn(target))});
+    }
+  }
+  for (int h : o.horizons) {
+    BacktestError e;
+    e.horizon_months = h;
+    for (int c = 0; c < kCategories; ++c) {
+      double abs_sum = 0, sum = 0;
+      int n = 0;
+      for (const auto& p : r.points) {
+        if (p.horizon_months != h) continue;
+        if (c == 0) ++e.points;
+        if (p.actual[c] <= 0) continue;
+        abs_sum += std::abs(p.projected[c] - p.actual[c]) / p.actual[c];
+        sum += (p.projected[c] - p.actual[c]) / p.actual[c];
+        ++n;
+      }
+      e.mape[c] = n ? 100 * abs_sum / n : std::nan("");
+      e.bias[c] = n ? 100 * sum / n : std::nan("");
+    }
+    r.errors.push_back(e);
+  }
+  return r;
+}
+
+absl::StatusOr<std::vector<Band>> SimulateBand(const PopulationStats& stats, const ForecastOptions& o,
+                                               const ForecastResult& result, const BandOptions& b) {
+  if (b.runs < 2) return absl::InvalidArgumentError("a band needs at least 2 simulation runs");
+  auto model = stats.Learn(result.reference_start, result.reference_end);
+  if (!model.ok()) return model.status();
+  Matrix rates = model->rates;
+  for (int i = 0; i < kNodes; ++i)
+    for (int j = 0; j < kNodes; ++j) rates[i][j] += o.adjustments[i][j];
+  const int d = result.step_days;
+  // The step's probabilities, as the projection step converts them.
+  Matrix prob = rates;
+  for (auto& row : prob)
+    for (auto& v : row) v = d > 1 ? 1 - std::pow(1 - v, d) : v;
+  std::mt19937_64 rng(b.seed);
+  // samples[month_end][category][run]
+  std::vector<std::array<std::vector<double>, kCategories>> samples(result.month_ends.size());
+  for (int run = 0; run < b.runs; ++run) {
+    std::array<int64_t, kNodes> p{};
+    for (int s = 0; s < kStates; ++s) p[s] = std::llround(model->population[s]);
+    size_t next_month = 0;
+    for (const auto& step : result.steps) {
+      std::array<int64_t, kNodes> next = p;
+      for (int from = 0; from < kStates; ++from) {
+        if (p[from] <= 0) continue;
+        double total = 0;
+        for (int to = 0; to < kNodes; ++to) total += prob[from][to];
+        if (total <= 0) continue;
+        const double scale = total > 1 ? 1 / total : 1;  // over-draining: all leave, split by rate
+        int64_t left = p[from];
+        double rest = 1;
+        for (int to = 0; to < kNodes && left > 0; ++to) {
+          const double q = prob[from][to] * scale;
+          if (q <= 0) continue;
+          const double pr = std::clamp(q / rest, 0.0, 1.0);
+          const int64_t moved = std::binomial_distribution<int64_t>(left, pr)(rng);
+          rest -= q;
+          left -= moved;
+          next[from] -= moved;
+          if (to < kStates) next[to] += moved;
+        }
+      }
+      for (int to = 0; to < kStates; ++to) {
+        const double mean = model->numbers[kOutside][to] * d;
+        if (mean > 0) next[to] += std::poisson_distribution<int64_t>(mean)(rng);
+      }
+      p = next;
+      while (next_month < result.month_ends.size() && result.month_ends[next_month].date < step.date) ++next_month;
+      // A month end's row is the last step on or before it.
+      if (next_month < result.month_ends.size()) {
+        const int32_t me = result.month_ends[next_month].date;
+        const bool last_before = step.date <= me && (&step == &result.steps.back() || (&step + 1)->date > me);
+        if (last_before) {
+          Population pop{};
+          for (int s = 0; s < kStates; ++s) pop[s] = p[s];
+          const auto sum = Summary(pop);
+          for (int c = 0; c < kCategories; ++c) samples[next_month][c].push_back(sum[c]);
+        }
+      }
+    }
+  }
+  std::vector<Band> out;
+  auto quantile = [](std::vector<double> v, double q) {
+    std::sort(v.begin(), v.end());
+    const double at = q * (v.size() - 1);
+    const size_t lo = static_cast<size_t>(std::floor(at));
+    const size_t hi = std::min(lo + 1, v.size() - 1);
+    return v[lo] + (v[hi] - v[lo]) * (at - lo);
+  };
+  for (size_t m = 0; m < result.month_ends.size(); ++m) {
+    Band band;
+    band.date = result.month_ends[m].date;
+    for (int c = 0; c < kCategories; ++c) {
+      if (samples[m][c].empty()) continue;
+      band.lower[c] = quantile(samples[m][c], b.lower_quantile);
+      band.upper[c] = quantile(samples[m][c], b.upper_quantile);
+    }
+    out.push_back(band);
+  }
+  return out;
 }
 
 }  // namespace carestat::forecast

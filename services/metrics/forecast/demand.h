@@ -76,6 +76,9 @@ struct EpisodeHistory {
 // Reads DIR/<year>/*.csv: every CSV whose columns are SSDA903 Header or Episodes (found
 // by ingestion's own table detection and parser); other tables and files are ignored.
 absl::StatusOr<EpisodeHistory> ReadSsda903Folder(const std::string& dir);
+// 1 April of the first collection year, from folders named by year ("2011" = 2010-11); 0
+// when no folder is.
+int32_t CoverageStart(const EpisodeHistory& h);
 
 // An episode after DEMAND.md's data preparation.
 struct Episode {
@@ -180,5 +183,57 @@ double InCare(const Population& p);
 // Cost per day of a category: population x weekly cost / 7 (the reference model's series).
 double DailyCost(const Population& p, const Costs& c, int category);
 int32_t MonthEnd(int32_t day);
+
+// ---- How far to trust it ----
+// Backtest: learn from a window ending at each origin, project, compare with the stock
+// that followed. The files are today's, so later corrections to old episodes are in the
+// history: it tests the method, not the data as it was held then.
+struct BacktestOptions {
+  // Empty: every 31 March and 30 September with a window of data from `complete_from`
+  // before it and 6 months after it.
+  std::vector<int32_t> origins;
+  // From when the stock is complete: the start of the first return's year (episodes
+  // before it are only those of children still in care then). 0: a year after the
+  // first episode.
+  int32_t complete_from = 0;
+  int window_months = 6;
+  std::vector<int> horizons = {6, 12};
+  int step_days = 1;
+};
+struct BacktestPoint {
+  int32_t origin = 0, target = 0;
+  int horizon_months = 0;
+  std::array<double, kCategories> projected{}, actual{};  // [kNotInCare] holds children in care
+};
+struct BacktestError {
+  int horizon_months = 0;
+  int points = 0;
+  // Per category, [kNotInCare] for all children in care: mean absolute percentage error
+  // and mean signed percentage error (positive: the forecast was too high); NaN where
+  // no point had an actual above 0.
+  std::array<double, kCategories> mape{}, bias{};
+};
+struct BacktestResult {
+  std::vector<BacktestPoint> points;
+  std::vector<BacktestError> errors;  // one per horizon
+};
+absl::StatusOr<BacktestResult> Backtest(const PopulationStats& stats, const BacktestOptions& options);
+
+// Uncertainty: `runs` simulations of whole children (multinomial moves with the step's
+// probabilities, Poisson entrants) from the rounded starting stock, with a fixed seed
+// (std::mt19937_64 and libstdc++'s distributions: the same on every run of one build).
+// Band rows match `result.month_ends`: the `lower` and `upper` quantiles of each
+// category ([kNotInCare] = children in care).
+struct Band {
+  int32_t date = 0;
+  std::array<double, kCategories> lower{}, upper{};
+};
+struct BandOptions {
+  int runs = 200;
+  uint64_t seed = 18;
+  double lower_quantile = 0.05, upper_quantile = 0.95;
+};
+absl::StatusOr<std::vector<Band>> SimulateBand(const PopulationStats& stats, const ForecastOptions& options,
+                                               const ForecastResult& result, const BandOptions& band);
 
 }  // namespace carestat::forecast
