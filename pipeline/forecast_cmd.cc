@@ -311,6 +311,10 @@ int ForecastCommand(const Args& a) {
   auto stats = PopulationStats::Build(*h);
   if (!stats.ok()) return Usage(std::string(stats.status().message()));
   if (a.Has("backtest")) {
+    for (const char* f : {"reference-start", "reference-end", "horizon-months", "costs", "adjust", "runs", "seed"})
+      if (a.Has(f))
+        return Usage(absl::StrCat("--backtest chooses its own windows and horizons (6 and 12 months): --", f,
+                                  " is for a forecast"));
     BacktestOptions bo;
     bo.step_days = o.step_days;
     bo.complete_from = CoverageStart(*h);

@@ -174,6 +174,12 @@ absl::StatusOr<PopulationStats> PopulationStats::Build(const EpisodeHistory& h) 
       if (it == header.end())
         return absl::InvalidArgumentError(absl::StrCat(e.src.file, " line ", e.src.line, " field CHILD: child ",
                                                        e.child, " is not in the Header of year ", y.year));
+      // Dates far outside any return would make the daily stock huge: refused.
+      const int32_t lo = DayNumber(1900, 1, 1), hi = DayNumber(2200, 12, 31);
+      if (*e.decom < lo || *e.decom > hi || (e.dec && (*e.dec < lo || *e.dec > hi)))
+        return absl::InvalidArgumentError(
+            absl::StrCat(e.src.file, " line ", e.src.line, " field ", *e.decom < lo || *e.decom > hi ? "DECOM" : "DEC",
+                         ": a date outside 1900 to 2200"));
       raw.push_back({e.child, *e.decom, e.dec, e.place, *it->second->dob});
     }
   }
@@ -218,7 +224,8 @@ absl::StatusOr<PopulationStats> PopulationStats::Build(const EpisodeHistory& h) 
   s.last_ = INT32_MIN;
   for (const auto& e : s.episodes_) {
     if (e.bracket < 0) continue;
-    s.first_ = std::min(s.first_, e.decom);
+    // A DEC before its DECOM (an error in the return) still has a day in the stock.
+    s.first_ = std::min(s.first_, std::min(e.decom, e.dec.value_or(e.decom)));
     s.last_ = std::max(s.last_, e.dec.value_or(e.decom));
     s.last_ = std::max(s.last_, e.decom);
   }

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -225,6 +226,21 @@ TEST(PopulationStats, DuplicateEpisodesCountOnce) {
   EXPECT_EQ(s->StockAt(StateOf(2, kFostering), D(2019, 6, 1)), 0);
 }
 
+TEST(PopulationStats, AnEndBeforeTheStartOrADateCenturiesAwayDoesNotBreakIt) {
+  YearTables y;
+  y.year = "2020";
+  y.header = {{"E", D(2012, 6, 1), {"header.csv", 2}}};
+  y.episodes = {Ep("E", D(2020, 1, 10), D(2019, 12, 1), "U1"), Ep("E", D(2020, 2, 1), std::nullopt, "U1")};
+  auto s = PopulationStats::Build(EpisodeHistory{{y}});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->first_day(), D(2019, 12, 1));
+  EXPECT_TRUE(s->Learn(D(2019, 12, 1), D(2020, 2, 1)).ok());
+  y.episodes = {Ep("E", D(2020, 1, 10), D(9999, 12, 1), "U1", 7)};
+  auto far = PopulationStats::Build(EpisodeHistory{{y}});
+  ASSERT_FALSE(far.ok());
+  EXPECT_THAT(far.status().message(), HasSubstr("episodes.csv line 7 field DEC"));
+}
+
 TEST(PopulationStats, AReferenceWindowWithNoDataIsAnError) {
   auto s = PopulationStats::Build(FosterToResidential());
   ASSERT_TRUE(s.ok());
@@ -232,6 +248,85 @@ TEST(PopulationStats, AReferenceWindowWithNoDataIsAnError) {
   ASSERT_FALSE(m.ok());
   EXPECT_THAT(m.status().message(), HasSubstr("reference window 2018-01-01 to 2018-06-30 holds no day"));
   EXPECT_THAT(m.status().message(), HasSubstr("2020-01-01 to 2020-01-31"));
+}
+
+// Eleven children fostered since 1 January 2015; one leaves on 15 June 2016, one on 31
+// December 2017. Nothing moves in any window before June 2016, so every projection from
+// 31 March 2016 stays at 11 while 10 were in care 6 and 12 months on.
+EpisodeHistory Steady() {
+  YearTables y;
+  y.year = "2018";
+  for (int i = 0; i <= 10; ++i) {
+    const std::string c = "S" + std::to_string(i);
+    y.header.push_back({c, D(2013, 1, 1), {}});
+    std::optional<int32_t> dec;
+    if (i == 0) dec = D(2016, 6, 15);
+    if (i == 10) dec = D(2017, 12, 31);
+    y.episodes.push_back(Ep(c, D(2015, 1, 1), dec, "U2"));
+  }
+  return EpisodeHistory{{y}};
+}
+
+TEST(Backtest, ErrorsAgainstTheStockThatFollowed) {
+  auto s = PopulationStats::Build(Steady());
+  ASSERT_TRUE(s.ok()) << s.status();
+  BacktestOptions o;
+  o.origins = {D(2016, 3, 31)};
+  auto b = Backtest(*s, o);
+  ASSERT_TRUE(b.ok()) << b.status();
+  ASSERT_EQ(b->points.size(), 2u);
+  EXPECT_EQ(b->points[0].target, D(2016, 9, 30));
+  // 11 but for the trickle that ageing passes through every bracket (a chain of rates).
+  EXPECT_NEAR(b->points[0].projected[kFostering], 11, 0.001);
+  EXPECT_EQ(b->points[0].actual[kFostering], 10);
+  EXPECT_EQ(b->points[1].actual[kNotInCare], 10);  // [kNotInCare] holds all children in care
+  ASSERT_EQ(b->errors.size(), 2u);
+  for (const auto& e : b->errors) {
+    EXPECT_EQ(e.points, 1);
+    EXPECT_NEAR(e.mape[kFostering], 10, 0.01);
+    EXPECT_NEAR(e.bias[kFostering], 10, 0.01);
+    EXPECT_TRUE(std::isnan(e.mape[kResidential]));  // never any child there
+  }
+  // With no complete stock before any date, no default origin.
+  BacktestOptions none;
+  none.complete_from = D(2017, 1, 1);
+  EXPECT_FALSE(Backtest(*s, none).ok());
+}
+
+TEST(Band, NothingMovingGivesNoWidthAndTheSameSeedTheSameBand) {
+  auto s = PopulationStats::Build(Steady());
+  ASSERT_TRUE(s.ok());
+  ForecastOptions o;
+  o.reference_start = D(2015, 9, 30);
+  o.reference_end = D(2016, 3, 31);
+  auto r = RunForecast(*s, o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->month_ends.size(), 12u);
+  auto band = SimulateBand(*s, o, *r, BandOptions{});
+  ASSERT_TRUE(band.ok()) << band.status();
+  ASSERT_EQ(band->size(), 12u);
+  for (const auto& b : *band) {
+    EXPECT_EQ(b.lower[kNotInCare], 11);
+    EXPECT_EQ(b.upper[kNotInCare], 11);
+  }
+  // A window with leavers: the band opens, holds the point forecast and widens.
+  o.reference_start = D(2016, 4, 1);
+  o.reference_end = D(2017, 12, 31);
+  r = RunForecast(*s, o);
+  ASSERT_TRUE(r.ok());
+  BandOptions many;
+  many.runs = 1000;
+  band = SimulateBand(*s, o, *r, many);
+  ASSERT_TRUE(band.ok());
+  const auto& first = band->front();
+  const auto& last = band->back();
+  EXPECT_LE(last.lower[kNotInCare], InCare(r->month_ends.back().population));
+  EXPECT_GE(last.upper[kNotInCare], InCare(r->month_ends.back().population));
+  EXPECT_GE(last.upper[kNotInCare] - last.lower[kNotInCare], first.upper[kNotInCare] - first.lower[kNotInCare]);
+  auto again = SimulateBand(*s, o, *r, many);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->back().lower[kNotInCare], last.lower[kNotInCare]);
+  EXPECT_EQ(again->back().upper[kNotInCare], last.upper[kNotInCare]);
 }
 
 // An SSDA903 folder in a temporary directory.
