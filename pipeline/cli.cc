@@ -12,6 +12,7 @@
 //   carestat verify --data DIR [--manifest PIPELINE_STATE/manifest.jsonl] [--json]
 //   carestat children --la 301 --indicator cpp_ceased_2y_plus_pct --period 2015-16 [--json] (--data DIR | --target ...)
 //   carestat pseudonymise (--data DIR | --ingestion-data DIR) --la 301 < ids.txt
+//   carestat forecast --ssda903 DIR [--reference-start D --reference-end D] [--horizon-months 12] [--step-days 1] [--costs FILE] [--adjust FILE] [--json|--csv]
 //   carestat rules [--dataset cin|ssda903|annex-a|local-measures] [--year 2025-26] [--json] [--explain CODE]
 // Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.
 #include <charconv>
@@ -43,6 +44,7 @@
 #include "pipeline/certs.h"
 #include "pipeline/children.h"
 #include "pipeline/embedded.h"
+#include "pipeline/forecast_cmd.h"
 #include "pipeline/inbox.h"
 #include "pipeline/ingest_step.h"
 #include "pipeline/rekey.h"
@@ -84,7 +86,8 @@ const char kMainHelp[] =
     "  token       make a bearer token for a principal and its tokens-file line\n"
     "  rekey       move stored returns to a new pseudonymisation key, from the originals\n"
     "  verify      check an ingestion store against its ledger and the pipeline's manifest\n"
-    "  rules       list the validation rules carestat checks, or explain one\n\n"
+    "  rules       list the validation rules carestat checks, or explain one\n"
+    "  forecast    project looked-after children by placement and their cost (SSDA903 files)\n\n"
     "Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.\n";
 
 int Usage(const std::string& cmd, const std::string& problem) {
@@ -1356,7 +1359,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? kUsage : kOk;
   }
   const std::string cmd = argv[1];
-  Args a(argc, argv, {"help", "json", "list", "publish", "wait", "dry-run", "delete-old", "accept-loss", "force"}, 2);
+  Args a(argc, argv, {"help", "json", "list", "publish", "wait", "dry-run", "delete-old", "accept-loss", "force", "csv", "backtest"}, 2);
   if (cmd == "run") return Run(a);
   if (cmd == "pipeline") return Pipeline(a);
   if (cmd == "validate") return Validate(a);
@@ -1373,6 +1376,7 @@ int main(int argc, char** argv) {
   if (cmd == "rekey") return Rekey(a);
   if (cmd == "verify") return Verify(a);
   if (cmd == "rules") return Rules(a);
+  if (cmd == "forecast") return ForecastCommand(a);
   std::fprintf(stderr, "carestat: unknown command '%s'\n\n%s", cmd.c_str(), kMainHelp);
   return kUsage;
 }
