@@ -32,7 +32,8 @@ struct AuditEvent {
   std::vector<int64_t> collection_years;
   std::string year, period;
   std::vector<std::string> return_ids;  // "301/2016/cin-census": GetIssues, StreamRecords
-  int code = 0;                       // grpc::StatusCode
+  int code = 0;                       // grpc::StatusCode (an HTTP request: the code its status stands for)
+  int http_status = 0;                // the HTTP listener's status; 0 for an RPC
   std::string reason;                 // short, fixed text for refusals ("unknown token"); never request content
   int64_t bytes_in = 0, bytes_out = 0;
   int64_t ms = -1;                    // duration; -1 when not measured

@@ -1,0 +1,1 @@
+// carestat dashboard
