@@ -653,6 +653,93 @@ TEST_F(ApiTest, ReportsInEveryFormatTheServiceRenders) {
   EXPECT_NE(published.body.find("\"suppressed\": true"), std::string::npos);
 }
 
+int Count(const std::string& s, const std::string& what) {
+  int n = 0;
+  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
+  return n;
+}
+
+// The dashboard's pages: served with a read token, landmarks and a skip link, every chart
+// with a text alternative and a table with header cells, nothing fetched from elsewhere.
+// (The browser checks, keyboard and axe, are not written yet: docs/DASHBOARD.md.)
+TEST_F(ApiTest, DashboardPagesAreServedWholeAndAccessibleInMarkup) {
+  const std::vector<std::string> pages = {"/", "/la?la=301", "/la?la=301&area=front_door",
+                                          "/indicator?la=301&indicator=referrals",
+                                          "/indicator?la=301&indicator=lac_month_end",
+                                          "/indicator?la=301&indicator=cpp_rate"};
+  std::map<std::string, std::string> html;
+  for (const auto& p : pages) {
+    SCOPED_TRACE(p);
+    Response r = Read(p);
+    ASSERT_EQ(r.status, 200) << r.body.substr(0, 500);
+    EXPECT_TRUE(absl::StartsWith(r.type, "text/html")) << r.type;
+    html[p] = r.body;
+    EXPECT_NE(r.body.find("<html lang=\"en-GB\">"), std::string::npos);
+    EXPECT_NE(r.body.find("<a class=\"skip\" href=\"#main\">"), std::string::npos);
+    EXPECT_NE(r.body.find("<main id=\"main\""), std::string::npos);
+    EXPECT_NE(r.body.find("<nav aria-label="), std::string::npos);
+    EXPECT_EQ(Count(r.body, "<h1"), 1);
+    // No CDN, no external request: only this server's paths.
+    for (const char* external : {"src=\"http", "href=\"http", "src=\"//", "href=\"//", "url(http"}) {
+      EXPECT_EQ(r.body.find(external), std::string::npos) << external;
+    }
+    // Every chart (the reports' SVG and each sparkline) is an image with a text alternative.
+    const int svgs = Count(r.body, "<svg");
+    EXPECT_EQ(Count(r.body, "<svg") , Count(r.body, "role=\"img\"")) << p;
+    EXPECT_GE(Count(r.body, "aria-label") + Count(r.body, "aria-labelledby"), svgs);
+    // Tables have captions and header cells with scope.
+    EXPECT_EQ(Count(r.body, "<table"), Count(r.body, "<caption"));
+    if (Count(r.body, "<table")) EXPECT_GT(Count(r.body, "scope=\""), 0);
+  }
+  // The overview: every indicator of the catalogue with a link, a sparkline where years exist.
+  v1::ListIndicatorsResponse catalogue;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(Read("/api/v1/indicators").body, &catalogue).ok());
+  const std::string& overview = html["/la?la=301"];
+  for (const auto& d : catalogue.indicators()) {
+    EXPECT_NE(overview.find("indicator=" + d.id() + "\""), std::string::npos) << d.id();
+  }
+  EXPECT_GT(Count(overview, "class=\"spark\""), 40);
+  // Filtered by area: only the front door's indicators.
+  const std::string& front = html["/la?la=301&area=front_door"];
+  EXPECT_NE(front.find("indicator=referrals\""), std::string::npos);
+  EXPECT_EQ(front.find("indicator=cpp_rate\""), std::string::npos);
+  // The indicator page: the yearly chart with comparators, the months of a monthly indicator.
+  const std::string& rate = html["/indicator?la=301&indicator=cpp_rate"];
+  EXPECT_NE(rate.find("England"), std::string::npos);
+  const std::string& months = html["/indicator?la=301&indicator=lac_month_end"];
+  EXPECT_NE(months.find("By month"), std::string::npos);
+  EXPECT_GE(Count(months, "<tr><th scope=\"row\">20"), 24) << "two years of months";
+  // A bad parameter is a page naming it; no token is the sign-in form.
+  Response bad = Read("/indicator?la=301&indicator=nope");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("unknown indicator"), std::string::npos) << bad.body;
+  EXPECT_NE(bad.body.find("<main"), std::string::npos);
+  Response anonymous = Get("/la?la=301", "");
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_NE(anonymous.body.find("<form method=\"post\" action=\"/login\">"), std::string::npos);
+  // Signing in keeps the token in an HttpOnly, SameSite=Strict, Secure cookie that pages accept.
+  httplib::SSLClient cli("127.0.0.1", http_port_);
+  cli.set_ca_cert_path((*dir_ + "/certs/ca.pem").c_str());
+  cli.enable_server_certificate_verification(true);
+  auto login = cli.Post("/login", httplib::Params{{"token", (*tokens_)["read"].token}, {"next", "/la?la=301"}});
+  ASSERT_TRUE(login);
+  EXPECT_EQ(login->status, 303);
+  EXPECT_EQ(login->get_header_value("Location"), "/la?la=301");
+  const std::string cookie = login->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("Secure"), std::string::npos) << cookie;
+  auto page = cli.Get("/la?la=301", httplib::Headers{{"Cookie", cookie.substr(0, cookie.find(';'))}});
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  auto offsite = cli.Post("/login", httplib::Params{{"token", (*tokens_)["read"].token}, {"next", "//evil.example/"}});
+  ASSERT_TRUE(offsite);
+  EXPECT_EQ(offsite->get_header_value("Location"), "/");
+  auto wrong = cli.Post("/login", httplib::Params{{"token", "cst_wrong"}, {"next", "/"}});
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 401);
+}
+
 // `carestat series` of an indicator counted only per month printed nothing and exited 0.
 TEST_F(ApiTest, SeriesCommandGivesTheMonthsOrAClearError) {
   ::setenv("CARESTAT_TLS_CA", (*dir_ + "/certs/ca.pem").c_str(), 1);

@@ -217,6 +217,24 @@ std::string Number(double v) {
   return buf;
 }
 
+std::string PageShell(const std::string& title, const std::string& body, const std::string& la) {
+  const std::string la_q = la.empty() ? "" : "?la=" + la;
+  return absl::StrCat("<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
+                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                      "<title>", HtmlEscape(title), " - carestat</title>"
+                      "<link rel=\"stylesheet\" href=\"/static/dashboard.css\">"
+                      "<script src=\"/static/dashboard.js\" defer></script></head><body>"
+                      "<a class=\"skip\" href=\"#main\">Skip to main content</a>"
+                      "<header><p class=\"brand\"><a href=\"/\">carestat</a></p>"
+                      "<nav aria-label=\"Dashboard\"><ul>"
+                      "<li><a href=\"/\">Choose an LA</a></li>",
+                      la.empty() ? "" : absl::StrCat("<li><a href=\"/la", la_q, "\">Overview of LA ", la, "</a></li>"),
+                      "<li><a href=\"/api/v1/openapi.json\">JSON API</a></li></ul></nav></header>"
+                      "<main id=\"main\" tabindex=\"-1\">", body, "</main>"
+                      "<footer><p>Synthetic or council data as loaded into carestat; figures unrounded in the "
+                      "<a href=\"/api/v1/openapi.json\">JSON API</a>.</p></footer></body></html>\n");
+}
+
 // ---- Call ----
 
 std::string Call::Param(const std::string& name) const {
@@ -342,16 +360,6 @@ std::string CertCn(const httplib::Request& req) {
   X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
   X509_free(cert);
   return cn;
-}
-
-std::string PageShell(const std::string& title, const std::string& body) {
-  return absl::StrCat("<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
-                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                      "<title>", HtmlEscape(title), " - carestat</title>"
-                      "<link rel=\"stylesheet\" href=\"/static/dashboard.css\"></head><body>"
-                      "<a class=\"skip\" href=\"#main\">Skip to main content</a>"
-                      "<header><p class=\"brand\"><a href=\"/\">carestat</a></p></header>"
-                      "<main id=\"main\" tabindex=\"-1\">", body, "</main></body></html>\n");
 }
 
 std::string LoginPage(const std::string& message, const std::string& next) {

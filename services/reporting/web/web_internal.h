@@ -112,7 +112,10 @@ Reply FromStatus(const grpc::Status& s);
 std::string ToJson(const google::protobuf::Message& m);
 Reply JsonReply(const google::protobuf::Message& m);
 std::string Csv(const std::vector<std::vector<std::string>>& rows);
-std::string Number(double v);   // shortest round-trip form: 12.5, 3, 0.1
+std::string Number(double v);
+// A dashboard page: skip link, header and navigation, main landmark, footer. `la`: the
+// LA the page is about ("" none), for the navigation.
+std::string PageShell(const std::string& title, const std::string& body, const std::string& la = "");   // shortest round-trip form: 12.5, 3, 0.1
 
 // CSV forms of the answers, one row per point, indicator or benchmark.
 std::string SeriesCsv(const v1::GetSeriesResponse& r);
