@@ -666,7 +666,11 @@ TEST_F(ApiTest, DashboardPagesAreServedWholeAndAccessibleInMarkup) {
   const std::vector<std::string> pages = {"/", "/la?la=301", "/la?la=301&area=front_door",
                                           "/indicator?la=301&indicator=referrals",
                                           "/indicator?la=301&indicator=lac_month_end",
-                                          "/indicator?la=301&indicator=cpp_rate"};
+                                          "/indicator?la=301&indicator=cpp_rate",
+                                          "/compare?la=301",
+                                          "/compare?la=301&las=301,302&indicators=cpp_rate,referrals",
+                                          "/quality?la=301",
+                                          "/reports?la=301"};
   std::map<std::string, std::string> html;
   for (const auto& p : pages) {
     SCOPED_TRACE(p);
@@ -709,6 +713,25 @@ TEST_F(ApiTest, DashboardPagesAreServedWholeAndAccessibleInMarkup) {
   const std::string& months = html["/indicator?la=301&indicator=lac_month_end"];
   EXPECT_NE(months.find("By month"), std::string::npos);
   EXPECT_GE(Count(months, "<tr><th scope=\"row\">20"), 24) << "two years of months";
+  // Compare: its CSV download is the API's CSV of each LA and indicator, header once.
+  const std::string& compare = html["/compare?la=301&las=301,302&indicators=cpp_rate,referrals"];
+  EXPECT_NE(compare.find("No data loaded for LA 302"), std::string::npos);
+  EXPECT_EQ(Count(compare, "<figure class=\"chart\""), 2);
+  Response download = Read("/compare.csv?la=301&las=301,302&indicators=cpp_rate,referrals");
+  ASSERT_EQ(download.status, 200);
+  EXPECT_NE(download.disposition.find("attachment"), std::string::npos);
+  std::string api = Read("/api/v1/series?la=301&indicator=cpp_rate&comparators=false", "text/csv").body;
+  const std::string second = Read("/api/v1/series?la=301&indicator=referrals&comparators=false", "text/csv").body;
+  api += second.substr(second.find("\r\n") + 2);
+  EXPECT_EQ(download.body, api);
+  // The default comparison is the LA and its statistical neighbours.
+  EXPECT_GE(Count(html["/compare?la=301"], "No data loaded for LA"), 1);
+  // Data quality: every return of every year, stored, rejected or missing.
+  const std::string& quality = html["/quality?la=301"];
+  for (const char* year : {"2010-11", "2015-16"}) EXPECT_NE(quality.find(year), std::string::npos) << year;
+  EXPECT_GT(Count(quality, "class=\"status-stored\""), 30);
+  // Reports: each year, both reports, six formats.
+  EXPECT_GE(Count(html["/reports?la=301"], "href=\"/api/v1/reports/"), 6 * 2 * 6);
   // A bad parameter is a page naming it; no token is the sign-in form.
   Response bad = Read("/indicator?la=301&indicator=nope");
   EXPECT_EQ(bad.status, 400);

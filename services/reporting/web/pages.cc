@@ -10,8 +10,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "services/common/dates.h"
 #include "services/reporting/render/chart.h"
+#include "services/metrics/reference/lait.h"
+#include "services/reporting/reports/coverage.h"
 #include "services/reporting/reports/self_assessment.h"
 #include "services/reporting/web/web_internal.h"
 
@@ -251,6 +254,7 @@ std::string EntityLabel(const std::string& entity, const std::string& la) {
   if (entity == "ENG") return "England";
   if (entity == "LON") return "London";
   if (entity.rfind("SN:", 0) == 0) return "Statistical neighbours";
+  if (entity.size() == 3 && std::isdigit(static_cast<unsigned char>(entity[0]))) return "LA " + entity;
   return entity;
 }
 
@@ -406,6 +410,234 @@ Reply IndicatorPage(const Call& c) {
   return Html(d->name() + ", LA " + la, body, la);
 }
 
+// ---- compare: several LAs and indicators ----
+
+const std::vector<std::string> kDefaultCompare = {"referral_rate", "cin_rate", "cpp_rate", "lac_rate"};
+
+// The LAs compared: `las`, else the LA and its statistical neighbours (DfE's list in force
+// now, as shipped in reference/lait_neighbours.csv).
+std::vector<std::string> CompareLas(const Call& c) {
+  if (c.Has("las")) return absl::StrSplit(c.Param("las"), ',', absl::SkipEmpty());
+  std::vector<std::string> out = {c.Param("la")};
+  const int32_t today = static_cast<int32_t>(std::time(nullptr) / 86400);
+  if (auto list = Lait::Shipped().Neighbours(c.Param("la"), today)) {
+    for (const auto& n : list->neighbours) out.push_back(n);
+  }
+  return out;
+}
+std::vector<std::string> CompareIndicators(const Call& c) {
+  if (c.Has("indicators")) return absl::StrSplit(c.Param("indicators"), ',', absl::SkipEmpty());
+  return kDefaultCompare;
+}
+
+struct Compared {
+  std::vector<std::string> las, indicators, missing;   // missing: "LA 302" with no data loaded
+  std::map<std::pair<std::string, std::string>, v1::GetSeriesResponse> series;   // (indicator, la)
+};
+
+// Each LA's own series of each indicator (no comparators): the API's /api/v1/series for
+// each pair. An LA with no data loaded is listed as missing; any other error fails.
+grpc::Status Compare(const Call& c, Compared* out) {
+  out->las = CompareLas(c);
+  out->indicators = CompareIndicators(c);
+  std::set<std::string> missing;
+  for (const auto& ind : out->indicators) {
+    for (const auto& la : out->las) {
+      v1::GetSeriesRequest req;
+      req.set_la(la);
+      req.set_indicator(ind);
+      req.set_with_comparators(false);
+      v1::GetSeriesResponse r;
+      grpc::Status s = c.backend.Series(req, &r);
+      if (s.error_code() == grpc::NOT_FOUND) {
+        missing.insert(la);
+        continue;
+      }
+      if (!s.ok()) return s;
+      out->series[{ind, la}] = std::move(r);
+    }
+  }
+  out->missing.assign(missing.begin(), missing.end());
+  return grpc::Status::OK;
+}
+
+// The compare page's CSV: the header once, then the rows /api/v1/series?la=L&indicator=I
+// &comparators=false gives as CSV, for each indicator and LA in the page's order.
+std::string CompareCsv(const Compared& cmp) {
+  std::string out;
+  for (const auto& ind : cmp.indicators) {
+    for (const auto& la : cmp.las) {
+      auto it = cmp.series.find({ind, la});
+      if (it == cmp.series.end()) continue;
+      std::string csv = SeriesCsv(it->second);
+      if (!out.empty()) csv = csv.substr(csv.find("\r\n") + 2);   // the header once
+      out += csv;
+    }
+  }
+  return out.empty() ? SeriesCsv(v1::GetSeriesResponse()) : out;
+}
+
+std::string CompareQuery(const Call& c) {
+  std::string q = "la=" + c.Param("la");
+  if (c.Has("las")) q += "&amp;las=" + E(c.Param("las"));
+  if (c.Has("indicators")) q += "&amp;indicators=" + E(c.Param("indicators"));
+  return q;
+}
+
+Reply ComparePage(const Call& c) {
+  Compared cmp;
+  if (grpc::Status s = Compare(c, &cmp); !s.ok()) return FromStatus(s);
+  v1::ListIndicatorsResponse cat;
+  if (grpc::Status s = c.backend.Indicators(&cat); !s.ok()) return FromStatus(s);
+  const std::string la = c.Param("la");
+  std::string body = absl::StrCat("<h1>Compare LAs <span class=\"sub\">LA ", E(la), " and others</span></h1>");
+  absl::StrAppend(&body, "<form method=\"get\" action=\"/compare\"><input type=\"hidden\" name=\"la\" value=\"",
+                  E(la), "\"><p><label for=\"las\">LA codes, separated by commas (default: LA ", E(la),
+                  " and its statistical neighbours)</label><br><input id=\"las\" name=\"las\" size=\"60\" value=\"",
+                  E(absl::StrJoin(cmp.las, ",")), "\"></p><p><label for=\"indicators\">Indicator ids, separated by "
+                  "commas</label><br><input id=\"indicators\" name=\"indicators\" size=\"60\" value=\"",
+                  E(absl::StrJoin(cmp.indicators, ",")), "\"></p><button type=\"submit\">Compare</button></form>");
+  absl::StrAppend(&body, "<p><a href=\"/compare.csv?", CompareQuery(c), "\" download>Download the figures as CSV</a></p>");
+  if (!cmp.missing.empty()) {
+    absl::StrAppend(&body, "<p class=\"note\">No data loaded for LA ", E(absl::StrJoin(cmp.missing, ", LA ")),
+                    ": their returns are not in carestat (DfE's published figures are on each indicator page).</p>");
+  }
+  int n = 0;
+  for (const auto& ind : cmp.indicators) {
+    const v1::IndicatorDefinition* d = FindDef(cat, ind);
+    if (!d) return JsonError(400, "parameter 'indicators': unknown indicator '" + ind + "' (see /api/v1/indicators)");
+    // One chart per indicator: each LA a series over the years.
+    v1::GetSeriesResponse merged;
+    for (const auto& l : cmp.las) {
+      auto it = cmp.series.find({ind, l});
+      if (it == cmp.series.end()) continue;
+      for (const auto& p : it->second.points()) {
+        if (l == cmp.las[0] || merged.points().empty()) *merged.add_points() = p;
+        else *merged.add_comparators() = p;
+      }
+    }
+    absl::StrAppend(&body, "<h2>", E(d->name()), "</h2>");
+    // ChartAndTable draws the points as bars and the comparators as lines: the first LA
+    // with data stands out, the others are lines.
+    body += ChartAndTable(merged, la, *d, absl::StrCat("compare", n++), d->name() + " by LA and financial year");
+  }
+  return Html("Compare LAs", body, la);
+}
+
+Reply CompareCsvDownload(const Call& c) {
+  Compared cmp;
+  if (grpc::Status s = Compare(c, &cmp); !s.ok()) return FromStatus(s);
+  Reply r;
+  r.content_type = "text/csv; charset=utf-8";
+  r.body = CompareCsv(cmp);
+  r.filename = "compare-" + c.Param("la") + ".csv";
+  return r;
+}
+
+// ---- data quality: every return per year, issues by rule ----
+
+Reply QualityPage(const Call& c) {
+  const std::string la = c.Param("la");
+  v1::ListReturnsRequest req;
+  req.set_la(la);
+  v1::ListReturnsResponse list;
+  if (grpc::Status s = c.backend.Returns(req, &list); !s.ok()) return FromStatus(s);
+  std::set<int> years;
+  for (const auto& r : list.returns()) years.insert(r.collection_year());
+  for (const auto& r : list.rejected()) years.insert(r.collection_year());
+  std::string body = absl::StrCat("<h1>Data quality <span class=\"sub\">LA ", E(la), "</span></h1>",
+                                  "<p>Each return every year's figures read, as metrics last read them: stored, "
+                                  "rejected (the refused file and why) or missing. <a href=\"/api/v1/returns?la=", la,
+                                  "&amp;format=csv\">The returns as CSV</a>.</p>");
+  for (auto it = years.rbegin(); it != years.rend(); ++it) {
+    const std::string period = FormatPeriod(FinancialYear(*it - 1));
+    absl::StrAppend(&body, "<h2>", period, " (collection year ", *it, ")</h2>",
+                    "<table class=\"data\"><caption>Returns for ", period, "</caption><thead><tr>"
+                    "<th scope=\"col\">Return</th><th scope=\"col\">Status</th><th scope=\"col\">File</th>"
+                    "<th scope=\"col\">Detail</th></tr></thead><tbody>");
+    for (const auto& cov : CoverageOf(list, la, *it)) {
+      absl::StrAppend(&body, "<tr><th scope=\"row\">", E(cov.name()), "</th><td class=\"status-", E(cov.status()), "\">",
+                      E(cov.status()), "</td><td>", E(cov.file().empty() ? "-" : cov.file()), "</td><td>",
+                      E(cov.detail()), "</td></tr>");
+    }
+    body += "</tbody></table>";
+  }
+  // Issues by rule, over every stored return, and errors per return by year.
+  std::map<std::string, std::tuple<std::string, int64_t, std::string, std::set<std::string>>> rules;
+  for (const auto& r : list.returns()) {
+    for (const auto& t : r.rule_tallies()) {
+      auto& [severity, count, message, returns] = rules[t.rule()];
+      severity = t.severity();
+      count += t.count();
+      if (message.empty()) message = t.message();
+      returns.insert(r.return_id());
+    }
+  }
+  body += "<h2>Issues by rule</h2>";
+  if (rules.empty()) {
+    body += "<p>No validation issue in any stored return.</p>";
+  } else {
+    body += "<table class=\"data\"><caption>Validation issues by rule over every stored return</caption><thead><tr>"
+            "<th scope=\"col\">Rule</th><th scope=\"col\">Severity</th><th scope=\"col\">Count</th>"
+            "<th scope=\"col\">Returns</th><th scope=\"col\">Message</th></tr></thead><tbody>";
+    for (const auto& [rule, v] : rules) {
+      const auto& [severity, count, message, returns] = v;
+      absl::StrAppend(&body, "<tr><th scope=\"row\">", E(rule), "</th><td>", E(severity), "</td><td class=\"num\">",
+                      Grouped(count, 0), "</td><td class=\"num\">", returns.size(), "</td><td>", E(message), "</td></tr>");
+    }
+    body += "</tbody></table>";
+  }
+  body += "<h2>Errors per return by year</h2><table class=\"data\"><caption>Validation errors and queries of each "
+          "stored return</caption><thead><tr><th scope=\"col\">Return</th><th scope=\"col\">Errors</th>"
+          "<th scope=\"col\">Queries</th><th scope=\"col\">Records</th></tr></thead><tbody>";
+  for (const auto& r : list.returns()) {
+    int64_t records = 0;
+    for (const auto& [_, n] : r.record_counts()) records += n;
+    absl::StrAppend(&body, "<tr><th scope=\"row\">", E(r.return_id()), "</th><td class=\"num\">", r.errors(),
+                    "</td><td class=\"num\">", r.queries(), "</td><td class=\"num\">", Grouped(records, 0), "</td></tr>");
+  }
+  body += "</tbody></table>";
+  return Html("Data quality, LA " + la, body, la);
+}
+
+// ---- reports: every report of every year in every format, built on request ----
+
+Reply ReportsPage(const Call& c) {
+  const std::string la = c.Param("la");
+  v1::ListReturnsRequest req;
+  req.set_la(la);
+  v1::ListReturnsResponse list;
+  if (grpc::Status s = c.backend.Returns(req, &list); !s.ok()) return FromStatus(s);
+  std::set<int> years;
+  for (const auto& r : list.returns()) years.insert(r.collection_year());
+  std::string body = absl::StrCat("<h1>Reports <span class=\"sub\">LA ", E(la), "</span></h1>",
+                                  "<p>Each report is built when its link is followed, from the figures as they are "
+                                  "now. HTML and JSON open here; Word, Excel, CSV and Markdown download.</p>",
+                                  "<table class=\"data\"><caption>The annual report and the self-assessment of each "
+                                  "year with a stored return</caption><thead><tr><th scope=\"col\">Year</th>"
+                                  "<th scope=\"col\">Annual report</th><th scope=\"col\">Self-assessment</th>"
+                                  "</tr></thead><tbody>");
+  const std::vector<std::pair<std::string, std::string>> formats = {
+      {"html", "HTML"}, {"docx", "Word"}, {"xlsx", "Excel"}, {"csv", "CSV"}, {"md", "Markdown"}, {"json", "JSON"}};
+  for (auto it = years.rbegin(); it != years.rend(); ++it) {
+    const std::string year = FormatPeriod(FinancialYear(*it - 1));
+    absl::StrAppend(&body, "<tr><th scope=\"row\">", year, "</th>");
+    for (const std::string kind : {"annual", "self-assessment"}) {
+      body += "<td>";
+      for (size_t i = 0; i < formats.size(); ++i) {
+        absl::StrAppend(&body, i ? " · " : "", "<a href=\"/api/v1/reports/", kind, "?la=", la, "&amp;year=", year,
+                        "&amp;format=", formats[i].first, "\" aria-label=\"",
+                        kind == std::string("annual") ? "Annual report" : "Self-assessment", " ", year, ", ",
+                        formats[i].second, "\">", formats[i].second, "</a>");
+      }
+      body += "</td>";
+    }
+    body += "</tr>";
+  }
+  body += "</tbody></table>";
+  return Html("Reports, LA " + la, body, la);
+}
+
 ParamSpec P(const std::string& name, ParamKind kind, bool required = false) { return {name, kind, required}; }
 
 }  // namespace
@@ -417,6 +649,17 @@ std::vector<Route> PageRoutes() {
       {"/la", read, {P("la", ParamKind::kLa, true), P("area", ParamKind::kArea)}, Overview, true},
       {"/indicator", read, {P("la", ParamKind::kLa, true), P("indicator", ParamKind::kIndicator, true)}, IndicatorPage,
        true},
+      {"/compare",
+       read,
+       {P("la", ParamKind::kLa, true), P("las", ParamKind::kLas), P("indicators", ParamKind::kIndicators)},
+       ComparePage,
+       true},
+      {"/compare.csv",
+       read,
+       {P("la", ParamKind::kLa, true), P("las", ParamKind::kLas), P("indicators", ParamKind::kIndicators)},
+       CompareCsvDownload},
+      {"/quality", read, {P("la", ParamKind::kLa, true)}, QualityPage, true},
+      {"/reports", read, {P("la", ParamKind::kLa, true)}, ReportsPage, true},
   };
 }
 

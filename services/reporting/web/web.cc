@@ -228,7 +228,12 @@ std::string PageShell(const std::string& title, const std::string& body, const s
                       "<header><p class=\"brand\"><a href=\"/\">carestat</a></p>"
                       "<nav aria-label=\"Dashboard\"><ul>"
                       "<li><a href=\"/\">Choose an LA</a></li>",
-                      la.empty() ? "" : absl::StrCat("<li><a href=\"/la", la_q, "\">Overview of LA ", la, "</a></li>"),
+                      la.empty() ? ""
+                                 : absl::StrCat("<li><a href=\"/la", la_q, "\">Overview of LA ", la,
+                                                "</a></li><li><a href=\"/compare", la_q,
+                                                "\">Compare</a></li><li><a href=\"/quality", la_q,
+                                                "\">Data quality</a></li><li><a href=\"/reports", la_q,
+                                                "\">Reports</a></li>"),
                       "<li><a href=\"/api/v1/openapi.json\">JSON API</a></li></ul></nav></header>"
                       "<main id=\"main\" tabindex=\"-1\">", body, "</main>"
                       "<footer><p>Synthetic or council data as loaded into carestat; figures unrounded in the "
