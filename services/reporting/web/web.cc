@@ -222,7 +222,7 @@ std::string PageShell(const std::string& title, const std::string& body, const s
   return absl::StrCat("<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                       "<title>", HtmlEscape(title), " - carestat</title>"
-                      "<link rel=\"stylesheet\" href=\"/static/dashboard.css\">"
+                      "<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/dashboard.css\">"
                       "<script src=\"/static/dashboard.js\" defer></script></head><body>"
                       "<a class=\"skip\" href=\"#main\">Skip to main content</a>"
                       "<header><p class=\"brand\"><a href=\"/\">carestat</a></p>"
