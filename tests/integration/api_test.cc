@@ -276,7 +276,9 @@ class ApiTest : public testing::Test {
 
   static void TearDownTestSuite() {
     for (ServerProcess* p : {rep_, met_, ing_}) {
-      if (p) EXPECT_EQ(p->Stop(), 0);
+      if (p) {
+        EXPECT_EQ(p->Stop(), 0);
+      }
       delete p;
     }
     rep_ = met_ = ing_ = nullptr;
@@ -607,6 +609,13 @@ TEST_F(ApiTest, ABadParameterIsA400NamingIt) {
   struct Case {
     std::string query, named;
   };
+  // An LA without data is metrics' NOT_FOUND, its message kept; an unknown path is 404 too.
+  Response no_data = Read("/api/v1/series?la=999&indicator=referrals");
+  EXPECT_EQ(no_data.status, 404);
+  EXPECT_NE(no_data.body.find("no data for LA 999"), std::string::npos) << no_data.body;
+  Response no_route = Read("/api/v1/nothing");
+  EXPECT_EQ(no_route.status, 404);
+  EXPECT_NE(no_route.body.find("no such page or API route"), std::string::npos) << no_route.body;
   for (const Case& c : std::vector<Case>{
            {"/api/v1/series?la=30&indicator=referrals", "'la'"},
            {"/api/v1/series?la=301&indicator=Referrals!", "'indicator'"},
@@ -703,6 +712,13 @@ TEST_F(ApiTest, DashboardPagesAreServedWholeAndAccessibleInMarkup) {
     EXPECT_NE(overview.find("indicator=" + d.id() + "\""), std::string::npos) << d.id();
   }
   EXPECT_GT(Count(overview, "class=\"spark\""), 40);
+  // Rated as the self-assessment rates them, with a direction of travel.
+  EXPECT_GT(Count(overview, "class=\"rating-green\"") + Count(overview, "class=\"rating-amber\"") +
+                Count(overview, "class=\"rating-red\""),
+            5);
+  EXPECT_GT(Count(overview, "<td>improving</td>") + Count(overview, "<td>deteriorating</td>") +
+                Count(overview, "<td>stable</td>"),
+            5);
   // Filtered by area: only the front door's indicators.
   const std::string& front = html["/la?la=301&area=front_door"];
   EXPECT_NE(front.find("indicator=referrals\""), std::string::npos);
@@ -710,6 +726,9 @@ TEST_F(ApiTest, DashboardPagesAreServedWholeAndAccessibleInMarkup) {
   // The indicator page: the yearly chart with comparators, the months of a monthly indicator.
   const std::string& rate = html["/indicator?la=301&indicator=cpp_rate"];
   EXPECT_NE(rate.find("England"), std::string::npos);
+  // All LAs' published figures with this LA marked.
+  EXPECT_NE(rate.find("The distribution of all LAs"), std::string::npos);
+  EXPECT_NE(rate.find("the thick line is LA 301"), std::string::npos);
   const std::string& months = html["/indicator?la=301&indicator=lac_month_end"];
   EXPECT_NE(months.find("By month"), std::string::npos);
   EXPECT_GE(Count(months, "<tr><th scope=\"row\">20"), 24) << "two years of months";
@@ -809,6 +828,18 @@ TEST(ApiListenerTest, PlaintextOnlyWhereGrpcWouldServeIt) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(loopback.Stop(), 0);
+}
+
+TEST(ApiListenerTest, RunServeServesLoopbackOnly) {
+  const std::string dir = MakeTempDir("serve");
+  CommandResult wide = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data",
+                                   dir + "/data", "--serve", "--http-listen", "0.0.0.0:0"});
+  EXPECT_EQ(wide.exit_code, 2);
+  EXPECT_NE(wide.err.find("loopback only"), std::string::npos) << wide.err;
+  CommandResult alone = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out",
+                                    "--http-listen", "127.0.0.1:0"});
+  EXPECT_EQ(alone.exit_code, 2);
+  EXPECT_NE(alone.err.find("--http-listen goes with --serve"), std::string::npos) << alone.err;
 }
 
 }  // namespace

@@ -15,6 +15,8 @@
 #include "services/reporting/render/chart.h"
 #include "services/metrics/reference/lait.h"
 #include "services/reporting/reports/coverage.h"
+#include "services/reporting/reports/rating.h"
+#include "services/reporting/reports/series.h"
 #include "services/reporting/reports/self_assessment.h"
 #include "services/reporting/web/web_internal.h"
 
@@ -136,6 +138,48 @@ Reply Start(const Call& c) {
 
 // ---- the LA overview ----
 
+struct RatedFigure {
+  std::string rating = "not rated", reason, direction = "not judged";
+};
+
+// The latest figure rated and its direction judged as the self-assessment does (rating.h):
+// against the LA's target for the year, else the comparators metrics holds for the year,
+// else DfE's published comparators when their year is the same; the direction from the
+// year before.
+RatedFigure Rate(const v1::IndicatorPoint& latest, const std::vector<const v1::IndicatorPoint*>& own,
+                 const v1::GetSeriesResponse& series, const v1::IndicatorDefinition& d, const v1::LaBenchmark* b) {
+  const int year = latest.period().start_year();
+  const v1::Cell value = CellFromPoint(latest, d.unit(), "");
+  std::optional<v1::Target> held;
+  for (const auto& t : series.targets()) {
+    if (t.period() == FormatPeriod(latest.period())) held = t;
+  }
+  const std::optional<v1::Benchmark> target = TargetFor(held, d.id(), year, d.unit());
+  std::vector<v1::ComparatorValue> comparators;
+  for (const auto& p : series.comparators()) {
+    if (!p.breakdown().empty() || p.period().start_year() != year || p.period().kind() != v1::Period::FINANCIAL_YEAR) continue;
+    v1::ComparatorValue c;
+    c.set_entity(p.entity());
+    c.set_label(p.entity() == "ENG" ? "England" : p.entity() == "LON" ? "London" : "Statistical neighbours");
+    *c.mutable_value() = CellFromPoint(p, d.unit(), "");
+    comparators.push_back(c);
+  }
+  Judgement j = Judge(value, d.polarity(), d.unit(), target ? &*target : nullptr, comparators);
+  if (j.against.kind().empty() && j.rating == v1::RATING_UNSPECIFIED && b && b->period() == FormatPeriod(latest.period())) {
+    Judgement p = Judge(value, d.polarity(), d.unit(), nullptr, PublishedComparators(PublishedComparisonOf(*b, d.unit())));
+    if (!p.against.kind().empty()) j = p;
+  }
+  RatedFigure out;
+  out.rating = RatingName(j.rating);
+  out.reason = j.reason;
+  for (size_t i = 1; i < own.size(); ++i) {
+    if (own[i] == &latest && own[i - 1]->period().start_year() == year - 1) {
+      out.direction = DirectionName(DirectionOfTravel(CellFromPoint(*own[i - 1], d.unit(), ""), value, d.polarity()));
+    }
+  }
+  return out;
+}
+
 Reply Overview(const Call& c) {
   const std::string la = c.Param("la");
   const std::string area = c.Has("area") ? c.Param("area") : "all";
@@ -176,7 +220,7 @@ Reply Overview(const Call& c) {
     v1::GetSeriesRequest sreq;
     sreq.set_la(la);
     sreq.set_indicator(d.id());
-    sreq.set_with_comparators(false);
+    sreq.set_with_comparators(true);
     v1::GetSeriesResponse series;
     grpc::Status s = c.backend.Series(sreq, &series);
     if (!s.ok()) {
@@ -195,6 +239,7 @@ Reply Overview(const Call& c) {
     if (latest) ++with_figure;
     std::vector<const v1::IndicatorPoint*> last6(own.size() > 6 ? own.end() - 6 : own.begin(), own.end());
     const v1::LaBenchmark* b = by_indicator.count(d.id()) ? by_indicator[d.id()] : nullptr;
+    const RatedFigure rated = latest ? Rate(*latest, own, series, d, b) : RatedFigure{};
     const std::string link = absl::StrCat("/indicator?la=", la, "&amp;indicator=", d.id());
     absl::StrAppend(&rows, "<tr><th scope=\"row\"><a href=\"", link, "\">", E(d.name()), "</a></th>",
                     "<td>", latest ? FormatPeriod(latest->period()) : "-", "</td>",
@@ -208,11 +253,13 @@ Reply Overview(const Call& c) {
                       "</td><td class=\"num\">", ShownOpt(b->has_region(), b->region(), d.unit()),
                       "</td><td class=\"num\">", ShownOpt(b->has_neighbours_average(), b->neighbours_average(), d.unit()),
                       "</td><td class=\"num\">", b->rank() ? absl::StrCat(b->rank(), " of ", b->rank_of()) : "-",
-                      "</td><td>", b->quartile().empty() ? "-" : E(b->quartile()), "</td><td>", E(TravelWords(*b)),
-                      "</td>");
+                      "</td><td>", b->quartile().empty() ? "-" : E(b->quartile()), "</td>");
     } else {
-      absl::StrAppend(&rows, "<td colspan=\"8\">", b ? E(b->status()) : "no DfE figure", "</td>");
+      absl::StrAppend(&rows, "<td colspan=\"7\">", b ? E(b->status()) : "no DfE figure", "</td>");
     }
+    absl::StrAppend(&rows, "<td class=\"rating-", E(rated.rating), "\">", E(rated.rating),
+                    rated.reason.empty() ? "" : absl::StrCat("<br><small>", E(rated.reason), "</small>"), "</td><td>",
+                    E(rated.direction), "</td>");
     rows += "</tr>";
   }
   absl::StrAppend(&body, "<p>", shown, " indicators, ", with_figure, " with a figure.</p>",
@@ -220,11 +267,13 @@ Reply Overview(const Call& c) {
                   "<table class=\"data\"><caption id=\"overview-caption\">Every indicator of ", E(title),
                   ": the latest year computed from its returns, the last six years, and DfE's published figures "
                   "(the LA, England, region and statistical neighbours, rank of all LAs with 1 the best, quartile "
-                  "band A best to D, and direction of travel)</caption><thead><tr>"
+                  "band A best to D), and the rating and direction of travel of the latest year as the "
+                  "self-assessment judges them</caption><thead><tr>"
                   "<th scope=\"col\">Indicator</th><th scope=\"col\">Latest year</th><th scope=\"col\">Value</th>"
                   "<th scope=\"col\">Last six years</th><th scope=\"col\">DfE year</th><th scope=\"col\">Published</th>"
                   "<th scope=\"col\">England</th><th scope=\"col\">Region</th><th scope=\"col\">Neighbours</th>"
-                  "<th scope=\"col\">Rank</th><th scope=\"col\">Quartile</th><th scope=\"col\">Travel</th></tr></thead><tbody>",
+                  "<th scope=\"col\">Rank</th><th scope=\"col\">Quartile</th><th scope=\"col\">Rating</th>"
+                  "<th scope=\"col\">Direction</th></tr></thead><tbody>",
                   rows, "</tbody></table></div>");
   // Reports: built on request in every format the reporting service renders.
   body += "<h2>Reports</h2><form method=\"get\" action=\"/api/v1/reports/annual\" class=\"reports\">"
@@ -315,6 +364,60 @@ std::string ChartAndTable(const v1::GetSeriesResponse& r, const std::string& la,
   return out;
 }
 
+// Every LA's published figure of the year (DfE's, as shipped in reference/lait_values.csv:
+// the figures metrics ranks the LA among) as a strip of ticks, this LA marked; its text
+// alternative and a table give the quartiles, the LA's figure and its rank.
+std::string Distribution(const v1::LaBenchmark& b, const v1::IndicatorDefinition& d) {
+  std::string problem;
+  auto fy = ParseFinancialYear(b.period(), &problem);
+  if (!fy) return "";
+  std::vector<std::pair<double, std::string>> values;
+  for (const auto& [code, v] : Lait::Shipped().LaValues(d.id(), *fy)) {
+    if (v && v->number && std::isfinite(*v->number)) values.push_back({*v->number, code});
+  }
+  if (values.size() < 5) return "";
+  std::sort(values.begin(), values.end());
+  auto q = [&](double f) { return values[static_cast<size_t>(f * (values.size() - 1) + 0.5)].first; };
+  const double lo = values.front().first, hi = values.back().first;
+  const double w = 640, h = 90, left = 20, right = 20;
+  auto x = [&](double v) { return hi == lo ? w / 2 : left + (w - left - right) * (v - lo) / (hi - lo); };
+  std::string ticks, mark;
+  for (const auto& [v, code] : values) {
+    const std::string xs = Number(std::round(x(v) * 10) / 10);
+    if (code == b.la()) {
+      mark = absl::StrCat("<line x1=\"", xs, "\" x2=\"", xs, "\" y1=\"14\" y2=\"62\" stroke=\"#0b0c0c\" stroke-width=\"4\"/>",
+                          "<text x=\"", xs, "\" y=\"10\" text-anchor=\"middle\" font-size=\"12\" fill=\"#0b0c0c\">LA ",
+                          E(b.la()), ": ", E(Shown(v, d.unit())), "</text>");
+    } else {
+      absl::StrAppend(&ticks, "<line x1=\"", xs, "\" x2=\"", xs, "\" y1=\"26\" y2=\"50\" stroke=\"#505a5f\" stroke-width=\"1\"/>");
+    }
+  }
+  const std::string own = b.has_published() ? Shown(b.published(), d.unit()) : "not published";
+  const std::string alt = absl::StrCat(
+      "The published figures of ", values.size(), " LAs for ", b.period(), ": lowest ", Shown(lo, d.unit()),
+      ", lower quartile ", Shown(q(0.25), d.unit()), ", median ", Shown(q(0.5), d.unit()), ", upper quartile ",
+      Shown(q(0.75), d.unit()), ", highest ", Shown(hi, d.unit()), "; LA ", b.la(), " ", own,
+      b.rank() ? absl::StrCat(", ranked ", b.rank(), " of ", b.rank_of(), " (1 best)") : "");
+  std::string out = absl::StrCat(
+      "<h3>The distribution of all LAs</h3><figure class=\"chart\"><svg width=\"", Number(w), "\" height=\"", Number(h),
+      "\" viewBox=\"0 0 ", Number(w), " ", Number(h), "\" role=\"img\" aria-label=\"", E(alt), "\"><title>", E(alt),
+      "</title>", ticks, mark, "<line x1=\"", Number(left), "\" x2=\"", Number(w - right), "\" y1=\"64\" y2=\"64\" stroke=\"#0b0c0c\"/>",
+      "<text x=\"", Number(left), "\" y=\"82\" font-size=\"12\" fill=\"#0b0c0c\">", E(Shown(lo, d.unit())), "</text>",
+      "<text x=\"", Number(w - right), "\" y=\"82\" text-anchor=\"end\" font-size=\"12\" fill=\"#0b0c0c\">",
+      E(Shown(hi, d.unit())), "</text></svg><figcaption>Each line is one LA's figure as DfE published it for ",
+      E(b.period()), "; the thick line is LA ", E(b.la()), ".</figcaption></figure>");
+  absl::StrAppend(&out, "<table class=\"data\"><caption>The distribution of all LAs, ", E(b.period()),
+                  "</caption><tbody><tr><th scope=\"row\">LAs with a figure</th><td class=\"num\">", values.size(),
+                  "</td></tr><tr><th scope=\"row\">Lowest</th><td class=\"num\">", Shown(lo, d.unit()),
+                  "</td></tr><tr><th scope=\"row\">Lower quartile</th><td class=\"num\">", Shown(q(0.25), d.unit()),
+                  "</td></tr><tr><th scope=\"row\">Median</th><td class=\"num\">", Shown(q(0.5), d.unit()),
+                  "</td></tr><tr><th scope=\"row\">Upper quartile</th><td class=\"num\">", Shown(q(0.75), d.unit()),
+                  "</td></tr><tr><th scope=\"row\">Highest</th><td class=\"num\">", Shown(hi, d.unit()),
+                  "</td></tr><tr><th scope=\"row\">LA ", E(b.la()), "</th><td class=\"num\">", E(own),
+                  "</td></tr></tbody></table>");
+  return out;
+}
+
 Reply IndicatorPage(const Call& c) {
   const std::string la = c.Param("la"), id = c.Param("indicator");
   v1::ListIndicatorsResponse cat;
@@ -382,6 +485,7 @@ Reply IndicatorPage(const Call& c) {
                     b.rank() ? absl::StrCat(b.rank(), " of ", b.rank_of()) : "-",
                     "</td></tr><tr><th scope=\"row\">Quartile (A best)</th><td>", b.quartile().empty() ? "-" : E(b.quartile()),
                     "</td></tr><tr><th scope=\"row\">Direction of travel</th><td>", E(TravelWords(b)), "</td></tr></tbody></table>");
+    body += Distribution(b, *d);
   }
 
   // Data-quality caveats: where DfE's definition differs, the returns the figures read,
@@ -587,16 +691,30 @@ Reply QualityPage(const Call& c) {
     }
     body += "</tbody></table>";
   }
-  body += "<h2>Errors per return by year</h2><table class=\"data\"><caption>Validation errors and queries of each "
-          "stored return</caption><thead><tr><th scope=\"col\">Return</th><th scope=\"col\">Errors</th>"
-          "<th scope=\"col\">Queries</th><th scope=\"col\">Records</th></tr></thead><tbody>";
+  // The trend: each dataset's errors (and queries) year by year.
+  std::map<std::string, std::map<int, std::pair<int64_t, int64_t>>> trend;
   for (const auto& r : list.returns()) {
-    int64_t records = 0;
-    for (const auto& [_, n] : r.record_counts()) records += n;
-    absl::StrAppend(&body, "<tr><th scope=\"row\">", E(r.return_id()), "</th><td class=\"num\">", r.errors(),
-                    "</td><td class=\"num\">", r.queries(), "</td><td class=\"num\">", Grouped(records, 0), "</td></tr>");
+    auto& cell = trend[r.dataset()][r.collection_year()];
+    cell.first += r.errors();
+    cell.second += r.queries();
   }
-  body += "</tbody></table>";
+  absl::StrAppend(&body, "<h2>Errors per return by year</h2><div class=\"scroll\" tabindex=\"0\" role=\"region\" "
+                         "aria-labelledby=\"trend-cap\"><table class=\"data\"><caption id=\"trend-cap\">Validation "
+                         "errors (and queries) of each stored return, by collection year</caption><thead><tr>"
+                         "<th scope=\"col\">Return</th>");
+  for (int y : years) absl::StrAppend(&body, "<th scope=\"col\">", FormatPeriod(FinancialYear(y - 1)), "</th>");
+  body += "</tr></thead><tbody>";
+  for (const auto& [dataset, by_year] : trend) {
+    absl::StrAppend(&body, "<tr><th scope=\"row\">", E(dataset), "</th>");
+    for (int y : years) {
+      auto it = by_year.find(y);
+      absl::StrAppend(&body, "<td class=\"num\">",
+                      it == by_year.end() ? "-" : absl::StrCat(Grouped(it->second.first, 0), " (", Grouped(it->second.second, 0), ")"),
+                      "</td>");
+    }
+    body += "</tr>";
+  }
+  body += "</tbody></table></div>";
   return Html("Data quality, LA " + la, body, la);
 }
 

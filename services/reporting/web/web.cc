@@ -594,11 +594,20 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const std::string& l
   }
   // Static assets: no data, no token.
   for (const std::string name : {"dashboard.css", "dashboard.js"}) {
-    impl->http->Get("/static/" + name, [name](const httplib::Request&, httplib::Response& res) {
+    impl->http->Get("/static/" + name, [self, name](const httplib::Request& req, httplib::Response& res) {
       res.set_header("Cache-Control", "max-age=3600");
       res.set_header("X-Content-Type-Options", "nosniff");
-      res.set_content(web::Asset(name), absl::EndsWith(name, ".css") ? "text/css; charset=utf-8"
-                                                                     : "text/javascript; charset=utf-8");
+      const std::string& body = web::Asset(name);
+      res.set_content(body, absl::EndsWith(name, ".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8");
+      if (self->audit) {
+        AuditEvent e;
+        e.method = "GET /static/" + name;
+        e.principal = "-";
+        e.peer = absl::StrCat("ipv4:", req.remote_addr, ":", req.remote_port);
+        e.http_status = 200;
+        e.bytes_out = static_cast<int64_t>(body.size());
+        self->audit->Write(e);
+      }
     });
   }
   // The login form puts the token in an HttpOnly cookie (SameSite=Strict: no other site's
@@ -612,6 +621,18 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const std::string& l
     const std::string token = req.get_param_value("token");
     const std::string next = web::SafeNext(req.get_param_value("next"));
     web::Reply r;
+    // Only a token's characters reach the cookie (carestat token makes base64url ones).
+    bool shaped = !token.empty() && token.size() <= 256;
+    for (char ch : token) shaped = shaped && (absl::ascii_isalnum(ch) || ch == '_' || ch == '-');
+    if (!shaped) {
+      r.status = 401;
+      r.content_type = "text/html; charset=utf-8";
+      r.body = web::LoginPage("malformed token: give the token carestat token printed (cst_...)", next);
+      e.reason = "malformed token";
+      self->Answer(route, req, res, r, &e);
+      if (self->audit) self->audit->Write(e);
+      return;
+    }
     if (self->tokens) {
       std::string reason, tag;
       auto p = IdentifyPrincipal(*self->tokens, "Bearer " + token, "", &reason, &tag);
@@ -644,7 +665,9 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const std::string& l
     self->Answer(route, req, res, r, nullptr);
   });
   impl->http->set_error_handler([self](const httplib::Request& req, httplib::Response& res) {
-    if (res.status != 404 && res.status != 405) return;
+    // httplib calls this for every status from 400, routed ones too: those have their
+    // answer (and audit line) already.
+    if ((res.status != 404 && res.status != 405) || !res.body.empty()) return;
     // An unknown path: audited like any request, answered as the API or a page would.
     web::Route route{req.path.size() < 100 ? req.path : "?", "", {}, nullptr, !absl::StartsWith(req.path, "/api/")};
     AuditEvent e;
