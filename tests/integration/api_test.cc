@@ -550,8 +550,11 @@ TEST_F(ApiTest, CsvOnRequestHoldsTheSameFigures) {
     for (int i = 0; i < series.points_size(); ++i) {
       const auto& p = series.points(i);
       EXPECT_EQ(rows[i + 1][0], "301");
-      if (p.has_value()) EXPECT_DOUBLE_EQ(std::stod(rows[i + 1][4]), p.value());
-      else EXPECT_EQ(rows[i + 1][4], "");
+      if (p.has_value()) {
+        EXPECT_DOUBLE_EQ(std::stod(rows[i + 1][4]), p.value());
+      } else {
+        EXPECT_EQ(rows[i + 1][4], "");
+      }
     }
   }
   Response bench = Read("/api/v1/benchmark?la=301", "text/csv");
@@ -647,13 +650,19 @@ TEST_F(ApiTest, ReportsInEveryFormatTheServiceRenders) {
       Response r = Read(absl::StrCat("/api/v1/reports/", kind, "?la=301&year=2015-16&format=", format));
       ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
       ASSERT_FALSE(r.body.empty());
-      if (format == "json") EXPECT_TRUE(Field(ParseJson(r.body), "la") != nullptr);
-      if (format == "html") EXPECT_NE(r.body.find("<html"), std::string::npos);
+      if (format == "json") {
+        EXPECT_TRUE(Field(ParseJson(r.body), "la") != nullptr);
+      }
+      if (format == "html") {
+        EXPECT_NE(r.body.find("<html"), std::string::npos);
+      }
       if (format == "xlsx" || format == "docx") {
         EXPECT_EQ(r.body.substr(0, 2), "PK");   // a zip
         EXPECT_NE(r.disposition.find("301-2015-16-"), std::string::npos) << r.disposition;
       }
-      if (format == "csv") EXPECT_GT(ParseCsv(r.body).size(), 5u);
+      if (format == "csv") {
+        EXPECT_GT(ParseCsv(r.body).size(), 5u);
+      }
     }
   }
   // publish=true applies DfE's disclosure control, as carestat report --publish.
@@ -702,7 +711,9 @@ TEST_F(ApiTest, DashboardPagesAreServedWholeAndAccessibleInMarkup) {
     EXPECT_GE(Count(r.body, "aria-label") + Count(r.body, "aria-labelledby"), svgs);
     // Tables have captions and header cells with scope.
     EXPECT_EQ(Count(r.body, "<table"), Count(r.body, "<caption"));
-    if (Count(r.body, "<table")) EXPECT_GT(Count(r.body, "scope=\""), 0);
+    if (Count(r.body, "<table")) {
+      EXPECT_GT(Count(r.body, "scope=\""), 0);
+    }
   }
   // The overview: every indicator of the catalogue with a link, a sparkline where years exist.
   v1::ListIndicatorsResponse catalogue;

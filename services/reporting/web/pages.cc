@@ -46,14 +46,14 @@ std::string Grouped(double v, int decimals) {
 std::string Shown(double v, const std::string& unit) {
   if (!std::isfinite(v)) return "not available";
   if (unit == "count" || unit == "days" || unit == "gbp") return Grouped(v, 0);
-  if (unit == "percent") return Grouped(v, 1) + "%";
+  if (unit.rfind("percent", 0) == 0) return Grouped(v, 1) + "%";
   return Grouped(v, 1);
 }
 std::string ShownOpt(bool has, double v, const std::string& unit) { return has ? Shown(v, unit) : "-"; }
 
 std::string UnitWords(const std::string& unit) {
-  if (unit == "rate_per_10k") return "rate per 10,000 children";
-  if (unit == "percent") return "percentage";
+  if (unit.rfind("rate_per_10k", 0) == 0) return "rate per 10,000 children";
+  if (unit.rfind("percent", 0) == 0) return "percentage";
   return unit;
 }
 
@@ -258,7 +258,11 @@ Reply Overview(const Call& c) {
       absl::StrAppend(&rows, "<td colspan=\"7\">", b ? E(b->status()) : "no DfE figure", "</td>");
     }
     absl::StrAppend(&rows, "<td class=\"rating-", E(rated.rating), "\">", E(rated.rating),
-                    rated.reason.empty() ? "" : absl::StrCat("<br><small>", E(rated.reason), "</small>"), "</td><td>",
+                    // Why it is rated so; "not rated" says no more than its own words.
+                    rated.reason.empty() || rated.rating == "not rated"
+                        ? ""
+                        : absl::StrCat("<br><small>", E(rated.reason), "</small>"),
+                    "</td><td>",
                     E(rated.direction), "</td>");
     rows += "</tr>";
   }
