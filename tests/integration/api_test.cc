@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -228,6 +229,8 @@ struct Response {
 class ApiTest : public testing::Test {
  protected:
   static void SetUpTestSuite() {
+    // A server that refuses the handshake closes the socket under the client's write.
+    ::signal(SIGPIPE, SIG_IGN);
     dir_ = new std::string(MakeTempDir("api"));
     const std::string& dir = *dir_;
     CommandResult synth = RunCommand({CarestatBin(), "synth", "--profile", "barking-and-dagenham", "--out", dir + "/inbox"});
@@ -244,6 +247,8 @@ class ApiTest : public testing::Test {
                                                 {"revoked", MakeToken("former", "read")}};
     std::string file;
     for (const auto& [name, t] : *tokens_) absl::StrAppend(&file, t.line, name == "revoked" ? " revoked" : "", "\n");
+    // The client certificate `carestat certs` made (CN carestat) stands for a read principal.
+    file += "cert:carestat analyst read\n";
     WriteAll(dir + "/tokens", file);
     WriteAll(dir + "/metrics.token", (*tokens_)["service"].token + "\n");
     WriteAll(dir + "/reporter.token", (*tokens_)["reporter"].token + "\n");
@@ -791,6 +796,39 @@ TEST_F(ApiTest, DashboardPagesAreServedWholeAndAccessibleInMarkup) {
   auto wrong = cli.Post("/login", httplib::Params{{"token", "cst_wrong"}, {"next", "/"}});
   ASSERT_TRUE(wrong);
   EXPECT_EQ(wrong->status, 401);
+}
+
+// Mutual TLS as for gRPC: without a client certificate no connection; with one, its CN's
+// line in the tokens file stands in for a token.
+TEST_F(ApiTest, MutualTlsClientCertificateStandsForAToken) {
+  const std::string& dir = *dir_;
+  ServerProcess mtls({ServerBin("reporting"), "--listen", "127.0.0.1:0", "--metrics", met_->address(), "--http-listen",
+                      "127.0.0.1:0", "--tls-cert", dir + "/certs/server.pem", "--tls-key", dir + "/certs/server.key",
+                      "--tls-client-ca", dir + "/certs/ca.pem", "--tokens", dir + "/tokens", "--tls-ca",
+                      dir + "/certs/ca.pem", "--token-file", dir + "/reporter.token"});
+  ASSERT_TRUE(mtls.Start());
+  const std::string line = mtls.ReadLine();
+  const size_t at = line.find(" https://127.0.0.1:");
+  ASSERT_NE(at, std::string::npos) << line;
+  const int port = std::stoi(line.substr(at + std::string(" https://127.0.0.1:").size()));
+  {
+    httplib::SSLClient anonymous("127.0.0.1", port);
+    anonymous.set_ca_cert_path((dir + "/certs/ca.pem").c_str());
+    anonymous.enable_server_certificate_verification(true);
+    auto res = anonymous.Get("/api/v1/indicators", httplib::Headers{{"Authorization", "Bearer " + (*tokens_)["read"].token}});
+    EXPECT_FALSE(res) << "answered without a client certificate: " << res->status;
+  }
+  httplib::SSLClient with_cert("127.0.0.1", port, dir + "/certs/client.pem", dir + "/certs/client.key");
+  with_cert.set_ca_cert_path((dir + "/certs/ca.pem").c_str());
+  with_cert.enable_server_certificate_verification(true);
+  auto by_cert = with_cert.Get("/api/v1/indicators");
+  ASSERT_TRUE(by_cert);
+  EXPECT_EQ(by_cert->status, 200) << by_cert->body;
+  // A token, when given, is what is checked.
+  auto by_token = with_cert.Get("/api/v1/indicators", httplib::Headers{{"Authorization", "Bearer " + (*tokens_)["ingest"].token}});
+  ASSERT_TRUE(by_token);
+  EXPECT_EQ(by_token->status, 403) << by_token->body;
+  EXPECT_EQ(mtls.Stop(), 0);
 }
 
 // `carestat series` of an indicator counted only per month printed nothing and exited 0.

@@ -3,6 +3,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <csignal>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -547,6 +548,10 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const std::string& l
   std::string host = listen.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
 
+  // OpenSSL writes to the socket with write(): a browser that goes away mid-answer would
+  // raise SIGPIPE and end the whole server. Ignored, the write fails and only that
+  // connection ends.
+  ::signal(SIGPIPE, SIG_IGN);
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->backend = std::make_unique<web::Backend>(std::move(metrics), std::move(reporting));

@@ -78,8 +78,8 @@ struct Call {
   const httplib::Request& req;
   Backend& backend;
   const WebOptions& options;
-  std::string principal;          // "-": open server, nobody named
-  std::set<std::string> roles;    // empty on an open server
+  std::string principal = "-";    // "-": open server, nobody named
+  std::set<std::string> roles = {};   // empty on an open server
   bool open = false;              // no tokens file: every caller may see everything
   bool tls = false;
   std::string Param(const std::string& name) const;   // "" when absent
