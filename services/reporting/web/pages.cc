@@ -492,6 +492,10 @@ Reply IndicatorPage(const Call& c) {
     body += Distribution(b, *d);
   }
 
+  // The children behind the figure (issue 17's `case` role) belong here, between the
+  // comparisons and the caveats: shown only when c.roles holds "case" (an open server's
+  // embedded run excepted), fetched from metrics like the rest, never held by reporting.
+
   // Data-quality caveats: where DfE's definition differs, the returns the figures read,
   // and any upload of this LA refused whole.
   body += "<h2>Data quality</h2><ul class=\"caveats\">";

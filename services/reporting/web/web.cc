@@ -667,7 +667,12 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const std::string& l
     r.location = "/";
     r.content_type = "text/plain";
     r.headers.push_back({"Set-Cookie", absl::StrCat(web::kCookie, "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict")});
-    self->Answer(route, req, res, r, nullptr);
+    AuditEvent e;
+    e.method = "POST /logout";
+    e.principal = "-";
+    e.peer = absl::StrCat("ipv4:", req.remote_addr, ":", req.remote_port);
+    self->Answer(route, req, res, r, &e);
+    if (self->audit) self->audit->Write(e);
   });
   impl->http->set_error_handler([self](const httplib::Request& req, httplib::Response& res) {
     // httplib calls this for every status from 400, routed ones too: those have their
