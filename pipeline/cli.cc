@@ -15,6 +15,7 @@
 //   carestat forecast --ssda903 DIR [--reference-start D --reference-end D] [--horizon-months 12] [--step-days 1] [--costs FILE] [--adjust FILE] [--json|--csv]
 //   carestat rules [--dataset cin|ssda903|annex-a|local-measures] [--year 2025-26] [--json] [--explain CODE]
 // Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <csignal>
@@ -58,6 +59,7 @@
 #include "services/common/log.h"
 #include "services/common/security.h"
 #include "services/common/server.h"
+#include "services/reporting/web/web.h"
 #include "services/ingestion/check.h"
 #include "services/ingestion/formats/rules.h"
 #include "services/reporting/render/pdf.h"
@@ -115,7 +117,8 @@ std::string Shown(double v) {
 // ---- run ----
 int Run(const Args& a) {
   if (a.Has("help")) {
-    std::printf("usage: carestat run --inbox DIR --out DIR [--data DIR] [--accept-loss]\n\n"
+    std::printf("usage: carestat run --inbox DIR --out DIR [--data DIR] [--accept-loss]\n"
+                "                    [--serve [--http-listen 127.0.0.1:PORT]]\n\n"
                 "Runs the ingestion, metrics and reporting services inside this process, ingests\n"
                 "every file under INBOX/<LA>/<collection year>/, recomputes the indicators and\n"
                 "writes each LA's latest annual report to OUT/<LA>/<year>/ (HTML, Markdown, JSON,\n"
@@ -125,12 +128,27 @@ int Run(const Args& a) {
                 "Only regular files are read (links, FIFOs and folders are skipped and named). Two\n"
                 "files for one return in one folder are both refused. A return the store no longer\n"
                 "holds as this run's manifest recorded it is sent again from the inbox.\n"
+                "--serve: afterwards, serves the dashboard and the JSON API on this machine\n"
+                "(--http-listen, default 127.0.0.1:0, a free port; loopback only, no tokens: the\n"
+                "embedded run is open to this machine's users, as its data directory is), prints\n"
+                "the URL and serves until Ctrl-C or SIGTERM (docs/DASHBOARD.md).\n"
                 "Exit: 0 all ingested, 1 some file rejected, refused or skipped, 2 could not run\n"
                 "(or an LA's reports could not be built: the others are still written).\n");
     return kOk;
   }
-  if (auto p = a.Problem({"inbox", "out", "data", "accept-loss", "help"})) return Usage("run", *p);
+  if (auto p = a.Problem({"inbox", "out", "data", "accept-loss", "serve", "http-listen", "help"})) return Usage("run", *p);
   if (!a.Has("inbox") || !a.Has("out")) return Usage("run", "--inbox DIR and --out DIR are required");
+  if (a.Has("http-listen") && !a.Has("serve")) return Usage("run", "--http-listen goes with --serve");
+  const std::string http_listen = a.Get("http-listen", "127.0.0.1:0");
+  if (a.Has("serve")) {
+    if (!IsLoopbackAddress(http_listen)) {
+      return Usage("run", "--http-listen " + http_listen +
+                              ": the embedded run serves loopback only (127.0.0.1, ::1, localhost), in plaintext and "
+                              "without tokens; to serve other machines run carestat-reporting --http-listen with TLS "
+                              "and tokens (docs/DASHBOARD.md)");
+    }
+    BlockStopSignals();   // before any thread starts: only the wait below takes Ctrl-C
+  }
   SetLogQuiet(true);  // run prints one line per file itself
   IngestorOptions ingestion;
   ingestion.accept_loss = a.Has("accept-loss");
@@ -145,7 +163,32 @@ int Run(const Args& a) {
   // The embedded run leaves the inbox as it is; its manifest lives with the data.
   o.ingest.state_dir = a.Get("data", "data") + "/pipeline";
   o.ingest.quarantine_dir = o.out_dir + "/rejected";
-  return RunPipeline((*e)->ingestion(), (*e)->metrics(), (*e)->reporting(), o);
+  const int code = RunPipeline((*e)->ingestion(), (*e)->metrics(), (*e)->reporting(), o);
+  if (!a.Has("serve")) return code;
+  WebOptions web_options;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(o.ingest.inbox, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() == 3 && std::all_of(name.begin(), name.end(), ::isdigit)) web_options.las.push_back(name);
+  }
+  std::sort(web_options.las.begin(), web_options.las.end());
+  ServerSecurity security;
+  security.plaintext = true;
+  auto web = WebServer::Start(http_listen, security, (*e)->metrics(), (*e)->reporting(), web_options);
+  if (!web.ok()) {
+    std::fprintf(stderr, "carestat run: %s\n", std::string(web.status().message()).c_str());
+    return kUsage;
+  }
+  std::printf("carestat run: the dashboard is at %s (Ctrl-C to stop)\n", (*web)->url().c_str());
+  std::fflush(stdout);
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  int sig = 0;
+  sigwait(&stop, &sig);
+  (*web)->Stop();
+  return code;
 }
 
 // ---- pipeline ----
@@ -410,11 +453,15 @@ int Indicators(const Args& a) {
 int Series(const Args& a) {
   if (a.Has("help")) {
     std::printf("usage: carestat series --la 301 --indicator referrals [--from 2010-11] [--to 2015-16]\n"
-                "                       [--breakdown B] [--json] (--data DIR | --target HOST:PORT)\n\n"
-                "Prints one indicator by financial year, with comparators where loaded.\n");
+                "                       [--breakdown B] [--monthly] [--json] (--data DIR | --target HOST:PORT)\n\n"
+                "Prints one indicator by financial year, with comparators where loaded; --monthly\n"
+                "prints its calendar months instead (April of --from to March after --to), for an\n"
+                "indicator computed per month. An indicator with months but no yearly figure (like\n"
+                "lac_month_end) prints its months. No figure at all is an error (exit 1).\n");
     return kOk;
   }
-  std::set<std::string> known = {"la", "indicator", "from", "to", "breakdown", "json", "data", "target", "help"};
+  std::set<std::string> known = {"la",   "indicator", "from",   "to",  "breakdown",
+                                 "json", "data",      "target", "help", "monthly"};
   known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
   if (auto p = a.Problem(known)) return Usage("series", *p);
   if (!a.Has("la") || !a.Has("indicator")) return Usage("series", "--la and --indicator are required");
@@ -431,12 +478,36 @@ int Series(const Args& a) {
   req.set_from(a.Get("from"));
   req.set_to(a.Get("to"));
   req.set_with_comparators(true);
+  req.set_monthly(a.Has("monthly"));
   v1::GetSeriesResponse resp;
   grpc::Status s = stub->GetSeries(&c, req, &resp);
   if (!s.ok()) return Fail("series", s);
+  if (resp.points().empty() && !req.monthly()) {
+    // An indicator counted only per month (lac_month_end) has no yearly points: its
+    // months are the answer, rather than an empty table.
+    v1::GetSeriesRequest months = req;
+    months.set_monthly(true);
+    v1::GetSeriesResponse by_month;
+    grpc::ClientContext c2;
+    c2.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    if (stub->GetSeries(&c2, months, &by_month).ok() && !by_month.points().empty()) {
+      req = months;
+      resp = std::move(by_month);
+    }
+  }
+  if (resp.points().empty()) {
+    std::fprintf(stderr, "carestat series: no figure of %s for LA %s%s%s%s%s\n", req.indicator().c_str(),
+                 req.la().c_str(), req.monthly() ? " by month" : "", req.breakdown().empty() ? "" : " (breakdown ",
+                 req.breakdown().empty() ? "" : (req.breakdown() + ")").c_str(),
+                 req.from().empty() && req.to().empty()
+                     ? ""
+                     : absl::StrCat(" between ", req.from().empty() ? "the first year" : req.from(), " and ",
+                                    req.to().empty() ? "the last" : req.to()).c_str());
+    return kProblems;
+  }
   if (a.Has("json")) {
     std::string out = absl::StrCat("{\"la\": ", JsonQuote(req.la()), ", \"indicator\": ", JsonQuote(req.indicator()),
-                                   ", \"points\": [");
+                                   ", \"by\": ", req.monthly() ? "\"month\"" : "\"year\"", ", \"points\": [");
     bool first = true;
     for (const auto* list : {&resp.points(), &resp.comparators()}) {
       for (const auto& p : *list) {
@@ -1359,7 +1430,8 @@ int main(int argc, char** argv) {
     return argc < 2 ? kUsage : kOk;
   }
   const std::string cmd = argv[1];
-  Args a(argc, argv, {"help", "json", "list", "publish", "wait", "dry-run", "delete-old", "accept-loss", "force", "csv", "backtest"}, 2);
+  Args a(argc, argv, {"help", "json", "list", "publish", "wait", "dry-run", "delete-old", "accept-loss", "force", "csv",
+                      "backtest", "serve", "monthly"}, 2);
   if (cmd == "run") return Run(a);
   if (cmd == "pipeline") return Pipeline(a);
   if (cmd == "validate") return Validate(a);

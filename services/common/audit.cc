@@ -253,6 +253,7 @@ std::string AuditLine(const AuditEvent& e) {
   if (!e.indicator.empty()) absl::StrAppend(&out, ",\"indicator\":", JsonString(e.indicator));
   if (e.children >= 0) absl::StrAppend(&out, ",\"children\":", e.children);
   absl::StrAppend(&out, ",\"outcome\":", JsonString(CodeName(e.code)), ",\"code\":", e.code);
+  if (e.http_status) absl::StrAppend(&out, ",\"http_status\":", e.http_status);
   if (!e.reason.empty()) absl::StrAppend(&out, ",\"reason\":", JsonString(e.reason));
   absl::StrAppend(&out, ",\"bytes_in\":", e.bytes_in, ",\"bytes_out\":", e.bytes_out);
   if (e.ms >= 0) absl::StrAppend(&out, ",\"ms\":", e.ms);

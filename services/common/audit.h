@@ -35,7 +35,8 @@ struct AuditEvent {
   std::vector<std::string> return_ids;  // "301/2016/cin-census": GetIssues, StreamRecords
   std::string indicator;              // ListChildren: the indicator whose children were asked for
   int64_t children = -1;              // ListChildren, pseudonymise: children (ids) returned; -1: none
-  int code = 0;                       // grpc::StatusCode
+  int code = 0;                       // grpc::StatusCode (an HTTP request: the code its status stands for)
+  int http_status = 0;                // the HTTP listener's status; 0 for an RPC
   std::string reason;                 // short, fixed text for refusals ("unknown token"); never request content
   int64_t bytes_in = 0, bytes_out = 0;
   int64_t ms = -1;                    // duration; -1 when not measured

@@ -624,6 +624,12 @@ std::string FirstProperty(const grpc::AuthContext* ctx, const char* name) {
 std::optional<Principal> IdentifyCaller(TokenStore& tokens, const grpc::AuthContext* ctx,
                                         const std::optional<std::string>& authorization, std::string* reason,
                                         std::string* tag) {
+  return IdentifyPrincipal(tokens, authorization, FirstProperty(ctx, "x509_common_name"), reason, tag);
+}
+}  // namespace
+
+std::optional<Principal> IdentifyPrincipal(TokenStore& tokens, const std::optional<std::string>& authorization,
+                                           const std::string& cert_cn, std::string* reason, std::string* tag) {
   if (authorization) {
     const std::string& v = *authorization;
     if (v.size() < 7 || !absl::EqualsIgnoreCase(v.substr(0, 7), "Bearer ")) {
@@ -650,7 +656,7 @@ std::optional<Principal> IdentifyCaller(TokenStore& tokens, const grpc::AuthCont
     }
     return p;
   }
-  const std::string cn = FirstProperty(ctx, "x509_common_name");
+  const std::string& cn = cert_cn;
   if (!cn.empty()) {
     auto p = tokens.FindCert(cn);
     if (p && !p->revoked) return p;
@@ -665,6 +671,8 @@ std::optional<Principal> IdentifyCaller(TokenStore& tokens, const grpc::AuthCont
   *tag = "missing credentials";
   return std::nullopt;
 }
+
+namespace {
 
 // Checks the bearer token (or the client certificate) and the caller's role on every
 // call, before the call reaches a service. Refusals are audited here, because such a
@@ -1112,15 +1120,21 @@ absl::StatusOr<std::unique_ptr<ServerSecurityRuntime>> MakeServerSecurity(const 
   } else {
     rt->credentials = grpc::InsecureServerCredentials();
   }
-  if (!sec.audit_log.empty()) {
+  if (sec.audit_instance) {
+    rt->audit = sec.audit_instance;
+  } else if (!sec.audit_log.empty()) {
     auto audit = AuditLog::Open(sec.audit_log, sec.audit_max_bytes, sec.audit_keep);
     if (!audit.ok()) return audit.status();
     rt->audit = *audit;
   }
   if (!sec.tokens_file.empty()) {
-    auto tokens = TokenStore::Load(sec.tokens_file);
-    if (!tokens.ok()) return tokens.status();
-    rt->tokens = *tokens;
+    if (sec.tokens_instance) {
+      rt->tokens = sec.tokens_instance;
+    } else {
+      auto tokens = TokenStore::Load(sec.tokens_file);
+      if (!tokens.ok()) return tokens.status();
+      rt->tokens = *tokens;
+    }
     if (rt->tokens->size() == 0) CS_LOG(WARNING) << sec.tokens_file << " lists no token: every call will be refused";
     rt->credentials->SetAuthMetadataProcessor(std::make_shared<TokenProcessor>(rt->tokens, rt->audit));
   }

@@ -99,6 +99,8 @@ class TokenStore {
 
 // ---- server side ----
 
+class AuditLog;
+
 struct ServerSecurity {
   std::string tls_cert, tls_key, tls_client_ca;   // PEM files
   bool plaintext = false;                         // --plaintext (loopback only)
@@ -117,6 +119,11 @@ struct ServerSecurity {
   int max_streams_per_principal = 16;
   int max_streams = 64;
   int max_threads = 200;
+  // Already open (MakeServerSecurity uses them instead of opening tokens_file and
+  // audit_log again): a second listener of the same server (reporting's HTTPS) shares
+  // one audit log, rotated in one place, and one view of the tokens file.
+  std::shared_ptr<TokenStore> tokens_instance;
+  std::shared_ptr<AuditLog> audit_instance;
 };
 
 // Flag names ServerSecurityFromArgs reads ("plaintext" is a switch: list it among the
@@ -151,6 +158,14 @@ absl::StatusOr<std::unique_ptr<ServerSecurityRuntime>> MakeServerSecurity(const 
 // Certificate checks shared with `carestat certs`: the PEM parses, is valid now, and the
 // key (if given) belongs to it.
 absl::Status CheckCertificatePem(const std::string& cert_pem, const std::string& key_pem, const std::string& what);
+
+// Who is calling: the principal of the bearer token in `authorization` (the whole header
+// value, "Bearer <token>"), else the one listed for the client certificate's CN
+// (cert:<CN>; empty: none). Nullopt when neither is valid, with `reason` the message for
+// the caller and `tag` a fixed phrase for the audit log. The gRPC servers and reporting's
+// HTTPS listener identify callers alike with it.
+std::optional<Principal> IdentifyPrincipal(TokenStore& tokens, const std::optional<std::string>& authorization,
+                                           const std::string& cert_cn, std::string* reason, std::string* tag);
 
 // For a handler, about its own call (ServerContext):
 // Whether the caller has one of `roles`. True on a server that checks no tokens (no

@@ -49,6 +49,12 @@ int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*
 int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
                      const std::string& name, const ServerSecurity& security, HealthProbe probe,
                      const std::vector<std::string>& health_services) {
+  return ServeUntilSignal(listen, services, name, security, std::move(probe), health_services, ServeHooks());
+}
+
+int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
+                     const std::string& name, const ServerSecurity& security, HealthProbe probe,
+                     const std::vector<std::string>& health_services, const ServeHooks& hooks) {
   std::string warning;
   if (absl::Status s = CheckListenSecurity(listen, security, &warning); !s.ok()) {
     std::fprintf(stderr, "%s: %s\n", name.c_str(), std::string(s.message()).c_str());
@@ -89,7 +95,9 @@ int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*
                << ((*sec)->tokens ? ", tokens required" : ", open")
                << (security.audit_log.empty() ? "" : ", audit log " + security.audit_log);
 
-  std::thread waiter([&server] {
+  if (hooks.listening) hooks.listening();
+
+  std::thread waiter([&server, &hooks] {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
@@ -97,6 +105,7 @@ int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*
     int sig = 0;
     sigwait(&set, &sig);
     CS_LOG(INFO) << "signal " << sig << ": shutting down";
+    if (hooks.stopping) hooks.stopping();
     server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   });
   std::mutex health_mu;

@@ -40,6 +40,16 @@ using HealthProbe = std::function<absl::Status()>;
 int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
                      const std::string& name, const ServerSecurity& security, HealthProbe probe,
                      const std::vector<std::string>& health_services);
+// Another listener of the same process (reporting's HTTPS): `listening` runs once the
+// gRPC port is bound and its line printed (so that line stays the first), `stopping` when
+// the stop signal arrives, before the gRPC server shuts down.
+struct ServeHooks {
+  std::function<void()> listening;
+  std::function<void()> stopping;
+};
+int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
+                     const std::string& name, const ServerSecurity& security, HealthProbe probe,
+                     const std::vector<std::string>& health_services, const ServeHooks& hooks);
 // The same with default security: plaintext on loopback (with a warning), no tokens.
 int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
                      const std::string& name);

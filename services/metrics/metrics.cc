@@ -729,6 +729,51 @@ absl::StatusOr<std::vector<v1::IndicatorPoint>> MetricsEngine::GetSeries(const s
   return out;
 }
 
+absl::StatusOr<std::vector<v1::IndicatorPoint>> MetricsEngine::GetMonthlySeries(const std::string& entity,
+                                                                                const std::string& indicator,
+                                                                                const std::string& breakdown,
+                                                                                const std::string& from,
+                                                                                const std::string& to) const {
+  const IndicatorDef* def = FindIndicator(indicator);
+  if (!def) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown indicator '", indicator, "': `carestat indicators --list` shows the ids"));
+  }
+  if (!def->monthly) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "indicator '", indicator, "' is not computed per month (only by financial year): ask for the years"));
+  }
+  int lo = 0, hi = 9998;
+  for (auto [text, bound] : {std::pair{&from, &lo}, std::pair{&to, &hi}}) {
+    if (text->empty()) continue;
+    auto p = ParsePeriod(*text);
+    if (!p || p->kind() != v1::Period::FINANCIAL_YEAR) {
+      std::string problem;
+      ParseFinancialYear(*text, &problem);
+      return absl::InvalidArgumentError(problem);
+    }
+    *bound = p->start_year();
+  }
+  if (absl::Status s = RequireLa(entity); !s.ok()) return s;
+  // Keys order months by calendar year then month: April of `lo` to March of hi + 1.
+  std::vector<v1::IndicatorPoint> out;
+  const std::string prefix = SeriesKey(entity, indicator, breakdown).U8(v1::Period::MONTH).Build();
+  const std::string start = KeyBuilder(SeriesKey(entity, indicator, breakdown))
+                                .U8(v1::Period::MONTH).U16(static_cast<uint16_t>(std::max(lo, 0))).Build();
+  auto it = s_->NewIterator(kPoints);
+  for (it->Seek(start); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    v1::IndicatorPoint point;
+    if (!point.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())))
+      return absl::DataLossError("corrupt point");
+    const int y = point.period().start_year(), m = point.period().month();
+    const int fy = m >= 4 ? y : y - 1;
+    if (fy < lo) continue;
+    if (fy > hi) break;
+    out.push_back(std::move(point));
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<v1::IndicatorPoint>> MetricsEngine::StoredSeries(const std::string& entity,
                                                                             const std::string& indicator,
                                                                             const std::string& breakdown, int lo,

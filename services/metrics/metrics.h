@@ -124,6 +124,14 @@ class MetricsEngine {
                                                             const std::string& breakdown,
                                                             const std::string& from,
                                                             const std::string& to) const;
+  // The same LA's or comparator's calendar-month points of an indicator computed per
+  // month, from April of `from` to March after `to` (financial years, inclusive; empty:
+  // unbounded), oldest first. An indicator not computed per month is INVALID_ARGUMENT.
+  absl::StatusOr<std::vector<v1::IndicatorPoint>> GetMonthlySeries(const std::string& entity,
+                                                                   const std::string& indicator,
+                                                                   const std::string& breakdown,
+                                                                   const std::string& from,
+                                                                   const std::string& to) const;
 
  private:
   explicit MetricsEngine(std::unique_ptr<Store> s)

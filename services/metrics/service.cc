@@ -76,10 +76,12 @@ grpc::Status MetricsService::GetValues(grpc::ServerContext*, const v1::GetValues
 
 grpc::Status MetricsService::GetSeries(grpc::ServerContext*, const v1::GetSeriesRequest* req,
                                        v1::GetSeriesResponse* resp) {
-  auto v = engine_->GetSeries(req->la(), req->indicator(), req->breakdown(), req->from(), req->to());
+  auto v = req->monthly()
+               ? engine_->GetMonthlySeries(req->la(), req->indicator(), req->breakdown(), req->from(), req->to())
+               : engine_->GetSeries(req->la(), req->indicator(), req->breakdown(), req->from(), req->to());
   if (!v.ok()) return ToGrpc(v.status());
   for (auto& p : *v) *resp->add_points() = std::move(p);
-  if (req->with_comparators()) {
+  if (req->with_comparators() && !req->monthly()) {  // comparators are published by year only
     for (const std::string& code : {std::string("ENG"), std::string("LON"), "SN:" + req->la()}) {
       auto c = engine_->GetSeries(code, req->indicator(), req->breakdown(), req->from(), req->to());
       if (!c.ok()) continue;  // no comparator loaded for this code

@@ -10,6 +10,7 @@
 #include "services/common/security.h"
 #include "services/common/server.h"
 #include "services/reporting/service.h"
+#include "services/reporting/web/web.h"
 
 int main(int argc, char** argv) {
   ::umask(077);  // whatever it writes (its audit log): owner only
@@ -18,7 +19,7 @@ int main(int argc, char** argv) {
   carestat::Args args(argc, argv, {"help", "plaintext"});
   if (args.Has("help")) {
     std::printf("usage: carestat-reporting --listen HOST:PORT --metrics HOST:PORT [--ingestion HOST:PORT]\n"
-                "                          [--data DIR]\n"
+                "                          [--data DIR] [--http-listen HOST:PORT]\n"
                 "                          (--tls-cert FILE --tls-key FILE [--tls-client-ca FILE] | --plaintext)\n"
                 "                          [--tokens FILE] [--audit-log FILE] [limits]\n"
                 "                          [--tls-ca FILE] [--tls-client-cert FILE --tls-client-key FILE]\n"
@@ -29,13 +30,18 @@ int main(int argc, char** argv) {
                 "ingestion); --ingestion reads them from ingestion as they are now instead. Port 0\n"
                 "picks a free port, printed on the first line. --data DIR keeps the councils' narrative\n"
                 "files (PutNarrative) in DIR/narratives: without it no report carries a narrative.\n\n"
+                "--http-listen HOST:PORT also serves the dashboard and the JSON API (/api/v1, its\n"
+                "OpenAPI document at /api/v1/openapi.json) over HTTPS with the same certificate,\n"
+                "tokens and audit log (plaintext only where gRPC is: a loopback address). Off by\n"
+                "default; port 0 picks a free port, printed on the second line\n"
+                "(\"carestat-reporting HTTP listening on HOST:PORT URL\"). See docs/DASHBOARD.md.\n\n"
                 "This server:\n%s"
                 "Its calls to --metrics and --ingestion (the token needs the role read):\n%s"
                 "See docs/SECURITY.md for running it in production.\n",
                 carestat::ServerSecurityHelp().c_str(), carestat::ClientSecurityHelp().c_str());
     return 0;
   }
-  std::set<std::string> known = {"listen", "data", "metrics", "ingestion", "help"};
+  std::set<std::string> known = {"listen", "data", "metrics", "ingestion", "http-listen", "help"};
   known.insert(carestat::ServerSecurityFlags().begin(), carestat::ServerSecurityFlags().end());
   known.insert(carestat::ClientSecurityFlags().begin(), carestat::ClientSecurityFlags().end());
   if (auto p = args.Problem(known)) {
@@ -78,7 +84,41 @@ int main(int argc, char** argv) {
     ingestion = *channel;
   }
   // --data DIR: where the councils' narrative files are kept (DIR/narratives/<LA>/<year>.md).
-  carestat::ReportingService service(*metrics, ingestion,
-                                     args.Has("data") ? args.Get("data") + "/narratives" : std::string());
-  return carestat::ServeUntilSignal(listen, {&service}, "carestat-reporting", *security);
+  const std::string narratives = args.Has("data") ? args.Get("data") + "/narratives" : std::string();
+  carestat::ReportingService service(*metrics, ingestion, narratives);
+  if (!args.Has("http-listen")) return carestat::ServeUntilSignal(listen, {&service}, "carestat-reporting", *security);
+
+  // The HTTPS listener asks the same handlers through an in-process server of its own (a
+  // service object serves one server), and metrics through the same channel.
+  const std::string http_listen = args.Get("http-listen");
+  if (auto s = carestat::CheckListenSecurity(http_listen, *security, nullptr); !s.ok()) {
+    std::fprintf(stderr, "carestat-reporting: --http-listen: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
+  if (auto s = carestat::OpenSharedSecurity(&*security); !s.ok()) {
+    std::fprintf(stderr, "carestat-reporting: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
+  carestat::ReportingService http_side(*metrics, ingestion, narratives);
+  auto in_process = carestat::StartInProcess({&http_side});
+  if (!in_process) {
+    std::fprintf(stderr, "carestat-reporting: cannot start the in-process reporting server\n");
+    return 2;
+  }
+  auto web = carestat::WebServer::Start(http_listen, *security, *metrics, carestat::InProcessChannelTo(in_process.get()));
+  if (!web.ok()) {
+    std::fprintf(stderr, "carestat-reporting: %s\n", std::string(web.status().message()).c_str());
+    return 2;
+  }
+  carestat::ServeHooks hooks;
+  hooks.listening = [&] {
+    std::string host = http_listen.substr(0, http_listen.rfind(':'));
+    std::printf("carestat-reporting HTTP listening on %s:%d %s\n", host.c_str(), (*web)->port(), (*web)->url().c_str());
+    std::fflush(stdout);
+  };
+  hooks.stopping = [&] { (*web)->Stop(); };
+  const int code = carestat::ServeUntilSignal(listen, {&service}, "carestat-reporting", *security, nullptr, {}, hooks);
+  (*web)->Stop();
+  in_process->Shutdown();
+  return code;
 }

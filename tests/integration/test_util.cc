@@ -82,20 +82,25 @@ bool ServerProcess::Start() {
   }
   ::close(pipe_fds[1]);
   out_fd_ = pipe_fds[0];
-  std::string line;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < deadline) {
-    pollfd p{out_fd_, POLLIN, 0};
-    if (::poll(&p, 1, 200) <= 0) continue;
-    char c;
-    if (::read(out_fd_, &c, 1) != 1) return false;
-    if (c == '\n') break;
-    line.push_back(c);
-  }
+  const std::string line = ReadLine(20);
   auto at = line.find(" listening on ");
   if (at == std::string::npos) return false;
   address_ = line.substr(at + 14);
   return true;
+}
+
+std::string ServerProcess::ReadLine(int seconds) {
+  std::string line;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (out_fd_ >= 0 && std::chrono::steady_clock::now() < deadline) {
+    pollfd p{out_fd_, POLLIN, 0};
+    if (::poll(&p, 1, 200) <= 0) continue;
+    char c;
+    if (::read(out_fd_, &c, 1) != 1) break;
+    if (c == '\n') break;
+    line.push_back(c);
+  }
+  return line;
 }
 
 int ServerProcess::Stop() {

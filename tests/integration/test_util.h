@@ -23,6 +23,8 @@ class ServerProcess {
   int Stop();
   void Kill();  // SIGKILL
   const std::string& address() const { return address_; }
+  // The next line the server prints after the first ("" after `seconds` or at its end).
+  std::string ReadLine(int seconds = 20);
   pid_t pid() const { return pid_; }
 
  private:

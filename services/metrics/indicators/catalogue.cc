@@ -155,6 +155,7 @@ v1::IndicatorDefinition ToProto(const IndicatorDef& d) {
   p.set_polarity(d.polarity);
   p.set_definition(d.definition);
   for (const auto& b : d.breakdowns) p.add_breakdowns(b);
+  p.set_monthly(d.monthly);
   if (const Lait::Mapping* m = Lait::Shipped().FindMapping(d.id)) {
     p.set_dfe_status(m->status);
     p.set_dfe_measure(m->measure);

@@ -254,6 +254,10 @@ absl::StatusOr<v1::Fact> MakeFact(SeriesBook& book, const std::string& section, 
   auto supplied = book.Supplied(indicator, breakdown, year);
   if (!supplied.ok()) return supplied.status();
   f.set_supplied(*supplied);
+  // A local measure (the council sends it with its returns) the council did not send for
+  // the year before: say so rather than only "not available".
+  if (*supplied && !f.previous().has_value() && f.previous().missing().empty())
+    f.mutable_previous()->set_missing("not supplied");
   return f;
 }
 

@@ -211,6 +211,17 @@ v1::Finding MakeFinding(const std::string& section, const std::string& area, con
 
 }  // namespace
 
+const std::vector<SectionInfo>& SelfAssessmentSections() {
+  static const auto* k = [] {
+    auto* out = new std::vector<SectionInfo>;
+    for (const auto& s : Sections()) {
+      out->push_back({s.id, s.title, std::vector<std::string>(s.indicators.begin(), s.indicators.end())});
+    }
+    return out;
+  }();
+  return *k;
+}
+
 std::optional<v1::ComparatorValue> RuleComparator(const v1::AssessedIndicator& a) {
   const std::vector<v1::ComparatorValue> published = PublishedComparators(a.dfe());
   auto usable = [](const v1::ComparatorValue& c) {

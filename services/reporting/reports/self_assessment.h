@@ -54,6 +54,15 @@ std::optional<v1::ComparatorValue> RuleComparator(const v1::AssessedIndicator& a
 // DirectionOfTravel), polarity, comparators, DfE's published figures and target.
 FindingCall ClassifyFinding(const v1::AssessedIndicator& a);
 
+// The self-assessment's evidence sections in order (front door, CIN and CP, looked after,
+// care leavers, adoption, workforce, finance) with their indicators: the dashboard's
+// areas are the same.
+struct SectionInfo {
+  std::string id, title;
+  std::vector<std::string> indicators;
+};
+const std::vector<SectionInfo>& SelfAssessmentSections();
+
 // INVALID_ARGUMENT when `year` is not a financial year; metrics errors pass through.
 // `returns` may be null: the data-quality section then says it is not available.
 // Ingestion errors do not fail the report: the section says what went wrong.

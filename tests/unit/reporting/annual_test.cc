@@ -262,6 +262,9 @@ TEST(AnnualReportTest, OtherLocalMeasuresComeFromGetValues) {
   EXPECT_EQ(overspend->section(), "Other local measures");
   EXPECT_TRUE(overspend->supplied());
   EXPECT_EQ(overspend->value().value(), 5670000);
+  // Not sent for 2014-15: the report says the council did not supply it.
+  EXPECT_FALSE(overspend->previous().has_value());
+  EXPECT_EQ(overspend->previous().missing(), "not supplied");
   ASSERT_NE(FactOf(r, "nrpf_cases"), nullptr);
   // A supplied measure already quoted is not repeated.
   int visits = 0;

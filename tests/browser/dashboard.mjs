@@ -1,0 +1,136 @@
+// Run by tests/browser/dashboard_test.sh: node dashboard.mjs URL CHROMIUM NODE_MODULES
+// Exits 1 naming every page and check that failed.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const [base, chromium, modules] = process.argv.slice(2);
+const require = createRequire(path.resolve(modules, 'x.js'));
+const puppeteer = require('puppeteer-core');
+const axeSource = fs.readFileSync(path.join(modules, 'axe-core', 'axe.min.js'), 'utf8');
+
+// Each page, with how many charts and tables it must show at least.
+const pages = [
+  { path: '/', charts: 0, tables: 0 },
+  { path: '/la?la=301', charts: 40, tables: 1 },
+  { path: '/la?la=301&area=looked_after', charts: 5, tables: 1 },
+  { path: '/indicator?la=301&indicator=cpp_rate', charts: 1, tables: 2 },
+  { path: '/indicator?la=301&indicator=lac_month_end', charts: 1, tables: 1 },
+  { path: '/compare?la=301&las=301,302&indicators=cpp_rate,referrals', charts: 2, tables: 2 },
+  { path: '/quality?la=301', charts: 0, tables: 3 },
+  { path: '/reports?la=301', charts: 0, tables: 1 },
+];
+
+const failures = [];
+const fail = (page, what) => failures.push(`${page}: ${what}`);
+
+const args = ['--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'];
+if (process.getuid && process.getuid() === 0) args.push('--no-sandbox');   // Chromium refuses root otherwise
+const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args });
+try {
+  for (const spec of pages) {
+    const page = await browser.newPage();
+    // axe is injected as a script: the pages' own policy allows only their own scripts.
+    await page.setBypassCSP(true);
+    await page.setViewport({ width: 1280, height: 900 });
+    const problems = [];
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+    page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+    page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+    page.on('request', (r) => {
+      if (!r.url().startsWith(base) && !r.url().startsWith('data:')) problems.push(`external request: ${r.url()}`);
+    });
+    const response = await page.goto(base.replace(/\/$/, '') + spec.path, { waitUntil: 'networkidle0' });
+    if (response.status() !== 200) fail(spec.path, `HTTP ${response.status()}`);
+    for (const p of problems) fail(spec.path, p);
+
+    // Charts and tables, each chart with a text alternative, each table with header cells.
+    const shape = await page.evaluate(() => {
+      const svgs = [...document.querySelectorAll('svg')];
+      const unnamed = svgs.filter((s) => s.getAttribute('role') !== 'img' ||
+        !(s.getAttribute('aria-label') || s.getAttribute('aria-labelledby') || s.querySelector('title'))).length;
+      const tables = [...document.querySelectorAll('table')];
+      const headless = tables.filter((t) => !t.querySelector('th[scope]') || !t.querySelector('caption')).length;
+      return { charts: svgs.length, unnamed, tables: tables.length, headless };
+    });
+    if (shape.charts < spec.charts) fail(spec.path, `${shape.charts} charts, expected at least ${spec.charts}`);
+    if (shape.tables < spec.tables) fail(spec.path, `${shape.tables} tables, expected at least ${spec.tables}`);
+    if (shape.unnamed) fail(spec.path, `${shape.unnamed} charts without a text alternative`);
+    if (shape.headless) fail(spec.path, `${shape.headless} tables without a caption or th scope`);
+
+    // Keyboard only: Tab from the top reaches every control, the skip link first.
+    const controls = await page.evaluate(() => {
+      const all = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, [tabindex]')]
+        .filter((e) => e.tabIndex >= 0 && !e.disabled && e.getClientRects().length > 0 || e.classList.contains('skip'));
+      all.forEach((e, i) => e.setAttribute('data-kb', String(i)));
+      return all.length;
+    });
+    const reached = new Set();
+    let first = null;
+    for (let i = 0; i < controls + 5; ++i) {
+      await page.keyboard.press('Tab');
+      const k = await page.evaluate(() => document.activeElement?.getAttribute('data-kb'));
+      if (first === null) first = await page.evaluate(() => document.activeElement?.className);
+      if (k !== null && k !== undefined) reached.add(k);
+    }
+    if (first !== 'skip') fail(spec.path, `the first Tab stop is "${first}", not the skip link`);
+    if (reached.size < controls) fail(spec.path, `Tab reached ${reached.size} of ${controls} controls`);
+
+    // axe-core: no WCAG 2.0, 2.1 or 2.2 A/AA violation.
+    await page.addScriptTag({ content: axeSource });
+    const result = await page.evaluate(async () => {
+      // eslint-disable-next-line no-undef
+      const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+      return {
+        passes: r.passes.length,
+        violations: r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`),
+      };
+    });
+    if (result.passes < 10) fail(spec.path, `axe checked only ${result.passes} rules: did it run?`);
+    for (const v of result.violations) fail(spec.path, `axe: ${v}`);
+
+    // The script's enhancement works: a chart's figures hide and show again.
+    if (spec.path.startsWith('/indicator')) {
+      const toggled = await page.evaluate(() => {
+        const b = document.querySelector('button.toggle');
+        if (!b) return 'no button';
+        const region = document.getElementById(b.getAttribute('aria-controls'));
+        b.click();
+        const hidden = region.hidden && b.getAttribute('aria-expanded') === 'false';
+        b.click();
+        return hidden && !region.hidden ? 'ok' : 'did not toggle';
+      });
+      if (toggled !== 'ok') fail(spec.path, `show/hide figures: ${toggled}`);
+    }
+
+    // The compare page's CSV download is the API's CSV of each LA and indicator.
+    if (spec.path.startsWith('/compare')) {
+      const same = await page.evaluate(async () => {
+        const link = document.querySelector('a[download]');
+        if (!link) return 'no download link';
+        const download = await (await fetch(link.href)).text();
+        let api = '';
+        for (const ind of ['cpp_rate', 'referrals']) {
+          for (const la of ['301', '302']) {
+            const r = await fetch(`/api/v1/series?la=${la}&indicator=${ind}&comparators=false`, { headers: { Accept: 'text/csv' } });
+            if (r.status === 404) continue;   // no data loaded for the LA
+            const text = await r.text();
+            api += api ? text.slice(text.indexOf('\r\n') + 2) : text;
+          }
+        }
+        return download === api ? 'ok' : `differs: ${download.length} vs ${api.length} bytes`;
+      });
+      if (same !== 'ok') fail(spec.path, `CSV download: ${same}`);
+    }
+    await page.close();
+    console.log(`checked ${spec.path}: ${shape.charts} charts, ${shape.tables} tables, ${controls} controls`);
+  }
+} finally {
+  await browser.close();
+}
+if (failures.length) {
+  console.error(failures.join('\n'));
+  process.exit(1);
+}
+console.log('every page passed');

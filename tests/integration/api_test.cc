@@ -1,0 +1,895 @@
+// Reporting's HTTPS listener (--http-listen): the JSON API against its OpenAPI document
+// and against the gRPC answers to the same questions, CSV, tokens and roles, parameters,
+// and the audit log. The three servers run as processes with TLS and tokens on the
+// synthetic borough's data (carestat run), as production runs them.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
+#include <grpcpp/grpcpp.h>
+#include <httplib.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "carestat/v1/ingestion.pb.h"
+#include "carestat/v1/metrics.grpc.pb.h"
+#include "carestat/v1/reporting.grpc.pb.h"
+#include "services/common/csv.h"
+#include "services/common/security.h"
+#include "tests/integration/test_util.h"
+
+namespace carestat {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Value;
+
+struct Token {
+  std::string token, line;
+};
+
+Token MakeToken(const std::string& principal, const std::string& roles) {
+  CommandResult r = RunCommand({CarestatBin(), "token", "--principal", principal, "--roles", roles});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  Token t;
+  for (absl::string_view l : absl::StrSplit(r.out, '\n')) {
+    if (absl::StartsWith(l, "cst_")) t.token = std::string(l);
+    if (l.size() > 65 && l[64] == ' ') t.line = std::string(l);
+  }
+  return t;
+}
+
+Value ParseJson(const std::string& text) {
+  Value v;
+  auto s = google::protobuf::util::JsonStringToMessage(text, &v);
+  EXPECT_TRUE(s.ok()) << s.message() << "\n" << text.substr(0, 500);
+  return v;
+}
+
+const Value* Field(const Value& v, const std::string& name) {
+  if (v.kind_case() != Value::kStructValue) return nullptr;
+  auto it = v.struct_value().fields().find(name);
+  return it == v.struct_value().fields().end() ? nullptr : &it->second;
+}
+
+// ---- the OpenAPI schema check: type, required, properties, items, enum, $ref ----
+
+const Value& Resolve(const Value& doc, const Value& schema) {
+  const Value* ref = Field(schema, "$ref");
+  if (!ref) return schema;
+  const Value* v = &doc;
+  for (absl::string_view part : absl::StrSplit(ref->string_value().substr(2), '/')) {
+    v = Field(*v, std::string(part));
+    if (!v) {
+      static const Value kMissing;
+      ADD_FAILURE() << "dangling $ref " << ref->string_value();
+      return kMissing;
+    }
+  }
+  return Resolve(doc, *v);
+}
+
+void Check(const Value& doc, const Value& schema_in, const Value& v, const std::string& where,
+           std::vector<std::string>* errors) {
+  const Value& schema = Resolve(doc, schema_in);
+  const Value* type = Field(schema, "type");
+  if (!type) return;
+  const std::string t = type->string_value();
+  auto fail = [&](const std::string& what) { errors->push_back(where + ": " + what); };
+  if (t == "object") {
+    if (v.kind_case() != Value::kStructValue) return fail("not an object");
+    if (const Value* req = Field(schema, "required")) {
+      for (const auto& r : req->list_value().values()) {
+        if (!v.struct_value().fields().count(r.string_value())) fail("required property '" + r.string_value() + "' missing");
+      }
+    }
+    const Value* props = Field(schema, "properties");
+    const Value* extra = Field(schema, "additionalProperties");
+    for (const auto& [name, value] : v.struct_value().fields()) {
+      const Value* p = props ? Field(*props, name) : nullptr;
+      if (p) Check(doc, *p, value, where + "." + name, errors);
+      else if (extra && extra->kind_case() == Value::kStructValue) Check(doc, *extra, value, where + "." + name, errors);
+      else if (extra && extra->kind_case() == Value::kBoolValue && !extra->bool_value()) {
+        fail("property '" + name + "' is not in the document");
+      }
+    }
+  } else if (t == "array") {
+    if (v.kind_case() != Value::kListValue) return fail("not an array");
+    const Value* items = Field(schema, "items");
+    int i = 0;
+    for (const auto& item : v.list_value().values()) {
+      if (items) Check(doc, *items, item, absl::StrCat(where, "[", i, "]"), errors);
+      ++i;
+    }
+  } else if (t == "string") {
+    if (v.kind_case() != Value::kStringValue) return fail("not a string");
+    if (const Value* e = Field(schema, "enum")) {
+      bool found = false;
+      for (const auto& x : e->list_value().values()) found = found || x.string_value() == v.string_value();
+      if (!found) fail("'" + v.string_value() + "' is not in the enum");
+    }
+  } else if (t == "integer") {
+    if (v.kind_case() != Value::kNumberValue || v.number_value() != static_cast<double>(static_cast<int64_t>(v.number_value())))
+      fail("not an integer");
+  } else if (t == "number") {
+    if (v.kind_case() != Value::kNumberValue) fail("not a number");
+  } else if (t == "boolean") {
+    if (v.kind_case() != Value::kBoolValue) fail("not a boolean");
+  }
+}
+
+// ---- the component schemas as protobuf's JSON mapping prints each message ----
+
+Value Str(const std::string& s) {
+  Value v;
+  v.set_string_value(s);
+  return v;
+}
+
+Value Obj(std::initializer_list<std::pair<std::string, Value>> fields) {
+  Value v;
+  auto* m = v.mutable_struct_value()->mutable_fields();
+  for (const auto& [k, x] : fields) (*m)[k] = x;
+  return v;
+}
+
+Value ScalarSchema(const FieldDescriptor* f) {
+  switch (f->type()) {
+    case FieldDescriptor::TYPE_STRING: return Obj({{"type", Str("string")}});
+    case FieldDescriptor::TYPE_BYTES: return Obj({{"type", Str("string")}, {"format", Str("byte")}});
+    case FieldDescriptor::TYPE_BOOL: return Obj({{"type", Str("boolean")}});
+    case FieldDescriptor::TYPE_DOUBLE:
+    case FieldDescriptor::TYPE_FLOAT: return Obj({{"type", Str("number")}});
+    case FieldDescriptor::TYPE_INT64:
+    case FieldDescriptor::TYPE_UINT64:
+    case FieldDescriptor::TYPE_SINT64:
+    case FieldDescriptor::TYPE_FIXED64:
+    case FieldDescriptor::TYPE_SFIXED64:
+      // Protobuf's JSON mapping prints 64-bit integers as strings.
+      return Obj({{"type", Str("string")}, {"format", Str("int64")}});
+    case FieldDescriptor::TYPE_ENUM: {
+      Value names;
+      for (int i = 0; i < f->enum_type()->value_count(); ++i) {
+        *names.mutable_list_value()->add_values() = Str(f->enum_type()->value(i)->name());
+      }
+      return Obj({{"type", Str("string")}, {"enum", names}});
+    }
+    case FieldDescriptor::TYPE_MESSAGE:
+    case FieldDescriptor::TYPE_GROUP:
+      return Obj({{"$ref", Str("#/components/schemas/" + f->message_type()->name())}});
+    default: return Obj({{"type", Str("integer")}, {"format", Str("int32")}});
+  }
+}
+
+Value MessageSchema(const Descriptor* d) {
+  Value props, required;
+  props.mutable_struct_value();
+  required.mutable_list_value();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const FieldDescriptor* f = d->field(i);
+    Value s;
+    if (f->is_map()) {
+      s = Obj({{"type", Str("object")}, {"additionalProperties", ScalarSchema(f->message_type()->map_value())}});
+    } else if (f->is_repeated()) {
+      s = Obj({{"type", Str("array")}, {"items", ScalarSchema(f)}});
+    } else {
+      s = ScalarSchema(f);
+    }
+    (*props.mutable_struct_value()->mutable_fields())[f->name()] = s;
+    // always_print_primitive_fields: every field without presence is always printed.
+    if (!f->has_presence()) *required.mutable_list_value()->add_values() = Str(f->name());
+  }
+  Value no;
+  no.set_bool_value(false);
+  Value out = Obj({{"type", Str("object")}, {"properties", props}, {"additionalProperties", no}});
+  if (required.list_value().values_size()) (*out.mutable_struct_value()->mutable_fields())["required"] = required;
+  return out;
+}
+
+void CollectSchemas(const Descriptor* d, std::map<std::string, Value>* out) {
+  if (out->count(d->name())) return;
+  (*out)[d->name()] = MessageSchema(d);
+  for (int i = 0; i < d->field_count(); ++i) {
+    const FieldDescriptor* f = d->field(i);
+    if (f->is_map()) continue;   // map values here are scalars
+    if (f->message_type()) CollectSchemas(f->message_type(), out);
+  }
+}
+
+std::map<std::string, Value> ExpectedSchemas() {
+  std::map<std::string, Value> out;
+  for (const Descriptor* d : {v1::ListIndicatorsResponse::descriptor(), v1::GetSeriesResponse::descriptor(),
+                              v1::GetBenchmarkResponse::descriptor(), v1::ListReturnsResponse::descriptor(),
+                              v1::AnnualReport::descriptor(), v1::SelfAssessment::descriptor()}) {
+    CollectSchemas(d, &out);
+  }
+  return out;
+}
+
+// ---- the servers ----
+
+struct Response {
+  int status = 0;
+  std::string body, type, disposition, www_authenticate;
+};
+
+class ApiTest : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    // A server that refuses the handshake closes the socket under the client's write.
+    ::signal(SIGPIPE, SIG_IGN);
+    dir_ = new std::string(MakeTempDir("api"));
+    const std::string& dir = *dir_;
+    CommandResult synth = RunCommand({CarestatBin(), "synth", "--profile", "barking-and-dagenham", "--out", dir + "/inbox"});
+    ASSERT_EQ(synth.exit_code, 0) << synth.err;
+    CommandResult run = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data",
+                                    dir + "/data"});
+    ASSERT_LE(run.exit_code, 1) << run.err;
+    CommandResult c = RunCommand({CarestatBin(), "certs", "--out", dir + "/certs"});
+    ASSERT_EQ(c.exit_code, 0) << c.err;
+    tokens_ = new std::map<std::string, Token>{{"read", MakeToken("dashboard", "read")},
+                                                {"ingest", MakeToken("uploader", "ingest")},
+                                                {"service", MakeToken("metrics", "service")},
+                                                {"reporter", MakeToken("reporter", "read")},
+                                                {"revoked", MakeToken("former", "read")}};
+    std::string file;
+    for (const auto& [name, t] : *tokens_) absl::StrAppend(&file, t.line, name == "revoked" ? " revoked" : "", "\n");
+    // The client certificate `carestat certs` made (CN carestat) stands for a read principal.
+    file += "cert:carestat analyst read\n";
+    WriteAll(dir + "/tokens", file);
+    WriteAll(dir + "/metrics.token", (*tokens_)["service"].token + "\n");
+    WriteAll(dir + "/reporter.token", (*tokens_)["reporter"].token + "\n");
+    for (const char* f : {"/tokens", "/metrics.token", "/reporter.token"}) ::chmod((dir + f).c_str(), 0600);
+    const std::vector<std::string> tls = {"--tls-cert", dir + "/certs/server.pem", "--tls-key",
+                                          dir + "/certs/server.key", "--tokens", dir + "/tokens"};
+    auto with = [&](std::vector<std::string> v) {
+      v.insert(v.end(), tls.begin(), tls.end());
+      return v;
+    };
+    ing_ = new ServerProcess(with({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir + "/data/ingestion"}));
+    ASSERT_TRUE(ing_->Start());
+    met_ = new ServerProcess(with({ServerBin("metrics"), "--listen", "127.0.0.1:0", "--data", dir + "/data/metrics",
+                                   "--ingestion", ing_->address(), "--tls-ca", dir + "/certs/ca.pem", "--token-file",
+                                   dir + "/metrics.token"}));
+    ASSERT_TRUE(met_->Start());
+    rep_ = new ServerProcess(with({ServerBin("reporting"), "--listen", "127.0.0.1:0", "--metrics", met_->address(),
+                                   "--http-listen", "127.0.0.1:0", "--audit-log", dir + "/reporting-audit.jsonl",
+                                   "--tls-ca", dir + "/certs/ca.pem", "--token-file", dir + "/reporter.token"}));
+    ASSERT_TRUE(rep_->Start());
+    const std::string line = rep_->ReadLine();
+    // "carestat-reporting HTTP listening on 127.0.0.1:PORT https://127.0.0.1:PORT/"
+    ASSERT_TRUE(absl::StartsWith(line, "carestat-reporting HTTP listening on 127.0.0.1:")) << line;
+    const std::string rest = line.substr(std::string("carestat-reporting HTTP listening on 127.0.0.1:").size());
+    http_port_ = std::stoi(rest.substr(0, rest.find(' ')));
+    ASSERT_GT(http_port_, 0);
+    EXPECT_EQ(rest.substr(rest.find(' ') + 1), absl::StrCat("https://127.0.0.1:", http_port_, "/"));
+    doc_ = new Value(ParseJson(ReadAll(std::string(CARESTAT_SOURCE_DIR) + "/services/reporting/web/openapi.json")));
+  }
+
+  static void TearDownTestSuite() {
+    for (ServerProcess* p : {rep_, met_, ing_}) {
+      if (p) {
+        EXPECT_EQ(p->Stop(), 0);
+      }
+      delete p;
+    }
+    rep_ = met_ = ing_ = nullptr;
+  }
+
+  static Response Get(const std::string& path, const std::string& token, const std::string& accept = "") {
+    httplib::SSLClient cli("127.0.0.1", http_port_);
+    cli.set_ca_cert_path((*dir_ + "/certs/ca.pem").c_str());
+    cli.enable_server_certificate_verification(true);
+    cli.set_read_timeout(120, 0);
+    httplib::Headers h;
+    if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
+    if (!accept.empty()) h.emplace("Accept", accept);
+    auto res = cli.Get(path.c_str(), h);
+    Response r;
+    if (!res) {
+      ADD_FAILURE() << "GET " << path << ": " << httplib::to_string(res.error());
+      return r;
+    }
+    r.status = res->status;
+    r.body = res->body;
+    r.type = res->get_header_value("Content-Type");
+    r.disposition = res->get_header_value("Content-Disposition");
+    r.www_authenticate = res->get_header_value("WWW-Authenticate");
+    return r;
+  }
+  static Response Read(const std::string& path, const std::string& accept = "") {
+    return Get(path, (*tokens_)["read"].token, accept);
+  }
+
+  static std::shared_ptr<grpc::Channel> GrpcChannel(const std::string& address) {
+    ClientSecurity cs;
+    cs.tls_ca = *dir_ + "/certs/ca.pem";
+    cs.token = (*tokens_)["read"].token;
+    return *Dial(address, cs);
+  }
+
+  // The response checked against the document: the path and status are listed, and the
+  // body has the listed media type's schema.
+  static void ExpectMatchesDocument(const std::string& path, const Response& r) {
+    const Value* paths = Field(*doc_, "paths");
+    ASSERT_NE(paths, nullptr);
+    const Value* op = Field(*paths, path);
+    ASSERT_NE(op, nullptr) << path << " is not in openapi.json";
+    op = Field(*op, "get");
+    ASSERT_NE(op, nullptr) << path;
+    const Value* resp = Field(*Field(*op, "responses"), std::to_string(r.status));
+    ASSERT_NE(resp, nullptr) << path << " answered " << r.status << ", which the document does not list: " << r.body;
+    const Value* content = Field(*resp, "content");
+    if (!content) return;
+    const std::string media = r.type.substr(0, r.type.find(';'));
+    const Value* m = Field(*content, media);
+    ASSERT_NE(m, nullptr) << path << " " << r.status << ": media type " << media << " is not listed";
+    if (media != "application/json") return;
+    std::vector<std::string> errors;
+    Check(*doc_, *Field(*m, "schema"), ParseJson(r.body), path, &errors);
+    EXPECT_TRUE(errors.empty()) << path << " " << r.status << ":\n" << absl::StrJoin(errors, "\n");
+  }
+
+  static inline std::string* dir_ = nullptr;
+  static inline std::map<std::string, Token>* tokens_ = nullptr;
+  static inline ServerProcess *ing_ = nullptr, *met_ = nullptr, *rep_ = nullptr;
+  static inline int http_port_ = 0;
+  static inline Value* doc_ = nullptr;
+};
+
+TEST_F(ApiTest, DocumentIsServedAndItsSchemasAreTheProtobufJsonMapping) {
+  Response r = Get("/api/v1/openapi.json", "");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, ReadAll(std::string(CARESTAT_SOURCE_DIR) + "/services/reporting/web/openapi.json"));
+  Value served = ParseJson(r.body);
+  ASSERT_NE(Field(served, "openapi"), nullptr);
+  EXPECT_TRUE(absl::StartsWith(Field(served, "openapi")->string_value(), "3."));
+  // Every response message's schema is what protobuf's JSON mapping prints for it.
+  const std::map<std::string, Value> expected = ExpectedSchemas();
+  if (const char* out = std::getenv("CARESTAT_WRITE_OPENAPI_SCHEMAS")) {
+    Value all;
+    for (const auto& [name, s] : expected) (*all.mutable_struct_value()->mutable_fields())[name] = s;
+    std::string json;
+    google::protobuf::util::JsonPrintOptions o;
+    o.add_whitespace = true;
+    (void)google::protobuf::util::MessageToJsonString(all, &json, o);
+    WriteAll(out, json);
+  }
+  const Value* schemas = Field(*Field(served, "components"), "schemas");
+  ASSERT_NE(schemas, nullptr);
+  for (const auto& [name, s] : expected) {
+    const Value* got = Field(*schemas, name);
+    ASSERT_NE(got, nullptr) << "components.schemas." << name << " is missing";
+    std::string diff;
+    google::protobuf::util::MessageDifferencer d;
+    d.ReportDifferencesToString(&diff);
+    EXPECT_TRUE(d.Compare(s, *got)) << "components.schemas." << name
+                                    << " differs from the proto (regenerate with CARESTAT_WRITE_OPENAPI_SCHEMAS=FILE): "
+                                    << diff;
+  }
+}
+
+TEST_F(ApiTest, EveryEndpointAnswersAsTheDocumentSays) {
+  struct Case {
+    std::string path, query;
+    int status;
+    std::string token = "read";
+  };
+  const std::vector<Case> cases = {
+      {"/api/v1/indicators", "", 200},
+      {"/api/v1/series", "?la=301&indicator=referrals", 200},
+      {"/api/v1/series", "?la=301&indicator=lac_month_end&monthly=true&from=2015-16&to=2015-16", 200},
+      {"/api/v1/series", "?la=301&indicator=referral_rate&comparators=false", 200},
+      {"/api/v1/series", "?la=3O1&indicator=referrals", 400},
+      {"/api/v1/series", "?la=301", 400},
+      {"/api/v1/series", "?la=301&indicator=referrals", 401, ""},
+      {"/api/v1/series", "?la=301&indicator=referrals", 403, "ingest"},
+      {"/api/v1/series", "?la=999&indicator=referrals", 404},
+      {"/api/v1/benchmark", "?la=301", 200},
+      {"/api/v1/benchmark", "?la=301&indicator=referral_rate&year=2015-16", 200},
+      {"/api/v1/benchmark", "?la=301&year=2015", 400},
+      {"/api/v1/returns", "?la=301", 200},
+      {"/api/v1/returns", "", 400},
+      {"/api/v1/reports/annual", "?la=301&year=2015-16", 200},
+      {"/api/v1/reports/annual", "?la=301&year=2015-16&format=csv", 200},
+      {"/api/v1/reports/annual", "?la=301&year=2015-16&format=pdf", 400},
+      {"/api/v1/reports/self-assessment", "?la=301&year=2015-16", 200},
+      {"/api/v1/reports/self-assessment", "?la=301&year=2015-16&format=md", 200},
+      {"/api/v1/reports/self-assessment", "?la=301", 400, "revoked"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.path + c.query);
+    Response r = Get(c.path + c.query, c.token.empty() ? "" : (*tokens_)[c.token].token);
+    EXPECT_EQ(r.status, c.status == 400 && c.token == "revoked" ? 401 : c.status) << r.body.substr(0, 300);
+    ExpectMatchesDocument(c.path, r);
+  }
+}
+
+TEST_F(ApiTest, JsonIsTheGrpcAnswerToTheSameQuestion) {
+  auto metrics = v1::Metrics::NewStub(GrpcChannel(met_->address()));
+  auto reporting = v1::Reporting::NewStub(GrpcChannel(rep_->address()));
+  auto expect_same = [](const google::protobuf::Message& grpc_answer, const std::string& http_body,
+                        google::protobuf::Message* parsed) {
+    auto s = google::protobuf::util::JsonStringToMessage(http_body, parsed);
+    ASSERT_TRUE(s.ok()) << s.message();
+    std::string diff;
+    google::protobuf::util::MessageDifferencer d;
+    d.ReportDifferencesToString(&diff);
+    // A neighbours' average computed on request carries the time it was computed.
+    d.IgnoreField(v1::IndicatorPoint::descriptor()->FindFieldByName("computed_unix_ms"));
+    EXPECT_TRUE(d.Compare(grpc_answer, *parsed)) << diff;
+  };
+  auto ctx = [](grpc::ClientContext* c) { c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120)); };
+  {
+    grpc::ClientContext c;
+    ctx(&c);
+    v1::GetSeriesRequest req;
+    req.set_la("301");
+    req.set_indicator("cpp_rate");
+    req.set_from("2011-12");
+    req.set_with_comparators(true);
+    v1::GetSeriesResponse want, got;
+    ASSERT_TRUE(metrics->GetSeries(&c, req, &want).ok());
+    ASSERT_GT(want.points_size(), 0);
+    Response r = Read("/api/v1/series?la=301&indicator=cpp_rate&from=2011-12");
+    ASSERT_EQ(r.status, 200) << r.body;
+    expect_same(want, r.body, &got);
+  }
+  {
+    grpc::ClientContext c;
+    ctx(&c);
+    v1::GetSeriesRequest req;
+    req.set_la("301");
+    req.set_indicator("referrals");
+    req.set_monthly(true);
+    req.set_with_comparators(true);
+    v1::GetSeriesResponse want, got;
+    ASSERT_TRUE(metrics->GetSeries(&c, req, &want).ok());
+    ASSERT_GT(want.points_size(), 12);
+    for (const auto& p : want.points()) EXPECT_EQ(p.period().kind(), v1::Period::MONTH);
+    Response r = Read("/api/v1/series?la=301&indicator=referrals&monthly=true");
+    ASSERT_EQ(r.status, 200) << r.body;
+    expect_same(want, r.body, &got);
+  }
+  {
+    grpc::ClientContext c;
+    ctx(&c);
+    v1::GetBenchmarkRequest req;
+    req.set_la("301");
+    v1::GetBenchmarkResponse want, got;
+    ASSERT_TRUE(metrics->GetBenchmark(&c, req, &want).ok());
+    Response r = Read("/api/v1/benchmark?la=301");
+    ASSERT_EQ(r.status, 200) << r.body;
+    expect_same(want, r.body, &got);
+  }
+  {
+    grpc::ClientContext c;
+    ctx(&c);
+    v1::ListIndicatorsResponse want, got;
+    ASSERT_TRUE(metrics->ListIndicators(&c, v1::ListIndicatorsRequest(), &want).ok());
+    Response r = Read("/api/v1/indicators");
+    ASSERT_EQ(r.status, 200) << r.body;
+    expect_same(want, r.body, &got);
+  }
+  {
+    grpc::ClientContext c;
+    ctx(&c);
+    v1::ListReturnsRequest req;
+    req.set_la("301");
+    v1::ListReturnsResponse want, got;
+    ASSERT_TRUE(metrics->ListReturns(&c, req, &want).ok());
+    ASSERT_GT(want.returns_size(), 0);
+    Response r = Read("/api/v1/returns?la=301");
+    ASSERT_EQ(r.status, 200) << r.body;
+    expect_same(want, r.body, &got);
+  }
+  {
+    grpc::ClientContext c;
+    ctx(&c);
+    v1::BuildAnnualReportRequest req;
+    req.set_la("301");
+    req.set_year("2015-16");
+    v1::AnnualReport want, got;
+    ASSERT_TRUE(reporting->BuildAnnualReport(&c, req, &want).ok());
+    Response r = Read("/api/v1/reports/annual?la=301&year=2015-16");
+    ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.body, &got).ok());
+    want.clear_generated_unix_ms();   // when each was built
+    got.clear_generated_unix_ms();
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(want, got));
+  }
+  {
+    grpc::ClientContext c;
+    ctx(&c);
+    v1::BuildSelfAssessmentRequest req;
+    req.set_la("301");
+    req.set_year("2015-16");
+    v1::SelfAssessment want, got;
+    ASSERT_TRUE(reporting->BuildSelfAssessment(&c, req, &want).ok());
+    Response r = Read("/api/v1/reports/self-assessment?la=301&year=2015-16");
+    ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.body, &got).ok());
+    want.clear_generated_unix_ms();
+    got.clear_generated_unix_ms();
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(want, got));
+  }
+}
+
+std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
+  std::istringstream in(text);
+  CsvReader reader(in);
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row;
+  while (reader.Next(&row)) rows.push_back(row);
+  EXPECT_EQ(reader.error(), "");
+  return rows;
+}
+
+TEST_F(ApiTest, CsvOnRequestHoldsTheSameFigures) {
+  Response json = Read("/api/v1/series?la=301&indicator=referral_rate");
+  ASSERT_EQ(json.status, 200);
+  v1::GetSeriesResponse series;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.body, &series).ok());
+  for (const std::string& how : {std::string("accept"), std::string("format")}) {
+    Response csv = how == "accept" ? Read("/api/v1/series?la=301&indicator=referral_rate", "text/csv")
+                                   : Read("/api/v1/series?la=301&indicator=referral_rate&format=csv");
+    ASSERT_EQ(csv.status, 200);
+    EXPECT_TRUE(absl::StartsWith(csv.type, "text/csv")) << csv.type;
+    auto rows = ParseCsv(csv.body);
+    ASSERT_EQ(rows.size(), 1u + series.points_size() + series.comparators_size());
+    EXPECT_EQ(rows[0], (std::vector<std::string>{"entity", "indicator", "breakdown", "period", "value", "numerator",
+                                                 "denominator", "supplied"}));
+    for (int i = 0; i < series.points_size(); ++i) {
+      const auto& p = series.points(i);
+      EXPECT_EQ(rows[i + 1][0], "301");
+      if (p.has_value()) {
+        EXPECT_DOUBLE_EQ(std::stod(rows[i + 1][4]), p.value());
+      } else {
+        EXPECT_EQ(rows[i + 1][4], "");
+      }
+    }
+  }
+  Response bench = Read("/api/v1/benchmark?la=301", "text/csv");
+  ASSERT_EQ(bench.status, 200);
+  auto brows = ParseCsv(bench.body);
+  ASSERT_GT(brows.size(), 10u);
+  for (const auto& row : brows) EXPECT_EQ(row.size(), brows[0].size());
+  Response ind = Read("/api/v1/indicators", "text/csv");
+  ASSERT_EQ(ind.status, 200);
+  v1::ListIndicatorsResponse catalogue;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(Read("/api/v1/indicators").body, &catalogue).ok());
+  auto irows = ParseCsv(ind.body);
+  ASSERT_EQ(irows.size(), 1u + catalogue.indicators_size());
+  EXPECT_EQ(irows[1][0], catalogue.indicators(0).id());
+}
+
+TEST_F(ApiTest, TokensAndRolesAsForGrpcAndEveryRequestAudited) {
+  Response none = Get("/api/v1/indicators", "");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_NE(none.body.find("missing credentials"), std::string::npos) << none.body;
+  EXPECT_NE(none.www_authenticate.find("Bearer"), std::string::npos);
+  Response unknown = Get("/api/v1/indicators", "cst_not_a_token_of_this_server_at_all_xxxxxxxxxx");
+  EXPECT_EQ(unknown.status, 401);
+  EXPECT_NE(unknown.body.find("unknown token"), std::string::npos) << unknown.body;
+  Response revoked = Get("/api/v1/indicators", (*tokens_)["revoked"].token);
+  EXPECT_EQ(revoked.status, 401);
+  EXPECT_NE(revoked.body.find("revoked"), std::string::npos) << revoked.body;
+  Response wrong_role = Get("/api/v1/series?la=301&indicator=referrals", (*tokens_)["ingest"].token);
+  EXPECT_EQ(wrong_role.status, 403);
+  EXPECT_NE(wrong_role.body.find("needs the role"), std::string::npos) << wrong_role.body;
+  EXPECT_EQ(Read("/api/v1/series?la=301&indicator=referrals").status, 200);
+  // Every request has its audit line: who, what, the LA, the HTTP status; never a token.
+  const std::string audit = ReadAll(*dir_ + "/reporting-audit.jsonl");
+  auto has_line = [&](const std::vector<std::string>& parts) {
+    for (absl::string_view line : absl::StrSplit(audit, '\n')) {
+      bool all = !line.empty();
+      for (const auto& p : parts) all = all && line.find(p) != absl::string_view::npos;
+      if (all) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has_line({"\"principal\":\"dashboard\"", "\"method\":\"GET /api/v1/series\"", "\"la\":\"301\"",
+                        "\"outcome\":\"OK\"", "\"http_status\":200"}))
+      << audit;
+  EXPECT_TRUE(has_line({"\"principal\":\"uploader\"", "GET /api/v1/series", "\"outcome\":\"PERMISSION_DENIED\"",
+                        "\"http_status\":403", "\"reason\":\"role not allowed\""}))
+      << audit;
+  EXPECT_TRUE(has_line({"\"principal\":\"-\"", "GET /api/v1/indicators", "\"http_status\":401",
+                        "\"reason\":\"missing credentials\""}))
+      << audit;
+  for (const auto& [name, t] : *tokens_) EXPECT_EQ(audit.find(t.token), std::string::npos) << name;
+}
+
+TEST_F(ApiTest, ABadParameterIsA400NamingIt) {
+  struct Case {
+    std::string query, named;
+  };
+  // An LA without data is metrics' NOT_FOUND, its message kept; an unknown path is 404 too.
+  Response no_data = Read("/api/v1/series?la=999&indicator=referrals");
+  EXPECT_EQ(no_data.status, 404);
+  EXPECT_NE(no_data.body.find("no data for LA 999"), std::string::npos) << no_data.body;
+  Response no_route = Read("/api/v1/nothing");
+  EXPECT_EQ(no_route.status, 404);
+  EXPECT_NE(no_route.body.find("no such page or API route"), std::string::npos) << no_route.body;
+  for (const Case& c : std::vector<Case>{
+           {"/api/v1/series?la=30&indicator=referrals", "'la'"},
+           {"/api/v1/series?la=301&indicator=Referrals!", "'indicator'"},
+           {"/api/v1/series?la=301&indicator=no_such_indicator", "'no_such_indicator'"},
+           {"/api/v1/series?la=301&indicator=referrals&from=2015", "'from'"},
+           {"/api/v1/series?la=301&indicator=referrals&monthly=yes", "'monthly'"},
+           {"/api/v1/series?la=301&indicator=referral_rate&monthly=true", "not computed per month"},
+           {"/api/v1/series?la=301&indicator=referrals&colour=red", "'colour'"},
+           {"/api/v1/series?indicator=referrals", "'la'"},
+           {"/api/v1/series?la=301&la=302&indicator=referrals", "'la'"},
+           {"/api/v1/benchmark?la=301&year=16-17", "'year'"},
+           {"/api/v1/reports/annual?la=301&year=2015-16&format=pdf", "'format'"},
+           {"/api/v1/reports/annual?la=301&year=2015-16&publish=maybe", "'publish'"},
+           {"/api/v1/indicators?format=xml", "'format'"},
+       }) {
+    Response r = Read(c.query);
+    EXPECT_EQ(r.status, 400) << c.query << ": " << r.body;
+    Value v = ParseJson(r.body);
+    const Value* e = Field(v, "error");
+    ASSERT_NE(e, nullptr) << r.body;
+    EXPECT_NE(Field(*e, "message")->string_value().find(c.named), std::string::npos) << c.query << ": " << r.body;
+  }
+}
+
+TEST_F(ApiTest, ReportsInEveryFormatTheServiceRenders) {
+  for (const std::string kind : {"annual", "self-assessment"}) {
+    for (const std::string format : {"json", "csv", "html", "md", "xlsx", "docx"}) {
+      SCOPED_TRACE(kind + " " + format);
+      Response r = Read(absl::StrCat("/api/v1/reports/", kind, "?la=301&year=2015-16&format=", format));
+      ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+      ASSERT_FALSE(r.body.empty());
+      if (format == "json") {
+        EXPECT_TRUE(Field(ParseJson(r.body), "la") != nullptr);
+      }
+      if (format == "html") {
+        EXPECT_NE(r.body.find("<html"), std::string::npos);
+      }
+      if (format == "xlsx" || format == "docx") {
+        EXPECT_EQ(r.body.substr(0, 2), "PK");   // a zip
+        EXPECT_NE(r.disposition.find("301-2015-16-"), std::string::npos) << r.disposition;
+      }
+      if (format == "csv") {
+        EXPECT_GT(ParseCsv(r.body).size(), 5u);
+      }
+    }
+  }
+  // publish=true applies DfE's disclosure control, as carestat report --publish.
+  Response published = Read("/api/v1/reports/annual?la=301&year=2015-16&format=json&publish=true");
+  ASSERT_EQ(published.status, 200);
+  EXPECT_NE(published.body.find("\"suppressed\": true"), std::string::npos);
+}
+
+int Count(const std::string& s, const std::string& what) {
+  int n = 0;
+  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
+  return n;
+}
+
+// The dashboard's pages: served with a read token, landmarks and a skip link, every chart
+// with a text alternative and a table with header cells, nothing fetched from elsewhere.
+// (The browser checks, keyboard and axe, are not written yet: docs/DASHBOARD.md.)
+TEST_F(ApiTest, DashboardPagesAreServedWholeAndAccessibleInMarkup) {
+  const std::vector<std::string> pages = {"/", "/la?la=301", "/la?la=301&area=front_door",
+                                          "/indicator?la=301&indicator=referrals",
+                                          "/indicator?la=301&indicator=lac_month_end",
+                                          "/indicator?la=301&indicator=cpp_rate",
+                                          "/compare?la=301",
+                                          "/compare?la=301&las=301,302&indicators=cpp_rate,referrals",
+                                          "/quality?la=301",
+                                          "/reports?la=301"};
+  std::map<std::string, std::string> html;
+  for (const auto& p : pages) {
+    SCOPED_TRACE(p);
+    Response r = Read(p);
+    ASSERT_EQ(r.status, 200) << r.body.substr(0, 500);
+    EXPECT_TRUE(absl::StartsWith(r.type, "text/html")) << r.type;
+    html[p] = r.body;
+    EXPECT_NE(r.body.find("<html lang=\"en-GB\">"), std::string::npos);
+    EXPECT_NE(r.body.find("<a class=\"skip\" href=\"#main\">"), std::string::npos);
+    EXPECT_NE(r.body.find("<main id=\"main\""), std::string::npos);
+    EXPECT_NE(r.body.find("<nav aria-label="), std::string::npos);
+    EXPECT_EQ(Count(r.body, "<h1"), 1);
+    // No CDN, no external request: only this server's paths.
+    for (const char* external : {"src=\"http", "href=\"http", "src=\"//", "href=\"//", "url(http"}) {
+      EXPECT_EQ(r.body.find(external), std::string::npos) << external;
+    }
+    // Every chart (the reports' SVG and each sparkline) is an image with a text alternative.
+    const int svgs = Count(r.body, "<svg");
+    EXPECT_EQ(Count(r.body, "<svg") , Count(r.body, "role=\"img\"")) << p;
+    EXPECT_GE(Count(r.body, "aria-label") + Count(r.body, "aria-labelledby"), svgs);
+    // Tables have captions and header cells with scope.
+    EXPECT_EQ(Count(r.body, "<table"), Count(r.body, "<caption"));
+    if (Count(r.body, "<table")) {
+      EXPECT_GT(Count(r.body, "scope=\""), 0);
+    }
+  }
+  // The overview: every indicator of the catalogue with a link, a sparkline where years exist.
+  v1::ListIndicatorsResponse catalogue;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(Read("/api/v1/indicators").body, &catalogue).ok());
+  const std::string& overview = html["/la?la=301"];
+  for (const auto& d : catalogue.indicators()) {
+    EXPECT_NE(overview.find("indicator=" + d.id() + "\""), std::string::npos) << d.id();
+  }
+  EXPECT_GT(Count(overview, "class=\"spark\""), 40);
+  // Rated as the self-assessment rates them, with a direction of travel.
+  EXPECT_GT(Count(overview, "class=\"rating-green\"") + Count(overview, "class=\"rating-amber\"") +
+                Count(overview, "class=\"rating-red\""),
+            5);
+  EXPECT_GT(Count(overview, "<td>improving</td>") + Count(overview, "<td>deteriorating</td>") +
+                Count(overview, "<td>stable</td>"),
+            5);
+  // Filtered by area: only the front door's indicators.
+  const std::string& front = html["/la?la=301&area=front_door"];
+  EXPECT_NE(front.find("indicator=referrals\""), std::string::npos);
+  EXPECT_EQ(front.find("indicator=cpp_rate\""), std::string::npos);
+  // The indicator page: the yearly chart with comparators, the months of a monthly indicator.
+  const std::string& rate = html["/indicator?la=301&indicator=cpp_rate"];
+  EXPECT_NE(rate.find("England"), std::string::npos);
+  // All LAs' published figures with this LA marked.
+  EXPECT_NE(rate.find("The distribution of all LAs"), std::string::npos);
+  EXPECT_NE(rate.find("the thick line is LA 301"), std::string::npos);
+  const std::string& months = html["/indicator?la=301&indicator=lac_month_end"];
+  EXPECT_NE(months.find("By month"), std::string::npos);
+  EXPECT_GE(Count(months, "<tr><th scope=\"row\">20"), 24) << "two years of months";
+  // Compare: its CSV download is the API's CSV of each LA and indicator, header once.
+  const std::string& compare = html["/compare?la=301&las=301,302&indicators=cpp_rate,referrals"];
+  EXPECT_NE(compare.find("No data loaded for LA 302"), std::string::npos);
+  EXPECT_EQ(Count(compare, "<figure class=\"chart\""), 2);
+  Response download = Read("/compare.csv?la=301&las=301,302&indicators=cpp_rate,referrals");
+  ASSERT_EQ(download.status, 200);
+  EXPECT_NE(download.disposition.find("attachment"), std::string::npos);
+  std::string api = Read("/api/v1/series?la=301&indicator=cpp_rate&comparators=false", "text/csv").body;
+  const std::string second = Read("/api/v1/series?la=301&indicator=referrals&comparators=false", "text/csv").body;
+  api += second.substr(second.find("\r\n") + 2);
+  EXPECT_EQ(download.body, api);
+  // The default comparison is the LA and its statistical neighbours.
+  EXPECT_GE(Count(html["/compare?la=301"], "No data loaded for LA"), 1);
+  // Data quality: every return of every year, stored, rejected or missing.
+  const std::string& quality = html["/quality?la=301"];
+  for (const char* year : {"2010-11", "2015-16"}) EXPECT_NE(quality.find(year), std::string::npos) << year;
+  EXPECT_GT(Count(quality, "class=\"status-stored\""), 30);
+  // Reports: each year, both reports, six formats.
+  EXPECT_GE(Count(html["/reports?la=301"], "href=\"/api/v1/reports/"), 6 * 2 * 6);
+  // A bad parameter is a page naming it; no token is the sign-in form.
+  Response bad = Read("/indicator?la=301&indicator=nope");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("unknown indicator"), std::string::npos) << bad.body;
+  EXPECT_NE(bad.body.find("<main"), std::string::npos);
+  Response anonymous = Get("/la?la=301", "");
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_NE(anonymous.body.find("<form method=\"post\" action=\"/login\">"), std::string::npos);
+  // Signing in keeps the token in an HttpOnly, SameSite=Strict, Secure cookie that pages accept.
+  httplib::SSLClient cli("127.0.0.1", http_port_);
+  cli.set_ca_cert_path((*dir_ + "/certs/ca.pem").c_str());
+  cli.enable_server_certificate_verification(true);
+  auto login = cli.Post("/login", httplib::Params{{"token", (*tokens_)["read"].token}, {"next", "/la?la=301"}});
+  ASSERT_TRUE(login);
+  EXPECT_EQ(login->status, 303);
+  EXPECT_EQ(login->get_header_value("Location"), "/la?la=301");
+  const std::string cookie = login->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("Secure"), std::string::npos) << cookie;
+  auto page = cli.Get("/la?la=301", httplib::Headers{{"Cookie", cookie.substr(0, cookie.find(';'))}});
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  auto offsite = cli.Post("/login", httplib::Params{{"token", (*tokens_)["read"].token}, {"next", "//evil.example/"}});
+  ASSERT_TRUE(offsite);
+  EXPECT_EQ(offsite->get_header_value("Location"), "/");
+  auto wrong = cli.Post("/login", httplib::Params{{"token", "cst_wrong"}, {"next", "/"}});
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 401);
+}
+
+// Mutual TLS as for gRPC: without a client certificate no connection; with one, its CN's
+// line in the tokens file stands in for a token.
+TEST_F(ApiTest, MutualTlsClientCertificateStandsForAToken) {
+  const std::string& dir = *dir_;
+  ServerProcess mtls({ServerBin("reporting"), "--listen", "127.0.0.1:0", "--metrics", met_->address(), "--http-listen",
+                      "127.0.0.1:0", "--tls-cert", dir + "/certs/server.pem", "--tls-key", dir + "/certs/server.key",
+                      "--tls-client-ca", dir + "/certs/ca.pem", "--tokens", dir + "/tokens", "--tls-ca",
+                      dir + "/certs/ca.pem", "--token-file", dir + "/reporter.token"});
+  ASSERT_TRUE(mtls.Start());
+  const std::string line = mtls.ReadLine();
+  const size_t at = line.find(" https://127.0.0.1:");
+  ASSERT_NE(at, std::string::npos) << line;
+  const int port = std::stoi(line.substr(at + std::string(" https://127.0.0.1:").size()));
+  {
+    httplib::SSLClient anonymous("127.0.0.1", port);
+    anonymous.set_ca_cert_path((dir + "/certs/ca.pem").c_str());
+    anonymous.enable_server_certificate_verification(true);
+    auto res = anonymous.Get("/api/v1/indicators", httplib::Headers{{"Authorization", "Bearer " + (*tokens_)["read"].token}});
+    EXPECT_FALSE(res) << "answered without a client certificate: " << res->status;
+  }
+  httplib::SSLClient with_cert("127.0.0.1", port, dir + "/certs/client.pem", dir + "/certs/client.key");
+  with_cert.set_ca_cert_path((dir + "/certs/ca.pem").c_str());
+  with_cert.enable_server_certificate_verification(true);
+  auto by_cert = with_cert.Get("/api/v1/indicators");
+  ASSERT_TRUE(by_cert);
+  EXPECT_EQ(by_cert->status, 200) << by_cert->body;
+  // A token, when given, is what is checked.
+  auto by_token = with_cert.Get("/api/v1/indicators", httplib::Headers{{"Authorization", "Bearer " + (*tokens_)["ingest"].token}});
+  ASSERT_TRUE(by_token);
+  EXPECT_EQ(by_token->status, 403) << by_token->body;
+  EXPECT_EQ(mtls.Stop(), 0);
+}
+
+// `carestat series` of an indicator counted only per month printed nothing and exited 0.
+TEST_F(ApiTest, SeriesCommandGivesTheMonthsOrAClearError) {
+  ::setenv("CARESTAT_TLS_CA", (*dir_ + "/certs/ca.pem").c_str(), 1);
+  ::setenv("CARESTAT_TOKEN", (*tokens_)["read"].token.c_str(), 1);
+  const std::string target = met_->address();
+  CommandResult months = RunCommand({CarestatBin(), "series", "--la", "301", "--indicator", "lac_month_end", "--from",
+                                     "2015-16", "--target", target});
+  EXPECT_EQ(months.exit_code, 0) << months.err;
+  for (const char* m : {"2015-04", "2015-12", "2016-03"}) EXPECT_NE(months.out.find(m), std::string::npos) << months.out;
+  CommandResult asked = RunCommand({CarestatBin(), "series", "--la", "301", "--indicator", "referrals", "--monthly",
+                                    "--from", "2015-16", "--json", "--target", target});
+  EXPECT_EQ(asked.exit_code, 0) << asked.err;
+  EXPECT_NE(asked.out.find("\"by\": \"month\""), std::string::npos) << asked.out;
+  EXPECT_NE(asked.out.find("\"period\": \"2015-06\""), std::string::npos) << asked.out;
+  CommandResult yearly_only = RunCommand({CarestatBin(), "series", "--la", "301", "--indicator", "referral_rate",
+                                          "--monthly", "--target", target});
+  EXPECT_EQ(yearly_only.exit_code, 2);
+  EXPECT_NE(yearly_only.err.find("not computed per month"), std::string::npos) << yearly_only.err;
+  CommandResult none = RunCommand({CarestatBin(), "series", "--la", "301", "--indicator", "referrals", "--from",
+                                   "2030-31", "--target", target});
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_NE(none.err.find("no figure of referrals for LA 301"), std::string::npos) << none.err;
+  ::unsetenv("CARESTAT_TOKEN");
+  ::unsetenv("CARESTAT_TLS_CA");
+}
+
+TEST(ApiListenerTest, PlaintextOnlyWhereGrpcWouldServeIt) {
+  const std::string dir = MakeTempDir("plain");
+  // No TLS: a loopback address serves plaintext; any other address is refused (exit 2).
+  CommandResult refused = RunCommand({ServerBin("reporting"), "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:1",
+                                      "--plaintext", "--http-listen", "0.0.0.0:0"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("--http-listen"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("plaintext"), std::string::npos) << refused.err;
+  ServerProcess loopback({ServerBin("reporting"), "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:1", "--plaintext",
+                          "--http-listen", "127.0.0.1:0"});
+  ASSERT_TRUE(loopback.Start());
+  const std::string line = loopback.ReadLine();
+  ASSERT_TRUE(absl::StartsWith(line, "carestat-reporting HTTP listening on 127.0.0.1:")) << line;
+  EXPECT_NE(line.find(" http://127.0.0.1:"), std::string::npos) << line;
+  const int port = std::stoi(line.substr(line.rfind(':') + 1));
+  httplib::Client cli("127.0.0.1", port);
+  auto res = cli.Get("/api/v1/openapi.json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(loopback.Stop(), 0);
+}
+
+TEST(ApiListenerTest, RunServeServesLoopbackOnly) {
+  const std::string dir = MakeTempDir("serve");
+  CommandResult wide = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data",
+                                   dir + "/data", "--serve", "--http-listen", "0.0.0.0:0"});
+  EXPECT_EQ(wide.exit_code, 2);
+  EXPECT_NE(wide.err.find("loopback only"), std::string::npos) << wide.err;
+  CommandResult alone = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out",
+                                    "--http-listen", "127.0.0.1:0"});
+  EXPECT_EQ(alone.exit_code, 2);
+  EXPECT_NE(alone.err.find("--http-listen goes with --serve"), std::string::npos) << alone.err;
+}
+
+}  // namespace
+}  // namespace carestat
