@@ -261,43 +261,6 @@ absl::StatusOr<v1::Fact> MakeFact(SeriesBook& book, const std::string& section, 
   return f;
 }
 
-v1::Cell PublishedCell(bool has, double value, const std::string& unit) {
-  v1::Cell c;
-  c.set_unit(unit);
-  if (has) {
-    c.set_has_value(true);
-    c.set_value(value);
-  }
-  return c;
-}
-
-// DfE's published figures for a fact, from metrics' benchmark of the indicator.
-v1::PublishedComparison ComparisonOf(const v1::LaBenchmark& b, const std::string& unit) {
-  v1::PublishedComparison d;
-  d.set_status(b.status());
-  d.set_period(b.period());
-  d.set_note(b.note());
-  d.set_polarity(b.polarity());
-  if (!DfeFiguresHeld(b.status())) return d;
-  d.set_source(absl::StrCat("DfE's published figures for ", b.period(), " (",
-                            b.published_source().empty() || b.published_source() == "LAIT"
-                                ? std::string("LAIT")
-                                : absl::StrCat("DfE's statistical release, ", b.published_source()),
-                            ")"));
-  *d.mutable_value() = PublishedCell(b.has_published(), b.published(), unit);
-  d.set_published_text(b.published_text());
-  *d.mutable_england() = PublishedCell(b.has_england(), b.england(), unit);
-  d.set_region_name(b.region_name());
-  *d.mutable_region() = PublishedCell(b.has_region(), b.region(), unit);
-  *d.mutable_neighbours() = PublishedCell(b.has_neighbours_average(), b.neighbours_average(), unit);
-  d.set_neighbours_with_value(b.neighbours_with_value());
-  d.set_neighbours_listed(b.neighbours_listed());
-  d.set_rank(b.rank());
-  d.set_rank_of(b.rank_of());
-  d.set_quartile(b.quartile());
-  return d;
-}
-
 // The report year's figures beside those DfE and the council published for the LA:
 // every one that differs beyond the published figure's rounding, with its reason.
 absl::Status AddDifferences(SeriesBook& book, PublishedBook& published, v1::AnnualReport* report, int last) {
@@ -452,7 +415,7 @@ absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const 
     // DfE's figures are of the whole indicator: a breakdown of one it publishes is not
     // compared; one it does not publish says so.
     if (!f->breakdown().empty() && DfeFiguresHeld((*b)->status())) return absl::OkStatus();
-    *f->mutable_dfe() = ComparisonOf(**b, f->unit());
+    *f->mutable_dfe() = PublishedComparisonOf(**b, f->unit());
     // Nothing held to rate against: DfE's published comparators of the year are.
     if (f->rating() == v1::RATING_UNSPECIFIED && f->rated_against().kind().empty()) {
       Judgement j = Judge(f->value(), f->polarity(), f->unit(), nullptr, PublishedComparators(f->dfe()));

@@ -86,8 +86,12 @@ v1::PublishedComparison PublishedComparisonOf(const v1::LaBenchmark& b, const st
   d.set_period(b.period());
   d.set_note(b.note());
   d.set_polarity(b.polarity());
-  if (b.status() != "mapped") return d;
-  d.set_source(absl::StrCat("DfE's published figures for ", b.period(), " (LAIT)"));
+  if (!DfeFiguresHeld(b.status())) return d;
+  d.set_source(absl::StrCat("DfE's published figures for ", b.period(), " (",
+                            b.published_source().empty() || b.published_source() == "LAIT"
+                                ? std::string("LAIT")
+                                : absl::StrCat("DfE's statistical release, ", b.published_source()),
+                            ")"));
   *d.mutable_value() = PublishedCell(b.has_published(), b.published(), unit);
   d.set_published_text(b.published_text());
   *d.mutable_england() = PublishedCell(b.has_england(), b.england(), unit);

@@ -44,9 +44,9 @@ std::optional<v1::Benchmark> TargetFor(const std::optional<v1::Target>& target, 
 std::vector<v1::ComparatorValue> PublishedComparators(const v1::PublishedComparison& d);
 
 // metrics' GetBenchmark answer as the report shows it (cells in `unit`, no refs: DfE's
-// published figures are never suppressed). Only the status, period, note and polarity
-// for any status but "mapped". Used by the self-assessment; the annual report has its own
-// copy until it moves here.
+// published figures are never suppressed), its source naming LAIT or the DfE release the
+// figures come from. Only the status, period, note and polarity where DfE's figures are
+// not held (DfeFiguresHeld). Used by both reports.
 v1::PublishedComparison PublishedComparisonOf(const v1::LaBenchmark& b, const std::string& unit);
 
 // +1 when `value` is better than `benchmark`, -1 worse, 0 equal; nullopt for polarity
