@@ -949,26 +949,14 @@ absl::StatusOr<std::string> RenderDocx(const v1::AnnualReport& r, bool published
   const std::string title = absl::StrCat("Children's Social Care Annual Report ", YearSlash(r.year()));
   Doc doc;
   AnnualCover(&doc, r, title, published);
-  std::string previous_year = r.year();
-  for (const auto& t : r.tables()) {
-    if (t.periods_size() >= 2) previous_year = t.periods(t.periods_size() - 2);
-  }
-  // Sections, and where the seed's tables and figures sit among them, as in html.cc.
-  std::vector<std::string> sections;
-  std::map<std::string, std::vector<const v1::Fact*>> by_section;
-  for (const auto& f : r.facts()) {
-    if (!by_section.count(f.section())) sections.push_back(f.section());
-    by_section[f.section()].push_back(&f);
-  }
-  std::map<std::string, const v1::Table*> tables;
-  for (const auto& t : r.tables()) tables[t.id()] = &t;
-  std::map<std::string, const v1::Figure*> figures;
-  for (const auto& f : r.figures()) figures[f.id()] = &f;
-  const std::map<std::string, std::vector<std::string>> kPlaced = {
-      {"Front door and assessment", {"table1", "table2"}},
-      {"Child protection", {"figure1", "figure2"}},
-      {"Looked-after children", {"figure3", "figure4", "table4"}},
-  };
+  // The sections, tables and figures, and where each sits (text.h, shared with html.cc).
+  AnnualLayout layout(r);
+  const std::string& previous_year = layout.previous_year;
+  const std::vector<std::string>& sections = layout.sections;
+  auto& by_section = layout.by_section;
+  const auto& tables = layout.tables;
+  const auto& figures = layout.figures;
+  const auto& kPlaced = AnnualLayout::Placed();
 
   doc.Heading(1, "1. Summary");
   NarrativeParas(&doc, NarrativeFor(r, "summary"));

@@ -414,28 +414,14 @@ std::string RenderHtml(const v1::AnnualReport& r, bool published) {
   const std::string title = absl::StrCat("Children's Social Care Annual Report ", YearSlash(r.year()));
   std::string h = Head(absl::StrCat(r.la_name().empty() ? "LA " + r.la() : r.la_name(), ": ", title));
   h += Cover(title, r.la(), r.la_name(), r.year(), r.generated_unix_ms(), published);
-  std::string previous_year = r.year();
-  for (const auto& t : r.tables()) {
-    if (t.periods_size() >= 2) previous_year = t.periods(t.periods_size() - 2);
-  }
-
-  // Group the facts by section, in the order they come.
-  std::vector<std::string> sections;
-  std::map<std::string, std::vector<const v1::Fact*>> by_section;
-  for (const auto& f : r.facts()) {
-    if (!by_section.count(f.section())) sections.push_back(f.section());
-    by_section[f.section()].push_back(&f);
-  }
-  std::map<std::string, const v1::Table*> tables;
-  for (const auto& t : r.tables()) tables[t.id()] = &t;
-  std::map<std::string, const v1::Figure*> figures;
-  for (const auto& f : r.figures()) figures[f.id()] = &f;
-  // Where the seed's tables and figures sit among the sections.
-  const std::map<std::string, std::vector<std::string>> kPlaced = {
-      {"Front door and assessment", {"table1", "table2"}},
-      {"Child protection", {"figure1", "figure2"}},
-      {"Looked-after children", {"figure3", "figure4", "table4"}},
-  };
+  // The sections, tables and figures, and where each sits (text.h, shared with docx.cc).
+  AnnualLayout layout(r);
+  const std::string& previous_year = layout.previous_year;
+  const std::vector<std::string>& sections = layout.sections;
+  auto& by_section = layout.by_section;
+  const auto& tables = layout.tables;
+  const auto& figures = layout.figures;
+  const auto& kPlaced = AnnualLayout::Placed();
 
   h += "<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n<li><a href=\"#summary\">Summary</a></li>\n";
   for (size_t i = 0; i < sections.size(); ++i)

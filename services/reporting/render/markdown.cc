@@ -174,16 +174,10 @@ std::string NarrativeImplicationsMarkdown(const v1::AnnualReport& r) {
 std::string RenderMarkdown(const v1::AnnualReport& r, bool published) {
   const std::string title = absl::StrCat("Children's Social Care Annual Report ", YearSlash(r.year()));
   std::string md = Cover(title, r.la(), r.la_name(), r.year(), r.generated_unix_ms(), published);
-  std::vector<std::string> sections;
-  std::map<std::string, std::vector<const v1::Fact*>> by_section;
-  for (const auto& f : r.facts()) {
-    if (!by_section.count(f.section())) sections.push_back(f.section());
-    by_section[f.section()].push_back(&f);
-  }
-  std::string previous_year = r.year();
-  for (const auto& t : r.tables()) {
-    if (t.periods_size() >= 2) previous_year = t.periods(t.periods_size() - 2);
-  }
+  AnnualLayout layout(r);   // text.h, shared with html.cc and docx.cc
+  const std::vector<std::string>& sections = layout.sections;
+  auto& by_section = layout.by_section;
+  const std::string& previous_year = layout.previous_year;
   md += NarrativeFrontMarkdown(r);
   md += "## Tables\n\n";
   for (const auto& t : r.tables()) md += NarrativeMarkdown(NarrativeFor(r, t.id())) + SeedTable(t);

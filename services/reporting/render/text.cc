@@ -103,6 +103,27 @@ const char kCoverageIntro[] =
 const char kDifferencesHeading[] = "Figures that differ from those published";
 const char kYearOnYearHeading[] = "Year on year";
 
+AnnualLayout::AnnualLayout(const v1::AnnualReport& r) : previous_year(r.year()) {
+  for (const auto& t : r.tables()) {
+    if (t.periods_size() >= 2) previous_year = t.periods(t.periods_size() - 2);
+  }
+  for (const auto& f : r.facts()) {
+    if (!by_section.count(f.section())) sections.push_back(f.section());
+    by_section[f.section()].push_back(&f);
+  }
+  for (const auto& t : r.tables()) tables[t.id()] = &t;
+  for (const auto& f : r.figures()) figures[f.id()] = &f;
+}
+
+const std::map<std::string, std::vector<std::string>>& AnnualLayout::Placed() {
+  static const std::map<std::string, std::vector<std::string>> kPlaced = {
+      {"Front door and assessment", {"table1", "table2"}},
+      {"Child protection", {"figure1", "figure2"}},
+      {"Looked-after children", {"figure3", "figure4", "table4"}},
+  };
+  return kPlaced;
+}
+
 std::string NoDfeFigureWords(const std::string& status) {
   if (status == kNotPublishedByDfe) return kNotPublishedByDfe;
   if (status == "related, not comparable") return "no comparable DfE figure";

@@ -4,6 +4,7 @@
 //   FactSentence(fact)  // "Section 47 enquiries: 1,184 in 2015-16, compared with 1,234 in 2014-15 (-50, -4%). ..."
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,22 @@ bool DfeFiguresHeld(const std::string& status);
 std::vector<std::string> FactGaps(const std::vector<const v1::Fact*>& facts);
 extern const char kCoverageHeading[];   // "Returns behind these figures"
 extern const char kCoverageIntro[];
-extern const char kDifferencesHeading[];
-extern const char kYearOnYearHeading[];      // "Year on year"   // "Figures that differ from those published"
+extern const char kDifferencesHeading[];   // "Figures that differ from those published"
+extern const char kYearOnYearHeading[];    // "Year on year"
+
+// How the renderers lay the annual report out: its facts grouped by section in their
+// order, its tables and figures by id, where the seed's tables and figures sit among the
+// sections, and the year before the report's (the tables' last column but one).
+struct AnnualLayout {
+  explicit AnnualLayout(const v1::AnnualReport& r);
+  std::string previous_year;
+  std::vector<std::string> sections;
+  std::map<std::string, std::vector<const v1::Fact*>> by_section;
+  std::map<std::string, const v1::Table*> tables;
+  std::map<std::string, const v1::Figure*> figures;
+  // Section -> the table and figure ids printed in it, in order.
+  static const std::map<std::string, std::vector<std::string>>& Placed();
+};
 // What stands in place of a DfE comparator carestat has no figure for, by the indicator's
 // status: "not published by DfE" (no DfE collection holds it), "no comparable DfE figure"
 // (DfE's nearest measure differs in definition), "not held" (DfE publishes it, in a
