@@ -518,6 +518,16 @@ constexpr char kWithheld[] =
 
 void WithholdSuppressedNarrative(v1::AnnualReport* report, const std::set<std::string>& suppressed) {
   if (suppressed.empty()) return;
+  // The report's own words that quote a figure: a difference's reason ("the same count
+  // (3)") and a year on year revision ("revised from 4 ... to 3") give a suppressed
+  // figure back.
+  for (auto& d : *report->mutable_differences()) {
+    if (suppressed.count(d.computed().ref())) d.set_reason(kWithheld);
+  }
+  for (auto& row : *report->mutable_year_on_year()->mutable_rows()) {
+    if (!row.revision().empty() && (suppressed.count(row.previous().ref()) || suppressed.count(row.value().ref())))
+      row.set_revision(kWithheld);
+  }
   for (auto& s : *report->mutable_narrative()->mutable_sections()) {
     for (auto& p : *s.mutable_paragraphs()) {
       for (const auto& ref : p.refs()) {

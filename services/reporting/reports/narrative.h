@@ -95,7 +95,8 @@ absl::Status ApplyNarrative(const NarrativeFile& file, v1::SelfAssessment* sa);
 // 2014-15."), each figure marked; TODO implications and self-evaluation slots.
 std::string DraftNarrative(const v1::AnnualReport& report, const v1::SelfAssessment* sa = nullptr);
 
-// For publication: a paragraph (a self-evaluation slot) quoting a figure whose ref
+// For publication: a paragraph (a self-evaluation slot), a difference's reason or a year on
+// year revision quoting a figure whose ref
 // disclosure control suppressed is withheld: its words could give the number away.
 // `suppressed` is what ApplyDisclosureControl returned.
 void WithholdSuppressedNarrative(v1::AnnualReport* report, const std::set<std::string>& suppressed);

@@ -104,7 +104,10 @@ void CompareWithPreviousReport(const v1::AnnualReport& previous, v1::AnnualRepor
     if (it == printed.end()) continue;
     const v1::Cell& then = it->second->value();
     *row.mutable_last_report() = then;
+    // As printed then, and the same figure as the year before's: published, it is
+    // suppressed with it.
     row.mutable_last_report()->clear_ref();
+    if (!row.previous().ref().empty()) row.mutable_last_report()->add_derived_from(row.previous().ref());
     const std::string was = Printed(then, row.unit());
     const std::string now = Printed(row.previous(), row.unit());
     if (was == now) continue;

@@ -6,6 +6,7 @@
 
 #include "services/reporting/render/render.h"
 #include "services/reporting/reports/annual.h"
+#include "services/reporting/reports/series.h"
 #include "tests/unit/reporting/fake_metrics.h"
 
 namespace carestat {
@@ -115,6 +116,36 @@ TEST(YearOnYearTest, AFigureRevisedSinceLastYearsReportSaysFromWhatToWhat) {
     EXPECT_NE(out->content().find("revised from 97 in the 2014-15 report to 100"), std::string::npos) << f;
     EXPECT_NE(out->content().find("Year on year"), std::string::npos) << f;
   }
+}
+
+// Published, a revision quoting a suppressed count (1 to 5) is withheld, and the figure as
+// last year's report printed it is suppressed with the year before's.
+TEST(YearOnYearTest, APublishedRevisionNeverGivesASuppressedCountBack) {
+  v1::AnnualReport r;
+  r.set_la("301");
+  r.set_year("2015-16");
+  v1::Fact* f = AddFact(&r, "cpp_year_end", "none", 3, 40);
+  f->mutable_previous()->set_ref(CellRef("cpp_year_end", "", 2014));
+  f->mutable_value()->set_ref(CellRef("cpp_year_end", "", 2015));
+  f->clear_change();
+  v1::AnnualReport last;
+  last.set_la("301");
+  last.set_year("2014-15");
+  AddFact(&last, "cpp_year_end", "none", 9, 4, "2014-15", "2013-14");
+  AddYearOnYear(&r);
+  CompareWithPreviousReport(ReportSnapshot(last), &r);
+  ASSERT_EQ(r.year_on_year().rows(0).revision(), "revised from 4 in the 2014-15 report to 3");
+  auto internal = Render(r, v1::MARKDOWN);
+  ASSERT_TRUE(internal.ok());
+  EXPECT_NE(internal->content().find("revised from 4 in the 2014-15 report to 3"), std::string::npos);
+  auto published = Render(r, v1::MARKDOWN, /*publish=*/true);
+  ASSERT_TRUE(published.ok()) << published.status();
+  const size_t yoy = published->content().find("## Year on year");
+  ASSERT_NE(yoy, std::string::npos);
+  const std::string section = published->content().substr(yoy);
+  EXPECT_EQ(section.find("revised from 4"), std::string::npos) << section;
+  EXPECT_EQ(section.find("| 4 |"), std::string::npos) << section;
+  EXPECT_EQ(section.find("| 3 |"), std::string::npos) << section;
 }
 
 TEST(YearOnYearTest, TheSeedLikeReportComparesEachFactWithTheYearBefore) {
