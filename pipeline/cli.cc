@@ -614,6 +614,23 @@ int Children(const Args& a) {
   return kOk;
 }
 
+int Forecast(const Args& a) {
+  std::set<std::string> connect_flags = {"data", "target"};
+  connect_flags.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
+  return ForecastCommand(a, connect_flags, [&a]() -> absl::StatusOr<ForecastRpc> {
+    SetLogQuiet(true);
+    auto b = Connect(a, false);
+    if (!b.ok()) return b.status();
+    auto backend = std::make_shared<Backend>(*std::move(b));
+    return ForecastRpc([backend](const v1::ForecastRequest& req, v1::ForecastResponse* resp) {
+      auto stub = v1::Metrics::NewStub(backend->channel);
+      grpc::ClientContext c;
+      c.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(30));
+      return stub->Forecast(&c, req, resp);
+    });
+  });
+}
+
 int Pseudonymise(const Args& a) {
   if (a.Has("help")) {
     std::printf("usage: carestat pseudonymise (--data DIR | --ingestion-data DIR) --la 301 [--audit-log FILE]\n"
@@ -1448,7 +1465,7 @@ int main(int argc, char** argv) {
   if (cmd == "rekey") return Rekey(a);
   if (cmd == "verify") return Verify(a);
   if (cmd == "rules") return Rules(a);
-  if (cmd == "forecast") return ForecastCommand(a);
+  if (cmd == "forecast") return Forecast(a);
   std::fprintf(stderr, "carestat: unknown command '%s'\n\n%s", cmd.c_str(), kMainHelp);
   return kUsage;
 }

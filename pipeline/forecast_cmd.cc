@@ -1,6 +1,8 @@
 #include "pipeline/forecast_cmd.h"
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -11,7 +13,9 @@
 #include "services/common/csv.h"
 #include "services/common/dates.h"
 #include "services/common/text.h"
+#include "google/protobuf/util/json_util.h"
 #include "services/metrics/forecast/demand.h"
+#include "services/metrics/forecast/run.h"
 
 namespace carestat {
 namespace {
@@ -23,18 +27,26 @@ constexpr int kOk = 0, kProblems = 1, kUsage = 2;
 constexpr int kShown[] = {kFostering, kResidential, kSupported, kOther};
 
 const char kHelp[] =
-    "usage: carestat forecast --ssda903 DIR [--reference-start D --reference-end D]\n"
-    "                         [--horizon-months 12] [--step-days 1] [--costs FILE] [--adjust FILE]\n"
-    "                         [--runs 200] [--seed 18] [--json | --csv]\n"
-    "       carestat forecast --ssda903 DIR --backtest [--step-days 1] [--json | --csv]\n\n"
-    "Projects the looked-after population by placement category (fostering, residential,\n"
+    "usage: carestat forecast (--ssda903 DIR | --la LA (--data DIR | --target HOST:PORT))\n"
+    "                         [--reference-start D --reference-end D] [--horizon-months 12]\n"
+    "                         [--step-days 1] [--costs FILE] [--adjust FILE] [--runs 200] [--seed 18]\n"
+    "                         [--json | --csv]\n"
+    "       carestat forecast (--ssda903 DIR | --la LA ...) --backtest [--step-days 1] [--json | --csv]\n\n"
+    "--ssda903 DIR reads SSDA903 CSV folders, DIR/<year>/*.csv, without a store; --la LA\n"
+    "reads the LA's stored SSDA903 returns (every collection year held) through the metrics\n"
+    "service's Forecast RPC, embedded with --data DIR (as used by run) or a server with\n"
+    "--target (TLS and token flags as for series). The same files give the same figures.\n"
+    "--la all forecasts every LA with SSDA903 returns in one call: a line per LA (--csv: every\n"
+    "LA's rows behind an la column); an LA the model refuses is named on stderr (exit 1).\n"
+    "With --json the answer is the Forecast RPC's ForecastResponse in protobuf's JSON.\n"
+"Projects the looked-after population by placement category (fostering, residential,\n"
     "supported, other) and what it costs, with the demand model of docs/FORECAST.md:\n"
-    "learned from SSDA903 Header and Episodes tables of several years, DIR/<year>/*.csv\n"
-    "(other tables and files are ignored), over a reference window (default: the last 6\n"
+    "learned from SSDA903 Header and Episodes tables of several years (other tables and\n"
+    "files are ignored), over a reference window (default: the last 6\n"
     "months of data), projected --horizon-months from the window's end in steps of\n"
     "--step-days (1 to 180). Prints the actual stock at the window's month ends, then the\n"
     "projection at each month end with its cost per day (population x weekly cost / 7),\n"
-    "and the cost of the whole horizon.\n"
+    "and the cost of the whole horizon and of the next financial year.\n"
     "--costs FILE: CSV category,weekly_cost[,proportion] (optionally a line column; a\n"
     "category's cost is the proportion-weighted mean of its lines); default: fostering\n"
     "166.67 (friend/relative 100, in-house 150, agency 250), residential, supported and\n"
@@ -61,87 +73,33 @@ int Usage(const std::string& problem) {
 
 std::string Fixed(double v, int places) { return absl::StrFormat("%.*f", places, v); }
 
-std::string CategoriesJson(const Population& p, const Costs* costs) {
-  std::string out = "{";
-  for (int c : kShown) {
-    absl::StrAppend(&out, c == kFostering ? "" : ", ", JsonQuote(CategoryName(c)), ": ",
-                    costs ? Fixed(DailyCost(p, *costs, c), 2) : Fixed(CategoryTotal(p, c), 4));
+// The four categories and the children in care, in the order every table prints them.
+double Of(const v1::CategoryValues& v, int c) {
+  switch (c) {
+    case kFostering: return v.fostering();
+    case kResidential: return v.residential();
+    case kSupported: return v.supported();
+    case kOther: return v.other();
+    default: return v.in_care();
   }
-  return out + "}";
 }
 
-std::string StatesJson(const Population& p) {
-  std::string out = "{";
-  bool first = true;
-  for (int s = 0; s < kStates; ++s) {
-    if (CategoryOfState(s) == kNotInCare || p[s] == 0) continue;
-    absl::StrAppend(&out, first ? "" : ", ", JsonQuote(StateName(s)), ": ", Fixed(p[s], 4));
-    first = false;
-  }
-  return out + "}";
-}
-
-// {"in_care": [low, high], "FOSTERING": [low, high], ...}
-std::string BandJson(const Band& b) {
-  std::string out = absl::StrCat("{\"in_care\": [", Fixed(b.lower[kNotInCare], 1), ", ", Fixed(b.upper[kNotInCare], 1), "]");
-  for (int c : kShown)
-    absl::StrAppend(&out, ", ", JsonQuote(CategoryName(c)), ": [", Fixed(b.lower[c], 1), ", ", Fixed(b.upper[c], 1), "]");
-  return out + "}";
-}
-
-double TotalDailyCost(const Population& p, const Costs& c) {
-  double t = 0;
-  for (int k : kShown) t += DailyCost(p, c, k);
-  return t;
-}
-
-// The cost of the whole horizon: each step's daily cost for the days of the step.
-std::array<double, kCategories> HorizonCost(const ForecastResult& r) {
-  std::array<double, kCategories> t{};
-  for (const auto& s : r.steps)
-    for (int c : kShown) t[c] += DailyCost(s.population, r.costs, c) * r.step_days;
-  return t;
-}
-
-void PrintJson(const ForecastResult& r, const std::vector<Band>& bands, const std::string& source) {
-  std::string out = absl::StrCat("{\"source\": ", JsonQuote(source), ", \"data_start\": ", JsonQuote(FormatIsoDate(r.data_start)),
-                                 ", \"data_end\": ", JsonQuote(FormatIsoDate(r.data_end)),
-                                 ", \"reference_start\": ", JsonQuote(FormatIsoDate(r.reference_start)),
-                                 ", \"reference_end\": ", JsonQuote(FormatIsoDate(r.reference_end)),
-                                 ", \"horizon_months\": ", r.horizon_months, ", \"step_days\": ", r.step_days,
-                                 ", \"weekly_costs\": {");
-  for (int c : kShown) absl::StrAppend(&out, c == kFostering ? "" : ", ", JsonQuote(CategoryName(c)), ": ", Fixed(r.costs.weekly[c], 2));
-  absl::StrAppend(&out, "}, \"infinite_ratio_days\": ", r.infinite_ratio_days, ",\n \"history\": [");
-  for (size_t i = 0; i < r.history.size(); ++i) {
-    const auto& h = r.history[i];
-    absl::StrAppend(&out, i ? ",\n  " : "\n  ", "{\"date\": ", JsonQuote(FormatIsoDate(h.date)),
-                    ", \"in_care\": ", Fixed(InCare(h.population), 4), ", \"categories\": ", CategoriesJson(h.population, nullptr),
-                    ", \"states\": ", StatesJson(h.population), "}");
-  }
-  absl::StrAppend(&out, "],\n \"projection\": [");
-  for (size_t i = 0; i < r.month_ends.size(); ++i) {
-    const auto& m = r.month_ends[i];
-    absl::StrAppend(&out, i ? ",\n  " : "\n  ", "{\"date\": ", JsonQuote(FormatIsoDate(m.date)),
-                    ", \"in_care\": ", Fixed(InCare(m.population), 4), ", \"categories\": ", CategoriesJson(m.population, nullptr),
-                    ", \"daily_cost\": ", CategoriesJson(m.population, &r.costs),
-                    ", \"daily_cost_total\": ", Fixed(TotalDailyCost(m.population, r.costs), 2),
-                    ", \"band\": ", BandJson(bands[i]), ", \"states\": ", StatesJson(m.population), "}");
-  }
-  const auto hc = HorizonCost(r);
-  absl::StrAppend(&out, "],\n \"horizon_cost\": {");
-  double total = 0;
-  for (int c : kShown) {
-    absl::StrAppend(&out, c == kFostering ? "" : ", ", JsonQuote(CategoryName(c)), ": ", Fixed(hc[c], 2));
-    total += hc[c];
-  }
-  absl::StrAppend(&out, "}, \"horizon_cost_total\": ", Fixed(total, 2), "}\n");
+void PrintJson(const v1::ForecastResponse& r) {
+  google::protobuf::util::JsonPrintOptions o;
+  o.preserve_proto_field_names = true;
+  o.always_print_primitive_fields = true;
+  o.add_whitespace = true;
+  std::string out;
+  (void)google::protobuf::util::MessageToJsonString(r, &out, o);
   std::fputs(out.c_str(), stdout);
 }
 
-void PrintCsv(const ForecastResult& r, const std::vector<Band>& bands) {
+// Every LA of an all-LA forecast: its rows behind an "la" column, one heading.
+void PrintCsv(const v1::LaForecast& f, bool with_la = false, bool heading = true) {
   std::ostringstream s;
   CsvWriter w(s);
   std::vector<std::string> head = {"date", "kind"};
+  if (with_la) head.insert(head.begin(), "la");
   for (int c : kShown) head.push_back(CategoryName(c));
   head.push_back("in_care");
   for (int c : kShown) head.push_back(absl::StrCat("daily_cost_", CategoryName(c)));
@@ -152,187 +110,273 @@ void PrintCsv(const ForecastResult& r, const std::vector<Band>& bands) {
     head.push_back(absl::StrCat(CategoryName(c), "_low"));
     head.push_back(absl::StrCat(CategoryName(c), "_high"));
   }
-  w.Row(head);
-  auto row = [&](const ForecastRow& x, const char* kind, const Band* band) {
-    std::vector<std::string> f = {FormatIsoDate(x.date), kind};
-    for (int c : kShown) f.push_back(Fixed(CategoryTotal(x.population, c), 2));
-    f.push_back(Fixed(InCare(x.population), 2));
-    for (int c : kShown) f.push_back(Fixed(DailyCost(x.population, r.costs, c), 2));
-    f.push_back(Fixed(TotalDailyCost(x.population, r.costs), 2));
-    // The actual stock has no band: its bounds are the stock itself.
+  if (heading) w.Row(head);
+  for (const auto& p : f.points()) {
+    std::vector<std::string> row = {p.date(), p.kind()};
+    if (with_la) row.insert(row.begin(), f.la());
+    for (int c : kShown) row.push_back(Fixed(Of(p.children(), c), 2));
+    row.push_back(Fixed(p.children().in_care(), 2));
+    for (int c : kShown) row.push_back(Fixed(Of(p.daily_cost(), c), 2));
+    row.push_back(Fixed(p.daily_cost().in_care(), 2));
+    // The actual stock (or a projection without a band) has no band: its bounds are itself.
+    const bool band = p.has_band_lower();
     auto bound = [&](int c, bool upper) {
-      if (band) return Fixed(upper ? band->upper[c] : band->lower[c], 1);
-      return Fixed(c == kNotInCare ? InCare(x.population) : CategoryTotal(x.population, c), 1);
+      return Fixed(band ? Of(upper ? p.band_upper() : p.band_lower(), c) : Of(p.children(), c), 1);
     };
-    f.push_back(bound(kNotInCare, false));
-    f.push_back(bound(kNotInCare, true));
+    row.push_back(bound(kNotInCare, false));
+    row.push_back(bound(kNotInCare, true));
     for (int c : kShown) {
-      f.push_back(bound(c, false));
-      f.push_back(bound(c, true));
+      row.push_back(bound(c, false));
+      row.push_back(bound(c, true));
     }
-    w.Row(f);
-  };
-  for (const auto& h : r.history) row(h, "actual", nullptr);
-  for (size_t i = 0; i < r.month_ends.size(); ++i) row(r.month_ends[i], "projected", &bands[i]);
+    w.Row(row);
+  }
   std::fputs(s.str().c_str(), stdout);
 }
 
-void PrintText(const ForecastResult& r, const std::vector<Band>& bands, const BandOptions& bo, const std::string& source) {
-  std::printf("Looked-after children: demand and cost forecast from %s\n", source.c_str());
+void PrintText(const v1::LaForecast& f) {
+  std::printf("Looked-after children: demand and cost forecast from %s\n", f.source().c_str());
   std::printf("Episodes %s to %s; rates learned from %s to %s; projected %d months in %d-day steps.\n",
-              FormatIsoDate(r.data_start).c_str(), FormatIsoDate(r.data_end).c_str(),
-              FormatIsoDate(r.reference_start).c_str(), FormatIsoDate(r.reference_end).c_str(), r.horizon_months,
-              r.step_days);
+              f.data_start().c_str(), f.data_end().c_str(), f.reference_start().c_str(), f.reference_end().c_str(),
+              f.horizon_months(), f.step_days());
   std::printf("Weekly cost: fostering %s, residential %s, supported %s, other %s.\n\n",
-              Fixed(r.costs.weekly[kFostering], 2).c_str(), Fixed(r.costs.weekly[kResidential], 2).c_str(),
-              Fixed(r.costs.weekly[kSupported], 2).c_str(), Fixed(r.costs.weekly[kOther], 2).c_str());
+              Fixed(f.weekly_cost().fostering(), 2).c_str(), Fixed(f.weekly_cost().residential(), 2).c_str(),
+              Fixed(f.weekly_cost().supported(), 2).c_str(), Fixed(f.weekly_cost().other(), 2).c_str());
+  const double width = 100 * (f.band_upper_quantile() - f.band_lower_quantile());
   std::printf("%-10s %-9s %9s %11s %9s %7s %8s %13s %12s\n", "date", "", "fostering", "residential", "supported",
-              "other", "in care", absl::StrFormat("%.0f%% band", 100 * (bo.upper_quantile - bo.lower_quantile)).c_str(),
-              "cost/day");
-  auto row = [&](const ForecastRow& x, const char* kind, const Band* band) {
-    std::printf("%-10s %-9s %9.1f %11.1f %9.1f %7.1f %8.1f %13s %12s\n", FormatIsoDate(x.date).c_str(), kind,
-                CategoryTotal(x.population, kFostering), CategoryTotal(x.population, kResidential),
-                CategoryTotal(x.population, kSupported), CategoryTotal(x.population, kOther), InCare(x.population),
-                band ? absl::StrFormat("%.0f-%.0f", band->lower[kNotInCare], band->upper[kNotInCare]).c_str() : "",
-                Fixed(TotalDailyCost(x.population, r.costs), 0).c_str());
-  };
-  for (const auto& h : r.history) row(h, "actual", nullptr);
-  for (size_t i = 0; i < r.month_ends.size(); ++i) row(r.month_ends[i], "projected", &bands[i]);
-  const auto hc = HorizonCost(r);
-  double total = 0;
-  for (int c : kShown) total += hc[c];
+              "other", "in care", f.band_runs() ? absl::StrFormat("%.0f%% band", width).c_str() : "", "cost/day");
+  for (const auto& p : f.points()) {
+    std::printf("%-10s %-9s %9.1f %11.1f %9.1f %7.1f %8.1f %13s %12s\n", p.date().c_str(), p.kind().c_str(),
+                p.children().fostering(), p.children().residential(), p.children().supported(),
+                p.children().other(), p.children().in_care(),
+                p.has_band_lower()
+                    ? absl::StrFormat("%.0f-%.0f", p.band_lower().in_care(), p.band_upper().in_care()).c_str()
+                    : "",
+                Fixed(p.daily_cost().in_care(), 0).c_str());
+  }
+  const auto& hc = f.horizon_cost();
   std::printf("\nCost of the %d months projected: fostering %s, residential %s, supported %s, other %s; total %s.\n",
-              r.horizon_months, Fixed(hc[kFostering], 0).c_str(), Fixed(hc[kResidential], 0).c_str(),
-              Fixed(hc[kSupported], 0).c_str(), Fixed(hc[kOther], 0).c_str(), Fixed(total, 0).c_str());
-  std::printf("The band: the %.0fth to %.0fth percentile of %d simulations of whole children (seed %llu).\n",
-              100 * bo.lower_quantile, 100 * bo.upper_quantile, bo.runs, static_cast<unsigned long long>(bo.seed));
-  if (r.infinite_ratio_days)
+              f.horizon_months(), Fixed(hc.fostering(), 0).c_str(), Fixed(hc.residential(), 0).c_str(),
+              Fixed(hc.supported(), 0).c_str(), Fixed(hc.other(), 0).c_str(), Fixed(hc.in_care(), 0).c_str());
+  if (!f.cost_year().empty()) {
+    const auto& y = f.cost_year_cost();
+    std::printf("Cost of %s: fostering %s, residential %s, supported %s, other %s; total %s.\n", f.cost_year().c_str(),
+                Fixed(y.fostering(), 0).c_str(), Fixed(y.residential(), 0).c_str(), Fixed(y.supported(), 0).c_str(),
+                Fixed(y.other(), 0).c_str(), Fixed(y.in_care(), 0).c_str());
+  }
+  if (f.band_runs())
+    std::printf("The band: the %.0fth to %.0fth percentile of %d simulations of whole children (seed %llu).\n",
+                100 * f.band_lower_quantile(), 100 * f.band_upper_quantile(), f.band_runs(),
+                static_cast<unsigned long long>(f.band_seed()));
+  if (f.infinite_ratio_days())
     std::printf("Note: %d day(s) in the window had a move out of a state with no children the day before (an "
                 "episode starting and ending the same day); those ratios count 0.\n",
-                r.infinite_ratio_days);
+                f.infinite_ratio_days());
+}
+
+// One line per LA of an all-LA forecast: the children in care at the data's end and at
+// the horizon with its band, and the next financial year's cost.
+int PrintAll(const v1::ForecastResponse& r, bool csv) {
+  int refused = 0;
+  if (csv) {
+    bool heading = true;
+    for (const auto& f : r.forecasts()) {
+      if (!f.error().empty()) continue;
+      PrintCsv(f, true, heading);
+      heading = false;
+    }
+  } else {
+    std::printf("Looked-after children: demand and cost forecast for every LA with SSDA903 returns (%d)\n\n",
+                r.forecasts_size());
+    std::printf("%-5s %-10s %8s %-10s %9s %13s %-8s %14s\n", "LA", "data end", "in care", "horizon", "projected",
+                "band", "year", "year's cost");
+    for (const auto& f : r.forecasts()) {
+      if (!f.error().empty()) continue;
+      const v1::ForecastPoint* last_actual = nullptr;
+      const v1::ForecastPoint* last = nullptr;
+      for (const auto& p : f.points()) (p.kind() == "actual" ? last_actual : last) = &p;
+      if (!last_actual || !last) continue;
+      std::printf("%-5s %-10s %8.0f %-10s %9.1f %13s %-8s %14s\n", f.la().c_str(), f.data_end().c_str(),
+                  last_actual->children().in_care(), last->date().c_str(), last->children().in_care(),
+                  last->has_band_lower()
+                      ? absl::StrFormat("%.0f-%.0f", last->band_lower().in_care(), last->band_upper().in_care()).c_str()
+                      : "",
+                  f.cost_year().c_str(), f.cost_year().empty() ? "" : Fixed(f.cost_year_cost().in_care(), 0).c_str());
+    }
+  }
+  for (const auto& f : r.forecasts()) {
+    if (f.error().empty()) continue;
+    ++refused;
+    std::fprintf(stderr, "carestat forecast: LA %s: %s\n", f.la().c_str(), f.error().c_str());
+  }
+  return refused ? kProblems : kOk;
 }
 
 std::string Pct(double v) { return std::isnan(v) ? std::string("-") : absl::StrFormat("%.1f", v); }
 
-int PrintBacktest(const BacktestResult& b, const BacktestOptions& o, bool json, bool csv) {
+void PrintBacktest(const v1::LaForecast& f, bool csv) {
   const int cols[] = {kFostering, kResidential, kSupported, kOther, kNotInCare};
   auto name = [](int c) { return c == kNotInCare ? std::string("in_care") : std::string(CategoryName(c)); };
-  if (json) {
-    std::string out = absl::StrCat("{\"window_months\": ", o.window_months, ", \"points\": [");
-    for (size_t i = 0; i < b.points.size(); ++i) {
-      const auto& p = b.points[i];
-      absl::StrAppend(&out, i ? ",\n  " : "\n  ", "{\"origin\": ", JsonQuote(FormatIsoDate(p.origin)),
-                      ", \"horizon_months\": ", p.horizon_months, ", \"target\": ", JsonQuote(FormatIsoDate(p.target)));
-      for (int c : cols)
-        absl::StrAppend(&out, ", ", JsonQuote(name(c)), ": {\"projected\": ", Fixed(p.projected[c], 2),
-                        ", \"actual\": ", Fixed(p.actual[c], 0), "}");
-      out += "}";
-    }
-    absl::StrAppend(&out, "],\n \"errors\": [");
-    for (size_t i = 0; i < b.errors.size(); ++i) {
-      const auto& e = b.errors[i];
-      absl::StrAppend(&out, i ? ",\n  " : "\n  ", "{\"horizon_months\": ", e.horizon_months, ", \"points\": ", e.points);
-      for (int c : cols)
-        absl::StrAppend(&out, ", ", JsonQuote(name(c)), ": {\"mape\": ", std::isnan(e.mape[c]) ? "null" : Fixed(e.mape[c], 2),
-                        ", \"bias\": ", std::isnan(e.bias[c]) ? "null" : Fixed(e.bias[c], 2), "}");
-      out += "}";
-    }
-    out += "]}\n";
-    std::fputs(out.c_str(), stdout);
-    return kOk;
-  }
   if (csv) {
     std::ostringstream s;
     CsvWriter w(s);
     w.Row({"origin", "horizon_months", "target", "category", "projected", "actual"});
-    for (const auto& p : b.points)
+    for (const auto& p : f.backtest())
       for (int c : cols)
-        w.Row({FormatIsoDate(p.origin), absl::StrCat(p.horizon_months), FormatIsoDate(p.target), name(c),
-               Fixed(p.projected[c], 2), Fixed(p.actual[c], 0)});
+        w.Row({p.origin(), absl::StrCat(p.horizon_months()), p.target(), name(c), Fixed(Of(p.projected(), c), 2),
+               Fixed(Of(p.actual(), c), 0)});
     std::fputs(s.str().c_str(), stdout);
-    return kOk;
+    return;
   }
   std::printf("Backtest: rates learned from the %d months before each origin, projected and compared with the stock\n"
               "that followed (today's files: later corrections to old episodes are in the history).\n\n",
-              o.window_months);
+              f.backtest_window_months());
   std::printf("%-10s %3s %-10s %21s %21s %21s %21s %21s\n", "origin", "+m", "target", "fostering", "residential",
               "supported", "other", "in care");
-  for (const auto& p : b.points) {
-    std::printf("%-10s %3d %-10s", FormatIsoDate(p.origin).c_str(), p.horizon_months, FormatIsoDate(p.target).c_str());
-    for (int c : cols) std::printf(" %21s", absl::StrFormat("%.1f vs %.0f", p.projected[c], p.actual[c]).c_str());
+  for (const auto& p : f.backtest()) {
+    std::printf("%-10s %3d %-10s", p.origin().c_str(), p.horizon_months(), p.target().c_str());
+    for (int c : cols)
+      std::printf(" %21s", absl::StrFormat("%.1f vs %.0f", Of(p.projected(), c), Of(p.actual(), c)).c_str());
     std::printf("\n");
   }
   std::printf("\nError (%%): mean absolute percentage error / bias (+ too high)\n");
-  for (const auto& e : b.errors) {
-    std::printf("%2d months (%d origins):", e.horizon_months, e.points);
-    for (int c : cols) std::printf("  %s %s/%s", name(c).c_str(), Pct(e.mape[c]).c_str(), Pct(e.bias[c]).c_str());
+  for (const auto& e : f.backtest_errors()) {
+    std::printf("%2d months (%d origins):", e.horizon_months(), e.origins());
+    for (int c : cols)
+      std::printf("  %s %s/%s", name(c).c_str(), Pct(Of(e.mape(), c)).c_str(), Pct(Of(e.bias(), c)).c_str());
     std::printf("\n");
   }
-  return kOk;
 }
 
 }  // namespace
 
-int ForecastCommand(const Args& a) {
+int ForecastCommand(const Args& a, const std::set<std::string>& connect_flags, const ForecastConnect& connect) {
   if (a.Has("help")) {
     std::fputs(kHelp, stdout);
     return kOk;
   }
-  if (auto p = a.Problem({"ssda903", "reference-start", "reference-end", "horizon-months", "step-days", "costs",
-                          "adjust", "json", "csv", "help", "backtest", "runs", "seed"}))
-    return Usage(*p);
+  std::set<std::string> known = {"ssda903", "la", "reference-start", "reference-end", "horizon-months", "step-days",
+                                 "costs", "adjust", "json", "csv", "help", "backtest", "runs", "seed"};
+  known.insert(connect_flags.begin(), connect_flags.end());
+  if (auto p = a.Problem(known)) return Usage(*p);
   if (!a.positional().empty()) return Usage("unexpected argument '" + a.positional().front() + "'");
-  if (!a.Has("ssda903") || a.Get("ssda903").empty()) return Usage("--ssda903 DIR is required");
+  const bool folder = a.Has("ssda903");
+  if (folder == a.Has("la"))
+    return Usage("give --ssda903 DIR (SSDA903 CSV folders) or --la LA with --data DIR or --target HOST:PORT "
+                 "(the stored returns)");
+  if (folder && a.Get("ssda903").empty()) return Usage("--ssda903 needs a folder");
+  if (folder) {
+    for (const auto& f : connect_flags)
+      if (a.Has(f)) return Usage(absl::StrCat("--", f, " is for --la: --ssda903 reads the files, not a store"));
+  }
   if (a.Has("json") && a.Has("csv")) return Usage("give --json or --csv, not both");
-  ForecastOptions o;
+  v1::ForecastRequest req;
+  const bool all = a.Get("la") == "all";
+  if (all && a.Has("backtest")) return Usage("--backtest is for one LA at a time");
+  req.set_la(all ? "" : a.Get("la"));
   for (const char* f : {"reference-start", "reference-end"}) {
     if (!a.Has(f)) continue;
     auto d = ParseAnyDate(a.Get(f));
     if (!d) return Usage(absl::StrCat("--", f, " '", a.Get(f), "' is not a date like 2016-03-31"));
-    (std::string(f) == "reference-start" ? o.reference_start : o.reference_end) = *d;
+    (std::string(f) == "reference-start" ? req.mutable_reference_start() : req.mutable_reference_end())
+        ->assign(FormatIsoDate(*d));
   }
-  if (a.Has("horizon-months") && !absl::SimpleAtoi(a.Get("horizon-months"), &o.horizon_months))
+  int number = 0;
+  if (a.Has("horizon-months") && !absl::SimpleAtoi(a.Get("horizon-months"), &number))
     return Usage("--horizon-months takes a whole number of months, like 12");
-  if (a.Has("step-days") && !absl::SimpleAtoi(a.Get("step-days"), &o.step_days))
+  req.set_horizon_months(a.Has("horizon-months") ? number : 12);
+  if (a.Has("step-days") && !absl::SimpleAtoi(a.Get("step-days"), &number))
     return Usage("--step-days takes a whole number of days, like 1");
-  if (a.Has("costs")) {
-    auto c = ReadCosts(a.Get("costs"));
-    if (!c.ok()) return Usage(absl::StrCat("--costs ", c.status().message()));
-    o.costs = *c;
+  req.set_step_days(a.Has("step-days") ? number : 1);
+  if (req.horizon_months() < 1 || req.horizon_months() > 120)
+    return Usage(absl::StrCat("horizon of ", req.horizon_months(), " months: give 1 to 120"));
+  if (req.step_days() < 1 || req.step_days() > 180)
+    return Usage(absl::StrCat("step of ", req.step_days(), " days: give 1 to 180"));
+  for (const char* f : {"costs", "adjust"}) {
+    if (!a.Has(f)) continue;
+    std::ifstream in(a.Get(f), std::ios::binary);
+    if (!in) return Usage(absl::StrCat("--", f, " ", a.Get(f), ": cannot be read"));
+    std::ostringstream text;
+    text << in.rdbuf();
+    // Checked here, so that the error names the file.
+    std::istringstream check(text.str());
+    absl::Status s = std::string(f) == "costs" ? ReadCosts(check, a.Get(f)).status()
+                                               : ReadAdjustments(check, a.Get(f)).status();
+    if (!s.ok()) return Usage(absl::StrCat("--", f, " ", s.message()));
+    (std::string(f) == "costs" ? req.mutable_costs_csv() : req.mutable_adjust_csv())->assign(text.str());
   }
-  if (a.Has("adjust")) {
-    auto m = ReadAdjustments(a.Get("adjust"));
-    if (!m.ok()) return Usage(absl::StrCat("--adjust ", m.status().message()));
-    o.adjustments = *m;
-  }
-  const std::string dir = a.Get("ssda903");
-  auto h = ReadSsda903Folder(dir);
-  if (!h.ok()) return Usage(std::string(h.status().message()));
-  auto stats = PopulationStats::Build(*h);
-  if (!stats.ok()) return Usage(std::string(stats.status().message()));
-  if (a.Has("backtest")) {
+  if (a.Has("runs") && (!absl::SimpleAtoi(a.Get("runs"), &number) || number < 2 || number > 100000))
+    return Usage("--runs takes a whole number of simulations from 2 to 100000, like 200");
+  req.set_runs(a.Has("runs") ? number : 200);
+  uint64_t seed = 18;
+  if (a.Has("seed") && !absl::SimpleAtoi(a.Get("seed"), &seed)) return Usage("--seed takes a whole number");
+  req.set_seed(seed);
+  const bool backtest = a.Has("backtest");
+  if (backtest) {
     for (const char* f : {"reference-start", "reference-end", "horizon-months", "costs", "adjust", "runs", "seed"})
       if (a.Has(f))
         return Usage(absl::StrCat("--backtest chooses its own windows and horizons (6 and 12 months): --", f,
                                   " is for a forecast"));
-    BacktestOptions bo;
-    bo.step_days = o.step_days;
-    bo.complete_from = CoverageStart(*h);
-    auto b = Backtest(*stats, bo);
-    if (!b.ok()) return Usage(std::string(b.status().message()));
-    return PrintBacktest(*b, bo, a.Has("json"), a.Has("csv"));
+    req.set_backtest(true);
+    req.set_runs(-1);  // the backtest alone: no band to simulate
   }
-  auto r = RunForecast(*stats, o);
-  if (!r.ok()) return Usage(std::string(r.status().message()));
-  BandOptions bo;
-  if (a.Has("runs") && (!absl::SimpleAtoi(a.Get("runs"), &bo.runs) || bo.runs < 2 || bo.runs > 100000))
-    return Usage("--runs takes a whole number of simulations from 2 to 100000, like 200");
-  if (a.Has("seed") && !absl::SimpleAtoi(a.Get("seed"), &bo.seed)) return Usage("--seed takes a whole number");
-  auto bands = SimulateBand(*stats, o, *r, bo);
-  if (!bands.ok()) return Usage(std::string(bands.status().message()));
-  if (a.Has("json")) PrintJson(*r, *bands, dir);
-  else if (a.Has("csv")) PrintCsv(*r, *bands);
-  else PrintText(*r, *bands, bo, dir);
+  v1::ForecastResponse resp;
+  if (folder) {
+    const std::string dir = a.Get("ssda903");
+    auto h = ReadSsda903Folder(dir);
+    if (!h.ok()) return Usage(std::string(h.status().message()));
+    auto f = ForecastLa(std::filesystem::path(dir).lexically_normal().filename().string(), dir, *h, req);
+    if (!f.ok()) return Usage(std::string(f.status().message()));
+    *resp.add_forecasts() = *std::move(f);
+  } else {
+    auto rpc = connect();
+    if (!rpc.ok()) return Usage(std::string(rpc.status().message()));
+    grpc::Status s = (*rpc)(req, &resp);
+    if (!s.ok()) {
+      std::fprintf(stderr, "carestat forecast: LA %s: %s\n", req.la().c_str(), s.error_message().c_str());
+      return s.error_code() == grpc::INVALID_ARGUMENT || s.error_code() == grpc::NOT_FOUND ||
+                     s.error_code() == grpc::FAILED_PRECONDITION
+                 ? kUsage
+                 : kProblems;
+    }
+    if (all) {
+      if (a.Has("json")) {
+        PrintJson(resp);
+        for (const auto& f : resp.forecasts())
+          if (!f.error().empty()) return kProblems;
+        return kOk;
+      }
+      return PrintAll(resp, a.Has("csv"));
+    }
+    if (resp.forecasts_size() != 1) {
+      std::fprintf(stderr, "carestat forecast: LA %s: the metrics server gave %d forecasts\n", req.la().c_str(),
+                   resp.forecasts_size());
+      return kProblems;
+    }
+  }
+  const v1::LaForecast& f = resp.forecasts(0);
+  if (backtest && !f.backtest_error().empty()) return Usage(f.backtest_error());
+  if (a.Has("json")) {
+    if (backtest) {
+      // The backtest alone, as it was asked for.
+      v1::ForecastResponse only;
+      auto* b = only.add_forecasts();
+      b->set_la(f.la());
+      b->set_source(f.source());
+      b->set_backtest_window_months(f.backtest_window_months());
+      *b->mutable_backtest() = f.backtest();
+      *b->mutable_backtest_errors() = f.backtest_errors();
+      PrintJson(only);
+    } else {
+      PrintJson(resp);
+    }
+  } else if (backtest) {
+    PrintBacktest(f, a.Has("csv"));
+  } else if (a.Has("csv")) {
+    PrintCsv(f);
+  } else {
+    PrintText(f);
+  }
   return kOk;
 }
 

@@ -1,12 +1,27 @@
 // File: forecast_cmd.h
-// `carestat forecast`: the looked-after demand and cost model (docs/FORECAST.md).
+// `carestat forecast`: the looked-after demand and cost model (docs/FORECAST.md), from
+// SSDA903 folders (--ssda903 DIR) or an LA's stored returns through metrics' Forecast RPC
+// (--la with --data or --target): the same request, the same printing, the same figures.
 #pragma once
 
+#include <functional>
+#include <set>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "carestat/v1/metrics.grpc.pb.h"
 #include "services/common/args.h"
 
 namespace carestat {
 
+using ForecastRpc = std::function<grpc::Status(const v1::ForecastRequest&, v1::ForecastResponse*)>;
+// Opens the store (--data) or dials the server (--target) and returns the call.
+using ForecastConnect = std::function<absl::StatusOr<ForecastRpc>()>;
+
 // Exit codes as every command: 0 printed, 1 ran but failed, 2 unusable input or arguments.
-int ForecastCommand(const Args& a);
+// `connect_flags` are the flags `connect` reads (--data, --target, TLS and token flags).
+int ForecastCommand(const Args& a, const std::set<std::string>& connect_flags, const ForecastConnect& connect);
 
 }  // namespace carestat

@@ -73,6 +73,7 @@ const std::map<std::string, std::set<std::string>>& MethodRoles() {
       {"/carestat.v1.Metrics/PutLocalMeasures", {"admin"}},
       // Child-level: `case` alone, never implied by admin or read.
       {"/carestat.v1.Metrics/ListChildren", {"case"}},
+      {"/carestat.v1.Metrics/Forecast", {"read", "admin"}},
       {"/carestat.v1.Reporting/BuildAnnualReport", {"read", "admin"}},
       {"/carestat.v1.Reporting/BuildSelfAssessment", {"read", "admin"}},
       {"/carestat.v1.Reporting/Render", {"read", "admin"}},

@@ -1,12 +1,18 @@
 #include "services/metrics/service.h"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <map>
+#include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
 #include "services/common/status.h"
 #include "services/common/dates.h"
 #include "services/metrics/benchmark.h"
+#include "services/metrics/forecast/run.h"
 #include "services/metrics/indicators/catalogue.h"
 #include "services/metrics/reference/lait.h"
 
@@ -237,6 +243,60 @@ grpc::Status MetricsService::ListChildren(grpc::ServerContext*, const v1::ListCh
   auto result = engine_->ListChildren(*req, infos, ScanFromIngestion(req->la()));
   if (!result.ok()) return ToGrpc(result.status());
   *resp = *std::move(result);
+  return grpc::Status::OK;
+}
+
+grpc::Status MetricsService::Forecast(grpc::ServerContext*, const v1::ForecastRequest* req,
+                                      v1::ForecastResponse* resp) {
+  if (!ingestion_) {
+    return grpc::Status(grpc::FAILED_PRECONDITION, "this metrics server has no --ingestion to read the episodes from");
+  }
+  // Options are checked once, before any record is read.
+  if (auto o = forecast::OptionsOf(*req); !o.ok()) return ToGrpc(o.status());
+  v1::ListReturnsResponse returns;
+  if (grpc::Status s = ReturnsFromIngestion(req->la(), &returns); !s.ok()) {
+    if (req->la().empty() && s.error_code() == grpc::NOT_FOUND)
+      return grpc::Status(grpc::NOT_FOUND, "ingestion holds no returns for any LA");
+    return s;
+  }
+  std::map<std::string, std::vector<v1::ReturnInfo>> by_la;
+  for (const auto& r : returns.returns()) by_la[r.la()].push_back(r);
+  if (req->la().empty()) {
+    // Every LA that has SSDA903 returns, each on its own; one LA's refusal is its error.
+    std::vector<std::string> las;
+    for (const auto& [la, infos] : by_la)
+      if (std::any_of(infos.begin(), infos.end(), [](const v1::ReturnInfo& r) {
+            return absl::StartsWith(r.dataset(), "ssda903");
+          }))
+        las.push_back(la);
+    std::vector<v1::LaForecast> out(las.size());
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i = next++; i < las.size(); i = next++) {
+        auto h = forecast::HistoryFromRecords(by_la[las[i]], ScanFromIngestion(las[i]));
+        absl::StatusOr<v1::LaForecast> f =
+            h.ok() ? forecast::ForecastLa(las[i], "stored SSDA903 returns", *h, *req) : h.status();
+        if (f.ok()) {
+          out[i] = *std::move(f);
+        } else {
+          out[i].set_la(las[i]);
+          out[i].set_error(std::string(f.status().message()));
+        }
+      }
+    };
+    const unsigned n = std::clamp<unsigned>(std::thread::hardware_concurrency(), 1, 8);
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < n; ++t) threads.emplace_back(work);
+    work();
+    for (auto& t : threads) t.join();
+    for (auto& f : out) *resp->add_forecasts() = std::move(f);
+    return grpc::Status::OK;
+  }
+  auto h = forecast::HistoryFromRecords(by_la[req->la()], ScanFromIngestion(req->la()));
+  if (!h.ok()) return ToGrpc(h.status());
+  auto f = forecast::ForecastLa(req->la(), "stored SSDA903 returns", *h, *req);
+  if (!f.ok()) return ToGrpc(f.status());
+  *resp->add_forecasts() = *std::move(f);
   return grpc::Status::OK;
 }
 

@@ -41,6 +41,8 @@ class MetricsService final : public v1::Metrics::Service {
                             v1::GetBenchmarkResponse* resp) override;
   grpc::Status ListChildren(grpc::ServerContext* ctx, const v1::ListChildrenRequest* req,
                             v1::ListChildrenResponse* resp) override;
+  grpc::Status Forecast(grpc::ServerContext* ctx, const v1::ForecastRequest* req,
+                        v1::ForecastResponse* resp) override;
 
  private:
   // The LA's returns and refused uploads as ingestion lists them now, and a scan of its

@@ -92,6 +92,20 @@ class GrpcMetrics final : public MetricsSource {
     return resp.benchmarks(0);
   }
 
+  absl::StatusOr<v1::LaForecast> Forecast(const std::string& la, const std::string& reference_end) override {
+    grpc::ClientContext c;
+    Deadline(&c);
+    v1::ForecastRequest req;
+    req.set_la(la);
+    req.set_reference_end(reference_end);
+    req.set_backtest(true);
+    v1::ForecastResponse resp;
+    grpc::Status s = stub_->Forecast(&c, req, &resp);
+    if (!s.ok()) return FromGrpc(s);
+    if (resp.forecasts_size() != 1) return absl::InternalError("metrics gave no forecast for LA " + la);
+    return resp.forecasts(0);
+  }
+
  private:
   v1::Metrics::Stub* stub_;
 };

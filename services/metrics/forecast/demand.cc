@@ -148,7 +148,17 @@ int32_t CoverageStart(const EpisodeHistory& h) {
   return out;
 }
 
-absl::StatusOr<PopulationStats> PopulationStats::Build(const EpisodeHistory& h) {
+int32_t CoverageEnd(const EpisodeHistory& h) {
+  int32_t out = 0;
+  for (const auto& y : h.years) {
+    int year = 0;
+    if (y.year.size() != 4 || !absl::SimpleAtoi(y.year, &year) || year < 1990 || year > 2200) continue;
+    out = std::max(out, DayNumber(year, 3, 31));
+  }
+  return out;
+}
+
+absl::StatusOr<PopulationStats> PopulationStats::Build(const EpisodeHistory& h, int32_t known_until) {
   struct Raw {
     std::string child;
     int32_t decom;
@@ -230,6 +240,9 @@ absl::StatusOr<PopulationStats> PopulationStats::Build(const EpisodeHistory& h) 
     s.last_ = std::max(s.last_, e.decom);
   }
   if (s.first_ > s.last_) return absl::InvalidArgumentError("no SSDA903 episode of a child aged under 30 at its start");
+  // The returns cover their year to 31 March: a quiet March is days without a move, not
+  // days without data (a small LA's last event may be weeks before the year's end).
+  if (known_until > s.last_ && known_until - s.last_ <= 366) s.last_ = known_until;
   const size_t days = s.last_ - s.first_ + 1;
   std::vector<std::array<double, kStates>> delta(days);
   for (auto& d : delta) d.fill(0);
@@ -400,6 +413,10 @@ absl::Status BadField(const std::string& path, int64_t line, const std::string& 
 absl::StatusOr<Costs> ReadCosts(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot be read"));
+  return ReadCosts(in, path);
+}
+
+absl::StatusOr<Costs> ReadCosts(std::istream& in, const std::string& path) {
   CsvReader r(in);
   std::vector<std::string> row, heading;
   if (!r.Next(&heading)) return absl::InvalidArgumentError(absl::StrCat(path, ": empty (expected category,weekly_cost)"));
@@ -434,6 +451,10 @@ absl::StatusOr<Costs> ReadCosts(const std::string& path) {
 absl::StatusOr<Matrix> ReadAdjustments(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot be read"));
+  return ReadAdjustments(in, path);
+}
+
+absl::StatusOr<Matrix> ReadAdjustments(std::istream& in, const std::string& path) {
   CsvReader r(in);
   std::vector<std::string> row, heading;
   Matrix m = ZeroMatrix();

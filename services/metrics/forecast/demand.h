@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <istream>
 #include <map>
 #include <optional>
 #include <string>
@@ -79,6 +80,9 @@ absl::StatusOr<EpisodeHistory> ReadSsda903Folder(const std::string& dir);
 // 1 April of the first collection year, from folders named by year ("2011" = 2010-11); 0
 // when no folder is.
 int32_t CoverageStart(const EpisodeHistory& h);
+// 31 March of the last collection year (the folder "2016": 31 March 2016); 0 when no
+// folder is named by year.
+int32_t CoverageEnd(const EpisodeHistory& h);
 
 // An episode after DEMAND.md's data preparation.
 struct Episode {
@@ -101,7 +105,10 @@ class PopulationStats {
   // Prepares the episodes (join, de-duplication, overlaps, ages, before/after). Errors:
   // an Episodes row with no DECOM, a child in Episodes but not in that year's Header, a
   // Header row with no DOB, no episodes at all.
-  static absl::StatusOr<PopulationStats> Build(const EpisodeHistory& h);
+  // `known_until`: the last day the returns cover (CoverageEnd); the data then runs to
+  // it even when the last episode event is earlier. 0: the last event's day, as the
+  // reference model has it.
+  static absl::StatusOr<PopulationStats> Build(const EpisodeHistory& h, int32_t known_until = 0);
 
   const std::vector<Episode>& episodes() const { return episodes_; }
   int32_t first_day() const { return first_; }
@@ -147,11 +154,14 @@ Costs DefaultCosts();
 // `line,category,weekly_cost[,proportion]`; a category's cost is the proportion-weighted
 // mean of its lines. Errors name the file, line and field.
 absl::StatusOr<Costs> ReadCosts(const std::string& path);
+// The same from a stream; `name` is what errors call it (a file, "costs_csv").
+absl::StatusOr<Costs> ReadCosts(std::istream& in, const std::string& name);
 
 // CSV `from,to,age,per_month` (categories and a bracket name): extra daily rate
 // per_month / 30 from (age, from) to (age, to). A rate per child, not a count: 0.05 moves
 // one child in twenty a month (DEMAND.md "Scenario adjustments").
 absl::StatusOr<Matrix> ReadAdjustments(const std::string& path);
+absl::StatusOr<Matrix> ReadAdjustments(std::istream& in, const std::string& name);
 
 // ---- A whole forecast, as `carestat forecast` and the Forecast RPC give it ----
 struct ForecastOptions {

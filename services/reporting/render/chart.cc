@@ -43,6 +43,7 @@ const Style kStyles[] = {
     {"#0b0c0c", "2 3", "diamond"},
 };
 constexpr char kBarColour[] = "#1d70b8";
+constexpr char kBandColour[] = "#d06a00";   // the projection's colour (the first line's)
 
 // A round axis maximum and step covering `top` in about five steps.
 void NiceScale(double top, double* max, double* step) {
@@ -153,14 +154,24 @@ std::string SvgChart(const v1::Figure& f, const std::string& id) {
   };
   std::vector<Line> lines;
   double top_value = own_max;
+  // A band (a forecast's): one shaded area between its two edges, never lines.
+  const v1::FigureSeries* band_lower = nullptr;
+  const v1::FigureSeries* band_upper = nullptr;
+  int styled = 0;
   for (int i = 1; i < f.series_size(); ++i) {
     const auto& s = f.series(i);
+    if (s.role() == "band_lower" || s.role() == "band_upper") {
+      (s.role() == "band_lower" ? band_lower : band_upper) = &s;
+      continue;
+    }
     const double m = MaxOf(s);
     const bool any = AnyValue(s);
     const bool same_scale = own_max <= 0 || (m <= own_max * 5 && m >= own_max / 5);
-    lines.push_back({&s, kStyles[(i - 1) % 3], any && same_scale, any});
+    lines.push_back({&s, kStyles[styled++ % 3], any && same_scale, any});
     if (any && same_scale) top_value = std::max(top_value, m);
   }
+  const bool band = band_lower && band_upper && AnyValue(*band_lower) && AnyValue(*band_upper);
+  if (band) top_value = std::max(top_value, MaxOf(*band_upper));
   double ymax, step;
   NiceScale(top_value > 0 ? top_value : 10, &ymax, &step);
 
@@ -191,6 +202,18 @@ std::string SvgChart(const v1::Figure& f, const std::string& id) {
     if (!l.any) absl::StrAppend(&text, ": not available");
     else if (!l.drawn) absl::StrAppend(&text, ": not drawn (different scale, see table)");
     legend_texts.push_back(std::move(text));
+  }
+  std::string band_text;
+  if (band) {
+    // "Band: 5th percentile" and "Band: 95th percentile" -> "Band: 5th to 95th percentile".
+    std::string low = band_lower->label();
+    const std::string suffix = " percentile";
+    if (low.size() > suffix.size() && low.compare(low.size() - suffix.size(), suffix.size(), suffix) == 0)
+      low.resize(low.size() - suffix.size());
+    std::string high = band_upper->label();
+    if (high.rfind("Band: ", 0) == 0) high = high.substr(6);
+    band_text = absl::StrCat(low, " to ", high);
+    legend_texts.push_back(band_text);
   }
   int columns = 2;
   for (const auto& t : legend_texts) {
@@ -280,6 +303,7 @@ std::string SvgChart(const v1::Figure& f, const std::string& id) {
     absl::StrAppend(&desc, " ", l.s->label(),
                     l.drawn ? ": line." : (l.any ? ": not drawn (different scale)." : ": not available."));
   }
+  if (band) absl::StrAppend(&desc, " ", band_text, ": shaded area.");
   absl::StrAppend(&desc, " The figures are in the table that follows the chart.");
 
   std::string svg = absl::StrFormat(
@@ -301,6 +325,26 @@ std::string SvgChart(const v1::Figure& f, const std::string& id) {
   absl::StrAppend(&svg, absl::StrFormat("<text transform=\"translate(16 %.1f) rotate(-90)\" text-anchor=\"middle\" "
                                         "fill=\"#0b0c0c\">%s</text>\n",
                                         top + plot_h / 2, HtmlEscape(f.y_label())));
+  // The band under everything else: along its upper edge, back along its lower edge.
+  if (band) {
+    std::vector<std::pair<double, double>> upper_pts, lower_pts;
+    for (int i = 0; i < n; ++i) {
+      if (i >= band_lower->values_size() || i >= band_upper->values_size()) break;
+      const v1::Cell& lo = band_lower->values(i);
+      const v1::Cell& hi = band_upper->values(i);
+      if (!lo.has_value() || !hi.has_value()) continue;
+      upper_pts.emplace_back(X(i), Y(hi.value()));
+      lower_pts.emplace_back(X(i), Y(lo.value()));
+    }
+    std::string d;
+    for (size_t k = 0; k < upper_pts.size(); ++k)
+      absl::StrAppend(&d, absl::StrFormat("%s%.1f %.1f ", k ? "L" : "M", upper_pts[k].first, upper_pts[k].second));
+    for (size_t k = lower_pts.size(); k-- > 0;)
+      absl::StrAppend(&d, absl::StrFormat("L%.1f %.1f ", lower_pts[k].first, lower_pts[k].second));
+    absl::StrAppend(&svg, absl::StrFormat("<path class=\"band\" d=\"%sZ\" fill=\"%s\" fill-opacity=\"0.25\" "
+                                          "stroke=\"%s\" stroke-width=\"1\" stroke-dasharray=\"3 3\"/>\n",
+                                          d, kBandColour, kBandColour));
+  }
   // The LA's bars and the period labels.
   for (int i = 0; i < n; ++i) {
     const v1::Cell& c = i < own.values_size() ? own.values(i) : v1::Cell::default_instance();
@@ -382,6 +426,11 @@ std::string SvgChart(const v1::Figure& f, const std::string& id) {
     }
     legend_entry(swatch, legend_texts[k + 1]);
   }
+  if (band)
+    legend_entry(absl::StrFormat("<rect x=\"%.1f\" y=\"%.1f\" width=\"24\" height=\"12\" fill=\"%s\" "
+                                 "fill-opacity=\"0.25\" stroke=\"%s\" stroke-dasharray=\"3 3\"/>",
+                                 lx, ly - 6, kBandColour, kBandColour),
+                 band_text);
   svg += "</svg>\n";
   return svg;
 }

@@ -324,7 +324,18 @@ class Doc {
   absl::Status Figure(const v1::Figure& f) {
     const std::string caption = absl::StrCat("Figure ", f.number(), ": ", f.title());
     body_ += Paragraph({{caption}}, "Caption", true);
-    auto image = RasteriseChart(SvgChart(f, f.id() + "-chart"));
+    bool neighbours = false;
+    for (const auto& s : f.series()) neighbours = neighbours || s.entity().rfind("SN:", 0) == 0;
+    const std::string source = absl::StrCat(
+        "Source: ", f.source(), neighbours ? ". Statistical neighbours: the average of the council's statistical neighbours." : "");
+    const std::string svg = SvgChart(f, f.id() + "-chart");
+    if (svg.empty()) {  // nothing to draw (a projection metrics could not make): its gap says why
+      Para("No chart: nothing to draw.");
+      Source(source);
+      if (!f.gap().empty()) Para(absl::StrCat("Missing: ", f.gap()));
+      return absl::OkStatus();
+    }
+    auto image = RasteriseChart(svg);
     if (!image.ok()) {
       return absl::InternalError(absl::StrCat("figure ", f.number(), " (", f.id(), "): ", image.status().message()));
     }
@@ -364,7 +375,7 @@ class Doc {
       rows.push_back(std::move(row));
     }
     Table(absl::StrCat("Data for figure ", f.number(), ": ", f.title()), header, rows);
-    Source(absl::StrCat("Source: ", f.source(), ". Statistical neighbours: the average of the council's statistical neighbours."));
+    Source(source);
     if (!f.gap().empty()) Para(absl::StrCat("Missing: ", f.gap()));
     return absl::OkStatus();
   }

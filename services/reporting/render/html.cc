@@ -219,8 +219,11 @@ std::string FigureBlock(const v1::Figure& f) {
     for (const auto& v : s.values()) h += Td(v, FormatValue(v, f.unit()));
     h += "</tr>\n";
   }
+  bool neighbours = false;
+  for (const auto& s : f.series()) neighbours = neighbours || s.entity().rfind("SN:", 0) == 0;
   absl::StrAppend(&h, "</tbody>\n</table>\n<p class=\"source\">Source: ", HtmlEscape(f.source()),
-                  ". Statistical neighbours: the average of the council's statistical neighbours.</p>\n");
+                  neighbours ? ". Statistical neighbours: the average of the council's statistical neighbours." : "",
+                  "</p>\n");
   if (!f.gap().empty()) absl::StrAppend(&h, "<p class=\"gap\"><strong>Missing:</strong> ", HtmlEscape(f.gap()), "</p>\n");
   h += "</figure>\n";
   return h;

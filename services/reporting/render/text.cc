@@ -119,7 +119,7 @@ const std::map<std::string, std::vector<std::string>>& AnnualLayout::Placed() {
   static const std::map<std::string, std::vector<std::string>> kPlaced = {
       {"Front door and assessment", {"table1", "table2"}},
       {"Child protection", {"figure1", "figure2"}},
-      {"Looked-after children", {"figure3", "figure4", "table4"}},
+      {"Looked-after children", {"figure3", "figure4", "table4", "figure5", "table5", "table6"}},
   };
   return kPlaced;
 }

@@ -16,6 +16,7 @@
 #include "services/reporting/reports/coverage.h"
 #include "services/reporting/reports/differences.h"
 #include "services/reporting/reports/year_on_year.h"
+#include "services/reporting/reports/projection.h"
 #include "services/reporting/reports/rating.h"
 
 namespace carestat {
@@ -403,6 +404,8 @@ absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const 
     if (!s.ok()) return s;
   }
 
+  AddProjection(metrics, la, last, &report);
+
   // DfE's published figures for each catalogue indicator a fact quotes (one call per
   // indicator and year, shared with the figures). An LA metrics cannot benchmark (not a
   // DfE LA code) or an older metrics without GetBenchmark leaves the facts without them;
@@ -466,12 +469,16 @@ absl::StatusOr<v1::AnnualReport> BuildAnnualReport(const std::string& la, const 
     }
     return out;
   };
+  // A gap already set (the projection's, when metrics could not forecast) is kept.
+  auto add_gap = [](std::string* gap, const std::string& more) {
+    if (!more.empty()) *gap = gap->empty() ? more : absl::StrCat(more, "; ", *gap);
+  };
   for (auto& t : *report.mutable_tables()) {
     std::vector<std::string> ids;
     for (const auto& r : t.rows()) ids.push_back(r.indicator());
-    t.set_gap(GapOf(coverage, datasets_of(ids), period));
+    add_gap(t.mutable_gap(), GapOf(coverage, datasets_of(ids), period));
   }
-  for (auto& f : *report.mutable_figures()) f.set_gap(GapOf(coverage, DatasetsOf(f.indicator()), period));
+  for (auto& f : *report.mutable_figures()) add_gap(f.mutable_gap(), GapOf(coverage, DatasetsOf(f.indicator()), period));
   for (auto& f : *report.mutable_facts()) f.set_gap(GapOf(coverage, DatasetsOf(f.indicator()), period));
   // A year of the tables and figures for which the LA has no return stored at all (before
   // its first return was sent): its empty cells say so, not only "not available".

@@ -577,6 +577,47 @@ std::string Marker(const std::string& key, const std::map<std::string, QuotedFig
   return absl::StrCat("{{", key, " = ", it == figures.end() ? kNotAvailable : it->second.text, "}}");
 }
 
+// The projection's tables and figure (projection.h) are not years of a series: their
+// draft says what is projected and what it costs, with markers. "" for any other.
+std::string ProjectionSentences(const v1::Table& t, const std::map<std::string, QuotedFigure>& figures) {
+  if (t.rows().empty() || t.periods_size() < 2) return "";
+  const std::string& id = t.rows(0).indicator();
+  if (id != "forecast_children" && id != "forecast_cost") return "";
+  auto key = [&](const std::string& placement, int period) {
+    return absl::StrCat(t.id(), "/", KeyOf(id, "placement=" + placement), "/", t.periods(period));
+  };
+  if (id == "forecast_children") {
+    if (t.periods_size() < 4) return "";
+    return absl::StrCat("The council looked after ", Marker(key("all", 0), figures), " children (", t.periods(0),
+                        "). If children come into care, move between placements and leave as they did in the months "
+                        "before, the model expects ", Marker(key("all", 1), figures), " (", t.periods(1),
+                        "), most likely between ", Marker(key("all", 2), figures), " and ",
+                        Marker(key("all", 3), figures), ": ", Marker(key("fostering", 1), figures), " fostered and ",
+                        Marker(key("residential", 1), figures), " in residential placements.");
+  }
+  return absl::StrCat("At the weekly costs shown, placements would cost ", Marker(key("all", 1), figures), " (",
+                      t.periods(1), "): residential placements ", Marker(key("residential", 1), figures),
+                      " and fostering ", Marker(key("fostering", 1), figures), ".");
+}
+std::string ProjectionSentences(const v1::Figure& f, const std::map<std::string, QuotedFigure>& figures) {
+  if (f.series_size() < 2 || f.series(1).role() != "projection") return "";
+  const int n = f.periods_size();
+  if (n == 0) return "";
+  int last_actual = -1;
+  for (int i = 0; i < n && i < f.series(0).values_size(); ++i)
+    if (f.series(0).values(i).has_value()) last_actual = i;
+  if (last_actual < 0) return "";
+  auto key = [&](int series, int period) {
+    return absl::StrCat(f.id(), "/", f.series(series).entity(), "/", f.periods(period));
+  };
+  std::string s = absl::StrCat("Children looked after numbered ", Marker(key(0, last_actual), figures), " in ",
+                               f.periods(last_actual), " and are projected at ", Marker(key(1, n - 1), figures), " in ",
+                               f.periods(n - 1));
+  if (f.series_size() >= 4)
+    absl::StrAppend(&s, " (the band: ", Marker(key(2, n - 1), figures), " to ", Marker(key(3, n - 1), figures), ")");
+  return s + ".";
+}
+
 // Sentences on one series of values over `periods`: the change over the last year,
 // the previous year's figure, and how far back the figure was last as high (or low).
 std::string SeriesSentences(const std::string& subject, const std::string& base, const std::string& unit,
@@ -655,6 +696,10 @@ std::string DraftNarrative(const v1::AnnualReport& r, const v1::SelfAssessment* 
   absl::StrAppend(&d, "## Summary\n\nTODO: what this report covers and its main messages.\n\n");
   for (const auto& t : r.tables()) {
     absl::StrAppend(&d, "## Table ", t.number(), ": ", t.title(), "\n\n");
+    if (std::string p = ProjectionSentences(t, figures); !p.empty()) {
+      absl::StrAppend(&d, p, "\n\n");
+      continue;
+    }
     std::vector<std::string> sentences;
     for (const auto& row : t.rows()) {
       const std::string base = absl::StrCat(t.id(), "/", KeyOf(row.indicator(), row.breakdown()), "/");
@@ -673,6 +718,10 @@ std::string DraftNarrative(const v1::AnnualReport& r, const v1::SelfAssessment* 
   }
   for (const auto& f : r.figures()) {
     absl::StrAppend(&d, "## Figure ", f.number(), ": ", f.title(), "\n\n");
+    if (std::string p = ProjectionSentences(f, figures); !p.empty()) {
+      absl::StrAppend(&d, p, "\n\n");
+      continue;
+    }
     std::string s;
     std::vector<std::pair<std::string, std::string>> named;
     const int n = f.periods_size();

@@ -38,6 +38,12 @@ class MetricsSource {
   // know (a local measure); NOT_FOUND when the answer holds no benchmark.
   virtual absl::StatusOr<v1::LaBenchmark> Benchmark(const std::string& la, const std::string& indicator,
                                                     const std::string& year) = 0;
+  // Forecast(la) from `reference_end` (the report year's 31 March), with its band and the
+  // backtest: the projection the annual report shows. UNIMPLEMENTED by default (a
+  // source that cannot forecast: the report says so where the projection would be).
+  virtual absl::StatusOr<v1::LaForecast> Forecast(const std::string& la, const std::string& reference_end) {
+    return absl::UnimplementedError("this metrics source does not forecast");
+  }
 };
 
 class ReturnsSource {

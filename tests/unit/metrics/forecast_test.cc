@@ -241,6 +241,32 @@ TEST(PopulationStats, AnEndBeforeTheStartOrADateCenturiesAwayDoesNotBreakIt) {
   EXPECT_THAT(far.status().message(), HasSubstr("episodes.csv line 7 field DEC"));
 }
 
+// A return covers its year to 31 March: a quiet March (a small LA's last move on 3
+// March) is days with no move, so the stock runs to 31 March and the rates' mean counts
+// those days; without the year's end the data stops at the last event.
+TEST(PopulationStats, TheDataRunsToTheEndOfTheLastReturnsYear) {
+  YearTables y;
+  y.year = "2016";
+  y.header = {{"F", D(2008, 6, 1), {}}, {"G", D(2008, 6, 1), {}}};
+  y.episodes = {Ep("F", D(2015, 10, 1), std::nullopt, "U1"), Ep("G", D(2015, 10, 1), D(2016, 3, 3), "U1"),
+                Ep("G", D(2016, 3, 3), std::nullopt, "R1")};
+  EpisodeHistory h{{y}};
+  EXPECT_EQ(CoverageEnd(h), D(2016, 3, 31));
+  auto bare = PopulationStats::Build(h);
+  ASSERT_TRUE(bare.ok());
+  EXPECT_EQ(bare->last_day(), D(2016, 3, 3));
+  auto s = PopulationStats::Build(h, CoverageEnd(h));
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->last_day(), D(2016, 3, 31));
+  EXPECT_EQ(s->StockAt(StateOf(2, kFostering), D(2016, 3, 31)), 1);
+  EXPECT_EQ(s->StockAt(StateOf(2, kResidential), D(2016, 3, 31)), 1);
+  // One move (fostering to residential, 1 of 2 fostered the day before) in the window's
+  // days: 3 March to 31 March is 29 days, so the mean is (1/2) / 29.
+  auto r = s->RawTransitionRates(D(2016, 3, 3), D(2016, 3, 31));
+  ASSERT_TRUE(r.ok());
+  EXPECT_DOUBLE_EQ((*r)[StateOf(2, kFostering)][StateOf(2, kResidential)], 0.5 / 29);
+}
+
 TEST(PopulationStats, AReferenceWindowWithNoDataIsAnError) {
   auto s = PopulationStats::Build(FosterToResidential());
   ASSERT_TRUE(s.ok());

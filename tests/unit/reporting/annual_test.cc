@@ -108,7 +108,7 @@ TEST(AnnualReportTest, Table4HasFourYearsOfPoliceProtection) {
 TEST(AnnualReportTest, FiguresPlotTheLaAgainstEveryComparator) {
   FakeMetrics m = SeedLikeMetrics();
   v1::AnnualReport r = Build(m);
-  ASSERT_EQ(r.figures_size(), 4);
+  ASSERT_EQ(r.figures_size(), 5);   // and the projection, Figure 5 (ProjectionTest)
   const char* indicators[] = {"cpp_year_end", "cpp_rate", "lac_year_end", "lac_rate"};
   for (int i = 0; i < 4; ++i) {
     const v1::Figure& f = r.figures(i);
@@ -747,5 +747,92 @@ TEST(AnnualReportDifferencesTest, AnLaWithNoPublishedFiguresSaysNothingCouldBeCo
   EXPECT_NE(r->differences_note().find("could be compared"), std::string::npos) << r->differences_note();
 }
 
+// Figure 5 and Tables 5 and 6 are metrics' forecast from the report year's 31 March, to
+// the figure: the quarter ends of the window as bars, the projection and its band from
+// the last actual stock, the next financial year's cost per category, and the backtest
+// in the figure's note.
+TEST(ProjectionTest, TheFigureAndTablesAreMetricsForecastFromTheYearsEnd) {
+  FakeMetrics m = SeedLikeMetrics();
+  const v1::LaForecast f = m.forecast.value();
+  v1::AnnualReport r = Build(m);
+  ASSERT_EQ(m.forecast_asked, std::vector<std::string>{"301 2016-03-31"});
+  const v1::Figure* fig = nullptr;
+  const v1::Table* t5 = nullptr;
+  const v1::Table* t6 = nullptr;
+  for (const auto& x : r.figures())
+    if (x.id() == "figure5") fig = &x;
+  for (const auto& x : r.tables()) {
+    if (x.id() == "table5") t5 = &x;
+    if (x.id() == "table6") t6 = &x;
+  }
+  ASSERT_NE(fig, nullptr);
+  ASSERT_NE(t5, nullptr);
+  ASSERT_NE(t6, nullptr);
+  EXPECT_EQ(fig->title(), "Looked-after children: actual and projected");
+  EXPECT_EQ(std::vector<std::string>(fig->periods().begin(), fig->periods().end()),
+            (std::vector<std::string>{"Sep 2015", "Dec 2015", "Mar 2016", "Jun 2016", "Sep 2016", "Dec 2016", "Mar 2017"}));
+  ASSERT_EQ(fig->series_size(), 4);
+  const auto& actual = fig->series(0);
+  const auto& projected = fig->series(1);
+  EXPECT_EQ(fig->series(2).role(), "band_lower");
+  EXPECT_EQ(fig->series(3).role(), "band_upper");
+  // Sep 2015 is point 0, Dec 2015 point 3, Mar 2016 point 6; Jun 2016 projected point 2.
+  EXPECT_EQ(actual.values(0).value(), f.points(0).children().in_care());
+  EXPECT_EQ(actual.values(1).value(), f.points(3).children().in_care());
+  EXPECT_EQ(actual.values(2).value(), f.points(6).children().in_care());
+  EXPECT_FALSE(actual.values(3).has_value());
+  EXPECT_EQ(actual.values(3).missing(), "projected");
+  EXPECT_FALSE(projected.values(1).has_value());
+  EXPECT_EQ(projected.values(2).value(), f.points(6).children().in_care());   // joins the last bar
+  EXPECT_EQ(projected.values(3).value(), f.points(9).children().in_care());
+  EXPECT_EQ(projected.values(6).value(), f.points(18).children().in_care());
+  EXPECT_EQ(fig->series(2).values(6).value(), f.points(18).band_lower().in_care());
+  EXPECT_EQ(fig->series(3).values(6).value(), f.points(18).band_upper().in_care());
+  EXPECT_NE(fig->source().find("within 4.6% on average (bias +2.6%)"), std::string::npos) << fig->source();
+  EXPECT_NE(fig->source().find("30 September 2015 to 31 March 2016"), std::string::npos) << fig->source();
+  EXPECT_EQ(fig->gap(), "");
+  // Table 5: at 31 March 2016 and a year on, per placement and in all, with the band.
+  ASSERT_EQ(t5->rows_size(), 5);
+  EXPECT_EQ(t5->rows(0).label(), "Fostering");
+  EXPECT_EQ(t5->rows(0).values(0).value(), f.points(6).children().fostering());
+  EXPECT_EQ(t5->rows(0).values(1).value(), f.points(18).children().fostering());
+  EXPECT_EQ(t5->rows(0).values(2).value(), f.points(18).band_lower().fostering());
+  EXPECT_EQ(t5->rows(0).values(3).value(), f.points(18).band_upper().fostering());
+  EXPECT_EQ(t5->rows(4).values(1).value(), f.points(18).children().in_care());
+  // Table 6: weekly cost and the 2016-17 cost per category; the total has no weekly cost.
+  EXPECT_EQ(t6->title(), "Projected cost of placements in 2016-17");
+  ASSERT_EQ(t6->rows_size(), 5);
+  EXPECT_EQ(t6->rows(1).unit(), "gbp");
+  EXPECT_EQ(t6->rows(1).values(0).value(), 1000);
+  EXPECT_EQ(t6->rows(1).values(1).value(), f.cost_year_cost().residential());
+  EXPECT_EQ(t6->rows(4).values(1).value(), f.cost_year_cost().in_care());
+  EXPECT_FALSE(t6->rows(4).values(0).has_value());
+}
+
+// A metrics that cannot forecast leaves the figure and tables in place, saying why.
+TEST(ProjectionTest, NoForecastIsAGapThatSaysWhyAndEveryFormatRenders) {
+  FakeMetrics m = SeedLikeMetrics();
+  m.forecast = absl::NotFoundError("no SSDA903 Header or Episodes return is stored for this LA");
+  v1::AnnualReport r = Build(m);
+  int gaps = 0;
+  for (const auto& x : r.figures())
+    if (x.id() == "figure5") {
+      EXPECT_EQ(x.periods_size(), 0);
+      EXPECT_NE(x.gap().find("no projection: no SSDA903 Header or Episodes return"), std::string::npos) << x.gap();
+      ++gaps;
+    }
+  for (const auto& x : r.tables())
+    if (x.id() == "table5" || x.id() == "table6") {
+      EXPECT_NE(x.gap().find("no projection"), std::string::npos) << x.id();
+      ++gaps;
+    }
+  EXPECT_EQ(gaps, 3);
+  for (auto format : {v1::HTML, v1::MARKDOWN, v1::CSV, v1::JSON, v1::XLSX, v1::DOCX}) {
+    auto out = Render(r, format);
+    EXPECT_TRUE(out.ok()) << v1::Format_Name(format) << ": " << out.status();
+  }
+}
+
 }  // namespace
 }  // namespace carestat
+

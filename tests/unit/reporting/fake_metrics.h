@@ -115,6 +115,15 @@ class FakeMetrics : public MetricsSource {
     return BenchmarkOf(lait, la, indicator, fy->start_year(), own);
   }
 
+  // Forecast: `forecast` as set (SeedLikeMetrics sets SampleForecast()), else
+  // UNIMPLEMENTED as a source that cannot forecast; the reference end asked is kept.
+  absl::StatusOr<v1::LaForecast> Forecast(const std::string& la, const std::string& reference_end) override {
+    forecast_asked.push_back(la + " " + reference_end);
+    return forecast;
+  }
+  absl::StatusOr<v1::LaForecast> forecast = absl::UnimplementedError("this metrics source does not forecast");
+  std::vector<std::string> forecast_asked;
+
   absl::Status fail = absl::OkStatus();
   absl::Status benchmark_fail = absl::OkStatus();
   std::map<std::pair<std::string, int>, v1::LaBenchmark> benchmarks;
@@ -172,6 +181,65 @@ class FakeReturns : public ReturnsSource {
   std::map<std::string, std::vector<v1::ValidationIssue>> issues;
   absl::Status fail = absl::OkStatus();
 };
+
+// A forecast as metrics gives it from 31 March 2016: six month ends of the window, twelve
+// projected with a band, the next year's cost and a backtest. Numbers made up, checked
+// against the report's figure and tables.
+inline v1::LaForecast SampleForecast() {
+  v1::LaForecast f;
+  f.set_la("301");
+  f.set_source("stored SSDA903 returns");
+  f.set_data_start("2002-05-09");
+  f.set_data_end("2016-03-31");
+  f.set_reference_start("2015-09-30");
+  f.set_reference_end("2016-03-31");
+  f.set_horizon_months(12);
+  f.set_step_days(1);
+  auto set = [](v1::CategoryValues* v, double fo, double re, double su, double ot) {
+    v->set_fostering(fo);
+    v->set_residential(re);
+    v->set_supported(su);
+    v->set_other(ot);
+    v->set_in_care(fo + re + su + ot);
+  };
+  set(f.mutable_weekly_cost(), 166.67, 1000, 1000, 1000);
+  f.mutable_weekly_cost()->clear_in_care();
+  const char* actual[] = {"2015-09-30", "2015-10-31", "2015-11-30", "2015-12-31", "2016-01-31", "2016-02-29", "2016-03-31"};
+  for (int i = 0; i < 7; ++i) {
+    auto* p = f.add_points();
+    p->set_date(actual[i]);
+    p->set_kind("actual");
+    set(p->mutable_children(), 350 - 4 * i, 84, 5 + i, 30 - 2 * i);
+  }
+  const char* projected[] = {"2016-04-30", "2016-05-31", "2016-06-30", "2016-07-31", "2016-08-31", "2016-09-30",
+                             "2016-10-31", "2016-11-30", "2016-12-31", "2017-01-31", "2017-02-28", "2017-03-31"};
+  for (int i = 0; i < 12; ++i) {
+    auto* p = f.add_points();
+    p->set_date(projected[i]);
+    p->set_kind("projected");
+    set(p->mutable_children(), 323 - 3 * i, 84.5, 11 + 0.5 * i, 18);
+    set(p->mutable_band_lower(), 310 - 4 * i, 78, 8, 14);
+    set(p->mutable_band_upper(), 336 - 2 * i, 91, 14 + i, 22);
+  }
+  f.set_band_runs(200);
+  f.set_band_seed(18);
+  f.set_band_lower_quantile(0.05);
+  f.set_band_upper_quantile(0.95);
+  f.set_cost_year("2016-17");
+  set(f.mutable_cost_year_cost(), 2634691, 4398255, 686894, 937432);
+  set(f.mutable_horizon_cost(), 2634691, 4398255, 686894, 937432);
+  f.set_backtest_window_months(6);
+  for (int h : {6, 12}) {
+    auto* e = f.add_backtest_errors();
+    e->set_horizon_months(h);
+    e->set_origins(h == 6 ? 10 : 9);
+    set(e->mutable_mape(), 4.1, 6.7, 54.4, 47.6);
+    e->mutable_mape()->set_in_care(h == 6 ? 2.4 : 4.6);
+    set(e->mutable_bias(), 0.4, 2.0, 26.6, 26.4);
+    e->mutable_bias()->set_in_care(h == 6 ? 1.7 : 2.6);
+  }
+  return f;
+}
 
 // Barking and Dagenham's 2010-11 to 2015-16 as the seed report quotes them (rates and
 // percentages with their numerators), with comparators where the seed gives them.
@@ -284,6 +352,7 @@ inline FakeMetrics SeedLikeMetrics() {
   m.Put(sn, "assessment_timeliness_pct", "", 2015, 82);
   m.Put(sn, "cp_visits_timely_pct", "", 2015, 90);
   m.Put(sn, "cp_core_groups_held_pct", "", 2015, 88);
+  m.forecast = SampleForecast();
   return m;
 }
 

@@ -187,11 +187,14 @@ TEST_F(HtmlInChromiumTest, AnnualReportRendersEveryTableAndFourCharts) {
   int status = -1;
   const std::string dom = RunShell(Chromium(dir / "profile-dom") + " --dump-dom file://" + page.string(), &status);
   ASSERT_EQ(status, 0) << "chromium --dump-dom failed";
-  // Every seed table, each figure's data table, the facts tables, and four charts.
-  for (const char* id : {"table1", "table2", "table4", "figure1-data", "figure2-data", "figure3-data", "figure4-data"})
+  // Every seed table, each figure's data table, the facts tables, and five charts (the
+  // fifth the looked-after projection, with its band).
+  for (const char* id : {"table1", "table2", "table4", "table5", "table6", "figure1-data", "figure2-data", "figure3-data",
+                         "figure4-data", "figure5-data"})
     EXPECT_NE(dom.find(std::string("<table id=\"") + id), std::string::npos) << id;
   EXPECT_GE(Count(dom, "<table class=\"facts\""), 6u);
-  EXPECT_EQ(Count(dom, "<svg"), 4u);
+  EXPECT_EQ(Count(dom, "<svg"), 5u);
+  EXPECT_EQ(Count(dom, "<path class=\"band\""), 1u);
   EXPECT_GE(Count(dom, "<rect class=\"bar\""), 20u);   // the LA's bars
   EXPECT_NE(dom.find("11,393"), std::string::npos);
   // The narrative: the cover sheet and the generated sentence beside each table and figure.
@@ -203,7 +206,7 @@ TEST_F(HtmlInChromiumTest, AnnualReportRendersEveryTableAndFourCharts) {
     const std::string& words = section.paragraphs(0).text();
     EXPECT_NE(dom.find(words.substr(0, std::min<size_t>(words.size(), 40))), std::string::npos) << section.heading();
   }
-  EXPECT_EQ(beside, 7) << "Tables 1, 2 and 4 and Figures 1 to 4 each with its text";
+  EXPECT_EQ(beside, 10) << "Tables 1, 2, 4, 5 and 6 and Figures 1 to 5 each with its text";
 
   const fs::path png = dir / "annual-report.png";
   RunShell(Chromium(dir / "profile-shot") + " --window-size=1280,3000 --screenshot=" + png.string() + " file://" +
@@ -249,7 +252,7 @@ TEST_F(HtmlInChromiumTest, AnnualReportChartLabelsCoverNoTextOrMarker) {
     auto html = Render(*report, v1::HTML, publish);
     ASSERT_TRUE(html.ok());
     const OverlapReport r = MeasureCharts(html->content(), dir, publish ? "published" : "internal");
-    ASSERT_EQ(r.charts, 4) << "the page did not load or its report was not found";
+    ASSERT_EQ(r.charts, 5) << "the page did not load or its report was not found";
     // Figures 2 and 4 draw all three comparators: six points each, plus the legends.
     EXPECT_GE(r.markers, 24);
     EXPECT_GE(r.texts, 4 * 6 * 2);   // at least a value and a period label per year
