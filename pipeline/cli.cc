@@ -50,7 +50,7 @@
 #include "pipeline/ingest_step.h"
 #include "pipeline/rekey.h"
 #include "pipeline/runner.h"
-#include "pipeline/synth.h"
+#include "synth/synth.h"
 #include "pipeline/validate.h"
 #include "pipeline/verify.h"
 #include "services/common/args.h"
