@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <string>
 
@@ -10,7 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "services/common/csv.h"
 #include "services/common/dates.h"
-#include "services/common/text.h"
+#include "services/common/json.h"
 #include "services/metrics/forecast/demand.h"
 
 namespace carestat {
@@ -61,32 +62,51 @@ int Usage(const std::string& problem) {
 
 std::string Fixed(double v, int places) { return absl::StrFormat("%.*f", places, v); }
 
-std::string CategoriesJson(const Population& p, const Costs* costs) {
-  std::string out = "{";
-  for (int c : kShown) {
-    absl::StrAppend(&out, c == kFostering ? "" : ", ", JsonQuote(CategoryName(c)), ": ",
-                    costs ? Fixed(DailyCost(p, *costs, c), 2) : Fixed(CategoryTotal(p, c), 4));
-  }
-  return out + "}";
+// A figure to `places` decimals, the value the table prints: null when there is none.
+Json Rounded(double v, int places) {
+  return std::isnan(v) ? Json() : JsonNumber(std::strtod(Fixed(v, places).c_str(), nullptr));
 }
 
-std::string StatesJson(const Population& p) {
+// `doc` (an object) for a reader: each list of points one point a line, the rest as
+// JsonLine writes it.
+std::string Listed(const Json& doc) {
   std::string out = "{";
-  bool first = true;
+  bool listed_before = false;
+  for (const auto& [key, value] : doc.items()) {
+    const bool listed = value.is_array() && !value.empty() && value.front().is_object();
+    if (out.size() > 1) out += listed || listed_before ? ",\n " : ", ";
+    out += JsonQuote(key) + ": ";
+    if (listed) {
+      for (size_t i = 0; i < value.size(); ++i) out += (i ? ",\n  " : "[\n  ") + JsonLine(value[i]);
+      out += "]";
+    } else {
+      out += JsonLine(value);
+    }
+    listed_before = listed;
+  }
+  return out + "}\n";
+}
+
+Json CategoriesJson(const Population& p, const Costs* costs) {
+  Json out = Json::object();
+  for (int c : kShown) out[CategoryName(c)] = costs ? Rounded(DailyCost(p, *costs, c), 2) : Rounded(CategoryTotal(p, c), 4);
+  return out;
+}
+
+Json StatesJson(const Population& p) {
+  Json out = Json::object();
   for (int s = 0; s < kStates; ++s) {
     if (CategoryOfState(s) == kNotInCare || p[s] == 0) continue;
-    absl::StrAppend(&out, first ? "" : ", ", JsonQuote(StateName(s)), ": ", Fixed(p[s], 4));
-    first = false;
+    out[StateName(s)] = Rounded(p[s], 4);
   }
-  return out + "}";
+  return out;
 }
 
 // {"in_care": [low, high], "FOSTERING": [low, high], ...}
-std::string BandJson(const Band& b) {
-  std::string out = absl::StrCat("{\"in_care\": [", Fixed(b.lower[kNotInCare], 1), ", ", Fixed(b.upper[kNotInCare], 1), "]");
-  for (int c : kShown)
-    absl::StrAppend(&out, ", ", JsonQuote(CategoryName(c)), ": [", Fixed(b.lower[c], 1), ", ", Fixed(b.upper[c], 1), "]");
-  return out + "}";
+Json BandJson(const Band& b) {
+  Json out = {{"in_care", {Rounded(b.lower[kNotInCare], 1), Rounded(b.upper[kNotInCare], 1)}}};
+  for (int c : kShown) out[CategoryName(c)] = {Rounded(b.lower[c], 1), Rounded(b.upper[c], 1)};
+  return out;
 }
 
 double TotalDailyCost(const Population& p, const Costs& c) {
@@ -104,38 +124,43 @@ std::array<double, kCategories> HorizonCost(const ForecastResult& r) {
 }
 
 void PrintJson(const ForecastResult& r, const std::vector<Band>& bands, const std::string& source) {
-  std::string out = absl::StrCat("{\"source\": ", JsonQuote(source), ", \"data_start\": ", JsonQuote(FormatIsoDate(r.data_start)),
-                                 ", \"data_end\": ", JsonQuote(FormatIsoDate(r.data_end)),
-                                 ", \"reference_start\": ", JsonQuote(FormatIsoDate(r.reference_start)),
-                                 ", \"reference_end\": ", JsonQuote(FormatIsoDate(r.reference_end)),
-                                 ", \"horizon_months\": ", r.horizon_months, ", \"step_days\": ", r.step_days,
-                                 ", \"weekly_costs\": {");
-  for (int c : kShown) absl::StrAppend(&out, c == kFostering ? "" : ", ", JsonQuote(CategoryName(c)), ": ", Fixed(r.costs.weekly[c], 2));
-  absl::StrAppend(&out, "}, \"infinite_ratio_days\": ", r.infinite_ratio_days, ",\n \"history\": [");
-  for (size_t i = 0; i < r.history.size(); ++i) {
-    const auto& h = r.history[i];
-    absl::StrAppend(&out, i ? ",\n  " : "\n  ", "{\"date\": ", JsonQuote(FormatIsoDate(h.date)),
-                    ", \"in_care\": ", Fixed(InCare(h.population), 4), ", \"categories\": ", CategoriesJson(h.population, nullptr),
-                    ", \"states\": ", StatesJson(h.population), "}");
+  Json doc = {{"source", source},
+              {"data_start", FormatIsoDate(r.data_start)},
+              {"data_end", FormatIsoDate(r.data_end)},
+              {"reference_start", FormatIsoDate(r.reference_start)},
+              {"reference_end", FormatIsoDate(r.reference_end)},
+              {"horizon_months", r.horizon_months},
+              {"step_days", r.step_days},
+              {"weekly_costs", Json::object()}};
+  for (int c : kShown) doc["weekly_costs"][CategoryName(c)] = Rounded(r.costs.weekly[c], 2);
+  doc["infinite_ratio_days"] = r.infinite_ratio_days;
+  doc["history"] = Json::array();
+  for (const auto& h : r.history) {
+    doc["history"].push_back({{"date", FormatIsoDate(h.date)},
+                              {"in_care", Rounded(InCare(h.population), 4)},
+                              {"categories", CategoriesJson(h.population, nullptr)},
+                              {"states", StatesJson(h.population)}});
   }
-  absl::StrAppend(&out, "],\n \"projection\": [");
+  doc["projection"] = Json::array();
   for (size_t i = 0; i < r.month_ends.size(); ++i) {
     const auto& m = r.month_ends[i];
-    absl::StrAppend(&out, i ? ",\n  " : "\n  ", "{\"date\": ", JsonQuote(FormatIsoDate(m.date)),
-                    ", \"in_care\": ", Fixed(InCare(m.population), 4), ", \"categories\": ", CategoriesJson(m.population, nullptr),
-                    ", \"daily_cost\": ", CategoriesJson(m.population, &r.costs),
-                    ", \"daily_cost_total\": ", Fixed(TotalDailyCost(m.population, r.costs), 2),
-                    ", \"band\": ", BandJson(bands[i]), ", \"states\": ", StatesJson(m.population), "}");
+    doc["projection"].push_back({{"date", FormatIsoDate(m.date)},
+                                 {"in_care", Rounded(InCare(m.population), 4)},
+                                 {"categories", CategoriesJson(m.population, nullptr)},
+                                 {"daily_cost", CategoriesJson(m.population, &r.costs)},
+                                 {"daily_cost_total", Rounded(TotalDailyCost(m.population, r.costs), 2)},
+                                 {"band", BandJson(bands[i])},
+                                 {"states", StatesJson(m.population)}});
   }
   const auto hc = HorizonCost(r);
-  absl::StrAppend(&out, "],\n \"horizon_cost\": {");
+  doc["horizon_cost"] = Json::object();
   double total = 0;
   for (int c : kShown) {
-    absl::StrAppend(&out, c == kFostering ? "" : ", ", JsonQuote(CategoryName(c)), ": ", Fixed(hc[c], 2));
+    doc["horizon_cost"][CategoryName(c)] = Rounded(hc[c], 2);
     total += hc[c];
   }
-  absl::StrAppend(&out, "}, \"horizon_cost_total\": ", Fixed(total, 2), "}\n");
-  std::fputs(out.c_str(), stdout);
+  doc["horizon_cost_total"] = Rounded(total, 2);
+  std::fputs(Listed(doc).c_str(), stdout);
 }
 
 void PrintCsv(const ForecastResult& r, const std::vector<Band>& bands) {
@@ -218,27 +243,19 @@ int PrintBacktest(const BacktestResult& b, const BacktestOptions& o, bool json, 
   const int cols[] = {kFostering, kResidential, kSupported, kOther, kNotInCare};
   auto name = [](int c) { return c == kNotInCare ? std::string("in_care") : std::string(CategoryName(c)); };
   if (json) {
-    std::string out = absl::StrCat("{\"window_months\": ", o.window_months, ", \"points\": [");
-    for (size_t i = 0; i < b.points.size(); ++i) {
-      const auto& p = b.points[i];
-      absl::StrAppend(&out, i ? ",\n  " : "\n  ", "{\"origin\": ", JsonQuote(FormatIsoDate(p.origin)),
-                      ", \"horizon_months\": ", p.horizon_months, ", \"target\": ", JsonQuote(FormatIsoDate(p.target)));
-      for (int c : cols)
-        absl::StrAppend(&out, ", ", JsonQuote(name(c)), ": {\"projected\": ", Fixed(p.projected[c], 2),
-                        ", \"actual\": ", Fixed(p.actual[c], 0), "}");
-      out += "}";
+    Json doc = {{"window_months", o.window_months}, {"points", Json::array()}, {"errors", Json::array()}};
+    for (const auto& p : b.points) {
+      Json point = {{"origin", FormatIsoDate(p.origin)}, {"horizon_months", p.horizon_months},
+                    {"target", FormatIsoDate(p.target)}};
+      for (int c : cols) point[name(c)] = {{"projected", Rounded(p.projected[c], 2)}, {"actual", Rounded(p.actual[c], 0)}};
+      doc["points"].push_back(point);
     }
-    absl::StrAppend(&out, "],\n \"errors\": [");
-    for (size_t i = 0; i < b.errors.size(); ++i) {
-      const auto& e = b.errors[i];
-      absl::StrAppend(&out, i ? ",\n  " : "\n  ", "{\"horizon_months\": ", e.horizon_months, ", \"points\": ", e.points);
-      for (int c : cols)
-        absl::StrAppend(&out, ", ", JsonQuote(name(c)), ": {\"mape\": ", std::isnan(e.mape[c]) ? "null" : Fixed(e.mape[c], 2),
-                        ", \"bias\": ", std::isnan(e.bias[c]) ? "null" : Fixed(e.bias[c], 2), "}");
-      out += "}";
+    for (const auto& e : b.errors) {
+      Json error = {{"horizon_months", e.horizon_months}, {"points", e.points}};
+      for (int c : cols) error[name(c)] = {{"mape", Rounded(e.mape[c], 2)}, {"bias", Rounded(e.bias[c], 2)}};
+      doc["errors"].push_back(error);
     }
-    out += "]}\n";
-    std::fputs(out.c_str(), stdout);
+    std::fputs(Listed(doc).c_str(), stdout);
     return kOk;
   }
   if (csv) {
