@@ -3,6 +3,8 @@
 
 #include <cstdio>
 
+#include "services/common/csv.h"
+
 namespace carestat::synth {
 
 std::string Borough::ContactsCsv(int fy) const {
@@ -61,23 +63,12 @@ enum Salt : uint64_t {
   kSaltInterview, kSaltPathway, kSaltContact,
 };
 
-
-// A CSV cell, quoted when it holds a comma or a quote (one of list 9's headings does).
-std::string Cell(const std::string& v) {
-  if (v.find_first_of(",\"\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
+// A CSV line, each cell quoted when it needs to be (one of list 9's headings holds a comma).
 std::string CsvRow(const std::vector<std::string>& cells) {
   std::string out;
   for (size_t i = 0; i < cells.size(); ++i) {
     if (i) out += ',';
-    out += Cell(cells[i]);
+    out += CsvField(cells[i]);
   }
   out += '\n';
   return out;
