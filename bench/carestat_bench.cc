@@ -74,7 +74,7 @@
 #include "carestat/v1/reporting.grpc.pb.h"
 #include "pipeline/embedded.h"
 #include "pipeline/inbox.h"
-#include "pipeline/synth.h"
+#include "synth/synth.h"
 #include "pipeline/validate.h"
 #include "services/common/log.h"
 #include "services/common/server.h"

@@ -50,12 +50,12 @@
 #include "pipeline/ingest_step.h"
 #include "pipeline/rekey.h"
 #include "pipeline/runner.h"
-#include "pipeline/synth.h"
+#include "synth/synth.h"
 #include "pipeline/validate.h"
 #include "pipeline/verify.h"
 #include "services/common/args.h"
 #include "services/common/dates.h"
-#include "services/common/text.h"
+#include "services/common/json.h"
 #include "services/common/log.h"
 #include "services/common/security.h"
 #include "services/common/server.h"
@@ -432,14 +432,11 @@ int Indicators(const Args& a) {
   grpc::Status s = stub->GetValues(&c, req, &resp);
   if (!s.ok()) return Fail("indicators", s);
   if (a.Has("json")) {
-    std::string out = absl::StrCat("{\"la\": ", JsonQuote(req.la()), ", \"period\": ", JsonQuote(req.period()), ", \"values\": {");
-    bool first = true;
+    Json out = {{"la", req.la()}, {"period", req.period()}, {"values", Json::object()}};
     for (const auto& p : resp.points()) {
-      if (!p.has_value()) continue;
-      absl::StrAppend(&out, first ? "" : ", ", JsonQuote(PointKey(p)), ": ", Num(p.value()));
-      first = false;
+      if (p.has_value()) out["values"][PointKey(p)] = JsonNumber(p.value());
     }
-    std::printf("%s}}\n", out.c_str());
+    std::printf("%s\n", JsonLine(out).c_str());
   } else {
     std::printf("%-28s %14s %12s %12s\n", "indicator", "value", "numerator", "denominator");
     for (const auto& p : resp.points()) {
@@ -506,18 +503,16 @@ int Series(const Args& a) {
     return kProblems;
   }
   if (a.Has("json")) {
-    std::string out = absl::StrCat("{\"la\": ", JsonQuote(req.la()), ", \"indicator\": ", JsonQuote(req.indicator()),
-                                   ", \"by\": ", req.monthly() ? "\"month\"" : "\"year\"", ", \"points\": [");
-    bool first = true;
+    Json out = {{"la", req.la()}, {"indicator", req.indicator()}, {"by", req.monthly() ? "month" : "year"},
+                {"points", Json::array()}};
     for (const auto* list : {&resp.points(), &resp.comparators()}) {
       for (const auto& p : *list) {
-        absl::StrAppend(&out, first ? "" : ", ", "{\"entity\": ", JsonQuote(p.entity()), ", \"period\": ",
-                        JsonQuote(FormatPeriod(p.period())), ", \"value\": ", p.has_value() ? Num(p.value()) : "null",
-                        ", \"numerator\": ", Num(p.numerator()), ", \"denominator\": ", Num(p.denominator()), "}");
-        first = false;
+        out["points"].push_back({{"entity", p.entity()}, {"period", FormatPeriod(p.period())},
+                                 {"value", p.has_value() ? JsonNumber(p.value()) : Json()},
+                                 {"numerator", JsonNumber(p.numerator())}, {"denominator", JsonNumber(p.denominator())}});
       }
     }
-    std::printf("%s]}\n", out.c_str());
+    std::printf("%s\n", JsonLine(out).c_str());
   } else {
     std::printf("%-8s %-8s %14s\n", "entity", "period", "value");
     for (const auto* list : {&resp.points(), &resp.comparators()}) {
@@ -1351,20 +1346,17 @@ int Verify(const Args& a) {
     return kUsage;
   }
   if (a.Has("json")) {
-    std::string out = absl::StrCat("{\"data\": ", JsonQuote(r->data_dir), ", \"manifest\": ", JsonQuote(r->manifest),
-                                   ", \"returns_held\": ", r->returns_held, ", \"ledger_returns\": ", r->ledger_returns,
-                                   ", \"manifest_returns\": ", r->manifest_returns,
-                                   ", \"log_damaged\": ", r->log_damaged ? "true" : "false",
-                                   ", \"damage\": ", JsonQuote(r->damage), ", \"problems\": [");
-    for (size_t i = 0; i < r->problems.size(); ++i) {
-      const auto& p = r->problems[i];
-      absl::StrAppend(&out, i ? ", " : "", "{\"return_id\": ", JsonQuote(p.return_id), ", \"problem\": ", JsonQuote(p.problem),
-                      ", \"detail\": ", JsonQuote(p.detail), ", \"send_again\": ", JsonQuote(p.send_again), "}");
+    Json out = {{"data", r->data_dir},           {"manifest", r->manifest},
+                {"returns_held", r->returns_held}, {"ledger_returns", r->ledger_returns},
+                {"manifest_returns", r->manifest_returns}, {"log_damaged", r->log_damaged},
+                {"damage", r->damage},             {"problems", Json::array()}};
+    for (const auto& p : r->problems) {
+      out["problems"].push_back(
+          {{"return_id", p.return_id}, {"problem", p.problem}, {"detail", p.detail}, {"send_again", p.send_again}});
     }
-    absl::StrAppend(&out, "], \"notes\": [");
-    for (size_t i = 0; i < r->notes.size(); ++i) absl::StrAppend(&out, i ? ", " : "", JsonQuote(r->notes[i]));
-    absl::StrAppend(&out, "], \"whole\": ", r->problems.empty() ? "true" : "false", "}\n");
-    std::printf("%s", out.c_str());
+    out["notes"] = r->notes;
+    out["whole"] = r->problems.empty();
+    std::printf("%s\n", JsonLine(out).c_str());
     return r->problems.empty() ? kOk : kProblems;
   }
   std::printf("%s: %d returns held; the ledger records %d", r->data_dir.c_str(), r->returns_held, r->ledger_returns);

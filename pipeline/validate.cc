@@ -18,6 +18,7 @@
 #include "pipeline/inbox.h"
 #include "services/common/csv.h"
 #include "services/common/dates.h"
+#include "services/common/json.h"
 #include "services/common/text.h"
 #include "services/ingestion/check.h"
 #include "services/ingestion/validation/engine.h"
@@ -90,20 +91,20 @@ std::string NotRunLine(const std::vector<validation::NotRun>& rules) {
   return out;
 }
 
-std::string RulesJson(const Tally& t) {
-  std::string out = "[";
-  bool first = true;
+Json RulesJson(const Tally& t) {
+  Json out = Json::array();
   for (const auto& [k, r] : t.by_rule) {
-    absl::StrAppend(&out, first ? "" : ", ", "{\"rule\": ", JsonQuote(k.second), ", \"severity\": ",
-                    JsonQuote(k.first), ", \"count\": ", r.count, ", \"message\": ", JsonQuote(r.message), "}");
-    first = false;
+    out.push_back({{"rule", k.second}, {"severity", k.first}, {"count", r.count}, {"message", r.message}});
   }
-  return out + "]";
+  return out;
 }
 
 // {"files": [{"file": F, "issues": [...streamed...], "format": ..., "errors": E, ...,
 //  "issue_count": N, "rules": [{"rule", "severity", "count", "message"}]}, ...],
 //  "summary": {"issue_total": N, "error_total": E, "query_total": Q, "rules": [...]}}
+// Issues are written as they are found (a return may have millions), so the document is
+// never whole: each piece is a JSON value written by JsonLine, and only the brackets and
+// keys that join them are written here.
 class JsonWriter : public IssueWriter {
  public:
   explicit JsonWriter(FILE* out) : out_(out) { std::fputs("{\"files\": [", out_); }
@@ -112,49 +113,42 @@ class JsonWriter : public IssueWriter {
     first_issue_ = true;
   }
   void Issue(const std::string&, const v1::ValidationIssue& i) override {
-    std::string s = absl::StrCat(first_issue_ ? "" : ", ", "{\"rule\": ", JsonQuote(i.rule()), ", \"severity\": ",
-                                 JsonQuote(SeverityName(i)), ", \"message\": ", JsonQuote(i.message()),
-                                 ", \"line\": ", i.line(), ", \"child\": ", JsonQuote(i.child()),
-                                 ", \"field\": ", JsonQuote(i.field()), "}");
-    std::fputs(s.c_str(), out_);
+    const Json issue = {{"rule", i.rule()},   {"severity", SeverityName(i)}, {"message", i.message()},
+                        {"line", i.line()},   {"child", i.child()},          {"field", i.field()}};
+    std::fprintf(out_, "%s%s", first_issue_ ? "" : ", ", JsonLine(issue).c_str());
     first_issue_ = false;
   }
   void EndFile(const std::string&, const FileReport& r, const Tally& t) override {
-    std::string s = absl::StrCat("], \"format\": ", JsonQuote(FormatName(r.format)), ", \"la\": ", JsonQuote(r.la),
-                                 ", \"collection_year\": ", r.collection_year,
-                                 ", \"usable\": ", r.fatal ? "false" : "true", ", \"children\": ", r.children,
-                                 ", \"records\": {");
-    bool first = true;
-    for (const auto& [k, n] : r.records) {
-      absl::StrAppend(&s, first ? "" : ", ", JsonQuote(k), ": ", n);
-      first = false;
-    }
-    absl::StrAppend(&s, "}, \"errors\": ", t.errors, ", \"queries\": ", t.queries, ", \"issue_count\": ", t.issues,
-                    ", \"rules\": ", RulesJson(t), "}");
-    std::fputs(s.c_str(), out_);
+    Json rest = {{"format", FormatName(r.format)}, {"la", r.la}, {"collection_year", r.collection_year},
+                 {"usable", !r.fatal},             {"children", r.children}, {"records", Json::object()}};
+    for (const auto& [k, n] : r.records) rest["records"][k] = n;
+    rest["errors"] = t.errors;
+    rest["queries"] = t.queries;
+    rest["issue_count"] = t.issues;
+    rest["rules"] = RulesJson(t);
+    std::fprintf(out_, "], %s", Members(rest).c_str());
   }
   void NotRun(const std::vector<validation::NotRun>& rules) override {
-    not_run_ = ", \"not_run\": [";
-    for (size_t i = 0; i < rules.size(); ++i) {
-      absl::StrAppend(&not_run_, i ? ", " : "", "{\"rule\": ", JsonQuote(rules[i].code),
-                      ", \"needs\": ", JsonQuote(rules[i].option), "}");
-    }
-    not_run_ += "]";
+    not_run_ = Json::array();
+    for (const auto& rule : rules) not_run_.push_back({{"rule", rule.code}, {"needs", rule.option}});
   }
   absl::Status Finish(const Tally& all) override {
-    std::fprintf(out_, "], \"summary\": {\"issue_total\": %lld, \"error_total\": %lld, \"query_total\": %lld, "
-                       "\"rules\": %s%s}}\n",
-                 static_cast<long long>(all.issues), static_cast<long long>(all.errors),
-                 static_cast<long long>(all.queries), RulesJson(all).c_str(), not_run_.c_str());
+    Json summary = {{"issue_total", all.issues}, {"error_total", all.errors}, {"query_total", all.queries},
+                    {"rules", RulesJson(all)}};
+    if (!not_run_.is_null()) summary["not_run"] = not_run_;
+    std::fprintf(out_, "], \"summary\": %s}\n", JsonLine(summary).c_str());
     std::fflush(out_);
     return absl::OkStatus();
   }
 
  private:
+  // An object's members and its closing brace, to follow members already written.
+  static std::string Members(const Json& object) { return JsonLine(object).substr(1); }
+
   FILE* out_;
   int files_ = 0;
   bool first_issue_ = true;
-  std::string not_run_;
+  Json not_run_;  // null until NotRun
 };
 
 class TextWriter : public IssueWriter {

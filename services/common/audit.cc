@@ -14,6 +14,7 @@
 #include <google/protobuf/reflection.h>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/json.h"
 #include "services/common/log.h"
 
 namespace carestat {
@@ -152,33 +153,6 @@ void Extract(const Message& m, AuditEvent* e, int depth, bool* seen_la, bool* se
   }
 }
 
-// A JSON string that is always one line of valid UTF-8: controls, DEL and the Unicode
-// line separators escaped, a byte that is not UTF-8 written as U+FFFD.
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    uint32_t cp = 0;
-    const size_t n = Utf8SequenceAt(s, i, &cp);
-    if (n == 0) {
-      out += "\\ufffd";
-      ++i;
-      continue;
-    }
-    if (c == '"') out += "\\\"";
-    else if (c == '\\') out += "\\\\";
-    else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
-      out += buf;
-    } else {
-      out.append(s, i, n);
-    }
-    i += n;
-  }
-  return out + "\"";
-}
-
 std::string CodeName(int code) {
   static const char* kNames[] = {"OK",
                                  "CANCELLED",
@@ -233,32 +207,26 @@ void AuditFieldsFromResponse(const Message& response, AuditEvent* e) {
   e->children = IntValue(response, f, -1);
 }
 
+// One line of ASCII (JsonAsciiLine): a value holding a newline, U+2028 or an escape
+// sequence cannot make a second event or move a terminal's cursor.
 std::string AuditLine(const AuditEvent& e) {
-  std::string out = absl::StrCat("{\"time\":", JsonString(Timestamp()), ",\"principal\":",
-                                 JsonString(e.principal.empty() ? "-" : e.principal), ",\"method\":",
-                                 JsonString(e.method));
-  if (!e.la.empty()) absl::StrAppend(&out, ",\"la\":", JsonString(e.la));
-  if (!e.collection_years.empty()) {
-    out += ",\"collection_years\":[";
-    for (size_t i = 0; i < e.collection_years.size(); ++i) absl::StrAppend(&out, i ? "," : "", e.collection_years[i]);
-    out += "]";
-  }
-  if (!e.year.empty()) absl::StrAppend(&out, ",\"year\":", JsonString(e.year));
-  if (!e.period.empty()) absl::StrAppend(&out, ",\"period\":", JsonString(e.period));
-  if (!e.return_ids.empty()) {
-    out += ",\"return_ids\":[";
-    for (size_t i = 0; i < e.return_ids.size(); ++i) absl::StrAppend(&out, i ? "," : "", JsonString(e.return_ids[i]));
-    out += "]";
-  }
-  if (!e.indicator.empty()) absl::StrAppend(&out, ",\"indicator\":", JsonString(e.indicator));
-  if (e.children >= 0) absl::StrAppend(&out, ",\"children\":", e.children);
-  absl::StrAppend(&out, ",\"outcome\":", JsonString(CodeName(e.code)), ",\"code\":", e.code);
-  if (e.http_status) absl::StrAppend(&out, ",\"http_status\":", e.http_status);
-  if (!e.reason.empty()) absl::StrAppend(&out, ",\"reason\":", JsonString(e.reason));
-  absl::StrAppend(&out, ",\"bytes_in\":", e.bytes_in, ",\"bytes_out\":", e.bytes_out);
-  if (e.ms >= 0) absl::StrAppend(&out, ",\"ms\":", e.ms);
-  if (!e.peer.empty()) absl::StrAppend(&out, ",\"peer\":", JsonString(e.peer));
-  return out + "}";
+  Json j = {{"time", Timestamp()}, {"principal", e.principal.empty() ? "-" : e.principal}, {"method", e.method}};
+  if (!e.la.empty()) j["la"] = e.la;
+  if (!e.collection_years.empty()) j["collection_years"] = e.collection_years;
+  if (!e.year.empty()) j["year"] = e.year;
+  if (!e.period.empty()) j["period"] = e.period;
+  if (!e.return_ids.empty()) j["return_ids"] = e.return_ids;
+  if (!e.indicator.empty()) j["indicator"] = e.indicator;
+  if (e.children >= 0) j["children"] = e.children;
+  j["outcome"] = CodeName(e.code);
+  j["code"] = e.code;
+  if (e.http_status) j["http_status"] = e.http_status;
+  if (!e.reason.empty()) j["reason"] = e.reason;
+  j["bytes_in"] = e.bytes_in;
+  j["bytes_out"] = e.bytes_out;
+  if (e.ms >= 0) j["ms"] = e.ms;
+  if (!e.peer.empty()) j["peer"] = e.peer;
+  return JsonAsciiLine(j);
 }
 
 absl::StatusOr<std::shared_ptr<AuditLog>> AuditLog::Open(const std::string& path, int64_t max_bytes, int keep) {

@@ -25,28 +25,4 @@ std::string Utf8Text(const std::string& s, const char* bad, bool controls) {
   return out;
 }
 
-std::string JsonQuote(const std::string& raw) {
-  // JSON is UTF-8: a byte that is not becomes U+FFFD.
-  const std::string s = Utf8Text(raw, "\xEF\xBF\xBD", /*controls=*/false);
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  return out + "\"";
-}
-
 }  // namespace carestat

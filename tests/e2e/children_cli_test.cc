@@ -8,11 +8,14 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "nlohmann/json.hpp"
+#include "services/common/csv.h"
 #include "tests/integration/test_util.h"
 
 namespace carestat {
@@ -120,10 +123,12 @@ TEST(ChildrenCliTest, ListsAddUpToTheFiguresAndAreAuditedAndMapBackToTheCouncils
   const std::string census = ReadAll(dir + "/inbox/301/2016/cin-census.xml");
   std::string ids;
   std::set<std::string> raw;
-  for (absl::string_view line : absl::StrSplit(list7, '\n', absl::SkipEmpty())) {
-    const std::string id(line.substr(0, line.find(',')));
-    if (id != "Child Unique ID") raw.insert(id);
+  std::istringstream list7_in(list7);
+  CsvReader list7_reader(list7_in);
+  for (std::vector<std::string> row; list7_reader.Next(&row);) {
+    if (row[0] != "Child Unique ID") raw.insert(row[0]);
   }
+  EXPECT_EQ(list7_reader.error(), "");
   std::regex census_id("<LAchildID>([^<]+)</LAchildID>");
   for (auto it = std::sregex_iterator(census.begin(), census.end(), census_id); it != std::sregex_iterator(); ++it) {
     raw.insert((*it)[1]);
@@ -146,19 +151,23 @@ TEST(ChildrenCliTest, ListsAddUpToTheFiguresAndAreAuditedAndMapBackToTheCouncils
   const std::string audit = ReadAll(data + "/case-audit.jsonl");
   int ok_lines = 0, refused = 0, pseudonymised = 0;
   for (absl::string_view line : absl::StrSplit(audit, '\n', absl::SkipEmpty())) {
-    if (line.find("\"method\":\"/carestat.v1.Metrics/ListChildren\"") != absl::string_view::npos) {
-      EXPECT_NE(line.find("\"la\":\"301\""), absl::string_view::npos) << line;
-      EXPECT_NE(line.find("\"indicator\":\""), absl::string_view::npos) << line;
-      EXPECT_NE(line.find("\"period\":\"20"), absl::string_view::npos) << line;
-      if (line.find("\"outcome\":\"OK\"") != absl::string_view::npos) {
-        EXPECT_TRUE(std::regex_search(std::string(line), std::regex("\"children\":[1-9][0-9]*,"))) << line;
+    // One JSON object a line.
+    const nlohmann::json e = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    ASSERT_TRUE(e.is_object()) << line;
+    const std::string method = e.value("method", "");
+    if (method == "/carestat.v1.Metrics/ListChildren") {
+      EXPECT_EQ(e.value("la", ""), "301") << line;
+      EXPECT_FALSE(e.value("indicator", "").empty()) << line;
+      EXPECT_EQ(e.value("period", "").rfind("20", 0), 0u) << line;
+      if (e.value("outcome", "") == "OK") {
+        EXPECT_GE(e.value("children", int64_t{0}), 1) << line;
         ++ok_lines;
-      } else if (line.find("FAILED_PRECONDITION") != absl::string_view::npos) {
+      } else if (e.value("outcome", "") == "FAILED_PRECONDITION") {
         ++refused;
       }
     }
-    if (line.find("\"method\":\"carestat pseudonymise\"") != absl::string_view::npos) {
-      EXPECT_NE(line.find(absl::StrCat("\"children\":", raw.size(), ",")), absl::string_view::npos) << line;
+    if (method == "carestat pseudonymise") {
+      EXPECT_EQ(e.value("children", int64_t{-1}), static_cast<int64_t>(raw.size())) << line;
       ++pseudonymised;
     }
   }

@@ -234,7 +234,7 @@ TEST(AuditLineTest, ValuesAreEscapedAndReturnIdsNameTheLa) {
   EXPECT_EQ(line.find('\n'), std::string::npos) << line;
   EXPECT_EQ(line.find('\x7f'), std::string::npos) << line;
   EXPECT_EQ(line.find('\xff'), std::string::npos) << line;
-  EXPECT_NE(line.find("\"principal\":\"bad\\u000aname\\ufffd\\u007f\\u2028\""), std::string::npos) << line;
+  EXPECT_NE(line.find("\"principal\":\"bad\\nname\\ufffd\\u007f\\u2028\""), std::string::npos) << line;
   EXPECT_NE(line.find("\"la\":\"301\",\"return_ids\":[\"301/2016/cin-census\"]"), std::string::npos) << line;
   // A return id that is not shaped like one is not logged.
   AuditEvent odd;

@@ -21,8 +21,8 @@
 #include "absl/strings/str_split.h"
 #include "services/common/audit.h"
 #include "services/common/csv.h"
+#include "services/common/json.h"
 #include "services/common/log.h"
-#include "services/common/text.h"
 #include "services/reporting/render/chart.h"
 #include "services/reporting/reports/self_assessment.h"
 #include "services/reporting/web/assets.h"
@@ -171,8 +171,7 @@ Reply JsonError(int status, const std::string& message) {
   Reply r;
   r.status = status;
   r.error = message;
-  r.body = absl::StrCat("{\"error\": {\"status\": ", status, ", \"code\": \"", CodeText(status),
-                        "\", \"message\": ", JsonQuote(message), "}}\n");
+  r.body = JsonLine(Json{{"error", Json{{"status", status}, {"code", CodeText(status)}, {"message", message}}}}) + "\n";
   return r;
 }
 

@@ -18,7 +18,7 @@
 
 #include "absl/strings/str_split.h"
 #include "pipeline/children.h"
-#include "pipeline/synth.h"
+#include "synth/synth.h"
 #include "services/common/dates.h"
 #include "services/ingestion/ingestor.h"
 #include "services/metrics/indicators/catalogue.h"

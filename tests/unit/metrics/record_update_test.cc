@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/synth.h"
+#include "synth/synth.h"
 #include "services/ingestion/ingestor.h"
 #include "services/metrics/indicators/record_set.h"
 #include "services/metrics/metrics.h"

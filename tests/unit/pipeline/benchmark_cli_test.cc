@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/json_util.h"
-#include "pipeline/synth.h"
+#include "synth/synth.h"
 #include "services/common/dates.h"
 #include "services/ingestion/ingestor.h"
 #include "services/metrics/benchmark.h"

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "services/common/csv.h"
 #include "services/metrics/reference/lait.h"
 #include "services/reporting/render/chart.h"
 #include "services/reporting/format.h"
@@ -808,13 +809,16 @@ TEST(SelfAssessmentTest, SummaryCountsEqualTheListedItemsInEveryFormat) {
                                                           {"to_watch.csv", sa->to_watch_size()}}) {
     std::set<std::string> indicators;
     std::istringstream in(files[file]);
-    std::string line;
-    std::getline(in, line);   // the header
-    while (std::getline(in, line)) {
-      // area,section,indicator,...: the areas' and sections' titles hold no comma.
-      const size_t a = line.find(','), b = line.find(',', a + 1), c = line.find(',', b + 1);
-      indicators.insert(line.substr(b + 1, c - b - 1));
+    CsvReader reader(in);
+    std::vector<std::string> row;
+    ASSERT_TRUE(reader.Next(&row)) << file;  // the header: area,section,indicator,...
+    ASSERT_GE(row.size(), 3u) << file;
+    EXPECT_EQ(row[2], "indicator") << file;
+    while (reader.Next(&row)) {
+      ASSERT_GE(row.size(), 3u) << file << " line " << reader.line();
+      indicators.insert(row[2]);
     }
+    EXPECT_EQ(reader.error(), "") << file;
     EXPECT_EQ(static_cast<int>(indicators.size()), n) << file;
   }
   auto xlsx = Render(*sa, v1::XLSX);

@@ -1,4 +1,4 @@
-// File: synth_las.h
+// File: synth/las.h
 // England's 152 local authorities as the national synthetic year uses them: DfE code,
 // name and a synthetic child population that sizes the LA's synthetic volumes.
 //   for (const SynthLa& la : SynthLas()) { /* la.code "301", la.children 61000 */ }

@@ -7,7 +7,7 @@
 // Kent); they were not checked against a published source and are not ONS figures. They
 // only scale each synthetic LA's volumes: nothing computes a rate from them, and
 // reference/populations.csv holds the sourced populations.
-#include "pipeline/synth_las.h"
+#include "synth/las.h"
 
 namespace carestat {
 

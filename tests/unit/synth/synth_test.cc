@@ -1,4 +1,4 @@
-#include "pipeline/synth.h"
+#include "synth/synth.h"
 
 #include <algorithm>
 #include <chrono>

@@ -1,4 +1,4 @@
-// File: synth.h
+// File: synth/synth.h
 // A synthetic borough: six years of a children's social care case-management system's
 // exports for one LA (Annex A list 1 contacts, the CIN census, the SSDA903 tables and a
 // local measures file), laid out as an inbox, so the pipeline can be run end to end
@@ -118,7 +118,7 @@ struct NationalSummary {
 // list so that small and large ones are among them), OUT/<LA>/<CY>/ for each collection
 // year of `years` with the files WriteSynthBorough writes each year (Annex A lists 2 to
 // 10 only with `annex_a_lists`; no local measures). Each LA's volumes follow its child
-// population (approximate ONS mid-2015 0-17 estimates, pipeline/synth_las.cc) times a
+// population (approximate ONS mid-2015 0-17 estimates, synth/las.cc) times a
 // need factor fixed by its code, scaled so that all 152 give, for one year at scale 1,
 // about 650,000 referrals, 400,000 children in need and 80,000 looked after at 31 March.
 // The volumes are not calibrated to any LA's published figures. Every file passes the
