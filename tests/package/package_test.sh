@@ -2,14 +2,17 @@
 # The Debian package (scripts/package): builds carestat_<version>_amd64.deb from BUILD
 # with cpack into a scratch folder, then checks it with dpkg-deb (always): its name,
 # control fields and computed dependencies, contents, units and drop-ins, config files,
-# conffiles and maintainer scripts. Where debootstrap is installed and this runs as
-# root, it also installs the package into a fresh Debian chroot and checks what
-# postinst made (the user, /var/lib/carestat 0700, the stores and key) and that each
-# server starts there on its config file; otherwise that part is skipped, saying why.
-#   tests/package/package_test.sh BUILD VERSION     (ctest -L package)
+# conffiles and maintainer scripts. With `install` (ctest package_install, configured
+# with -DCARESTAT_TEST_PACKAGE_INSTALL=ON: about 4 minutes, a Debian mirror needed) it
+# then installs the package into a fresh Debian 12 chroot made by debootstrap, as root,
+# and checks what postinst made (the user, /var/lib/carestat 0700, the stores and the
+# key 0600), that each server starts there on its config file, and that a purge keeps
+# the key; without root or debootstrap that part exits 77 (skipped), saying why.
+#   tests/package/package_test.sh BUILD VERSION [install]     (ctest -L package)
 set -uo pipefail
 build=$(cd "${1:?usage: package_test.sh BUILD VERSION}" && pwd)
 version=${2:?usage: package_test.sh BUILD VERSION}
+install=${3:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -18,6 +21,11 @@ pass() { echo "ok: $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
 
 command -v dpkg-deb >/dev/null || { echo "skipped: dpkg-deb is not installed"; exit 77; }
+if [ "$install" = install ]; then
+  [ "$(id -u)" -eq 0 ] || { echo "skipped: installing into a chroot needs root"; exit 77; }
+  command -v debootstrap >/dev/null ||
+    { echo "skipped: installing into a chroot needs debootstrap (apt-get install debootstrap)"; exit 77; }
+fi
 if ! (cd "$work" && cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/out" >"$work/cpack.log" 2>&1); then
   cat "$work/cpack.log"; echo "FAIL: cpack could not build the package"; exit 1
 fi
@@ -97,37 +105,43 @@ if [ "$(sort "$work/control/conffiles")" = "$(printf '/etc/carestat/%s.conf\n' i
   pass "conffiles: the four /etc/carestat files"
 else fail "conffiles: $(cat "$work/control/conffiles" 2>/dev/null)"; fi
 
-# ---- installed into a Debian chroot (root and debootstrap only) ----
-if [ "$(id -u)" -ne 0 ]; then
-  echo "skipped: installing into a chroot needs root"
-elif ! command -v debootstrap >/dev/null; then
-  echo "skipped: installing into a chroot needs debootstrap (apt-get install debootstrap)"
+# ---- installed into a Debian chroot (package_install: root and debootstrap) ----
+if [ "$install" != install ]; then
+  echo "note: installing into a Debian chroot is ctest package_install (-DCARESTAT_TEST_PACKAGE_INSTALL=ON, root, debootstrap)"
 else
   root="$work/chroot"
   if ! debootstrap --variant=minbase bookworm "$root" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$work/debootstrap.log" 2>&1; then
-    echo "skipped: debootstrap could not make a Debian 12 chroot (no network?): $(tail -1 "$work/debootstrap.log")"
-  else
-    mount -t proc proc "$root/proc"
-    trap 'umount "$root/proc" 2>/dev/null; rm -rf "$work"' EXIT
-    cp "$deb" "$root/tmp/"
-    if chroot "$root" sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq /tmp/$(basename "$deb")" \
-         >"$work/install.log" 2>&1; then
-      pass "apt-get install in a Debian 12 chroot"
-    else fail "apt-get install in the chroot:"; sed 's/^/    /' "$work/install.log"; fi
-    chroot "$root" getent passwd carestat >/dev/null && pass "postinst made the user carestat" || fail "no user carestat"
-    if [ "$(chroot "$root" stat -c '%a %U' /var/lib/carestat)" = "700 carestat" ] \
-       && [ "$(chroot "$root" stat -c '%a %U' /var/lib/carestat/ingestion/hmac.key)" = "600 carestat" ] \
-       && [ -f "$root/var/lib/carestat/metrics/CURRENT" ]; then
-      pass "/var/lib/carestat is 0700 carestat's, with the stores and the key (0600)"
-    else fail "/var/lib/carestat: $(ls -laR "$root/var/lib/carestat" 2>&1 | head -20)"; fi
-    # No systemd runs in a chroot: each server started as the units would, on its config file.
-    for s in ingestion metrics; do
-      S=$(tr a-z A-Z <<<"$s")
-      out=$(chroot "$root" sh -c ". /etc/carestat/$s.conf; exec timeout 5 runuser -u carestat -- /usr/bin/carestat-$s \$CARESTAT_${S}_FLAGS" 2>&1)
-      if grep -q "carestat-$s listening on 127.0.0.1:740" <<<"$out"; then pass "carestat-$s starts on /etc/carestat/$s.conf"
-      else fail "carestat-$s did not start in the chroot: $out"; fi
-    done
+    echo "skipped: debootstrap could not make a Debian 12 chroot (no mirror?): $(tail -1 "$work/debootstrap.log")"
+    echo "package_test: $passed passed, $failed failed"
+    [ "$failed" -eq 0 ] && exit 77
+    exit 1
   fi
+  mount -t proc proc "$root/proc"
+  trap 'umount "$root/proc" 2>/dev/null; rm -rf "$work"' EXIT
+  cp "$deb" "$root/tmp/"
+  if chroot "$root" sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq /tmp/$(basename "$deb")" \
+       >"$work/install.log" 2>&1; then
+    pass "apt-get install in a Debian 12 chroot (dependencies resolved from the mirror)"
+  else fail "apt-get install in the chroot:"; sed 's/^/    /' "$work/install.log"; fi
+  chroot "$root" getent passwd carestat >/dev/null && pass "postinst made the user carestat" || fail "no user carestat"
+  if [ "$(chroot "$root" stat -c '%a %U' /var/lib/carestat)" = "700 carestat" ] \
+     && [ "$(chroot "$root" stat -c '%a %U' /var/lib/carestat/ingestion/hmac.key)" = "600 carestat" ] \
+     && [ -f "$root/var/lib/carestat/ingestion/store/CURRENT" ] && [ -f "$root/var/lib/carestat/metrics/CURRENT" ]; then
+    pass "/var/lib/carestat is 0700 carestat's, with the stores and the key (0600)"
+  else fail "/var/lib/carestat: $(ls -laR "$root/var/lib/carestat" 2>&1 | head -20)"; fi
+  # No systemd runs in a chroot: each server started as its unit would, on its config file.
+  for s in ingestion metrics reporting; do
+    S=$(tr a-z A-Z <<<"$s")
+    out=$(chroot "$root" sh -c ". /etc/carestat/$s.conf; exec timeout 3 runuser -u carestat -- /usr/bin/carestat-$s \$CARESTAT_${S}_FLAGS" 2>&1)
+    if grep -q "carestat-$s $version starting" <<<"$out" && grep -q "carestat-$s listening on 127.0.0.1:740" <<<"$out"; then
+      pass "carestat-$s $version starts as carestat on /etc/carestat/$s.conf"
+    else fail "carestat-$s did not start in the chroot: $out"; fi
+  done
+  key=$(sha256sum < "$root/var/lib/carestat/ingestion/hmac.key")
+  chroot "$root" sh -c "DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq carestat" >"$work/purge.log" 2>&1
+  if [ ! -e "$root/usr/bin/carestat" ] && [ "$(sha256sum < "$root/var/lib/carestat/ingestion/hmac.key")" = "$key" ]; then
+    pass "apt-get purge removes the package and keeps the stores and the key"
+  else fail "purge: $(cat "$work/purge.log")"; fi
 fi
 
 echo "package_test: $passed passed, $failed failed"
