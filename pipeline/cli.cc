@@ -171,7 +171,7 @@ int Run(const Args& a) {
       return kUsage;
     }
   }
-  SetLogQuiet(true);  // run prints one line per file itself
+  SetLogQuiet(true);  // run prints its own lines: a summary, and a line per file with --verbose
   IngestorOptions ingestion;
   ingestion.accept_loss = a.Has("accept-loss");
   auto e = Embedded::Start(data, ingestion);
