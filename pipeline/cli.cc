@@ -10,6 +10,8 @@
 //   carestat synth --las 152 --out INBOX [--seed N] [--years 2016] [--scale F] [--annex-a 1|all]
 //   carestat rekey (--data DIR | --ingestion-data DIR) --originals DIR[,DIR] [--dry-run] [--delete-old]
 //   carestat verify --data DIR [--manifest PIPELINE_STATE/manifest.jsonl] [--json]
+//   carestat init (--data DIR | --ingestion-data DIR | --metrics-data DIR | --reporting-data DIR)...
+//   carestat backup --data DIR --to DEST;  carestat restore --from BACKUP --data NEWDIR
 //   carestat children --la 301 --indicator cpp_ceased_2y_plus_pct --period 2015-16 [--json] (--data DIR | --target ...)
 //   carestat pseudonymise (--data DIR | --ingestion-data DIR) --la 301 < ids.txt
 //   carestat forecast --ssda903 DIR [--reference-start D --reference-end D] [--horizon-months 12] [--step-days 1] [--costs FILE] [--adjust FILE] [--json|--csv]
@@ -50,6 +52,7 @@
 #include "pipeline/ingest_step.h"
 #include "pipeline/rekey.h"
 #include "pipeline/runner.h"
+#include "pipeline/store_ops.h"
 #include "synth/synth.h"
 #include "pipeline/validate.h"
 #include "pipeline/verify.h"
@@ -59,6 +62,7 @@
 #include "services/common/log.h"
 #include "services/common/security.h"
 #include "services/common/server.h"
+#include "services/common/version.h"
 #include "services/reporting/web/web.h"
 #include "services/ingestion/check.h"
 #include "services/ingestion/formats/rules.h"
@@ -72,7 +76,7 @@ constexpr int kOk = 0, kProblems = 1, kUsage = 2;
 
 const char kMainHelp[] =
     "carestat: children's social care returns in, indicators and annual reports out.\n\n"
-    "usage: carestat COMMAND [flags]   (carestat COMMAND --help for each)\n\n"
+    "usage: carestat COMMAND [flags]   (carestat COMMAND --help for each; carestat --version)\n\n"
     "  run         ingest an inbox, recompute, write reports (all services in this process)\n"
     "  pipeline    the scheduled run against running services: settle, archive, quarantine\n"
     "  validate    check return files offline and list their issues\n"
@@ -88,6 +92,9 @@ const char kMainHelp[] =
     "  token       make a bearer token for a principal and its tokens-file line\n"
     "  rekey       move stored returns to a new pseudonymisation key, from the originals\n"
     "  verify      check an ingestion store against its ledger and the pipeline's manifest\n"
+    "  init        create the stores (and the pseudonymisation key) of a new data directory\n"
+    "  backup      a consistent copy of a data directory, beside running servers\n"
+    "  restore     put a backup back into a new data directory and check it whole\n"
     "  rules       list the validation rules carestat checks, or explain one\n"
     "  forecast    project looked-after children by placement and their cost (SSDA903 files)\n\n"
     "Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.\n";
@@ -117,12 +124,18 @@ std::string Shown(double v) {
 // ---- run ----
 int Run(const Args& a) {
   if (a.Has("help")) {
-    std::printf("usage: carestat run --inbox DIR --out DIR [--data DIR] [--accept-loss]\n"
+    std::printf("usage: carestat run --inbox DIR --out DIR [--data DIR] [--init] [--accept-loss] [--verbose]\n"
                 "                    [--serve [--http-listen 127.0.0.1:PORT]]\n\n"
                 "Runs the ingestion, metrics and reporting services inside this process, ingests\n"
                 "every file under INBOX/<LA>/<collection year>/, recomputes the indicators and\n"
                 "writes each LA's latest annual report to OUT/<LA>/<year>/ (HTML, Markdown, JSON,\n"
-                "CSV). Rejected files get a report in OUT/rejected/. DATA defaults to ./data.\n"
+                "CSV). Rejected files get a report in OUT/rejected/. DATA defaults to ./data and\n"
+                "must hold the stores of an earlier run: a DATA that does not exist or holds none\n"
+                "is refused (a mistyped path would start empty stores with a new pseudonymisation\n"
+                "key); --init (or carestat init --data DATA) creates them there on purpose.\n"
+                "Prints one summary line at the end (files, records, rule errors and queries, LAs,\n"
+                "time), with a progress bar on a terminal; --verbose prints a line per file, per LA\n"
+                "recomputed and per report instead of the bar. Problems are always printed (stderr).\n"
                 "A store that lost returns it acknowledged is refused, naming them; --accept-loss\n"
                 "goes on with what survives (recorded in DATA/ingestion/ledger.jsonl; see verify).\n"
                 "Only regular files are read (links, FIFOs and folders are skipped and named). Two\n"
@@ -136,7 +149,9 @@ int Run(const Args& a) {
                 "(or an LA's reports could not be built: the others are still written).\n");
     return kOk;
   }
-  if (auto p = a.Problem({"inbox", "out", "data", "accept-loss", "serve", "http-listen", "help"})) return Usage("run", *p);
+  if (auto p = a.Problem({"inbox", "out", "data", "accept-loss", "serve", "http-listen", "init", "verbose", "help"})) {
+    return Usage("run", *p);
+  }
   if (!a.Has("inbox") || !a.Has("out")) return Usage("run", "--inbox DIR and --out DIR are required");
   if (a.Has("http-listen") && !a.Has("serve")) return Usage("run", "--http-listen goes with --serve");
   const std::string http_listen = a.Get("http-listen", "127.0.0.1:0");
@@ -149,10 +164,17 @@ int Run(const Args& a) {
     }
     BlockStopSignals();   // before any thread starts: only the wait below takes Ctrl-C
   }
-  SetLogQuiet(true);  // run prints one line per file itself
+  const std::string data = a.Get("data", "data");
+  if (!a.Has("init")) {
+    if (auto s = RequireEmbeddedStores(data, "give --init (or run carestat init --data " + data + ")"); !s.ok()) {
+      std::fprintf(stderr, "carestat run: %s\n", std::string(s.message()).c_str());
+      return kUsage;
+    }
+  }
+  SetLogQuiet(true);  // run prints its own lines: a summary, and a line per file with --verbose
   IngestorOptions ingestion;
   ingestion.accept_loss = a.Has("accept-loss");
-  auto e = Embedded::Start(a.Get("data", "data"), ingestion);
+  auto e = Embedded::Start(data, ingestion);
   if (!e.ok()) {
     std::fprintf(stderr, "carestat run: %s\n", std::string(e.status().message()).c_str());
     return kUsage;
@@ -161,8 +183,12 @@ int Run(const Args& a) {
   o.ingest.inbox = a.Get("inbox");
   o.out_dir = a.Get("out");
   // The embedded run leaves the inbox as it is; its manifest lives with the data.
-  o.ingest.state_dir = a.Get("data", "data") + "/pipeline";
+  o.ingest.state_dir = data + "/pipeline";
   o.ingest.quarantine_dir = o.out_dir + "/rejected";
+  const bool verbose = a.Has("verbose");
+  o.ingest.per_file = o.per_la = verbose;
+  o.ingest.progress = !verbose && ::isatty(2);
+  o.summary = true;
   const int code = RunPipeline((*e)->ingestion(), (*e)->metrics(), (*e)->reporting(), o);
   if (!a.Has("serve")) return code;
   WebOptions web_options;
@@ -237,6 +263,7 @@ int Pipeline(const Args& a) {
   o.ingest.quarantine_dir = a.Get("quarantine", base + "/quarantine");
   o.ingest.move_files = true;
   o.ingest.progress = ::isatty(2);
+  o.ingest.per_file = !o.ingest.progress;
   int loop = 0;
   if (!absl::SimpleAtoi(a.Get("settle", "30"), &o.ingest.settle_seconds) || o.ingest.settle_seconds < 0 ||
       !absl::SimpleAtoi(a.Get("attempts", "6"), &o.ingest.max_attempts) || o.ingest.max_attempts < 1 ||
@@ -378,6 +405,10 @@ absl::StatusOr<Backend> Connect(const Args& a, bool reporting) {
     return b;
   }
   if (!a.Has("data")) return absl::InvalidArgumentError("give --data DIR (as used by run) or --target HOST:PORT");
+  if (auto s = RequireEmbeddedStores(a.Get("data"), "run carestat run --init --data " + a.Get("data") + " first");
+      !s.ok()) {
+    return s;
+  }
   auto e = Embedded::Start(a.Get("data"));
   if (!e.ok()) return e.status();
   b.embedded = std::move(*e);
@@ -1001,6 +1032,10 @@ int Report(const Args& a) {
   std::unique_ptr<Embedded> embedded;
   std::shared_ptr<grpc::Channel> channel;
   if (taken.count("data") && !a.Has("target")) {
+    if (auto s = RequireEmbeddedStores(get("data"), "run carestat run --init --data " + get("data") + " first");
+        !s.ok()) {
+      return Usage("report", std::string(s.message()));
+    }
     auto e = Embedded::Start(get("data"));
     if (!e.ok()) return Usage("report", std::string(e.status().message()));
     embedded = std::move(*e);
@@ -1380,6 +1415,91 @@ int Verify(const Args& a) {
 }
 
 
+// ---- init, backup, restore (pipeline/store_ops.h) ----
+int Init(const Args& a) {
+  if (a.Has("help")) {
+    std::printf("usage: carestat init [--data DIR] [--ingestion-data DIR] [--metrics-data DIR] [--reporting-data DIR]\n\n"
+                "Creates the stores of a new data directory, on purpose: carestat run, the read commands and\n"
+                "the servers refuse a --data that does not exist or holds no store, so that a mistyped or\n"
+                "unmounted path never starts an empty store with a new pseudonymisation key.\n"
+                "  --data DIR            the stores of carestat run --data DIR (DIR/ingestion, DIR/metrics)\n"
+                "  --ingestion-data DIR  carestat-ingestion's store and its key (DIR/store, DIR/hmac.key)\n"
+                "  --metrics-data DIR    carestat-metrics' store\n"
+                "  --reporting-data DIR  carestat-reporting's directory for narrative files\n"
+                "A store that exists is left as it is (init can be run again). Back the key up with the\n"
+                "store (carestat backup): without it the store's children cannot be linked to new returns.\n"
+                "Exit: 0 created or already there, 2 could not.\n");
+    return kOk;
+  }
+  if (auto p = a.Problem({"data", "ingestion-data", "metrics-data", "reporting-data", "help"})) return Usage("init", *p);
+  if (!a.positional().empty()) return Usage("init", "unexpected argument '" + a.positional().front() + "'");
+  InitRequest r{a.Get("data"), a.Get("ingestion-data"), a.Get("metrics-data"), a.Get("reporting-data")};
+  if (r.data.empty() && r.ingestion_data.empty() && r.metrics_data.empty() && r.reporting_data.empty()) {
+    return Usage("init", "give --data DIR, or a server's --ingestion-data, --metrics-data or --reporting-data DIR");
+  }
+  SetLogQuiet(true);
+  auto lines = InitStores(r);
+  if (!lines.ok()) {
+    std::fprintf(stderr, "carestat init: %s\n", std::string(lines.status().message()).c_str());
+    return kUsage;
+  }
+  for (const auto& l : *lines) std::printf("%s\n", l.c_str());
+  return kOk;
+}
+
+int Backup(const Args& a) {
+  if (a.Has("help")) {
+    std::printf("usage: carestat backup --data DIR --to DEST\n\n"
+                "Copies a data directory (carestat run's --data, or a server's) into the new directory\n"
+                "DEST: each RocksDB store under DIR as a RocksDB checkpoint, consistent even while a\n"
+                "server writes to it; every other file (the pseudonymisation key hmac.key, the ledger,\n"
+                "the pipeline's manifest, narratives) with its permissions; and DEST/SHA256SUMS listing\n"
+                "every file (sha256sum -c SHA256SUMS checks it). DEST appears only once whole. Put DEST\n"
+                "on another disk: on the same file system the stores' tables are hard links. The backup\n"
+                "holds child-level data and the key: keep it as carefully as the store.\n"
+                "carestat restore puts it back. deploy/README.md schedules it nightly.\n"
+                "Exit: 0 backed up, 2 could not.\n");
+    return kOk;
+  }
+  if (auto p = a.Problem({"data", "to", "help"})) return Usage("backup", *p);
+  if (!a.Has("data") || !a.Has("to")) return Usage("backup", "--data DIR and --to DEST are required");
+  SetLogQuiet(true);
+  auto r = BackupData(a.Get("data"), a.Get("to"));
+  if (!r.ok()) {
+    std::fprintf(stderr, "carestat backup: %s\n", std::string(r.status().message()).c_str());
+    return kUsage;
+  }
+  std::printf("backed up %s to %s: %d stores, %d files, %lld bytes\n", a.Get("data").c_str(), a.Get("to").c_str(),
+              r->stores, r->files, static_cast<long long>(r->bytes));
+  return kOk;
+}
+
+int Restore(const Args& a) {
+  if (a.Has("help")) {
+    std::printf("usage: carestat restore --from BACKUP --data NEWDIR\n\n"
+                "Puts a backup made by carestat backup into NEWDIR, which must not exist or be empty (a\n"
+                "restore never overwrites a store): copies it with its permissions, checks every file\n"
+                "against the backup's SHA256SUMS and every store's checksums, and only then names the\n"
+                "directory NEWDIR. Start the server (or carestat run) on NEWDIR, or move it into place\n"
+                "with the servers stopped. carestat verify --data NEWDIR then checks the returns against\n"
+                "the ledger.\n"
+                "Exit: 0 restored and whole, 2 could not (nothing is left at NEWDIR).\n");
+    return kOk;
+  }
+  if (auto p = a.Problem({"from", "data", "help"})) return Usage("restore", *p);
+  if (!a.Has("from") || !a.Has("data")) return Usage("restore", "--from BACKUP and --data NEWDIR are required");
+  SetLogQuiet(true);
+  auto r = RestoreData(a.Get("from"), a.Get("data"));
+  if (!r.ok()) {
+    std::fprintf(stderr, "carestat restore: %s\n", std::string(r.status().message()).c_str());
+    return kUsage;
+  }
+  std::printf("restored %s into %s: %d stores, %d files, %lld bytes; every file matches SHA256SUMS and every store "
+              "reads whole\n",
+              a.Get("from").c_str(), a.Get("data").c_str(), r->stores, r->files, static_cast<long long>(r->bytes));
+  return kOk;
+}
+
 // ---- rules ----
 int Rules(const Args& a) {
   if (a.Has("help")) {
@@ -1439,8 +1559,12 @@ int main(int argc, char** argv) {
     return argc < 2 ? kUsage : kOk;
   }
   const std::string cmd = argv[1];
+  if (cmd == "--version" || cmd == "version") {
+    std::printf("carestat %s\n", kVersion);
+    return kOk;
+  }
   Args a(argc, argv, {"help", "json", "list", "publish", "wait", "dry-run", "delete-old", "accept-loss", "force", "csv",
-                      "backtest", "serve", "monthly"}, 2);
+                      "backtest", "serve", "monthly", "init", "verbose"}, 2);
   if (cmd == "run") return Run(a);
   if (cmd == "pipeline") return Pipeline(a);
   if (cmd == "validate") return Validate(a);
@@ -1456,6 +1580,9 @@ int main(int argc, char** argv) {
   if (cmd == "token") return Token(a);
   if (cmd == "rekey") return Rekey(a);
   if (cmd == "verify") return Verify(a);
+  if (cmd == "init") return Init(a);
+  if (cmd == "backup") return Backup(a);
+  if (cmd == "restore") return Restore(a);
   if (cmd == "rules") return Rules(a);
   if (cmd == "forecast") return Forecast(a);
   std::fprintf(stderr, "carestat: unknown command '%s'\n\n%s", cmd.c_str(), kMainHelp);

@@ -341,6 +341,7 @@ void CheckTablesTogether(v1::Ingestion::Stub& stub, const IngestOptions& o, cons
       continue;
     }
     ++sum->checked_together;
+    if (!o.per_file) continue;
     std::printf("%-9s %s: SSDA903 tables checked together: %lld issues no table shows alone (%d errors, %d queries)\n",
                 resp.outcome() == v1::UNCHANGED ? "unchanged" : "checked", resp.return_id().c_str(),
                 static_cast<long long>(total), resp.errors(), resp.queries());
@@ -545,7 +546,7 @@ absl::StatusOr<IngestSummary> IngestInbox(v1::Ingestion::Stub& stub, const Inges
     const std::string rid = r.return_id();
     if (auto it = current->find(rid); !rid.empty() && it != current->end() && it->second.content_sha256() == r.sha) {
       ++sum.known;
-      if (!o.progress) std::printf("known     %s: already the current version of %s\n", shown.c_str(), rid.c_str());
+      if (o.per_file) std::printf("known     %s: already the current version of %s\n", shown.c_str(), rid.c_str());
       if (o.move_files) {
         if (auto s = MoveFileUnder(o.archive_dir, f.path, (fs::path(o.archive_dir) / rel).string(), r.fd.get());
             !s.ok() && !kept_here(s, shown)) {
@@ -613,7 +614,9 @@ absl::StatusOr<IngestSummary> IngestInbox(v1::Ingestion::Stub& stub, const Inges
       // before recording it, perhaps before recomputing: recompute it (no harm if done).
       sum.changed[f.la].insert(f.collection_year);
       sum.records += resp->records_stored();
-      if (!o.progress) {
+      sum.errors += resp->errors();
+      sum.queries += resp->queries();
+      if (o.per_file) {
         std::printf("%-9s %s -> %s: %lld records, %d errors, %d queries\n", entry.outcome.c_str(), shown.c_str(),
                     resp->return_id().c_str(), static_cast<long long>(resp->records_stored()), resp->errors(),
                     resp->queries());

@@ -35,7 +35,8 @@ struct IngestOptions {
   int max_attempts = 6;
   int deadline_seconds = 600;
   int backoff_ms = 200;        // first retry delay, doubled each time, with jitter
-  bool progress = false;       // a progress bar on stderr instead of a line per file
+  bool progress = false;       // a progress bar on stderr (a terminal's)
+  bool per_file = true;        // a line per file on stdout (carestat run: only with --verbose)
 };
 
 struct IngestSummary {
@@ -53,6 +54,7 @@ struct IngestSummary {
   int checked_together = 0;  // LA-years whose SSDA903 CSV tables were checked together (stored or unchanged)
   int64_t bytes = 0;
   int64_t records = 0;
+  int64_t errors = 0, queries = 0;  // rule issues of the files stored or unchanged
   // LA -> collection years to recompute: returns stored or replaced, and content
   // ingestion already held that the manifest did not know (a run stopped part way).
   std::map<std::string, std::set<int>> changed;

@@ -73,7 +73,7 @@ absl::Status Recompute(v1::Metrics::Stub& met, const std::string& la, const RunO
       },
       o.ingest.max_attempts, o.ingest.backoff_ms, "recompute of LA " + la);
   if (!s.ok()) return s;
-  std::printf("recomputed LA %s: %lld records read, %lld points for %d years\n", la.c_str(),
+  if (o.per_la) std::printf("recomputed LA %s: %lld records read, %lld points for %d years\n", la.c_str(),
               static_cast<long long>(resp.records_read()), static_cast<long long>(resp.points_written()),
               resp.periods_size());
   return absl::OkStatus();
@@ -179,7 +179,7 @@ bool PutInboxNarrative(v1::Reporting::Stub& rep, const std::string& la, const st
                  "if any\n", la.c_str(), s.error_message().c_str());
     return false;
   }
-  std::printf("narrative %s (%d sections%s)\n", SafeName(path.string()).c_str(), resp.sections(),
+  if (o.per_la) std::printf("narrative %s (%d sections%s)\n", SafeName(path.string()).c_str(), resp.sections(),
               resp.stale_sentences() > 0 ? absl::StrCat(", ", resp.stale_sentences(), " stale sentences").c_str() : "");
   return true;
 }
@@ -261,7 +261,7 @@ absl::Status WriteReports(v1::Metrics::Stub& met, v1::Reporting::Stub& rep, cons
         if (auto w = WriteFileUnder(o.out_dir, (dir / name).string(), file.content(), false); !w.ok()) return w;
       }
     }
-    std::printf("report    %s\n", (dir / absl::StrCat(stem, ".html")).string().c_str());
+    if (o.per_la) std::printf("report    %s\n", (dir / absl::StrCat(stem, ".html")).string().c_str());
   }
   return absl::OkStatus();
 }
@@ -274,6 +274,7 @@ int RunPipeline(std::shared_ptr<grpc::Channel> ingestion, std::shared_ptr<grpc::
   auto met = v1::Metrics::NewStub(metrics);
   auto rep = v1::Reporting::NewStub(reporting);
 
+  const auto started = std::chrono::steady_clock::now();
   auto summary = IngestInbox(*ing, o.ingest);
   if (!summary.ok()) {
     std::fprintf(stderr, "ingest: %s\n", std::string(summary.status().message()).c_str());
@@ -346,7 +347,19 @@ int RunPipeline(std::shared_ptr<grpc::Channel> ingestion, std::shared_ptr<grpc::
   for (const auto& [la, cy] : latest_year) las.insert(la);
   std::set<std::string> failed;
   bool metrics_away = false;
+  int recomputed_las = 0, reported_las = 0, done_las = 0;
+  // On a terminal (carestat run without --verbose) the per-LA phase updates one line too.
+  const auto la_progress = [&] {
+    if (!o.ingest.progress) return;
+    std::fprintf(stderr, "\rrecompute and reports: %d/%zu LAs ", ++done_las, las.size());
+    if (static_cast<size_t>(done_las) == las.size()) std::fprintf(stderr, "\n");
+  };
   for (const auto& la : las) {
+    // Counted however the iteration ends (the continues below).
+    struct Tick {
+      const decltype(la_progress)& f;
+      ~Tick() { f(); }
+    } tick{la_progress};
     bool recomputed = false;
     if (pending.count(la)) {
       if (metrics_away) {
@@ -362,6 +375,7 @@ int RunPipeline(std::shared_ptr<grpc::Channel> ingestion, std::shared_ptr<grpc::
         continue;
       }
       recomputed = true;
+      ++recomputed_las;
       std::set<std::string> left = pending;
       left.erase(la);
       for (const auto& l : failed) left.insert(l);
@@ -379,6 +393,8 @@ int RunPipeline(std::shared_ptr<grpc::Channel> ingestion, std::shared_ptr<grpc::
       std::fprintf(stderr, "LA %s: %s; its reports were not written, and it is recomputed on the next run\n",
                    la.c_str(), std::string(s.message()).c_str());
       failed.insert(la);
+    } else {
+      ++reported_las;
     }
   }
   if (metrics_away) {
@@ -397,6 +413,16 @@ int RunPipeline(std::shared_ptr<grpc::Channel> ingestion, std::shared_ptr<grpc::
     std::fprintf(stderr, "no reports written for LA %s (see above); the other LAs' reports were written\n",
                  names.c_str());
     code = 2;
+  }
+  if (o.summary) {
+    const IngestSummary& s = *summary;
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::printf("summary: %d files (%d stored, %d unchanged, %d already held, %d rejected, %d not taken), %lld records, "
+                "%lld errors, %lld queries; %d LAs recomputed, reports for %d LAs (%zu failed); %.1f s\n",
+                s.found, s.ingested, s.unchanged, s.known, s.quarantined,
+                s.refused + s.deferred + s.skipped + s.not_ready + s.missing, static_cast<long long>(s.records),
+                static_cast<long long>(s.errors), static_cast<long long>(s.queries), recomputed_las, reported_las,
+                failed.size(), secs);
   }
   return code;
 }

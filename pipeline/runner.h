@@ -19,6 +19,10 @@ namespace carestat {
 struct RunOptions {
   IngestOptions ingest;
   std::string out_dir;
+  bool per_la = true;   // a line per LA recomputed and report written (carestat run: --verbose)
+  // One line at the end: files, records, rule issues, LAs, reports, rejected, time
+  // (carestat run: a 152-LA run otherwise prints thousands of lines and no total).
+  bool summary = false;
 };
 
 // Exit code: 0 every file ingested; 1 some file quarantined (its report is written

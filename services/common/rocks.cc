@@ -103,6 +103,31 @@ absl::Status CreatePrivateDir(const std::string& dir) {
   return absl::OkStatus();
 }
 
+bool HoldsStore(const std::string& dir) {
+  struct stat st;
+  return ::stat((dir + "/CURRENT").c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+absl::Status RequireStore(const std::string& data_dir, const std::string& store_dir, const std::string& how_to_create) {
+  if (HoldsStore(store_dir)) return absl::OkStatus();
+  struct stat st;
+  std::string what;
+  if (::stat(data_dir.c_str(), &st) != 0) {
+    what = errno == ENOENT ? "does not exist" : absl::StrCat("cannot be read (", std::strerror(errno), ")");
+  } else if (!S_ISDIR(st.st_mode)) {
+    what = "is not a directory";
+  } else if (store_dir == data_dir) {
+    what = "holds no store";
+  } else {
+    what = absl::StrCat("holds no store (", store_dir, " has none)");
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the data directory ", data_dir, " ", what,
+      ": nothing was created there (a mistyped or unmounted path would otherwise start an empty store",
+      " and, for ingestion, a new pseudonymisation key). Check the path; to create a new store there on purpose, ",
+      how_to_create));
+}
+
 absl::Status CheckPrivateDir(const std::string& dir) {
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0) {

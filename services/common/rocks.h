@@ -73,6 +73,16 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& dir,
 // was written, retry later); corruption DATA_LOSS; anything else INTERNAL.
 absl::Status FromRocks(const rocksdb::Status& s, const std::string& what);
 
+// Whether `dir` holds a RocksDB store (its CURRENT file).
+bool HoldsStore(const std::string& dir);
+// A store is created only on purpose: an operator's --data that does not exist, or holds
+// no store, is a typo or an unmounted disk more often than a first start, and opening it
+// would start an empty store (and, for ingestion, a new pseudonymisation key). OK when
+// `store_dir` (the store under `data_dir`) holds one; otherwise FAILED_PRECONDITION naming
+// `data_dir`, what is missing there, and `how_to_create` (e.g. "give --init").
+// Creates nothing.
+absl::Status RequireStore(const std::string& data_dir, const std::string& store_dir, const std::string& how_to_create);
+
 // Creates `dir` and its missing parents with mode 0700 whatever the umask.
 absl::Status CreatePrivateDir(const std::string& dir);
 // A directory that holds child-level data: created 0700 when missing; when it exists,

@@ -7,8 +7,10 @@
 
 #include "services/common/args.h"
 #include "services/common/log.h"
+#include "services/common/rocks.h"
 #include "services/common/security.h"
 #include "services/common/server.h"
+#include "services/common/version.h"
 #include "services/ingestion/service.h"
 
 int main(int argc, char** argv) {
@@ -17,14 +19,23 @@ int main(int argc, char** argv) {
   ::umask(077);
   carestat::BlockStopSignals();
   carestat::SetLogComponent("ingestion");
-  carestat::Args args(argc, argv, {"help", "plaintext", "accept-loss"});
+  carestat::Args args(argc, argv, {"help", "version", "plaintext", "accept-loss", "init"});
+  if (args.Has("version")) {
+    std::printf("carestat-ingestion %s\n", carestat::kVersion);
+    return 0;
+  }
   if (args.Has("help")) {
     std::printf("usage: carestat-ingestion --listen HOST:PORT --data DIR\n"
                 "                          (--tls-cert FILE --tls-key FILE [--tls-client-ca FILE] | --plaintext)\n"
-                "                          [--tokens FILE] [--audit-log FILE] [limits] [--accept-loss]\n"
+                "                          [--tokens FILE] [--audit-log FILE] [limits] [--accept-loss] [--init]\n"
+                "       carestat-ingestion --version\n"
                 "Receives returns (CIN census XML, Annex A CSV), validates, pseudonymises and\n"
                 "stores them in DIR (which must be the owner's alone: chmod 700). Port 0 picks a\n"
                 "free port, printed on the first line.\n\n"
+                "DIR must hold a store: a DIR that does not exist or holds none is refused (exit 2),\n"
+                "so that a mistyped path never starts an empty store with a new pseudonymisation key.\n"
+                "--init creates the store and its key when DIR holds none (carestat init\n"
+                "--ingestion-data DIR does the same without serving).\n\n"
                 "Every stored return is recorded in DIR/ledger.jsonl before it is acknowledged. A\n"
                 "store that holds less than the ledger acknowledged (a damaged write-ahead log, an\n"
                 "old backup) or a hmac.key that is not the store's is refused (exit 2) with what to\n"
@@ -35,16 +46,19 @@ int main(int argc, char** argv) {
                 carestat::ServerSecurityHelp().c_str());
     return 0;
   }
-  std::set<std::string> known = {"listen", "data", "help", "accept-loss"};
+  std::set<std::string> known = {"listen", "data", "version", "help", "accept-loss", "init"};
   known.insert(carestat::ServerSecurityFlags().begin(), carestat::ServerSecurityFlags().end());
   if (auto p = args.Problem(known)) {
     std::fprintf(stderr, "carestat-ingestion: %s (see --help)\n", p->c_str());
     return 2;
   }
+  // First, so that every log of a run says which build wrote it.
+  CS_LOG(INFO) << "carestat-ingestion " << carestat::kVersion << " starting";
   if (!args.Has("data")) {
     std::fprintf(stderr, "carestat-ingestion: --data DIR is required\n");
     return 2;
   }
+  const std::string data = args.Get("data");
   const std::string listen = args.Get("listen", "127.0.0.1:7401");
   auto security = carestat::ServerSecurityFromArgs(args);
   if (!security.ok()) {
@@ -56,9 +70,19 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "carestat-ingestion: %s\n", std::string(s.message()).c_str());
     return 2;
   }
+  if (!args.Has("init")) {
+    if (auto s = carestat::RequireStore(data, data + "/store",
+                                        "start once with --init (or run carestat init --ingestion-data " + data + ")");
+        !s.ok()) {
+      CS_LOG(ERROR) << s.message();
+      return 2;
+    }
+  } else if (!carestat::HoldsStore(data + "/store")) {
+    CS_LOG(INFO) << "--init: creating a new store and pseudonymisation key in " << data;
+  }
   carestat::IngestorOptions options;
   options.accept_loss = args.Has("accept-loss");
-  auto ingestor = carestat::Ingestor::Open(args.Get("data"), options);
+  auto ingestor = carestat::Ingestor::Open(data, options);
   if (!ingestor.ok()) {
     CS_LOG(ERROR) << ingestor.status().message();
     return 2;

@@ -10,34 +10,44 @@
 #include "services/common/rocks.h"
 #include "services/common/security.h"
 #include "services/common/server.h"
+#include "services/common/version.h"
 #include "services/metrics/service.h"
 
 int main(int argc, char** argv) {
   ::umask(077);  // its store and everything else it writes: owner only
   carestat::BlockStopSignals();
   carestat::SetLogComponent("metrics");
-  carestat::Args args(argc, argv, {"help", "plaintext"});
+  carestat::Args args(argc, argv, {"help", "version", "plaintext", "init"});
+  if (args.Has("version")) {
+    std::printf("carestat-metrics %s\n", carestat::kVersion);
+    return 0;
+  }
   if (args.Has("help")) {
     std::printf("usage: carestat-metrics --listen HOST:PORT --data DIR --ingestion HOST:PORT\n"
                 "                        (--tls-cert FILE --tls-key FILE [--tls-client-ca FILE] | --plaintext)\n"
                 "                        [--tokens FILE] [--audit-log FILE] [limits]\n"
                 "                        [--tls-ca FILE] [--tls-client-cert FILE --tls-client-key FILE]\n"
-                "                        [--token-file FILE]\n"
+                "                        [--token-file FILE] [--init]\n"
+                "       carestat-metrics --version\n"
                 "Computes indicator series from the records of the ingestion service and serves\n"
                 "them. Port 0 picks a free port, printed on the first line.\n\n"
+                "DIR must hold a store: a DIR that does not exist or holds none is refused (exit 2).\n"
+                "--init creates one when DIR holds none (as carestat init --metrics-data DIR does).\n\n"
                 "This server:\n%s"
                 "Its calls to --ingestion (the token needs the role service):\n%s"
                 "See docs/SECURITY.md for running it in production.\n",
                 carestat::ServerSecurityHelp().c_str(), carestat::ClientSecurityHelp().c_str());
     return 0;
   }
-  std::set<std::string> known = {"listen", "data", "ingestion", "help"};
+  std::set<std::string> known = {"listen", "data", "version", "ingestion", "help", "init"};
   known.insert(carestat::ServerSecurityFlags().begin(), carestat::ServerSecurityFlags().end());
   known.insert(carestat::ClientSecurityFlags().begin(), carestat::ClientSecurityFlags().end());
   if (auto p = args.Problem(known)) {
     std::fprintf(stderr, "carestat-metrics: %s (see --help)\n", p->c_str());
     return 2;
   }
+  // First, so that every log of a run says which build wrote it.
+  CS_LOG(INFO) << "carestat-metrics " << carestat::kVersion << " starting";
   if (!args.Has("data")) {
     std::fprintf(stderr, "carestat-metrics: --data DIR is required\n");
     return 2;
@@ -66,6 +76,14 @@ int main(int argc, char** argv) {
       return 2;
     }
     ingestion = *channel;
+  }
+  if (!args.Has("init")) {
+    const std::string data = args.Get("data");
+    if (auto s = carestat::RequireStore(data, data, "start once with --init (or run carestat init --metrics-data " + data + ")");
+        !s.ok()) {
+      CS_LOG(ERROR) << s.message();
+      return 2;
+    }
   }
   if (auto s = carestat::CheckPrivateDir(args.Get("data")); !s.ok()) {
     CS_LOG(ERROR) << s.message();

@@ -7,8 +7,10 @@
 
 #include "services/common/args.h"
 #include "services/common/log.h"
+#include "services/common/rocks.h"
 #include "services/common/security.h"
 #include "services/common/server.h"
+#include "services/common/version.h"
 #include "services/reporting/service.h"
 #include "services/reporting/web/web.h"
 
@@ -16,20 +18,26 @@ int main(int argc, char** argv) {
   ::umask(077);  // whatever it writes (its audit log): owner only
   carestat::BlockStopSignals();
   carestat::SetLogComponent("reporting");
-  carestat::Args args(argc, argv, {"help", "plaintext"});
+  carestat::Args args(argc, argv, {"help", "version", "plaintext", "init"});
+  if (args.Has("version")) {
+    std::printf("carestat-reporting %s\n", carestat::kVersion);
+    return 0;
+  }
   if (args.Has("help")) {
     std::printf("usage: carestat-reporting --listen HOST:PORT --metrics HOST:PORT [--ingestion HOST:PORT]\n"
                 "                          [--data DIR] [--http-listen HOST:PORT]\n"
                 "                          (--tls-cert FILE --tls-key FILE [--tls-client-ca FILE] | --plaintext)\n"
                 "                          [--tokens FILE] [--audit-log FILE] [limits]\n"
                 "                          [--tls-ca FILE] [--tls-client-cert FILE --tls-client-key FILE]\n"
-                "                          [--token-file FILE]\n"
+                "                          [--token-file FILE] [--init]\n"
+                "       carestat-reporting --version\n"
                 "Builds and renders reports from the metrics service's series. The self-assessment's\n"
                 "data-quality section lists the year's returns and their validation by rule as\n"
                 "metrics read them at its last recompute (so reporting needs no route to\n"
                 "ingestion); --ingestion reads them from ingestion as they are now instead. Port 0\n"
                 "picks a free port, printed on the first line. --data DIR keeps the councils' narrative\n"
-                "files (PutNarrative) in DIR/narratives: without it no report carries a narrative.\n\n"
+                "files (PutNarrative) in DIR/narratives: without it no report carries a narrative. A DIR\n"
+                "that does not exist is refused (a mistyped path) unless --init creates it.\n\n"
                 "--http-listen HOST:PORT also serves the dashboard and the JSON API (/api/v1, its\n"
                 "OpenAPI document at /api/v1/openapi.json) over HTTPS with the same certificate,\n"
                 "tokens and audit log (plaintext only where gRPC is: a loopback address). Off by\n"
@@ -41,13 +49,15 @@ int main(int argc, char** argv) {
                 carestat::ServerSecurityHelp().c_str(), carestat::ClientSecurityHelp().c_str());
     return 0;
   }
-  std::set<std::string> known = {"listen", "data", "metrics", "ingestion", "http-listen", "help"};
+  std::set<std::string> known = {"listen", "data", "version", "metrics", "ingestion", "http-listen", "help", "init"};
   known.insert(carestat::ServerSecurityFlags().begin(), carestat::ServerSecurityFlags().end());
   known.insert(carestat::ClientSecurityFlags().begin(), carestat::ClientSecurityFlags().end());
   if (auto p = args.Problem(known)) {
     std::fprintf(stderr, "carestat-reporting: %s (see --help)\n", p->c_str());
     return 2;
   }
+  // First, so that every log of a run says which build wrote it.
+  CS_LOG(INFO) << "carestat-reporting " << carestat::kVersion << " starting";
   if (!args.Has("metrics")) {
     std::fprintf(stderr, "carestat-reporting: --metrics HOST:PORT is required\n");
     return 2;
@@ -84,6 +94,23 @@ int main(int argc, char** argv) {
     ingestion = *channel;
   }
   // --data DIR: where the councils' narrative files are kept (DIR/narratives/<LA>/<year>.md).
+  // A mistyped DIR would serve every report without its narrative: made only on purpose.
+  if (args.Has("data")) {
+    const std::string data = args.Get("data");
+    struct stat st;
+    if (::stat(data.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      if (!args.Has("init")) {
+        CS_LOG(ERROR) << "the data directory " << data << " does not exist (or is not a directory): nothing was "
+                      << "created there. Check the path; to create it on purpose, start once with --init (or run "
+                      << "carestat init --reporting-data " << data << ")";
+        return 2;
+      }
+      if (auto s = carestat::CreatePrivateDir(data); !s.ok()) {
+        CS_LOG(ERROR) << s.message();
+        return 2;
+      }
+    }
+  }
   const std::string narratives = args.Has("data") ? args.Get("data") + "/narratives" : std::string();
   carestat::ReportingService service(*metrics, ingestion, narratives);
   if (!args.Has("http-listen")) return carestat::ServeUntilSignal(listen, {&service}, "carestat-reporting", *security);

@@ -37,7 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 "$build/pipeline/carestat" synth --profile barking-and-dagenham --out "$tmp/inbox" >/dev/null
-"$build/pipeline/carestat" run --inbox "$tmp/inbox" --out "$tmp/out" --data "$tmp/data" --serve \
+"$build/pipeline/carestat" run --init --verbose --inbox "$tmp/inbox" --out "$tmp/out" --data "$tmp/data" --serve \
   >"$tmp/serve.log" 2>&1 &
 server=$!
 url=""

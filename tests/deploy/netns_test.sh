@@ -81,8 +81,8 @@ start() {
   fail "$name did not start"
 }
 client=(--tls-ca "$work/certs/ca.pem")
-start ingestion ing "${addr[ing]}:0" --data "$work/ing"
-start metrics met "${addr[met]}:0" --data "$work/met" --ingestion "$ingestion_address" "${client[@]}" \
+start ingestion ing "${addr[ing]}:0" --data "$work/ing" --init
+start metrics met "${addr[met]}:0" --data "$work/met" --init --ingestion "$ingestion_address" "${client[@]}" \
   --token-file "$work/metrics.token"
 # Reporting has no route to ingestion: its data-quality section comes through metrics.
 start reporting rep "${addr[rep]}:0" --metrics "$metrics_address" "${client[@]}" --token-file "$work/reporting.token"
@@ -92,7 +92,7 @@ echo "ingestion $ingestion_address, metrics $metrics_address, reporting $reporti
 cp -a "$work/inbox" "$work/inbox-ref"
 
 # The undisturbed run, for comparison.
-"$carestat" run --inbox "$work/inbox-ref" --out "$work/out-ref" --data "$work/data-ref" >"$work/ref.log" 2>&1 ||
+"$carestat" run --init --verbose --inbox "$work/inbox-ref" --out "$work/out-ref" --data "$work/data-ref" >"$work/ref.log" 2>&1 ||
   fail "the undisturbed run failed"
 
 # The pipeline on its own host. Metrics dies (kill -9) 1 s into the run, while files are
@@ -114,7 +114,7 @@ done
 grep -q "retrying in" "$work/pipeline.log" || fail "the pipeline never retried metrics"
 grep -m1 "retrying in" "$work/pipeline.log"
 sleep 2
-start metrics met "$metrics_address" --data "$work/met" --ingestion "$ingestion_address" "${client[@]}" \
+start metrics met "$metrics_address" --data "$work/met" --init --ingestion "$ingestion_address" "${client[@]}" \
   --token-file "$work/metrics.token"
 echo "metrics back on $metrics_address"
 status=0

@@ -195,7 +195,7 @@ TEST(AcceptanceTest, SyntheticBoroughGivesBackTheSeedFigures) {
   EXPECT_EQ(without_error, 99 + 6) << "every file and return without an error";
   EXPECT_EQ(usable, 99 + 6) << "every file readable whole";
 
-  auto run = RunCommand({carestat, "run", "--inbox", inbox, "--out", dir + "/out", "--data", dir + "/data"});
+  auto run = RunCommand({carestat, "run", "--init", "--verbose", "--inbox", inbox, "--out", dir + "/out", "--data", dir + "/data"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_EQ(run.out.find("REJECTED"), std::string::npos) << run.out;
 

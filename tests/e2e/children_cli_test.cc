@@ -50,7 +50,7 @@ TEST(ChildrenCliTest, ListsAddUpToTheFiguresAndAreAuditedAndMapBackToTheCouncils
   const std::string data = dir + "/data";
   auto synth = RunCommand({CarestatBin(), "synth", "--profile", "barking-and-dagenham", "--out", dir + "/inbox"});
   ASSERT_EQ(synth.exit_code, 0) << synth.err;
-  auto run = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", data});
+  auto run = RunCommand({CarestatBin(), "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", data});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
 
   std::set<std::string> listed_children;

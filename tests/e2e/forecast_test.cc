@@ -233,7 +233,7 @@ TEST_F(ForecastEndToEnd, BacktestReportsErrorsAgainstTheStockThatFollowed) {
 // files: the same figures, to the last digit, in every form and for the backtest.
 TEST_F(ForecastEndToEnd, StoredReturnsGiveTheSameForecastAsTheFiles) {
   const std::string data = *dir_ + "/data";
-  auto run = RunCommand({CarestatBin(), "run", "--inbox", *dir_ + "/inbox", "--data", data, "--out", *dir_ + "/out"});
+  auto run = RunCommand({CarestatBin(), "run", "--init", "--inbox", *dir_ + "/inbox", "--data", data, "--out", *dir_ + "/out"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const std::vector<std::vector<std::string>> variants = {
       {"--csv"},
@@ -284,7 +284,7 @@ TEST_F(ForecastEndToEnd, AStoredReturnThatLostAnEpisodeIsRefusedNamingIt) {
   WriteAll(copy + "/episodes.csv", episodes.substr(0, comma + 1) + episodes.substr(next));
   const std::string data = *dir_ + "/lost/data";
   auto run = RunCommand(
-      {CarestatBin(), "run", "--inbox", *dir_ + "/lost/inbox", "--data", data, "--out", *dir_ + "/lost/out"});
+      {CarestatBin(), "run", "--init", "--inbox", *dir_ + "/lost/inbox", "--data", data, "--out", *dir_ + "/lost/out"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   auto r = RunCommand({CarestatBin(), "forecast", "--la", "301", "--data", data});
   EXPECT_EQ(r.exit_code, 2);
@@ -303,7 +303,7 @@ TEST(ForecastEveryLa, OneCallForecastsEveryLaAsItsOwnFilesWould) {
   for (const auto& e : fs::directory_iterator(dir + "/inbox")) las.push_back(e.path().filename().string());
   std::sort(las.begin(), las.end());
   ASSERT_EQ(las.size(), 3u);
-  auto run = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--data", dir + "/data", "--out", dir + "/out"});
+  auto run = RunCommand({CarestatBin(), "run", "--init", "--inbox", dir + "/inbox", "--data", dir + "/data", "--out", dir + "/out"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   auto all = RunCommand({CarestatBin(), "forecast", "--la", "all", "--data", dir + "/data", "--csv", "--runs", "20"});
   ASSERT_EQ(all.exit_code, 0) << all.err;

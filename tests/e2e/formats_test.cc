@@ -35,7 +35,7 @@ TEST(FormatsEndToEndTest, EverySampleFormatIsStoredThroughRun) {
     std::ofstream(dir + "/inbox/301/2016/local.csv") << "indicator,la,period,value,source\n"
                                                         "agency_sw_rate_pct,301,2015-16,45,Workforce return\n";
   }
-  auto run = RunCommand({BinDir() + "/pipeline/carestat", "run", "--inbox", dir + "/inbox", "--out", dir + "/out",
+  auto run = RunCommand({BinDir() + "/pipeline/carestat", "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out", dir + "/out",
                          "--data", dir + "/data"});
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   for (const char* id : {"975/2023/cin-census", "301/2016/ssda903-episodes", "301/2016/ssda903-header",

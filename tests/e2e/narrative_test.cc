@@ -51,7 +51,7 @@ TEST(NarrativeEndToEndTest, DraftEditReportDocxKeepAndInbox) {
   const std::string dir = MakeTempDir("narrative");
   const std::string carestat = BinDir() + "/pipeline/carestat";
   ASSERT_EQ(RunCommand({carestat, "synth", "--profile", "barking-and-dagenham", "--out", dir + "/inbox"}).exit_code, 0);
-  auto run = RunCommand({carestat, "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
+  auto run = RunCommand({carestat, "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
 
   // The draft: every figure marked, in the seed's register.
@@ -127,7 +127,7 @@ TEST(NarrativeEndToEndTest, DraftEditReportDocxKeepAndInbox) {
   // From the inbox: INBOX/301/2016/narrative.md is given to reporting, never uploaded.
   text = absl::StrReplaceAll(text, {{"meeting: Cabinet", "meeting: Cabinet, 18 October 2016"}});
   std::ofstream(dir + "/inbox/301/2016/narrative.md") << text;
-  auto rerun = RunCommand({carestat, "run", "--inbox", dir + "/inbox", "--out", dir + "/out2", "--data", dir + "/data"});
+  auto rerun = RunCommand({carestat, "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out", dir + "/out2", "--data", dir + "/data"});
   EXPECT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;
   EXPECT_TRUE(absl::StrContains(rerun.out, "narrative ")) << rerun.out;
   EXPECT_FALSE(absl::StrContains(rerun.out, "-> 301/2016/narrative")) << "uploaded as a return:\n" << rerun.out;
@@ -137,7 +137,7 @@ TEST(NarrativeEndToEndTest, DraftEditReportDocxKeepAndInbox) {
   // A refused inbox narrative: the run says why and exits 1; the reports are written with
   // the narrative stored before.
   std::ofstream(dir + "/inbox/301/2016/narrative.md", std::ios::trunc) << "## Table 9\n\nNo such table.\n";
-  auto refused = RunCommand({carestat, "run", "--inbox", dir + "/inbox", "--out", dir + "/out3", "--data", dir + "/data"});
+  auto refused = RunCommand({carestat, "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out", dir + "/out3", "--data", dir + "/data"});
   EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
   EXPECT_TRUE(absl::StrContains(refused.err, "301/2016/narrative.md line 1: the heading '## Table 9'")) << refused.err;
   EXPECT_TRUE(absl::StrContains(Slurp(dir + "/out3/301/2015-16/annual-report.md"), "| Meeting | Cabinet, 18 October 2016 |"));

@@ -33,7 +33,7 @@ class PipelineFaultTest : public testing::Test {
   }
   std::unique_ptr<ServerProcess> Server(const std::string& name, std::vector<std::string> extra,
                                         const std::string& listen = "127.0.0.1:0") {
-    std::vector<std::string> argv = {BinDir() + "/services/" + name + "/carestat-" + name, "--listen", listen};
+    std::vector<std::string> argv = {BinDir() + "/services/" + name + "/carestat-" + name, "--listen", listen, "--init"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return std::make_unique<ServerProcess>(argv);
   }

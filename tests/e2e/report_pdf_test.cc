@@ -25,7 +25,7 @@ class ReportPdfTest : public ::testing::Test {
     fs::create_directories(dir_ + "/inbox/301/2016");
     WriteAll(dir_ + "/inbox/301/2016/local.csv",
              "indicator,la,period,value,source\nagency_sw_rate_pct,301,2015-16,45,synthetic\n");
-    auto run = RunCommand({CarestatBin(), "run", "--inbox", dir_ + "/inbox", "--out", dir_ + "/out", "--data",
+    auto run = RunCommand({CarestatBin(), "run", "--init", "--verbose", "--inbox", dir_ + "/inbox", "--out", dir_ + "/out", "--data",
                            dir_ + "/data"});
     ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
     fs::create_directories(dir_ + "/pdf");

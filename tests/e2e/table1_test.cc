@@ -25,7 +25,7 @@ TEST(EndToEndTest, SynthThenRunReproducesTable1) {
   const std::string carestat = BinDir() + "/pipeline/carestat";
   auto synth = RunCommand({carestat, "synth", "--profile", "barking-and-dagenham", "--out", dir + "/inbox"});
   ASSERT_EQ(synth.exit_code, 0) << synth.err;
-  auto run = RunCommand({carestat, "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
+  auto run = RunCommand({carestat, "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
 
   const std::string base = dir + "/out/301/2015-16/annual-report";
@@ -81,7 +81,7 @@ TEST(EndToEndTest, SynthThenRunReproducesTable1) {
   EXPECT_NE(ind.out.find("\"referrals\": 3255"), std::string::npos) << ind.out;
 
   // A second run over the same inbox changes nothing and double-counts nothing.
-  auto rerun = RunCommand({carestat, "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
+  auto rerun = RunCommand({carestat, "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
   EXPECT_NE(rerun.out.find("known"), std::string::npos) << rerun.out;  // the manifest holds every file
   EXPECT_EQ(("\n" + rerun.out).find("\nstored "), std::string::npos) << rerun.out;  // no upload line
@@ -97,7 +97,7 @@ TEST(EndToEndTest, ABadFileIsRejectedWithAReportAndTheRestStillRuns) {
       << "Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Date of Contact,Contact Source\n"
          "C1,a) Male,a) WBRI,01/02/2010,5,31/03/2016,q) 6: Police\n";
   std::ofstream(dir + "/inbox/301/2016/half.xml") << "<Message><Header><CollectionDetails><Collection>CIN";
-  auto run = RunCommand({carestat, "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
+  auto run = RunCommand({carestat, "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
   EXPECT_NE(run.err.find("half.xml"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("malformed XML"), std::string::npos) << run.err;
@@ -124,7 +124,7 @@ TEST(EndToEndTest, ABadFileIsRejectedWithAReportAndTheRestStillRuns) {
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_NE(ok.out.find("\"format\": \"annex-a-csv\""), std::string::npos) << ok.out;
   EXPECT_NE(ok.out.find("\"contact\": 1"), std::string::npos) << ok.out;
-  auto usage = RunCommand({carestat, "run", "--inbox"});
+  auto usage = RunCommand({carestat, "run", "--init", "--verbose", "--inbox"});
   EXPECT_EQ(usage.exit_code, 2);
 }
 

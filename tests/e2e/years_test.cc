@@ -30,7 +30,7 @@ TEST(ReportYearsEndToEndTest, EarlierYearsBuildLaterYearsWithoutReturnsSayWhyAnd
   const std::string dir = MakeTempDir("years");
   const std::string carestat = BinDir() + "/pipeline/carestat";
   ASSERT_EQ(RunCommand({carestat, "synth", "--profile", "barking-and-dagenham", "--out", dir + "/inbox"}).exit_code, 0);
-  auto run = RunCommand({carestat, "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
+  auto run = RunCommand({carestat, "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
 
   auto report = [&](const std::string& year) {

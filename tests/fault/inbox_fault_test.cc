@@ -113,7 +113,7 @@ class RunInbox : public testing::Test {
     data_ = dir_ + "/data";
     fs::create_directories(inbox_);
   }
-  CommandResult Run() { return RunCommand({CarestatBin(), "run", "--inbox", inbox_, "--out", out_, "--data", data_}); }
+  CommandResult Run() { return RunCommand({CarestatBin(), "run", "--init", "--verbose", "--inbox", inbox_, "--out", out_, "--data", data_}); }
   std::string dir_, inbox_, out_, data_;
 };
 
@@ -303,7 +303,7 @@ TEST_F(RunInbox, ManyFilesNeedNoMoreDescriptorsThanOneAtATime) {
     for (int cy = 2010; cy <= 2016; ++cy) WriteAll(absl::StrCat(inbox_, "/", 980 + la, "/", cy, "/contacts.csv"), Contacts(2, cy));
   }
   auto r = RunCommand({"/bin/sh", "-c",
-                       absl::StrCat("ulimit -n 64 && exec '", CarestatBin(), "' run --inbox '", inbox_, "' --out '", out_,
+                       absl::StrCat("ulimit -n 64 && exec '", CarestatBin(), "' run --init --inbox '", inbox_, "' --out '", out_,
                                     "' --data '", data_, "'")});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(ReturnsIn(data_).size(), 70u) << r.err;
@@ -346,19 +346,19 @@ class PipelineInbox : public testing::Test {
   }
   bool StartServers(std::vector<std::string> ingestion_extra, std::vector<std::string> metrics_extra,
                     const std::string& ingestion_listen = "127.0.0.1:0") {
-    std::vector<std::string> a = {BinDir() + "/services/ingestion/carestat-ingestion", "--listen", ingestion_listen,
+    std::vector<std::string> a = {BinDir() + "/services/ingestion/carestat-ingestion", "--init", "--listen", ingestion_listen,
                                   "--data", dir_ + "/ing"};
     a.insert(a.end(), ingestion_extra.begin(), ingestion_extra.end());
     ingestion_ = std::make_unique<ServerProcess>(a);
     if (!ingestion_->Start()) return false;
     if (metrics_) return true;
-    std::vector<std::string> m = {BinDir() + "/services/metrics/carestat-metrics", "--listen", "127.0.0.1:0",
+    std::vector<std::string> m = {BinDir() + "/services/metrics/carestat-metrics", "--init", "--listen", "127.0.0.1:0",
                                   "--data", dir_ + "/met", "--ingestion", ingestion_->address()};
     m.insert(m.end(), metrics_extra.begin(), metrics_extra.end());
     metrics_ = std::make_unique<ServerProcess>(m);
     if (!metrics_->Start()) return false;
     reporting_ = std::make_unique<ServerProcess>(std::vector<std::string>{
-        BinDir() + "/services/reporting/carestat-reporting", "--listen", "127.0.0.1:0", "--metrics",
+        BinDir() + "/services/reporting/carestat-reporting", "--init", "--listen", "127.0.0.1:0", "--metrics",
         metrics_->address()});
     return reporting_->Start();
   }
@@ -397,7 +397,7 @@ TEST_F(PipelineInbox, ModesArchiveQuarantineAndStateArePrivateUnderUmask000) {
   // `run` keeps its rejected reports and its manifest the same way.
   WriteAll(inbox + "/999/2016/broken.xml", "<Message><Header>");
   ::umask(0);
-  auto run = RunCommand({CarestatBin(), "run", "--inbox", inbox, "--out", dir_ + "/runout", "--data", dir_ + "/rundata"});
+  auto run = RunCommand({CarestatBin(), "run", "--init", "--verbose", "--inbox", inbox, "--out", dir_ + "/runout", "--data", dir_ + "/rundata"});
   ::umask(old);
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(Mode(dir_ + "/runout/rejected"), 0700);
@@ -501,13 +501,13 @@ TEST(BusyServer, ParallelPipelinesQuarantineNothingAndStoreEveryFile) {
   WriteAll(dir + "/pipeline.token", pipe.token + "\n");
   WriteAll(dir + "/metrics.token", service.token + "\n");
   for (const char* f : {"/tokens", "/pipeline.token", "/metrics.token"}) ::chmod((dir + f).c_str(), 0600);
-  ServerProcess ing({BinDir() + "/services/ingestion/carestat-ingestion", "--listen", "127.0.0.1:0", "--data",
+  ServerProcess ing({BinDir() + "/services/ingestion/carestat-ingestion", "--init", "--listen", "127.0.0.1:0", "--data",
                      dir + "/ing", "--tokens", dir + "/tokens", "--max-concurrent-uploads", "1"});
   ASSERT_TRUE(ing.Start());
-  ServerProcess met({BinDir() + "/services/metrics/carestat-metrics", "--listen", "127.0.0.1:0", "--data",
+  ServerProcess met({BinDir() + "/services/metrics/carestat-metrics", "--init", "--listen", "127.0.0.1:0", "--data",
                      dir + "/met", "--ingestion", ing.address(), "--token-file", dir + "/metrics.token"});
   ASSERT_TRUE(met.Start());
-  ServerProcess rep({BinDir() + "/services/reporting/carestat-reporting", "--listen", "127.0.0.1:0", "--metrics",
+  ServerProcess rep({BinDir() + "/services/reporting/carestat-reporting", "--init", "--listen", "127.0.0.1:0", "--metrics",
                      met.address()});
   ASSERT_TRUE(rep.Start());
   constexpr int kPipelines = 4, kYears = 8;

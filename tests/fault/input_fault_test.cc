@@ -132,7 +132,7 @@ TEST(LocalMeasureValues, ARejectedFileIsNotStoredAndItsReportSaysWhy) {
   const std::string dir = MakeTempDir("lm-run");
   Write(dir + "/inbox/301/2016/local.csv",
         "indicator,la,period,value,source\nagency_sw_rate_pct,301,2015-16,NaN,seed\n");
-  auto run = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
+  auto run = RunCommand({CarestatBin(), "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
   const std::string reports = ReadTree(dir + "/out/rejected");
   EXPECT_NE(reports.find("line 2"), std::string::npos) << reports;
@@ -308,7 +308,7 @@ TEST(ImplausibleValues, AnnexAContactDated9999IsFlaggedAndTheCountSaysWhy) {
   // Through `run`: four contacts stored, two of them left out with errors, and the data
   // quality figure counts them: the count is 2 and the report says why.
   Write(dir + "/inbox/301/2016/list1.csv", list1);
-  auto run = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
+  auto run = RunCommand({CarestatBin(), "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
   ASSERT_NE(run.exit_code, 2) << run.out << run.err;
   auto ind = RunCommand({CarestatBin(), "indicators", "--data", dir + "/data", "--la", "301", "--period", "2015-16",
                          "--json"});
@@ -419,7 +419,7 @@ TEST(ChildDataInMessages, NoIdDateOfBirthOrPostcodeInValidateOutput) {
 TEST(ChildDataInMessages, NoIdDateOfBirthOrPostcodeInRunOutputOrRejectedReports) {
   const std::string dir = MakeTempDir("leak-run");
   for (const auto& [name, content] : LeakyFiles()) Write(dir + "/inbox/301/2016/" + name, content);
-  auto run = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
+  auto run = RunCommand({CarestatBin(), "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
   EXPECT_NE(run.exit_code, 0) << run.out << run.err;
   ExpectNoChildData(run.out + run.err, "carestat run's output");
   const std::string reports = ReadTree(dir + "/out");
@@ -433,7 +433,7 @@ TEST(ChildDataInMessages, NoIdDateOfBirthOrPostcodeInTheServerLogOrQuarantine) {
   auto server = [&](const std::string& name, const std::string& args) {
     return std::make_unique<ServerProcess>(std::vector<std::string>{
         "/bin/sh", "-c",
-        "exec '" + BinDir() + "/services/" + name + "/carestat-" + name + "' --listen 127.0.0.1:0 " + args +
+        "exec '" + BinDir() + "/services/" + name + "/carestat-" + name + "' --init --listen 127.0.0.1:0 " + args +
             " 2>>'" + dir + "/" + name + ".log'"});
   };
   auto ing = server("ingestion", "--data '" + dir + "/ing' --plaintext");
@@ -484,7 +484,7 @@ TEST(Utf16Files, Utf16WithAByteOrderMarkIsReadLikeUtf8) {
   }
   // Through `run` (the upload to ingestion) it is stored like any other file.
   Write(dir + "/inbox/301/2016/list1.csv", Utf16(csv, false));
-  auto run = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
+  auto run = RunCommand({CarestatBin(), "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_NE(run.out.find("-> 301/2016/annex-a-list-1: 2 records"), std::string::npos) << run.out << run.err;
   // A UTF-8 byte order mark keeps working.
@@ -517,7 +517,7 @@ TEST(FinancialYearText, Year1900IsQuotedAsGivenWithTheYearsAccepted) {
   // A store with LA 301 in it, so that only the year can be wrong.
   Write(dir + "/inbox/301/2016/local.csv",
         "indicator,la,period,value,source\nagency_sw_rate_pct,301,2015-16,45,seed\n");
-  auto run = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
+  auto run = RunCommand({CarestatBin(), "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", dir + "/data"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   for (const char* kind : {"annual", "self-assessment"}) {
     SCOPED_TRACE(kind);

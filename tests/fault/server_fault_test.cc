@@ -163,16 +163,16 @@ TEST_F(ServerFault, FlagFilesThatAreNotRegularFilesAreRefusedQuickly) {
     std::string says;
   };
   const std::vector<Case> cases = {
-      {{ServerBin("ingestion"), "--data", dir_ + "/i1", "--tls-cert", "/dev/zero", "--tls-key", "/dev/zero"},
+      {{ServerBin("ingestion"), "--init", "--data", dir_ + "/i1", "--tls-cert", "/dev/zero", "--tls-key", "/dev/zero"},
        "(--tls-cert) /dev/zero is a character device"},
-      {{ServerBin("ingestion"), "--data", dir_ + "/i2", "--tokens", "/dev/zero"}, "(--tokens) /dev/zero is a character device"},
-      {{ServerBin("ingestion"), "--data", dir_ + "/i3", "--tokens", fifo}, "(--tokens) " + fifo + " is a FIFO"},
-      {{ServerBin("ingestion"), "--data", dir_ + "/i4", "--tls-cert", fifo, "--tls-key", fifo}, "(--tls-cert) " + fifo},
-      {{ServerBin("ingestion"), "--data", dir_ + "/i5", "--tokens", dir_ + "/adir"}, "is a directory"},
-      {{ServerBin("ingestion"), "--data", dir_ + "/i6", "--tokens", big}, "(--tokens) " + big + " is larger than 1048576"},
-      {{ServerBin("metrics"), "--data", dir_ + "/m1", "--ingestion", "127.0.0.1:1", "--token-file", "/dev/zero"},
+      {{ServerBin("ingestion"), "--init", "--data", dir_ + "/i2", "--tokens", "/dev/zero"}, "(--tokens) /dev/zero is a character device"},
+      {{ServerBin("ingestion"), "--init", "--data", dir_ + "/i3", "--tokens", fifo}, "(--tokens) " + fifo + " is a FIFO"},
+      {{ServerBin("ingestion"), "--init", "--data", dir_ + "/i4", "--tls-cert", fifo, "--tls-key", fifo}, "(--tls-cert) " + fifo},
+      {{ServerBin("ingestion"), "--init", "--data", dir_ + "/i5", "--tokens", dir_ + "/adir"}, "is a directory"},
+      {{ServerBin("ingestion"), "--init", "--data", dir_ + "/i6", "--tokens", big}, "(--tokens) " + big + " is larger than 1048576"},
+      {{ServerBin("metrics"), "--init", "--data", dir_ + "/m1", "--ingestion", "127.0.0.1:1", "--token-file", "/dev/zero"},
        "(--token-file) /dev/zero is a character device"},
-      {{ServerBin("reporting"), "--metrics", "127.0.0.1:1", "--tls-ca", fifo}, "(--tls-ca) " + fifo + " is a FIFO"},
+      {{ServerBin("reporting"), "--init", "--metrics", "127.0.0.1:1", "--tls-ca", fifo}, "(--tls-ca) " + fifo + " is a FIFO"},
       {{CarestatBin(), "indicators", "--list", "--target", "127.0.0.1:1", "--token-file", fifo},
        "(--token-file) " + fifo + " is a FIFO"},
   };
@@ -247,7 +247,7 @@ TEST(AuditLineTest, ValuesAreEscapedAndReturnIdsNameTheLa) {
 
 TEST_F(ServerFault, NewlineInAnUploadedFileNameIsOneEscapedLogLine) {
   const std::string log = dir_ + "/ingestion.log";
-  auto ing = ServerWithLog({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
+  auto ing = ServerWithLog({ServerBin("ingestion"), "--init", "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
                             "--tokens", tokens_file_, "--audit-log", dir_ + "/audit.jsonl"},
                            log);
   ASSERT_TRUE(ing->Start());
@@ -291,7 +291,7 @@ TEST_F(ServerFault, NewlineInAnUploadedFileNameIsOneEscapedLogLine) {
 
 TEST_F(ServerFault, ReadPrincipalGetsIssuesWithoutChildAndAuditNamesTheLa) {
   auto ing = std::make_unique<ServerProcess>(std::vector<std::string>{
-      ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing", "--tokens", tokens_file_,
+      ServerBin("ingestion"), "--init", "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing", "--tokens", tokens_file_,
       "--audit-log", dir_ + "/audit.jsonl"});
   ASSERT_TRUE(ing->Start());
   auto uploader = IngestionStub(ing->address(), tokens_["ingest"].token);
@@ -376,7 +376,7 @@ TEST_F(ServerFault, ReadPrincipalGetsIssuesWithoutChildAndAuditNamesTheLa) {
 
 TEST_F(ServerFault, IdleStreamsAreCancelledCappedAndDoNotPinThreads) {
   const std::string log = dir_ + "/ingestion.log";
-  auto ing = ServerWithLog({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
+  auto ing = ServerWithLog({ServerBin("ingestion"), "--init", "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
                             "--tokens", tokens_file_, "--audit-log", dir_ + "/audit.jsonl", "--stream-idle-seconds",
                             "2", "--max-streams-per-principal", "8", "--max-streams", "24", "--max-threads", "48",
                             "--max-concurrent-uploads", "2"},
@@ -469,7 +469,7 @@ TEST_F(ServerFault, UnreadRecordStreamsAreCancelledAndTheirMemoryGivenBack) {
   const std::string file = dir_ + "/cin.xml";
   ASSERT_TRUE(bench::WriteCinCensus(file, o).ok());
   const std::string log = dir_ + "/ingestion.log";
-  auto ing = ServerWithLog({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
+  auto ing = ServerWithLog({ServerBin("ingestion"), "--init", "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
                             "--tokens", tokens_file_, "--audit-log", dir_ + "/audit.jsonl", "--stream-idle-seconds",
                             "2", "--max-streams-per-principal", "6", "--max-streams", "24", "--max-threads", "48"},
                            log);
@@ -555,7 +555,7 @@ TEST_F(ServerFault, StreamFlagsAreChecked) {
   for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
            {"--stream-idle-seconds", "0"}, {"--stream-idle-seconds", "x"}, {"--max-streams", "0"},
            {"--max-streams", "100", "--max-threads", "50"}}) {
-    std::vector<std::string> argv = {"/usr/bin/timeout", "20", ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data",
+    std::vector<std::string> argv = {"/usr/bin/timeout", "20", ServerBin("ingestion"), "--init", "--listen", "127.0.0.1:0", "--data",
                                      dir_ + "/x"};
     argv.insert(argv.end(), bad.begin(), bad.end());
     CommandResult r = RunCommand(argv);
@@ -570,7 +570,7 @@ TEST_F(ServerFault, UploadOfExactlyMaxUploadBytesIsAcceptedAndOneMoreIsInvalid) 
   const std::string exact = kCensus;
   const int64_t limit = static_cast<int64_t>(exact.size());
   auto ing = std::make_unique<ServerProcess>(std::vector<std::string>{
-      ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing", "--tokens", tokens_file_,
+      ServerBin("ingestion"), "--init", "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing", "--tokens", tokens_file_,
       "--max-upload-bytes", std::to_string(limit)});
   ASSERT_TRUE(ing->Start());
   auto stub = IngestionStub(ing->address(), tokens_["ingest"].token);
@@ -612,7 +612,7 @@ TEST(RenderNameTest, SafeRenderedFileName) {
 
 TEST_F(ServerFault, RenderWithATraversingTableIdGivesSafeNames) {
   auto rep = std::make_unique<ServerProcess>(std::vector<std::string>{
-      ServerBin("reporting"), "--listen", "127.0.0.1:0", "--plaintext", "--metrics", "127.0.0.1:1", "--tokens", tokens_file_});
+      ServerBin("reporting"), "--init", "--listen", "127.0.0.1:0", "--plaintext", "--metrics", "127.0.0.1:1", "--tokens", tokens_file_});
   ASSERT_TRUE(rep->Start());
   ClientSecurity cs;
   cs.token = tokens_["read"].token;
@@ -656,7 +656,7 @@ TEST_F(ServerFault, RenderWithATraversingTableIdGivesSafeNames) {
 
 TEST_F(ServerFault, WorldWritableTokensFileIsRefusedAtStartAndNotReloaded) {
   ::chmod(tokens_file_.c_str(), 0666);
-  CommandResult r = RunCommand({"/usr/bin/timeout", "20", ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--plaintext",
+  CommandResult r = RunCommand({"/usr/bin/timeout", "20", ServerBin("ingestion"), "--init", "--listen", "127.0.0.1:0", "--plaintext",
                                 "--data", dir_ + "/a", "--tokens", tokens_file_});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("refusing to start: the tokens file " + tokens_file_ + " is writable by every user (mode 666)"),
@@ -667,7 +667,7 @@ TEST_F(ServerFault, WorldWritableTokensFileIsRefusedAtStartAndNotReloaded) {
   // token added: the warning comes without any call, and the new token is not accepted.
   ::chmod(tokens_file_.c_str(), 0600);
   const std::string log = dir_ + "/ingestion.log";
-  auto ing = ServerWithLog({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
+  auto ing = ServerWithLog({ServerBin("ingestion"), "--init", "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
                             "--tokens", tokens_file_},
                            log);
   ASSERT_TRUE(ing->Start());
@@ -705,7 +705,7 @@ TEST_F(ServerFault, TokensFileOwnedByAnotherUserIsWarnedAbout) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root to give the tokens file to another user (chown)";
   ASSERT_EQ(::chown(tokens_file_.c_str(), 65534, 65534), 0);
   const std::string log = dir_ + "/ingestion.log";
-  auto ing = ServerWithLog({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
+  auto ing = ServerWithLog({ServerBin("ingestion"), "--init", "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/ing",
                             "--tokens", tokens_file_},
                            log);
   ASSERT_TRUE(ing->Start());

@@ -35,7 +35,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::vector<std::string> IngestionArgs(const std::string& data, std::vector<std::string> extra = {}) {
-  std::vector<std::string> argv = {BinDir() + "/services/ingestion/carestat-ingestion", "--listen", "127.0.0.1:0",
+  std::vector<std::string> argv = {BinDir() + "/services/ingestion/carestat-ingestion", "--init", "--listen", "127.0.0.1:0",
                                    "--data", data};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return argv;
@@ -317,7 +317,7 @@ TEST(WalDamage, AnEmbeddedRunOnAStoreThatLostReturnsStopsUntilTheLossIsAccepted)
   fs::create_directories(inbox);
   fs::copy_file(files[0], inbox + "/" + fs::path(files[0]).filename().string());
   auto run = [&](std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv = {carestat, "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", data};
+    std::vector<std::string> argv = {carestat, "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data", data};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return RunCommand(argv);
   };
@@ -366,7 +366,7 @@ TEST(StaleFigures, ARunRecomputesAnLaWhoseFiguresComeFromOtherReturnsThanIngesti
   const auto files = YearFiles(2016);
   ASSERT_GE(files.size(), 2u);
   auto run = [&](const std::string& inbox, const std::string& data) {
-    return RunCommand({carestat, "run", "--inbox", inbox, "--out", dir + "/out", "--data", data});
+    return RunCommand({carestat, "run", "--init", "--verbose", "--inbox", inbox, "--out", dir + "/out", "--data", data});
   };
   auto inbox_with = [&](const std::string& name, const std::vector<std::string>& paths) {
     const std::string root = dir + "/" + name;
@@ -627,10 +627,10 @@ TEST_F(DiskFull, AStoreWriteThatFindsNoSpaceIsRetryableAndTheStoreResumesWithout
 TEST_F(DiskFull, APipelineMeetingAFullDiskLeavesTheFileInTheInboxNotInQuarantineAndTheNextRunStoresIt) {
   ing_ = std::make_unique<ServerProcess>(IngestionArgs(mnt_ + "/ingestion"));
   ASSERT_TRUE(ing_->Start());
-  ServerProcess met({BinDir() + "/services/metrics/carestat-metrics", "--listen", "127.0.0.1:0", "--data",
+  ServerProcess met({BinDir() + "/services/metrics/carestat-metrics", "--init", "--listen", "127.0.0.1:0", "--data",
                      dir_ + "/metrics", "--ingestion", ing_->address()});
   ASSERT_TRUE(met.Start());
-  ServerProcess rep({BinDir() + "/services/reporting/carestat-reporting", "--listen", "127.0.0.1:0", "--metrics",
+  ServerProcess rep({BinDir() + "/services/reporting/carestat-reporting", "--init", "--listen", "127.0.0.1:0", "--metrics",
                      met.address()});
   ASSERT_TRUE(rep.Start());
   const std::string big = YearFiles(2016).back();
@@ -669,7 +669,7 @@ TEST(Permissions, UnderUmask000EverythingTheServersCreateIsTheOwnersAlone) {
   std::unique_ptr<ServerProcess> met;
   if (started) {
     met = std::make_unique<ServerProcess>(std::vector<std::string>{
-        BinDir() + "/services/metrics/carestat-metrics", "--listen", "127.0.0.1:0", "--data", met_data,
+        BinDir() + "/services/metrics/carestat-metrics", "--init", "--listen", "127.0.0.1:0", "--data", met_data,
         "--ingestion", ing->address()});
     started = met->Start();
   }
@@ -696,7 +696,7 @@ TEST(Permissions, UnderUmask000CarestatRunCreatesItsStoresLedgerAndKeyForTheOwne
   fs::create_directories(dir + "/inbox/301/2016");
   fs::copy_file(YearFiles(2016)[0], dir + "/inbox/301/2016/" + fs::path(YearFiles(2016)[0]).filename().string());
   mode_t old = ::umask(0);
-  CommandResult run = RunCommand({BinDir() + "/pipeline/carestat", "run", "--inbox", dir + "/inbox", "--out",
+  CommandResult run = RunCommand({BinDir() + "/pipeline/carestat", "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out",
                                   dir + "/out", "--data", dir + "/data"});
   ::umask(old);
   ASSERT_NE(run.exit_code, 2) << run.out << run.err;
@@ -718,7 +718,7 @@ TEST(Permissions, ADataDirectoryOthersCanReadIsRefusedWithTheChmodThatFixesIt) {
     fs::create_directories(data);
     ::chmod(data.c_str(), 0755);
     std::vector<std::string> argv = {BinDir() + "/services/" + server + "/carestat-" + server, "--listen",
-                                     "127.0.0.1:0", "--data", data};
+                                     "127.0.0.1:0", "--data", data, "--init"};
     CommandResult r = RunCommand(argv);
     EXPECT_EQ(r.exit_code, 2) << server << ": " << r.out << r.err;
     EXPECT_NE(r.err.find(data), std::string::npos) << r.err;
@@ -730,7 +730,7 @@ TEST(Permissions, ADataDirectoryOthersCanReadIsRefusedWithTheChmodThatFixesIt) {
   fs::create_directories(run_data + "/ingestion");
   ::chmod((run_data + "/ingestion").c_str(), 0775);
   fs::create_directories(dir + "/inbox");
-  CommandResult run = RunCommand({BinDir() + "/pipeline/carestat", "run", "--inbox", dir + "/inbox", "--out",
+  CommandResult run = RunCommand({BinDir() + "/pipeline/carestat", "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out",
                                   dir + "/out", "--data", run_data});
   EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
   EXPECT_NE(run.err.find("chmod 700 " + run_data + "/ingestion"), std::string::npos) << run.err;

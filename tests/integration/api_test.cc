@@ -235,7 +235,7 @@ class ApiTest : public testing::Test {
     const std::string& dir = *dir_;
     CommandResult synth = RunCommand({CarestatBin(), "synth", "--profile", "barking-and-dagenham", "--out", dir + "/inbox"});
     ASSERT_EQ(synth.exit_code, 0) << synth.err;
-    CommandResult run = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data",
+    CommandResult run = RunCommand({CarestatBin(), "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data",
                                     dir + "/data"});
     ASSERT_LE(run.exit_code, 1) << run.err;
     CommandResult c = RunCommand({CarestatBin(), "certs", "--out", dir + "/certs"});
@@ -259,13 +259,13 @@ class ApiTest : public testing::Test {
       v.insert(v.end(), tls.begin(), tls.end());
       return v;
     };
-    ing_ = new ServerProcess(with({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir + "/data/ingestion"}));
+    ing_ = new ServerProcess(with({ServerBin("ingestion"), "--init", "--listen", "127.0.0.1:0", "--data", dir + "/data/ingestion"}));
     ASSERT_TRUE(ing_->Start());
-    met_ = new ServerProcess(with({ServerBin("metrics"), "--listen", "127.0.0.1:0", "--data", dir + "/data/metrics",
+    met_ = new ServerProcess(with({ServerBin("metrics"), "--init", "--listen", "127.0.0.1:0", "--data", dir + "/data/metrics",
                                    "--ingestion", ing_->address(), "--tls-ca", dir + "/certs/ca.pem", "--token-file",
                                    dir + "/metrics.token"}));
     ASSERT_TRUE(met_->Start());
-    rep_ = new ServerProcess(with({ServerBin("reporting"), "--listen", "127.0.0.1:0", "--metrics", met_->address(),
+    rep_ = new ServerProcess(with({ServerBin("reporting"), "--init", "--listen", "127.0.0.1:0", "--metrics", met_->address(),
                                    "--http-listen", "127.0.0.1:0", "--audit-log", dir + "/reporting-audit.jsonl",
                                    "--tls-ca", dir + "/certs/ca.pem", "--token-file", dir + "/reporter.token"}));
     ASSERT_TRUE(rep_->Start());
@@ -802,7 +802,7 @@ TEST_F(ApiTest, DashboardPagesAreServedWholeAndAccessibleInMarkup) {
 // line in the tokens file stands in for a token.
 TEST_F(ApiTest, MutualTlsClientCertificateStandsForAToken) {
   const std::string& dir = *dir_;
-  ServerProcess mtls({ServerBin("reporting"), "--listen", "127.0.0.1:0", "--metrics", met_->address(), "--http-listen",
+  ServerProcess mtls({ServerBin("reporting"), "--init", "--listen", "127.0.0.1:0", "--metrics", met_->address(), "--http-listen",
                       "127.0.0.1:0", "--tls-cert", dir + "/certs/server.pem", "--tls-key", dir + "/certs/server.key",
                       "--tls-client-ca", dir + "/certs/ca.pem", "--tokens", dir + "/tokens", "--tls-ca",
                       dir + "/certs/ca.pem", "--token-file", dir + "/reporter.token"});
@@ -860,12 +860,12 @@ TEST_F(ApiTest, SeriesCommandGivesTheMonthsOrAClearError) {
 TEST(ApiListenerTest, PlaintextOnlyWhereGrpcWouldServeIt) {
   const std::string dir = MakeTempDir("plain");
   // No TLS: a loopback address serves plaintext; any other address is refused (exit 2).
-  CommandResult refused = RunCommand({ServerBin("reporting"), "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:1",
+  CommandResult refused = RunCommand({ServerBin("reporting"), "--init", "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:1",
                                       "--plaintext", "--http-listen", "0.0.0.0:0"});
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.err.find("--http-listen"), std::string::npos) << refused.err;
   EXPECT_NE(refused.err.find("plaintext"), std::string::npos) << refused.err;
-  ServerProcess loopback({ServerBin("reporting"), "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:1", "--plaintext",
+  ServerProcess loopback({ServerBin("reporting"), "--init", "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:1", "--plaintext",
                           "--http-listen", "127.0.0.1:0"});
   ASSERT_TRUE(loopback.Start());
   const std::string line = loopback.ReadLine();
@@ -881,11 +881,11 @@ TEST(ApiListenerTest, PlaintextOnlyWhereGrpcWouldServeIt) {
 
 TEST(ApiListenerTest, RunServeServesLoopbackOnly) {
   const std::string dir = MakeTempDir("serve");
-  CommandResult wide = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data",
+  CommandResult wide = RunCommand({CarestatBin(), "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data",
                                    dir + "/data", "--serve", "--http-listen", "0.0.0.0:0"});
   EXPECT_EQ(wide.exit_code, 2);
   EXPECT_NE(wide.err.find("loopback only"), std::string::npos) << wide.err;
-  CommandResult alone = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox", "--out", dir + "/out",
+  CommandResult alone = RunCommand({CarestatBin(), "run", "--init", "--verbose", "--inbox", dir + "/inbox", "--out", dir + "/out",
                                     "--http-listen", "127.0.0.1:0"});
   EXPECT_EQ(alone.exit_code, 2);
   EXPECT_NE(alone.err.find("--http-listen goes with --serve"), std::string::npos) << alone.err;

@@ -134,19 +134,19 @@ class SecurityTest : public testing::Test {
   }
 
   void StartAll(const std::vector<std::string>& ingestion_extra = {}) {
-    std::vector<std::string> ing = {ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir_ + "/ing",
+    std::vector<std::string> ing = {ServerBin("ingestion"), "--init", "--listen", "127.0.0.1:0", "--data", dir_ + "/ing",
                                     "--audit-log", dir_ + "/ingestion-audit.jsonl"};
     for (const auto& f : TlsFlags()) ing.push_back(f);
     for (const auto& f : ingestion_extra) ing.push_back(f);
     ingestion_ = std::make_unique<ServerProcess>(ing);
     ASSERT_TRUE(ingestion_->Start());
-    std::vector<std::string> met = {ServerBin("metrics"), "--listen", "127.0.0.1:0", "--data", dir_ + "/met",
+    std::vector<std::string> met = {ServerBin("metrics"), "--init", "--listen", "127.0.0.1:0", "--data", dir_ + "/met",
                                     "--audit-log", dir_ + "/metrics-audit.jsonl", "--ingestion", ingestion_->address(),
                                     "--tls-ca", certs_ + "/ca.pem", "--token-file", dir_ + "/metrics.token"};
     for (const auto& f : TlsFlags()) met.push_back(f);
     metrics_ = std::make_unique<ServerProcess>(met);
     ASSERT_TRUE(metrics_->Start());
-    std::vector<std::string> rep = {ServerBin("reporting"), "--listen", "127.0.0.1:0", "--metrics", metrics_->address(),
+    std::vector<std::string> rep = {ServerBin("reporting"), "--init", "--listen", "127.0.0.1:0", "--metrics", metrics_->address(),
                                     "--ingestion", ingestion_->address(), "--audit-log",
                                     dir_ + "/reporting-audit.jsonl", "--tls-ca", certs_ + "/ca.pem", "--token-file",
                                     dir_ + "/reporter.token"};
@@ -612,7 +612,7 @@ TEST_F(SecurityTest, ExpiredCertificates) {
   WriteAll(dir_ + "/expired.key", old->key_pem);
 
   // A server refuses to start with an expired certificate, and says so.
-  CommandResult r = RunCommand({"/usr/bin/timeout", "30", ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data",
+  CommandResult r = RunCommand({"/usr/bin/timeout", "30", ServerBin("ingestion"), "--init", "--listen", "127.0.0.1:0", "--data",
                                 dir_ + "/x", "--tls-cert", dir_ + "/expired.pem", "--tls-key", dir_ + "/expired.key"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("expired"), std::string::npos) << r.err;
@@ -706,7 +706,7 @@ TEST_F(SecurityTest, MutualTls) {
 
 TEST_F(SecurityTest, PlaintextOnlyOnLoopback) {
   auto run = [&](std::vector<std::string> flags) {
-    std::vector<std::string> argv = {"/usr/bin/timeout", "30", ServerBin("ingestion"), "--data", dir_ + "/p"};
+    std::vector<std::string> argv = {"/usr/bin/timeout", "30", ServerBin("ingestion"), "--init", "--data", dir_ + "/p"};
     for (auto& f : flags) argv.push_back(f);
     return RunCommand(argv);
   };
@@ -732,15 +732,15 @@ TEST_F(SecurityTest, PlaintextOnlyOnLoopback) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("does not belong"), std::string::npos) << r.err;
   // Metrics and reporting refuse the same way.
-  r = RunCommand({"/usr/bin/timeout", "30", ServerBin("metrics"), "--listen", "0.0.0.0:0", "--plaintext", "--data",
+  r = RunCommand({"/usr/bin/timeout", "30", ServerBin("metrics"), "--init", "--listen", "0.0.0.0:0", "--plaintext", "--data",
                   dir_ + "/m"});
   EXPECT_EQ(r.exit_code, 2);
-  r = RunCommand({"/usr/bin/timeout", "30", ServerBin("reporting"), "--listen", "0.0.0.0:0", "--plaintext", "--metrics",
+  r = RunCommand({"/usr/bin/timeout", "30", ServerBin("reporting"), "--init", "--listen", "0.0.0.0:0", "--plaintext", "--metrics",
                   "127.0.0.1:1"});
   EXPECT_EQ(r.exit_code, 2);
 
   // Plaintext on loopback with tokens: tokens are still required.
-  ServerProcess local({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/local",
+  ServerProcess local({ServerBin("ingestion"), "--init", "--listen", "127.0.0.1:0", "--plaintext", "--data", dir_ + "/local",
                        "--tokens", tokens_file_});
   ASSERT_TRUE(local.Start());
   ClientSecurity cs;   // a loopback target without --tls-ca: plaintext
@@ -761,7 +761,7 @@ TEST_F(SecurityTest, PlaintextOnlyOnLoopback) {
 }
 
 TEST_F(SecurityTest, UploadLimitsAnswerResourceExhausted) {
-  ServerProcess ing({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir_ + "/lim", "--tokens", tokens_file_,
+  ServerProcess ing({ServerBin("ingestion"), "--init", "--listen", "127.0.0.1:0", "--data", dir_ + "/lim", "--tokens", tokens_file_,
                      "--max-upload-bytes", "4000", "--max-concurrent-uploads", "1", "--max-message-bytes", "2097152",
                      "--audit-log", dir_ + "/lim-audit.jsonl"});
   ASSERT_TRUE(ing.Start());

@@ -36,14 +36,14 @@ class ServicesTest : public testing::Test {
   void SetUp() override {
     dir_ = MakeTempDir("svc");
     ingestion_ = std::make_unique<ServerProcess>(std::vector<std::string>{
-        BinDir() + "/services/ingestion/carestat-ingestion", "--listen", "127.0.0.1:0", "--data", dir_ + "/ing"});
+        BinDir() + "/services/ingestion/carestat-ingestion", "--init", "--listen", "127.0.0.1:0", "--data", dir_ + "/ing"});
     ASSERT_TRUE(ingestion_->Start());
     metrics_ = std::make_unique<ServerProcess>(
-        std::vector<std::string>{BinDir() + "/services/metrics/carestat-metrics", "--listen", "127.0.0.1:0",
+        std::vector<std::string>{BinDir() + "/services/metrics/carestat-metrics", "--init", "--listen", "127.0.0.1:0",
                                  "--data", dir_ + "/met", "--ingestion", ingestion_->address()});
     ASSERT_TRUE(metrics_->Start());
     reporting_ = std::make_unique<ServerProcess>(std::vector<std::string>{
-        BinDir() + "/services/reporting/carestat-reporting", "--listen", "127.0.0.1:0", "--metrics",
+        BinDir() + "/services/reporting/carestat-reporting", "--init", "--listen", "127.0.0.1:0", "--metrics",
         metrics_->address()});
     ASSERT_TRUE(reporting_->Start());
   }

@@ -237,7 +237,10 @@ TEST(BenchmarkRpcTest, ErrorsAndDefaults) {
 
 TEST(BenchmarkCliTest, TableJsonAndErrors) {
   const std::string data = MakeTempDir("benchmark-cli");
-  CommandResult r = RunCommand({CarestatBin(), "benchmark", "--la", "301", "--year", "2015-16", "--data", data});
+  // An empty store: DfE's published figures alone.
+  CommandResult r = RunCommand({CarestatBin(), "init", "--data", data});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = RunCommand({CarestatBin(), "benchmark", "--la", "301", "--year", "2015-16", "--data", data});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Every indicator DfE published, with its value, England, London, neighbours and rank.
   const Lait& lait = Lait::Shipped();

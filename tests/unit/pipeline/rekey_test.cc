@@ -194,7 +194,7 @@ TEST_F(RekeyTest, DryRunChangesNothing) {
 
 TEST_F(RekeyTest, RefusesWhileTheServiceHoldsTheStore) {
   // The ingestion server, a separate process, holds the store (RocksDB's lock).
-  ServerProcess server({BinDir() + "/services/ingestion/carestat-ingestion", "--listen", "127.0.0.1:0",
+  ServerProcess server({BinDir() + "/services/ingestion/carestat-ingestion", "--init", "--listen", "127.0.0.1:0",
                         "--data", ingestion_});
   ASSERT_TRUE(server.Start());
   RekeyOptions o;
@@ -225,7 +225,7 @@ TEST(RekeyCommandTest, AnEmbeddedInstallIsRekeyedFromItsInboxWithTheSameIndicato
   std::ofstream(inbox + "/301/2016/header.csv") << kHeader;
   std::ofstream(inbox + "/301/2016/episodes.csv") << kEpisodes;
   const std::string bin = BinDir() + "/pipeline/carestat";
-  auto run = RunCommand({bin, "run", "--inbox", inbox, "--out", out, "--data", data});
+  auto run = RunCommand({bin, "run", "--init", "--verbose", "--inbox", inbox, "--out", out, "--data", data});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   auto before = RunCommand({bin, "indicators", "--data", data, "--la", "301", "--period", "2015-16"});
   ASSERT_EQ(before.exit_code, 0) << before.err;
@@ -247,7 +247,7 @@ TEST(RekeyCommandTest, AnEmbeddedInstallIsRekeyedFromItsInboxWithTheSameIndicato
   ASSERT_EQ(after.exit_code, 0) << after.err;
   EXPECT_EQ(after.out, before.out);
   // The next run checks the tables together again, under the new key.
-  auto rerun = RunCommand({bin, "run", "--inbox", inbox, "--out", out, "--data", data});
+  auto rerun = RunCommand({bin, "run", "--init", "--verbose", "--inbox", inbox, "--out", out, "--data", data});
   ASSERT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;
   EXPECT_NE(rerun.out.find("checked   301/2016/checks-ssda903"), std::string::npos) << rerun.out;
 
