@@ -13,6 +13,7 @@
 //   carestat children --la 301 --indicator cpp_ceased_2y_plus_pct --period 2015-16 [--json] (--data DIR | --target ...)
 //   carestat pseudonymise (--data DIR | --ingestion-data DIR) --la 301 < ids.txt
 //   carestat forecast --ssda903 DIR [--reference-start D --reference-end D] [--horizon-months 12] [--step-days 1] [--costs FILE] [--adjust FILE] [--json|--csv]
+//   carestat health --target HOST:PORT [--service NAME] [--json]
 //   carestat rules [--dataset cin|ssda903|annex-a|local-measures] [--year 2025-26] [--json] [--explain CODE]
 // Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.
 #include <algorithm>
@@ -46,6 +47,7 @@
 #include "pipeline/children.h"
 #include "pipeline/embedded.h"
 #include "pipeline/forecast_cmd.h"
+#include "pipeline/health_cmd.h"
 #include "pipeline/inbox.h"
 #include "pipeline/ingest_step.h"
 #include "pipeline/rekey.h"
@@ -89,7 +91,8 @@ const char kMainHelp[] =
     "  rekey       move stored returns to a new pseudonymisation key, from the originals\n"
     "  verify      check an ingestion store against its ledger and the pipeline's manifest\n"
     "  rules       list the validation rules carestat checks, or explain one\n"
-    "  forecast    project looked-after children by placement and their cost (SSDA903 files)\n\n"
+    "  forecast    project looked-after children by placement and their cost (SSDA903 files)\n"
+    "  health      whether a server is serving, and why not (exit 0 or 1, for healthchecks)\n\n"
     "Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.\n";
 
 int Usage(const std::string& cmd, const std::string& problem) {
@@ -1449,6 +1452,7 @@ int main(int argc, char** argv) {
   if (cmd == "verify") return Verify(a);
   if (cmd == "rules") return Rules(a);
   if (cmd == "forecast") return ForecastCommand(a);
+  if (cmd == "health") return HealthCommand(a);
   std::fprintf(stderr, "carestat: unknown command '%s'\n\n%s", cmd.c_str(), kMainHelp);
   return kUsage;
 }

@@ -6,12 +6,16 @@
 #include <condition_variable>
 #include <mutex>
 #include <cstdio>
+#include <ctime>
 #include <thread>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/resource_quota.h>
 
+#include "carestat/v1/status.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "services/common/args.h"
 #include "services/common/log.h"
 
 namespace carestat {
@@ -26,6 +30,45 @@ void BlockStopSignals() {
 
 
 namespace {
+
+// The state the health service answers, with why: shared by the probe thread and
+// ServerStatus/GetStatus.
+class HealthState {
+ public:
+  void Set(bool serving, const std::string& reason) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (serving != serving_) since_ = std::time(nullptr);
+    serving_ = serving;
+    reason_ = serving ? "" : reason;
+  }
+  void Fill(v1::GetStatusResponse* resp) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    resp->set_serving(serving_);
+    resp->set_reason(reason_);
+    resp->set_since_unix_seconds(since_);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  bool serving_ = true;
+  std::string reason_;
+  int64_t since_ = std::time(nullptr);
+};
+
+class StatusService final : public v1::ServerStatus::Service {
+ public:
+  StatusService(std::string name, const HealthState* state) : name_(std::move(name)), state_(state) {}
+  grpc::Status GetStatus(grpc::ServerContext*, const v1::GetStatusRequest*, v1::GetStatusResponse* resp) override {
+    resp->set_server(name_);
+    state_->Fill(resp);
+    return grpc::Status::OK;
+  }
+
+ private:
+  const std::string name_;
+  const HealthState* state_;
+};
+
 void Configure(grpc::ServerBuilder& b, const std::vector<grpc::Service*>& services,
                int max_message_bytes = kMaxMessageBytes) {
   grpc::EnableDefaultHealthCheckService(true);
@@ -70,6 +113,14 @@ int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*
     CS_LOG(WARNING) << "no --tokens: every caller that can connect may call every RPC; give --tokens FILE "
                        "in production (see docs/SECURITY.md)";
   }
+  // Before the first line: a server whose dependency is down at its start says so from
+  // its first answer, never SERVING for the second before the probe thread runs.
+  HealthState state;
+  absl::Status first = probe ? probe() : absl::OkStatus();
+  state.Set(first.ok(), std::string(first.message()));
+  StatusService status_service(name, &state);
+  std::vector<grpc::Service*> all = services;
+  all.push_back(&status_service);
   grpc::ServerBuilder b;
   int port = 0;
   b.AddListeningPort(listen, (*sec)->credentials, &port);
@@ -79,13 +130,17 @@ int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*
   grpc::ResourceQuota quota("carestat-server");
   quota.SetMaxThreads(security.max_threads);
   b.SetResourceQuota(quota);
-  Configure(b, services, security.max_message_bytes);
+  Configure(b, all, security.max_message_bytes);
   std::unique_ptr<grpc::Server> server = b.BuildAndStart();
   if (!server || port == 0) {
     CS_LOG(ERROR) << "cannot listen on " << listen << " (address in use or not valid HOST:PORT)";
     return 2;
   }
   for (const auto& s : health_services) server->GetHealthCheckService()->SetServingStatus(s, true);
+  if (!first.ok()) {
+    server->GetHealthCheckService()->SetServingStatus(false);
+    CS_LOG(ERROR) << "health: NOT_SERVING: " << first.message();
+  }
   std::string host = listen.substr(0, listen.rfind(':'));
   std::printf("%s listening on %s:%d\n", name.c_str(), host.c_str(), port);
   std::fflush(stdout);
@@ -94,6 +149,31 @@ int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*
                                              : security.tls_client_ca.empty() ? " (TLS)" : " (mutual TLS)")
                << ((*sec)->tokens ? ", tokens required" : ", open")
                << (security.audit_log.empty() ? "" : ", audit log " + security.audit_log);
+
+  // The plaintext health port: a server of its own with only the default health service,
+  // kept in step with the main one below.
+  std::unique_ptr<grpc::Server> health_server;
+  if (!hooks.health_listen.empty()) {
+    grpc::ServerBuilder hb;
+    int health_port = 0;
+    hb.AddListeningPort(hooks.health_listen, grpc::InsecureServerCredentials(), &health_port);
+    health_server = hb.BuildAndStart();
+    if (!health_server || health_port == 0) {
+      CS_LOG(ERROR) << "cannot listen on " << hooks.health_listen
+                    << " (--health-listen: address in use or not valid HOST:PORT)";
+      server->Shutdown();
+      return 2;
+    }
+    for (const auto& s : health_services) health_server->GetHealthCheckService()->SetServingStatus(s, true);
+    if (!first.ok()) health_server->GetHealthCheckService()->SetServingStatus(false);
+    const std::string health_host = hooks.health_listen.substr(0, hooks.health_listen.rfind(':'));
+    std::printf("%s health listening on %s:%d\n", name.c_str(), health_host.c_str(), health_port);
+    std::fflush(stdout);
+  }
+  auto set_serving = [&](bool serving) {
+    server->GetHealthCheckService()->SetServingStatus(serving);
+    if (health_server) health_server->GetHealthCheckService()->SetServingStatus(serving);
+  };
 
   if (hooks.listening) hooks.listening();
 
@@ -114,20 +194,26 @@ int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*
   std::thread health;
   if (probe) {
     health = std::thread([&] {
-      bool serving = true;
+      bool serving = first.ok();
+      std::string reason(first.message());
       std::unique_lock<std::mutex> lock(health_mu);
       while (!stopping) {
+        health_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; });
+        if (stopping) break;
         lock.unlock();
         absl::Status s = probe();
         lock.lock();
         if (stopping) break;
+        state.Set(s.ok(), std::string(s.message()));
         if (s.ok() != serving) {
           serving = s.ok();
-          server->GetHealthCheckService()->SetServingStatus(serving);
+          set_serving(serving);
           if (serving) CS_LOG(INFO) << "health: SERVING again";
           else CS_LOG(ERROR) << "health: NOT_SERVING: " << s.message();
+        } else if (!serving && s.message() != reason) {
+          CS_LOG(ERROR) << "health: still NOT_SERVING: " << s.message();
         }
-        health_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; });
+        reason = std::string(s.message());
       }
     });
   }
@@ -141,6 +227,7 @@ int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*
     health_cv.notify_all();
     health.join();
   }
+  if (health_server) health_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
   CS_LOG(INFO) << "stopped";
   return 0;
 }
@@ -156,6 +243,44 @@ std::shared_ptr<grpc::Channel> InProcessChannelTo(grpc::Server* server) {
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
   args.SetMaxSendMessageSize(kMaxMessageBytes);
   return server->InProcessChannel(args);
+}
+
+const std::set<std::string>& ServeFlags() {
+  static const std::set<std::string> k = {"health-listen"};
+  return k;
+}
+
+std::string ServeHelp() {
+  return "  --health-listen HOST:PORT  also serve grpc.health.v1 alone, in plaintext on any address\n"
+         "                             (it carries no data), for probes that cannot speak TLS such as\n"
+         "                             Kubernetes' grpc: probes; its port follows the first line\n";
+}
+
+ServeHooks ServeHooksFromArgs(const Args& args) {
+  ServeHooks hooks;
+  hooks.health_listen = args.Get("health-listen");
+  return hooks;
+}
+
+absl::Status CheckServing(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,
+                          std::chrono::milliseconds deadline) {
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext c;
+  c.set_deadline(std::chrono::system_clock::now() + deadline);
+  grpc::health::v1::HealthCheckRequest req;
+  req.set_service(service);
+  grpc::health::v1::HealthCheckResponse resp;
+  grpc::Status s = stub->Check(&c, req, &resp);
+  if (!s.ok()) {
+    return absl::UnavailableError(s.error_code() == grpc::DEADLINE_EXCEEDED
+                                      ? "no answer to a health check within " + std::to_string(deadline.count()) + " ms"
+                                      : "health check failed: " + s.error_message());
+  }
+  if (resp.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
+    return absl::UnavailableError(
+        "it answers " + grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status()));
+  }
+  return absl::OkStatus();
 }
 
 std::shared_ptr<grpc::Channel> DialInsecure(const std::string& target) {

@@ -31,12 +31,13 @@ int main(int argc, char** argv) {
                 "do. --accept-loss starts anyway on what survives, recording and logging each lost\n"
                 "return; send those files again (carestat verify --data DIR lists them).\n"
                 "Health is NOT_SERVING while writes fail (a full disk) and SERVING again once they work.\n\n%s"
-                "See docs/SECURITY.md for running it in production.\n",
-                carestat::ServerSecurityHelp().c_str());
+                "%sSee docs/SECURITY.md for running it in production.\n",
+                carestat::ServerSecurityHelp().c_str(), carestat::ServeHelp().c_str());
     return 0;
   }
   std::set<std::string> known = {"listen", "data", "help", "accept-loss"};
   known.insert(carestat::ServerSecurityFlags().begin(), carestat::ServerSecurityFlags().end());
+  known.insert(carestat::ServeFlags().begin(), carestat::ServeFlags().end());
   if (auto p = args.Problem(known)) {
     std::fprintf(stderr, "carestat-ingestion: %s (see --help)\n", p->c_str());
     return 2;
@@ -67,5 +68,5 @@ int main(int argc, char** argv) {
   carestat::Ingestor* ing = ingestor->get();
   return carestat::ServeUntilSignal(listen, {&service}, "carestat-ingestion", *security,
                                     [ing] { return ing->CheckWritable(); },
-                                    {carestat::v1::Ingestion::service_full_name()});
+                                    {carestat::v1::Ingestion::service_full_name()}, carestat::ServeHooksFromArgs(args));
 }

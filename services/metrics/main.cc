@@ -24,15 +24,18 @@ int main(int argc, char** argv) {
                 "                        [--tls-ca FILE] [--tls-client-cert FILE --tls-client-key FILE]\n"
                 "                        [--token-file FILE]\n"
                 "Computes indicator series from the records of the ingestion service and serves\n"
-                "them. Port 0 picks a free port, printed on the first line.\n\n"
-                "This server:\n%s"
+                "them. Port 0 picks a free port, printed on the first line. Health is NOT_SERVING\n"
+                "from a recompute that found --ingestion unreachable until ingestion answers\n"
+                "SERVING again (carestat health --target HOST:PORT says which).\n\n"
+                "This server:\n%s%s"
                 "Its calls to --ingestion (the token needs the role service):\n%s"
                 "See docs/SECURITY.md for running it in production.\n",
-                carestat::ServerSecurityHelp().c_str(), carestat::ClientSecurityHelp().c_str());
+                carestat::ServerSecurityHelp().c_str(), carestat::ServeHelp().c_str(), carestat::ClientSecurityHelp().c_str());
     return 0;
   }
   std::set<std::string> known = {"listen", "data", "ingestion", "help"};
   known.insert(carestat::ServerSecurityFlags().begin(), carestat::ServerSecurityFlags().end());
+  known.insert(carestat::ServeFlags().begin(), carestat::ServeFlags().end());
   known.insert(carestat::ClientSecurityFlags().begin(), carestat::ClientSecurityFlags().end());
   if (auto p = args.Problem(known)) {
     std::fprintf(stderr, "carestat-metrics: %s (see --help)\n", p->c_str());
@@ -77,5 +80,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   carestat::MetricsService service(engine->get(), ingestion);
-  return carestat::ServeUntilSignal(listen, {&service}, "carestat-metrics", *security);
+  return carestat::ServeUntilSignal(listen, {&service}, "carestat-metrics", *security, [&service] { return service.Health(); },
+                                    {carestat::v1::Metrics::service_full_name()}, carestat::ServeHooksFromArgs(args));
 }

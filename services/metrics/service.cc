@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
+#include "services/common/server.h"
 #include "services/common/status.h"
 #include "services/common/dates.h"
 #include "services/metrics/benchmark.h"
@@ -13,7 +14,32 @@
 namespace carestat {
 
 MetricsService::MetricsService(MetricsEngine* engine, std::shared_ptr<grpc::Channel> ingestion)
-    : engine_(engine), ingestion_(ingestion ? v1::Ingestion::NewStub(ingestion) : nullptr) {}
+    : engine_(engine), ingestion_channel_(ingestion), ingestion_(ingestion ? v1::Ingestion::NewStub(ingestion) : nullptr) {}
+
+void MetricsService::NoteIngestion(const grpc::Status& s, const std::string& la) {
+  std::lock_guard<std::mutex> lock(unreachable_mu_);
+  if (s.ok()) {
+    unreachable_.clear();
+  } else if (s.error_code() == grpc::UNAVAILABLE || s.error_code() == grpc::DEADLINE_EXCEEDED) {
+    unreachable_ = absl::StrCat("ingestion was unreachable for the recompute of LA ", la, ": ", s.error_message());
+  }
+}
+
+absl::Status MetricsService::Health() {
+  std::string why;
+  {
+    std::lock_guard<std::mutex> lock(unreachable_mu_);
+    why = unreachable_;
+  }
+  if (why.empty() || !ingestion_channel_) return absl::OkStatus();
+  absl::Status now = CheckServing(ingestion_channel_, "", std::chrono::seconds(2));
+  if (now.ok()) {
+    std::lock_guard<std::mutex> lock(unreachable_mu_);
+    if (unreachable_ == why) unreachable_.clear();
+    return absl::OkStatus();
+  }
+  return absl::UnavailableError(absl::StrCat(why, " (and still: ", now.message(), ")"));
+}
 
 grpc::Status MetricsService::ReturnsFromIngestion(const std::string& la, v1::ListReturnsResponse* returns) {
   v1::ListReturnsRequest lr;
@@ -53,13 +79,20 @@ grpc::Status MetricsService::Recompute(grpc::ServerContext* ctx, const v1::Recom
   if (req->la().empty()) return grpc::Status(grpc::INVALID_ARGUMENT, "Recompute needs an LA");
   std::lock_guard<std::mutex> lock(recompute_mu_);
   v1::ListReturnsResponse returns;
-  if (grpc::Status s = ReturnsFromIngestion(req->la(), &returns); !s.ok()) return s;
+  if (grpc::Status s = ReturnsFromIngestion(req->la(), &returns); !s.ok()) {
+    NoteIngestion(s, req->la());
+    return s;
+  }
   std::vector<v1::ReturnInfo> infos(returns.returns().begin(), returns.returns().end());
   const MetricsEngine::RecordScan scan = ScanFromIngestion(req->la());
   std::vector<int> years(req->collection_years().begin(), req->collection_years().end());
   std::vector<v1::RejectedReturn> rejected(returns.rejected().begin(), returns.rejected().end());
   auto result = engine_->Recompute(req->la(), years, infos, scan, rejected);
-  if (!result.ok()) return ToGrpc(result.status());
+  if (!result.ok()) {
+    NoteIngestion(ToGrpc(result.status()), req->la());
+    return ToGrpc(result.status());
+  }
+  NoteIngestion(grpc::Status::OK, req->la());
   *resp = *std::move(result);
   CS_LOG(INFO) << "recomputed LA " << req->la() << ": " << resp->records_read() << " records, "
                << resp->points_written() << " points, " << resp->periods_size() << " years";
@@ -232,7 +265,10 @@ grpc::Status MetricsService::ListChildren(grpc::ServerContext*, const v1::ListCh
   }
   std::lock_guard<std::mutex> lock(recompute_mu_);
   v1::ListReturnsResponse returns;
-  if (grpc::Status s = ReturnsFromIngestion(req->la(), &returns); !s.ok()) return s;
+  if (grpc::Status s = ReturnsFromIngestion(req->la(), &returns); !s.ok()) {
+    NoteIngestion(s, req->la());
+    return s;
+  }
   std::vector<v1::ReturnInfo> infos(returns.returns().begin(), returns.returns().end());
   auto result = engine_->ListChildren(*req, infos, ScanFromIngestion(req->la()));
   if (!result.ok()) return ToGrpc(result.status());

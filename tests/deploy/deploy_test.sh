@@ -307,15 +307,20 @@ for n, port in ports.items():
     c = ps["containers"][0]
     text = command_text(c)
     tls = "--tls-cert" in text
-    for probe in ("livenessProbe", "readinessProbe"):
-        pr = c.get(probe, {})
-        t = pr.get("tcpSocket", {}).get("port")
-        g = pr.get("grpc", {}).get("port")
-        # The kubelet's gRPC probe is plaintext only: a TLS server needs a TCP probe.
-        check(t == port or (g == port and not tls),
-              f"StatefulSet {n}: {probe} on {port} ({'TCP' if t == port else 'gRPC'})",
-              f"StatefulSet {n}: {probe} must be a tcpSocket probe on {port}"
-              + (" (a grpc: probe cannot speak TLS)" if tls else " (or grpc: for a plaintext server)"))
+    # Readiness is the kubelet's gRPC probe, so that NOT_SERVING (a dependency down, a
+    # full disk) takes the pod out of its Service. The kubelet's gRPC probe is plaintext
+    # only: a TLS server answers it on its --health-listen port (health alone).
+    m = re.search(r"--health-listen\s+0\.0\.0\.0:(\d+)", text)
+    health = int(m.group(1)) if m else None
+    ready = c.get("readinessProbe", {}).get("grpc", {}).get("port")
+    check(ready is not None and (ready == health or (ready == port and not tls)),
+          f"StatefulSet {n}: readinessProbe is grpc: on {ready} ({'--health-listen' if ready == health else 'the service port'})",
+          f"StatefulSet {n}: readinessProbe must be a grpc: probe on its --health-listen port"
+          + (" (a grpc: probe cannot speak TLS)" if tls else " (or the service port of a plaintext server)"))
+    live = c.get("livenessProbe", {})
+    check(live.get("tcpSocket", {}).get("port") in (port, health) or live.get("grpc", {}).get("port") in (port, health),
+          f"StatefulSet {n}: livenessProbe on its port",
+          f"StatefulSet {n}: livenessProbe must probe {port} or its --health-listen port")
     # A server on 0.0.0.0 must serve TLS and require tokens (it refuses to start
     # otherwise), from Secrets that the pod mounts, with its audit log on the data volume.
     if "0.0.0.0" in text:
