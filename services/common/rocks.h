@@ -73,6 +73,11 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& dir,
 // was written, retry later); corruption DATA_LOSS; anything else INTERNAL.
 absl::Status FromRocks(const rocksdb::Status& s, const std::string& what);
 
+// Serves the store on the metrics port (telemetry.h), labelled store="<name>": its size
+// on disk, RocksDB's background errors, stopped writes, stall time and delayed write
+// rate, read at each scrape. `store` must outlive the process's scrapes.
+void ExportStoreTelemetry(const Store* store, const std::string& name);
+
 // Creates `dir` and its missing parents with mode 0700 whatever the umask.
 absl::Status CreatePrivateDir(const std::string& dir);
 // A directory that holds child-level data: created 0700 when missing; when it exists,

@@ -12,11 +12,16 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/resource_quota.h>
+#include <grpcpp/support/server_interceptor.h>
+
+#include "absl/strings/match.h"
+#include "google/protobuf/descriptor.h"
 
 #include "carestat/v1/status.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/common/args.h"
 #include "services/common/log.h"
+#include "services/common/telemetry.h"
 
 namespace carestat {
 
@@ -68,6 +73,67 @@ class StatusService final : public v1::ServerStatus::Service {
   const std::string name_;
   const HealthState* state_;
 };
+
+// RPCs for the metrics port: grpc_server_handled_total{grpc_service, grpc_method,
+// grpc_code} and grpc_server_handling_seconds (the names Prometheus' gRPC exporters use,
+// so existing dashboards read them). A method no service of this binary defines is
+// counted as "unknown", so that callers cannot mint label values.
+class RpcTelemetry final : public grpc::experimental::Interceptor {
+ public:
+  explicit RpcTelemetry(grpc::experimental::ServerRpcInfo* info) : start_(std::chrono::steady_clock::now()) {
+    const std::string method = info->method() ? info->method() : "";
+    const size_t slash = method.rfind('/');
+    if (method.size() > 1 && method[0] == '/' && slash != std::string::npos && slash > 1) {
+      std::string full = method.substr(1);
+      full[slash - 1] = '.';
+      if (google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(full) != nullptr ||
+          absl::StartsWith(method, "/grpc.health.v1.") || absl::StartsWith(method, "/grpc.reflection.")) {
+        service_ = method.substr(1, slash - 1);
+        method_ = method.substr(slash + 1);
+      }
+    }
+  }
+  void Intercept(grpc::experimental::InterceptorBatchMethods* m) override {
+    if (m->QueryInterceptionHookPoint(grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+      const Labels labels = {{"grpc_service", service_}, {"grpc_method", method_}};
+      Labels handled = labels;
+      handled.emplace_back("grpc_code", CodeName(m->GetSendStatus().error_code()));
+      Telemetry::Get().Add("grpc_server_handled_total", handled);
+      Telemetry::Get().Observe("grpc_server_handling_seconds", labels, seconds);
+    }
+    m->Proceed();
+  }
+
+  static const char* CodeName(grpc::StatusCode c) {
+    static const char* const kNames[] = {"OK", "Canceled", "Unknown", "InvalidArgument", "DeadlineExceeded",
+                                         "NotFound", "AlreadyExists", "PermissionDenied", "ResourceExhausted",
+                                         "FailedPrecondition", "Aborted", "OutOfRange", "Unimplemented",
+                                         "Internal", "Unavailable", "DataLoss", "Unauthenticated"};
+    const int i = static_cast<int>(c);
+    return i >= 0 && i < 17 ? kNames[i] : "Unknown";
+  }
+
+ private:
+  const std::chrono::steady_clock::time_point start_;
+  std::string service_ = "unknown", method_ = "unknown";
+};
+
+class RpcTelemetryFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) override {
+    return new RpcTelemetry(info);
+  }
+};
+
+void DescribeRpcTelemetry() {
+  Telemetry& t = Telemetry::Get();
+  t.Describe("grpc_server_handled_total", Telemetry::kCounter, "RPCs completed on the server, by status code.");
+  t.Describe("grpc_server_handling_seconds", Telemetry::kHistogram,
+             "Time from an RPC's start to its status, in seconds.", Telemetry::DurationBuckets());
+  t.Describe("carestat_up", Telemetry::kGauge, "1 while the server's health is SERVING, 0 while NOT_SERVING.");
+}
 
 void Configure(grpc::ServerBuilder& b, const std::vector<grpc::Service*>& services,
                int max_message_bytes = kMaxMessageBytes) {
@@ -124,7 +190,14 @@ int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*
   grpc::ServerBuilder b;
   int port = 0;
   b.AddListeningPort(listen, (*sec)->credentials, &port);
-  b.experimental().SetInterceptorCreators(std::move((*sec)->interceptors));
+  // The security interceptors first: what they refuse is counted with the code it got.
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors =
+      std::move((*sec)->interceptors);
+  if (!hooks.metrics_listen.empty()) {
+    DescribeRpcTelemetry();
+    interceptors.push_back(std::make_unique<RpcTelemetryFactory>());
+  }
+  b.experimental().SetInterceptorCreators(std::move(interceptors));
   // Each call in progress holds a thread of the synchronous server: cap them, so that
   // streams nobody finishes cannot take the machine (more are refused RESOURCE_EXHAUSTED).
   grpc::ResourceQuota quota("carestat-server");
@@ -170,9 +243,24 @@ int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*
     std::printf("%s health listening on %s:%d\n", name.c_str(), health_host.c_str(), health_port);
     std::fflush(stdout);
   }
+  std::unique_ptr<TelemetryServer> telemetry;
+  if (!hooks.metrics_listen.empty()) {
+    auto t = TelemetryServer::Start(hooks.metrics_listen);
+    if (!t.ok()) {
+      CS_LOG(ERROR) << t.status().message();
+      server->Shutdown();
+      return 2;
+    }
+    telemetry = std::move(*t);
+    Telemetry::Get().Set("carestat_up", {}, first.ok() ? 1 : 0);
+    const std::string metrics_host = hooks.metrics_listen.substr(0, hooks.metrics_listen.rfind(':'));
+    std::printf("%s metrics listening on %s:%d\n", name.c_str(), metrics_host.c_str(), telemetry->port());
+    std::fflush(stdout);
+  }
   auto set_serving = [&](bool serving) {
     server->GetHealthCheckService()->SetServingStatus(serving);
     if (health_server) health_server->GetHealthCheckService()->SetServingStatus(serving);
+    if (telemetry) Telemetry::Get().Set("carestat_up", {}, serving ? 1 : 0);
   };
 
   if (hooks.listening) hooks.listening();
@@ -228,6 +316,7 @@ int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*
     health.join();
   }
   if (health_server) health_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  if (telemetry) telemetry->Stop();
   CS_LOG(INFO) << "stopped";
   return 0;
 }
@@ -246,19 +335,22 @@ std::shared_ptr<grpc::Channel> InProcessChannelTo(grpc::Server* server) {
 }
 
 const std::set<std::string>& ServeFlags() {
-  static const std::set<std::string> k = {"health-listen"};
+  static const std::set<std::string> k = {"health-listen", "metrics-listen"};
   return k;
 }
 
 std::string ServeHelp() {
   return "  --health-listen HOST:PORT  also serve grpc.health.v1 alone, in plaintext on any address\n"
          "                             (it carries no data), for probes that cannot speak TLS such as\n"
-         "                             Kubernetes' grpc: probes; its port follows the first line\n";
+         "                             Kubernetes' grpc: probes; its port follows the first line\n"
+         "  --metrics-listen HOST:PORT Prometheus' text format at http://HOST:PORT/metrics, plaintext\n"
+         "                             (counts only: no child, file name or message); its port follows\n";
 }
 
 ServeHooks ServeHooksFromArgs(const Args& args) {
   ServeHooks hooks;
   hooks.health_listen = args.Get("health-listen");
+  hooks.metrics_listen = args.Get("metrics-listen");
   return hooks;
 }
 

@@ -55,6 +55,10 @@ struct ServeHooks {
   // It carries no data, so any address is allowed. Its line
   // "<name> health listening on HOST:PORT" follows the first.
   std::string health_listen;
+  // --metrics-listen HOST:PORT: Prometheus' text format at GET /metrics (telemetry.h):
+  // every RPC by method and status code with a latency histogram, and whatever the
+  // server counts. Its line "<name> metrics listening on HOST:PORT" follows.
+  std::string metrics_listen;
 };
 // The flags ServeHooksFromArgs reads (for a server's known flags) and their --help lines.
 const std::set<std::string>& ServeFlags();

@@ -7,6 +7,7 @@
 
 #include "services/common/args.h"
 #include "services/common/log.h"
+#include "services/common/rocks.h"
 #include "services/common/security.h"
 #include "services/common/server.h"
 #include "services/ingestion/service.h"
@@ -66,6 +67,10 @@ int main(int argc, char** argv) {
   }
   carestat::IngestionService service(ingestor->get());
   carestat::Ingestor* ing = ingestor->get();
+  if (args.Has("metrics-listen")) {
+    carestat::DescribeIngestionTelemetry();
+    carestat::ExportStoreTelemetry(ing->store().rocks(), "ingestion");
+  }
   return carestat::ServeUntilSignal(listen, {&service}, "carestat-ingestion", *security,
                                     [ing] { return ing->CheckWritable(); },
                                     {carestat::v1::Ingestion::service_full_name()}, carestat::ServeHooksFromArgs(args));

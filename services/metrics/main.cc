@@ -80,6 +80,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   carestat::MetricsService service(engine->get(), ingestion);
+  if (args.Has("metrics-listen")) {
+    carestat::DescribeMetricsTelemetry();
+    carestat::ExportStoreTelemetry((*engine)->rocks(), "metrics");
+  }
   return carestat::ServeUntilSignal(listen, {&service}, "carestat-metrics", *security, [&service] { return service.Health(); },
                                     {carestat::v1::Metrics::service_full_name()}, carestat::ServeHooksFromArgs(args));
 }

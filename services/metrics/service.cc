@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
 #include "services/common/server.h"
+#include "services/common/telemetry.h"
 #include "services/common/status.h"
 #include "services/common/dates.h"
 #include "services/metrics/benchmark.h"
@@ -15,6 +16,14 @@ namespace carestat {
 
 MetricsService::MetricsService(MetricsEngine* engine, std::shared_ptr<grpc::Channel> ingestion)
     : engine_(engine), ingestion_channel_(ingestion), ingestion_(ingestion ? v1::Ingestion::NewStub(ingestion) : nullptr) {}
+
+void DescribeMetricsTelemetry() {
+  Telemetry& t = Telemetry::Get();
+  t.Describe("carestat_recomputes_total", Telemetry::kCounter, "Recomputes by LA and outcome (ok or failed).");
+  t.Describe("carestat_recompute_duration_seconds", Telemetry::kHistogram, "Time a recompute took, by LA.",
+             Telemetry::DurationBuckets());
+  t.Describe("carestat_recompute_last_duration_seconds", Telemetry::kGauge, "Time the LA's last recompute took.");
+}
 
 void MetricsService::NoteIngestion(const grpc::Status& s, const std::string& la) {
   std::lock_guard<std::mutex> lock(unreachable_mu_);
@@ -78,6 +87,21 @@ grpc::Status MetricsService::Recompute(grpc::ServerContext* ctx, const v1::Recom
   }
   if (req->la().empty()) return grpc::Status(grpc::INVALID_ARGUMENT, "Recompute needs an LA");
   std::lock_guard<std::mutex> lock(recompute_mu_);
+  // Timed from here: the wait for another recompute is not this one's.
+  const auto started = std::chrono::steady_clock::now();
+  std::string outcome = "failed";
+  struct Count {
+    const std::string& la;
+    const std::string& outcome;
+    std::chrono::steady_clock::time_point started;
+    ~Count() {
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      Telemetry& t = Telemetry::Get();
+      t.Add("carestat_recomputes_total", {{"la", la}, {"outcome", outcome}});
+      t.Observe("carestat_recompute_duration_seconds", {{"la", la}}, s);
+      t.Set("carestat_recompute_last_duration_seconds", {{"la", la}}, s);
+    }
+  } count{req->la(), outcome, started};
   v1::ListReturnsResponse returns;
   if (grpc::Status s = ReturnsFromIngestion(req->la(), &returns); !s.ok()) {
     NoteIngestion(s, req->la());
@@ -93,6 +117,7 @@ grpc::Status MetricsService::Recompute(grpc::ServerContext* ctx, const v1::Recom
     return ToGrpc(result.status());
   }
   NoteIngestion(grpc::Status::OK, req->la());
+  outcome = "ok";
   *resp = *std::move(result);
   CS_LOG(INFO) << "recomputed LA " << req->la() << ": " << resp->records_read() << " records, "
                << resp->points_written() << " points, " << resp->periods_size() << " years";
@@ -264,6 +289,21 @@ grpc::Status MetricsService::ListChildren(grpc::ServerContext*, const v1::ListCh
                         "this metrics server has no --ingestion to read the children's records from");
   }
   std::lock_guard<std::mutex> lock(recompute_mu_);
+  // Timed from here: the wait for another recompute is not this one's.
+  const auto started = std::chrono::steady_clock::now();
+  std::string outcome = "failed";
+  struct Count {
+    const std::string& la;
+    const std::string& outcome;
+    std::chrono::steady_clock::time_point started;
+    ~Count() {
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      Telemetry& t = Telemetry::Get();
+      t.Add("carestat_recomputes_total", {{"la", la}, {"outcome", outcome}});
+      t.Observe("carestat_recompute_duration_seconds", {{"la", la}}, s);
+      t.Set("carestat_recompute_last_duration_seconds", {{"la", la}}, s);
+    }
+  } count{req->la(), outcome, started};
   v1::ListReturnsResponse returns;
   if (grpc::Status s = ReturnsFromIngestion(req->la(), &returns); !s.ok()) {
     NoteIngestion(s, req->la());

@@ -18,6 +18,10 @@
 
 namespace carestat {
 
+// Declares what MetricsService counts on the metrics port (telemetry.h): recomputes by LA
+// and outcome, and their duration per LA.
+void DescribeMetricsTelemetry();
+
 class MetricsService final : public v1::Metrics::Service {
  public:
   // `ingestion` may be null: Recompute then answers FAILED_PRECONDITION.
