@@ -335,7 +335,7 @@ std::shared_ptr<grpc::Channel> InProcessChannelTo(grpc::Server* server) {
 }
 
 const std::set<std::string>& ServeFlags() {
-  static const std::set<std::string> k = {"health-listen", "metrics-listen"};
+  static const std::set<std::string> k = {"health-listen", "metrics-listen", "log-format"};
   return k;
 }
 
@@ -344,7 +344,10 @@ std::string ServeHelp() {
          "                             (it carries no data), for probes that cannot speak TLS such as\n"
          "                             Kubernetes' grpc: probes; its port follows the first line\n"
          "  --metrics-listen HOST:PORT Prometheus' text format at http://HOST:PORT/metrics, plaintext\n"
-         "                             (counts only: no child, file name or message); its port follows\n";
+         "                             (counts only: no child, file name or message); its port follows\n"
+         "  --log-format text|json      stderr lines as text (default) or one JSON object per line\n"
+         "                             (time, level, component, message, fields) for journald and\n"
+         "                             log shippers\n";
 }
 
 ServeHooks ServeHooksFromArgs(const Args& args) {
@@ -352,6 +355,14 @@ ServeHooks ServeHooksFromArgs(const Args& args) {
   hooks.health_listen = args.Get("health-listen");
   hooks.metrics_listen = args.Get("metrics-listen");
   return hooks;
+}
+
+absl::Status ApplyLogFormat(const Args& args) {
+  const std::string format = args.Get("log-format", "text");
+  if (!SetLogFormatByName(format)) {
+    return absl::InvalidArgumentError("--log-format must be text or json, not '" + EscapeForLog(format, 100) + "'");
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CheckServing(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,

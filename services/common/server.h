@@ -65,6 +65,9 @@ const std::set<std::string>& ServeFlags();
 std::string ServeHelp();
 class Args;
 ServeHooks ServeHooksFromArgs(const Args& args);
+// --log-format text|json, applied at once (call it right after the flags are checked,
+// before anything is logged); INVALID_ARGUMENT naming the flag for another value.
+absl::Status ApplyLogFormat(const Args& args);
 int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
                      const std::string& name, const ServerSecurity& security, HealthProbe probe,
                      const std::vector<std::string>& health_services, const ServeHooks& hooks);

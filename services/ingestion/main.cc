@@ -43,6 +43,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "carestat-ingestion: %s (see --help)\n", p->c_str());
     return 2;
   }
+  if (auto s = carestat::ApplyLogFormat(args); !s.ok()) {
+    std::fprintf(stderr, "carestat-ingestion: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
   if (!args.Has("data")) {
     std::fprintf(stderr, "carestat-ingestion: --data DIR is required\n");
     return 2;

@@ -190,9 +190,11 @@ grpc::Status IngestionService::ReceiveAndIngest(grpc::ServerContext* ctx,
     return ToGrpc(result.status());
   }
   *resp = *std::move(result);
-  CS_LOG(INFO) << resp->return_id() << " " << EscapeForLog(header.file_name(), 200) << ": "
-               << v1::UploadOutcome_Name(resp->outcome()) << ", " << resp->records_stored()
-               << " records, " << resp->errors() << " errors, " << resp->queries() << " queries";
+  CS_LOG(INFO).With("return_id", resp->return_id()).With("outcome", v1::UploadOutcome_Name(resp->outcome()))
+          .With("records", resp->records_stored()).With("errors", resp->errors()).With("queries", resp->queries())
+      << resp->return_id() << " " << EscapeForLog(header.file_name(), 200) << ": "
+      << v1::UploadOutcome_Name(resp->outcome()) << ", " << resp->records_stored() << " records, " << resp->errors()
+      << " errors, " << resp->queries() << " queries";
   return grpc::Status::OK;
 }
 

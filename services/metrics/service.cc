@@ -119,7 +119,8 @@ grpc::Status MetricsService::Recompute(grpc::ServerContext* ctx, const v1::Recom
   NoteIngestion(grpc::Status::OK, req->la());
   outcome = "ok";
   *resp = *std::move(result);
-  CS_LOG(INFO) << "recomputed LA " << req->la() << ": " << resp->records_read() << " records, "
+  CS_LOG(INFO).With("la", req->la()).With("records", resp->records_read()).With("points", resp->points_written())
+      << "recomputed LA " << req->la() << ": " << resp->records_read() << " records, "
                << resp->points_written() << " points, " << resp->periods_size() << " years";
   return grpc::Status::OK;
 }

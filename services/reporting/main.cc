@@ -51,6 +51,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "carestat-reporting: %s (see --help)\n", p->c_str());
     return 2;
   }
+  if (auto s = carestat::ApplyLogFormat(args); !s.ok()) {
+    std::fprintf(stderr, "carestat-reporting: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
   if (!args.Has("metrics")) {
     std::fprintf(stderr, "carestat-reporting: --metrics HOST:PORT is required\n");
     return 2;

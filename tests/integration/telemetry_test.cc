@@ -3,6 +3,7 @@
 // and every scrape parses as Prometheus' text exposition format 0.0.4.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstring>
@@ -272,6 +273,30 @@ TEST(Telemetry, LabelValuesAndHelpAreEscapedSoThatEachSampleStaysOneLine) {
   EXPECT_EQ(s["test_seconds_bucket{le=\"+Inf\"}"], 2);
   EXPECT_EQ(s["test_seconds_sum"], 5.7);
   EXPECT_TRUE(absl::StrContains(text, "# HELP test_escaped_total help with a \\\\ and a\\nnewline\n")) << text;
+}
+
+// --log-format json on a real server: every line it writes to stderr is a JSON object.
+TEST(Logs, AServerWithLogFormatJsonWritesOnlyJsonLinesAndRefusesAnotherFormat) {
+  const std::string dir = MakeTempDir("t");
+  WriteAll(dir + "/not-a-dir", "x");
+  // A warning (plaintext, no tokens) and then an error: --data is a file.
+  CommandResult r = RunCommand({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir + "/not-a-dir",
+                                "--log-format", "json"});
+  EXPECT_EQ(r.exit_code, 2);
+  const std::vector<std::string> lines = absl::StrSplit(r.err, '\n', absl::SkipEmpty());
+  ASSERT_FALSE(lines.empty());
+  bool error = false;
+  for (const auto& line : lines) {
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    ASSERT_TRUE(j.is_object()) << "not a JSON object: " << line;
+    EXPECT_EQ(j["component"], "ingestion") << line;
+    for (const char* key : {"time", "level", "component", "message", "fields"}) EXPECT_TRUE(j.contains(key)) << line;
+    if (j["level"] == "error") error = true;
+  }
+  EXPECT_TRUE(error) << r.err;
+  r = RunCommand({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir + "/d", "--log-format", "yaml"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--log-format must be text or json")) << r.err;
 }
 
 TEST(Telemetry, ABadMetricsAddressIsRefusedWithItsFlagNamed) {
