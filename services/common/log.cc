@@ -147,8 +147,8 @@ LogLine::~LogLine() {
     return;
   }
   const char* lvl = level_ == LogLevel::kInfo ? "I" : level_ == LogLevel::kWarning ? "W" : "E";
-  std::string message = EscapeForLog(stream_.str(), kMaxLogLineBytes);
-  for (const auto& [k, v] : fields_) message += " " + EscapeForLog(k, 64) + "=" + EscapeForLog(v, 1024);
+  // Fields are for machines (JSON): the message says in words what a reader needs.
+  const std::string message = EscapeForLog(stream_.str(), kMaxLogLineBytes);
   std::lock_guard<std::mutex> lock(g_mu);
   std::fprintf(stderr, "%sZ %s %s: %s\n", ts, lvl, EscapeForLog(g_component).c_str(), message.c_str());
 }

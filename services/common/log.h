@@ -3,7 +3,8 @@
 //   CS_LOG(INFO) << "listening on " << addr;
 //   CS_LOG(ERROR) << "cannot open " << path << ": " << status;
 //   CS_LOG(INFO).With("la", "301").With("records", 1200) << "recomputed";
-// Lines are "2016-03-31T12:00:00Z I ingestion: message la=301 records=1200", or with
+// Lines are "2016-03-31T12:00:00Z I ingestion: recomputed" (fields are for machines:
+// the message says in words what a reader needs), or with
 // SetLogFormat(LogFormat::kJson) (--log-format json, for journald and log shippers) one
 // JSON object per line: {"time":"2016-03-31T12:00:00.123Z","level":"info",
 // "component":"ingestion","message":"recomputed","fields":{"la":"301","records":"1200"}}.
@@ -58,8 +59,8 @@ class LogLine {
     stream_ << v;
     return *this;
   }
-  // A field of the event: "key=value" after a text line's message, a member of "fields"
-  // in JSON. Keys are the caller's constants; values are escaped like the message.
+  // A field of the event: a member of "fields" in JSON (text lines leave fields out).
+  // Keys are the caller's constants; values are escaped like the message.
   template <typename T>
   LogLine& With(const std::string& key, const T& v) {
     std::ostringstream value;

@@ -345,6 +345,8 @@ std::string ServeHelp() {
          "                             Kubernetes' grpc: probes; its port follows the first line\n"
          "  --metrics-listen HOST:PORT Prometheus' text format at http://HOST:PORT/metrics, plaintext\n"
          "                             (counts only: no child, file name or message); its port follows\n"
+         "  --flagfile FILE             flags from FILE, one per line as --name=value or --switch (# for\n"
+         "                             comments), where it stands: flags after it override it\n"
          "  --log-format text|json      stderr lines as text (default) or one JSON object per line\n"
          "                             (time, level, component, message, fields) for journald and\n"
          "                             log shippers\n";

@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   ::umask(077);
   carestat::BlockStopSignals();
   carestat::SetLogComponent("ingestion");
-  carestat::Args args(argc, argv, {"help", "plaintext", "accept-loss"});
+  carestat::Args args(argc, argv, {"help", "plaintext", "accept-loss"}, 1, /*flagfiles=*/true);
   if (args.Has("help")) {
     std::printf("usage: carestat-ingestion --listen HOST:PORT --data DIR\n"
                 "                          (--tls-cert FILE --tls-key FILE [--tls-client-ca FILE] | --plaintext)\n"

@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   ::umask(077);  // its store and everything else it writes: owner only
   carestat::BlockStopSignals();
   carestat::SetLogComponent("metrics");
-  carestat::Args args(argc, argv, {"help", "plaintext"});
+  carestat::Args args(argc, argv, {"help", "plaintext"}, 1, /*flagfiles=*/true);
   if (args.Has("help")) {
     std::printf("usage: carestat-metrics --listen HOST:PORT --data DIR --ingestion HOST:PORT\n"
                 "                        (--tls-cert FILE --tls-key FILE [--tls-client-ca FILE] | --plaintext)\n"

@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   ::umask(077);  // whatever it writes (its audit log): owner only
   carestat::BlockStopSignals();
   carestat::SetLogComponent("reporting");
-  carestat::Args args(argc, argv, {"help", "plaintext"});
+  carestat::Args args(argc, argv, {"help", "plaintext"}, 1, /*flagfiles=*/true);
   if (args.Has("help")) {
     std::printf("usage: carestat-reporting --listen HOST:PORT --metrics HOST:PORT [--ingestion HOST:PORT]\n"
                 "                          [--data DIR] [--http-listen HOST:PORT]\n"

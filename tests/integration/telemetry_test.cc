@@ -1,12 +1,14 @@
-// The metrics port (--metrics-listen, issue 19): the real servers on 127.0.0.1:0 with
-// their metrics on port 0; RPCs, uploads, rule issues and a recompute move the counters,
-// and every scrape parses as Prometheus' text exposition format 0.0.4.
+// Operating the servers (issue 19), each against the real binaries on 127.0.0.1:0:
+// the metrics port (--metrics-listen, with its own port 0), where RPCs, uploads, rule
+// issues and a recompute move the counters and every scrape parses as Prometheus' text
+// exposition format 0.0.4; --log-format json; and flags from a --flagfile.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -297,6 +299,50 @@ TEST(Logs, AServerWithLogFormatJsonWritesOnlyJsonLinesAndRefusesAnotherFormat) {
   r = RunCommand({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir + "/d", "--log-format", "yaml"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(absl::StrContains(r.err, "--log-format must be text or json")) << r.err;
+}
+
+TEST(Flagfile, AServerStartsFromAFlagfileAndFlagsAfterItOverrideIt) {
+  const std::string dir = MakeTempDir("t");
+  WriteAll(dir + "/ingestion.flags", "# carestat-ingestion\n--listen=127.0.0.1:0\n\n--data=" + dir +
+                                         "/from-file\n--plaintext\n--metrics-listen=127.0.0.1:0\n");
+  ServerProcess ing({ServerBin("ingestion"), "--flagfile", dir + "/ingestion.flags", "--data", dir + "/from-line"});
+  ASSERT_TRUE(ing.Start());
+  EXPECT_TRUE(absl::StrContains(ing.ReadLine(), "metrics listening on 127.0.0.1:")) << "--metrics-listen from the file";
+  EXPECT_TRUE(CheckServing(DialInsecure(ing.address()), "", std::chrono::seconds(5)).ok());
+  EXPECT_TRUE(std::filesystem::exists(dir + "/from-line/hmac.key")) << "the later --data wins";
+  EXPECT_FALSE(std::filesystem::exists(dir + "/from-file"));
+  EXPECT_EQ(ing.Stop(), 0);
+  // --flagfile=FILE, and a file that names another.
+  WriteAll(dir + "/outer.flags", "--flagfile=" + dir + "/ingestion.flags\n");
+  ServerProcess nested({ServerBin("ingestion"), "--flagfile=" + dir + "/outer.flags"});
+  ASSERT_TRUE(nested.Start());
+  EXPECT_TRUE(std::filesystem::exists(dir + "/from-file/hmac.key"));
+}
+
+TEST(Flagfile, AnUnknownFlagOrALineThatIsNotAFlagIsRefusedNamingTheFileAndLine) {
+  const std::string dir = MakeTempDir("t");
+  const std::string file = dir + "/metrics.flags";
+  WriteAll(file, "--listen=127.0.0.1:0\n--data=" + dir + "/m\n--bogus=1\n");
+  CommandResult r = RunCommand({ServerBin("metrics"), "--flagfile", file});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "unknown flag --bogus (" + file + " line 3)")) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/m")) << "refused before anything is made";
+
+  WriteAll(file, "--listen 127.0.0.1:0\n");
+  r = RunCommand({ServerBin("metrics"), "--flagfile", file});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, file + " line 1: write --listen=127.0.0.1:0")) << r.err;
+  WriteAll(file, "listen=127.0.0.1:0\n");
+  r = RunCommand({ServerBin("reporting"), "--flagfile", file});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, file + " line 1: 'listen=127.0.0.1:0' is not a flag")) << r.err;
+  r = RunCommand({ServerBin("reporting"), "--flagfile", dir + "/missing.flags"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, dir + "/missing.flags")) << r.err;
+  WriteAll(file, "--flagfile=" + file + "\n");
+  r = RunCommand({ServerBin("reporting"), "--flagfile", file});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "nest more than")) << r.err;
 }
 
 TEST(Telemetry, ABadMetricsAddressIsRefusedWithItsFlagNamed) {
