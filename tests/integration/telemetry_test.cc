@@ -345,6 +345,28 @@ TEST(Flagfile, AnUnknownFlagOrALineThatIsNotAFlagIsRefusedNamingTheFileAndLine) 
   EXPECT_TRUE(absl::StrContains(r.err, "nest more than")) << r.err;
 }
 
+// The flags files deploy/ ships (systemd, Compose, Kubernetes) hold only flags their
+// server knows, each as --name=value: each server reads its files without a flag error.
+TEST(Flagfile, EveryFlagsFileInDeployIsReadByItsServer) {
+  int files = 0;
+  for (const char* folder : {"config", "compose/config", "kubernetes/config"}) {
+    for (const char* server : {"ingestion", "metrics", "reporting"}) {
+      const std::string file = std::string(CARESTAT_SOURCE_DIR) + "/deploy/" + folder + "/carestat-" + server + ".flags";
+      ASSERT_TRUE(std::filesystem::exists(file)) << file;
+      ++files;
+      // The flags are checked first; a --log-format after the file then stops the server
+      // at the next check, before it listens or opens anything.
+      CommandResult r = RunCommand({ServerBin(server), "--flagfile", file, "--log-format", "none"});
+      EXPECT_EQ(r.exit_code, 2) << file << ": " << r.err;
+      EXPECT_TRUE(absl::StrContains(r.err, "--log-format must be text or json")) << file << ": " << r.err;
+      for (const char* problem : {"unknown flag", "is not a flag", "needs a value", "flagfile"}) {
+        EXPECT_FALSE(absl::StrContains(r.err, problem)) << file << ": " << r.err;
+      }
+    }
+  }
+  EXPECT_EQ(files, 9);
+}
+
 TEST(Telemetry, ABadMetricsAddressIsRefusedWithItsFlagNamed) {
   const std::string dir = MakeTempDir("t");
   CommandResult r = RunCommand({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir + "/i",
