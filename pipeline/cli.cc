@@ -15,6 +15,7 @@
 //   carestat children --la 301 --indicator cpp_ceased_2y_plus_pct --period 2015-16 [--json] (--data DIR | --target ...)
 //   carestat pseudonymise (--data DIR | --ingestion-data DIR) --la 301 < ids.txt
 //   carestat forecast --ssda903 DIR [--reference-start D --reference-end D] [--horizon-months 12] [--step-days 1] [--costs FILE] [--adjust FILE] [--json|--csv]
+//   carestat health --target HOST:PORT [--service NAME] [--json]
 //   carestat rules [--dataset cin|ssda903|annex-a|local-measures] [--year 2025-26] [--json] [--explain CODE]
 // Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.
 #include <algorithm>
@@ -48,9 +49,11 @@
 #include "pipeline/children.h"
 #include "pipeline/embedded.h"
 #include "pipeline/forecast_cmd.h"
+#include "pipeline/health_cmd.h"
 #include "pipeline/inbox.h"
 #include "pipeline/ingest_step.h"
 #include "pipeline/rekey.h"
+#include "pipeline/run_telemetry.h"
 #include "pipeline/runner.h"
 #include "pipeline/store_ops.h"
 #include "synth/synth.h"
@@ -96,7 +99,8 @@ const char kMainHelp[] =
     "  backup      a consistent copy of a data directory, beside running servers\n"
     "  restore     put a backup back into a new data directory and check it whole\n"
     "  rules       list the validation rules carestat checks, or explain one\n"
-    "  forecast    project looked-after children by placement and their cost (SSDA903 files)\n\n"
+    "  forecast    project looked-after children by placement and their cost (SSDA903 files)\n"
+    "  health      whether a server is serving, and why not (exit 0 or 1, for healthchecks)\n\n"
     "Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.\n";
 
 int Usage(const std::string& cmd, const std::string& problem) {
@@ -242,12 +246,16 @@ int Pipeline(const Args& a) {
                 "every N seconds until SIGTERM or SIGINT, which stop it between runs (a run in\n"
                 "progress finishes first; the exit code is then the last run's).\n"
                 "Exit: 0 all ingested, 1 some file quarantined, refused or skipped, or a lost return\n"
-                "whose archived copy is gone, 2 could not run (or an LA's reports were not written).\n\n%s",
+                "whose archived copy is gone, 2 could not run (or an LA's reports were not written).\n"
+                "Runs by outcome for Prometheus: --metrics-listen HOST:PORT serves them while this\n"
+                "command runs (with --loop; its port on the first line); --metrics-file FILE writes them\n"
+                "after each run for node_exporter's textfile collector (FILE ending .prom).\n\n%s",
                 ClientSecurityHelp().c_str());
     return kOk;
   }
   std::set<std::string> known = {"inbox", "out", "ingestion", "metrics", "reporting", "state", "archive",
-                                 "quarantine", "settle", "attempts", "loop", "wait", "help"};
+                                 "quarantine", "settle", "attempts", "loop", "wait", "help", "metrics-listen",
+                                 "metrics-file"};
   known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
   if (auto p = a.Problem(known)) return Usage("pipeline", *p);
   for (const char* f : {"inbox", "out", "ingestion", "metrics", "reporting"}) {
@@ -284,13 +292,23 @@ int Pipeline(const Args& a) {
     std::fprintf(stderr, "carestat pipeline: %s\n", std::string(lock.status().message()).c_str());
     return kUsage;
   }
-  if (loop == 0) return RunPipeline(channels[0], channels[1], channels[2], o);
+  RunTelemetry telemetry;
+  if (auto s = telemetry.Start(a.Get("metrics-listen"), a.Get("metrics-file")); !s.ok()) {
+    return Usage("pipeline", std::string(s.message()));
+  }
+  if (telemetry.port() != 0) {
+    std::printf("carestat pipeline metrics listening on %s:%d\n",
+                a.Get("metrics-listen").substr(0, a.Get("metrics-listen").rfind(':')).c_str(), telemetry.port());
+    std::fflush(stdout);
+  }
+  auto run = [&] { return telemetry.Count([&] { return RunPipeline(channels[0], channels[1], channels[2], o); }); };
+  if (loop == 0) return run();
   // Looping: SIGTERM or SIGINT stops it between runs (a run in progress finishes first,
   // so no file is left half-handled); the exit code is the last run's.
   std::signal(SIGTERM, OnStopSignal);
   std::signal(SIGINT, OnStopSignal);
   for (;;) {
-    int code = RunPipeline(channels[0], channels[1], channels[2], o);
+    int code = run();
     if (g_stop) {
       std::fprintf(stderr, "carestat pipeline: stopped after a run that ended with %d\n", code);
       return code;
@@ -1585,6 +1603,7 @@ int main(int argc, char** argv) {
   if (cmd == "restore") return Restore(a);
   if (cmd == "rules") return Rules(a);
   if (cmd == "forecast") return Forecast(a);
+  if (cmd == "health") return HealthCommand(a);
   std::fprintf(stderr, "carestat: unknown command '%s'\n\n%s", cmd.c_str(), kMainHelp);
   return kUsage;
 }

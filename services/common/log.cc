@@ -7,12 +7,24 @@
 #include <ctime>
 #include <mutex>
 
+#include <nlohmann/json.hpp>
+
 namespace carestat {
 namespace {
 std::mutex g_mu;
 std::string g_component = "carestat";
 std::atomic<bool> g_quiet{false};
+std::atomic<LogFormat> g_format{LogFormat::kText};
 }  // namespace
+
+void SetLogFormat(LogFormat format) { g_format = format; }
+
+bool SetLogFormatByName(const std::string& name) {
+  if (name == "text") SetLogFormat(LogFormat::kText);
+  else if (name == "json") SetLogFormat(LogFormat::kJson);
+  else return false;
+  return true;
+}
 
 void SetLogComponent(const std::string& name) {
   std::lock_guard<std::mutex> lock(g_mu);
@@ -101,15 +113,44 @@ std::string EscapeForLog(std::string_view s, size_t max_bytes) {
 
 LogLine::~LogLine() {
   if (level_ == LogLevel::kInfo && g_quiet) return;
-  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  const auto now = std::chrono::system_clock::now();
+  std::time_t secs = std::chrono::system_clock::to_time_t(now);
   std::tm tm{};
-  gmtime_r(&now, &tm);
+  gmtime_r(&secs, &tm);
   char ts[32];
-  std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+  if (g_format == LogFormat::kJson) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    char when[48];
+    std::snprintf(when, sizeof when, "%s.%03dZ", ts, static_cast<int>(ms));
+    std::string message = stream_.str();
+    if (message.size() > kMaxLogLineBytes) {
+      const size_t left = message.size() - kMaxLogLineBytes;
+      message.resize(kMaxLogLineBytes);
+      message += "... (" + std::to_string(left) + " more bytes)";
+    }
+    nlohmann::ordered_json line;
+    line["time"] = when;
+    line["level"] = level_ == LogLevel::kInfo ? "info" : level_ == LogLevel::kWarning ? "warning" : "error";
+    {
+      std::lock_guard<std::mutex> lock(g_mu);
+      line["component"] = g_component;
+    }
+    line["message"] = message;
+    line["fields"] = nlohmann::ordered_json::object();
+    for (const auto& [k, v] : fields_) line["fields"][k] = v.size() > 1024 ? v.substr(0, 1024) + "..." : v;
+    // ensure_ascii: \uXXXX for every non-ASCII character (the line separators and
+    // direction overrides included); replace: bytes that are not UTF-8 become U+FFFD.
+    const std::string text = line.dump(-1, ' ', /*ensure_ascii=*/true, nlohmann::json::error_handler_t::replace);
+    std::lock_guard<std::mutex> lock(g_mu);
+    std::fprintf(stderr, "%s\n", text.c_str());
+    return;
+  }
   const char* lvl = level_ == LogLevel::kInfo ? "I" : level_ == LogLevel::kWarning ? "W" : "E";
+  // Fields are for machines (JSON): the message says in words what a reader needs.
   const std::string message = EscapeForLog(stream_.str(), kMaxLogLineBytes);
   std::lock_guard<std::mutex> lock(g_mu);
-  std::fprintf(stderr, "%s %s %s: %s\n", ts, lvl, EscapeForLog(g_component).c_str(), message.c_str());
+  std::fprintf(stderr, "%sZ %s %s: %s\n", ts, lvl, EscapeForLog(g_component).c_str(), message.c_str());
 }
 
 }  // namespace carestat

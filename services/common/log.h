@@ -2,10 +2,18 @@
 // A small structured logger to stderr (Abseil 20220623 has no absl/log).
 //   CS_LOG(INFO) << "listening on " << addr;
 //   CS_LOG(ERROR) << "cannot open " << path << ": " << status;
-// Lines are "2016-03-31T12:00:00Z I ingestion: message". Thread-safe per line.
+//   CS_LOG(INFO).With("la", "301").With("records", 1200) << "recomputed";
+// Lines are "2016-03-31T12:00:00Z I ingestion: recomputed" (fields are for machines:
+// the message says in words what a reader needs), or with
+// SetLogFormat(LogFormat::kJson) (--log-format json, for journald and log shippers) one
+// JSON object per line: {"time":"2016-03-31T12:00:00.123Z","level":"info",
+// "component":"ingestion","message":"recomputed","fields":{"la":"301","records":"1200"}}.
+// Thread-safe per line.
 // One event is always one line: control characters (a newline in an uploaded file's
 // name), invalid UTF-8 and Unicode line separators or direction overrides in a message
-// are written escaped (\n, \x1b, \u{2028}), and a line is cut at kMaxLogLineBytes.
+// are written escaped (\n, \x1b, \u{2028}), and a line is cut at kMaxLogLineBytes. In
+// JSON every string is JSON-escaped and every non-ASCII character written \uXXXX (bytes
+// that are not UTF-8 as U+FFFD), so a line is plain ASCII whatever a message holds.
 #pragma once
 
 #include <cstddef>
@@ -13,6 +21,8 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace carestat {
 
@@ -35,6 +45,11 @@ void SetLogComponent(const std::string& name);
 // Suppresses INFO lines (used by CLI commands whose stdout is data).
 void SetLogQuiet(bool quiet);
 
+enum class LogFormat { kText, kJson };
+void SetLogFormat(LogFormat format);
+// "text" or "json" (the --log-format flag): false, changing nothing, for anything else.
+bool SetLogFormatByName(const std::string& name);
+
 class LogLine {
  public:
   explicit LogLine(LogLevel level) : level_(level) {}
@@ -44,10 +59,20 @@ class LogLine {
     stream_ << v;
     return *this;
   }
+  // A field of the event: a member of "fields" in JSON (text lines leave fields out).
+  // Keys are the caller's constants; values are escaped like the message.
+  template <typename T>
+  LogLine& With(const std::string& key, const T& v) {
+    std::ostringstream value;
+    value << v;
+    fields_.emplace_back(key, value.str());
+    return *this;
+  }
 
  private:
   LogLevel level_;
   std::ostringstream stream_;
+  std::vector<std::pair<std::string, std::string>> fields_;
 };
 
 }  // namespace carestat

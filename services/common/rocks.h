@@ -82,6 +82,10 @@ bool HoldsStore(const std::string& dir);
 // `data_dir`, what is missing there, and `how_to_create` (e.g. "give --init").
 // Creates nothing.
 absl::Status RequireStore(const std::string& data_dir, const std::string& store_dir, const std::string& how_to_create);
+// Serves the store on the metrics port (telemetry.h), labelled store="<name>": its size
+// on disk, RocksDB's background errors, stopped writes, stall time and delayed write
+// rate, read at each scrape. `store` must outlive the process's scrapes.
+void ExportStoreTelemetry(const Store* store, const std::string& name);
 
 // Creates `dir` and its missing parents with mode 0700 whatever the umask.
 absl::Status CreatePrivateDir(const std::string& dir);

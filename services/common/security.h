@@ -55,7 +55,7 @@ inline const std::set<std::string>& KnownRoles() {
 // The roles any one of which allows `method` ("/carestat.v1.Metrics/GetValues"). Empty
 // for a method no role may call. Open methods (health, reflection) are not listed here.
 const std::set<std::string>& RolesFor(std::string_view method);
-// grpc.health.v1 and server reflection: callable without a token.
+// grpc.health.v1, carestat.v1.ServerStatus and server reflection: callable without a token.
 bool IsOpenMethod(std::string_view method);
 // Every carestat RPC with its roles, for documentation and tests.
 const std::map<std::string, std::set<std::string>>& MethodRoles();

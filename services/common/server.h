@@ -8,8 +8,10 @@
 //   return ServeUntilSignal("127.0.0.1:0", {&svc}, "carestat-ingestion", *sec);
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,10 +34,12 @@ void BlockStopSignals();
 // signal, then shuts down with a 10 second deadline. Returns the process exit code.
 int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
                      const std::string& name, const ServerSecurity& security);
-// Asked about once a second while serving: a non-OK answer turns the health service
-// (overall "" and each of `health_services`, e.g. "carestat.v1.Ingestion", which start
-// SERVING) to NOT_SERVING, logged with its message, until the probe answers OK again
-// (e.g. ingestion while its disk is full).
+// Asked once before the server's first line and then about once a second while
+// serving: a non-OK answer turns the health service (overall "" and each of
+// `health_services`, e.g. "carestat.v1.Ingestion") to NOT_SERVING, logged with its
+// message, until the probe answers OK again (e.g. ingestion while its disk is full,
+// reporting while metrics is down). carestat.v1.ServerStatus/GetStatus (open, like
+// health) answers the same state with the probe's message as its reason.
 using HealthProbe = std::function<absl::Status()>;
 int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
                      const std::string& name, const ServerSecurity& security, HealthProbe probe,
@@ -46,7 +50,24 @@ int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*
 struct ServeHooks {
   std::function<void()> listening;
   std::function<void()> stopping;
+  // --health-listen HOST:PORT: a second, plaintext port that serves grpc.health.v1 alone
+  // (the same answers), for probes that cannot speak TLS (the kubelet's grpc: probes).
+  // It carries no data, so any address is allowed. Its line
+  // "<name> health listening on HOST:PORT" follows the first.
+  std::string health_listen;
+  // --metrics-listen HOST:PORT: Prometheus' text format at GET /metrics (telemetry.h):
+  // every RPC by method and status code with a latency histogram, and whatever the
+  // server counts. Its line "<name> metrics listening on HOST:PORT" follows.
+  std::string metrics_listen;
 };
+// The flags ServeHooksFromArgs reads (for a server's known flags) and their --help lines.
+const std::set<std::string>& ServeFlags();
+std::string ServeHelp();
+class Args;
+ServeHooks ServeHooksFromArgs(const Args& args);
+// --log-format text|json, applied at once (call it right after the flags are checked,
+// before anything is logged); INVALID_ARGUMENT naming the flag for another value.
+absl::Status ApplyLogFormat(const Args& args);
 int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
                      const std::string& name, const ServerSecurity& security, HealthProbe probe,
                      const std::vector<std::string>& health_services, const ServeHooks& hooks);
@@ -61,6 +82,12 @@ std::shared_ptr<grpc::Channel> InProcessChannelTo(grpc::Server* server);
 // A plaintext channel to HOST:PORT with carestat's message size limits (tests, loopback).
 // Dial() in security.h makes the TLS and token-carrying channels.
 std::shared_ptr<grpc::Channel> DialInsecure(const std::string& target);
+
+// OK when the server behind `channel` answers grpc.health.v1 Check for `service` ("" for
+// the server as a whole) with SERVING within `deadline`; UNAVAILABLE saying what it
+// answered (NOT_SERVING, or the call's error: refused, timed out) otherwise.
+absl::Status CheckServing(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,
+                          std::chrono::milliseconds deadline);
 
 // Largest message any carestat server or client accepts.
 constexpr int kMaxMessageBytes = 64 << 20;

@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
   ::umask(077);
   carestat::BlockStopSignals();
   carestat::SetLogComponent("ingestion");
-  carestat::Args args(argc, argv, {"help", "version", "plaintext", "accept-loss", "init"});
+  carestat::Args args(argc, argv, {"help", "version", "plaintext", "accept-loss", "init"}, 1, /*flagfiles=*/true);
   if (args.Has("version")) {
     std::printf("carestat-ingestion %s\n", carestat::kVersion);
     return 0;
@@ -42,14 +42,19 @@ int main(int argc, char** argv) {
                 "do. --accept-loss starts anyway on what survives, recording and logging each lost\n"
                 "return; send those files again (carestat verify --data DIR lists them).\n"
                 "Health is NOT_SERVING while writes fail (a full disk) and SERVING again once they work.\n\n%s"
-                "See docs/SECURITY.md for running it in production.\n",
-                carestat::ServerSecurityHelp().c_str());
+                "%sSee docs/SECURITY.md for running it in production.\n",
+                carestat::ServerSecurityHelp().c_str(), carestat::ServeHelp().c_str());
     return 0;
   }
   std::set<std::string> known = {"listen", "data", "version", "help", "accept-loss", "init"};
   known.insert(carestat::ServerSecurityFlags().begin(), carestat::ServerSecurityFlags().end());
+  known.insert(carestat::ServeFlags().begin(), carestat::ServeFlags().end());
   if (auto p = args.Problem(known)) {
     std::fprintf(stderr, "carestat-ingestion: %s (see --help)\n", p->c_str());
+    return 2;
+  }
+  if (auto s = carestat::ApplyLogFormat(args); !s.ok()) {
+    std::fprintf(stderr, "carestat-ingestion: %s\n", std::string(s.message()).c_str());
     return 2;
   }
   // First, so that every log of a run says which build wrote it.
@@ -89,7 +94,11 @@ int main(int argc, char** argv) {
   }
   carestat::IngestionService service(ingestor->get());
   carestat::Ingestor* ing = ingestor->get();
+  if (args.Has("metrics-listen")) {
+    carestat::DescribeIngestionTelemetry();
+    carestat::ExportStoreTelemetry(ing->store().rocks(), "ingestion");
+  }
   return carestat::ServeUntilSignal(listen, {&service}, "carestat-ingestion", *security,
                                     [ing] { return ing->CheckWritable(); },
-                                    {carestat::v1::Ingestion::service_full_name()});
+                                    {carestat::v1::Ingestion::service_full_name()}, carestat::ServeHooksFromArgs(args));
 }

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
+#include "services/common/telemetry.h"
 #include "services/common/security.h"
 #include "services/common/status.h"
 
@@ -68,9 +69,46 @@ void RedactIssueForRead(v1::ValidationIssue* issue) {
 }
 }  // namespace
 
+void DescribeIngestionTelemetry() {
+  Telemetry& t = Telemetry::Get();
+  t.Describe("carestat_uploads_total", Telemetry::kCounter,
+             "Uploads by outcome: stored, replaced, unchanged (identical bytes), rejected (the file was "
+             "refused: correct the export) or failed (the server's trouble: retry).");
+  t.Describe("carestat_records_stored_total", Telemetry::kCounter, "Records stored by stored or replaced uploads, by dataset.");
+  t.Describe("carestat_rule_issues_total", Telemetry::kCounter,
+             "Validation issues in stored or replaced returns, by rule and severity.");
+}
+
 grpc::Status IngestionService::Upload(grpc::ServerContext* ctx,
                                       grpc::ServerReader<v1::UploadRequest>* reader,
                                       v1::UploadResponse* resp) {
+  v1::UploadHeader header;
+  grpc::Status s = ReceiveAndIngest(ctx, reader, resp, &header);
+  Telemetry& t = Telemetry::Get();
+  std::string outcome = "failed";
+  if (s.ok()) {
+    outcome = resp->outcome() == v1::REPLACED ? "replaced" : resp->outcome() == v1::UNCHANGED ? "unchanged" : "stored";
+  } else if (s.error_code() == grpc::INVALID_ARGUMENT || s.error_code() == grpc::FAILED_PRECONDITION) {
+    outcome = "rejected";
+  }
+  t.Add("carestat_uploads_total", {{"outcome", outcome}});
+  if (s.ok() && resp->outcome() != v1::UNCHANGED) {
+    t.Add("carestat_records_stored_total", {{"dataset", resp->dataset()}}, static_cast<double>(resp->records_stored()));
+    // The response carries the first 100 issues; the stored return counts them all by rule.
+    auto info = ingestor_->store().GetReturn(header.la(), header.collection_year(), resp->dataset());
+    if (info.ok() && info->has_value()) {
+      for (const auto& tally : (*info)->rule_tallies()) {
+        t.Add("carestat_rule_issues_total", {{"rule", tally.rule()}, {"severity", tally.severity()}},
+              static_cast<double>(tally.count()));
+      }
+    }
+  }
+  return s;
+}
+
+grpc::Status IngestionService::ReceiveAndIngest(grpc::ServerContext* ctx,
+                                                grpc::ServerReader<v1::UploadRequest>* reader,
+                                                v1::UploadResponse* resp, v1::UploadHeader* header_out) {
   // Refused by the stream or upload limits: answer now, without waiting for the client.
   if (grpc::Status admitted = CallAdmission(ctx); !admitted.ok()) return admitted;
   v1::UploadRequest msg;
@@ -78,6 +116,7 @@ grpc::Status IngestionService::Upload(grpc::ServerContext* ctx,
     return grpc::Status(grpc::INVALID_ARGUMENT, "the first Upload message must be the header");
   }
   const v1::UploadHeader header = msg.header();
+  *header_out = header;
   if (!ValidLa(header.la())) {
     return grpc::Status(grpc::INVALID_ARGUMENT,
                         absl::StrCat("LA '", header.la(), "' is not a three-digit DfE code (e.g. 301)"));
@@ -151,9 +190,11 @@ grpc::Status IngestionService::Upload(grpc::ServerContext* ctx,
     return ToGrpc(result.status());
   }
   *resp = *std::move(result);
-  CS_LOG(INFO) << resp->return_id() << " " << EscapeForLog(header.file_name(), 200) << ": "
-               << v1::UploadOutcome_Name(resp->outcome()) << ", " << resp->records_stored()
-               << " records, " << resp->errors() << " errors, " << resp->queries() << " queries";
+  CS_LOG(INFO).With("return_id", resp->return_id()).With("outcome", v1::UploadOutcome_Name(resp->outcome()))
+          .With("records", resp->records_stored()).With("errors", resp->errors()).With("queries", resp->queries())
+      << resp->return_id() << " " << EscapeForLog(header.file_name(), 200) << ": "
+      << v1::UploadOutcome_Name(resp->outcome()) << ", " << resp->records_stored() << " records, " << resp->errors()
+      << " errors, " << resp->queries() << " queries";
   return grpc::Status::OK;
 }
 

@@ -10,6 +10,10 @@
 
 namespace carestat {
 
+// Declares what IngestionService counts on the metrics port (telemetry.h): uploads by
+// outcome, records stored by dataset, validation issues by rule and severity.
+void DescribeIngestionTelemetry();
+
 class IngestionService final : public v1::Ingestion::Service {
  public:
   explicit IngestionService(Ingestor* ingestor) : ingestor_(ingestor) {}
@@ -26,6 +30,8 @@ class IngestionService final : public v1::Ingestion::Service {
                             v1::UploadResponse* resp) override;
 
  private:
+  grpc::Status ReceiveAndIngest(grpc::ServerContext* ctx, grpc::ServerReader<v1::UploadRequest>* reader,
+                                v1::UploadResponse* resp, v1::UploadHeader* header);
   Ingestor* ingestor_;
 };
 

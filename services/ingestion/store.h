@@ -34,6 +34,8 @@ class IngestionStore {
 
   absl::StatusOr<std::optional<v1::ReturnInfo>> GetReturn(const std::string& la, int year,
                                                          const std::string& dataset) const;
+  // The RocksDB store underneath, for its size and statistics on the metrics port.
+  const Store* rocks() const { return s_.get(); }
   // Every return of the LA (every LA when `la` is empty), in key order.
   absl::StatusOr<std::vector<v1::ReturnInfo>> ListReturns(const std::string& la) const;
 

@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
   ::umask(077);  // its store and everything else it writes: owner only
   carestat::BlockStopSignals();
   carestat::SetLogComponent("metrics");
-  carestat::Args args(argc, argv, {"help", "version", "plaintext", "init"});
+  carestat::Args args(argc, argv, {"help", "version", "plaintext", "init"}, 1, /*flagfiles=*/true);
   if (args.Has("version")) {
     std::printf("carestat-metrics %s\n", carestat::kVersion);
     return 0;
@@ -30,20 +30,27 @@ int main(int argc, char** argv) {
                 "                        [--token-file FILE] [--init]\n"
                 "       carestat-metrics --version\n"
                 "Computes indicator series from the records of the ingestion service and serves\n"
-                "them. Port 0 picks a free port, printed on the first line.\n\n"
+                "them. Port 0 picks a free port, printed on the first line. Health is NOT_SERVING\n"
+                "from a recompute that found --ingestion unreachable until ingestion answers\n"
+                "SERVING again (carestat health --target HOST:PORT says which).\n\n"
                 "DIR must hold a store: a DIR that does not exist or holds none is refused (exit 2).\n"
                 "--init creates one when DIR holds none (as carestat init --metrics-data DIR does).\n\n"
-                "This server:\n%s"
+                "This server:\n%s%s"
                 "Its calls to --ingestion (the token needs the role service):\n%s"
                 "See docs/SECURITY.md for running it in production.\n",
-                carestat::ServerSecurityHelp().c_str(), carestat::ClientSecurityHelp().c_str());
+                carestat::ServerSecurityHelp().c_str(), carestat::ServeHelp().c_str(), carestat::ClientSecurityHelp().c_str());
     return 0;
   }
   std::set<std::string> known = {"listen", "data", "version", "ingestion", "help", "init"};
   known.insert(carestat::ServerSecurityFlags().begin(), carestat::ServerSecurityFlags().end());
+  known.insert(carestat::ServeFlags().begin(), carestat::ServeFlags().end());
   known.insert(carestat::ClientSecurityFlags().begin(), carestat::ClientSecurityFlags().end());
   if (auto p = args.Problem(known)) {
     std::fprintf(stderr, "carestat-metrics: %s (see --help)\n", p->c_str());
+    return 2;
+  }
+  if (auto s = carestat::ApplyLogFormat(args); !s.ok()) {
+    std::fprintf(stderr, "carestat-metrics: %s\n", std::string(s.message()).c_str());
     return 2;
   }
   // First, so that every log of a run says which build wrote it.
@@ -95,5 +102,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   carestat::MetricsService service(engine->get(), ingestion);
-  return carestat::ServeUntilSignal(listen, {&service}, "carestat-metrics", *security);
+  if (args.Has("metrics-listen")) {
+    carestat::DescribeMetricsTelemetry();
+    carestat::ExportStoreTelemetry((*engine)->rocks(), "metrics");
+  }
+  return carestat::ServeUntilSignal(listen, {&service}, "carestat-metrics", *security, [&service] { return service.Health(); },
+                                    {carestat::v1::Metrics::service_full_name()}, carestat::ServeHooksFromArgs(args));
 }

@@ -30,6 +30,8 @@ class RecordSet;
 class MetricsEngine {
  public:
   static absl::StatusOr<std::unique_ptr<MetricsEngine>> Open(const std::string& dir);
+  // The RocksDB store underneath, for its size and statistics on the metrics port.
+  const Store* rocks() const { return s_.get(); }
 
   // Gives the LA's records to the callback: of every return when `only` is empty, else
   // of the returns with those ids alone (at their current generations).

@@ -9,6 +9,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
+#include "services/common/server.h"
+#include "services/common/telemetry.h"
 #include "services/common/status.h"
 #include "services/common/dates.h"
 #include "services/metrics/benchmark.h"
@@ -19,7 +21,40 @@
 namespace carestat {
 
 MetricsService::MetricsService(MetricsEngine* engine, std::shared_ptr<grpc::Channel> ingestion)
-    : engine_(engine), ingestion_(ingestion ? v1::Ingestion::NewStub(ingestion) : nullptr) {}
+    : engine_(engine), ingestion_channel_(ingestion), ingestion_(ingestion ? v1::Ingestion::NewStub(ingestion) : nullptr) {}
+
+void DescribeMetricsTelemetry() {
+  Telemetry& t = Telemetry::Get();
+  t.Describe("carestat_recomputes_total", Telemetry::kCounter, "Recomputes by LA and outcome (ok or failed).");
+  t.Describe("carestat_recompute_duration_seconds", Telemetry::kHistogram, "Time a recompute took, by LA.",
+             Telemetry::DurationBuckets());
+  t.Describe("carestat_recompute_last_duration_seconds", Telemetry::kGauge, "Time the LA's last recompute took.");
+}
+
+void MetricsService::NoteIngestion(const grpc::Status& s, const std::string& la) {
+  std::lock_guard<std::mutex> lock(unreachable_mu_);
+  if (s.ok()) {
+    unreachable_.clear();
+  } else if (s.error_code() == grpc::UNAVAILABLE || s.error_code() == grpc::DEADLINE_EXCEEDED) {
+    unreachable_ = absl::StrCat("ingestion was unreachable for the recompute of LA ", la, ": ", s.error_message());
+  }
+}
+
+absl::Status MetricsService::Health() {
+  std::string why;
+  {
+    std::lock_guard<std::mutex> lock(unreachable_mu_);
+    why = unreachable_;
+  }
+  if (why.empty() || !ingestion_channel_) return absl::OkStatus();
+  absl::Status now = CheckServing(ingestion_channel_, "", std::chrono::seconds(2));
+  if (now.ok()) {
+    std::lock_guard<std::mutex> lock(unreachable_mu_);
+    if (unreachable_ == why) unreachable_.clear();
+    return absl::OkStatus();
+  }
+  return absl::UnavailableError(absl::StrCat(why, " (and still: ", now.message(), ")"));
+}
 
 grpc::Status MetricsService::ReturnsFromIngestion(const std::string& la, v1::ListReturnsResponse* returns) {
   v1::ListReturnsRequest lr;
@@ -58,16 +93,40 @@ grpc::Status MetricsService::Recompute(grpc::ServerContext* ctx, const v1::Recom
   }
   if (req->la().empty()) return grpc::Status(grpc::INVALID_ARGUMENT, "Recompute needs an LA");
   std::lock_guard<std::mutex> lock(recompute_mu_);
+  // Timed from here: the wait for another recompute is not this one's.
+  const auto started = std::chrono::steady_clock::now();
+  std::string outcome = "failed";
+  struct Count {
+    const std::string& la;
+    const std::string& outcome;
+    std::chrono::steady_clock::time_point started;
+    ~Count() {
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      Telemetry& t = Telemetry::Get();
+      t.Add("carestat_recomputes_total", {{"la", la}, {"outcome", outcome}});
+      t.Observe("carestat_recompute_duration_seconds", {{"la", la}}, s);
+      t.Set("carestat_recompute_last_duration_seconds", {{"la", la}}, s);
+    }
+  } count{req->la(), outcome, started};
   v1::ListReturnsResponse returns;
-  if (grpc::Status s = ReturnsFromIngestion(req->la(), &returns); !s.ok()) return s;
+  if (grpc::Status s = ReturnsFromIngestion(req->la(), &returns); !s.ok()) {
+    NoteIngestion(s, req->la());
+    return s;
+  }
   std::vector<v1::ReturnInfo> infos(returns.returns().begin(), returns.returns().end());
   const MetricsEngine::RecordScan scan = ScanFromIngestion(req->la());
   std::vector<int> years(req->collection_years().begin(), req->collection_years().end());
   std::vector<v1::RejectedReturn> rejected(returns.rejected().begin(), returns.rejected().end());
   auto result = engine_->Recompute(req->la(), years, infos, scan, rejected);
-  if (!result.ok()) return ToGrpc(result.status());
+  if (!result.ok()) {
+    NoteIngestion(ToGrpc(result.status()), req->la());
+    return ToGrpc(result.status());
+  }
+  NoteIngestion(grpc::Status::OK, req->la());
+  outcome = "ok";
   *resp = *std::move(result);
-  CS_LOG(INFO) << "recomputed LA " << req->la() << ": " << resp->records_read() << " records, "
+  CS_LOG(INFO).With("la", req->la()).With("records", resp->records_read()).With("points", resp->points_written())
+      << "recomputed LA " << req->la() << ": " << resp->records_read() << " records, "
                << resp->points_written() << " points, " << resp->periods_size() << " years";
   return grpc::Status::OK;
 }
@@ -237,8 +296,26 @@ grpc::Status MetricsService::ListChildren(grpc::ServerContext*, const v1::ListCh
                         "this metrics server has no --ingestion to read the children's records from");
   }
   std::lock_guard<std::mutex> lock(recompute_mu_);
+  // Timed from here: the wait for another recompute is not this one's.
+  const auto started = std::chrono::steady_clock::now();
+  std::string outcome = "failed";
+  struct Count {
+    const std::string& la;
+    const std::string& outcome;
+    std::chrono::steady_clock::time_point started;
+    ~Count() {
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      Telemetry& t = Telemetry::Get();
+      t.Add("carestat_recomputes_total", {{"la", la}, {"outcome", outcome}});
+      t.Observe("carestat_recompute_duration_seconds", {{"la", la}}, s);
+      t.Set("carestat_recompute_last_duration_seconds", {{"la", la}}, s);
+    }
+  } count{req->la(), outcome, started};
   v1::ListReturnsResponse returns;
-  if (grpc::Status s = ReturnsFromIngestion(req->la(), &returns); !s.ok()) return s;
+  if (grpc::Status s = ReturnsFromIngestion(req->la(), &returns); !s.ok()) {
+    NoteIngestion(s, req->la());
+    return s;
+  }
   std::vector<v1::ReturnInfo> infos(returns.returns().begin(), returns.returns().end());
   auto result = engine_->ListChildren(*req, infos, ScanFromIngestion(req->la()));
   if (!result.ok()) return ToGrpc(result.status());

@@ -18,6 +18,10 @@
 
 namespace carestat {
 
+// Declares what MetricsService counts on the metrics port (telemetry.h): recomputes by LA
+// and outcome, and their duration per LA.
+void DescribeMetricsTelemetry();
+
 class MetricsService final : public v1::Metrics::Service {
  public:
   // `ingestion` may be null: Recompute then answers FAILED_PRECONDITION.
@@ -44,13 +48,24 @@ class MetricsService final : public v1::Metrics::Service {
   grpc::Status Forecast(grpc::ServerContext* ctx, const v1::ForecastRequest* req,
                         v1::ForecastResponse* resp) override;
 
+  // The health probe: UNAVAILABLE, saying which LA's recompute found ingestion
+  // unreachable, from that failure until ingestion answers its health check SERVING again
+  // (or a recompute reaches it); OK otherwise. The server listens only once its store is
+  // open, so before that there is nothing to ask.
+  absl::Status Health();
+
  private:
   // The LA's returns and refused uploads as ingestion lists them now, and a scan of its
   // records through StreamRecords: what Recompute and ListChildren read.
   grpc::Status ReturnsFromIngestion(const std::string& la, v1::ListReturnsResponse* returns);
   MetricsEngine::RecordScan ScanFromIngestion(const std::string& la);
+  // Remembers (or, with ok, forgets) that ingestion could not be reached for `la`.
+  void NoteIngestion(const grpc::Status& s, const std::string& la);
   MetricsEngine* engine_;
+  std::shared_ptr<grpc::Channel> ingestion_channel_;
   std::unique_ptr<v1::Ingestion::Stub> ingestion_;
+  std::mutex unreachable_mu_;
+  std::string unreachable_;  // why the last recompute could not reach ingestion; "" when it could
   std::mutex recompute_mu_;  // one recompute at a time per process
   // Every loaded LA's computed point of an indicator and year, for GetBenchmark's
   // comparators from the loaded returns: read once per points version, so a whole

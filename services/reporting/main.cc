@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   ::umask(077);  // whatever it writes (its audit log): owner only
   carestat::BlockStopSignals();
   carestat::SetLogComponent("reporting");
-  carestat::Args args(argc, argv, {"help", "version", "plaintext", "init"});
+  carestat::Args args(argc, argv, {"help", "version", "plaintext", "init"}, 1, /*flagfiles=*/true);
   if (args.Has("version")) {
     std::printf("carestat-reporting %s\n", carestat::kVersion);
     return 0;
@@ -37,23 +37,30 @@ int main(int argc, char** argv) {
                 "ingestion); --ingestion reads them from ingestion as they are now instead. Port 0\n"
                 "picks a free port, printed on the first line. --data DIR keeps the councils' narrative\n"
                 "files (PutNarrative) in DIR/narratives: without it no report carries a narrative. A DIR\n"
-                "that does not exist is refused (a mistyped path) unless --init creates it.\n\n"
+                "that does not exist is refused (a mistyped path) unless --init creates it.\n"
+                "Health is NOT_SERVING while --metrics does not answer its health check SERVING\n"
+                "(carestat health --target HOST:PORT says why).\n\n"
                 "--http-listen HOST:PORT also serves the dashboard and the JSON API (/api/v1, its\n"
                 "OpenAPI document at /api/v1/openapi.json) over HTTPS with the same certificate,\n"
                 "tokens and audit log (plaintext only where gRPC is: a loopback address). Off by\n"
                 "default; port 0 picks a free port, printed on the second line\n"
                 "(\"carestat-reporting HTTP listening on HOST:PORT URL\"). See docs/DASHBOARD.md.\n\n"
-                "This server:\n%s"
+                "This server:\n%s%s"
                 "Its calls to --metrics and --ingestion (the token needs the role read):\n%s"
                 "See docs/SECURITY.md for running it in production.\n",
-                carestat::ServerSecurityHelp().c_str(), carestat::ClientSecurityHelp().c_str());
+                carestat::ServerSecurityHelp().c_str(), carestat::ServeHelp().c_str(), carestat::ClientSecurityHelp().c_str());
     return 0;
   }
   std::set<std::string> known = {"listen", "data", "version", "metrics", "ingestion", "http-listen", "help", "init"};
   known.insert(carestat::ServerSecurityFlags().begin(), carestat::ServerSecurityFlags().end());
+  known.insert(carestat::ServeFlags().begin(), carestat::ServeFlags().end());
   known.insert(carestat::ClientSecurityFlags().begin(), carestat::ClientSecurityFlags().end());
   if (auto p = args.Problem(known)) {
     std::fprintf(stderr, "carestat-reporting: %s (see --help)\n", p->c_str());
+    return 2;
+  }
+  if (auto s = carestat::ApplyLogFormat(args); !s.ok()) {
+    std::fprintf(stderr, "carestat-reporting: %s\n", std::string(s.message()).c_str());
     return 2;
   }
   // First, so that every log of a run says which build wrote it.
@@ -113,7 +120,20 @@ int main(int argc, char** argv) {
   }
   const std::string narratives = args.Has("data") ? args.Get("data") + "/narratives" : std::string();
   carestat::ReportingService service(*metrics, ingestion, narratives);
-  if (!args.Has("http-listen")) return carestat::ServeUntilSignal(listen, {&service}, "carestat-reporting", *security);
+  // Every report is built from metrics' series: without metrics this server can answer
+  // nothing useful, and a load balancer or orchestrator should know.
+  const std::string metrics_target = args.Get("metrics");
+  std::shared_ptr<grpc::Channel> metrics_channel = *metrics;
+  carestat::HealthProbe probe = [metrics_target, metrics_channel]() -> absl::Status {
+    absl::Status s = carestat::CheckServing(metrics_channel, "", std::chrono::seconds(2));
+    if (s.ok()) return s;
+    return absl::UnavailableError("metrics at " + metrics_target + " is not serving: " + std::string(s.message()));
+  };
+  const std::vector<std::string> health_services = {carestat::v1::Reporting::service_full_name()};
+  if (!args.Has("http-listen")) {
+    return carestat::ServeUntilSignal(listen, {&service}, "carestat-reporting", *security, probe, health_services,
+                                      carestat::ServeHooksFromArgs(args));
+  }
 
   // The HTTPS listener asks the same handlers through an in-process server of its own (a
   // service object serves one server), and metrics through the same channel.
@@ -137,14 +157,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "carestat-reporting: %s\n", std::string(web.status().message()).c_str());
     return 2;
   }
-  carestat::ServeHooks hooks;
+  carestat::ServeHooks hooks = carestat::ServeHooksFromArgs(args);
   hooks.listening = [&] {
     std::string host = http_listen.substr(0, http_listen.rfind(':'));
     std::printf("carestat-reporting HTTP listening on %s:%d %s\n", host.c_str(), (*web)->port(), (*web)->url().c_str());
     std::fflush(stdout);
   };
   hooks.stopping = [&] { (*web)->Stop(); };
-  const int code = carestat::ServeUntilSignal(listen, {&service}, "carestat-reporting", *security, nullptr, {}, hooks);
+  const int code =
+      carestat::ServeUntilSignal(listen, {&service}, "carestat-reporting", *security, probe, health_services, hooks);
   (*web)->Stop();
   in_process->Shutdown();
   return code;

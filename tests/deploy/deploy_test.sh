@@ -33,17 +33,32 @@ for i in 0 1 2; do
            'CapabilityBoundingSet=' 'ProtectKernelTunables=yes' 'ProtectKernelModules=yes' \
            'ProtectControlGroups=yes' 'RestrictNamespaces=yes' 'LockPersonality=yes' \
            'MemoryDenyWriteExecute=yes' 'SystemCallArchitectures=native' 'UMask=0077' \
-           "ExecStart=/usr/local/bin/carestat-$s --listen 127\\.0\\.0\\.1:$p --data /var/lib/carestat/$s.*"; do
+           "ExecStart=/usr/local/bin/carestat-$s --flagfile /etc/carestat/carestat-$s\\.flags.*"; do
     unit_has "$f" "$d" || missing+=("$d")
+  done
+  # The flags themselves are in deploy/config/carestat-<service>.flags (installed in /etc/carestat).
+  flags="$deploy/config/carestat-$s.flags"
+  for d in "--listen=127\\.0\\.0\\.1:$p" "--data=/var/lib/carestat/$s"; do
+    unit_has "$flags" "$d" 2>/dev/null || missing+=("$flags: $d")
   done
   if [ ${#missing[@]} -eq 0 ]; then pass "systemd: carestat-$s.service has the required directives, loopback :$p"
   else fail "systemd: carestat-$s.service lacks: ${missing[*]}"; fi
 done
-# Loopback servers say --plaintext on purpose (no warning; TLS is refused nowhere here).
+# Every flags file is one flag per line (as the servers' --flagfile reads it).
+for flags in "$deploy"/config/*.flags; do
+  bad=$(grep -Ev '^[[:space:]]*(#.*)?$|^--[a-z][a-z0-9-]*(=.*)?$' "$flags")
+  if [ -z "$bad" ]; then pass "config: $(basename "$flags") is one --flag[=value] per line"
+  else fail "config: $(basename "$flags") has lines that are not --name=value: $bad"; fi
+done
+# Loopback servers say --plaintext on purpose (no warning; TLS is refused nowhere here):
+# the unit's command line and its flags file read as one.
 for s in "${services[@]}"; do
   f="$deploy/systemd/carestat-$s.service"
   [ -f "$f" ] || continue
   exec_line=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$f" | tr -d '\\\n')
+  if [ -f "$deploy/config/carestat-$s.flags" ]; then
+    exec_line="$exec_line $(grep -v '^#' "$deploy/config/carestat-$s.flags" | sed 's/=/ /' | tr '\n' ' ')"
+  fi
   if grep -q -- '--listen 127\.0\.0\.1:' <<< "$exec_line" && grep -q -- ' --plaintext\b' <<< "$exec_line"; then
     pass "systemd: carestat-$s.service serves loopback plaintext with --plaintext"
   elif grep -q -- '--tls-cert' <<< "$exec_line" && grep -q -- '--tls-key' <<< "$exec_line" && grep -q -- '--tokens' <<< "$exec_line"; then
@@ -270,8 +285,23 @@ def pod_labels(o):
 def has_resources(c):
     r = c.get("resources", {})
     return all(k in r.get(w, {}) for w in ("requests", "limits") for k in ("cpu", "memory"))
+def expand_flagfiles(text, folder):
+    # --flagfile /etc/carestat/NAME reads deploy/<folder>/config/NAME: its flags join the
+    # command line where it stands (as the servers read it), "--name=value" as "--name value".
+    def flags(m):
+        path = os.path.join(deploy, folder, "config", os.path.basename(m.group(1)))
+        if not os.path.isfile(path):
+            bad(f"{folder}: --flagfile {m.group(1)} has no {os.path.relpath(path, deploy)}")
+            return m.group(0)
+        with open(path) as f:
+            lines = [l.strip() for l in f if l.strip() and not l.strip().startswith("#")]
+        for l in lines:
+            if not re.fullmatch(r"--[a-z][a-z0-9-]*(=.*)?", l):
+                bad(f"{os.path.relpath(path, deploy)}: '{l}' is not --name=value")
+        return " ".join(l.replace("=", " ", 1) for l in lines)
+    return re.sub(r"--flagfile[ =](/etc/carestat/[A-Za-z0-9_.-]+)", flags, text)
 def command_text(c):
-    return " ".join(c.get("command", []) + c.get("args", []))
+    return expand_flagfiles(" ".join(c.get("command", []) + c.get("args", [])), "kubernetes")
 def secret_mounts(spec, c):
     # mountPath -> Secret name, for Secrets that are not optional.
     secs = {v["name"]: v["secret"]["secretName"] for v in spec.get("volumes", [])
@@ -307,15 +337,20 @@ for n, port in ports.items():
     c = ps["containers"][0]
     text = command_text(c)
     tls = "--tls-cert" in text
-    for probe in ("livenessProbe", "readinessProbe"):
-        pr = c.get(probe, {})
-        t = pr.get("tcpSocket", {}).get("port")
-        g = pr.get("grpc", {}).get("port")
-        # The kubelet's gRPC probe is plaintext only: a TLS server needs a TCP probe.
-        check(t == port or (g == port and not tls),
-              f"StatefulSet {n}: {probe} on {port} ({'TCP' if t == port else 'gRPC'})",
-              f"StatefulSet {n}: {probe} must be a tcpSocket probe on {port}"
-              + (" (a grpc: probe cannot speak TLS)" if tls else " (or grpc: for a plaintext server)"))
+    # Readiness is the kubelet's gRPC probe, so that NOT_SERVING (a dependency down, a
+    # full disk) takes the pod out of its Service. The kubelet's gRPC probe is plaintext
+    # only: a TLS server answers it on its --health-listen port (health alone).
+    m = re.search(r"--health-listen\s+0\.0\.0\.0:(\d+)", text)
+    health = int(m.group(1)) if m else None
+    ready = c.get("readinessProbe", {}).get("grpc", {}).get("port")
+    check(ready is not None and (ready == health or (ready == port and not tls)),
+          f"StatefulSet {n}: readinessProbe is grpc: on {ready} ({'--health-listen' if ready == health else 'the service port'})",
+          f"StatefulSet {n}: readinessProbe must be a grpc: probe on its --health-listen port"
+          + (" (a grpc: probe cannot speak TLS)" if tls else " (or the service port of a plaintext server)"))
+    live = c.get("livenessProbe", {})
+    check(live.get("tcpSocket", {}).get("port") in (port, health) or live.get("grpc", {}).get("port") in (port, health),
+          f"StatefulSet {n}: livenessProbe on its port",
+          f"StatefulSet {n}: livenessProbe must probe {port} or its --health-listen port")
     # A server on 0.0.0.0 must serve TLS and require tokens (it refuses to start
     # otherwise), from Secrets that the pod mounts, with its audit log on the data volume.
     if "0.0.0.0" in text:
@@ -558,14 +593,14 @@ else:
     # Every server that listens on 0.0.0.0 serves TLS, requires tokens and audits.
     for s, c in svcs.items():
         cmd = c.get("command", [])
-        text = cmd if isinstance(cmd, str) else " ".join(cmd)
+        text = expand_flagfiles(cmd if isinstance(cmd, str) else " ".join(cmd), "compose")
         if "0.0.0.0" not in text:
             continue
         miss = [f for f in ("--tls-cert", "--tls-key", "--tokens", "--audit-log") if f not in text]
         check(not miss, f"compose {s}: 0.0.0.0 with --tls-cert, --tls-key, --tokens, --audit-log",
               f"compose {s}: listens on 0.0.0.0 without {miss}")
     for s, up in (("metrics", "--ingestion"), ("reporting", "--metrics"), ("pipeline", "--reporting")):
-        text = " ".join(svcs.get(s, {}).get("command", []))
+        text = expand_flagfiles(" ".join(svcs.get(s, {}).get("command", [])), "compose")
         check(up in text and "--tls-ca" in text and "--token-file" in text,
               f"compose {s}: its client channels use --tls-ca and --token-file",
               f"compose {s}: needs --tls-ca and --token-file for {up}")

@@ -584,10 +584,16 @@ TEST_F(DiskFull, ASpoolWriteThatFindsNoSpaceIsRetryableHealthTurnsNotServingAndR
   EXPECT_NE(st.error_message().find("nothing was stored"), std::string::npos) << st.error_message();
   EXPECT_EQ(st.error_message().find("Correct the export"), std::string::npos) << st.error_message();
   EXPECT_TRUE(HealthBecomes(ing_->address(), 2, 10)) << "health must say NOT_SERVING while writes fail";
+  // ... and carestat health says why, for the operator and a script's exit code.
+  CommandResult why = RunCommand({BinDir() + "/pipeline/carestat", "health", "--target", ing_->address()});
+  EXPECT_EQ(why.exit_code, 1);
+  EXPECT_EQ(why.out.rfind("NOT_SERVING carestat-ingestion: ", 0), 0u) << why.out;
+  EXPECT_NE(why.out.find(data), std::string::npos) << "names the directory: " << why.out;
   EXPECT_EQ(Returns(ing_->address()).size(), 1u);
 
   fs::remove(mnt_ + "/filler");
   EXPECT_TRUE(HealthBecomes(ing_->address(), 1, 15)) << "health must recover by itself once there is space";
+  EXPECT_EQ(RunCommand({BinDir() + "/pipeline/carestat", "health", "--target", ing_->address()}).exit_code, 0);
   v1::UploadResponse resp;
   st = Upload(ing_->address(), big, "301", 2016, &resp);
   EXPECT_TRUE(st.ok()) << st.error_message();

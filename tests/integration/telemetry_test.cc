@@ -1,0 +1,379 @@
+// Operating the servers (issue 19), each against the real binaries on 127.0.0.1:0:
+// the metrics port (--metrics-listen, with its own port 0), where RPCs, uploads, rule
+// issues and a recompute move the counters and every scrape parses as Prometheus' text
+// exposition format 0.0.4; --log-format json; and flags from a --flagfile.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "carestat/v1/ingestion.grpc.pb.h"
+#include "carestat/v1/metrics.grpc.pb.h"
+#include "pipeline/inbox.h"
+#include "services/common/server.h"
+#include "services/common/telemetry.h"
+#include "tests/integration/test_util.h"
+
+namespace carestat {
+namespace {
+
+// One child whose ethnicity code is invalid: rule 4220, an error, and the return stored.
+const char kCensus[] =
+    "<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2016</Year>"
+    "<ReferenceDate>2016-03-31</ReferenceDate></CollectionDetails><Source><LEA>301</LEA></Source></Header>"
+    "<Children><Child><ChildIdentifiers><LAchildID>SYNTH1</LAchildID><Sex>1</Sex></ChildIdentifiers>"
+    "<ChildCharacteristics><Ethnicity>ZZZZ</Ethnicity></ChildCharacteristics>"
+    "<CINdetails><CINreferralDate>2016-03-31</CINreferralDate><ReferralSource>6</ReferralSource></CINdetails>"
+    "</Child></Children></Message>\n";
+
+// A scrape: every sample by its name and label set as written, after checking each line
+// against the format (comments, then `name{labels} value`), each family's TYPE before
+// its samples, and each histogram's buckets cumulative and ending at +Inf == _count.
+struct Scrape {
+  std::map<std::string, double> samples;   // "name{a=\"b\"}" -> value
+  std::map<std::string, std::string> types;
+  double operator[](const std::string& key) const {
+    auto it = samples.find(key);
+    return it == samples.end() ? NAN : it->second;
+  }
+};
+
+Scrape Parse(const std::string& text) {
+  Scrape s;
+  static const std::regex kSample(
+      R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\["\\n])*")(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\["\\n])*")*\})? ([^ ]+))");
+  static const std::regex kType(R"(# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped))");
+  static const std::regex kHelp(R"(# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) .*)");
+  EXPECT_TRUE(text.empty() || text.back() == '\n') << "the last line must end with a newline";
+  const std::vector<std::string> lines = absl::StrSplit(text, '\n', absl::SkipEmpty());
+  for (const std::string& line : lines) {
+    std::smatch m;
+    if (std::regex_match(line, m, kType)) {
+      EXPECT_EQ(s.types.count(m[1]), 0u) << "TYPE given twice: " << line;
+      s.types[m[1]] = m[2];
+      continue;
+    }
+    if (std::regex_match(line, kHelp)) continue;
+    if (!std::regex_match(line, m, kSample)) {
+      ADD_FAILURE() << "not a sample line: " << line;
+      continue;
+    }
+    std::string family = m[1];
+    for (const char* suffix : {"_bucket", "_sum", "_count"}) {
+      if (absl::EndsWith(family, suffix) && !s.types.count(family)) family.resize(family.size() - strlen(suffix));
+    }
+    EXPECT_TRUE(s.types.count(family)) << "a sample before its family's TYPE: " << line;
+    double v = 0;
+    const std::string value = m[7];
+    EXPECT_TRUE(absl::SimpleAtod(value, &v) || value == "+Inf" || value == "NaN") << line;
+    s.samples[line.substr(0, line.size() - value.size() - 1)] = v;
+  }
+  // Histograms: cumulative buckets ending in +Inf, equal to _count.
+  for (const auto& [name, type] : s.types) {
+    if (type != "histogram") continue;
+    std::map<std::string, std::map<double, double>> buckets;   // other labels -> le -> value
+    const std::string prefix = name + "_bucket{";
+    for (const auto& [key, v] : s.samples) {
+      if (!absl::StartsWith(key, prefix)) continue;
+      const size_t le = key.find("le=\"");
+      const std::string rest = key.substr(prefix.size(), le - prefix.size());   // "a=\"x\",b=\"y\","
+      const std::string bound = key.substr(le + 4, key.size() - le - 6);
+      double b = INFINITY;
+      EXPECT_TRUE(bound == "+Inf" || absl::SimpleAtod(bound, &b)) << key;
+      buckets[rest][b] = v;
+    }
+    for (const auto& [rest, by_le] : buckets) {
+      const std::string labels = rest.empty() ? "" : "{" + rest.substr(0, rest.size() - 1) + "}";
+      if (!by_le.count(INFINITY)) {
+        ADD_FAILURE() << name << labels << ": no +Inf bucket";
+        continue;
+      }
+      EXPECT_EQ(by_le.at(INFINITY), s[name + "_count" + labels]) << name << labels;
+      double last = 0;
+      for (const auto& [b, v] : by_le) {
+        EXPECT_LE(last, v) << name << labels << ": buckets must be cumulative";
+        last = v;
+      }
+    }
+  }
+  return s;
+}
+
+Scrape Get(const std::string& address) {
+  httplib::Client c("http://" + address);
+  c.set_read_timeout(10, 0);
+  auto res = c.Get("/metrics");
+  EXPECT_TRUE(res) << "no answer from " << address;
+  if (!res) return Scrape();
+  EXPECT_EQ(res->status, 200);
+  EXPECT_TRUE(absl::StartsWith(res->get_header_value("Content-Type"), "text/plain; version=0.0.4")) <<
+      res->get_header_value("Content-Type");
+  return Parse(res->body);
+}
+
+std::string MetricsAddress(ServerProcess& p) {
+  std::string line = p.ReadLine();
+  const std::string marker = " metrics listening on ";
+  const size_t at = line.find(marker);
+  EXPECT_NE(at, std::string::npos) << line;
+  if (at == std::string::npos) return "";
+  line = line.substr(at + marker.size());
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  return line;
+}
+
+absl::StatusOr<v1::UploadResponse> Send(const std::string& address, const std::string& dir, const std::string& name,
+                                        const std::string& content) {
+  WriteAll(dir + "/" + name, content);
+  auto stub = v1::Ingestion::NewStub(DialInsecure(address));
+  return UploadFile(*stub, InboxFile{"301", 2016, dir + "/" + name, name}, 60);
+}
+
+TEST(Telemetry, RpcsUploadsRuleIssuesAndRecomputesMoveTheCountersAndEveryScrapeParses) {
+  const std::string dir = MakeTempDir("t");
+  ServerProcess ing({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir + "/ingestion",
+                     "--metrics-listen", "127.0.0.1:0"});
+  ASSERT_TRUE(ing.Start());
+  const std::string ing_metrics = MetricsAddress(ing);
+  ServerProcess met({ServerBin("metrics"), "--listen", "127.0.0.1:0", "--data", dir + "/metrics", "--ingestion",
+                     ing.address(), "--metrics-listen", "127.0.0.1:0"});
+  ASSERT_TRUE(met.Start());
+  const std::string met_metrics = MetricsAddress(met);
+
+  Scrape before = Get(ing_metrics);
+  EXPECT_EQ(before.types["grpc_server_handled_total"], "counter");
+  EXPECT_EQ(before.types["grpc_server_handling_seconds"], "histogram");
+  EXPECT_EQ(before.types["carestat_uploads_total"], "counter");
+  EXPECT_EQ(before["carestat_up"], 1);
+  EXPECT_GT(before["carestat_store_size_bytes{store=\"ingestion\"}"], 0);
+  EXPECT_EQ(before["carestat_rocksdb_background_errors{store=\"ingestion\"}"], 0);
+  EXPECT_EQ(before["carestat_rocksdb_write_stall_seconds_total{store=\"ingestion\"}"], 0);
+
+  const std::string inbox = MakeTempDir("inbox");
+  auto stored = Send(ing.address(), inbox, "cin.xml", kCensus);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  auto again = Send(ing.address(), inbox, "cin.xml", kCensus);
+  ASSERT_TRUE(again.ok()) << again.status();
+  auto bad = Send(ing.address(), inbox, "junk.csv", "not,a,return\n1,2,3\n");
+  ASSERT_FALSE(bad.ok());
+
+  const Scrape after = Get(ing_metrics);
+  const std::string upload = "{grpc_service=\"carestat.v1.Ingestion\",grpc_method=\"Upload\"";
+  EXPECT_EQ(after["grpc_server_handled_total" + upload + ",grpc_code=\"OK\"}"], 2);
+  EXPECT_EQ(after["grpc_server_handled_total" + upload + ",grpc_code=\"InvalidArgument\"}"], 1);
+  EXPECT_EQ(after["grpc_server_handling_seconds_count" + upload + "}"], 3);
+  EXPECT_GT(after["grpc_server_handling_seconds_sum" + upload + "}"], 0);
+  EXPECT_EQ(after["carestat_uploads_total{outcome=\"stored\"}"], 1);
+  EXPECT_EQ(after["carestat_uploads_total{outcome=\"unchanged\"}"], 1);
+  EXPECT_EQ(after["carestat_uploads_total{outcome=\"rejected\"}"], 1);
+  EXPECT_EQ(after["carestat_records_stored_total{dataset=\"" + stored->dataset() + "\"}"], stored->records_stored());
+  EXPECT_GT(stored->records_stored(), 0);
+  EXPECT_EQ(after["carestat_rule_issues_total{rule=\"4220\",severity=\"error\"}"], 1);
+
+  auto stub = v1::Metrics::NewStub(DialInsecure(met.address()));
+  grpc::ClientContext c;
+  c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  v1::RecomputeRequest req;
+  req.set_la("301");
+  v1::RecomputeResponse resp;
+  ASSERT_TRUE(stub->Recompute(&c, req, &resp).ok());
+  const Scrape m = Get(met_metrics);
+  EXPECT_EQ(m["carestat_recomputes_total{la=\"301\",outcome=\"ok\"}"], 1);
+  EXPECT_EQ(m["carestat_recompute_duration_seconds_count{la=\"301\"}"], 1);
+  EXPECT_GT(m["carestat_recompute_last_duration_seconds{la=\"301\"}"], 0);
+  EXPECT_EQ(m["grpc_server_handled_total{grpc_service=\"carestat.v1.Metrics\",grpc_method=\"Recompute\",grpc_code=\"OK\"}"], 1);
+  EXPECT_GT(m["carestat_store_size_bytes{store=\"metrics\"}"], 0);
+  // Ingestion answered metrics' reads: they count there too.
+  const Scrape ing_after = Get(ing_metrics);
+  EXPECT_GE(ing_after["grpc_server_handled_total{grpc_service=\"carestat.v1.Ingestion\",grpc_method=\"ListReturns\","
+                      "grpc_code=\"OK\"}"], 1);
+}
+
+// A one-shot pipeline from a timer has no port to scrape: --metrics-file writes its runs
+// for node_exporter's textfile collector, counting on from the file it replaces.
+TEST(Telemetry, PipelineRunsAreCountedByOutcomeAcrossOneShotRunsInTheMetricsFile) {
+  const std::string dir = MakeTempDir("t");
+  ServerProcess ing({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir + "/ingestion",
+                     "--metrics-listen", "127.0.0.1:0"});
+  ASSERT_TRUE(ing.Start());
+  const std::string ing_metrics = MetricsAddress(ing);
+  ServerProcess met({ServerBin("metrics"), "--listen", "127.0.0.1:0", "--data", dir + "/metrics", "--ingestion",
+                     ing.address(), "--metrics-listen", "127.0.0.1:0"});
+  ASSERT_TRUE(met.Start());
+  const std::string met_metrics = MetricsAddress(met);
+  ServerProcess rep({ServerBin("reporting"), "--listen", "127.0.0.1:0", "--metrics", met.address()});
+  ASSERT_TRUE(rep.Start());
+  const std::string inbox = MakeTempDir("inbox"), out = MakeTempDir("out");
+  const std::string file = out + "/carestat-pipeline.prom";
+  auto pipeline = [&] {
+    return RunCommand({CarestatBin(), "pipeline", "--inbox", inbox, "--out", out, "--ingestion", ing.address(),
+                       "--metrics", met.address(), "--reporting", rep.address(), "--settle", "0",
+                       "--metrics-file", file});
+  };
+  CommandResult r = pipeline();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Scrape first = Parse(ReadAll(file));
+  EXPECT_EQ(first["carestat_pipeline_runs_total{outcome=\"ok\"}"], 1);
+  EXPECT_EQ(first["carestat_pipeline_runs_total{outcome=\"failed\"}"], 0);
+  EXPECT_EQ(first["carestat_pipeline_last_run_exit_code"], 0);
+  EXPECT_GT(first["carestat_pipeline_last_run_timestamp_seconds"], 1.7e9);
+
+  // A file the pipeline refuses makes the next run's outcome "problems".
+  WriteAll(inbox + "/301/2016/junk.csv", "not,a,return\n1,2,3\n");
+  r = pipeline();
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const Scrape second = Parse(ReadAll(file));
+  EXPECT_EQ(second["carestat_pipeline_runs_total{outcome=\"ok\"}"], 1);
+  EXPECT_EQ(second["carestat_pipeline_runs_total{outcome=\"problems\"}"], 1);
+  EXPECT_EQ(second["carestat_pipeline_last_run_exit_code"], 1);
+
+  // Every series the Grafana dashboard plots is one that carestat exports.
+  std::set<std::string> exported;
+  for (const Scrape& sc : {second, Get(ing_metrics), Get(met_metrics)}) {
+    for (const auto& [name, type] : sc.types) exported.insert(name);
+  }
+  const std::string dashboard = ReadAll(std::string(CARESTAT_SOURCE_DIR) + "/deploy/grafana/carestat-dashboard.json");
+  ASSERT_FALSE(dashboard.empty());
+  static const std::regex kName(R"((carestat|grpc_server)_[a-z_]+)");
+  int plotted = 0;
+  for (std::sregex_iterator it(dashboard.begin(), dashboard.end(), kName), end; it != end; ++it) {
+    std::string name = it->str();
+    if (absl::EndsWith(name, "_bucket")) name.resize(name.size() - 7);
+    EXPECT_TRUE(exported.count(name)) << "the dashboard plots " << name << ", which nothing exports";
+    ++plotted;
+  }
+  EXPECT_GT(plotted, 10);
+}
+
+TEST(Telemetry, LabelValuesAndHelpAreEscapedSoThatEachSampleStaysOneLine) {
+  EXPECT_EQ(RenderLabels({{"v", "a\"b\nc\\d"}}), R"({v="a\"b\nc\\d"})");
+  EXPECT_EQ(RenderLabels({}), "");
+  Telemetry& t = Telemetry::Get();
+  t.Describe("test_escaped_total", Telemetry::kCounter, "help with a \\ and a\nnewline");
+  t.Add("test_escaped_total", {{"rule", "say \"hi\"\n"}}, 2);
+  t.Describe("test_seconds", Telemetry::kHistogram, "h", {0.5, 1});
+  t.Observe("test_seconds", {}, 0.7);
+  t.Observe("test_seconds", {}, 5);
+  const std::string text = t.Render();
+  const Scrape s = Parse(text);
+  EXPECT_EQ(s["test_escaped_total{rule=\"say \\\"hi\\\"\\n\"}"], 2) << text;
+  EXPECT_EQ(s["test_seconds_bucket{le=\"0.5\"}"], 0);
+  EXPECT_EQ(s["test_seconds_bucket{le=\"1\"}"], 1);
+  EXPECT_EQ(s["test_seconds_bucket{le=\"+Inf\"}"], 2);
+  EXPECT_EQ(s["test_seconds_sum"], 5.7);
+  EXPECT_TRUE(absl::StrContains(text, "# HELP test_escaped_total help with a \\\\ and a\\nnewline\n")) << text;
+}
+
+// --log-format json on a real server: every line it writes to stderr is a JSON object.
+TEST(Logs, AServerWithLogFormatJsonWritesOnlyJsonLinesAndRefusesAnotherFormat) {
+  const std::string dir = MakeTempDir("t");
+  WriteAll(dir + "/not-a-dir", "x");
+  // A warning (plaintext, no tokens) and then an error: --data is a file.
+  CommandResult r = RunCommand({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir + "/not-a-dir",
+                                "--log-format", "json"});
+  EXPECT_EQ(r.exit_code, 2);
+  const std::vector<std::string> lines = absl::StrSplit(r.err, '\n', absl::SkipEmpty());
+  ASSERT_FALSE(lines.empty());
+  bool error = false;
+  for (const auto& line : lines) {
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    ASSERT_TRUE(j.is_object()) << "not a JSON object: " << line;
+    EXPECT_EQ(j["component"], "ingestion") << line;
+    for (const char* key : {"time", "level", "component", "message", "fields"}) EXPECT_TRUE(j.contains(key)) << line;
+    if (j["level"] == "error") error = true;
+  }
+  EXPECT_TRUE(error) << r.err;
+  r = RunCommand({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir + "/d", "--log-format", "yaml"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--log-format must be text or json")) << r.err;
+}
+
+TEST(Flagfile, AServerStartsFromAFlagfileAndFlagsAfterItOverrideIt) {
+  const std::string dir = MakeTempDir("t");
+  WriteAll(dir + "/ingestion.flags", "# carestat-ingestion\n--listen=127.0.0.1:0\n\n--data=" + dir +
+                                         "/from-file\n--plaintext\n--metrics-listen=127.0.0.1:0\n");
+  ServerProcess ing({ServerBin("ingestion"), "--flagfile", dir + "/ingestion.flags", "--data", dir + "/from-line"});
+  ASSERT_TRUE(ing.Start());
+  EXPECT_TRUE(absl::StrContains(ing.ReadLine(), "metrics listening on 127.0.0.1:")) << "--metrics-listen from the file";
+  EXPECT_TRUE(CheckServing(DialInsecure(ing.address()), "", std::chrono::seconds(5)).ok());
+  EXPECT_TRUE(std::filesystem::exists(dir + "/from-line/hmac.key")) << "the later --data wins";
+  EXPECT_FALSE(std::filesystem::exists(dir + "/from-file"));
+  EXPECT_EQ(ing.Stop(), 0);
+  // --flagfile=FILE, and a file that names another.
+  WriteAll(dir + "/outer.flags", "--flagfile=" + dir + "/ingestion.flags\n");
+  ServerProcess nested({ServerBin("ingestion"), "--flagfile=" + dir + "/outer.flags"});
+  ASSERT_TRUE(nested.Start());
+  EXPECT_TRUE(std::filesystem::exists(dir + "/from-file/hmac.key"));
+}
+
+TEST(Flagfile, AnUnknownFlagOrALineThatIsNotAFlagIsRefusedNamingTheFileAndLine) {
+  const std::string dir = MakeTempDir("t");
+  const std::string file = dir + "/metrics.flags";
+  WriteAll(file, "--listen=127.0.0.1:0\n--data=" + dir + "/m\n--bogus=1\n");
+  CommandResult r = RunCommand({ServerBin("metrics"), "--flagfile", file});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "unknown flag --bogus (" + file + " line 3)")) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/m")) << "refused before anything is made";
+
+  WriteAll(file, "--listen 127.0.0.1:0\n");
+  r = RunCommand({ServerBin("metrics"), "--flagfile", file});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, file + " line 1: write --listen=127.0.0.1:0")) << r.err;
+  WriteAll(file, "listen=127.0.0.1:0\n");
+  r = RunCommand({ServerBin("reporting"), "--flagfile", file});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, file + " line 1: 'listen=127.0.0.1:0' is not a flag")) << r.err;
+  r = RunCommand({ServerBin("reporting"), "--flagfile", dir + "/missing.flags"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, dir + "/missing.flags")) << r.err;
+  WriteAll(file, "--flagfile=" + file + "\n");
+  r = RunCommand({ServerBin("reporting"), "--flagfile", file});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "nest more than")) << r.err;
+}
+
+// The flags files deploy/ ships (systemd, Compose, Kubernetes) hold only flags their
+// server knows, each as --name=value: each server reads its files without a flag error.
+TEST(Flagfile, EveryFlagsFileInDeployIsReadByItsServer) {
+  int files = 0;
+  for (const char* folder : {"config", "compose/config", "kubernetes/config"}) {
+    for (const char* server : {"ingestion", "metrics", "reporting"}) {
+      const std::string file = std::string(CARESTAT_SOURCE_DIR) + "/deploy/" + folder + "/carestat-" + server + ".flags";
+      ASSERT_TRUE(std::filesystem::exists(file)) << file;
+      ++files;
+      // The flags are checked first; a --log-format after the file then stops the server
+      // at the next check, before it listens or opens anything.
+      CommandResult r = RunCommand({ServerBin(server), "--flagfile", file, "--log-format", "none"});
+      EXPECT_EQ(r.exit_code, 2) << file << ": " << r.err;
+      EXPECT_TRUE(absl::StrContains(r.err, "--log-format must be text or json")) << file << ": " << r.err;
+      for (const char* problem : {"unknown flag", "is not a flag", "needs a value", "flagfile"}) {
+        EXPECT_FALSE(absl::StrContains(r.err, problem)) << file << ": " << r.err;
+      }
+    }
+  }
+  EXPECT_EQ(files, 9);
+}
+
+TEST(Telemetry, ABadMetricsAddressIsRefusedWithItsFlagNamed) {
+  const std::string dir = MakeTempDir("t");
+  CommandResult r = RunCommand({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir + "/i",
+                                "--metrics-listen", "nowhere"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--metrics-listen")) << r.err;
+}
+
+}  // namespace
+}  // namespace carestat
