@@ -12,6 +12,7 @@
 #include "services/common/log.h"
 #include "services/common/security.h"
 #include "services/common/server.h"
+#include "services/common/json.h"
 #include "services/common/text.h"
 
 namespace carestat {
