@@ -20,6 +20,22 @@
 
 namespace carestat {
 
+namespace {
+// Counts a recompute for Prometheus when it ends: by LA and outcome, with its duration.
+struct RecomputeTimer {
+  const std::string& la;
+  const std::string& outcome;
+  std::chrono::steady_clock::time_point started;
+  ~RecomputeTimer() {
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    Telemetry& t = Telemetry::Get();
+    t.Add("carestat_recomputes_total", {{"la", la}, {"outcome", outcome}});
+    t.Observe("carestat_recompute_duration_seconds", {{"la", la}}, s);
+    t.Set("carestat_recompute_last_duration_seconds", {{"la", la}}, s);
+  }
+};
+}  // namespace
+
 MetricsService::MetricsService(MetricsEngine* engine, std::shared_ptr<grpc::Channel> ingestion)
     : engine_(engine), ingestion_channel_(ingestion), ingestion_(ingestion ? v1::Ingestion::NewStub(ingestion) : nullptr) {}
 
@@ -94,20 +110,8 @@ grpc::Status MetricsService::Recompute(grpc::ServerContext* ctx, const v1::Recom
   if (req->la().empty()) return grpc::Status(grpc::INVALID_ARGUMENT, "Recompute needs an LA");
   std::lock_guard<std::mutex> lock(recompute_mu_);
   // Timed from here: the wait for another recompute is not this one's.
-  const auto started = std::chrono::steady_clock::now();
   std::string outcome = "failed";
-  struct Count {
-    const std::string& la;
-    const std::string& outcome;
-    std::chrono::steady_clock::time_point started;
-    ~Count() {
-      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      Telemetry& t = Telemetry::Get();
-      t.Add("carestat_recomputes_total", {{"la", la}, {"outcome", outcome}});
-      t.Observe("carestat_recompute_duration_seconds", {{"la", la}}, s);
-      t.Set("carestat_recompute_last_duration_seconds", {{"la", la}}, s);
-    }
-  } count{req->la(), outcome, started};
+  RecomputeTimer count{req->la(), outcome, std::chrono::steady_clock::now()};
   v1::ListReturnsResponse returns;
   if (grpc::Status s = ReturnsFromIngestion(req->la(), &returns); !s.ok()) {
     NoteIngestion(s, req->la());
@@ -295,22 +299,8 @@ grpc::Status MetricsService::ListChildren(grpc::ServerContext*, const v1::ListCh
     return grpc::Status(grpc::FAILED_PRECONDITION,
                         "this metrics server has no --ingestion to read the children's records from");
   }
+  // Not a recompute (nothing is stored): not counted as one.
   std::lock_guard<std::mutex> lock(recompute_mu_);
-  // Timed from here: the wait for another recompute is not this one's.
-  const auto started = std::chrono::steady_clock::now();
-  std::string outcome = "failed";
-  struct Count {
-    const std::string& la;
-    const std::string& outcome;
-    std::chrono::steady_clock::time_point started;
-    ~Count() {
-      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      Telemetry& t = Telemetry::Get();
-      t.Add("carestat_recomputes_total", {{"la", la}, {"outcome", outcome}});
-      t.Observe("carestat_recompute_duration_seconds", {{"la", la}}, s);
-      t.Set("carestat_recompute_last_duration_seconds", {{"la", la}}, s);
-    }
-  } count{req->la(), outcome, started};
   v1::ListReturnsResponse returns;
   if (grpc::Status s = ReturnsFromIngestion(req->la(), &returns); !s.ok()) {
     NoteIngestion(s, req->la());

@@ -32,11 +32,12 @@ std::unique_ptr<ServerProcess> Start(std::vector<std::string> argv) {
 std::string PortOf(const std::string& address) { return address.substr(address.rfind(':') + 1); }
 
 std::unique_ptr<ServerProcess> Ingestion(const std::string& data, const std::string& port = "0") {
-  return Start({ServerBin("ingestion"), "--listen", "127.0.0.1:" + port, "--data", data});
+  return Start({ServerBin("ingestion"), "--listen", "127.0.0.1:" + port, "--data", data, "--init"});
 }
 std::unique_ptr<ServerProcess> Metrics(const std::string& data, const std::string& ingestion,
                                        const std::string& port = "0") {
-  return Start({ServerBin("metrics"), "--listen", "127.0.0.1:" + port, "--data", data, "--ingestion", ingestion});
+  return Start(
+      {ServerBin("metrics"), "--listen", "127.0.0.1:" + port, "--data", data, "--init", "--ingestion", ingestion});
 }
 std::unique_ptr<ServerProcess> Reporting(const std::string& metrics) {
   return Start({ServerBin("reporting"), "--listen", "127.0.0.1:0", "--metrics", metrics});

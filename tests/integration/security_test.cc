@@ -259,6 +259,7 @@ TEST_F(SecurityTest, EachRoleAgainstEachRpc) {
       {"/carestat.v1.Metrics/PutReferenceData", {"admin"}},
       {"/carestat.v1.Metrics/PutLocalMeasures", {"admin"}},
       {"/carestat.v1.Metrics/ListChildren", {"case"}},
+      {"/carestat.v1.Metrics/Forecast", {"read", "admin"}},
       {"/carestat.v1.Reporting/BuildAnnualReport", {"read", "admin"}},
       {"/carestat.v1.Reporting/BuildSelfAssessment", {"read", "admin"}},
       {"/carestat.v1.Reporting/Render", {"read", "admin"}},

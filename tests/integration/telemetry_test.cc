@@ -144,11 +144,11 @@ absl::StatusOr<v1::UploadResponse> Send(const std::string& address, const std::s
 
 TEST(Telemetry, RpcsUploadsRuleIssuesAndRecomputesMoveTheCountersAndEveryScrapeParses) {
   const std::string dir = MakeTempDir("t");
-  ServerProcess ing({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir + "/ingestion",
+  ServerProcess ing({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir + "/ingestion", "--init",
                      "--metrics-listen", "127.0.0.1:0"});
   ASSERT_TRUE(ing.Start());
   const std::string ing_metrics = MetricsAddress(ing);
-  ServerProcess met({ServerBin("metrics"), "--listen", "127.0.0.1:0", "--data", dir + "/metrics", "--ingestion",
+  ServerProcess met({ServerBin("metrics"), "--listen", "127.0.0.1:0", "--data", dir + "/metrics", "--init", "--ingestion",
                      ing.address(), "--metrics-listen", "127.0.0.1:0"});
   ASSERT_TRUE(met.Start());
   const std::string met_metrics = MetricsAddress(met);
@@ -206,11 +206,11 @@ TEST(Telemetry, RpcsUploadsRuleIssuesAndRecomputesMoveTheCountersAndEveryScrapeP
 // for node_exporter's textfile collector, counting on from the file it replaces.
 TEST(Telemetry, PipelineRunsAreCountedByOutcomeAcrossOneShotRunsInTheMetricsFile) {
   const std::string dir = MakeTempDir("t");
-  ServerProcess ing({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir + "/ingestion",
+  ServerProcess ing({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir + "/ingestion", "--init",
                      "--metrics-listen", "127.0.0.1:0"});
   ASSERT_TRUE(ing.Start());
   const std::string ing_metrics = MetricsAddress(ing);
-  ServerProcess met({ServerBin("metrics"), "--listen", "127.0.0.1:0", "--data", dir + "/metrics", "--ingestion",
+  ServerProcess met({ServerBin("metrics"), "--listen", "127.0.0.1:0", "--data", dir + "/metrics", "--init", "--ingestion",
                      ing.address(), "--metrics-listen", "127.0.0.1:0"});
   ASSERT_TRUE(met.Start());
   const std::string met_metrics = MetricsAddress(met);
@@ -305,7 +305,8 @@ TEST(Flagfile, AServerStartsFromAFlagfileAndFlagsAfterItOverrideIt) {
   const std::string dir = MakeTempDir("t");
   WriteAll(dir + "/ingestion.flags", "# carestat-ingestion\n--listen=127.0.0.1:0\n\n--data=" + dir +
                                          "/from-file\n--plaintext\n--metrics-listen=127.0.0.1:0\n");
-  ServerProcess ing({ServerBin("ingestion"), "--flagfile", dir + "/ingestion.flags", "--data", dir + "/from-line"});
+  ServerProcess ing(
+      {ServerBin("ingestion"), "--flagfile", dir + "/ingestion.flags", "--data", dir + "/from-line", "--init"});
   ASSERT_TRUE(ing.Start());
   EXPECT_TRUE(absl::StrContains(ing.ReadLine(), "metrics listening on 127.0.0.1:")) << "--metrics-listen from the file";
   EXPECT_TRUE(CheckServing(DialInsecure(ing.address()), "", std::chrono::seconds(5)).ok());
@@ -314,7 +315,7 @@ TEST(Flagfile, AServerStartsFromAFlagfileAndFlagsAfterItOverrideIt) {
   EXPECT_EQ(ing.Stop(), 0);
   // --flagfile=FILE, and a file that names another.
   WriteAll(dir + "/outer.flags", "--flagfile=" + dir + "/ingestion.flags\n");
-  ServerProcess nested({ServerBin("ingestion"), "--flagfile=" + dir + "/outer.flags"});
+  ServerProcess nested({ServerBin("ingestion"), "--flagfile=" + dir + "/outer.flags", "--init"});
   ASSERT_TRUE(nested.Start());
   EXPECT_TRUE(std::filesystem::exists(dir + "/from-file/hmac.key"));
 }
@@ -369,7 +370,7 @@ TEST(Flagfile, EveryFlagsFileInDeployIsReadByItsServer) {
 
 TEST(Telemetry, ABadMetricsAddressIsRefusedWithItsFlagNamed) {
   const std::string dir = MakeTempDir("t");
-  CommandResult r = RunCommand({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir + "/i",
+  CommandResult r = RunCommand({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir + "/i", "--init",
                                 "--metrics-listen", "nowhere"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(absl::StrContains(r.err, "--metrics-listen")) << r.err;

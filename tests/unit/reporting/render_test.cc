@@ -99,8 +99,8 @@ TEST(RenderTest, HtmlIsOneSelfContainedFile) {
   for (const char* id : {"table1", "table2", "table4"}) EXPECT_NE(h.find(std::string("<table id=\"") + id), std::string::npos);
   size_t svgs = 0;
   for (size_t at = h.find("<svg"); at != std::string::npos; at = h.find("<svg", at + 1)) ++svgs;
-  EXPECT_EQ(svgs, 4u);
-  for (int i = 1; i <= 4; ++i) EXPECT_NE(h.find("id=\"figure" + std::to_string(i) + "-data\""), std::string::npos);
+  EXPECT_EQ(svgs, 5u);   // Figures 1 to 4 and the projection, Figure 5
+  for (int i = 1; i <= 5; ++i) EXPECT_NE(h.find("id=\"figure" + std::to_string(i) + "-data\""), std::string::npos);
   EXPECT_NE(h.find(">11,393<"), std::string::npos);
   EXPECT_NE(h.find("<table>"), std::string::npos);   // the cover's table, plain (the integration test looks for it)
   EXPECT_NE(h.find("@page{size:A4"), std::string::npos);
