@@ -621,6 +621,24 @@ absl::StatusOr<std::vector<Band>> SimulateBand(const PopulationStats& stats, con
   Matrix prob = rates;
   for (auto& row : prob)
     for (auto& v : row) v = d > 1 ? 1 - std::pow(1 - v, d) : v;
+  // Per state, where its children go in a step and with what probability (over-draining:
+  // all leave, split by rate). A step's moves out of a state are one multinomial draw:
+  // how many leave (a binomial on the total), then where each goes (conditional
+  // binomials over the destinations). Most days no child leaves a state, so most steps
+  // take one draw per state, not one per destination.
+  struct Out {
+    double leave = 0;                          // probability of leaving in a step
+    std::vector<std::pair<int, double>> to;    // destination, share of the leavers
+  };
+  std::array<Out, kStates> outs;
+  for (int from = 0; from < kStates; ++from) {
+    double total = 0;
+    for (int to = 0; to < kNodes; ++to) total += prob[from][to];
+    if (total <= 0) continue;
+    outs[from].leave = std::min(total, 1.0);
+    for (int to = 0; to < kNodes; ++to)
+      if (prob[from][to] > 0) outs[from].to.emplace_back(to, prob[from][to] / total);
+  }
   std::mt19937_64 rng(b.seed);
   // samples[month_end][category][run]
   std::vector<std::array<std::vector<double>, kCategories>> samples(result.month_ends.size());
@@ -631,21 +649,17 @@ absl::StatusOr<std::vector<Band>> SimulateBand(const PopulationStats& stats, con
     for (const auto& step : result.steps) {
       std::array<int64_t, kNodes> next = p;
       for (int from = 0; from < kStates; ++from) {
-        if (p[from] <= 0) continue;
-        double total = 0;
-        for (int to = 0; to < kNodes; ++to) total += prob[from][to];
-        if (total <= 0) continue;
-        const double scale = total > 1 ? 1 / total : 1;  // over-draining: all leave, split by rate
-        int64_t left = p[from];
+        const Out& out = outs[from];
+        if (p[from] <= 0 || out.to.empty()) continue;
+        int64_t left = out.leave >= 1 ? p[from] : std::binomial_distribution<int64_t>(p[from], out.leave)(rng);
+        next[from] -= left;
         double rest = 1;
-        for (int to = 0; to < kNodes && left > 0; ++to) {
-          const double q = prob[from][to] * scale;
-          if (q <= 0) continue;
-          const double pr = std::clamp(q / rest, 0.0, 1.0);
-          const int64_t moved = std::binomial_distribution<int64_t>(left, pr)(rng);
-          rest -= q;
+        for (size_t k = 0; k < out.to.size() && left > 0; ++k) {
+          const auto& [to, share] = out.to[k];
+          const double pr = k + 1 == out.to.size() ? 1.0 : std::clamp(share / rest, 0.0, 1.0);
+          const int64_t moved = pr >= 1 ? left : std::binomial_distribution<int64_t>(left, pr)(rng);
+          rest -= share;
           left -= moved;
-          next[from] -= moved;
           if (to < kStates) next[to] += moved;
         }
       }
