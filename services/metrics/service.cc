@@ -340,7 +340,7 @@ grpc::Status MetricsService::Forecast(grpc::ServerContext*, const v1::ForecastRe
     std::atomic<size_t> next{0};
     auto work = [&] {
       for (size_t i = next++; i < las.size(); i = next++) {
-        auto h = forecast::HistoryFromRecords(by_la[las[i]], ScanFromIngestion(las[i]));
+        auto h = forecast::HistoryFromRecords(by_la.at(las[i]), ScanFromIngestion(las[i]));
         absl::StatusOr<v1::LaForecast> f =
             h.ok() ? forecast::ForecastLa(las[i], "stored SSDA903 returns", *h, *req) : h.status();
         if (f.ok()) {

@@ -167,13 +167,14 @@ absl::StatusOr<PopulationStats> PopulationStats::Build(const EpisodeHistory& h, 
     int32_t dob;
   };
   std::vector<Raw> raw;
+  auto child = [&](const std::string& id) { return h.quote_children ? absl::StrCat("child ", id) : std::string("the child"); };
   for (const auto& y : h.years) {
     // The year's Header, de-duplicated on CHILD (the first row wins).
     std::map<std::string, const HeaderRow*> header;
     for (const auto& r : y.header) {
       if (!r.dob)
         return absl::InvalidArgumentError(
-            absl::StrCat(r.src.file, " line ", r.src.line, " field DOB: child ", r.child, " has no date of birth"));
+            absl::StrCat(r.src.file, " line ", r.src.line, " field DOB: ", child(r.child), " has no date of birth"));
       header.emplace(r.child, &r);
     }
     for (const auto& e : y.episodes) {
@@ -182,8 +183,8 @@ absl::StatusOr<PopulationStats> PopulationStats::Build(const EpisodeHistory& h, 
             absl::StrCat(e.src.file, " line ", e.src.line, " field DECOM: the episode has no start date"));
       auto it = header.find(e.child);
       if (it == header.end())
-        return absl::InvalidArgumentError(absl::StrCat(e.src.file, " line ", e.src.line, " field CHILD: child ",
-                                                       e.child, " is not in the Header of year ", y.year));
+        return absl::InvalidArgumentError(absl::StrCat(e.src.file, " line ", e.src.line, " field CHILD: ",
+                                                       child(e.child), " is not in the Header of year ", y.year));
       // Dates far outside any return would make the daily stock huge: refused.
       const int32_t lo = DayNumber(1900, 1, 1), hi = DayNumber(2200, 12, 31);
       if (*e.decom < lo || *e.decom > hi || (e.dec && (*e.dec < lo || *e.dec > hi)))

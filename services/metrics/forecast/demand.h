@@ -72,6 +72,10 @@ struct YearTables {
 };
 struct EpisodeHistory {
   std::vector<YearTables> years;
+  // Whether errors may quote a child's identifier: yes for the council's own files
+  // (--ssda903), no for stored records, whose pseudonyms must not reach a read-role
+  // principal or a report (the file and line name the row).
+  bool quote_children = true;
 };
 
 // Reads DIR/<year>/*.csv: every CSV whose columns are SSDA903 Header or Episodes (found

@@ -94,6 +94,7 @@ absl::StatusOr<EpisodeHistory> HistoryFromRecords(const std::vector<v1::ReturnIn
   });
   if (!s.ok()) return s;
   EpisodeHistory h;
+  h.quote_children = false;  // pseudonyms: errors go to read-role callers and reports
   for (auto& [year, rows] : by_year) {
     // The folder reader takes each year's files in name order (episodes before header)
     // and each file's rows in line order; the model keys on child and dates alone, so

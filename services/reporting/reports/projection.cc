@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "services/common/dates.h"
+#include "services/reporting/render/text.h"
 
 namespace carestat {
 namespace {
@@ -47,13 +48,8 @@ std::string MonthLabel(const std::string& iso) {
 }
 // "31 March 2016".
 std::string LongDate(const std::string& iso) {
-  static const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
-                                  "July",    "August",   "September", "October", "November", "December"};
   auto d = ParseIsoDate(iso);
-  if (!d) return iso;
-  int y, m, day;
-  CivilFromDays(*d, &y, &m, &day);
-  return absl::StrCat(day, " ", kMonths[m - 1], " ", y);
+  return d ? DateWords(int64_t{*d} * 86400000) : iso;
 }
 
 std::string Pct1(double v) { return absl::StrFormat("%.1f%%", v); }
@@ -97,7 +93,7 @@ void AddProjection(MetricsSource& metrics, const std::string& la, int last_year,
   cost->set_hide_changes(true);
 
   auto f = metrics.Forecast(la, year_end);
-  if (!f.ok() || (f->cost_year().empty() && f->backtest_error().empty() && f->points().empty())) {
+  if (!f.ok() || f->points().empty()) {
     const std::string why =
         f.ok() ? "metrics gave no projection"
                : absl::StrCat("no projection: ", f.status().message());

@@ -16,6 +16,7 @@ namespace carestat::forecast {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const int PT1 = StateOf(0, kFostering), PT2 = StateOf(0, kResidential), PT3 = StateOf(0, kSupported);
 
@@ -412,6 +413,19 @@ TEST_F(Folder, AChildInEpisodesButNotInHeaderNamesFileLineAndField) {
   auto s = PopulationStats::Build(*h);
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.status().message(), HasSubstr("2020/episodes.csv line 3 field CHILD: child Z is not in the Header"));
+}
+
+// Stored records carry pseudonyms: their errors name the row, never the child.
+TEST_F(Folder, AStoredHistorysErrorNamesTheRowNotThePseudonym) {
+  Header("2020", "A,1,01/06/2012,WBRI,,,\n");
+  Episodes("2020", "A,01/03/2019,S,C2,N1,U1,PR1,,,,,,\nPSEUDO7QX,01/04/2019,S,C2,N1,U1,PR1,,,,,,\n");
+  auto h = ReadSsda903Folder(dir_.string());
+  ASSERT_TRUE(h.ok()) << h.status();
+  h->quote_children = false;
+  auto s = PopulationStats::Build(*h);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(), HasSubstr("2020/episodes.csv line 3 field CHILD: the child is not in the Header"));
+  EXPECT_THAT(s.status().message(), Not(HasSubstr("PSEUDO7QX")));
 }
 
 TEST_F(Folder, CostsAndAdjustmentsFiles) {
