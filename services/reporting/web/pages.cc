@@ -215,14 +215,22 @@ Reply Overview(const Call& c) {
 
   std::string rows;
   int shown = 0, with_figure = 0;
+  std::vector<const v1::IndicatorDefinition*> defs;
+  std::vector<v1::GetSeriesRequest> sreqs;
   for (const auto& d : cat.indicators()) {
     if (area != "all" && AreaOf(d.id()) != area) continue;
-    v1::GetSeriesRequest sreq;
+    defs.push_back(&d);
+    v1::GetSeriesRequest& sreq = sreqs.emplace_back();
     sreq.set_la(la);
     sreq.set_indicator(d.id());
     sreq.set_with_comparators(true);
-    v1::GetSeriesResponse series;
-    grpc::Status s = c.backend.Series(sreq, &series);
+  }
+  std::vector<v1::GetSeriesResponse> all_series;
+  const std::vector<grpc::Status> statuses = c.backend.SeriesMany(sreqs, &all_series);
+  for (size_t k = 0; k < defs.size(); ++k) {
+    const v1::IndicatorDefinition& d = *defs[k];
+    const v1::GetSeriesResponse& series = all_series[k];
+    const grpc::Status& s = statuses[k];
     if (!s.ok()) {
       if (s.error_code() == grpc::NOT_FOUND) return FromStatus(s);   // no data for the LA at all
       continue;

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <regex>
 #include <thread>
@@ -81,6 +82,27 @@ grpc::Status Backend::Series(const v1::GetSeriesRequest& req, v1::GetSeriesRespo
   grpc::ClientContext c;
   Deadline(&c);
   return metrics_->GetSeries(&c, req, out);
+}
+
+std::vector<grpc::Status> Backend::SeriesMany(const std::vector<v1::GetSeriesRequest>& reqs,
+                                             std::vector<v1::GetSeriesResponse>* out) {
+  out->assign(reqs.size(), v1::GetSeriesResponse());
+  std::vector<grpc::Status> statuses(reqs.size());
+  std::vector<grpc::ClientContext> contexts(reqs.size());
+  std::mutex mu;
+  std::condition_variable done;
+  size_t pending = reqs.size();
+  for (size_t i = 0; i < reqs.size(); ++i) {
+    Deadline(&contexts[i]);
+    metrics_->async()->GetSeries(&contexts[i], &reqs[i], &(*out)[i], [&, i](grpc::Status s) {
+      std::lock_guard<std::mutex> lock(mu);
+      statuses[i] = std::move(s);
+      if (--pending == 0) done.notify_one();
+    });
+  }
+  std::unique_lock<std::mutex> lock(mu);
+  done.wait(lock, [&] { return pending == 0; });
+  return statuses;
 }
 
 grpc::Status Backend::Benchmark(const v1::GetBenchmarkRequest& req, v1::GetBenchmarkResponse* out) {
