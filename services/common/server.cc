@@ -22,6 +22,7 @@
 #include "services/common/args.h"
 #include "services/common/log.h"
 #include "services/common/telemetry.h"
+#include "services/common/version.h"
 
 namespace carestat {
 
@@ -65,6 +66,8 @@ class StatusService final : public v1::ServerStatus::Service {
   StatusService(std::string name, const HealthState* state) : name_(std::move(name)), state_(state) {}
   grpc::Status GetStatus(grpc::ServerContext*, const v1::GetStatusRequest*, v1::GetStatusResponse* resp) override {
     resp->set_server(name_);
+    // Which build answered: after an upgrade, whether the restart took.
+    resp->set_version(kVersion);
     state_->Fill(resp);
     return grpc::Status::OK;
   }
