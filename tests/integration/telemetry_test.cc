@@ -218,9 +218,12 @@ TEST(Telemetry, PipelineRunsAreCountedByOutcomeAcrossOneShotRunsInTheMetricsFile
   ASSERT_TRUE(rep.Start());
   const std::string inbox = MakeTempDir("inbox"), out = MakeTempDir("out");
   const std::string file = out + "/carestat-pipeline.prom";
+  // As the systemd unit runs it: its flags from a --flagfile, the test's after it.
+  WriteAll(out + "/pipeline.flags", "# carestat pipeline\n--inbox=" + inbox + "\n--out=" + out + "\n--ingestion=" +
+                                        ing.address() + "\n--metrics=" + met.address() + "\n--reporting=" +
+                                        rep.address() + "\n--settle=30\n");
   auto pipeline = [&] {
-    return RunCommand({CarestatBin(), "pipeline", "--inbox", inbox, "--out", out, "--ingestion", ing.address(),
-                       "--metrics", met.address(), "--reporting", rep.address(), "--settle", "0",
+    return RunCommand({CarestatBin(), "pipeline", "--flagfile", out + "/pipeline.flags", "--settle", "0",
                        "--metrics-file", file});
   };
   CommandResult r = pipeline();
@@ -346,8 +349,9 @@ TEST(Flagfile, AnUnknownFlagOrALineThatIsNotAFlagIsRefusedNamingTheFileAndLine) 
   EXPECT_TRUE(absl::StrContains(r.err, "nest more than")) << r.err;
 }
 
-// The flags files deploy/ ships (systemd, Compose, Kubernetes) hold only flags their
-// server knows, each as --name=value: each server reads its files without a flag error.
+// The flags files deploy/ ships (systemd, Compose, Kubernetes; the Debian package ships
+// deploy/config's) hold only flags their server knows, each as --name=value: each server
+// (and the pipeline) reads its files without a flag error.
 TEST(Flagfile, EveryFlagsFileInDeployIsReadByItsServer) {
   int files = 0;
   for (const char* folder : {"config", "compose/config", "kubernetes/config"}) {
@@ -366,6 +370,24 @@ TEST(Flagfile, EveryFlagsFileInDeployIsReadByItsServer) {
     }
   }
   EXPECT_EQ(files, 9);
+  // The pipeline's, read by carestat pipeline: an --inbox after it that does not exist
+  // stops the run once every flag has been checked.
+  const std::string dir = MakeTempDir("t");
+  const std::string file = std::string(CARESTAT_SOURCE_DIR) + "/deploy/config/carestat-pipeline.flags";
+  CommandResult r = RunCommand({CarestatBin(), "pipeline", "--flagfile", file, "--inbox", dir + "/none"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, dir + "/none is not a folder")) << r.err;
+  for (const char* problem : {"unknown flag", "is not a flag", "needs a value", "flagfile", "is required"}) {
+    EXPECT_FALSE(absl::StrContains(r.err, problem)) << file << ": " << r.err;
+  }
+  WriteAll(dir + "/pipeline.flags", "--inbox=" + dir + "\n--bogus=1\n");
+  r = RunCommand({CarestatBin(), "pipeline", "--flagfile", dir + "/pipeline.flags"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "unknown flag --bogus (" + dir + "/pipeline.flags line 2)")) << r.err;
+  // Only the pipeline reads flag files: another command says --flagfile is unknown.
+  r = RunCommand({CarestatBin(), "health", "--flagfile", dir + "/pipeline.flags"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "unknown flag --flagfile")) << r.err;
 }
 
 TEST(Telemetry, ABadMetricsAddressIsRefusedWithItsFlagNamed) {
