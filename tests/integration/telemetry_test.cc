@@ -390,6 +390,51 @@ TEST(Flagfile, EveryFlagsFileInDeployIsReadByItsServer) {
   EXPECT_TRUE(absl::StrContains(r.err, "unknown flag --flagfile")) << r.err;
 }
 
+// The servers' flags are Abseil flags under their dashed names: Abseil parses each typed
+// value, the error names the flag (and the flagfile line) as the operator wrote it.
+TEST(Flagfile, ServerFlagsAreTypedAndKnownOnlyByTheirDocumentedNames) {
+  const std::string dir = MakeTempDir("t");
+  CommandResult r = RunCommand({ServerBin("ingestion"), "--audit-keep=many", "--data", dir + "/i"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--audit-keep: 'many' is not a whole number")) << r.err;
+  WriteAll(dir + "/m.flags", "--listen=127.0.0.1:0\n--stream-idle-seconds=soon\n");
+  r = RunCommand({ServerBin("metrics"), "--flagfile", dir + "/m.flags"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--stream-idle-seconds (" + dir + "/m.flags line 2): 'soon' is not a number"))
+      << r.err;
+  r = RunCommand({ServerBin("reporting"), "--metrics", "127.0.0.1:1", "--plaintext=maybe"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--plaintext: 'maybe' is not true or false")) << r.err;
+  // The range is carestat's, after Abseil's parse.
+  r = RunCommand({ServerBin("ingestion"), "--audit-keep=0", "--data", dir + "/i"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--audit-keep must be a whole number from 1 to 1000")) << r.err;
+  // Abseil's own spelling of a name (its C identifier) is not a carestat flag.
+  r = RunCommand({ServerBin("ingestion"), "--tls_cert=x.pem", "--data", dir + "/i"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "unknown flag --tls_cert")) << r.err;
+  // Another server's flag is unknown here, though flags of every server share one library.
+  r = RunCommand({ServerBin("ingestion"), "--http-listen=127.0.0.1:0", "--data", dir + "/i"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "unknown flag --http-listen")) << r.err;
+  r = RunCommand({ServerBin("ingestion"), "--tls-ca=ca.pem", "--data", dir + "/i"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "unknown flag --tls-ca")) << r.err;
+  // A word that is not a flag (a --switch given a value with a space) is refused.
+  r = RunCommand({ServerBin("ingestion"), "--plaintext", "yes", "--data", dir + "/i"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "unexpected argument 'yes'")) << r.err;
+  // --help and --version answer whatever else is wrong.
+  for (const std::string s : {"ingestion", "metrics", "reporting"}) {
+    r = RunCommand({ServerBin(s), "--bogus", "--help"});
+    EXPECT_EQ(r.exit_code, 0) << s << r.err;
+    EXPECT_TRUE(absl::StartsWith(r.out, "usage: carestat-" + s)) << r.out;
+    r = RunCommand({ServerBin(s), "--version", "--bogus=1"});
+    EXPECT_EQ(r.exit_code, 0) << s << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir + "/i")) << "nothing is made from a refused command line";
+}
+
 TEST(Telemetry, ABadMetricsAddressIsRefusedWithItsFlagNamed) {
   const std::string dir = MakeTempDir("t");
   CommandResult r = RunCommand({ServerBin("ingestion"), "--listen", "127.0.0.1:0", "--data", dir + "/i", "--init",
