@@ -3,7 +3,8 @@
 #   -> build/carestat_<version>_amd64.deb
 # Binaries go to /usr/bin; the systemd units of deploy/systemd to /lib/systemd/system
 # with /usr/local/ read as /usr/, and a drop-in per unit (deploy/debian/dropin) that runs
-# it as the system user carestat with its flags from /etc/carestat/<unit>.conf; the
+# it as the system user carestat; the flag files the units read with --flagfile
+# (deploy/config/carestat-<unit>.flags, the same as a hand install) in /etc/carestat; the
 # maintainer scripts (deploy/debian) make the user, /var/lib/carestat (0700) and the
 # stores (carestat init), and start carestat.target.
 include(GNUInstallDirs)
@@ -23,7 +24,7 @@ endforeach()
 foreach(unit ingestion metrics reporting pipeline)
   install(FILES ${PROJECT_SOURCE_DIR}/deploy/debian/dropin/carestat-${unit}.conf
     DESTINATION /lib/systemd/system/carestat-${unit}.service.d RENAME package.conf)
-  install(FILES ${PROJECT_SOURCE_DIR}/deploy/debian/etc/${unit}.conf DESTINATION /etc/carestat)
+  install(FILES ${PROJECT_SOURCE_DIR}/deploy/config/carestat-${unit}.flags DESTINATION /etc/carestat)
 endforeach()
 install(FILES ${PROJECT_SOURCE_DIR}/deploy/debian/lintian-overrides DESTINATION share/lintian/overrides RENAME carestat)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION share/doc/carestat)
@@ -48,7 +49,8 @@ install(FILES ${PROJECT_BINARY_DIR}/package/changelog.gz DESTINATION share/doc/c
 
 # Every file under /etc is the administrator's once installed (dpkg asks before replacing it).
 file(WRITE ${PROJECT_BINARY_DIR}/package/conffiles
-  "/etc/carestat/ingestion.conf\n/etc/carestat/metrics.conf\n/etc/carestat/reporting.conf\n/etc/carestat/pipeline.conf\n")
+  "/etc/carestat/carestat-ingestion.flags\n/etc/carestat/carestat-metrics.flags\n"
+  "/etc/carestat/carestat-reporting.flags\n/etc/carestat/carestat-pipeline.flags\n")
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME carestat)

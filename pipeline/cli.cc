@@ -249,7 +249,10 @@ int Pipeline(const Args& a) {
                 "whose archived copy is gone, 2 could not run (or an LA's reports were not written).\n"
                 "Runs by outcome for Prometheus: --metrics-listen HOST:PORT serves them while this\n"
                 "command runs (with --loop; its port on the first line); --metrics-file FILE writes them\n"
-                "after each run for node_exporter's textfile collector (FILE ending .prom).\n\n%s",
+                "after each run for node_exporter's textfile collector (FILE ending .prom).\n"
+                "--flagfile FILE reads flags from FILE, one per line as --name=value or --switch (# for\n"
+                "comments), where it stands: flags after it override it (the systemd unit's\n"
+                "/etc/carestat/carestat-pipeline.flags).\n\n%s",
                 ClientSecurityHelp().c_str());
     return kOk;
   }
@@ -1581,8 +1584,10 @@ int main(int argc, char** argv) {
     std::printf("carestat %s\n", kVersion);
     return kOk;
   }
+  // --flagfile for the scheduled pipeline, which systemd and the deploy files run with
+  // its flags in a file as they run the servers (deploy/config/carestat-pipeline.flags).
   Args a(argc, argv, {"help", "json", "list", "publish", "wait", "dry-run", "delete-old", "accept-loss", "force", "csv",
-                      "backtest", "serve", "monthly", "init", "verbose"}, 2);
+                      "backtest", "serve", "monthly", "init", "verbose"}, 2, /*flagfiles=*/cmd == "pipeline");
   if (cmd == "run") return Run(a);
   if (cmd == "pipeline") return Pipeline(a);
   if (cmd == "validate") return Validate(a);

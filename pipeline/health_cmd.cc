@@ -26,9 +26,12 @@ const char kHelp[] =
     "usage: carestat health --target HOST:PORT [--service NAME] [--timeout SECONDS] [--json]\n"
     "                       [--tls-ca FILE] [--tls-client-cert FILE --tls-client-key FILE] [--token-file FILE]\n\n"
     "Asks a carestat server (ingestion, metrics or reporting) whether it is serving: the\n"
-    "standard gRPC health check, and carestat.v1.ServerStatus for why not. Prints\n"
-    "  SERVING carestat-metrics\n"
-    "  NOT_SERVING carestat-reporting: metrics at 127.0.0.1:7402 is not serving: ...\n"
+    "standard gRPC health check, and carestat.v1.ServerStatus for which build it is and\n"
+    "why not. Prints the server and its version, then the reason when not serving:\n"
+    "  SERVING carestat-metrics 0.1.0\n"
+    "  NOT_SERVING carestat-reporting 0.1.0: metrics at 127.0.0.1:7402 is not serving: ...\n"
+    "(the target alone in place of the server when it does not say; --json prints one\n"
+    "object: target, server, version, service, status, reason)\n"
     "and exits 0 when SERVING, 1 when NOT_SERVING or when the server does not answer within\n"
     "--timeout (default 5 s), 2 for unusable arguments: for scripts and Compose healthchecks.\n"
     "--service asks about one service (carestat.v1.Ingestion, carestat.v1.Metrics,\n"
@@ -76,17 +79,21 @@ int HealthCommand(const Args& a) {
     have_status = v1::ServerStatus::NewStub(*channel)->GetStatus(&c, v1::GetStatusRequest(), &status).ok();
   }
   const std::string server = have_status ? status.server() : a.Get("target");
+  // Empty from a server that does not say (one older than the field).
+  const std::string version = have_status ? status.version() : "";
   std::string reason;
   if (!serving.ok()) {
     reason = have_status && !status.reason().empty() ? status.reason() : std::string(serving.message());
   }
   const char* state = serving.ok() ? "SERVING" : "NOT_SERVING";
   if (a.Has("json")) {
-    std::printf("{\"target\": %s, \"server\": %s, \"service\": %s, \"status\": \"%s\", \"reason\": %s}\n",
-                JsonQuote(a.Get("target")).c_str(), JsonQuote(server).c_str(), JsonQuote(service).c_str(), state,
-                JsonQuote(reason).c_str());
+    std::printf(
+        "{\"target\": %s, \"server\": %s, \"version\": %s, \"service\": %s, \"status\": \"%s\", \"reason\": %s}\n",
+        JsonQuote(a.Get("target")).c_str(), JsonQuote(server).c_str(), JsonQuote(version).c_str(),
+        JsonQuote(service).c_str(), state, JsonQuote(reason).c_str());
   } else {
-    std::printf("%s %s%s%s%s\n", state, EscapeForLog(server).c_str(), service.empty() ? "" : " ",
+    std::printf("%s %s%s%s%s%s\n", state, EscapeForLog(server).c_str(),
+                version.empty() ? "" : (" " + EscapeForLog(version)).c_str(), service.empty() ? "" : " ",
                 EscapeForLog(service).c_str(), reason.empty() ? "" : (": " + EscapeForLog(reason)).c_str());
   }
   return serving.ok() ? kOk : kProblems;

@@ -10,18 +10,18 @@ namespace carestat {
 
 namespace {
 constexpr int kMaxFlagfileDepth = 8;
-}  // namespace
 
-void Args::Expand(const std::string& path, const std::string& from, int depth, std::vector<Token>* out) {
-  if (!file_problem_.empty()) return;
+void Expand(const std::string& path, const std::string& from, int depth, std::vector<FlagToken>* out,
+            std::string* problem) {
+  if (!problem->empty()) return;
   if (depth > kMaxFlagfileDepth) {
-    file_problem_ = absl::StrCat(from, "--flagfile ", EscapeForLog(path, 200), ": flagfiles nest more than ",
-                                 kMaxFlagfileDepth, " deep (does one name itself?)");
+    *problem = absl::StrCat(from, "--flagfile ", EscapeForLog(path, 200), ": flagfiles nest more than ",
+                            kMaxFlagfileDepth, " deep (does one name itself?)");
     return;
   }
   auto text = ReadSmallFile(path, "flagfile (--flagfile)");
   if (!text.ok()) {
-    file_problem_ = absl::StrCat(from, text.status().message());
+    *problem = absl::StrCat(from, text.status().message());
     return;
   }
   int n = 0;
@@ -31,32 +31,43 @@ void Args::Expand(const std::string& path, const std::string& from, int depth, s
     if (line.empty() || line[0] == '#') continue;
     const std::string where = absl::StrCat(path, " line ", n);
     if (line.size() < 3 || line.rfind("--", 0) != 0) {
-      file_problem_ = absl::StrCat(where, ": '", EscapeForLog(line, 200),
-                                   "' is not a flag: write one flag per line, as --name=value or --switch");
+      *problem = absl::StrCat(where, ": '", EscapeForLog(line, 200),
+                              "' is not a flag: write one flag per line, as --name=value or --switch");
       return;
     }
     if (line.rfind("--flagfile=", 0) == 0) {
-      Expand(line.substr(11), where + ": ", depth + 1, out);
-      if (!file_problem_.empty()) return;
+      Expand(line.substr(11), where + ": ", depth + 1, out, problem);
+      if (!problem->empty()) return;
       continue;
     }
     out->push_back({line, where});
   }
 }
+}  // namespace
 
-Args::Args(int argc, char** argv, const std::set<std::string>& switches, int first, bool flagfiles) {
-  std::vector<Token> tokens;
-  for (int i = first; i < argc; ++i) {
+std::vector<FlagToken> ExpandFlagfiles(int argc, char** argv, int first, std::string* problem) {
+  std::vector<FlagToken> tokens;
+  for (int i = first; i < argc && problem->empty(); ++i) {
     const std::string a = argv[i];
-    if (flagfiles && (a == "--flagfile" || a.rfind("--flagfile=", 0) == 0)) {
+    if (a == "--flagfile" || a.rfind("--flagfile=", 0) == 0) {
       if (a == "--flagfile" && i + 1 >= argc) {
-        missing_value_ = "flagfile";
-        continue;
+        *problem = "--flagfile needs a value";
+        break;
       }
-      Expand(a == "--flagfile" ? argv[++i] : a.substr(11), "", 0, &tokens);
+      Expand(a == "--flagfile" ? argv[++i] : a.substr(11), "", 0, &tokens, problem);
       continue;
     }
     tokens.push_back({a, ""});
+  }
+  return tokens;
+}
+
+Args::Args(int argc, char** argv, const std::set<std::string>& switches, int first, bool flagfiles) {
+  std::vector<FlagToken> tokens;
+  if (flagfiles) {
+    tokens = ExpandFlagfiles(argc, argv, first, &file_problem_);
+  } else {
+    for (int i = first; i < argc; ++i) tokens.push_back({argv[i], ""});
   }
   for (size_t i = 0; i < tokens.size(); ++i) {
     const std::string& a = tokens[i].text;

@@ -440,15 +440,6 @@ void WarnIfReadableByOthers(const std::string& path, const std::string& what) {
 // ---------------------------------------------------------------------------------------
 // Server flags
 
-const std::set<std::string>& ServerSecurityFlags() {
-  static const std::set<std::string> k = {"tls-cert",  "tls-key",         "tls-client-ca",          "plaintext",
-                                          "tokens",    "audit-log",       "audit-max-bytes",        "audit-keep",
-                                          "max-upload-bytes", "max-concurrent-uploads", "max-message-bytes",
-                                          "stream-idle-seconds", "max-streams-per-principal", "max-streams",
-                                          "max-threads"};
-  return k;
-}
-
 std::string ServerSecurityHelp() {
   return "  --tls-cert FILE --tls-key FILE  serve TLS with this certificate and key (PEM; carestat certs)\n"
          "  --tls-client-ca FILE            also require a client certificate signed by this CA (mutual TLS)\n"
@@ -464,57 +455,6 @@ std::string ServerSecurityHelp() {
          "  --max-concurrent-uploads N      uploads at once per principal (default 2)\n"
          "  --max-message-bytes N           largest single gRPC message (default 67108864, at least 2097152:\n"
          "                                  uploads come in 1 MiB chunks)\n";
-}
-
-absl::StatusOr<ServerSecurity> ServerSecurityFromArgs(const Args& a) {
-  ServerSecurity s;
-  s.tls_cert = a.Get("tls-cert");
-  s.tls_key = a.Get("tls-key");
-  s.tls_client_ca = a.Get("tls-client-ca");
-  if (a.Has("plaintext")) {
-    const std::string v = a.Get("plaintext", "true");
-    s.plaintext = !(v == "false" || v == "0" || v == "no");
-  }
-  s.tokens_file = a.Get("tokens");
-  s.audit_log = a.Get("audit-log");
-  auto num = [&](const std::string& flag, int64_t min, int64_t max, int64_t* out) -> absl::Status {
-    if (!a.Has(flag)) return absl::OkStatus();
-    int64_t v = 0;
-    if (!absl::SimpleAtoi(a.Get(flag), &v) || v < min || v > max) {
-      return absl::InvalidArgumentError(absl::StrCat("--", flag, " must be a whole number from ", min, " to ", max));
-    }
-    *out = v;
-    return absl::OkStatus();
-  };
-  int64_t keep = s.audit_keep, concurrent = s.max_concurrent_uploads, message = s.max_message_bytes;
-  int64_t per_principal = s.max_streams_per_principal, streams = s.max_streams, threads = s.max_threads;
-  if (a.Has("stream-idle-seconds")) {
-    double v = 0;
-    if (!absl::SimpleAtod(a.Get("stream-idle-seconds"), &v) || !(v >= 0.1 && v <= 86400)) {
-      return absl::InvalidArgumentError("--stream-idle-seconds must be a number of seconds from 0.1 to 86400");
-    }
-    s.stream_idle_ms = static_cast<int64_t>(v * 1000);
-  }
-  for (auto st : {num("audit-max-bytes", 1024, int64_t{1} << 50, &s.audit_max_bytes), num("audit-keep", 1, 1000, &keep),
-                  num("max-upload-bytes", 1, int64_t{1} << 50, &s.max_upload_bytes),
-                  num("max-concurrent-uploads", 1, 10000, &concurrent),
-                  num("max-message-bytes", 2 << 20, int64_t{1} << 30, &message),
-                  num("max-streams-per-principal", 1, 100000, &per_principal), num("max-streams", 1, 100000, &streams),
-                  num("max-threads", 8, 100000, &threads)}) {
-    if (!st.ok()) return st;
-  }
-  s.audit_keep = static_cast<int>(keep);
-  s.max_concurrent_uploads = static_cast<int>(concurrent);
-  s.max_message_bytes = static_cast<int>(message);
-  s.max_streams_per_principal = static_cast<int>(per_principal);
-  s.max_streams = static_cast<int>(streams);
-  s.max_threads = static_cast<int>(threads);
-  if (s.max_threads <= s.max_streams) {
-    return absl::InvalidArgumentError(absl::StrCat("--max-threads (", s.max_threads, ") must be more than --max-streams (",
-                                                   s.max_streams, "): each open stream holds a thread, and other "
-                                                   "calls need some too"));
-  }
-  return s;
 }
 
 namespace {
@@ -1186,21 +1126,30 @@ bool ValidToken(const std::string& t) {
 }  // namespace
 
 absl::StatusOr<ClientSecurity> ClientSecurityFromArgs(const Args& a, bool use_env) {
+  auto given = [&](const char* flag) { return a.Has(flag) ? std::optional<std::string>(a.Get(flag)) : std::nullopt; };
+  return ClientSecurityFrom(given("tls-ca"), given("tls-client-cert"), given("tls-client-key"), given("token-file"),
+                            use_env);
+}
+
+absl::StatusOr<ClientSecurity> ClientSecurityFrom(const std::optional<std::string>& tls_ca,
+                                                  const std::optional<std::string>& tls_client_cert,
+                                                  const std::optional<std::string>& tls_client_key,
+                                                  const std::optional<std::string>& token_file_flag, bool use_env) {
   ClientSecurity c;
-  auto pick = [&](const char* flag, const char* env) {
-    if (a.Has(flag)) return a.Get(flag);
+  auto pick = [&](const std::optional<std::string>& flag, const char* env) {
+    if (flag) return *flag;
     if (use_env) {
       if (const char* v = std::getenv(env); v && *v) return std::string(v);
     }
     return std::string();
   };
-  c.tls_ca = pick("tls-ca", "CARESTAT_TLS_CA");
-  c.tls_client_cert = pick("tls-client-cert", "CARESTAT_TLS_CLIENT_CERT");
-  c.tls_client_key = pick("tls-client-key", "CARESTAT_TLS_CLIENT_KEY");
+  c.tls_ca = pick(tls_ca, "CARESTAT_TLS_CA");
+  c.tls_client_cert = pick(tls_client_cert, "CARESTAT_TLS_CLIENT_CERT");
+  c.tls_client_key = pick(tls_client_key, "CARESTAT_TLS_CLIENT_KEY");
   if (c.tls_client_cert.empty() != c.tls_client_key.empty()) {
     return absl::InvalidArgumentError("--tls-client-cert FILE and --tls-client-key FILE go together");
   }
-  std::string token_file = a.Get("token-file");
+  std::string token_file = token_file_flag.value_or("");
   std::string token_what = "token file (--token-file)";
   if (token_file.empty() && use_env) {
     token_what = "token file (CARESTAT_TOKEN_FILE)";

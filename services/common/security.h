@@ -2,7 +2,7 @@
 // Transport security, bearer tokens and roles for carestat's servers and clients.
 //
 // Server side (every carestat-* server):
-//   auto sec = ServerSecurityFromArgs(args);            // --tls-cert ... --tokens ... --audit-log ...
+//   auto sec = ServerSecurityFromFlags();               // flags.h: --tls-cert ... --tokens ... --audit-log ...
 //   if (auto s = CheckListenSecurity(listen, *sec); !s.ok()) { print s.message(); exit 2; }
 //   ServeUntilSignal(listen, {&svc}, "carestat-ingestion", *sec);
 // Client side (the CLI's --target, metrics' --ingestion, reporting's --metrics):
@@ -126,11 +126,9 @@ struct ServerSecurity {
   std::shared_ptr<AuditLog> audit_instance;
 };
 
-// Flag names ServerSecurityFromArgs reads ("plaintext" is a switch: list it among the
-// switches given to Args).
-const std::set<std::string>& ServerSecurityFlags();
-absl::StatusOr<ServerSecurity> ServerSecurityFromArgs(const Args& a);
-// Help text for those flags, one per line, indented by two spaces.
+// The servers read these from their flags (flags.h: ServerSecurityFromFlags, with the
+// flag names in ServerFlagNames()). Help text for those flags, one per line,
+// indented by two spaces.
 std::string ServerSecurityHelp();
 
 // Is the host of HOST:PORT (or [V6]:PORT) 127.0.0.0/8, ::1 or localhost?
@@ -188,6 +186,11 @@ struct ClientSecurity {
 // CARESTAT_TOKEN_FILE, and the token to CARESTAT_TOKEN.
 const std::set<std::string>& ClientSecurityFlags();
 absl::StatusOr<ClientSecurity> ClientSecurityFromArgs(const Args& a, bool use_env);
+// The same from values already parsed (a server's Abseil flags): nullopt for a flag not given.
+absl::StatusOr<ClientSecurity> ClientSecurityFrom(const std::optional<std::string>& tls_ca,
+                                                  const std::optional<std::string>& tls_client_cert,
+                                                  const std::optional<std::string>& tls_client_key,
+                                                  const std::optional<std::string>& token_file, bool use_env);
 std::string ClientSecurityHelp();
 
 // A channel to HOST:PORT. TLS (verifying the server's certificate and name against

@@ -19,9 +19,9 @@
 
 #include "carestat/v1/status.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "services/common/args.h"
 #include "services/common/log.h"
 #include "services/common/telemetry.h"
+#include "services/common/version.h"
 
 namespace carestat {
 
@@ -65,6 +65,8 @@ class StatusService final : public v1::ServerStatus::Service {
   StatusService(std::string name, const HealthState* state) : name_(std::move(name)), state_(state) {}
   grpc::Status GetStatus(grpc::ServerContext*, const v1::GetStatusRequest*, v1::GetStatusResponse* resp) override {
     resp->set_server(name_);
+    // Which build answered: after an upgrade, whether the restart took.
+    resp->set_version(kVersion);
     state_->Fill(resp);
     return grpc::Status::OK;
   }
@@ -334,11 +336,6 @@ std::shared_ptr<grpc::Channel> InProcessChannelTo(grpc::Server* server) {
   return server->InProcessChannel(args);
 }
 
-const std::set<std::string>& ServeFlags() {
-  static const std::set<std::string> k = {"health-listen", "metrics-listen", "log-format"};
-  return k;
-}
-
 std::string ServeHelp() {
   return "  --health-listen HOST:PORT  also serve grpc.health.v1 alone, in plaintext on any address\n"
          "                             (it carries no data), for probes that cannot speak TLS such as\n"
@@ -350,21 +347,6 @@ std::string ServeHelp() {
          "  --log-format text|json      stderr lines as text (default) or one JSON object per line\n"
          "                             (time, level, component, message, fields) for journald and\n"
          "                             log shippers\n";
-}
-
-ServeHooks ServeHooksFromArgs(const Args& args) {
-  ServeHooks hooks;
-  hooks.health_listen = args.Get("health-listen");
-  hooks.metrics_listen = args.Get("metrics-listen");
-  return hooks;
-}
-
-absl::Status ApplyLogFormat(const Args& args) {
-  const std::string format = args.Get("log-format", "text");
-  if (!SetLogFormatByName(format)) {
-    return absl::InvalidArgumentError("--log-format must be text or json, not '" + EscapeForLog(format, 100) + "'");
-  }
-  return absl::OkStatus();
 }
 
 absl::Status CheckServing(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,

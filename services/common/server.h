@@ -4,7 +4,7 @@
 // the transport security, tokens, audit log and limits of security.h.
 //   BlockStopSignals();                       // first thing in main, before any thread
 //   MyService svc(...);
-//   auto sec = ServerSecurityFromArgs(args);  // --tls-cert ... --tokens ... --audit-log ...
+//   auto sec = ServerSecurityFromFlags();     // flags.h: --tls-cert ... --tokens ... --audit-log ...
 //   return ServeUntilSignal("127.0.0.1:0", {&svc}, "carestat-ingestion", *sec);
 #pragma once
 
@@ -60,14 +60,9 @@ struct ServeHooks {
   // server counts. Its line "<name> metrics listening on HOST:PORT" follows.
   std::string metrics_listen;
 };
-// The flags ServeHooksFromArgs reads (for a server's known flags) and their --help lines.
-const std::set<std::string>& ServeFlags();
+// The --help lines of the flags that fill ServeHooks (flags.h: ServeHooksFromFlags, and
+// --log-format, applied by ApplyLogFormatFlag before anything is logged).
 std::string ServeHelp();
-class Args;
-ServeHooks ServeHooksFromArgs(const Args& args);
-// --log-format text|json, applied at once (call it right after the flags are checked,
-// before anything is logged); INVALID_ARGUMENT naming the flag for another value.
-absl::Status ApplyLogFormat(const Args& args);
 int ServeUntilSignal(const std::string& listen, const std::vector<grpc::Service*>& services,
                      const std::string& name, const ServerSecurity& security, HealthProbe probe,
                      const std::vector<std::string>& health_services, const ServeHooks& hooks);

@@ -5,7 +5,8 @@
 #include <set>
 #include <string>
 
-#include "services/common/args.h"
+#include "absl/flags/flag.h"
+#include "services/common/flags.h"
 #include "services/common/log.h"
 #include "services/common/rocks.h"
 #include "services/common/security.h"
@@ -13,18 +14,26 @@
 #include "services/common/version.h"
 #include "services/ingestion/service.h"
 
+// Its own flags (flags.h: typed, parsed by Abseil under their dashed names).
+ABSL_FLAG(std::string, listen, "127.0.0.1:7401", "HOST:PORT to serve on");
+ABSL_FLAG(std::optional<std::string>, data, std::nullopt, "DIR: the store, its key and ledger");
+ABSL_FLAG(bool, init, false, "create the store when DIR holds none");
+ABSL_FLAG(bool, accept_loss, false, "start on what survives of a damaged store");
+
 int main(int argc, char** argv) {
   // Everything this server writes (store, spool, key, ledger) is child-level data:
   // owner only, whatever umask it was started under.
   ::umask(077);
   carestat::BlockStopSignals();
   carestat::SetLogComponent("ingestion");
-  carestat::Args args(argc, argv, {"help", "version", "plaintext", "accept-loss", "init"}, 1, /*flagfiles=*/true);
-  if (args.Has("version")) {
+  std::set<std::string> known = {"listen", "data", "accept-loss", "init"};
+  known.insert(carestat::ServerFlagNames().begin(), carestat::ServerFlagNames().end());
+  const carestat::ServerCommandLine line = carestat::ParseServerFlags(argc, argv, known);
+  if (line.version) {
     std::printf("carestat-ingestion %s\n", carestat::kVersion);
     return 0;
   }
-  if (args.Has("help")) {
+  if (line.help) {
     std::printf("usage: carestat-ingestion --listen HOST:PORT --data DIR\n"
                 "                          (--tls-cert FILE --tls-key FILE [--tls-client-ca FILE] | --plaintext)\n"
                 "                          [--tokens FILE] [--audit-log FILE] [limits] [--accept-loss] [--init]\n"
@@ -46,26 +55,23 @@ int main(int argc, char** argv) {
                 carestat::ServerSecurityHelp().c_str(), carestat::ServeHelp().c_str());
     return 0;
   }
-  std::set<std::string> known = {"listen", "data", "version", "help", "accept-loss", "init"};
-  known.insert(carestat::ServerSecurityFlags().begin(), carestat::ServerSecurityFlags().end());
-  known.insert(carestat::ServeFlags().begin(), carestat::ServeFlags().end());
-  if (auto p = args.Problem(known)) {
-    std::fprintf(stderr, "carestat-ingestion: %s (see --help)\n", p->c_str());
+  if (!line.problem.ok()) {
+    std::fprintf(stderr, "carestat-ingestion: %s (see --help)\n", std::string(line.problem.message()).c_str());
     return 2;
   }
-  if (auto s = carestat::ApplyLogFormat(args); !s.ok()) {
+  if (auto s = carestat::ApplyLogFormatFlag(); !s.ok()) {
     std::fprintf(stderr, "carestat-ingestion: %s\n", std::string(s.message()).c_str());
     return 2;
   }
   // First, so that every log of a run says which build wrote it.
   CS_LOG(INFO) << "carestat-ingestion " << carestat::kVersion << " starting";
-  if (!args.Has("data")) {
+  if (!absl::GetFlag(FLAGS_data)) {
     std::fprintf(stderr, "carestat-ingestion: --data DIR is required\n");
     return 2;
   }
-  const std::string data = args.Get("data");
-  const std::string listen = args.Get("listen", "127.0.0.1:7401");
-  auto security = carestat::ServerSecurityFromArgs(args);
+  const std::string data = *absl::GetFlag(FLAGS_data);
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  auto security = carestat::ServerSecurityFromFlags();
   if (!security.ok()) {
     std::fprintf(stderr, "carestat-ingestion: %s\n", std::string(security.status().message()).c_str());
     return 2;
@@ -75,7 +81,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "carestat-ingestion: %s\n", std::string(s.message()).c_str());
     return 2;
   }
-  if (!args.Has("init")) {
+  if (!absl::GetFlag(FLAGS_init)) {
     if (auto s = carestat::RequireStore(data, data + "/store",
                                         "start once with --init (or run carestat init --ingestion-data " + data + ")");
         !s.ok()) {
@@ -86,7 +92,7 @@ int main(int argc, char** argv) {
     CS_LOG(INFO) << "--init: creating a new store and pseudonymisation key in " << data;
   }
   carestat::IngestorOptions options;
-  options.accept_loss = args.Has("accept-loss");
+  options.accept_loss = absl::GetFlag(FLAGS_accept_loss);
   auto ingestor = carestat::Ingestor::Open(data, options);
   if (!ingestor.ok()) {
     CS_LOG(ERROR) << ingestor.status().message();
@@ -94,11 +100,12 @@ int main(int argc, char** argv) {
   }
   carestat::IngestionService service(ingestor->get());
   carestat::Ingestor* ing = ingestor->get();
-  if (args.Has("metrics-listen")) {
+  const carestat::ServeHooks hooks = carestat::ServeHooksFromFlags();
+  if (!hooks.metrics_listen.empty()) {
     carestat::DescribeIngestionTelemetry();
     carestat::ExportStoreTelemetry(ing->store().rocks(), "ingestion");
   }
   return carestat::ServeUntilSignal(listen, {&service}, "carestat-ingestion", *security,
                                     [ing] { return ing->CheckWritable(); },
-                                    {carestat::v1::Ingestion::service_full_name()}, carestat::ServeHooksFromArgs(args));
+                                    {carestat::v1::Ingestion::service_full_name()}, hooks);
 }

@@ -5,7 +5,8 @@
 #include <set>
 #include <string>
 
-#include "services/common/args.h"
+#include "absl/flags/flag.h"
+#include "services/common/flags.h"
 #include "services/common/log.h"
 #include "services/common/rocks.h"
 #include "services/common/security.h"
@@ -13,16 +14,25 @@
 #include "services/common/version.h"
 #include "services/metrics/service.h"
 
+// Its own flags (flags.h: typed, parsed by Abseil under their dashed names).
+ABSL_FLAG(std::string, listen, "127.0.0.1:7402", "HOST:PORT to serve on");
+ABSL_FLAG(std::optional<std::string>, data, std::nullopt, "DIR: the store");
+ABSL_FLAG(std::optional<std::string>, ingestion, std::nullopt, "HOST:PORT of ingestion");
+ABSL_FLAG(bool, init, false, "create the store when DIR holds none");
+
 int main(int argc, char** argv) {
   ::umask(077);  // its store and everything else it writes: owner only
   carestat::BlockStopSignals();
   carestat::SetLogComponent("metrics");
-  carestat::Args args(argc, argv, {"help", "version", "plaintext", "init"}, 1, /*flagfiles=*/true);
-  if (args.Has("version")) {
+  std::set<std::string> known = {"listen", "data", "ingestion", "init"};
+  known.insert(carestat::ServerFlagNames().begin(), carestat::ServerFlagNames().end());
+  known.insert(carestat::ClientSecurityFlags().begin(), carestat::ClientSecurityFlags().end());
+  const carestat::ServerCommandLine line = carestat::ParseServerFlags(argc, argv, known);
+  if (line.version) {
     std::printf("carestat-metrics %s\n", carestat::kVersion);
     return 0;
   }
-  if (args.Has("help")) {
+  if (line.help) {
     std::printf("usage: carestat-metrics --listen HOST:PORT --data DIR --ingestion HOST:PORT\n"
                 "                        (--tls-cert FILE --tls-key FILE [--tls-client-ca FILE] | --plaintext)\n"
                 "                        [--tokens FILE] [--audit-log FILE] [limits]\n"
@@ -41,26 +51,23 @@ int main(int argc, char** argv) {
                 carestat::ServerSecurityHelp().c_str(), carestat::ServeHelp().c_str(), carestat::ClientSecurityHelp().c_str());
     return 0;
   }
-  std::set<std::string> known = {"listen", "data", "version", "ingestion", "help", "init"};
-  known.insert(carestat::ServerSecurityFlags().begin(), carestat::ServerSecurityFlags().end());
-  known.insert(carestat::ServeFlags().begin(), carestat::ServeFlags().end());
-  known.insert(carestat::ClientSecurityFlags().begin(), carestat::ClientSecurityFlags().end());
-  if (auto p = args.Problem(known)) {
-    std::fprintf(stderr, "carestat-metrics: %s (see --help)\n", p->c_str());
+  if (!line.problem.ok()) {
+    std::fprintf(stderr, "carestat-metrics: %s (see --help)\n", std::string(line.problem.message()).c_str());
     return 2;
   }
-  if (auto s = carestat::ApplyLogFormat(args); !s.ok()) {
+  if (auto s = carestat::ApplyLogFormatFlag(); !s.ok()) {
     std::fprintf(stderr, "carestat-metrics: %s\n", std::string(s.message()).c_str());
     return 2;
   }
   // First, so that every log of a run says which build wrote it.
   CS_LOG(INFO) << "carestat-metrics " << carestat::kVersion << " starting";
-  if (!args.Has("data")) {
+  if (!absl::GetFlag(FLAGS_data)) {
     std::fprintf(stderr, "carestat-metrics: --data DIR is required\n");
     return 2;
   }
-  const std::string listen = args.Get("listen", "127.0.0.1:7402");
-  auto security = carestat::ServerSecurityFromArgs(args);
+  const std::string data = *absl::GetFlag(FLAGS_data);
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  auto security = carestat::ServerSecurityFromFlags();
   if (!security.ok()) {
     std::fprintf(stderr, "carestat-metrics: %s\n", std::string(security.status().message()).c_str());
     return 2;
@@ -70,42 +77,42 @@ int main(int argc, char** argv) {
     return 2;
   }
   // Outbound: flags only (a server does not take its credentials from the environment).
-  auto outbound = carestat::ClientSecurityFromArgs(args, /*use_env=*/false);
+  auto outbound = carestat::ClientSecurityFromFlags();
   if (!outbound.ok()) {
     std::fprintf(stderr, "carestat-metrics: %s\n", std::string(outbound.status().message()).c_str());
     return 2;
   }
   std::shared_ptr<grpc::Channel> ingestion;
-  if (args.Has("ingestion")) {
-    auto channel = carestat::Dial(args.Get("ingestion"), *outbound);
+  if (const auto target = absl::GetFlag(FLAGS_ingestion)) {
+    auto channel = carestat::Dial(*target, *outbound);
     if (!channel.ok()) {
       std::fprintf(stderr, "carestat-metrics: --ingestion: %s\n", std::string(channel.status().message()).c_str());
       return 2;
     }
     ingestion = *channel;
   }
-  if (!args.Has("init")) {
-    const std::string data = args.Get("data");
+  if (!absl::GetFlag(FLAGS_init)) {
     if (auto s = carestat::RequireStore(data, data, "start once with --init (or run carestat init --metrics-data " + data + ")");
         !s.ok()) {
       CS_LOG(ERROR) << s.message();
       return 2;
     }
   }
-  if (auto s = carestat::CheckPrivateDir(args.Get("data")); !s.ok()) {
+  if (auto s = carestat::CheckPrivateDir(data); !s.ok()) {
     CS_LOG(ERROR) << s.message();
     return 2;
   }
-  auto engine = carestat::MetricsEngine::Open(args.Get("data"));
+  auto engine = carestat::MetricsEngine::Open(data);
   if (!engine.ok()) {
     CS_LOG(ERROR) << engine.status().message();
     return 2;
   }
   carestat::MetricsService service(engine->get(), ingestion);
-  if (args.Has("metrics-listen")) {
+  const carestat::ServeHooks hooks = carestat::ServeHooksFromFlags();
+  if (!hooks.metrics_listen.empty()) {
     carestat::DescribeMetricsTelemetry();
     carestat::ExportStoreTelemetry((*engine)->rocks(), "metrics");
   }
   return carestat::ServeUntilSignal(listen, {&service}, "carestat-metrics", *security, [&service] { return service.Health(); },
-                                    {carestat::v1::Metrics::service_full_name()}, carestat::ServeHooksFromArgs(args));
+                                    {carestat::v1::Metrics::service_full_name()}, hooks);
 }

@@ -5,7 +5,8 @@
 #include <set>
 #include <string>
 
-#include "services/common/args.h"
+#include "absl/flags/flag.h"
+#include "services/common/flags.h"
 #include "services/common/log.h"
 #include "services/common/rocks.h"
 #include "services/common/security.h"
@@ -14,16 +15,27 @@
 #include "services/reporting/service.h"
 #include "services/reporting/web/web.h"
 
+// Its own flags (flags.h: typed, parsed by Abseil under their dashed names).
+ABSL_FLAG(std::string, listen, "127.0.0.1:7403", "HOST:PORT to serve on");
+ABSL_FLAG(std::optional<std::string>, data, std::nullopt, "DIR: the councils' narratives");
+ABSL_FLAG(std::optional<std::string>, metrics, std::nullopt, "HOST:PORT of metrics");
+ABSL_FLAG(std::optional<std::string>, ingestion, std::nullopt, "HOST:PORT of ingestion");
+ABSL_FLAG(std::optional<std::string>, http_listen, std::nullopt, "HOST:PORT: the dashboard and JSON API");
+ABSL_FLAG(bool, init, false, "create DIR when it does not exist");
+
 int main(int argc, char** argv) {
   ::umask(077);  // whatever it writes (its audit log): owner only
   carestat::BlockStopSignals();
   carestat::SetLogComponent("reporting");
-  carestat::Args args(argc, argv, {"help", "version", "plaintext", "init"}, 1, /*flagfiles=*/true);
-  if (args.Has("version")) {
+  std::set<std::string> known = {"listen", "data", "metrics", "ingestion", "http-listen", "init"};
+  known.insert(carestat::ServerFlagNames().begin(), carestat::ServerFlagNames().end());
+  known.insert(carestat::ClientSecurityFlags().begin(), carestat::ClientSecurityFlags().end());
+  const carestat::ServerCommandLine line = carestat::ParseServerFlags(argc, argv, known);
+  if (line.version) {
     std::printf("carestat-reporting %s\n", carestat::kVersion);
     return 0;
   }
-  if (args.Has("help")) {
+  if (line.help) {
     std::printf("usage: carestat-reporting --listen HOST:PORT --metrics HOST:PORT [--ingestion HOST:PORT]\n"
                 "                          [--data DIR] [--http-listen HOST:PORT]\n"
                 "                          (--tls-cert FILE --tls-key FILE [--tls-client-ca FILE] | --plaintext)\n"
@@ -51,26 +63,23 @@ int main(int argc, char** argv) {
                 carestat::ServerSecurityHelp().c_str(), carestat::ServeHelp().c_str(), carestat::ClientSecurityHelp().c_str());
     return 0;
   }
-  std::set<std::string> known = {"listen", "data", "version", "metrics", "ingestion", "http-listen", "help", "init"};
-  known.insert(carestat::ServerSecurityFlags().begin(), carestat::ServerSecurityFlags().end());
-  known.insert(carestat::ServeFlags().begin(), carestat::ServeFlags().end());
-  known.insert(carestat::ClientSecurityFlags().begin(), carestat::ClientSecurityFlags().end());
-  if (auto p = args.Problem(known)) {
-    std::fprintf(stderr, "carestat-reporting: %s (see --help)\n", p->c_str());
+  if (!line.problem.ok()) {
+    std::fprintf(stderr, "carestat-reporting: %s (see --help)\n", std::string(line.problem.message()).c_str());
     return 2;
   }
-  if (auto s = carestat::ApplyLogFormat(args); !s.ok()) {
+  if (auto s = carestat::ApplyLogFormatFlag(); !s.ok()) {
     std::fprintf(stderr, "carestat-reporting: %s\n", std::string(s.message()).c_str());
     return 2;
   }
   // First, so that every log of a run says which build wrote it.
   CS_LOG(INFO) << "carestat-reporting " << carestat::kVersion << " starting";
-  if (!args.Has("metrics")) {
+  if (!absl::GetFlag(FLAGS_metrics)) {
     std::fprintf(stderr, "carestat-reporting: --metrics HOST:PORT is required\n");
     return 2;
   }
-  const std::string listen = args.Get("listen", "127.0.0.1:7403");
-  auto security = carestat::ServerSecurityFromArgs(args);
+  const std::string metrics_target = *absl::GetFlag(FLAGS_metrics);
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  auto security = carestat::ServerSecurityFromFlags();
   if (!security.ok()) {
     std::fprintf(stderr, "carestat-reporting: %s\n", std::string(security.status().message()).c_str());
     return 2;
@@ -81,19 +90,19 @@ int main(int argc, char** argv) {
   }
   // Outbound: flags only (a server does not take its credentials from the environment);
   // the same credentials serve --metrics and --ingestion.
-  auto outbound = carestat::ClientSecurityFromArgs(args, /*use_env=*/false);
+  auto outbound = carestat::ClientSecurityFromFlags();
   if (!outbound.ok()) {
     std::fprintf(stderr, "carestat-reporting: %s\n", std::string(outbound.status().message()).c_str());
     return 2;
   }
-  auto metrics = carestat::Dial(args.Get("metrics"), *outbound);
+  auto metrics = carestat::Dial(metrics_target, *outbound);
   if (!metrics.ok()) {
     std::fprintf(stderr, "carestat-reporting: --metrics: %s\n", std::string(metrics.status().message()).c_str());
     return 2;
   }
   std::shared_ptr<grpc::Channel> ingestion;
-  if (args.Has("ingestion")) {
-    auto channel = carestat::Dial(args.Get("ingestion"), *outbound);
+  if (const auto target = absl::GetFlag(FLAGS_ingestion)) {
+    auto channel = carestat::Dial(*target, *outbound);
     if (!channel.ok()) {
       std::fprintf(stderr, "carestat-reporting: --ingestion: %s\n", std::string(channel.status().message()).c_str());
       return 2;
@@ -102,11 +111,12 @@ int main(int argc, char** argv) {
   }
   // --data DIR: where the councils' narrative files are kept (DIR/narratives/<LA>/<year>.md).
   // A mistyped DIR would serve every report without its narrative: made only on purpose.
-  if (args.Has("data")) {
-    const std::string data = args.Get("data");
+  const std::optional<std::string> data_flag = absl::GetFlag(FLAGS_data);
+  if (data_flag) {
+    const std::string& data = *data_flag;
     struct stat st;
     if (::stat(data.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-      if (!args.Has("init")) {
+      if (!absl::GetFlag(FLAGS_init)) {
         CS_LOG(ERROR) << "the data directory " << data << " does not exist (or is not a directory): nothing was "
                       << "created there. Check the path; to create it on purpose, start once with --init (or run "
                       << "carestat init --reporting-data " << data << ")";
@@ -118,11 +128,10 @@ int main(int argc, char** argv) {
       }
     }
   }
-  const std::string narratives = args.Has("data") ? args.Get("data") + "/narratives" : std::string();
+  const std::string narratives = data_flag ? *data_flag + "/narratives" : std::string();
   carestat::ReportingService service(*metrics, ingestion, narratives);
   // Every report is built from metrics' series: without metrics this server can answer
   // nothing useful, and a load balancer or orchestrator should know.
-  const std::string metrics_target = args.Get("metrics");
   std::shared_ptr<grpc::Channel> metrics_channel = *metrics;
   carestat::HealthProbe probe = [metrics_target, metrics_channel]() -> absl::Status {
     absl::Status s = carestat::CheckServing(metrics_channel, "", std::chrono::seconds(2));
@@ -130,14 +139,15 @@ int main(int argc, char** argv) {
     return absl::UnavailableError("metrics at " + metrics_target + " is not serving: " + std::string(s.message()));
   };
   const std::vector<std::string> health_services = {carestat::v1::Reporting::service_full_name()};
-  if (!args.Has("http-listen")) {
+  const std::optional<std::string> http_flag = absl::GetFlag(FLAGS_http_listen);
+  if (!http_flag) {
     return carestat::ServeUntilSignal(listen, {&service}, "carestat-reporting", *security, probe, health_services,
-                                      carestat::ServeHooksFromArgs(args));
+                                      carestat::ServeHooksFromFlags());
   }
 
   // The HTTPS listener asks the same handlers through an in-process server of its own (a
   // service object serves one server), and metrics through the same channel.
-  const std::string http_listen = args.Get("http-listen");
+  const std::string http_listen = *http_flag;
   if (auto s = carestat::CheckListenSecurity(http_listen, *security, nullptr); !s.ok()) {
     std::fprintf(stderr, "carestat-reporting: --http-listen: %s\n", std::string(s.message()).c_str());
     return 2;
@@ -157,7 +167,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "carestat-reporting: %s\n", std::string(web.status().message()).c_str());
     return 2;
   }
-  carestat::ServeHooks hooks = carestat::ServeHooksFromArgs(args);
+  carestat::ServeHooks hooks = carestat::ServeHooksFromFlags();
   hooks.listening = [&] {
     std::string host = http_listen.substr(0, http_listen.rfind(':'));
     std::printf("carestat-reporting HTTP listening on %s:%d %s\n", host.c_str(), (*web)->port(), (*web)->url().c_str());

@@ -68,7 +68,15 @@ for s in "${services[@]}"; do
   fi
 done
 f="$deploy/systemd/carestat-pipeline.service"
-cmd='ExecStart=/usr/local/bin/carestat pipeline --inbox /var/lib/carestat/inbox --ingestion 127.0.0.1:7401 --metrics 127.0.0.1:7402 --reporting 127.0.0.1:7403 --out /var/lib/carestat/out'
+cmd='ExecStart=/usr/local/bin/carestat pipeline --flagfile /etc/carestat/carestat-pipeline.flags'
+# ... and its flags file says where the inbox, the reports and the three services are.
+flags="$deploy/config/carestat-pipeline.flags"
+pipeline_flags=(--inbox=/var/lib/carestat/inbox --out=/var/lib/carestat/out --ingestion=127.0.0.1:7401
+                --metrics=127.0.0.1:7402 --reporting=127.0.0.1:7403)
+flags_ok=1
+for d in "${pipeline_flags[@]}"; do grep -qxF -- "$d" "$flags" 2>/dev/null || flags_ok=0; done
+if [ $flags_ok = 1 ]; then pass "config: carestat-pipeline.flags names the inbox, the output and the three loopback services"
+else fail "config: $flags must hold ${pipeline_flags[*]}"; fi
 if [ -f "$f" ] && grep -qxF "$cmd" "$f" && unit_has "$f" 'Type=oneshot' && unit_has "$f" 'DynamicUser=yes' \
    && unit_has "$f" 'ProtectSystem=strict' && unit_has "$f" 'NoNewPrivileges=yes' \
    && unit_has "$f" 'StateDirectory=carestat/inbox carestat/out'; then

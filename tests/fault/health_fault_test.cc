@@ -13,11 +13,13 @@
 #include <vector>
 
 #include <grpcpp/grpcpp.h>
+#include <nlohmann/json.hpp>
 
 #include "absl/strings/match.h"
 #include "carestat/v1/metrics.grpc.pb.h"
 #include "carestat/v1/status.grpc.pb.h"
 #include "services/common/server.h"
+#include "services/common/version.h"
 #include "tests/integration/test_util.h"
 
 namespace carestat {
@@ -76,13 +78,17 @@ TEST(Health, ReportingIsNotServingWithoutMetricsAndServingOnceMetricsIsBack) {
   auto rep = Reporting(met->address());
   CommandResult r;
   ASSERT_TRUE(HealthBecomes(rep->address(), 0, 10, &r)) << r.out << r.err;
-  EXPECT_EQ(r.out, "SERVING carestat-reporting\n");
+  // The server and which build it is: after an upgrade, whether the restart took.
+  EXPECT_EQ(r.out, std::string("SERVING carestat-reporting ") + kVersion + "\n");
   EXPECT_TRUE(StatusOf(rep->address()).serving());
+  EXPECT_EQ(StatusOf(rep->address()).version(), kVersion);
 
   const std::string metrics_port = PortOf(met->address());
   ASSERT_EQ(met->Stop(), 0);
   ASSERT_TRUE(HealthBecomes(rep->address(), 1, 10, &r)) << "reporting must turn NOT_SERVING without metrics: " << r.out;
-  EXPECT_TRUE(absl::StartsWith(r.out, "NOT_SERVING carestat-reporting: metrics at " + met->address())) << r.out;
+  EXPECT_TRUE(absl::StartsWith(r.out, std::string("NOT_SERVING carestat-reporting ") + kVersion + ": metrics at " +
+                                          met->address()))
+      << r.out;
   EXPECT_EQ(CheckServing(DialInsecure(rep->address()), "carestat.v1.Reporting", std::chrono::seconds(3)).code(),
             absl::StatusCode::kUnavailable);
   const v1::GetStatusResponse st = StatusOf(rep->address());
@@ -92,6 +98,11 @@ TEST(Health, ReportingIsNotServingWithoutMetricsAndServingOnceMetricsIsBack) {
   CommandResult json = Health(rep->address(), {"--json"});
   EXPECT_EQ(json.exit_code, 1);
   EXPECT_TRUE(absl::StrContains(json.out, "\"status\": \"NOT_SERVING\"")) << json.out;
+  const nlohmann::json doc = nlohmann::json::parse(json.out, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(doc.is_object()) << json.out;
+  EXPECT_EQ(doc.value("server", ""), "carestat-reporting");
+  EXPECT_EQ(doc.value("version", ""), kVersion);
+  EXPECT_EQ(doc.value("status", ""), "NOT_SERVING");
 
   auto again = Metrics(dir + "/metrics", ing->address(), metrics_port);
   ASSERT_TRUE(HealthBecomes(rep->address(), 0, 15, &r)) << "reporting must recover by itself: " << r.out;
@@ -123,13 +134,14 @@ TEST(Health, MetricsIsNotServingFromARecomputeThatFoundIngestionDownUntilIngesti
     ASSERT_EQ(s.error_code(), grpc::UNAVAILABLE) << s.error_message();
   }
   ASSERT_TRUE(HealthBecomes(met->address(), 1, 10, &r)) << r.out;
-  EXPECT_TRUE(absl::StartsWith(r.out, "NOT_SERVING carestat-metrics: ingestion was unreachable for the recompute of LA 301"))
+  EXPECT_TRUE(absl::StartsWith(r.out, std::string("NOT_SERVING carestat-metrics ") + kVersion +
+                                          ": ingestion was unreachable for the recompute of LA 301"))
       << r.out;
   EXPECT_EQ(Health(met->address(), {"--service", "carestat.v1.Metrics"}).exit_code, 1);
 
   auto again = Ingestion(dir + "/ingestion", ingestion_port);
   ASSERT_TRUE(HealthBecomes(met->address(), 0, 15, &r)) << "metrics must recover once ingestion answers: " << r.out;
-  EXPECT_EQ(r.out, "SERVING carestat-metrics\n");
+  EXPECT_EQ(r.out, std::string("SERVING carestat-metrics ") + kVersion + "\n");
 }
 
 TEST(Health, TheCommandSaysNoAnswerWithExitOneAndRefusesBadArguments) {
@@ -138,11 +150,18 @@ TEST(Health, TheCommandSaysNoAnswerWithExitOneAndRefusesBadArguments) {
   const std::string address = ing->address();
   CommandResult r = Health(address);
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, "SERVING carestat-ingestion\n");
+  EXPECT_EQ(r.out, std::string("SERVING carestat-ingestion ") + kVersion + "\n");
   ASSERT_EQ(ing->Stop(), 0);
   r = Health(address);
   EXPECT_EQ(r.exit_code, 1);
+  // No answer: the target in place of the server, and no version it did not say.
   EXPECT_TRUE(absl::StartsWith(r.out, "NOT_SERVING " + address + ": ")) << r.out;
+  r = Health(address, {"--json"});
+  EXPECT_EQ(r.exit_code, 1);
+  const nlohmann::json doc = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(doc.is_object()) << r.out;
+  EXPECT_EQ(doc.value("server", "?"), address);
+  EXPECT_EQ(doc.value("version", "?"), "");
 
   EXPECT_EQ(RunCommand({CarestatBin(), "health"}).exit_code, 2);
   EXPECT_EQ(RunCommand({CarestatBin(), "health", "--target", address, "--timeout", "soon"}).exit_code, 2);

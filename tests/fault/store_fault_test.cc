@@ -28,6 +28,7 @@
 #include "services/ingestion/ledger.h"
 #include "pipeline/inbox.h"
 #include "services/common/status.h"
+#include "services/common/version.h"
 #include "tests/integration/test_util.h"
 
 namespace carestat {
@@ -587,7 +588,7 @@ TEST_F(DiskFull, ASpoolWriteThatFindsNoSpaceIsRetryableHealthTurnsNotServingAndR
   // ... and carestat health says why, for the operator and a script's exit code.
   CommandResult why = RunCommand({BinDir() + "/pipeline/carestat", "health", "--target", ing_->address()});
   EXPECT_EQ(why.exit_code, 1);
-  EXPECT_EQ(why.out.rfind("NOT_SERVING carestat-ingestion: ", 0), 0u) << why.out;
+  EXPECT_EQ(why.out.rfind(std::string("NOT_SERVING carestat-ingestion ") + kVersion + ": ", 0), 0u) << why.out;
   EXPECT_NE(why.out.find(data), std::string::npos) << "names the directory: " << why.out;
   EXPECT_EQ(Returns(ing_->address()).size(), 1u);
 

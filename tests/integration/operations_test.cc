@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/integration/test_util.h"
 
 namespace carestat {
@@ -48,11 +50,20 @@ TEST(VersionTest, EachServerLogsItsVersionFirst) {
   }
   // The log goes to stderr, which ServerProcess leaves to the test's: a server refused
   // for a missing store has logged its version line before the refusal.
-  for (const std::string s : {"ingestion", "metrics"}) {
-    CommandResult r = RunCommand({ServerBin(s), "--listen", "127.0.0.1:0", "--data", dir + "/none-" + s});
+  for (const std::string s : {"ingestion", "metrics", "reporting"}) {
+    std::vector<std::string> argv = {ServerBin(s), "--listen", "127.0.0.1:0", "--data", dir + "/none-" + s};
+    if (s == "reporting") argv.insert(argv.end(), {"--metrics", "127.0.0.1:1"});
+    CommandResult r = RunCommand(argv);
     EXPECT_EQ(r.exit_code, 2);
     const std::string first = FirstLine(r.err);
     EXPECT_NE(first.find("carestat-" + s + " " + CARESTAT_VERSION + " starting"), std::string::npos) << r.err;
+    // The same first line for a log shipper, as a field it can select on.
+    argv.insert(argv.end(), {"--log-format", "json"});
+    r = RunCommand(argv);
+    EXPECT_EQ(r.exit_code, 2);
+    const nlohmann::json line = nlohmann::json::parse(FirstLine(r.err), nullptr, /*allow_exceptions=*/false);
+    ASSERT_TRUE(line.is_object()) << r.err;
+    EXPECT_EQ(line.value("message", ""), "carestat-" + s + " " + CARESTAT_VERSION + " starting") << r.err;
   }
 }
 

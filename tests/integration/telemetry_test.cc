@@ -218,9 +218,12 @@ TEST(Telemetry, PipelineRunsAreCountedByOutcomeAcrossOneShotRunsInTheMetricsFile
   ASSERT_TRUE(rep.Start());
   const std::string inbox = MakeTempDir("inbox"), out = MakeTempDir("out");
   const std::string file = out + "/carestat-pipeline.prom";
+  // As the systemd unit runs it: its flags from a --flagfile, the test's after it.
+  WriteAll(out + "/pipeline.flags", "# carestat pipeline\n--inbox=" + inbox + "\n--out=" + out + "\n--ingestion=" +
+                                        ing.address() + "\n--metrics=" + met.address() + "\n--reporting=" +
+                                        rep.address() + "\n--settle=30\n");
   auto pipeline = [&] {
-    return RunCommand({CarestatBin(), "pipeline", "--inbox", inbox, "--out", out, "--ingestion", ing.address(),
-                       "--metrics", met.address(), "--reporting", rep.address(), "--settle", "0",
+    return RunCommand({CarestatBin(), "pipeline", "--flagfile", out + "/pipeline.flags", "--settle", "0",
                        "--metrics-file", file});
   };
   CommandResult r = pipeline();
@@ -346,8 +349,9 @@ TEST(Flagfile, AnUnknownFlagOrALineThatIsNotAFlagIsRefusedNamingTheFileAndLine) 
   EXPECT_TRUE(absl::StrContains(r.err, "nest more than")) << r.err;
 }
 
-// The flags files deploy/ ships (systemd, Compose, Kubernetes) hold only flags their
-// server knows, each as --name=value: each server reads its files without a flag error.
+// The flags files deploy/ ships (systemd, Compose, Kubernetes; the Debian package ships
+// deploy/config's) hold only flags their server knows, each as --name=value: each server
+// (and the pipeline) reads its files without a flag error.
 TEST(Flagfile, EveryFlagsFileInDeployIsReadByItsServer) {
   int files = 0;
   for (const char* folder : {"config", "compose/config", "kubernetes/config"}) {
@@ -366,6 +370,69 @@ TEST(Flagfile, EveryFlagsFileInDeployIsReadByItsServer) {
     }
   }
   EXPECT_EQ(files, 9);
+  // The pipeline's, read by carestat pipeline: an --inbox after it that does not exist
+  // stops the run once every flag has been checked.
+  const std::string dir = MakeTempDir("t");
+  const std::string file = std::string(CARESTAT_SOURCE_DIR) + "/deploy/config/carestat-pipeline.flags";
+  CommandResult r = RunCommand({CarestatBin(), "pipeline", "--flagfile", file, "--inbox", dir + "/none"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, dir + "/none is not a folder")) << r.err;
+  for (const char* problem : {"unknown flag", "is not a flag", "needs a value", "flagfile", "is required"}) {
+    EXPECT_FALSE(absl::StrContains(r.err, problem)) << file << ": " << r.err;
+  }
+  WriteAll(dir + "/pipeline.flags", "--inbox=" + dir + "\n--bogus=1\n");
+  r = RunCommand({CarestatBin(), "pipeline", "--flagfile", dir + "/pipeline.flags"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "unknown flag --bogus (" + dir + "/pipeline.flags line 2)")) << r.err;
+  // Only the pipeline reads flag files: another command says --flagfile is unknown.
+  r = RunCommand({CarestatBin(), "health", "--flagfile", dir + "/pipeline.flags"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "unknown flag --flagfile")) << r.err;
+}
+
+// The servers' flags are Abseil flags under their dashed names: Abseil parses each typed
+// value, the error names the flag (and the flagfile line) as the operator wrote it.
+TEST(Flagfile, ServerFlagsAreTypedAndKnownOnlyByTheirDocumentedNames) {
+  const std::string dir = MakeTempDir("t");
+  CommandResult r = RunCommand({ServerBin("ingestion"), "--audit-keep=many", "--data", dir + "/i"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--audit-keep: 'many' is not a whole number")) << r.err;
+  WriteAll(dir + "/m.flags", "--listen=127.0.0.1:0\n--stream-idle-seconds=soon\n");
+  r = RunCommand({ServerBin("metrics"), "--flagfile", dir + "/m.flags"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--stream-idle-seconds (" + dir + "/m.flags line 2): 'soon' is not a number"))
+      << r.err;
+  r = RunCommand({ServerBin("reporting"), "--metrics", "127.0.0.1:1", "--plaintext=maybe"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--plaintext: 'maybe' is not true or false")) << r.err;
+  // The range is carestat's, after Abseil's parse.
+  r = RunCommand({ServerBin("ingestion"), "--audit-keep=0", "--data", dir + "/i"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--audit-keep must be a whole number from 1 to 1000")) << r.err;
+  // Abseil's own spelling of a name (its C identifier) is not a carestat flag.
+  r = RunCommand({ServerBin("ingestion"), "--tls_cert=x.pem", "--data", dir + "/i"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "unknown flag --tls_cert")) << r.err;
+  // Another server's flag is unknown here, though flags of every server share one library.
+  r = RunCommand({ServerBin("ingestion"), "--http-listen=127.0.0.1:0", "--data", dir + "/i"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "unknown flag --http-listen")) << r.err;
+  r = RunCommand({ServerBin("ingestion"), "--tls-ca=ca.pem", "--data", dir + "/i"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "unknown flag --tls-ca")) << r.err;
+  // A word that is not a flag (a --switch given a value with a space) is refused.
+  r = RunCommand({ServerBin("ingestion"), "--plaintext", "yes", "--data", dir + "/i"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "unexpected argument 'yes'")) << r.err;
+  // --help and --version answer whatever else is wrong.
+  for (const std::string s : {"ingestion", "metrics", "reporting"}) {
+    r = RunCommand({ServerBin(s), "--bogus", "--help"});
+    EXPECT_EQ(r.exit_code, 0) << s << r.err;
+    EXPECT_TRUE(absl::StartsWith(r.out, "usage: carestat-" + s)) << r.out;
+    r = RunCommand({ServerBin(s), "--version", "--bogus=1"});
+    EXPECT_EQ(r.exit_code, 0) << s << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir + "/i")) << "nothing is made from a refused command line";
 }
 
 TEST(Telemetry, ABadMetricsAddressIsRefusedWithItsFlagNamed) {

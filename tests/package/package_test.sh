@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The Debian package (scripts/package): builds carestat_<version>_amd64.deb from BUILD
 # with cpack into a scratch folder, then checks it with dpkg-deb (always): its name,
-# control fields and computed dependencies, contents, units and drop-ins, config files,
-# conffiles and maintainer scripts. With `install` (ctest package_install, configured
+# control fields and computed dependencies, contents, units and drop-ins, the flag files
+# (each read by its packaged binary), conffiles and maintainer scripts. With `install` (ctest package_install, configured
 # with -DCARESTAT_TEST_PACKAGE_INSTALL=ON: about 4 minutes, a Debian mirror needed) it
 # then installs the package into a fresh Debian 12 chroot made by debootstrap, as root,
 # and checks what postinst made (the user, /var/lib/carestat 0700, the stores and the
-# key 0600), that each server starts there on its config file, and that a purge keeps
+# key 0600), that each server starts there on its flag file, and that a purge keeps
 # the key; without root or debootstrap that part exits 77 (skipped), saying why.
 #   tests/package/package_test.sh BUILD VERSION [install]     (ctest -L package)
 set -uo pipefail
@@ -51,7 +51,8 @@ else fail "Depends lacks ${missing[*]}: $depends"; fi
 # ---- contents ----
 dpkg-deb -c "$deb" >"$work/contents"
 want=(./usr/bin/carestat ./usr/bin/carestat-ingestion ./usr/bin/carestat-metrics ./usr/bin/carestat-reporting
-      ./etc/carestat/ingestion.conf ./etc/carestat/metrics.conf ./etc/carestat/reporting.conf ./etc/carestat/pipeline.conf
+      ./etc/carestat/carestat-ingestion.flags ./etc/carestat/carestat-metrics.flags
+      ./etc/carestat/carestat-reporting.flags ./etc/carestat/carestat-pipeline.flags
       ./usr/share/doc/carestat/copyright ./usr/share/doc/carestat/changelog.gz ./usr/share/lintian/overrides/carestat)
 for u in carestat-ingestion.service carestat-metrics.service carestat-reporting.service carestat-pipeline.service \
          carestat-pipeline.timer carestat-backup.service carestat-backup.timer carestat.target; do
@@ -73,14 +74,42 @@ if [ ${#unstripped[@]} -eq 0 ]; then pass "binaries are stripped"; else fail "no
 if grep -rq /usr/local "$work/root/lib/systemd/system"; then
   fail "a packaged unit still names /usr/local: $(grep -rl /usr/local "$work/root/lib/systemd/system")"
 else pass "packaged units name /usr, not /usr/local"; fi
-for s in ingestion metrics reporting; do
+# One configuration mechanism: each unit's own --flagfile (as deploy/systemd, Compose and
+# Kubernetes run it); the drop-in changes the user only.
+for s in ingestion metrics reporting pipeline; do
   d="$work/root/lib/systemd/system/carestat-$s.service.d/package.conf"
-  S=$(tr a-z A-Z <<<"$s")
-  if grep -qx 'User=carestat' "$d" && grep -qx 'DynamicUser=no' "$d" && grep -qx "EnvironmentFile=/etc/carestat/$s.conf" "$d" \
-     && grep -qx "ExecStart=/usr/bin/carestat-$s \$CARESTAT_${S}_FLAGS" "$d" \
-     && grep -q "^CARESTAT_${S}_FLAGS=\".*--data /var/lib/carestat/$s" "$work/root/etc/carestat/$s.conf"; then
-    pass "carestat-$s runs as carestat with the flags of /etc/carestat/$s.conf"
-  else fail "carestat-$s.service.d/package.conf or /etc/carestat/$s.conf is not as expected"; fi
+  u="$work/root/lib/systemd/system/carestat-$s.service"
+  bin=/usr/bin/carestat-$s; [ $s = pipeline ] && bin="/usr/bin/carestat pipeline"
+  if grep -qx 'User=carestat' "$d" && grep -qx 'DynamicUser=no' "$d" && ! grep -Eq '^(ExecStart|EnvironmentFile)=' "$d" \
+     && grep -qx "ExecStart=$bin --flagfile /etc/carestat/carestat-$s.flags" "$u"; then
+    pass "carestat-$s runs as carestat with --flagfile /etc/carestat/carestat-$s.flags"
+  else fail "carestat-$s: the drop-in must set the user only and the unit run $bin --flagfile /etc/carestat/carestat-$s.flags"; fi
+done
+if grep -rqE '^(Environment|EnvironmentFile)=' "$work/root/lib/systemd/system"; then
+  fail "a packaged unit or drop-in still takes settings from the environment: $(grep -rlE '^Environment' "$work/root/lib/systemd/system")"
+else pass "no unit or drop-in takes flags from an EnvironmentFile"; fi
+# Each installed flag file is read by its packaged binary: every flag known and well
+# formed. A flag after the file then stops the binary at its next check, before it
+# listens or opens anything (the servers: --log-format none; the pipeline: an --inbox
+# that does not exist).
+for s in ingestion metrics reporting pipeline; do
+  f="$work/root/etc/carestat/carestat-$s.flags"
+  if [ $s = pipeline ]; then
+    out=$("$work/root/usr/bin/carestat" pipeline --flagfile "$f" --inbox "$work/no-inbox" 2>&1); rc=$?
+    want="$work/no-inbox is not a folder"
+  else
+    out=$("$work/root/usr/bin/carestat-$s" --flagfile "$f" --log-format none 2>&1); rc=$?
+    want="--log-format must be text or json"
+  fi
+  # The defaults of a one-machine install: loopback, and the servers' data in /var/lib/carestat.
+  defaults=1
+  grep -Eq -- '^--(listen|ingestion|metrics|reporting)=' "$f" || defaults=0
+  if grep -E -- '^--(listen|ingestion|metrics|reporting)=' "$f" | grep -vq -- '=127\.0\.0\.1:'; then defaults=0; fi
+  if [ $s != pipeline ] && ! grep -qx -- "--data=/var/lib/carestat/$s" "$f"; then defaults=0; fi
+  if [ $rc = 2 ] && grep -qF -- "$want" <<<"$out" && ! grep -Eq 'unknown flag|is not a flag|needs a value|is required' <<<"$out" \
+     && [ $defaults = 1 ]; then
+    pass "/etc/carestat/carestat-$s.flags (loopback, /var/lib/carestat) is read by the packaged binary without a flag error"
+  else fail "/etc/carestat/carestat-$s.flags (exit $rc): $out"; fi
 done
 if "$work/root/usr/bin/carestat" --version | grep -qx "carestat $version"; then pass "the packaged carestat says its version"
 else fail "the packaged carestat --version: $("$work/root/usr/bin/carestat" --version 2>&1)"; fi
@@ -101,8 +130,8 @@ if grep -q 'deb-systemd-invoke stop carestat.target' "$work/control/prerm"; then
 else fail "prerm does not stop carestat.target"; fi
 if grep -q 'rm -rf /var/lib/carestat' "$work/control/postrm"; then fail "postrm deletes the stores and key"
 else pass "postrm keeps /var/lib/carestat (the key cannot be made again)"; fi
-if [ "$(sort "$work/control/conffiles")" = "$(printf '/etc/carestat/%s.conf\n' ingestion metrics pipeline reporting)" ]; then
-  pass "conffiles: the four /etc/carestat files"
+if [ "$(sort "$work/control/conffiles")" = "$(printf '/etc/carestat/carestat-%s.flags\n' ingestion metrics pipeline reporting)" ]; then
+  pass "conffiles: the four /etc/carestat flag files"
 else fail "conffiles: $(cat "$work/control/conffiles" 2>/dev/null)"; fi
 
 # ---- installed into a Debian chroot (package_install: root and debootstrap) ----
@@ -129,12 +158,11 @@ else
      && [ -f "$root/var/lib/carestat/ingestion/store/CURRENT" ] && [ -f "$root/var/lib/carestat/metrics/CURRENT" ]; then
     pass "/var/lib/carestat is 0700 carestat's, with the stores and the key (0600)"
   else fail "/var/lib/carestat: $(ls -laR "$root/var/lib/carestat" 2>&1 | head -20)"; fi
-  # No systemd runs in a chroot: each server started as its unit would, on its config file.
+  # No systemd runs in a chroot: each server started as its unit would, on its flag file.
   for s in ingestion metrics reporting; do
-    S=$(tr a-z A-Z <<<"$s")
-    out=$(chroot "$root" sh -c ". /etc/carestat/$s.conf; exec timeout 3 runuser -u carestat -- /usr/bin/carestat-$s \$CARESTAT_${S}_FLAGS" 2>&1)
+    out=$(chroot "$root" timeout 3 runuser -u carestat -- /usr/bin/carestat-$s --flagfile /etc/carestat/carestat-$s.flags 2>&1)
     if grep -q "carestat-$s $version starting" <<<"$out" && grep -q "carestat-$s listening on 127.0.0.1:740" <<<"$out"; then
-      pass "carestat-$s $version starts as carestat on /etc/carestat/$s.conf"
+      pass "carestat-$s $version starts as carestat on /etc/carestat/carestat-$s.flags"
     else fail "carestat-$s did not start in the chroot: $out"; fi
   done
   key=$(sha256sum < "$root/var/lib/carestat/ingestion/hmac.key")
