@@ -27,6 +27,7 @@
 #include "carestat/v1/metrics.grpc.pb.h"
 #include "carestat/v1/reporting.grpc.pb.h"
 #include "services/common/csv.h"
+#include "services/common/dates.h"
 #include "services/common/security.h"
 #include "tests/integration/test_util.h"
 
@@ -213,7 +214,8 @@ std::map<std::string, Value> ExpectedSchemas() {
   std::map<std::string, Value> out;
   for (const Descriptor* d : {v1::ListIndicatorsResponse::descriptor(), v1::GetSeriesResponse::descriptor(),
                               v1::GetBenchmarkResponse::descriptor(), v1::ListReturnsResponse::descriptor(),
-                              v1::AnnualReport::descriptor(), v1::SelfAssessment::descriptor()}) {
+                              v1::AnnualReport::descriptor(), v1::SelfAssessment::descriptor(),
+                              v1::ListChildrenResponse::descriptor()}) {
     CollectSchemas(d, &out);
   }
   return out;
@@ -223,7 +225,7 @@ std::map<std::string, Value> ExpectedSchemas() {
 
 struct Response {
   int status = 0;
-  std::string body, type, disposition, www_authenticate;
+  std::string body, type, disposition, www_authenticate, cache_control;
 };
 
 class ApiTest : public testing::Test {
@@ -244,6 +246,9 @@ class ApiTest : public testing::Test {
                                                 {"ingest", MakeToken("uploader", "ingest")},
                                                 {"service", MakeToken("metrics", "service")},
                                                 {"reporter", MakeToken("reporter", "read")},
+                                                // A manager who may see the children behind a figure.
+                                                {"case", MakeToken("j.smith", "read,case")},
+                                                {"caseonly", MakeToken("k.jones", "case")},
                                                 {"revoked", MakeToken("former", "read")}};
     std::string file;
     for (const auto& [name, t] : *tokens_) absl::StrAppend(&file, t.line, name == "revoked" ? " revoked" : "", "\n");
@@ -263,7 +268,7 @@ class ApiTest : public testing::Test {
     ASSERT_TRUE(ing_->Start());
     met_ = new ServerProcess(with({ServerBin("metrics"), "--init", "--listen", "127.0.0.1:0", "--data", dir + "/data/metrics",
                                    "--ingestion", ing_->address(), "--tls-ca", dir + "/certs/ca.pem", "--token-file",
-                                   dir + "/metrics.token"}));
+                                   dir + "/metrics.token", "--audit-log", dir + "/metrics-audit.jsonl"}));
     ASSERT_TRUE(met_->Start());
     rep_ = new ServerProcess(with({ServerBin("reporting"), "--init", "--listen", "127.0.0.1:0", "--metrics", met_->address(),
                                    "--http-listen", "127.0.0.1:0", "--audit-log", dir + "/reporting-audit.jsonl",
@@ -308,6 +313,7 @@ class ApiTest : public testing::Test {
     r.type = res->get_header_value("Content-Type");
     r.disposition = res->get_header_value("Content-Disposition");
     r.www_authenticate = res->get_header_value("WWW-Authenticate");
+    r.cache_control = res->get_header_value("Cache-Control");
     return r;
   }
   static Response Read(const std::string& path, const std::string& accept = "") {
@@ -403,6 +409,10 @@ TEST_F(ApiTest, EveryEndpointAnswersAsTheDocumentSays) {
       {"/api/v1/benchmark", "?la=301&year=2015", 400},
       {"/api/v1/returns", "?la=301", 200},
       {"/api/v1/returns", "", 400},
+      {"/api/v1/children", "?la=301&indicator=cpp_ceased_2y_plus_pct&period=2015-16", 200, "case"},
+      {"/api/v1/children", "?la=301&indicator=cpp_ceased_2y_plus_pct&period=2015-16", 403},
+      {"/api/v1/children", "?la=301&indicator=cpp_ceased_2y_plus_pct&period=2015", 400, "case"},
+      {"/api/v1/children", "?la=301&indicator=cpp_rate&period=2015-16", 409, "case"},
       {"/api/v1/reports/annual", "?la=301&year=2015-16", 200},
       {"/api/v1/reports/annual", "?la=301&year=2015-16&format=csv", 200},
       {"/api/v1/reports/annual", "?la=301&year=2015-16&format=pdf", 400},
@@ -796,6 +806,144 @@ TEST_F(ApiTest, DashboardPagesAreServedWholeAndAccessibleInMarkup) {
   auto wrong = cli.Post("/login", httplib::Params{{"token", "cst_wrong"}, {"next", "/"}});
   ASSERT_TRUE(wrong);
   EXPECT_EQ(wrong->status, 401);
+}
+
+// The children behind a figure (issue 17): a `read` principal never sees them, in the API
+// or on the indicator page; a `case` principal does, the lists as long as the figure's
+// numerator and denominator, asked of metrics with the caller's own token so that metrics'
+// audit log names the caller, and nothing of them kept (Cache-Control: no-store).
+TEST_F(ApiTest, ChildrenOnlyForCasePrincipalsAskedWithTheirOwnToken) {
+  const std::string ind = "cpp_ceased_2y_plus_pct", period = "2015-16";
+  const std::string query = "?la=301&indicator=" + ind + "&period=" + period;
+  // The figure as the series gives it.
+  v1::GetSeriesResponse series;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
+                  Read("/api/v1/series?la=301&indicator=" + ind + "&comparators=false").body, &series)
+                  .ok());
+  const v1::IndicatorPoint* figure = nullptr;
+  for (const auto& p : series.points()) {
+    if (p.breakdown().empty() && FormatPeriod(p.period()) == period) figure = &p;
+  }
+  ASSERT_NE(figure, nullptr);
+  ASSERT_GT(figure->numerator(), 0);
+  ASSERT_GT(figure->denominator(), figure->numerator());
+
+  // read: refused by the API, and the page has no list, no link to one, no heading.
+  Response refused = Read("/api/v1/children" + query);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_NE(refused.body.find("needs the role case"), std::string::npos) << refused.body;
+  Response plain = Read("/indicator?la=301&indicator=" + ind);
+  ASSERT_EQ(plain.status, 200);
+  for (const char* trace : {"/api/v1/children", "children-numerator", "The children behind", "pseudonym"}) {
+    EXPECT_EQ(plain.body.find(trace), std::string::npos) << trace;
+  }
+
+  // case: the API's JSON is metrics' answer to the case principal, the lists as long as the figure.
+  Response json = Get("/api/v1/children" + query, (*tokens_)["case"].token);
+  ASSERT_EQ(json.status, 200) << json.body.substr(0, 300);
+  EXPECT_EQ(json.cache_control, "no-store");
+  v1::ListChildrenResponse listed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.body, &listed).ok());
+  EXPECT_EQ(listed.numerator_size(), static_cast<int>(figure->numerator()));
+  EXPECT_EQ(listed.denominator_size(), static_cast<int>(figure->denominator()));
+  EXPECT_DOUBLE_EQ(listed.point().value(), figure->value());
+  {
+    ClientSecurity cs;
+    cs.tls_ca = *dir_ + "/certs/ca.pem";
+    cs.token = (*tokens_)["case"].token;
+    auto stub = v1::Metrics::NewStub(*Dial(met_->address(), cs));
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+    v1::ListChildrenRequest req;
+    req.set_la("301");
+    req.set_indicator(ind);
+    req.set_period(period);
+    v1::ListChildrenResponse want;
+    ASSERT_TRUE(stub->ListChildren(&c, req, &want).ok());
+    google::protobuf::util::MessageDifferencer d;
+    d.IgnoreField(v1::IndicatorPoint::descriptor()->FindFieldByName("computed_unix_ms"));
+    std::string diff;
+    d.ReportDifferencesToString(&diff);
+    EXPECT_TRUE(d.Compare(want, listed)) << diff;
+  }
+  // A case-only principal may use the API (the page needs read as well).
+  EXPECT_EQ(Get("/api/v1/children" + query, (*tokens_)["caseonly"].token).status, 200);
+  Response csv = Get("/api/v1/children" + query + "&format=csv", (*tokens_)["case"].token);
+  ASSERT_EQ(csv.status, 200);
+  auto rows = ParseCsv(csv.body);
+  ASSERT_EQ(rows.size(), 1u + listed.numerator_size() + listed.denominator_size());
+  EXPECT_EQ(rows[0][0], "list");
+  EXPECT_EQ(rows[0].back(), "returns");
+  EXPECT_EQ(rows[1][0], "numerator");
+  EXPECT_EQ(rows[1][1], listed.numerator(0).child());
+  EXPECT_EQ(rows.back()[0], "denominator");
+
+  // The page: the figure, its numerator and denominator, and both lists with their lengths.
+  Response page = Get("/indicator?la=301&indicator=" + ind + "&period=" + period, (*tokens_)["case"].token);
+  ASSERT_EQ(page.status, 200) << page.body.substr(0, 300);
+  EXPECT_EQ(page.cache_control, "no-store");
+  const std::string n = absl::StrCat(listed.numerator_size()), dn = absl::StrCat(listed.denominator_size());
+  EXPECT_NE(page.body.find("id=\"children-numerator\" data-entries=\"" + n + "\""), std::string::npos);
+  EXPECT_NE(page.body.find("id=\"children-denominator\" data-entries=\"" + dn + "\""), std::string::npos);
+  EXPECT_NE(page.body.find("data-figure=\"numerator\">" + n + "<"), std::string::npos);
+  EXPECT_NE(page.body.find("data-listed=\"numerator\">" + n + "<"), std::string::npos);
+  EXPECT_NE(page.body.find("data-figure=\"denominator\">" + dn + "<"), std::string::npos);
+  const size_t table = page.body.find("id=\"children-numerator\"");
+  const size_t end = page.body.find("</table>", table);
+  EXPECT_EQ(Count(page.body.substr(table, end - table), "<tr><th scope=\"row\">"), listed.numerator_size());
+  EXPECT_NE(page.body.find(listed.numerator(0).child()), std::string::npos);
+  // Without a period, the latest year with a figure.
+  Response latest = Get("/indicator?la=301&indicator=" + ind, (*tokens_)["case"].token);
+  EXPECT_NE(latest.body.find("id=\"children-numerator\""), std::string::npos);
+  // No children behind a rate: said, not listed.
+  Response rate = Get("/indicator?la=301&indicator=cpp_rate", (*tokens_)["case"].token);
+  ASSERT_EQ(rate.status, 200);
+  EXPECT_NE(rate.body.find("no children can be listed behind cpp_rate"), std::string::npos);
+  EXPECT_EQ(rate.body.find("children-numerator"), std::string::npos);
+
+  // Metrics' audit log names the case principal for every listing, never this server.
+  const std::string audit = ReadAll(*dir_ + "/metrics-audit.jsonl");
+  int by_case = 0;
+  for (absl::string_view line : absl::StrSplit(audit, '\n')) {
+    if (!absl::StrContains(line, "/carestat.v1.Metrics/ListChildren")) continue;
+    EXPECT_FALSE(absl::StrContains(line, "\"principal\":\"reporter\"")) << line;
+    EXPECT_FALSE(absl::StrContains(line, "\"principal\":\"dashboard\"")) << line;
+    if (absl::StrContains(line, "\"principal\":\"j.smith\"") && absl::StrContains(line, "\"indicator\":\"" + ind + "\"") &&
+        absl::StrContains(line, "\"la\":\"301\"") && absl::StrContains(line, "\"outcome\":\"OK\"") &&
+        absl::StrContains(line, absl::StrCat("\"children\":", listed.children_returned()))) {
+      ++by_case;
+    }
+  }
+  EXPECT_GE(by_case, 3) << audit.substr(audit.size() > 3000 ? audit.size() - 3000 : 0);
+  for (const auto& [name, t] : *tokens_) EXPECT_EQ(audit.find(t.token), std::string::npos) << name;
+
+  // A reporting server without tokens names nobody: no list, and metrics is not asked.
+  const std::string& dir = *dir_;
+  ServerProcess open({ServerBin("reporting"), "--init", "--listen", "127.0.0.1:0", "--plaintext", "--metrics",
+                      met_->address(), "--http-listen", "127.0.0.1:0", "--tls-ca", dir + "/certs/ca.pem",
+                      "--token-file", dir + "/reporter.token"});
+  ASSERT_TRUE(open.Start());
+  const std::string line = open.ReadLine();
+  const int port = std::stoi(line.substr(line.rfind(':') + 1));
+  httplib::Client cli("127.0.0.1", port);
+  cli.set_read_timeout(120, 0);
+  auto api = cli.Get(("/api/v1/children" + query).c_str(),
+                     httplib::Headers{{"Authorization", "Bearer " + (*tokens_)["case"].token}});
+  ASSERT_TRUE(api);
+  EXPECT_EQ(api->status, 403);
+  EXPECT_NE(api->body.find("checks no tokens"), std::string::npos) << api->body;
+  auto open_page = cli.Get(("/indicator?la=301&indicator=" + ind).c_str());
+  ASSERT_TRUE(open_page);
+  EXPECT_EQ(open_page->status, 200);
+  EXPECT_EQ(open_page->body.find("children-numerator"), std::string::npos);
+  EXPECT_EQ(open_page->body.find("/api/v1/children"), std::string::npos);
+  EXPECT_EQ(open.Stop(), 0);
+  const std::string after = ReadAll(*dir_ + "/metrics-audit.jsonl");
+  int listings = 0;
+  for (absl::string_view l : absl::StrSplit(after, '\n')) listings += absl::StrContains(l, "/ListChildren") ? 1 : 0;
+  int before = 0;
+  for (absl::string_view l : absl::StrSplit(audit, '\n')) before += absl::StrContains(l, "/ListChildren") ? 1 : 0;
+  EXPECT_EQ(listings, before) << "the open server asked metrics for children";
 }
 
 // Mutual TLS as for gRPC: without a client certificate no connection; with one, its CN's

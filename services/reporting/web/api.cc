@@ -125,6 +125,20 @@ Reply SelfAssessment(const Call& c) {
   return ReportReply(c, doc, "self-assessment");
 }
 
+// The children behind a figure: metrics' ListChildren asked with the caller's own token
+// (ChildrenFor), its answer printed and forgotten.
+Reply Children(const Call& c) {
+  v1::ListChildrenRequest req;
+  req.set_la(c.Param("la"));
+  req.set_indicator(c.Param("indicator"));
+  req.set_period(c.Param("period"));
+  req.set_breakdown(c.Param("breakdown"));
+  v1::ListChildrenResponse resp;
+  grpc::Status s = ChildrenFor(c, req, &resp);
+  if (!s.ok()) return ChildrenError(s);
+  return c.WantsCsv() ? CsvReply(ChildrenCsv(resp)) : JsonReply(resp);
+}
+
 }  // namespace
 
 std::string SeriesCsv(const v1::GetSeriesResponse& r) {
@@ -198,6 +212,11 @@ std::vector<Route> ApiRoutes() {
        {P("la", ParamKind::kLa, true), P("indicator", ParamKind::kIndicator), P("year", ParamKind::kYear), format},
        Benchmark},
       {"/api/v1/returns", "/carestat.v1.Metrics/ListReturns", {P("la", ParamKind::kLa, true), format}, Returns},
+      {"/api/v1/children",
+       "/carestat.v1.Metrics/ListChildren",
+       {P("la", ParamKind::kLa, true), P("indicator", ParamKind::kIndicator, true), P("period", ParamKind::kPeriod, true),
+        P("breakdown", ParamKind::kText), format},
+       Children},
       {"/api/v1/reports/annual",
        "/carestat.v1.Reporting/BuildAnnualReport",
        {P("la", ParamKind::kLa, true), P("year", ParamKind::kYear, true), report_format, P("publish", ParamKind::kBool)},

@@ -2,6 +2,7 @@
 // charts drawn by the reports' own SVG code (render/chart.h). Every chart has a text
 // alternative and its figures in a table beside it, so a page works without JavaScript
 // and without sight; dashboard.js only adds show/hide buttons for those tables.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -422,6 +423,101 @@ std::string Distribution(const v1::LaBenchmark& b, const v1::IndicatorDefinition
   return out;
 }
 
+// A list of the children behind a figure as a table: pseudonym, record, each date or
+// code by name, returns.
+std::string ChildrenTable(const std::string& id, const std::string& caption,
+                          const google::protobuf::RepeatedPtrField<v1::ListedChild>& list) {
+  std::vector<std::string> names;
+  for (const auto& c : list) {
+    for (const auto& f : c.facts()) {
+      if (std::find(names.begin(), names.end(), f.name()) == names.end()) names.push_back(f.name());
+    }
+  }
+  std::string out = absl::StrCat("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"", id,
+                                 "-cap\"><table class=\"data\" id=\"", id, "\" data-entries=\"", list.size(),
+                                 "\"><caption id=\"", id, "-cap\">", E(caption), "</caption><thead><tr>"
+                                 "<th scope=\"col\">Child (pseudonym)</th><th scope=\"col\">Record</th>");
+  for (const auto& n : names) absl::StrAppend(&out, "<th scope=\"col\">", E(n), "</th>");
+  out += "<th scope=\"col\">Returns</th></tr></thead><tbody>";
+  for (const auto& c : list) {
+    absl::StrAppend(&out, "<tr><th scope=\"row\">", c.child().empty() ? "(no id)" : E(c.child()), "</th><td>",
+                    E(c.record()), "</td>");
+    for (const auto& n : names) {
+      std::string v = "-";
+      for (const auto& f : c.facts()) {
+        if (f.name() == n) v = f.value();
+      }
+      absl::StrAppend(&out, "<td>", E(v), "</td>");
+    }
+    absl::StrAppend(&out, "<td>", E(absl::StrJoin(c.sources(), ", ")), "</td></tr>");
+  }
+  out += "</tbody></table></div>";
+  return out;
+}
+
+// The indicator page's section for a `case` principal: a period to choose, the figure
+// with its numerator and denominator, and the two lists with their lengths beside them.
+std::string ChildrenSection(const Call& c, const v1::IndicatorDefinition& d, const std::vector<std::string>& periods) {
+  const std::string la = c.Param("la");
+  std::string period = c.Param("period");
+  if (period.empty() && !periods.empty()) {
+    // The latest financial year with a figure, else the latest month.
+    for (const auto& p : periods) {
+      auto parsed = ParsePeriod(p);
+      if (parsed && parsed->kind() == v1::Period::FINANCIAL_YEAR) period = p;
+    }
+    if (period.empty()) period = periods.back();
+  }
+  std::string out = "<h2 id=\"children\">The children behind the figure</h2>";
+  absl::StrAppend(&out, "<form method=\"get\" action=\"/indicator\"><input type=\"hidden\" name=\"la\" value=\"", E(la),
+                  "\"><input type=\"hidden\" name=\"indicator\" value=\"", E(d.id()),
+                  "\"><label for=\"children-period\">Period</label> <select id=\"children-period\" name=\"period\">");
+  bool listed = false;
+  for (auto it = periods.rbegin(); it != periods.rend(); ++it) {
+    listed = listed || *it == period;
+    absl::StrAppend(&out, "<option", *it == period ? " selected" : "", ">", E(*it), "</option>");
+  }
+  if (!listed && !period.empty()) absl::StrAppend(&out, "<option selected>", E(period), "</option>");
+  out += "</select> <button type=\"submit\">List the children</button></form>";
+  if (period.empty()) return out + "<p>No figure of this LA to list children for.</p>";
+  v1::ListChildrenRequest req;
+  req.set_la(la);
+  req.set_indicator(d.id());
+  req.set_period(period);
+  v1::ListChildrenResponse resp;
+  grpc::Status s = ChildrenFor(c, req, &resp);
+  if (!s.ok()) return out + "<p class=\"note\">" + E(s.error_message()) + "</p>";
+  const v1::IndicatorPoint& p = resp.point();
+  const bool ratio = p.denominator() > 0 || resp.denominator_size() > 0;
+  const std::string what = resp.counts().empty() ? "children" : resp.counts();
+  absl::StrAppend(&out, "<table class=\"data\" id=\"children-figure\"><caption>LA ", E(la), ", ", E(period),
+                  ": the figure and the lists behind it</caption><thead><tr><th scope=\"col\">Part</th>"
+                  "<th scope=\"col\">Figure</th><th scope=\"col\">Entries listed (", E(what), ")</th></tr></thead><tbody>"
+                  "<tr><th scope=\"row\">", E(d.name()), "</th><td class=\"num\">",
+                  ShownOpt(p.has_value(), p.value(), d.unit()), "</td><td>-</td></tr>"
+                  "<tr><th scope=\"row\">Numerator</th><td class=\"num\" data-figure=\"numerator\">",
+                  Number(p.numerator()), "</td><td class=\"num\" data-listed=\"numerator\">", resp.numerator_size(),
+                  "</td></tr>");
+  if (ratio) {
+    absl::StrAppend(&out, "<tr><th scope=\"row\">Denominator</th><td class=\"num\" data-figure=\"denominator\">",
+                    Number(p.denominator()), "</td><td class=\"num\" data-listed=\"denominator\">",
+                    resp.denominator_size(), "</td></tr>");
+  }
+  absl::StrAppend(&out, "</tbody></table><p>", resp.children_returned(),
+                  " children in all, by the pseudonyms ingestion gave them, listed by the same computation as the "
+                  "figure from the records held now. Metrics recorded this listing in its audit log under your name "
+                  "(", E(c.principal), "); this server keeps no copy. <a href=\"/api/v1/children?la=", E(la),
+                  "&amp;indicator=", E(d.id()), "&amp;period=", E(period), "&amp;format=csv\">The lists as CSV</a></p>");
+  out += ChildrenTable("children-numerator",
+                       absl::StrCat("Numerator, ", period, ": ", resp.numerator_size(), " ", what), resp.numerator());
+  if (ratio) {
+    out += ChildrenTable("children-denominator",
+                         absl::StrCat("Denominator, ", period, ": ", resp.denominator_size(), " ", what),
+                         resp.denominator());
+  }
+  return out;
+}
+
 Reply IndicatorPage(const Call& c) {
   const std::string la = c.Param("la"), id = c.Param("indicator");
   v1::ListIndicatorsResponse cat;
@@ -440,6 +536,11 @@ Reply IndicatorPage(const Call& c) {
   yreq.set_with_comparators(true);
   v1::GetSeriesResponse yearly;
   if (grpc::Status s = c.backend.Series(yreq, &yearly); !s.ok()) return FromStatus(s);
+  // The periods of the LA's own figures, for choosing whose children to list.
+  std::vector<std::string> child_periods;
+  for (const auto& p : yearly.points()) {
+    if (p.entity() == la && p.breakdown().empty() && p.has_value()) child_periods.push_back(FormatPeriod(p.period()));
+  }
   body += "<h2>By financial year</h2>";
   body += yearly.points().empty() ? "<p>No yearly figure: this indicator is counted by month.</p>"
                                   : ChartAndTable(yearly, la, *d, "yearly",
@@ -458,6 +559,14 @@ Reply IndicatorPage(const Call& c) {
     mreq.set_from(FormatPeriod(FinancialYear(last - 1)));
     v1::GetSeriesResponse monthly;
     if (grpc::Status s = c.backend.Series(mreq, &monthly); !s.ok()) return FromStatus(s);
+    for (const auto& p : monthly.points()) {
+      // December of 2011 is written 2011-12, which ListChildren (ParsePeriod) reads as the
+      // financial year: such a month is not offered.
+      if (p.entity() == la && p.breakdown().empty() && p.has_value() &&
+          p.period().month() != (p.period().start_year() + 1) % 100) {
+        child_periods.push_back(FormatPeriod(p.period()));
+      }
+    }
     body += "<h2>By month</h2>";
     body += ChartAndTable(monthly, la, *d, "monthly", d->name() + ", LA " + la + ", by month");
     absl::StrAppend(&body, "<p><a href=\"/api/v1/series?la=", la, "&amp;indicator=", id,
@@ -492,9 +601,10 @@ Reply IndicatorPage(const Call& c) {
     body += Distribution(b, *d);
   }
 
-  // The children behind the figure (issue 17's `case` role) belong here, between the
-  // comparisons and the caveats: shown only when c.roles holds "case" (an open server's
-  // embedded run excepted), fetched from metrics like the rest, never held by reporting.
+  // The children behind the figure, between the comparisons and the caveats: only for a
+  // principal with the role `case` (an open server names nobody, so shows none), asked of
+  // metrics with the caller's own token, never kept. Anyone else sees no trace of it.
+  if (!c.open && c.HasRole("case")) body += ChildrenSection(c, *d, child_periods);
 
   // Data-quality caveats: where DfE's definition differs, the returns the figures read,
   // and any upload of this LA refused whole.
@@ -773,7 +883,10 @@ std::vector<Route> PageRoutes() {
   return {
       {"/", read, {}, Start, true},
       {"/la", read, {P("la", ParamKind::kLa, true), P("area", ParamKind::kArea)}, Overview, true},
-      {"/indicator", read, {P("la", ParamKind::kLa, true), P("indicator", ParamKind::kIndicator, true)}, IndicatorPage,
+      {"/indicator",
+       read,
+       {P("la", ParamKind::kLa, true), P("indicator", ParamKind::kIndicator, true), P("period", ParamKind::kPeriod)},
+       IndicatorPage,
        true},
       {"/compare",
        read,

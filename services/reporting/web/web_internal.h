@@ -37,6 +37,11 @@ class Backend {
   grpc::Status Annual(const v1::BuildAnnualReportRequest& req, v1::AnnualReport* out);
   grpc::Status SelfAssessment(const v1::BuildSelfAssessmentRequest& req, v1::SelfAssessment* out);
   grpc::Status Render(const v1::RenderRequest& req, v1::RenderResponse* out);
+  // Metrics/ListChildren asked with `authorization` (the caller's own "Bearer <token>")
+  // instead of this server's credentials, so that metrics authorises and audits the
+  // caller. Nothing of the answer is kept. Use ChildrenFor, which decides who may ask.
+  grpc::Status Children(const v1::ListChildrenRequest& req, const std::string& authorization,
+                        v1::ListChildrenResponse* out);
 
  private:
   std::unique_ptr<v1::Metrics::Stub> metrics_;
@@ -67,6 +72,7 @@ enum class ParamKind {
   kDataFormat,  // json, csv
   kArea,        // a self-assessment section id, "all"
   kText,        // free text up to 200 characters, no control characters
+  kPeriod,      // 2015-16 (a financial year) or 2015-06 (a month)
 };
 struct ParamSpec {
   std::string name;
@@ -82,6 +88,10 @@ struct Call {
   std::set<std::string> roles = {};   // empty on an open server
   bool open = false;              // no tokens file: every caller may see everything
   bool tls = false;
+  // The caller's "Bearer <token>" (header or sign-in cookie) when a token named them; empty
+  // on an open server and for a client certificate. Only ChildrenFor passes it on.
+  std::string authorization;
+  bool HasRole(const std::string& role) const { return roles.count(role) > 0; }
   std::string Param(const std::string& name) const;   // "" when absent
   bool Has(const std::string& name) const;
   bool Flag(const std::string& name, bool fallback) const;
@@ -97,6 +107,17 @@ struct Route {
   Handler handler;
   bool page = false;              // HTML: errors as a page, a login form on 401
 };
+
+// The children behind a figure (docs/SECURITY.md, "The `case` role"), for a caller who
+// has the role `case` and was named by a bearer token: asked of metrics with that token.
+// Anyone else, an open server's callers included (nobody is named there, so nobody could
+// be authorised or audited), gets PERMISSION_DENIED saying why, and metrics is not asked.
+grpc::Status ChildrenFor(const Call& c, const v1::ListChildrenRequest& req, v1::ListChildrenResponse* out);
+// Reply for a ChildrenFor error: metrics refusing the caller's token is the caller's 403
+// (or 401), not this server's credentials.
+Reply ChildrenError(const grpc::Status& s);
+// One row per entry of either list: list, child, record, each fact by name, returns.
+std::string ChildrenCsv(const v1::ListChildrenResponse& r);
 
 std::vector<Route> ApiRoutes();
 std::vector<Route> PageRoutes();
