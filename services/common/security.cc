@@ -77,6 +77,7 @@ const std::map<std::string, std::set<std::string>>& MethodRoles() {
       {"/carestat.v1.Reporting/BuildAnnualReport", {"read", "admin"}},
       {"/carestat.v1.Reporting/BuildSelfAssessment", {"read", "admin"}},
       {"/carestat.v1.Reporting/Render", {"read", "admin"}},
+      {"/carestat.v1.Reporting/GetCoverage", {"read", "admin"}},
       // The council's narrative text: written by whoever uploads its returns, or an admin.
       {"/carestat.v1.Reporting/PutNarrative", {"ingest", "admin"}},
   };

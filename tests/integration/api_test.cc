@@ -21,6 +21,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "carestat/v1/ingestion.pb.h"
@@ -215,7 +216,8 @@ std::map<std::string, Value> ExpectedSchemas() {
   for (const Descriptor* d : {v1::ListIndicatorsResponse::descriptor(), v1::GetSeriesResponse::descriptor(),
                               v1::GetBenchmarkResponse::descriptor(), v1::ListReturnsResponse::descriptor(),
                               v1::AnnualReport::descriptor(), v1::SelfAssessment::descriptor(),
-                              v1::ListChildrenResponse::descriptor()}) {
+                              v1::ListChildrenResponse::descriptor(), v1::GetCoverageResponse::descriptor(),
+                              v1::ForecastResponse::descriptor()}) {
     CollectSchemas(d, &out);
   }
   return out;
@@ -409,6 +411,14 @@ TEST_F(ApiTest, EveryEndpointAnswersAsTheDocumentSays) {
       {"/api/v1/benchmark", "?la=301&year=2015", 400},
       {"/api/v1/returns", "?la=301", 200},
       {"/api/v1/returns", "", 400},
+      {"/api/v1/coverage", "?la=301", 200},
+      {"/api/v1/coverage", "?la=301&format=csv", 200},
+      {"/api/v1/coverage", "", 400},
+      {"/api/v1/forecast", "?la=301", 200},
+      {"/api/v1/forecast", "?la=301&backtest=true&format=csv", 200},
+      {"/api/v1/forecast", "?la=301&backtest=perhaps", 400},
+      {"/api/v1/forecast", "?la=301", 403, "ingest"},
+      {"/api/v1/coverage", "?la=301", 403, "ingest"},
       {"/api/v1/children", "?la=301&indicator=cpp_ceased_2y_plus_pct&period=2015-16", 200, "case"},
       {"/api/v1/children", "?la=301&indicator=cpp_ceased_2y_plus_pct&period=2015-16", 403},
       {"/api/v1/children", "?la=301&indicator=cpp_ceased_2y_plus_pct&period=2015", 400, "case"},
@@ -703,7 +713,8 @@ TEST_F(ApiTest, DashboardPagesAreServedWholeAndAccessibleInMarkup) {
                                           "/compare?la=301",
                                           "/compare?la=301&las=301,302&indicators=cpp_rate,referrals",
                                           "/quality?la=301",
-                                          "/reports?la=301"};
+                                          "/reports?la=301",
+                                          "/forecast?la=301"};
   std::map<std::string, std::string> html;
   for (const auto& p : pages) {
     SCOPED_TRACE(p);
@@ -806,6 +817,121 @@ TEST_F(ApiTest, DashboardPagesAreServedWholeAndAccessibleInMarkup) {
   auto wrong = cli.Post("/login", httplib::Params{{"token", "cst_wrong"}, {"next", "/"}});
   ASSERT_TRUE(wrong);
   EXPECT_EQ(wrong->status, 401);
+}
+
+// The coverage of every return and year: the gRPC answer, the data-quality page's rows,
+// and CSV with one row per return and year.
+TEST_F(ApiTest, CoverageIsTheGrpcAnswerAndThePagesFigures) {
+  auto reporting = v1::Reporting::NewStub(GrpcChannel(rep_->address()));
+  grpc::ClientContext c;
+  c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+  v1::GetCoverageRequest req;
+  req.set_la("301");
+  v1::GetCoverageResponse want, got;
+  ASSERT_TRUE(reporting->GetCoverage(&c, req, &want).ok());
+  Response r = Read("/api/v1/coverage?la=301");
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.body, &got).ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(want, got));
+  ASSERT_GE(got.years_size(), 6);
+  // Newest first; each year's expected returns, each stored, rejected or missing.
+  std::map<std::string, int> by_status;
+  int rows = 0;
+  for (int i = 0; i < got.years_size(); ++i) {
+    if (i) {
+      EXPECT_LT(got.years(i).collection_year(), got.years(i - 1).collection_year());
+    }
+    EXPECT_EQ(got.years(i).period(), absl::StrCat(got.years(i).collection_year() - 1, "-",
+                                                  absl::StrFormat("%02d", got.years(i).collection_year() % 100)));
+    for (const auto& x : got.years(i).returns()) {
+      ++by_status[x.status()];
+      ++rows;
+      EXPECT_TRUE(x.status() == "stored" || x.status() == "rejected" || x.status() == "missing") << x.status();
+    }
+  }
+  // The data-quality page shows the same rows: a year heading each, the same statuses.
+  const std::string page = Read("/quality?la=301").body;
+  for (const auto& y : got.years()) {
+    EXPECT_NE(page.find(absl::StrCat("<h2>", y.period(), " (collection year ", y.collection_year(), ")</h2>")),
+              std::string::npos)
+        << y.period();
+    for (const auto& x : y.returns()) {
+      EXPECT_NE(page.find(absl::StrCat("<tr><th scope=\"row\">", x.name(), "</th><td class=\"status-", x.status(), "\">")),
+                std::string::npos)
+          << y.period() << " " << x.name();
+    }
+  }
+  for (const auto& [status, n] : by_status) {
+    EXPECT_EQ(Count(page, "class=\"status-" + status + "\""), n) << status;
+  }
+  EXPECT_GT(by_status["stored"], 30);
+  auto csv = ParseCsv(Read("/api/v1/coverage?la=301", "text/csv").body);
+  ASSERT_EQ(csv.size(), 1u + rows);
+  EXPECT_EQ(csv[0], (std::vector<std::string>{"la", "collection_year", "period", "name", "dataset", "status", "file",
+                                             "detail", "feeds", "expected"}));
+  EXPECT_EQ(csv[1][1], absl::StrCat(got.years(0).collection_year()));
+  EXPECT_EQ(csv[1][3], got.years(0).returns(0).name());
+  EXPECT_EQ(csv[1][5], got.years(0).returns(0).status());
+}
+
+std::string Grouped(double v) {
+  std::string digits = absl::StrFormat("%.0f", v), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// The demand forecast (issue 18): the API's JSON is metrics' answer; the page shows the
+// annual report's Figure 5 with its table and Tables 5 and 6, or the gap when metrics
+// cannot forecast the LA.
+TEST_F(ApiTest, ForecastIsTheGrpcAnswerAndThePageShowsTheReportsFigureAndTables) {
+  auto metrics = v1::Metrics::NewStub(GrpcChannel(met_->address()));
+  grpc::ClientContext c;
+  c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+  v1::ForecastRequest req;
+  req.set_la("301");
+  v1::ForecastResponse want, got;
+  ASSERT_TRUE(metrics->Forecast(&c, req, &want).ok());
+  ASSERT_EQ(want.forecasts_size(), 1);
+  Response r = Read("/api/v1/forecast?la=301");
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.body, &got).ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(want, got));
+  const v1::LaForecast& f = got.forecasts(0);
+  ASSERT_GT(f.points_size(), 12);
+  auto csv = ParseCsv(Read("/api/v1/forecast?la=301", "text/csv").body);
+  ASSERT_EQ(csv.size(), 1u + 5 * f.points_size());
+  EXPECT_EQ(csv[0], (std::vector<std::string>{"la", "date", "kind", "category", "children", "band_lower", "band_upper",
+                                             "daily_cost"}));
+  EXPECT_EQ(csv[5][1], f.points(0).date());
+  EXPECT_EQ(csv[5][3], "in_care");
+  EXPECT_DOUBLE_EQ(std::stod(csv[5][4]), f.points(0).children().in_care());
+
+  Response page = Read("/forecast?la=301");
+  ASSERT_EQ(page.status, 200) << page.body.substr(0, 300);
+  EXPECT_NE(page.body.find("Figure 5: Looked-after children: actual and projected"), std::string::npos);
+  EXPECT_EQ(page.body.find("id=\"forecast-gap\""), std::string::npos);
+  EXPECT_NE(page.body.find("<svg"), std::string::npos);
+  EXPECT_NE(page.body.find("id=\"forecast-table\""), std::string::npos);
+  EXPECT_NE(page.body.find("id=\"forecast-table5\""), std::string::npos);
+  EXPECT_NE(page.body.find("id=\"forecast-table6\""), std::string::npos);
+  EXPECT_NE(page.body.find("How good past forecasts were"), std::string::npos) << "the backtest in the note";
+  EXPECT_NE(page.body.find("href=\"/forecast?la=301\""), std::string::npos) << "in the LA navigation";
+  // The last projected month end (a quarter end, a year on) as the figure's table and
+  // Table 5 show it.
+  const v1::ForecastPoint& last = f.points(f.points_size() - 1);
+  EXPECT_EQ(last.kind(), "projected");
+  EXPECT_GE(Count(page.body, "<td class=\"num\">" + Grouped(last.children().in_care()) + "</td>"), 2)
+      << Grouped(last.children().in_care());
+  EXPECT_NE(page.body.find("<td class=\"num\">" + Grouped(last.children().fostering()) + "</td>"), std::string::npos);
+  // Metrics cannot forecast an LA without SSDA903 returns: the figure's gap says why.
+  Response none = Read("/forecast?la=999");
+  ASSERT_EQ(none.status, 200) << none.body.substr(0, 300);
+  EXPECT_NE(none.body.find("id=\"forecast-gap\""), std::string::npos);
+  EXPECT_NE(none.body.find("no projection"), std::string::npos);
+  EXPECT_EQ(none.body.find("<svg"), std::string::npos);
 }
 
 // The children behind a figure (issue 17): a `read` principal never sees them, in the API

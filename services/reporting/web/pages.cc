@@ -16,6 +16,7 @@
 #include "services/reporting/render/chart.h"
 #include "services/metrics/reference/lait.h"
 #include "services/reporting/reports/coverage.h"
+#include "services/reporting/reports/projection.h"
 #include "services/reporting/reports/rating.h"
 #include "services/reporting/reports/series.h"
 #include "services/reporting/reports/self_assessment.h"
@@ -874,6 +875,122 @@ Reply ReportsPage(const Call& c) {
   return Html("Reports, LA " + la, body, la);
 }
 
+// ---- forecast: the annual report's projection, for the latest data ----
+
+// The forecast already asked for, given to the report's projection code as its metrics.
+class FetchedForecast final : public MetricsSource {
+ public:
+  explicit FetchedForecast(absl::StatusOr<v1::LaForecast> f) : f_(std::move(f)) {}
+  // Only Forecast is asked by the projection.
+  absl::StatusOr<v1::GetSeriesResponse> Series(const std::string&, const std::string&, const std::string&,
+                                               const std::string&, const std::string&) override {
+    return absl::UnimplementedError("not used");
+  }
+  absl::StatusOr<std::vector<v1::IndicatorPoint>> Values(const std::string&, const std::string&) override {
+    return absl::UnimplementedError("not used");
+  }
+  absl::StatusOr<std::vector<v1::IndicatorDefinition>> Indicators() override {
+    return absl::UnimplementedError("not used");
+  }
+  absl::StatusOr<v1::LaBenchmark> Benchmark(const std::string&, const std::string&, const std::string&) override {
+    return absl::UnimplementedError("not used");
+  }
+  absl::StatusOr<v1::LaForecast> Forecast(const std::string&, const std::string&) override { return f_; }
+
+ private:
+  absl::StatusOr<v1::LaForecast> f_;
+};
+
+// A report table (Table 5, Table 6) as the dashboard's tables are.
+std::string ReportTable(const v1::Table& t, const std::string& id) {
+  std::string out = absl::StrCat("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"", id,
+                                 "-cap\"><table class=\"data\" id=\"", id, "\"><caption id=\"", id, "-cap\">Table ",
+                                 E(t.number()), ": ", E(t.title()), "</caption><thead><tr><th scope=\"col\">Placement</th>");
+  for (const auto& p : t.periods()) absl::StrAppend(&out, "<th scope=\"col\">", E(p), "</th>");
+  out += "</tr></thead><tbody>";
+  for (const auto& row : t.rows()) {
+    absl::StrAppend(&out, "<tr><th scope=\"row\">", E(row.label()), "</th>");
+    for (const auto& v : row.values()) {
+      absl::StrAppend(&out, "<td class=\"num\">",
+                      v.has_value() ? E(Shown(v.value(), row.unit())) : E(v.missing().empty() ? "-" : v.missing()),
+                      "</td>");
+    }
+    out += "</tr>";
+  }
+  absl::StrAppend(&out, "</tbody></table></div><p class=\"note\">", E(t.source()), "</p>");
+  return out;
+}
+
+Reply ForecastPage(const Call& c) {
+  const std::string la = c.Param("la");
+  v1::ForecastRequest req;
+  req.set_la(la);
+  req.set_backtest(true);   // the figure's note gives the backtest, as in the annual report
+  v1::ForecastResponse resp;
+  const grpc::Status s = c.backend.Forecast(req, &resp);
+  // Metrics unreachable or refusing this server is the page's error; a forecast metrics
+  // cannot make (no SSDA903 return) is the figure's and tables' gap, as in the report.
+  if (!s.ok() && (s.error_code() == grpc::UNAVAILABLE || s.error_code() == grpc::DEADLINE_EXCEEDED ||
+                  s.error_code() == grpc::UNAUTHENTICATED || s.error_code() == grpc::PERMISSION_DENIED)) {
+    return FromStatus(s);
+  }
+  absl::StatusOr<v1::LaForecast> f = absl::InternalError("metrics gave no forecast for LA " + la);
+  if (!s.ok()) f = absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+  else if (resp.forecasts_size() == 1 && resp.forecasts(0).error().empty()) f = resp.forecasts(0);
+  else if (resp.forecasts_size() == 1) f = absl::FailedPreconditionError(resp.forecasts(0).error());
+  // The report year the data ends in: its 31 March is the last actual the tables show.
+  int last_year = 0;
+  if (f.ok()) {
+    if (auto end = ParseIsoDate(f->data_end())) {
+      int y, m, d;
+      CivilFromDays(*end, &y, &m, &d);
+      last_year = m >= 4 ? y : y - 1;
+    }
+  }
+  if (last_year == 0) last_year = static_cast<int>(std::time(nullptr) / 86400 / 365.2425) + 1970 - 1;
+  v1::AnnualReport projection;
+  FetchedForecast source(f);
+  AddProjection(source, la, last_year, &projection);
+  std::string body = absl::StrCat("<h1>Looked-after children: forecast <span class=\"sub\">LA ", E(la), "</span></h1>",
+                                  "<p>Where the number of children looked after is heading, by placement, and what it "
+                                  "would cost: the demand model learned from the LA's own SSDA903 episodes, as in the "
+                                  "annual report. <a href=\"/api/v1/forecast?la=", E(la),
+                                  "&amp;format=csv\">The forecast as CSV</a>.</p>");
+  const v1::Figure& fig = projection.figures(0);
+  absl::StrAppend(&body, "<h2>Figure ", E(fig.number()), ": ", E(fig.title()), "</h2>");
+  if (!fig.gap().empty()) {
+    absl::StrAppend(&body, "<p class=\"note\" id=\"forecast-gap\">", E(fig.gap()), "</p>");
+  } else {
+    // The chart's text alternative is the report's: each series' values; the same
+    // figures are in the table below it.
+    absl::StrAppend(&body, "<figure class=\"chart\" aria-labelledby=\"forecast-cap\">", SvgChart(fig, "forecast"),
+                    "<figcaption id=\"forecast-cap\">", E(fig.title()), ", LA ", E(la),
+                    ". The figures are in the table below.</figcaption></figure>");
+    absl::StrAppend(&body, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"forecast-table-cap\">"
+                           "<table class=\"data\" data-toggle id=\"forecast-table\"><caption id=\"forecast-table-cap\">",
+                    E(fig.title()), ": figures</caption><thead><tr><th scope=\"col\">Quarter end</th>");
+    for (const auto& series : fig.series()) absl::StrAppend(&body, "<th scope=\"col\">", E(series.label()), "</th>");
+    body += "</tr></thead><tbody>";
+    for (int i = 0; i < fig.periods_size(); ++i) {
+      absl::StrAppend(&body, "<tr><th scope=\"row\">", E(fig.periods(i)), "</th>");
+      for (const auto& series : fig.series()) {
+        const bool has = i < series.values_size() && series.values(i).has_value();
+        absl::StrAppend(&body, "<td class=\"num\">", has ? E(Shown(series.values(i).value(), "count")) : "-", "</td>");
+      }
+      body += "</tr>";
+    }
+    body += "</tbody></table></div>";
+    absl::StrAppend(&body, "<p class=\"note\">", E(fig.source()), "</p>");
+  }
+  for (int i = 0; i < projection.tables_size(); ++i) {
+    const v1::Table& t = projection.tables(i);
+    absl::StrAppend(&body, "<h2>Table ", E(t.number()), ": ", E(t.title()), "</h2>");
+    if (!t.gap().empty()) absl::StrAppend(&body, "<p class=\"note\">", E(t.gap()), "</p>");
+    else body += ReportTable(t, "forecast-table" + t.number());
+  }
+  return Html("Forecast, LA " + la, body, la);
+}
+
 ParamSpec P(const std::string& name, ParamKind kind, bool required = false) { return {name, kind, required}; }
 
 }  // namespace
@@ -899,6 +1016,7 @@ std::vector<Route> PageRoutes() {
        CompareCsvDownload},
       {"/quality", read, {P("la", ParamKind::kLa, true)}, QualityPage, true},
       {"/reports", read, {P("la", ParamKind::kLa, true)}, ReportsPage, true},
+      {"/forecast", "/carestat.v1.Metrics/Forecast", {P("la", ParamKind::kLa, true)}, ForecastPage, true},
   };
 }
 

@@ -114,6 +114,18 @@ grpc::Status Backend::Render(const v1::RenderRequest& req, v1::RenderResponse* o
   return reporting_->Render(&c, req, out);
 }
 
+grpc::Status Backend::Coverage(const v1::GetCoverageRequest& req, v1::GetCoverageResponse* out) {
+  grpc::ClientContext c;
+  Deadline(&c);
+  return reporting_->GetCoverage(&c, req, out);
+}
+
+grpc::Status Backend::Forecast(const v1::ForecastRequest& req, v1::ForecastResponse* out) {
+  grpc::ClientContext c;
+  Deadline(&c);
+  return metrics_->Forecast(&c, req, out);
+}
+
 grpc::Status Backend::Children(const v1::ListChildrenRequest& req, const std::string& authorization,
                                v1::ListChildrenResponse* out) {
   grpc::ClientContext c;
@@ -302,7 +314,8 @@ std::string PageShell(const std::string& title, const std::string& body, const s
                                  : absl::StrCat("<li><a href=\"/la", la_q, "\">Overview of LA ", la,
                                                 "</a></li><li><a href=\"/compare", la_q,
                                                 "\">Compare</a></li><li><a href=\"/quality", la_q,
-                                                "\">Data quality</a></li><li><a href=\"/reports", la_q,
+                                                "\">Data quality</a></li><li><a href=\"/forecast", la_q,
+                                                "\">Forecast</a></li><li><a href=\"/reports", la_q,
                                                 "\">Reports</a></li>"),
                       "<li><a href=\"/api/v1/openapi.json\">JSON API</a></li></ul></nav></header>"
                       "<main id=\"main\" tabindex=\"-1\">", body, "</main>"

@@ -37,6 +37,8 @@ class Backend {
   grpc::Status Annual(const v1::BuildAnnualReportRequest& req, v1::AnnualReport* out);
   grpc::Status SelfAssessment(const v1::BuildSelfAssessmentRequest& req, v1::SelfAssessment* out);
   grpc::Status Render(const v1::RenderRequest& req, v1::RenderResponse* out);
+  grpc::Status Coverage(const v1::GetCoverageRequest& req, v1::GetCoverageResponse* out);
+  grpc::Status Forecast(const v1::ForecastRequest& req, v1::ForecastResponse* out);
   // Metrics/ListChildren asked with `authorization` (the caller's own "Bearer <token>")
   // instead of this server's credentials, so that metrics authorises and audits the
   // caller. Nothing of the answer is kept. Use ChildrenFor, which decides who may ask.
@@ -90,7 +92,7 @@ struct Call {
   bool tls = false;
   // The caller's "Bearer <token>" (header or sign-in cookie) when a token named them; empty
   // on an open server and for a client certificate. Only ChildrenFor passes it on.
-  std::string authorization;
+  std::string authorization = {};
   bool HasRole(const std::string& role) const { return roles.count(role) > 0; }
   std::string Param(const std::string& name) const;   // "" when absent
   bool Has(const std::string& name) const;
@@ -143,5 +145,7 @@ std::string SeriesCsv(const v1::GetSeriesResponse& r);
 std::string IndicatorsCsv(const v1::ListIndicatorsResponse& r);
 std::string BenchmarkCsv(const v1::GetBenchmarkResponse& r);
 std::string ReturnsCsv(const v1::ListReturnsResponse& r);
+std::string CoverageCsv(const v1::GetCoverageResponse& r);
+std::string ForecastCsv(const v1::ForecastResponse& r);
 
 }  // namespace carestat::web
