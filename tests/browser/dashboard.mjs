@@ -24,6 +24,7 @@ const pages = [
   { path: '/compare?la=301&las=301,302&indicators=cpp_rate,referrals', charts: 2, tables: 2 },
   { path: '/quality?la=301', charts: 0, tables: 3 },
   { path: '/reports?la=301', charts: 0, tables: 1 },
+  { path: '/forecast?la=301', charts: 1, tables: 3 },
   { path: children, charts: 1, tables: 2, token: 'read', children: false },
   { path: children, charts: 1, tables: 5, token: 'case', children: true },
 ];
