@@ -947,7 +947,12 @@ Reply ForecastPage(const Call& c) {
       last_year = m >= 4 ? y : y - 1;
     }
   }
-  if (last_year == 0) last_year = static_cast<int>(std::time(nullptr) / 86400 / 365.2425) + 1970 - 1;
+  // No forecast: the year only names the gap's tables; the financial year before today's.
+  if (last_year == 0) {
+    int y, m, d;
+    CivilFromDays(static_cast<int32_t>(std::time(nullptr) / 86400), &y, &m, &d);
+    last_year = (m >= 4 ? y : y - 1) - 1;
+  }
   v1::AnnualReport projection;
   FetchedForecast source(f);
   AddProjection(source, la, last_year, &projection);
