@@ -77,6 +77,7 @@ const std::map<std::string, std::set<std::string>>& MethodRoles() {
       {"/carestat.v1.Reporting/BuildAnnualReport", {"read", "admin"}},
       {"/carestat.v1.Reporting/BuildSelfAssessment", {"read", "admin"}},
       {"/carestat.v1.Reporting/Render", {"read", "admin"}},
+      {"/carestat.v1.Reporting/GetCoverage", {"read", "admin"}},
       // The council's narrative text: written by whoever uploads its returns, or an admin.
       {"/carestat.v1.Reporting/PutNarrative", {"ingest", "admin"}},
   };
@@ -1178,7 +1179,11 @@ class BearerInterceptor final : public grpc::experimental::Interceptor {
   explicit BearerInterceptor(const std::string* header) : header_(header) {}
   void Intercept(grpc::experimental::InterceptorBatchMethods* m) override {
     if (m->QueryInterceptionHookPoint(grpc::experimental::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
-      m->GetSendInitialMetadata()->emplace("authorization", *header_);
+      // A call that carries its own credentials (reporting's HTTPS listener asking
+      // ListChildren with the caller's token) keeps them: one authorization header, the
+      // caller's, so the server authorises and audits the caller, not this client.
+      auto* md = m->GetSendInitialMetadata();
+      if (md->find("authorization") == md->end()) md->emplace("authorization", *header_);
     }
     m->Proceed();
   }

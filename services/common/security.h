@@ -196,7 +196,8 @@ std::string ClientSecurityHelp();
 // A channel to HOST:PORT. TLS (verifying the server's certificate and name against
 // --tls-ca, or the system's roots without it) unless the target is loopback and no TLS
 // file is given, in which case plaintext. Adds "authorization: Bearer <token>" to every
-// call when a token is set. Callers set a deadline on every call.
+// call when a token is set, unless the call adds its own (ClientContext::AddMetadata: a
+// call made on someone else's behalf, with their token). Callers set a deadline on every call.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> Dial(const std::string& target, const ClientSecurity& sec);
 
 // Reads a whole file named by a flag (PEM, tokens and token files): it must be a regular

@@ -21,6 +21,7 @@
 #include "services/common/status.h"
 #include "services/reporting/render/render.h"
 #include "services/reporting/reports/annual.h"
+#include "services/reporting/reports/coverage.h"
 #include "services/reporting/reports/narrative.h"
 #include "services/reporting/reports/year_on_year.h"
 #include "services/reporting/reports/self_assessment.h"
@@ -296,6 +297,26 @@ grpc::Status ReportingService::BuildAnnualReport(grpc::ServerContext*, const v1:
       return ToGrpc(absl::FailedPreconditionError(s.message()));
   }
   *resp = *std::move(report);
+  return grpc::Status::OK;
+}
+
+grpc::Status ReportingService::GetCoverage(grpc::ServerContext*, const v1::GetCoverageRequest* req,
+                                           v1::GetCoverageResponse* resp) {
+  if (!metrics_) return grpc::Status(grpc::FAILED_PRECONDITION, "this reporting server has no --metrics");
+  if (req->la().empty()) return grpc::Status(grpc::INVALID_ARGUMENT, "GetCoverage needs an LA");
+  // Metrics' list, as the data-quality page reads it: the returns the figures came from.
+  auto list = ReturnListOf(metrics_.get(), req->la());
+  if (!list.ok()) return ToGrpc(list.status());
+  std::set<int> years;
+  for (const auto& r : list->returns()) years.insert(r.collection_year());
+  for (const auto& r : list->rejected()) years.insert(r.collection_year());
+  resp->set_la(req->la());
+  for (auto it = years.rbegin(); it != years.rend(); ++it) {
+    v1::YearCoverage* y = resp->add_years();
+    y->set_collection_year(*it);
+    y->set_period(FormatPeriod(FinancialYear(*it - 1)));
+    for (auto& row : CoverageOf(*list, req->la(), *it)) *y->add_returns() = std::move(row);
+  }
   return grpc::Status::OK;
 }
 

@@ -37,6 +37,8 @@ class ReportingService final : public v1::Reporting::Service {
   grpc::Status Render(grpc::ServerContext* ctx, const v1::RenderRequest* req, v1::RenderResponse* resp) override;
   grpc::Status PutNarrative(grpc::ServerContext* ctx, const v1::PutNarrativeRequest* req,
                             v1::PutNarrativeResponse* resp) override;
+  grpc::Status GetCoverage(grpc::ServerContext* ctx, const v1::GetCoverageRequest* req,
+                           v1::GetCoverageResponse* resp) override;
 
  private:
   std::string narratives_;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The dashboard in headless Chromium (issue 17): each page loads with no console error
 # and no failed request, its charts and tables are there, Tab reaches every control, axe-core
-# finds no WCAG 2.2 A/AA violation, and the compare page's CSV download equals the API's.
+# finds no WCAG 2.2 A/AA violation, the compare page's CSV download equals the API's, and a
+# `read` token never sees the children behind a figure while a `case` token does, as many
+# as the figure's numerator and denominator. The servers run with tokens, as in production.
 #   tests/browser/dashboard_test.sh BUILD_DIR SOURCE_DIR      (ctest: dashboard_browser)
 # Needs Debian's chromium (scripts/test installs it), node 18 or later and npm: puppeteer-core
 # and axe-core are installed from the npm registry into BUILD_DIR/browser-node when missing.
@@ -30,23 +32,63 @@ if [ ! -f "$nodedir/node_modules/puppeteer-core/package.json" ] || [ ! -f "$node
 fi
 
 tmp=$(mktemp -d)
-server=""
+pids=()
 cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-"$build/pipeline/carestat" synth --profile barking-and-dagenham --out "$tmp/inbox" >/dev/null
-"$build/pipeline/carestat" run --init --verbose --inbox "$tmp/inbox" --out "$tmp/out" --data "$tmp/data" --serve \
-  >"$tmp/serve.log" 2>&1 &
-server=$!
+carestat="$build/pipeline/carestat"
+"$carestat" synth --profile barking-and-dagenham --out "$tmp/inbox" >/dev/null
+rc=0
+"$carestat" run --init --inbox "$tmp/inbox" --out "$tmp/out" --data "$tmp/data" >"$tmp/run.log" 2>&1 || rc=$?
+[ "$rc" -le 1 ] || { cat "$tmp/run.log"; echo "carestat run failed ($rc)"; exit 1; }
+
+# The three servers as production runs them, with tokens (plaintext on loopback, which
+# Chromium needs no CA for): a `read` principal for the pages, a `case` one for the
+# children behind a figure, and the services' own.
+token() {   # token PRINCIPAL ROLES NAME: the token in $tmp/NAME.token, its line in $tmp/tokens
+  "$carestat" token --principal "$1" --roles "$2" >"$tmp/$3.out"
+  grep '^cst_' "$tmp/$3.out" >"$tmp/$3.token"
+  awk 'length($1) == 64 && NF >= 3' "$tmp/$3.out" >>"$tmp/tokens"
+  chmod 600 "$tmp/$3.token"
+}
+token dashboard read read
+token j.smith read,case case
+token metrics service metrics
+token reporter read reporter
+chmod 600 "$tmp/tokens"
+start() {   # start NAME ARGS...: runs carestat-NAME, waits for "listening on", sets $addr
+  local name=$1; shift
+  "$build/services/$name/carestat-$name" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  pids+=($!)
+  addr=""
+  for _ in $(seq 1 120); do
+    addr=$(grep -o 'listening on 127\.0\.0\.1:[0-9]*' "$tmp/$name.out" | head -1 | sed 's/listening on //' || true)
+    [ -n "$addr" ] && return 0
+    kill -0 "${pids[-1]}" 2>/dev/null || break
+    sleep 0.5
+  done
+  cat "$tmp/$name.err"; echo "carestat-$name did not start"; exit 1
+}
+common=(--init --listen 127.0.0.1:0 --plaintext --tokens "$tmp/tokens")
+start ingestion "${common[@]}" --data "$tmp/data/ingestion"
+start metrics "${common[@]}" --data "$tmp/data/metrics" --ingestion "$addr" --token-file "$tmp/metrics.token" \
+  --audit-log "$tmp/metrics-audit.jsonl"
+start reporting "${common[@]}" --metrics "$addr" --token-file "$tmp/reporter.token" --http-listen 127.0.0.1:0
 url=""
-for _ in $(seq 1 240); do
-  url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$tmp/serve.log" || true)
+for _ in $(seq 1 60); do
+  url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$tmp/reporting.out" || true)
   [ -n "$url" ] && break
-  kill -0 "$server" 2>/dev/null || { cat "$tmp/serve.log"; echo "carestat run --serve exited"; exit 1; }
   sleep 0.5
 done
-[ -n "$url" ] || { cat "$tmp/serve.log"; echo "carestat run --serve printed no URL within 120 s"; exit 1; }
+[ -n "$url" ] || { cat "$tmp/reporting.err"; echo "carestat-reporting printed no URL"; exit 1; }
 echo "dashboard at $url"
-NODE_PATH="$nodedir/node_modules" node "$src/tests/browser/dashboard.mjs" "$url" "$chromium" "$nodedir/node_modules"
+NODE_PATH="$nodedir/node_modules" node "$src/tests/browser/dashboard.mjs" "$url" "$chromium" "$nodedir/node_modules" \
+  "$(cat "$tmp/read.token")" "$(cat "$tmp/case.token")"
+# Metrics' audit log names the case principal for the children the browser was shown.
+grep '"method":"/carestat.v1.Metrics/ListChildren"' "$tmp/metrics-audit.jsonl" | grep -q '"principal":"j.smith"' ||
+  { echo "metrics' audit log has no ListChildren line naming j.smith"; exit 1; }
+if grep '"method":"/carestat.v1.Metrics/ListChildren"' "$tmp/metrics-audit.jsonl" | grep -v '"principal":"j.smith"'; then
+  echo "metrics listed children to someone other than the case principal"; exit 1
+fi

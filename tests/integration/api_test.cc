@@ -21,12 +21,14 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "carestat/v1/ingestion.pb.h"
 #include "carestat/v1/metrics.grpc.pb.h"
 #include "carestat/v1/reporting.grpc.pb.h"
 #include "services/common/csv.h"
+#include "services/common/dates.h"
 #include "services/common/security.h"
 #include "tests/integration/test_util.h"
 
@@ -213,7 +215,9 @@ std::map<std::string, Value> ExpectedSchemas() {
   std::map<std::string, Value> out;
   for (const Descriptor* d : {v1::ListIndicatorsResponse::descriptor(), v1::GetSeriesResponse::descriptor(),
                               v1::GetBenchmarkResponse::descriptor(), v1::ListReturnsResponse::descriptor(),
-                              v1::AnnualReport::descriptor(), v1::SelfAssessment::descriptor()}) {
+                              v1::AnnualReport::descriptor(), v1::SelfAssessment::descriptor(),
+                              v1::ListChildrenResponse::descriptor(), v1::GetCoverageResponse::descriptor(),
+                              v1::ForecastResponse::descriptor()}) {
     CollectSchemas(d, &out);
   }
   return out;
@@ -223,7 +227,7 @@ std::map<std::string, Value> ExpectedSchemas() {
 
 struct Response {
   int status = 0;
-  std::string body, type, disposition, www_authenticate;
+  std::string body, type, disposition, www_authenticate, cache_control;
 };
 
 class ApiTest : public testing::Test {
@@ -244,6 +248,9 @@ class ApiTest : public testing::Test {
                                                 {"ingest", MakeToken("uploader", "ingest")},
                                                 {"service", MakeToken("metrics", "service")},
                                                 {"reporter", MakeToken("reporter", "read")},
+                                                // A manager who may see the children behind a figure.
+                                                {"case", MakeToken("j.smith", "read,case")},
+                                                {"caseonly", MakeToken("k.jones", "case")},
                                                 {"revoked", MakeToken("former", "read")}};
     std::string file;
     for (const auto& [name, t] : *tokens_) absl::StrAppend(&file, t.line, name == "revoked" ? " revoked" : "", "\n");
@@ -263,7 +270,7 @@ class ApiTest : public testing::Test {
     ASSERT_TRUE(ing_->Start());
     met_ = new ServerProcess(with({ServerBin("metrics"), "--init", "--listen", "127.0.0.1:0", "--data", dir + "/data/metrics",
                                    "--ingestion", ing_->address(), "--tls-ca", dir + "/certs/ca.pem", "--token-file",
-                                   dir + "/metrics.token"}));
+                                   dir + "/metrics.token", "--audit-log", dir + "/metrics-audit.jsonl"}));
     ASSERT_TRUE(met_->Start());
     rep_ = new ServerProcess(with({ServerBin("reporting"), "--init", "--listen", "127.0.0.1:0", "--metrics", met_->address(),
                                    "--http-listen", "127.0.0.1:0", "--audit-log", dir + "/reporting-audit.jsonl",
@@ -308,6 +315,7 @@ class ApiTest : public testing::Test {
     r.type = res->get_header_value("Content-Type");
     r.disposition = res->get_header_value("Content-Disposition");
     r.www_authenticate = res->get_header_value("WWW-Authenticate");
+    r.cache_control = res->get_header_value("Cache-Control");
     return r;
   }
   static Response Read(const std::string& path, const std::string& accept = "") {
@@ -403,6 +411,18 @@ TEST_F(ApiTest, EveryEndpointAnswersAsTheDocumentSays) {
       {"/api/v1/benchmark", "?la=301&year=2015", 400},
       {"/api/v1/returns", "?la=301", 200},
       {"/api/v1/returns", "", 400},
+      {"/api/v1/coverage", "?la=301", 200},
+      {"/api/v1/coverage", "?la=301&format=csv", 200},
+      {"/api/v1/coverage", "", 400},
+      {"/api/v1/forecast", "?la=301", 200},
+      {"/api/v1/forecast", "?la=301&backtest=true&format=csv", 200},
+      {"/api/v1/forecast", "?la=301&backtest=perhaps", 400},
+      {"/api/v1/forecast", "?la=301", 403, "ingest"},
+      {"/api/v1/coverage", "?la=301", 403, "ingest"},
+      {"/api/v1/children", "?la=301&indicator=cpp_ceased_2y_plus_pct&period=2015-16", 200, "case"},
+      {"/api/v1/children", "?la=301&indicator=cpp_ceased_2y_plus_pct&period=2015-16", 403},
+      {"/api/v1/children", "?la=301&indicator=cpp_ceased_2y_plus_pct&period=2015", 400, "case"},
+      {"/api/v1/children", "?la=301&indicator=cpp_rate&period=2015-16", 409, "case"},
       {"/api/v1/reports/annual", "?la=301&year=2015-16", 200},
       {"/api/v1/reports/annual", "?la=301&year=2015-16&format=csv", 200},
       {"/api/v1/reports/annual", "?la=301&year=2015-16&format=pdf", 400},
@@ -693,7 +713,8 @@ TEST_F(ApiTest, DashboardPagesAreServedWholeAndAccessibleInMarkup) {
                                           "/compare?la=301",
                                           "/compare?la=301&las=301,302&indicators=cpp_rate,referrals",
                                           "/quality?la=301",
-                                          "/reports?la=301"};
+                                          "/reports?la=301",
+                                          "/forecast?la=301"};
   std::map<std::string, std::string> html;
   for (const auto& p : pages) {
     SCOPED_TRACE(p);
@@ -796,6 +817,259 @@ TEST_F(ApiTest, DashboardPagesAreServedWholeAndAccessibleInMarkup) {
   auto wrong = cli.Post("/login", httplib::Params{{"token", "cst_wrong"}, {"next", "/"}});
   ASSERT_TRUE(wrong);
   EXPECT_EQ(wrong->status, 401);
+}
+
+// The coverage of every return and year: the gRPC answer, the data-quality page's rows,
+// and CSV with one row per return and year.
+TEST_F(ApiTest, CoverageIsTheGrpcAnswerAndThePagesFigures) {
+  auto reporting = v1::Reporting::NewStub(GrpcChannel(rep_->address()));
+  grpc::ClientContext c;
+  c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+  v1::GetCoverageRequest req;
+  req.set_la("301");
+  v1::GetCoverageResponse want, got;
+  ASSERT_TRUE(reporting->GetCoverage(&c, req, &want).ok());
+  Response r = Read("/api/v1/coverage?la=301");
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.body, &got).ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(want, got));
+  ASSERT_GE(got.years_size(), 6);
+  // Newest first; each year's expected returns, each stored, rejected or missing.
+  std::map<std::string, int> by_status;
+  int rows = 0;
+  for (int i = 0; i < got.years_size(); ++i) {
+    if (i) {
+      EXPECT_LT(got.years(i).collection_year(), got.years(i - 1).collection_year());
+    }
+    EXPECT_EQ(got.years(i).period(), absl::StrCat(got.years(i).collection_year() - 1, "-",
+                                                  absl::StrFormat("%02d", got.years(i).collection_year() % 100)));
+    for (const auto& x : got.years(i).returns()) {
+      ++by_status[x.status()];
+      ++rows;
+      EXPECT_TRUE(x.status() == "stored" || x.status() == "rejected" || x.status() == "missing") << x.status();
+    }
+  }
+  // The data-quality page shows the same rows: a year heading each, the same statuses.
+  const std::string page = Read("/quality?la=301").body;
+  for (const auto& y : got.years()) {
+    EXPECT_NE(page.find(absl::StrCat("<h2>", y.period(), " (collection year ", y.collection_year(), ")</h2>")),
+              std::string::npos)
+        << y.period();
+    for (const auto& x : y.returns()) {
+      EXPECT_NE(page.find(absl::StrCat("<tr><th scope=\"row\">", x.name(), "</th><td class=\"status-", x.status(), "\">")),
+                std::string::npos)
+          << y.period() << " " << x.name();
+    }
+  }
+  for (const auto& [status, n] : by_status) {
+    EXPECT_EQ(Count(page, "class=\"status-" + status + "\""), n) << status;
+  }
+  EXPECT_GT(by_status["stored"], 30);
+  auto csv = ParseCsv(Read("/api/v1/coverage?la=301", "text/csv").body);
+  ASSERT_EQ(csv.size(), 1u + rows);
+  EXPECT_EQ(csv[0], (std::vector<std::string>{"la", "collection_year", "period", "name", "dataset", "status", "file",
+                                             "detail", "feeds", "expected"}));
+  EXPECT_EQ(csv[1][1], absl::StrCat(got.years(0).collection_year()));
+  EXPECT_EQ(csv[1][3], got.years(0).returns(0).name());
+  EXPECT_EQ(csv[1][5], got.years(0).returns(0).status());
+}
+
+std::string Grouped(double v) {
+  std::string digits = absl::StrFormat("%.0f", v), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// The demand forecast (issue 18): the API's JSON is metrics' answer; the page shows the
+// annual report's Figure 5 with its table and Tables 5 and 6, or the gap when metrics
+// cannot forecast the LA.
+TEST_F(ApiTest, ForecastIsTheGrpcAnswerAndThePageShowsTheReportsFigureAndTables) {
+  auto metrics = v1::Metrics::NewStub(GrpcChannel(met_->address()));
+  grpc::ClientContext c;
+  c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+  v1::ForecastRequest req;
+  req.set_la("301");
+  v1::ForecastResponse want, got;
+  ASSERT_TRUE(metrics->Forecast(&c, req, &want).ok());
+  ASSERT_EQ(want.forecasts_size(), 1);
+  Response r = Read("/api/v1/forecast?la=301");
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.body, &got).ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(want, got));
+  const v1::LaForecast& f = got.forecasts(0);
+  ASSERT_GT(f.points_size(), 12);
+  auto csv = ParseCsv(Read("/api/v1/forecast?la=301", "text/csv").body);
+  ASSERT_EQ(csv.size(), 1u + 5 * f.points_size());
+  EXPECT_EQ(csv[0], (std::vector<std::string>{"la", "date", "kind", "category", "children", "band_lower", "band_upper",
+                                             "daily_cost"}));
+  EXPECT_EQ(csv[5][1], f.points(0).date());
+  EXPECT_EQ(csv[5][3], "in_care");
+  EXPECT_DOUBLE_EQ(std::stod(csv[5][4]), f.points(0).children().in_care());
+
+  Response page = Read("/forecast?la=301");
+  ASSERT_EQ(page.status, 200) << page.body.substr(0, 300);
+  EXPECT_NE(page.body.find("Figure 5: Looked-after children: actual and projected"), std::string::npos);
+  EXPECT_EQ(page.body.find("id=\"forecast-gap\""), std::string::npos);
+  EXPECT_NE(page.body.find("<svg"), std::string::npos);
+  EXPECT_NE(page.body.find("id=\"forecast-table\""), std::string::npos);
+  EXPECT_NE(page.body.find("id=\"forecast-table5\""), std::string::npos);
+  EXPECT_NE(page.body.find("id=\"forecast-table6\""), std::string::npos);
+  EXPECT_NE(page.body.find("How good past forecasts were"), std::string::npos) << "the backtest in the note";
+  EXPECT_NE(page.body.find("href=\"/forecast?la=301\""), std::string::npos) << "in the LA navigation";
+  // The last projected month end (a quarter end, a year on) as the figure's table and
+  // Table 5 show it.
+  const v1::ForecastPoint& last = f.points(f.points_size() - 1);
+  EXPECT_EQ(last.kind(), "projected");
+  EXPECT_GE(Count(page.body, "<td class=\"num\">" + Grouped(last.children().in_care()) + "</td>"), 2)
+      << Grouped(last.children().in_care());
+  EXPECT_NE(page.body.find("<td class=\"num\">" + Grouped(last.children().fostering()) + "</td>"), std::string::npos);
+  // Metrics cannot forecast an LA without SSDA903 returns: the figure's gap says why.
+  Response none = Read("/forecast?la=999");
+  ASSERT_EQ(none.status, 200) << none.body.substr(0, 300);
+  EXPECT_NE(none.body.find("id=\"forecast-gap\""), std::string::npos);
+  EXPECT_NE(none.body.find("no projection"), std::string::npos);
+  EXPECT_EQ(none.body.find("<svg"), std::string::npos);
+}
+
+// The children behind a figure (issue 17): a `read` principal never sees them, in the API
+// or on the indicator page; a `case` principal does, the lists as long as the figure's
+// numerator and denominator, asked of metrics with the caller's own token so that metrics'
+// audit log names the caller, and nothing of them kept (Cache-Control: no-store).
+TEST_F(ApiTest, ChildrenOnlyForCasePrincipalsAskedWithTheirOwnToken) {
+  const std::string ind = "cpp_ceased_2y_plus_pct", period = "2015-16";
+  const std::string query = "?la=301&indicator=" + ind + "&period=" + period;
+  // The figure as the series gives it.
+  v1::GetSeriesResponse series;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
+                  Read("/api/v1/series?la=301&indicator=" + ind + "&comparators=false").body, &series)
+                  .ok());
+  const v1::IndicatorPoint* figure = nullptr;
+  for (const auto& p : series.points()) {
+    if (p.breakdown().empty() && FormatPeriod(p.period()) == period) figure = &p;
+  }
+  ASSERT_NE(figure, nullptr);
+  ASSERT_GT(figure->numerator(), 0);
+  ASSERT_GT(figure->denominator(), figure->numerator());
+
+  // read: refused by the API, and the page has no list, no link to one, no heading.
+  Response refused = Read("/api/v1/children" + query);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_NE(refused.body.find("needs the role case"), std::string::npos) << refused.body;
+  Response plain = Read("/indicator?la=301&indicator=" + ind);
+  ASSERT_EQ(plain.status, 200);
+  for (const char* trace : {"/api/v1/children", "children-numerator", "The children behind", "pseudonym"}) {
+    EXPECT_EQ(plain.body.find(trace), std::string::npos) << trace;
+  }
+
+  // case: the API's JSON is metrics' answer to the case principal, the lists as long as the figure.
+  Response json = Get("/api/v1/children" + query, (*tokens_)["case"].token);
+  ASSERT_EQ(json.status, 200) << json.body.substr(0, 300);
+  EXPECT_EQ(json.cache_control, "no-store");
+  v1::ListChildrenResponse listed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.body, &listed).ok());
+  EXPECT_EQ(listed.numerator_size(), static_cast<int>(figure->numerator()));
+  EXPECT_EQ(listed.denominator_size(), static_cast<int>(figure->denominator()));
+  EXPECT_DOUBLE_EQ(listed.point().value(), figure->value());
+  {
+    ClientSecurity cs;
+    cs.tls_ca = *dir_ + "/certs/ca.pem";
+    cs.token = (*tokens_)["case"].token;
+    auto stub = v1::Metrics::NewStub(*Dial(met_->address(), cs));
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+    v1::ListChildrenRequest req;
+    req.set_la("301");
+    req.set_indicator(ind);
+    req.set_period(period);
+    v1::ListChildrenResponse want;
+    ASSERT_TRUE(stub->ListChildren(&c, req, &want).ok());
+    google::protobuf::util::MessageDifferencer d;
+    d.IgnoreField(v1::IndicatorPoint::descriptor()->FindFieldByName("computed_unix_ms"));
+    std::string diff;
+    d.ReportDifferencesToString(&diff);
+    EXPECT_TRUE(d.Compare(want, listed)) << diff;
+  }
+  // A case-only principal may use the API (the page needs read as well).
+  EXPECT_EQ(Get("/api/v1/children" + query, (*tokens_)["caseonly"].token).status, 200);
+  Response csv = Get("/api/v1/children" + query + "&format=csv", (*tokens_)["case"].token);
+  ASSERT_EQ(csv.status, 200);
+  auto rows = ParseCsv(csv.body);
+  ASSERT_EQ(rows.size(), 1u + listed.numerator_size() + listed.denominator_size());
+  EXPECT_EQ(rows[0][0], "list");
+  EXPECT_EQ(rows[0].back(), "returns");
+  EXPECT_EQ(rows[1][0], "numerator");
+  EXPECT_EQ(rows[1][1], listed.numerator(0).child());
+  EXPECT_EQ(rows.back()[0], "denominator");
+
+  // The page: the figure, its numerator and denominator, and both lists with their lengths.
+  Response page = Get("/indicator?la=301&indicator=" + ind + "&period=" + period, (*tokens_)["case"].token);
+  ASSERT_EQ(page.status, 200) << page.body.substr(0, 300);
+  EXPECT_EQ(page.cache_control, "no-store");
+  const std::string n = absl::StrCat(listed.numerator_size()), dn = absl::StrCat(listed.denominator_size());
+  EXPECT_NE(page.body.find("id=\"children-numerator\" data-entries=\"" + n + "\""), std::string::npos);
+  EXPECT_NE(page.body.find("id=\"children-denominator\" data-entries=\"" + dn + "\""), std::string::npos);
+  EXPECT_NE(page.body.find("data-figure=\"numerator\">" + n + "<"), std::string::npos);
+  EXPECT_NE(page.body.find("data-listed=\"numerator\">" + n + "<"), std::string::npos);
+  EXPECT_NE(page.body.find("data-figure=\"denominator\">" + dn + "<"), std::string::npos);
+  const size_t table = page.body.find("id=\"children-numerator\"");
+  const size_t end = page.body.find("</table>", table);
+  EXPECT_EQ(Count(page.body.substr(table, end - table), "<tr><th scope=\"row\">"), listed.numerator_size());
+  EXPECT_NE(page.body.find(listed.numerator(0).child()), std::string::npos);
+  // Without a period, the latest year with a figure.
+  Response latest = Get("/indicator?la=301&indicator=" + ind, (*tokens_)["case"].token);
+  EXPECT_NE(latest.body.find("id=\"children-numerator\""), std::string::npos);
+  // No children behind a rate: said, not listed.
+  Response rate = Get("/indicator?la=301&indicator=cpp_rate", (*tokens_)["case"].token);
+  ASSERT_EQ(rate.status, 200);
+  EXPECT_NE(rate.body.find("no children can be listed behind cpp_rate"), std::string::npos);
+  EXPECT_EQ(rate.body.find("children-numerator"), std::string::npos);
+
+  // Metrics' audit log names the case principal for every listing, never this server.
+  const std::string audit = ReadAll(*dir_ + "/metrics-audit.jsonl");
+  int by_case = 0;
+  for (absl::string_view line : absl::StrSplit(audit, '\n')) {
+    if (!absl::StrContains(line, "/carestat.v1.Metrics/ListChildren")) continue;
+    EXPECT_FALSE(absl::StrContains(line, "\"principal\":\"reporter\"")) << line;
+    EXPECT_FALSE(absl::StrContains(line, "\"principal\":\"dashboard\"")) << line;
+    if (absl::StrContains(line, "\"principal\":\"j.smith\"") && absl::StrContains(line, "\"indicator\":\"" + ind + "\"") &&
+        absl::StrContains(line, "\"la\":\"301\"") && absl::StrContains(line, "\"outcome\":\"OK\"") &&
+        absl::StrContains(line, absl::StrCat("\"children\":", listed.children_returned()))) {
+      ++by_case;
+    }
+  }
+  EXPECT_GE(by_case, 3) << audit.substr(audit.size() > 3000 ? audit.size() - 3000 : 0);
+  for (const auto& [name, t] : *tokens_) EXPECT_EQ(audit.find(t.token), std::string::npos) << name;
+
+  // A reporting server without tokens names nobody: no list, and metrics is not asked.
+  const std::string& dir = *dir_;
+  ServerProcess open({ServerBin("reporting"), "--init", "--listen", "127.0.0.1:0", "--plaintext", "--metrics",
+                      met_->address(), "--http-listen", "127.0.0.1:0", "--tls-ca", dir + "/certs/ca.pem",
+                      "--token-file", dir + "/reporter.token"});
+  ASSERT_TRUE(open.Start());
+  const std::string line = open.ReadLine();
+  const int port = std::stoi(line.substr(line.rfind(':') + 1));
+  httplib::Client cli("127.0.0.1", port);
+  cli.set_read_timeout(120, 0);
+  auto api = cli.Get(("/api/v1/children" + query).c_str(),
+                     httplib::Headers{{"Authorization", "Bearer " + (*tokens_)["case"].token}});
+  ASSERT_TRUE(api);
+  EXPECT_EQ(api->status, 403);
+  EXPECT_NE(api->body.find("checks no tokens"), std::string::npos) << api->body;
+  auto open_page = cli.Get(("/indicator?la=301&indicator=" + ind).c_str());
+  ASSERT_TRUE(open_page);
+  EXPECT_EQ(open_page->status, 200);
+  EXPECT_EQ(open_page->body.find("children-numerator"), std::string::npos);
+  EXPECT_EQ(open_page->body.find("/api/v1/children"), std::string::npos);
+  EXPECT_EQ(open.Stop(), 0);
+  const std::string after = ReadAll(*dir_ + "/metrics-audit.jsonl");
+  int listings = 0;
+  for (absl::string_view l : absl::StrSplit(after, '\n')) listings += absl::StrContains(l, "/ListChildren") ? 1 : 0;
+  int before = 0;
+  for (absl::string_view l : absl::StrSplit(audit, '\n')) before += absl::StrContains(l, "/ListChildren") ? 1 : 0;
+  EXPECT_EQ(listings, before) << "the open server asked metrics for children";
 }
 
 // Mutual TLS as for gRPC: without a client certificate no connection; with one, its CN's

@@ -263,6 +263,7 @@ TEST_F(SecurityTest, EachRoleAgainstEachRpc) {
       {"/carestat.v1.Reporting/BuildAnnualReport", {"read", "admin"}},
       {"/carestat.v1.Reporting/BuildSelfAssessment", {"read", "admin"}},
       {"/carestat.v1.Reporting/Render", {"read", "admin"}},
+      {"/carestat.v1.Reporting/GetCoverage", {"read", "admin"}},
       {"/carestat.v1.Reporting/PutNarrative", {"ingest", "admin"}},
   };
   // Every RPC of the three services is in the table.

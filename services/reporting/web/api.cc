@@ -125,6 +125,41 @@ Reply SelfAssessment(const Call& c) {
   return ReportReply(c, doc, "self-assessment");
 }
 
+Reply Coverage(const Call& c) {
+  v1::GetCoverageRequest req;
+  req.set_la(c.Param("la"));
+  v1::GetCoverageResponse resp;
+  grpc::Status s = c.backend.Coverage(req, &resp);
+  if (!s.ok()) return FromStatus(s);
+  return c.WantsCsv() ? CsvReply(CoverageCsv(resp)) : JsonReply(resp);
+}
+
+// The looked-after demand forecast: metrics' Forecast of the LA from its stored SSDA903
+// returns, with the defaults `carestat forecast` has (the backtest on request).
+Reply Forecast(const Call& c) {
+  v1::ForecastRequest req;
+  req.set_la(c.Param("la"));
+  req.set_backtest(c.Flag("backtest", false));
+  v1::ForecastResponse resp;
+  grpc::Status s = c.backend.Forecast(req, &resp);
+  if (!s.ok()) return FromStatus(s);
+  return c.WantsCsv() ? CsvReply(ForecastCsv(resp)) : JsonReply(resp);
+}
+
+// The children behind a figure: metrics' ListChildren asked with the caller's own token
+// (ChildrenFor), its answer printed and forgotten.
+Reply Children(const Call& c) {
+  v1::ListChildrenRequest req;
+  req.set_la(c.Param("la"));
+  req.set_indicator(c.Param("indicator"));
+  req.set_period(c.Param("period"));
+  req.set_breakdown(c.Param("breakdown"));
+  v1::ListChildrenResponse resp;
+  grpc::Status s = ChildrenFor(c, req, &resp);
+  if (!s.ok()) return ChildrenError(s);
+  return c.WantsCsv() ? CsvReply(ChildrenCsv(resp)) : JsonReply(resp);
+}
+
 }  // namespace
 
 std::string SeriesCsv(const v1::GetSeriesResponse& r) {
@@ -181,6 +216,40 @@ std::string ReturnsCsv(const v1::ListReturnsResponse& r) {
   return Csv(rows);
 }
 
+std::string CoverageCsv(const v1::GetCoverageResponse& r) {
+  std::vector<std::vector<std::string>> rows = {
+      {"la", "collection_year", "period", "name", "dataset", "status", "file", "detail", "feeds", "expected"}};
+  for (const auto& y : r.years()) {
+    for (const auto& x : y.returns()) {
+      rows.push_back({r.la(), absl::StrCat(y.collection_year()), y.period(), x.name(), x.dataset(), x.status(), x.file(),
+                      x.detail(), x.feeds(), Bool(x.expected())});
+    }
+  }
+  return Csv(rows);
+}
+
+std::string ForecastCsv(const v1::ForecastResponse& r) {
+  // One row per LA, month end and placement category: what a spreadsheet pivots.
+  std::vector<std::vector<std::string>> rows = {
+      {"la", "date", "kind", "category", "children", "band_lower", "band_upper", "daily_cost"}};
+  const std::vector<std::pair<const char*, double (v1::CategoryValues::*)() const>> categories = {
+      {"fostering", &v1::CategoryValues::fostering},
+      {"residential", &v1::CategoryValues::residential},
+      {"supported", &v1::CategoryValues::supported},
+      {"other", &v1::CategoryValues::other},
+      {"in_care", &v1::CategoryValues::in_care}};
+  for (const auto& f : r.forecasts()) {
+    for (const auto& p : f.points()) {
+      for (const auto& [name, get] : categories) {
+        rows.push_back({f.la(), p.date(), p.kind(), name, Number((p.children().*get)()),
+                        p.has_band_lower() ? Number((p.band_lower().*get)()) : "",
+                        p.has_band_upper() ? Number((p.band_upper().*get)()) : "", Number((p.daily_cost().*get)())});
+      }
+    }
+  }
+  return Csv(rows);
+}
+
 std::vector<Route> ApiRoutes() {
   const ParamSpec format = P("format", ParamKind::kDataFormat);
   const ParamSpec report_format = P("format", ParamKind::kFormat);
@@ -198,6 +267,16 @@ std::vector<Route> ApiRoutes() {
        {P("la", ParamKind::kLa, true), P("indicator", ParamKind::kIndicator), P("year", ParamKind::kYear), format},
        Benchmark},
       {"/api/v1/returns", "/carestat.v1.Metrics/ListReturns", {P("la", ParamKind::kLa, true), format}, Returns},
+      {"/api/v1/coverage", "/carestat.v1.Reporting/GetCoverage", {P("la", ParamKind::kLa, true), format}, Coverage},
+      {"/api/v1/forecast",
+       "/carestat.v1.Metrics/Forecast",
+       {P("la", ParamKind::kLa, true), P("backtest", ParamKind::kBool), format},
+       Forecast},
+      {"/api/v1/children",
+       "/carestat.v1.Metrics/ListChildren",
+       {P("la", ParamKind::kLa, true), P("indicator", ParamKind::kIndicator, true), P("period", ParamKind::kPeriod, true),
+        P("breakdown", ParamKind::kText), format},
+       Children},
       {"/api/v1/reports/annual",
        "/carestat.v1.Reporting/BuildAnnualReport",
        {P("la", ParamKind::kLa, true), P("year", ParamKind::kYear, true), report_format, P("publish", ParamKind::kBool)},

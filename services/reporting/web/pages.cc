@@ -2,6 +2,7 @@
 // charts drawn by the reports' own SVG code (render/chart.h). Every chart has a text
 // alternative and its figures in a table beside it, so a page works without JavaScript
 // and without sight; dashboard.js only adds show/hide buttons for those tables.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -15,6 +16,7 @@
 #include "services/reporting/render/chart.h"
 #include "services/metrics/reference/lait.h"
 #include "services/reporting/reports/coverage.h"
+#include "services/reporting/reports/projection.h"
 #include "services/reporting/reports/rating.h"
 #include "services/reporting/reports/series.h"
 #include "services/reporting/reports/self_assessment.h"
@@ -430,6 +432,101 @@ std::string Distribution(const v1::LaBenchmark& b, const v1::IndicatorDefinition
   return out;
 }
 
+// A list of the children behind a figure as a table: pseudonym, record, each date or
+// code by name, returns.
+std::string ChildrenTable(const std::string& id, const std::string& caption,
+                          const google::protobuf::RepeatedPtrField<v1::ListedChild>& list) {
+  std::vector<std::string> names;
+  for (const auto& c : list) {
+    for (const auto& f : c.facts()) {
+      if (std::find(names.begin(), names.end(), f.name()) == names.end()) names.push_back(f.name());
+    }
+  }
+  std::string out = absl::StrCat("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"", id,
+                                 "-cap\"><table class=\"data\" id=\"", id, "\" data-entries=\"", list.size(),
+                                 "\"><caption id=\"", id, "-cap\">", E(caption), "</caption><thead><tr>"
+                                 "<th scope=\"col\">Child (pseudonym)</th><th scope=\"col\">Record</th>");
+  for (const auto& n : names) absl::StrAppend(&out, "<th scope=\"col\">", E(n), "</th>");
+  out += "<th scope=\"col\">Returns</th></tr></thead><tbody>";
+  for (const auto& c : list) {
+    absl::StrAppend(&out, "<tr><th scope=\"row\">", c.child().empty() ? "(no id)" : E(c.child()), "</th><td>",
+                    E(c.record()), "</td>");
+    for (const auto& n : names) {
+      std::string v = "-";
+      for (const auto& f : c.facts()) {
+        if (f.name() == n) v = f.value();
+      }
+      absl::StrAppend(&out, "<td>", E(v), "</td>");
+    }
+    absl::StrAppend(&out, "<td>", E(absl::StrJoin(c.sources(), ", ")), "</td></tr>");
+  }
+  out += "</tbody></table></div>";
+  return out;
+}
+
+// The indicator page's section for a `case` principal: a period to choose, the figure
+// with its numerator and denominator, and the two lists with their lengths beside them.
+std::string ChildrenSection(const Call& c, const v1::IndicatorDefinition& d, const std::vector<std::string>& periods) {
+  const std::string la = c.Param("la");
+  std::string period = c.Param("period");
+  if (period.empty() && !periods.empty()) {
+    // The latest financial year with a figure, else the latest month.
+    for (const auto& p : periods) {
+      auto parsed = ParsePeriod(p);
+      if (parsed && parsed->kind() == v1::Period::FINANCIAL_YEAR) period = p;
+    }
+    if (period.empty()) period = periods.back();
+  }
+  std::string out = "<h2 id=\"children\">The children behind the figure</h2>";
+  absl::StrAppend(&out, "<form method=\"get\" action=\"/indicator\"><input type=\"hidden\" name=\"la\" value=\"", E(la),
+                  "\"><input type=\"hidden\" name=\"indicator\" value=\"", E(d.id()),
+                  "\"><label for=\"children-period\">Period</label> <select id=\"children-period\" name=\"period\">");
+  bool listed = false;
+  for (auto it = periods.rbegin(); it != periods.rend(); ++it) {
+    listed = listed || *it == period;
+    absl::StrAppend(&out, "<option", *it == period ? " selected" : "", ">", E(*it), "</option>");
+  }
+  if (!listed && !period.empty()) absl::StrAppend(&out, "<option selected>", E(period), "</option>");
+  out += "</select> <button type=\"submit\">List the children</button></form>";
+  if (period.empty()) return out + "<p>No figure of this LA to list children for.</p>";
+  v1::ListChildrenRequest req;
+  req.set_la(la);
+  req.set_indicator(d.id());
+  req.set_period(period);
+  v1::ListChildrenResponse resp;
+  grpc::Status s = ChildrenFor(c, req, &resp);
+  if (!s.ok()) return out + "<p class=\"note\">" + E(s.error_message()) + "</p>";
+  const v1::IndicatorPoint& p = resp.point();
+  const bool ratio = p.denominator() > 0 || resp.denominator_size() > 0;
+  const std::string what = resp.counts().empty() ? "children" : resp.counts();
+  absl::StrAppend(&out, "<table class=\"data\" id=\"children-figure\"><caption>LA ", E(la), ", ", E(period),
+                  ": the figure and the lists behind it</caption><thead><tr><th scope=\"col\">Part</th>"
+                  "<th scope=\"col\">Figure</th><th scope=\"col\">Entries listed (", E(what), ")</th></tr></thead><tbody>"
+                  "<tr><th scope=\"row\">", E(d.name()), "</th><td class=\"num\">",
+                  ShownOpt(p.has_value(), p.value(), d.unit()), "</td><td>-</td></tr>"
+                  "<tr><th scope=\"row\">Numerator</th><td class=\"num\" data-figure=\"numerator\">",
+                  Number(p.numerator()), "</td><td class=\"num\" data-listed=\"numerator\">", resp.numerator_size(),
+                  "</td></tr>");
+  if (ratio) {
+    absl::StrAppend(&out, "<tr><th scope=\"row\">Denominator</th><td class=\"num\" data-figure=\"denominator\">",
+                    Number(p.denominator()), "</td><td class=\"num\" data-listed=\"denominator\">",
+                    resp.denominator_size(), "</td></tr>");
+  }
+  absl::StrAppend(&out, "</tbody></table><p>", resp.children_returned(),
+                  " children in all, by the pseudonyms ingestion gave them, listed by the same computation as the "
+                  "figure from the records held now. Metrics recorded this listing in its audit log under your name "
+                  "(", E(c.principal), "); this server keeps no copy. <a href=\"/api/v1/children?la=", E(la),
+                  "&amp;indicator=", E(d.id()), "&amp;period=", E(period), "&amp;format=csv\">The lists as CSV</a></p>");
+  out += ChildrenTable("children-numerator",
+                       absl::StrCat("Numerator, ", period, ": ", resp.numerator_size(), " ", what), resp.numerator());
+  if (ratio) {
+    out += ChildrenTable("children-denominator",
+                         absl::StrCat("Denominator, ", period, ": ", resp.denominator_size(), " ", what),
+                         resp.denominator());
+  }
+  return out;
+}
+
 Reply IndicatorPage(const Call& c) {
   const std::string la = c.Param("la"), id = c.Param("indicator");
   v1::ListIndicatorsResponse cat;
@@ -448,6 +545,11 @@ Reply IndicatorPage(const Call& c) {
   yreq.set_with_comparators(true);
   v1::GetSeriesResponse yearly;
   if (grpc::Status s = c.backend.Series(yreq, &yearly); !s.ok()) return FromStatus(s);
+  // The periods of the LA's own figures, for choosing whose children to list.
+  std::vector<std::string> child_periods;
+  for (const auto& p : yearly.points()) {
+    if (p.entity() == la && p.breakdown().empty() && p.has_value()) child_periods.push_back(FormatPeriod(p.period()));
+  }
   body += "<h2>By financial year</h2>";
   body += yearly.points().empty() ? "<p>No yearly figure: this indicator is counted by month.</p>"
                                   : ChartAndTable(yearly, la, *d, "yearly",
@@ -466,6 +568,14 @@ Reply IndicatorPage(const Call& c) {
     mreq.set_from(FormatPeriod(FinancialYear(last - 1)));
     v1::GetSeriesResponse monthly;
     if (grpc::Status s = c.backend.Series(mreq, &monthly); !s.ok()) return FromStatus(s);
+    for (const auto& p : monthly.points()) {
+      // December of 2011 is written 2011-12, which ListChildren (ParsePeriod) reads as the
+      // financial year: such a month is not offered.
+      if (p.entity() == la && p.breakdown().empty() && p.has_value() &&
+          p.period().month() != (p.period().start_year() + 1) % 100) {
+        child_periods.push_back(FormatPeriod(p.period()));
+      }
+    }
     body += "<h2>By month</h2>";
     body += ChartAndTable(monthly, la, *d, "monthly", d->name() + ", LA " + la + ", by month");
     absl::StrAppend(&body, "<p><a href=\"/api/v1/series?la=", la, "&amp;indicator=", id,
@@ -500,9 +610,10 @@ Reply IndicatorPage(const Call& c) {
     body += Distribution(b, *d);
   }
 
-  // The children behind the figure (issue 17's `case` role) belong here, between the
-  // comparisons and the caveats: shown only when c.roles holds "case" (an open server's
-  // embedded run excepted), fetched from metrics like the rest, never held by reporting.
+  // The children behind the figure, between the comparisons and the caveats: only for a
+  // principal with the role `case` (an open server names nobody, so shows none), asked of
+  // metrics with the caller's own token, never kept. Anyone else sees no trace of it.
+  if (!c.open && c.HasRole("case")) body += ChildrenSection(c, *d, child_periods);
 
   // Data-quality caveats: where DfE's definition differs, the returns the figures read,
   // and any upload of this LA refused whole.
@@ -772,6 +883,127 @@ Reply ReportsPage(const Call& c) {
   return Html("Reports, LA " + la, body, la);
 }
 
+// ---- forecast: the annual report's projection, for the latest data ----
+
+// The forecast already asked for, given to the report's projection code as its metrics.
+class FetchedForecast final : public MetricsSource {
+ public:
+  explicit FetchedForecast(absl::StatusOr<v1::LaForecast> f) : f_(std::move(f)) {}
+  // Only Forecast is asked by the projection.
+  absl::StatusOr<v1::GetSeriesResponse> Series(const std::string&, const std::string&, const std::string&,
+                                               const std::string&, const std::string&) override {
+    return absl::UnimplementedError("not used");
+  }
+  absl::StatusOr<std::vector<v1::IndicatorPoint>> Values(const std::string&, const std::string&) override {
+    return absl::UnimplementedError("not used");
+  }
+  absl::StatusOr<std::vector<v1::IndicatorDefinition>> Indicators() override {
+    return absl::UnimplementedError("not used");
+  }
+  absl::StatusOr<v1::LaBenchmark> Benchmark(const std::string&, const std::string&, const std::string&) override {
+    return absl::UnimplementedError("not used");
+  }
+  absl::StatusOr<v1::LaForecast> Forecast(const std::string&, const std::string&) override { return f_; }
+
+ private:
+  absl::StatusOr<v1::LaForecast> f_;
+};
+
+// A report table (Table 5, Table 6) as the dashboard's tables are.
+std::string ReportTable(const v1::Table& t, const std::string& id) {
+  std::string out = absl::StrCat("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"", id,
+                                 "-cap\"><table class=\"data\" id=\"", id, "\"><caption id=\"", id, "-cap\">Table ",
+                                 E(t.number()), ": ", E(t.title()), "</caption><thead><tr><th scope=\"col\">Placement</th>");
+  for (const auto& p : t.periods()) absl::StrAppend(&out, "<th scope=\"col\">", E(p), "</th>");
+  out += "</tr></thead><tbody>";
+  for (const auto& row : t.rows()) {
+    absl::StrAppend(&out, "<tr><th scope=\"row\">", E(row.label()), "</th>");
+    for (const auto& v : row.values()) {
+      absl::StrAppend(&out, "<td class=\"num\">",
+                      v.has_value() ? E(Shown(v.value(), row.unit())) : E(v.missing().empty() ? "-" : v.missing()),
+                      "</td>");
+    }
+    out += "</tr>";
+  }
+  absl::StrAppend(&out, "</tbody></table></div><p class=\"note\">", E(t.source()), "</p>");
+  return out;
+}
+
+Reply ForecastPage(const Call& c) {
+  const std::string la = c.Param("la");
+  v1::ForecastRequest req;
+  req.set_la(la);
+  req.set_backtest(true);   // the figure's note gives the backtest, as in the annual report
+  v1::ForecastResponse resp;
+  const grpc::Status s = c.backend.Forecast(req, &resp);
+  // Metrics unreachable or refusing this server is the page's error; a forecast metrics
+  // cannot make (no SSDA903 return) is the figure's and tables' gap, as in the report.
+  if (!s.ok() && (s.error_code() == grpc::UNAVAILABLE || s.error_code() == grpc::DEADLINE_EXCEEDED ||
+                  s.error_code() == grpc::UNAUTHENTICATED || s.error_code() == grpc::PERMISSION_DENIED)) {
+    return FromStatus(s);
+  }
+  absl::StatusOr<v1::LaForecast> f = absl::InternalError("metrics gave no forecast for LA " + la);
+  if (!s.ok()) f = absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+  else if (resp.forecasts_size() == 1 && resp.forecasts(0).error().empty()) f = resp.forecasts(0);
+  else if (resp.forecasts_size() == 1) f = absl::FailedPreconditionError(resp.forecasts(0).error());
+  // The report year the data ends in: its 31 March is the last actual the tables show.
+  int last_year = 0;
+  if (f.ok()) {
+    if (auto end = ParseIsoDate(f->data_end())) {
+      int y, m, d;
+      CivilFromDays(*end, &y, &m, &d);
+      last_year = m >= 4 ? y : y - 1;
+    }
+  }
+  // No forecast: the year only names the gap's tables; the financial year before today's.
+  if (last_year == 0) {
+    int y, m, d;
+    CivilFromDays(static_cast<int32_t>(std::time(nullptr) / 86400), &y, &m, &d);
+    last_year = (m >= 4 ? y : y - 1) - 1;
+  }
+  v1::AnnualReport projection;
+  FetchedForecast source(f);
+  AddProjection(source, la, last_year, &projection);
+  std::string body = absl::StrCat("<h1>Looked-after children: forecast <span class=\"sub\">LA ", E(la), "</span></h1>",
+                                  "<p>Where the number of children looked after is heading, by placement, and what it "
+                                  "would cost: the demand model learned from the LA's own SSDA903 episodes, as in the "
+                                  "annual report. <a href=\"/api/v1/forecast?la=", E(la),
+                                  "&amp;format=csv\">The forecast as CSV</a>.</p>");
+  const v1::Figure& fig = projection.figures(0);
+  absl::StrAppend(&body, "<h2>Figure ", E(fig.number()), ": ", E(fig.title()), "</h2>");
+  if (!fig.gap().empty()) {
+    absl::StrAppend(&body, "<p class=\"note\" id=\"forecast-gap\">", E(fig.gap()), "</p>");
+  } else {
+    // The chart's text alternative is the report's: each series' values; the same
+    // figures are in the table below it.
+    absl::StrAppend(&body, "<figure class=\"chart\" aria-labelledby=\"forecast-cap\">", SvgChart(fig, "forecast"),
+                    "<figcaption id=\"forecast-cap\">", E(fig.title()), ", LA ", E(la),
+                    ". The figures are in the table below.</figcaption></figure>");
+    absl::StrAppend(&body, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"forecast-table-cap\">"
+                           "<table class=\"data\" data-toggle id=\"forecast-table\"><caption id=\"forecast-table-cap\">",
+                    E(fig.title()), ": figures</caption><thead><tr><th scope=\"col\">Quarter end</th>");
+    for (const auto& series : fig.series()) absl::StrAppend(&body, "<th scope=\"col\">", E(series.label()), "</th>");
+    body += "</tr></thead><tbody>";
+    for (int i = 0; i < fig.periods_size(); ++i) {
+      absl::StrAppend(&body, "<tr><th scope=\"row\">", E(fig.periods(i)), "</th>");
+      for (const auto& series : fig.series()) {
+        const bool has = i < series.values_size() && series.values(i).has_value();
+        absl::StrAppend(&body, "<td class=\"num\">", has ? E(Shown(series.values(i).value(), "count")) : "-", "</td>");
+      }
+      body += "</tr>";
+    }
+    body += "</tbody></table></div>";
+    absl::StrAppend(&body, "<p class=\"note\">", E(fig.source()), "</p>");
+  }
+  for (int i = 0; i < projection.tables_size(); ++i) {
+    const v1::Table& t = projection.tables(i);
+    absl::StrAppend(&body, "<h2>Table ", E(t.number()), ": ", E(t.title()), "</h2>");
+    if (!t.gap().empty()) absl::StrAppend(&body, "<p class=\"note\">", E(t.gap()), "</p>");
+    else body += ReportTable(t, "forecast-table" + t.number());
+  }
+  return Html("Forecast, LA " + la, body, la);
+}
+
 ParamSpec P(const std::string& name, ParamKind kind, bool required = false) { return {name, kind, required}; }
 
 }  // namespace
@@ -781,7 +1013,10 @@ std::vector<Route> PageRoutes() {
   return {
       {"/", read, {}, Start, true},
       {"/la", read, {P("la", ParamKind::kLa, true), P("area", ParamKind::kArea)}, Overview, true},
-      {"/indicator", read, {P("la", ParamKind::kLa, true), P("indicator", ParamKind::kIndicator, true)}, IndicatorPage,
+      {"/indicator",
+       read,
+       {P("la", ParamKind::kLa, true), P("indicator", ParamKind::kIndicator, true), P("period", ParamKind::kPeriod)},
+       IndicatorPage,
        true},
       {"/compare",
        read,
@@ -794,6 +1029,7 @@ std::vector<Route> PageRoutes() {
        CompareCsvDownload},
       {"/quality", read, {P("la", ParamKind::kLa, true)}, QualityPage, true},
       {"/reports", read, {P("la", ParamKind::kLa, true)}, ReportsPage, true},
+      {"/forecast", "/carestat.v1.Metrics/Forecast", {P("la", ParamKind::kLa, true)}, ForecastPage, true},
   };
 }
 

@@ -3,6 +3,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <csignal>
 #include <chrono>
 #include <cmath>
@@ -135,6 +136,87 @@ grpc::Status Backend::Render(const v1::RenderRequest& req, v1::RenderResponse* o
   return reporting_->Render(&c, req, out);
 }
 
+grpc::Status Backend::Coverage(const v1::GetCoverageRequest& req, v1::GetCoverageResponse* out) {
+  grpc::ClientContext c;
+  Deadline(&c);
+  return reporting_->GetCoverage(&c, req, out);
+}
+
+grpc::Status Backend::Forecast(const v1::ForecastRequest& req, v1::ForecastResponse* out) {
+  grpc::ClientContext c;
+  Deadline(&c);
+  return metrics_->Forecast(&c, req, out);
+}
+
+grpc::Status Backend::Children(const v1::ListChildrenRequest& req, const std::string& authorization,
+                               v1::ListChildrenResponse* out) {
+  grpc::ClientContext c;
+  Deadline(&c);
+  // Per-call credentials: the channel's interceptor leaves a call's own authorization
+  // alone (security.cc), so metrics sees the caller, never this server's `read` token.
+  c.AddMetadata("authorization", authorization);
+  return metrics_->ListChildren(&c, req, out);
+}
+
+grpc::Status ChildrenFor(const Call& c, const v1::ListChildrenRequest& req, v1::ListChildrenResponse* out) {
+  if (c.open) {
+    return grpc::Status(grpc::PERMISSION_DENIED,
+                        "this server checks no tokens, so it names nobody: the children behind a figure are listed only "
+                        "to a principal with the role case, signed in with their own token on a server started with "
+                        "--tokens (on an embedded install, carestat children --data DIR lists them and audits the call "
+                        "locally)");
+  }
+  if (!c.HasRole("case")) {
+    return grpc::Status(grpc::PERMISSION_DENIED, "principal " + c.principal + " does not have the role case");
+  }
+  if (c.authorization.empty()) {
+    return grpc::Status(grpc::PERMISSION_DENIED,
+                        "principal " + c.principal + " was named by a client certificate: metrics is asked for children "
+                        "with the caller's own bearer token, so sign in with it");
+  }
+  return c.backend.Children(req, c.authorization, out);
+}
+
+Reply ChildrenError(const grpc::Status& s) {
+  if (s.error_code() == grpc::UNAUTHENTICATED || s.error_code() == grpc::PERMISSION_DENIED) {
+    return JsonError(s.error_code() == grpc::UNAUTHENTICATED ? 401 : 403,
+                     "the children were not listed: " + s.error_message());
+  }
+  return JsonError(HttpStatusOf(s.error_code()), s.error_message());
+}
+
+std::string ChildrenCsv(const v1::ListChildrenResponse& r) {
+  // The facts differ by record ("start_date", "category"...): a column each, in the order met.
+  std::vector<std::string> names;
+  for (const auto* list : {&r.numerator(), &r.denominator()}) {
+    for (const auto& c : *list) {
+      for (const auto& f : c.facts()) {
+        if (std::find(names.begin(), names.end(), f.name()) == names.end()) names.push_back(f.name());
+      }
+    }
+  }
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header = {"list", "child", "record"};
+  header.insert(header.end(), names.begin(), names.end());
+  header.push_back("returns");
+  rows.push_back(header);
+  for (const auto* list : {&r.numerator(), &r.denominator()}) {
+    for (const auto& c : *list) {
+      std::vector<std::string> row = {list == &r.numerator() ? "numerator" : "denominator", c.child(), c.record()};
+      for (const auto& n : names) {
+        std::string v;
+        for (const auto& f : c.facts()) {
+          if (f.name() == n) v = f.value();
+        }
+        row.push_back(v);
+      }
+      row.push_back(absl::StrJoin(c.sources(), " "));
+      rows.push_back(std::move(row));
+    }
+  }
+  return Csv(rows);
+}
+
 // ---- helpers ----
 
 int HttpStatusOf(grpc::StatusCode code) {
@@ -254,7 +336,8 @@ std::string PageShell(const std::string& title, const std::string& body, const s
                                  : absl::StrCat("<li><a href=\"/la", la_q, "\">Overview of LA ", la,
                                                 "</a></li><li><a href=\"/compare", la_q,
                                                 "\">Compare</a></li><li><a href=\"/quality", la_q,
-                                                "\">Data quality</a></li><li><a href=\"/reports", la_q,
+                                                "\">Data quality</a></li><li><a href=\"/forecast", la_q,
+                                                "\">Forecast</a></li><li><a href=\"/reports", la_q,
                                                 "\">Reports</a></li>"),
                       "<li><a href=\"/api/v1/openapi.json\">JSON API</a></li></ul></nav></header>"
                       "<main id=\"main\" tabindex=\"-1\">", body, "</main>"
@@ -304,6 +387,10 @@ std::string CheckParam(const ParamSpec& p, const std::string& v) {
     case ParamKind::kLas: return list(ValidLa, "DfE LA codes of three digits");
     case ParamKind::kYear:
       return ValidYear(v) ? "" : absl::StrCat("parameter '", p.name, "' must be a financial year, like 2015-16");
+    case ParamKind::kPeriod:
+      return ValidYear(v) ? ""
+                          : absl::StrCat("parameter '", p.name,
+                                         "' must be a financial year like 2015-16 or a month like 2015-06");
     case ParamKind::kIndicator:
       return ValidIndicator(v) ? ""
                                : absl::StrCat("parameter '", p.name,
@@ -485,6 +572,12 @@ void WebServer::Impl::Serve(const web::Route& route, const httplib::Request& req
   // The audit keeps the LA and year only when shaped like one (never other request content).
   if (req.has_param("la")) e.la = web::ValidLa(req.get_param_value("la")) ? req.get_param_value("la") : "?";
   if (req.has_param("year")) e.year = web::ValidYear(req.get_param_value("year")) ? req.get_param_value("year") : "?";
+  if (req.has_param("period")) {
+    e.period = web::ValidYear(req.get_param_value("period")) ? req.get_param_value("period") : "?";
+  }
+  if (req.has_param("indicator")) {
+    e.indicator = web::ValidIndicator(req.get_param_value("indicator")) ? req.get_param_value("indicator") : "?";
+  }
   auto finish = [&](const web::Reply& r, const std::string& reason) {
     Answer(route, req, res, r, &e);
     e.reason = reason;
@@ -509,6 +602,10 @@ void WebServer::Impl::Serve(const web::Route& route, const httplib::Request& req
     e.principal = p->name;
     call.principal = p->name;
     call.roles = p->roles;
+    // Kept for the one call made on the caller's behalf (ChildrenFor). A valid bearer
+    // token is what named the principal when one was given; a client certificate alone
+    // gives none.
+    if (authorization) call.authorization = *authorization;
     const auto& allowed = RolesFor(route.rpc);
     bool ok = false;
     for (const auto& r : p->roles) ok = ok || allowed.count(r) > 0;

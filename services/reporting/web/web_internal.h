@@ -42,6 +42,13 @@ class Backend {
   grpc::Status Annual(const v1::BuildAnnualReportRequest& req, v1::AnnualReport* out);
   grpc::Status SelfAssessment(const v1::BuildSelfAssessmentRequest& req, v1::SelfAssessment* out);
   grpc::Status Render(const v1::RenderRequest& req, v1::RenderResponse* out);
+  grpc::Status Coverage(const v1::GetCoverageRequest& req, v1::GetCoverageResponse* out);
+  grpc::Status Forecast(const v1::ForecastRequest& req, v1::ForecastResponse* out);
+  // Metrics/ListChildren asked with `authorization` (the caller's own "Bearer <token>")
+  // instead of this server's credentials, so that metrics authorises and audits the
+  // caller. Nothing of the answer is kept. Use ChildrenFor, which decides who may ask.
+  grpc::Status Children(const v1::ListChildrenRequest& req, const std::string& authorization,
+                        v1::ListChildrenResponse* out);
 
  private:
   std::unique_ptr<v1::Metrics::Stub> metrics_;
@@ -72,6 +79,7 @@ enum class ParamKind {
   kDataFormat,  // json, csv
   kArea,        // a self-assessment section id, "all"
   kText,        // free text up to 200 characters, no control characters
+  kPeriod,      // 2015-16 (a financial year) or 2015-06 (a month)
 };
 struct ParamSpec {
   std::string name;
@@ -87,6 +95,10 @@ struct Call {
   std::set<std::string> roles = {};   // empty on an open server
   bool open = false;              // no tokens file: every caller may see everything
   bool tls = false;
+  // The caller's "Bearer <token>" (header or sign-in cookie) when a token named them; empty
+  // on an open server and for a client certificate. Only ChildrenFor passes it on.
+  std::string authorization = {};
+  bool HasRole(const std::string& role) const { return roles.count(role) > 0; }
   std::string Param(const std::string& name) const;   // "" when absent
   bool Has(const std::string& name) const;
   bool Flag(const std::string& name, bool fallback) const;
@@ -102,6 +114,17 @@ struct Route {
   Handler handler;
   bool page = false;              // HTML: errors as a page, a login form on 401
 };
+
+// The children behind a figure (docs/SECURITY.md, "The `case` role"), for a caller who
+// has the role `case` and was named by a bearer token: asked of metrics with that token.
+// Anyone else, an open server's callers included (nobody is named there, so nobody could
+// be authorised or audited), gets PERMISSION_DENIED saying why, and metrics is not asked.
+grpc::Status ChildrenFor(const Call& c, const v1::ListChildrenRequest& req, v1::ListChildrenResponse* out);
+// Reply for a ChildrenFor error: metrics refusing the caller's token is the caller's 403
+// (or 401), not this server's credentials.
+Reply ChildrenError(const grpc::Status& s);
+// One row per entry of either list: list, child, record, each fact by name, returns.
+std::string ChildrenCsv(const v1::ListChildrenResponse& r);
 
 std::vector<Route> ApiRoutes();
 std::vector<Route> PageRoutes();
@@ -127,5 +150,7 @@ std::string SeriesCsv(const v1::GetSeriesResponse& r);
 std::string IndicatorsCsv(const v1::ListIndicatorsResponse& r);
 std::string BenchmarkCsv(const v1::GetBenchmarkResponse& r);
 std::string ReturnsCsv(const v1::ListReturnsResponse& r);
+std::string CoverageCsv(const v1::GetCoverageResponse& r);
+std::string ForecastCsv(const v1::ForecastResponse& r);
 
 }  // namespace carestat::web
