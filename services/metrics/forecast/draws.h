@@ -1,0 +1,109 @@
+// File: draws.h
+// The band's random draws (SimulateBand), fast: a binomial and a Poisson that give exactly
+// what a fresh libstdc++ std::binomial_distribution<int64_t>(t, p)(rng) and
+// std::poisson_distribution<int64_t>(mean)(rng) give, taking the same numbers from the
+// same std::mt19937_64, so the band is unchanged to the last bit.
+//   Binomial leave(0.003);                     // the per-p work (a log) done once
+//   int64_t left = leave(rng, children);       // most draws are 0, found without a log
+//   int64_t in = Poisson(0.4)(rng);
+// Why: the band makes one draw per state per step per run (about 280 million for a
+// national forecast), most of them 0 leavers; the library's draw builds its parameters
+// (a log) and takes a log of its uniform every time. Here the parameters are built once
+// per probability, and a draw whose uniform lies clearly past the point where no child
+// leaves returns 0 without the log; a uniform within 1e-9 (relative) of that point, and
+// every draw after the first child, take the library's own arithmetic. Draws the fast
+// path does not cover (t x min(p, 1 - p) >= 8, a mean of 12 or more: the library's
+// rejection methods) are the library's draws. tests/unit/metrics/draws_test.cc checks
+// every path against the library, draw for draw; a libstdc++ that changed its methods
+// would fail it.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+namespace carestat::forecast {
+
+// A uniform in [0, 1) as libstdc++'s generate_canonical<double, 53> makes it from one
+// 64-bit number (a generator of the whole 64-bit range, so one call): x / 2^64, below 1.
+template <class G>
+double Canonical(G& rng) {
+  static_assert(G::min() == 0 && G::max() == ~uint64_t{0}, "a generator of the whole 64-bit range");
+  const double u = static_cast<double>(rng()) * 0x1p-64;
+  return u >= 1 ? std::nextafter(1.0, 0.0) : u;
+}
+
+class Binomial {
+ public:
+  // 0 <= p <= 1.
+  explicit Binomial(double p) : p_(p), p12_(p <= 0.5 ? p : 1.0 - p), q_(-std::log(1 - p12_)) {}
+
+  template <class G>
+  int64_t operator()(G& rng, int64_t t) {
+    // The library's choice of method (binomial_distribution::param_type::_M_initialize).
+    if (static_cast<double>(t) * p12_ >= 8) return std::binomial_distribution<int64_t>(t, p_)(rng);
+    const int64_t x = Waiting(rng, t);
+    return p12_ != p_ ? t - x : x;
+  }
+
+ private:
+  // The library's _M_waiting: exponentials divided by the children left, summed until
+  // past q. The first uniform decides whether no child leaves (sum > q at once):
+  // -log(1 - u) / t > q, that is 1 - u < exp(-q t).
+  template <class G>
+  int64_t Waiting(G& rng, int64_t t) {
+    if (t == 0) return 0;
+    const double w = 1.0 - Canonical(rng);
+    if (w < ZeroBelow(t)) return 0;
+    double sum = -std::log(w) / static_cast<double>(t);
+    int64_t x = 1;
+    while (sum <= q_) {
+      if (t == x) return x;
+      sum += -std::log(1.0 - Canonical(rng)) / static_cast<double>(t - x);
+      ++x;
+    }
+    return x - 1;
+  }
+
+  // Below this, -log(w) / t exceeds q by a relative 1e-9 or more, far beyond the log's
+  // and the division's rounding: the library's arithmetic would say 0 too.
+  double ZeroBelow(int64_t t) {
+    if (t < static_cast<int64_t>(zero_below_.size()) && zero_below_[t] >= 0) return zero_below_[t];
+    const double v = std::exp(-q_ * static_cast<double>(t) * (1 + 1e-9)) * (1 - 1e-9);
+    if (t < kCached) {
+      if (t >= static_cast<int64_t>(zero_below_.size())) zero_below_.resize(t + 1, -1);
+      zero_below_[t] = v;
+    }
+    return v;
+  }
+
+  static constexpr int64_t kCached = 1 << 16;
+  double p_, p12_, q_;
+  std::vector<double> zero_below_;  // by t; -1 not yet computed
+};
+
+class Poisson {
+ public:
+  // mean >= 0.
+  explicit Poisson(double mean) : mean_(mean), limit_(std::exp(-mean)) {}
+
+  template <class G>
+  int64_t operator()(G& rng) const {
+    // The library's rejection method for a mean of 12 or more; below, its product of
+    // uniforms against exp(-mean).
+    if (mean_ >= 12) return std::poisson_distribution<int64_t>(mean_)(rng);
+    int64_t x = 0;
+    double prod = 1.0;
+    do {
+      prod *= Canonical(rng);
+      ++x;
+    } while (prod > limit_);
+    return x - 1;
+  }
+
+ private:
+  double mean_, limit_;
+};
+
+}  // namespace carestat::forecast
