@@ -666,7 +666,7 @@ absl::StatusOr<std::vector<Band>> SimulateBand(const PopulationStats& stats, con
     const double mean = model->numbers[kOutside][to] * d;
     if (mean > 0) entrants[to].emplace(mean);
   }
-  std::mt19937_64 rng(b.seed);
+  MersenneTwister64 rng(b.seed);  // std::mt19937_64's numbers
   // samples[month_end][category][run]
   std::vector<std::array<std::vector<double>, kCategories>> samples(result.month_ends.size());
   for (int run = 0; run < b.runs; ++run) {

@@ -19,7 +19,8 @@ const int64_t kChildren[] = {0, 1, 2, 3, 7, 20, 26, 100, 1000, 20000, 70000, 100
 
 TEST(Binomial, GivesTheLibraryDrawsFromTheSameGenerator) {
   for (double p : kProbabilities) {
-    std::mt19937_64 theirs(7), ours(7);
+    std::mt19937_64 theirs(7);
+    MersenneTwister64 ours(7);  // as the band draws
     Binomial draw(p);  // one object for every t, as the band keeps one per probability
     for (int round = 0; round < 40; ++round) {
       for (int64_t t : kChildren) {
@@ -33,13 +34,34 @@ TEST(Binomial, GivesTheLibraryDrawsFromTheSameGenerator) {
 
 TEST(Poisson, GivesTheLibraryDrawsFromTheSameGenerator) {
   for (double mean : {1e-5, 0.02, 0.4, 1.0, 3.5, 11.99, 12.0, 40.0, 300.0}) {
-    std::mt19937_64 theirs(11), ours(11);
+    std::mt19937_64 theirs(11);
+    MersenneTwister64 ours(11);
     const Poisson draw(mean);
     for (int i = 0; i < 2000; ++i) {
       const int64_t want = std::poisson_distribution<int64_t>(mean)(theirs);
       ASSERT_EQ(draw(ours), want) << "mean " << mean << " draw " << i;
     }
     EXPECT_EQ(ours(), theirs()) << "mean " << mean;
+  }
+}
+
+TEST(MersenneTwister64, GivesStdMt19937_64sNumbers) {
+  // The C++ standard's check: the 10000th number of a default-seeded mt19937_64.
+  MersenneTwister64 standard(5489);
+  for (int i = 1; i < 10000; ++i) standard();
+  EXPECT_EQ(standard(), 9981545732273789042ULL);
+  for (uint64_t seed : {uint64_t{0}, uint64_t{1}, uint64_t{18}, ~uint64_t{0}}) {
+    std::mt19937_64 theirs(seed);
+    MersenneTwister64 ours(seed);
+    for (int i = 0; i < 5000; ++i) ASSERT_EQ(ours(), theirs()) << "seed " << seed << " number " << i;
+  }
+  // The library's distributions take it as they take the library's engine (the band's
+  // rejection-method draws do).
+  std::mt19937_64 theirs(18);
+  MersenneTwister64 ours(18);
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_EQ(std::binomial_distribution<int64_t>(5000, 0.3)(ours), std::binomial_distribution<int64_t>(5000, 0.3)(theirs));
+    ASSERT_EQ(std::poisson_distribution<int64_t>(40.0)(ours), std::poisson_distribution<int64_t>(40.0)(theirs));
   }
 }
 
