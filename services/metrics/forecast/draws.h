@@ -82,11 +82,14 @@ class MersenneTwister64 {
 
 // A uniform in [0, 1) as libstdc++'s generate_canonical<double, 53> makes it from one
 // 64-bit number (a generator of the whole 64-bit range, so one call): x / 2^64, below 1.
+inline double Uniform(uint64_t x) {
+  const double u = static_cast<double>(x) * 0x1p-64;
+  return u >= 1 ? std::nextafter(1.0, 0.0) : u;
+}
 template <class G>
 double Canonical(G& rng) {
   static_assert(G::min() == 0 && G::max() == ~uint64_t{0}, "a generator of the whole 64-bit range");
-  const double u = static_cast<double>(rng()) * 0x1p-64;
-  return u >= 1 ? std::nextafter(1.0, 0.0) : u;
+  return Uniform(rng());
 }
 
 class Binomial {
@@ -105,13 +108,16 @@ class Binomial {
  private:
   // The library's _M_waiting: exponentials divided by the children left, summed until
   // past q. The first uniform decides whether no child leaves (sum > q at once):
-  // -log(1 - u) / t > q, that is 1 - u < exp(-q t).
+  // -log(1 - u) / t > q, that is 1 - u < exp(-q t), that is the number drawn above
+  // ZeroAbove(t), checked on the number itself (no conversion to a double, whose
+  // branch on the top bit goes either way at random).
   template <class G>
   int64_t Waiting(G& rng, int64_t t) {
+    static_assert(G::min() == 0 && G::max() == ~uint64_t{0}, "a generator of the whole 64-bit range");
     if (t == 0) return 0;
-    const double w = 1.0 - Canonical(rng);
-    if (w < ZeroBelow(t)) return 0;
-    double sum = -std::log(w) / static_cast<double>(t);
+    const uint64_t first = rng();
+    if (first > ZeroAbove(t)) return 0;
+    double sum = -std::log(1.0 - Uniform(first)) / static_cast<double>(t);
     int64_t x = 1;
     while (sum <= q_) {
       if (t == x) return x;
@@ -121,44 +127,58 @@ class Binomial {
     return x - 1;
   }
 
-  // Below this, -log(w) / t exceeds q by a relative 1e-9 or more, far beyond the log's
-  // and the division's rounding: the library's arithmetic would say 0 too.
-  double ZeroBelow(int64_t t) {
-    if (t < static_cast<int64_t>(zero_below_.size()) && zero_below_[t] >= 0) return zero_below_[t];
-    const double v = std::exp(-q_ * static_cast<double>(t) * (1 + 1e-9)) * (1 - 1e-9);
+  // Above this number, 1 - u is below exp(-q t) by a relative 1e-9 or more, so that
+  // -log(1 - u) / t exceeds q far beyond the rounding of the log, the division and u:
+  // the library's arithmetic would say 0 too. In this method q t < 11.1 (t p < 8,
+  // p <= 1/2), so exp(-q t) > 1.5e-5 and the margin (over 1.5e-14) dwarfs the 2^-52 of
+  // u's and 1 - u's rounding; a smaller exp(-q t) gets no shortcut.
+  uint64_t ZeroAbove(int64_t t) {
+    if (t < static_cast<int64_t>(zero_above_.size()) && zero_above_[t]) return zero_above_[t];
+    const double w = std::exp(-q_ * static_cast<double>(t) * (1 + 1e-9)) * (1 - 1e-9);
+    const uint64_t v = w > 1e-6 ? std::max<uint64_t>(1, static_cast<uint64_t>((1 - w * (1 - 2e-9)) * 0x1p64))
+                                : ~uint64_t{0};
     if (t < kCached) {
-      if (t >= static_cast<int64_t>(zero_below_.size())) zero_below_.resize(t + 1, -1);
-      zero_below_[t] = v;
+      if (t >= static_cast<int64_t>(zero_above_.size())) zero_above_.resize(t + 1, 0);
+      zero_above_[t] = v;
     }
     return v;
   }
 
   static constexpr int64_t kCached = 1 << 16;
   double p_, p12_, q_;
-  std::vector<double> zero_below_;  // by t; -1 not yet computed
+  std::vector<uint64_t> zero_above_;  // by t; 0 not yet computed
 };
 
 class Poisson {
  public:
   // mean >= 0.
-  explicit Poisson(double mean) : mean_(mean), limit_(std::exp(-mean)) {}
+  explicit Poisson(double mean)
+      : mean_(mean),
+        limit_(std::exp(-mean)),
+        // At or below limit, with a relative margin of 1e-9 for u's rounding.
+        zero_below_(limit_ > 1e-6 ? static_cast<uint64_t>(limit_ * (1 - 1e-9) * 0x1p64) : 0) {}
 
   template <class G>
   int64_t operator()(G& rng) const {
+    static_assert(G::min() == 0 && G::max() == ~uint64_t{0}, "a generator of the whole 64-bit range");
     // The library's rejection method for a mean of 12 or more; below, its product of
-    // uniforms against exp(-mean).
+    // uniforms against exp(-mean), whose first uniform at or below it is 0 entrants
+    // (checked on the number when clearly so, as Binomial does).
     if (mean_ >= 12) return std::poisson_distribution<int64_t>(mean_)(rng);
-    int64_t x = 0;
-    double prod = 1.0;
-    do {
+    const uint64_t first = rng();
+    if (first < zero_below_) return 0;
+    double prod = Uniform(first);
+    int64_t x = 1;
+    while (prod > limit_) {
       prod *= Canonical(rng);
       ++x;
-    } while (prod > limit_);
+    }
     return x - 1;
   }
 
  private:
   double mean_, limit_;
+  uint64_t zero_below_;
 };
 
 }  // namespace carestat::forecast

@@ -133,5 +133,31 @@ TEST(Binomial, AtThePointWhereNoChildLeavesGivesTheLibraryValue) {
   }
 }
 
+// No entrant when the first uniform is at or below exp(-mean): uniforms around that
+// point, to the last bit, give the library's values.
+TEST(Poisson, AtThePointOfNoEntrantGivesTheLibraryValue) {
+  for (double mean : {1e-4, 0.05, 0.7, 3.0, 11.5}) {
+    const double limit = std::exp(-mean);
+    std::vector<uint64_t> numbers;
+    for (double rel : {-1e-6, -1.01e-9, -1e-9, -0.99e-9, -1e-12, 0.0, 1e-12, 0.99e-9, 1e-9, 1.01e-9, 1e-6}) {
+      const uint64_t at = static_cast<uint64_t>(static_cast<long double>(limit * (1 + rel)) * 0x1p64L);
+      for (int64_t k = -40; k <= 40; ++k) numbers.push_back(at + k * 2048);
+    }
+    Scripted theirs, ours;
+    const Poisson draw(mean);
+    int zeros = 0;
+    for (uint64_t n : numbers) {
+      theirs.Push(n);
+      ours.Push(n);
+      const int64_t want = std::poisson_distribution<int64_t>(mean)(theirs);
+      ASSERT_EQ(draw(ours), want) << "mean " << mean << " number " << n;
+      zeros += want == 0;
+      ASSERT_EQ(ours(), theirs());
+    }
+    EXPECT_GT(zeros, 0) << "mean " << mean;
+    EXPECT_LT(zeros, static_cast<int>(numbers.size())) << "mean " << mean;
+  }
+}
+
 }  // namespace
 }  // namespace carestat::forecast
