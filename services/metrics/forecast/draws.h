@@ -26,6 +26,9 @@
 #include <random>
 #include <vector>
 
+#include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
+
 namespace carestat::forecast {
 
 // std::mt19937_64's sequence (the C++ standard fixes it: MT19937-64 and its seeding),
@@ -46,7 +49,7 @@ class MersenneTwister64 {
   }
 
   result_type operator()() {
-    if (next_ == kN) Twist();
+    if (ABSL_PREDICT_FALSE(next_ == kN)) Twist();
     return out_[next_++];
   }
 
@@ -59,7 +62,7 @@ class MersenneTwister64 {
     return far ^ (y >> 1) ^ ((0 - (lo & 1)) & kA);
   }
 
-  void Twist() {
+  ABSL_ATTRIBUTE_NOINLINE void Twist() {
     int k = 0;
     for (; k < kN - kM; ++k) state_[k] = Mix(state_[k], state_[k + 1], state_[k + kM]);
     for (; k < kN - 1; ++k) state_[k] = Mix(state_[k], state_[k + 1], state_[k + kM - kN]);
@@ -99,24 +102,41 @@ class Binomial {
 
   template <class G>
   int64_t operator()(G& rng, int64_t t) {
-    // The library's choice of method (binomial_distribution::param_type::_M_initialize).
-    if (static_cast<double>(t) * p12_ >= 8) return std::binomial_distribution<int64_t>(t, p_)(rng);
-    const int64_t x = Waiting(rng, t);
-    return p12_ != p_ ? t - x : x;
+    static_assert(G::min() == 0 && G::max() == ~uint64_t{0}, "a generator of the whole 64-bit range");
+    // Inline, the common case: t children seen before, the waiting-time method, and a
+    // first number that says no child leaves; the rest out of line.
+    if (ABSL_PREDICT_TRUE(static_cast<uint64_t>(t) < zero_above_.size())) {
+      if (const uint64_t above = zero_above_[t]; above != 0) {
+        const uint64_t first = rng();
+        if (ABSL_PREDICT_TRUE(first > above)) return Flip(t, 0);
+        return Flip(t, Waiting(rng, t, first));
+      }
+    }
+    return Draw(rng, t);
   }
 
  private:
-  // The library's _M_waiting: exponentials divided by the children left, summed until
-  // past q. The first uniform decides whether no child leaves (sum > q at once):
-  // -log(1 - u) / t > q, that is 1 - u < exp(-q t), that is the number drawn above
-  // ZeroAbove(t), checked on the number itself (no conversion to a double, whose
-  // branch on the top bit goes either way at random).
+  // The library counts the successes of min(p, 1 - p).
+  int64_t Flip(int64_t t, int64_t x) const { return p12_ != p_ ? t - x : x; }
+
   template <class G>
-  int64_t Waiting(G& rng, int64_t t) {
-    static_assert(G::min() == 0 && G::max() == ~uint64_t{0}, "a generator of the whole 64-bit range");
+  ABSL_ATTRIBUTE_NOINLINE int64_t Draw(G& rng, int64_t t) {
+    // The library's choice of method (binomial_distribution::param_type::_M_initialize).
+    if (static_cast<double>(t) * p12_ >= 8) return std::binomial_distribution<int64_t>(t, p_)(rng);
     if (t == 0) return 0;
+    const uint64_t above = ZeroAbove(t);
     const uint64_t first = rng();
-    if (first > ZeroAbove(t)) return 0;
+    if (first > above) return Flip(t, 0);
+    return Flip(t, Waiting(rng, t, first));
+  }
+
+  // The library's _M_waiting from its first number on: exponentials divided by the
+  // children left, summed until past q. The first uniform decides whether no child
+  // leaves (sum > q at once): -log(1 - u) / t > q, that is 1 - u < exp(-q t), that is
+  // (clearly) the number drawn above ZeroAbove(t), checked on the number itself: no
+  // conversion to a double, whose branch on the top bit goes either way at random.
+  template <class G>
+  ABSL_ATTRIBUTE_NOINLINE int64_t Waiting(G& rng, int64_t t, uint64_t first) const {
     double sum = -std::log(1.0 - Uniform(first)) / static_cast<double>(t);
     int64_t x = 1;
     while (sum <= q_) {
@@ -133,7 +153,6 @@ class Binomial {
   // p <= 1/2), so exp(-q t) > 1.5e-5 and the margin (over 1.5e-14) dwarfs the 2^-52 of
   // u's and 1 - u's rounding; a smaller exp(-q t) gets no shortcut.
   uint64_t ZeroAbove(int64_t t) {
-    if (t < static_cast<int64_t>(zero_above_.size()) && zero_above_[t]) return zero_above_[t];
     const double w = std::exp(-q_ * static_cast<double>(t) * (1 + 1e-9)) * (1 - 1e-9);
     const uint64_t v = w > 1e-6 ? std::max<uint64_t>(1, static_cast<uint64_t>((1 - w * (1 - 2e-9)) * 0x1p64))
                                 : ~uint64_t{0};
@@ -146,7 +165,8 @@ class Binomial {
 
   static constexpr int64_t kCached = 1 << 16;
   double p_, p12_, q_;
-  std::vector<uint64_t> zero_above_;  // by t; 0 not yet computed
+  // By t: 0 where not yet computed or where the library's rejection method draws.
+  std::vector<uint64_t> zero_above_;
 };
 
 class Poisson {
@@ -155,18 +175,27 @@ class Poisson {
   explicit Poisson(double mean)
       : mean_(mean),
         limit_(std::exp(-mean)),
-        // At or below limit, with a relative margin of 1e-9 for u's rounding.
-        zero_below_(limit_ > 1e-6 ? static_cast<uint64_t>(limit_ * (1 - 1e-9) * 0x1p64) : 0) {}
+        // At or below limit, with a relative margin of 1e-9 for u's rounding; 0 (no
+        // shortcut) for the library's rejection method, a mean of 12 or more.
+        zero_below_(mean < 12 ? static_cast<uint64_t>(limit_ * (1 - 1e-9) * 0x1p64) : 0) {}
 
   template <class G>
   int64_t operator()(G& rng) const {
     static_assert(G::min() == 0 && G::max() == ~uint64_t{0}, "a generator of the whole 64-bit range");
-    // The library's rejection method for a mean of 12 or more; below, its product of
-    // uniforms against exp(-mean), whose first uniform at or below it is 0 entrants
-    // (checked on the number when clearly so, as Binomial does).
-    if (mean_ >= 12) return std::poisson_distribution<int64_t>(mean_)(rng);
-    const uint64_t first = rng();
-    if (first < zero_below_) return 0;
+    // The library's product of uniforms against exp(-mean): a first uniform at or below
+    // it is 0 entrants, checked on the number when clearly so (as Binomial does).
+    if (ABSL_PREDICT_TRUE(zero_below_ != 0)) {
+      const uint64_t first = rng();
+      if (ABSL_PREDICT_TRUE(first < zero_below_)) return 0;
+      return Product(rng, first);
+    }
+    if (mean_ >= 12) return std::poisson_distribution<int64_t>(mean_)(rng);  // its rejection method
+    return Product(rng, rng());
+  }
+
+ private:
+  template <class G>
+  ABSL_ATTRIBUTE_NOINLINE int64_t Product(G& rng, uint64_t first) const {
     double prod = Uniform(first);
     int64_t x = 1;
     while (prod > limit_) {
@@ -176,7 +205,6 @@ class Poisson {
     return x - 1;
   }
 
- private:
   double mean_, limit_;
   uint64_t zero_below_;
 };
