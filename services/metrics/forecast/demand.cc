@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/csv.h"
 #include "services/common/dates.h"
+#include "services/metrics/forecast/draws.h"
 #include "services/ingestion/formats/format.h"
 #include "services/ingestion/formats/ssda903.h"
 
@@ -627,20 +628,45 @@ absl::StatusOr<std::vector<Band>> SimulateBand(const PopulationStats& stats, con
   // how many leave (a binomial on the total), then where each goes (conditional
   // binomials over the destinations). Most days no child leaves a state, so most steps
   // take one draw per state, not one per destination.
+  // The draws' probabilities are the same every step: each is set up once (draws.h).
+  struct Move {
+    int to = 0;
+    double pr = 1;              // probability of going here for a leaver not gone to an earlier one
+    std::optional<Binomial> draw;  // unless pr >= 1
+  };
   struct Out {
-    double leave = 0;                          // probability of leaving in a step
-    std::vector<std::pair<int, double>> to;    // destination, share of the leavers
+    double leave = 0;                // probability of leaving in a step
+    std::optional<Binomial> draw;    // unless leave >= 1
+    std::vector<Move> to;
   };
   std::array<Out, kStates> outs;
   for (int from = 0; from < kStates; ++from) {
     double total = 0;
     for (int to = 0; to < kNodes; ++to) total += prob[from][to];
     if (total <= 0) continue;
-    outs[from].leave = std::min(total, 1.0);
+    Out& out = outs[from];
+    out.leave = std::min(total, 1.0);
+    if (!(out.leave >= 1)) out.draw.emplace(out.leave);
+    std::vector<std::pair<int, double>> shares;  // destination, share of the leavers
     for (int to = 0; to < kNodes; ++to)
-      if (prob[from][to] > 0) outs[from].to.emplace_back(to, prob[from][to] / total);
+      if (prob[from][to] > 0) shares.emplace_back(to, prob[from][to] / total);
+    double rest = 1;
+    for (size_t k = 0; k < shares.size(); ++k) {
+      const auto& [to, share] = shares[k];
+      Move m;
+      m.to = to;
+      m.pr = k + 1 == shares.size() ? 1.0 : std::clamp(share / rest, 0.0, 1.0);
+      if (!(m.pr >= 1)) m.draw.emplace(m.pr);
+      rest -= share;
+      out.to.push_back(std::move(m));
+    }
   }
-  std::mt19937_64 rng(b.seed);
+  std::array<std::optional<Poisson>, kStates> entrants;
+  for (int to = 0; to < kStates; ++to) {
+    const double mean = model->numbers[kOutside][to] * d;
+    if (mean > 0) entrants[to].emplace(mean);
+  }
+  MersenneTwister64 rng(b.seed);  // std::mt19937_64's numbers
   // samples[month_end][category][run]
   std::vector<std::array<std::vector<double>, kCategories>> samples(result.month_ends.size());
   for (int run = 0; run < b.runs; ++run) {
@@ -650,24 +676,19 @@ absl::StatusOr<std::vector<Band>> SimulateBand(const PopulationStats& stats, con
     for (const auto& step : result.steps) {
       std::array<int64_t, kNodes> next = p;
       for (int from = 0; from < kStates; ++from) {
-        const Out& out = outs[from];
+        Out& out = outs[from];
         if (p[from] <= 0 || out.to.empty()) continue;
-        int64_t left = out.leave >= 1 ? p[from] : std::binomial_distribution<int64_t>(p[from], out.leave)(rng);
+        int64_t left = out.draw ? (*out.draw)(rng, p[from]) : p[from];
         next[from] -= left;
-        double rest = 1;
         for (size_t k = 0; k < out.to.size() && left > 0; ++k) {
-          const auto& [to, share] = out.to[k];
-          const double pr = k + 1 == out.to.size() ? 1.0 : std::clamp(share / rest, 0.0, 1.0);
-          const int64_t moved = pr >= 1 ? left : std::binomial_distribution<int64_t>(left, pr)(rng);
-          rest -= share;
+          Move& m = out.to[k];
+          const int64_t moved = m.draw ? (*m.draw)(rng, left) : left;
           left -= moved;
-          if (to < kStates) next[to] += moved;
+          if (m.to < kStates) next[m.to] += moved;
         }
       }
-      for (int to = 0; to < kStates; ++to) {
-        const double mean = model->numbers[kOutside][to] * d;
-        if (mean > 0) next[to] += std::poisson_distribution<int64_t>(mean)(rng);
-      }
+      for (int to = 0; to < kStates; ++to)
+        if (entrants[to]) next[to] += (*entrants[to])(rng);
       p = next;
       while (next_month < result.month_ends.size() && result.month_ends[next_month].date < step.date) ++next_month;
       // A month end's row is the last step on or before it.

@@ -75,51 +75,79 @@ absl::StatusOr<EpisodeHistory> HistoryFromRecords(const std::vector<v1::ReturnIn
     by_id[r.return_id()] = &r;
   }
   if (ids.empty()) return absl::NotFoundError("no SSDA903 Header or Episodes return is stored for this LA");
+  // The returns in id order (by_id's), so that a row's return number sorts as its id.
+  std::map<std::string, size_t> number;
+  std::vector<const v1::ReturnInfo*> infos;
+  std::vector<std::string> files;  // what a row's Source calls its return
+  for (const auto& [id, info] : by_id) {
+    number[id] = infos.size();
+    infos.push_back(info);
+    files.push_back(absl::StrCat(info->file_name(), " (return ", id, ")"));
+  }
+  // What the model reads of each record, taken as the record streams past (a copy of
+  // every record cost more than the model's own preparation).
   struct Row {
+    size_t ret;
     int64_t line;
-    std::string return_id;
-    v1::Record record;
+    std::string child;
+    std::optional<int32_t> a, b;  // a Header row's DOB; an episode's DECOM and DEC
+    std::string place;
   };
-  std::map<int, std::vector<Row>> by_year;
+  struct Year {
+    std::vector<Row> header, episodes;
+  };
+  std::map<int, Year> by_year;
+  // The stream gives the records return by return: the last return's lookup serves again.
+  std::string last_id;
+  size_t last = 0;
+  bool last_known = false;
   absl::Status s = scan(ids, [&](const v1::Record& r) {
     if (!r.has_child() && !r.has_care_episode()) return;
-    auto it = by_id.find(r.return_id());
-    if (it == by_id.end()) return;
+    if (r.return_id() != last_id || last_id.empty()) {
+      auto it = number.find(r.return_id());
+      last_id = r.return_id();
+      last_known = it != number.end();
+      if (last_known) last = it->second;
+    }
+    if (!last_known) return;
+    const v1::ReturnInfo* info = infos[last];
     // A CSV Header return's children only: other tables carry no Child rows, and the
     // CIN census's children are not the looked-after Header.
-    const std::string& ds = it->second->dataset();
+    const std::string& ds = info->dataset();
     if (r.has_child() && ds == Ssda903Dataset("episodes")) return;
     if (r.has_care_episode() && ds == Ssda903Dataset("header")) return;
-    by_year[it->second->collection_year()].push_back({r.line(), r.return_id(), r});
+    Year& y = by_year[info->collection_year()];
+    if (r.has_child()) {
+      const auto& c = r.child();
+      Row row{last, r.line(), c.child_id(), std::nullopt, std::nullopt, {}};
+      if (c.has_birth_date() && c.birth_date().year() > 0) row.a = ToDays(c.birth_date());
+      y.header.push_back(std::move(row));
+    } else {
+      const auto& e = r.care_episode();
+      Row row{last, r.line(), e.child_id(), std::nullopt, std::nullopt, absl::AsciiStrToUpper(e.placement())};
+      if (e.has_start_date() && e.start_date().year() > 0) row.a = ToDays(e.start_date());
+      if (e.has_end_date() && e.end_date().year() > 0) row.b = ToDays(e.end_date());
+      y.episodes.push_back(std::move(row));
+    }
   });
   if (!s.ok()) return s;
   EpisodeHistory h;
   h.quote_children = false;  // pseudonyms: errors go to read-role callers and reports
+  // The folder reader takes each year's files in name order and each file's rows in line
+  // order; the model keys on child and dates alone, so only the order within a table
+  // matters: line order, return by return.
+  auto by_line = [](const Row& a, const Row& b) { return std::tie(a.ret, a.line) < std::tie(b.ret, b.line); };
   for (auto& [year, rows] : by_year) {
-    // The folder reader takes each year's files in name order (episodes before header)
-    // and each file's rows in line order; the model keys on child and dates alone, so
-    // only the order within a table matters: line order.
-    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-      return std::tie(a.return_id, a.line) < std::tie(b.return_id, b.line);
-    });
+    std::stable_sort(rows.header.begin(), rows.header.end(), by_line);
+    std::stable_sort(rows.episodes.begin(), rows.episodes.end(), by_line);
     YearTables t;
     t.year = absl::StrCat(year);
-    for (const auto& row : rows) {
-      const auto* info = by_id[row.return_id];
-      Source src{absl::StrCat(info->file_name(), " (return ", row.return_id, ")"), row.line};
-      if (row.record.has_child()) {
-        const auto& c = row.record.child();
-        HeaderRow hr{c.child_id(), std::nullopt, src};
-        if (c.has_birth_date() && c.birth_date().year() > 0) hr.dob = ToDays(c.birth_date());
-        t.header.push_back(std::move(hr));
-      } else {
-        const auto& e = row.record.care_episode();
-        EpisodeRow er{e.child_id(), std::nullopt, std::nullopt, absl::AsciiStrToUpper(e.placement()), src};
-        if (e.has_start_date() && e.start_date().year() > 0) er.decom = ToDays(e.start_date());
-        if (e.has_end_date() && e.end_date().year() > 0) er.dec = ToDays(e.end_date());
-        t.episodes.push_back(std::move(er));
-      }
-    }
+    t.header.reserve(rows.header.size());
+    for (auto& row : rows.header) t.header.push_back({std::move(row.child), row.a, Source{files[row.ret], row.line}});
+    t.episodes.reserve(rows.episodes.size());
+    for (auto& row : rows.episodes)
+      t.episodes.push_back(
+          {std::move(row.child), row.a, row.b, std::move(row.place), Source{files[row.ret], row.line}});
     if (!t.header.empty() || !t.episodes.empty()) h.years.push_back(std::move(t));
   }
   if (h.years.empty()) return absl::NotFoundError("the LA's SSDA903 returns hold no Header or Episodes rows");
