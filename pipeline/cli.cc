@@ -468,9 +468,11 @@ int Indicators(const Args& a) {
     grpc::Status s = stub->ListIndicators(&c, v1::ListIndicatorsRequest(), &resp);
     if (!s.ok()) return Fail("indicators", s);
     for (const auto& d : resp.indicators()) {
-      // The last column: how DfE publishes it (reference/lait_mapping.csv).
-      std::printf("%-24s %-14s %-5s %s  [DfE: %s]\n", d.id().c_str(), d.unit().c_str(), d.polarity().c_str(),
-                  d.name().c_str(), d.dfe_status().c_str());
+      // The last column: how DfE publishes it (reference/lait_mapping.csv); then whether
+      // `series --monthly` and `--rolling` have figures of it.
+      std::printf("%-24s %-14s %-5s %s  [DfE: %s]%s%s\n", d.id().c_str(), d.unit().c_str(), d.polarity().c_str(),
+                  d.name().c_str(), d.dfe_status().c_str(), d.monthly() ? " [months]" : "",
+                  d.rolling() ? " [rolling 12 months]" : "");
     }
     return kOk;
   }

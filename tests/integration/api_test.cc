@@ -888,6 +888,15 @@ TEST_F(ApiTest, SeriesCommandGivesTheMonthsOrAClearError) {
   EXPECT_EQ(rolling.exit_code, 0) << rolling.err;
   EXPECT_NE(rolling.out.find("\"by\": \"rolling 12 months\""), std::string::npos) << rolling.out;
   EXPECT_NE(rolling.out.find("\"period\": \"2014-07 to 2015-06\""), std::string::npos) << rolling.out;
+  // `indicators --list` says which have months and rolling figures.
+  CommandResult list = RunCommand({CarestatBin(), "indicators", "--list", "--target", target});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  std::map<std::string, std::string> line_of;
+  for (const auto& line : absl::StrSplit(list.out, '\n')) line_of[std::string(line.substr(0, line.find(' ')))] = std::string(line);
+  EXPECT_NE(line_of["referrals"].find("[months] [rolling 12 months]"), std::string::npos) << list.out;
+  EXPECT_NE(line_of["cpp_rate"].find("[months]"), std::string::npos) << list.out;
+  EXPECT_EQ(line_of["cpp_rate"].find("rolling"), std::string::npos) << list.out;
+  EXPECT_EQ(line_of["lac_female_pct"].find("[months]"), std::string::npos) << list.out;
   CommandResult both = RunCommand({CarestatBin(), "series", "--la", "301", "--indicator", "referrals", "--rolling",
                                    "--monthly", "--target", target});
   EXPECT_EQ(both.exit_code, 2);

@@ -87,7 +87,7 @@ void PlanShare(const std::string& id, const FamilyInput& in, DateOf date_of, Tes
     const int slot = MonthSlot(in.fy, d);
     if (slot < 0) continue;
     v1::ListedChild c;
-    const std::optional<bool> in_numerator = test(it, (lists[0] || out.listing()) ? &c : nullptr);
+    const std::optional<bool> in_numerator = test(it, out.listing() ? &c : nullptr);
     if (!in_numerator) continue;
     tally.Add(slot, it, *in_numerator, 1);
     if (slot < kYearSlot) continue;
