@@ -471,9 +471,11 @@ int Indicators(const Args& a) {
     grpc::Status s = stub->ListIndicators(&c, v1::ListIndicatorsRequest(), &resp);
     if (!s.ok()) return Fail("indicators", s);
     for (const auto& d : resp.indicators()) {
-      // The last column: how DfE publishes it (reference/lait_mapping.csv).
-      std::printf("%-24s %-14s %-5s %s  [DfE: %s]\n", d.id().c_str(), d.unit().c_str(), d.polarity().c_str(),
-                  d.name().c_str(), d.dfe_status().c_str());
+      // The last column: how DfE publishes it (reference/lait_mapping.csv); then whether
+      // `series --monthly` and `--rolling` have figures of it.
+      std::printf("%-24s %-14s %-5s %s  [DfE: %s]%s%s\n", d.id().c_str(), d.unit().c_str(), d.polarity().c_str(),
+                  d.name().c_str(), d.dfe_status().c_str(), d.monthly() ? " [months]" : "",
+                  d.rolling() ? " [rolling 12 months]" : "");
     }
     return kOk;
   }
@@ -502,17 +504,22 @@ int Indicators(const Args& a) {
 int Series(const Args& a) {
   if (a.Has("help")) {
     std::printf("usage: carestat series --la 301 --indicator referrals [--from 2010-11] [--to 2015-16]\n"
-                "                       [--breakdown B] [--monthly] [--json] (--data DIR | --target HOST:PORT)\n\n"
+                "                       [--breakdown B] [--monthly | --rolling] [--json]\n"
+                "                       (--data DIR | --target HOST:PORT)\n\n"
                 "Prints one indicator by financial year, with comparators where loaded; --monthly\n"
                 "prints its calendar months instead (April of --from to March after --to), for an\n"
-                "indicator computed per month. An indicator with months but no yearly figure (like\n"
-                "lac_month_end) prints its months. No figure at all is an error (exit 1).\n");
+                "indicator computed per month; --rolling the rolling 12 months at each of those month\n"
+                "ends (period 2014-07 to 2015-06; the one ending in March is the year), for a flow,\n"
+                "its rate or a share of events (`carestat indicators --list` says which). An indicator\n"
+                "with months but no yearly figure (like lac_month_end) prints its months. No figure\n"
+                "at all is an error (exit 1).\n");
     return kOk;
   }
   std::set<std::string> known = {"la",   "indicator", "from",   "to",  "breakdown",
-                                 "json", "data",      "target", "help", "monthly"};
+                                 "json", "data",      "target", "help", "monthly", "rolling"};
   known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
   if (auto p = a.Problem(known)) return Usage("series", *p);
+  if (a.Has("monthly") && a.Has("rolling")) return Usage("series", "give --monthly or --rolling, not both");
   if (!a.Has("la") || !a.Has("indicator")) return Usage("series", "--la and --indicator are required");
   SetLogQuiet(true);
   auto b = Connect(a, false);
@@ -528,10 +535,11 @@ int Series(const Args& a) {
   req.set_to(a.Get("to"));
   req.set_with_comparators(true);
   req.set_monthly(a.Has("monthly"));
+  req.set_rolling(a.Has("rolling"));
   v1::GetSeriesResponse resp;
   grpc::Status s = stub->GetSeries(&c, req, &resp);
   if (!s.ok()) return Fail("series", s);
-  if (resp.points().empty() && !req.monthly()) {
+  if (resp.points().empty() && !req.monthly() && !req.rolling()) {
     // An indicator counted only per month (lac_month_end) has no yearly points: its
     // months are the answer, rather than an empty table.
     v1::GetSeriesRequest months = req;
@@ -546,7 +554,8 @@ int Series(const Args& a) {
   }
   if (resp.points().empty()) {
     std::fprintf(stderr, "carestat series: no figure of %s for LA %s%s%s%s%s\n", req.indicator().c_str(),
-                 req.la().c_str(), req.monthly() ? " by month" : "", req.breakdown().empty() ? "" : " (breakdown ",
+                 req.la().c_str(), req.monthly() ? " by month" : req.rolling() ? " over rolling 12 months" : "",
+                 req.breakdown().empty() ? "" : " (breakdown ",
                  req.breakdown().empty() ? "" : (req.breakdown() + ")").c_str(),
                  req.from().empty() && req.to().empty()
                      ? ""
@@ -555,7 +564,7 @@ int Series(const Args& a) {
     return kProblems;
   }
   if (a.Has("json")) {
-    Json out = {{"la", req.la()}, {"indicator", req.indicator()}, {"by", req.monthly() ? "month" : "year"},
+    Json out = {{"la", req.la()}, {"indicator", req.indicator()}, {"by", req.monthly() ? "month" : req.rolling() ? "rolling 12 months" : "year"},
                 {"points", Json::array()}};
     for (const auto* list : {&resp.points(), &resp.comparators()}) {
       for (const auto& p : *list) {
@@ -566,10 +575,11 @@ int Series(const Args& a) {
     }
     std::printf("%s\n", JsonLine(out).c_str());
   } else {
-    std::printf("%-8s %-8s %14s\n", "entity", "period", "value");
+    const int width = req.rolling() ? 18 : 8;  // "2014-07 to 2015-06"
+    std::printf("%-8s %-*s %14s\n", "entity", width, "period", "value");
     for (const auto* list : {&resp.points(), &resp.comparators()}) {
       for (const auto& p : *list) {
-        std::printf("%-8s %-8s %14s\n", p.entity().c_str(), FormatPeriod(p.period()).c_str(),
+        std::printf("%-8s %-*s %14s\n", p.entity().c_str(), width, FormatPeriod(p.period()).c_str(),
                     p.has_value() ? Shown(p.value()).c_str() : "n/a");
       }
     }
@@ -1587,7 +1597,7 @@ int main(int argc, char** argv) {
   // --flagfile for the scheduled pipeline, which systemd and the deploy files run with
   // its flags in a file as they run the servers (deploy/config/carestat-pipeline.flags).
   Args a(argc, argv, {"help", "json", "list", "publish", "wait", "dry-run", "delete-old", "accept-loss", "force", "csv",
-                      "backtest", "serve", "monthly", "init", "verbose"}, 2, /*flagfiles=*/cmd == "pipeline");
+                      "backtest", "serve", "monthly", "rolling", "init", "verbose"}, 2, /*flagfiles=*/cmd == "pipeline");
   if (cmd == "run") return Run(a);
   if (cmd == "pipeline") return Pipeline(a);
   if (cmd == "validate") return Validate(a);

@@ -139,9 +139,19 @@ v1::Period Month(int year, int month) {
   return p;
 }
 
+v1::Period Rolling12Months(int year, int month) {
+  v1::Period p = Month(year, month);
+  p.set_kind(v1::Period::ROLLING_12_MONTHS);
+  return p;
+}
+
 std::string FormatPeriod(const v1::Period& p) {
-  char buf[16];
-  if (p.kind() == v1::Period::MONTH) {
+  char buf[32];
+  if (p.kind() == v1::Period::ROLLING_12_MONTHS) {
+    const int first = p.month() == 12 ? 1 : p.month() + 1;
+    std::snprintf(buf, sizeof buf, "%04d-%02d to %04d-%02d", p.month() == 12 ? p.start_year() : p.start_year() - 1,
+                  first, p.start_year(), p.month());
+  } else if (p.kind() == v1::Period::MONTH) {
     std::snprintf(buf, sizeof buf, "%04d-%02d", p.start_year(), p.month());
   } else {
     std::snprintf(buf, sizeof buf, "%04d-%02d", p.start_year(), (p.start_year() + 1) % 100);
@@ -201,11 +211,14 @@ v1::Period MonthOfYear(int fy, int i) { return i < 9 ? Month(fy, i + 4) : Month(
 
 int32_t PeriodStart(const v1::Period& p) {
   if (p.kind() == v1::Period::MONTH) return DayNumber(p.start_year(), p.month(), 1);
+  if (p.kind() == v1::Period::ROLLING_12_MONTHS) {
+    return p.month() == 12 ? DayNumber(p.start_year(), 1, 1) : DayNumber(p.start_year() - 1, p.month() + 1, 1);
+  }
   return FinancialYearStart(p.start_year());
 }
 
 int32_t PeriodEnd(const v1::Period& p) {
-  if (p.kind() == v1::Period::MONTH) {
+  if (p.kind() == v1::Period::MONTH || p.kind() == v1::Period::ROLLING_12_MONTHS) {
     int y = p.start_year(), m = p.month() + 1;
     if (m == 13) { m = 1; ++y; }
     return DayNumber(y, m, 1) - 1;

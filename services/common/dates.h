@@ -39,7 +39,10 @@ int32_t FinancialYearEnd(int start_year);    // 31 March start_year + 1
 
 v1::Period FinancialYear(int start_year);
 v1::Period Month(int year, int month);
-// "2015-16" for a financial year, "2015-06" for a month.
+// The 12 months ending with `month` of `year` (a rolling figure at that month's end).
+v1::Period Rolling12Months(int year, int month);
+// "2015-16" for a financial year, "2015-06" for a month, "2014-07 to 2015-06" for the
+// 12 months ending June 2015.
 std::string FormatPeriod(const v1::Period& p);
 // Accepts "2015-16" (a financial year: the second part is the next year's last two
 // digits) or "2015-06" (a month). Also "2016" as the collection year of 2015-16.

@@ -301,7 +301,7 @@ absl::StatusOr<v1::ListChildrenResponse> MetricsEngine::ListChildren(const v1::L
     for (const auto& p : out.points()) {
       if (p.indicator() != req.indicator()) continue;
       if (p.period().kind() == v1::Period::MONTH) months = true;
-      else breakdowns.insert(p.breakdown());
+      else if (p.period().kind() == v1::Period::FINANCIAL_YEAR) breakdowns.insert(p.breakdown());
     }
     std::string why = "the returns loaded do not cover that period";
     if (breakdowns.empty() && months && period->kind() != v1::Period::MONTH) {
@@ -734,14 +734,36 @@ absl::StatusOr<std::vector<v1::IndicatorPoint>> MetricsEngine::GetMonthlySeries(
                                                                                 const std::string& breakdown,
                                                                                 const std::string& from,
                                                                                 const std::string& to) const {
+  return MonthEndSeries(entity, indicator, breakdown, from, to, v1::Period::MONTH);
+}
+
+absl::StatusOr<std::vector<v1::IndicatorPoint>> MetricsEngine::GetRollingSeries(const std::string& entity,
+                                                                                const std::string& indicator,
+                                                                                const std::string& breakdown,
+                                                                                const std::string& from,
+                                                                                const std::string& to) const {
+  return MonthEndSeries(entity, indicator, breakdown, from, to, v1::Period::ROLLING_12_MONTHS);
+}
+
+absl::StatusOr<std::vector<v1::IndicatorPoint>> MetricsEngine::MonthEndSeries(const std::string& entity,
+                                                                              const std::string& indicator,
+                                                                              const std::string& breakdown,
+                                                                              const std::string& from,
+                                                                              const std::string& to,
+                                                                              v1::Period::Kind kind) const {
   const IndicatorDef* def = FindIndicator(indicator);
   if (!def) {
     return absl::InvalidArgumentError(
         absl::StrCat("unknown indicator '", indicator, "': `carestat indicators --list` shows the ids"));
   }
-  if (!def->monthly) {
+  if (kind == v1::Period::MONTH && !def->monthly) {
     return absl::InvalidArgumentError(absl::StrCat(
         "indicator '", indicator, "' is not computed per month (only by financial year): ask for the years"));
+  }
+  if (kind == v1::Period::ROLLING_12_MONTHS && !def->rolling) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "indicator '", indicator, "' has no rolling 12-month figures (", def->monthly ? "only months and years" :
+        "only financial years", "): `carestat indicators --list` says which have them"));
   }
   int lo = 0, hi = 9998;
   for (auto [text, bound] : {std::pair{&from, &lo}, std::pair{&to, &hi}}) {
@@ -755,11 +777,12 @@ absl::StatusOr<std::vector<v1::IndicatorPoint>> MetricsEngine::GetMonthlySeries(
     *bound = p->start_year();
   }
   if (absl::Status s = RequireLa(entity); !s.ok()) return s;
-  // Keys order months by calendar year then month: April of `lo` to March of hi + 1.
+  // Keys order months by calendar year then month: April of `lo` to March of hi + 1. A
+  // rolling figure is keyed by the month it ends with, as a month is.
   std::vector<v1::IndicatorPoint> out;
-  const std::string prefix = SeriesKey(entity, indicator, breakdown).U8(v1::Period::MONTH).Build();
+  const std::string prefix = SeriesKey(entity, indicator, breakdown).U8(static_cast<uint8_t>(kind)).Build();
   const std::string start = KeyBuilder(SeriesKey(entity, indicator, breakdown))
-                                .U8(v1::Period::MONTH).U16(static_cast<uint16_t>(std::max(lo, 0))).Build();
+                                .U8(static_cast<uint8_t>(kind)).U16(static_cast<uint16_t>(std::max(lo, 0))).Build();
   auto it = s_->NewIterator(kPoints);
   for (it->Seek(start); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     v1::IndicatorPoint point;

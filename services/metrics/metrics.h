@@ -134,8 +134,20 @@ class MetricsEngine {
                                                                    const std::string& breakdown,
                                                                    const std::string& from,
                                                                    const std::string& to) const;
+  // The same for the rolling 12-month figures at each month end of an indicator that has
+  // them (IndicatorDef::rolling), each point's period the 12 months ending with the month.
+  absl::StatusOr<std::vector<v1::IndicatorPoint>> GetRollingSeries(const std::string& entity,
+                                                                   const std::string& indicator,
+                                                                   const std::string& breakdown,
+                                                                   const std::string& from,
+                                                                   const std::string& to) const;
 
  private:
+  absl::StatusOr<std::vector<v1::IndicatorPoint>> MonthEndSeries(const std::string& entity,
+                                                                 const std::string& indicator,
+                                                                 const std::string& breakdown,
+                                                                 const std::string& from, const std::string& to,
+                                                                 v1::Period::Kind kind) const;
   explicit MetricsEngine(std::unique_ptr<Store> s)
       : s_(std::move(s)), populations_(Populations::Shipped()), postcodes_(PostcodeDistricts::Shipped()) {}
   absl::Status RequireLa(const std::string& la) const;

@@ -145,12 +145,17 @@ grpc::Status MetricsService::GetValues(grpc::ServerContext*, const v1::GetValues
 
 grpc::Status MetricsService::GetSeries(grpc::ServerContext*, const v1::GetSeriesRequest* req,
                                        v1::GetSeriesResponse* resp) {
-  auto v = req->monthly()
-               ? engine_->GetMonthlySeries(req->la(), req->indicator(), req->breakdown(), req->from(), req->to())
-               : engine_->GetSeries(req->la(), req->indicator(), req->breakdown(), req->from(), req->to());
+  if (req->monthly() && req->rolling()) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, "ask for the months (monthly) or the rolling 12 months (rolling), "
+                                                "not both");
+  }
+  auto v = req->monthly()   ? engine_->GetMonthlySeries(req->la(), req->indicator(), req->breakdown(), req->from(), req->to())
+           : req->rolling() ? engine_->GetRollingSeries(req->la(), req->indicator(), req->breakdown(), req->from(), req->to())
+                            : engine_->GetSeries(req->la(), req->indicator(), req->breakdown(), req->from(), req->to());
   if (!v.ok()) return ToGrpc(v.status());
   for (auto& p : *v) *resp->add_points() = std::move(p);
-  if (req->with_comparators() && !req->monthly()) {  // comparators are published by year only
+  // Comparators are published by year only.
+  if (req->with_comparators() && !req->monthly() && !req->rolling()) {
     for (const std::string& code : {std::string("ENG"), std::string("LON"), "SN:" + req->la()}) {
       auto c = engine_->GetSeries(code, req->indicator(), req->breakdown(), req->from(), req->to());
       if (!c.ok()) continue;  // no comparator loaded for this code

@@ -401,6 +401,8 @@ TEST_F(ApiTest, EveryEndpointAnswersAsTheDocumentSays) {
       {"/api/v1/series", "?la=301&indicator=referrals", 200},
       {"/api/v1/series", "?la=301&indicator=lac_month_end&monthly=true&from=2015-16&to=2015-16", 200},
       {"/api/v1/series", "?la=301&indicator=referral_rate&comparators=false", 200},
+      {"/api/v1/series", "?la=301&indicator=referral_nfa_pct&rolling=true&from=2015-16&to=2015-16", 200},
+      {"/api/v1/series", "?la=301&indicator=cin_open_year_end&rolling=true", 400},
       {"/api/v1/series", "?la=3O1&indicator=referrals", 400},
       {"/api/v1/series", "?la=301", 400},
       {"/api/v1/series", "?la=301&indicator=referrals", 401, ""},
@@ -483,6 +485,27 @@ TEST_F(ApiTest, JsonIsTheGrpcAnswerToTheSameQuestion) {
     Response r = Read("/api/v1/series?la=301&indicator=referrals&monthly=true");
     ASSERT_EQ(r.status, 200) << r.body;
     expect_same(want, r.body, &got);
+  }
+  {
+    // The rolling 12 months at each month end: March's window is the year.
+    grpc::ClientContext c;
+    ctx(&c);
+    v1::GetSeriesRequest req;
+    req.set_la("301");
+    req.set_indicator("referrals");
+    req.set_rolling(true);
+    req.set_with_comparators(true);
+    v1::GetSeriesResponse want, got;
+    ASSERT_TRUE(metrics->GetSeries(&c, req, &want).ok());
+    ASSERT_GT(want.points_size(), 12);
+    EXPECT_EQ(want.comparators_size(), 0);
+    for (const auto& p : want.points()) EXPECT_EQ(p.period().kind(), v1::Period::ROLLING_12_MONTHS);
+    Response r = Read("/api/v1/series?la=301&indicator=referrals&rolling=true");
+    ASSERT_EQ(r.status, 200) << r.body;
+    expect_same(want, r.body, &got);
+    Response csv = Read("/api/v1/series?la=301&indicator=referrals&rolling=true&from=2015-16&to=2015-16&format=csv");
+    ASSERT_EQ(csv.status, 200) << csv.body;
+    EXPECT_NE(csv.body.find("301,referrals,,2015-04 to 2016-03,"), std::string::npos) << csv.body.substr(0, 400);
   }
   {
     grpc::ClientContext c;
@@ -651,6 +674,9 @@ TEST_F(ApiTest, ABadParameterIsA400NamingIt) {
            {"/api/v1/series?la=301&indicator=referrals&from=2015", "'from'"},
            {"/api/v1/series?la=301&indicator=referrals&monthly=yes", "'monthly'"},
            {"/api/v1/series?la=301&indicator=referral_rate&monthly=true", "not computed per month"},
+           {"/api/v1/series?la=301&indicator=cpp_year_end&rolling=true", "no rolling 12-month figures"},
+           {"/api/v1/series?la=301&indicator=referrals&rolling=maybe", "'rolling'"},
+           {"/api/v1/series?la=301&indicator=referrals&rolling=true&monthly=true", "not both"},
            {"/api/v1/series?la=301&indicator=referrals&colour=red", "'colour'"},
            {"/api/v1/series?indicator=referrals", "'la'"},
            {"/api/v1/series?la=301&la=302&indicator=referrals", "'la'"},
@@ -769,6 +795,18 @@ TEST_F(ApiTest, DashboardPagesAreServedWholeAndAccessibleInMarkup) {
   const std::string& months = html["/indicator?la=301&indicator=lac_month_end"];
   EXPECT_NE(months.find("By month"), std::string::npos);
   EXPECT_GE(Count(months, "<tr><th scope=\"row\">20"), 24) << "two years of months";
+  EXPECT_EQ(months.find("Rolling 12 months"), std::string::npos) << "a snapshot has no rolling figure";
+  // A flow: its months and, beside them, the 12 months ending with each, as a chart and a
+  // table (the window ending in March 2016 is 2015-16), and a CSV link.
+  const std::string& flow = html["/indicator?la=301&indicator=referrals"];
+  EXPECT_NE(flow.find("<h2>Rolling 12 months</h2>"), std::string::npos);
+  EXPECT_NE(flow.find("<figure class=\"chart\" aria-labelledby=\"rolling-cap\">"), std::string::npos);
+  EXPECT_NE(flow.find("over the 12 months ending with each month: figures</caption>"), std::string::npos);
+  EXPECT_EQ(Count(flow, "<tr><th scope=\"row\">2016-03</th>"), 2) << "March 2016 in the months and the windows";
+  EXPECT_NE(flow.find("rolling=true&amp;format=csv"), std::string::npos);
+  // A month-end rate has months now, but no rolling figure.
+  EXPECT_NE(rate.find("By month"), std::string::npos);
+  EXPECT_EQ(rate.find("Rolling 12 months"), std::string::npos);
   // Compare: its CSV download is the API's CSV of each LA and indicator, header once.
   const std::string& compare = html["/compare?la=301&las=301,302&indicators=cpp_rate,referrals"];
   EXPECT_NE(compare.find("No data loaded for LA 302"), std::string::npos);
@@ -1119,6 +1157,24 @@ TEST_F(ApiTest, SeriesCommandGivesTheMonthsOrAClearError) {
   EXPECT_EQ(asked.exit_code, 0) << asked.err;
   EXPECT_NE(asked.out.find("\"by\": \"month\""), std::string::npos) << asked.out;
   EXPECT_NE(asked.out.find("\"period\": \"2015-06\""), std::string::npos) << asked.out;
+  CommandResult rolling = RunCommand({CarestatBin(), "series", "--la", "301", "--indicator", "referrals", "--rolling",
+                                      "--from", "2015-16", "--to", "2015-16", "--json", "--target", target});
+  EXPECT_EQ(rolling.exit_code, 0) << rolling.err;
+  EXPECT_NE(rolling.out.find("\"by\": \"rolling 12 months\""), std::string::npos) << rolling.out;
+  EXPECT_NE(rolling.out.find("\"period\": \"2014-07 to 2015-06\""), std::string::npos) << rolling.out;
+  // `indicators --list` says which have months and rolling figures.
+  CommandResult list = RunCommand({CarestatBin(), "indicators", "--list", "--target", target});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  std::map<std::string, std::string> line_of;
+  for (const auto& line : absl::StrSplit(list.out, '\n')) line_of[std::string(line.substr(0, line.find(' ')))] = std::string(line);
+  EXPECT_NE(line_of["referrals"].find("[months] [rolling 12 months]"), std::string::npos) << list.out;
+  EXPECT_NE(line_of["cpp_rate"].find("[months]"), std::string::npos) << list.out;
+  EXPECT_EQ(line_of["cpp_rate"].find("rolling"), std::string::npos) << list.out;
+  EXPECT_EQ(line_of["lac_female_pct"].find("[months]"), std::string::npos) << list.out;
+  CommandResult both = RunCommand({CarestatBin(), "series", "--la", "301", "--indicator", "referrals", "--rolling",
+                                   "--monthly", "--target", target});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("not both"), std::string::npos) << both.err;
   CommandResult yearly_only = RunCommand({CarestatBin(), "series", "--la", "301", "--indicator", "referral_rate",
                                           "--monthly", "--target", target});
   EXPECT_EQ(yearly_only.exit_code, 2);

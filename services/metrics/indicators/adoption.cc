@@ -158,9 +158,14 @@ void ComputeAdoption(const FamilyInput& in, PointWriter& out) {
     const v1::Period p = MonthOfYear(in.fy, i);
     month_list[p.month()] = out.Listing("adoptions", "", p);
   }
+  ChildEvents adoptions;  // the 24 month slots, for the rolling 12 months
   for (const auto& [child, eps] : children) {
     for (const Episode* e : eps) {
-      if (!EndsInAdoption(e->rec) || FinancialYearOf(ToDays(e->rec.end_date())) != in.fy) continue;
+      if (!EndsInAdoption(e->rec)) continue;
+      const int slot = MonthSlot(in.fy, ToDays(e->rec.end_date()));
+      if (slot < 0) continue;
+      adoptions.Add(child, slot, e);
+      if (slot < kYearSlot) continue;  // the year before: its rolling windows only
       int y, m, d;
       CivilFromDays(ToDays(e->rec.end_date()), &y, &m, &d);
       if (adopted.insert(child).second && year_list) year_list->numerator.push_back(Listed(*e));
@@ -174,6 +179,11 @@ void ComputeAdoption(const FamilyInput& in, PointWriter& out) {
     const int y = i < 9 ? in.fy : in.fy + 1, m = i < 9 ? i + 4 : i - 8;
     out.Count("adoptions", "", Month(y, m), by_month[m].size(), month_sources[m]);
   }
+  ForEachRollingWindow(in.fy, set.Covers("care_episode", in.fy - 1), [&](int from, int to, const v1::Period& p) {
+    std::set<std::string> sources;
+    const double n = adoptions.Count(from, to, &sources);
+    out.Count("adoptions", "", p, n, sources);
+  });
 
   // AD1 rows with a match date, by child (A2's match).
   std::map<std::string, std::vector<const Item<v1::Adoption>*>> ad1;

@@ -8,10 +8,13 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
 #include "services/common/dates.h"
+#include "services/metrics/indicators/members.h"
 #include "services/metrics/indicators/record_set.h"
 
 namespace carestat {
@@ -53,5 +56,50 @@ inline int Predecessor(const Episodes& eps, int i) {
   }
   return -1;
 }
+
+// Each child's episodes of one kind (a start, an end) by month slot (context.h's
+// MonthSlot), in the order added: distinct children over any run of slots, worked out
+// from each child's own slots (a child with episodes in two months of a window is one
+// child of it), as the year's figures count children.
+class ChildEvents {
+ public:
+  void Add(const std::string& child, int slot, const Episode* e) { by_child_[child].push_back({slot, e}); }
+  // Children with an episode in slots from..to; sources of every such episode.
+  double Count(int from, int to, std::set<std::string>* sources) const {
+    double n = 0;
+    for (const auto& [child, events] : by_child_) {
+      bool counted = false;
+      for (const auto& [slot, e] : events) {
+        if (slot < from || slot > to) continue;
+        counted = true;
+        sources->insert(e->sources.begin(), e->sources.end());
+      }
+      n += counted;
+    }
+    return n;
+  }
+  // Children whose first episode in slots from..to passes `test`; sources of those
+  // episodes, each listed in `list` when given.
+  template <typename Test>
+  double FirstCount(int from, int to, Test test, std::set<std::string>* sources,
+                    std::vector<v1::ListedChild>* list = nullptr) const {
+    double n = 0;
+    for (const auto& [child, events] : by_child_) {
+      for (const auto& [slot, e] : events) {
+        if (slot < from || slot > to) continue;
+        if (test(*e)) {
+          n += 1;
+          sources->insert(e->sources.begin(), e->sources.end());
+          if (list) list->push_back(Listed(*e));
+        }
+        break;
+      }
+    }
+    return n;
+  }
+
+ private:
+  std::map<std::string, std::vector<std::pair<int, const Episode*>>> by_child_;
+};
 
 }  // namespace carestat

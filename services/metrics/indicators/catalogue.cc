@@ -5,75 +5,84 @@
 namespace carestat {
 
 // INDICATORS.md, id by id. Definitions are the contract; keep them in step with it.
+// The two flags after the breakdowns: monthly (also per calendar month), rolling (also
+// over the 12 months ending with each month). Months: every count that has them, the
+// month-end rates (the month-end count over the year's P) and the shares of events (over
+// the month's events). Not per month: referral_rate and s47_rate (a month's flow over a
+// year's population reads as a twelfth of a rate: their rolling figure is the comparable
+// one), shares of the children at 31 March (the census snapshot DfE publishes), figures
+// defined over a year or its return, and local measures. Rolling: the flows, their rates
+// and the shares of events, each window counted whole (distinct children per window), the
+// one ending in March being the year. docs/DASHBOARD.md says the same for users.
 const std::vector<IndicatorDef>& Catalogue() {
   static const std::vector<IndicatorDef> kCatalogue = {
       // Front door
       {"contacts", "Contacts", "count", "none",
-       "Contacts with contact date in the period (Annex A list 1 rows; a child may have many).", {}, true},
+       "Contacts with contact date in the period (Annex A list 1 rows; a child may have many).", {}, true, true},
       {"referrals", "Referrals", "count", "none",
        "Referrals with referral date in the period (CIN census CINdetails or Annex A list 3 rows; each referral "
-       "counts).", {}, true},
+       "counts).", {}, true, true},
       {"referral_rate", "Referral rate per 10,000 children", "rate_per_10k", "none",
        "Referrals / ONS mid-year population aged 0-17 (mid-year of the financial year's first calendar year) x "
-       "10,000.", {}, false},
+       "10,000.", {}, false, true},
       {"contact_conversion_pct", "Contacts that became referrals", "percent", "none",
-       "Referrals / contacts x 100, over the same period.", {}, false},
+       "Referrals / contacts x 100, over the same period.", {}, true, true},
       {"rereferral_12m_pct", "Re-referrals within 12 months", "percent", "down",
        "Of referrals in the year, % whose child had an earlier referral dated within the 12 calendar months before "
-       "(earlier date > referral date minus 12 months).", {}, false},
+       "(earlier date > referral date minus 12 months).", {}, true, true},
       {"referral_nfa_pct", "Referrals with no further action", "percent", "none",
-       "Of referrals in the year, % marked no further action.", {}, false},
+       "Of referrals in the year, % marked no further action.", {}, true, true},
       // Children in need and assessment
       {"cin_open_year_end", "Open social care cases at year end", "count", "none",
        "Distinct children with a referral (CIN episode) open at 31 March (start <= S and no end or end > S).", {},
        true},
       {"cin_rate", "Open cases per 10,000 children", "rate_per_10k", "none", "cin_open_year_end / P x 10,000.", {},
-       false},
+       true},
       {"assessments_completed", "Assessments completed", "count", "none",
-       "Assessments with authorisation date in the period.", {}, true},
+       "Assessments with authorisation date in the period.", {}, true, true},
       {"assessment_timeliness_pct", "Assessments completed within 45 working days", "percent", "up",
        "Of assessments authorised in the year, % with at most 45 working days from actual start date to "
-       "authorisation date (local target 80).", {}, false},
+       "authorisation date (local target 80).", {}, true, true},
       {"s47_enquiries", "Section 47 enquiries", "count", "none", "Section 47 enquiries with start date in the period.",
-       {}, true},
+       {}, true, true},
       {"s47_rate", "Section 47 enquiries per 10,000 children", "rate_per_10k", "none", "s47_enquiries / P x 10,000.",
-       {}, false},
+       {}, false, true},
       {"icpc_timeliness_pct", "Initial conferences within 15 working days", "percent", "up",
        "Of initial child protection conferences dated in the year, % held at most 15 working days after the start "
-       "of their section 47 enquiry.", {}, false},
+       "of their section 47 enquiry.", {}, true, true},
       // Child protection
       {"cpp_year_end", "Children on a child protection plan at year end", "count", "none",
        "Distinct children subject to a child protection plan open at 31 March.", {}, true},
       {"cpp_rate", "Children on a plan per 10,000 children", "rate_per_10k_1dp", "none", "cpp_year_end / P x 10,000.",
-       {}, false},
+       {}, true},
       {"cpp_started", "Child protection plans started", "count", "none",
-       "Plans with start date in the period (a child with two plans counts twice).", {}, true},
-      {"cpp_ceased", "Child protection plans ceased", "count", "none", "Plans with end date in the period.", {}, true},
+       "Plans with start date in the period (a child with two plans counts twice).", {}, true, true},
+      {"cpp_ceased", "Child protection plans ceased", "count", "none", "Plans with end date in the period.", {}, true, true},
       {"cpp_category_pct", "Plans by category of abuse", "percent", "none",
        "Of plans open at 31 March, % by latest category of abuse (initial category where latest is missing).",
        {"category=EMO", "category=NEG", "category=PHY", "category=SAB", "category=MUL"}, false},
       {"cpp_repeat_pct", "Second or subsequent plans", "percent", "down",
        "Of plans started in the year, % that are a second or subsequent plan for the child, ever (an earlier plan in "
-       "the data, or NumberOfPreviousCPP > 0).", {}, false},
+       "the data, or NumberOfPreviousCPP > 0).", {}, true, true},
       {"cpp_ceased_2y_plus_pct", "Plans ceased after two years or more", "percent", "down",
-       "Of plans ceased in the year, % whose end date is on or after the start date plus 2 years.", {}, false},
+       "Of plans ceased in the year, % whose end date is on or after the start date plus 2 years.", {}, true, true},
       // Looked-after children
       {"lac_year_end", "Looked-after children at year end", "count", "none",
        "Distinct children looked after at 31 March (V3 and V4 short breaks excluded).", {}, true},
       {"lac_rate", "Looked-after children per 10,000 children", "rate_per_10k", "none", "lac_year_end / P x 10,000.",
-       {}, false},
+       {}, true},
       {"lac_month_end", "Looked-after children at month end", "count", "none",
        "Distinct children looked after on the last day of each month (monthly series only).", {}, true},
       {"lac_peak", "Highest month-end number of looked-after children", "count", "none",
        "Highest lac_month_end over the 12 months of the year.", {}, false},
       {"lac_started", "Children who started to be looked after", "count", "none",
-       "Distinct children with an episode of reason for new episode S starting in the year.", {}, true},
+       "Distinct children with an episode of reason for new episode S starting in the year.", {}, true, true},
       {"lac_ceased", "Children who ceased to be looked after", "count", "none",
-       "Distinct children with an episode ending in the year whose reason ceased is not X1.", {}, true},
+       "Distinct children with an episode ending in the year whose reason ceased is not X1.", {}, true, true},
       {"lac_police_protection_started", "Children starting care on police protection", "count", "down",
-       "Distinct children counted in lac_started whose starting episode (RNE S) has legal status L1.", {}, false},
+       "Distinct children counted in lac_started whose starting episode (RNE S) has legal status L1.", {}, true, true},
       {"lac_police_protection_pct", "Children starting care on police protection", "percent", "down",
-       "lac_police_protection_started / lac_started x 100.", {}, false},
+       "lac_police_protection_started / lac_started x 100.", {}, true, true},
       {"lac_female_pct", "Looked-after children who are female", "percent", "none",
        "Of children looked after at 31 March, % female.", {}, false},
       {"lac_under10_pct", "Looked-after children aged under 10", "percent", "none",
@@ -108,7 +117,7 @@ const std::vector<IndicatorDef>& Catalogue() {
        "Of care_leavers_18plus, % the LA is in touch with.", {}, false},
       // Adoption
       {"adoptions", "Children adopted", "count", "up",
-       "Distinct children whose episode ended in the year with reason E11 or E12.", {}, true},
+       "Distinct children whose episode ended in the year with reason E11 or E12.", {}, true, true},
       {"adoption_a1_days", "A1: days from entering care to moving in with the adoptive family", "days", "down",
        "For children adopted in the year: mean days from the start of the period of care that ended in adoption to "
        "the start of the first adoption placement (PLACE A3 to A6) in that period.", {}, false},
@@ -156,6 +165,7 @@ v1::IndicatorDefinition ToProto(const IndicatorDef& d) {
   p.set_definition(d.definition);
   for (const auto& b : d.breakdowns) p.add_breakdowns(b);
   p.set_monthly(d.monthly);
+  p.set_rolling(d.rolling);
   if (const Lait::Mapping* m = Lait::Shipped().FindMapping(d.id)) {
     p.set_dfe_status(m->status);
     p.set_dfe_measure(m->measure);

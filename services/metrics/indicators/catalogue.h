@@ -20,6 +20,9 @@ struct IndicatorDef {
   std::string definition;
   std::vector<std::string> breakdowns;
   bool monthly = false;   // also computed per month
+  // Also computed over the 12 months ending with each month (rolling 12 months): the
+  // flows, their rates and the shares of events, whose year is a sum of months.
+  bool rolling = false;
 };
 
 const std::vector<IndicatorDef>& Catalogue();

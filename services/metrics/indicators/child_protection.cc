@@ -21,8 +21,11 @@ bool OpenAt(const v1::CpPlan& p, int32_t day) {
 
 // Counts dated plans per financial year and per month of `fy`, with sources. Plans
 // without the date (date_of gives kNoDay) are in no period.
+// With the rolling 12 months ending with each month (`earlier`: the returns cover the
+// year before).
 template <typename DateOf>
-void FlowCounts(const std::string& id, const FamilyInput& in, DateOf date_of, PointWriter& out) {
+void FlowCounts(const std::string& id, const FamilyInput& in, DateOf date_of, bool earlier, PointWriter& out) {
+  MonthTally tally;
   double year_total = 0;
   double by_month[13] = {};
   SourceIds year_ids, month_ids[13];
@@ -39,7 +42,10 @@ void FlowCounts(const std::string& id, const FamilyInput& in, DateOf date_of, Po
   if (year_list) year_list->counts = "plans";
   for (const auto& it : in.set.cp_plans()) {
     const int32_t d = date_of(it);
-    if (d == kNoDay || FinancialYearOf(d) != in.fy) continue;
+    const int slot = MonthSlot(in.fy, d);
+    if (slot < 0) continue;
+    tally.Add(slot, it, 1);
+    if (slot < kYearSlot) continue;  // the year before: its rolling windows only
     int y, m, dd;
     CivilFromDays(d, &y, &m, &dd);
     year_total += 1;
@@ -54,6 +60,51 @@ void FlowCounts(const std::string& id, const FamilyInput& in, DateOf date_of, Po
     const v1::Period p = MonthOfYear(in.fy, i);
     out.Count(id, "", p, by_month[p.month()], month_ids[p.month()].Set());
   }
+  ForEachRollingWindow(in.fy, earlier, [&](int from, int to, const v1::Period& p) {
+    out.Count(id, "", p, tally.Numerator(from, to), tally.Sources(from, to));
+  });
+}
+
+// A share of plans dated (by `date_of`) in the year, each month and each rolling 12
+// months: `test` gives whether a plan is in the numerator (with the fact that placed it
+// there, listed), or nullopt for a plan left out of the denominator too.
+template <typename DateOf, typename Test>
+void PlanShare(const std::string& id, const FamilyInput& in, DateOf date_of, Test test, bool earlier,
+               PointWriter& out) {
+  const v1::Period year = FinancialYear(in.fy);
+  Members* lists[13] = {};  // 0: the year; else the month
+  lists[0] = out.Listing(id, "", year);
+  for (int i = 0; i < 12; ++i) {
+    const v1::Period p = MonthOfYear(in.fy, i);
+    lists[p.month()] = out.Listing(id, "", p);
+  }
+  for (Members* l : lists) {
+    if (l) l->counts = "plans";
+  }
+  MonthTally tally;
+  for (const auto& it : in.set.cp_plans()) {
+    const int32_t d = date_of(it);
+    const int slot = MonthSlot(in.fy, d);
+    if (slot < 0) continue;
+    v1::ListedChild c;
+    const std::optional<bool> in_numerator = test(it, out.listing() ? &c : nullptr);
+    if (!in_numerator) continue;
+    tally.Add(slot, it, *in_numerator, 1);
+    if (slot < kYearSlot) continue;
+    int y, m, dd;
+    CivilFromDays(d, &y, &m, &dd);
+    for (Members* l : {lists[0], lists[m]}) {
+      if (!l) continue;
+      if (*in_numerator) l->numerator.push_back(c);
+      l->denominator.push_back(c);
+    }
+  }
+  auto write = [&](const v1::Period& p, int from, int to) {
+    out.Ratio(id, "", p, tally.Numerator(from, to), tally.Denominator(from, to), 100, tally.Sources(from, to));
+  };
+  write(year, kYearSlot, kYearSlot + 11);
+  for (int i = 0; i < 12; ++i) write(MonthOfYear(in.fy, i), kYearSlot + i, kYearSlot + i);
+  ForEachRollingWindow(in.fy, earlier, [&](int from, int to, const v1::Period& p) { write(p, from, to); });
 }
 
 }  // namespace
@@ -81,10 +132,12 @@ void ComputeChildProtection(const FamilyInput& in, PointWriter& out) {
     const double n = DistinctChildrenOpen(spans, PeriodEnd(month), &month_sources,
                                           month_listed ? &month_listed->numerator : nullptr);
     out.Count("cpp_year_end", "", month, n, month_sources);
+    out.Rate("cpp_rate", in, month, n, month_sources);
   }
 
-  FlowCounts("cpp_started", in, [](const Item<v1::CpPlan>& p) { return p.day[0]; }, out);
-  FlowCounts("cpp_ceased", in, [](const Item<v1::CpPlan>& p) { return p.day[1]; }, out);
+  const bool earlier = set.Covers("cp_plan", in.fy - 1);
+  FlowCounts("cpp_started", in, [](const Item<v1::CpPlan>& p) { return p.day[0]; }, earlier, out);
+  FlowCounts("cpp_ceased", in, [](const Item<v1::CpPlan>& p) { return p.day[1]; }, earlier, out);
 
   // Categories are shares of plans, not children: a child with two open plans is in
   // the denominator twice. A plan with neither category given stays in the
@@ -127,49 +180,33 @@ void ComputeChildProtection(const FamilyInput& in, PointWriter& out) {
     auto [f, inserted] = first_start.try_emplace(it.rec.child_id(), *start);
     if (!inserted && *start < f->second) f->second = *start;
   }
-  double started = 0, repeats = 0;
-  std::set<std::string> started_sources;
-  Members* repeat_list = out.Listing("cpp_repeat_pct", "", year);
-  if (repeat_list) repeat_list->counts = "plans";
-  for (const auto& it : set.cp_plans()) {
-    const std::optional<int32_t> start = DayOf(it.rec.start_date());
-    if (!start || FinancialYearOf(*start) != in.fy) continue;
-    started += 1;
-    AddSources(&started_sources, it);
-    auto f = first_start.find(it.rec.child_id());
-    const bool earlier_plan = f != first_start.end() && f->second < *start;
-    const bool reported_previous = it.rec.previous_plans_known() && it.rec.previous_plans() > 0;
-    const bool repeat = earlier_plan || reported_previous;
-    repeats += repeat;
-    if (repeat_list) {
-      v1::ListedChild c = Listed(it);
-      if (earlier_plan) AddFact(&c, "earlier_plan_start_date", FormatIsoDate(f->second));
-      if (repeat) repeat_list->numerator.push_back(c);
-      repeat_list->denominator.push_back(std::move(c));
-    }
-  }
-  out.Ratio("cpp_repeat_pct", "", year, repeats, started, 100, started_sources);
+  PlanShare(
+      "cpp_repeat_pct", in, [](const Item<v1::CpPlan>& p) { return p.day[0]; },
+      [&](const Item<v1::CpPlan>& it, v1::ListedChild* c) -> std::optional<bool> {
+        const std::optional<int32_t> start = DayOf(it.rec.start_date());
+        auto f = first_start.find(it.rec.child_id());
+        const bool earlier_plan = f != first_start.end() && f->second < *start;
+        const bool reported_previous = it.rec.previous_plans_known() && it.rec.previous_plans() > 0;
+        if (c) {
+          *c = Listed(it);
+          if (earlier_plan) AddFact(c, "earlier_plan_start_date", FormatIsoDate(f->second));
+        }
+        return earlier_plan || reported_previous;
+      },
+      earlier, out);
 
   // A plan ceased in Y without a start date has no length: it is left out of the
   // denominator (it still counts in cpp_ceased).
-  double ceased = 0, long_plans = 0;
-  std::set<std::string> ceased_sources;
-  Members* long_list = out.Listing("cpp_ceased_2y_plus_pct", "", year);
-  if (long_list) long_list->counts = "plans";
-  for (const auto& it : set.cp_plans()) {
-    const std::optional<int32_t> start = DayOf(it.rec.start_date());
-    const std::optional<int32_t> end = DayOf(it.rec.end_date());
-    if (!start || !end || FinancialYearOf(*end) != in.fy) continue;
-    ceased += 1;
-    const bool two_years = *end >= AddMonths(*start, 24);
-    long_plans += two_years;
-    AddSources(&ceased_sources, it);
-    if (long_list) {
-      if (two_years) long_list->numerator.push_back(Listed(it));
-      long_list->denominator.push_back(Listed(it));
-    }
-  }
-  out.Ratio("cpp_ceased_2y_plus_pct", "", year, long_plans, ceased, 100, ceased_sources);
+  PlanShare(
+      "cpp_ceased_2y_plus_pct", in, [](const Item<v1::CpPlan>& p) { return p.day[1]; },
+      [](const Item<v1::CpPlan>& it, v1::ListedChild* c) -> std::optional<bool> {
+        const std::optional<int32_t> start = DayOf(it.rec.start_date());
+        const std::optional<int32_t> end = DayOf(it.rec.end_date());
+        if (!start || !end) return std::nullopt;
+        if (c) *c = Listed(it);
+        return *end >= AddMonths(*start, 24);
+      },
+      earlier, out);
 }
 
 }  // namespace carestat

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 
 #include "carestat/v1/common.pb.h"
@@ -49,6 +50,10 @@ class PointWriter {
   // numerator / population(LA, fy) x 10,000; no point at all when the population is
   // not in the shipped table (a rate is never invented).
   void Rate(const std::string& id, const FamilyInput& in, double numerator, const std::set<std::string>& sources);
+  // The same for a month of in.fy or the 12 months ending with one: over the year's
+  // population P, so that March's rolling rate is the year's.
+  void Rate(const std::string& id, const FamilyInput& in, const v1::Period& period, double numerator,
+            const std::set<std::string>& sources);
 
   std::vector<v1::IndicatorPoint>& points() { return points_; }
 
@@ -119,6 +124,12 @@ class SourceIds {
     std::set<std::string> s;
     AddTo(&s);
     return s;
+  }
+  void Merge(const SourceIds& o) {
+    if (o.seen_.size() > seen_.size()) seen_.resize(o.seen_.size(), nullptr);
+    for (size_t i = 0; i < o.seen_.size(); ++i) {
+      if (o.seen_[i] != nullptr) seen_[i] = o.seen_[i];
+    }
   }
 
  private:
@@ -199,6 +210,95 @@ double DistinctChildrenOpen(const std::vector<OpenSpan<T>>& spans, int32_t day, 
   ids.AddTo(sources);
   return static_cast<double>(children.size()) + unidentified;
 }
+
+// Month slots: the 24 calendar months from April of fy - 1 (slot 0) to March of fy + 1
+// (slot 23). The months of the year are slots 12 to 23, and the 12 months ending with
+// month i of the year (0 is April) are slots i + 1 to i + 12: the window ending in March
+// is the year itself, so a rolling figure is counted by the loop that counts the year's.
+// -1 for a day outside them (or no day).
+inline int MonthSlot(int fy, int32_t day) {
+  if (day == kNoDay) return -1;
+  int y, m, d;
+  CivilFromDays(day, &y, &m, &d);
+  const int slot = (y * 12 + m - 1) - ((fy - 1) * 12 + 3);
+  return slot >= 0 && slot < 24 ? slot : -1;
+}
+constexpr int kYearSlot = 12;  // the first slot of the year
+
+// Calls fn(first slot, last slot, period) for each rolling 12 months ending with a month
+// of `fy`. Only March's window lies inside the year: the others reach into the year
+// before, and are given only when the returns cover it (`earlier`), never from part of
+// a window.
+template <typename Fn>
+void ForEachRollingWindow(int fy, bool earlier, Fn fn) {
+  for (int i = 0; i < 12; ++i) {
+    if (i < 11 && !earlier) continue;
+    const v1::Period m = MonthOfYear(fy, i);
+    fn(i + 1, i + 12, Rolling12Months(m.start_year(), m.month()));
+  }
+}
+
+// A flow's records (or a percentage's numerator and denominator) per month slot, with
+// their sources, summed over any run of slots.
+struct MonthTally {
+  double numerator[24] = {};
+  double denominator[24] = {};
+  SourceIds sources[24];
+  template <typename T>
+  void Add(int slot, const Item<T>& it, double num, double den = 0) {
+    numerator[slot] += num;
+    denominator[slot] += den;
+    sources[slot].Add(it);
+  }
+  double Numerator(int from, int to) const {
+    double n = 0;
+    for (int i = from; i <= to; ++i) n += numerator[i];
+    return n;
+  }
+  double Denominator(int from, int to) const {
+    double n = 0;
+    for (int i = from; i <= to; ++i) n += denominator[i];
+    return n;
+  }
+  std::set<std::string> Sources(int from, int to) const {
+    SourceIds ids;
+    for (int i = from; i <= to; ++i) ids.Merge(sources[i]);
+    return ids.Set();
+  }
+};
+
+// Distinct children over runs of month slots: a child counted in two months of a window
+// is one child of it, so a window's count is worked out from each child's months, never
+// summed from the months'. A record without a child id is a child of its own.
+class ChildSlots {
+ public:
+  template <typename T>
+  void Add(const std::string& child, int slot, const Item<T>& it) {
+    if (child.empty()) {
+      unidentified_.push_back(1u << slot);
+    } else {
+      children_[child] |= 1u << slot;
+    }
+    sources_[slot].Add(it);
+  }
+  double Count(int from, int to) const {
+    const uint32_t window = ((1u << (to - from + 1)) - 1) << from;
+    double n = 0;
+    for (const auto& [child, slots] : children_) n += (slots & window) != 0;
+    for (uint32_t slots : unidentified_) n += (slots & window) != 0;
+    return n;
+  }
+  std::set<std::string> Sources(int from, int to) const {
+    SourceIds ids;
+    for (int i = from; i <= to; ++i) ids.Merge(sources_[i]);
+    return ids.Set();
+  }
+
+ private:
+  absl::flat_hash_map<std::string, uint32_t> children_;
+  std::vector<uint32_t> unidentified_;
+  SourceIds sources_[24];
+};
 
 // The families, one file each under indicators/.
 void ComputeFrontDoor(const FamilyInput& in, PointWriter& out);

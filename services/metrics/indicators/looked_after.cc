@@ -28,11 +28,6 @@ namespace {
 // Open at D: start <= D and (no end, or end > D). An episode ending on D is not open.
 bool OpenAt(const Episode* e, int32_t d) { return Start(e) <= d && (End(e) == kNoDay || End(e) > d); }
 
-bool EndsWithin(const Episode* e, int32_t from, int32_t to) {
-  const int32_t end = End(e);
-  return end != kNoDay && end >= from && end <= to;
-}
-
 bool StartsPlacement(const std::string& rne) {
   return rne == "S" || rne == "P" || rne == "T" || rne == "B" || rne == "U";
 }
@@ -124,6 +119,15 @@ struct ChildFlow {
     for (int i = 0; i < 12; ++i) any = out.Listing(id, "", MonthOfYear(fy, i)) != nullptr || any;
     return any;
   }
+  // The rolling 12 months ending with each month of the year, from every child's
+  // episodes of the 24 month slots (`earlier`: the returns cover the year before).
+  static void WriteRolling(const std::string& id, int fy, const ChildEvents& events, bool earlier, PointWriter& out) {
+    ForEachRollingWindow(fy, earlier, [&](int from, int to, const v1::Period& p) {
+      std::set<std::string> sources;
+      const double n = events.Count(from, to, &sources);
+      out.Count(id, "", p, n, sources);
+    });
+  }
   void Write(const std::string& id, int fy, PointWriter& out) {
     out.Count(id, "", FinancialYear(fy), year.size(), year_sources);
     if (Members* l = out.Listing(id, "", FinancialYear(fy))) {
@@ -163,6 +167,7 @@ void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
     const double n = month.open.size();
     out.Count("lac_month_end", "", Month(y, m), n, month.sources);
     out.Count("lac_year_end", "", Month(y, m), n, month.sources);
+    out.Rate("lac_rate", in, Month(y, m), n, month.sources);  // over the year's population
     for (const char* id : {"lac_month_end", "lac_year_end"}) {
       if (Members* l = out.Listing(id, "", Month(y, m))) ListSnapshot(children, month.open, &l->numerator);
     }
@@ -184,41 +189,64 @@ void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
   if (Members* l = out.Listing("lac_year_end", "", year)) ListSnapshot(children, at_s.open, &l->numerator);
   out.Rate("lac_rate", in, lac, at_s.sources);
 
+
   // Starts and ends count children: one who leaves and returns within the year counts
-  // once in each. The first start of the year decides the police protection question.
+  // once in each. The first start of the year decides the police protection question
+  // (of a month, or of rolling 12 months: the first start in it).
+  const bool earlier = set.Covers("care_episode", in.fy - 1);
   ChildFlow started, ceased;
-  started.listing = ChildFlow::Listing("lac_started", in.fy, out) || out.Listing("lac_police_protection_pct", "", year);
+  bool police_listing = out.Listing("lac_police_protection_pct", "", year) != nullptr;
+  for (int i = 0; i < 12; ++i) police_listing = out.Listing("lac_police_protection_pct", "", MonthOfYear(in.fy, i)) || police_listing;
+  started.listing = ChildFlow::Listing("lac_started", in.fy, out) || police_listing;
   ceased.listing = ChildFlow::Listing("lac_ceased", in.fy, out);
-  std::set<std::string> police, police_sources;
-  std::map<std::string, const Episode*> police_episode;
+  ChildEvents starts, ends;  // the 24 month slots
   for (const auto& [child, eps] : children) {
-    bool first_start = true;
     for (const Episode* e : eps) {
       const int32_t begin = Start(e);
-      if (e->rec.reason_new_episode() == "S" && begin >= first && begin <= s) {
-        started.Add(e, begin);
-        if (first_start && e->rec.legal_status() == "L1") {
-          police.insert(child);
-          AddSources(&police_sources, *e);
-          police_episode.try_emplace(child, e);
-        }
-        first_start = false;
+      const int start_slot = MonthSlot(in.fy, begin);
+      if (e->rec.reason_new_episode() == "S" && start_slot >= 0) {
+        starts.Add(child, start_slot, e);
+        if (start_slot >= kYearSlot) started.Add(e, begin);
       }
-      if (EndsWithin(e, first, s) && e->rec.reason_ceased() != "X1") ceased.Add(e, ToDays(e->rec.end_date()));
+      const int end_slot = MonthSlot(in.fy, End(e));
+      if (end_slot >= 0 && e->rec.reason_ceased() != "X1") {
+        ends.Add(child, end_slot, e);
+        if (end_slot >= kYearSlot) ceased.Add(e, End(e));
+      }
     }
   }
   started.Write("lac_started", in.fy, out);
   ceased.Write("lac_ceased", in.fy, out);
-  out.Count("lac_police_protection_started", "", year, police.size(), police_sources);
-  out.Ratio("lac_police_protection_pct", "", year, police.size(), started.year.size(), 100, started.year_sources);
-  for (const char* id : {"lac_police_protection_started", "lac_police_protection_pct"}) {
-    if (Members* l = out.Listing(id, "", year)) {
-      for (const auto& [child, e] : police_episode) l->numerator.push_back(Listed(*e));
+  ChildFlow::WriteRolling("lac_started", in.fy, starts, earlier, out);
+  ChildFlow::WriteRolling("lac_ceased", in.fy, ends, earlier, out);
+  auto on_police_protection = [](const Episode& e) { return e.rec.legal_status() == "L1"; };
+  // The year, each month and each rolling 12 months: children starting care whose first
+  // start in the period was on police protection, of the children starting care in it.
+  auto police = [&](const v1::Period& p, int from, int to) {
+    std::vector<v1::ListedChild> listed;
+    Members* count_list = out.Listing("lac_police_protection_started", "", p);
+    Members* pct_list = out.Listing("lac_police_protection_pct", "", p);
+    std::set<std::string> sources, started_sources;
+    const double n =
+        starts.FirstCount(from, to, on_police_protection, &sources, count_list || pct_list ? &listed : nullptr);
+    const double of = starts.Count(from, to, &started_sources);
+    out.Count("lac_police_protection_started", "", p, n, sources);
+    out.Ratio("lac_police_protection_pct", "", p, n, of, 100, started_sources);
+    if (count_list) count_list->numerator = listed;
+    if (pct_list) {
+      pct_list->numerator = std::move(listed);
+      const auto& firsts = p.kind() == v1::Period::FINANCIAL_YEAR ? started.year_first : started.month_first[p.month()];
+      for (const auto& [child, e] : firsts) pct_list->denominator.push_back(Listed(*e));
     }
-  }
-  if (Members* l = out.Listing("lac_police_protection_pct", "", year)) {
-    for (const auto& [child, e] : started.year_first) l->denominator.push_back(Listed(*e));
-  }
+  };
+  police(year, kYearSlot, kYearSlot + 11);
+  for (int i = 0; i < 12; ++i) police(MonthOfYear(in.fy, i), kYearSlot + i, kYearSlot + i);
+  ForEachRollingWindow(in.fy, earlier, [&](int from, int to, const v1::Period& p) {
+    std::set<std::string> sources, started_sources;
+    const double n = starts.FirstCount(from, to, on_police_protection, &sources);
+    out.Count("lac_police_protection_started", "", p, n, sources);
+    out.Ratio("lac_police_protection_pct", "", p, n, starts.Count(from, to, &started_sources), 100, started_sources);
+  });
 
   // Characteristics of the children looked after at S. Every one of them is in the
   // denominator; one whose sex, birth date or ethnicity no return gives is simply not in

@@ -73,11 +73,16 @@ void PointWriter::Mean(const std::string& id, const std::string& breakdown, cons
 
 void PointWriter::Rate(const std::string& id, const FamilyInput& in, double numerator,
                        const std::set<std::string>& sources) {
+  Rate(id, in, FinancialYear(in.fy), numerator, sources);
+}
+
+void PointWriter::Rate(const std::string& id, const FamilyInput& in, const v1::Period& period, double numerator,
+                       const std::set<std::string>& sources) {
   auto pop = in.populations.Get(in.set.la(), in.fy);
   if (!pop) return;
   std::set<std::string> with_source = sources;
   with_source.insert(in.populations.Source(in.set.la(), in.fy));
-  Ratio(id, "", FinancialYear(in.fy), numerator, *pop, 10000.0, with_source);
+  Ratio(id, "", period, numerator, *pop, 10000.0, with_source);
 }
 
 }  // namespace carestat

@@ -46,6 +46,7 @@ Reply Series(const Call& c) {
   req.set_from(c.Param("from"));
   req.set_to(c.Param("to"));
   req.set_monthly(c.Flag("monthly", false));
+  req.set_rolling(c.Flag("rolling", false));
   req.set_with_comparators(c.Flag("comparators", true));
   v1::GetSeriesResponse resp;
   grpc::Status s = c.backend.Series(req, &resp);
@@ -176,10 +177,10 @@ std::string SeriesCsv(const v1::GetSeriesResponse& r) {
 
 std::string IndicatorsCsv(const v1::ListIndicatorsResponse& r) {
   std::vector<std::vector<std::string>> rows = {{"id", "name", "unit", "polarity", "monthly", "breakdowns", "dfe_status",
-                                                 "dfe_measure", "definition", "dfe_difference"}};
+                                                 "dfe_measure", "definition", "dfe_difference", "rolling"}};
   for (const auto& d : r.indicators()) {
     rows.push_back({d.id(), d.name(), d.unit(), d.polarity(), Bool(d.monthly()), absl::StrJoin(d.breakdowns(), ";"),
-                    d.dfe_status(), d.dfe_measure(), d.definition(), d.dfe_difference()});
+                    d.dfe_status(), d.dfe_measure(), d.definition(), d.dfe_difference(), Bool(d.rolling())});
   }
   return Csv(rows);
 }
@@ -260,7 +261,7 @@ std::vector<Route> ApiRoutes() {
        "/carestat.v1.Metrics/GetSeries",
        {P("la", ParamKind::kLa, true), P("indicator", ParamKind::kIndicator, true), P("breakdown", ParamKind::kText),
         P("from", ParamKind::kYear), P("to", ParamKind::kYear), P("monthly", ParamKind::kBool),
-        P("comparators", ParamKind::kBool), format},
+        P("rolling", ParamKind::kBool), P("comparators", ParamKind::kBool), format},
        Series},
       {"/api/v1/benchmark",
        "/carestat.v1.Metrics/GetBenchmark",

@@ -580,6 +580,23 @@ Reply IndicatorPage(const Call& c) {
     body += ChartAndTable(monthly, la, *d, "monthly", d->name() + ", LA " + la + ", by month");
     absl::StrAppend(&body, "<p><a href=\"/api/v1/series?la=", la, "&amp;indicator=", id,
                     "&amp;monthly=true&amp;format=csv\">Every month as CSV</a></p>");
+    if (d->rolling()) {
+      // Beside the months: the 12 months ending with each (March's is the year), which
+      // smooths the season away as DfE's rolling figures do.
+      v1::GetSeriesRequest rreq = mreq;
+      rreq.set_monthly(false);
+      rreq.set_rolling(true);
+      v1::GetSeriesResponse rolling;
+      if (grpc::Status s = c.backend.Series(rreq, &rolling); !s.ok()) return FromStatus(s);
+      // Each window is named by the month it ends with, as the months above are: 24
+      // labels of "2014-07 to 2015-06" would run into each other under the bars.
+      for (auto& p : *rolling.mutable_points()) p.mutable_period()->set_kind(v1::Period::MONTH);
+      body += "<h2>Rolling 12 months</h2>";
+      body += ChartAndTable(rolling, la, *d, "rolling",
+                            d->name() + ", LA " + la + ", over the 12 months ending with each month");
+      absl::StrAppend(&body, "<p><a href=\"/api/v1/series?la=", la, "&amp;indicator=", id,
+                      "&amp;rolling=true&amp;format=csv\">Every rolling 12 months as CSV</a></p>");
+    }
   }
   absl::StrAppend(&body, "<p><a href=\"/api/v1/series?la=", la, "&amp;indicator=", id,
                   "&amp;format=csv\">The yearly series as CSV</a></p>");

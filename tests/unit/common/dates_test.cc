@@ -80,6 +80,21 @@ TEST(DatesTest, AddMonthsKeepsTheDayOrTheMonthsLast) {
   EXPECT_EQ(FormatPeriod(MonthOfYear(2015, 11)), "2016-03");
 }
 
+// The 12 months ending with a month: named by both ends, from the first day of the month
+// after the one a year before to the last day of the month named; December's is the
+// calendar year, March's the financial year.
+TEST(DatesTest, RollingTwelveMonthsEndWithTheirMonth) {
+  EXPECT_EQ(FormatPeriod(Rolling12Months(2015, 6)), "2014-07 to 2015-06");
+  EXPECT_EQ(FormatPeriod(Rolling12Months(2015, 12)), "2015-01 to 2015-12");
+  EXPECT_EQ(FormatPeriod(Rolling12Months(2016, 1)), "2015-02 to 2016-01");
+  EXPECT_EQ(PeriodStart(Rolling12Months(2015, 6)), DayNumber(2014, 7, 1));
+  EXPECT_EQ(PeriodEnd(Rolling12Months(2015, 6)), DayNumber(2015, 6, 30));
+  EXPECT_EQ(PeriodStart(Rolling12Months(2015, 12)), DayNumber(2015, 1, 1));
+  EXPECT_EQ(PeriodStart(Rolling12Months(2016, 3)), FinancialYearStart(2015));
+  EXPECT_EQ(PeriodEnd(Rolling12Months(2016, 3)), FinancialYearEnd(2015));
+  EXPECT_EQ(PeriodEnd(Rolling12Months(2016, 2)), DayNumber(2016, 2, 29));
+}
+
 TEST(DatesTest, FinancialYearsQuoteWhatWasGivenAndSayWhichAreAccepted) {
   std::string problem;
   EXPECT_EQ(ParseFinancialYear("2015-16", &problem), 2015);

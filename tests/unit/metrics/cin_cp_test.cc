@@ -327,8 +327,13 @@ TEST(ChildProtectionTest, RepeatPlansByAnEarlierPlanOrNumberOfPreviousCpp) {
   EXPECT_EQ(pts["cpp_repeat_pct/2015-16"].numerator(), 3);
   EXPECT_EQ(pts["cpp_repeat_pct/2015-16"].denominator(), 9);
   // Counts of the year and its 12 months, for each monthly count.
-  int started = 0, ceased = 0, on_plan = 0;
+  // (And the rolling 12 months: March's alone, as no return covers the year before.)
+  int started = 0, ceased = 0, on_plan = 0, rolling = 0;
   for (const auto& p : all) {
+    if (p.period().kind() == v1::Period::ROLLING_12_MONTHS) {
+      rolling += p.indicator() == "cpp_started";
+      continue;
+    }
     started += p.indicator() == "cpp_started";
     ceased += p.indicator() == "cpp_ceased";
     on_plan += p.indicator() == "cpp_year_end";
@@ -336,6 +341,7 @@ TEST(ChildProtectionTest, RepeatPlansByAnEarlierPlanOrNumberOfPreviousCpp) {
   EXPECT_EQ(started, 13);
   EXPECT_EQ(ceased, 13);
   EXPECT_EQ(on_plan, 13);
+  EXPECT_EQ(rolling, 1);
 }
 
 TEST(ChildProtectionTest, PlansCeasedAfterTwoYearsOrMore) {

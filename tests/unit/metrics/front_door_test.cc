@@ -213,5 +213,62 @@ TEST(RecordSetTest, RowsCountPerReturnAndOnceAcrossReturns) {
   EXPECT_EQ(set.source_lists(), 2u);
 }
 
+// Rolling 12 months at each month end: the referrals of the 12 months ending with it,
+// reaching into the year before's return; the one ending in March is the year. Shares
+// per month and per window have the referrals of the same months as denominator.
+TEST(FrontDoorTest, RollingTwelveMonthsReachIntoTheYearBefore) {
+  RecordSet set("301");
+  set.AddReturn(Return("cin-census", 2015));
+  set.AddReturn(Return("cin-census", 2016));
+  set.Add(Referral("a", 2014, 8, 10, 2015));
+  v1::Record nfa = Referral("b", 2015, 2, 1, 2015);
+  nfa.mutable_referral()->set_nfa(true);
+  nfa.mutable_referral()->set_nfa_known(true);
+  set.Add(nfa);
+  set.Add(Referral("a", 2015, 6, 1, 2016));  // a re-referral: a's August 2014 one is within 12 months
+  set.Add(Referral("c", 2016, 1, 5, 2016));
+  auto pts = Compute(set, Pops(), {2015});
+
+  // July 2014 to June 2015: a twice and b.
+  EXPECT_EQ(pts["referrals/2014-07 to 2015-06"].value(), 3);
+  EXPECT_EQ(pts["rereferral_12m_pct/2014-07 to 2015-06"].numerator(), 1);
+  EXPECT_EQ(pts["rereferral_12m_pct/2014-07 to 2015-06"].denominator(), 3);
+  EXPECT_EQ(pts["referral_nfa_pct/2014-07 to 2015-06"].numerator(), 1);
+  EXPECT_DOUBLE_EQ(pts["referral_rate/2014-07 to 2015-06"].value(), 0.6);  // 3 / 50,000 x 10,000
+  // Both returns name their sources.
+  EXPECT_EQ(pts["referrals/2014-07 to 2015-06"].sources_size(), 2);
+  // January to December 2015: b and a's second.
+  EXPECT_EQ(pts["referrals/2015-01 to 2015-12"].value(), 2);
+  EXPECT_DOUBLE_EQ(pts["rereferral_12m_pct/2015-01 to 2015-12"].value(), 50);
+  // April 2015 to March 2016 is the year: a's second and c.
+  for (const char* id : {"referrals", "referral_rate", "rereferral_12m_pct", "referral_nfa_pct"}) {
+    const auto& year = pts[std::string(id) + "/2015-16"];
+    const auto& rolling = pts[std::string(id) + "/2015-04 to 2016-03"];
+    EXPECT_TRUE(rolling.has_value()) << id;
+    EXPECT_EQ(rolling.value(), year.value()) << id;
+    EXPECT_EQ(rolling.numerator(), year.numerator()) << id;
+    EXPECT_EQ(rolling.denominator(), year.denominator()) << id;
+  }
+  EXPECT_EQ(pts["referrals/2015-04 to 2016-03"].value(), 2);
+  // Per month: June's referral was a re-referral; July had none, so no share at all.
+  EXPECT_DOUBLE_EQ(pts["rereferral_12m_pct/2015-06"].value(), 100);
+  EXPECT_DOUBLE_EQ(pts["referral_nfa_pct/2015-06"].value(), 0);
+  ASSERT_TRUE(pts.count("rereferral_12m_pct/2015-07"));
+  EXPECT_FALSE(pts["rereferral_12m_pct/2015-07"].has_value());
+}
+
+// Without the year before's return only the window ending in March is whole: no other
+// rolling figure is given from part of a window.
+TEST(FrontDoorTest, NoRollingFigureFromPartOfAWindow) {
+  RecordSet set("301");
+  set.AddReturn(Return("cin-census", 2016));
+  set.Add(Referral("a", 2015, 6, 1, 2016));
+  auto pts = Compute(set, Pops(), {2015});
+  EXPECT_EQ(pts["referrals/2015-04 to 2016-03"].value(), 1);
+  EXPECT_EQ(pts.count("referrals/2015-03 to 2016-02"), 0u);
+  EXPECT_EQ(pts.count("referral_rate/2014-07 to 2015-06"), 0u);
+  EXPECT_EQ(pts.count("rereferral_12m_pct/2014-05 to 2015-04"), 0u);
+}
+
 }  // namespace
 }  // namespace carestat

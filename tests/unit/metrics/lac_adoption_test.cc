@@ -679,5 +679,51 @@ TEST(AdoptionTest, DecisionsToPlaceComeFromPlacedAdoptionOnly) {
   EXPECT_EQ(pts.count("adoption_a2_days/2015-16"), 0u);
 }
 
+// Rolling 12 months of children starting and ceasing care: a child counted in two months
+// of a window is one child of it (never the months summed), and the window ending in
+// March is the year.
+TEST(LookedAfterTest, RollingTwelveMonthsCountEachChildOnce) {
+  RecordSet set("301");
+  set.AddReturn(Return("ssda903-episodes", 2015));
+  set.AddReturn(Return("ssda903-episodes", 2016));
+  AddEpisodes(set, {
+      // Starts in January 2015, in the year before.
+      {.child = "before", .start = D(2015, 1, 10), .end = D(2015, 2, 1), .rec = "E13", .return_year = 2015},
+      // Starts in May 2015 on police protection and again in September 2015 on a care order.
+      {.child = "twice", .start = D(2015, 5, 1), .ls = "L1", .end = D(2015, 7, 1), .rec = "E13"},
+      {.child = "twice", .start = D(2015, 9, 1)},
+      {.child = "late", .start = D(2016, 3, 15), .ls = "L1"},
+  });
+  Points pts = Compute(set, {2015});
+
+  // January to December 2015: before, and twice once for its May and September starts.
+  EXPECT_EQ(V(pts, "lac_started/2015-01 to 2015-12"), 2);
+  EXPECT_EQ(V(pts, "lac_started/2015-05"), 1);
+  EXPECT_EQ(V(pts, "lac_started/2015-09"), 1);
+  EXPECT_EQ(V(pts, "lac_started/2014-07 to 2015-06"), 2);
+  EXPECT_EQ(V(pts, "lac_started/2014-05 to 2015-04"), 1);  // before alone
+  EXPECT_EQ(V(pts, "lac_ceased/2015-01 to 2015-12"), 2);   // before in February, twice in July
+  // twice's first start of January to December 2015 was on police protection; before's not.
+  EXPECT_EQ(V(pts, "lac_police_protection_started/2015-01 to 2015-12"), 1);
+  EXPECT_DOUBLE_EQ(V(pts, "lac_police_protection_pct/2015-01 to 2015-12"), 50);
+  // Per month: twice's September start was on a care order.
+  EXPECT_DOUBLE_EQ(V(pts, "lac_police_protection_pct/2015-05"), 100);
+  EXPECT_DOUBLE_EQ(V(pts, "lac_police_protection_pct/2015-09"), 0);
+  // The window ending in March 2016 is 2015-16: twice and late.
+  for (const char* id : {"lac_started", "lac_ceased", "lac_police_protection_started", "lac_police_protection_pct",
+                         "adoptions"}) {
+    const std::string year = std::string(id) + "/2015-16", rolling = std::string(id) + "/2015-04 to 2016-03";
+    ASSERT_TRUE(pts.count(rolling)) << rolling;
+    EXPECT_EQ(pts[rolling].value(), pts[year].value()) << id;
+    EXPECT_EQ(pts[rolling].numerator(), pts[year].numerator()) << id;
+    EXPECT_EQ(pts[rolling].denominator(), pts[year].denominator()) << id;
+  }
+  EXPECT_EQ(V(pts, "lac_started/2015-04 to 2016-03"), 2);
+  EXPECT_DOUBLE_EQ(V(pts, "lac_police_protection_pct/2015-04 to 2016-03"), 100);
+  // The month-end rate over the year's population: twice and late at the end of March.
+  EXPECT_DOUBLE_EQ(V(pts, "lac_rate/2016-03"), V(pts, "lac_rate/2015-16"));
+  EXPECT_DOUBLE_EQ(V(pts, "lac_rate/2015-05"), 1.0 / 50000 * 10000);
+}
+
 }  // namespace
 }  // namespace carestat

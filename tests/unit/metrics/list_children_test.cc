@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -176,7 +177,9 @@ TEST_F(ListChildrenTest, MonthsOfMonthlyIndicatorsAddUp) {
     CheckPeriod(engine_, month, List, &seen, &entries);
   }
   for (const char* id : {"contacts", "referrals", "cin_open_year_end", "cpp_year_end", "cpp_started", "lac_month_end",
-                         "lac_started", "adoptions"}) {
+                         "lac_started", "adoptions", "referral_nfa_pct", "rereferral_12m_pct", "contact_conversion_pct",
+                         "assessment_timeliness_pct", "icpc_timeliness_pct", "cpp_repeat_pct",
+                         "cpp_ceased_2y_plus_pct", "lac_police_protection_pct"}) {
     EXPECT_TRUE(seen.count(id)) << id;
   }
 }
@@ -214,7 +217,8 @@ TEST_F(ListChildrenTest, FiguresWithoutChildrenBehindThemAreRefusedSayingWhy) {
   EXPECT_EQ(finance.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(finance.status().message().find("local measure"), std::string::npos) << finance.status();
   EXPECT_EQ(List("no_such_indicator", "2015-16").status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(List("cpp_ceased_2y_plus_pct", "2015-06").status().code(), absl::StatusCode::kInvalidArgument);
+  // A share of the children at 31 March has no months (a share of events has: see above).
+  EXPECT_EQ(List("lac_female_pct", "2015-06").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(List("cpp_ceased_2y_plus_pct", "soon").status().code(), absl::StatusCode::kInvalidArgument);
   auto no_breakdown = List("cpp_category_pct", "2015-16");
   EXPECT_EQ(no_breakdown.status().code(), absl::StatusCode::kInvalidArgument);
@@ -290,6 +294,86 @@ TEST_F(ListChildrenTest, PseudonymiseGivesThePseudonymsIngestionStored) {
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
   EXPECT_TRUE(none.str().empty());
   EXPECT_FALSE(fs::exists(*dir_ + "/no-such-store/hmac.key"));
+}
+
+// The rolling 12 months ending in March are the financial year, for every indicator with
+// rolling figures and every year of the synthetic borough: the windows are counted by the
+// loops that count the year, the year before's months included. Every year after the
+// first has a window ending in each of its months.
+TEST_F(ListChildrenTest, RollingTwelveMonthsEndingInMarchAreTheYear) {
+  int indicators = 0, years_checked = 0;
+  for (const auto& d : Catalogue()) {
+    if (!d.rolling) continue;
+    ++indicators;
+    auto years = engine_->GetSeries("301", d.id, "", "", "");
+    auto rolling = engine_->GetRollingSeries("301", d.id, "", "", "");
+    ASSERT_TRUE(years.ok()) << years.status();
+    ASSERT_TRUE(rolling.ok()) << rolling.status();
+    ASSERT_FALSE(years->empty()) << d.id;
+    std::map<int, v1::IndicatorPoint> march;  // financial year -> the window ending in its March
+    std::map<int, int> windows;               // financial year -> windows ending in its months
+    for (const auto& p : *rolling) {
+      ASSERT_EQ(p.period().kind(), v1::Period::ROLLING_12_MONTHS) << d.id;
+      const int fy = p.period().month() >= 4 ? p.period().start_year() : p.period().start_year() - 1;
+      windows[fy] += 1;
+      if (p.period().month() == 3) march[fy] = p;
+    }
+    for (const auto& y : *years) {
+      const int fy = y.period().start_year();
+      auto it = march.find(fy);
+      ASSERT_NE(it, march.end()) << d.id << " " << FormatPeriod(y.period());
+      const v1::IndicatorPoint& r = it->second;
+      EXPECT_EQ(r.has_value(), y.has_value()) << d.id << " " << fy;
+      EXPECT_EQ(r.value(), y.value()) << d.id << " " << fy;
+      EXPECT_EQ(r.numerator(), y.numerator()) << d.id << " " << fy;
+      EXPECT_EQ(r.denominator(), y.denominator()) << d.id << " " << fy;
+      EXPECT_EQ(std::set<std::string>(r.sources().begin(), r.sources().end()),
+                std::set<std::string>(y.sources().begin(), y.sources().end()))
+          << d.id << " " << fy;
+      if (fy != years->front().period().start_year()) {
+        EXPECT_EQ(windows[fy], 12) << d.id << " " << fy;
+      }
+      ++years_checked;
+    }
+  }
+  EXPECT_EQ(indicators, 20);
+  EXPECT_GT(years_checked, 20 * 3);
+  // A yearly indicator has none.
+  EXPECT_EQ(engine_->GetRollingSeries("301", "cin_open_year_end", "", "", "").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+// Shares of the events of a month add up to the year's (numerators and denominators),
+// and a month-end rate at the end of March is the year's rate.
+TEST_F(ListChildrenTest, MonthlySharesAndRatesAddUpToTheYear) {
+  int checked = 0;
+  for (const auto& d : Catalogue()) {
+    if (!d.monthly || d.unit == "count") continue;
+    auto years = engine_->GetSeries("301", d.id, "", "", "");
+    auto months = engine_->GetMonthlySeries("301", d.id, "", "", "");
+    ASSERT_TRUE(years.ok() && months.ok()) << d.id;
+    for (const auto& y : *years) {
+      const int fy = y.period().start_year();
+      double numerator = 0, denominator = 0;
+      int n = 0;
+      for (const auto& m : *months) {
+        if (FinancialYearOf(PeriodEnd(m.period())) != fy) continue;
+        ++n;
+        numerator += m.numerator();
+        denominator += m.denominator();
+        if (d.unit != "percent" && m.period().month() == 3) {
+          EXPECT_EQ(m.value(), y.value()) << d.id << " " << fy;
+        }
+      }
+      EXPECT_EQ(n, 12) << d.id << " " << fy;
+      if (d.unit == "percent") {
+        EXPECT_EQ(numerator, y.numerator()) << d.id << " " << fy;
+        EXPECT_EQ(denominator, y.denominator()) << d.id << " " << fy;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 11 * 3);
 }
 
 }  // namespace
