@@ -136,7 +136,8 @@ int main(int argc, char** argv) {
       const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
       if (i >= 0) cpu += CpuSeconds() - cpu_start;
       if (!r || r->status != 200) {
-        std::fprintf(stderr, "%s: %s answered %d\n", k.name.c_str(), path.c_str(), r ? r->status : -1);
+        std::fprintf(stderr, "%s: %s answered %d\n%s\n", k.name.c_str(), path.c_str(), r ? r->status : -1,
+                     r ? r->body.substr(0, 2000).c_str() : "");
         return 1;
       }
       if (i >= 0) ms.push_back(took);

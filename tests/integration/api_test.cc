@@ -8,6 +8,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
@@ -27,9 +28,11 @@
 #include "carestat/v1/ingestion.pb.h"
 #include "carestat/v1/metrics.grpc.pb.h"
 #include "carestat/v1/reporting.grpc.pb.h"
+#include "pipeline/embedded.h"
 #include "services/common/csv.h"
 #include "services/common/dates.h"
 #include "services/common/security.h"
+#include "services/reporting/web/web.h"
 #include "tests/integration/test_util.h"
 
 namespace carestat {
@@ -1219,6 +1222,48 @@ TEST(ApiListenerTest, RunServeServesLoopbackOnly) {
                                     "--http-listen", "127.0.0.1:0"});
   EXPECT_EQ(alone.exit_code, 2);
   EXPECT_NE(alone.err.find("--http-listen goes with --serve"), std::string::npos) << alone.err;
+}
+
+// An LA whose returns feed none of an indicator's figures (here only SSDA903, viewing child
+// protection, which is counted per month): its indicator page says there is no figure,
+// by year and by month, instead of failing on the months of no year.
+TEST(ApiListenerTest, AnIndicatorPageWithoutAnyFigureOfTheLaSaysSo) {
+  namespace fs = std::filesystem;
+  const std::string dir = MakeTempDir("nofigure");
+  CommandResult synth = RunCommand({CarestatBin(), "synth", "--profile", "barking-and-dagenham", "--out", dir + "/inbox"});
+  ASSERT_EQ(synth.exit_code, 0) << synth.err;
+  int kept = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir + "/inbox")) {
+    if (!e.is_regular_file()) continue;
+    const std::string name = e.path().filename().string();
+    if (name == "header.csv" || name == "episodes.csv") {
+      ++kept;
+    } else {
+      fs::remove(e.path());
+    }
+  }
+  ASSERT_GT(kept, 0);
+  CommandResult run = RunCommand({CarestatBin(), "run", "--init", "--inbox", dir + "/inbox", "--out", dir + "/out",
+                                  "--data", dir + "/data"});
+  ASSERT_LE(run.exit_code, 1) << run.err;
+  auto e = Embedded::Start(dir + "/data");
+  ASSERT_TRUE(e.ok()) << e.status();
+  ServerSecurity security;
+  security.plaintext = true;
+  auto web = WebServer::Start("127.0.0.1:0", security, (*e)->metrics(), (*e)->reporting());
+  ASSERT_TRUE(web.ok()) << web.status();
+  httplib::Client cli("127.0.0.1", (*web)->port());
+  auto page = cli.Get("/indicator?la=301&indicator=cpp_rate");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200) << page->body.substr(0, 2000);
+  EXPECT_NE(page->body.find("No monthly figure for this LA."), std::string::npos);
+  // The looked-after figures of the same LA still have their months.
+  auto lac = cli.Get("/indicator?la=301&indicator=lac_month_end");
+  ASSERT_TRUE(lac);
+  EXPECT_EQ(lac->status, 200) << lac->body.substr(0, 2000);
+  EXPECT_EQ(lac->body.find("No monthly figure for this LA."), std::string::npos);
+  EXPECT_NE(lac->body.find("<h2>By month</h2>"), std::string::npos);
+  (*web)->Stop();
 }
 
 }  // namespace

@@ -554,17 +554,31 @@ Reply IndicatorPage(const Call& c) {
   body += yearly.points().empty() ? "<p>No yearly figure: this indicator is counted by month.</p>"
                                   : ChartAndTable(yearly, la, *d, "yearly",
                                                   d->name() + ", LA " + la + " against its comparators, by financial year");
+  // An LA with no months either (none of its returns feed this indicator) has nothing to
+  // show by month: the page says so rather than asking for the months of no year.
+  bool any_months = false;
+  v1::GetSeriesResponse all_months;
   if (d->monthly()) {
+    v1::GetSeriesRequest probe = yreq;
+    probe.set_monthly(true);
+    probe.set_with_comparators(false);
+    bool has_years = false;
+    for (const auto& p : yearly.points()) has_years = has_years || p.entity() == la;
+    if (has_years) {
+      any_months = true;
+    } else {
+      if (grpc::Status s = c.backend.Series(probe, &all_months); !s.ok()) return FromStatus(s);
+      any_months = all_months.points_size() > 0;
+    }
+    if (!any_months) body += "<h2>By month</h2><p>No monthly figure for this LA.</p>";
+  }
+  if (any_months) {
     v1::GetSeriesRequest mreq = yreq;
     mreq.set_monthly(true);
     // The last two years of months: enough to see the season, short enough to read.
     int last = 0;
     for (const auto& p : yearly.points()) last = std::max(last, p.period().start_year());
-    v1::GetSeriesResponse all_months;
-    if (last == 0) {
-      if (grpc::Status s = c.backend.Series(mreq, &all_months); !s.ok()) return FromStatus(s);
-      for (const auto& p : all_months.points()) last = std::max(last, p.period().month() >= 4 ? p.period().start_year() : p.period().start_year() - 1);
-    }
+    for (const auto& p : all_months.points()) last = std::max(last, p.period().month() >= 4 ? p.period().start_year() : p.period().start_year() - 1);
     mreq.set_from(FormatPeriod(FinancialYear(last - 1)));
     v1::GetSeriesResponse monthly;
     if (grpc::Status s = c.backend.Series(mreq, &monthly); !s.ok()) return FromStatus(s);
