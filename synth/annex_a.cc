@@ -493,14 +493,13 @@ std::string Borough::CareLeaversList(int fy) const {
 // List 10: children with a decision that they should be placed for adoption who are in the
 // year's PlacedAdoption table, with the steps taken by 31 March.
 std::string Borough::AdoptionList(int fy) const {
-  const int32_t fys = Fys(fy), fye = Fye(fy);
+  const int32_t fye = Fye(fy);
   std::vector<ListRow> rows;
   auto by = [&](int32_t d) { return d != kNone && d <= fye ? FormatUkDate(d) : std::string(); };
   for (int32_t id = 0; id < static_cast<int32_t>(children_.size()); ++id) {
     for (int32_t pid : children_[id].periods) {
       const Period& p = periods_[pid];
-      if (p.decision == kNone || p.decision > fye || !InReturn(p, fy)) continue;
-      if (p.decision_ceased != kNone && p.decision_ceased < fys) continue;
+      if (!InPlacedAdoption(p, fy)) continue;
       const bool ceased = p.decision_ceased != kNone && p.decision_ceased <= fye;
       const bool adopted = p.kind == Kind::kAdoption && p.end <= fye;
       rows.push_back({p.decision, id,

@@ -585,6 +585,9 @@ class Borough {
 
   // --- writing ---
   bool InReturn(const Period& p, int fy) const;
+  // A row of the year's PlacedAdoption table (and so of Annex A list 10): a decision by
+  // 31 March, in the year's return, not ceased before the year.
+  bool InPlacedAdoption(const Period& p, int fy) const;
   std::vector<int32_t> Ssda903Children(int fy) const;
 
   // --- Annex A lists 2 to 10 ---

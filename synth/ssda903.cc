@@ -8,6 +8,11 @@ namespace carestat::synth {
 
 bool Borough::InReturn(const Period& p, int fy) const { return p.start <= Fye(fy) && p.end >= Fys(fy); }
 
+bool Borough::InPlacedAdoption(const Period& p, int fy) const {
+  if (p.decision == kNone || p.decision > Fye(fy) || !InReturn(p, fy)) return false;
+  return p.decision_ceased == kNone || p.decision_ceased >= Fys(fy);
+}
+
 std::vector<int32_t> Borough::Ssda903Children(int fy) const {
   std::vector<int32_t> out;
   for (const Period& p : periods_) {
@@ -119,13 +124,12 @@ std::string Borough::Ad1Csv(int fy) const {
 }
 
 std::string Borough::PlacedAdoptionCsv(int fy) const {
-  const int32_t fys = Fys(fy), fye = Fye(fy);
+  const int32_t fye = Fye(fy);
   std::string out = "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED\n";
   for (int32_t id = 0; id < static_cast<int32_t>(children_.size()); ++id) {
     for (int32_t pid : children_[id].periods) {
       const Period& p = periods_[pid];
-      if (p.decision == kNone || p.decision > fye || !InReturn(p, fy)) continue;
-      if (p.decision_ceased != kNone && p.decision_ceased < fys) continue;
+      if (!InPlacedAdoption(p, fy)) continue;
       const bool ceased = p.decision_ceased != kNone && p.decision_ceased <= fye;
       absl::StrAppend(&out, ChildId(id), ",", FormatUkDate(children_[id].dob), ",", FormatUkDate(p.decision), ",",
                       ceased ? FormatUkDate(p.decision_ceased) : "", ",", ceased ? p.ceased_reason : "", "\n");
