@@ -216,7 +216,7 @@ Reply Overview(const Call& c) {
   }
 
   std::string rows;
-  int shown = 0, with_figure = 0;
+  int shown = 0, with_figure = 0, unread = 0;
   std::vector<const v1::IndicatorDefinition*> defs;
   std::vector<v1::GetSeriesRequest> sreqs;
   for (const auto& d : cat.indicators()) {
@@ -235,6 +235,12 @@ Reply Overview(const Call& c) {
     const grpc::Status& s = statuses[k];
     if (!s.ok()) {
       if (s.error_code() == grpc::NOT_FOUND) return FromStatus(s);   // no data for the LA at all
+      // Metrics busy or unreachable for this one: the row says so rather than vanishing,
+      // so a reader never takes a missing indicator for one that has no figure.
+      ++shown;
+      ++unread;
+      absl::StrAppend(&rows, "<tr><th scope=\"row\">", E(d.name()), "</th><td colspan=\"12\" class=\"error\">",
+                      "could not be read from metrics: ", E(s.error_message()), "; reload the page</td></tr>");
       continue;
     }
     std::vector<const v1::IndicatorPoint*> own;
@@ -276,7 +282,8 @@ Reply Overview(const Call& c) {
                     E(rated.direction), "</td>");
     rows += "</tr>";
   }
-  absl::StrAppend(&body, "<p>", shown, " indicators, ", with_figure, " with a figure.</p>",
+  absl::StrAppend(&body, "<p>", shown, " indicators, ", with_figure, " with a figure",
+                  unread ? absl::StrCat(", ", unread, " that could not be read (see their rows)") : "", ".</p>",
                   "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"overview-caption\">"
                   "<table class=\"data\"><caption id=\"overview-caption\">Every indicator of ", E(title),
                   ": the latest year computed from its returns, the last six years, and DfE's published figures "

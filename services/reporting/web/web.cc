@@ -90,19 +90,26 @@ std::vector<grpc::Status> Backend::SeriesMany(const std::vector<v1::GetSeriesReq
   out->assign(reqs.size(), v1::GetSeriesResponse());
   std::vector<grpc::Status> statuses(reqs.size());
   std::vector<grpc::ClientContext> contexts(reqs.size());
-  std::mutex mu;
-  std::condition_variable done;
-  size_t pending = reqs.size();
-  for (size_t i = 0; i < reqs.size(); ++i) {
-    Deadline(&contexts[i]);
-    metrics_->async()->GetSeries(&contexts[i], &reqs[i], &(*out)[i], [&, i](grpc::Status s) {
-      std::lock_guard<std::mutex> lock(mu);
-      statuses[i] = std::move(s);
-      if (--pending == 0) done.notify_one();
-    });
+  // At most kSeriesInFlight at a time: enough to overlap the round trips, few enough that
+  // several pages at once stay well inside metrics' thread cap (--max-threads), past which
+  // it answers RESOURCE_EXHAUSTED.
+  constexpr size_t kSeriesInFlight = 8;
+  for (size_t first = 0; first < reqs.size(); first += kSeriesInFlight) {
+    const size_t last = std::min(reqs.size(), first + kSeriesInFlight);
+    std::mutex mu;
+    std::condition_variable done;
+    size_t pending = last - first;
+    for (size_t i = first; i < last; ++i) {
+      Deadline(&contexts[i]);
+      metrics_->async()->GetSeries(&contexts[i], &reqs[i], &(*out)[i], [&, i](grpc::Status s) {
+        std::lock_guard<std::mutex> lock(mu);
+        statuses[i] = std::move(s);
+        if (--pending == 0) done.notify_one();
+      });
+    }
+    std::unique_lock<std::mutex> lock(mu);
+    done.wait(lock, [&] { return pending == 0; });
   }
-  std::unique_lock<std::mutex> lock(mu);
-  done.wait(lock, [&] { return pending == 0; });
   return statuses;
 }
 

@@ -32,9 +32,9 @@ class Backend {
   Backend(std::shared_ptr<grpc::Channel> metrics, std::shared_ptr<grpc::Channel> reporting);
   grpc::Status Indicators(v1::ListIndicatorsResponse* out);   // cached once read
   grpc::Status Series(const v1::GetSeriesRequest& req, v1::GetSeriesResponse* out);
-  // Every request at once (gRPC's callback API), waiting for all: a page that needs one
-  // series per indicator waits for the slowest call rather than the sum of ~60 round
-  // trips. `out` and the returned statuses are in the order of `reqs`.
+  // The requests several at a time (gRPC's callback API), waiting for all: a page that
+  // needs one series per indicator waits for a few rounds rather than the sum of ~60
+  // round trips. `out` and the returned statuses are in the order of `reqs`.
   std::vector<grpc::Status> SeriesMany(const std::vector<v1::GetSeriesRequest>& reqs,
                                        std::vector<v1::GetSeriesResponse>* out);
   grpc::Status Benchmark(const v1::GetBenchmarkRequest& req, v1::GetBenchmarkResponse* out);
