@@ -373,9 +373,18 @@ namespace {
 
 // ---- parameters ----
 
-bool ValidLa(const std::string& v) { return std::regex_match(v, std::regex("[0-9]{3}")); }
-bool ValidYear(const std::string& v) { return std::regex_match(v, std::regex("[0-9]{4}-[0-9]{2}")); }
-bool ValidIndicator(const std::string& v) { return std::regex_match(v, std::regex("[a-z0-9_]{1,64}")); }
+bool ValidLa(const std::string& v) {
+  static const std::regex kShape("[0-9]{3}");   // built once: every request checks its parameters
+  return std::regex_match(v, kShape);
+}
+bool ValidYear(const std::string& v) {
+  static const std::regex kShape("[0-9]{4}-[0-9]{2}");   // built once: every request checks its parameters
+  return std::regex_match(v, kShape);
+}
+bool ValidIndicator(const std::string& v) {
+  static const std::regex kShape("[a-z0-9_]{1,64}");   // built once: every request checks its parameters
+  return std::regex_match(v, kShape);
+}
 
 std::string CheckParam(const ParamSpec& p, const std::string& v) {
   auto list = [&](bool (*ok)(const std::string&), const char* what) -> std::string {
