@@ -129,7 +129,7 @@ std::string Shown(double v) {
 int Run(const Args& a) {
   if (a.Has("help")) {
     std::printf("usage: carestat run --inbox DIR --out DIR [--data DIR] [--init] [--accept-loss] [--verbose]\n"
-                "                    [--serve [--http-listen 127.0.0.1:PORT]]\n\n"
+                "                    [--serve [--http-listen 127.0.0.1:PORT] [--tokens FILE [--audit-log FILE]]]\n\n"
                 "Runs the ingestion, metrics and reporting services inside this process, ingests\n"
                 "every file under INBOX/<LA>/<collection year>/, recomputes the indicators and\n"
                 "writes each LA's latest annual report to OUT/<LA>/<year>/ (HTML, Markdown, JSON,\n"
@@ -149,22 +149,33 @@ int Run(const Args& a) {
                 "(--http-listen, default 127.0.0.1:0, a free port; loopback only, no tokens: the\n"
                 "embedded run is open to this machine's users, as its data directory is), prints\n"
                 "the URL and serves until Ctrl-C or SIGTERM (docs/DASHBOARD.md).\n"
+                "--tokens FILE: the dashboard asks for a token from FILE (made with carestat token)\n"
+                "and gives each principal what its roles allow: a principal with the role case\n"
+                "sees the children behind a figure. Every request is appended to --audit-log\n"
+                "(default DATA/web-audit.jsonl: principal, page, LA, indicator and, for a list of\n"
+                "children, how many were given out, never a pseudonym).\n"
                 "Exit: 0 all ingested, 1 some file rejected, refused or skipped, 2 could not run\n"
                 "(or an LA's reports could not be built: the others are still written).\n");
     return kOk;
   }
-  if (auto p = a.Problem({"inbox", "out", "data", "accept-loss", "serve", "http-listen", "init", "verbose", "help"})) {
+  if (auto p = a.Problem({"inbox", "out", "data", "accept-loss", "serve", "http-listen", "tokens", "audit-log", "init",
+                           "verbose", "help"})) {
     return Usage("run", *p);
   }
   if (!a.Has("inbox") || !a.Has("out")) return Usage("run", "--inbox DIR and --out DIR are required");
-  if (a.Has("http-listen") && !a.Has("serve")) return Usage("run", "--http-listen goes with --serve");
+  for (const char* f : {"http-listen", "tokens"}) {
+    if (a.Has(f) && !a.Has("serve")) return Usage("run", absl::StrCat("--", f, " goes with --serve"));
+  }
+  if (a.Has("audit-log") && !a.Has("tokens")) {
+    return Usage("run", "--audit-log goes with --tokens (an open dashboard names nobody to audit)");
+  }
   const std::string http_listen = a.Get("http-listen", "127.0.0.1:0");
   if (a.Has("serve")) {
     if (!IsLoopbackAddress(http_listen)) {
       return Usage("run", "--http-listen " + http_listen +
-                              ": the embedded run serves loopback only (127.0.0.1, ::1, localhost), in plaintext and "
-                              "without tokens; to serve other machines run carestat-reporting --http-listen with TLS "
-                              "and tokens (docs/DASHBOARD.md)");
+                              ": the embedded run serves loopback only (127.0.0.1, ::1, localhost), in plaintext; to "
+                              "serve other machines run carestat-reporting --http-listen with TLS and tokens "
+                              "(docs/DASHBOARD.md)");
     }
     BlockStopSignals();   // before any thread starts: only the wait below takes Ctrl-C
   }
@@ -182,6 +193,15 @@ int Run(const Args& a) {
   if (!e.ok()) {
     std::fprintf(stderr, "carestat run: %s\n", std::string(e.status().message()).c_str());
     return kUsage;
+  }
+  // The dashboard's tokens and audit log (beside the stores, which exist now) are opened
+  // before the run, so that a mistyped path is refused at once, not after every file.
+  ServerSecurity security;
+  security.plaintext = true;
+  if (a.Has("tokens")) {
+    security.tokens_file = a.Get("tokens");
+    security.audit_log = a.Get("audit-log", data + "/web-audit.jsonl");
+    if (absl::Status s = OpenSharedSecurity(&security); !s.ok()) return Usage("run", std::string(s.message()));
   }
   RunOptions o;
   o.ingest.inbox = a.Get("inbox");
@@ -202,14 +222,13 @@ int Run(const Args& a) {
     if (name.size() == 3 && std::all_of(name.begin(), name.end(), ::isdigit)) web_options.las.push_back(name);
   }
   std::sort(web_options.las.begin(), web_options.las.end());
-  ServerSecurity security;
-  security.plaintext = true;
   auto web = WebServer::Start(http_listen, security, (*e)->metrics(), (*e)->reporting(), web_options);
   if (!web.ok()) {
     std::fprintf(stderr, "carestat run: %s\n", std::string(web.status().message()).c_str());
     return kUsage;
   }
-  std::printf("carestat run: the dashboard is at %s (Ctrl-C to stop)\n", (*web)->url().c_str());
+  std::printf("carestat run: the dashboard is at %s (%sCtrl-C to stop)\n", (*web)->url().c_str(),
+              a.Has("tokens") ? "sign in with a token of the tokens file; " : "open to this machine's users; ");
   std::fflush(stdout);
   sigset_t stop;
   sigemptyset(&stop);

@@ -3,14 +3,18 @@
 # and no failed request, its charts and tables are there, Tab reaches every control, axe-core
 # finds no WCAG 2.2 A/AA violation, the compare page's CSV download equals the API's, and a
 # `read` token never sees the children behind a figure while a `case` token does, as many
-# as the figure's numerator and denominator. The servers run with tokens, as in production.
-#   tests/browser/dashboard_test.sh BUILD_DIR SOURCE_DIR      (ctest: dashboard_browser)
+# as the figure's numerator and denominator. The servers run with tokens, as in production;
+# with `embedded`, the same pages are served by `carestat run --serve --tokens FILE` (one
+# machine, the issue's done-when) and its own audit log must record the listings.
+#   tests/browser/dashboard_test.sh BUILD_DIR SOURCE_DIR [embedded]
+#   (ctest: dashboard_browser, dashboard_browser_embedded)
 # Needs Debian's chromium (scripts/test installs it), node 18 or later and npm: puppeteer-core
 # and axe-core are installed from the npm registry into BUILD_DIR/browser-node when missing.
 # Without any of them the test is skipped (exit 77) and says why.
 set -euo pipefail
 build=$1
 src=$2
+mode=${3:-servers}
 skip() { echo "dashboard_browser skipped: $*"; exit 77; }
 
 chromium=$(command -v chromium || command -v chromium-browser || true)
@@ -40,13 +44,9 @@ cleanup() {
 trap cleanup EXIT
 carestat="$build/pipeline/carestat"
 "$carestat" synth --profile barking-and-dagenham --out "$tmp/inbox" >/dev/null
-rc=0
-"$carestat" run --init --inbox "$tmp/inbox" --out "$tmp/out" --data "$tmp/data" >"$tmp/run.log" 2>&1 || rc=$?
-[ "$rc" -le 1 ] || { cat "$tmp/run.log"; echo "carestat run failed ($rc)"; exit 1; }
 
-# The three servers as production runs them, with tokens (plaintext on loopback, which
-# Chromium needs no CA for): a `read` principal for the pages, a `case` one for the
-# children behind a figure, and the services' own.
+# Tokens (plaintext on loopback, which Chromium needs no CA for): a `read` principal for
+# the pages, a `case` one for the children behind a figure, and the services' own.
 token() {   # token PRINCIPAL ROLES NAME: the token in $tmp/NAME.token, its line in $tmp/tokens
   "$carestat" token --principal "$1" --roles "$2" >"$tmp/$3.out"
   grep '^cst_' "$tmp/$3.out" >"$tmp/$3.token"
@@ -58,6 +58,42 @@ token j.smith read,case case
 token metrics service metrics
 token reporter read reporter
 chmod 600 "$tmp/tokens"
+browse() {   # browse URL: the pages in Chromium, with the read and case tokens
+  echo "dashboard at $1"
+  NODE_PATH="$nodedir/node_modules" node "$src/tests/browser/dashboard.mjs" "$1" "$chromium" "$nodedir/node_modules" \
+    "$(cat "$tmp/read.token")" "$(cat "$tmp/case.token")"
+}
+
+if [ "$mode" = embedded ]; then
+  # One machine: carestat run ingests, then serves the dashboard with the tokens file.
+  "$carestat" run --init --inbox "$tmp/inbox" --out "$tmp/out" --data "$tmp/data" --serve --tokens "$tmp/tokens" \
+    >"$tmp/run.out" 2>"$tmp/run.err" &
+  pids+=($!)
+  url=""
+  for _ in $(seq 1 240); do
+    url=$(grep -o 'the dashboard is at http://127\.0\.0\.1:[0-9]*/' "$tmp/run.out" | sed 's/.* at //' || true)
+    [ -n "$url" ] && break
+    kill -0 "${pids[-1]}" 2>/dev/null || break
+    sleep 0.5
+  done
+  [ -n "$url" ] || { cat "$tmp/run.out" "$tmp/run.err"; echo "carestat run --serve printed no URL"; exit 1; }
+  browse "$url"
+  # The dashboard's own audit log names the case principal for each list of children it
+  # gave out, with the count, and nobody else got one.
+  audit="$tmp/data/web-audit.jsonl"
+  grep '"children":' "$audit" | grep -q '"principal":"j.smith"' ||
+    { echo "the dashboard's audit log has no listing naming j.smith"; exit 1; }
+  if grep '"children":' "$audit" | grep -v '"principal":"j.smith"'; then
+    echo "the dashboard listed children to someone other than the case principal"; exit 1
+  fi
+  exit 0
+fi
+
+rc=0
+"$carestat" run --init --inbox "$tmp/inbox" --out "$tmp/out" --data "$tmp/data" >"$tmp/run.log" 2>&1 || rc=$?
+[ "$rc" -le 1 ] || { cat "$tmp/run.log"; echo "carestat run failed ($rc)"; exit 1; }
+
+# The three servers as production runs them, with tokens and the services' own.
 start() {   # start NAME ARGS...: runs carestat-NAME, waits for "listening on", sets $addr
   local name=$1; shift
   "$build/services/$name/carestat-$name" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
@@ -83,9 +119,7 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 [ -n "$url" ] || { cat "$tmp/reporting.err"; echo "carestat-reporting printed no URL"; exit 1; }
-echo "dashboard at $url"
-NODE_PATH="$nodedir/node_modules" node "$src/tests/browser/dashboard.mjs" "$url" "$chromium" "$nodedir/node_modules" \
-  "$(cat "$tmp/read.token")" "$(cat "$tmp/case.token")"
+browse "$url"
 # Metrics' audit log names the case principal for the children the browser was shown.
 grep '"method":"/carestat.v1.Metrics/ListChildren"' "$tmp/metrics-audit.jsonl" | grep -q '"principal":"j.smith"' ||
   { echo "metrics' audit log has no ListChildren line naming j.smith"; exit 1; }

@@ -1083,6 +1083,16 @@ TEST_F(ApiTest, ChildrenOnlyForCasePrincipalsAskedWithTheirOwnToken) {
   }
   EXPECT_GE(by_case, 3) << audit.substr(audit.size() > 3000 ? audit.size() - 3000 : 0);
   for (const auto& [name, t] : *tokens_) EXPECT_EQ(audit.find(t.token), std::string::npos) << name;
+  // The listener's own audit line of each listing says how many children it gave out too.
+  const std::string web_audit = ReadAll(*dir_ + "/reporting-audit.jsonl");
+  int web_listings = 0;
+  for (absl::string_view line : absl::StrSplit(web_audit, '\n')) {
+    if (absl::StrContains(line, "\"principal\":\"j.smith\"") && absl::StrContains(line, "/api/v1/children") &&
+        absl::StrContains(line, absl::StrCat("\"children\":", listed.children_returned()))) {
+      ++web_listings;
+    }
+  }
+  EXPECT_GE(web_listings, 1) << web_audit.substr(web_audit.size() > 3000 ? web_audit.size() - 3000 : 0);
 
   // A reporting server without tokens names nobody: no list, and metrics is not asked.
   const std::string& dir = *dir_;
@@ -1222,6 +1232,111 @@ TEST(ApiListenerTest, RunServeServesLoopbackOnly) {
                                     "--http-listen", "127.0.0.1:0"});
   EXPECT_EQ(alone.exit_code, 2);
   EXPECT_NE(alone.err.find("--http-listen goes with --serve"), std::string::npos) << alone.err;
+}
+
+// carestat run --serve --tokens FILE: the embedded dashboard on one machine names its
+// callers, so a `case` principal sees the children behind a figure, as many as its
+// numerator and denominator, a `read` principal does not, and the dashboard's audit log
+// records each listing with its count (the embedded metrics keeps no audit of its own).
+TEST(ApiListenerTest, RunServeWithTokensShowsACasePrincipalTheChildren) {
+  const std::string dir = MakeTempDir("serve-tokens");
+  CommandResult synth = RunCommand({CarestatBin(), "synth", "--profile", "barking-and-dagenham", "--out", dir + "/inbox"});
+  ASSERT_EQ(synth.exit_code, 0) << synth.err;
+  const Token reader = MakeToken("analyst", "read"), manager = MakeToken("j.smith", "read,case");
+  WriteAll(dir + "/tokens", reader.line + "\n" + manager.line + "\n");
+  ::chmod((dir + "/tokens").c_str(), 0600);
+
+  // Refused before anything is ingested: tokens without --serve, a tokens file that is not there.
+  CommandResult alone = RunCommand({CarestatBin(), "run", "--init", "--inbox", dir + "/inbox", "--out", dir + "/out",
+                                    "--data", dir + "/data", "--tokens", dir + "/tokens"});
+  EXPECT_EQ(alone.exit_code, 2);
+  EXPECT_NE(alone.err.find("--tokens goes with --serve"), std::string::npos) << alone.err;
+  CommandResult missing = RunCommand({CarestatBin(), "run", "--init", "--inbox", dir + "/inbox", "--out", dir + "/out",
+                                      "--data", dir + "/data", "--serve", "--tokens", dir + "/no-such-tokens"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find(dir + "/no-such-tokens"), std::string::npos) << missing.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/out/301")) << "the run went on with a tokens file it could not read";
+
+  ServerProcess run({CarestatBin(), "run", "--init", "--inbox", dir + "/inbox", "--out", dir + "/out", "--data",
+                     dir + "/data", "--serve", "--tokens", dir + "/tokens"});
+  ASSERT_TRUE(run.StartAndWaitFor("the dashboard is at ", 300));
+  // "http://127.0.0.1:PORT/ (sign in with a token ...)"
+  ASSERT_TRUE(absl::StartsWith(run.address(), "http://127.0.0.1:")) << run.address();
+  const int port = std::stoi(run.address().substr(std::string("http://127.0.0.1:").size()));
+  httplib::Client cli("127.0.0.1", port);
+  cli.set_read_timeout(120, 0);
+  auto get = [&](const std::string& path, const std::string& token) {
+    httplib::Headers h;
+    if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
+    auto r = cli.Get(path.c_str(), h);
+    EXPECT_TRUE(r) << path;
+    return r ? std::make_pair(r->status, r->body) : std::make_pair(0, std::string());
+  };
+
+  const std::string ind = "cpp_ceased_2y_plus_pct", query = "?la=301&indicator=" + ind + "&period=2015-16";
+  // The figure, from the same dashboard.
+  auto [series_status, series_body] = get("/api/v1/series?la=301&indicator=" + ind, reader.token);
+  ASSERT_EQ(series_status, 200) << series_body;
+  v1::GetSeriesResponse series;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(series_body, &series).ok()) << series_body.substr(0, 500);
+  double numerator = -1, denominator = -1;
+  for (const auto& p : series.points()) {
+    if (p.entity() == "301" && p.breakdown().empty() && FormatPeriod(p.period()) == "2015-16") {
+      numerator = p.numerator();
+      denominator = p.denominator();
+    }
+  }
+  ASSERT_GT(numerator, 0) << "no 2015-16 figure with a numerator: it would prove little";
+  ASSERT_GT(denominator, numerator);
+
+  // Nobody named: asked to sign in. A read principal: refused, and its page shows no child.
+  EXPECT_EQ(get("/api/v1/children" + query, "").first, 401);
+  auto [read_status, read_body] = get("/api/v1/children" + query, reader.token);
+  EXPECT_EQ(read_status, 403);
+  EXPECT_NE(read_body.find("role"), std::string::npos) << read_body;
+  auto [read_page_status, read_page] = get("/indicator" + query, reader.token);
+  EXPECT_EQ(read_page_status, 200);
+  EXPECT_EQ(read_page.find("children-numerator"), std::string::npos);
+
+  // The case principal: lists as long as the figure's numerator and denominator.
+  auto [case_status, case_body] = get("/api/v1/children" + query, manager.token);
+  ASSERT_EQ(case_status, 200) << case_body.substr(0, 500);
+  v1::ListChildrenResponse listed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(case_body, &listed).ok());
+  EXPECT_EQ(listed.numerator_size(), numerator);
+  EXPECT_EQ(listed.denominator_size(), denominator);
+  EXPECT_EQ(listed.point().numerator(), numerator);
+  ASSERT_GT(listed.numerator_size(), 0);
+  auto [page_status, page] = get("/indicator" + query, manager.token);
+  ASSERT_EQ(page_status, 200);
+  EXPECT_NE(page.find(absl::StrCat("data-listed=\"numerator\">", listed.numerator_size(), "<")), std::string::npos);
+  EXPECT_NE(page.find(absl::StrCat("data-listed=\"denominator\">", listed.denominator_size(), "<")), std::string::npos);
+  EXPECT_NE(page.find(listed.numerator(0).child()), std::string::npos);
+  EXPECT_EQ(run.Stop(), 0);
+
+  // The dashboard's audit log: each listing under the principal's name with its count; the
+  // refusal too; never a pseudonym or a token.
+  const std::string audit = ReadAll(dir + "/data/web-audit.jsonl");
+  ASSERT_FALSE(audit.empty());
+  int api_listings = 0, page_listings = 0, refused = 0;
+  for (absl::string_view line : absl::StrSplit(audit, '\n', absl::SkipEmpty())) {
+    const bool counted = absl::StrContains(line, absl::StrCat("\"children\":", listed.children_returned()));
+    if (absl::StrContains(line, "\"principal\":\"j.smith\"") && absl::StrContains(line, "\"indicator\":\"" + ind + "\"") &&
+        absl::StrContains(line, "\"la\":\"301\"") && counted) {
+      api_listings += absl::StrContains(line, "/api/v1/children") ? 1 : 0;
+      page_listings += absl::StrContains(line, "GET /indicator") ? 1 : 0;
+    }
+    if (absl::StrContains(line, "\"principal\":\"analyst\"") && absl::StrContains(line, "/api/v1/children")) {
+      ++refused;
+      EXPECT_FALSE(absl::StrContains(line, "\"children\"")) << line;
+    }
+  }
+  EXPECT_EQ(api_listings, 1) << audit;
+  EXPECT_EQ(page_listings, 1) << audit;
+  EXPECT_EQ(refused, 1) << audit;
+  for (const auto& c : listed.numerator()) EXPECT_EQ(audit.find(c.child()), std::string::npos) << c.child();
+  EXPECT_EQ(audit.find(manager.token), std::string::npos);
+  EXPECT_EQ(audit.find(reader.token), std::string::npos);
 }
 
 // An LA whose returns feed none of an indicator's figures (here only SSDA903, viewing child

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -68,7 +69,9 @@ ServerProcess::~ServerProcess() {
   if (out_fd_ >= 0) ::close(out_fd_);
 }
 
-bool ServerProcess::Start() {
+bool ServerProcess::Start() { return StartAndWaitFor(" listening on ", 20); }
+
+bool ServerProcess::StartAndWaitFor(const std::string& marker, int seconds) {
   int pipe_fds[2];
   if (::pipe(pipe_fds) != 0) return false;
   pid_ = ::fork();
@@ -82,11 +85,30 @@ bool ServerProcess::Start() {
   }
   ::close(pipe_fds[1]);
   out_fd_ = pipe_fds[0];
-  const std::string line = ReadLine(20);
-  auto at = line.find(" listening on ");
-  if (at == std::string::npos) return false;
-  address_ = line.substr(at + 14);
-  return true;
+  if (marker == " listening on ") {
+    // A server's first line is its listening line: anything else means it did not start.
+    const std::string line = ReadLine(seconds);
+    auto at = line.find(marker);
+    if (at == std::string::npos) return false;
+    address_ = line.substr(at + marker.size());
+    return true;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const int left = static_cast<int>(
+        std::chrono::duration_cast<std::chrono::seconds>(deadline - std::chrono::steady_clock::now()).count());
+    const std::string line = ReadLine(std::max(left, 1));
+    if (auto at = line.find(marker); at != std::string::npos) {
+      address_ = line.substr(at + marker.size());
+      return true;
+    }
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {  // ended without printing it
+      pid_ = -1;
+      return false;
+    }
+  }
+  return false;
 }
 
 std::string ServerProcess::ReadLine(int seconds) {

@@ -19,6 +19,10 @@ class ServerProcess {
   ~ServerProcess();
   // Starts the process and waits (up to 20 s) for "... listening on HOST:PORT".
   bool Start();
+  // Starts the process and waits (up to `seconds`) for a line holding `marker` (lines
+  // before it are skipped); address() is then the rest of that line after the marker.
+  // For programs that print something else first (carestat run --serve).
+  bool StartAndWaitFor(const std::string& marker, int seconds);
   // SIGTERM, then waits; returns the exit status (0 for a clean shutdown).
   int Stop();
   void Kill();  // SIGKILL

@@ -521,8 +521,8 @@ std::string ChildrenSection(const Call& c, const v1::IndicatorDefinition& d, con
   }
   absl::StrAppend(&out, "</tbody></table><p>", resp.children_returned(),
                   " children in all, by the pseudonyms ingestion gave them, listed by the same computation as the "
-                  "figure from the records held now. Metrics recorded this listing in its audit log under your name "
-                  "(", E(c.principal), "); this server keeps no copy. <a href=\"/api/v1/children?la=", E(la),
+                  "figure from the records held now. This listing was recorded in the audit log under your name "
+                  "(", E(c.principal), ") with the number of children; this server keeps no copy. <a href=\"/api/v1/children?la=", E(la),
                   "&amp;indicator=", E(d.id()), "&amp;period=", E(period), "&amp;format=csv\">The lists as CSV</a></p>");
   out += ChildrenTable("children-numerator",
                        absl::StrCat("Numerator, ", period, ": ", resp.numerator_size(), " ", what), resp.numerator());

@@ -170,8 +170,8 @@ grpc::Status ChildrenFor(const Call& c, const v1::ListChildrenRequest& req, v1::
     return grpc::Status(grpc::PERMISSION_DENIED,
                         "this server checks no tokens, so it names nobody: the children behind a figure are listed only "
                         "to a principal with the role case, signed in with their own token on a server started with "
-                        "--tokens (on an embedded install, carestat children --data DIR lists them and audits the call "
-                        "locally)");
+                        "--tokens (on one machine, carestat run --serve --tokens FILE, or carestat children --data DIR, "
+                        "which audits the call locally)");
   }
   if (!c.HasRole("case")) {
     return grpc::Status(grpc::PERMISSION_DENIED, "principal " + c.principal + " does not have the role case");
@@ -181,7 +181,9 @@ grpc::Status ChildrenFor(const Call& c, const v1::ListChildrenRequest& req, v1::
                         "principal " + c.principal + " was named by a client certificate: metrics is asked for children "
                         "with the caller's own bearer token, so sign in with it");
   }
-  return c.backend.Children(req, c.authorization, out);
+  grpc::Status s = c.backend.Children(req, c.authorization, out);
+  if (s.ok()) c.children_listed = out->children_returned();
+  return s;
 }
 
 Reply ChildrenError(const grpc::Status& s) {
@@ -594,9 +596,13 @@ void WebServer::Impl::Serve(const web::Route& route, const httplib::Request& req
   if (req.has_param("indicator")) {
     e.indicator = web::ValidIndicator(req.get_param_value("indicator")) ? req.get_param_value("indicator") : "?";
   }
+  int64_t call_children = -1;
   auto finish = [&](const web::Reply& r, const std::string& reason) {
     Answer(route, req, res, r, &e);
     e.reason = reason;
+    // How many children this request gave out (a children page or /api/v1/children): the
+    // listener's audit line says so whether or not metrics keeps an audit of its own.
+    e.children = call_children;
     e.ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
     if (audit) audit->Write(e);
   };
@@ -638,6 +644,7 @@ void WebServer::Impl::Serve(const web::Route& route, const httplib::Request& req
   web::Reply r;
   try {
     r = route.handler(call);
+    call_children = call.children_listed;
   } catch (const std::exception& ex) {
     CS_LOG(ERROR) << "HTTP " << route.path << ": " << ex.what();
     r = web::JsonError(500, "internal error");

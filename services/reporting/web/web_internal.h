@@ -98,6 +98,9 @@ struct Call {
   // The caller's "Bearer <token>" (header or sign-in cookie) when a token named them; empty
   // on an open server and for a client certificate. Only ChildrenFor passes it on.
   std::string authorization = {};
+  // Set by ChildrenFor to the number of children it gave out, for this request's audit
+  // line (the listener's own: an embedded metrics writes none).
+  mutable int64_t children_listed = -1;
   bool HasRole(const std::string& role) const { return roles.count(role) > 0; }
   std::string Param(const std::string& name) const;   // "" when absent
   bool Has(const std::string& name) const;
