@@ -32,6 +32,7 @@
 #include "services/common/csv.h"
 #include "services/common/dates.h"
 #include "services/common/security.h"
+#include "services/common/server.h"
 #include "services/reporting/web/web.h"
 #include "tests/integration/test_util.h"
 
@@ -1337,6 +1338,106 @@ TEST(ApiListenerTest, RunServeWithTokensShowsACasePrincipalTheChildren) {
   for (const auto& c : listed.numerator()) EXPECT_EQ(audit.find(c.child()), std::string::npos) << c.child();
   EXPECT_EQ(audit.find(manager.token), std::string::npos);
   EXPECT_EQ(audit.find(reader.token), std::string::npos);
+}
+
+// Metrics in front of the embedded one that fails GetSeries for one indicator, as a busy
+// or restarting metrics would for some of the overview's ~60 calls at once.
+class OneIndicatorFailsMetrics final : public v1::Metrics::Service {
+ public:
+  OneIndicatorFailsMetrics(std::shared_ptr<grpc::Channel> real, std::string failing)
+      : real_(v1::Metrics::NewStub(std::move(real))), failing_(std::move(failing)) {}
+  grpc::Status ListIndicators(grpc::ServerContext*, const v1::ListIndicatorsRequest* req,
+                              v1::ListIndicatorsResponse* out) override {
+    grpc::ClientContext c;
+    return real_->ListIndicators(&c, *req, out);
+  }
+  grpc::Status GetSeries(grpc::ServerContext*, const v1::GetSeriesRequest* req, v1::GetSeriesResponse* out) override {
+    if (req->indicator() == failing_) return grpc::Status(grpc::UNAVAILABLE, "metrics is restarting");
+    grpc::ClientContext c;
+    return real_->GetSeries(&c, *req, out);
+  }
+  grpc::Status GetBenchmark(grpc::ServerContext*, const v1::GetBenchmarkRequest* req,
+                            v1::GetBenchmarkResponse* out) override {
+    grpc::ClientContext c;
+    return real_->GetBenchmark(&c, *req, out);
+  }
+  grpc::Status ListReturns(grpc::ServerContext*, const v1::ListReturnsRequest* req,
+                           v1::ListReturnsResponse* out) override {
+    grpc::ClientContext c;
+    return real_->ListReturns(&c, *req, out);
+  }
+
+ private:
+  std::unique_ptr<v1::Metrics::Stub> real_;
+  std::string failing_;
+};
+
+// The overview asks for every indicator's series at once: one that metrics fails to answer
+// is a row saying so, counted in the summary, never a row that vanishes (a reader would
+// take a missing indicator for one without a figure) nor an error for the whole page.
+TEST(ApiListenerTest, AnIndicatorMetricsFailsToAnswerIsARowSayingSoOnTheOverview) {
+  const std::string dir = MakeTempDir("overview-fails");
+  CommandResult synth = RunCommand({CarestatBin(), "synth", "--profile", "barking-and-dagenham", "--out", dir + "/inbox"});
+  ASSERT_EQ(synth.exit_code, 0) << synth.err;
+  CommandResult run = RunCommand({CarestatBin(), "run", "--init", "--inbox", dir + "/inbox", "--out", dir + "/out",
+                                  "--data", dir + "/data"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto e = Embedded::Start(dir + "/data");
+  ASSERT_TRUE(e.ok()) << e.status();
+  ServerSecurity security;
+  security.plaintext = true;
+  // The same page from the real metrics first: every indicator has its own row.
+  auto count_rows = [](const std::string& body) {
+    int n = 0;
+    for (size_t at = body.find("<tr><th scope=\"row\">"); at != std::string::npos;
+         at = body.find("<tr><th scope=\"row\">", at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  std::string whole;
+  {
+    auto web = WebServer::Start("127.0.0.1:0", security, (*e)->metrics(), (*e)->reporting());
+    ASSERT_TRUE(web.ok()) << web.status();
+    httplib::Client cli("127.0.0.1", (*web)->port());
+    cli.set_read_timeout(60, 0);
+    auto page = cli.Get("/la?la=301");
+    ASSERT_TRUE(page);
+    ASSERT_EQ(page->status, 200);
+    whole = page->body;
+    (*web)->Stop();
+  }
+  ASSERT_EQ(whole.find("could not be read"), std::string::npos);
+  const int rows = count_rows(whole);
+  ASSERT_GT(rows, 40);
+
+  OneIndicatorFailsMetrics flaky((*e)->metrics(), "referrals");
+  std::unique_ptr<grpc::Server> server = StartInProcess({&flaky});
+  ASSERT_TRUE(server);
+  auto web = WebServer::Start("127.0.0.1:0", security, InProcessChannelTo(server.get()), (*e)->reporting());
+  ASSERT_TRUE(web.ok()) << web.status();
+  httplib::Client cli("127.0.0.1", (*web)->port());
+  cli.set_read_timeout(60, 0);
+  auto page = cli.Get("/la?la=301");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200) << page->body.substr(0, 2000);
+  const std::string& body = page->body;
+  EXPECT_EQ(count_rows(body), rows) << "an indicator's row vanished";
+  EXPECT_EQ(Count(body, "could not be read from metrics: metrics is restarting"), 1);
+  EXPECT_NE(body.find(", 1 that could not be read (see their rows)."), std::string::npos);
+  // That row is the failing indicator's, and it links nowhere it cannot show.
+  const size_t error = body.find("class=\"error\">could not be read");
+  ASSERT_NE(error, std::string::npos);
+  const size_t row = body.rfind("<tr><th scope=\"row\">", error);
+  const std::string failed_row = body.substr(row, error - row);
+  const size_t link = whole.find("indicator=referrals\">");
+  ASSERT_NE(link, std::string::npos);
+  const size_t name_at = link + std::string("indicator=referrals\">").size();
+  const std::string name = whole.substr(name_at, whole.find("</a>", name_at) - name_at);
+  EXPECT_EQ(failed_row, "<tr><th scope=\"row\">" + name + "</th><td colspan=\"12\" ") << failed_row;
+  EXPECT_EQ(body.find("indicator=referrals\""), std::string::npos) << failed_row;
+  (*web)->Stop();
+  server->Shutdown();
 }
 
 // An LA whose returns feed none of an indicator's figures (here only SSDA903, viewing child
