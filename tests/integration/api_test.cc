@@ -1340,6 +1340,95 @@ TEST(ApiListenerTest, RunServeWithTokensShowsACasePrincipalTheChildren) {
   EXPECT_EQ(audit.find(reader.token), std::string::npos);
 }
 
+// Issue 17's done-when: LA 301 compared with its statistical neighbours on national
+// synthetic data. The neighbours are the ones the compare page names by default (DfE's
+// list in force); with their returns loaded, each has its column of figures, equal to its
+// own series, and the CSV download has every LA's rows.
+TEST(ApiListenerTest, CompareShowsLa301WithItsNeighboursOnNationalSyntheticData) {
+  namespace fs = std::filesystem;
+  const std::string dir = MakeTempDir("neighbours");
+  CommandResult borough = RunCommand({CarestatBin(), "synth", "--profile", "barking-and-dagenham", "--out", dir + "/inbox"});
+  ASSERT_EQ(borough.exit_code, 0) << borough.err;
+  CommandResult national = RunCommand({CarestatBin(), "synth", "--las", "152", "--years", "2016", "--scale", "0.05",
+                                       "--out", dir + "/national"});
+  ASSERT_EQ(national.exit_code, 0) << national.err;
+  CommandResult first = RunCommand({CarestatBin(), "run", "--init", "--inbox", dir + "/inbox", "--out", dir + "/out",
+                                    "--data", dir + "/data"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ServerSecurity security;
+  security.plaintext = true;
+  // Which LAs are 301's neighbours: the borough alone, its compare page names them as not loaded.
+  std::vector<std::string> neighbours;
+  {
+    auto e = Embedded::Start(dir + "/data");
+    ASSERT_TRUE(e.ok()) << e.status();
+    auto web = WebServer::Start("127.0.0.1:0", security, (*e)->metrics(), (*e)->reporting());
+    ASSERT_TRUE(web.ok()) << web.status();
+    httplib::Client cli("127.0.0.1", (*web)->port());
+    auto page = cli.Get("/compare?la=301");
+    ASSERT_TRUE(page);
+    ASSERT_EQ(page->status, 200);
+    const std::string marker = "No data loaded for LA ";
+    const size_t at = page->body.find(marker);
+    ASSERT_NE(at, std::string::npos) << page->body.substr(0, 2000);
+    const std::string list = page->body.substr(at + marker.size(), page->body.find(':', at) - at - marker.size());
+    for (absl::string_view la : absl::StrSplit(list, ", LA ")) neighbours.emplace_back(la);
+    (*web)->Stop();
+  }
+  ASSERT_GE(neighbours.size(), 8u) << "301 has ten statistical neighbours in DfE's list";
+  for (const std::string& la : neighbours) {
+    ASSERT_TRUE(fs::exists(dir + "/national/" + la)) << la << " is not one of synth's 152 LAs";
+    fs::create_directories(dir + "/inbox2");
+    fs::rename(dir + "/national/" + la, dir + "/inbox2/" + la);
+  }
+  CommandResult second = RunCommand({CarestatBin(), "run", "--inbox", dir + "/inbox2", "--out", dir + "/out",
+                                     "--data", dir + "/data"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+
+  auto e = Embedded::Start(dir + "/data");
+  ASSERT_TRUE(e.ok()) << e.status();
+  auto web = WebServer::Start("127.0.0.1:0", security, (*e)->metrics(), (*e)->reporting());
+  ASSERT_TRUE(web.ok()) << web.status();
+  httplib::Client cli("127.0.0.1", (*web)->port());
+  cli.set_read_timeout(60, 0);
+  auto page = cli.Get("/compare?la=301&indicators=referral_rate");
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->status, 200);
+  const std::string& body = page->body;
+  EXPECT_EQ(body.find("No data loaded"), std::string::npos) << "a neighbour's data did not load";
+  EXPECT_NE(body.find("<th scope=\"col\">LA 301</th>"), std::string::npos);
+  auto csv = cli.Get("/compare.csv?la=301&indicators=referral_rate");
+  ASSERT_TRUE(csv);
+  ASSERT_EQ(csv->status, 200);
+  std::map<std::string, double> csv_2015;   // entity -> 2015-16 value
+  for (const auto& row : ParseCsv(csv->body)) {
+    if (row.size() >= 5 && row[1] == "referral_rate" && row[2].empty() && row[3] == "2015-16" && !row[4].empty()) {
+      csv_2015[row[0]] = std::stod(row[4]);
+    }
+  }
+  for (const std::string& la : neighbours) {
+    // Its column on the page, and its figure in the CSV equal to its own series.
+    EXPECT_NE(body.find("<th scope=\"col\">LA " + la + "</th>"), std::string::npos) << la;
+    auto series = cli.Get(("/api/v1/series?la=" + la + "&indicator=referral_rate&comparators=false").c_str());
+    ASSERT_TRUE(series);
+    ASSERT_EQ(series->status, 200) << la;
+    v1::GetSeriesResponse r;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(series->body, &r).ok());
+    bool found = false;
+    for (const auto& p : r.points()) {
+      if (p.entity() == la && p.breakdown().empty() && FormatPeriod(p.period()) == "2015-16" && p.has_value()) {
+        found = true;
+        ASSERT_TRUE(csv_2015.count(la)) << la << "\n" << csv->body.substr(0, 1500);
+        EXPECT_DOUBLE_EQ(csv_2015[la], p.value()) << la;
+        EXPECT_GT(p.value(), 0) << la;
+      }
+    }
+    EXPECT_TRUE(found) << la << " has no 2015-16 referral rate";
+  }
+  EXPECT_TRUE(csv_2015.count("301"));
+  (*web)->Stop();
+}
+
 // Metrics in front of the embedded one that fails GetSeries for one indicator, as a busy
 // or restarting metrics would for some of the overview's ~60 calls at once.
 class OneIndicatorFailsMetrics final : public v1::Metrics::Service {
