@@ -6,7 +6,12 @@
 
 namespace carestat {
 
-// Howard Hinnant's days_from_civil algorithm.
+// Howard Hinnant's days_from_civil algorithm (public domain), and its inverse below.
+// absl::CivilDay does the same (issue 19 asked to use it where it removes code); tried
+// for these four functions (DayNumber, CivilFromDays, IsValidDate, AddMonths), the
+// borough's whole embedded run took 3 to 4% more CPU (4 paired runs, every pair slower):
+// CivilDay normalises its fields and steps through months on each conversion, and a
+// run converts every date of 250,000 records several times. Closed forms kept.
 int32_t DayNumber(int y, int m, int d) {
   y -= m <= 2;
   const int era = (y >= 0 ? y : y - 399) / 400;
