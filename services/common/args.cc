@@ -8,60 +8,6 @@
 
 namespace carestat {
 
-namespace {
-constexpr int kMaxFlagfileDepth = 8;
-
-void Expand(const std::string& path, const std::string& from, int depth, std::vector<FlagToken>* out,
-            std::string* problem) {
-  if (!problem->empty()) return;
-  if (depth > kMaxFlagfileDepth) {
-    *problem = absl::StrCat(from, "--flagfile ", EscapeForLog(path, 200), ": flagfiles nest more than ",
-                            kMaxFlagfileDepth, " deep (does one name itself?)");
-    return;
-  }
-  auto text = ReadSmallFile(path, "flagfile (--flagfile)");
-  if (!text.ok()) {
-    *problem = absl::StrCat(from, text.status().message());
-    return;
-  }
-  int n = 0;
-  for (absl::string_view raw : absl::StrSplit(*text, '\n')) {
-    ++n;
-    const std::string line(absl::StripAsciiWhitespace(raw));
-    if (line.empty() || line[0] == '#') continue;
-    const std::string where = absl::StrCat(path, " line ", n);
-    if (line.size() < 3 || line.rfind("--", 0) != 0) {
-      *problem = absl::StrCat(where, ": '", EscapeForLog(line, 200),
-                              "' is not a flag: write one flag per line, as --name=value or --switch");
-      return;
-    }
-    if (line.rfind("--flagfile=", 0) == 0) {
-      Expand(line.substr(11), where + ": ", depth + 1, out, problem);
-      if (!problem->empty()) return;
-      continue;
-    }
-    out->push_back({line, where});
-  }
-}
-}  // namespace
-
-std::vector<FlagToken> ExpandFlagfiles(int argc, char** argv, int first, std::string* problem) {
-  std::vector<FlagToken> tokens;
-  for (int i = first; i < argc && problem->empty(); ++i) {
-    const std::string a = argv[i];
-    if (a == "--flagfile" || a.rfind("--flagfile=", 0) == 0) {
-      if (a == "--flagfile" && i + 1 >= argc) {
-        *problem = "--flagfile needs a value";
-        break;
-      }
-      Expand(a == "--flagfile" ? argv[++i] : a.substr(11), "", 0, &tokens, problem);
-      continue;
-    }
-    tokens.push_back({a, ""});
-  }
-  return tokens;
-}
-
 Args::Args(int argc, char** argv, const std::set<std::string>& switches, int first, bool flagfiles) {
   std::vector<FlagToken> tokens;
   if (flagfiles) {

@@ -38,19 +38,9 @@
 #include <string>
 #include <vector>
 
-namespace carestat {
+#include "services/common/flags.h"
 
-// One argument after --flagfile expansion: its text, and "" when it was on the command
-// line or "FILE line N" when it came from a flagfile.
-struct FlagToken {
-  std::string text;
-  std::string origin;
-};
-// argv[first..] with each --flagfile FILE (or --flagfile=FILE) replaced, where it stands,
-// by FILE's flags in the format above. A file that cannot be read, nests too deep or
-// holds a line that is not a flag sets *problem (naming the file and line) and stops
-// the expansion. Shared by Args and the servers' Abseil flags (flags.h).
-std::vector<FlagToken> ExpandFlagfiles(int argc, char** argv, int first, std::string* problem);
+namespace carestat {
 
 class Args {
  public:

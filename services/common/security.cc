@@ -36,6 +36,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "carestat/v1/ingestion.pb.h"
+#include "services/common/args.h"
 #include "services/common/audit.h"
 #include "services/common/log.h"
 

@@ -33,9 +33,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "services/common/args.h"
 
 namespace carestat {
+
+class Args;  // args.h
 
 // ---- roles ----
 
