@@ -36,7 +36,6 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "carestat/v1/ingestion.pb.h"
-#include "services/common/args.h"
 #include "services/common/audit.h"
 #include "services/common/log.h"
 
@@ -1126,12 +1125,6 @@ bool ValidToken(const std::string& t) {
 }
 
 }  // namespace
-
-absl::StatusOr<ClientSecurity> ClientSecurityFromArgs(const Args& a, bool use_env) {
-  auto given = [&](const char* flag) { return a.Has(flag) ? std::optional<std::string>(a.Get(flag)) : std::nullopt; };
-  return ClientSecurityFrom(given("tls-ca"), given("tls-client-cert"), given("tls-client-key"), given("token-file"),
-                            use_env);
-}
 
 absl::StatusOr<ClientSecurity> ClientSecurityFrom(const std::optional<std::string>& tls_ca,
                                                   const std::optional<std::string>& tls_client_cert,
