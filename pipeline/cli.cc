@@ -513,7 +513,7 @@ int Indicators(int argc, char** argv) {
 }
 
 int Series(int argc, char** argv) {
-  std::set<std::string> known = {"la",   "indicator", "from",   "to",  "breakdown",
+  std::set<std::string> known = {"la",   "indicator", "from",   "to",      "breakdown",
                                  "json", "data",      "target", "monthly", "rolling"};
   known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
   const CommandLine a = ParseCommandFlags(argc, argv, known);

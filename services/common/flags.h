@@ -2,7 +2,7 @@
 // Every carestat command line, on Abseil's flags library: the servers' and the carestat
 // CLI's. Each flag is an ABSL_FLAG, typed (Abseil parses and checks a number, a bool),
 // read with absl::GetFlag. The flags every server shares are defined in flags.cc; each
-// server defines its own in its main.cc, and the CLI its in pipeline/cli_flags.cc:
+// server defines its own in its main.cc, and the CLI its own in pipeline/cli_flags.cc:
 //   ABSL_FLAG(std::optional<std::string>, data, std::nullopt, "DIR: the store");
 //   int main(int argc, char** argv) {
 //     std::set<std::string> known = {"listen", "data"};       // its own, dashed
