@@ -22,17 +22,22 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "carestat/v1/ingestion.grpc.pb.h"
 #include "carestat/v1/metrics.grpc.pb.h"
-#include "services/common/args.h"
+#include "services/common/flags.h"
 #include "services/common/dates.h"
+
+ABSL_FLAG(std::optional<std::string>, ingestion, std::nullopt, "HOST:PORT: the ingestion server");
+ABSL_FLAG(std::optional<std::string>, metrics, std::nullopt, "HOST:PORT: the metrics server");
 
 namespace carestat {
 namespace {
@@ -68,14 +73,15 @@ void Deadline(T* c) {
 }
 
 int Main(int argc, char** argv) {
-  Args a(argc, argv, {"help"});
-  if (a.Has("help") || !a.Has("ingestion") || !a.Has("metrics")) {
+  const CommandLine a = ParseFlags(argc, argv, 1, {"ingestion", "metrics"});
+  if (a.help || !a.problem.ok() || !a.Has(FLAGS_ingestion) || !a.Has(FLAGS_metrics)) {
+    if (!a.problem.ok()) std::fprintf(stderr, "carestat-chaos-dump: %s\n", std::string(a.problem.message()).c_str());
     std::fprintf(stderr, "usage: carestat-chaos-dump --ingestion HOST:PORT --metrics HOST:PORT (plaintext, loopback)\n");
-    return a.Has("help") ? 0 : 2;
+    return a.help ? 0 : 2;
   }
   auto creds = grpc::InsecureChannelCredentials();
-  auto ing = v1::Ingestion::NewStub(grpc::CreateChannel(a.Get("ingestion"), creds));
-  auto met = v1::Metrics::NewStub(grpc::CreateChannel(a.Get("metrics"), creds));
+  auto ing = v1::Ingestion::NewStub(grpc::CreateChannel(a.Get(FLAGS_ingestion), creds));
+  auto met = v1::Metrics::NewStub(grpc::CreateChannel(a.Get(FLAGS_metrics), creds));
   auto fail = [](const std::string& what, const grpc::Status& s) {
     std::fprintf(stderr, "carestat-chaos-dump: %s: %s\n", what.c_str(), s.error_message().c_str());
     return 2;

@@ -18,6 +18,8 @@
 //   carestat health --target HOST:PORT [--service NAME] [--json]
 //   carestat rules [--dataset cin|ssda903|annex-a|local-measures] [--year 2025-26] [--json] [--explain CODE]
 // Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.
+// Each command's flags are Abseil flags (cli_flags.h), read from argv[2] by the servers'
+// parser (services/common/flags.h) against that command's own names; --flagfile for any.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -36,6 +38,7 @@
 #include <set>
 #include <sstream>
 
+#include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -47,6 +50,7 @@
 #include "carestat/v1/reporting.grpc.pb.h"
 #include "pipeline/certs.h"
 #include "pipeline/children.h"
+#include "pipeline/cli_flags.h"
 #include "pipeline/embedded.h"
 #include "pipeline/forecast_cmd.h"
 #include "pipeline/health_cmd.h"
@@ -59,8 +63,8 @@
 #include "synth/synth.h"
 #include "pipeline/validate.h"
 #include "pipeline/verify.h"
-#include "services/common/args.h"
 #include "services/common/dates.h"
+#include "services/common/flags.h"
 #include "services/common/json.h"
 #include "services/common/log.h"
 #include "services/common/security.h"
@@ -101,12 +105,15 @@ const char kMainHelp[] =
     "  rules       list the validation rules carestat checks, or explain one\n"
     "  forecast    project looked-after children by placement and their cost (SSDA903 files)\n"
     "  health      whether a server is serving, and why not (exit 0 or 1, for healthchecks)\n\n"
+    "Any command reads flags from a file with --flagfile FILE (one --name=value or --switch a\n"
+    "line, # for comments), where it stands: flags after it override it.\n"
     "Exit codes: 0 success, 1 ran but found problems, 2 unusable input or arguments.\n";
 
 int Usage(const std::string& cmd, const std::string& problem) {
   std::fprintf(stderr, "carestat %s: %s (see carestat %s --help)\n", cmd.c_str(), problem.c_str(), cmd.c_str());
   return kUsage;
 }
+int Usage(const std::string& cmd, const absl::Status& problem) { return Usage(cmd, std::string(problem.message())); }
 
 // Shortest text that reads back as the same double.
 std::string Num(double v) {
@@ -126,8 +133,11 @@ std::string Shown(double v) {
 }
 
 // ---- run ----
-int Run(const Args& a) {
-  if (a.Has("help")) {
+int Run(int argc, char** argv) {
+  const CommandLine a =
+      ParseCommandFlags(argc, argv, {"inbox", "out", "data", "accept-loss", "serve", "http-listen", "tokens", "audit-log",
+                                     "init", "verbose"});
+  if (a.help) {
     std::printf("usage: carestat run --inbox DIR --out DIR [--data DIR] [--init] [--accept-loss] [--verbose]\n"
                 "                    [--serve [--http-listen 127.0.0.1:PORT] [--tokens FILE [--audit-log FILE]]]\n\n"
                 "Runs the ingestion, metrics and reporting services inside this process, ingests\n"
@@ -158,19 +168,16 @@ int Run(const Args& a) {
                 "(or an LA's reports could not be built: the others are still written).\n");
     return kOk;
   }
-  if (auto p = a.Problem({"inbox", "out", "data", "accept-loss", "serve", "http-listen", "tokens", "audit-log", "init",
-                           "verbose", "help"})) {
-    return Usage("run", *p);
-  }
-  if (!a.Has("inbox") || !a.Has("out")) return Usage("run", "--inbox DIR and --out DIR are required");
-  for (const char* f : {"http-listen", "tokens"}) {
-    if (a.Has(f) && !a.Has("serve")) return Usage("run", absl::StrCat("--", f, " goes with --serve"));
-  }
-  if (a.Has("audit-log") && !a.Has("tokens")) {
+  if (!a.problem.ok()) return Usage("run", a.problem);
+  if (!a.Has(FLAGS_inbox) || !a.Has(FLAGS_out)) return Usage("run", "--inbox DIR and --out DIR are required");
+  const bool serve = absl::GetFlag(FLAGS_serve);
+  if (a.Has(FLAGS_http_listen) && !serve) return Usage("run", "--http-listen goes with --serve");
+  if (a.Has(FLAGS_tokens) && !serve) return Usage("run", "--tokens goes with --serve");
+  if (a.Has(FLAGS_audit_log) && !a.Has(FLAGS_tokens)) {
     return Usage("run", "--audit-log goes with --tokens (an open dashboard names nobody to audit)");
   }
-  const std::string http_listen = a.Get("http-listen", "127.0.0.1:0");
-  if (a.Has("serve")) {
+  const std::string http_listen = a.Get(FLAGS_http_listen, "127.0.0.1:0");
+  if (serve) {
     if (!IsLoopbackAddress(http_listen)) {
       return Usage("run", "--http-listen " + http_listen +
                               ": the embedded run serves loopback only (127.0.0.1, ::1, localhost), in plaintext; to "
@@ -179,8 +186,8 @@ int Run(const Args& a) {
     }
     BlockStopSignals();   // before any thread starts: only the wait below takes Ctrl-C
   }
-  const std::string data = a.Get("data", "data");
-  if (!a.Has("init")) {
+  const std::string data = a.Get(FLAGS_data, "data");
+  if (!absl::GetFlag(FLAGS_init)) {
     if (auto s = RequireEmbeddedStores(data, "give --init (or run carestat init --data " + data + ")"); !s.ok()) {
       std::fprintf(stderr, "carestat run: %s\n", std::string(s.message()).c_str());
       return kUsage;
@@ -188,7 +195,7 @@ int Run(const Args& a) {
   }
   SetLogQuiet(true);  // run prints its own lines: a summary, and a line per file with --verbose
   IngestorOptions ingestion;
-  ingestion.accept_loss = a.Has("accept-loss");
+  ingestion.accept_loss = absl::GetFlag(FLAGS_accept_loss);
   auto e = Embedded::Start(data, ingestion);
   if (!e.ok()) {
     std::fprintf(stderr, "carestat run: %s\n", std::string(e.status().message()).c_str());
@@ -198,23 +205,23 @@ int Run(const Args& a) {
   // before the run, so that a mistyped path is refused at once, not after every file.
   ServerSecurity security;
   security.plaintext = true;
-  if (a.Has("tokens")) {
-    security.tokens_file = a.Get("tokens");
-    security.audit_log = a.Get("audit-log", data + "/web-audit.jsonl");
+  if (a.Has(FLAGS_tokens)) {
+    security.tokens_file = a.Get(FLAGS_tokens);
+    security.audit_log = a.Get(FLAGS_audit_log, data + "/web-audit.jsonl");
     if (absl::Status s = OpenSharedSecurity(&security); !s.ok()) return Usage("run", std::string(s.message()));
   }
   RunOptions o;
-  o.ingest.inbox = a.Get("inbox");
-  o.out_dir = a.Get("out");
+  o.ingest.inbox = a.Get(FLAGS_inbox);
+  o.out_dir = a.Get(FLAGS_out);
   // The embedded run leaves the inbox as it is; its manifest lives with the data.
   o.ingest.state_dir = data + "/pipeline";
   o.ingest.quarantine_dir = o.out_dir + "/rejected";
-  const bool verbose = a.Has("verbose");
+  const bool verbose = absl::GetFlag(FLAGS_verbose);
   o.ingest.per_file = o.per_la = verbose;
   o.ingest.progress = !verbose && ::isatty(2);
   o.summary = true;
   const int code = RunPipeline((*e)->ingestion(), (*e)->metrics(), (*e)->reporting(), o);
-  if (!a.Has("serve")) return code;
+  if (!absl::GetFlag(FLAGS_serve)) return code;
   WebOptions web_options;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(o.ingest.inbox, ec)) {
@@ -228,7 +235,7 @@ int Run(const Args& a) {
     return kUsage;
   }
   std::printf("carestat run: the dashboard is at %s (%sCtrl-C to stop)\n", (*web)->url().c_str(),
-              a.Has("tokens") ? "sign in with a token of the tokens file; " : "open to this machine's users; ");
+              a.Has(FLAGS_tokens) ? "sign in with a token of the tokens file; " : "open to this machine's users; ");
   std::fflush(stdout);
   sigset_t stop;
   sigemptyset(&stop);
@@ -244,8 +251,13 @@ int Run(const Args& a) {
 volatile std::sig_atomic_t g_stop = 0;
 void OnStopSignal(int) { g_stop = 1; }
 
-int Pipeline(const Args& a) {
-  if (a.Has("help")) {
+int Pipeline(int argc, char** argv) {
+  std::set<std::string> known = {"inbox", "out", "ingestion", "metrics", "reporting", "state", "archive",
+                                 "quarantine", "settle", "attempts", "loop", "wait", "metrics-listen",
+                                 "metrics-file"};
+  known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
+  const CommandLine a = ParseCommandFlags(argc, argv, known);
+  if (a.help) {
     std::printf("usage: carestat pipeline --inbox DIR --out DIR --ingestion HOST:PORT --metrics HOST:PORT\n"
                 "                         --reporting HOST:PORT [--state DIR] [--archive DIR] [--quarantine DIR]\n"
                 "                         [--settle SECONDS] [--attempts N] [--loop SECONDS] [--wait]\n"
@@ -275,52 +287,49 @@ int Pipeline(const Args& a) {
                 ClientSecurityHelp().c_str());
     return kOk;
   }
-  std::set<std::string> known = {"inbox", "out", "ingestion", "metrics", "reporting", "state", "archive",
-                                 "quarantine", "settle", "attempts", "loop", "wait", "help", "metrics-listen",
-                                 "metrics-file"};
-  known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
-  if (auto p = a.Problem(known)) return Usage("pipeline", *p);
+  if (!a.problem.ok()) return Usage("pipeline", a.problem);
   for (const char* f : {"inbox", "out", "ingestion", "metrics", "reporting"}) {
     if (!a.Has(f)) return Usage("pipeline", std::string("--") + f + " is required");
   }
   RunOptions o;
-  o.out_dir = a.Get("out");
-  o.ingest.inbox = a.Get("inbox");
+  o.out_dir = a.Get(FLAGS_out);
+  o.ingest.inbox = a.Get(FLAGS_inbox);
   // Kept under OUT: a hardened service may write only there and to the inbox.
   const std::string base = o.out_dir;
-  o.ingest.state_dir = a.Get("state", base + "/state");
-  o.ingest.archive_dir = a.Get("archive", base + "/archive");
-  o.ingest.quarantine_dir = a.Get("quarantine", base + "/quarantine");
+  o.ingest.state_dir = a.Get(FLAGS_state, base + "/state");
+  o.ingest.archive_dir = a.Get(FLAGS_archive, base + "/archive");
+  o.ingest.quarantine_dir = a.Get(FLAGS_quarantine, base + "/quarantine");
   o.ingest.move_files = true;
   o.ingest.progress = ::isatty(2);
   o.ingest.per_file = !o.ingest.progress;
-  int loop = 0;
-  if (!absl::SimpleAtoi(a.Get("settle", "30"), &o.ingest.settle_seconds) || o.ingest.settle_seconds < 0 ||
-      !absl::SimpleAtoi(a.Get("attempts", "6"), &o.ingest.max_attempts) || o.ingest.max_attempts < 1 ||
-      !absl::SimpleAtoi(a.Get("loop", "0"), &loop) || loop < 0) {
+  // Abseil has parsed the numbers; the ranges are carestat's.
+  o.ingest.settle_seconds = absl::GetFlag(FLAGS_settle);
+  o.ingest.max_attempts = absl::GetFlag(FLAGS_attempts);
+  const int loop = absl::GetFlag(FLAGS_loop);
+  if (o.ingest.settle_seconds < 0 || o.ingest.max_attempts < 1 || loop < 0) {
     return Usage("pipeline", "--settle, --attempts and --loop take whole numbers");
   }
-  auto security = ClientSecurityFromArgs(a, true);
+  auto security = ClientSecurityFromFlagsOrEnv(a);
   if (!security.ok()) return Usage("pipeline", std::string(security.status().message()));
   std::shared_ptr<grpc::Channel> channels[3];
-  const char* targets[3] = {"ingestion", "metrics", "reporting"};
+  const absl::Flag<std::optional<std::string>>* targets[3] = {&FLAGS_ingestion, &FLAGS_metrics, &FLAGS_reporting};
   for (int i = 0; i < 3; ++i) {
-    auto c = Dial(a.Get(targets[i]), *security);
+    auto c = Dial(a.Get(*targets[i]), *security);
     if (!c.ok()) return Usage("pipeline", std::string(c.status().message()));
     channels[i] = *c;
   }
-  auto lock = RunLock::Acquire(o.ingest.state_dir + "/run.lock", a.Has("wait"));
+  auto lock = RunLock::Acquire(o.ingest.state_dir + "/run.lock", absl::GetFlag(FLAGS_wait));
   if (!lock.ok()) {
     std::fprintf(stderr, "carestat pipeline: %s\n", std::string(lock.status().message()).c_str());
     return kUsage;
   }
   RunTelemetry telemetry;
-  if (auto s = telemetry.Start(a.Get("metrics-listen"), a.Get("metrics-file")); !s.ok()) {
+  if (auto s = telemetry.Start(a.Get(FLAGS_metrics_listen), a.Get(FLAGS_metrics_file)); !s.ok()) {
     return Usage("pipeline", std::string(s.message()));
   }
   if (telemetry.port() != 0) {
     std::printf("carestat pipeline metrics listening on %s:%d\n",
-                a.Get("metrics-listen").substr(0, a.Get("metrics-listen").rfind(':')).c_str(), telemetry.port());
+                a.Get(FLAGS_metrics_listen).substr(0, a.Get(FLAGS_metrics_listen).rfind(':')).c_str(), telemetry.port());
     std::fflush(stdout);
   }
   auto run = [&] { return telemetry.Count([&] { return RunPipeline(channels[0], channels[1], channels[2], o); }); };
@@ -345,8 +354,10 @@ int Pipeline(const Args& a) {
 }
 
 // ---- validate ----
-int Validate(const Args& a) {
-  if (a.Has("help") || a.positional().empty()) {
+int Validate(int argc, char** argv) {
+  const CommandLine a = ParseCommandFlags(
+      argc, argv, {"la", "collection-year", "year", "rules", "json", "format", "o", "previous", "postcodes", "providers"});
+  if (a.help || a.positional.empty()) {
     std::printf("usage: carestat validate FILE... [--la 301] [--year 2025-26 | --collection-year 2016]\n"
                 "                         [--rules 8500,1510] [--json | --format text|json|csv|xlsx [-o FILE]]\n"
                 "                         [--previous LAST_YEAR_HEADER.csv,LAST_YEAR_EPISODES.csv,... | auto]\n"
@@ -370,54 +381,53 @@ int Validate(const Args& a) {
                 "rules do not run, and the output names them.\n"
                 "Exit: 0 no errors, 1 errors found, 2 a file is unusable (cannot be read whole) or\n"
                 "the output cannot be written.\n");
-    return a.Has("help") ? kOk : kUsage;
+    return a.help ? kOk : kUsage;
   }
-  if (auto p = a.Problem({"la", "collection-year", "year", "rules", "json", "format", "o", "previous", "postcodes", "providers",
-                               "help"}))
-    return Usage("validate", *p);
+  if (!a.problem.ok()) return Usage("validate", a.problem);
   ValidateOptions o;
-  o.files = a.positional();
-  o.la = a.Get("la");
-  if (a.Has("collection-year") && a.Has("year")) return Usage("validate", "give --year or --collection-year, not both");
-  if (a.Has("collection-year") && !absl::SimpleAtoi(a.Get("collection-year"), &o.year))
-    return Usage("validate", "--collection-year must be a year like 2016");
-  if (a.Has("year")) {
+  o.files = a.positional;
+  o.la = a.Get(FLAGS_la);
+  if (a.Has(FLAGS_collection_year) && a.Has(FLAGS_year)) {
+    return Usage("validate", "give --year or --collection-year, not both");
+  }
+  if (a.Has(FLAGS_collection_year)) o.year = absl::GetFlag(FLAGS_collection_year);
+  if (a.Has(FLAGS_year)) {
     std::string problem;
-    auto y = ParseValidateYear(a.Get("year"), &problem);
+    auto y = ParseValidateYear(a.Get(FLAGS_year), &problem);
     if (!y) return Usage("validate", problem);
     o.year = *y;
   }
-  if (a.Has("rules")) {
-    for (absl::string_view r : absl::StrSplit(a.Get("rules"), ',', absl::SkipWhitespace())) {
+  if (a.Has(FLAGS_rules)) {
+    for (absl::string_view r : absl::StrSplit(a.Get(FLAGS_rules), ',', absl::SkipWhitespace())) {
       o.rules.insert(std::string(absl::StripAsciiWhitespace(r)));
     }
     if (o.rules.empty()) return Usage("validate", "--rules needs rule codes, like --rules 8500,1510");
   }
-  if (a.Get("previous") == "auto") {
+  if (a.Get(FLAGS_previous) == "auto") {
     o.previous_from_inbox = true;
   } else {
-    for (absl::string_view f : absl::StrSplit(a.Get("previous"), ',', absl::SkipWhitespace())) {
+    for (absl::string_view f : absl::StrSplit(a.Get(FLAGS_previous), ',', absl::SkipWhitespace())) {
       o.previous.emplace_back(absl::StripAsciiWhitespace(f));
     }
   }
-  if (a.Has("previous") && o.previous.empty() && o.previous_from_inbox)
+  if (a.Has(FLAGS_previous) && o.previous.empty() && o.previous_from_inbox)
     return Usage("validate", "--previous needs last year's files, like --previous 2025/header.csv,2025/episodes.csv");
-  o.postcodes = std::string(absl::StripAsciiWhitespace(a.Get("postcodes")));
-  if (a.Has("postcodes") && o.postcodes.empty())
+  o.postcodes = std::string(absl::StripAsciiWhitespace(a.Get(FLAGS_postcodes)));
+  if (a.Has(FLAGS_postcodes) && o.postcodes.empty())
     return Usage("validate", "--postcodes needs the ONS postcode lookup, like --postcodes NSPL_MAY_2025_UK.csv");
-  for (absl::string_view f : absl::StrSplit(a.Get("providers"), ',', absl::SkipWhitespace())) {
+  for (absl::string_view f : absl::StrSplit(a.Get(FLAGS_providers), ',', absl::SkipWhitespace())) {
     o.providers.emplace_back(absl::StripAsciiWhitespace(f));
   }
-  if (a.Has("providers") && o.providers.empty())
+  if (a.Has(FLAGS_providers) && o.providers.empty())
     return Usage("validate", "--providers needs Ofsted's provider lists, like --providers homes.xlsx,scp.xlsx");
-  const std::string format = a.Get("format", a.Has("json") ? "json" : "text");
-  if (a.Has("json") && format != "json") return Usage("validate", "--json and --format " + format + " disagree");
+  const std::string format = a.Get(FLAGS_format, absl::GetFlag(FLAGS_json) ? "json" : "text");
+  if (absl::GetFlag(FLAGS_json) && format != "json") return Usage("validate", "--json and --format " + format + " disagree");
   if (format == "text") o.output = ValidateOutput::kText;
   else if (format == "json") o.output = ValidateOutput::kJson;
   else if (format == "csv") o.output = ValidateOutput::kCsv;
   else if (format == "xlsx") o.output = ValidateOutput::kXlsx;
   else return Usage("validate", "--format must be text, json, csv or xlsx");
-  o.out_path = a.Get("o");
+  o.out_path = a.Get(FLAGS_o);
   const bool to_file = o.output == ValidateOutput::kCsv || o.output == ValidateOutput::kXlsx;
   if (to_file && o.out_path.empty()) return Usage("validate", "--format " + format + " needs -o FILE");
   if (!to_file && !o.out_path.empty()) return Usage("validate", "-o FILE is for --format csv or xlsx");
@@ -434,22 +444,22 @@ struct Backend {
 // either, plaintext only for a loopback target), a client certificate from
 // --tls-client-cert/--tls-client-key (or CARESTAT_TLS_CLIENT_CERT/_KEY), and the bearer
 // token from --token-file (or CARESTAT_TOKEN, or CARESTAT_TOKEN_FILE).
-absl::StatusOr<Backend> Connect(const Args& a, bool reporting) {
+absl::StatusOr<Backend> Connect(const CommandLine& a, bool reporting) {
   Backend b;
-  if (a.Has("target")) {
-    auto security = ClientSecurityFromArgs(a, /*use_env=*/true);
+  if (a.Has(FLAGS_target)) {
+    auto security = ClientSecurityFromFlagsOrEnv(a);
     if (!security.ok()) return security.status();
-    auto channel = Dial(a.Get("target"), *security);
+    auto channel = Dial(a.Get(FLAGS_target), *security);
     if (!channel.ok()) return channel.status();
     b.channel = *channel;
     return b;
   }
-  if (!a.Has("data")) return absl::InvalidArgumentError("give --data DIR (as used by run) or --target HOST:PORT");
-  if (auto s = RequireEmbeddedStores(a.Get("data"), "run carestat run --init --data " + a.Get("data") + " first");
+  if (!a.Has(FLAGS_data)) return absl::InvalidArgumentError("give --data DIR (as used by run) or --target HOST:PORT");
+  if (auto s = RequireEmbeddedStores(a.Get(FLAGS_data), "run carestat run --init --data " + a.Get(FLAGS_data) + " first");
       !s.ok()) {
     return s;
   }
-  auto e = Embedded::Start(a.Get("data"));
+  auto e = Embedded::Start(a.Get(FLAGS_data));
   if (!e.ok()) return e.status();
   b.embedded = std::move(*e);
   b.channel = reporting ? b.embedded->reporting() : b.embedded->metrics();
@@ -465,8 +475,11 @@ std::string PointKey(const v1::IndicatorPoint& p) {
   return p.breakdown().empty() ? p.indicator() : absl::StrCat(p.indicator(), "{", p.breakdown(), "}");
 }
 
-int Indicators(const Args& a) {
-  if (a.Has("help")) {
+int Indicators(int argc, char** argv) {
+  std::set<std::string> known = {"la", "period", "json", "data", "target", "list"};
+  known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
+  const CommandLine a = ParseCommandFlags(argc, argv, known);
+  if (a.help) {
     std::printf("usage: carestat indicators --la 301 --period 2015-16 [--json] (--data DIR | --target HOST:PORT)\n"
                 "       carestat indicators --list [--json] (--data DIR | --target HOST:PORT)\n\n"
                 "Prints every indicator that has a value for the LA and period (a financial year\n"
@@ -474,11 +487,9 @@ int Indicators(const Args& a) {
                 "a metrics server.\n");
     return kOk;
   }
-  std::set<std::string> known = {"la", "period", "json", "data", "target", "list", "help"};
-  known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
-  if (auto p = a.Problem(known)) return Usage("indicators", *p);
-  const bool list = a.Has("list");
-  if (!list && (!a.Has("la") || !a.Has("period"))) return Usage("indicators", "--la and --period are required");
+  if (!a.problem.ok()) return Usage("indicators", a.problem);
+  const bool list = absl::GetFlag(FLAGS_list);
+  if (!list && (!a.Has(FLAGS_la) || !a.Has(FLAGS_period))) return Usage("indicators", "--la and --period are required");
   SetLogQuiet(true);
   auto b = Connect(a, false);
   if (!b.ok()) return Usage("indicators", std::string(b.status().message()));
@@ -499,12 +510,12 @@ int Indicators(const Args& a) {
     return kOk;
   }
   v1::GetValuesRequest req;
-  req.set_la(a.Get("la"));
-  req.set_period(a.Get("period"));
+  req.set_la(a.Get(FLAGS_la));
+  req.set_period(a.Get(FLAGS_period));
   v1::GetValuesResponse resp;
   grpc::Status s = stub->GetValues(&c, req, &resp);
   if (!s.ok()) return Fail("indicators", s);
-  if (a.Has("json")) {
+  if (absl::GetFlag(FLAGS_json)) {
     Json out = {{"la", req.la()}, {"period", req.period()}, {"values", Json::object()}};
     for (const auto& p : resp.points()) {
       if (p.has_value()) out["values"][PointKey(p)] = JsonNumber(p.value());
@@ -520,8 +531,12 @@ int Indicators(const Args& a) {
   return kOk;
 }
 
-int Series(const Args& a) {
-  if (a.Has("help")) {
+int Series(int argc, char** argv) {
+  std::set<std::string> known = {"la",   "indicator", "from",   "to",      "breakdown",
+                                 "json", "data",      "target", "monthly", "rolling"};
+  known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
+  const CommandLine a = ParseCommandFlags(argc, argv, known);
+  if (a.help) {
     std::printf("usage: carestat series --la 301 --indicator referrals [--from 2010-11] [--to 2015-16]\n"
                 "                       [--breakdown B] [--monthly | --rolling] [--json]\n"
                 "                       (--data DIR | --target HOST:PORT)\n\n"
@@ -534,12 +549,9 @@ int Series(const Args& a) {
                 "at all is an error (exit 1).\n");
     return kOk;
   }
-  std::set<std::string> known = {"la",   "indicator", "from",   "to",  "breakdown",
-                                 "json", "data",      "target", "help", "monthly", "rolling"};
-  known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
-  if (auto p = a.Problem(known)) return Usage("series", *p);
-  if (a.Has("monthly") && a.Has("rolling")) return Usage("series", "give --monthly or --rolling, not both");
-  if (!a.Has("la") || !a.Has("indicator")) return Usage("series", "--la and --indicator are required");
+  if (!a.problem.ok()) return Usage("series", a.problem);
+  if (absl::GetFlag(FLAGS_monthly) && absl::GetFlag(FLAGS_rolling)) return Usage("series", "give --monthly or --rolling, not both");
+  if (!a.Has(FLAGS_la) || !a.Has(FLAGS_indicator)) return Usage("series", "--la and --indicator are required");
   SetLogQuiet(true);
   auto b = Connect(a, false);
   if (!b.ok()) return Usage("series", std::string(b.status().message()));
@@ -547,14 +559,14 @@ int Series(const Args& a) {
   grpc::ClientContext c;
   c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
   v1::GetSeriesRequest req;
-  req.set_la(a.Get("la"));
-  req.set_indicator(a.Get("indicator"));
-  req.set_breakdown(a.Get("breakdown"));
-  req.set_from(a.Get("from"));
-  req.set_to(a.Get("to"));
+  req.set_la(a.Get(FLAGS_la));
+  req.set_indicator(a.Get(FLAGS_indicator));
+  req.set_breakdown(a.Get(FLAGS_breakdown));
+  req.set_from(a.Get(FLAGS_from));
+  req.set_to(a.Get(FLAGS_to));
   req.set_with_comparators(true);
-  req.set_monthly(a.Has("monthly"));
-  req.set_rolling(a.Has("rolling"));
+  req.set_monthly(absl::GetFlag(FLAGS_monthly));
+  req.set_rolling(absl::GetFlag(FLAGS_rolling));
   v1::GetSeriesResponse resp;
   grpc::Status s = stub->GetSeries(&c, req, &resp);
   if (!s.ok()) return Fail("series", s);
@@ -582,7 +594,7 @@ int Series(const Args& a) {
                                     req.to().empty() ? "the last" : req.to()).c_str());
     return kProblems;
   }
-  if (a.Has("json")) {
+  if (absl::GetFlag(FLAGS_json)) {
     Json out = {{"la", req.la()}, {"indicator", req.indicator()}, {"by", req.monthly() ? "month" : req.rolling() ? "rolling 12 months" : "year"},
                 {"points", Json::array()}};
     for (const auto* list : {&resp.points(), &resp.comparators()}) {
@@ -614,8 +626,11 @@ std::string Ordinal(int n) {
 }
 
 // ---- children, pseudonymise: child-level, for `case` principals ----
-int Children(const Args& a) {
-  if (a.Has("help")) {
+int Children(int argc, char** argv) {
+  std::set<std::string> known = {"la", "indicator", "period", "breakdown", "json", "data", "target", "audit-log"};
+  known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
+  const CommandLine a = ParseCommandFlags(argc, argv, known);
+  if (a.help) {
     std::printf("usage: carestat children --la 301 --indicator cpp_ceased_2y_plus_pct --period 2015-16\n"
                 "                         [--breakdown category=NEG] [--json]\n"
                 "                         (--data DIR [--audit-log FILE] | --target HOST:PORT [client flags])\n\n"
@@ -635,24 +650,21 @@ int Children(const Args& a) {
                 ClientSecurityHelp().c_str());
     return kOk;
   }
-  std::set<std::string> known = {"la", "indicator", "period", "breakdown", "json", "data", "target", "audit-log",
-                                 "help"};
-  known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
-  if (auto p = a.Problem(known)) return Usage("children", *p);
+  if (!a.problem.ok()) return Usage("children", a.problem);
   for (const char* f : {"la", "indicator", "period"}) {
     if (!a.Has(f)) return Usage("children", "--la, --indicator and --period are required");
   }
-  if (a.Has("audit-log") && !a.Has("data")) {
+  if (a.Has(FLAGS_audit_log) && !a.Has(FLAGS_data)) {
     return Usage("children", "--audit-log is for --data: a metrics server (--target) keeps its own audit log");
   }
   SetLogQuiet(true);
   LocalAudit audit;
-  if (a.Has("data")) {
-    audit.path = a.Get("audit-log", a.Get("data") + "/case-audit.jsonl");
+  if (a.Has(FLAGS_data)) {
+    audit.path = a.Get(FLAGS_audit_log, a.Get(FLAGS_data) + "/case-audit.jsonl");
     audit.method = "/carestat.v1.Metrics/ListChildren";
-    audit.la = a.Get("la");
-    audit.indicator = a.Get("indicator");
-    audit.period = a.Get("period");
+    audit.la = a.Get(FLAGS_la);
+    audit.indicator = a.Get(FLAGS_indicator);
+    audit.period = a.Get(FLAGS_period);
     if (absl::Status s = OpenLocalAudit(audit.path); !s.ok()) {
       return Usage("children", absl::StrCat(s.message(), ": nothing is listed without an audit line"));
     }
@@ -663,10 +675,10 @@ int Children(const Args& a) {
   grpc::ClientContext c;
   c.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
   v1::ListChildrenRequest req;
-  req.set_la(a.Get("la"));
-  req.set_indicator(a.Get("indicator"));
-  req.set_period(a.Get("period"));
-  req.set_breakdown(a.Get("breakdown"));
+  req.set_la(a.Get(FLAGS_la));
+  req.set_indicator(a.Get(FLAGS_indicator));
+  req.set_period(a.Get(FLAGS_period));
+  req.set_breakdown(a.Get(FLAGS_breakdown));
   v1::ListChildrenResponse resp;
   grpc::Status s = stub->ListChildren(&c, req, &resp);
   if (!audit.path.empty()) {
@@ -685,15 +697,15 @@ int Children(const Args& a) {
                ? kUsage
                : kProblems;
   }
-  const std::string out = a.Has("json") ? ChildrenJson(resp) : ChildrenText(resp, req.la(), req.period());
+  const std::string out = absl::GetFlag(FLAGS_json) ? ChildrenJson(resp) : ChildrenText(resp, req.la(), req.period());
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kOk;
 }
 
-int Forecast(const Args& a) {
+int Forecast(int argc, char** argv) {
   std::set<std::string> connect_flags = {"data", "target"};
   connect_flags.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
-  return ForecastCommand(a, connect_flags, [&a]() -> absl::StatusOr<ForecastRpc> {
+  return ForecastCommand(argc, argv, connect_flags, [](const CommandLine& a) -> absl::StatusOr<ForecastRpc> {
     SetLogQuiet(true);
     auto b = Connect(a, false);
     if (!b.ok()) return b.status();
@@ -707,8 +719,9 @@ int Forecast(const Args& a) {
   });
 }
 
-int Pseudonymise(const Args& a) {
-  if (a.Has("help")) {
+int Pseudonymise(int argc, char** argv) {
+  const CommandLine a = ParseCommandFlags(argc, argv, {"data", "ingestion-data", "la", "audit-log"});
+  if (a.help) {
     std::printf("usage: carestat pseudonymise (--data DIR | --ingestion-data DIR) --la 301 [--audit-log FILE]\n"
                 "                             < ids.txt\n\n"
                 "Reads the council's own child identifiers, one per line, from standard input and\n"
@@ -721,21 +734,21 @@ int Pseudonymise(const Args& a) {
                 "Exit: 0 printed, 2 no key, unreadable input or no audit log (nothing printed).\n");
     return kOk;
   }
-  if (auto p = a.Problem({"data", "ingestion-data", "la", "audit-log", "help"})) return Usage("pseudonymise", *p);
-  if (a.Has("data") == a.Has("ingestion-data")) {
+  if (!a.problem.ok()) return Usage("pseudonymise", a.problem);
+  if (a.Has(FLAGS_data) == a.Has(FLAGS_ingestion_data)) {
     return Usage("pseudonymise", "give one of --data DIR or --ingestion-data DIR");
   }
-  if (!a.Has("la")) return Usage("pseudonymise", "--la is required: an identifier is pseudonymised within its LA");
-  const std::string dir = a.Has("data") ? a.Get("data") + "/ingestion" : a.Get("ingestion-data");
+  if (!a.Has(FLAGS_la)) return Usage("pseudonymise", "--la is required: an identifier is pseudonymised within its LA");
+  const std::string dir = a.Has(FLAGS_data) ? a.Get(FLAGS_data) + "/ingestion" : a.Get(FLAGS_ingestion_data);
   LocalAudit audit;
-  audit.path = a.Get("audit-log", (a.Has("data") ? a.Get("data") : dir) + "/case-audit.jsonl");
+  audit.path = a.Get(FLAGS_audit_log, (a.Has(FLAGS_data) ? a.Get(FLAGS_data) : dir) + "/case-audit.jsonl");
   audit.method = "carestat pseudonymise";
-  audit.la = a.Get("la");
+  audit.la = a.Get(FLAGS_la);
   if (absl::Status s = OpenLocalAudit(audit.path); !s.ok()) {
     return Usage("pseudonymise", absl::StrCat(s.message(), ": nothing is printed without an audit line"));
   }
   std::ostringstream out;
-  auto n = PseudonymiseIds(dir, a.Get("la"), std::cin, out);
+  auto n = PseudonymiseIds(dir, a.Get(FLAGS_la), std::cin, out);
   audit.code = n.ok() ? grpc::OK : static_cast<int>(n.status().code());
   if (n.ok()) audit.children = *n;
   if (absl::Status w = WriteLocalAudit(audit); !w.ok()) {
@@ -752,8 +765,11 @@ int Pseudonymise(const Args& a) {
   return kOk;
 }
 
-int BenchmarkCommand(const Args& a) {
-  if (a.Has("help")) {
+int BenchmarkCommand(int argc, char** argv) {
+  std::set<std::string> known = {"la", "indicator", "year", "json", "data", "target"};
+  known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
+  const CommandLine a = ParseCommandFlags(argc, argv, known);
+  if (a.help) {
     std::printf(
         "usage: carestat benchmark --la 301 [--indicator referral_rate] [--year 2015-16] [--json]\n"
         "                          (--data DIR | --target HOST:PORT)\n\n"
@@ -774,11 +790,9 @@ int BenchmarkCommand(const Args& a) {
         "Exit: 0 printed, 1 the server failed, 2 an unknown LA, indicator or year.\n");
     return kOk;
   }
-  std::set<std::string> known = {"la", "indicator", "year", "json", "data", "target", "help"};
-  known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
-  if (auto p = a.Problem(known)) return Usage("benchmark", *p);
-  if (!a.positional().empty()) return Usage("benchmark", "unexpected argument '" + a.positional().front() + "'");
-  if (!a.Has("la") || a.Get("la").empty()) return Usage("benchmark", "--la is required");
+  if (!a.problem.ok()) return Usage("benchmark", a.problem);
+  if (!a.positional.empty()) return Usage("benchmark", "unexpected argument '" + a.positional.front() + "'");
+  if (!a.Has(FLAGS_la) || a.Get(FLAGS_la).empty()) return Usage("benchmark", "--la is required");
   SetLogQuiet(true);
   auto b = Connect(a, false);
   if (!b.ok()) return Usage("benchmark", std::string(b.status().message()));
@@ -786,13 +800,13 @@ int BenchmarkCommand(const Args& a) {
   grpc::ClientContext c;
   c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
   v1::GetBenchmarkRequest req;
-  req.set_la(a.Get("la"));
-  req.set_indicator(a.Get("indicator"));
-  req.set_year(a.Get("year"));
+  req.set_la(a.Get(FLAGS_la));
+  req.set_indicator(a.Get(FLAGS_indicator));
+  req.set_year(a.Get(FLAGS_year));
   v1::GetBenchmarkResponse resp;
   grpc::Status s = stub->GetBenchmark(&c, req, &resp);
   if (!s.ok()) return Fail("benchmark", s);
-  if (a.Has("json")) {
+  if (absl::GetFlag(FLAGS_json)) {
     std::string out;
     google::protobuf::util::JsonPrintOptions o;
     o.preserve_proto_field_names = true;
@@ -909,24 +923,27 @@ int PutNarrativeFile(v1::Reporting::Stub& stub, const std::string& path, const s
   return kOk;
 }
 
-int Narrative(const Args& a) {
-  if (a.Has("help")) {
+int Narrative(int argc, char** argv) {
+  const CommandLine a = ParseCommandFlags(
+      argc, argv,
+      {"la", "year", "o", "data", "target", "force", "tls-ca", "tls-client-cert", "tls-client-key", "token-file"});
+  if (a.help) {
     std::printf(
         "usage: carestat narrative --la 301 --year 2015-16 -o FILE [--force]\n"
         "                          (--data DIR | --target HOST:PORT)\n\n"
         "Writes a starting draft of the council's narrative file for the annual report and the\n"
         "self-evaluation: front matter for the Cabinet cover sheet, recommendations and reasons\n"
         "(each TODO to fill), and for each table and figure sentences generated from its figures\n"
-        "('The number of contacts received rose by 34% to 11,393 ...'), each figure marked\n"
+        "('The number of contacts received rose by 34%% to 11,393 ...'), each figure marked\n"
         "{{table1/contacts/2015-16 = 11,393}} so a later change marks its sentence stale. Edit it,\n"
         "then: carestat report annual ... --narrative FILE. See docs/NARRATIVE.md.\n"
         "  -o FILE   where to write (- for standard output); an existing FILE is kept unless --force\n");
     return kOk;
   }
-  if (auto p = a.Problem({"la", "year", "o", "data", "target", "force", "help", "tls-ca", "tls-client-cert",
-                          "tls-client-key", "token-file"}))
-    return Usage("narrative", *p);
-  if (!a.Has("la") || !a.Has("year") || !a.Has("o")) return Usage("narrative", "--la, --year and -o FILE are required");
+  if (!a.problem.ok()) return Usage("narrative", a.problem);
+  if (!a.Has(FLAGS_la) || !a.Has(FLAGS_year) || !a.Has(FLAGS_o)) {
+    return Usage("narrative", "--la, --year and -o FILE are required");
+  }
   SetLogQuiet(true);
   auto b = Connect(a, true);
   if (!b.ok()) return Usage("narrative", std::string(b.status().message()));
@@ -937,26 +954,26 @@ int Narrative(const Args& a) {
     grpc::ClientContext c;
     c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
     v1::BuildAnnualReportRequest req;
-    req.set_la(a.Get("la"));
-    req.set_year(a.Get("year"));
+    req.set_la(a.Get(FLAGS_la));
+    req.set_year(a.Get(FLAGS_year));
     if (grpc::Status s = stub->BuildAnnualReport(&c, req, &annual); !s.ok()) return Fail("narrative", s);
   }
   {
     grpc::ClientContext c;
     c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
     v1::BuildSelfAssessmentRequest req;
-    req.set_la(a.Get("la"));
-    req.set_year(a.Get("year"));
+    req.set_la(a.Get(FLAGS_la));
+    req.set_year(a.Get(FLAGS_year));
     if (grpc::Status s = stub->BuildSelfAssessment(&c, req, &sa); !s.ok()) return Fail("narrative", s);
   }
   const std::string draft = DraftNarrative(annual, &sa);
-  const std::string path = a.Get("o");
+  const std::string path = a.Get(FLAGS_o);
   if (path == "-") {
     std::fwrite(draft.data(), 1, draft.size(), stdout);
     return kOk;
   }
   // An analyst's edited narrative is never overwritten by a fresh draft by accident.
-  const int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (a.Has("force") ? O_TRUNC : O_EXCL);
+  const int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (absl::GetFlag(FLAGS_force) ? O_TRUNC : O_EXCL);
   const int fd = ::open(path.c_str(), flags, 0600);
   if (fd < 0) {
     if (errno == EEXIST) return Usage("narrative", path + " exists: give --force to replace it with a new draft");
@@ -968,54 +985,15 @@ int Narrative(const Args& a) {
   return kOk;
 }
 
-int Report(const Args& a) {
-  // `--publish` takes no value, but the shared flag parser knows only help, json and
-  // list as switches, so it may have taken the next argument as the value of
-  // --publish: give that argument back to whoever owns it.
-  std::vector<std::string> positional = a.positional();
-  std::map<std::string, std::string> taken;   // flags recovered from --publish's value
-  bool publish = false;
-  std::optional<std::string> problem =
-      a.Problem({"la", "year", "format", "o", "data", "target", "publish", "help", "tls-ca", "tls-client-cert",
-                 "tls-client-key", "token-file", "narrative"});
-  if (problem && *problem == "--publish needs a value") {   // --publish was the last argument
-    publish = true;
-    problem.reset();
-  }
-  if (a.Has("publish")) {
-    const std::string v = a.Get("publish");
-    publish = !(v == "false" || v == "no" || v == "0");
-    if (publish && v != "true" && v != "yes" && v != "1") {
-      if (v == "-o" || v.rfind("--", 0) == 0) {
-        std::string name = v == "-o" ? "o" : v.substr(2);
-        const auto eq = name.find('=');
-        if (eq != std::string::npos) {
-          taken[name.substr(0, eq)] = name.substr(eq + 1);
-        } else if (name == "help") {
-          taken["help"] = "true";
-        } else if (positional.size() >= 2) {   // its value went to the positionals, after the report
-          taken[name] = positional[1];
-          positional.erase(positional.begin() + 1);
-        } else {
-          return Usage("report", "--" + name + " needs a value");
-        }
-        // Connecting reads --target and its TLS and token flags itself: those must not be hidden.
-        static const std::set<std::string> kKnown = {"la", "year", "format", "o", "data", "help", "narrative"};
-        if (!kKnown.count(taken.begin()->first))
-          return Usage("report", "--publish took --" + taken.begin()->first +
-                                     " as its value: put --publish last, or write --publish=true");
-      } else {
-        positional.insert(positional.begin(), v);   // carestat report --publish annual ...
-      }
-    }
-  }
-  auto has = [&](const std::string& f) { return taken.count(f) > 0 || a.Has(f); };
-  auto get = [&](const std::string& f, const std::string& fallback = "") {
-    auto it = taken.find(f);
-    return it != taken.end() ? it->second : a.Get(f, fallback);
-  };
+int Report(int argc, char** argv) {
+  // --publish is a switch: it never takes the next word as its value.
+  const CommandLine a = ParseCommandFlags(argc, argv, {"la", "year", "format", "o", "data", "target", "publish",
+                                                       "tls-ca", "tls-client-cert", "tls-client-key", "token-file",
+                                                       "narrative"});
+  const std::vector<std::string>& positional = a.positional;
+  const bool publish = absl::GetFlag(FLAGS_publish);
 
-  const bool help = has("help");
+  const bool help = a.help;
   if (help || positional.empty()) {
     std::printf(
         "usage: carestat report annual|self-assessment --la 301 --year 2015-16\n"
@@ -1055,51 +1033,42 @@ int Report(const Args& a) {
         "                   and --token-file as for the other commands)\n");
     return help ? kOk : kUsage;
   }
-  if (problem) return Usage("report", *problem);
+  if (!a.problem.ok()) return Usage("report", a.problem);
   const std::string kind = positional[0];
   if (kind != "annual" && kind != "self-assessment")
     return Usage("report", "unknown report '" + kind + "': expected annual or self-assessment");
   if (positional.size() > 1) return Usage("report", "unexpected argument '" + positional[1] + "'");
-  if (!has("la") || !has("year") || !has("o")) return Usage("report", "--la, --year and -o FILE are required");
+  if (!a.Has(FLAGS_la) || !a.Has(FLAGS_year) || !a.Has(FLAGS_o)) {
+    return Usage("report", "--la, --year and -o FILE are required");
+  }
   // PDF is printed here from the server's HTML (render/pdf.h says why): the service is
   // asked for HTML. Without a browser say so now, before the report is built.
-  const bool pdf = get("format", "html") == "pdf";
+  std::string format = a.Get(FLAGS_format, "html");
+  const bool pdf = format == "pdf";
   if (pdf) {
     if (auto c = FindChromium(); !c.ok()) {
       std::fprintf(stderr, "carestat report: %s\n", std::string(c.status().message()).c_str());
       return kProblems;
     }
-    taken["format"] = "html";
+    format = "html";
   }
   static const std::map<std::string, v1::Format> kFormats = {
       {"html", v1::HTML}, {"md", v1::MARKDOWN}, {"markdown", v1::MARKDOWN}, {"json", v1::JSON},
       {"csv", v1::CSV},   {"xlsx", v1::XLSX}, {"docx", v1::DOCX}};
-  auto f = kFormats.find(get("format", "html"));
+  auto f = kFormats.find(format);
   if (f == kFormats.end()) return Usage("report", "--format must be html, md, csv, json, xlsx, docx or pdf");
   SetLogQuiet(true);
 
   // The reporting service: a server at --target, or embedded on --data.
-  std::unique_ptr<Embedded> embedded;
-  std::shared_ptr<grpc::Channel> channel;
-  if (taken.count("data") && !a.Has("target")) {
-    if (auto s = RequireEmbeddedStores(get("data"), "run carestat run --init --data " + get("data") + " first");
-        !s.ok()) {
-      return Usage("report", std::string(s.message()));
-    }
-    auto e = Embedded::Start(get("data"));
-    if (!e.ok()) return Usage("report", std::string(e.status().message()));
-    embedded = std::move(*e);
-    channel = embedded->reporting();
-  } else {
-    auto b = Connect(a, true);
-    if (!b.ok()) return Usage("report", std::string(b.status().message()));
-    embedded = std::move(b->embedded);
-    channel = b->channel;
-  }
+  auto backend = Connect(a, true);
+  if (!backend.ok()) return Usage("report", std::string(backend.status().message()));
+  std::unique_ptr<Embedded> embedded = std::move(backend->embedded);
+  std::shared_ptr<grpc::Channel> channel = backend->channel;
   auto stub = v1::Reporting::NewStub(channel);
-  if (has("narrative")) {
+  if (a.Has(FLAGS_narrative)) {
     // Stored first, so this report and every later one of the year carry it.
-    if (int code = PutNarrativeFile(*stub, get("narrative"), get("la"), get("year"), "report"); code != kOk) return code;
+    const int code = PutNarrativeFile(*stub, a.Get(FLAGS_narrative), a.Get(FLAGS_la), a.Get(FLAGS_year), "report");
+    if (code != kOk) return code;
   }
   v1::RenderRequest req;
   {
@@ -1108,13 +1077,13 @@ int Report(const Args& a) {
     grpc::Status s;
     if (kind == "annual") {
       v1::BuildAnnualReportRequest build;
-      build.set_la(get("la"));
-      build.set_year(get("year"));
+      build.set_la(a.Get(FLAGS_la));
+      build.set_year(a.Get(FLAGS_year));
       s = stub->BuildAnnualReport(&c, build, req.mutable_report());
     } else {
       v1::BuildSelfAssessmentRequest build;
-      build.set_la(get("la"));
-      build.set_year(get("year"));
+      build.set_la(a.Get(FLAGS_la));
+      build.set_year(a.Get(FLAGS_year));
       s = stub->BuildSelfAssessment(&c, build, req.mutable_self_assessment());
     }
     if (!s.ok()) return Fail("report", s);
@@ -1136,7 +1105,7 @@ int Report(const Args& a) {
     }
     out.set_content(*std::move(printed));
   }
-  const std::string path = get("o");
+  const std::string path = a.Get(FLAGS_o);
   if (path == "-") {
     std::fwrite(out.content().data(), 1, out.content().size(), stdout);
     return kOk;
@@ -1173,8 +1142,9 @@ int Report(const Args& a) {
   return kOk;
 }
 
-int Synth(const Args& a) {
-  if (a.Has("help")) {
+int Synth(int argc, char** argv) {
+  const CommandLine a = ParseCommandFlags(argc, argv, {"profile", "out", "seed", "las", "years", "scale", "annex-a", "threads"});
+  if (a.help) {
     std::printf("usage: carestat synth --profile barking-and-dagenham --out INBOX [--seed N]\n"
                 "       carestat synth --las N --out INBOX [--seed N] [--years 2016|2011-2016|2014,2016|2023-2027]\n"
                 "                      [--scale F] [--annex-a 1|all] [--threads N]\n\n"
@@ -1193,28 +1163,24 @@ int Synth(const Args& a) {
                 "No real child is described. Deterministic for a seed.\n");
     return kOk;
   }
-  if (auto p = a.Problem({"profile", "out", "seed", "las", "years", "scale", "annex-a", "threads", "help"})) {
-    return Usage("synth", *p);
-  }
-  if (!a.Has("out")) return Usage("synth", "--out INBOX is required");
-  uint64_t seed = 1;
-  if (a.Has("seed") && !absl::SimpleAtoi(a.Get("seed"), &seed)) return Usage("synth", "--seed must be a number");
-  if (a.Has("las")) {
-    if (a.Has("profile")) return Usage("synth", "give --profile (one borough) or --las (a national year), not both");
+  if (!a.problem.ok()) return Usage("synth", a.problem);
+  if (!a.Has(FLAGS_out)) return Usage("synth", "--out INBOX is required");
+  const uint64_t seed = absl::GetFlag(FLAGS_seed).value_or(1);
+  if (a.Has(FLAGS_las)) {
+    if (a.Has(FLAGS_profile)) return Usage("synth", "give --profile (one borough) or --las (a national year), not both");
     NationalOptions o;
-    o.out_dir = a.Get("out");
+    o.out_dir = a.Get(FLAGS_out);
     o.seed = seed;
-    if (!absl::SimpleAtoi(a.Get("las"), &o.las)) return Usage("synth", "--las must be a number of LAs, 1 to 152");
-    if (a.Has("scale") && !absl::SimpleAtod(a.Get("scale"), &o.scale)) return Usage("synth", "--scale must be a number");
-    if (a.Has("threads") && !absl::SimpleAtoi(a.Get("threads"), &o.threads)) {
-      return Usage("synth", "--threads must be a number");
-    }
-    const std::string lists = a.Get("annex-a", "1");
+    // Abseil has parsed the numbers; WriteSynthNational checks their ranges.
+    o.las = absl::GetFlag(FLAGS_las);
+    if (a.Has(FLAGS_scale)) o.scale = absl::GetFlag(FLAGS_scale);
+    if (a.Has(FLAGS_threads)) o.threads = absl::GetFlag(FLAGS_threads);
+    const std::string lists = a.Get(FLAGS_annex_a, "1");
     if (lists != "1" && lists != "all") return Usage("synth", "--annex-a must be 1 (list 1 only) or all (lists 1 to 10)");
     o.annex_a_lists = lists == "all";
-    if (a.Has("years")) {
+    if (a.Has(FLAGS_years)) {
       o.years.clear();
-      for (absl::string_view part : absl::StrSplit(a.Get("years"), ',', absl::SkipEmpty())) {
+      for (absl::string_view part : absl::StrSplit(a.Get(FLAGS_years), ',', absl::SkipEmpty())) {
         std::vector<std::string> range = absl::StrSplit(part, absl::MaxSplits('-', 1));
         int from = 0, to = 0;
         if (!absl::SimpleAtoi(range[0], &from) || !absl::SimpleAtoi(range.back(), &to) || to < from) {
@@ -1236,12 +1202,12 @@ int Synth(const Args& a) {
                 static_cast<long long>(s->cpp_year_end));
     return kOk;
   }
-  if (a.Has("years") || a.Has("scale") || a.Has("annex-a") || a.Has("threads")) {
+  if (a.Has(FLAGS_years) || a.Has(FLAGS_scale) || a.Has(FLAGS_annex_a) || a.Has(FLAGS_threads)) {
     return Usage("synth", "--years, --scale, --annex-a and --threads go with --las");
   }
   SynthOptions o;
-  o.profile = a.Get("profile", "barking-and-dagenham");
-  o.out_dir = a.Get("out");
+  o.profile = a.Get(FLAGS_profile, "barking-and-dagenham");
+  o.out_dir = a.Get(FLAGS_out);
   o.seed = seed;
   auto s = WriteSynthBorough(o);
   if (!s.ok()) {
@@ -1255,8 +1221,9 @@ int Synth(const Args& a) {
 }
 
 // ---- certs, token ----
-int Certs(const Args& a) {
-  if (a.Has("help")) {
+int Certs(int argc, char** argv) {
+  const CommandLine a = ParseCommandFlags(argc, argv, {"out", "hosts", "principal", "days"});
+  if (a.help) {
     std::printf("usage: carestat certs --out DIR [--hosts a.example,10.0.0.5] [--principal NAME] [--days N]\n\n"
                 "Makes a local certificate authority (DIR/ca.pem, DIR/ca.key; reused if DIR already has\n"
                 "them), a server certificate for localhost, 127.0.0.1, ::1 and --hosts (DIR/server.pem,\n"
@@ -1266,13 +1233,13 @@ int Certs(const Args& a) {
                 "Never commit these files; keep ca.key off the servers.\n");
     return kOk;
   }
-  if (auto p = a.Problem({"out", "hosts", "principal", "days", "help"})) return Usage("certs", *p);
-  if (!a.Has("out")) return Usage("certs", "--out DIR is required");
+  if (!a.problem.ok()) return Usage("certs", a.problem);
+  if (!a.Has(FLAGS_out)) return Usage("certs", "--out DIR is required");
   CertsOptions o;
-  o.out_dir = a.Get("out");
-  for (absl::string_view h : absl::StrSplit(a.Get("hosts"), ',', absl::SkipEmpty())) o.hosts.emplace_back(h);
-  o.principal = a.Get("principal", o.principal);
-  if (a.Has("days") && !absl::SimpleAtoi(a.Get("days"), &o.days)) return Usage("certs", "--days must be a number");
+  o.out_dir = a.Get(FLAGS_out);
+  for (absl::string_view h : absl::StrSplit(a.Get(FLAGS_hosts), ',', absl::SkipEmpty())) o.hosts.emplace_back(h);
+  o.principal = a.Get(FLAGS_principal, o.principal);
+  if (a.Has(FLAGS_days)) o.days = absl::GetFlag(FLAGS_days);
   auto r = MakeCerts(o);
   if (!r.ok()) {
     std::fprintf(stderr, "carestat certs: %s\n", std::string(r.status().message()).c_str());
@@ -1288,8 +1255,9 @@ int Certs(const Args& a) {
   return kOk;
 }
 
-int Token(const Args& a) {
-  if (a.Has("help")) {
+int Token(int argc, char** argv) {
+  const CommandLine a = ParseCommandFlags(argc, argv, {"principal", "roles"});
+  if (a.help) {
     std::printf("usage: carestat token --principal NAME --roles ingest,read,admin,service\n\n"
                 "Prints a new random bearer token once, and the line to add to the tokens file\n"
                 "(--tokens) of each server the principal calls: the file keeps only the token's\n"
@@ -1301,9 +1269,9 @@ int Token(const Args& a) {
                 "To revoke, append ' revoked' to the line; servers re-read the file within seconds.\n");
     return kOk;
   }
-  if (auto p = a.Problem({"principal", "roles", "help"})) return Usage("token", *p);
-  if (!a.Has("principal") || !a.Has("roles")) return Usage("token", "--principal NAME and --roles R[,R] are required");
-  auto t = MakeTokenLine(a.Get("principal"), a.Get("roles"));
+  if (!a.problem.ok()) return Usage("token", a.problem);
+  if (!a.Has(FLAGS_principal) || !a.Has(FLAGS_roles)) return Usage("token", "--principal NAME and --roles R[,R] are required");
+  auto t = MakeTokenLine(a.Get(FLAGS_principal), a.Get(FLAGS_roles));
   if (!t.ok()) return Usage("token", std::string(t.status().message()));
   std::printf("token (shown once; store it in a file with mode 0600 for --token-file, or in CARESTAT_TOKEN):\n"
               "%s\n\n"
@@ -1313,8 +1281,10 @@ int Token(const Args& a) {
   return kOk;
 }
 
-int Rekey(const Args& a) {
-  if (a.Has("help")) {
+int Rekey(int argc, char** argv) {
+  const CommandLine a =
+      ParseCommandFlags(argc, argv, {"data", "ingestion-data", "originals", "dry-run", "delete-old"});
+  if (a.help) {
     std::printf("usage: carestat rekey (--data DIR | --ingestion-data DIR) --originals DIR[,DIR...]\n"
                 "                      [--dry-run] [--delete-old]\n\n"
                 "Moves stored returns to a new pseudonymisation (HMAC) key. Pseudonyms are one-way, so\n"
@@ -1331,16 +1301,14 @@ int Rekey(const Args& a) {
                 "changed), 2 could not run. See docs/SECURITY.md.\n");
     return kOk;
   }
-  if (auto p = a.Problem({"data", "ingestion-data", "originals", "dry-run", "delete-old", "help"})) {
-    return Usage("rekey", *p);
-  }
-  if (a.Has("data") == a.Has("ingestion-data")) return Usage("rekey", "give one of --data DIR or --ingestion-data DIR");
-  if (!a.Has("originals")) return Usage("rekey", "--originals DIR[,DIR...] is required");
+  if (!a.problem.ok()) return Usage("rekey", a.problem);
+  if (a.Has(FLAGS_data) == a.Has(FLAGS_ingestion_data)) return Usage("rekey", "give one of --data DIR or --ingestion-data DIR");
+  if (!a.Has(FLAGS_originals)) return Usage("rekey", "--originals DIR[,DIR...] is required");
   RekeyOptions o;
-  o.ingestion_dir = a.Has("data") ? a.Get("data") + "/ingestion" : a.Get("ingestion-data");
-  for (absl::string_view d : absl::StrSplit(a.Get("originals"), ',', absl::SkipEmpty())) o.originals.emplace_back(d);
-  o.dry_run = a.Has("dry-run");
-  o.delete_old = a.Has("delete-old");
+  o.ingestion_dir = a.Has(FLAGS_data) ? a.Get(FLAGS_data) + "/ingestion" : a.Get(FLAGS_ingestion_data);
+  for (absl::string_view d : absl::StrSplit(a.Get(FLAGS_originals), ',', absl::SkipEmpty())) o.originals.emplace_back(d);
+  o.dry_run = absl::GetFlag(FLAGS_dry_run);
+  o.delete_old = absl::GetFlag(FLAGS_delete_old);
   auto r = carestat::Rekey(o);
   if (!r.ok()) {
     std::fprintf(stderr, "carestat rekey: %s\n", std::string(r.status().message()).c_str());
@@ -1373,8 +1341,8 @@ int Rekey(const Args& a) {
     std::printf("the old directory and key are kept in %s: delete it once checked, and note when the\n"
                 "last backup holding the old key expires (docs/SECURITY.md)\n", r->old_dir.c_str());
   }
-  if (a.Has("data")) {
-    auto e = Embedded::Start(a.Get("data"));
+  if (a.Has(FLAGS_data)) {
+    auto e = Embedded::Start(a.Get(FLAGS_data));
     if (!e.ok()) {
       std::fprintf(stderr, "carestat rekey: re-keyed, but cannot start to recompute: %s\n",
                    std::string(e.status().message()).c_str());
@@ -1402,8 +1370,9 @@ int Rekey(const Args& a) {
 
 
 // ---- verify ----
-int Verify(const Args& a) {
-  if (a.Has("help")) {
+int Verify(int argc, char** argv) {
+  const CommandLine a = ParseCommandFlags(argc, argv, {"data", "manifest", "json"});
+  if (a.help) {
     std::printf("usage: carestat verify --data DIR [--manifest PIPELINE_STATE/manifest.jsonl] [--json]\n\n"
                 "Checks an ingestion store against what it should hold: reads every stored return's\n"
                 "records and counts them by kind against the return's summary; compares the store with\n"
@@ -1419,18 +1388,18 @@ int Verify(const Args& a) {
                 "Exit: 0 all whole, 1 something is missing or damaged, 2 could not run.\n");
     return kOk;
   }
-  if (auto p = a.Problem({"data", "manifest", "json", "help"})) return Usage("verify", *p);
-  if (!a.Has("data")) return Usage("verify", "--data DIR is required");
+  if (!a.problem.ok()) return Usage("verify", a.problem);
+  if (!a.Has(FLAGS_data)) return Usage("verify", "--data DIR is required");
   SetLogQuiet(true);
   VerifyOptions o;
-  o.data_dir = a.Get("data");
-  o.manifest = a.Get("manifest", "");
+  o.data_dir = a.Get(FLAGS_data);
+  o.manifest = a.Get(FLAGS_manifest, "");
   auto r = VerifyStore(o);
   if (!r.ok()) {
     std::fprintf(stderr, "carestat verify: %s\n", std::string(r.status().message()).c_str());
     return kUsage;
   }
-  if (a.Has("json")) {
+  if (absl::GetFlag(FLAGS_json)) {
     Json out = {{"data", r->data_dir},           {"manifest", r->manifest},
                 {"returns_held", r->returns_held}, {"ledger_returns", r->ledger_returns},
                 {"manifest_returns", r->manifest_returns}, {"log_damaged", r->log_damaged},
@@ -1466,8 +1435,10 @@ int Verify(const Args& a) {
 
 
 // ---- init, backup, restore (pipeline/store_ops.h) ----
-int Init(const Args& a) {
-  if (a.Has("help")) {
+int Init(int argc, char** argv) {
+  const CommandLine a =
+      ParseCommandFlags(argc, argv, {"data", "ingestion-data", "metrics-data", "reporting-data"});
+  if (a.help) {
     std::printf("usage: carestat init [--data DIR] [--ingestion-data DIR] [--metrics-data DIR] [--reporting-data DIR]\n\n"
                 "Creates the stores of a new data directory, on purpose: carestat run, the read commands and\n"
                 "the servers refuse a --data that does not exist or holds no store, so that a mistyped or\n"
@@ -1481,9 +1452,9 @@ int Init(const Args& a) {
                 "Exit: 0 created or already there, 2 could not.\n");
     return kOk;
   }
-  if (auto p = a.Problem({"data", "ingestion-data", "metrics-data", "reporting-data", "help"})) return Usage("init", *p);
-  if (!a.positional().empty()) return Usage("init", "unexpected argument '" + a.positional().front() + "'");
-  InitRequest r{a.Get("data"), a.Get("ingestion-data"), a.Get("metrics-data"), a.Get("reporting-data")};
+  if (!a.problem.ok()) return Usage("init", a.problem);
+  if (!a.positional.empty()) return Usage("init", "unexpected argument '" + a.positional.front() + "'");
+  InitRequest r{a.Get(FLAGS_data), a.Get(FLAGS_ingestion_data), a.Get(FLAGS_metrics_data), a.Get(FLAGS_reporting_data)};
   if (r.data.empty() && r.ingestion_data.empty() && r.metrics_data.empty() && r.reporting_data.empty()) {
     return Usage("init", "give --data DIR, or a server's --ingestion-data, --metrics-data or --reporting-data DIR");
   }
@@ -1497,8 +1468,9 @@ int Init(const Args& a) {
   return kOk;
 }
 
-int Backup(const Args& a) {
-  if (a.Has("help")) {
+int Backup(int argc, char** argv) {
+  const CommandLine a = ParseCommandFlags(argc, argv, {"data", "to"});
+  if (a.help) {
     std::printf("usage: carestat backup --data DIR --to DEST\n\n"
                 "Copies a data directory (carestat run's --data, or a server's) into the new directory\n"
                 "DEST: each RocksDB store under DIR as a RocksDB checkpoint, consistent even while a\n"
@@ -1511,21 +1483,22 @@ int Backup(const Args& a) {
                 "Exit: 0 backed up, 2 could not.\n");
     return kOk;
   }
-  if (auto p = a.Problem({"data", "to", "help"})) return Usage("backup", *p);
-  if (!a.Has("data") || !a.Has("to")) return Usage("backup", "--data DIR and --to DEST are required");
+  if (!a.problem.ok()) return Usage("backup", a.problem);
+  if (!a.Has(FLAGS_data) || !a.Has(FLAGS_to)) return Usage("backup", "--data DIR and --to DEST are required");
   SetLogQuiet(true);
-  auto r = BackupData(a.Get("data"), a.Get("to"));
+  auto r = BackupData(a.Get(FLAGS_data), a.Get(FLAGS_to));
   if (!r.ok()) {
     std::fprintf(stderr, "carestat backup: %s\n", std::string(r.status().message()).c_str());
     return kUsage;
   }
-  std::printf("backed up %s to %s: %d stores, %d files, %lld bytes\n", a.Get("data").c_str(), a.Get("to").c_str(),
+  std::printf("backed up %s to %s: %d stores, %d files, %lld bytes\n", a.Get(FLAGS_data).c_str(), a.Get(FLAGS_to).c_str(),
               r->stores, r->files, static_cast<long long>(r->bytes));
   return kOk;
 }
 
-int Restore(const Args& a) {
-  if (a.Has("help")) {
+int Restore(int argc, char** argv) {
+  const CommandLine a = ParseCommandFlags(argc, argv, {"from", "data"});
+  if (a.help) {
     std::printf("usage: carestat restore --from BACKUP --data NEWDIR\n\n"
                 "Puts a backup made by carestat backup into NEWDIR, which must not exist or be empty (a\n"
                 "restore never overwrites a store): copies it with its permissions, checks every file\n"
@@ -1536,23 +1509,24 @@ int Restore(const Args& a) {
                 "Exit: 0 restored and whole, 2 could not (nothing is left at NEWDIR).\n");
     return kOk;
   }
-  if (auto p = a.Problem({"from", "data", "help"})) return Usage("restore", *p);
-  if (!a.Has("from") || !a.Has("data")) return Usage("restore", "--from BACKUP and --data NEWDIR are required");
+  if (!a.problem.ok()) return Usage("restore", a.problem);
+  if (!a.Has(FLAGS_from) || !a.Has(FLAGS_data)) return Usage("restore", "--from BACKUP and --data NEWDIR are required");
   SetLogQuiet(true);
-  auto r = RestoreData(a.Get("from"), a.Get("data"));
+  auto r = RestoreData(a.Get(FLAGS_from), a.Get(FLAGS_data));
   if (!r.ok()) {
     std::fprintf(stderr, "carestat restore: %s\n", std::string(r.status().message()).c_str());
     return kUsage;
   }
   std::printf("restored %s into %s: %d stores, %d files, %lld bytes; every file matches SHA256SUMS and every store "
               "reads whole\n",
-              a.Get("from").c_str(), a.Get("data").c_str(), r->stores, r->files, static_cast<long long>(r->bytes));
+              a.Get(FLAGS_from).c_str(), a.Get(FLAGS_data).c_str(), r->stores, r->files, static_cast<long long>(r->bytes));
   return kOk;
 }
 
 // ---- rules ----
-int Rules(const Args& a) {
-  if (a.Has("help")) {
+int Rules(int argc, char** argv) {
+  const CommandLine a = ParseCommandFlags(argc, argv, {"dataset", "year", "explain", "json"});
+  if (a.help) {
     std::printf("usage: carestat rules [--dataset cin|ssda903|annex-a|local-measures|carestat-local] [--year 2025-26] [--json]\n"
                 "       carestat rules --explain CODE [--dataset D] [--year 2025-26] [--json]\n\n"
                 "Lists every rule carestat checks: DfE's CIN census and SSDA903 rules by their DfE code\n"
@@ -1564,10 +1538,10 @@ int Rules(const Args& a) {
                 "Exit: 0 listed, 2 an unknown code, dataset or year.\n");
     return kOk;
   }
-  if (auto p = a.Problem({"dataset", "year", "explain", "json", "help"})) return Usage("rules", *p);
-  if (!a.positional().empty()) return Usage("rules", "unexpected argument '" + a.positional().front() + "'");
-  const std::string dataset = a.Get("dataset");
-  if (a.Has("dataset")) {
+  if (!a.problem.ok()) return Usage("rules", a.problem);
+  if (!a.positional.empty()) return Usage("rules", "unexpected argument '" + a.positional.front() + "'");
+  const std::string dataset = a.Get(FLAGS_dataset);
+  if (a.Has(FLAGS_dataset)) {
     bool known = false;
     for (std::string_view d : RuleDatasets()) known = known || d == dataset;
     if (!known)
@@ -1575,17 +1549,17 @@ int Rules(const Args& a) {
                                 "' is not one of cin, ssda903, annex-a, local-measures, carestat-local");
   }
   int year = 0;
-  if (a.Has("year")) {
-    auto y = ParseRuleYear(a.Get("year"));
-    if (!y) return Usage("rules", "--year '" + a.Get("year") + "' is not a collection year like 2025-26 or 2026");
+  if (a.Has(FLAGS_year)) {
+    auto y = ParseRuleYear(a.Get(FLAGS_year));
+    if (!y) return Usage("rules", "--year '" + a.Get(FLAGS_year) + "' is not a collection year like 2025-26 or 2026");
     year = *y;
   }
-  if (a.Has("explain") && a.Get("explain").empty()) return Usage("rules", "--explain needs a rule code, like 8866");
+  if (a.Has(FLAGS_explain) && a.Get(FLAGS_explain).empty()) return Usage("rules", "--explain needs a rule code, like 8866");
   RulesRequest request;
   request.dataset = dataset;
   request.year = year;
-  request.explain = a.Get("explain");
-  request.json = a.Has("json");
+  request.explain = a.Get(FLAGS_explain);
+  request.json = absl::GetFlag(FLAGS_json);
   std::string out, error;
   const int code = RenderRules(request, &out, &error);
   if (code != 0) {
@@ -1613,31 +1587,29 @@ int main(int argc, char** argv) {
     std::printf("carestat %s\n", kVersion);
     return kOk;
   }
-  // --flagfile for the scheduled pipeline, which systemd and the deploy files run with
-  // its flags in a file as they run the servers (deploy/config/carestat-pipeline.flags).
-  Args a(argc, argv, {"help", "json", "list", "publish", "wait", "dry-run", "delete-old", "accept-loss", "force", "csv",
-                      "backtest", "serve", "monthly", "rolling", "init", "verbose"}, 2, /*flagfiles=*/cmd == "pipeline");
-  if (cmd == "run") return Run(a);
-  if (cmd == "pipeline") return Pipeline(a);
-  if (cmd == "validate") return Validate(a);
-  if (cmd == "indicators") return Indicators(a);
-  if (cmd == "series") return Series(a);
-  if (cmd == "benchmark") return BenchmarkCommand(a);
-  if (cmd == "children") return Children(a);
-  if (cmd == "pseudonymise") return Pseudonymise(a);
-  if (cmd == "report") return Report(a);
-  if (cmd == "narrative") return Narrative(a);
-  if (cmd == "synth") return Synth(a);
-  if (cmd == "certs") return Certs(a);
-  if (cmd == "token") return Token(a);
-  if (cmd == "rekey") return Rekey(a);
-  if (cmd == "verify") return Verify(a);
-  if (cmd == "init") return Init(a);
-  if (cmd == "backup") return Backup(a);
-  if (cmd == "restore") return Restore(a);
-  if (cmd == "rules") return Rules(a);
-  if (cmd == "forecast") return Forecast(a);
-  if (cmd == "health") return HealthCommand(a);
+  // Each command reads its own flags from argv[2] (cli_flags.h): any of them may come
+  // from a --flagfile, as the scheduled pipeline's do (deploy/config/carestat-pipeline.flags).
+  if (cmd == "run") return Run(argc, argv);
+  if (cmd == "pipeline") return Pipeline(argc, argv);
+  if (cmd == "validate") return Validate(argc, argv);
+  if (cmd == "indicators") return Indicators(argc, argv);
+  if (cmd == "series") return Series(argc, argv);
+  if (cmd == "benchmark") return BenchmarkCommand(argc, argv);
+  if (cmd == "children") return Children(argc, argv);
+  if (cmd == "pseudonymise") return Pseudonymise(argc, argv);
+  if (cmd == "report") return Report(argc, argv);
+  if (cmd == "narrative") return Narrative(argc, argv);
+  if (cmd == "synth") return Synth(argc, argv);
+  if (cmd == "certs") return Certs(argc, argv);
+  if (cmd == "token") return Token(argc, argv);
+  if (cmd == "rekey") return Rekey(argc, argv);
+  if (cmd == "verify") return Verify(argc, argv);
+  if (cmd == "init") return Init(argc, argv);
+  if (cmd == "backup") return Backup(argc, argv);
+  if (cmd == "restore") return Restore(argc, argv);
+  if (cmd == "rules") return Rules(argc, argv);
+  if (cmd == "forecast") return Forecast(argc, argv);
+  if (cmd == "health") return HealthCommand(argc, argv);
   std::fprintf(stderr, "carestat: unknown command '%s'\n\n%s", cmd.c_str(), kMainHelp);
   return kUsage;
 }

@@ -6,10 +6,13 @@
 #include <cstdio>
 #include <sstream>
 #include <string>
+#include <utility>
 
+#include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "pipeline/cli_flags.h"
 #include "services/common/csv.h"
 #include "services/common/dates.h"
 #include "services/common/text.h"
@@ -250,68 +253,67 @@ void PrintBacktest(const v1::LaForecast& f, bool csv) {
 
 }  // namespace
 
-int ForecastCommand(const Args& a, const std::set<std::string>& connect_flags, const ForecastConnect& connect) {
-  if (a.Has("help")) {
+int ForecastCommand(int argc, char** argv, const std::set<std::string>& connect_flags, const ForecastConnect& connect) {
+  std::set<std::string> known = {"ssda903", "la", "reference-start", "reference-end", "horizon-months", "step-days",
+                                 "costs", "adjust", "json", "csv", "backtest", "runs", "seed"};
+  known.insert(connect_flags.begin(), connect_flags.end());
+  const CommandLine a = ParseCommandFlags(argc, argv, known);
+  if (a.help) {
     std::fputs(kHelp, stdout);
     return kOk;
   }
-  std::set<std::string> known = {"ssda903", "la", "reference-start", "reference-end", "horizon-months", "step-days",
-                                 "costs", "adjust", "json", "csv", "help", "backtest", "runs", "seed"};
-  known.insert(connect_flags.begin(), connect_flags.end());
-  if (auto p = a.Problem(known)) return Usage(*p);
-  if (!a.positional().empty()) return Usage("unexpected argument '" + a.positional().front() + "'");
-  const bool folder = a.Has("ssda903");
-  if (folder == a.Has("la"))
+  if (!a.problem.ok()) return Usage(std::string(a.problem.message()));
+  if (!a.positional.empty()) return Usage("unexpected argument '" + a.positional.front() + "'");
+  const bool folder = a.Has(FLAGS_ssda903);
+  if (folder == a.Has(FLAGS_la))
     return Usage("give --ssda903 DIR (SSDA903 CSV folders) or --la LA with --data DIR or --target HOST:PORT "
                  "(the stored returns)");
-  if (folder && a.Get("ssda903").empty()) return Usage("--ssda903 needs a folder");
+  if (folder && a.Get(FLAGS_ssda903).empty()) return Usage("--ssda903 needs a folder");
   if (folder) {
     for (const auto& f : connect_flags)
       if (a.Has(f)) return Usage(absl::StrCat("--", f, " is for --la: --ssda903 reads the files, not a store"));
   }
-  if (a.Has("json") && a.Has("csv")) return Usage("give --json or --csv, not both");
+  if (absl::GetFlag(FLAGS_json) && absl::GetFlag(FLAGS_csv)) return Usage("give --json or --csv, not both");
   v1::ForecastRequest req;
-  const bool all = a.Get("la") == "all";
-  if (all && a.Has("backtest")) return Usage("--backtest is for one LA at a time");
-  req.set_la(all ? "" : a.Get("la"));
-  for (const char* f : {"reference-start", "reference-end"}) {
-    if (!a.Has(f)) continue;
-    auto d = ParseAnyDate(a.Get(f));
-    if (!d) return Usage(absl::StrCat("--", f, " '", a.Get(f), "' is not a date like 2016-03-31"));
-    (std::string(f) == "reference-start" ? req.mutable_reference_start() : req.mutable_reference_end())
-        ->assign(FormatIsoDate(*d));
+  const bool all = a.Get(FLAGS_la) == "all";
+  if (all && absl::GetFlag(FLAGS_backtest)) return Usage("--backtest is for one LA at a time");
+  req.set_la(all ? "" : a.Get(FLAGS_la));
+  using StringFlag = absl::Flag<std::optional<std::string>>;
+  for (const auto& [f, flag] : {std::pair<std::string, const StringFlag*>{"reference-start", &FLAGS_reference_start},
+                                {"reference-end", &FLAGS_reference_end}}) {
+    if (!a.Has(*flag)) continue;
+    auto d = ParseAnyDate(a.Get(*flag));
+    if (!d) return Usage(absl::StrCat("--", f, " '", a.Get(*flag), "' is not a date like 2016-03-31"));
+    (f == "reference-start" ? req.mutable_reference_start() : req.mutable_reference_end())->assign(FormatIsoDate(*d));
   }
-  int number = 0;
-  if (a.Has("horizon-months") && !absl::SimpleAtoi(a.Get("horizon-months"), &number))
-    return Usage("--horizon-months takes a whole number of months, like 12");
-  req.set_horizon_months(a.Has("horizon-months") ? number : 12);
-  if (a.Has("step-days") && !absl::SimpleAtoi(a.Get("step-days"), &number))
-    return Usage("--step-days takes a whole number of days, like 1");
-  req.set_step_days(a.Has("step-days") ? number : 1);
+  // Abseil has parsed the numbers; the ranges are the model's.
+  req.set_horizon_months(absl::GetFlag(FLAGS_horizon_months));
+  req.set_step_days(absl::GetFlag(FLAGS_step_days));
   if (req.horizon_months() < 1 || req.horizon_months() > 120)
     return Usage(absl::StrCat("horizon of ", req.horizon_months(), " months: give 1 to 120"));
   if (req.step_days() < 1 || req.step_days() > 180)
     return Usage(absl::StrCat("step of ", req.step_days(), " days: give 1 to 180"));
-  for (const char* f : {"costs", "adjust"}) {
-    if (!a.Has(f)) continue;
-    std::ifstream in(a.Get(f), std::ios::binary);
-    if (!in) return Usage(absl::StrCat("--", f, " ", a.Get(f), ": cannot be read"));
+  for (const auto& [f, flag] : {std::pair<std::string, const StringFlag*>{"costs", &FLAGS_costs},
+                                {"adjust", &FLAGS_adjust}}) {
+    if (!a.Has(*flag)) continue;
+    const std::string path = a.Get(*flag);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Usage(absl::StrCat("--", f, " ", path, ": cannot be read"));
     std::ostringstream text;
     text << in.rdbuf();
     // Checked here, so that the error names the file.
     std::istringstream check(text.str());
-    absl::Status s = std::string(f) == "costs" ? ReadCosts(check, a.Get(f)).status()
-                                               : ReadAdjustments(check, a.Get(f)).status();
+    absl::Status s = f == "costs" ? ReadCosts(check, path).status() : ReadAdjustments(check, path).status();
     if (!s.ok()) return Usage(absl::StrCat("--", f, " ", s.message()));
-    (std::string(f) == "costs" ? req.mutable_costs_csv() : req.mutable_adjust_csv())->assign(text.str());
+    (f == "costs" ? req.mutable_costs_csv() : req.mutable_adjust_csv())->assign(text.str());
   }
-  if (a.Has("runs") && (!absl::SimpleAtoi(a.Get("runs"), &number) || number < 2 || number > 100000))
+  const int runs = absl::GetFlag(FLAGS_runs);
+  if (runs < 2 || runs > 100000)
     return Usage("--runs takes a whole number of simulations from 2 to 100000, like 200");
-  req.set_runs(a.Has("runs") ? number : 200);
-  uint64_t seed = 18;
-  if (a.Has("seed") && !absl::SimpleAtoi(a.Get("seed"), &seed)) return Usage("--seed takes a whole number");
+  req.set_runs(runs);
+  const uint64_t seed = absl::GetFlag(FLAGS_seed).value_or(18);
   req.set_seed(seed);
-  const bool backtest = a.Has("backtest");
+  const bool backtest = absl::GetFlag(FLAGS_backtest);
   if (backtest) {
     for (const char* f : {"reference-start", "reference-end", "horizon-months", "costs", "adjust", "runs", "seed"})
       if (a.Has(f))
@@ -322,14 +324,14 @@ int ForecastCommand(const Args& a, const std::set<std::string>& connect_flags, c
   }
   v1::ForecastResponse resp;
   if (folder) {
-    const std::string dir = a.Get("ssda903");
+    const std::string dir = a.Get(FLAGS_ssda903);
     auto h = ReadSsda903Folder(dir);
     if (!h.ok()) return Usage(std::string(h.status().message()));
     auto f = ForecastLa(std::filesystem::path(dir).lexically_normal().filename().string(), dir, *h, req);
     if (!f.ok()) return Usage(std::string(f.status().message()));
     *resp.add_forecasts() = *std::move(f);
   } else {
-    auto rpc = connect();
+    auto rpc = connect(a);
     if (!rpc.ok()) return Usage(std::string(rpc.status().message()));
     grpc::Status s = (*rpc)(req, &resp);
     if (!s.ok()) {
@@ -340,13 +342,13 @@ int ForecastCommand(const Args& a, const std::set<std::string>& connect_flags, c
                  : kProblems;
     }
     if (all) {
-      if (a.Has("json")) {
+      if (absl::GetFlag(FLAGS_json)) {
         PrintJson(resp);
         for (const auto& f : resp.forecasts())
           if (!f.error().empty()) return kProblems;
         return kOk;
       }
-      return PrintAll(resp, a.Has("csv"));
+      return PrintAll(resp, absl::GetFlag(FLAGS_csv));
     }
     if (resp.forecasts_size() != 1) {
       std::fprintf(stderr, "carestat forecast: LA %s: the metrics server gave %d forecasts\n", req.la().c_str(),
@@ -356,7 +358,7 @@ int ForecastCommand(const Args& a, const std::set<std::string>& connect_flags, c
   }
   const v1::LaForecast& f = resp.forecasts(0);
   if (backtest && !f.backtest_error().empty()) return Usage(f.backtest_error());
-  if (a.Has("json")) {
+  if (absl::GetFlag(FLAGS_json)) {
     if (backtest) {
       // The backtest alone, as it was asked for.
       v1::ForecastResponse only;
@@ -371,8 +373,8 @@ int ForecastCommand(const Args& a, const std::set<std::string>& connect_flags, c
       PrintJson(resp);
     }
   } else if (backtest) {
-    PrintBacktest(f, a.Has("csv"));
-  } else if (a.Has("csv")) {
+    PrintBacktest(f, absl::GetFlag(FLAGS_csv));
+  } else if (absl::GetFlag(FLAGS_csv)) {
     PrintCsv(f);
   } else {
     PrintText(f);

@@ -12,16 +12,17 @@
 
 #include "absl/status/statusor.h"
 #include "carestat/v1/metrics.grpc.pb.h"
-#include "services/common/args.h"
+#include "services/common/flags.h"
 
 namespace carestat {
 
 using ForecastRpc = std::function<grpc::Status(const v1::ForecastRequest&, v1::ForecastResponse*)>;
-// Opens the store (--data) or dials the server (--target) and returns the call.
-using ForecastConnect = std::function<absl::StatusOr<ForecastRpc>()>;
+// Opens the store (--data) or dials the server (--target) of the command line and returns the call.
+using ForecastConnect = std::function<absl::StatusOr<ForecastRpc>(const CommandLine&)>;
 
 // Exit codes as every command: 0 printed, 1 ran but failed, 2 unusable input or arguments.
 // `connect_flags` are the flags `connect` reads (--data, --target, TLS and token flags).
-int ForecastCommand(const Args& a, const std::set<std::string>& connect_flags, const ForecastConnect& connect);
+// argv is carestat's own: the command's flags start at argv[2].
+int ForecastCommand(int argc, char** argv, const std::set<std::string>& connect_flags, const ForecastConnect& connect);
 
 }  // namespace carestat

@@ -5,10 +5,11 @@
 #include <set>
 #include <string>
 
-#include "absl/strings/numbers.h"
+#include "absl/flags/flag.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "carestat/v1/status.grpc.pb.h"
+#include "pipeline/cli_flags.h"
 #include "services/common/log.h"
 #include "services/common/security.h"
 #include "services/common/server.h"
@@ -40,31 +41,33 @@ const char kHelp[] =
 
 }  // namespace
 
-int HealthCommand(const Args& a) {
-  if (a.Has("help")) {
+int HealthCommand(int argc, char** argv) {
+  std::set<std::string> known = {"target", "service", "timeout", "json"};
+  known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
+  const CommandLine a = ParseCommandFlags(argc, argv, known);
+  if (a.help) {
     std::printf("%s%s", kHelp, ClientSecurityHelp().c_str());
     return kOk;
   }
-  std::set<std::string> known = {"target", "service", "timeout", "json", "help"};
-  known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
   auto usage = [](const std::string& why) {
     std::fprintf(stderr, "carestat health: %s (see carestat health --help)\n", why.c_str());
     return kUsage;
   };
-  if (auto p = a.Problem(known)) return usage(*p);
-  if (!a.Has("target")) return usage("--target HOST:PORT is required");
-  if (!a.positional().empty()) return usage("unexpected argument " + a.positional()[0]);
-  double timeout = 5;
-  if (a.Has("timeout") && (!absl::SimpleAtod(a.Get("timeout"), &timeout) || !(timeout > 0) || timeout > 3600)) {
-    return usage("--timeout must be a number of seconds from 0 to 3600, not " + a.Get("timeout"));
+  if (!a.problem.ok()) return usage(std::string(a.problem.message()));
+  if (!a.Has(FLAGS_target)) return usage("--target HOST:PORT is required");
+  if (!a.positional.empty()) return usage("unexpected argument " + a.positional[0]);
+  // Abseil has parsed the number; the range is carestat's.
+  const double timeout = absl::GetFlag(FLAGS_timeout);
+  if (!(timeout > 0) || timeout > 3600) {
+    return usage("--timeout must be a number of seconds from 0 to 3600, not " + absl::StrCat(timeout));
   }
   SetLogQuiet(true);
-  auto security = ClientSecurityFromArgs(a, /*use_env=*/true);
+  auto security = ClientSecurityFromFlagsOrEnv(a);
   if (!security.ok()) return usage(std::string(security.status().message()));
-  auto channel = Dial(a.Get("target"), *security);
+  auto channel = Dial(a.Get(FLAGS_target), *security);
   if (!channel.ok()) return usage(std::string(channel.status().message()));
   const auto deadline = std::chrono::milliseconds(static_cast<int64_t>(timeout * 1000));
-  const std::string service = a.Get("service");
+  const std::string service = a.Get(FLAGS_service);
   absl::Status serving = CheckServing(*channel, service, deadline);
 
   // Why: ServerStatus names the server and the reason. Not asked when the health check
@@ -78,7 +81,7 @@ int HealthCommand(const Args& a) {
     c.set_deadline(std::chrono::system_clock::now() + deadline);
     have_status = v1::ServerStatus::NewStub(*channel)->GetStatus(&c, v1::GetStatusRequest(), &status).ok();
   }
-  const std::string server = have_status ? status.server() : a.Get("target");
+  const std::string server = have_status ? status.server() : a.Get(FLAGS_target);
   // Empty from a server that does not say (one older than the field).
   const std::string version = have_status ? status.version() : "";
   std::string reason;
@@ -86,10 +89,10 @@ int HealthCommand(const Args& a) {
     reason = have_status && !status.reason().empty() ? status.reason() : std::string(serving.message());
   }
   const char* state = serving.ok() ? "SERVING" : "NOT_SERVING";
-  if (a.Has("json")) {
+  if (absl::GetFlag(FLAGS_json)) {
     std::printf(
         "{\"target\": %s, \"server\": %s, \"version\": %s, \"service\": %s, \"status\": \"%s\", \"reason\": %s}\n",
-        JsonQuote(a.Get("target")).c_str(), JsonQuote(server).c_str(), JsonQuote(version).c_str(),
+        JsonQuote(a.Get(FLAGS_target)).c_str(), JsonQuote(server).c_str(), JsonQuote(version).c_str(),
         JsonQuote(service).c_str(), state, JsonQuote(reason).c_str());
   } else {
     std::printf("%s %s%s%s%s%s\n", state, EscapeForLog(server).c_str(),

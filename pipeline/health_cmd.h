@@ -4,10 +4,9 @@
 // itself). Exit 0 SERVING, 1 NOT_SERVING or no answer, 2 unusable arguments.
 #pragma once
 
-#include "services/common/args.h"
-
 namespace carestat {
 
-int HealthCommand(const Args& a);
+// argv is carestat's own: the command's flags start at argv[2].
+int HealthCommand(int argc, char** argv);
 
 }  // namespace carestat

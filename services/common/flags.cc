@@ -8,7 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "services/common/args.h"
+#include "absl/strings/str_split.h"
 #include "services/common/log.h"
 
 // Every server's. The defaults of the limits are ServerSecurity's own, so that the
@@ -52,18 +52,100 @@ const std::set<std::string>& ServerFlagNames() {
 
 namespace {
 
+constexpr int kMaxFlagfileDepth = 8;
+
+void Expand(const std::string& path, const std::string& from, int depth, std::vector<FlagToken>* out,
+            std::string* problem) {
+  if (!problem->empty()) return;
+  if (depth > kMaxFlagfileDepth) {
+    *problem = absl::StrCat(from, "--flagfile ", EscapeForLog(path, 200), ": flagfiles nest more than ",
+                            kMaxFlagfileDepth, " deep (does one name itself?)");
+    return;
+  }
+  auto text = ReadSmallFile(path, "flagfile (--flagfile)");
+  if (!text.ok()) {
+    *problem = absl::StrCat(from, text.status().message());
+    return;
+  }
+  int n = 0;
+  for (absl::string_view raw : absl::StrSplit(*text, '\n')) {
+    ++n;
+    const std::string line(absl::StripAsciiWhitespace(raw));
+    if (line.empty() || line[0] == '#') continue;
+    const std::string where = absl::StrCat(path, " line ", n);
+    if (line.size() < 3 || line.rfind("--", 0) != 0) {
+      *problem = absl::StrCat(where, ": '", EscapeForLog(line, 200),
+                              "' is not a flag: write one flag per line, as --name=value or --switch");
+      return;
+    }
+    if (line.rfind("--flagfile=", 0) == 0) {
+      Expand(line.substr(11), where + ": ", depth + 1, out, problem);
+      if (!problem->empty()) return;
+      continue;
+    }
+    out->push_back({line, where});
+  }
+}
+
 // What a value of the flag's type looks like, for the message of one that does not parse.
 std::string Expected(const absl::CommandLineFlag& flag) {
   if (flag.IsOfType<bool>()) return "true or false";
-  if (flag.IsOfType<int64_t>()) return "a whole number";
-  if (flag.IsOfType<double>()) return "a number";
+  if (flag.IsOfType<int32_t>() || flag.IsOfType<int64_t>() || flag.IsOfType<std::optional<int32_t>>() ||
+      flag.IsOfType<std::optional<int64_t>>()) {
+    return "a whole number";
+  }
+  if (flag.IsOfType<uint64_t>() || flag.IsOfType<std::optional<uint64_t>>()) return "a whole number, 0 or more";
+  if (flag.IsOfType<double>() || flag.IsOfType<std::optional<double>>()) return "a number";
   return "a valid value";
 }
 
+std::string Dashed(absl::string_view identifier) { return absl::StrReplaceAll(identifier, {{"_", "-"}}); }
+
 }  // namespace
 
-ServerCommandLine ParseServerFlags(int argc, char** argv, const std::set<std::string>& known) {
-  ServerCommandLine line;
+std::vector<FlagToken> ExpandFlagfiles(int argc, char** argv, int first, std::string* problem) {
+  std::vector<FlagToken> tokens;
+  for (int i = first; i < argc && problem->empty(); ++i) {
+    const std::string a = argv[i];
+    if (a == "--flagfile" || a.rfind("--flagfile=", 0) == 0) {
+      if (a == "--flagfile" && i + 1 >= argc) {
+        *problem = "--flagfile needs a value";
+        break;
+      }
+      Expand(a == "--flagfile" ? argv[++i] : a.substr(11), "", 0, &tokens, problem);
+      continue;
+    }
+    tokens.push_back({a, ""});
+  }
+  return tokens;
+}
+
+FlagSyntax CliSyntax() {
+  FlagSyntax s;
+  s.positional = true;
+  s.short_names = {{"-o", "o"}};
+  s.version = false;
+  return s;
+}
+
+bool CommandLine::Has(const absl::CommandLineFlag& flag) const { return Has(Dashed(flag.Name())); }
+
+std::string CommandLine::Get(const absl::Flag<std::optional<std::string>>& flag, const std::string& fallback) const {
+  return Value(flag).value_or(fallback);
+}
+
+std::string CommandLine::Get(const absl::Flag<std::string>& flag, const std::string& fallback) const {
+  return Has(flag) ? absl::GetFlag(flag) : fallback;
+}
+
+std::optional<std::string> CommandLine::Value(const absl::Flag<std::optional<std::string>>& flag) const {
+  if (!Has(flag)) return std::nullopt;
+  return absl::GetFlag(flag).value_or("");
+}
+
+CommandLine ParseFlags(int argc, char** argv, int first, const std::set<std::string>& known,
+                       const FlagSyntax& syntax) {
+  CommandLine line;
   std::string problem;
   auto note = [&problem](std::string why) {
     if (problem.empty()) problem = std::move(why);
@@ -74,7 +156,7 @@ ServerCommandLine ParseServerFlags(int argc, char** argv, const std::set<std::st
     }
   }
   std::string file_problem;
-  const std::vector<FlagToken> tokens = ExpandFlagfiles(argc, argv, 1, &file_problem);
+  const std::vector<FlagToken> tokens = ExpandFlagfiles(argc, argv, first, &file_problem);
   note(file_problem);
   for (size_t i = 0; i < tokens.size(); ++i) {
     const std::string& a = tokens[i].text;
@@ -86,20 +168,33 @@ ServerCommandLine ParseServerFlags(int argc, char** argv, const std::set<std::st
       line.help = true;
       continue;
     }
-    if (a == "--version") {
+    if (a == "--version" && syntax.version) {
       line.version = true;
       continue;
     }
-    if (a.size() <= 2 || a.rfind("--", 0) != 0) {
+    std::string name, value;
+    bool has_value = false;
+    std::string written;  // the flag as the message names it: --name, or -o
+    bool short_name = false;
+    if (auto s = syntax.short_names.find(a); s != syntax.short_names.end() && !from_file) {
+      name = s->second;
+      written = a;
+      short_name = true;
+    } else if (a.size() > 2 && a.rfind("--", 0) == 0) {
+      name = a.substr(2);
+      const size_t eq = name.find('=');
+      has_value = eq != std::string::npos;
+      if (has_value) {
+        value = name.substr(eq + 1);
+        name.resize(eq);
+      }
+      written = "--" + name;
+    } else if (syntax.positional && !from_file) {
+      line.positional.push_back(a);
+      continue;
+    } else {
       note("unexpected argument '" + EscapeForLog(a, 200) + "': flags are --name=value or --name value");
       continue;
-    }
-    std::string name = a.substr(2), value;
-    const size_t eq = name.find('=');
-    const bool has_value = eq != std::string::npos;
-    if (has_value) {
-      value = name.substr(eq + 1);
-      name.resize(eq);
     }
     // Abseil knows a flag by its C identifier: --tls-cert is FLAGS_tls_cert. The dashed
     // name is the only one carestat documents; the identifier is not accepted.
@@ -113,29 +208,35 @@ ServerCommandLine ParseServerFlags(int argc, char** argv, const std::set<std::st
                           name.substr(0, space), "=", absl::StripLeadingAsciiWhitespace(name.substr(space)),
                           ") needs a value"));
       } else {
-        note("unknown flag --" + EscapeForLog(name, 200) + where);
+        note("unknown flag " + EscapeForLog(written, 200) + where);
       }
       continue;
     }
     if (!has_value) {
-      if (flag->IsOfType<bool>()) {
+      if (flag->IsOfType<bool>() && !short_name) {  // a switch
         value = "true";
       } else if (!from_file && i + 1 < tokens.size() && tokens[i + 1].origin.empty()) {
         value = tokens[++i].text;
       } else {
-        note(from_file ? absl::StrCat("--", name, where.substr(0, where.size() - 1), ": write --", name,
+        note(from_file ? absl::StrCat(written, where.substr(0, where.size() - 1), ": write ", written,
                                       "=VALUE) needs a value")
-                       : "--" + name + " needs a value");
+                       : written + " needs a value");
         continue;
       }
     }
     std::string error;
     if (!flag->ParseFrom(value, &error)) {
-      note(absl::StrCat("--", name, where, ": '", EscapeForLog(value, 200), "' is not ", Expected(*flag)));
+      note(absl::StrCat(written, where, ": '", EscapeForLog(value, 200), "' is not ", Expected(*flag)));
+      continue;
     }
+    line.given.insert(name);
   }
   if (!problem.empty()) line.problem = absl::InvalidArgumentError(problem);
   return line;
+}
+
+ServerCommandLine ParseServerFlags(int argc, char** argv, const std::set<std::string>& known) {
+  return ParseFlags(argc, argv, 1, known);
 }
 
 absl::StatusOr<ServerSecurity> ServerSecurityFromFlags() {
@@ -182,6 +283,11 @@ absl::StatusOr<ServerSecurity> ServerSecurityFromFlags() {
 absl::StatusOr<ClientSecurity> ClientSecurityFromFlags() {
   return ClientSecurityFrom(absl::GetFlag(FLAGS_tls_ca), absl::GetFlag(FLAGS_tls_client_cert),
                             absl::GetFlag(FLAGS_tls_client_key), absl::GetFlag(FLAGS_token_file), /*use_env=*/false);
+}
+
+absl::StatusOr<ClientSecurity> ClientSecurityFromFlagsOrEnv(const CommandLine& line) {
+  return ClientSecurityFrom(line.Value(FLAGS_tls_ca), line.Value(FLAGS_tls_client_cert),
+                            line.Value(FLAGS_tls_client_key), line.Value(FLAGS_token_file), /*use_env=*/true);
 }
 
 ServeHooks ServeHooksFromFlags() {

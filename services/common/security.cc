@@ -1126,12 +1126,6 @@ bool ValidToken(const std::string& t) {
 
 }  // namespace
 
-absl::StatusOr<ClientSecurity> ClientSecurityFromArgs(const Args& a, bool use_env) {
-  auto given = [&](const char* flag) { return a.Has(flag) ? std::optional<std::string>(a.Get(flag)) : std::nullopt; };
-  return ClientSecurityFrom(given("tls-ca"), given("tls-client-cert"), given("tls-client-key"), given("token-file"),
-                            use_env);
-}
-
 absl::StatusOr<ClientSecurity> ClientSecurityFrom(const std::optional<std::string>& tls_ca,
                                                   const std::optional<std::string>& tls_client_cert,
                                                   const std::optional<std::string>& tls_client_key,

@@ -6,7 +6,7 @@
 //   if (auto s = CheckListenSecurity(listen, *sec); !s.ok()) { print s.message(); exit 2; }
 //   ServeUntilSignal(listen, {&svc}, "carestat-ingestion", *sec);
 // Client side (the CLI's --target, metrics' --ingestion, reporting's --metrics):
-//   auto cs = ClientSecurityFromArgs(args, /*use_env=*/true);   // --tls-ca ... --token-file ...
+//   auto cs = ClientSecurityFromFlagsOrEnv(line);   // flags.h: --tls-ca ... --token-file ...
 //   auto channel = Dial("ingest.example:7401", *cs);
 //
 // The tokens file holds SHA-256 hashes of bearer tokens, never the tokens themselves:
@@ -33,7 +33,6 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "services/common/args.h"
 
 namespace carestat {
 
@@ -184,9 +183,9 @@ struct ClientSecurity {
 // --tls-ca, --tls-client-cert, --tls-client-key, --token-file. With use_env, each falls
 // back to CARESTAT_TLS_CA, CARESTAT_TLS_CLIENT_CERT, CARESTAT_TLS_CLIENT_KEY,
 // CARESTAT_TOKEN_FILE, and the token to CARESTAT_TOKEN.
+// ClientSecurityFrom reads them, once parsed (flags.h: ClientSecurityFromFlags for a
+// server, ClientSecurityFromFlagsOrEnv for the CLI): nullopt for a flag not given.
 const std::set<std::string>& ClientSecurityFlags();
-absl::StatusOr<ClientSecurity> ClientSecurityFromArgs(const Args& a, bool use_env);
-// The same from values already parsed (a server's Abseil flags): nullopt for a flag not given.
 absl::StatusOr<ClientSecurity> ClientSecurityFrom(const std::optional<std::string>& tls_ca,
                                                   const std::optional<std::string>& tls_client_cert,
                                                   const std::optional<std::string>& tls_client_key,

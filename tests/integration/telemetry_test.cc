@@ -384,10 +384,11 @@ TEST(Flagfile, EveryFlagsFileInDeployIsReadByItsServer) {
   r = RunCommand({CarestatBin(), "pipeline", "--flagfile", dir + "/pipeline.flags"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(absl::StrContains(r.err, "unknown flag --bogus (" + dir + "/pipeline.flags line 2)")) << r.err;
-  // Only the pipeline reads flag files: another command says --flagfile is unknown.
+  // Every command reads flag files (CliFlags below), each with its own flags: the
+  // pipeline's --inbox is unknown to health, named with the file's line.
   r = RunCommand({CarestatBin(), "health", "--flagfile", dir + "/pipeline.flags"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_TRUE(absl::StrContains(r.err, "unknown flag --flagfile")) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, "unknown flag --inbox (" + dir + "/pipeline.flags line 1)")) << r.err;
 }
 
 // The servers' flags are Abseil flags under their dashed names: Abseil parses each typed
@@ -433,6 +434,119 @@ TEST(Flagfile, ServerFlagsAreTypedAndKnownOnlyByTheirDocumentedNames) {
     EXPECT_EQ(r.exit_code, 0) << s << r.err;
   }
   EXPECT_FALSE(std::filesystem::exists(dir + "/i")) << "nothing is made from a refused command line";
+}
+
+// The CLI's flags are Abseil flags too (pipeline/cli_flags.h): a value of the wrong type
+// is refused by Abseil's parser with the flag named, exit 2, before the command does
+// anything.
+TEST(CliFlags, AnIllTypedValueIsRefusedNamingTheFlagBeforeAnythingIsDone) {
+  const std::string dir = MakeTempDir("t");
+  CommandResult r = RunCommand({CarestatBin(), "synth", "--las", "abc", "--out", dir + "/inbox"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "carestat synth: --las: 'abc' is not a whole number (see carestat synth --help)"))
+      << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/inbox"));
+  r = RunCommand({CarestatBin(), "pipeline", "--inbox", dir, "--out", dir + "/out", "--ingestion", "127.0.0.1:1",
+                  "--metrics", "127.0.0.1:1", "--reporting", "127.0.0.1:1", "--settle=soon"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--settle: 'soon' is not a whole number")) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/out"));
+  r = RunCommand({CarestatBin(), "health", "--target", "127.0.0.1:1", "--timeout", "soon"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--timeout: 'soon' is not a number")) << r.err;
+  r = RunCommand({CarestatBin(), "synth", "--out", dir + "/inbox", "--seed=-1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--seed: '-1' is not a whole number, 0 or more")) << r.err;
+  r = RunCommand({CarestatBin(), "report", "annual", "--la", "301", "--year", "2015-16", "-o", dir + "/r.html",
+                  "--data", dir, "--publish=maybe"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--publish: 'maybe' is not true or false")) << r.err;
+  // The range is the command's, after Abseil's parse, as before.
+  r = RunCommand({CarestatBin(), "forecast", "--ssda903", dir, "--runs", "1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--runs takes a whole number of simulations from 2 to 100000")) << r.err;
+  // From a flagfile, with its file and line.
+  WriteAll(dir + "/f.flags", "--ssda903=" + dir + "\n--runs=many\n");
+  r = RunCommand({CarestatBin(), "forecast", "--flagfile", dir + "/f.flags"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--runs (" + dir + "/f.flags line 2): 'many' is not a whole number")) << r.err;
+}
+
+// One binary defines every command's flags (and the servers' shared ones), but each
+// command knows only its own: another's is an unknown flag, as it was before Abseil.
+TEST(CliFlags, AFlagOfAnotherCommandIsUnknownToThisOne) {
+  const std::string dir = MakeTempDir("t");
+  struct Case {
+    std::vector<std::string> argv;
+    std::string error;
+  };
+  const std::vector<Case> cases = {
+      {{"verify", "--data", dir, "--las", "3"}, "carestat verify: unknown flag --las (see carestat verify --help)"},
+      {{"health", "--target", "127.0.0.1:1", "--data", dir}, "carestat health: unknown flag --data"},
+      {{"synth", "--out", dir + "/s", "--tls-ca", "ca.pem"}, "carestat synth: unknown flag --tls-ca"},
+      // A server's flag, defined in the library the CLI links.
+      {{"indicators", "--la", "301", "--period", "2015-16", "--tls-cert", "x.pem"}, "unknown flag --tls-cert"},
+      {{"token", "--principal", "p", "--roles", "read", "--json"}, "carestat token: unknown flag --json"},
+      {{"validate", dir + "/f.csv", "-o", dir + "/x.csv", "--serve"}, "carestat validate: unknown flag --serve"},
+      {{"backup", "--data", dir, "--to", dir + "/b", "-o", "x"}, "carestat backup: unknown flag -o"},
+      // Abseil's identifier is not a name carestat documents.
+      {{"run", "--inbox", dir, "--out", dir + "/o", "--http_listen", "127.0.0.1:0"}, "unknown flag --http_listen"},
+      // --version belongs to carestat itself, not to a command.
+      {{"rules", "--version"}, "carestat rules: unknown flag --version"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> argv = {CarestatBin()};
+    argv.insert(argv.end(), c.argv.begin(), c.argv.end());
+    CommandResult r = RunCommand(argv);
+    EXPECT_EQ(r.exit_code, 2) << c.argv[0] << ": " << r.err;
+    EXPECT_TRUE(absl::StrContains(r.err, c.error)) << c.argv[0] << ": " << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir + "/s"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/b"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/o"));
+}
+
+// Any command, not only the pipeline, reads --flagfile where it stands: switches and
+// values from the file, flags after it overriding it, its problems named by line.
+TEST(CliFlags, EveryCommandReadsAFlagfileWhereItStands) {
+  const std::string dir = MakeTempDir("t");
+  WriteAll(dir + "/verify.flags", "# verify a store\n--data=" + dir + "/from-file\n--json\n");
+  CommandResult r = RunCommand({CarestatBin(), "verify", "--flagfile", dir + "/verify.flags"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "carestat verify: there is no ingestion store in " + dir + "/from-file"))
+      << r.err;
+  r = RunCommand({CarestatBin(), "verify", "--flagfile", dir + "/verify.flags", "--data", dir + "/from-line"});
+  EXPECT_TRUE(absl::StrContains(r.err, "no ingestion store in " + dir + "/from-line")) << "the later --data wins: "
+                                                                                     << r.err;
+  // A switch from the file: --json makes health print one JSON object.
+  WriteAll(dir + "/health.flags", "--target=127.0.0.1:1\n--timeout=0.5\n--json\n");
+  r = RunCommand({CarestatBin(), "health", "--flagfile=" + dir + "/health.flags"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_TRUE(absl::StartsWith(r.out, "{\"target\": \"127.0.0.1:1\"")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "\"status\": \"NOT_SERVING\"")) << r.out;
+  WriteAll(dir + "/bad.flags", "--target=127.0.0.1:1\n--target 127.0.0.1:2\n");
+  r = RunCommand({CarestatBin(), "health", "--flagfile", dir + "/bad.flags"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--target (" + dir + "/bad.flags line 2: write --target=127.0.0.1:2)")) << r.err;
+}
+
+// Each command's --help is its own hand-written usage, as before the move to Abseil:
+// printed whatever else is on the line (-h too), exit 0.
+TEST(CliFlags, EveryCommandsHelpIsItsOwnUsageWhateverElseIsOnTheLine) {
+  for (const std::string cmd : {"run", "pipeline", "validate", "indicators", "series", "benchmark", "children",
+                                "pseudonymise", "report", "narrative", "synth", "certs", "token", "rekey", "verify",
+                                "init", "backup", "restore", "rules", "forecast", "health"}) {
+    CommandResult help = RunCommand({CarestatBin(), cmd, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << cmd << ": " << help.err;
+    EXPECT_TRUE(absl::StartsWith(help.out, "usage: carestat " + cmd + " ")) << cmd << ": " << help.out;
+    EXPECT_TRUE(help.err.empty()) << cmd << ": " << help.err;
+    CommandResult bad = RunCommand({CarestatBin(), cmd, "--bogus=1", "-h", "--las", "abc"});
+    EXPECT_EQ(bad.exit_code, 0) << cmd << ": " << bad.err;
+    EXPECT_EQ(bad.out, help.out) << cmd;
+  }
+  CommandResult version = RunCommand({CarestatBin(), "--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_TRUE(absl::StartsWith(version.out, "carestat ")) << version.out;
 }
 
 TEST(Telemetry, ABadMetricsAddressIsRefusedWithItsFlagNamed) {
