@@ -9,6 +9,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "services/common/json.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -72,7 +73,7 @@ std::string ChildrenJson(const v1::ListChildrenResponse& resp) {
   o.preserve_proto_field_names = true;
   o.always_print_primitive_fields = true;
   std::string out;
-  (void)google::protobuf::util::MessageToJsonString(resp, &out, o);
+  (void)MessageJson(resp, o, &out);
   return out + "\n";
 }
 

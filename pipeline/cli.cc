@@ -810,7 +810,7 @@ int BenchmarkCommand(int argc, char** argv) {
     std::string out;
     google::protobuf::util::JsonPrintOptions o;
     o.preserve_proto_field_names = true;
-    auto st = google::protobuf::util::MessageToJsonString(resp, &out, o);
+    auto st = MessageJson(resp, o, &out);
     if (!st.ok()) {
       std::fprintf(stderr, "carestat benchmark: %s\n", std::string(st.message()).c_str());
       return kProblems;

@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "services/common/json.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -93,7 +94,7 @@ void PrintJson(const v1::ForecastResponse& r) {
   o.always_print_primitive_fields = true;
   o.add_whitespace = true;
   std::string out;
-  (void)google::protobuf::util::MessageToJsonString(r, &out, o);
+  (void)MessageJson(r, o, &out);
   std::fputs(out.c_str(), stdout);
 }
 

@@ -15,9 +15,6 @@
 #include <set>
 #include <thread>
 
-#include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
-
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -27,6 +24,7 @@
 #include "services/common/status.h"
 #include "pipeline/manifest.h"
 #include "services/common/datasets.h"
+#include "services/common/json.h"
 #include "services/common/security.h"
 #include "services/common/sha256.h"
 #include "services/ingestion/check.h"
@@ -57,19 +55,14 @@ bool Settled(const InboxFile& f, int settle_seconds) {
 // The report beside a quarantined file: JSON for systems, text for people.
 absl::Status WriteQuarantineReport(const std::string& root, const fs::path& base, const InboxFile& f,
                                    const std::string& sha, const absl::Status& why) {
-  google::protobuf::Struct s;
-  auto& m = *s.mutable_fields();
-  m["file"].set_string_value(SafeName(f.name));
-  m["la"].set_string_value(f.la);
-  m["collection_year"].set_number_value(f.collection_year);
-  m["sha256"].set_string_value(sha);
-  m["code"].set_string_value(absl::StatusCodeToString(why.code()));
-  m["message"].set_string_value(SafeName(why.message()));
-  m["unix_ms"].set_number_value(static_cast<double>(NowMs()));
-  std::string json;
-  google::protobuf::util::JsonPrintOptions opts;
-  opts.add_whitespace = true;
-  (void)google::protobuf::util::MessageToJsonString(s, &json, opts);
+  const Json report = {{"file", SafeName(f.name)},
+                       {"la", f.la},
+                       {"collection_year", f.collection_year},
+                       {"sha256", sha},
+                       {"code", absl::StatusCodeToString(why.code())},
+                       {"message", SafeName(why.message())},
+                       {"unix_ms", NowMs()}};
+  const std::string json = report.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
   fs::path j = base, t = base;
   j += ".report.json";
   t += ".report.txt";

@@ -9,46 +9,36 @@
 #include <filesystem>
 #include <fstream>
 
-#include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
-
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "pipeline/inbox.h"
+#include "services/common/json.h"
 
 namespace carestat {
 
-// Lines are JSON objects written through protobuf's Struct, so the escaping is right
-// for any file name.
 std::string ManifestLine(const ManifestEntry& e) {
-  google::protobuf::Struct s;
-  auto& f = *s.mutable_fields();
   // JSON strings must be UTF-8: a name that is not is kept exactly as hex beside its rendering.
   const std::string safe = SafeName(e.file);
-  f["file"].set_string_value(safe);
-  if (safe != e.file) f["file_hex"].set_string_value(absl::BytesToHexString(e.file));
-  f["sha256"].set_string_value(e.sha256);
-  f["return_id"].set_string_value(e.return_id);
-  f["outcome"].set_string_value(e.outcome);
-  f["unix_ms"].set_number_value(static_cast<double>(e.unix_ms));
-  if (!e.message.empty()) f["message"].set_string_value(SafeName(e.message));
-  std::string out;
-  (void)google::protobuf::util::MessageToJsonString(s, &out);
-  return out;
+  Json j = {{"file", safe}};
+  if (safe != e.file) j["file_hex"] = absl::BytesToHexString(e.file);
+  j["sha256"] = e.sha256;
+  j["return_id"] = e.return_id;
+  j["outcome"] = e.outcome;
+  j["unix_ms"] = e.unix_ms;
+  if (!e.message.empty()) j["message"] = SafeName(e.message);
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 bool ParseManifestLine(const std::string& line, ManifestEntry* e) {
-  google::protobuf::Struct s;
-  if (!google::protobuf::util::JsonStringToMessage(line, &s).ok()) return false;
-  const auto& f = s.fields();
-  auto str = [&](const char* k) { return f.count(k) ? f.at(k).string_value() : std::string(); };
-  e->file = str("file");
-  if (f.count("file_hex")) e->file = absl::HexStringToBytes(str("file_hex"));
-  e->sha256 = str("sha256");
-  e->return_id = str("return_id");
-  e->outcome = str("outcome");
-  e->message = str("message");
-  e->unix_ms = f.count("unix_ms") ? static_cast<int64_t>(f.at("unix_ms").number_value()) : 0;
+  const Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return false;
+  e->file = JsonString(j, "file");
+  if (j.contains("file_hex")) e->file = absl::HexStringToBytes(JsonString(j, "file_hex"));
+  e->sha256 = JsonString(j, "sha256");
+  e->return_id = JsonString(j, "return_id");
+  e->outcome = JsonString(j, "outcome");
+  e->message = JsonString(j, "message");
+  e->unix_ms = JsonInt(j, "unix_ms");
   return !e->sha256.empty();
 }
 

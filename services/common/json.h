@@ -9,9 +9,23 @@
 
 #include <string>
 
+#include <google/protobuf/message.h>
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/status/status.h"
 #include "nlohmann/json.hpp"
 
 namespace carestat {
+
+// A Protobuf message as JSON, by Protobuf's own mapping and printer, with the entries of
+// every map field in key order. util::MessageToJsonString prints a map in the order of
+// the map's hash table, which Protobuf seeds anew in each process, so the same message
+// gave differently ordered JSON from run to run (the report's record_counts, a Struct's
+// keys). Here the message is serialised deterministically (map entries sorted by key)
+// and the same printer turns those bytes into JSON. Every message printed as JSON by
+// carestat goes through this.
+absl::Status MessageJson(const google::protobuf::Message& message, const google::protobuf::util::JsonPrintOptions& options,
+                         std::string* out);
 
 using Json = nlohmann::ordered_json;
 
@@ -31,6 +45,11 @@ std::string JsonLine(const Json& j);
 // written as a \u escape, so that a value cannot start a line or move the cursor in a
 // log or a terminal that shows it.
 std::string JsonAsciiLine(const Json& j);
+
+// A member of a parsed object read leniently (a line of a log carestat wrote): the string
+// at `key`, or "" when absent or not a string; the number at `key` as an integer, or 0.
+std::string JsonString(const Json& object, const std::string& key);
+int64_t JsonInt(const Json& object, const std::string& key);
 
 // A JSON string literal (quotes included) holding `raw`, as JsonLine writes it; for
 // output streamed a piece at a time (validate's issues), where no whole document exists.

@@ -10,50 +10,41 @@
 #include <filesystem>
 #include <fstream>
 
-#include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
-
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/json.h"
 
 namespace carestat {
 
 std::string LedgerLine(const LedgerEntry& e) {
-  google::protobuf::Struct s;
-  auto& f = *s.mutable_fields();
-  f["event"].set_string_value(e.event);
-  f["return_id"].set_string_value(e.return_id);
-  f["generation"].set_string_value(std::to_string(e.generation));  // exact beyond 2^53
-  f["sha256"].set_string_value(e.sha256);
-  auto& rec = *f["records"].mutable_struct_value()->mutable_fields();
-  for (const auto& [k, n] : e.records) rec[k].set_number_value(static_cast<double>(n));
-  f["file"].set_string_value(e.file);
-  f["unix_ms"].set_number_value(static_cast<double>(e.unix_ms));
-  if (!e.note.empty()) f["note"].set_string_value(e.note);
-  std::string out;
-  (void)google::protobuf::util::MessageToJsonString(s, &out);
-  return out;
+  Json records = Json::object();
+  for (const auto& [k, n] : e.records) records[k] = n;
+  Json j = {{"event", e.event},
+            {"return_id", e.return_id},
+            {"generation", std::to_string(e.generation)},  // a string: exact beyond 2^53
+            {"sha256", e.sha256},
+            {"records", std::move(records)},
+            {"file", e.file},
+            {"unix_ms", e.unix_ms}};
+  if (!e.note.empty()) j["note"] = e.note;
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 bool ParseLedgerLine(const std::string& line, LedgerEntry* e) {
-  google::protobuf::Struct s;
-  if (!google::protobuf::util::JsonStringToMessage(line, &s).ok()) return false;
-  const auto& f = s.fields();
-  auto str = [&](const char* k) { return f.count(k) ? f.at(k).string_value() : std::string(); };
+  const Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return false;
   *e = LedgerEntry();
-  e->event = str("event");
-  e->return_id = str("return_id");
-  e->sha256 = str("sha256");
-  e->file = str("file");
-  e->note = str("note");
-  if (!absl::SimpleAtoi(str("generation"), &e->generation)) return false;
-  e->unix_ms = f.count("unix_ms") ? static_cast<int64_t>(f.at("unix_ms").number_value()) : 0;
-  if (f.count("records")) {
-    for (const auto& [k, v] : f.at("records").struct_value().fields()) {
-      e->records[k] = static_cast<int64_t>(v.number_value());
-    }
+  e->event = JsonString(j, "event");
+  e->return_id = JsonString(j, "return_id");
+  e->sha256 = JsonString(j, "sha256");
+  e->file = JsonString(j, "file");
+  e->note = JsonString(j, "note");
+  if (!absl::SimpleAtoi(JsonString(j, "generation"), &e->generation)) return false;
+  e->unix_ms = JsonInt(j, "unix_ms");
+  if (auto it = j.find("records"); it != j.end() && it->is_object()) {
+    for (const auto& [k, v] : it->items()) e->records[k] = JsonInt(*it, k);
   }
   return !e->return_id.empty() && !e->event.empty();
 }

@@ -5,8 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
+#include "services/common/json.h"
 #include "services/ingestion/validation/model.h"
 
 namespace carestat {
@@ -408,29 +407,21 @@ std::optional<int> ParseRuleYear(std::string_view text) {
 }
 
 std::string RulesJson(const std::vector<const RuleInfo*>& rules, bool with_example) {
-  google::protobuf::Struct root;
-  auto* list = (*root.mutable_fields())["rules"].mutable_list_value();
+  Json list = Json::array();
   for (const RuleInfo* r : rules) {
-    auto* f = list->add_values()->mutable_struct_value()->mutable_fields();
-    (*f)["code"].set_string_value(std::string(r->code));
-    (*f)["dataset"].set_string_value(std::string(r->dataset));
-    (*f)["severity"].set_string_value(std::string(RuleSeverityName(r->severity)));
-    (*f)["message"].set_string_value(std::string(r->message));
-    auto* fields = (*f)["fields"].mutable_list_value();
-    for (const auto& name : RuleFields(*r)) fields->add_values()->set_string_value(name);
-    (*f)["years"].set_string_value(RuleYearsText(*r));
-    if (r->from_year) (*f)["from_year"].set_string_value(YearName(r->from_year));
-    else (*f)["from_year"].set_null_value(google::protobuf::NULL_VALUE);
-    if (r->to_year) (*f)["to_year"].set_string_value(YearName(r->to_year));
-    else (*f)["to_year"].set_null_value(google::protobuf::NULL_VALUE);
-    (*f)["source"].set_string_value(std::string(r->source));
-    if (with_example) (*f)["example"].set_string_value(std::string(r->example));
+    Json f = {{"code", std::string(r->code)},
+              {"dataset", std::string(r->dataset)},
+              {"severity", std::string(RuleSeverityName(r->severity))},
+              {"message", std::string(r->message)},
+              {"fields", RuleFields(*r)},
+              {"years", RuleYearsText(*r)},
+              {"from_year", r->from_year ? Json(YearName(r->from_year)) : Json(nullptr)},
+              {"to_year", r->to_year ? Json(YearName(r->to_year)) : Json(nullptr)},
+              {"source", std::string(r->source)}};
+    if (with_example) f["example"] = std::string(r->example);
+    list.push_back(std::move(f));
   }
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  (void)google::protobuf::util::MessageToJsonString(root, &out, options);
-  return out;
+  return Json{{"rules", std::move(list)}}.dump(1, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 int RenderRules(const RulesRequest& q, std::string* out, std::string* error) {

@@ -1,3 +1,4 @@
+#include "services/common/json.h"
 #include "services/reporting/render/render.h"
 
 #include <google/protobuf/util/json_util.h>
@@ -99,7 +100,7 @@ absl::StatusOr<v1::RenderResponse> RenderDoc(const Doc& in, v1::Format format, b
       opts.add_whitespace = true;
       opts.preserve_proto_field_names = true;
       opts.always_print_primitive_fields = true;
-      auto s = google::protobuf::util::MessageToJsonString(doc, &json, opts);
+      auto s = MessageJson(doc, opts, &json);
       if (!s.ok()) return absl::InternalError(std::string(s.message()));
       out.set_content(json);
       out.set_media_type("application/json");

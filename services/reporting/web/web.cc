@@ -301,7 +301,7 @@ std::string ToJson(const google::protobuf::Message& m) {
   google::protobuf::util::JsonPrintOptions opts;
   opts.preserve_proto_field_names = true;
   opts.always_print_primitive_fields = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &json, opts);
+  (void)MessageJson(m, opts, &json);
   return json;
 }
 

@@ -8,9 +8,13 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
+
+#include "carestat/v1/reporting.pb.h"
 
 namespace carestat {
 namespace {
@@ -78,6 +82,49 @@ TEST(JsonTest, AsciiLinesEscapeEverythingThatCouldBreakALogLine) {
   EXPECT_EQ(line, R"({"principal":"bad\nname\ufffd\u007f\u2028\u0085\u001b[2K caf\u00e9"})");
   EXPECT_EQ(Parsed(line).struct_value().fields().at("principal").string_value(),
             "bad\nname\xef\xbf\xbd\x7f\xe2\x80\xa8\xc2\x85\x1b[2K caf\xc3\xa9");
+}
+
+}  // namespace
+}  // namespace carestat
+
+namespace carestat {
+namespace {
+
+// A map field's entries in key order, whatever order they were put in: Protobuf's own
+// printer gave them in its hash table's order, seeded anew in each process, so a report's
+// JSON differed from run to run.
+TEST(MessageJson, MapEntriesAreInKeyOrderWhateverTheInsertionOrder) {
+  std::vector<std::string> keys;
+  for (int i = 0; i < 60; ++i) keys.push_back("kind_" + std::to_string(1000 + (i * 37) % 60));
+  v1::ReturnQuality forward, backward;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    (*forward.mutable_record_counts())[keys[i]] = static_cast<int64_t>(i);
+    (*backward.mutable_record_counts())[keys[keys.size() - 1 - i]] = static_cast<int64_t>(keys.size() - 1 - i);
+  }
+  forward.set_return_id("301/2016/cin");
+  backward.set_return_id("301/2016/cin");
+  google::protobuf::util::JsonPrintOptions o;
+  o.preserve_proto_field_names = true;
+  std::string a, b;
+  ASSERT_TRUE(MessageJson(forward, o, &a).ok());
+  ASSERT_TRUE(MessageJson(backward, o, &b).ok());
+  EXPECT_EQ(a, b);
+  // Protobuf's own mapping otherwise: field names, int64 as a string.
+  EXPECT_NE(a.find("\"return_id\":\"301/2016/cin\""), std::string::npos) << a;
+  size_t last = 0;
+  std::vector<std::string> sorted = keys;
+  std::sort(sorted.begin(), sorted.end());
+  for (const std::string& k : sorted) {
+    const size_t at = a.find("\"" + k + "\":");
+    ASSERT_NE(at, std::string::npos) << k;
+    EXPECT_GT(at, last) << k << " is out of order in " << a;
+    last = at;
+  }
+  // And it reads back as the same message.
+  v1::ReturnQuality back;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(a, &back).ok());
+  EXPECT_EQ(back.record_counts().size(), 60u);
+  EXPECT_EQ(back.record_counts().at(keys[7]), 7);
 }
 
 }  // namespace
