@@ -1,6 +1,7 @@
 // File: services/common/json.h
-// The project's one JSON writer for what is not a Protobuf message (messages go through
-// Protobuf's own JSON printer): nlohmann-json, with keys kept in the order written.
+// The project's one JSON writer: MessageJson below for Protobuf messages (Protobuf's own
+// mapping and printer, map keys in order), and for the rest nlohmann-json, with keys kept
+// in the order written.
 //   Json j = {{"la", "301"}, {"values", Json::object()}};
 //   j["values"]["referrals"] = JsonNumber(3255.0);
 //   JsonLine(j) == R"({"la": "301", "values": {"referrals": 3255}})"
