@@ -26,13 +26,9 @@ if [ "$install" = install ]; then
   command -v debootstrap >/dev/null ||
     { echo "skipped: installing into a chroot needs debootstrap (apt-get install debootstrap)"; exit 77; }
 fi
-if ! (cd "$work" && cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/out" >"$work/cpack.log" 2>&1); then
-  cat "$work/cpack.log"; echo "FAIL: cpack could not build the package"; exit 1
-fi
-deb="$work/out/carestat_${version}_amd64.deb"
-if [ -f "$deb" ]; then pass "cpack wrote $(basename "$deb")"; else
-  fail "no carestat_${version}_amd64.deb; cpack wrote: $(ls "$work/out")"; echo "package_test: $passed passed, $failed failed"; exit 1
-fi
+source "$(dirname "$0")/build_deb.sh"
+if ! build_deb "$build" "$version" "$work"; then echo "package_test: $passed passed, 1 failed"; exit 1; fi
+pass "cpack wrote $(basename "$deb")"
 
 # ---- control ----
 field() { dpkg-deb -f "$deb" "$1"; }
@@ -136,7 +132,8 @@ else fail "conffiles: $(cat "$work/control/conffiles" 2>/dev/null)"; fi
 
 # ---- installed into a Debian chroot (package_install: root and debootstrap) ----
 if [ "$install" != install ]; then
-  echo "note: installing into a Debian chroot is ctest package_install (-DCARESTAT_TEST_PACKAGE_INSTALL=ON, root, debootstrap)"
+  echo "note: installing into a Debian chroot is ctest package_install (-DCARESTAT_TEST_PACKAGE_INSTALL=ON, root, debootstrap);"
+  echo "note: under systemd in a virtual machine, package_systemd (-DCARESTAT_TEST_PACKAGE_SYSTEMD=ON, root, /dev/kvm, qemu)"
 else
   root="$work/chroot"
   if ! debootstrap --variant=minbase bookworm "$root" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$work/debootstrap.log" 2>&1; then
