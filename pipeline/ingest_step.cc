@@ -41,15 +41,31 @@ int64_t NowMs() {
       .count();
 }
 
-// Complete: marked FILE.ready, or not modified within the settle interval.
+// Complete: marked FILE.ready since it was last written, or not modified within the
+// settle interval. A marker older than its file marked an earlier file of that name (one
+// rewritten in place, as the embedded run leaves the inbox as it is): it counts for nothing.
 bool Settled(const InboxFile& f, int settle_seconds) {
   std::error_code ec;
-  if (fs::exists(f.path + ".ready", ec)) return true;
-  if (settle_seconds <= 0) return true;
   auto mtime = fs::last_write_time(f.path, ec);
   if (ec) return false;
+  std::error_code marker_ec;
+  const auto marked = fs::last_write_time(f.path + ".ready", marker_ec);
+  if (!marker_ec && marked >= mtime) return true;
+  if (settle_seconds <= 0) return true;
   auto age = fs::file_time_type::clock::now() - mtime;
   return age >= std::chrono::seconds(settle_seconds);
+}
+
+// A file leaves the inbox (archived or quarantined) with its FILE.ready marker: a marker
+// left behind would mark the next file of that name complete before it is written whole.
+absl::Status MoveOutOfInbox(const std::string& root, const std::string& from, const std::string& to, int fd) {
+  if (absl::Status s = MoveFileUnder(root, from, to, fd); !s.ok()) return s;
+  std::error_code ec;
+  if (!fs::remove(from + ".ready", ec) && ec) {   // none at all is the usual case
+    std::fprintf(stderr, "WARNING   cannot remove %s.ready (%s): remove it, or the next file of that name is taken "
+                 "as written whole at once\n", SafeName(from).c_str(), ec.message().c_str());
+  }
+  return absl::OkStatus();
 }
 
 // The report beside a quarantined file: JSON for systems, text for people.
@@ -541,7 +557,7 @@ absl::StatusOr<IngestSummary> IngestInbox(v1::Ingestion::Stub& stub, const Inges
       ++sum.known;
       if (o.per_file) std::printf("known     %s: already the current version of %s\n", shown.c_str(), rid.c_str());
       if (o.move_files) {
-        if (auto s = MoveFileUnder(o.archive_dir, f.path, (fs::path(o.archive_dir) / rel).string(), r.fd.get());
+        if (auto s = MoveOutOfInbox(o.archive_dir, f.path, (fs::path(o.archive_dir) / rel).string(), r.fd.get());
             !s.ok() && !kept_here(s, shown)) {
           stop(std::string(s.message()), i);
           break;
@@ -588,7 +604,7 @@ absl::StatusOr<IngestSummary> IngestInbox(v1::Ingestion::Stub& stub, const Inges
       std::fprintf(stderr, "REJECTED  %s:\n  %s\n", shown.c_str(), SafeName(entry.message).c_str());
       const fs::path base = fs::path(o.quarantine_dir) / rel;
       absl::Status w = WriteQuarantineReport(o.quarantine_dir, base, f, r.sha, s);
-      if (w.ok() && o.move_files) w = MoveFileUnder(o.quarantine_dir, f.path, base.string(), r.fd.get());
+      if (w.ok() && o.move_files) w = MoveOutOfInbox(o.quarantine_dir, f.path, base.string(), r.fd.get());
       if (!w.ok() && !kept_here(w, shown)) {
         stop(std::string(w.message()), i + 1);
         break;
@@ -615,7 +631,7 @@ absl::StatusOr<IngestSummary> IngestInbox(v1::Ingestion::Stub& stub, const Inges
                     resp->queries());
       }
       if (o.move_files) {
-        if (auto m = MoveFileUnder(o.archive_dir, f.path, (fs::path(o.archive_dir) / rel).string(), r.fd.get());
+        if (auto m = MoveOutOfInbox(o.archive_dir, f.path, (fs::path(o.archive_dir) / rel).string(), r.fd.get());
             !m.ok() && !kept_here(m, shown)) {
           // Stored but not moved: the next run finds it current and moves it then.
           stop(std::string(m.message()), i + 1);

@@ -89,6 +89,37 @@ TEST_F(IngestStepTest, AFileStillBeingWrittenWaitsUnlessMarkedReady) {
   ASSERT_TRUE(marked.ok());
   EXPECT_EQ(marked->ingested, 1);
   EXPECT_EQ(marked->found, 1);  // the .ready marker is not a return
+  // The file rewritten in place after its marker (the marker an hour older): the marker
+  // was for the earlier file, so the new one waits to settle rather than being taken half
+  // written.
+  struct utimbuf hour_ago{::time(nullptr) - 3600, ::time(nullptr) - 3600};
+  ::utime((path + ".ready").c_str(), &hour_ago);
+  Put("301/2016/contacts.csv", std::string(kList1) + "C3,a) Male,a) WBRI,,,02/06/2015,q) 6: Police\n");
+  auto rewritten = IngestInbox(*stub_, o_);
+  ASSERT_TRUE(rewritten.ok());
+  EXPECT_EQ(rewritten->not_ready, 1);
+  EXPECT_EQ(rewritten->ingested, 0);
+  std::ofstream(path + ".ready") << "";   // marked again: taken
+  auto remarked = IngestInbox(*stub_, o_);
+  ASSERT_TRUE(remarked.ok());
+  EXPECT_EQ(remarked->ingested, 1);
+
+  // Moving files (carestat pipeline), the marker leaves the inbox with its file, archived
+  // or quarantined, so no marker is left for the next file of that name.
+  o_.move_files = true;
+  std::string broken = Put("301/2014/broken.xml", "<Message><Header>");
+  std::ofstream(broken + ".ready") << "";
+  std::string stored = Put("301/2014/contacts.csv", kList1);
+  std::ofstream(stored + ".ready") << "";
+  auto moved = IngestInbox(*stub_, o_);
+  ASSERT_TRUE(moved.ok());
+  EXPECT_EQ(moved->quarantined, 1);
+  EXPECT_EQ(moved->ingested, 1);
+  EXPECT_FALSE(fs::exists(broken));
+  EXPECT_FALSE(fs::exists(broken + ".ready"));
+  EXPECT_FALSE(fs::exists(stored));
+  EXPECT_FALSE(fs::exists(stored + ".ready"));
+  o_.move_files = false;
   // An hour-old file has settled.
   o_.settle_seconds = 60;
   std::string old = Put("301/2015/contacts.csv", std::string(kList1) + "C2,a) Male,a) WBRI,,,01/06/2014,q) 6: Police\n");
