@@ -568,9 +568,15 @@ int Series(const Args& a) {
                 {"points", Json::array()}};
     for (const auto* list : {&resp.points(), &resp.comparators()}) {
       for (const auto& p : *list) {
-        out["points"].push_back({{"entity", p.entity()}, {"period", FormatPeriod(p.period())},
-                                 {"value", p.has_value() ? JsonNumber(p.value()) : Json()},
-                                 {"numerator", JsonNumber(p.numerator())}, {"denominator", JsonNumber(p.denominator())}});
+        Json point = {{"entity", p.entity()}, {"period", FormatPeriod(p.period())},
+                      {"value", p.has_value() ? JsonNumber(p.value()) : Json()},
+                      {"numerator", JsonNumber(p.numerator())}, {"denominator", JsonNumber(p.denominator())}};
+        // A month's "period" (2011-12) would read back as a year: "month" is what
+        // `carestat children --month` takes (with --rolling for a window).
+        if (p.period().kind() != v1::Period::FINANCIAL_YEAR) {
+          point["month"] = FormatPeriod(Month(p.period().start_year(), p.period().month()));
+        }
+        out["points"].push_back(std::move(point));
       }
     }
     std::printf("%s\n", JsonLine(out).c_str());
@@ -597,11 +603,17 @@ std::string Ordinal(int n) {
 // ---- children, pseudonymise: child-level, for `case` principals ----
 int Children(const Args& a) {
   if (a.Has("help")) {
-    std::printf("usage: carestat children --la 301 --indicator cpp_ceased_2y_plus_pct --period 2015-16\n"
+    std::printf("usage: carestat children --la 301 --indicator cpp_ceased_2y_plus_pct\n"
+                "                         (--period 2015-16 | --month 2015-06 [--rolling])\n"
                 "                         [--breakdown category=NEG] [--json]\n"
                 "                         (--data DIR [--audit-log FILE] | --target HOST:PORT [client flags])\n\n"
-                "Lists the children behind a count or a percentage of an LA for a financial year (or\n"
-                "a month 2015-06 of a monthly indicator), by pseudonym, with the dates and codes that\n"
+                "Lists the children behind a count or a percentage of an LA for a financial year\n"
+                "(--period 2015-16), a month of a monthly indicator (--month 2015-06; --month\n"
+                "2011-12 is December 2011, which --period 2011-12, the year, cannot name), or the\n"
+                "12 months ending with a month of an indicator with rolling figures (--month\n"
+                "2015-06 --rolling: July 2014 to June 2015; a child counted in several of its\n"
+                "months is listed once where the figure counts children), by pseudonym, with the\n"
+                "dates and codes that\n"
                 "placed each in the numerator or the denominator: counted by the same computation as\n"
                 "the figure, from the records ingestion holds now, so the numerator list has the\n"
                 "figure's numerator entries and the denominator list its denominator. The header\n"
@@ -616,13 +628,22 @@ int Children(const Args& a) {
                 ClientSecurityHelp().c_str());
     return kOk;
   }
-  std::set<std::string> known = {"la", "indicator", "period", "breakdown", "json", "data", "target", "audit-log",
-                                 "help"};
+  std::set<std::string> known = {"la", "indicator", "period", "month", "rolling", "breakdown", "json", "data",
+                                 "target", "audit-log", "help"};
   known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
   if (auto p = a.Problem(known)) return Usage("children", *p);
-  for (const char* f : {"la", "indicator", "period"}) {
-    if (!a.Has(f)) return Usage("children", "--la, --indicator and --period are required");
+  for (const char* f : {"la", "indicator"}) {
+    if (!a.Has(f)) return Usage("children", "--la and --indicator are required, with --period or --month");
   }
+  for (const char* f : {"period", "month"}) {
+    if (a.Has(f) && a.Get(f).empty()) return Usage("children", absl::StrCat("--", f, " needs a value"));
+  }
+  if ((a.Has("rolling") && a.Get("rolling") != "true") || !a.positional().empty()) {
+    return Usage("children", absl::StrCat(a.positional().empty() ? "" : "unexpected '" + a.positional()[0] + "': ",
+                                          "--rolling takes no value: --month 2015-06 --rolling"));
+  }
+  auto asked = PeriodAsked(a.Get("period"), a.Get("month"), a.Has("rolling"), {"--period", "--month", "--rolling"});
+  if (!asked.ok()) return Usage("children", std::string(asked.status().message()));
   if (a.Has("audit-log") && !a.Has("data")) {
     return Usage("children", "--audit-log is for --data: a metrics server (--target) keeps its own audit log");
   }
@@ -633,7 +654,7 @@ int Children(const Args& a) {
     audit.method = "/carestat.v1.Metrics/ListChildren";
     audit.la = a.Get("la");
     audit.indicator = a.Get("indicator");
-    audit.period = a.Get("period");
+    audit.period = DescribePeriod(*asked);
     if (absl::Status s = OpenLocalAudit(audit.path); !s.ok()) {
       return Usage("children", absl::StrCat(s.message(), ": nothing is listed without an audit line"));
     }
@@ -646,7 +667,10 @@ int Children(const Args& a) {
   v1::ListChildrenRequest req;
   req.set_la(a.Get("la"));
   req.set_indicator(a.Get("indicator"));
-  req.set_period(a.Get("period"));
+  // The period whole, and as text only where the text reads back as it: an older server
+  // then refuses a December month or a window rather than list the year.
+  *req.mutable_exact_period() = *asked;
+  req.set_period(PeriodAsText(*asked));
   req.set_breakdown(a.Get("breakdown"));
   v1::ListChildrenResponse resp;
   grpc::Status s = stub->ListChildren(&c, req, &resp);
@@ -666,7 +690,7 @@ int Children(const Args& a) {
                ? kUsage
                : kProblems;
   }
-  const std::string out = a.Has("json") ? ChildrenJson(resp) : ChildrenText(resp, req.la(), req.period());
+  const std::string out = a.Has("json") ? ChildrenJson(resp) : ChildrenText(resp, req.la(), DescribePeriod(*asked));
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kOk;
 }

@@ -190,6 +190,14 @@ std::string DescribePeriod(const v1::Period& p) {
   return FormatPeriod(p);
 }
 
+std::string PeriodAsText(const v1::Period& p) {
+  if (p.kind() != v1::Period::FINANCIAL_YEAR && p.kind() != v1::Period::MONTH) return "";
+  const std::string text = FormatPeriod(p);
+  auto back = ParsePeriod(text);
+  if (!back || back->kind() != p.kind() || back->start_year() != p.start_year() || back->month() != p.month()) return "";
+  return text;
+}
+
 bool ValidPeriod(const v1::Period& p, std::string* problem) {
   std::string why;
   if (p.kind() != v1::Period::FINANCIAL_YEAR && p.kind() != v1::Period::MONTH &&
@@ -211,6 +219,10 @@ absl::StatusOr<v1::Period> PeriodAsked(std::string_view period, std::string_view
   const std::string& period_name = names[0];
   const std::string& month_name = names[1];
   const std::string& rolling_name = names[2];
+  // "--month 2015-06" for a flag, "month=2015-06" for a query parameter.
+  auto with = [](const std::string& name, std::string_view value) {
+    return absl::StrCat(name, !name.empty() && name.back() == '=' ? "" : " ", std::string(value));
+  };
   // The text is quoted as given (cut short, control characters shown as '?').
   auto quoted = [](std::string_view s) {
     std::string shown;
@@ -222,30 +234,31 @@ absl::StatusOr<v1::Period> PeriodAsked(std::string_view period, std::string_view
                                                    " (a month), not both"));
   }
   if (period.empty() && month.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("give ", period_name, " 2015-16 (a financial year) or ", month_name,
-                                                   " 2015-06 (a month; with ", rolling_name,
+    return absl::InvalidArgumentError(absl::StrCat("give ", with(period_name, "2015-16"), " (a financial year) or ",
+                                                   with(month_name, "2015-06"), " (a month; with ", rolling_name,
                                                    ", the 12 months ending with it)"));
   }
   if (!month.empty()) {
     auto m = ParseMonth(month);
     if (!m) {
-      return absl::InvalidArgumentError(absl::StrCat(quoted(month), " is not a month: give ", month_name,
-                                                     " like 2015-06 (December 2011 is 2011-12)"));
+      return absl::InvalidArgumentError(absl::StrCat(quoted(month), " is not a month: give ",
+                                                     with(month_name, "2015-06"), " for June 2015 (",
+                                                     with(month_name, "2011-12"), " is December 2011)"));
     }
     if (rolling) m->set_kind(v1::Period::ROLLING_12_MONTHS);
     return *m;
   }
   auto p = ParsePeriod(period);
   if (!p) {
-    return absl::InvalidArgumentError(absl::StrCat(quoted(period), " is not a period: give ", period_name,
-                                                   " like 2015-16 (a financial year), or ", month_name,
-                                                   " like 2015-06 (a month)"));
+    return absl::InvalidArgumentError(absl::StrCat(quoted(period), " is not a period: give ",
+                                                   with(period_name, "2015-16"), " (a financial year), or ",
+                                                   with(month_name, "2015-06"), " (a month)"));
   }
   if (rolling) {
     // A window is named by the month it ends with; a year's text would be read either way.
     const v1::Period end = p->kind() == v1::Period::FINANCIAL_YEAR ? Month(p->start_year() + 1, 3) : *p;
     return absl::InvalidArgumentError(absl::StrCat(
-        rolling_name, " names the 12 months by the month they end with: give ", month_name, " ", FormatPeriod(end),
+        rolling_name, " names the 12 months by the month they end with: give ", with(month_name, FormatPeriod(end)),
         p->kind() == v1::Period::FINANCIAL_YEAR
             ? absl::StrCat(" for the 12 months ending in March ", p->start_year() + 1, " (the year ", FormatPeriod(*p),
                            ")")

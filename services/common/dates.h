@@ -57,6 +57,9 @@ std::optional<v1::Period> ParseMonth(std::string_view s);
 // The period in words that cannot be taken for another kind, for headers and messages:
 // "2011-12" (a financial year), "month 2011-12", "12 months 2011-01 to 2011-12".
 std::string DescribePeriod(const v1::Period& p);
+// The text ParsePeriod reads back as `p`, or "" when there is none: December 2011
+// ("2011-12" is the year), November 2010, a rolling window.
+std::string PeriodAsText(const v1::Period& p);
 // Whether a Period passed whole names a period: a kind, a year from 1900 to 2200 and,
 // but for a financial year, a month 1 to 12. Otherwise sets `problem`.
 bool ValidPeriod(const v1::Period& p, std::string* problem);
