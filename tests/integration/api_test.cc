@@ -1197,12 +1197,18 @@ TEST_F(ApiTest, ChildrenOfARollingWindowAndOfADecemberMonth) {
                              (k.rolling ? "&amp;rolling=true" : "")),
               std::string::npos);
   }
+  // Metrics' audit log says which period was listed, never as text that reads as a year.
+  const std::string audit = ReadAll(*dir_ + "/metrics-audit.jsonl");
+  for (const char* period : {"12 months 2015-01 to 2015-12", "12 months 2014-10 to 2015-09", "month 2011-12"}) {
+    EXPECT_NE(audit.find(absl::StrCat("\"period\":\"", period, "\"")), std::string::npos) << period;
+  }
   // period=2011-12 is the year: more referrals than its December.
   Response year = Get("/api/v1/children?la=301&indicator=referrals&period=2011-12", (*tokens_)["case"].token);
   ASSERT_EQ(year.status, 200);
   v1::ListChildrenResponse of_year;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(year.body, &of_year).ok());
   EXPECT_EQ(of_year.point().period().kind(), v1::Period::FINANCIAL_YEAR);
+  EXPECT_GT(of_year.numerator_size(), 0);
   // Bad combinations: 400 saying what to give.
   for (const auto& [query, says] : std::vector<std::pair<std::string, std::string>>{
            {"&period=2015-16&rolling=true", "give month=2016-03"},
