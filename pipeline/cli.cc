@@ -600,9 +600,15 @@ int Series(int argc, char** argv) {
                 {"points", Json::array()}};
     for (const auto* list : {&resp.points(), &resp.comparators()}) {
       for (const auto& p : *list) {
-        out["points"].push_back({{"entity", p.entity()}, {"period", FormatPeriod(p.period())},
-                                 {"value", p.has_value() ? JsonNumber(p.value()) : Json()},
-                                 {"numerator", JsonNumber(p.numerator())}, {"denominator", JsonNumber(p.denominator())}});
+        Json point = {{"entity", p.entity()}, {"period", FormatPeriod(p.period())},
+                      {"value", p.has_value() ? JsonNumber(p.value()) : Json()},
+                      {"numerator", JsonNumber(p.numerator())}, {"denominator", JsonNumber(p.denominator())}};
+        // A month's "period" (2011-12) would read back as a year: "month" is what
+        // `carestat children --month` takes (with --rolling for a window).
+        if (p.period().kind() != v1::Period::FINANCIAL_YEAR) {
+          point["month"] = FormatPeriod(Month(p.period().start_year(), p.period().month()));
+        }
+        out["points"].push_back(std::move(point));
       }
     }
     std::printf("%s\n", JsonLine(out).c_str());
@@ -628,20 +634,27 @@ std::string Ordinal(int n) {
 
 // ---- children, pseudonymise: child-level, for `case` principals ----
 int Children(int argc, char** argv) {
-  std::set<std::string> known = {"la", "indicator", "period", "breakdown", "json", "data", "target", "audit-log"};
+  std::set<std::string> known = {"la", "indicator", "period", "month", "rolling", "breakdown", "json", "data", "target",
+                                 "audit-log"};
   known.insert(ClientSecurityFlags().begin(), ClientSecurityFlags().end());
   const CommandLine a = ParseCommandFlags(argc, argv, known);
   if (a.help) {
-    std::printf("usage: carestat children --la 301 --indicator cpp_ceased_2y_plus_pct --period 2015-16\n"
+    std::printf("usage: carestat children --la 301 --indicator cpp_ceased_2y_plus_pct\n"
+                "                         (--period 2015-16 | --month 2015-06 [--rolling])\n"
                 "                         [--breakdown category=NEG] [--json]\n"
                 "                         (--data DIR [--audit-log FILE] | --target HOST:PORT [client flags])\n\n"
-                "Lists the children behind a count or a percentage of an LA for a financial year (or\n"
-                "a month 2015-06 of a monthly indicator), by pseudonym, with the dates and codes that\n"
-                "placed each in the numerator or the denominator: counted by the same computation as\n"
-                "the figure, from the records ingestion holds now, so the numerator list has the\n"
-                "figure's numerator entries and the denominator list its denominator. The header\n"
-                "names the figure, numerator and denominator. Rates per 10,000, means of days and\n"
-                "local measures have no children behind them and are refused, saying why.\n"
+                "Lists the children behind a count or a percentage of an LA for a financial year\n"
+                "(--period 2015-16), a month of a monthly indicator (--month 2015-06; --month\n"
+                "2011-12 is December 2011, which --period 2011-12, the year, cannot name), or the\n"
+                "12 months ending with a month of an indicator with rolling figures (--month\n"
+                "2015-06 --rolling: July 2014 to June 2015; a child counted in several of its\n"
+                "months is listed once where the figure counts children), by pseudonym, with the\n"
+                "dates and codes that placed each in the numerator or the denominator: counted by\n"
+                "the same computation as the figure, from the records ingestion holds now, so the\n"
+                "numerator list has the figure's numerator entries and the denominator list its\n"
+                "denominator. The header names the figure, numerator and denominator. Rates per\n"
+                "10,000, means of days and local measures have no children behind them and are\n"
+                "refused, saying why.\n"
                 "--target is a metrics server: the token needs the `case` role, and the server's\n"
                 "audit log records the call. With --data (an embedded install) the call is appended\n"
                 "to DIR/case-audit.jsonl (or --audit-log FILE) before anything is printed: LA,\n"
@@ -652,9 +665,17 @@ int Children(int argc, char** argv) {
     return kOk;
   }
   if (!a.problem.ok()) return Usage("children", a.problem);
-  for (const char* f : {"la", "indicator", "period"}) {
-    if (!a.Has(f)) return Usage("children", "--la, --indicator and --period are required");
+  if (!a.Has(FLAGS_la) || !a.Has(FLAGS_indicator)) {
+    return Usage("children", "--la and --indicator are required, with --period or --month");
   }
+  if (a.Has(FLAGS_period) && a.Get(FLAGS_period).empty()) return Usage("children", "--period needs a value");
+  if (a.Has(FLAGS_month) && a.Get(FLAGS_month).empty()) return Usage("children", "--month needs a value");
+  if (!a.positional.empty()) {
+    return Usage("children", "unexpected '" + a.positional[0] + "': --rolling takes no value: --month 2015-06 --rolling");
+  }
+  const bool rolling = absl::GetFlag(FLAGS_rolling);
+  auto asked = PeriodAsked(a.Get(FLAGS_period), a.Get(FLAGS_month), rolling, {"--period", "--month", "--rolling"});
+  if (!asked.ok()) return Usage("children", std::string(asked.status().message()));
   if (a.Has(FLAGS_audit_log) && !a.Has(FLAGS_data)) {
     return Usage("children", "--audit-log is for --data: a metrics server (--target) keeps its own audit log");
   }
@@ -665,7 +686,7 @@ int Children(int argc, char** argv) {
     audit.method = "/carestat.v1.Metrics/ListChildren";
     audit.la = a.Get(FLAGS_la);
     audit.indicator = a.Get(FLAGS_indicator);
-    audit.period = a.Get(FLAGS_period);
+    audit.period = DescribePeriod(*asked);
     if (absl::Status s = OpenLocalAudit(audit.path); !s.ok()) {
       return Usage("children", absl::StrCat(s.message(), ": nothing is listed without an audit line"));
     }
@@ -678,7 +699,10 @@ int Children(int argc, char** argv) {
   v1::ListChildrenRequest req;
   req.set_la(a.Get(FLAGS_la));
   req.set_indicator(a.Get(FLAGS_indicator));
-  req.set_period(a.Get(FLAGS_period));
+  // The period whole, and as text only where the text reads back as it: an older server
+  // then refuses a December month or a window rather than list the year.
+  *req.mutable_exact_period() = *asked;
+  req.set_period(PeriodAsText(*asked));
   req.set_breakdown(a.Get(FLAGS_breakdown));
   v1::ListChildrenResponse resp;
   grpc::Status s = stub->ListChildren(&c, req, &resp);
@@ -698,7 +722,8 @@ int Children(int argc, char** argv) {
                ? kUsage
                : kProblems;
   }
-  const std::string out = absl::GetFlag(FLAGS_json) ? ChildrenJson(resp) : ChildrenText(resp, req.la(), req.period());
+  const std::string out =
+      absl::GetFlag(FLAGS_json) ? ChildrenJson(resp) : ChildrenText(resp, req.la(), DescribePeriod(*asked));
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kOk;
 }

@@ -29,6 +29,7 @@ ABSL_FLAG(std::optional<std::string>, previous, std::nullopt, "FILES: last year'
 ABSL_FLAG(std::optional<std::string>, postcodes, std::nullopt, "FILE: the ONS postcode lookup (validate)");
 ABSL_FLAG(std::optional<std::string>, providers, std::nullopt, "FILES: Ofsted's provider lists (validate)");
 ABSL_FLAG(std::optional<std::string>, period, std::nullopt, "PERIOD: a financial year 2015-16 or a month 2015-06");
+ABSL_FLAG(std::optional<std::string>, month, std::nullopt, "MONTH: a calendar month 2011-12 (children)");
 ABSL_FLAG(std::optional<std::string>, target, std::nullopt, "HOST:PORT: a server to ask instead of --data");
 ABSL_FLAG(std::optional<std::string>, indicator, std::nullopt, "ID: an indicator of the catalogue");
 ABSL_FLAG(std::optional<std::string>, from, std::nullopt,

@@ -44,6 +44,7 @@ ABSL_DECLARE_FLAG(std::optional<std::string>, previous);
 ABSL_DECLARE_FLAG(std::optional<std::string>, postcodes);
 ABSL_DECLARE_FLAG(std::optional<std::string>, providers);
 ABSL_DECLARE_FLAG(std::optional<std::string>, period);
+ABSL_DECLARE_FLAG(std::optional<std::string>, month);
 ABSL_DECLARE_FLAG(std::optional<std::string>, target);
 ABSL_DECLARE_FLAG(std::optional<std::string>, indicator);
 ABSL_DECLARE_FLAG(std::optional<std::string>, from);

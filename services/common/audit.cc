@@ -14,6 +14,7 @@
 #include <google/protobuf/reflection.h>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/dates.h"
 #include "services/common/json.h"
 #include "services/common/log.h"
 
@@ -149,6 +150,16 @@ void Extract(const Message& m, AuditEvent* e, int depth, bool* seen_la, bool* se
   for (int i = 0; i < d->field_count(); ++i) {
     const FieldDescriptor* f = d->field(i);
     if (f->is_repeated() || f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || !r->HasField(m, f)) continue;
+    if (f->message_type()->full_name() == v1::Period::descriptor()->full_name()) {
+      // A period passed whole (ListChildrenRequest.exact_period) is the one served: it
+      // names a December month or a rolling window the text "period" cannot. Written
+      // from its numbers, never from request text.
+      v1::Period p;
+      p.CopyFrom(r->GetMessage(m, f));
+      e->period = ValidPeriod(p, nullptr) ? DescribePeriod(p) : "?";
+      *seen_period = true;
+      continue;
+    }
     Extract(r->GetMessage(m, f), e, depth + 1, seen_la, seen_years, seen_year, seen_period);
   }
 }

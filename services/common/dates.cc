@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "absl/strings/str_cat.h"
+
 namespace carestat {
 
 // Howard Hinnant's days_from_civil algorithm (public domain), and its inverse below.
@@ -177,6 +179,98 @@ std::optional<v1::Period> ParsePeriod(std::string_view s) {
   if (n == (y + 1) % 100) return FinancialYear(y);
   if (n >= 1 && n <= 12) return Month(y, n);
   return std::nullopt;
+}
+
+std::optional<v1::Period> ParseMonth(std::string_view s) {
+  s = Trim(s);
+  if (s.size() != 7 || s[4] != '-') return std::nullopt;
+  const int y = Digits(s, 0, 4), m = Digits(s, 5, 2);
+  if (y < 1900 || y > 2200 || m < 1 || m > 12) return std::nullopt;
+  return Month(y, m);
+}
+
+std::string DescribePeriod(const v1::Period& p) {
+  if (p.kind() == v1::Period::MONTH) return "month " + FormatPeriod(p);
+  if (p.kind() == v1::Period::ROLLING_12_MONTHS) return "12 months " + FormatPeriod(p);
+  return FormatPeriod(p);
+}
+
+std::string PeriodAsText(const v1::Period& p) {
+  if (p.kind() != v1::Period::FINANCIAL_YEAR && p.kind() != v1::Period::MONTH) return "";
+  const std::string text = FormatPeriod(p);
+  auto back = ParsePeriod(text);
+  if (!back || back->kind() != p.kind() || back->start_year() != p.start_year() || back->month() != p.month()) return "";
+  return text;
+}
+
+bool ValidPeriod(const v1::Period& p, std::string* problem) {
+  std::string why;
+  if (p.kind() != v1::Period::FINANCIAL_YEAR && p.kind() != v1::Period::MONTH &&
+      p.kind() != v1::Period::ROLLING_12_MONTHS) {
+    why = "its kind must be FINANCIAL_YEAR, MONTH or ROLLING_12_MONTHS";
+  } else if (p.start_year() < 1900 || p.start_year() > 2200) {
+    why = absl::StrCat("its start_year ", p.start_year(), " is not from 1900 to 2200");
+  } else if (p.kind() != v1::Period::FINANCIAL_YEAR && (p.month() < 1 || p.month() > 12)) {
+    why = absl::StrCat("its month ", p.month(), " is not from 1 to 12");
+  } else if (p.kind() == v1::Period::FINANCIAL_YEAR && p.month() != 0) {
+    why = "a financial year has no month";
+  }
+  if (!why.empty() && problem != nullptr) *problem = why;
+  return why.empty();
+}
+
+absl::StatusOr<v1::Period> PeriodAsked(std::string_view period, std::string_view month, bool rolling,
+                                       const std::array<std::string, 3>& names) {
+  const std::string& period_name = names[0];
+  const std::string& month_name = names[1];
+  const std::string& rolling_name = names[2];
+  // "--month 2015-06" for a flag, "month=2015-06" for a query parameter.
+  auto with = [](const std::string& name, std::string_view value) {
+    return absl::StrCat(name, !name.empty() && name.back() == '=' ? "" : " ", std::string(value));
+  };
+  // The text is quoted as given (cut short, control characters shown as '?').
+  auto quoted = [](std::string_view s) {
+    std::string shown;
+    for (unsigned char c : s.substr(0, 40)) shown.push_back(c < 0x20 || c == 0x7F ? '?' : static_cast<char>(c));
+    return absl::StrCat("'", shown, s.size() > 40 ? "...'" : "'");
+  };
+  if (!period.empty() && !month.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("give ", period_name, " (a financial year) or ", month_name,
+                                                   " (a month), not both"));
+  }
+  if (period.empty() && month.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("give ", with(period_name, "2015-16"), " (a financial year) or ",
+                                                   with(month_name, "2015-06"), " (a month; with ", rolling_name,
+                                                   ", the 12 months ending with it)"));
+  }
+  if (!month.empty()) {
+    auto m = ParseMonth(month);
+    if (!m) {
+      return absl::InvalidArgumentError(absl::StrCat(quoted(month), " is not a month: give ",
+                                                     with(month_name, "2015-06"), " for June 2015 (",
+                                                     with(month_name, "2011-12"), " is December 2011)"));
+    }
+    if (rolling) m->set_kind(v1::Period::ROLLING_12_MONTHS);
+    return *m;
+  }
+  auto p = ParsePeriod(period);
+  if (!p) {
+    return absl::InvalidArgumentError(absl::StrCat(quoted(period), " is not a period: give ",
+                                                   with(period_name, "2015-16"), " (a financial year), or ",
+                                                   with(month_name, "2015-06"), " (a month)"));
+  }
+  if (rolling) {
+    // A window is named by the month it ends with; a year's text would be read either way.
+    const v1::Period end = p->kind() == v1::Period::FINANCIAL_YEAR ? Month(p->start_year() + 1, 3) : *p;
+    return absl::InvalidArgumentError(absl::StrCat(
+        rolling_name, " names the 12 months by the month they end with: give ", with(month_name, FormatPeriod(end)),
+        p->kind() == v1::Period::FINANCIAL_YEAR
+            ? absl::StrCat(" for the 12 months ending in March ", p->start_year() + 1, " (the year ", FormatPeriod(*p),
+                           ")")
+            : "",
+        ", not ", period_name));
+  }
+  return *p;
 }
 
 std::optional<int> ParseFinancialYear(std::string_view s, std::string* problem) {

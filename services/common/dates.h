@@ -6,10 +6,13 @@
 // Day numbers count days since 1970-01-01 (proleptic Gregorian); they order as dates.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "absl/status/statusor.h"
 
 #include "carestat/v1/common.pb.h"
 
@@ -46,7 +49,29 @@ v1::Period Rolling12Months(int year, int month);
 std::string FormatPeriod(const v1::Period& p);
 // Accepts "2015-16" (a financial year: the second part is the next year's last two
 // digits) or "2015-06" (a month). Also "2016" as the collection year of 2015-16.
+// "2011-12" is read as the financial year: December 2011 cannot be named this way (see
+// ParseMonth, and a Period passed whole).
 std::optional<v1::Period> ParsePeriod(std::string_view s);
+// Accepts a month only, "2011-12" being December 2011 (YYYY-MM, month 01 to 12).
+std::optional<v1::Period> ParseMonth(std::string_view s);
+// The period in words that cannot be taken for another kind, for headers and messages:
+// "2011-12" (a financial year), "month 2011-12", "12 months 2011-01 to 2011-12".
+std::string DescribePeriod(const v1::Period& p);
+// The text ParsePeriod reads back as `p`, or "" when there is none: December 2011
+// ("2011-12" is the year), November 2010, a rolling window.
+std::string PeriodAsText(const v1::Period& p);
+// Whether a Period passed whole names a period: a kind, a year from 1900 to 2200 and,
+// but for a financial year, a month 1 to 12. Otherwise sets `problem`.
+bool ValidPeriod(const v1::Period& p, std::string* problem);
+// The period a request for the children behind a figure names as text: `period` (a
+// financial year "2015-16", or a month that cannot be read as one), or `month` (any
+// month, "2011-12" being December 2011), `rolling` making it the 12 months ending with
+// that month. `names` spell the three as the caller's user gives them ({"--period",
+// "--month", "--rolling"} or {"period", "month", "rolling=true"}) in the errors, which
+// say what to give instead: both or neither of period and month, a text that is not
+// one, rolling with a financial year.
+absl::StatusOr<v1::Period> PeriodAsked(std::string_view period, std::string_view month, bool rolling,
+                                       const std::array<std::string, 3>& names);
 // The financial years a user may ask for (a report, a series bound): 2000-01 to
 // 2098-99. Returns the start year, or sets `problem` to a message that quotes `s` and
 // says which years are accepted ("'1900-01' is not a financial year carestat accepts:

@@ -261,7 +261,17 @@ absl::StatusOr<v1::ListChildrenResponse> MetricsEngine::ListChildren(const v1::L
                                                                      const RecordScan& scan) {
   if (absl::Status s = CheckListable(req.indicator()); !s.ok()) return s;
   const IndicatorDef* d = FindIndicator(req.indicator());
-  std::optional<v1::Period> period = ParsePeriod(req.period());
+  // The period whole when given (text cannot name December: "2011-12" is a year).
+  std::optional<v1::Period> period;
+  if (req.has_exact_period()) {
+    std::string problem;
+    if (!ValidPeriod(req.exact_period(), &problem)) {
+      return absl::InvalidArgumentError(absl::StrCat("exact_period is not a period: ", problem));
+    }
+    period = req.exact_period();
+  } else {
+    period = ParsePeriod(req.period());
+  }
   if (!period) {
     return absl::InvalidArgumentError(absl::StrCat("'", req.period(), "' is not a period: give a financial year like "
                                                    "2015-16, or a month like 2015-06"));
@@ -269,6 +279,10 @@ absl::StatusOr<v1::ListChildrenResponse> MetricsEngine::ListChildren(const v1::L
   if (period->kind() == v1::Period::MONTH && !d->monthly) {
     return absl::InvalidArgumentError(absl::StrCat(req.indicator(), " has no monthly figures: give a financial year "
                                                    "like 2015-16"));
+  }
+  if (period->kind() == v1::Period::ROLLING_12_MONTHS && !d->rolling) {
+    return absl::InvalidArgumentError(absl::StrCat(req.indicator(), " has no rolling 12-month figures: give a financial "
+                                                   "year like 2015-16", d->monthly ? " or a month" : ""));
   }
   if (!d->breakdowns.empty() && req.breakdown().empty()) {
     return absl::InvalidArgumentError(absl::StrCat(req.indicator(), " is listed by breakdown: give one of ",
@@ -288,7 +302,9 @@ absl::StatusOr<v1::ListChildrenResponse> MetricsEngine::ListChildren(const v1::L
     auto [it, inserted] = pending_from_.try_emplace(req.la(), moved_from);
     if (!inserted) it->second = std::min(it->second, moved_from);
   }
-  const int fy = period->kind() == v1::Period::MONTH ? FinancialYearOf(PeriodEnd(*period)) : period->start_year();
+  // A month, and the 12 months ending with one, are counted with the year holding it.
+  const int fy = period->kind() == v1::Period::FINANCIAL_YEAR ? period->start_year()
+                                                               : FinancialYearOf(PeriodEnd(*period));
   PointWriter out(req.la(), 0);
   out.ListFor(req.indicator(), req.breakdown(), *period);
   FamilyInput in{**kept, populations_, WorkingDays::Shipped(), fy, &postcodes_};
@@ -304,14 +320,16 @@ absl::StatusOr<v1::ListChildrenResponse> MetricsEngine::ListChildren(const v1::L
       else if (p.period().kind() == v1::Period::FINANCIAL_YEAR) breakdowns.insert(p.breakdown());
     }
     std::string why = "the returns loaded do not cover that period";
-    if (breakdowns.empty() && months && period->kind() != v1::Period::MONTH) {
+    if (period->kind() == v1::Period::ROLLING_12_MONTHS) {
+      why = "the returns loaded do not cover all of its 12 months";
+    } else if (breakdowns.empty() && months && period->kind() != v1::Period::MONTH) {
       why = "it is given per month: give a month like " + FormatPeriod(MonthOfYear(fy, 0));
     } else if (!breakdowns.empty() && !breakdowns.count(req.breakdown())) {
       why = absl::StrCat("that year has it for ", absl::StrJoin(breakdowns, ", "));
     }
     return absl::NotFoundError(absl::StrCat("LA ", req.la(), " has no figure of ", req.indicator(),
                                             req.breakdown().empty() ? "" : absl::StrCat(" (", req.breakdown(), ")"),
-                                            " for ", FormatPeriod(*period), ": ", why));
+                                            " for ", DescribePeriod(*period), ": ", why));
   }
   const Members* m = out.listed();
   if (m == nullptr) {

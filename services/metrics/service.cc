@@ -295,8 +295,9 @@ grpc::Status MetricsService::ListChildren(grpc::ServerContext*, const v1::ListCh
                                           v1::ListChildrenResponse* resp) {
   // Who may call it is the `case` role's alone (security.cc, MethodRoles); the audit
   // line records the LA, indicator, period and children_returned.
-  if (req->la().empty() || req->indicator().empty() || req->period().empty()) {
-    return grpc::Status(grpc::INVALID_ARGUMENT, "ListChildren needs an LA, an indicator and a period");
+  if (req->la().empty() || req->indicator().empty() || (req->period().empty() && !req->has_exact_period())) {
+    return grpc::Status(grpc::INVALID_ARGUMENT,
+                        "ListChildren needs an LA, an indicator and a period (exact_period, or period as text)");
   }
   // Refused before any record is read.
   if (absl::Status s = MetricsEngine::CheckListable(req->indicator()); !s.ok()) return ToGrpc(s);

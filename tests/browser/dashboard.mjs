@@ -27,6 +27,8 @@ const pages = [
   { path: '/forecast?la=301', charts: 1, tables: 3 },
   { path: children, charts: 1, tables: 2, token: 'read', children: false },
   { path: children, charts: 1, tables: 5, token: 'case', children: true },
+  // The 12 months ending December 2015, opened from the page's rolling choice.
+  { path: `${children}&month=2015-12&rolling=true`, charts: 1, tables: 5, token: 'case', children: 'rolling' },
 ];
 
 const failures = [];
@@ -145,10 +147,14 @@ try {
         const api = await fetch(`/api/v1/children?la=301&indicator=${q.get('indicator')}&period=2015-16`);
         if (!listed) return trace ? 'a read principal sees the children' : api.status === 403 ? 'ok' : `API answered ${api.status}`;
         if (!trace) return 'no list for a case principal';
-        const period = document.querySelector('#children-period').value;
-        const series = await (await fetch(`/api/v1/series?la=301&indicator=${q.get('indicator')}&comparators=false`)).json();
-        const point = series.points.find((p) => !p.breakdown && `${p.period.start_year}-${String((p.period.start_year + 1) % 100).padStart(2, '0')}` === period &&
-          p.period.kind === 'FINANCIAL_YEAR');
+        const rolling = listed === 'rolling';
+        const period = document.querySelector(rolling ? '#children-rolling' : '#children-period').value;
+        const series = await (await fetch(`/api/v1/series?la=301&indicator=${q.get('indicator')}&comparators=false${rolling ? '&rolling=true' : ''}`)).json();
+        const point = rolling
+          ? series.points.find((p) => !p.breakdown && p.period.kind === 'ROLLING_12_MONTHS' &&
+            `${p.period.start_year}-${String(p.period.month).padStart(2, '0')}` === period)
+          : series.points.find((p) => !p.breakdown && `${p.period.start_year}-${String((p.period.start_year + 1) % 100).padStart(2, '0')}` === period &&
+            p.period.kind === 'FINANCIAL_YEAR');
         if (!point) return `no figure for ${period}`;
         const n = rows('children-numerator'), d = rows('children-denominator');
         if (n !== point.numerator || d !== point.denominator) {

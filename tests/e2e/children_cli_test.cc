@@ -10,9 +10,11 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
 #include "services/common/csv.h"
@@ -71,7 +73,10 @@ TEST(ChildrenCliTest, ListsAddUpToTheFiguresAndAreAuditedAndMapBackToTheCouncils
       ASSERT_EQ(r.exit_code, 0) << id << ": " << r.err;
       // The header names the figure, its numerator and (for a percentage) denominator.
       const std::string header = r.out.substr(0, r.out.find('\n'));
-      EXPECT_NE(header.find(absl::StrCat("# LA 301, ", id, ", ", period, ": figure ")), std::string::npos) << header;
+      EXPECT_NE(header.find(absl::StrCat("# LA 301, ", id, ", ", period.size() == 7 && period[5] == '0' ? "month " : "",
+                                         period, ": figure ")),
+                std::string::npos)
+          << header;
       EXPECT_NE(header.find(absl::StrCat("numerator ", f.numerator)), std::string::npos) << header;
       EXPECT_EQ(Lines(r.out, "numerator\t"), f.numerator) << id << " " << period;
       if (f.denominator > 0) {
@@ -108,6 +113,65 @@ TEST(ChildrenCliTest, ListsAddUpToTheFiguresAndAreAuditedAndMapBackToTheCouncils
   ASSERT_EQ(json.exit_code, 0) << json.err;
   EXPECT_NE(json.out.find("\"children_returned\":"), std::string::npos) << json.out.substr(0, 400);
   EXPECT_NE(json.out.find("\"referral_date\""), std::string::npos);
+
+  // The 12 months ending with December 2015 (--month --rolling) and the month of December
+  // 2011 (--month 2011-12; --period 2011-12 is the year): each list as long as the figure
+  // `carestat series` prints, whose "month" is what --month takes.
+  for (const auto& [id, month, rolling] : std::vector<std::tuple<std::string, std::string, bool>>{
+           {"lac_started", "2015-12", true}, {"referrals", "2015-12", true}, {"referrals", "2011-12", false},
+           {"cpp_ceased_2y_plus_pct", "2016-03", true}}) {
+    std::vector<std::string> series_cmd = {CarestatBin(), "series", "--data", data, "--la", "301", "--indicator", id,
+                                           "--json", rolling ? "--rolling" : "--monthly"};
+    auto series = RunCommand(series_cmd);
+    ASSERT_EQ(series.exit_code, 0) << series.err;
+    const nlohmann::json points = nlohmann::json::parse(series.out)["points"];
+    double numerator = -1, denominator = -1;
+    for (const auto& p : points) {
+      if (p.value("entity", "") == "301" && p.value("month", "") == month) {
+        numerator = p["numerator"].get<double>();
+        denominator = p["denominator"].get<double>();
+      }
+    }
+    ASSERT_GT(numerator, 0) << id << " " << month << "\n" << series.out.substr(0, 600);
+    std::vector<std::string> cmd = {CarestatBin(), "children", "--data", data, "--la", "301", "--indicator", id,
+                                    "--month", month};
+    if (rolling) cmd.push_back("--rolling");
+    auto r = RunCommand(cmd);
+    ++calls;
+    ASSERT_EQ(r.exit_code, 0) << id << " " << month << ": " << r.err;
+    const std::string header = r.out.substr(0, r.out.find('\n'));
+    EXPECT_NE(header.find(rolling ? "12 months " : "month " + month), std::string::npos) << header;
+    EXPECT_EQ(Lines(r.out, "numerator\t"), numerator) << id << " " << month;
+    EXPECT_EQ(Lines(r.out, "denominator\t"), denominator) << id << " " << month;
+    if (!rolling) {
+      auto year = RunCommand({CarestatBin(), "children", "--data", data, "--la", "301", "--indicator", id, "--period",
+                              month});
+      ++calls;
+      ASSERT_EQ(year.exit_code, 0) << year.err;
+      EXPECT_NE(year.out.find(absl::StrCat(", ", month, ": figure")), std::string::npos) << year.out.substr(0, 200);
+      EXPECT_GT(Lines(year.out, "numerator\t"), numerator) << "the year 2011-12 holds more than its December";
+    }
+  }
+  // Bad combinations: exit 2 naming what to give, nothing listed, no audit line.
+  for (const auto& [args, says] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"--period", "2015-16", "--rolling"}, "--month 2016-03"},
+           {{"--period", "2015-16", "--month", "2015-06"}, "not both"},
+           {{"--rolling"}, "give --period 2015-16"},
+           {{"--month", "2015-13"}, "is not a month"},
+           {{"--month", "2015-06", "--rolling", "yes"}, "unexpected 'yes'"},
+       }) {
+    std::vector<std::string> cmd = {CarestatBin(), "children", "--data", data, "--la", "301", "--indicator", "referrals"};
+    cmd.insert(cmd.end(), args.begin(), args.end());
+    auto r = RunCommand(cmd);
+    EXPECT_EQ(r.exit_code, 2) << absl::StrJoin(args, " ") << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find(says), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+  // A yearly indicator has no rolling figures: refused by metrics, exit 2, audited.
+  auto yearly = RunCommand({CarestatBin(), "children", "--data", data, "--la", "301", "--indicator",
+                            "cin_open_year_end", "--month", "2016-03", "--rolling"});
+  EXPECT_EQ(yearly.exit_code, 2) << yearly.err;
+  EXPECT_NE(yearly.err.find("no rolling 12-month figures"), std::string::npos) << yearly.err;
 
   // No children behind a rate: exit 2, saying why, audited as refused.
   auto rate = RunCommand({CarestatBin(), "children", "--data", data, "--la", "301", "--indicator", "cpp_rate",
@@ -149,7 +213,7 @@ TEST(ChildrenCliTest, ListsAddUpToTheFiguresAndAreAuditedAndMapBackToTheCouncils
 
   // Every call in the audit log with LA, indicator, period and count; no pseudonym or id.
   const std::string audit = ReadAll(data + "/case-audit.jsonl");
-  int ok_lines = 0, refused = 0, pseudonymised = 0;
+  int ok_lines = 0, refused = 0, invalid = 0, pseudonymised = 0;
   for (absl::string_view line : absl::StrSplit(audit, '\n', absl::SkipEmpty())) {
     // One JSON object a line.
     const nlohmann::json e = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
@@ -158,12 +222,17 @@ TEST(ChildrenCliTest, ListsAddUpToTheFiguresAndAreAuditedAndMapBackToTheCouncils
     if (method == "/carestat.v1.Metrics/ListChildren") {
       EXPECT_EQ(e.value("la", ""), "301") << line;
       EXPECT_FALSE(e.value("indicator", "").empty()) << line;
-      EXPECT_EQ(e.value("period", "").rfind("20", 0), 0u) << line;
+      // "2015-16", "month 2011-12", "12 months 2015-01 to 2015-12": never ambiguous.
+      EXPECT_TRUE(std::regex_match(e.value("period", ""),
+                                   std::regex("20\\d\\d-\\d\\d|month 20\\d\\d-\\d\\d|12 months 20\\d\\d-\\d\\d to 20\\d\\d-\\d\\d")))
+          << line;
       if (e.value("outcome", "") == "OK") {
         EXPECT_GE(e.value("children", int64_t{0}), 1) << line;
         ++ok_lines;
       } else if (e.value("outcome", "") == "FAILED_PRECONDITION") {
         ++refused;
+      } else if (e.value("outcome", "") == "INVALID_ARGUMENT") {
+        ++invalid;
       }
     }
     if (method == "carestat pseudonymise") {
@@ -173,6 +242,7 @@ TEST(ChildrenCliTest, ListsAddUpToTheFiguresAndAreAuditedAndMapBackToTheCouncils
   }
   EXPECT_EQ(ok_lines, calls - 1);
   EXPECT_EQ(refused, 1);
+  EXPECT_EQ(invalid, 1);  // the rolling figure of a yearly indicator
   EXPECT_EQ(pseudonymised, 1);
   for (const auto& p : listed_children) EXPECT_EQ(audit.find(p), std::string::npos);
   for (const auto& id : raw) EXPECT_EQ(audit.find(id), std::string::npos);

@@ -429,6 +429,12 @@ TEST_F(ApiTest, EveryEndpointAnswersAsTheDocumentSays) {
       {"/api/v1/children", "?la=301&indicator=cpp_ceased_2y_plus_pct&period=2015-16", 403},
       {"/api/v1/children", "?la=301&indicator=cpp_ceased_2y_plus_pct&period=2015", 400, "case"},
       {"/api/v1/children", "?la=301&indicator=cpp_rate&period=2015-16", 409, "case"},
+      {"/api/v1/children", "?la=301&indicator=referrals&month=2011-12", 200, "case"},
+      {"/api/v1/children", "?la=301&indicator=lac_started&month=2015-12&rolling=true", 200, "case"},
+      {"/api/v1/children", "?la=301&indicator=lac_started&month=2015-13", 400, "case"},
+      {"/api/v1/children", "?la=301&indicator=lac_started&period=2015-16&rolling=true", 400, "case"},
+      {"/api/v1/children", "?la=301&indicator=lac_started&period=2015-16&month=2015-06", 400, "case"},
+      {"/api/v1/children", "?la=301&indicator=lac_started", 400, "case"},
       {"/api/v1/reports/annual", "?la=301&year=2015-16", 200},
       {"/api/v1/reports/annual", "?la=301&year=2015-16&format=csv", 200},
       {"/api/v1/reports/annual", "?la=301&year=2015-16&format=pdf", 400},
@@ -598,7 +604,7 @@ TEST_F(ApiTest, CsvOnRequestHoldsTheSameFigures) {
     auto rows = ParseCsv(csv.body);
     ASSERT_EQ(rows.size(), 1u + series.points_size() + series.comparators_size());
     EXPECT_EQ(rows[0], (std::vector<std::string>{"entity", "indicator", "breakdown", "period", "value", "numerator",
-                                                 "denominator", "supplied"}));
+                                                 "denominator", "supplied", "month"}));
     for (int i = 0; i < series.points_size(); ++i) {
       const auto& p = series.points(i);
       EXPECT_EQ(rows[i + 1][0], "301");
@@ -1122,6 +1128,108 @@ TEST_F(ApiTest, ChildrenOnlyForCasePrincipalsAskedWithTheirOwnToken) {
   int before = 0;
   for (absl::string_view l : absl::StrSplit(audit, '\n')) before += absl::StrContains(l, "/ListChildren") ? 1 : 0;
   EXPECT_EQ(listings, before) << "the open server asked metrics for children";
+}
+
+// The children behind a rolling 12-month figure and behind December 2011 (month=2011-12;
+// period=2011-12 is the year): the API's JSON is metrics' gRPC answer to the same
+// question, the lists as long as the figure the series gives, a child once in a window;
+// the series CSV's "month" column is what month= takes; the indicator page offers and
+// shows both; bad combinations are a 400 saying what to give.
+TEST_F(ApiTest, ChildrenOfARollingWindowAndOfADecemberMonth) {
+  ClientSecurity cs;
+  cs.tls_ca = *dir_ + "/certs/ca.pem";
+  cs.token = (*tokens_)["case"].token;
+  auto stub = v1::Metrics::NewStub(*Dial(met_->address(), cs));
+  struct Case {
+    std::string indicator, month;
+    bool rolling;
+  };
+  for (const Case& k : {Case{"lac_started", "2015-12", true}, Case{"cpp_ceased_2y_plus_pct", "2015-09", true},
+                        Case{"referrals", "2011-12", false}}) {
+    SCOPED_TRACE(k.indicator + " " + k.month);
+    // The figure, found by the CSV's "month" column.
+    Response csv = Read("/api/v1/series?la=301&indicator=" + k.indicator + (k.rolling ? "&rolling=true" : "&monthly=true") +
+                        "&format=csv");
+    ASSERT_EQ(csv.status, 200);
+    auto rows = ParseCsv(csv.body);
+    ASSERT_FALSE(rows.empty());
+    ASSERT_EQ(rows[0].back(), "month");
+    double numerator = -1, denominator = -1;
+    for (const auto& row : rows) {
+      if (row[0] == "301" && row.back() == k.month) {
+        numerator = std::stod(row[5]);
+        denominator = std::stod(row[6]);
+      }
+    }
+    ASSERT_GT(numerator, 0) << csv.body.substr(0, 500);
+    const std::string query =
+        "?la=301&indicator=" + k.indicator + "&month=" + k.month + (k.rolling ? "&rolling=true" : "");
+    Response json = Get("/api/v1/children" + query, (*tokens_)["case"].token);
+    ASSERT_EQ(json.status, 200) << json.body.substr(0, 300);
+    ExpectMatchesDocument("/api/v1/children", json);
+    v1::ListChildrenResponse listed;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.body, &listed).ok());
+    EXPECT_EQ(listed.numerator_size(), static_cast<int>(numerator));
+    EXPECT_EQ(listed.denominator_size(), static_cast<int>(denominator));
+    EXPECT_EQ(listed.point().period().kind(), k.rolling ? v1::Period::ROLLING_12_MONTHS : v1::Period::MONTH);
+    EXPECT_EQ(FormatPeriod(Month(listed.point().period().start_year(), listed.point().period().month())), k.month);
+    if (listed.counts() == "children") {
+      std::set<std::string> once;
+      for (const auto& c : listed.numerator()) {
+        if (!c.child().empty()) EXPECT_TRUE(once.insert(c.child()).second) << c.child();
+      }
+    }
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+    v1::ListChildrenRequest req;
+    req.set_la("301");
+    req.set_indicator(k.indicator);
+    *req.mutable_exact_period() = k.rolling ? Rolling12Months(std::stoi(k.month.substr(0, 4)), std::stoi(k.month.substr(5)))
+                                            : Month(std::stoi(k.month.substr(0, 4)), std::stoi(k.month.substr(5)));
+    v1::ListChildrenResponse want;
+    ASSERT_TRUE(stub->ListChildren(&c, req, &want).ok());
+    google::protobuf::util::MessageDifferencer d;
+    d.IgnoreField(v1::IndicatorPoint::descriptor()->FindFieldByName("computed_unix_ms"));
+    std::string diff;
+    d.ReportDifferencesToString(&diff);
+    EXPECT_TRUE(d.Compare(want, listed)) << diff;
+
+    // The page lists the same, offers the choice selected, and links the same CSV.
+    Response page = Get("/indicator" + query, (*tokens_)["case"].token);
+    ASSERT_EQ(page.status, 200) << page.body.substr(0, 300);
+    const std::string n = absl::StrCat(listed.numerator_size());
+    EXPECT_NE(page.body.find("id=\"children-numerator\" data-entries=\"" + n + "\""), std::string::npos);
+    EXPECT_NE(page.body.find("data-figure=\"numerator\">" + n + "<"), std::string::npos);
+    const std::string select = k.rolling ? "children-rolling" : "children-month";
+    const size_t at = page.body.find("<select id=\"" + select + "\" name=\"month\">");
+    ASSERT_NE(at, std::string::npos) << select;
+    EXPECT_NE(page.body.find("<option value=\"" + k.month + "\" selected>", at), std::string::npos);
+    EXPECT_NE(page.body.find("/api/v1/children?la=301&amp;indicator=" + k.indicator + "&amp;month=" + k.month +
+                             (k.rolling ? "&amp;rolling=true" : "")),
+              std::string::npos);
+  }
+  // Metrics' audit log says which period was listed, never as text that reads as a year.
+  const std::string audit = ReadAll(*dir_ + "/metrics-audit.jsonl");
+  for (const char* period : {"12 months 2015-01 to 2015-12", "12 months 2014-10 to 2015-09", "month 2011-12"}) {
+    EXPECT_NE(audit.find(absl::StrCat("\"period\":\"", period, "\"")), std::string::npos) << period;
+  }
+  // period=2011-12 is the year: more referrals than its December.
+  Response year = Get("/api/v1/children?la=301&indicator=referrals&period=2011-12", (*tokens_)["case"].token);
+  ASSERT_EQ(year.status, 200);
+  v1::ListChildrenResponse of_year;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(year.body, &of_year).ok());
+  EXPECT_EQ(of_year.point().period().kind(), v1::Period::FINANCIAL_YEAR);
+  EXPECT_GT(of_year.numerator_size(), 0);
+  // Bad combinations: 400 saying what to give.
+  for (const auto& [query, says] : std::vector<std::pair<std::string, std::string>>{
+           {"&period=2015-16&rolling=true", "give month=2016-03"},
+           {"&period=2015-16&month=2015-06", "not both"},
+           {"&rolling=true", "give period=2015-16"},
+           {"&month=2015-13", "must be a month"}}) {
+    Response r = Get("/api/v1/children?la=301&indicator=lac_started" + query, (*tokens_)["case"].token);
+    EXPECT_EQ(r.status, 400) << query;
+    EXPECT_NE(r.body.find(says), std::string::npos) << query << ": " << r.body;
+  }
 }
 
 // Mutual TLS as for gRPC: without a client certificate no connection; with one, its CN's

@@ -181,7 +181,8 @@ void ComputeAdoption(const FamilyInput& in, PointWriter& out) {
   }
   ForEachRollingWindow(in.fy, set.Covers("care_episode", in.fy - 1), [&](int from, int to, const v1::Period& p) {
     std::set<std::string> sources;
-    const double n = adoptions.Count(from, to, &sources);
+    Members* l = out.Listing("adoptions", "", p);  // each child once, by the count itself
+    const double n = adoptions.Count(from, to, &sources, l ? &l->numerator : nullptr);
     out.Count("adoptions", "", p, n, sources);
   });
 

@@ -64,13 +64,16 @@ inline int Predecessor(const Episodes& eps, int i) {
 class ChildEvents {
  public:
   void Add(const std::string& child, int slot, const Episode* e) { by_child_[child].push_back({slot, e}); }
-  // Children with an episode in slots from..to; sources of every such episode.
-  double Count(int from, int to, std::set<std::string>* sources) const {
+  // Children with an episode in slots from..to; sources of every such episode. With
+  // `list`, each child counted is listed once, by its first episode in the slots.
+  double Count(int from, int to, std::set<std::string>* sources,
+               std::vector<v1::ListedChild>* list = nullptr) const {
     double n = 0;
     for (const auto& [child, events] : by_child_) {
       bool counted = false;
       for (const auto& [slot, e] : events) {
         if (slot < from || slot > to) continue;
+        if (list && !counted) list->push_back(Listed(*e));
         counted = true;
         sources->insert(e->sources.begin(), e->sources.end());
       }

@@ -40,6 +40,10 @@ void FlowCounts(const std::string& id, const FamilyInput& in, DateOf date_of, bo
     if (l) l->counts = "plans";
   }
   if (year_list) year_list->counts = "plans";
+  if (WindowListing w = RollingListing(out, id, in.fy, earlier); w.members) {
+    w.members->counts = "plans";
+    tally.ListWindow(w.from, w.to, &w.members->numerator, nullptr);
+  }
   for (const auto& it : in.set.cp_plans()) {
     const int32_t d = date_of(it);
     const int slot = MonthSlot(in.fy, d);
@@ -82,6 +86,10 @@ void PlanShare(const std::string& id, const FamilyInput& in, DateOf date_of, Tes
     if (l) l->counts = "plans";
   }
   MonthTally tally;
+  if (WindowListing w = RollingListing(out, id, in.fy, earlier); w.members) {
+    w.members->counts = "plans";
+    tally.ListWindow(w.from, w.to, &w.members->numerator, &w.members->denominator);
+  }
   for (const auto& it : in.set.cp_plans()) {
     const int32_t d = date_of(it);
     const int slot = MonthSlot(in.fy, d);
@@ -89,7 +97,7 @@ void PlanShare(const std::string& id, const FamilyInput& in, DateOf date_of, Tes
     v1::ListedChild c;
     const std::optional<bool> in_numerator = test(it, out.listing() ? &c : nullptr);
     if (!in_numerator) continue;
-    tally.Add(slot, it, *in_numerator, 1);
+    tally.Add(slot, it, *in_numerator, 1, [&] { return c; });
     if (slot < kYearSlot) continue;
     int y, m, dd;
     CivilFromDays(d, &y, &m, &dd);

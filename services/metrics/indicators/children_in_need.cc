@@ -12,7 +12,8 @@ namespace {
 // without the date (date_of gives kNoDay) are in no period.
 // `records` names what one counted item is, for a list of them ("assessments").
 // With the items of the 24 month slots in `tally`, and the rolling 12 months ending
-// with each month (`earlier`: the returns cover the year before).
+// with each month (`earlier`: the returns cover the year before), a window being listed
+// listed by `tally` as it is counted.
 template <typename T, typename DateOf>
 void FlowCounts(const std::string& id, const FamilyInput& in, const std::vector<Item<T>>& items, DateOf date_of,
                 PointWriter& out, double* year_total, std::set<std::string>* year_sources, const char* records,
@@ -31,6 +32,10 @@ void FlowCounts(const std::string& id, const FamilyInput& in, const std::vector<
     if (l) l->counts = records;
   }
   if (year_list) year_list->counts = records;
+  if (WindowListing w = RollingListing(out, id, in.fy, earlier); w.members) {
+    w.members->counts = records;
+    tally->ListWindow(w.from, w.to, &w.members->numerator, nullptr);
+  }
   for (const auto& it : items) {
     const int32_t d = date_of(it);
     const int slot = MonthSlot(in.fy, d);
@@ -73,19 +78,27 @@ void Timeliness(const std::string& id, const FamilyInput& in, const std::vector<
     if (month_list[p.month()]) month_list[p.month()]->counts = records;
   }
   MonthTally tally;  // timely over timed
+  if (WindowListing w = RollingListing(out, id, in.fy, earlier); w.members) {
+    w.members->counts = records;
+    tally.ListWindow(w.from, w.to, &w.members->numerator, &w.members->denominator);
+  }
   for (const auto& it : items) {
     const int32_t start = start_of(it), done = date_of(it);
     const int slot = MonthSlot(in.fy, done);
     if (start == kNoDay || slot < 0) continue;
     const int days = in.working_days.Between(start, done);
-    tally.Add(slot, it, days <= limit, 1);
+    auto entry = [&] {
+      v1::ListedChild c = Listed(it);
+      AddFact(&c, "working_days", std::to_string(days));
+      return c;
+    };
+    tally.Add(slot, it, days <= limit, 1, entry);
     if (slot < kYearSlot) continue;
     int y, m, dd;
     CivilFromDays(done, &y, &m, &dd);
     for (Members* l : {list, month_list[m]}) {
       if (!l) continue;
-      v1::ListedChild c = Listed(it);
-      AddFact(&c, "working_days", std::to_string(days));
+      v1::ListedChild c = entry();
       if (days <= limit) l->numerator.push_back(c);
       l->denominator.push_back(std::move(c));
     }

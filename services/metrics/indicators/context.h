@@ -238,17 +238,56 @@ void ForEachRollingWindow(int fy, bool earlier, Fn fn) {
   }
 }
 
+// The rolling window of `fy` being listed as `id` (ListFor named it), with its slots;
+// `members` is nullptr when none is. Asked before the loops that count, so that they
+// can list as they count.
+struct WindowListing {
+  Members* members = nullptr;
+  int from = 0, to = -1;
+};
+inline WindowListing RollingListing(PointWriter& out, const std::string& id, int fy, bool earlier) {
+  WindowListing w;
+  if (!out.listing()) return w;
+  ForEachRollingWindow(fy, earlier, [&](int from, int to, const v1::Period& p) {
+    if (Members* m = out.Listing(id, "", p)) w = {m, from, to};
+  });
+  return w;
+}
+
 // A flow's records (or a percentage's numerator and denominator) per month slot, with
 // their sources, summed over any run of slots.
+// Listing a rolling window (ListWindow): an item added to one of its slots goes in the
+// numerator list when it adds to the numerator and in the denominator list when it adds
+// to the denominator, so the lists are as long as Numerator(from, to) and
+// Denominator(from, to), added by the same calls.
 struct MonthTally {
   double numerator[24] = {};
   double denominator[24] = {};
   SourceIds sources[24];
   template <typename T>
   void Add(int slot, const Item<T>& it, double num, double den = 0) {
+    Add(slot, it, num, den, [&] { return Listed(it); });
+  }
+  // `entry()` gives the list entry (Listed(it) with the facts that placed it there); it
+  // is called only while listing a window holding the slot.
+  template <typename T, typename Entry>
+  void Add(int slot, const Item<T>& it, double num, double den, Entry entry) {
     numerator[slot] += num;
     denominator[slot] += den;
     sources[slot].Add(it);
+    if (slot < list_from_ || slot > list_to_ || (num == 0 && den == 0)) return;
+    v1::ListedChild c = entry();
+    // One entry per record counted: a flow adds 1 (or 0) to each side.
+    if (num != 0 && list_numerator_) list_numerator_->push_back(c);
+    if (den != 0 && list_denominator_) list_denominator_->push_back(std::move(c));
+  }
+  // Lists the items of slots from..to as they are added: those adding to the numerator
+  // in `num`, to the denominator in `den` (either may be nullptr). Before any Add.
+  void ListWindow(int from, int to, std::vector<v1::ListedChild>* num, std::vector<v1::ListedChild>* den) {
+    list_from_ = from;
+    list_to_ = to;
+    list_numerator_ = num;
+    list_denominator_ = den;
   }
   double Numerator(int from, int to) const {
     double n = 0;
@@ -265,6 +304,11 @@ struct MonthTally {
     for (int i = from; i <= to; ++i) ids.Merge(sources[i]);
     return ids.Set();
   }
+
+ private:
+  int list_from_ = 0, list_to_ = -1;
+  std::vector<v1::ListedChild>* list_numerator_ = nullptr;
+  std::vector<v1::ListedChild>* list_denominator_ = nullptr;
 };
 
 // Distinct children over runs of month slots: a child counted in two months of a window

@@ -20,7 +20,8 @@ namespace {
 // Each item counted in the year is also added to every list of `lists` (a percentage's
 // numerator or denominator), and each of a month to the month's list of each of
 // `month_lists` (a percentage's id, and true for its numerator); `records` names what
-// one item is ("referrals").
+// one item is ("referrals"). A rolling window of `id` being listed is listed by `tally`
+// as it is counted.
 template <typename T, typename DateOf>
 void FlowCounts(const std::string& id, const FamilyInput& in, const std::vector<Item<T>>& items, DateOf date_of,
                 PointWriter& out, double* year_total, std::set<std::string>* year_sources, const char* records,
@@ -33,6 +34,10 @@ void FlowCounts(const std::string& id, const FamilyInput& in, const std::vector<
   if (Members* l = out.Listing(id, "", FinancialYear(in.fy))) {
     l->counts = records;
     lists.push_back(&l->numerator);
+  }
+  if (WindowListing w = RollingListing(out, id, in.fy, earlier); w.members) {
+    w.members->counts = records;
+    tally->ListWindow(w.from, w.to, &w.members->numerator, nullptr);
   }
   Members* month_list[13] = {};
   std::vector<std::vector<v1::ListedChild>*> other_month_lists[13];
@@ -94,6 +99,26 @@ void ComputeFrontDoor(const FamilyInput& in, PointWriter& out) {
   for (int i = 0; conversion_covered && i < 12; ++i) {
     if (Members* l = out.Listing("contact_conversion_pct", "", MonthOfYear(in.fy, i))) {
       l->counts = "referrals over contacts";
+    }
+  }
+  // A rolling window of a share being listed: each side's list is filled by the tally
+  // that side is summed from, as the items are added.
+  if (conversion_covered) {
+    if (WindowListing w = RollingListing(out, "contact_conversion_pct", in.fy, referrals_earlier && contacts_earlier);
+        w.members) {
+      w.members->counts = "referrals over contacts";
+      referral_tally.ListWindow(w.from, w.to, &w.members->numerator, nullptr);
+      contact_tally.ListWindow(w.from, w.to, &w.members->denominator, nullptr);
+    }
+  }
+  MonthTally rereferral_tally, nfa_tally;  // numerators per slot; the denominators are referral_tally's
+  for (const auto& [id, tally] : {std::pair{"rereferral_12m_pct", &rereferral_tally},
+                                  std::pair{"referral_nfa_pct", &nfa_tally}}) {
+    if (!referrals_covered) break;
+    if (WindowListing w = RollingListing(out, id, in.fy, referrals_earlier); w.members) {
+      w.members->counts = "referrals";
+      tally->ListWindow(w.from, w.to, &w.members->numerator, nullptr);
+      referral_tally.ListWindow(w.from, w.to, &w.members->denominator, nullptr);
     }
   }
   if (contacts_covered) {
@@ -165,7 +190,6 @@ void ComputeFrontDoor(const FamilyInput& in, PointWriter& out) {
     if (const int slot = MonthSlot(in.fy, d); slot >= 0) counted.emplace_back(&it, d, slot);
   }
   double rereferred = 0, nfa = 0;
-  MonthTally rereferral_tally, nfa_tally;  // numerators per slot; the denominators are referral_tally's
   for (const auto& [item, d, slot] : counted) {
     const auto& it = *item;
     const bool in_year = slot >= kYearSlot;
@@ -176,11 +200,15 @@ void ComputeFrontDoor(const FamilyInput& in, PointWriter& out) {
     const int32_t window = MonthsBefore(d, 12);
     for (int32_t other : dates_by_child[it.rec.child_id()]) {
       if (other < d && other > window) {
-        rereferral_tally.Add(slot, it, 1);
-        if (in_year) rereferred += 1;
-        if ((rereferral && in_year) || rereferral_m) {
+        auto entry = [&] {
           v1::ListedChild c = Listed(it);
           AddFact(&c, "earlier_referral_date", FormatIsoDate(other));
+          return c;
+        };
+        rereferral_tally.Add(slot, it, 1, 0, entry);
+        if (in_year) rereferred += 1;
+        if ((rereferral && in_year) || rereferral_m) {
+          v1::ListedChild c = entry();
           if (rereferral && in_year) rereferral->numerator.push_back(c);
           if (rereferral_m) rereferral_m->numerator.push_back(std::move(c));
         }

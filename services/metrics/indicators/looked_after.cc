@@ -120,11 +120,13 @@ struct ChildFlow {
     return any;
   }
   // The rolling 12 months ending with each month of the year, from every child's
-  // episodes of the 24 month slots (`earlier`: the returns cover the year before).
+  // episodes of the 24 month slots (`earlier`: the returns cover the year before); a
+  // window being listed is listed by the count itself, each child once.
   static void WriteRolling(const std::string& id, int fy, const ChildEvents& events, bool earlier, PointWriter& out) {
     ForEachRollingWindow(fy, earlier, [&](int from, int to, const v1::Period& p) {
       std::set<std::string> sources;
-      const double n = events.Count(from, to, &sources);
+      Members* l = out.Listing(id, "", p);
+      const double n = events.Count(from, to, &sources, l ? &l->numerator : nullptr);
       out.Count(id, "", p, n, sources);
     });
   }
@@ -229,24 +231,25 @@ void ComputeEpisodes(const FamilyInput& in, PointWriter& out) {
     std::set<std::string> sources, started_sources;
     const double n =
         starts.FirstCount(from, to, on_police_protection, &sources, count_list || pct_list ? &listed : nullptr);
-    const double of = starts.Count(from, to, &started_sources);
+    // A rolling window's children starting care are listed by the count of them (a
+    // child starting twice in it is one child); the year's and a month's by the flow.
+    const bool rolling = p.kind() == v1::Period::ROLLING_12_MONTHS;
+    const double of = starts.Count(from, to, &started_sources, pct_list && rolling ? &pct_list->denominator : nullptr);
     out.Count("lac_police_protection_started", "", p, n, sources);
     out.Ratio("lac_police_protection_pct", "", p, n, of, 100, started_sources);
     if (count_list) count_list->numerator = listed;
     if (pct_list) {
       pct_list->numerator = std::move(listed);
-      const auto& firsts = p.kind() == v1::Period::FINANCIAL_YEAR ? started.year_first : started.month_first[p.month()];
-      for (const auto& [child, e] : firsts) pct_list->denominator.push_back(Listed(*e));
+      if (!rolling) {
+        const auto& firsts =
+            p.kind() == v1::Period::FINANCIAL_YEAR ? started.year_first : started.month_first[p.month()];
+        for (const auto& [child, e] : firsts) pct_list->denominator.push_back(Listed(*e));
+      }
     }
   };
   police(year, kYearSlot, kYearSlot + 11);
   for (int i = 0; i < 12; ++i) police(MonthOfYear(in.fy, i), kYearSlot + i, kYearSlot + i);
-  ForEachRollingWindow(in.fy, earlier, [&](int from, int to, const v1::Period& p) {
-    std::set<std::string> sources, started_sources;
-    const double n = starts.FirstCount(from, to, on_police_protection, &sources);
-    out.Count("lac_police_protection_started", "", p, n, sources);
-    out.Ratio("lac_police_protection_pct", "", p, n, starts.Count(from, to, &started_sources), 100, started_sources);
-  });
+  ForEachRollingWindow(in.fy, earlier, [&](int from, int to, const v1::Period& p) { police(p, from, to); });
 
   // Characteristics of the children looked after at S. Every one of them is in the
   // denominator; one whose sex, birth date or ethnicity no return gives is simply not in

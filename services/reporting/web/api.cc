@@ -150,11 +150,9 @@ Reply Forecast(const Call& c) {
 // The children behind a figure: metrics' ListChildren asked with the caller's own token
 // (ChildrenFor), its answer printed and forgotten.
 Reply Children(const Call& c) {
-  v1::ListChildrenRequest req;
-  req.set_la(c.Param("la"));
-  req.set_indicator(c.Param("indicator"));
-  req.set_period(c.Param("period"));
-  req.set_breakdown(c.Param("breakdown"));
+  auto period = ChildrenPeriod(c);
+  if (!period.ok()) return JsonError(400, std::string(period.status().message()));
+  const v1::ListChildrenRequest req = ChildrenRequest(c.Param("la"), c.Param("indicator"), c.Param("breakdown"), *period);
   v1::ListChildrenResponse resp;
   grpc::Status s = ChildrenFor(c, req, &resp);
   if (!s.ok()) return ChildrenError(s);
@@ -163,13 +161,42 @@ Reply Children(const Call& c) {
 
 }  // namespace
 
+absl::StatusOr<v1::Period> ChildrenPeriod(const Call& c) {
+  return PeriodAsked(c.Param("period"), c.Param("month"), c.Flag("rolling", false),
+                     {"period=", "month=", "rolling=true"});
+}
+
+v1::ListChildrenRequest ChildrenRequest(const std::string& la, const std::string& indicator,
+                                        const std::string& breakdown, const v1::Period& period) {
+  v1::ListChildrenRequest req;
+  req.set_la(la);
+  req.set_indicator(indicator);
+  req.set_breakdown(breakdown);
+  // Whole, and as text only where the text reads back as it (an older metrics then
+  // refuses a December month or a window rather than list the year).
+  *req.mutable_exact_period() = period;
+  req.set_period(PeriodAsText(period));
+  return req;
+}
+
+std::string ChildrenQuery(const v1::Period& period) {
+  if (period.kind() == v1::Period::FINANCIAL_YEAR) return "period=" + FormatPeriod(period);
+  return absl::StrCat("month=", FormatPeriod(Month(period.start_year(), period.month())),
+                      period.kind() == v1::Period::ROLLING_12_MONTHS ? "&rolling=true" : "");
+}
+
+// "month" is what /api/v1/children's month= takes for a month's or a window's row: the
+// period of December 2011 ("2011-12") would read back as the year 2011-12.
 std::string SeriesCsv(const v1::GetSeriesResponse& r) {
   std::vector<std::vector<std::string>> rows = {
-      {"entity", "indicator", "breakdown", "period", "value", "numerator", "denominator", "supplied"}};
+      {"entity", "indicator", "breakdown", "period", "value", "numerator", "denominator", "supplied", "month"}};
   for (const auto* list : {&r.points(), &r.comparators()}) {
     for (const auto& p : *list) {
       rows.push_back({p.entity(), p.indicator(), p.breakdown(), FormatPeriod(p.period()), Opt(p.has_value(), p.value()),
-                      Number(p.numerator()), Number(p.denominator()), Bool(p.supplied())});
+                      Number(p.numerator()), Number(p.denominator()), Bool(p.supplied()),
+                      p.period().kind() == v1::Period::FINANCIAL_YEAR
+                          ? ""
+                          : FormatPeriod(Month(p.period().start_year(), p.period().month()))});
     }
   }
   return Csv(rows);
@@ -275,8 +302,8 @@ std::vector<Route> ApiRoutes() {
        Forecast},
       {"/api/v1/children",
        "/carestat.v1.Metrics/ListChildren",
-       {P("la", ParamKind::kLa, true), P("indicator", ParamKind::kIndicator, true), P("period", ParamKind::kPeriod, true),
-        P("breakdown", ParamKind::kText), format},
+       {P("la", ParamKind::kLa, true), P("indicator", ParamKind::kIndicator, true), P("period", ParamKind::kPeriod),
+        P("month", ParamKind::kMonth), P("rolling", ParamKind::kBool), P("breakdown", ParamKind::kText), format},
        Children},
       {"/api/v1/reports/annual",
        "/carestat.v1.Reporting/BuildAnnualReport",

@@ -471,42 +471,80 @@ std::string ChildrenTable(const std::string& id, const std::string& caption,
   return out;
 }
 
-// The indicator page's section for a `case` principal: a period to choose, the figure
-// with its numerator and denominator, and the two lists with their lengths beside them.
-std::string ChildrenSection(const Call& c, const v1::IndicatorDefinition& d, const std::vector<std::string>& periods) {
+// The indicator page's section for a `case` principal: a financial year, a month or a
+// rolling 12 months to choose (each its own form, sent as the API's period=, month= and
+// month=&rolling=true, so that December 2011 is never read as the year 2011-12), the
+// figure with its numerator and denominator, and the two lists with their lengths beside
+// them. `periods` are the LA's figures on the page, in order within each kind.
+std::string ChildrenSection(const Call& c, const v1::IndicatorDefinition& d, const std::vector<v1::Period>& periods) {
   const std::string la = c.Param("la");
-  std::string period = c.Param("period");
-  if (period.empty() && !periods.empty()) {
+  auto same = [](const v1::Period& a, const v1::Period& b) {
+    return a.kind() == b.kind() && a.start_year() == b.start_year() && a.month() == b.month();
+  };
+  std::optional<v1::Period> period;
+  std::string problem;
+  if (c.Has("period") || c.Has("month") || c.Has("rolling")) {
+    auto asked = ChildrenPeriod(c);
+    if (asked.ok()) period = *asked;
+    else problem = std::string(asked.status().message());
+  } else {
     // The latest financial year with a figure, else the latest month.
     for (const auto& p : periods) {
-      auto parsed = ParsePeriod(p);
-      if (parsed && parsed->kind() == v1::Period::FINANCIAL_YEAR) period = p;
+      if (p.kind() == v1::Period::FINANCIAL_YEAR) period = p;
     }
-    if (period.empty()) period = periods.back();
+    for (auto it = periods.rbegin(); !period && it != periods.rend(); ++it) {
+      if (it->kind() == v1::Period::MONTH) period = *it;
+    }
   }
   std::string out = "<h2 id=\"children\">The children behind the figure</h2>";
-  absl::StrAppend(&out, "<form method=\"get\" action=\"/indicator\"><input type=\"hidden\" name=\"la\" value=\"", E(la),
-                  "\"><input type=\"hidden\" name=\"indicator\" value=\"", E(d.id()),
-                  "\"><label for=\"children-period\">Period</label> <select id=\"children-period\" name=\"period\">");
-  bool listed = false;
-  for (auto it = periods.rbegin(); it != periods.rend(); ++it) {
-    listed = listed || *it == period;
-    absl::StrAppend(&out, "<option", *it == period ? " selected" : "", ">", E(*it), "</option>");
+  struct Choice {
+    v1::Period::Kind kind;
+    const char* id;
+    const char* label;
+    const char* name;
+    const char* button;
+  };
+  for (const Choice& k : {Choice{v1::Period::FINANCIAL_YEAR, "children-period", "Financial year", "period",
+                                 "List the year's children"},
+                          Choice{v1::Period::MONTH, "children-month", "Month", "month", "List the month's children"},
+                          Choice{v1::Period::ROLLING_12_MONTHS, "children-rolling", "12 months ending", "month",
+                                 "List the 12 months' children"}}) {
+    std::vector<const v1::Period*> of_kind;
+    for (const auto& p : periods) {
+      if (p.kind() == k.kind) of_kind.push_back(&p);
+    }
+    const bool chosen = period && period->kind() == k.kind;
+    if (of_kind.empty() && !chosen) continue;
+    absl::StrAppend(&out, "<form method=\"get\" action=\"/indicator\" class=\"children-choice\">"
+                    "<input type=\"hidden\" name=\"la\" value=\"", E(la),
+                    "\"><input type=\"hidden\" name=\"indicator\" value=\"", E(d.id()), "\">",
+                    k.kind == v1::Period::ROLLING_12_MONTHS ? "<input type=\"hidden\" name=\"rolling\" value=\"true\">" : "",
+                    "<label for=\"", k.id, "\">", k.label, "</label> <select id=\"", k.id, "\" name=\"", k.name, "\">");
+    bool listed = false;
+    auto option = [&](const v1::Period& p) {
+      const bool selected = chosen && same(p, *period);
+      listed = listed || selected;
+      // The value is what the parameter takes: a window is named by its last month.
+      const std::string value = k.kind == v1::Period::FINANCIAL_YEAR ? FormatPeriod(p)
+                                                                     : FormatPeriod(Month(p.start_year(), p.month()));
+      absl::StrAppend(&out, "<option value=\"", E(value), "\"", selected ? " selected" : "", ">", E(FormatPeriod(p)),
+                      "</option>");
+    };
+    for (auto it = of_kind.rbegin(); it != of_kind.rend(); ++it) option(**it);
+    if (chosen && !listed) option(*period);
+    absl::StrAppend(&out, "</select> <button type=\"submit\">", k.button, "</button></form>");
   }
-  if (!listed && !period.empty()) absl::StrAppend(&out, "<option selected>", E(period), "</option>");
-  out += "</select> <button type=\"submit\">List the children</button></form>";
-  if (period.empty()) return out + "<p>No figure of this LA to list children for.</p>";
-  v1::ListChildrenRequest req;
-  req.set_la(la);
-  req.set_indicator(d.id());
-  req.set_period(period);
+  if (!problem.empty()) return out + "<p class=\"note\">" + E(problem) + "</p>";
+  if (!period) return out + "<p>No figure of this LA to list children for.</p>";
+  const std::string shown = DescribePeriod(*period);
+  const v1::ListChildrenRequest req = ChildrenRequest(la, d.id(), "", *period);
   v1::ListChildrenResponse resp;
   grpc::Status s = ChildrenFor(c, req, &resp);
   if (!s.ok()) return out + "<p class=\"note\">" + E(s.error_message()) + "</p>";
   const v1::IndicatorPoint& p = resp.point();
   const bool ratio = p.denominator() > 0 || resp.denominator_size() > 0;
   const std::string what = resp.counts().empty() ? "children" : resp.counts();
-  absl::StrAppend(&out, "<table class=\"data\" id=\"children-figure\"><caption>LA ", E(la), ", ", E(period),
+  absl::StrAppend(&out, "<table class=\"data\" id=\"children-figure\"><caption>LA ", E(la), ", ", E(shown),
                   ": the figure and the lists behind it</caption><thead><tr><th scope=\"col\">Part</th>"
                   "<th scope=\"col\">Figure</th><th scope=\"col\">Entries listed (", E(what), ")</th></tr></thead><tbody>"
                   "<tr><th scope=\"row\">", E(d.name()), "</th><td class=\"num\">",
@@ -522,13 +560,14 @@ std::string ChildrenSection(const Call& c, const v1::IndicatorDefinition& d, con
   absl::StrAppend(&out, "</tbody></table><p>", resp.children_returned(),
                   " children in all, by the pseudonyms ingestion gave them, listed by the same computation as the "
                   "figure from the records held now. This listing was recorded in the audit log under your name "
-                  "(", E(c.principal), ") with the number of children; this server keeps no copy. <a href=\"/api/v1/children?la=", E(la),
-                  "&amp;indicator=", E(d.id()), "&amp;period=", E(period), "&amp;format=csv\">The lists as CSV</a></p>");
+                  "(", E(c.principal), ") with the number of children; this server keeps no copy. "
+                  "<a href=\"/api/v1/children?la=", E(la), "&amp;indicator=", E(d.id()), "&amp;",
+                  E(ChildrenQuery(*period)), "&amp;format=csv\">The lists as CSV</a></p>");
   out += ChildrenTable("children-numerator",
-                       absl::StrCat("Numerator, ", period, ": ", resp.numerator_size(), " ", what), resp.numerator());
+                       absl::StrCat("Numerator, ", shown, ": ", resp.numerator_size(), " ", what), resp.numerator());
   if (ratio) {
     out += ChildrenTable("children-denominator",
-                         absl::StrCat("Denominator, ", period, ": ", resp.denominator_size(), " ", what),
+                         absl::StrCat("Denominator, ", shown, ": ", resp.denominator_size(), " ", what),
                          resp.denominator());
   }
   return out;
@@ -553,9 +592,9 @@ Reply IndicatorPage(const Call& c) {
   v1::GetSeriesResponse yearly;
   if (grpc::Status s = c.backend.Series(yreq, &yearly); !s.ok()) return FromStatus(s);
   // The periods of the LA's own figures, for choosing whose children to list.
-  std::vector<std::string> child_periods;
+  std::vector<v1::Period> child_periods;
   for (const auto& p : yearly.points()) {
-    if (p.entity() == la && p.breakdown().empty() && p.has_value()) child_periods.push_back(FormatPeriod(p.period()));
+    if (p.entity() == la && p.breakdown().empty() && p.has_value()) child_periods.push_back(p.period());
   }
   body += "<h2>By financial year</h2>";
   body += yearly.points().empty() ? "<p>No yearly figure: this indicator is counted by month.</p>"
@@ -590,12 +629,9 @@ Reply IndicatorPage(const Call& c) {
     v1::GetSeriesResponse monthly;
     if (grpc::Status s = c.backend.Series(mreq, &monthly); !s.ok()) return FromStatus(s);
     for (const auto& p : monthly.points()) {
-      // December of 2011 is written 2011-12, which ListChildren (ParsePeriod) reads as the
-      // financial year: such a month is not offered.
-      if (p.entity() == la && p.breakdown().empty() && p.has_value() &&
-          p.period().month() != (p.period().start_year() + 1) % 100) {
-        child_periods.push_back(FormatPeriod(p.period()));
-      }
+      // Every month, December 2011 too: it is asked for as month=2011-12, never as text
+      // that reads as the year.
+      if (p.entity() == la && p.breakdown().empty() && p.has_value()) child_periods.push_back(p.period());
     }
     body += "<h2>By month</h2>";
     body += ChartAndTable(monthly, la, *d, "monthly", d->name() + ", LA " + la + ", by month");
@@ -609,6 +645,9 @@ Reply IndicatorPage(const Call& c) {
       rreq.set_rolling(true);
       v1::GetSeriesResponse rolling;
       if (grpc::Status s = c.backend.Series(rreq, &rolling); !s.ok()) return FromStatus(s);
+      for (const auto& p : rolling.points()) {
+        if (p.entity() == la && p.breakdown().empty() && p.has_value()) child_periods.push_back(p.period());
+      }
       // Each window is named by the month it ends with, as the months above are: 24
       // labels of "2014-07 to 2015-06" would run into each other under the bars.
       for (auto& p : *rolling.mutable_points()) p.mutable_period()->set_kind(v1::Period::MONTH);
@@ -1053,7 +1092,8 @@ std::vector<Route> PageRoutes() {
       {"/la", read, {P("la", ParamKind::kLa, true), P("area", ParamKind::kArea)}, Overview, true},
       {"/indicator",
        read,
-       {P("la", ParamKind::kLa, true), P("indicator", ParamKind::kIndicator, true), P("period", ParamKind::kPeriod)},
+       {P("la", ParamKind::kLa, true), P("indicator", ParamKind::kIndicator, true), P("period", ParamKind::kPeriod),
+        P("month", ParamKind::kMonth), P("rolling", ParamKind::kBool)},
        IndicatorPage,
        true},
       {"/compare",

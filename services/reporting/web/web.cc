@@ -22,6 +22,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "services/common/audit.h"
+#include "services/common/dates.h"
 #include "services/common/csv.h"
 #include "services/common/json.h"
 #include "services/common/log.h"
@@ -409,6 +410,9 @@ std::string CheckParam(const ParamSpec& p, const std::string& v) {
       return ValidYear(v) ? ""
                           : absl::StrCat("parameter '", p.name,
                                          "' must be a financial year like 2015-16 or a month like 2015-06");
+    case ParamKind::kMonth:
+      return ParseMonth(v) ? ""
+                           : absl::StrCat("parameter '", p.name, "' must be a month, like 2015-06 (2011-12 is December 2011)");
     case ParamKind::kIndicator:
       return ValidIndicator(v) ? ""
                                : absl::StrCat("parameter '", p.name,
@@ -592,6 +596,10 @@ void WebServer::Impl::Serve(const web::Route& route, const httplib::Request& req
   if (req.has_param("year")) e.year = web::ValidYear(req.get_param_value("year")) ? req.get_param_value("year") : "?";
   if (req.has_param("period")) {
     e.period = web::ValidYear(req.get_param_value("period")) ? req.get_param_value("period") : "?";
+  }
+  if (req.has_param("month")) {   // as the children's month, never as a year
+    const std::string m = req.get_param_value("month");
+    e.period = !ParseMonth(m) ? "?" : (req.get_param_value("rolling") == "true" || req.get_param_value("rolling") == "1") ? "12 months to " + m : "month " + m;
   }
   if (req.has_param("indicator")) {
     e.indicator = web::ValidIndicator(req.get_param_value("indicator")) ? req.get_param_value("indicator") : "?";

@@ -14,6 +14,8 @@
 #include <google/protobuf/message.h>
 #include <grpcpp/grpcpp.h>
 
+#include "absl/status/statusor.h"
+
 #include "carestat/v1/ingestion.pb.h"
 #include "carestat/v1/metrics.grpc.pb.h"
 #include "carestat/v1/reporting.grpc.pb.h"
@@ -80,6 +82,7 @@ enum class ParamKind {
   kArea,        // a self-assessment section id, "all"
   kText,        // free text up to 200 characters, no control characters
   kPeriod,      // 2015-16 (a financial year) or 2015-06 (a month)
+  kMonth,       // 2015-06, 2011-12 (December 2011): a month only
 };
 struct ParamSpec {
   std::string name;
@@ -128,6 +131,15 @@ grpc::Status ChildrenFor(const Call& c, const v1::ListChildrenRequest& req, v1::
 Reply ChildrenError(const grpc::Status& s);
 // One row per entry of either list: list, child, record, each fact by name, returns.
 std::string ChildrenCsv(const v1::ListChildrenResponse& r);
+// The period a children request's parameters name (api.cc): period=2015-16 (or a month
+// the text cannot be taken for a year), or month=2011-12 (any month, December 2011
+// here), with rolling=true the 12 months ending with the month; an error says what to
+// give. ChildrenRequest asks metrics for it whole (exact_period), ChildrenQuery gives
+// the parameters back for a link.
+absl::StatusOr<v1::Period> ChildrenPeriod(const Call& c);
+v1::ListChildrenRequest ChildrenRequest(const std::string& la, const std::string& indicator,
+                                        const std::string& breakdown, const v1::Period& period);
+std::string ChildrenQuery(const v1::Period& period);   // "period=2015-16", "month=2015-06&rolling=true"
 
 std::vector<Route> ApiRoutes();
 std::vector<Route> PageRoutes();

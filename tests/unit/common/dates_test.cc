@@ -113,3 +113,78 @@ TEST(DatesTest, FinancialYearsQuoteWhatWasGivenAndSayWhichAreAccepted) {
 }
 }  // namespace
 }  // namespace carestat
+
+namespace carestat {
+namespace {
+
+// "2011-12" is the financial year to ParsePeriod (and so December 2011 cannot be named
+// by it, nor November 2010 by "2010-11"); ParseMonth reads any month, and PeriodAsText
+// gives text only where it reads back as the same period.
+TEST(DatesTest, ADecemberMonthIsNamedUnambiguously) {
+  EXPECT_EQ(ParsePeriod("2011-12")->kind(), v1::Period::FINANCIAL_YEAR);
+  auto december = ParseMonth("2011-12");
+  ASSERT_TRUE(december);
+  EXPECT_EQ(december->kind(), v1::Period::MONTH);
+  EXPECT_EQ(december->start_year(), 2011);
+  EXPECT_EQ(december->month(), 12);
+  EXPECT_FALSE(ParseMonth("2011-13"));
+  EXPECT_FALSE(ParseMonth("2011-00"));
+  EXPECT_FALSE(ParseMonth("2011/12"));
+  EXPECT_FALSE(ParseMonth("2011-1"));
+  EXPECT_EQ(PeriodAsText(Month(2011, 12)), "");
+  EXPECT_EQ(PeriodAsText(Month(2010, 11)), "");
+  EXPECT_EQ(PeriodAsText(Month(2015, 12)), "2015-12");
+  EXPECT_EQ(PeriodAsText(FinancialYear(2011)), "2011-12");
+  EXPECT_EQ(PeriodAsText(Rolling12Months(2015, 6)), "");
+  EXPECT_EQ(DescribePeriod(Month(2011, 12)), "month 2011-12");
+  EXPECT_EQ(DescribePeriod(FinancialYear(2011)), "2011-12");
+  EXPECT_EQ(DescribePeriod(Rolling12Months(2011, 12)), "12 months 2011-01 to 2011-12");
+  std::string why;
+  EXPECT_TRUE(ValidPeriod(Month(2011, 12), &why));
+  EXPECT_FALSE(ValidPeriod(Month(2011, 13), &why));
+  EXPECT_NE(why.find("month 13"), std::string::npos) << why;
+  EXPECT_FALSE(ValidPeriod(v1::Period(), &why));
+  EXPECT_FALSE(ValidPeriod(Rolling12Months(1800, 3), &why));
+}
+
+// What a children request's text names, and what it says when it names nothing.
+TEST(DatesTest, PeriodAskedSaysWhatToGive) {
+  const std::array<std::string, 3> flags = {"--period", "--month", "--rolling"};
+  const std::array<std::string, 3> params = {"period=", "month=", "rolling=true"};
+  auto year = PeriodAsked("2011-12", "", false, flags);
+  ASSERT_TRUE(year.ok());
+  EXPECT_EQ(year->kind(), v1::Period::FINANCIAL_YEAR);
+  auto month = PeriodAsked("", "2011-12", false, flags);
+  ASSERT_TRUE(month.ok());
+  EXPECT_EQ(DescribePeriod(*month), "month 2011-12");
+  auto rolling = PeriodAsked("", "2011-12", true, params);
+  ASSERT_TRUE(rolling.ok());
+  EXPECT_EQ(DescribePeriod(*rolling), "12 months 2011-01 to 2011-12");
+  auto legacy_month = PeriodAsked("2015-06", "", false, flags);
+  ASSERT_TRUE(legacy_month.ok());
+  EXPECT_EQ(legacy_month->kind(), v1::Period::MONTH);
+  struct Bad {
+    std::string period, month;
+    bool rolling;
+    std::string says;
+  };
+  for (const Bad& b : {Bad{"2015-16", "2015-06", false, "give period= (a financial year) or month= (a month), not both"},
+                       Bad{"", "", false, "give period=2015-16 (a financial year) or month=2015-06"},
+                       Bad{"", "", true, "give period=2015-16"},
+                       Bad{"2015-16", "", true, "rolling=true names the 12 months by the month they end with: give "
+                                                "month=2016-03 for the 12 months ending in March 2016"},
+                       Bad{"2015-06", "", true, "give month=2015-06, not period="},
+                       Bad{"", "2015-13", false, "'2015-13' is not a month: give month=2015-06"},
+                       Bad{"soon", "", false, "'soon' is not a period"}}) {
+    auto r = PeriodAsked(b.period, b.month, b.rolling, params);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << b.says;
+    EXPECT_NE(r.status().message().find(b.says), std::string::npos) << r.status();
+  }
+  auto flag = PeriodAsked("2015-16", "", true, flags);
+  EXPECT_NE(flag.status().message().find("--rolling names the 12 months by the month they end with: give --month 2016-03"),
+            std::string::npos)
+      << flag.status();
+}
+
+}  // namespace
+}  // namespace carestat

@@ -725,5 +725,51 @@ TEST(LookedAfterTest, RollingTwelveMonthsCountEachChildOnce) {
   EXPECT_DOUBLE_EQ(V(pts, "lac_rate/2015-05"), 1.0 / 50000 * 10000);
 }
 
+// Listing a rolling window (ListChildren): each child counted once, by its first episode
+// of the window, from the count itself: twice's May and September starts are one entry.
+TEST(LookedAfterTest, ARollingWindowListsEachChildOnce) {
+  RecordSet set("301");
+  set.AddReturn(Return("ssda903-episodes", 2015));
+  set.AddReturn(Return("ssda903-episodes", 2016));
+  AddEpisodes(set, {
+      {.child = "before", .start = D(2015, 1, 10), .end = D(2015, 2, 1), .rec = "E13", .return_year = 2015},
+      {.child = "twice", .start = D(2015, 5, 1), .ls = "L1", .end = D(2015, 7, 1), .rec = "E13"},
+      {.child = "twice", .start = D(2015, 9, 1)},
+      {.child = "late", .start = D(2016, 3, 15), .ls = "L1"},
+  });
+  set.Finalize();
+  static const Populations pops = Pops();
+  struct Want {
+    const char* id;
+    std::vector<std::string> numerator, denominator;
+  };
+  for (const Want& w : {Want{"lac_started", {"before:2015-01-10", "twice:2015-05-01"}, {}},
+                        Want{"lac_ceased", {"before:2015-01-10", "twice:2015-05-01"}, {}},
+                        Want{"lac_police_protection_started", {"twice:2015-05-01"}, {}},
+                        Want{"lac_police_protection_pct", {"twice:2015-05-01"},
+                             {"before:2015-01-10", "twice:2015-05-01"}}}) {
+    PointWriter out("301", 0);
+    out.ListFor(w.id, "", Rolling12Months(2015, 12));
+    FamilyInput in{set, pops, WorkingDays::Shipped(), 2015};
+    ComputeLookedAfter(in, out);
+    ASSERT_NE(out.listed(), nullptr) << w.id;
+    ASSERT_NE(out.listed_point(), nullptr) << w.id;
+    auto names = [](const std::vector<v1::ListedChild>& list) {
+      std::vector<std::string> v;
+      for (const auto& c : list) {
+        std::string start;
+        for (const auto& f : c.facts()) {
+          if (f.name() == "start_date") start = f.value();
+        }
+        v.push_back(c.child() + ":" + start);
+      }
+      return v;
+    };
+    EXPECT_EQ(names(out.listed()->numerator), w.numerator) << w.id;
+    EXPECT_EQ(names(out.listed()->denominator), w.denominator) << w.id;
+    EXPECT_EQ(out.listed_point()->numerator(), w.numerator.size()) << w.id;
+  }
+}
+
 }  // namespace
 }  // namespace carestat

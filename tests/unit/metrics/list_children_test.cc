@@ -99,6 +99,16 @@ class ListChildrenTest : public testing::Test {
     return engine_->ListChildren(req, *returns_, MemoryScan(records_));
   }
 
+  static absl::StatusOr<v1::ListChildrenResponse> ListExact(const std::string& indicator, const v1::Period& period,
+                                                            const std::string& breakdown = "") {
+    v1::ListChildrenRequest req;
+    req.set_la("301");
+    req.set_indicator(indicator);
+    *req.mutable_exact_period() = period;
+    req.set_breakdown(breakdown);
+    return engine_->ListChildren(req, *returns_, MemoryScan(records_));
+  }
+
   static inline std::string* dir_ = nullptr;
   static inline std::vector<v1::ReturnInfo>* returns_ = nullptr;
   static inline Records* records_ = nullptr;
@@ -374,6 +384,173 @@ TEST_F(ListChildrenTest, MonthlySharesAndRatesAddUpToTheYear) {
     }
   }
   EXPECT_GT(checked, 11 * 3);
+}
+
+// The children behind a rolling 12-month figure, for every indicator with rolling figures
+// whose children can be listed and every window ending in a month of 2015-16: the lists
+// are as long as the figure's numerator and denominator (the figure served by
+// GetRollingSeries), and where the figure counts children a child counted in several
+// months of the window is listed once. The borough has such children: the months' own
+// numerators sum to more than the window's.
+TEST_F(ListChildrenTest, RollingListsAddUpToTheRollingFigureEachChildOnce) {
+  int indicators = 0, windows = 0, children_lists = 0, fewer_than_months = 0;
+  for (const auto& d : Catalogue()) {
+    if (!d.rolling || !Listable(d)) continue;
+    ++indicators;
+    auto rolling = engine_->GetRollingSeries("301", d.id, "", "2015-16", "2015-16");
+    auto months = engine_->GetMonthlySeries("301", d.id, "", "2014-15", "2015-16");
+    ASSERT_TRUE(rolling.ok()) << rolling.status();
+    ASSERT_TRUE(months.ok()) << months.status();
+    ASSERT_EQ(rolling->size(), 12u) << d.id;
+    for (const auto& p : *rolling) {
+      const std::string what = d.id + " " + FormatPeriod(p.period());
+      auto r = ListExact(d.id, p.period());
+      ASSERT_TRUE(r.ok()) << what << ": " << r.status();
+      ++windows;
+      EXPECT_EQ(r->point().period().kind(), v1::Period::ROLLING_12_MONTHS) << what;
+      EXPECT_EQ(r->point().numerator(), p.numerator()) << what;
+      EXPECT_EQ(r->point().denominator(), p.denominator()) << what;
+      EXPECT_EQ(static_cast<double>(r->numerator_size()), p.numerator()) << what;
+      if (d.unit == "percent") {
+        EXPECT_EQ(static_cast<double>(r->denominator_size()), p.denominator()) << what;
+      } else {
+        EXPECT_EQ(r->denominator_size(), 0) << what;
+      }
+      // Every entry's record falls in the window (its own dates are among its facts).
+      const int32_t from = PeriodStart(p.period()), to = PeriodEnd(p.period());
+      for (const auto* list : {&r->numerator(), &r->denominator()}) {
+        for (const auto& c : *list) {
+          bool in_window = false;
+          for (const auto& f : c.facts()) {
+            auto day = ParseIsoDate(f.value());
+            in_window = in_window || (day && *day >= from && *day <= to);
+          }
+          EXPECT_TRUE(in_window) << what << ": " << c.DebugString();
+        }
+      }
+      if (r->counts() != "children") continue;
+      ++children_lists;
+      for (const auto* list : {&r->numerator(), &r->denominator()}) {
+        std::set<std::string> seen;
+        for (const auto& c : *list) {
+          if (!c.child().empty()) EXPECT_TRUE(seen.insert(c.child()).second) << what << ": " << c.child() << " twice";
+        }
+      }
+      // The months of the window, summed, count some children more than once.
+      double summed = 0;
+      for (const auto& m : *months) {
+        if (PeriodEnd(m.period()) >= from && PeriodEnd(m.period()) <= to) summed += m.numerator();
+      }
+      fewer_than_months += summed > p.numerator();
+    }
+  }
+  EXPECT_EQ(indicators, 18);  // the 20 rolling indicators but referral_rate and s47_rate
+  EXPECT_EQ(windows, 18 * 12);
+  EXPECT_GE(children_lists, 5 * 12);
+  EXPECT_GT(fewer_than_months, 0);
+}
+
+// The window ending in March is the financial year: the same entries in the same order,
+// for every listable rolling indicator and every year after the first.
+TEST_F(ListChildrenTest, TheRollingListEndingInMarchIsTheYearsList) {
+  int compared = 0;
+  for (const auto& d : Catalogue()) {
+    if (!d.rolling || !Listable(d)) continue;
+    for (int fy = 2011; fy <= 2015; ++fy) {
+      const std::string what = d.id + " " + FormatPeriod(FinancialYear(fy));
+      auto year = List(d.id, FormatPeriod(FinancialYear(fy)));
+      auto march = ListExact(d.id, Rolling12Months(fy + 1, 3));
+      ASSERT_TRUE(year.ok()) << what << ": " << year.status();
+      ASSERT_TRUE(march.ok()) << what << ": " << march.status();
+      EXPECT_EQ(march->point().numerator(), year->point().numerator()) << what;
+      EXPECT_EQ(march->point().denominator(), year->point().denominator()) << what;
+      EXPECT_EQ(march->counts(), year->counts()) << what;
+      EXPECT_EQ(march->children_returned(), year->children_returned()) << what;
+      ASSERT_EQ(march->numerator_size(), year->numerator_size()) << what;
+      ASSERT_EQ(march->denominator_size(), year->denominator_size()) << what;
+      for (int i = 0; i < march->numerator_size(); ++i) {
+        EXPECT_EQ(march->numerator(i).SerializeAsString(), year->numerator(i).SerializeAsString()) << what << " " << i;
+      }
+      for (int i = 0; i < march->denominator_size(); ++i) {
+        EXPECT_EQ(march->denominator(i).SerializeAsString(), year->denominator(i).SerializeAsString())
+            << what << " " << i;
+      }
+      compared += march->numerator_size() > 0;
+    }
+  }
+  EXPECT_GT(compared, 18 * 4);
+}
+
+// "2011-12" as text is the financial year 2011-12; December 2011 is reached by the period
+// passed whole. Likewise November 2010 ("2010-11"). Each month's list is the month's.
+TEST_F(ListChildrenTest, ADecemberMonthIsReachedWholeAndIsNotTheYear) {
+  for (const auto& [year, month] : {std::pair{2011, 12}, std::pair{2010, 11}}) {
+    const v1::Period m = Month(year, month);
+    auto months = engine_->GetMonthlySeries("301", "referrals", "", FormatPeriod(FinancialYear(year)),
+                                            FormatPeriod(FinancialYear(year)));
+    ASSERT_TRUE(months.ok()) << months.status();
+    const v1::IndicatorPoint* served = nullptr;
+    for (const auto& p : *months) {
+      if (p.period().month() == month) served = &p;
+    }
+    ASSERT_NE(served, nullptr);
+    auto by_month = ListExact("referrals", m);
+    ASSERT_TRUE(by_month.ok()) << by_month.status();
+    EXPECT_EQ(by_month->point().period().kind(), v1::Period::MONTH);
+    EXPECT_EQ(by_month->point().period().start_year(), year);
+    EXPECT_EQ(by_month->point().period().month(), month);
+    EXPECT_EQ(static_cast<double>(by_month->numerator_size()), served->numerator());
+    ASSERT_GT(by_month->numerator_size(), 0);
+    for (const auto& c : by_month->numerator()) {
+      std::map<std::string, std::string> f;
+      for (const auto& x : c.facts()) f[x.name()] = x.value();
+      EXPECT_EQ(f["referral_date"].substr(0, 7), FormatPeriod(m)) << c.DebugString();
+    }
+    // The same text is the year, with its own (longer) list.
+    auto by_text = List("referrals", FormatPeriod(m));
+    ASSERT_TRUE(by_text.ok()) << by_text.status();
+    EXPECT_EQ(by_text->point().period().kind(), v1::Period::FINANCIAL_YEAR);
+    EXPECT_GT(by_text->numerator_size(), by_month->numerator_size());
+    // The exact period takes precedence over the text given beside it.
+    v1::ListChildrenRequest both;
+    both.set_la("301");
+    both.set_indicator("referrals");
+    both.set_period(FormatPeriod(m));
+    *both.mutable_exact_period() = m;
+    auto r = engine_->ListChildren(both, *returns_, MemoryScan(records_));
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->numerator_size(), by_month->numerator_size());
+  }
+  // The 12 months ending with December 2011 too.
+  auto rolling = engine_->GetRollingSeries("301", "lac_started", "", "2011-12", "2011-12");
+  ASSERT_TRUE(rolling.ok()) << rolling.status();
+  const v1::IndicatorPoint* december = nullptr;
+  for (const auto& p : *rolling) {
+    if (p.period().month() == 12) december = &p;
+  }
+  ASSERT_NE(december, nullptr);
+  auto r = ListExact("lac_started", Rolling12Months(2011, 12));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(static_cast<double>(r->numerator_size()), december->numerator());
+}
+
+TEST_F(ListChildrenTest, BadExactPeriodsAndRollingRequestsAreRefusedSayingWhy) {
+  v1::Period bad = Month(2015, 13);
+  auto r = ListExact("referrals", bad);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("month 13"), std::string::npos) << r.status();
+  v1::Period no_kind;
+  no_kind.set_start_year(2015);
+  EXPECT_EQ(ListExact("referrals", no_kind).status().code(), absl::StatusCode::kInvalidArgument);
+  // A yearly indicator has no rolling figures.
+  auto yearly = ListExact("cin_open_year_end", Rolling12Months(2016, 3));
+  EXPECT_EQ(yearly.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(yearly.status().message().find("no rolling 12-month figures"), std::string::npos) << yearly.status();
+  // A window reaching before the first return loaded is never given from part of it.
+  auto part = ListExact("referrals", Rolling12Months(2010, 6));
+  EXPECT_EQ(part.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(part.status().message().find("all of its 12 months"), std::string::npos) << part.status();
+  EXPECT_NE(part.status().message().find("12 months 2009-07 to 2010-06"), std::string::npos) << part.status();
 }
 
 }  // namespace
