@@ -58,6 +58,16 @@ Token MakeToken(const std::string& principal, const std::string& roles) {
   return t;
 }
 
+// The same answer from two routes (gRPC and the JSON API): equal but for the time a
+// figure computed on request carries (a neighbours' average, a listing's point).
+void ExpectSameAnswer(const google::protobuf::Message& want, const google::protobuf::Message& got) {
+  google::protobuf::util::MessageDifferencer d;
+  d.IgnoreField(v1::IndicatorPoint::descriptor()->FindFieldByName("computed_unix_ms"));
+  std::string diff;
+  d.ReportDifferencesToString(&diff);
+  EXPECT_TRUE(d.Compare(want, got)) << diff;
+}
+
 Value ParseJson(const std::string& text) {
   Value v;
   auto s = google::protobuf::util::JsonStringToMessage(text, &v);
@@ -457,12 +467,7 @@ TEST_F(ApiTest, JsonIsTheGrpcAnswerToTheSameQuestion) {
                         google::protobuf::Message* parsed) {
     auto s = google::protobuf::util::JsonStringToMessage(http_body, parsed);
     ASSERT_TRUE(s.ok()) << s.message();
-    std::string diff;
-    google::protobuf::util::MessageDifferencer d;
-    d.ReportDifferencesToString(&diff);
-    // A neighbours' average computed on request carries the time it was computed.
-    d.IgnoreField(v1::IndicatorPoint::descriptor()->FindFieldByName("computed_unix_ms"));
-    EXPECT_TRUE(d.Compare(grpc_answer, *parsed)) << diff;
+    ExpectSameAnswer(grpc_answer, *parsed);
   };
   auto ctx = [](grpc::ClientContext* c) { c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120)); };
   {
@@ -1034,11 +1039,7 @@ TEST_F(ApiTest, ChildrenOnlyForCasePrincipalsAskedWithTheirOwnToken) {
     req.set_period(period);
     v1::ListChildrenResponse want;
     ASSERT_TRUE(stub->ListChildren(&c, req, &want).ok());
-    google::protobuf::util::MessageDifferencer d;
-    d.IgnoreField(v1::IndicatorPoint::descriptor()->FindFieldByName("computed_unix_ms"));
-    std::string diff;
-    d.ReportDifferencesToString(&diff);
-    EXPECT_TRUE(d.Compare(want, listed)) << diff;
+    ExpectSameAnswer(want, listed);
   }
   // A case-only principal may use the API (the page needs read as well).
   EXPECT_EQ(Get("/api/v1/children" + query, (*tokens_)["caseonly"].token).status, 200);
@@ -1188,11 +1189,7 @@ TEST_F(ApiTest, ChildrenOfARollingWindowAndOfADecemberMonth) {
                                             : Month(std::stoi(k.month.substr(0, 4)), std::stoi(k.month.substr(5)));
     v1::ListChildrenResponse want;
     ASSERT_TRUE(stub->ListChildren(&c, req, &want).ok());
-    google::protobuf::util::MessageDifferencer d;
-    d.IgnoreField(v1::IndicatorPoint::descriptor()->FindFieldByName("computed_unix_ms"));
-    std::string diff;
-    d.ReportDifferencesToString(&diff);
-    EXPECT_TRUE(d.Compare(want, listed)) << diff;
+    ExpectSameAnswer(want, listed);
 
     // The page lists the same, offers the choice selected, and links the same CSV.
     Response page = Get("/indicator" + query, (*tokens_)["case"].token);

@@ -679,21 +679,26 @@ TEST(AdoptionTest, DecisionsToPlaceComeFromPlacedAdoptionOnly) {
   EXPECT_EQ(pts.count("adoption_a2_days/2015-16"), 0u);
 }
 
+// Three children over 2014-15 and 2015-16, for the rolling windows: `before` starts in
+// January 2015 (the year before); `twice` starts in May 2015 on police protection and
+// again in September 2015 on a care order; `late` starts in March 2016.
+void AddBeforeTwiceLate(RecordSet& set) {
+  set.AddReturn(Return("ssda903-episodes", 2015));
+  set.AddReturn(Return("ssda903-episodes", 2016));
+  AddEpisodes(set, {
+      {.child = "before", .start = D(2015, 1, 10), .end = D(2015, 2, 1), .rec = "E13", .return_year = 2015},
+      {.child = "twice", .start = D(2015, 5, 1), .ls = "L1", .end = D(2015, 7, 1), .rec = "E13"},
+      {.child = "twice", .start = D(2015, 9, 1)},
+      {.child = "late", .start = D(2016, 3, 15), .ls = "L1"},
+  });
+}
+
 // Rolling 12 months of children starting and ceasing care: a child counted in two months
 // of a window is one child of it (never the months summed), and the window ending in
 // March is the year.
 TEST(LookedAfterTest, RollingTwelveMonthsCountEachChildOnce) {
   RecordSet set("301");
-  set.AddReturn(Return("ssda903-episodes", 2015));
-  set.AddReturn(Return("ssda903-episodes", 2016));
-  AddEpisodes(set, {
-      // Starts in January 2015, in the year before.
-      {.child = "before", .start = D(2015, 1, 10), .end = D(2015, 2, 1), .rec = "E13", .return_year = 2015},
-      // Starts in May 2015 on police protection and again in September 2015 on a care order.
-      {.child = "twice", .start = D(2015, 5, 1), .ls = "L1", .end = D(2015, 7, 1), .rec = "E13"},
-      {.child = "twice", .start = D(2015, 9, 1)},
-      {.child = "late", .start = D(2016, 3, 15), .ls = "L1"},
-  });
+  AddBeforeTwiceLate(set);
   Points pts = Compute(set, {2015});
 
   // January to December 2015: before, and twice once for its May and September starts.
@@ -729,14 +734,7 @@ TEST(LookedAfterTest, RollingTwelveMonthsCountEachChildOnce) {
 // of the window, from the count itself: twice's May and September starts are one entry.
 TEST(LookedAfterTest, ARollingWindowListsEachChildOnce) {
   RecordSet set("301");
-  set.AddReturn(Return("ssda903-episodes", 2015));
-  set.AddReturn(Return("ssda903-episodes", 2016));
-  AddEpisodes(set, {
-      {.child = "before", .start = D(2015, 1, 10), .end = D(2015, 2, 1), .rec = "E13", .return_year = 2015},
-      {.child = "twice", .start = D(2015, 5, 1), .ls = "L1", .end = D(2015, 7, 1), .rec = "E13"},
-      {.child = "twice", .start = D(2015, 9, 1)},
-      {.child = "late", .start = D(2016, 3, 15), .ls = "L1"},
-  });
+  AddBeforeTwiceLate(set);
   set.Finalize();
   static const Populations pops = Pops();
   struct Want {
