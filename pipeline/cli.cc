@@ -605,9 +605,7 @@ int Series(int argc, char** argv) {
                       {"numerator", JsonNumber(p.numerator())}, {"denominator", JsonNumber(p.denominator())}};
         // A month's "period" (2011-12) would read back as a year: "month" is what
         // `carestat children --month` takes (with --rolling for a window).
-        if (p.period().kind() != v1::Period::FINANCIAL_YEAR) {
-          point["month"] = FormatPeriod(Month(p.period().start_year(), p.period().month()));
-        }
+        if (p.period().kind() != v1::Period::FINANCIAL_YEAR) point["month"] = MonthParameter(p.period());
         out["points"].push_back(std::move(point));
       }
     }

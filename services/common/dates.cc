@@ -203,6 +203,10 @@ std::string PeriodAsText(const v1::Period& p) {
   return text;
 }
 
+std::string MonthParameter(const v1::Period& p) {
+  return p.kind() == v1::Period::FINANCIAL_YEAR ? "" : FormatPeriod(Month(p.start_year(), p.month()));
+}
+
 bool ValidPeriod(const v1::Period& p, std::string* problem) {
   std::string why;
   if (p.kind() != v1::Period::FINANCIAL_YEAR && p.kind() != v1::Period::MONTH &&

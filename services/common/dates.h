@@ -60,6 +60,9 @@ std::string DescribePeriod(const v1::Period& p);
 // The text ParsePeriod reads back as `p`, or "" when there is none: December 2011
 // ("2011-12" is the year), November 2010, a rolling window.
 std::string PeriodAsText(const v1::Period& p);
+// The month a month or a rolling window is named by as month= or --month takes it
+// ("2011-12" for December 2011, or for the 12 months ending with it); "" for a financial year.
+std::string MonthParameter(const v1::Period& p);
 // Whether a Period passed whole names a period: a kind, a year from 1900 to 2200 and,
 // but for a financial year, a month 1 to 12. Otherwise sets `problem`.
 bool ValidPeriod(const v1::Period& p, std::string* problem);

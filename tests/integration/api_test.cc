@@ -1207,8 +1207,11 @@ TEST_F(ApiTest, ChildrenOfARollingWindowAndOfADecemberMonth) {
   }
   // Metrics' audit log says which period was listed, never as text that reads as a year.
   const std::string audit = ReadAll(*dir_ + "/metrics-audit.jsonl");
+  // The listener's own audit line names it in the same words.
+  const std::string web_audit = ReadAll(*dir_ + "/reporting-audit.jsonl");
   for (const char* period : {"12 months 2015-01 to 2015-12", "12 months 2014-10 to 2015-09", "month 2011-12"}) {
     EXPECT_NE(audit.find(absl::StrCat("\"period\":\"", period, "\"")), std::string::npos) << period;
+    EXPECT_NE(web_audit.find(absl::StrCat("\"period\":\"", period, "\"")), std::string::npos) << period;
   }
   // period=2011-12 is the year: more referrals than its December.
   Response year = Get("/api/v1/children?la=301&indicator=referrals&period=2011-12", (*tokens_)["case"].token);

@@ -181,7 +181,7 @@ v1::ListChildrenRequest ChildrenRequest(const std::string& la, const std::string
 
 std::string ChildrenQuery(const v1::Period& period) {
   if (period.kind() == v1::Period::FINANCIAL_YEAR) return "period=" + FormatPeriod(period);
-  return absl::StrCat("month=", FormatPeriod(Month(period.start_year(), period.month())),
+  return absl::StrCat("month=", MonthParameter(period),
                       period.kind() == v1::Period::ROLLING_12_MONTHS ? "&rolling=true" : "");
 }
 
@@ -193,10 +193,7 @@ std::string SeriesCsv(const v1::GetSeriesResponse& r) {
   for (const auto* list : {&r.points(), &r.comparators()}) {
     for (const auto& p : *list) {
       rows.push_back({p.entity(), p.indicator(), p.breakdown(), FormatPeriod(p.period()), Opt(p.has_value(), p.value()),
-                      Number(p.numerator()), Number(p.denominator()), Bool(p.supplied()),
-                      p.period().kind() == v1::Period::FINANCIAL_YEAR
-                          ? ""
-                          : FormatPeriod(Month(p.period().start_year(), p.period().month()))});
+                      Number(p.numerator()), Number(p.denominator()), Bool(p.supplied()), MonthParameter(p.period())});
     }
   }
   return Csv(rows);

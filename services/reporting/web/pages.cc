@@ -525,8 +525,7 @@ std::string ChildrenSection(const Call& c, const v1::IndicatorDefinition& d, con
       const bool selected = chosen && same(p, *period);
       listed = listed || selected;
       // The value is what the parameter takes: a window is named by its last month.
-      const std::string value = k.kind == v1::Period::FINANCIAL_YEAR ? FormatPeriod(p)
-                                                                     : FormatPeriod(Month(p.start_year(), p.month()));
+      const std::string value = k.kind == v1::Period::FINANCIAL_YEAR ? FormatPeriod(p) : MonthParameter(p);
       absl::StrAppend(&out, "<option value=\"", E(value), "\"", selected ? " selected" : "", ">", E(FormatPeriod(p)),
                       "</option>");
     };

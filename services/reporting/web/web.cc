@@ -597,10 +597,6 @@ void WebServer::Impl::Serve(const web::Route& route, const httplib::Request& req
   if (req.has_param("period")) {
     e.period = web::ValidYear(req.get_param_value("period")) ? req.get_param_value("period") : "?";
   }
-  if (req.has_param("month")) {   // as the children's month, never as a year
-    const std::string m = req.get_param_value("month");
-    e.period = !ParseMonth(m) ? "?" : (req.get_param_value("rolling") == "true" || req.get_param_value("rolling") == "1") ? "12 months to " + m : "month " + m;
-  }
   if (req.has_param("indicator")) {
     e.indicator = web::ValidIndicator(req.get_param_value("indicator")) ? req.get_param_value("indicator") : "?";
   }
@@ -616,6 +612,11 @@ void WebServer::Impl::Serve(const web::Route& route, const httplib::Request& req
   };
 
   web::Call call{req, *backend, options};
+  if (req.has_param("month")) {   // the children's month or window, in the words metrics' audit uses
+    std::optional<v1::Period> m = ParseMonth(req.get_param_value("month"));
+    if (m && call.Flag("rolling", false)) m->set_kind(v1::Period::ROLLING_12_MONTHS);
+    e.period = m ? DescribePeriod(*m) : "?";
+  }
   call.tls = tls;
   call.open = tokens == nullptr;
   if (tokens && !route.rpc.empty()) {
